@@ -23,10 +23,12 @@ extern "C" {
 #define	ASN1C_ENVIRONMENT_VERSION	923	/* Compile-time version */
 int get_asn1c_environment_version(void);	/* Run-time version */
 
-#define	CALLOC(nmemb, size)	calloc(nmemb, size)
-#define	MALLOC(size)		malloc(size)
-#define	REALLOC(oldptr, size)	realloc(oldptr, size)
-#define	FREEMEM(ptr)		free(ptr)
+/* csrattest: per-decode arena, see runtime/src/csra_arena.c. */
+#include "csra_asn_alloc.h"
+#define	CALLOC(nmemb, size)	csra_asn_calloc(nmemb, size)
+#define	MALLOC(size)		csra_asn_malloc(size)
+#define	REALLOC(oldptr, size)	csra_asn_realloc(oldptr, size)
+#define	FREEMEM(ptr)		csra_asn_free(ptr)
 
 #define	asn_debug_indent	0
 #define ASN_DEBUG_INDENT_ADD(i) do{}while(0)

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Internal codec interfaces shared by runtime/ and verify/. */
+#ifndef CSRA_CODEC_INT_H
+#define CSRA_CODEC_INT_H
+
+#include "asn_application.h"
+#include "constr_TYPE.h"
+#include "csra_oid_table.h"
+#include "csrattest/codec.h"
+
+/* csra_pdu_td returns the descriptor decoding |pdu| (for Evidence, the
+ * IMPLICIT form), or NULL. */
+asn_TYPE_descriptor_t *csra_pdu_td(csra_pdu pdu);
+
+/* csra_oid_find returns the table entry whose DER contents are |der|/|len|,
+ * or NULL. Matching is on the encoded bytes, never on decoded arcs. */
+const csra_oid_entry *csra_oid_find(const uint8_t *der, size_t len);
+
+/* csra_oid_is returns 1 if |der|/|len| is the OID |id|. */
+int csra_oid_is(const uint8_t *der, size_t len, csra_oid_id id);
+
+/* csra_oid_to_str writes the dotted form of the DER contents |der|/|len|
+ * into |buf| (always NUL-terminated). Returns 1, or 0 if it did not fit or
+ * the bytes are not an OID. */
+int csra_oid_to_str(const uint8_t *der, size_t len, char *buf, size_t cap);
+
+/* csra_claim_type returns the value type of the claim whose OID is
+ * |der|/|len| (draft-ietf-rats-pkix-key-attestation-07 ClaimSet), or NULL
+ * for a claim type the draft does not define. */
+asn_TYPE_descriptor_t *csra_claim_type(const uint8_t *der, size_t len);
+
+/* csra_evidence_td_for returns asn_DEF_Evidence or
+ * asn_DEF_EvidenceExplicitCerts for the Evidence encoding |der|/|len|,
+ * by the form of intermediateCertificates. */
+asn_TYPE_descriptor_t *csra_evidence_td_for(const uint8_t *der, size_t len);
+
+/* csra_codec_open_type is the gate's resolver for |codec|'s open types. */
+asn_TYPE_descriptor_t *csra_codec_open_type(const csra_codec *codec,
+    const asn_TYPE_descriptor_t *container, const uint8_t *oid, size_t oid_len,
+    const uint8_t *val, size_t val_len);
+
+/* csra_decoded_open decodes the open-type value |val|/|len| (a full TLV,
+ * typically an ANY_t's buffer inside |d|) as |td|, with the same strict
+ * gate, into |d|'s memory. Returns CSRA_OK and sets |*out| (owned by |d|),
+ * or an error with |diag| filled (offsets relative to |val|). */
+csra_err csra_decoded_open(csra_decoded *d, asn_TYPE_descriptor_t *td,
+    const uint8_t *val, size_t len, void **out, csra_diag *diag);
+
+#endif

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The strict DER gate: a walk over DER bytes, driven by asn1c's type
+ * descriptors, that accepts only DER valid for the type. It runs before
+ * asn1c's ber_decode, which accepts much that DER forbids, and reports the
+ * first problem's code, byte offset and ASN.1 path.
+ */
+#ifndef CSRA_GATE_H
+#define CSRA_GATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "asn_application.h"
+#include "constr_TYPE.h"
+#include "csrattest/error.h"
+
+/* csra_open_resolver returns the type of an open-type value (an ANY
+ * DEFINED BY) of |container|, whose defining OID has DER contents
+ * |oid|/|oid_len|, given the value's full TLV |val|/|val_len|; or NULL to
+ * check the value as any DER. */
+typedef asn_TYPE_descriptor_t *(*csra_open_resolver)(void *arg,
+    const asn_TYPE_descriptor_t *container, const uint8_t *oid, size_t oid_len,
+    const uint8_t *val, size_t val_len);
+
+typedef struct csra_gate_opts {
+	unsigned max_depth;		/* nesting limit, counting every TLV */
+	csra_open_resolver resolve;	/* may be NULL */
+	void *resolve_arg;
+} csra_gate_opts;
+
+/* csra_gate_check checks that |der|/|len| is exactly one DER encoding of
+ * |td|. Returns CSRA_OK, or the code of the first problem with |diag|
+ * filled (offset into |der|, path starting with |td|'s name). */
+csra_err csra_gate_check(asn_TYPE_descriptor_t *td, const uint8_t *der,
+    size_t len, const csra_gate_opts *opts, csra_diag *diag);
+
+/* csra_der_tlv_peek reads the TLV header at |p|..|end| without DER checks
+ * beyond bounds: sets |*content|, |*content_len| and |*tag_byte| (first
+ * identifier octet). Returns 1, or 0 if it does not parse. For the form
+ * detectors, which run on bytes the gate checks anyway. */
+int csra_der_tlv_peek(const uint8_t *p, const uint8_t *end, uint8_t *tag_byte,
+    const uint8_t **content, size_t *content_len);
+
+#endif

@@ -1,0 +1,441 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The one strict decode entry point: size cap, DER gate, then asn1c's
+ * ber_decode into a per-decode arena, then asn1c's constraint check.
+ */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csra_arena.h"
+#include "csra_codec_int.h"
+#include "csra_gate.h"
+
+#include "AttestationBundle.h"
+#include "AttestationStatement.h"
+#include "CRIAttribute.h"
+#include "CertReqMessages.h"
+#include "Certificate.h"
+#include "CertificationRequest.h"
+#include "Evidence.h"
+#include "EvidenceBundle.h"
+#include "EvidenceExplicitCerts.h"
+#include "EvidenceStatement.h"
+#include "Extensions.h"
+#include "KeyPurposes.h"
+#include "ReportedClaim.h"
+#include "TcgAttestCertify.h"
+
+#define DEFAULT_MAX_DER (4u << 20)
+#define LIMIT_MAX_DER (256u << 20)
+#define DEFAULT_MAX_DEPTH 32
+#define OID_MAX 64
+
+struct csra_codec {
+	size_t max_der;
+	unsigned max_depth;
+	uint8_t evidence_type[OID_MAX];
+	size_t evidence_type_len;
+};
+
+struct csra_decoded {
+	csra_arena *arena;
+	csra_pdu pdu;
+	const uint8_t *der;
+	size_t der_len;
+	void *value;
+	int explicit_certs;
+	csra_codec codec;	/* a copy: the decoded value outlives nothing */
+};
+
+/* The two Evidence forms share one C layout, so an EXPLICIT one is handed
+ * out as Evidence_t. */
+_Static_assert(sizeof(Evidence_t) == sizeof(EvidenceExplicitCerts_t), "layout");
+_Static_assert(offsetof(Evidence_t, tbs) == offsetof(EvidenceExplicitCerts_t, tbs), "layout");
+_Static_assert(offsetof(Evidence_t, signatures) == offsetof(EvidenceExplicitCerts_t, signatures), "layout");
+_Static_assert(offsetof(Evidence_t, intermediateCertificates) ==
+    offsetof(EvidenceExplicitCerts_t, intermediateCertificates), "layout");
+
+static const struct {
+	csra_pdu pdu;
+	asn_TYPE_descriptor_t *td;
+} pdus[] = {
+	{ CSRA_PDU_EVIDENCE, &asn_DEF_Evidence },
+	{ CSRA_PDU_ATTESTATION_BUNDLE, &asn_DEF_AttestationBundle },
+	{ CSRA_PDU_EVIDENCE_BUNDLE, &asn_DEF_EvidenceBundle },
+	{ CSRA_PDU_CERTIFICATION_REQUEST, &asn_DEF_CertificationRequest },
+	{ CSRA_PDU_CERT_REQ_MESSAGES, &asn_DEF_CertReqMessages },
+	{ CSRA_PDU_CERTIFICATE, &asn_DEF_Certificate },
+	{ CSRA_PDU_TPM_CERTIFY, &asn_DEF_TcgAttestCertify },
+	{ CSRA_PDU_KEY_PURPOSES, &asn_DEF_KeyPurposes },
+	{ CSRA_PDU_EXTENSIONS, &asn_DEF_Extensions },
+};
+
+asn_TYPE_descriptor_t *csra_pdu_td(csra_pdu pdu)
+{
+	for (size_t i = 0; i < sizeof(pdus) / sizeof(pdus[0]); i++)
+		if (pdus[i].pdu == pdu)
+			return pdus[i].td;
+	return NULL;
+}
+
+const char *csra_pdu_name(csra_pdu pdu)
+{
+	asn_TYPE_descriptor_t *td = csra_pdu_td(pdu);
+	return td ? td->name : NULL;
+}
+
+static void codec_defaults(csra_codec *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->max_der = DEFAULT_MAX_DER;
+	c->max_depth = DEFAULT_MAX_DEPTH;
+	const csra_oid_entry *e = &csra_oid_table[CSRA_OID_ID_STMT_PKIX_EVIDENCE];
+	memcpy(c->evidence_type, e->der, e->der_len);
+	c->evidence_type_len = e->der_len;
+}
+
+csra_codec *csra_codec_new(void)
+{
+	csra_codec *c = malloc(sizeof(*c));
+	if (c != NULL)
+		codec_defaults(c);
+	return c;
+}
+
+void csra_codec_free(csra_codec **c)
+{
+	if (c == NULL)
+		return;
+	free(*c);
+	*c = NULL;
+}
+
+csra_err csra_codec_set_max_der(csra_codec *c, size_t max)
+{
+	if (c == NULL || max == 0 || max > LIMIT_MAX_DER)
+		return CSRA_ERR_INVALID_ARGUMENT;
+	c->max_der = max;
+	return CSRA_OK;
+}
+
+csra_err csra_codec_set_max_depth(csra_codec *c, unsigned depth)
+{
+	if (c == NULL || depth == 0 || depth > 256)
+		return CSRA_ERR_INVALID_ARGUMENT;
+	c->max_depth = depth;
+	return CSRA_OK;
+}
+
+static int valid_oid(const uint8_t *oid, size_t len)
+{
+	if (len == 0 || (oid[len - 1] & 0x80))
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (oid[i] == 0x80 && (i == 0 || !(oid[i - 1] & 0x80)))
+			return 0;
+	return 1;
+}
+
+csra_err csra_codec_set_evidence_type(csra_codec *c, const uint8_t *oid, size_t len)
+{
+	if (c == NULL || oid == NULL || len > OID_MAX || !valid_oid(oid, len))
+		return CSRA_ERR_INVALID_ARGUMENT;
+	memcpy(c->evidence_type, oid, len);
+	c->evidence_type_len = len;
+	return CSRA_OK;
+}
+
+csra_err csra_codec_set_evidence_type_str(csra_codec *c, const char *dotted)
+{
+	uint8_t buf[OID_MAX];
+	size_t n = 0;
+	unsigned long long arcs[2] = { 0, 0 };
+	int idx = 0;
+	const char *p = dotted;
+	if (c == NULL || p == NULL)
+		return CSRA_ERR_INVALID_ARGUMENT;
+	while (*p) {
+		if (*p < '0' || *p > '9' || (p[0] == '0' && p[1] >= '0' && p[1] <= '9'))
+			return CSRA_ERR_INVALID_ARGUMENT;
+		unsigned long long v = 0;
+		while (*p >= '0' && *p <= '9') {
+			if (v > (~0ULL - 9) / 10)
+				return CSRA_ERR_INVALID_ARGUMENT;
+			v = v * 10 + (unsigned)(*p++ - '0');
+		}
+		if (*p == '.' && p[1] != '\0')
+			p++;
+		else if (*p != '\0')
+			return CSRA_ERR_INVALID_ARGUMENT;
+		if (idx < 2) {
+			arcs[idx++] = v;
+			if (idx < 2)
+				continue;
+			if (arcs[0] > 2 || (arcs[0] < 2 && arcs[1] > 39) || arcs[1] > (~0ULL >> 8))
+				return CSRA_ERR_INVALID_ARGUMENT;
+			v = arcs[0] * 40 + arcs[1];
+		}
+		uint8_t tmp[10];
+		int k = 0;
+		do {
+			tmp[k++] = (uint8_t)(v & 0x7f);
+			v >>= 7;
+		} while (v);
+		if (n + (size_t)k > sizeof(buf))
+			return CSRA_ERR_INVALID_ARGUMENT;
+		while (k--)
+			buf[n++] = (uint8_t)(tmp[k] | (k ? 0x80 : 0));
+	}
+	if (idx < 2)
+		return CSRA_ERR_INVALID_ARGUMENT;
+	return csra_codec_set_evidence_type(c, buf, n);
+}
+
+/* Form detection ------------------------------------------------------- */
+
+/* In [0] EXPLICIT form the [0] holds one SEQUENCE OF whose items are
+ * Certificates, which start with a SEQUENCE (TBSCertificate); in [0]
+ * IMPLICIT form the [0] holds Certificates, whose TBSCertificate starts
+ * with [0] version or an INTEGER. So three levels down tells them apart. */
+asn_TYPE_descriptor_t *csra_evidence_td_for(const uint8_t *der, size_t len)
+{
+	const uint8_t *end = der + len, *c, *c2, *c3;
+	size_t clen, c2len, c3len;
+	uint8_t tag;
+	if (!csra_der_tlv_peek(der, end, &tag, &c, &clen))
+		return &asn_DEF_Evidence;
+	const uint8_t *p = c, *ce = c + clen;
+	while (p < ce) {
+		const uint8_t *v;
+		size_t vlen;
+		if (!csra_der_tlv_peek(p, ce, &tag, &v, &vlen))
+			break;
+		if (tag == 0xa0) {
+			if (vlen == 0)
+				return &asn_DEF_Evidence;
+			if (!csra_der_tlv_peek(v, v + vlen, &tag, &c2, &c2len))
+				break;
+			if (c2len == 0)
+				return &asn_DEF_EvidenceExplicitCerts;
+			if (!csra_der_tlv_peek(c2, c2 + c2len, &tag, &c3, &c3len))
+				break;
+			if (c3len == 0)
+				break;
+			return c3[0] == 0x30 ? &asn_DEF_EvidenceExplicitCerts : &asn_DEF_Evidence;
+		}
+		p = v + vlen;
+	}
+	return &asn_DEF_Evidence;
+}
+
+/* A legacy EvidenceBundle differs from an AttestationBundle only where a
+ * statement carries a hint (a third element). */
+static asn_TYPE_descriptor_t *bundle_td_for(const uint8_t *der, size_t len)
+{
+	const uint8_t *end = der + len, *c, *s, *st;
+	size_t clen, slen, stlen;
+	uint8_t tag;
+	if (!csra_der_tlv_peek(der, end, &tag, &c, &clen) ||
+	    !csra_der_tlv_peek(c, c + clen, &tag, &s, &slen))
+		return &asn_DEF_AttestationBundle;
+	for (const uint8_t *p = s; p < s + slen; p = st + stlen) {
+		if (!csra_der_tlv_peek(p, s + slen, &tag, &st, &stlen))
+			break;
+		int n = 0;
+		for (const uint8_t *q = st; q < st + stlen; n++) {
+			const uint8_t *v;
+			size_t vlen;
+			if (!csra_der_tlv_peek(q, st + stlen, &tag, &v, &vlen))
+				break;
+			q = v + vlen;
+		}
+		if (n > 2)
+			return &asn_DEF_EvidenceBundle;
+	}
+	return &asn_DEF_AttestationBundle;
+}
+
+asn_TYPE_descriptor_t *csra_codec_open_type(const csra_codec *codec,
+    const asn_TYPE_descriptor_t *container, const uint8_t *oid, size_t oid_len,
+    const uint8_t *val, size_t val_len)
+{
+	if (container == &asn_DEF_ReportedClaim)
+		return csra_claim_type(oid, oid_len);
+	if (container == &asn_DEF_AttestationStatement || container == &asn_DEF_EvidenceStatement) {
+		if (oid_len == codec->evidence_type_len &&
+		    memcmp(oid, codec->evidence_type, oid_len) == 0)
+			return csra_evidence_td_for(val, val_len);
+		if (csra_oid_is(oid, oid_len, CSRA_OID_ID_TCGATTESTCERTIFY))
+			return &asn_DEF_TcgAttestCertify;
+		return NULL;
+	}
+	if (container == &asn_DEF_CRIAttribute) {
+		if (csra_oid_is(oid, oid_len, CSRA_OID_ID_AA_ATTESTATION))
+			return bundle_td_for(val, val_len);
+		if (csra_oid_is(oid, oid_len, CSRA_OID_PKCS_9_AT_EXTENSIONREQUEST))
+			return &asn_DEF_Extensions;
+	}
+	return NULL;
+}
+
+static asn_TYPE_descriptor_t *resolve(void *arg, const asn_TYPE_descriptor_t *container,
+    const uint8_t *oid, size_t oid_len, const uint8_t *val, size_t val_len)
+{
+	return csra_codec_open_type(arg, container, oid, oid_len, val, val_len);
+}
+
+/* Decoding ------------------------------------------------------------- */
+
+static void set_diag(csra_diag *diag, csra_err code, size_t offset, const char *path)
+{
+	if (diag == NULL)
+		return;
+	diag->code = code;
+	diag->offset = offset;
+	strncpy(diag->path, path ? path : "", sizeof(diag->path) - 1);
+	diag->path[sizeof(diag->path) - 1] = '\0';
+}
+
+/* Gate, then ber_decode into the arena that is active on this thread. */
+static csra_err gate_and_decode(const csra_codec *codec, csra_arena *arena,
+    asn_TYPE_descriptor_t *td, const uint8_t *der, size_t len, void **out, csra_diag *diag)
+{
+	csra_diag local;
+	csra_diag *dg = diag ? diag : &local;
+	csra_gate_opts go = { codec->max_depth, resolve, (void *)codec };
+	csra_err e = csra_gate_check(td, der, len, &go, dg);
+	if (e != CSRA_OK)
+		return e;
+	void *value = NULL;
+	csra_arena *prev = csra_arena_enter(arena);
+	asn_dec_rval_t rv = ber_decode(NULL, td, &value, der, len);
+	csra_arena_leave(prev);
+	if (rv.code != RC_OK || rv.consumed != len || value == NULL) {
+		e = csra_arena_hit_cap(arena) ? CSRA_ERR_DER_RESOURCE_LIMIT : CSRA_ERR_DER_DECODER;
+		set_diag(dg, e, rv.code == RC_OK ? rv.consumed : SIZE_MAX, td->name);
+		return e;
+	}
+	/* Defence in depth: the gate checks what asn1c's constraints check. */
+	char msg[128];
+	size_t msglen = sizeof(msg);
+	if (asn_check_constraints(td, value, msg, &msglen) != 0) {
+		set_diag(dg, CSRA_ERR_DER_CONSTRAINT, SIZE_MAX, td->name);
+		return CSRA_ERR_DER_CONSTRAINT;
+	}
+	*out = value;
+	return CSRA_OK;
+}
+
+csra_err csra_decode(const csra_codec *codec, csra_pdu pdu, const uint8_t *der, size_t len,
+    csra_decoded **out, csra_diag *diag)
+{
+	csra_codec defaults;
+	if (out != NULL)
+		*out = NULL;
+	if (diag != NULL)
+		set_diag(diag, CSRA_OK, 0, "");
+	asn_TYPE_descriptor_t *td = csra_pdu_td(pdu);
+	if (out == NULL || td == NULL || (der == NULL && len != 0)) {
+		set_diag(diag, CSRA_ERR_INVALID_ARGUMENT, SIZE_MAX, "");
+		return CSRA_ERR_INVALID_ARGUMENT;
+	}
+	if (codec == NULL) {
+		codec_defaults(&defaults);
+		codec = &defaults;
+	}
+	if (len > codec->max_der) {
+		set_diag(diag, CSRA_ERR_DER_TOO_LARGE, codec->max_der, td->name);
+		return CSRA_ERR_DER_TOO_LARGE;
+	}
+	if (pdu == CSRA_PDU_EVIDENCE)
+		td = csra_evidence_td_for(der, len);
+
+	/* One malloc holds the handle, a copy of the DER and, for typical
+	 * inputs, everything asn1c allocates (about 7x the DER). The cap
+	 * bounds what hostile input can make it allocate. */
+	size_t first = sizeof(csra_decoded) + len + 8 * len + 2048;
+	size_t cap = len > (SIZE_MAX - (1u << 20)) / 64 ? SIZE_MAX : 64 * len + (1u << 20);
+	csra_arena *arena = csra_arena_new(first, cap);
+	if (arena == NULL) {
+		set_diag(diag, CSRA_ERR_NOMEM, SIZE_MAX, "");
+		return CSRA_ERR_NOMEM;
+	}
+	csra_decoded *d = csra_arena_alloc(arena, sizeof(*d));
+	uint8_t *copy = csra_arena_alloc(arena, len);
+	memset(d, 0, sizeof(*d));
+	d->arena = arena;
+	d->pdu = pdu;
+	d->codec = *codec;
+	if (len)
+		memcpy(copy, der, len);
+	d->der = copy;
+	d->der_len = len;
+
+	void *value = NULL;
+	csra_err e = gate_and_decode(codec, arena, td, copy, len, &value, diag);
+	if (e != CSRA_OK) {
+		csra_arena_free(&arena);
+		return e;
+	}
+	if (td == &asn_DEF_EvidenceExplicitCerts) {
+		Evidence_t *ev = csra_arena_alloc(arena, sizeof(*ev));
+		if (ev == NULL) {
+			csra_arena_free(&arena);
+			set_diag(diag, CSRA_ERR_NOMEM, SIZE_MAX, "");
+			return CSRA_ERR_NOMEM;
+		}
+		memcpy(ev, value, sizeof(*ev));
+		value = ev;
+		d->explicit_certs = 1;
+	}
+	d->value = value;
+	*out = d;
+	return CSRA_OK;
+}
+
+csra_err csra_decoded_open(csra_decoded *d, asn_TYPE_descriptor_t *td,
+    const uint8_t *val, size_t len, void **out, csra_diag *diag)
+{
+	if (d == NULL || td == NULL || val == NULL || out == NULL)
+		return CSRA_ERR_INVALID_ARGUMENT;
+	*out = NULL;
+	return gate_and_decode(&d->codec, d->arena, td, val, len, out, diag);
+}
+
+void csra_decoded_free(csra_decoded **d)
+{
+	if (d == NULL || *d == NULL)
+		return;
+	csra_arena *a = (*d)->arena;	/* |*d| lives in the arena */
+	csra_arena_free(&a);
+	*d = NULL;
+}
+
+csra_pdu csra_decoded_pdu(const csra_decoded *d)
+{
+	return d->pdu;
+}
+
+const uint8_t *csra_decoded_der(const csra_decoded *d, size_t *len)
+{
+	*len = d->der_len;
+	return d->der;
+}
+
+const void *csra_decoded_value(const csra_decoded *d)
+{
+	return d->value;
+}
+
+int csra_decoded_evidence_explicit(const csra_decoded *d)
+{
+	return d->explicit_certs;
+}
+
+size_t csra_decoded_heap(const csra_decoded *d, size_t *mallocs)
+{
+	if (mallocs != NULL)
+		*mallocs = csra_arena_mallocs(d->arena);
+	return csra_arena_used(d->arena);
+}

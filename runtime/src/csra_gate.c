@@ -1,0 +1,716 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Strict DER gate. asn1c 0.9.28's ber_decode accepts indefinite and
+ * non-minimal lengths, non-canonical BOOLEAN/INTEGER/OID/BIT STRING/time
+ * values, unsorted SET OF, encoded DEFAULTs, trailing bytes and non-DER
+ * inside ANY. Re-encoding and comparing catches only part of that and
+ * costs three decodes. This walk checks every rule once, in one pass over
+ * the bytes, using the generated descriptors for the schema, and knows
+ * where it is, so errors carry an offset and a path.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "csra_gate.h"
+
+#include "ANY.h"
+#include "Extension.h"
+#include "SignerIdentifier.h"
+#include "TBSCertificate.h"
+#include "constr_CHOICE.h"
+#include "constr_SEQUENCE.h"
+#include "constr_SET_OF.h"
+
+#define MAX_TAGS 4
+
+struct seg {
+	const char *name;	/* ".name", or NULL for "[index]" */
+	int index;
+};
+
+struct defby {
+	const asn_TYPE_descriptor_t *container;
+	const uint8_t *oid;
+	size_t oid_len;
+};
+
+typedef struct gate {
+	const uint8_t *base;
+	const csra_gate_opts *opts;
+	csra_diag *diag;
+	unsigned depth;
+	unsigned nseg;
+	struct seg segs[64];
+	const asn_TYPE_descriptor_t *root;
+} gate;
+
+struct tlv {
+	ber_tlv_tag_t tag;	/* asn1c form: number << 2 | class */
+	unsigned cls;
+	int cons;
+	unsigned num;
+	const uint8_t *start, *content, *end;	/* end: one past content */
+};
+
+enum kind { K_PRIM, K_SEQUENCE, K_SEQ_OF, K_SET_OF, K_CHOICE, K_ANY, K_UNSUPPORTED };
+
+/* A DEFAULT member as DER would never encode it: its full TLV holding the
+ * default value. asn1c generates no default hook for BOOLEAN, so the
+ * table is ours; tests/test_der.c checks it covers every DEFAULT in asn1/. */
+static const uint8_t dfl_version_v1[] = { 0xa0, 0x03, 0x02, 0x01, 0x00 };
+static const uint8_t dfl_false[] = { 0x01, 0x01, 0x00 };
+static const struct {
+	const asn_TYPE_descriptor_t *td;
+	const char *member;
+	const uint8_t *der;
+	size_t len;
+} defaults[] = {
+	{ &asn_DEF_TBSCertificate, "version", dfl_version_v1, sizeof(dfl_version_v1) },
+	{ &asn_DEF_Extension, "critical", dfl_false, sizeof(dfl_false) },
+};
+
+static int fail(gate *g, csra_err code, const uint8_t *at)
+{
+	if (g->diag->code != CSRA_OK)
+		return 0;
+	g->diag->code = code;
+	g->diag->offset = at ? (size_t)(at - g->base) : SIZE_MAX;
+	char *out = g->diag->path;
+	size_t room = sizeof(g->diag->path), n;
+	n = (size_t)snprintf(out, room, "%s", g->root->name);
+	for (unsigned i = 0; i < g->nseg && n < room; i++) {
+		if (g->segs[i].name)
+			n += (size_t)snprintf(out + n, room - n, ".%s", g->segs[i].name);
+		else
+			n += (size_t)snprintf(out + n, room - n, "[%d]", g->segs[i].index);
+	}
+	return 0;
+}
+
+static void push_name(gate *g, const char *name)
+{
+	if (g->nseg < sizeof(g->segs) / sizeof(g->segs[0]))
+		g->segs[g->nseg] = (struct seg){ name, 0 };
+	g->nseg++;
+}
+
+static void push_index(gate *g, int i)
+{
+	if (g->nseg < sizeof(g->segs) / sizeof(g->segs[0]))
+		g->segs[g->nseg] = (struct seg){ NULL, i };
+	g->nseg++;
+}
+
+static void pop(gate *g)
+{
+	g->nseg--;
+}
+
+int csra_der_tlv_peek(const uint8_t *p, const uint8_t *end, uint8_t *tag_byte,
+    const uint8_t **content, size_t *content_len)
+{
+	if (p >= end || (p[0] & 0x1f) == 0x1f)
+		return 0;
+	*tag_byte = *p++;
+	if (p >= end)
+		return 0;
+	size_t len = *p++;
+	if (len & 0x80) {
+		size_t n = len & 0x7f;
+		if (n == 0 || n > 4 || (size_t)(end - p) < n)
+			return 0;
+		len = 0;
+		while (n--)
+			len = (len << 8) | *p++;
+	}
+	if (len > (size_t)(end - p))
+		return 0;
+	*content = p;
+	*content_len = len;
+	return 1;
+}
+
+/* Parses one TLV header with DER's rules on tags and lengths. Returns
+ * CSRA_OK, or an error code with |*at| set to where it lies. */
+static csra_err parse_tlv(const uint8_t *p, const uint8_t *end, struct tlv *t, const uint8_t **at)
+{
+	const uint8_t *start = p;
+	*at = p;
+	if (p >= end)
+		return CSRA_ERR_DER_TRUNCATED;
+	uint8_t b = *p++;
+	t->cls = b >> 6;
+	t->cons = (b >> 5) & 1;
+	t->num = b & 0x1f;
+	if (t->num == 0x1f) {
+		unsigned num = 0, n = 0;
+		for (;;) {
+			*at = p;
+			if (p >= end)
+				return CSRA_ERR_DER_TRUNCATED;
+			uint8_t c = *p++;
+			if (n == 0 && c == 0x80)
+				return CSRA_ERR_DER_BAD_TAG;
+			*at = start;
+			if (++n > 4)	/* tag numbers up to 2^28 */
+				return CSRA_ERR_DER_BAD_TAG;
+			num = (num << 7) | (c & 0x7f);
+			if (!(c & 0x80))
+				break;
+		}
+		if (num < 0x1f)
+			return CSRA_ERR_DER_HIGH_TAG_FORM;
+		t->num = num;
+	}
+	t->tag = ((ber_tlv_tag_t)t->num << 2) | t->cls;
+	*at = p;
+	if (p >= end)
+		return CSRA_ERR_DER_TRUNCATED;
+	size_t len = *p++;
+	if (len == 0x80)
+		return CSRA_ERR_DER_INDEFINITE_LENGTH;
+	if (len & 0x80) {
+		size_t n = len & 0x7f;
+		if (n > 4)	/* 4 GiB is beyond any input we take */
+			return CSRA_ERR_DER_LENGTH_TOO_LARGE;
+		if ((size_t)(end - p) < n)
+			return CSRA_ERR_DER_TRUNCATED;
+		if (*p == 0)
+			return CSRA_ERR_DER_NONMINIMAL_LENGTH;
+		len = 0;
+		while (n--)
+			len = (len << 8) | *p++;
+		if (len < 0x80)
+			return CSRA_ERR_DER_NONMINIMAL_LENGTH;
+	}
+	if (len > (size_t)(end - p))
+		return CSRA_ERR_DER_TRUNCATED;
+	t->start = start;
+	t->content = p;
+	t->end = p + len;
+	return CSRA_OK;
+}
+
+static int read_tlv(gate *g, const uint8_t *p, const uint8_t *end, struct tlv *t)
+{
+	const uint8_t *at;
+	csra_err e = parse_tlv(p, end, t, &at);
+	return e == CSRA_OK ? 1 : fail(g, e, at);
+}
+
+static enum kind kind_of(const asn_TYPE_descriptor_t *td, unsigned *univ)
+{
+	*univ = 0;
+	if (td->ber_decoder == SEQUENCE_decode_ber)
+		return K_SEQUENCE;
+	if (td->ber_decoder == CHOICE_decode_ber)
+		return K_CHOICE;
+	if (td == &asn_DEF_ANY)
+		return K_ANY;
+	if (td->all_tags_count == 0)
+		return K_UNSUPPORTED;	/* an alias of CHOICE or ANY */
+	ber_tlv_tag_t last = td->all_tags[td->all_tags_count - 1];
+	if (BER_TAG_CLASS(last) != ASN_TAG_CLASS_UNIVERSAL)
+		return K_UNSUPPORTED;
+	*univ = BER_TAG_VALUE(last);
+	if (td->ber_decoder == SET_OF_decode_ber)
+		return *univ == 16 ? K_SEQ_OF : K_SET_OF;
+	if (*univ == 16 || *univ == 17)
+		return K_UNSUPPORTED;	/* an alias of a constructed type */
+	return K_PRIM;
+}
+
+/* Contents rules ------------------------------------------------------- */
+
+static int check_integer(gate *g, const struct tlv *t)
+{
+	size_t n = (size_t)(t->end - t->content);
+	const uint8_t *c = t->content;
+	if (n == 0)
+		return fail(g, CSRA_ERR_DER_BAD_INTEGER, t->start);
+	if (n > 1 && ((c[0] == 0x00 && !(c[1] & 0x80)) || (c[0] == 0xff && (c[1] & 0x80))))
+		return fail(g, CSRA_ERR_DER_BAD_INTEGER, c);
+	return 1;
+}
+
+static int check_oid(gate *g, const struct tlv *t)
+{
+	const uint8_t *c = t->content;
+	if (c == t->end)
+		return fail(g, CSRA_ERR_DER_BAD_OID, t->start);
+	int first = 1;
+	for (; c < t->end; c++) {
+		if (first && *c == 0x80)	/* sub-identifier padded with 0x80 */
+			return fail(g, CSRA_ERR_DER_BAD_OID, c);
+		first = !(*c & 0x80);
+	}
+	if (!first)	/* last sub-identifier has its continuation bit set */
+		return fail(g, CSRA_ERR_DER_BAD_OID, t->end - 1);
+	return 1;
+}
+
+static int check_bit_string(gate *g, const struct tlv *t)
+{
+	size_t n = (size_t)(t->end - t->content);
+	if (n == 0)
+		return fail(g, CSRA_ERR_DER_BAD_BIT_STRING, t->start);
+	uint8_t unused = t->content[0];
+	if (unused > 7 || (n == 1 && unused != 0))
+		return fail(g, CSRA_ERR_DER_BAD_BIT_STRING, t->content);
+	if (unused && (t->end[-1] & ((1u << unused) - 1)))
+		return fail(g, CSRA_ERR_DER_BAD_BIT_STRING, t->end - 1);
+	return 1;
+}
+
+static int digits(const uint8_t *p, int n, int *v)
+{
+	*v = 0;
+	for (int i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return 0;
+		*v = *v * 10 + (p[i] - '0');
+	}
+	return 1;
+}
+
+static int valid_date(int year, int mon, int day, int h, int m, int s)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	if (mon < 1 || mon > 12 || day < 1 || day > mdays[mon - 1])
+		return 0;
+	int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+	if (mon == 2 && day == 29 && !leap)
+		return 0;
+	return h <= 23 && m <= 59 && s <= 60;	/* 60: a leap second */
+}
+
+static int check_time(gate *g, const struct tlv *t, unsigned univ)
+{
+	const uint8_t *c = t->content;
+	size_t n = (size_t)(t->end - c);
+	int y, mo, d, h, mi, s;
+	if (univ == 23) {	/* UTCTime: YYMMDDHHMMSSZ */
+		if (n != 13 || c[12] != 'Z' || !digits(c, 2, &y) || !digits(c + 2, 2, &mo) ||
+		    !digits(c + 4, 2, &d) || !digits(c + 6, 2, &h) || !digits(c + 8, 2, &mi) ||
+		    !digits(c + 10, 2, &s) || !valid_date(y < 50 ? 2000 + y : 1900 + y, mo, d, h, mi, s))
+			return fail(g, CSRA_ERR_DER_BAD_TIME, t->start);
+		return 1;
+	}
+	/* GeneralizedTime: YYYYMMDDHHMMSS[.fff]Z, fraction without trailing 0 */
+	if (n < 15 || c[n - 1] != 'Z' || !digits(c, 4, &y) || !digits(c + 4, 2, &mo) ||
+	    !digits(c + 6, 2, &d) || !digits(c + 8, 2, &h) || !digits(c + 10, 2, &mi) ||
+	    !digits(c + 12, 2, &s) || !valid_date(y, mo, d, h, mi, s))
+		return fail(g, CSRA_ERR_DER_BAD_TIME, t->start);
+	if (n > 15) {
+		int v;
+		if (c[14] != '.' || n < 17 || c[n - 2] == '0' || !digits(c + 15, 1, &v))
+			return fail(g, CSRA_ERR_DER_BAD_TIME, t->start);
+		for (size_t i = 15; i < n - 1; i++)
+			if (c[i] < '0' || c[i] > '9')
+				return fail(g, CSRA_ERR_DER_BAD_TIME, c + i);
+	}
+	return 1;
+}
+
+static int check_utf8(gate *g, const struct tlv *t)
+{
+	const uint8_t *c = t->content, *e = t->end;
+	while (c < e) {
+		uint8_t b = *c;
+		size_t n;
+		uint32_t cp, min;
+		if (b < 0x80) {
+			c++;
+			continue;
+		} else if ((b & 0xe0) == 0xc0) {
+			n = 1, cp = b & 0x1f, min = 0x80;
+		} else if ((b & 0xf0) == 0xe0) {
+			n = 2, cp = b & 0x0f, min = 0x800;
+		} else if ((b & 0xf8) == 0xf0) {
+			n = 3, cp = b & 0x07, min = 0x10000;
+		} else {
+			return fail(g, CSRA_ERR_DER_BAD_STRING, c);
+		}
+		if ((size_t)(e - c) <= n)
+			return fail(g, CSRA_ERR_DER_BAD_STRING, c);
+		for (size_t i = 1; i <= n; i++) {
+			if ((c[i] & 0xc0) != 0x80)
+				return fail(g, CSRA_ERR_DER_BAD_STRING, c);
+			cp = (cp << 6) | (c[i] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return fail(g, CSRA_ERR_DER_BAD_STRING, c);
+		c += n + 1;
+	}
+	return 1;
+}
+
+static int printable(uint8_t c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	    (c != 0 && strchr(" '()+,-./:=?", c) != NULL);
+}
+
+static int check_chars(gate *g, const struct tlv *t, unsigned univ)
+{
+	for (const uint8_t *c = t->content; c < t->end; c++) {
+		int ok;
+		switch (univ) {
+		case 18: ok = (*c >= '0' && *c <= '9') || *c == ' '; break;
+		case 19: ok = printable(*c); break;
+		case 22: ok = *c < 0x80; break;
+		default: ok = *c >= 0x20 && *c <= 0x7e; break;	/* VisibleString */
+		}
+		if (!ok)
+			return fail(g, CSRA_ERR_DER_BAD_STRING, c);
+	}
+	return 1;
+}
+
+/* Checks the contents of a primitive of universal type |univ|. */
+static int check_prim(gate *g, const struct tlv *t, unsigned univ)
+{
+	size_t n = (size_t)(t->end - t->content);
+	if (t->cons)
+		return fail(g, CSRA_ERR_DER_CONSTRUCTED_FORM, t->start);
+	switch (univ) {
+	case 1:
+		if (n != 1 || (t->content[0] != 0x00 && t->content[0] != 0xff))
+			return fail(g, CSRA_ERR_DER_BAD_BOOLEAN, t->start);
+		return 1;
+	case 2:
+	case 10:
+		return check_integer(g, t);
+	case 3:
+		return check_bit_string(g, t);
+	case 4:
+	case 20: case 21: case 25: case 27:	/* octets, or strings DER leaves open */
+		return 1;
+	case 5:
+		return n == 0 ? 1 : fail(g, CSRA_ERR_DER_BAD_NULL, t->start);
+	case 6:
+		return check_oid(g, t);
+	case 13:	/* RELATIVE-OID: same sub-identifier rules */
+		return n == 0 ? fail(g, CSRA_ERR_DER_BAD_OID, t->start) : check_oid(g, t);
+	case 12:
+		return check_utf8(g, t);
+	case 18: case 19: case 22: case 26:
+		return check_chars(g, t, univ);
+	case 23: case 24:
+		return check_time(g, t, univ);
+	case 28:
+		return n % 4 == 0 ? 1 : fail(g, CSRA_ERR_DER_BAD_STRING, t->start);
+	case 30:
+		return n % 2 == 0 ? 1 : fail(g, CSRA_ERR_DER_BAD_STRING, t->start);
+	default:	/* EOC, REAL, EXTERNAL, EMBEDDED PDV, ...: not in our inputs */
+		return fail(g, CSRA_ERR_DER_UNEXPECTED_TAG, t->start);
+	}
+}
+
+/* X.690 11.6: SET OF elements in ascending order of their encodings, the
+ * shorter padded with zero octets at the end. */
+static int der_set_cmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+{
+	size_t n = alen < blen ? alen : blen;
+	int r = memcmp(a, b, n);
+	if (r)
+		return r;
+	for (size_t i = n; i < alen; i++)
+		if (a[i])
+			return 1;
+	for (size_t i = n; i < blen; i++)
+		if (b[i])
+			return -1;
+	return 0;
+}
+
+/* Walk ----------------------------------------------------------------- */
+
+static int check_type(gate *g, asn_TYPE_descriptor_t *td, const asn_TYPE_member_t *elm,
+    const ber_tlv_tag_t *tags, int ntags, const uint8_t *p, const uint8_t *end,
+    const struct defby *defby, const uint8_t **next);
+
+static int enter(gate *g, const uint8_t *at)
+{
+	if (++g->depth > g->opts->max_depth)
+		return fail(g, CSRA_ERR_DER_DEPTH, at);
+	return 1;
+}
+
+/* Any DER at all: TLV rules everywhere, contents rules for universal
+ * types, SET order, depth. */
+static int check_any(gate *g, const uint8_t *p, const uint8_t *end, const uint8_t **next)
+{
+	struct tlv t;
+	if (!read_tlv(g, p, end, &t) || !enter(g, p))
+		return 0;
+	int is_set = t.cls == ASN_TAG_CLASS_UNIVERSAL && t.num == 17;
+	if (t.cls == ASN_TAG_CLASS_UNIVERSAL && t.num != 16 && !is_set) {
+		if (!check_prim(g, &t, t.num))
+			return 0;
+	} else if (t.cons) {
+		const uint8_t *c = t.content, *prev = NULL;
+		int set_of_ok = 1, set_ok = 1;
+		ber_tlv_tag_t prev_tag = 0;
+		for (int i = 0; c < t.end; i++) {
+			const uint8_t *n, *at;
+			struct tlv ct;
+			push_index(g, i);
+			if (!check_any(g, c, t.end, &n))
+				return 0;
+			pop(g);
+			parse_tlv(c, t.end, &ct, &at);	/* already checked */
+			if (is_set && prev != NULL) {
+				/* Without a schema a SET may be a SET OF (ordered by
+				 * encoding) or a SET (ordered by tag): accept either. */
+				if (der_set_cmp(prev, (size_t)(c - prev), c, (size_t)(n - c)) > 0)
+					set_of_ok = 0;
+				if (ct.tag <= prev_tag)
+					set_ok = 0;
+				if (!set_of_ok && !set_ok)
+					return fail(g, CSRA_ERR_DER_SET_ORDER, c);
+			}
+			prev_tag = ct.tag;
+			prev = c;
+			c = n;
+		}
+	} else if (t.cls == ASN_TAG_CLASS_UNIVERSAL) {
+		return fail(g, CSRA_ERR_DER_CONSTRUCTED_FORM, t.start);
+	}
+	g->depth--;
+	*next = t.end;
+	return 1;
+}
+
+/* Does a member whose outermost tag is |elm->tag| (or, untagged, a CHOICE
+ * or ANY) start with |tag|? */
+static int member_matches(const asn_TYPE_member_t *elm, ber_tlv_tag_t tag)
+{
+	if (elm->tag != (ber_tlv_tag_t)-1)
+		return elm->tag == tag;
+	unsigned univ;
+	switch (kind_of(elm->type, &univ)) {
+	case K_ANY:
+		return 1;
+	case K_CHOICE:
+		for (int i = 0; i < elm->type->elements_count; i++)
+			if (member_matches(&elm->type->elements[i], tag))
+				return 1;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* The tag chain of |td| as used by |elm| (NULL: untagged use). */
+static int tag_chain(const asn_TYPE_descriptor_t *td, const asn_TYPE_member_t *elm,
+    ber_tlv_tag_t *out)
+{
+	int n = 0, skip = 0;
+	if (elm != NULL && elm->tag_mode != 0) {
+		out[n++] = elm->tag;
+		skip = elm->tag_mode < 0;	/* IMPLICIT replaces the outermost tag */
+	}
+	for (int i = skip; i < td->tags_count && n < MAX_TAGS; i++)
+		out[n++] = td->tags[i];
+	return n;
+}
+
+static int check_member(gate *g, asn_TYPE_descriptor_t *container, const asn_TYPE_member_t *elm,
+    const uint8_t *p, const uint8_t *end, const struct defby *defby, const uint8_t **next)
+{
+	ber_tlv_tag_t tags[MAX_TAGS];
+	asn_TYPE_descriptor_t *td = elm->type;
+	unsigned univ;
+	if (kind_of(td, &univ) == K_ANY && elm->tag_mode == 0 && defby != NULL &&
+	    defby->oid != NULL && g->opts->resolve != NULL) {
+		/* An open type: the OID before it names the value's type. */
+		uint8_t tb;
+		const uint8_t *c;
+		size_t clen;
+		if (csra_der_tlv_peek(p, end, &tb, &c, &clen)) {
+			asn_TYPE_descriptor_t *ot = g->opts->resolve(g->opts->resolve_arg,
+			    defby->container, defby->oid, defby->oid_len, p, (size_t)(c + clen - p));
+			if (ot != NULL) {
+				int n = tag_chain(ot, NULL, tags);
+				return check_type(g, ot, NULL, tags, n, p, end, NULL, next);
+			}
+		}
+	}
+	(void)container;
+	int n = tag_chain(td, elm, tags);
+	return check_type(g, td, elm, tags, n, p, end, defby, next);
+}
+
+static int check_sequence(gate *g, asn_TYPE_descriptor_t *td, const struct tlv *t)
+{
+	const uint8_t *c = t->content;
+	struct defby own = { td, NULL, 0 };
+	int present = 0;
+	for (int i = 0; i < td->elements_count; i++) {
+		const asn_TYPE_member_t *elm = &td->elements[i];
+		int optional = elm->optional > 0;
+		const uint8_t *dfl = NULL;
+		size_t dfl_len = 0;
+		for (size_t k = 0; k < sizeof(defaults) / sizeof(defaults[0]); k++)
+			if (defaults[k].td == td && strcmp(defaults[k].member, elm->name) == 0)
+				dfl = defaults[k].der, dfl_len = defaults[k].len, optional = 1;
+		if (c < t->end) {
+			struct tlv h;
+			const uint8_t *at;
+			/* A bad header is reported by the member's own check. */
+			int ok = parse_tlv(c, t->end, &h, &at) == CSRA_OK;
+			if (!ok || member_matches(elm, h.tag)) {
+				const uint8_t *n;
+				push_name(g, elm->name);
+				if (!check_member(g, td, elm, c, t->end, &own, &n))
+					return 0;
+				if (dfl != NULL && (size_t)(n - c) == dfl_len && memcmp(c, dfl, dfl_len) == 0)
+					return fail(g, CSRA_ERR_DER_DEFAULT_ENCODED, c);
+				pop(g);
+				if (own.oid == NULL && ok && h.tag == (6u << 2)) {
+					own.oid = h.content;
+					own.oid_len = (size_t)(h.end - h.content);
+				}
+				present++;
+				c = n;
+				continue;
+			}
+		}
+		if (!optional) {
+			push_name(g, elm->name);
+			return fail(g, c < t->end ? CSRA_ERR_DER_UNEXPECTED_TAG
+			    : CSRA_ERR_DER_MISSING_ELEMENT, c);
+		}
+	}
+	if (c < t->end) {
+		/* Nothing in the schema takes this element. */
+		return fail(g, CSRA_ERR_DER_UNEXPECTED_TAG, c);
+	}
+	if (td == &asn_DEF_SignerIdentifier && present == 0)
+		return fail(g, CSRA_ERR_DER_SIGNER_ID_EMPTY, t->start);
+	return 1;
+}
+
+static int check_collection(gate *g, asn_TYPE_descriptor_t *td, const asn_TYPE_member_t *elm,
+    const struct tlv *t, int is_set, const struct defby *defby)
+{
+	const asn_TYPE_member_t *item = &td->elements[0];
+	const uint8_t *c = t->content, *prev = NULL;
+	size_t prev_len = 0;
+	int i = 0;
+	for (; c < t->end; i++) {
+		const uint8_t *n;
+		push_index(g, i);
+		if (!check_member(g, td, item, c, t->end, defby, &n))
+			return 0;
+		pop(g);
+		if (is_set && prev != NULL && der_set_cmp(prev, prev_len, c, (size_t)(n - c)) > 0)
+			return fail(g, CSRA_ERR_DER_SET_ORDER, c);
+		prev = c;
+		prev_len = (size_t)(n - c);
+		c = n;
+	}
+	if (i == 0) {
+		/* SIZE (1..MAX): ask the generated constraint about an empty list. */
+		asn_constr_check_f *check = elm && elm->memb_constraints ? elm->memb_constraints
+		    : td->check_constraints;
+		union { void *p; long long l; char buf[128]; } empty;
+		memset(&empty, 0, sizeof(empty));
+		if (check != NULL && check(td, &empty, NULL, NULL) != 0)
+			return fail(g, CSRA_ERR_DER_CONSTRAINT, t->start);
+	}
+	return 1;
+}
+
+static int check_type(gate *g, asn_TYPE_descriptor_t *td, const asn_TYPE_member_t *elm,
+    const ber_tlv_tag_t *tags, int ntags, const uint8_t *p, const uint8_t *end,
+    const struct defby *defby, const uint8_t **next)
+{
+	struct tlv t;
+	unsigned univ;
+	enum kind k = kind_of(td, &univ);
+	if (k == K_UNSUPPORTED)
+		return fail(g, CSRA_ERR_INTERNAL, p);
+	if (ntags == 0) {
+		if (k == K_ANY)
+			return check_any(g, p, end, next);
+		/* Untagged CHOICE: its alternative is picked by the next tag. */
+		if (!read_tlv(g, p, end, &t))
+			return 0;
+		for (int i = 0; i < td->elements_count; i++) {
+			const asn_TYPE_member_t *alt = &td->elements[i];
+			if (member_matches(alt, t.tag)) {
+				push_name(g, alt->name);
+				if (!check_member(g, td, alt, p, end, NULL, next))
+					return 0;
+				pop(g);
+				return 1;
+			}
+		}
+		return fail(g, CSRA_ERR_DER_UNEXPECTED_TAG, p);
+	}
+	/* Outer explicit tags: each holds exactly one TLV. */
+	if (!read_tlv(g, p, end, &t) || !enter(g, p))
+		return 0;
+	if (t.tag != tags[0])
+		return fail(g, CSRA_ERR_DER_UNEXPECTED_TAG, p);
+	if (ntags > 1 || k == K_CHOICE || k == K_ANY) {
+		const uint8_t *inner;
+		if (!t.cons)
+			return fail(g, CSRA_ERR_DER_CONSTRUCTED_FORM, p);
+		if (!check_type(g, td, elm, tags + 1, ntags - 1, t.content, t.end, defby, &inner))
+			return 0;
+		if (inner != t.end)
+			return fail(g, CSRA_ERR_DER_TRAILING_DATA, inner);
+	} else {
+		switch (k) {
+		case K_PRIM:
+			if (!check_prim(g, &t, univ))
+				return 0;
+			break;
+		case K_SEQUENCE:
+			if (!t.cons)
+				return fail(g, CSRA_ERR_DER_CONSTRUCTED_FORM, p);
+			if (!check_sequence(g, td, &t))
+				return 0;
+			break;
+		case K_SEQ_OF:
+		case K_SET_OF:
+			if (!t.cons)
+				return fail(g, CSRA_ERR_DER_CONSTRUCTED_FORM, p);
+			if (!check_collection(g, td, elm, &t, k == K_SET_OF, defby))
+				return 0;
+			break;
+		default:
+			return fail(g, CSRA_ERR_INTERNAL, p);
+		}
+	}
+	g->depth--;
+	*next = t.end;
+	return 1;
+}
+
+csra_err csra_gate_check(asn_TYPE_descriptor_t *td, const uint8_t *der, size_t len,
+    const csra_gate_opts *opts, csra_diag *diag)
+{
+	gate g;
+	memset(&g, 0, sizeof(g));
+	g.base = der;
+	g.opts = opts;
+	g.diag = diag;
+	g.root = td;
+	diag->code = CSRA_OK;
+	diag->offset = 0;
+	diag->path[0] = '\0';
+	ber_tlv_tag_t tags[MAX_TAGS];
+	int n = tag_chain(td, NULL, tags);
+	const uint8_t *next;
+	if (!check_type(&g, td, NULL, tags, n, der, der + len, NULL, &next))
+		return diag->code;
+	if (next != der + len) {
+		fail(&g, CSRA_ERR_DER_TRAILING_DATA, next);
+		return diag->code;
+	}
+	return CSRA_OK;
+}

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Stable error codes of csrattest. */
+#ifndef CSRATTEST_ERROR_H
+#define CSRATTEST_ERROR_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* csra_err is a stable error code: numbers are never reused or changed,
+ * so CA audit logs and scripts may store them. New codes are appended
+ * within their group. csra_strerror() gives the message. */
+typedef enum csra_err {
+	CSRA_OK = 0,
+	CSRA_ERR_NOMEM = 1,
+	CSRA_ERR_INVALID_ARGUMENT = 2,
+	CSRA_ERR_INTERNAL = 3,
+	CSRA_ERR_IO = 4,
+
+	/* Input framing: PEM, base64, raw DER detection. */
+	CSRA_ERR_INPUT_EMPTY = 20,
+	CSRA_ERR_INPUT_TOO_LARGE = 21,
+	CSRA_ERR_INPUT_BAD_PEM = 22,
+	CSRA_ERR_INPUT_UNKNOWN_LABEL = 23,
+	CSRA_ERR_INPUT_BAD_BASE64 = 24,
+	CSRA_ERR_INPUT_NOT_DER = 25,
+	CSRA_ERR_INPUT_MULTIPLE_PEM = 26,
+
+	/* Strict DER: the encoding itself. */
+	CSRA_ERR_DER_TRUNCATED = 100,
+	CSRA_ERR_DER_TRAILING_DATA = 101,
+	CSRA_ERR_DER_INDEFINITE_LENGTH = 102,
+	CSRA_ERR_DER_NONMINIMAL_LENGTH = 103,
+	CSRA_ERR_DER_LENGTH_TOO_LARGE = 104,
+	CSRA_ERR_DER_HIGH_TAG_FORM = 105,
+	CSRA_ERR_DER_BAD_TAG = 106,
+	CSRA_ERR_DER_DEPTH = 107,
+	CSRA_ERR_DER_TOO_LARGE = 108,
+	CSRA_ERR_DER_CONSTRUCTED_FORM = 109,
+	CSRA_ERR_DER_BAD_BOOLEAN = 110,
+	CSRA_ERR_DER_BAD_INTEGER = 111,
+	CSRA_ERR_DER_BAD_OID = 112,
+	CSRA_ERR_DER_BAD_BIT_STRING = 113,
+	CSRA_ERR_DER_BAD_TIME = 114,
+	CSRA_ERR_DER_BAD_NULL = 115,
+	CSRA_ERR_DER_BAD_STRING = 116,
+	CSRA_ERR_DER_SET_ORDER = 117,
+	CSRA_ERR_DER_DEFAULT_ENCODED = 118,
+
+	/* Strict DER: the encoding against the schema. */
+	CSRA_ERR_DER_UNEXPECTED_TAG = 130,
+	CSRA_ERR_DER_MISSING_ELEMENT = 131,
+	CSRA_ERR_DER_CONSTRAINT = 132,
+	CSRA_ERR_DER_SIGNER_ID_EMPTY = 133,
+	CSRA_ERR_DER_RESOURCE_LIMIT = 134,
+	CSRA_ERR_DER_DECODER = 135
+} csra_err;
+
+/* csra_strerror returns a static, NUL-terminated English message for |err|,
+ * or "unknown error" for a value this build does not know. Never NULL. */
+const char *csra_strerror(int err);
+
+/* csra_err_name returns the symbolic name of |err| (e.g.
+ * "CSRA_ERR_DER_TRUNCATED"), for JSON output and tests, or "CSRA_ERR_?"
+ * for an unknown value. Never NULL. */
+const char *csra_err_name(int err);
+
+/* CSRA_PATH_MAX bounds the ASN.1 path kept in a csra_diag. */
+#define CSRA_PATH_MAX 256
+
+/* csra_diag says where the first problem of a decode is: its code, the
+ * byte offset in the DER input (SIZE_MAX when it has none, such as an
+ * allocation failure) and the ASN.1 path of the element concerned, e.g.
+ * "Evidence.tbs.reportedElements[2].claims[3].value". */
+typedef struct csra_diag {
+	csra_err code;
+	size_t offset;
+	char path[CSRA_PATH_MAX];
+} csra_diag;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
