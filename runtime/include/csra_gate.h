@@ -35,6 +35,10 @@ typedef struct csra_gate_opts {
 csra_err csra_gate_check(asn_TYPE_descriptor_t *td, const uint8_t *der,
     size_t len, const csra_gate_opts *opts, csra_diag *diag);
 
+/* csra_gate_requires_nonempty returns 1 if |td| is a SIZE (1..MAX)
+ * collection whose constraint asn1c dropped and the gate enforces. */
+int csra_gate_requires_nonempty(const asn_TYPE_descriptor_t *td);
+
 /* csra_der_tlv_peek reads the TLV header at |p|..|end| without DER checks
  * beyond bounds: sets |*content|, |*content_len| and |*tag_byte| (first
  * identifier octet). Returns 1, or 0 if it does not parse. For the form

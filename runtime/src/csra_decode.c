@@ -263,6 +263,11 @@ asn_TYPE_descriptor_t *csra_codec_open_type(const csra_codec *codec,
 	if (container == &asn_DEF_ReportedClaim)
 		return csra_claim_type(oid, oid_len);
 	if (container == &asn_DEF_AttestationStatement || container == &asn_DEF_EvidenceStatement) {
+		csra_codec defaults;
+		if (codec == NULL) {
+			codec_defaults(&defaults);
+			codec = &defaults;
+		}
 		if (oid_len == codec->evidence_type_len &&
 		    memcmp(oid, codec->evidence_type, oid_len) == 0)
 			return csra_evidence_td_for(val, val_len);

@@ -14,6 +14,12 @@
 #include "csra_gate.h"
 
 #include "ANY.h"
+#include "CertReqMessages.h"
+#include "Controls.h"
+#include "Extensions.h"
+#include "RelativeDistinguishedName.h"
+#include "ReportedClaims.h"
+#include "ReportedElements.h"
 #include "Extension.h"
 #include "SignerIdentifier.h"
 #include "TBSCertificate.h"
@@ -68,6 +74,22 @@ static const struct {
 	{ &asn_DEF_TBSCertificate, "version", dfl_version_v1, sizeof(dfl_version_v1) },
 	{ &asn_DEF_Extension, "critical", dfl_false, sizeof(dfl_false) },
 };
+
+/* asn1c drops a SIZE constraint written on a type assignment (it keeps
+ * those on members), so these SIZE (1..MAX) collections are listed here;
+ * tests/test_der.c checks the list against asn1/. */
+static const asn_TYPE_descriptor_t *const nonempty[] = {
+	&asn_DEF_CertReqMessages, &asn_DEF_Controls, &asn_DEF_ReportedElements,
+	&asn_DEF_ReportedClaims, &asn_DEF_Extensions, &asn_DEF_RelativeDistinguishedName,
+};
+
+int csra_gate_requires_nonempty(const asn_TYPE_descriptor_t *td)
+{
+	for (size_t i = 0; i < sizeof(nonempty) / sizeof(nonempty[0]); i++)
+		if (nonempty[i] == td)
+			return 1;
+	return 0;
+}
 
 static int fail(gate *g, csra_err code, const uint8_t *at)
 {
@@ -209,10 +231,14 @@ static enum kind kind_of(const asn_TYPE_descriptor_t *td, unsigned *univ)
 		return K_ANY;
 	if (td->all_tags_count == 0)
 		return K_UNSUPPORTED;	/* an alias of CHOICE or ANY */
-	ber_tlv_tag_t last = td->all_tags[td->all_tags_count - 1];
-	if (BER_TAG_CLASS(last) != ASN_TAG_CLASS_UNIVERSAL)
+	/* The first universal tag is the type's own: asn1c appends the tags
+	 * of its implementation (UTF8String lists OCTET STRING after it). */
+	int i = 0;
+	while (i < td->all_tags_count && BER_TAG_CLASS(td->all_tags[i]) != ASN_TAG_CLASS_UNIVERSAL)
+		i++;
+	if (i == td->all_tags_count)
 		return K_UNSUPPORTED;
-	*univ = BER_TAG_VALUE(last);
+	*univ = BER_TAG_VALUE(td->all_tags[i]);
 	if (td->ber_decoder == SET_OF_decode_ber)
 		return *univ == 16 ? K_SEQ_OF : K_SET_OF;
 	if (*univ == 16 || *univ == 17)
@@ -611,8 +637,11 @@ static int check_collection(gate *g, asn_TYPE_descriptor_t *td, const asn_TYPE_m
 		prev_len = (size_t)(n - c);
 		c = n;
 	}
+	if (i == 0 && csra_gate_requires_nonempty(td))
+		return fail(g, CSRA_ERR_DER_CONSTRAINT, t->start);
 	if (i == 0) {
-		/* SIZE (1..MAX): ask the generated constraint about an empty list. */
+		/* SIZE (1..MAX) on a member: ask its generated constraint about an
+		 * empty list. */
 		asn_constr_check_f *check = elm && elm->memb_constraints ? elm->memb_constraints
 		    : td->check_constraints;
 		union { void *p; long long l; char buf[128]; } empty;

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "csra_cbs.h"
+
+void csra_cbs_init(csra_cbs *cbs, const uint8_t *data, size_t len) {
+  cbs->data = data;
+  cbs->len = len;
+}
+
+size_t csra_cbs_len(const csra_cbs *cbs) { return cbs->len; }
+
+const uint8_t *csra_cbs_data(const csra_cbs *cbs) { return cbs->data; }
+
+/* cbs_advance consumes |n| bytes, which the caller has checked are there.
+ * A zero-length step does no pointer arithmetic, because NULL + 0 is
+ * undefined in C and an empty cursor may hold NULL. */
+static void cbs_advance(csra_cbs *cbs, size_t n) {
+  if (n != 0) {
+    cbs->data += n;
+    cbs->len -= n;
+  }
+}
+
+int csra_cbs_skip(csra_cbs *cbs, size_t n) {
+  if (cbs->len < n) {
+    return 0;
+  }
+  cbs_advance(cbs, n);
+  return 1;
+}
+
+/* cbs_get_be reads an |n|-byte big-endian integer, 1 <= n <= 4. */
+static int cbs_get_be(csra_cbs *cbs, size_t n, uint32_t *out) {
+  uint32_t v = 0;
+  size_t i;
+
+  if (cbs->len < n) {
+    return 0;
+  }
+  for (i = 0; i < n; i++) {
+    v = (v << 8) | cbs->data[i];
+  }
+  cbs_advance(cbs, n);
+  *out = v;
+  return 1;
+}
+
+int csra_cbs_get_u8(csra_cbs *cbs, uint8_t *out) {
+  uint32_t v;
+
+  if (!cbs_get_be(cbs, 1, &v)) {
+    return 0;
+  }
+  *out = (uint8_t)v;
+  return 1;
+}
+
+int csra_cbs_get_u16(csra_cbs *cbs, uint16_t *out) {
+  uint32_t v;
+
+  if (!cbs_get_be(cbs, 2, &v)) {
+    return 0;
+  }
+  *out = (uint16_t)v;
+  return 1;
+}
+
+int csra_cbs_get_u32(csra_cbs *cbs, uint32_t *out) {
+  return cbs_get_be(cbs, 4, out);
+}
+
+int csra_cbs_get_bytes(csra_cbs *cbs, csra_cbs *out, size_t n) {
+  const uint8_t *start = cbs->data;
+
+  if (cbs->len < n) {
+    return 0;
+  }
+  /* Advance before writing |out| so that |out| == |cbs| works. */
+  cbs_advance(cbs, n);
+  out->data = start;
+  out->len = n;
+  return 1;
+}

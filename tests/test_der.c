@@ -1,0 +1,885 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Strict decoding: the shared vectors decode as their README says, and
+ * every malformed input is rejected with its exact code, offset and path.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csra_codec_int.h"
+#include "csra_gate.h"
+#include "csrattest/codec.h"
+
+#include "AttestationBundle.h"
+#include "CertReqMessages.h"
+#include "Controls.h"
+#include "Extensions.h"
+#include "RelativeDistinguishedName.h"
+#include "ReportedClaims.h"
+#include "ReportedElements.h"
+#include "CRIAttribute.h"
+#include "CertificationRequest.h"
+#include "Evidence.h"
+#include "EvidenceBundle.h"
+#include "EvidenceStatement.h"
+#include "ReportedClaim.h"
+#include "ReportedElement.h"
+
+#define CHECK(c) do { if (!(c)) { \
+	fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #c); \
+	return 0; } } while (0)
+
+/* A tiny DER builder: each call appends one TLV with a minimal length. */
+typedef struct { uint8_t b[8192]; size_t n; } buf;
+
+static void put(buf *o, const void *p, size_t n)
+{
+	if (o->n + n > sizeof(o->b))
+		abort();
+	memcpy(o->b + o->n, p, n);
+	o->n += n;
+}
+
+static void tlv(buf *o, uint8_t tag, const void *c, size_t n)
+{
+	uint8_t h[6];
+	size_t k = 0;
+	h[k++] = tag;
+	if (n < 0x80) {
+		h[k++] = (uint8_t)n;
+	} else if (n < 0x100) {
+		h[k++] = 0x81, h[k++] = (uint8_t)n;
+	} else {
+		h[k++] = 0x82, h[k++] = (uint8_t)(n >> 8), h[k++] = (uint8_t)n;
+	}
+	put(o, h, k);
+	put(o, c, n);
+}
+
+static void wrap(buf *o, uint8_t tag, const buf *in)
+{
+	tlv(o, tag, in->b, in->n);
+}
+
+static void oid(buf *o, csra_oid_id id)
+{
+	tlv(o, 0x06, csra_oid_table[id].der, csra_oid_table[id].der_len);
+}
+
+/* Evidence with one element of |etype| holding one claim |ctype| whose
+ * value is the raw TLV |val| (NULL: absent), and an empty signatures. */
+static void evidence_with(buf *out, csra_oid_id etype, const uint8_t *coid, size_t coid_len,
+    const uint8_t *val, size_t val_len, const uint8_t *version, size_t vlen)
+{
+	buf claim = { .n = 0 }, claims = { .n = 0 }, el = { .n = 0 }, els = { .n = 0 };
+	buf tbs = { .n = 0 }, ev = { .n = 0 };
+	tlv(&claim, 0x06, coid, coid_len);
+	if (val)
+		put(&claim, val, val_len);
+	wrap(&claims, 0x30, &claim);
+	oid(&el, etype);
+	wrap(&el, 0x30, &claims);
+	wrap(&els, 0x30, &el);
+	put(&tbs, version, vlen);
+	wrap(&tbs, 0x30, &els);
+	wrap(&ev, 0x30, &tbs);
+	tlv(&ev, 0x30, NULL, 0);
+	out->n = 0;
+	wrap(out, 0x30, &ev);
+}
+
+static const uint8_t V1[] = { 0x02, 0x01, 0x01 };
+
+static void claim_evidence(buf *out, csra_oid_id claim, const uint8_t *val, size_t len)
+{
+	evidence_with(out, CSRA_OID_ID_EVIDENCE_ELEMENT_PLATFORM, csra_oid_table[claim].der,
+	    csra_oid_table[claim].der_len, val, len, V1, sizeof(V1));
+}
+
+static int expect(const csra_codec *c, csra_pdu pdu, const uint8_t *der, size_t len,
+    csra_err code, size_t offset, const char *path)
+{
+	csra_decoded *d = (csra_decoded *)1;
+	csra_diag dg;
+	csra_err e = csra_decode(c, pdu, der, len, &d, &dg);
+	if (e != code || (code != CSRA_OK && (dg.code != code || d != NULL))) {
+		fprintf(stderr, "  want %s, got %s (offset %zu, path %s)\n", csra_err_name(code),
+		    csra_err_name(e), dg.offset, dg.path);
+		csra_decoded_free(&d);
+		return 0;
+	}
+	if (code != CSRA_OK && offset != (size_t)-2 && dg.offset != offset) {
+		fprintf(stderr, "  %s: want offset %zu, got %zu (path %s)\n", csra_err_name(code),
+		    offset, dg.offset, dg.path);
+		return 0;
+	}
+	if (code != CSRA_OK && path != NULL && strcmp(dg.path, path) != 0) {
+		fprintf(stderr, "  %s: want path %s, got %s\n", csra_err_name(code), path, dg.path);
+		return 0;
+	}
+	csra_decoded_free(&d);
+	return 1;
+}
+#define ANY_OFFSET ((size_t)-2)
+
+static int read_file(const char *rel, uint8_t **out, size_t *len)
+{
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/%s", CSRA_SHARED_DIR, rel);
+	FILE *f = fopen(path, "rb");
+	if (f == NULL) {
+		fprintf(stderr, "  cannot open %s\n", path);
+		return 0;
+	}
+	static uint8_t tmp[1 << 20];
+	size_t n = fread(tmp, 1, sizeof(tmp), f);
+	fclose(f);
+	*out = malloc(n + 1);
+	memcpy(*out, tmp, n);
+	*len = n;
+	return 1;
+}
+
+/* PEM to DER without the input layer, so this test stands alone. */
+static int pem_file(const char *rel, uint8_t **der, size_t *len)
+{
+	uint8_t *txt;
+	size_t n;
+	if (!read_file(rel, &txt, &n))
+		return 0;
+	static const char *alpha = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	uint8_t *out = malloc(n);
+	size_t o = 0;
+	unsigned acc = 0;
+	int bits = 0, in_body = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (txt[i] == '-') {
+			while (i < n && txt[i] != '\n')
+				i++;
+			in_body = !in_body;
+			continue;
+		}
+		const char *p = txt[i] ? strchr(alpha, txt[i]) : NULL;
+		if (!in_body || p == NULL)
+			continue;
+		acc = (acc << 6) | (unsigned)(p - alpha);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[o++] = (uint8_t)(acc >> bits);
+		}
+	}
+	free(txt);
+	*der = out;
+	*len = o;
+	return 1;
+}
+
+static const ReportedClaim_t *claim_at(const Evidence_t *ev, int e, int c)
+{
+	const ReportedElement_t *el = ev->tbs.reportedElements.list.array[e];
+	return el->claims.list.array[c];
+}
+
+/* Shared vectors ------------------------------------------------------ */
+
+static int test_evidence1_decodes(void)
+{
+	uint8_t *der;
+	size_t len;
+	csra_decoded *d;
+	CHECK(pem_file("vectors/pkix-evidence/evidence1.pem", &der, &len));
+	CHECK(len == 448);
+	CHECK(csra_decode(NULL, CSRA_PDU_EVIDENCE, der, len, &d, NULL) == CSRA_OK);
+	const Evidence_t *ev = csra_decoded_value(d);
+	CHECK(ev->tbs.reportedElements.list.count == 2);
+	CHECK(ev->signatures.list.count == 1);
+	CHECK(ev->signatures.list.array[0]->sid.keyId != NULL);
+	CHECK(ev->signatures.list.array[0]->sid.certificate == NULL);
+	csra_decoded_free(&d);
+	CHECK(d == NULL);
+	free(der);
+	return 1;
+}
+
+static int test_evidence2_decodes_with_nonce(void)
+{
+	uint8_t *der;
+	size_t len;
+	csra_decoded *d;
+	CHECK(pem_file("vectors/pkix-evidence/evidence2.pem", &der, &len));
+	CHECK(len == 1832);
+	CHECK(csra_decode(NULL, CSRA_PDU_EVIDENCE, der, len, &d, NULL) == CSRA_OK);
+	const Evidence_t *ev = csra_decoded_value(d);
+	CHECK(ev->tbs.reportedElements.list.count == 4);
+	CHECK(ev->intermediateCertificates != NULL);
+	CHECK(ev->intermediateCertificates->list.count == 1);
+	CHECK(!csra_decoded_evidence_explicit(d));
+	CHECK(ev->signatures.list.array[0]->sid.certificate != NULL);
+	const ReportedClaim_t *nonce = claim_at(ev, 0, 0);
+	CHECK(csra_oid_is(nonce->claimType.buf, nonce->claimType.size,
+	    CSRA_OID_ID_EVIDENCE_CLAIM_TRANSACTION_NONCE));
+	asn_TYPE_descriptor_t *td = csra_claim_type(nonce->claimType.buf, nonce->claimType.size);
+	CHECK(td == &asn_DEF_OCTET_STRING);
+	void *v;
+	CHECK(csra_decoded_open(d, td, nonce->value->buf, nonce->value->size, &v, NULL) == CSRA_OK);
+	const OCTET_STRING_t *os = v;
+	static const uint8_t want[] = { 0xbe, 0xef, 0xca, 0xfe, 0xba, 0xbe, 0xde, 0xad };
+	CHECK(os->size == 8 && memcmp(os->buf, want, 8) == 0);
+	/* never-extractable is TRUE in the first key element */
+	const ReportedClaim_t *ne = claim_at(ev, 2, 3);
+	CHECK(csra_oid_is(ne->claimType.buf, ne->claimType.size,
+	    CSRA_OID_ID_EVIDENCE_CLAIM_KEY_NEVER_EXTRACTABLE));
+	CHECK(csra_decoded_open(d, &asn_DEF_BOOLEAN, ne->value->buf, ne->value->size, &v, NULL) == CSRA_OK);
+	CHECK(*(BOOLEAN_t *)v != 0);
+	size_t mallocs;
+	csra_decoded_heap(d, &mallocs);
+	CHECK(mallocs <= 2);
+	csra_decoded_free(&d);
+	free(der);
+	return 1;
+}
+
+/* evidence3 is well-formed DER; the verifier rejects it (two platform
+ * elements), which is not the codec's call. */
+static int test_evidence3_decodes(void)
+{
+	uint8_t *der;
+	size_t len;
+	csra_decoded *d;
+	CHECK(pem_file("vectors/pkix-evidence/evidence3.pem", &der, &len));
+	CHECK(len == 2938);
+	CHECK(csra_decode(NULL, CSRA_PDU_EVIDENCE, der, len, &d, NULL) == CSRA_OK);
+	const Evidence_t *ev = csra_decoded_value(d);
+	CHECK(ev->signatures.list.count == 2);
+	int platforms = 0;
+	for (int i = 0; i < ev->tbs.reportedElements.list.count; i++) {
+		const ReportedElement_t *el = ev->tbs.reportedElements.list.array[i];
+		platforms += csra_oid_is(el->elementType.buf, el->elementType.size,
+		    CSRA_OID_ID_EVIDENCE_ELEMENT_PLATFORM);
+	}
+	CHECK(platforms == 2);
+	csra_decoded_free(&d);
+	free(der);
+	return 1;
+}
+
+static int test_certificates_decode(void)
+{
+	const char *certs[] = { "vectors/pkix-evidence/ak.crt", "vectors/pkix-evidence/int.crt",
+		"vectors/pkix-evidence/ca.crt" };
+	for (size_t i = 0; i < 3; i++) {
+		uint8_t *der;
+		size_t len;
+		CHECK(pem_file(certs[i], &der, &len));
+		CHECK(expect(NULL, CSRA_PDU_CERTIFICATE, der, len, CSRA_OK, 0, NULL));
+		free(der);
+	}
+	return 1;
+}
+
+/* Decodes a legacy CSR down to its EvidenceStatement and returns the hint
+ * form, 1 for IA5String, 2 for UTF8String. */
+static int legacy_csr_hint(const char *rel, int *form)
+{
+	uint8_t *der;
+	size_t len;
+	csra_decoded *d;
+	CHECK(pem_file(rel, &der, &len));
+	CHECK(csra_decode(NULL, CSRA_PDU_CERTIFICATION_REQUEST, der, len, &d, NULL) == CSRA_OK);
+	const CertificationRequest_t *req = csra_decoded_value(d);
+	const CRIAttributes_t *attrs = &req->certificationRequestInfo.attributes;
+	const CRIAttribute_t *att = NULL;
+	for (int i = 0; i < attrs->list.count; i++)
+		if (csra_oid_is(attrs->list.array[i]->type.buf, attrs->list.array[i]->type.size,
+		    CSRA_OID_ID_AA_ATTESTATION))
+			att = attrs->list.array[i];
+	CHECK(att != NULL && att->values.list.count == 1);
+	const ANY_t *val = att->values.list.array[0];
+	asn_TYPE_descriptor_t *td;
+	csra_codec *codec = csra_codec_new();
+	CHECK(codec != NULL);
+	td = csra_codec_open_type(codec, &asn_DEF_CRIAttribute, att->type.buf, att->type.size,
+	    val->buf, val->size);
+	csra_codec_free(&codec);
+	CHECK(td == &asn_DEF_EvidenceBundle);
+	void *v;
+	CHECK(csra_decoded_open(d, td, val->buf, val->size, &v, NULL) == CSRA_OK);
+	const EvidenceBundle_t *b = v;
+	CHECK(b->evidences.list.count == 1);
+	const EvidenceStatement_t *st = b->evidences.list.array[0];
+	CHECK(csra_oid_is(st->type.buf, st->type.size, CSRA_OID_ID_TCGATTESTCERTIFY));
+	CHECK(st->hint != NULL);
+	*form = st->hint->present == EvidenceHint_PR_ia5 ? 1 : 2;
+	const OCTET_STRING_t *h = st->hint->present == EvidenceHint_PR_ia5 ? &st->hint->choice.ia5
+	    : &st->hint->choice.utf8;
+	CHECK(h->size == 23 && memcmp(h->buf, "tpmverifier.example.com", 23) == 0);
+	CHECK(b->certs != NULL && b->certs->list.count >= 1);
+	csra_decoded_free(&d);
+	free(der);
+	return 1;
+}
+
+static int test_legacy_csr_utf8_hint(void)
+{
+	int form = 0;
+	CHECK(legacy_csr_hint("vectors/csr/tpm2-certify-legacy-utf8hint.pem", &form));
+	CHECK(form == 2);
+	return 1;
+}
+
+/* Its self-signature no longer verifies; that is the CSR verifier's
+ * check. The codec must still read it, hint as IA5String. */
+static int test_legacy_csr_ia5_hint(void)
+{
+	int form = 0;
+	CHECK(legacy_csr_hint("vectors/csr/tpm2-certify-legacy-ia5hint-badsig.pem", &form));
+	CHECK(form == 1);
+	return 1;
+}
+
+/* [0] EXPLICIT intermediateCertificates (the module text) reads too. */
+static int test_evidence_explicit_certs(void)
+{
+	uint8_t *der;
+	size_t len;
+	CHECK(pem_file("vectors/pkix-evidence/evidence2.pem", &der, &len));
+	/* Rebuild: SEQUENCE { tbs, signatures, [0] { SEQUENCE { certs } } } */
+	const uint8_t *c, *end = der + len, *p;
+	size_t clen;
+	uint8_t tag;
+	CHECK(csra_der_tlv_peek(der, end, &tag, &c, &clen));
+	buf body = { .n = 0 }, out = { .n = 0 };
+	for (p = c; p < c + clen;) {
+		const uint8_t *v;
+		size_t vlen;
+		CHECK(csra_der_tlv_peek(p, c + clen, &tag, &v, &vlen));
+		if (tag == 0xa0) {
+			buf seq = { .n = 0 };
+			tlv(&seq, 0x30, v, vlen);
+			wrap(&body, 0xa0, &seq);
+		} else {
+			put(&body, p, (size_t)(v + vlen - p));
+		}
+		p = v + vlen;
+	}
+	wrap(&out, 0x30, &body);
+	csra_decoded *d;
+	CHECK(csra_decode(NULL, CSRA_PDU_EVIDENCE, out.b, out.n, &d, NULL) == CSRA_OK);
+	CHECK(csra_decoded_evidence_explicit(d));
+	const Evidence_t *ev = csra_decoded_value(d);
+	CHECK(ev->intermediateCertificates && ev->intermediateCertificates->list.count == 1);
+	csra_decoded_free(&d);
+	free(der);
+	return 1;
+}
+
+/* Malformed input ----------------------------------------------------- */
+
+static int test_truncations(void)
+{
+	uint8_t *der;
+	size_t len;
+	CHECK(pem_file("vectors/pkix-evidence/evidence2.pem", &der, &len));
+	for (size_t n = 0; n < len; n++)
+		CHECK(expect(NULL, CSRA_PDU_EVIDENCE, der, n, CSRA_ERR_DER_TRUNCATED,
+		    n < 1 ? 0 : 1, NULL));
+	free(der);
+	return 1;
+}
+
+static int test_trailing_bytes(void)
+{
+	uint8_t *der;
+	size_t len;
+	CHECK(pem_file("vectors/pkix-evidence/evidence2.pem", &der, &len));
+	der = realloc(der, len + 1);
+	der[len] = 0x00;
+	CHECK(expect(NULL, CSRA_PDU_EVIDENCE, der, len + 1, CSRA_ERR_DER_TRAILING_DATA, len, "Evidence"));
+	free(der);
+	return 1;
+}
+
+static const uint8_t TPM_OK[] = { 0x30, 0x06, 0x04, 0x01, 0xaa, 0x04, 0x01, 0xbb };
+
+static int test_tpm_statement_ok(void)
+{
+	return expect(NULL, CSRA_PDU_TPM_CERTIFY, TPM_OK, sizeof(TPM_OK), CSRA_OK, 0, NULL);
+}
+
+static int test_indefinite_length(void)
+{
+	static const uint8_t in[] = { 0x30, 0x80, 0x04, 0x00, 0x04, 0x00, 0x00, 0x00 };
+	return expect(NULL, CSRA_PDU_TPM_CERTIFY, in, sizeof(in), CSRA_ERR_DER_INDEFINITE_LENGTH, 1,
+	    "TcgAttestCertify");
+}
+
+static int test_nonminimal_length(void)
+{
+	static const uint8_t a[] = { 0x30, 0x81, 0x04, 0x04, 0x00, 0x04, 0x00 };
+	static const uint8_t b[] = { 0x30, 0x82, 0x00, 0x04, 0x04, 0x00, 0x04, 0x00 };
+	static const uint8_t c[] = { 0x30, 0x06, 0x04, 0x81, 0x01, 0xaa, 0x04, 0x00 };
+	CHECK(expect(NULL, CSRA_PDU_TPM_CERTIFY, a, sizeof(a), CSRA_ERR_DER_NONMINIMAL_LENGTH, 1, NULL));
+	CHECK(expect(NULL, CSRA_PDU_TPM_CERTIFY, b, sizeof(b), CSRA_ERR_DER_NONMINIMAL_LENGTH, 1, NULL));
+	CHECK(expect(NULL, CSRA_PDU_TPM_CERTIFY, c, sizeof(c), CSRA_ERR_DER_NONMINIMAL_LENGTH, 3,
+	    "TcgAttestCertify.tpmSAttest"));
+	return 1;
+}
+
+static int test_huge_length(void)
+{
+	static const uint8_t a[] = { 0x30, 0x84, 0xff, 0xff, 0xff, 0xff, 0x04, 0x00 };
+	static const uint8_t b[] = { 0x30, 0x85, 0x01, 0x00, 0x00, 0x00, 0x00, 0x04, 0x00 };
+	static const uint8_t c[] = { 0x30, 0xff, 0x04, 0x00 };
+	CHECK(expect(NULL, CSRA_PDU_TPM_CERTIFY, a, sizeof(a), CSRA_ERR_DER_TRUNCATED, 1, NULL));
+	CHECK(expect(NULL, CSRA_PDU_TPM_CERTIFY, b, sizeof(b), CSRA_ERR_DER_LENGTH_TOO_LARGE, 1, NULL));
+	CHECK(expect(NULL, CSRA_PDU_TPM_CERTIFY, c, sizeof(c), CSRA_ERR_DER_LENGTH_TOO_LARGE, 1, NULL));
+	return 1;
+}
+
+static int test_high_tag_form(void)
+{
+	static const uint8_t in[] = { 0x30, 0x07, 0x1f, 0x04, 0x01, 0xaa, 0x04, 0x01, 0xbb };
+	static const uint8_t padded[] = { 0x30, 0x08, 0x9f, 0x80, 0x21, 0x01, 0xaa, 0x04, 0x01, 0xbb };
+	CHECK(expect(NULL, CSRA_PDU_TPM_CERTIFY, in, sizeof(in), CSRA_ERR_DER_HIGH_TAG_FORM, 2,
+	    "TcgAttestCertify.tpmSAttest"));
+	CHECK(expect(NULL, CSRA_PDU_TPM_CERTIFY, padded, sizeof(padded), CSRA_ERR_DER_BAD_TAG, 3, NULL));
+	return 1;
+}
+
+static int test_wrong_tag(void)
+{
+	static const uint8_t in[] = { 0x30, 0x06, 0x02, 0x01, 0x01, 0x04, 0x01, 0xbb };
+	return expect(NULL, CSRA_PDU_TPM_CERTIFY, in, sizeof(in), CSRA_ERR_DER_UNEXPECTED_TAG, 2,
+	    "TcgAttestCertify.tpmSAttest");
+}
+
+static int test_missing_element(void)
+{
+	static const uint8_t in[] = { 0x30, 0x03, 0x04, 0x01, 0xaa };
+	return expect(NULL, CSRA_PDU_TPM_CERTIFY, in, sizeof(in), CSRA_ERR_DER_MISSING_ELEMENT, 5,
+	    "TcgAttestCertify.signature");
+}
+
+static int test_extra_element(void)
+{
+	static const uint8_t in[] = { 0x30, 0x0b, 0x04, 0x01, 0xaa, 0x04, 0x01, 0xbb, 0x04, 0x00,
+		0x04, 0x01, 0xcc };
+	return expect(NULL, CSRA_PDU_TPM_CERTIFY, in, sizeof(in), CSRA_ERR_DER_UNEXPECTED_TAG, 10,
+	    "TcgAttestCertify");
+}
+
+static int test_constructed_octet_string(void)
+{
+	static const uint8_t in[] = { 0x30, 0x08, 0x24, 0x03, 0x04, 0x01, 0xaa, 0x04, 0x01, 0xbb };
+	return expect(NULL, CSRA_PDU_TPM_CERTIFY, in, sizeof(in), CSRA_ERR_DER_CONSTRUCTED_FORM, 2, NULL);
+}
+
+#define CLAIM_PATH "Evidence.tbs.reportedElements[0].claims[0].value"
+
+static int test_bad_boolean(void)
+{
+	static const uint8_t one[] = { 0x01, 0x01, 0x01 }, two[] = { 0x01, 0x02, 0x00, 0xff },
+	    ok[] = { 0x01, 0x01, 0xff };
+	buf e;
+	claim_evidence(&e, CSRA_OID_ID_EVIDENCE_CLAIM_PLATFORM_FIPSBOOT, ok, sizeof(ok));
+	CHECK(expect(NULL, CSRA_PDU_EVIDENCE, e.b, e.n, CSRA_OK, 0, NULL));
+	claim_evidence(&e, CSRA_OID_ID_EVIDENCE_CLAIM_PLATFORM_FIPSBOOT, one, sizeof(one));
+	CHECK(expect(NULL, CSRA_PDU_EVIDENCE, e.b, e.n, CSRA_ERR_DER_BAD_BOOLEAN, e.n - 5, CLAIM_PATH));
+	claim_evidence(&e, CSRA_OID_ID_EVIDENCE_CLAIM_PLATFORM_FIPSBOOT, two, sizeof(two));
+	CHECK(expect(NULL, CSRA_PDU_EVIDENCE, e.b, e.n, CSRA_ERR_DER_BAD_BOOLEAN, e.n - 6, CLAIM_PATH));
+	return 1;
+}
+
+/* A claim of a type the draft defines must carry that type. */
+static int test_claim_wrong_type(void)
+{
+	static const uint8_t integer[] = { 0x02, 0x01, 0x01 };
+	buf e;
+	claim_evidence(&e, CSRA_OID_ID_EVIDENCE_CLAIM_PLATFORM_FIPSBOOT, integer, sizeof(integer));
+	return expect(NULL, CSRA_PDU_EVIDENCE, e.b, e.n, CSRA_ERR_DER_UNEXPECTED_TAG, e.n - 5, CLAIM_PATH);
+}
+
+/* Unknown claim types are checked as generic DER. */
+static int test_unknown_claim_generic_der(void)
+{
+	static const uint8_t unknown_oid[] = { 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x01 };
+	static const uint8_t bad[] = { 0x30, 0x03, 0x01, 0x01, 0x01 }, good[] = { 0x30, 0x03, 0x01, 0x01, 0x00 };
+	buf e;
+	evidence_with(&e, CSRA_OID_ID_EVIDENCE_ELEMENT_PLATFORM, unknown_oid, sizeof(unknown_oid),
+	    good, sizeof(good), V1, sizeof(V1));
+	CHECK(expect(NULL, CSRA_PDU_EVIDENCE, e.b, e.n, CSRA_OK, 0, NULL));
+	evidence_with(&e, CSRA_OID_ID_EVIDENCE_ELEMENT_PLATFORM, unknown_oid, sizeof(unknown_oid),
+	    bad, sizeof(bad), V1, sizeof(V1));
+	CHECK(expect(NULL, CSRA_PDU_EVIDENCE, e.b, e.n, CSRA_ERR_DER_BAD_BOOLEAN, e.n - 5,
+	    CLAIM_PATH "[0]"));
+	return 1;
+}
+
+static int test_bad_integer(void)
+{
+	static const uint8_t pad0[] = { 0x02, 0x02, 0x00, 0x01 }, padf[] = { 0x02, 0x02, 0xff, 0x80 },
+	    empty[] = { 0x02, 0x00 };
+	buf e;
+	evidence_with(&e, CSRA_OID_ID_EVIDENCE_ELEMENT_PLATFORM,
+	    csra_oid_table[CSRA_OID_ID_EVIDENCE_CLAIM_PLATFORM_FIPSLEVEL].der,
+	    csra_oid_table[CSRA_OID_ID_EVIDENCE_CLAIM_PLATFORM_FIPSLEVEL].der_len, NULL, 0,
+	    pad0, sizeof(pad0));
+	CHECK(expect(NULL, CSRA_PDU_EVIDENCE, e.b, e.n, CSRA_ERR_DER_BAD_INTEGER, 6, "Evidence.tbs.version"));
+	evidence_with(&e, CSRA_OID_ID_EVIDENCE_ELEMENT_PLATFORM,
+	    csra_oid_table[CSRA_OID_ID_EVIDENCE_CLAIM_PLATFORM_FIPSLEVEL].der,
+	    csra_oid_table[CSRA_OID_ID_EVIDENCE_CLAIM_PLATFORM_FIPSLEVEL].der_len, NULL, 0,
+	    padf, sizeof(padf));
+	CHECK(expect(NULL, CSRA_PDU_EVIDENCE, e.b, e.n, CSRA_ERR_DER_BAD_INTEGER, 6, NULL));
+	evidence_with(&e, CSRA_OID_ID_EVIDENCE_ELEMENT_PLATFORM,
+	    csra_oid_table[CSRA_OID_ID_EVIDENCE_CLAIM_PLATFORM_FIPSLEVEL].der,
+	    csra_oid_table[CSRA_OID_ID_EVIDENCE_CLAIM_PLATFORM_FIPSLEVEL].der_len, NULL, 0,
+	    empty, sizeof(empty));
+	CHECK(expect(NULL, CSRA_PDU_EVIDENCE, e.b, e.n, CSRA_ERR_DER_BAD_INTEGER, 4, NULL));
+	return 1;
+}
+
+static int test_bad_oid(void)
+{
+	static const uint8_t padded[] = { 0x30, 0x05, 0x06, 0x03, 0x55, 0x80, 0x0a };
+	static const uint8_t truncated[] = { 0x30, 0x04, 0x06, 0x02, 0x55, 0x8a };
+	static const uint8_t empty[] = { 0x30, 0x02, 0x06, 0x00 };
+	static const uint8_t ok[] = { 0x30, 0x05, 0x06, 0x03, 0x55, 0x1d, 0x0f };
+	CHECK(expect(NULL, CSRA_PDU_KEY_PURPOSES, ok, sizeof(ok), CSRA_OK, 0, NULL));
+	CHECK(expect(NULL, CSRA_PDU_KEY_PURPOSES, padded, sizeof(padded), CSRA_ERR_DER_BAD_OID, 5,
+	    "KeyPurposes[0]"));
+	CHECK(expect(NULL, CSRA_PDU_KEY_PURPOSES, truncated, sizeof(truncated), CSRA_ERR_DER_BAD_OID, 5, NULL));
+	CHECK(expect(NULL, CSRA_PDU_KEY_PURPOSES, empty, sizeof(empty), CSRA_ERR_DER_BAD_OID, 2, NULL));
+	return 1;
+}
+
+static int test_bad_time(void)
+{
+	static const char *bad[] = { "20260721111338", "20260721111338.0Z", "20260721111338+0000",
+		"202607211113Z", "20261321111338Z", "20260230111338Z", "20260721111338.Z",
+		"20260721111338,5Z" };
+	buf e;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		buf v = { .n = 0 };
+		tlv(&v, 0x18, bad[i], strlen(bad[i]));
+		claim_evidence(&e, CSRA_OID_ID_EVIDENCE_CLAIM_TRANSACTION_TIMESTAMP, v.b, v.n);
+		if (!expect(NULL, CSRA_PDU_EVIDENCE, e.b, e.n, CSRA_ERR_DER_BAD_TIME, ANY_OFFSET, CLAIM_PATH)) {
+			fprintf(stderr, "  time %s\n", bad[i]);
+			return 0;
+		}
+	}
+	buf v = { .n = 0 };
+	tlv(&v, 0x18, "20240229235960.25Z", 18);
+	claim_evidence(&e, CSRA_OID_ID_EVIDENCE_CLAIM_TRANSACTION_TIMESTAMP, v.b, v.n);
+	CHECK(expect(NULL, CSRA_PDU_EVIDENCE, e.b, e.n, CSRA_OK, 0, NULL));
+	return 1;
+}
+
+static int test_bad_utf8(void)
+{
+	static const uint8_t overlong[] = { 0x0c, 0x02, 0xc0, 0xaf };
+	static const uint8_t surrogate[] = { 0x0c, 0x03, 0xed, 0xa0, 0x80 };
+	buf e;
+	claim_evidence(&e, CSRA_OID_ID_EVIDENCE_CLAIM_PLATFORM_VENDOR, overlong, sizeof(overlong));
+	CHECK(expect(NULL, CSRA_PDU_EVIDENCE, e.b, e.n, CSRA_ERR_DER_BAD_STRING, e.n - 2 - 2, CLAIM_PATH));
+	claim_evidence(&e, CSRA_OID_ID_EVIDENCE_CLAIM_PLATFORM_VENDOR, surrogate, sizeof(surrogate));
+	CHECK(expect(NULL, CSRA_PDU_EVIDENCE, e.b, e.n, CSRA_ERR_DER_BAD_STRING, e.n - 2 - 3, CLAIM_PATH));
+	return 1;
+}
+
+static int test_bad_null(void)
+{
+	static const uint8_t unknown_oid[] = { 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x02 };
+	static const uint8_t null1[] = { 0x05, 0x01, 0x00 };
+	buf e;
+	evidence_with(&e, CSRA_OID_ID_EVIDENCE_ELEMENT_PLATFORM, unknown_oid, sizeof(unknown_oid),
+	    null1, sizeof(null1), V1, sizeof(V1));
+	return expect(NULL, CSRA_PDU_EVIDENCE, e.b, e.n, CSRA_ERR_DER_BAD_NULL, e.n - 5, CLAIM_PATH);
+}
+
+static int test_empty_size_1_max(void)
+{
+	/* TbsEvidence with no reported elements: SIZE (1..MAX). */
+	static const uint8_t in[] = { 0x30, 0x09, 0x30, 0x05, 0x02, 0x01, 0x01, 0x30, 0x00, 0x30, 0x00 };
+	return expect(NULL, CSRA_PDU_EVIDENCE, in, sizeof(in), CSRA_ERR_DER_CONSTRAINT, 7,
+	    "Evidence.tbs.reportedElements");
+}
+
+static int test_signer_identifier_empty(void)
+{
+	buf e, sig = { .n = 0 }, sigs = { .n = 0 }, alg = { .n = 0 }, body = { .n = 0 }, out = { .n = 0 };
+	claim_evidence(&e, CSRA_OID_ID_EVIDENCE_CLAIM_PLATFORM_FIPSBOOT, (const uint8_t *)"\x01\x01\xff", 3);
+	/* take tbs from e: e = 30 L { tbs, 30 00 } */
+	const uint8_t *c, *v;
+	size_t clen, vlen;
+	uint8_t tag;
+	CHECK(csra_der_tlv_peek(e.b, e.b + e.n, &tag, &c, &clen));
+	CHECK(csra_der_tlv_peek(c, c + clen, &tag, &v, &vlen));
+	put(&body, c, (size_t)(v + vlen - c));
+	tlv(&sig, 0x30, NULL, 0);	/* sid: SEQUENCE {} */
+	oid(&alg, CSRA_OID_ECDSA_WITH_SHA256);
+	wrap(&sig, 0x30, &alg);
+	tlv(&sig, 0x04, "\x01", 1);
+	wrap(&sigs, 0x30, &sig);
+	wrap(&body, 0x30, &sigs);
+	wrap(&out, 0x30, &body);
+	size_t sid_off = 2 + (size_t)(v + vlen - c) + 2 + 2;
+	return expect(NULL, CSRA_PDU_EVIDENCE, out.b, out.n, CSRA_ERR_DER_SIGNER_ID_EMPTY, sid_off,
+	    "Evidence.signatures[0].sid");
+}
+
+static int test_depth_bomb(void)
+{
+	static const uint8_t unknown_oid[] = { 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x03 };
+	buf v = { .n = 0 }, w;
+	tlv(&v, 0x05, NULL, 0);
+	for (int i = 0; i < 40; i++) {
+		w = v;
+		v.n = 0;
+		wrap(&v, 0x30, &w);
+	}
+	buf e;
+	evidence_with(&e, CSRA_OID_ID_EVIDENCE_ELEMENT_PLATFORM, unknown_oid, sizeof(unknown_oid),
+	    v.b, v.n, V1, sizeof(V1));
+	return expect(NULL, CSRA_PDU_EVIDENCE, e.b, e.n, CSRA_ERR_DER_DEPTH, ANY_OFFSET, NULL);
+}
+
+static int test_too_large(void)
+{
+	csra_codec *c = csra_codec_new();
+	CHECK(c != NULL);
+	CHECK(csra_codec_set_max_der(c, 4) == CSRA_OK);
+	CHECK(expect(c, CSRA_PDU_TPM_CERTIFY, TPM_OK, sizeof(TPM_OK), CSRA_ERR_DER_TOO_LARGE, 4, NULL));
+	CHECK(csra_codec_set_max_der(c, 0) == CSRA_ERR_INVALID_ARGUMENT);
+	csra_codec_free(&c);
+	CHECK(c == NULL);
+	return 1;
+}
+
+/* The [0] ... of a SEQUENCE SIZE (1..MAX) OF with a bad BIT STRING. */
+static int test_bit_string_unused_bits(void)
+{
+	uint8_t *der;
+	size_t len;
+	CHECK(pem_file("vectors/pkix-evidence/ak.crt", &der, &len));
+	/* Certificate's last element is the signature BIT STRING. */
+	const uint8_t *c, *p, *v = NULL;
+	size_t clen, vlen = 0;
+	uint8_t tag;
+	CHECK(csra_der_tlv_peek(der, der + len, &tag, &c, &clen));
+	for (p = c; p < c + clen; p = v + vlen)
+		CHECK(csra_der_tlv_peek(p, c + clen, &tag, &v, &vlen));
+	CHECK(tag == 0x03 && v[0] == 0x00);
+	size_t at = (size_t)(v - der);
+	der[at] = 8;
+	CHECK(expect(NULL, CSRA_PDU_CERTIFICATE, der, len, CSRA_ERR_DER_BAD_BIT_STRING, at,
+	    "Certificate.signature"));
+	der[at] = 1;	/* one unused bit, but it is set in the last octet? */
+	if (der[len - 1] & 1)
+		CHECK(expect(NULL, CSRA_PDU_CERTIFICATE, der, len, CSRA_ERR_DER_BAD_BIT_STRING, len - 1, NULL));
+	der[len - 1] |= 1;
+	CHECK(expect(NULL, CSRA_PDU_CERTIFICATE, der, len, CSRA_ERR_DER_BAD_BIT_STRING, len - 1, NULL));
+	free(der);
+	return 1;
+}
+
+/* A minimal PKCS#10 request whose subject's one RDN holds |atv1|, |atv2|. */
+static void csr_with_rdn(buf *out, const buf *atvs, const buf *attrs)
+{
+	buf rdn = { .n = 0 }, name = { .n = 0 }, info = { .n = 0 }, spki = { .n = 0 }, alg = { .n = 0 };
+	buf req = { .n = 0 };
+	wrap(&rdn, 0x31, atvs);
+	wrap(&name, 0x30, &rdn);
+	tlv(&info, 0x02, "\x00", 1);
+	put(&info, name.b, name.n);
+	oid(&alg, CSRA_OID_ID_ECPUBLICKEY);
+	oid(&alg, CSRA_OID_SECP256R1);
+	wrap(&spki, 0x30, &alg);
+	tlv(&spki, 0x03, "\x00\x04", 2);
+	buf s2 = { .n = 0 };
+	wrap(&s2, 0x30, &spki);
+	put(&info, s2.b, s2.n);
+	wrap(&info, 0xa0, attrs);
+	buf salg = { .n = 0 };
+	oid(&salg, CSRA_OID_ECDSA_WITH_SHA256);
+	wrap(&req, 0x30, &info);
+	wrap(&req, 0x30, &salg);
+	tlv(&req, 0x03, "\x00", 1);
+	out->n = 0;
+	wrap(out, 0x30, &req);
+}
+
+static void atv(buf *o, csra_oid_id type, const char *val)
+{
+	buf a = { .n = 0 };
+	oid(&a, type);
+	tlv(&a, 0x0c, val, strlen(val));
+	wrap(o, 0x30, &a);
+}
+
+static int test_set_of_order(void)
+{
+	buf atvs = { .n = 0 }, none = { .n = 0 }, csr;
+	atv(&atvs, CSRA_OID_ID_AT_COMMONNAME, "b");
+	atv(&atvs, CSRA_OID_ID_AT_COMMONNAME, "a");
+	csr_with_rdn(&csr, &atvs, &none);
+	CHECK(expect(NULL, CSRA_PDU_CERTIFICATION_REQUEST, csr.b, csr.n, CSRA_ERR_DER_SET_ORDER, 21,
+	    "CertificationRequest.certificationRequestInfo.subject.rdnSequence[0]"));
+	atvs.n = 0;
+	atv(&atvs, CSRA_OID_ID_AT_COMMONNAME, "a");
+	atv(&atvs, CSRA_OID_ID_AT_COMMONNAME, "b");
+	csr_with_rdn(&csr, &atvs, &none);
+	CHECK(expect(NULL, CSRA_PDU_CERTIFICATION_REQUEST, csr.b, csr.n, CSRA_OK, 0, NULL));
+	return 1;
+}
+
+/* Extension.critical is BOOLEAN DEFAULT FALSE: DER never encodes FALSE. */
+static int test_default_encoded(void)
+{
+	buf ext = { .n = 0 }, exts = { .n = 0 }, out = { .n = 0 };
+	oid(&ext, CSRA_OID_ID_CE_KEYUSAGE);
+	tlv(&ext, 0x01, "\x00", 1);
+	tlv(&ext, 0x04, "\x03\x02\x07\x80", 4);
+	wrap(&exts, 0x30, &ext);
+	wrap(&out, 0x30, &exts);
+	CHECK(expect(NULL, CSRA_PDU_EXTENSIONS, out.b, out.n, CSRA_ERR_DER_DEFAULT_ENCODED, 9,
+	    "Extensions[0].critical"));
+	out.b[11] = 0xff;	/* critical TRUE is fine */
+	CHECK(expect(NULL, CSRA_PDU_EXTENSIONS, out.b, out.n, CSRA_OK, 0, NULL));
+	return 1;
+}
+
+/* Two PKCS#10 attributes must be in DER order too, and an attestation
+ * attribute's value is checked as an AttestationBundle. */
+static int test_csr_attestation_value_checked(void)
+{
+	buf atvs = { .n = 0 }, attrs = { .n = 0 }, attr = { .n = 0 }, vals = { .n = 0 }, csr;
+	atv(&atvs, CSRA_OID_ID_AT_COMMONNAME, "a");
+	oid(&attr, CSRA_OID_ID_AA_ATTESTATION);
+	/* AttestationBundle { attestations { { type, stmt } } } with a bad TPM stmt */
+	buf st = { .n = 0 }, sts = { .n = 0 }, bundle = { .n = 0 }, b2 = { .n = 0 };
+	oid(&st, CSRA_OID_ID_TCGATTESTCERTIFY);
+	static const uint8_t badtpm[] = { 0x30, 0x04, 0x04, 0x81, 0x01, 0xaa };
+	put(&st, badtpm, sizeof(badtpm));
+	buf stseq = { .n = 0 };
+	wrap(&stseq, 0x30, &st);
+	wrap(&sts, 0x30, &stseq);
+	wrap(&bundle, 0x30, &sts);
+	put(&b2, bundle.b, bundle.n);
+	wrap(&vals, 0x31, &b2);
+	put(&attr, vals.b, vals.n);
+	wrap(&attrs, 0x30, &attr);
+	csr_with_rdn(&csr, &atvs, &attrs);
+	return expect(NULL, CSRA_PDU_CERTIFICATION_REQUEST, csr.b, csr.n, CSRA_ERR_DER_NONMINIMAL_LENGTH,
+	    csr.n - 3 - 12 - 3,
+	    "CertificationRequest.certificationRequestInfo.attributes[0].values[0].attestations[0].stmt.tpmSAttest");
+}
+
+/* Every SIZE (1..MAX) type assignment in asn1/ is enforced by the gate. */
+static int test_nonempty_table_complete(void)
+{
+	static const asn_TYPE_descriptor_t *known[] = { &asn_DEF_CertReqMessages, &asn_DEF_Controls,
+		&asn_DEF_ReportedElements, &asn_DEF_ReportedClaims, &asn_DEF_Extensions,
+		&asn_DEF_RelativeDistinguishedName };
+	static const char *mods[] = { "PKIX1-Subset.asn1", "PKCS10.asn1", "CRMF-Subset.asn1",
+		"CSR-Attestation.asn1", "PKIX-Evidence.asn1" };
+	int n = 0;
+	for (size_t i = 0; i < sizeof(mods) / sizeof(mods[0]); i++) {
+		char path[1024], line[1024], name[128];
+		snprintf(path, sizeof(path), "%s/asn1/%s", CSRA_SOURCE_DIR, mods[i]);
+		FILE *f = fopen(path, "r");
+		CHECK(f != NULL);
+		while (fgets(line, sizeof(line), f)) {
+			if (!strstr(line, "::=") || !strstr(line, "(1..MAX)") || line[0] == ' ')
+				continue;
+			CHECK(sscanf(line, "%127s", name) == 1);
+			const asn_TYPE_descriptor_t *td = NULL;
+			for (size_t k = 0; k < sizeof(known) / sizeof(known[0]); k++)
+				if (strcmp(known[k]->name, name) == 0)
+					td = known[k];
+			if (td == NULL)
+				fprintf(stderr, "  %s: SIZE (1..MAX) type not known to the test\n", name);
+			CHECK(td != NULL && csra_gate_requires_nonempty(td));
+			n++;
+		}
+		fclose(f);
+	}
+	CHECK(n == 6);
+	return 1;
+}
+
+/* Every DEFAULT in asn1/ is in the gate's table (two today). */
+static int test_defaults_table_complete(void)
+{
+	static const char *mods[] = { "PKIX1-Subset.asn1", "PKCS10.asn1", "CRMF-Subset.asn1",
+		"CSR-Attestation.asn1", "PKIX-Evidence.asn1" };
+	int n = 0;
+	for (size_t i = 0; i < sizeof(mods) / sizeof(mods[0]); i++) {
+		char path[1024], line[1024];
+		snprintf(path, sizeof(path), "%s/asn1/%s", CSRA_SOURCE_DIR, mods[i]);
+		FILE *f = fopen(path, "r");
+		CHECK(f != NULL);
+		while (fgets(line, sizeof(line), f)) {
+			char *dash = strstr(line, "--");
+			if (dash)
+				*dash = '\0';
+			if (strstr(line, " DEFAULT "))
+				n++;
+		}
+		fclose(f);
+	}
+	CHECK(n == 2);
+	return 1;
+}
+
+static int test_evidence_type_override(void)
+{
+	csra_codec *c = csra_codec_new();
+	CHECK(c != NULL);
+	CHECK(csra_codec_set_evidence_type_str(c, "1.3.6.1.4.1.99999.1") == CSRA_OK);
+	CHECK(csra_codec_set_evidence_type_str(c, "1.3..1") == CSRA_ERR_INVALID_ARGUMENT);
+	CHECK(csra_codec_set_evidence_type_str(c, "1.40.1") == CSRA_ERR_INVALID_ARGUMENT);
+	CHECK(csra_codec_set_evidence_type_str(c, "01.3") == CSRA_ERR_INVALID_ARGUMENT);
+	static const uint8_t want[] = { 0x2b, 0x06, 0x01, 0x04, 0x01, 0x86, 0x8d, 0x1f, 0x01 };
+	CHECK(csra_codec_open_type(c, &asn_DEF_AttestationStatement, want, sizeof(want),
+	    TPM_OK, sizeof(TPM_OK)) == &asn_DEF_Evidence);
+	const csra_oid_entry *def = &csra_oid_table[CSRA_OID_ID_EVIDENCE];
+	CHECK(csra_codec_open_type(c, &asn_DEF_AttestationStatement, def->der, def->der_len,
+	    TPM_OK, sizeof(TPM_OK)) == NULL);
+	csra_codec_free(&c);
+	return 1;
+}
+
+int main(void)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(void);
+	} tests[] = {
+#define T(f) { #f, f }
+		T(test_evidence1_decodes), T(test_evidence2_decodes_with_nonce),
+		T(test_evidence3_decodes), T(test_certificates_decode),
+		T(test_legacy_csr_utf8_hint), T(test_legacy_csr_ia5_hint),
+		T(test_evidence_explicit_certs), T(test_truncations), T(test_trailing_bytes),
+		T(test_tpm_statement_ok), T(test_indefinite_length), T(test_nonminimal_length),
+		T(test_huge_length), T(test_high_tag_form), T(test_wrong_tag),
+		T(test_missing_element), T(test_extra_element), T(test_constructed_octet_string),
+		T(test_bad_boolean), T(test_claim_wrong_type), T(test_unknown_claim_generic_der),
+		T(test_bad_integer), T(test_bad_oid), T(test_bad_time), T(test_bad_utf8),
+		T(test_bad_null), T(test_empty_size_1_max), T(test_signer_identifier_empty),
+		T(test_depth_bomb), T(test_too_large), T(test_bit_string_unused_bits),
+		T(test_set_of_order), T(test_default_encoded),
+		T(test_csr_attestation_value_checked), T(test_defaults_table_complete), T(test_nonempty_table_complete),
+		T(test_evidence_type_override),
+#undef T
+	};
+	int pass = 0, failed = 0;
+	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
+		int ok = tests[i].fn();
+		printf("%s %s\n", ok ? "ok  " : "FAIL", tests[i].name);
+		ok ? pass++ : failed++;
+	}
+	printf("%d passed, %d failed\n", pass, failed);
+	return failed != 0;
+}
