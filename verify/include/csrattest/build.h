@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Building and signing PKIX Evidence (draft-ietf-rats-pkix-key-attestation-07). */
+#ifndef CSRATTEST_BUILD_H
+#define CSRATTEST_BUILD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "csrattest/claims.h"
+#include "csrattest/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* csra_evb builds one Evidence: elements with claims, then signature
+ * blocks, then DER. Claims are kept in the order added. */
+typedef struct csra_evb csra_evb;
+
+/* csra_evb_new returns an empty builder (version 1), or NULL. */
+csra_evb *csra_evb_new(void);
+
+/* csra_evb_free frees |*b| (and the references it holds on keys and
+ * certificates) and sets |*b| to NULL. NULL is fine. */
+void csra_evb_free(csra_evb **b);
+
+/* csra_evb_set_version sets TbsEvidence.version (the draft requires 1;
+ * other values exist for tests). */
+csra_err csra_evb_set_version(csra_evb *b, int64_t version);
+
+/* csra_evb_add_element appends an element of type |e| and sets |*idx| to
+ * its index. csra_evb_add_element_oid does so for any element type OID
+ * (DER contents |oid|/|len|, copied). */
+csra_err csra_evb_add_element(csra_evb *b, csra_element e, size_t *idx);
+csra_err csra_evb_add_element_oid(csra_evb *b, const uint8_t *oid, size_t len, size_t *idx);
+
+/* Each csra_evb_add_* appends claim |c| to element |idx|, with a value of
+ * the claim's type; CSRA_ERR_INVALID_ARGUMENT if |c| is of another type
+ * or |idx| is out of range. Byte values are copied. */
+csra_err csra_evb_add_bool(csra_evb *b, size_t idx, csra_claim c, int v);
+csra_err csra_evb_add_int(csra_evb *b, size_t idx, csra_claim c, int64_t v);
+csra_err csra_evb_add_octets(csra_evb *b, size_t idx, csra_claim c, const uint8_t *p, size_t n);
+csra_err csra_evb_add_utf8(csra_evb *b, size_t idx, csra_claim c, const char *s, size_t n);
+csra_err csra_evb_add_time(csra_evb *b, size_t idx, csra_claim c, time_t t);
+csra_err csra_evb_add_purposes(csra_evb *b, size_t idx, unsigned purposes);
+
+/* csra_evb_add_raw appends a claim of any type OID |oid|/|oid_len| with
+ * the value TLV |val|/|val_len| as given (|val| NULL: no value, as in an
+ * attestation request). Nothing is checked: tests build wrong claims so. */
+csra_err csra_evb_add_raw(csra_evb *b, size_t idx, const uint8_t *oid, size_t oid_len,
+    const uint8_t *val, size_t val_len);
+
+/* SignerIdentifier forms, combinable. */
+#define CSRA_SID_KEYID 1u	/* [0] the certificate's subject key identifier, or |keyid| */
+#define CSRA_SID_SPKI 2u	/* [1] the key's SubjectPublicKeyInfo */
+#define CSRA_SID_CERT 4u	/* [2] the certificate */
+
+/* csra_evb_add_signer adds a signature block signed by |key| (a reference
+ * is taken), identified per |sid| (CSRA_SID_*; 0 is allowed for tests of
+ * an empty SignerIdentifier). |cert| (may be NULL unless CSRA_SID_CERT) is
+ * referenced too. |keyid| overrides the keyId (else the certificate's
+ * subject key identifier). The algorithm follows the key: ECDSA with
+ * SHA-256/384/512 for P-256/384/521, sha256WithRSAEncryption for RSA,
+ * Ed25519, Ed448. */
+csra_err csra_evb_add_signer(csra_evb *b, EVP_PKEY *key, X509 *cert, unsigned sid,
+    const uint8_t *keyid, size_t keyid_len);
+
+/* csra_evb_add_intermediate adds |cert| to intermediateCertificates. */
+csra_err csra_evb_add_intermediate(csra_evb *b, X509 *cert);
+
+/* csra_evb_set_explicit_certs makes intermediateCertificates [0] EXPLICIT
+ * (the module's text) instead of [0] IMPLICIT (the draft's samples and
+ * csrattest's default). */
+csra_err csra_evb_set_explicit_certs(csra_evb *b, int on);
+
+/* csra_evb_encode signs and encodes the Evidence. On success sets |*der|
+ * (free with free()) and |*len|. The result is checked with csra_decode
+ * before it is returned, unless csra_evb_add_raw or a version other than 1
+ * was used (tests build invalid Evidence on purpose). */
+csra_err csra_evb_encode(csra_evb *b, uint8_t **der, size_t *len);
+
+/* csra_evb_tbs encodes only TbsEvidence (what signers sign). */
+csra_err csra_evb_tbs(csra_evb *b, uint8_t **der, size_t *len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
