@@ -261,6 +261,36 @@ static int test_build_raw_wrong_type(void)
 	return 1;
 }
 
+/* The claim table agrees with the OID module, both ways. */
+static int test_claim_table(void)
+{
+	for (int c = CSRA_CLAIM_NONCE; c <= CSRA_CLAIM_KEY_PURPOSE; c++) {
+		const csra_claim_info *info = csra_claim_get((csra_claim)c);
+		size_t len;
+		const uint8_t *oid = csra_claim_oid((csra_claim)c, &len);
+		CHECK(info != NULL && info->claim == (csra_claim)c && oid != NULL);
+		CHECK(csra_claim_from_oid(oid, len) == (csra_claim)c);
+	}
+	int n = 0;
+	for (size_t i = 0; i < CSRA_OID__COUNT; i++) {
+		const csra_oid_entry *e = &csra_oid_table[i];
+		csra_claim c = csra_claim_from_oid(e->der, e->der_len);
+		if (strncmp(e->name, "id-evidence-claim-", 18) == 0 &&
+		    strcmp(e->name, "id-evidence-claim-transaction") != 0 &&
+		    strcmp(e->name, "id-evidence-claim-platform") != 0 &&
+		    strcmp(e->name, "id-evidence-claim-key") != 0) {
+			CHECK(c != CSRA_CLAIM_UNKNOWN);
+			n++;
+		} else {
+			CHECK(c == CSRA_CLAIM_UNKNOWN);
+		}
+	}
+	CHECK(n == CSRA_CLAIM_KEY_PURPOSE);
+	CHECK(csra_claim_get(CSRA_CLAIM_UNKNOWN) == NULL);
+	CHECK(csra_claim_get((csra_claim)(CSRA_CLAIM_KEY_PURPOSE + 1)) == NULL);
+	return 1;
+}
+
 /* The draft's samples re-encode byte for byte through asn1c. */
 static int test_samples_roundtrip(void)
 {
@@ -305,7 +335,7 @@ int main(void)
 #define T(f) { #f, f }
 		T(test_cbb_lengths), T(test_cbb_integers), T(test_build_p256),
 		T(test_build_p384_explicit), T(test_build_rsa3072), T(test_build_ed25519),
-		T(test_build_raw_wrong_type), T(test_samples_roundtrip),
+		T(test_build_raw_wrong_type), T(test_claim_table), T(test_samples_roundtrip),
 #undef T
 	};
 	int pass = 0, failed = 0;

@@ -37,7 +37,8 @@ static void put(buf *o, const void *p, size_t n)
 {
 	if (o->n + n > sizeof(o->b))
 		abort();
-	memcpy(o->b + o->n, p, n);
+	if (n)
+		memcpy(o->b + o->n, p, n);
 	o->n += n;
 }
 
@@ -372,6 +373,60 @@ static int test_evidence_explicit_certs(void)
 	CHECK(ev->intermediateCertificates && ev->intermediateCertificates->list.count == 1);
 	csra_decoded_free(&d);
 	free(der);
+	return 1;
+}
+
+/* The single-pass decoder builds what asn1c's ber_decode builds. */
+static int same_as_asn1c(csra_pdu pdu, const uint8_t *der, size_t len)
+{
+	csra_decoded *a, *b;
+	CHECK(csra_decode(NULL, pdu, der, len, &a, NULL) == CSRA_OK);
+	CHECK(csra_decode_reference(NULL, pdu, der, len, &b, NULL) == CSRA_OK);
+	asn_TYPE_descriptor_t *td = csra_pdu_td(pdu);
+	char *pa = NULL, *pb = NULL;
+	size_t la = 0, lb = 0;
+	FILE *fa = open_memstream(&pa, &la), *fb = open_memstream(&pb, &lb);
+	CHECK(fa && fb);
+	CHECK(asn_fprint(fa, td, csra_decoded_value(a)) == 0);
+	CHECK(asn_fprint(fb, td, csra_decoded_value(b)) == 0);
+	fclose(fa);
+	fclose(fb);
+	CHECK(la == lb && la > 0 && memcmp(pa, pb, la) == 0);
+	free(pa);
+	free(pb);
+	uint8_t *enc = malloc(len);
+	asn_enc_rval_t er = der_encode_to_buffer(td, (void *)csra_decoded_value(a), enc, len);
+	CHECK(er.encoded == (ssize_t)len && memcmp(enc, der, len) == 0);
+	free(enc);
+	csra_decoded_free(&a);
+	csra_decoded_free(&b);
+	return 1;
+}
+
+static int test_single_pass_matches_asn1c(void)
+{
+	static const struct {
+		const char *file;
+		csra_pdu pdu;
+	} files[] = {
+		{ "vectors/pkix-evidence/evidence1.pem", CSRA_PDU_EVIDENCE },
+		{ "vectors/pkix-evidence/evidence2.pem", CSRA_PDU_EVIDENCE },
+		{ "vectors/pkix-evidence/evidence3.pem", CSRA_PDU_EVIDENCE },
+		{ "vectors/pkix-evidence/ak.crt", CSRA_PDU_CERTIFICATE },
+		{ "vectors/pkix-evidence/ca.crt", CSRA_PDU_CERTIFICATE },
+		{ "vectors/csr/tpm2-certify-legacy-utf8hint.pem", CSRA_PDU_CERTIFICATION_REQUEST },
+		{ "vectors/csr/tpm2-certify-legacy-ia5hint-badsig.pem", CSRA_PDU_CERTIFICATION_REQUEST },
+	};
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		uint8_t *der;
+		size_t len;
+		CHECK(pem_file(files[i].file, &der, &len));
+		if (!same_as_asn1c(files[i].pdu, der, len)) {
+			fprintf(stderr, "  %s\n", files[i].file);
+			return 0;
+		}
+		free(der);
+	}
 	return 1;
 }
 
@@ -861,7 +916,7 @@ int main(void)
 		T(test_evidence1_decodes), T(test_evidence2_decodes_with_nonce),
 		T(test_evidence3_decodes), T(test_certificates_decode),
 		T(test_legacy_csr_utf8_hint), T(test_legacy_csr_ia5_hint),
-		T(test_evidence_explicit_certs), T(test_truncations), T(test_trailing_bytes),
+		T(test_evidence_explicit_certs), T(test_single_pass_matches_asn1c), T(test_truncations), T(test_trailing_bytes),
 		T(test_tpm_statement_ok), T(test_indefinite_length), T(test_nonminimal_length),
 		T(test_huge_length), T(test_high_tag_form), T(test_wrong_tag),
 		T(test_missing_element), T(test_extra_element), T(test_constructed_octet_string),

@@ -39,6 +39,12 @@ asn_TYPE_descriptor_t *csra_codec_open_type(const csra_codec *codec,
     const asn_TYPE_descriptor_t *container, const uint8_t *oid, size_t oid_len,
     const uint8_t *val, size_t val_len);
 
+/* csra_decode_reference is csra_decode with the walk only checking and
+ * asn1c's ber_decode and asn_check_constraints building the value: the
+ * reference the single-pass decoder is tested against. */
+csra_err csra_decode_reference(const csra_codec *codec, csra_pdu pdu, const uint8_t *der,
+    size_t len, csra_decoded **out, csra_diag *diag);
+
 /* csra_decoded_open decodes the open-type value |val|/|len| (a full TLV,
  * typically an ANY_t's buffer inside |d|) as |td|, with the same strict
  * gate, into |d|'s memory. Returns CSRA_OK and sets |*out| (owned by |d|),

@@ -13,6 +13,7 @@
 
 #include "asn_application.h"
 #include "constr_TYPE.h"
+#include "csra_arena.h"
 #include "csrattest/error.h"
 
 /* csra_open_resolver returns the type of an open-type value (an ANY
@@ -34,6 +35,13 @@ typedef struct csra_gate_opts {
  * filled (offset into |der|, path starting with |td|'s name). */
 csra_err csra_gate_check(asn_TYPE_descriptor_t *td, const uint8_t *der,
     size_t len, const csra_gate_opts *opts, csra_diag *diag);
+
+/* csra_gate_decode is csra_gate_check that also builds, from |arena|, the
+ * asn1c structure ber_decode would build, and sets |*out| to it. Each
+ * TLV is read once. On error |*out| is NULL and |arena| may hold partial
+ * results (free the arena). */
+csra_err csra_gate_decode(asn_TYPE_descriptor_t *td, const uint8_t *der, size_t len,
+    const csra_gate_opts *opts, csra_arena *arena, void **out, csra_diag *diag);
 
 /* csra_gate_requires_nonempty returns 1 if |td| is a SIZE (1..MAX)
  * collection whose constraint asn1c dropped and the gate enforces. */

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The draft's ClaimSet as data: one row per claim type. */
+#include <string.h>
+
 #include "csra_codec_int.h"
 #include "csrattest/claims.h"
 
@@ -72,12 +74,12 @@ static const csra_oid_id claim_oids[] = {
 #undef P
 #undef K
 
+/* rows[] is in enum order; tests/test_build.c checks it. */
 const csra_claim_info *csra_claim_get(csra_claim claim)
 {
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-		if (rows[i].claim == claim)
-			return &rows[i];
-	return NULL;
+	if (claim < CSRA_CLAIM_NONCE || (size_t)claim > sizeof(rows) / sizeof(rows[0]))
+		return NULL;
+	return &rows[claim - 1];
 }
 
 const uint8_t *csra_claim_oid(csra_claim claim, size_t *len)
@@ -88,12 +90,30 @@ const uint8_t *csra_claim_oid(csra_claim claim, size_t *len)
 	return csra_oid_table[claim_oids[claim]].der;
 }
 
+/* On the decode path for every claim. The draft numbers claims
+ * id-evidence-claim.<element>.<n>; only the id-evidence arc will change
+ * when IANA assigns it, so after the prefix the last two arcs index a
+ * table. tests/test_build.c checks the table against csra_oid_table. */
+static const csra_claim by_arc[3][14] = {
+	{ CSRA_CLAIM_NONCE, CSRA_CLAIM_TIMESTAMP, CSRA_CLAIM_AK_SPKI },
+	{ CSRA_CLAIM_VENDOR, CSRA_CLAIM_OEMID, CSRA_CLAIM_HWMODEL, CSRA_CLAIM_HWVERSION,
+	  CSRA_CLAIM_HWSERIAL, CSRA_CLAIM_SWNAME, CSRA_CLAIM_SWVERSION, CSRA_CLAIM_DEBUGSTAT,
+	  CSRA_CLAIM_UPTIME, CSRA_CLAIM_BOOTCOUNT, CSRA_CLAIM_FIPSBOOT, CSRA_CLAIM_FIPSVER,
+	  CSRA_CLAIM_FIPSLEVEL, CSRA_CLAIM_FIPSMODULE },
+	{ CSRA_CLAIM_KEY_IDENTIFIER, CSRA_CLAIM_KEY_SPKI, CSRA_CLAIM_KEY_EXTRACTABLE,
+	  CSRA_CLAIM_KEY_SENSITIVE, CSRA_CLAIM_KEY_NEVER_EXTRACTABLE, CSRA_CLAIM_KEY_LOCAL,
+	  CSRA_CLAIM_KEY_EXPIRY, CSRA_CLAIM_KEY_PURPOSE },
+};
+
 csra_claim csra_claim_from_oid(const uint8_t *oid, size_t len)
 {
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-		if (csra_oid_is(oid, len, claim_oids[rows[i].claim]))
-			return rows[i].claim;
-	return CSRA_CLAIM_UNKNOWN;
+	const csra_oid_entry *arc = &csra_oid_table[CSRA_OID_ID_EVIDENCE_CLAIM];
+	if (len != arc->der_len + 2 || memcmp(oid, arc->der, arc->der_len) != 0)
+		return CSRA_CLAIM_UNKNOWN;
+	uint8_t group = oid[len - 2], n = oid[len - 1];
+	if (group >= 3 || n >= 14)
+		return CSRA_CLAIM_UNKNOWN;
+	return by_arc[group][n];
 }
 
 static const csra_oid_id element_oids[] = {

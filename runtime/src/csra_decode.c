@@ -292,6 +292,7 @@ static asn_TYPE_descriptor_t *resolve(void *arg, const asn_TYPE_descriptor_t *co
 
 /* Decoding ------------------------------------------------------------- */
 
+
 static void set_diag(csra_diag *diag, csra_err code, size_t offset, const char *path)
 {
 	if (diag == NULL)
@@ -302,13 +303,19 @@ static void set_diag(csra_diag *diag, csra_err code, size_t offset, const char *
 	diag->path[sizeof(diag->path) - 1] = '\0';
 }
 
-/* Gate, then ber_decode into the arena that is active on this thread. */
+/* The strict walk builds the structures as it checks (csra_gate_decode).
+ * With |reference| set, the walk only checks and asn1c's ber_decode and
+ * asn_check_constraints build the value instead: the slower path tests
+ * and fuzzers compare the fast one against. */
 static csra_err gate_and_decode(const csra_codec *codec, csra_arena *arena,
-    asn_TYPE_descriptor_t *td, const uint8_t *der, size_t len, void **out, csra_diag *diag)
+    asn_TYPE_descriptor_t *td, const uint8_t *der, size_t len, void **out, csra_diag *diag,
+    int reference)
 {
 	csra_diag local;
 	csra_diag *dg = diag ? diag : &local;
 	csra_gate_opts go = { codec->max_depth, resolve, (void *)codec };
+	if (!reference)
+		return csra_gate_decode(td, der, len, &go, arena, out, dg);
 	csra_err e = csra_gate_check(td, der, len, &go, dg);
 	if (e != CSRA_OK)
 		return e;
@@ -321,7 +328,6 @@ static csra_err gate_and_decode(const csra_codec *codec, csra_arena *arena,
 		set_diag(dg, e, rv.code == RC_OK ? rv.consumed : SIZE_MAX, td->name);
 		return e;
 	}
-	/* Defence in depth: the gate checks what asn1c's constraints check. */
 	char msg[128];
 	size_t msglen = sizeof(msg);
 	if (asn_check_constraints(td, value, msg, &msglen) != 0) {
@@ -332,8 +338,8 @@ static csra_err gate_and_decode(const csra_codec *codec, csra_arena *arena,
 	return CSRA_OK;
 }
 
-csra_err csra_decode(const csra_codec *codec, csra_pdu pdu, const uint8_t *der, size_t len,
-    csra_decoded **out, csra_diag *diag)
+static csra_err decode(const csra_codec *codec, csra_pdu pdu, const uint8_t *der, size_t len,
+    csra_decoded **out, csra_diag *diag, int reference)
 {
 	csra_codec defaults;
 	if (out != NULL)
@@ -378,7 +384,7 @@ csra_err csra_decode(const csra_codec *codec, csra_pdu pdu, const uint8_t *der, 
 	d->der_len = len;
 
 	void *value = NULL;
-	csra_err e = gate_and_decode(codec, arena, td, copy, len, &value, diag);
+	csra_err e = gate_and_decode(codec, arena, td, copy, len, &value, diag, reference);
 	if (e != CSRA_OK) {
 		csra_arena_free(&arena);
 		return e;
@@ -405,7 +411,19 @@ csra_err csra_decoded_open(csra_decoded *d, asn_TYPE_descriptor_t *td,
 	if (d == NULL || td == NULL || val == NULL || out == NULL)
 		return CSRA_ERR_INVALID_ARGUMENT;
 	*out = NULL;
-	return gate_and_decode(&d->codec, d->arena, td, val, len, out, diag);
+	return gate_and_decode(&d->codec, d->arena, td, val, len, out, diag, 0);
+}
+
+csra_err csra_decode(const csra_codec *codec, csra_pdu pdu, const uint8_t *der, size_t len,
+    csra_decoded **out, csra_diag *diag)
+{
+	return decode(codec, pdu, der, len, out, diag, 0);
+}
+
+csra_err csra_decode_reference(const csra_codec *codec, csra_pdu pdu, const uint8_t *der,
+    size_t len, csra_decoded **out, csra_diag *diag)
+{
+	return decode(codec, pdu, der, len, out, diag, 1);
 }
 
 void csra_decoded_free(csra_decoded **d)

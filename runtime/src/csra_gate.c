@@ -13,6 +13,14 @@
 
 #include "csra_gate.h"
 
+#include <limits.h>
+
+#include "BIT_STRING.h"
+#include "BOOLEAN.h"
+#include "NULL.h"
+#include "OCTET_STRING.h"
+#include "asn_SET_OF.h"
+
 #include "ANY.h"
 #include "CertReqMessages.h"
 #include "Controls.h"
@@ -40,6 +48,14 @@ struct defby {
 	size_t oid_len;
 };
 
+struct tlv {
+	ber_tlv_tag_t tag;	/* asn1c form: number << 2 | class */
+	unsigned cls;
+	int cons;
+	unsigned num;
+	const uint8_t *start, *content, *end;	/* end: one past content */
+};
+
 typedef struct gate {
 	const uint8_t *base;
 	const csra_gate_opts *opts;
@@ -48,15 +64,13 @@ typedef struct gate {
 	unsigned nseg;
 	struct seg segs[64];
 	const asn_TYPE_descriptor_t *root;
+	csra_arena *arena;	/* NULL: check only */
+	/* A header a caller already parsed, so the callee need not. */
+	const uint8_t *pre_at, *pre_end;
+	struct tlv pre;
 } gate;
 
-struct tlv {
-	ber_tlv_tag_t tag;	/* asn1c form: number << 2 | class */
-	unsigned cls;
-	int cons;
-	unsigned num;
-	const uint8_t *start, *content, *end;	/* end: one past content */
-};
+
 
 enum kind { K_PRIM, K_SEQUENCE, K_SEQ_OF, K_SET_OF, K_CHOICE, K_ANY, K_UNSUPPORTED };
 
@@ -216,6 +230,11 @@ static csra_err parse_tlv(const uint8_t *p, const uint8_t *end, struct tlv *t, c
 static int read_tlv(gate *g, const uint8_t *p, const uint8_t *end, struct tlv *t)
 {
 	const uint8_t *at;
+	if (g->pre_at == p && g->pre_end == end) {
+		*t = g->pre;
+		g->pre_at = NULL;
+		return 1;
+	}
 	csra_err e = parse_tlv(p, end, t, &at);
 	return e == CSRA_OK ? 1 : fail(g, e, at);
 }
@@ -454,7 +473,7 @@ static int der_set_cmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t b
 
 static int check_type(gate *g, asn_TYPE_descriptor_t *td, const asn_TYPE_member_t *elm,
     const ber_tlv_tag_t *tags, int ntags, const uint8_t *p, const uint8_t *end,
-    const struct defby *defby, const uint8_t **next);
+    const struct defby *defby, const uint8_t **next, void **sptr);
 
 static int enter(gate *g, const uint8_t *at)
 {
@@ -462,6 +481,141 @@ static int enter(gate *g, const uint8_t *at)
 		return fail(g, CSRA_ERR_DER_DEPTH, at);
 	return 1;
 }
+
+/* Building ------------------------------------------------------------- */
+/*
+ * When the walk has an arena it also builds the asn1c structures, the
+ * same ones ber_decode would: each TLV is then read once, not twice.
+ * tests/test_der.c and fuzz/fuzz_der_roundtrip.c compare the result with
+ * ber_decode's.
+ */
+
+static void *alloc0(gate *g, size_t n, const uint8_t *at)
+{
+	void *p = csra_arena_alloc(g->arena, n);
+	if (p == NULL) {
+		fail(g, csra_arena_hit_cap(g->arena) ? CSRA_ERR_DER_RESOURCE_LIMIT : CSRA_ERR_NOMEM, at);
+		return NULL;
+	}
+	memset(p, 0, n);
+	return p;
+}
+
+/* The struct at |*sptr|, allocated (zeroed) if the member is a pointer. */
+static void *get_struct(gate *g, void **sptr, size_t size, const uint8_t *at)
+{
+	if (*sptr == NULL)
+		*sptr = alloc0(g, size, at);
+	return *sptr;
+}
+
+/* A copy of |p|/|n| with asn1c's courtesy NUL after it. */
+static uint8_t *copy_bytes(gate *g, const uint8_t *p, size_t n, const uint8_t *at)
+{
+	uint8_t *b = csra_arena_alloc(g->arena, n + 1);
+	if (b == NULL) {
+		fail(g, csra_arena_hit_cap(g->arena) ? CSRA_ERR_DER_RESOURCE_LIMIT : CSRA_ERR_NOMEM, at);
+		return NULL;
+	}
+	if (n)
+		memcpy(b, p, n);
+	b[n] = 0;
+	return b;
+}
+
+static int set_bytes(gate *g, uint8_t **buf, int *size, const uint8_t *p, size_t n, const uint8_t *at)
+{
+	if (n > INT_MAX)
+		return fail(g, CSRA_ERR_DER_RESOURCE_LIMIT, at);
+	if ((*buf = copy_bytes(g, p, n, at)) == NULL)
+		return 0;
+	*size = (int)n;
+	return 1;
+}
+
+/* Stores a checked primitive of universal type |univ| as asn1c does. */
+static int build_prim(gate *g, const struct tlv *t, unsigned univ, void **sptr)
+{
+	size_t n = (size_t)(t->end - t->content);
+	switch (univ) {
+	case 1: {
+		BOOLEAN_t *b = get_struct(g, sptr, sizeof(*b), t->start);
+		if (b == NULL)
+			return 0;
+		*b = t->content[0];	/* ber_decode keeps the octet: 0xff */
+		return 1;
+	}
+	case 5:
+		return get_struct(g, sptr, sizeof(NULL_t), t->start) != NULL;
+	case 2: case 6: case 10: case 13: {
+		ASN__PRIMITIVE_TYPE_t *st = get_struct(g, sptr, sizeof(*st), t->start);
+		return st != NULL && set_bytes(g, &st->buf, &st->size, t->content, n, t->start);
+	}
+	case 3: {
+		BIT_STRING_t *st = get_struct(g, sptr, sizeof(*st), t->start);
+		if (st == NULL)
+			return 0;
+		st->bits_unused = t->content[0];
+		return set_bytes(g, &st->buf, &st->size, t->content + 1, n - 1, t->start);
+	}
+	default: {
+		OCTET_STRING_t *st = get_struct(g, sptr, sizeof(*st), t->start);
+		return st != NULL && set_bytes(g, &st->buf, &st->size, t->content, n, t->start);
+	}
+	}
+}
+
+/* An open type keeps its whole TLV, as asn1c's ANY does. */
+static int build_any(gate *g, const uint8_t *p, const uint8_t *next, void **sptr)
+{
+	ANY_t *st = get_struct(g, sptr, sizeof(*st), p);
+	return st != NULL && set_bytes(g, &st->buf, &st->size, p, (size_t)(next - p), p);
+}
+
+static int list_add(gate *g, void *listp, void *item, const uint8_t *at)
+{
+	asn_anonymous_set_ *list = listp;
+	if (list->count == list->size) {
+		if (list->size > INT_MAX / 4)
+			return fail(g, CSRA_ERR_DER_RESOURCE_LIMIT, at);
+		int size = list->size ? list->size * 2 : 4;
+		void **a = csra_arena_alloc(g->arena, (size_t)size * sizeof(*a));
+		if (a == NULL)
+			return fail(g, csra_arena_hit_cap(g->arena) ? CSRA_ERR_DER_RESOURCE_LIMIT
+			    : CSRA_ERR_NOMEM, at);
+		if (list->count)
+			memcpy(a, list->array, (size_t)list->count * sizeof(*a));
+		list->array = a;
+		list->size = size;
+	}
+	list->array[list->count++] = item;
+	return 1;
+}
+
+static void set_present(void *st, const asn_CHOICE_specifics_t *specs, int value)
+{
+	void *pres = (char *)st + specs->pres_offset;
+	switch (specs->pres_size) {
+	case sizeof(int): *(int *)pres = value; break;
+	case sizeof(short): *(short *)pres = (short)value; break;
+	case sizeof(char): *(char *)pres = (char)value; break;
+	default: *(long long *)pres = value; break;
+	}
+}
+
+/* Where member |elm| of the struct |st| goes: a pointer member's slot, or
+ * (through |inline_ptr|) the member inside |st|. NULL: not building. */
+static void **member_slot(void *st, const asn_TYPE_member_t *elm, void **inline_ptr)
+{
+	if (st == NULL)
+		return NULL;
+	if (elm->flags & ATF_POINTER)
+		return (void **)((char *)st + elm->memb_offset);
+	*inline_ptr = (char *)st + elm->memb_offset;
+	return inline_ptr;
+}
+
+/* Walk ----------------------------------------------------------------- */
 
 /* Any DER at all: TLV rules everywhere, contents rules for universal
  * types, SET order, depth. */
@@ -514,18 +668,13 @@ static int member_matches(const asn_TYPE_member_t *elm, ber_tlv_tag_t tag)
 {
 	if (elm->tag != (ber_tlv_tag_t)-1)
 		return elm->tag == tag;
-	unsigned univ;
-	switch (kind_of(elm->type, &univ)) {
-	case K_ANY:
+	if (elm->type == &asn_DEF_ANY)
 		return 1;
-	case K_CHOICE:
+	if (elm->type->ber_decoder == CHOICE_decode_ber)
 		for (int i = 0; i < elm->type->elements_count; i++)
 			if (member_matches(&elm->type->elements[i], tag))
 				return 1;
-		return 0;
-	default:
-		return 0;
-	}
+	return 0;
 }
 
 /* The tag chain of |td| as used by |elm| (NULL: untagged use). */
@@ -542,13 +691,12 @@ static int tag_chain(const asn_TYPE_descriptor_t *td, const asn_TYPE_member_t *e
 	return n;
 }
 
-static int check_member(gate *g, asn_TYPE_descriptor_t *container, const asn_TYPE_member_t *elm,
-    const uint8_t *p, const uint8_t *end, const struct defby *defby, const uint8_t **next)
+static int check_member(gate *g, const asn_TYPE_member_t *elm, const uint8_t *p,
+    const uint8_t *end, const struct defby *defby, const uint8_t **next, void **sptr)
 {
 	ber_tlv_tag_t tags[MAX_TAGS];
 	asn_TYPE_descriptor_t *td = elm->type;
-	unsigned univ;
-	if (kind_of(td, &univ) == K_ANY && elm->tag_mode == 0 && defby != NULL &&
+	if (td == &asn_DEF_ANY && elm->tag_mode == 0 && defby != NULL &&
 	    defby->oid != NULL && g->opts->resolve != NULL) {
 		/* An open type: the OID before it names the value's type. */
 		uint8_t tb;
@@ -559,20 +707,26 @@ static int check_member(gate *g, asn_TYPE_descriptor_t *container, const asn_TYP
 			    defby->container, defby->oid, defby->oid_len, p, (size_t)(c + clen - p));
 			if (ot != NULL) {
 				int n = tag_chain(ot, NULL, tags);
-				return check_type(g, ot, NULL, tags, n, p, end, NULL, next);
+				return check_type(g, ot, NULL, tags, n, p, end, NULL, next, NULL) &&
+				    (sptr == NULL || build_any(g, p, *next, sptr));
 			}
 		}
 	}
-	(void)container;
 	int n = tag_chain(td, elm, tags);
-	return check_type(g, td, elm, tags, n, p, end, defby, next);
+	return check_type(g, td, elm, tags, n, p, end, defby, next, sptr);
 }
 
-static int check_sequence(gate *g, asn_TYPE_descriptor_t *td, const struct tlv *t)
+static int check_sequence(gate *g, asn_TYPE_descriptor_t *td, const struct tlv *t, void **sptr)
 {
 	const uint8_t *c = t->content;
 	struct defby own = { td, NULL, 0 };
 	int present = 0;
+	void *st = NULL;
+	if (sptr != NULL) {
+		const asn_SEQUENCE_specifics_t *specs = td->specifics;
+		if ((st = get_struct(g, sptr, (size_t)specs->struct_size, t->start)) == NULL)
+			return 0;
+	}
 	for (int i = 0; i < td->elements_count; i++) {
 		const asn_TYPE_member_t *elm = &td->elements[i];
 		int optional = elm->optional > 0;
@@ -587,9 +741,15 @@ static int check_sequence(gate *g, asn_TYPE_descriptor_t *td, const struct tlv *
 			/* A bad header is reported by the member's own check. */
 			int ok = parse_tlv(c, t->end, &h, &at) == CSRA_OK;
 			if (!ok || member_matches(elm, h.tag)) {
+				if (ok) {
+					g->pre = h;
+					g->pre_at = c;
+					g->pre_end = t->end;
+				}
 				const uint8_t *n;
+				void *inl;
 				push_name(g, elm->name);
-				if (!check_member(g, td, elm, c, t->end, &own, &n))
+				if (!check_member(g, elm, c, t->end, &own, &n, member_slot(st, elm, &inl)))
 					return 0;
 				if (dfl != NULL && (size_t)(n - c) == dfl_len && memcmp(c, dfl, dfl_len) == 0)
 					return fail(g, CSRA_ERR_DER_DEFAULT_ENCODED, c);
@@ -619,20 +779,29 @@ static int check_sequence(gate *g, asn_TYPE_descriptor_t *td, const struct tlv *
 }
 
 static int check_collection(gate *g, asn_TYPE_descriptor_t *td, const asn_TYPE_member_t *elm,
-    const struct tlv *t, int is_set, const struct defby *defby)
+    const struct tlv *t, int is_set, const struct defby *defby, void **sptr)
 {
 	const asn_TYPE_member_t *item = &td->elements[0];
 	const uint8_t *c = t->content, *prev = NULL;
 	size_t prev_len = 0;
 	int i = 0;
+	void *st = NULL;
+	if (sptr != NULL) {
+		const asn_SET_OF_specifics_t *specs = td->specifics;
+		if ((st = get_struct(g, sptr, (size_t)specs->struct_size, t->start)) == NULL)
+			return 0;
+	}
 	for (; c < t->end; i++) {
 		const uint8_t *n;
+		void *it = NULL;
 		push_index(g, i);
-		if (!check_member(g, td, item, c, t->end, defby, &n))
+		if (!check_member(g, item, c, t->end, defby, &n, st ? &it : NULL))
 			return 0;
 		pop(g);
 		if (is_set && prev != NULL && der_set_cmp(prev, prev_len, c, (size_t)(n - c)) > 0)
 			return fail(g, CSRA_ERR_DER_SET_ORDER, c);
+		if (st != NULL && !list_add(g, st, it, c))
+			return 0;
 		prev = c;
 		prev_len = (size_t)(n - c);
 		c = n;
@@ -654,7 +823,7 @@ static int check_collection(gate *g, asn_TYPE_descriptor_t *td, const asn_TYPE_m
 
 static int check_type(gate *g, asn_TYPE_descriptor_t *td, const asn_TYPE_member_t *elm,
     const ber_tlv_tag_t *tags, int ntags, const uint8_t *p, const uint8_t *end,
-    const struct defby *defby, const uint8_t **next)
+    const struct defby *defby, const uint8_t **next, void **sptr)
 {
 	struct tlv t;
 	unsigned univ;
@@ -663,19 +832,29 @@ static int check_type(gate *g, asn_TYPE_descriptor_t *td, const asn_TYPE_member_
 		return fail(g, CSRA_ERR_INTERNAL, p);
 	if (ntags == 0) {
 		if (k == K_ANY)
-			return check_any(g, p, end, next);
+			return check_any(g, p, end, next) && (sptr == NULL || build_any(g, p, *next, sptr));
 		/* Untagged CHOICE: its alternative is picked by the next tag. */
 		if (!read_tlv(g, p, end, &t))
 			return 0;
+		g->pre = t;
+		g->pre_at = p;
+		g->pre_end = end;
 		for (int i = 0; i < td->elements_count; i++) {
 			const asn_TYPE_member_t *alt = &td->elements[i];
-			if (member_matches(alt, t.tag)) {
-				push_name(g, alt->name);
-				if (!check_member(g, td, alt, p, end, NULL, next))
+			if (!member_matches(alt, t.tag))
+				continue;
+			void *st = NULL, *inl;
+			if (sptr != NULL) {
+				const asn_CHOICE_specifics_t *specs = td->specifics;
+				if ((st = get_struct(g, sptr, (size_t)specs->struct_size, p)) == NULL)
 					return 0;
-				pop(g);
-				return 1;
+				set_present(st, specs, i + 1);
 			}
+			push_name(g, alt->name);
+			if (!check_member(g, alt, p, end, NULL, next, member_slot(st, alt, &inl)))
+				return 0;
+			pop(g);
+			return 1;
 		}
 		return fail(g, CSRA_ERR_DER_UNEXPECTED_TAG, p);
 	}
@@ -688,27 +867,27 @@ static int check_type(gate *g, asn_TYPE_descriptor_t *td, const asn_TYPE_member_
 		const uint8_t *inner;
 		if (!t.cons)
 			return fail(g, CSRA_ERR_DER_CONSTRUCTED_FORM, p);
-		if (!check_type(g, td, elm, tags + 1, ntags - 1, t.content, t.end, defby, &inner))
+		if (!check_type(g, td, elm, tags + 1, ntags - 1, t.content, t.end, defby, &inner, sptr))
 			return 0;
 		if (inner != t.end)
 			return fail(g, CSRA_ERR_DER_TRAILING_DATA, inner);
 	} else {
 		switch (k) {
 		case K_PRIM:
-			if (!check_prim(g, &t, univ))
+			if (!check_prim(g, &t, univ) || (sptr != NULL && !build_prim(g, &t, univ, sptr)))
 				return 0;
 			break;
 		case K_SEQUENCE:
 			if (!t.cons)
 				return fail(g, CSRA_ERR_DER_CONSTRUCTED_FORM, p);
-			if (!check_sequence(g, td, &t))
+			if (!check_sequence(g, td, &t, sptr))
 				return 0;
 			break;
 		case K_SEQ_OF:
 		case K_SET_OF:
 			if (!t.cons)
 				return fail(g, CSRA_ERR_DER_CONSTRUCTED_FORM, p);
-			if (!check_collection(g, td, elm, &t, k == K_SET_OF, defby))
+			if (!check_collection(g, td, elm, &t, k == K_SET_OF, defby, sptr))
 				return 0;
 			break;
 		default:
@@ -720,8 +899,8 @@ static int check_type(gate *g, asn_TYPE_descriptor_t *td, const asn_TYPE_member_
 	return 1;
 }
 
-csra_err csra_gate_check(asn_TYPE_descriptor_t *td, const uint8_t *der, size_t len,
-    const csra_gate_opts *opts, csra_diag *diag)
+static csra_err walk(asn_TYPE_descriptor_t *td, const uint8_t *der, size_t len,
+    const csra_gate_opts *opts, csra_arena *arena, void **out, csra_diag *diag)
 {
 	gate g;
 	memset(&g, 0, sizeof(g));
@@ -729,17 +908,35 @@ csra_err csra_gate_check(asn_TYPE_descriptor_t *td, const uint8_t *der, size_t l
 	g.opts = opts;
 	g.diag = diag;
 	g.root = td;
+	g.arena = arena;
 	diag->code = CSRA_OK;
 	diag->offset = 0;
 	diag->path[0] = '\0';
 	ber_tlv_tag_t tags[MAX_TAGS];
 	int n = tag_chain(td, NULL, tags);
 	const uint8_t *next;
-	if (!check_type(&g, td, NULL, tags, n, der, der + len, NULL, &next))
+	if (!check_type(&g, td, NULL, tags, n, der, der + len, NULL, &next, out))
 		return diag->code;
 	if (next != der + len) {
 		fail(&g, CSRA_ERR_DER_TRAILING_DATA, next);
 		return diag->code;
 	}
 	return CSRA_OK;
+}
+
+csra_err csra_gate_check(asn_TYPE_descriptor_t *td, const uint8_t *der, size_t len,
+    const csra_gate_opts *opts, csra_diag *diag)
+{
+	return walk(td, der, len, opts, NULL, NULL, diag);
+}
+
+csra_err csra_gate_decode(asn_TYPE_descriptor_t *td, const uint8_t *der, size_t len,
+    const csra_gate_opts *opts, csra_arena *arena, void **out, csra_diag *diag)
+{
+	*out = NULL;
+	void *value = NULL;
+	csra_err e = walk(td, der, len, opts, arena, &value, diag);
+	if (e == CSRA_OK)
+		*out = value;
+	return e;
 }
