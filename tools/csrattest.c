@@ -1,2 +1,234 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-int main(void) { return 0; }
+/* csrattest: command-line front end. Dispatches commands, reads input
+ * files (bounded) and maps failures to exit codes. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <openssl/crypto.h>
+
+#include "csrattest/error.h"
+#include "dump.h"
+
+#ifndef CSRA_VERSION
+#define CSRA_VERSION "unknown"
+#endif
+
+static const char usage_main[] =
+    "Usage: csrattest COMMAND [OPTIONS] ...\n"
+    "\n"
+    "Decode and verify remote attestation in certificate signing requests.\n"
+    "\n"
+    "Commands:\n"
+    "  dump FILE     decode FILE strictly (DER only) and print what it holds\n"
+    "\n"
+    "Options:\n"
+    "  -h, --help    show this help (csrattest COMMAND --help for a command)\n"
+    "  -V, --version show the version\n"
+    "\n"
+    "Exit status: 0 success, 2 malformed input, 3 usage, I/O or resource error.\n";
+
+static const char usage_dump[] =
+    "Usage: csrattest dump [--json] [--type TYPE] FILE\n"
+    "\n"
+    "Decode FILE with the strict DER decoder and print its structure: PKIX\n"
+    "Evidence down to each claim, PKCS#10 and CRMF requests with their\n"
+    "attestation attribute or extension (AttestationBundle, draft-28, or the\n"
+    "legacy EvidenceBundle of drafts -10..-21), and certificate summaries.\n"
+    "FILE may be PEM (EVIDENCE, CERTIFICATE REQUEST, NEW CERTIFICATE REQUEST,\n"
+    "CERTIFICATE), base64 or raw DER, at most 16 MiB; \"-\" reads stdin.\n"
+    "\n"
+    "Options:\n"
+    "  --json         print the decoded tree as JSON (full hex values)\n"
+    "  --type TYPE    evidence, csr, crmf, bundle, cert or auto (default).\n"
+    "                 auto: the PEM label decides; otherwise Evidence,\n"
+    "                 CertificationRequest, CertReqMessages, Certificate and\n"
+    "                 AttestationBundle are tried in that order\n"
+    "  -h, --help     show this help\n"
+    "\n"
+    "Examples:\n"
+    "  csrattest dump evidence.pem\n"
+    "  csrattest dump --json request.csr | jq .value.attributes\n"
+    "  csrattest dump --type crmf certreq.der\n"
+    "\n"
+    "Exit status: 0 decoded, 2 malformed input (message on stderr; with\n"
+    "--json also {\"error\": {...}} on stdout), 3 usage or I/O error.\n";
+
+__attribute__((format(printf, 1, 2)))
+static void usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("csrattest: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'csrattest --help'.\n", stderr);
+}
+
+/* read_all reads |path| ("-": stdin) into a malloc'd buffer. Returns 0, -1
+ * on an I/O error (errno set) or 1 if it holds more than TOOL_MAX_FILE. */
+static int read_all(const char *path, uint8_t **out, size_t *out_len)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	size_t len = 0, cap = 0;
+	uint8_t *buf = NULL;
+	int rc = 0;
+	*out = NULL;
+	*out_len = 0;
+	if (f == NULL)
+		return -1;
+	for (;;) {
+		if (len == cap) {
+			if (cap > TOOL_MAX_FILE) {
+				rc = 1;
+				break;
+			}
+			size_t ncap = cap ? cap * 2 : 65536;
+			if (ncap > TOOL_MAX_FILE + 1)
+				ncap = TOOL_MAX_FILE + 1;	/* one past the cap tells "too large" */
+			uint8_t *nb = realloc(buf, ncap);
+			if (nb == NULL) {
+				errno = ENOMEM;
+				rc = -1;
+				break;
+			}
+			buf = nb;
+			cap = ncap;
+		}
+		size_t n = fread(buf + len, 1, cap - len, f);
+		len += n;
+		if (n == 0) {
+			if (ferror(f)) {
+				if (errno == 0)
+					errno = EIO;
+				rc = -1;
+			}
+			break;
+		}
+		if (len > TOOL_MAX_FILE) {
+			rc = 1;
+			break;
+		}
+	}
+	int saved = errno;
+	if (f != stdin)
+		fclose(f);
+	errno = saved;
+	if (rc != 0) {
+		free(buf);
+		return rc;
+	}
+	*out = buf;
+	*out_len = len;
+	return 0;
+}
+
+static int parse_type(const char *s, dump_type *t)
+{
+	static const struct {
+		const char *name;
+		dump_type type;
+	} types[] = {
+		{ "auto", DUMP_AUTO }, { "evidence", DUMP_EVIDENCE }, { "csr", DUMP_CSR },
+		{ "crmf", DUMP_CRMF }, { "bundle", DUMP_BUNDLE }, { "cert", DUMP_CERT },
+	};
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		if (strcmp(s, types[i].name) == 0) {
+			*t = types[i].type;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* finish flushes stdout: a full disk or closed pipe is an I/O error. */
+static int finish(int rc)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "csrattest: error writing output: %s\n", strerror(errno ? errno : EIO));
+		return TOOL_EXIT_USAGE;
+	}
+	return rc;
+}
+
+static int cmd_dump(int argc, char **argv)
+{
+	const char *file = NULL;
+	dump_type type = DUMP_AUTO;
+	int json = 0, opts = 1;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (opts && strcmp(a, "--") == 0) {
+			opts = 0;
+		} else if (opts && (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)) {
+			fputs(usage_dump, stdout);
+			return finish(TOOL_EXIT_OK);
+		} else if (opts && strcmp(a, "--json") == 0) {
+			json = 1;
+		} else if (opts && (strcmp(a, "--type") == 0 || strncmp(a, "--type=", 7) == 0)) {
+			const char *v = a[6] == '=' ? a + 7 : (i + 1 < argc ? argv[++i] : NULL);
+			if (v == NULL) {
+				usage_error("dump: %s needs a value", "--type");
+				return TOOL_EXIT_USAGE;
+			}
+			if (!parse_type(v, &type)) {
+				usage_error("dump: unknown --type '%.64s' (evidence, csr, crmf, bundle, cert, auto)", v);
+				return TOOL_EXIT_USAGE;
+			}
+		} else if (opts && a[0] == '-' && a[1] != '\0') {
+			usage_error("dump: unknown option '%.64s'", a);
+			return TOOL_EXIT_USAGE;
+		} else if (file == NULL) {
+			file = a;
+		} else {
+			usage_error("dump: more than one FILE ('%.64s')", a);
+			return TOOL_EXIT_USAGE;
+		}
+	}
+	if (file == NULL) {
+		usage_error("dump: %s", "no FILE given");
+		return TOOL_EXIT_USAGE;
+	}
+
+	uint8_t *in;
+	size_t in_len;
+	int r = read_all(file, &in, &in_len);
+	if (r < 0) {
+		dump_report(file, json, CSRA_ERR_IO, "cannot read", strerror(errno), SIZE_MAX);
+		return finish(TOOL_EXIT_USAGE);
+	}
+	if (r > 0) {
+		dump_report(file, json, CSRA_ERR_INPUT_TOO_LARGE, "too large",
+		    "input is larger than 16 MiB", SIZE_MAX);
+		return finish(TOOL_EXIT_MALFORMED);
+	}
+	int rc = dump_run(file, in, in_len, type, json);
+	free(in);
+	return finish(rc);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(usage_main, stderr);
+		return TOOL_EXIT_USAGE;
+	}
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+		fputs(usage_main, stdout);
+		return finish(TOOL_EXIT_OK);
+	}
+	if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
+		printf("csrattest %s (%s, jansson %s)\n", CSRA_VERSION,
+		    OpenSSL_version(OPENSSL_VERSION), JANSSON_VERSION);
+		return finish(TOOL_EXIT_OK);
+	}
+	if (strcmp(cmd, "dump") == 0)
+		return cmd_dump(argc - 1, argv + 1);
+	usage_error("unknown command '%.64s'", cmd);
+	return TOOL_EXIT_USAGE;
+}

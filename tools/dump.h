@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The dump command of the csrattest tool. */
+#ifndef CSRATTEST_TOOL_DUMP_H
+#define CSRATTEST_TOOL_DUMP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Exit codes of the tool. 1 is left for a future "verification failed". */
+#define TOOL_EXIT_OK 0
+#define TOOL_EXIT_MALFORMED 2	/* the input is not what it should be */
+#define TOOL_EXIT_USAGE 3	/* bad command line, I/O error, out of memory */
+
+/* The largest file the tool reads. */
+#define TOOL_MAX_FILE (16u << 20)
+
+/* dump_type is the --type choice. */
+typedef enum dump_type {
+	DUMP_AUTO = 0,
+	DUMP_EVIDENCE,
+	DUMP_CSR,
+	DUMP_CRMF,
+	DUMP_BUNDLE,
+	DUMP_CERT
+} dump_type;
+
+/* dump_run decodes the |in_len| bytes at |in| (the contents of |file|) and
+ * prints them to stdout, as text or, if |json|, as JSON. Errors go to
+ * stderr (and, with |json|, as a JSON error object to stdout). Returns a
+ * TOOL_EXIT_* code. */
+int dump_run(const char *file, const uint8_t *in, size_t in_len, dump_type type, int json);
+
+/* dump_report prints an error about |file| that happened before decoding
+ * could start: a line on stderr and, if |json|, the JSON error object on
+ * stdout. |code| is a csra_err; |offset| is SIZE_MAX when there is none. */
+void dump_report(const char *file, int json, int code, const char *what,
+    const char *detail, size_t offset);
+
+#endif
