@@ -810,13 +810,29 @@ asn_INTEGER2long(const INTEGER_t *iptr, long *lptr) {
 		return 0;
 	}
 
-	/* Perform the sign initialization */
-	/* Actually l = -(*b >> 7); gains nothing, yet unreadable! */
-	if((*b >> 7)) l = -1; else l = 0;
+	/*
+	 * csrattest: accumulate in unsigned long. The original started
+	 * from l = -1 for a negative INTEGER and computed (l << 8) | *b,
+	 * a left shift of a negative value: undefined behaviour for every
+	 * negative INTEGER (e.g. 02 01 FF). Unsigned shifts are defined;
+	 * the two's complement bit pattern is then turned back into a long
+	 * without an out-of-range conversion (size <= sizeof(long) here).
+	 */
+	{
+		unsigned long ul;
 
-	/* Conversion engine */
-	for(; b < end; b++)
-		l = (l << 8) | *b;
+		/* Perform the sign initialization */
+		ul = (*b >> 7) ? ~0UL : 0UL;
+
+		/* Conversion engine */
+		for(; b < end; b++)
+			ul = (ul << 8) | *b;
+
+		if(ul <= (unsigned long)LONG_MAX)
+			l = (long)ul;
+		else
+			l = -(long)~ul - 1;	/* ~ul <= LONG_MAX */
+	}
 
 	*lptr = l;
 	return 0;

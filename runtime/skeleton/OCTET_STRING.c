@@ -426,6 +426,15 @@ OCTET_STRING_decode_ber(asn_codec_ctx_t *opt_codec_ctx,
 		if(len > 0) {
 			if(type_variant == ASN_OSUBV_BIT
 			&& sel->bits_chopped == 0) {
+				/*
+				 * csrattest: the unused-bits octet must be 0..7
+				 * (X.690 8.6.2.2). A larger one was stored as is
+				 * and later used as a shift count (0xff << 32 and
+				 * up, or 0xff << 24, is undefined behaviour), so
+				 * reject the BIT STRING here instead.
+				 */
+				if(*(const uint8_t *)buf_ptr > 7)
+					RETURN(RC_FAIL);
 				/* Put the unused-bits-octet away */
 				st->bits_unused = *(const uint8_t *)buf_ptr;
 				APPEND(((const char *)buf_ptr+1), (len - 1));
@@ -458,6 +467,9 @@ OCTET_STRING_decode_ber(asn_codec_ctx_t *opt_codec_ctx,
 		if(size < (size_t)ctx->left) {
 			if(!size) RETURN(RC_WMORE);
 			if(type_variant == ASN_OSUBV_BIT && !ctx->context) {
+				/* csrattest: unused bits > 7, see phase 2 above. */
+				if(*(const uint8_t *)buf_ptr > 7)
+					RETURN(RC_FAIL);
 				st->bits_unused = *(const uint8_t *)buf_ptr;
 				ctx->left--;
 				ADVANCE(1);
@@ -470,6 +482,9 @@ OCTET_STRING_decode_ber(asn_codec_ctx_t *opt_codec_ctx,
 		} else {
 			if(type_variant == ASN_OSUBV_BIT
 			&& !ctx->context && ctx->left) {
+				/* csrattest: unused bits > 7, see phase 2 above. */
+				if(*(const uint8_t *)buf_ptr > 7)
+					RETURN(RC_FAIL);
 				st->bits_unused = *(const uint8_t *)buf_ptr;
 				ctx->left--;
 				ADVANCE(1);

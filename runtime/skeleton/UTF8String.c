@@ -105,7 +105,15 @@ UTF8String__process(const UTF8String_t *st, uint32_t *dst, size_t dstlen) {
 	size_t length;
 	uint8_t *buf = st->buf;
 	uint8_t *end = buf + st->size;
-	uint32_t *dstend = dst + dstlen;
+	/*
+	 * csrattest: UTF8String_length() and UTF8String_to_wcs(st, 0, 0)
+	 * pass dst == NULL, dstlen == 0; NULL + 0 is undefined behaviour in
+	 * C (UBSan: "applying zero offset to null pointer"), as is ordering
+	 * two null pointers with <. Offset and compare dst only when it is
+	 * a real buffer; with dst == NULL nothing is stored. (buf is never
+	 * NULL here: both callers check st->buf.)
+	 */
+	uint32_t *dstend = dst ? dst + dstlen : 0;
 
 	for(length = 0; buf < end; length++) {
 		int ch = *buf;
@@ -139,11 +147,11 @@ UTF8String__process(const UTF8String_t *st, uint32_t *dst, size_t dstlen) {
 		}
 		if(value < UTF8String_mv[want])
 			return U8E_NOTMIN;
-		if(dst < dstend)
+		if(dst && dst < dstend)
 			*dst++ = value;	/* Record value */
 	}
 
-	if(dst < dstend) *dst = 0;	/* zero-terminate */
+	if(dst && dst < dstend) *dst = 0;	/* zero-terminate */
 
 	return length;
 }

@@ -40,14 +40,21 @@ ber_fetch_length(int _is_constructed, const void *bufptr, size_t size,
 		for(len = 0, buf++, skipped = 1;
 			oct && (++skipped <= size); buf++, oct--) {
 
-			len = (len << 8) | *buf;
-			if(len < 0
-			|| (len >> ((8 * sizeof(len)) - 8) && oct > 1)) {
+			/*
+			 * csrattest: test for overflow before the shift, not
+			 * after it: len << 8 overflows ssize_t (undefined
+			 * behaviour) once len >= 2^(N-9), e.g. for the length
+			 * octets 88 80 00 00 00 00 00 00 00. len is never
+			 * negative here, so this refuses exactly the lengths
+			 * that would not fit in ssize_t with the next octet.
+			 */
+			if(len >> ((8 * sizeof(len)) - 9)) {
 				/*
 				 * Too large length value.
 				 */
 				return -1;
 			}
+			len = (len << 8) | *buf;
 		}
 
 		if(oct == 0) {

@@ -335,6 +335,17 @@ CHOICE_decode_ber(asn_codec_ctx_t *opt_codec_ctx, asn_TYPE_descriptor_t *td,
 					ctx->left++;
 					continue;
 				}
+				/*
+				 * csrattest: 00 followed by a non-zero octet
+				 * (e.g. 61 80 13 02 55 53 00 01) is not an
+				 * end-of-contents. This branch used to fall out
+				 * without consuming anything or returning, so
+				 * the while loop re-read the same two octets
+				 * forever. It is malformed: fail.
+				 */
+				ASN_DEBUG("Malformed end-of-contents in %s",
+					td->name);
+				RETURN(RC_FAIL);
 			} else {
 				ASN_DEBUG("Unexpected continuation in %s",
 					td->name);
