@@ -88,6 +88,14 @@ static const uint8_t der_secp384r1[] = { 0x2b, 0x81, 0x04, 0x00, 0x22 };
 static const uint8_t der_secp521r1[] = { 0x2b, 0x81, 0x04, 0x00, 0x23 };
 static const uint8_t der_id_Ed25519[] = { 0x2b, 0x65, 0x70 };
 static const uint8_t der_id_Ed448[] = { 0x2b, 0x65, 0x71 };
+static const uint8_t der_sigAlgs[] = { 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x03 };
+static const uint8_t der_id_ml_dsa_44[] = { 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x03, 0x11 };
+static const uint8_t der_id_ml_dsa_65[] = { 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x03, 0x12 };
+static const uint8_t der_id_ml_dsa_87[] = { 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x03, 0x13 };
+static const uint8_t der_id_mgf1[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x08 };
+static const uint8_t der_id_sha256[] = { 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01 };
+static const uint8_t der_id_sha384[] = { 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02 };
+static const uint8_t der_id_sha512[] = { 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03 };
 
 const csra_oid_entry csra_oid_table[CSRA_OID__COUNT] = {
 	[CSRA_OID_ID_EVIDENCE] = { "id-evidence", "1.3.6.1.5.5.999", der_id_evidence, sizeof(der_id_evidence) },
@@ -176,4 +184,12 @@ const csra_oid_entry csra_oid_table[CSRA_OID__COUNT] = {
 	[CSRA_OID_SECP521R1] = { "secp521r1", "1.3.132.0.35", der_secp521r1, sizeof(der_secp521r1) },
 	[CSRA_OID_ID_ED25519] = { "id-Ed25519", "1.3.101.112", der_id_Ed25519, sizeof(der_id_Ed25519) },
 	[CSRA_OID_ID_ED448] = { "id-Ed448", "1.3.101.113", der_id_Ed448, sizeof(der_id_Ed448) },
+	[CSRA_OID_SIGALGS] = { "sigAlgs", "2.16.840.1.101.3.4.3", der_sigAlgs, sizeof(der_sigAlgs) },
+	[CSRA_OID_ID_ML_DSA_44] = { "id-ml-dsa-44", "2.16.840.1.101.3.4.3.17", der_id_ml_dsa_44, sizeof(der_id_ml_dsa_44) },
+	[CSRA_OID_ID_ML_DSA_65] = { "id-ml-dsa-65", "2.16.840.1.101.3.4.3.18", der_id_ml_dsa_65, sizeof(der_id_ml_dsa_65) },
+	[CSRA_OID_ID_ML_DSA_87] = { "id-ml-dsa-87", "2.16.840.1.101.3.4.3.19", der_id_ml_dsa_87, sizeof(der_id_ml_dsa_87) },
+	[CSRA_OID_ID_MGF1] = { "id-mgf1", "1.2.840.113549.1.1.8", der_id_mgf1, sizeof(der_id_mgf1) },
+	[CSRA_OID_ID_SHA256] = { "id-sha256", "2.16.840.1.101.3.4.2.1", der_id_sha256, sizeof(der_id_sha256) },
+	[CSRA_OID_ID_SHA384] = { "id-sha384", "2.16.840.1.101.3.4.2.2", der_id_sha384, sizeof(der_id_sha384) },
+	[CSRA_OID_ID_SHA512] = { "id-sha512", "2.16.840.1.101.3.4.2.3", der_id_sha512, sizeof(der_id_sha512) },
 };

@@ -94,7 +94,15 @@ typedef enum csra_oid_id {
 	CSRA_OID_SECP521R1 = 83,
 	CSRA_OID_ID_ED25519 = 84,
 	CSRA_OID_ID_ED448 = 85,
-	CSRA_OID__COUNT = 86
+	CSRA_OID_SIGALGS = 86,
+	CSRA_OID_ID_ML_DSA_44 = 87,
+	CSRA_OID_ID_ML_DSA_65 = 88,
+	CSRA_OID_ID_ML_DSA_87 = 89,
+	CSRA_OID_ID_MGF1 = 90,
+	CSRA_OID_ID_SHA256 = 91,
+	CSRA_OID_ID_SHA384 = 92,
+	CSRA_OID_ID_SHA512 = 93,
+	CSRA_OID__COUNT = 94
 } csra_oid_id;
 
 /* csra_oid_entry is one OID: its ASN.1 name, dotted form and DER

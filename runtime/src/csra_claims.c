@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The draft's ClaimSet as data: one row per claim type. */
+/* The draft's ClaimSet as data: one row per claim type, with the element
+ * and multiplicity its tables (sections 5.x) give. */
 #include <string.h>
 
 #include "csra_codec_int.h"
@@ -16,31 +17,31 @@
 #define P CSRA_ELEMENT_PLATFORM
 #define K CSRA_ELEMENT_KEY
 static const csra_claim_info rows[] = {
-	{ CSRA_CLAIM_NONCE, "nonce", T, CSRA_VALUE_OCTETS },
-	{ CSRA_CLAIM_TIMESTAMP, "timestamp", T, CSRA_VALUE_TIME },
-	{ CSRA_CLAIM_AK_SPKI, "ak-spki", T, CSRA_VALUE_OCTETS },
-	{ CSRA_CLAIM_VENDOR, "vendor", P, CSRA_VALUE_UTF8 },
-	{ CSRA_CLAIM_OEMID, "oemid", P, CSRA_VALUE_OCTETS },
-	{ CSRA_CLAIM_HWMODEL, "hwmodel", P, CSRA_VALUE_OCTETS },
-	{ CSRA_CLAIM_HWVERSION, "hwversion", P, CSRA_VALUE_UTF8 },
-	{ CSRA_CLAIM_HWSERIAL, "hwserial", P, CSRA_VALUE_UTF8 },
-	{ CSRA_CLAIM_SWNAME, "swname", P, CSRA_VALUE_UTF8 },
-	{ CSRA_CLAIM_SWVERSION, "swversion", P, CSRA_VALUE_UTF8 },
-	{ CSRA_CLAIM_DEBUGSTAT, "debugstat", P, CSRA_VALUE_INTEGER },
-	{ CSRA_CLAIM_UPTIME, "uptime", P, CSRA_VALUE_INTEGER },
-	{ CSRA_CLAIM_BOOTCOUNT, "bootcount", P, CSRA_VALUE_INTEGER },
-	{ CSRA_CLAIM_FIPSBOOT, "fipsboot", P, CSRA_VALUE_BOOLEAN },
-	{ CSRA_CLAIM_FIPSVER, "fipsver", P, CSRA_VALUE_UTF8 },
-	{ CSRA_CLAIM_FIPSLEVEL, "fipslevel", P, CSRA_VALUE_INTEGER },
-	{ CSRA_CLAIM_FIPSMODULE, "fipsmodule", P, CSRA_VALUE_UTF8 },
-	{ CSRA_CLAIM_KEY_IDENTIFIER, "identifier", K, CSRA_VALUE_UTF8 },
-	{ CSRA_CLAIM_KEY_SPKI, "spki", K, CSRA_VALUE_OCTETS },
-	{ CSRA_CLAIM_KEY_EXTRACTABLE, "extractable", K, CSRA_VALUE_BOOLEAN },
-	{ CSRA_CLAIM_KEY_SENSITIVE, "sensitive", K, CSRA_VALUE_BOOLEAN },
-	{ CSRA_CLAIM_KEY_NEVER_EXTRACTABLE, "never-extractable", K, CSRA_VALUE_BOOLEAN },
-	{ CSRA_CLAIM_KEY_LOCAL, "local", K, CSRA_VALUE_BOOLEAN },
-	{ CSRA_CLAIM_KEY_EXPIRY, "expiry", K, CSRA_VALUE_TIME },
-	{ CSRA_CLAIM_KEY_PURPOSE, "purpose", K, CSRA_VALUE_PURPOSES },
+	{ CSRA_CLAIM_NONCE, "nonce", T, CSRA_VALUE_OCTETS, 0 },
+	{ CSRA_CLAIM_TIMESTAMP, "timestamp", T, CSRA_VALUE_TIME, 0 },
+	{ CSRA_CLAIM_AK_SPKI, "ak-spki", T, CSRA_VALUE_OCTETS, 1 },
+	{ CSRA_CLAIM_VENDOR, "vendor", P, CSRA_VALUE_UTF8, 0 },
+	{ CSRA_CLAIM_OEMID, "oemid", P, CSRA_VALUE_OCTETS, 0 },
+	{ CSRA_CLAIM_HWMODEL, "hwmodel", P, CSRA_VALUE_OCTETS, 0 },
+	{ CSRA_CLAIM_HWVERSION, "hwversion", P, CSRA_VALUE_UTF8, 0 },
+	{ CSRA_CLAIM_HWSERIAL, "hwserial", P, CSRA_VALUE_UTF8, 0 },
+	{ CSRA_CLAIM_SWNAME, "swname", P, CSRA_VALUE_UTF8, 0 },
+	{ CSRA_CLAIM_SWVERSION, "swversion", P, CSRA_VALUE_UTF8, 0 },
+	{ CSRA_CLAIM_DEBUGSTAT, "debugstat", P, CSRA_VALUE_INTEGER, 0 },
+	{ CSRA_CLAIM_UPTIME, "uptime", P, CSRA_VALUE_INTEGER, 0 },
+	{ CSRA_CLAIM_BOOTCOUNT, "bootcount", P, CSRA_VALUE_INTEGER, 0 },
+	{ CSRA_CLAIM_FIPSBOOT, "fipsboot", P, CSRA_VALUE_BOOLEAN, 0 },
+	{ CSRA_CLAIM_FIPSVER, "fipsver", P, CSRA_VALUE_UTF8, 0 },
+	{ CSRA_CLAIM_FIPSLEVEL, "fipslevel", P, CSRA_VALUE_INTEGER, 0 },
+	{ CSRA_CLAIM_FIPSMODULE, "fipsmodule", P, CSRA_VALUE_UTF8, 0 },
+	{ CSRA_CLAIM_KEY_IDENTIFIER, "identifier", K, CSRA_VALUE_UTF8, 1 },
+	{ CSRA_CLAIM_KEY_SPKI, "spki", K, CSRA_VALUE_OCTETS, 0 },
+	{ CSRA_CLAIM_KEY_EXTRACTABLE, "extractable", K, CSRA_VALUE_BOOLEAN, 0 },
+	{ CSRA_CLAIM_KEY_SENSITIVE, "sensitive", K, CSRA_VALUE_BOOLEAN, 0 },
+	{ CSRA_CLAIM_KEY_NEVER_EXTRACTABLE, "never-extractable", K, CSRA_VALUE_BOOLEAN, 0 },
+	{ CSRA_CLAIM_KEY_LOCAL, "local", K, CSRA_VALUE_BOOLEAN, 0 },
+	{ CSRA_CLAIM_KEY_EXPIRY, "expiry", K, CSRA_VALUE_TIME, 0 },
+	{ CSRA_CLAIM_KEY_PURPOSE, "purpose", K, CSRA_VALUE_PURPOSES, 0 },
 };
 
 static const csra_oid_id claim_oids[] = {

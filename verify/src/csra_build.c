@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include <openssl/core_names.h>
+#include <openssl/params.h>
+#include <openssl/rsa.h>
 #include <openssl/x509v3.h>
 
 #include "csra_cbb.h"
@@ -28,6 +30,9 @@ struct signer {
 	unsigned sid;
 	uint8_t *keyid;
 	size_t keyid_len;
+	const EVP_MD *pss_md;	/* RSASSA-PSS when set */
+	uint8_t *alg;		/* AlgorithmIdentifier override (tests) */
+	size_t alg_len;
 };
 
 struct csra_evb {
@@ -69,6 +74,7 @@ void csra_evb_free(csra_evb **bp)
 		EVP_PKEY_free(b->signers[i].key);
 		X509_free(b->signers[i].cert);
 		free(b->signers[i].keyid);
+		free(b->signers[i].alg);
 	}
 	free(b->signers);
 	sk_X509_pop_free(b->intermediates, X509_free);
@@ -264,6 +270,29 @@ csra_err csra_evb_add_signer(csra_evb *b, EVP_PKEY *key, X509 *cert, unsigned si
 	return CSRA_OK;
 }
 
+csra_err csra_evb_set_signer_pss(csra_evb *b, size_t i, const EVP_MD *md)
+{
+	if (b == NULL || i >= b->nsigners || md == NULL || !EVP_PKEY_is_a(b->signers[i].key, "RSA"))
+		return CSRA_ERR_INVALID_ARGUMENT;
+	b->signers[i].pss_md = md;
+	return CSRA_OK;
+}
+
+csra_err csra_evb_set_signer_alg(csra_evb *b, size_t i, const uint8_t *alg, size_t len)
+{
+	if (b == NULL || i >= b->nsigners || alg == NULL || len == 0)
+		return CSRA_ERR_INVALID_ARGUMENT;
+	uint8_t *copy = malloc(len);
+	if (copy == NULL)
+		return CSRA_ERR_NOMEM;
+	memcpy(copy, alg, len);
+	free(b->signers[i].alg);
+	b->signers[i].alg = copy;
+	b->signers[i].alg_len = len;
+	b->raw_used = 1;	/* may not decode, on purpose */
+	return CSRA_OK;
+}
+
 csra_err csra_evb_add_intermediate(csra_evb *b, X509 *cert)
 {
 	if (b == NULL || cert == NULL)
@@ -338,6 +367,23 @@ static csra_err sig_alg(EVP_PKEY *key, csra_oid_id *oid, const EVP_MD **md, int 
 	}
 }
 
+/* RSASSA-PSS with MGF1(|md|) and a salt as long as |md|'s output; OpenSSL
+ * writes the matching AlgorithmIdentifier into |alg|. */
+static int pss_setup(EVP_PKEY_CTX *pctx, const EVP_MD *md, uint8_t *alg, size_t cap, size_t *len)
+{
+	OSSL_PARAM params[2];
+	if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
+	    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, EVP_MD_get_size(md)) != 1 ||
+	    EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) != 1)
+		return 0;
+	params[0] = OSSL_PARAM_construct_octet_string(OSSL_SIGNATURE_PARAM_ALGORITHM_ID, alg, cap);
+	params[1] = OSSL_PARAM_construct_end();
+	if (EVP_PKEY_CTX_get_params(pctx, params) != 1 || !OSSL_PARAM_modified(&params[0]))
+		return 0;
+	*len = params[0].return_size;
+	return *len > 0 && *len <= cap;
+}
+
 /* Appends i2d output of |obj| as raw bytes. */
 static int add_i2d(csra_cbb *c, int len, unsigned char *der)
 {
@@ -355,9 +401,15 @@ static csra_err write_block(const struct signer *s, const uint8_t *tbs, size_t t
 	if (e != CSRA_OK)
 		return e;
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	EVP_PKEY_CTX *pctx = NULL;
 	size_t siglen = 0;
 	unsigned char *sig = NULL;
-	if (ctx == NULL || EVP_DigestSignInit(ctx, NULL, md, NULL, s->key) != 1 ||
+	uint8_t pss_alg[128];
+	size_t pss_alg_len = 0;
+	if (s->pss_md != NULL)
+		md = s->pss_md;
+	if (ctx == NULL || EVP_DigestSignInit(ctx, &pctx, md, NULL, s->key) != 1 ||
+	    (s->pss_md != NULL && !pss_setup(pctx, s->pss_md, pss_alg, sizeof(pss_alg), &pss_alg_len)) ||
 	    EVP_DigestSign(ctx, NULL, &siglen, tbs, tbs_len) != 1 ||
 	    (sig = OPENSSL_malloc(siglen)) == NULL ||
 	    EVP_DigestSign(ctx, sig, &siglen, tbs, tbs_len) != 1) {
@@ -387,10 +439,16 @@ static csra_err write_block(const struct signer *s, const uint8_t *tbs, size_t t
 		int len = i2d_X509(s->cert, &der);
 		ok = csra_cbb_open(c, 0xa2) && add_i2d(c, len, der) && csra_cbb_close(c);
 	}
-	ok = ok && csra_cbb_close(c) && csra_cbb_open(c, 0x30) &&
-	    csra_cbb_add_tlv(c, 0x06, csra_oid_table[alg].der, csra_oid_table[alg].der_len) &&
-	    (!null_params || csra_cbb_add_tlv(c, 0x05, NULL, 0)) && csra_cbb_close(c) &&
-	    csra_cbb_add_tlv(c, 0x04, sig, siglen) && csra_cbb_close(c);
+	ok = ok && csra_cbb_close(c);
+	if (s->alg != NULL)
+		ok = ok && csra_cbb_add_bytes(c, s->alg, s->alg_len);
+	else if (pss_alg_len != 0)
+		ok = ok && csra_cbb_add_bytes(c, pss_alg, pss_alg_len);
+	else
+		ok = ok && csra_cbb_open(c, 0x30) &&
+		    csra_cbb_add_tlv(c, 0x06, csra_oid_table[alg].der, csra_oid_table[alg].der_len) &&
+		    (!null_params || csra_cbb_add_tlv(c, 0x05, NULL, 0)) && csra_cbb_close(c);
+	ok = ok && csra_cbb_add_tlv(c, 0x04, sig, siglen) && csra_cbb_close(c);
 	OPENSSL_free(sig);
 	return ok ? CSRA_OK : CSRA_ERR_NOMEM;
 }

@@ -69,6 +69,16 @@ csra_err csra_evb_add_raw(csra_evb *b, size_t idx, const uint8_t *oid, size_t oi
 csra_err csra_evb_add_signer(csra_evb *b, EVP_PKEY *key, X509 *cert, unsigned sid,
     const uint8_t *keyid, size_t keyid_len);
 
+/* Signature blocks are numbered from 0 in the order of csra_evb_add_signer
+ * calls. csra_evb_set_signer_pss makes block |i| RSASSA-PSS with |md|,
+ * MGF1 with |md| and a salt as long as its output (an RSA key only). */
+csra_err csra_evb_set_signer_pss(csra_evb *b, size_t i, const EVP_MD *md);
+
+/* csra_evb_set_signer_alg writes |alg|/|len| (a whole AlgorithmIdentifier
+ * TLV, copied) as block |i|'s signatureAlgorithm, whatever the key signed
+ * with: for tests of unknown or mismatched algorithms. */
+csra_err csra_evb_set_signer_alg(csra_evb *b, size_t i, const uint8_t *alg, size_t len);
+
 /* csra_evb_add_intermediate adds |cert| to intermediateCertificates. */
 csra_err csra_evb_add_intermediate(csra_evb *b, X509 *cert);
 

@@ -64,6 +64,7 @@ typedef struct csra_claim_info {
 	const char *name;	/* e.g. "fipslevel" */
 	csra_element element;	/* the element the draft puts it in */
 	csra_value_type type;
+	int multiple;		/* may repeat within its element */
 } csra_claim_info;
 
 /* csra_claim_get returns the description of |claim| (static), or NULL. */

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Test PKIs made with OpenSSL: roots, intermediates and attestation keys. */
+#ifndef CSRA_TESTPKI_H
+#define CSRA_TESTPKI_H
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+/* tp_key generates a key: ("EC", "P-256"), ("RSA", "3072"), ("ED25519", NULL). */
+EVP_PKEY *tp_key(const char *alg, const char *param);
+
+#define TP_CA 1u		/* basicConstraints CA, keyCertSign */
+#define TP_DIGSIG 2u		/* keyUsage digitalSignature */
+#define TP_EKU_AK 4u		/* extendedKeyUsage id-kp-attestationKey */
+#define TP_EKU_CODESIGN 8u	/* extendedKeyUsage codeSigning */
+#define TP_NO_SKI 16u		/* no subject key identifier */
+
+/* tp_cert issues a certificate for |key| named CN=|cn|, signed by |issuer|
+ * with |issuer_key| (both NULL: self-signed), valid from now+|from| to
+ * now+|to| seconds. Returns NULL on failure. */
+X509 *tp_cert(const char *cn, EVP_PKEY *key, X509 *issuer, EVP_PKEY *issuer_key, unsigned flags,
+    long from, long to);
+
+/* A root, an intermediate and an attestation key certified by it. */
+typedef struct tp_pki {
+	EVP_PKEY *root_key, *int_key, *ak_key;
+	X509 *root, *inter, *ak;
+} tp_pki;
+
+/* tp_pki_new makes a PKI whose AK key is (|alg|, |param|) and whose AK
+ * certificate has |ak_flags| and validity [now+from, now+to]. Returns 1. */
+int tp_pki_new(tp_pki *p, const char *alg, const char *param, unsigned ak_flags, long from, long to);
+void tp_pki_free(tp_pki *p);
+
+#endif

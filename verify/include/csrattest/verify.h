@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Verifying PKIX Evidence (draft-ietf-rats-pkix-key-attestation-07). */
+#ifndef CSRATTEST_VERIFY_H
+#define CSRATTEST_VERIFY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <openssl/x509.h>
+
+#include "csrattest/claims.h"
+#include "csrattest/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* csra_sig_policy says which signature blocks must hold. */
+typedef enum csra_sig_policy {
+	CSRA_SIG_ALL = 1,		/* every block verifies and chains to a trust anchor */
+	CSRA_SIG_ANY_TRUSTED = 2	/* at least one does; the others are reported */
+} csra_sig_policy;
+
+/* csra_verifier holds trust anchors, keys and policy. Set it up, then
+ * share it read-only between threads: csra_verify_evidence takes it const. */
+typedef struct csra_verifier csra_verifier;
+
+/* csra_verifier_new returns a verifier with no trust anchors, policy
+ * CSRA_SIG_ALL, verification time "now", no timestamp window, lenient on
+ * unknown claims; or NULL on allocation failure. */
+csra_verifier *csra_verifier_new(void);
+
+/* csra_verifier_free frees |*v| and sets |*v| to NULL. NULL is fine. */
+void csra_verifier_free(csra_verifier **v);
+
+/* csra_verifier_add_trust adds |cert| as a trust anchor (a reference is
+ * taken). csra_verifier_add_trust_file adds every certificate of a PEM
+ * file, or of every file in a directory. Return CSRA_OK,
+ * CSRA_ERR_IO (unreadable, or no certificate in it) or CSRA_ERR_NOMEM. */
+csra_err csra_verifier_add_trust(csra_verifier *v, X509 *cert);
+csra_err csra_verifier_add_trust_file(csra_verifier *v, const char *path);
+
+/* csra_verifier_add_untrusted adds |cert| to the intermediates offered to
+ * path building for every verification; csra_verifier_add_untrusted_file
+ * reads a PEM file. Same returns as above. */
+csra_err csra_verifier_add_untrusted(csra_verifier *v, X509 *cert);
+csra_err csra_verifier_add_untrusted_file(csra_verifier *v, const char *path);
+
+/* csra_verifier_add_signer_cert adds an attestation-key certificate that a
+ * SignerIdentifier's keyId may name (matched on its subject key
+ * identifier); the certificate must still chain to a trust anchor.
+ * csra_verifier_add_signer_key adds a bare public key under |keyid|: the
+ * caller vouches for it, so a block it verifies counts as trusted. */
+csra_err csra_verifier_add_signer_cert(csra_verifier *v, X509 *cert);
+csra_err csra_verifier_add_signer_key(csra_verifier *v, EVP_PKEY *key, const uint8_t *keyid,
+    size_t keyid_len);
+
+/* csra_verifier_set_time fixes the verification time (0: the current time
+ * at each call). */
+csra_err csra_verifier_set_time(csra_verifier *v, time_t t);
+
+/* csra_verifier_set_sig_policy sets the signature policy. */
+csra_err csra_verifier_set_sig_policy(csra_verifier *v, csra_sig_policy p);
+
+/* csra_verifier_set_strict makes unknown elements and claims failures
+ * instead of ignored (the draft's default). */
+csra_err csra_verifier_set_strict(csra_verifier *v, int on);
+
+/* csra_verifier_set_timestamp_window requires the transaction timestamp to
+ * lie within [t - max_age - skew, t + skew] of the verification time t.
+ * max_age < 0 turns the check off (the default). */
+csra_err csra_verifier_set_timestamp_window(csra_verifier *v, long max_age, long skew);
+
+/* csra_verdict is the overall outcome. */
+typedef enum csra_verdict {
+	CSRA_VERDICT_VERIFIED = 0,	/* every check that ran passed */
+	CSRA_VERDICT_REJECTED = 1,	/* well-formed, but a check failed */
+	CSRA_VERDICT_MALFORMED = 2	/* the input does not decode */
+} csra_verdict;
+
+/* csra_status is the outcome of one check. */
+typedef enum csra_status {
+	CSRA_STATUS_PASS = 0,
+	CSRA_STATUS_FAIL = 1,	/* decides the verdict */
+	CSRA_STATUS_WARN = 2,	/* failed, but policy does not depend on it */
+	CSRA_STATUS_SKIP = 3	/* not applicable, or ignored by policy */
+} csra_status;
+
+/* csra_result is everything one verification found. */
+typedef struct csra_result csra_result;
+
+/* csra_verify_evidence verifies the DER Evidence |der|/|len| under |v|.
+ * |nonce| (may be NULL) is the expected transaction nonce. |extra| (may be
+ * NULL) offers more intermediates, such as an AttestationBundle's certs.
+ * Returns CSRA_OK with |*out| set, whatever the verdict; or an error
+ * (CSRA_ERR_NOMEM, CSRA_ERR_INVALID_ARGUMENT) with |*out| NULL. */
+csra_err csra_verify_evidence(const csra_verifier *v, const uint8_t *der, size_t len,
+    const uint8_t *nonce, size_t nonce_len, STACK_OF(X509) *extra, csra_result **out);
+
+/* csra_result_free frees |*r| and sets |*r| to NULL. NULL is fine. */
+void csra_result_free(csra_result **r);
+
+/* csra_result_verdict returns the overall verdict. */
+csra_verdict csra_result_verdict(const csra_result *r);
+
+/* csra_result_check_count returns how many checks ran. */
+size_t csra_result_check_count(const csra_result *r);
+
+/* csra_result_check describes check |i|: a stable dotted name (|*name|,
+ * e.g. "signature.value"), its status, the error code (CSRA_OK when it
+ * passed), a human message, and the path of the element or claim
+ * concerned (e.g. "tbs.reportedElements[2].claims[3]"; "" for the whole
+ * Evidence). Strings are owned by |r|. Returns 1, or 0 if |i| is out of
+ * range. */
+int csra_result_check(const csra_result *r, size_t i, const char **name, csra_status *status,
+    csra_err *code, const char **message, const char **path);
+
+/* csra_result_find returns the index of the first check named |name| with
+ * error code |code| (CSRA_OK matches passing checks), or -1. For tests
+ * and callers looking for one reason. */
+long csra_result_find(const csra_result *r, const char *name, csra_err code);
+
+/* csra_result_has_failure returns 1 if a check failed with |code|. */
+int csra_result_has_failure(const csra_result *r, csra_err code);
+
+/* csra_claim_value is one typed claim value; byte fields point into |r|. */
+typedef struct csra_claim_value {
+	csra_value_type type;
+	int boolean;
+	int64_t integer;	/* INTEGER values outside int64_t are reported as a failure */
+	const uint8_t *bytes;	/* OCTETS, UTF8 (not NUL-terminated) */
+	size_t len;
+	time_t time;
+	unsigned purposes;	/* CSRA_PURPOSE_* bits */
+} csra_claim_value;
+
+/* csra_result_platform_claim and csra_result_transaction_claim give the
+ * first value of claim |c| of the platform / transaction element. Return
+ * 1 and fill |*out|, or 0 if absent. */
+int csra_result_platform_claim(const csra_result *r, csra_claim c, csra_claim_value *out);
+int csra_result_transaction_claim(const csra_result *r, csra_claim c, csra_claim_value *out);
+
+/* csra_result_key_count returns the number of key elements;
+ * csra_result_key_claim gives claim |c| of key element |k| as above. */
+size_t csra_result_key_count(const csra_result *r);
+int csra_result_key_claim(const csra_result *r, size_t k, csra_claim c, csra_claim_value *out);
+
+/* csra_result_signer_count returns the number of signature blocks;
+ * csra_result_signer_trusted says whether block |i| verified and chained
+ * to a trust anchor (or was made by a caller-supplied key), and
+ * csra_result_signer_chain returns its validated chain, leaf first
+ * (owned by |r|; NULL if none). */
+size_t csra_result_signer_count(const csra_result *r);
+int csra_result_signer_trusted(const csra_result *r, size_t i);
+STACK_OF(X509) *csra_result_signer_chain(const csra_result *r, size_t i);
+
+/* csra_result_json renders the result as JSON for logs and the CLI:
+ * verdict, checks, claims and signers. Returns a NUL-terminated string to
+ * free with free(), or NULL on allocation failure. */
+char *csra_result_json(const csra_result *r);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
