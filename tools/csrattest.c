@@ -12,6 +12,7 @@
 #include <openssl/crypto.h>
 
 #include "csrattest/error.h"
+#include "cli.h"
 #include "dump.h"
 
 #ifndef CSRA_VERSION
@@ -25,12 +26,15 @@ static const char usage_main[] =
     "\n"
     "Commands:\n"
     "  dump FILE     decode FILE strictly (DER only) and print what it holds\n"
+    "  verify-evidence FILE --trust CA.pem\n"
+    "                verify PKIX Evidence: signatures, AK chain, content, freshness\n"
     "\n"
     "Options:\n"
     "  -h, --help    show this help (csrattest COMMAND --help for a command)\n"
     "  -V, --version show the version\n"
     "\n"
-    "Exit status: 0 success, 2 malformed input, 3 usage, I/O or resource error.\n";
+    "Exit status: 0 success (verified), 1 rejected, 2 malformed input,\n"
+    "3 usage, I/O or resource error.\n";
 
 static const char usage_dump[] =
     "Usage: csrattest dump [--json] [--type TYPE] FILE\n"
@@ -58,75 +62,6 @@ static const char usage_dump[] =
     "Exit status: 0 decoded, 2 malformed input (message on stderr; with\n"
     "--json also {\"error\": {...}} on stdout), 3 usage or I/O error.\n";
 
-__attribute__((format(printf, 1, 2)))
-static void usage_error(const char *fmt, ...)
-{
-	va_list ap;
-	fputs("csrattest: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\nTry 'csrattest --help'.\n", stderr);
-}
-
-/* read_all reads |path| ("-": stdin) into a malloc'd buffer. Returns 0, -1
- * on an I/O error (errno set) or 1 if it holds more than TOOL_MAX_FILE. */
-static int read_all(const char *path, uint8_t **out, size_t *out_len)
-{
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	size_t len = 0, cap = 0;
-	uint8_t *buf = NULL;
-	int rc = 0;
-	*out = NULL;
-	*out_len = 0;
-	if (f == NULL)
-		return -1;
-	for (;;) {
-		if (len == cap) {
-			if (cap > TOOL_MAX_FILE) {
-				rc = 1;
-				break;
-			}
-			size_t ncap = cap ? cap * 2 : 65536;
-			if (ncap > TOOL_MAX_FILE + 1)
-				ncap = TOOL_MAX_FILE + 1;	/* one past the cap tells "too large" */
-			uint8_t *nb = realloc(buf, ncap);
-			if (nb == NULL) {
-				errno = ENOMEM;
-				rc = -1;
-				break;
-			}
-			buf = nb;
-			cap = ncap;
-		}
-		size_t n = fread(buf + len, 1, cap - len, f);
-		len += n;
-		if (n == 0) {
-			if (ferror(f)) {
-				if (errno == 0)
-					errno = EIO;
-				rc = -1;
-			}
-			break;
-		}
-		if (len > TOOL_MAX_FILE) {
-			rc = 1;
-			break;
-		}
-	}
-	int saved = errno;
-	if (f != stdin)
-		fclose(f);
-	errno = saved;
-	if (rc != 0) {
-		free(buf);
-		return rc;
-	}
-	*out = buf;
-	*out_len = len;
-	return 0;
-}
-
 static int parse_type(const char *s, dump_type *t)
 {
 	static const struct {
@@ -145,16 +80,6 @@ static int parse_type(const char *s, dump_type *t)
 	return 0;
 }
 
-/* finish flushes stdout: a full disk or closed pipe is an I/O error. */
-static int finish(int rc)
-{
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "csrattest: error writing output: %s\n", strerror(errno ? errno : EIO));
-		return TOOL_EXIT_USAGE;
-	}
-	return rc;
-}
-
 static int cmd_dump(int argc, char **argv)
 {
 	const char *file = NULL;
@@ -166,49 +91,49 @@ static int cmd_dump(int argc, char **argv)
 			opts = 0;
 		} else if (opts && (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)) {
 			fputs(usage_dump, stdout);
-			return finish(TOOL_EXIT_OK);
+			return cli_finish(TOOL_EXIT_OK);
 		} else if (opts && strcmp(a, "--json") == 0) {
 			json = 1;
 		} else if (opts && (strcmp(a, "--type") == 0 || strncmp(a, "--type=", 7) == 0)) {
 			const char *v = a[6] == '=' ? a + 7 : (i + 1 < argc ? argv[++i] : NULL);
 			if (v == NULL) {
-				usage_error("dump: %s needs a value", "--type");
+				cli_usage_error("dump: %s needs a value", "--type");
 				return TOOL_EXIT_USAGE;
 			}
 			if (!parse_type(v, &type)) {
-				usage_error("dump: unknown --type '%.64s' (evidence, csr, crmf, bundle, cert, auto)", v);
+				cli_usage_error("dump: unknown --type '%.64s' (evidence, csr, crmf, bundle, cert, auto)", v);
 				return TOOL_EXIT_USAGE;
 			}
 		} else if (opts && a[0] == '-' && a[1] != '\0') {
-			usage_error("dump: unknown option '%.64s'", a);
+			cli_usage_error("dump: unknown option '%.64s'", a);
 			return TOOL_EXIT_USAGE;
 		} else if (file == NULL) {
 			file = a;
 		} else {
-			usage_error("dump: more than one FILE ('%.64s')", a);
+			cli_usage_error("dump: more than one FILE ('%.64s')", a);
 			return TOOL_EXIT_USAGE;
 		}
 	}
 	if (file == NULL) {
-		usage_error("dump: %s", "no FILE given");
+		cli_usage_error("dump: %s", "no FILE given");
 		return TOOL_EXIT_USAGE;
 	}
 
 	uint8_t *in;
 	size_t in_len;
-	int r = read_all(file, &in, &in_len);
+	int r = cli_read_file(file, &in, &in_len);
 	if (r < 0) {
 		dump_report(file, json, CSRA_ERR_IO, "cannot read", strerror(errno), SIZE_MAX);
-		return finish(TOOL_EXIT_USAGE);
+		return cli_finish(TOOL_EXIT_USAGE);
 	}
 	if (r > 0) {
 		dump_report(file, json, CSRA_ERR_INPUT_TOO_LARGE, "too large",
 		    "input is larger than 16 MiB", SIZE_MAX);
-		return finish(TOOL_EXIT_MALFORMED);
+		return cli_finish(TOOL_EXIT_MALFORMED);
 	}
 	int rc = dump_run(file, in, in_len, type, json);
 	free(in);
-	return finish(rc);
+	return cli_finish(rc);
 }
 
 int main(int argc, char **argv)
@@ -220,15 +145,17 @@ int main(int argc, char **argv)
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
 		fputs(usage_main, stdout);
-		return finish(TOOL_EXIT_OK);
+		return cli_finish(TOOL_EXIT_OK);
 	}
 	if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
 		printf("csrattest %s (%s, jansson %s)\n", CSRA_VERSION,
 		    OpenSSL_version(OPENSSL_VERSION), JANSSON_VERSION);
-		return finish(TOOL_EXIT_OK);
+		return cli_finish(TOOL_EXIT_OK);
 	}
 	if (strcmp(cmd, "dump") == 0)
 		return cmd_dump(argc - 1, argv + 1);
-	usage_error("unknown command '%.64s'", cmd);
+	if (strcmp(cmd, "verify-evidence") == 0)
+		return cmd_verify_evidence(argc - 1, argv + 1);
+	cli_usage_error("unknown command '%.64s'", cmd);
 	return TOOL_EXIT_USAGE;
 }

@@ -1585,20 +1585,6 @@ static void render(FILE *f, const json_t *node)
 
 /* Driver ------------------------------------------------------------------ */
 
-static int input_code(csra_input_err e)
-{
-	switch (e) {
-	case CSRA_INPUT_EMPTY: return CSRA_ERR_INPUT_EMPTY;
-	case CSRA_INPUT_TOO_LARGE: return CSRA_ERR_INPUT_TOO_LARGE;
-	case CSRA_INPUT_BAD_PEM: return CSRA_ERR_INPUT_BAD_PEM;
-	case CSRA_INPUT_UNKNOWN_LABEL: return CSRA_ERR_INPUT_UNKNOWN_LABEL;
-	case CSRA_INPUT_BAD_BASE64: return CSRA_ERR_INPUT_BAD_BASE64;
-	case CSRA_INPUT_NOT_DER: return CSRA_ERR_INPUT_NOT_DER;
-	case CSRA_INPUT_MULTIPLE_PEM: return CSRA_ERR_INPUT_MULTIPLE_PEM;
-	case CSRA_INPUT_NOMEM: return CSRA_ERR_NOMEM;
-	default: return CSRA_ERR_INTERNAL;
-	}
-}
 
 /* print_json writes |j| and a newline to stdout. */
 static int print_json(json_t *j)
@@ -1702,7 +1688,7 @@ int dump_run(const char *file, const uint8_t *in, size_t in_len, dump_type type,
 	csra_input_result r;
 	csra_input_err ie = csra_input_decode(in, in_len, TOOL_MAX_FILE, &r);
 	if (ie != CSRA_INPUT_OK) {
-		int code = input_code(ie);
+		int code = csra_input_err_code(ie);
 		size_t off = r.err_offset;
 		/* These concern the input as a whole: no offset to show. */
 		if (ie == CSRA_INPUT_TOO_LARGE || ie == CSRA_INPUT_NOT_DER || ie == CSRA_INPUT_NOMEM)

@@ -6,13 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Exit codes of the tool. 1 is left for a future "verification failed". */
-#define TOOL_EXIT_OK 0
-#define TOOL_EXIT_MALFORMED 2	/* the input is not what it should be */
-#define TOOL_EXIT_USAGE 3	/* bad command line, I/O error, out of memory */
-
-/* The largest file the tool reads. */
-#define TOOL_MAX_FILE (16u << 20)
+#include "cli.h"
 
 /* dump_type is the --type choice. */
 typedef enum dump_type {

@@ -132,6 +132,10 @@ csra_input_err csra_input_decode(const uint8_t *in, size_t in_len,
 
 /* csra_input_strerror returns a static, human-readable description of |e|.
  * It never returns NULL. */
+/* csra_input_err_code maps |e| to the library's stable csra_err code
+ * (CSRA_ERR_INPUT_*, CSRA_ERR_NOMEM; CSRA_OK for CSRA_INPUT_OK). */
+int csra_input_err_code(csra_input_err e);
+
 const char *csra_input_strerror(csra_input_err e);
 
 #if defined(__cplusplus)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "csra_input.h"
+#include "csrattest/error.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -382,4 +383,20 @@ const char *csra_input_strerror(csra_input_err e) {
       return "out of memory";
   }
   return "unknown error";
+}
+
+int csra_input_err_code(csra_input_err e)
+{
+	switch (e) {
+	case CSRA_INPUT_OK: return CSRA_OK;
+	case CSRA_INPUT_EMPTY: return CSRA_ERR_INPUT_EMPTY;
+	case CSRA_INPUT_TOO_LARGE: return CSRA_ERR_INPUT_TOO_LARGE;
+	case CSRA_INPUT_BAD_PEM: return CSRA_ERR_INPUT_BAD_PEM;
+	case CSRA_INPUT_UNKNOWN_LABEL: return CSRA_ERR_INPUT_UNKNOWN_LABEL;
+	case CSRA_INPUT_BAD_BASE64: return CSRA_ERR_INPUT_BAD_BASE64;
+	case CSRA_INPUT_NOT_DER: return CSRA_ERR_INPUT_NOT_DER;
+	case CSRA_INPUT_MULTIPLE_PEM: return CSRA_ERR_INPUT_MULTIPLE_PEM;
+	case CSRA_INPUT_NOMEM: return CSRA_ERR_NOMEM;
+	default: return CSRA_ERR_INTERNAL;
+	}
 }

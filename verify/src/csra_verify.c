@@ -302,7 +302,8 @@ struct vctx {
 	time_t at;
 };
 
-static int add_claim(csra_result *r, csra_claim c, size_t element, const csra_claim_value *v)
+static int add_claim(csra_result *r, csra_claim c, size_t element, size_t index,
+    const csra_claim_value *v)
 {
 	struct csra_claim_rec *n = realloc(r->claims, (r->nclaims + 1) * sizeof(*n));
 	if (n == NULL) {
@@ -312,6 +313,7 @@ static int add_claim(csra_result *r, csra_claim c, size_t element, const csra_cl
 	r->claims = n;
 	n[r->nclaims].claim = c;
 	n[r->nclaims].element = element;
+	n[r->nclaims].index = index;
 	n[r->nclaims].has_value = v != NULL;
 	if (v != NULL)
 		n[r->nclaims].value = *v;
@@ -504,7 +506,7 @@ static void check_content(struct vctx *x)
 				    ok ? CSRA_OK : CSRA_ERR_EV_FIPSLEVEL_RANGE, path,
 				    "fipslevel %lld %s", (long long)cv.integer, ok ? "is 1..4" : "is not 1..4");
 			}
-			if (!add_claim(r, claim, (size_t)e, &cv))
+			if (!add_claim(r, claim, (size_t)e, (size_t)c, &cv))
 				return;
 		}
 	}
@@ -1014,7 +1016,7 @@ static void check_ak_spki(struct vctx *x)
 		if (c->claim != CSRA_CLAIM_AK_SPKI)
 			continue;
 		char path[64];
-		snprintf(path, sizeof(path), "tbs.reportedElements[%zu]", c->element);
+		snprintf(path, sizeof(path), "tbs.reportedElements[%zu].claims[%zu]", c->element, c->index);
 		int matched = 0;
 		for (size_t s = 0; s < r->nsigners && !matched; s++) {
 			unsigned char *der = NULL;

@@ -19,6 +19,7 @@ struct csra_check {
 struct csra_claim_rec {
 	csra_claim claim;
 	size_t element;		/* index into elements[] */
+	size_t index;		/* its place among the element's claims */
 	int has_value;
 	csra_claim_value value;
 };

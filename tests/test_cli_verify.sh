@@ -1,0 +1,45 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# csrattest verify-evidence on the shared samples: verdicts and exit codes.
+# Usage: test_cli_verify.sh CSRATTEST SHARED_DIR
+bin=$1
+v=$2/vectors/pkix-evidence
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+check() {	# name expected-exit grep-pattern command...
+	name=$1 want=$2 pat=$3
+	shift 3
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	got=$?
+	if [ "$got" -eq "$want" ] && { [ -z "$pat" ] || grep -q -- "$pat" "$tmp/out" "$tmp/err"; }; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL $name: exit $got (want $want), pattern '$pat'"
+		sed 's/^/  | /' "$tmp/out" "$tmp/err" | head -20
+	fi
+}
+
+check evidence2-verified 0 "VERIFIED" "$bin" verify-evidence "$v/evidence2.pem" --trust "$v/ca.crt" --nonce beefcafebabedead
+check evidence2-json 0 '"verdict": "verified"' "$bin" verify-evidence "$v/evidence2.pem" --trust "$v/ca.crt" --json
+check evidence2-wrong-nonce 1 "CSRA_ERR_EV_NONCE_MISMATCH" "$bin" verify-evidence "$v/evidence2.pem" --trust "$v/ca.crt" --nonce 00
+check evidence2-expired-at 1 "CSRA_ERR_AK_EXPIRED" "$bin" verify-evidence "$v/evidence2.pem" --trust "$v/ca.crt" --at 2040-01-01T00:00:00Z
+check evidence1-needs-ak 1 "CSRA_ERR_SIG_KEYID_UNKNOWN" "$bin" verify-evidence "$v/evidence1.pem" --trust "$v/ca.crt" --untrusted "$v/int.crt"
+check evidence1-verified 0 "VERIFIED" "$bin" verify-evidence "$v/evidence1.pem" --trust "$v/ca.crt" --untrusted "$v/int.crt" --signer-cert "$v/ak.crt"
+check evidence3-rejected 1 "CSRA_ERR_EV_DUPLICATE_PLATFORM" "$bin" verify-evidence "$v/evidence3.pem" --trust "$v/ca.crt"
+head -c 300 "$v/evidence2.pem" >"$tmp/trunc.pem"
+check truncated-pem 2 "" "$bin" verify-evidence "$tmp/trunc.pem" --trust "$v/ca.crt"
+sed '1d;$d' "$v/evidence2.pem" | tr -d '\n' | openssl base64 -d -A | head -c 1000 >"$tmp/trunc.der"
+check truncated-der 2 "MALFORMED" "$bin" verify-evidence "$tmp/trunc.der" --trust "$v/ca.crt"
+check missing-file 3 "" "$bin" verify-evidence "$tmp/none.pem" --trust "$v/ca.crt"
+check no-trust 3 "trust" "$bin" verify-evidence "$v/evidence2.pem"
+check bad-nonce 3 "hex" "$bin" verify-evidence "$v/evidence2.pem" --trust "$v/ca.crt" --nonce xyz
+check bad-policy 3 "" "$bin" verify-evidence "$v/evidence2.pem" --trust "$v/ca.crt" --signatures some
+check bad-at 3 "" "$bin" verify-evidence "$v/evidence2.pem" --trust "$v/ca.crt" --at 2026-02-31T00:00:00Z
+check cert-not-evidence 2 "not EVIDENCE" "$bin" verify-evidence "$v/ca.crt" --trust "$v/ca.crt"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,318 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* csrattest verify-evidence: PKIX Evidence against trust anchors. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/pem.h>
+
+#include "cli.h"
+#include "csra_input.h"
+#include "csrattest/verify.h"
+
+static const char usage[] =
+    "Usage: csrattest verify-evidence FILE --trust CA.pem [options]\n"
+    "\n"
+    "Verify PKIX Evidence (draft-ietf-rats-pkix-key-attestation-07): every\n"
+    "signature block over the TbsEvidence bytes, the attestation-key\n"
+    "certificate (digitalSignature, EKU id-kp-attestationKey) and its path\n"
+    "to a trust anchor, the draft's rules on content, ak-spki binding and\n"
+    "freshness. Every check that ran is printed with its outcome.\n"
+    "\n"
+    "Options:\n"
+    "  --trust FILE|DIR       trust anchors (PEM); may repeat; required\n"
+    "  --untrusted FILE       more intermediate certificates (PEM); may repeat\n"
+    "  --signer-cert FILE     AK certificates a keyId may name (PEM); may repeat\n"
+    "  --nonce HEX            the expected transaction nonce\n"
+    "  --at TIME              verification time: YYYY-MM-DDTHH:MM:SSZ or @SECONDS\n"
+    "                         (default: now)\n"
+    "  --signatures POLICY    all (default) or any-trusted\n"
+    "  --timestamp-window S[:SKEW]  require the timestamp within S seconds\n"
+    "                         before the verification time (SKEW seconds slack)\n"
+    "  --strict               reject unknown elements and claims\n"
+    "  --json                 print the result as JSON\n"
+    "  -h, --help             show this help\n"
+    "\n"
+    "Examples:\n"
+    "  csrattest verify-evidence evidence.pem --trust vendor-root.pem\n"
+    "  csrattest verify-evidence ev.der --trust roots/ --nonce beefcafebabedead --json\n"
+    "\n"
+    "Exit status: 0 verified, 1 rejected (reasons printed), 2 malformed input,\n"
+    "3 usage or I/O error.\n";
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Parses hex |s| into a malloc'd buffer. Returns 1, or 0 if not hex. */
+static int parse_hex(const char *s, uint8_t **out, size_t *len)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n % 2 || n > 2048)
+		return 0;
+	uint8_t *b = malloc(n / 2);
+	if (b == NULL)
+		return 0;
+	for (size_t i = 0; i < n / 2; i++) {
+		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+		if (hi < 0 || lo < 0) {
+			free(b);
+			return 0;
+		}
+		b[i] = (uint8_t)(hi << 4 | lo);
+	}
+	*out = b;
+	*len = n / 2;
+	return 1;
+}
+
+/* Parses "@SECONDS" or "YYYY-MM-DDTHH:MM:SSZ" as UTC. */
+static int parse_time(const char *s, time_t *t)
+{
+	char *end;
+	if (s[0] == '@') {
+		errno = 0;
+		long long v = strtoll(s + 1, &end, 10);
+		if (errno || *end || end == s + 1 || v <= 0)
+			return 0;
+		*t = (time_t)v;
+		return 1;
+	}
+	struct tm tm, back;
+	char z, extra;
+	memset(&tm, 0, sizeof(tm));
+	if (strlen(s) != 20 || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c%c", &tm.tm_year, &tm.tm_mon,
+	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &z, &extra) != 7 || z != 'Z')
+		return 0;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	struct tm want = tm;
+	time_t v = timegm(&tm);
+	/* timegm normalises 31 February; a round trip refuses it. */
+	if (v <= 0 || gmtime_r(&v, &back) == NULL || back.tm_mday != want.tm_mday ||
+	    back.tm_mon != want.tm_mon || back.tm_hour != want.tm_hour ||
+	    back.tm_min != want.tm_min || back.tm_sec != want.tm_sec)
+		return 0;
+	*t = v;
+	return 1;
+}
+
+static const char *status_word(csra_status s)
+{
+	switch (s) {
+	case CSRA_STATUS_PASS: return "pass";
+	case CSRA_STATUS_FAIL: return "FAIL";
+	case CSRA_STATUS_WARN: return "warn";
+	default: return "skip";
+	}
+}
+
+static const char *verdict_word(csra_verdict v)
+{
+	switch (v) {
+	case CSRA_VERDICT_VERIFIED: return "VERIFIED";
+	case CSRA_VERDICT_REJECTED: return "REJECTED";
+	default: return "MALFORMED";
+	}
+}
+
+static void print_text(const char *file, const csra_result *r)
+{
+	printf("%s: %s\n", file, verdict_word(csra_result_verdict(r)));
+	for (size_t i = 0; i < csra_result_check_count(r); i++) {
+		const char *name, *msg, *path;
+		csra_status st;
+		csra_err code;
+		csra_result_check(r, i, &name, &st, &code, &msg, &path);
+		printf("  [%s] %-26s %s%s%s", status_word(st), name, path, path[0] ? ": " : "", msg);
+		if (code != CSRA_OK)
+			printf(" (%s)", csra_err_name(code));
+		putchar('\n');
+	}
+}
+
+/* Reads FILE as Evidence DER: PEM (label EVIDENCE), base64 or DER. */
+static int load_evidence(const char *file, uint8_t **der, size_t *len)
+{
+	uint8_t *in;
+	size_t in_len;
+	int r = cli_read_file(file, &in, &in_len);
+	if (r != 0) {
+		fprintf(stderr, "csrattest: %s: %s\n", file,
+		    r < 0 ? strerror(errno) : "larger than 16 MiB");
+		return r < 0 ? TOOL_EXIT_USAGE : TOOL_EXIT_MALFORMED;
+	}
+	csra_input_result res;
+	csra_input_err ie = csra_input_decode(in, in_len, TOOL_MAX_FILE, &res);
+	free(in);
+	if (ie != CSRA_INPUT_OK) {
+		fprintf(stderr, "csrattest: %s: %s (%s)", file, csra_input_strerror(ie),
+		    csra_err_name(csra_input_err_code(ie)));
+		if (ie != CSRA_INPUT_NOT_DER && ie != CSRA_INPUT_TOO_LARGE && ie != CSRA_INPUT_NOMEM)
+			fprintf(stderr, " at byte %zu", res.err_offset);
+		fputc('\n', stderr);
+		return ie == CSRA_INPUT_NOMEM ? TOOL_EXIT_USAGE : TOOL_EXIT_MALFORMED;
+	}
+	if (res.kind == CSRA_INPUT_PEM && strcmp(res.label, "EVIDENCE") != 0) {
+		fprintf(stderr, "csrattest: %s: PEM label is %s, not EVIDENCE\n", file, res.label);
+		free(res.der);
+		return TOOL_EXIT_MALFORMED;
+	}
+	*der = res.der;
+	*len = res.der_len;
+	return TOOL_EXIT_OK;
+}
+
+static int add_files(csra_verifier *v, const char *opt, const char *path)
+{
+	csra_err e;
+	if (strcmp(opt, "--trust") == 0) {
+		e = csra_verifier_add_trust_file(v, path);
+	} else if (strcmp(opt, "--untrusted") == 0) {
+		e = csra_verifier_add_untrusted_file(v, path);
+	} else {
+		FILE *f = fopen(path, "r");
+		X509 *x;
+		int n = 0;
+		e = f ? CSRA_OK : CSRA_ERR_IO;
+		while (f && e == CSRA_OK && (x = PEM_read_X509(f, NULL, NULL, NULL)) != NULL) {
+			e = csra_verifier_add_signer_cert(v, x);
+			X509_free(x);
+			n++;
+		}
+		if (f)
+			fclose(f);
+		if (e == CSRA_OK && n == 0)
+			e = CSRA_ERR_IO;
+	}
+	if (e != CSRA_OK)
+		fprintf(stderr, "csrattest: %s %s: %s\n", opt, path,
+		    e == CSRA_ERR_IO ? "cannot read a PEM certificate from it" : csra_strerror(e));
+	return e == CSRA_OK;
+}
+
+int cmd_verify_evidence(int argc, char **argv)
+{
+	const char *file = NULL;
+	int json = 0, trusts = 0, rc = TOOL_EXIT_USAGE;
+	uint8_t *nonce = NULL, *der = NULL;
+	size_t nonce_len = 0, len = 0;
+	csra_result *r = NULL;
+	csra_verifier *v = csra_verifier_new();
+	if (v == NULL) {
+		fprintf(stderr, "csrattest: %s\n", csra_strerror(CSRA_ERR_NOMEM));
+		return TOOL_EXIT_USAGE;
+	}
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+		int takes = strcmp(a, "--trust") == 0 || strcmp(a, "--untrusted") == 0 ||
+		    strcmp(a, "--signer-cert") == 0 || strcmp(a, "--nonce") == 0 ||
+		    strcmp(a, "--at") == 0 || strcmp(a, "--signatures") == 0 ||
+		    strcmp(a, "--timestamp-window") == 0;
+		if (takes && val == NULL) {
+			cli_usage_error("verify-evidence: %s needs a value", a);
+			goto out;
+		}
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			fputs(usage, stdout);
+			rc = TOOL_EXIT_OK;
+			goto out;
+		} else if (strcmp(a, "--json") == 0) {
+			json = 1;
+		} else if (strcmp(a, "--strict") == 0) {
+			csra_verifier_set_strict(v, 1);
+		} else if (strcmp(a, "--trust") == 0 || strcmp(a, "--untrusted") == 0 ||
+		    strcmp(a, "--signer-cert") == 0) {
+			if (!add_files(v, a, val))
+				goto out;
+			trusts += strcmp(a, "--trust") == 0;
+			i++;
+		} else if (strcmp(a, "--nonce") == 0) {
+			free(nonce);
+			if (!parse_hex(val, &nonce, &nonce_len)) {
+				cli_usage_error("verify-evidence: --nonce wants an even number of hex digits");
+				goto out;
+			}
+			i++;
+		} else if (strcmp(a, "--at") == 0) {
+			time_t t;
+			if (!parse_time(val, &t) || csra_verifier_set_time(v, t) != CSRA_OK) {
+				cli_usage_error("verify-evidence: --at wants YYYY-MM-DDTHH:MM:SSZ or @SECONDS");
+				goto out;
+			}
+			i++;
+		} else if (strcmp(a, "--signatures") == 0) {
+			csra_sig_policy p = strcmp(val, "all") == 0 ? CSRA_SIG_ALL
+			    : strcmp(val, "any-trusted") == 0 ? CSRA_SIG_ANY_TRUSTED : 0;
+			if (p == 0) {
+				cli_usage_error("verify-evidence: --signatures is all or any-trusted");
+				goto out;
+			}
+			csra_verifier_set_sig_policy(v, p);
+			i++;
+		} else if (strcmp(a, "--timestamp-window") == 0) {
+			long age, skew = 0;
+			char extra;
+			int n = sscanf(val, "%ld:%ld%c", &age, &skew, &extra);
+			if ((n != 1 && n != 2) || age < 0 || skew < 0 ||
+			    csra_verifier_set_timestamp_window(v, age, skew) != CSRA_OK) {
+				cli_usage_error("verify-evidence: --timestamp-window wants SECONDS[:SKEW]");
+				goto out;
+			}
+			i++;
+		} else if (a[0] == '-' && a[1] != '\0') {
+			cli_usage_error("verify-evidence: unknown option '%.64s'", a);
+			goto out;
+		} else if (file == NULL) {
+			file = a;
+		} else {
+			cli_usage_error("verify-evidence: more than one FILE ('%.64s')", a);
+			goto out;
+		}
+	}
+	if (file == NULL || trusts == 0) {
+		cli_usage_error("verify-evidence: %s", file ? "--trust is required" : "no FILE given");
+		goto out;
+	}
+	if ((rc = load_evidence(file, &der, &len)) != TOOL_EXIT_OK)
+		goto out;
+	csra_err e = csra_verify_evidence(v, der, len, nonce, nonce_len, NULL, &r);
+	if (e != CSRA_OK) {
+		fprintf(stderr, "csrattest: %s: %s\n", file, csra_strerror(e));
+		rc = TOOL_EXIT_USAGE;
+		goto out;
+	}
+	if (json) {
+		char *s = csra_result_json(r);
+		if (s == NULL) {
+			fprintf(stderr, "csrattest: %s\n", csra_strerror(CSRA_ERR_NOMEM));
+			rc = TOOL_EXIT_USAGE;
+			goto out;
+		}
+		puts(s);
+		free(s);
+	} else {
+		print_text(file, r);
+	}
+	switch (csra_result_verdict(r)) {
+	case CSRA_VERDICT_VERIFIED: rc = TOOL_EXIT_OK; break;
+	case CSRA_VERDICT_REJECTED: rc = TOOL_EXIT_REJECTED; break;
+	default: rc = TOOL_EXIT_MALFORMED; break;
+	}
+out:
+	csra_result_free(&r);
+	csra_verifier_free(&v);
+	free(nonce);
+	free(der);
+	return cli_finish(rc);
+}
