@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Test PKIs made with OpenSSL: roots, intermediates and attestation keys. */
+/* PKIs made with OpenSSL for tests and samples: roots, intermediates and
+ * attestation keys. Not for production: keys live in memory only. */
 #ifndef CSRA_TESTPKI_H
 #define CSRA_TESTPKI_H
 

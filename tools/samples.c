@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * csrattest-samples DIR: makes the demo's inputs, so the README runs on
+ * data the project generates itself: a vendor root, an intermediate and
+ * an attestation key (EKU id-kp-attestationKey), a subject key, and PKIX
+ * Evidence about that key, signed by the AK, with a fresh nonce.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+
+#include "csrattest/build.h"
+#include "testpki.h"
+
+static int write_file(const char *dir, const char *name, const void *data, size_t len)
+{
+	char path[4096], tmp[4200];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	FILE *f = fopen(tmp, "wb");
+	/* Written to a temporary name and renamed: never a half-written file. */
+	if (f == NULL || fwrite(data, 1, len, f) != len || fclose(f) != 0 || rename(tmp, path) != 0) {
+		fprintf(stderr, "csrattest-samples: %s: %s\n", path, strerror(errno));
+		return 0;
+	}
+	return 1;
+}
+
+static int write_cert(const char *dir, const char *name, X509 *x)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	char *p;
+	int ok = b && PEM_write_bio_X509(b, x);
+	long n = ok ? BIO_get_mem_data(b, &p) : 0;
+	ok = ok && write_file(dir, name, p, (size_t)n);
+	BIO_free(b);
+	return ok;
+}
+
+static int write_pem(const char *dir, const char *name, const char *label, const uint8_t *der, size_t len)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	char *p;
+	int ok = b && PEM_write_bio(b, label, "", der, (long)len);
+	long n = ok ? BIO_get_mem_data(b, &p) : 0;
+	ok = ok && write_file(dir, name, p, (size_t)n);
+	BIO_free(b);
+	return ok;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 2 || argv[1][0] == '-') {
+		fprintf(stderr, "usage: csrattest-samples DIR\n"
+		    "Writes root.pem, intermediate.pem, ak.pem, subject-key.pem, evidence.pem and\n"
+		    "nonce.hex into DIR: demo data only, made with fresh keys each run.\n");
+		return 3;
+	}
+	const char *dir = argv[1];
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+		fprintf(stderr, "csrattest-samples: %s: %s\n", dir, strerror(errno));
+		return 3;
+	}
+	tp_pki p;
+	EVP_PKEY *subject = tp_key("EC", "P-256");
+	if (!tp_pki_new(&p, "EC", "P-384", TP_DIGSIG | TP_EKU_AK, -300, 86400L * 365) || !subject) {
+		fprintf(stderr, "csrattest-samples: key or certificate generation failed\n");
+		return 3;
+	}
+	uint8_t nonce[16];
+	char nonce_hex[33];
+	RAND_bytes(nonce, sizeof(nonce));
+	for (size_t i = 0; i < sizeof(nonce); i++)
+		snprintf(nonce_hex + 2 * i, 3, "%02x", nonce[i]);
+
+	unsigned char *spki = NULL;
+	int spki_len = i2d_PUBKEY(subject, &spki);
+	csra_evb *b = csra_evb_new();
+	size_t tx, pl, key;
+	uint8_t *der = NULL;
+	size_t len = 0;
+	int ok = b && spki_len > 0 &&
+	    csra_evb_add_element(b, CSRA_ELEMENT_TRANSACTION, &tx) == CSRA_OK &&
+	    csra_evb_add_octets(b, tx, CSRA_CLAIM_NONCE, nonce, sizeof(nonce)) == CSRA_OK &&
+	    csra_evb_add_time(b, tx, CSRA_CLAIM_TIMESTAMP, time(NULL)) == CSRA_OK &&
+	    csra_evb_add_element(b, CSRA_ELEMENT_PLATFORM, &pl) == CSRA_OK &&
+	    csra_evb_add_utf8(b, pl, CSRA_CLAIM_VENDOR, "csrattest demo HSM", 18) == CSRA_OK &&
+	    csra_evb_add_utf8(b, pl, CSRA_CLAIM_HWSERIAL, "DEMO-0001", 9) == CSRA_OK &&
+	    csra_evb_add_bool(b, pl, CSRA_CLAIM_FIPSBOOT, 1) == CSRA_OK &&
+	    csra_evb_add_int(b, pl, CSRA_CLAIM_FIPSLEVEL, 3) == CSRA_OK &&
+	    csra_evb_add_element(b, CSRA_ELEMENT_KEY, &key) == CSRA_OK &&
+	    csra_evb_add_utf8(b, key, CSRA_CLAIM_KEY_IDENTIFIER, "code-signing-key-1", 18) == CSRA_OK &&
+	    csra_evb_add_octets(b, key, CSRA_CLAIM_KEY_SPKI, spki, (size_t)spki_len) == CSRA_OK &&
+	    csra_evb_add_bool(b, key, CSRA_CLAIM_KEY_EXTRACTABLE, 0) == CSRA_OK &&
+	    csra_evb_add_bool(b, key, CSRA_CLAIM_KEY_NEVER_EXTRACTABLE, 1) == CSRA_OK &&
+	    csra_evb_add_bool(b, key, CSRA_CLAIM_KEY_SENSITIVE, 1) == CSRA_OK &&
+	    csra_evb_add_bool(b, key, CSRA_CLAIM_KEY_LOCAL, 1) == CSRA_OK &&
+	    csra_evb_add_purposes(b, key, CSRA_PURPOSE_SIGN) == CSRA_OK &&
+	    csra_evb_add_signer(b, p.ak_key, p.ak, CSRA_SID_CERT, NULL, 0) == CSRA_OK &&
+	    csra_evb_add_intermediate(b, p.inter) == CSRA_OK &&
+	    csra_evb_encode(b, &der, &len) == CSRA_OK;
+	BIO *kb = BIO_new(BIO_s_mem());
+	char *kp;
+	ok = ok && kb && PEM_write_bio_PUBKEY(kb, subject);
+	long kn = ok ? BIO_get_mem_data(kb, &kp) : 0;
+	ok = ok && write_cert(dir, "root.pem", p.root) && write_cert(dir, "intermediate.pem", p.inter) &&
+	    write_cert(dir, "ak.pem", p.ak) && write_file(dir, "subject-key.pem", kp, (size_t)kn) &&
+	    write_pem(dir, "evidence.pem", "EVIDENCE", der, len) &&
+	    write_file(dir, "nonce.hex", nonce_hex, strlen(nonce_hex));
+	BIO_free(kb);
+	OPENSSL_free(spki);
+	free(der);
+	csra_evb_free(&b);
+	EVP_PKEY_free(subject);
+	tp_pki_free(&p);
+	if (!ok) {
+		fprintf(stderr, "csrattest-samples: failed\n");
+		return 3;
+	}
+	printf("wrote %s/{root,intermediate,ak}.pem, subject-key.pem, evidence.pem, nonce.hex\n", dir);
+	return 0;
+}
