@@ -61,7 +61,7 @@ extern struct asn_TYPE_descriptor_s asn_DEF_AttributeTypeAndValue;
 
 
 struct asn_TYPE_descriptor_s *asn_pdu_collection[] = {
-	/* From module PKIXCRMF-2005-Subset in /work/main/asn1/CRMF-Subset.asn1 */
+	/* From module PKIXCRMF-2005-Subset in ../asn1/CRMF-Subset.asn1 */
 	&asn_DEF_CertReqMessages,	
 	&asn_DEF_CertReqMsg,	
 	&asn_DEF_CertRequest,	
@@ -77,7 +77,7 @@ struct asn_TYPE_descriptor_s *asn_pdu_collection[] = {
 	&asn_DEF_SubsequentMessage,	
 	&asn_DEF_GeneralName,	
 	&asn_DEF_AnotherName,	
-	/* From module CSR-Attestation-Subset in /work/main/asn1/CSR-Attestation.asn1 */
+	/* From module CSR-Attestation-Subset in ../asn1/CSR-Attestation.asn1 */
 	&asn_DEF_AttestationStatement,	
 	&asn_DEF_AttestationBundle,	
 	&asn_DEF_LimitedCertChoices,	
@@ -86,12 +86,12 @@ struct asn_TYPE_descriptor_s *asn_pdu_collection[] = {
 	&asn_DEF_EvidenceHint,	
 	&asn_DEF_EvidenceBundle,	
 	&asn_DEF_TcgAttestCertify,	
-	/* From module PKCS-10-Subset in /work/main/asn1/PKCS10.asn1 */
+	/* From module PKCS-10-Subset in ../asn1/PKCS10.asn1 */
 	&asn_DEF_CertificationRequest,	
 	&asn_DEF_CertificationRequestInfo,	
 	&asn_DEF_CRIAttributes,	
 	&asn_DEF_CRIAttribute,	
-	/* From module PKIX-Evidence-2025 in /work/main/asn1/PKIX-Evidence.asn1 */
+	/* From module PKIX-Evidence-2025 in ../asn1/PKIX-Evidence.asn1 */
 	&asn_DEF_Evidence,	
 	&asn_DEF_EvidenceExplicitCerts,	
 	&asn_DEF_SignatureBlocks,	
@@ -104,7 +104,7 @@ struct asn_TYPE_descriptor_s *asn_pdu_collection[] = {
 	&asn_DEF_ReportedClaims,	
 	&asn_DEF_ReportedClaim,	
 	&asn_DEF_KeyPurposes,	
-	/* From module PKIX1Explicit88-Subset in /work/main/asn1/PKIX1-Subset.asn1 */
+	/* From module PKIX1Explicit88-Subset in ../asn1/PKIX1-Subset.asn1 */
 	&asn_DEF_Certificate,	
 	&asn_DEF_TBSCertificate,	
 	&asn_DEF_Version,	

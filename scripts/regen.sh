@@ -25,8 +25,12 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/out" "$work/generated" "$work/skeleton"
 
 # Sorted module list: the order is part of the command line we record.
+# asn1c writes the module's path into every file, so it is given the same
+# relative path (../asn1/NAME) wherever the checkout lives.
 modules=$(cd "$top" && ls asn1/*.asn1 | LC_ALL=C sort)
-( cd "$work/out" && for m in $modules; do echo "$top/$m"; done | xargs asn1c $ASN1C_FLAGS ) >"$work/asn1c.log" 2>&1 || {
+mkdir -p "$work/asn1"
+cp "$top"/asn1/*.asn1 "$work/asn1/"
+( cd "$work/out" && for m in $modules; do echo "../$m"; done | xargs asn1c $ASN1C_FLAGS ) >"$work/asn1c.log" 2>&1 || {
 	cat "$work/asn1c.log" >&2; echo "regen: asn1c failed" >&2; exit 1; }
 if grep -Eiq 'WARNING|FATAL|ERROR' "$work/asn1c.log"; then
 	grep -Ei 'WARNING|FATAL|ERROR' "$work/asn1c.log" >&2
