@@ -17,6 +17,8 @@
 #include "csra_gate.h"
 #include "csrattest/build.h"
 #include "csrattest/codec.h"
+#include "testpki.h"
+#include "testutil.h"
 
 #include "Evidence.h"
 #include "EvidenceExplicitCerts.h"
@@ -24,25 +26,6 @@
 #include "ReportedElement.h"
 #include "SignatureBlock.h"
 
-#define CHECK(c) do { if (!(c)) { \
-	fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #c); \
-	return 0; } } while (0)
-
-static EVP_PKEY *keygen(const char *alg, const char *param)
-{
-	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, alg, NULL);
-	EVP_PKEY *k = NULL;
-	if (ctx == NULL || EVP_PKEY_keygen_init(ctx) != 1)
-		goto out;
-	if (param && strcmp(alg, "EC") == 0 && EVP_PKEY_CTX_set_group_name(ctx, param) != 1)
-		goto out;
-	if (param && strcmp(alg, "RSA") == 0 && EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, atoi(param)) != 1)
-		goto out;
-	EVP_PKEY_keygen(ctx, &k);
-out:
-	EVP_PKEY_CTX_free(ctx);
-	return k;
-}
 
 /* A self-signed certificate for |k| with a subject key identifier. */
 static X509 *selfsigned(EVP_PKEY *k)
@@ -205,7 +188,7 @@ static int build_and_check(EVP_PKEY *ak, const EVP_MD *md_check, int explicit_ce
 
 static int test_build_p256(void)
 {
-	EVP_PKEY *k = keygen("EC", "P-256");
+	EVP_PKEY *k = tp_key("EC", "P-256");
 	CHECK(k != NULL);
 	int ok = build_and_check(k, EVP_sha256(), 0);
 	EVP_PKEY_free(k);
@@ -214,7 +197,7 @@ static int test_build_p256(void)
 
 static int test_build_p384_explicit(void)
 {
-	EVP_PKEY *k = keygen("EC", "P-384");
+	EVP_PKEY *k = tp_key("EC", "P-384");
 	CHECK(k != NULL);
 	int ok = build_and_check(k, EVP_sha384(), 1);
 	EVP_PKEY_free(k);
@@ -223,7 +206,7 @@ static int test_build_p384_explicit(void)
 
 static int test_build_rsa3072(void)
 {
-	EVP_PKEY *k = keygen("RSA", "3072");
+	EVP_PKEY *k = tp_key("RSA", "3072");
 	CHECK(k != NULL);
 	int ok = build_and_check(k, EVP_sha256(), 0);
 	EVP_PKEY_free(k);
@@ -232,7 +215,7 @@ static int test_build_rsa3072(void)
 
 static int test_build_ed25519(void)
 {
-	EVP_PKEY *k = keygen("ED25519", NULL);
+	EVP_PKEY *k = tp_key("ED25519", NULL);
 	CHECK(k != NULL);
 	int ok = build_and_check(k, NULL, 0);
 	EVP_PKEY_free(k);
@@ -296,54 +279,26 @@ static int test_samples_roundtrip(void)
 {
 	const char *files[] = { "evidence1.pem", "evidence2.pem", "evidence3.pem" };
 	for (size_t i = 0; i < 3; i++) {
-		char path[1024];
-		snprintf(path, sizeof(path), "%s/vectors/pkix-evidence/%s", CSRA_SHARED_DIR, files[i]);
-		FILE *f = fopen(path, "rb");
-		CHECK(f != NULL);
-		static char pem[1 << 16];
-		size_t n = fread(pem, 1, sizeof(pem) - 1, f);
-		fclose(f);
-		pem[n] = '\0';
-		char *body = strchr(pem, '\n') + 1, *end = strstr(body, "-----END");
-		CHECK(end != NULL);
-		uint8_t *der = malloc(n);
-		/* EVP_DecodeBlock does not skip newlines: strip them first. */
-		char *clean = malloc(n), *o = clean;
-		for (char *p = body; p < end; p++)
-			if (*p != '\n' && *p != '\r')
-				*o++ = *p;
-		int len = EVP_DecodeBlock(der, (unsigned char *)clean, (int)(o - clean));
-		CHECK(len > 0);
-		while (o > clean && o[-1] == '=')
-			o--, len--;
+		char rel[128];
+		uint8_t *der;
+		size_t len;
+		snprintf(rel, sizeof(rel), "vectors/pkix-evidence/%s", files[i]);
+		CHECK(tu_shared_der(rel, &der, &len));
 		csra_decoded *d;
-		CHECK(csra_decode(NULL, CSRA_PDU_EVIDENCE, der, (size_t)len, &d, NULL) == CSRA_OK);
-		CHECK(der_roundtrip(&asn_DEF_Evidence, csra_decoded_value(d), der, (size_t)len));
+		CHECK(csra_decode(NULL, CSRA_PDU_EVIDENCE, der, len, &d, NULL) == CSRA_OK);
+		CHECK(der_roundtrip(&asn_DEF_Evidence, csra_decoded_value(d), der, len));
 		csra_decoded_free(&d);
 		free(der);
-		free(clean);
 	}
 	return 1;
 }
 
 int main(void)
 {
-	static const struct {
-		const char *name;
-		int (*fn)(void);
-	} tests[] = {
-#define T(f) { #f, f }
-		T(test_cbb_lengths), T(test_cbb_integers), T(test_build_p256),
-		T(test_build_p384_explicit), T(test_build_rsa3072), T(test_build_ed25519),
-		T(test_build_raw_wrong_type), T(test_claim_table), T(test_samples_roundtrip),
-#undef T
+	static const tu_test tests[] = {
+		TU(test_cbb_lengths), TU(test_cbb_integers), TU(test_build_p256),
+		TU(test_build_p384_explicit), TU(test_build_rsa3072), TU(test_build_ed25519),
+		TU(test_build_raw_wrong_type), TU(test_claim_table), TU(test_samples_roundtrip),
 	};
-	int pass = 0, failed = 0;
-	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
-		int ok = tests[i].fn();
-		printf("%s %s\n", ok ? "ok  " : "FAIL", tests[i].name);
-		ok ? pass++ : failed++;
-	}
-	printf("%d passed, %d failed\n", pass, failed);
-	return failed != 0;
+	return tu_run(tests, sizeof(tests) / sizeof(tests[0]));
 }

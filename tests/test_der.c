@@ -10,6 +10,7 @@
 #include "csra_codec_int.h"
 #include "csra_gate.h"
 #include "csrattest/codec.h"
+#include "testutil.h"
 
 #include "AttestationBundle.h"
 #include "CertReqMessages.h"
@@ -26,9 +27,6 @@
 #include "ReportedClaim.h"
 #include "ReportedElement.h"
 
-#define CHECK(c) do { if (!(c)) { \
-	fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #c); \
-	return 0; } } while (0)
 
 /* A tiny DER builder: each call appends one TLV with a minimal length. */
 typedef struct { uint8_t b[8192]; size_t n; } buf;
@@ -124,59 +122,6 @@ static int expect(const csra_codec *c, csra_pdu pdu, const uint8_t *der, size_t 
 }
 #define ANY_OFFSET ((size_t)-2)
 
-static int read_file(const char *rel, uint8_t **out, size_t *len)
-{
-	char path[1024];
-	snprintf(path, sizeof(path), "%s/%s", CSRA_SHARED_DIR, rel);
-	FILE *f = fopen(path, "rb");
-	if (f == NULL) {
-		fprintf(stderr, "  cannot open %s\n", path);
-		return 0;
-	}
-	static uint8_t tmp[1 << 20];
-	size_t n = fread(tmp, 1, sizeof(tmp), f);
-	fclose(f);
-	*out = malloc(n + 1);
-	memcpy(*out, tmp, n);
-	*len = n;
-	return 1;
-}
-
-/* PEM to DER without the input layer, so this test stands alone. */
-static int pem_file(const char *rel, uint8_t **der, size_t *len)
-{
-	uint8_t *txt;
-	size_t n;
-	if (!read_file(rel, &txt, &n))
-		return 0;
-	static const char *alpha = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	uint8_t *out = malloc(n);
-	size_t o = 0;
-	unsigned acc = 0;
-	int bits = 0, in_body = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (txt[i] == '-') {
-			while (i < n && txt[i] != '\n')
-				i++;
-			in_body = !in_body;
-			continue;
-		}
-		const char *p = txt[i] ? strchr(alpha, txt[i]) : NULL;
-		if (!in_body || p == NULL)
-			continue;
-		acc = (acc << 6) | (unsigned)(p - alpha);
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out[o++] = (uint8_t)(acc >> bits);
-		}
-	}
-	free(txt);
-	*der = out;
-	*len = o;
-	return 1;
-}
-
 static const ReportedClaim_t *claim_at(const Evidence_t *ev, int e, int c)
 {
 	const ReportedElement_t *el = ev->tbs.reportedElements.list.array[e];
@@ -190,7 +135,7 @@ static int test_evidence1_decodes(void)
 	uint8_t *der;
 	size_t len;
 	csra_decoded *d;
-	CHECK(pem_file("vectors/pkix-evidence/evidence1.pem", &der, &len));
+	CHECK(tu_shared_der("vectors/pkix-evidence/evidence1.pem", &der, &len));
 	CHECK(len == 448);
 	CHECK(csra_decode(NULL, CSRA_PDU_EVIDENCE, der, len, &d, NULL) == CSRA_OK);
 	const Evidence_t *ev = csra_decoded_value(d);
@@ -209,7 +154,7 @@ static int test_evidence2_decodes_with_nonce(void)
 	uint8_t *der;
 	size_t len;
 	csra_decoded *d;
-	CHECK(pem_file("vectors/pkix-evidence/evidence2.pem", &der, &len));
+	CHECK(tu_shared_der("vectors/pkix-evidence/evidence2.pem", &der, &len));
 	CHECK(len == 1832);
 	CHECK(csra_decode(NULL, CSRA_PDU_EVIDENCE, der, len, &d, NULL) == CSRA_OK);
 	const Evidence_t *ev = csra_decoded_value(d);
@@ -249,7 +194,7 @@ static int test_evidence3_decodes(void)
 	uint8_t *der;
 	size_t len;
 	csra_decoded *d;
-	CHECK(pem_file("vectors/pkix-evidence/evidence3.pem", &der, &len));
+	CHECK(tu_shared_der("vectors/pkix-evidence/evidence3.pem", &der, &len));
 	CHECK(len == 2938);
 	CHECK(csra_decode(NULL, CSRA_PDU_EVIDENCE, der, len, &d, NULL) == CSRA_OK);
 	const Evidence_t *ev = csra_decoded_value(d);
@@ -273,7 +218,7 @@ static int test_certificates_decode(void)
 	for (size_t i = 0; i < 3; i++) {
 		uint8_t *der;
 		size_t len;
-		CHECK(pem_file(certs[i], &der, &len));
+		CHECK(tu_shared_der(certs[i], &der, &len));
 		CHECK(expect(NULL, CSRA_PDU_CERTIFICATE, der, len, CSRA_OK, 0, NULL));
 		free(der);
 	}
@@ -287,7 +232,7 @@ static int legacy_csr_hint(const char *rel, int *form)
 	uint8_t *der;
 	size_t len;
 	csra_decoded *d;
-	CHECK(pem_file(rel, &der, &len));
+	CHECK(tu_shared_der(rel, &der, &len));
 	CHECK(csra_decode(NULL, CSRA_PDU_CERTIFICATION_REQUEST, der, len, &d, NULL) == CSRA_OK);
 	const CertificationRequest_t *req = csra_decoded_value(d);
 	const CRIAttributes_t *attrs = &req->certificationRequestInfo.attributes;
@@ -345,7 +290,7 @@ static int test_evidence_explicit_certs(void)
 {
 	uint8_t *der;
 	size_t len;
-	CHECK(pem_file("vectors/pkix-evidence/evidence2.pem", &der, &len));
+	CHECK(tu_shared_der("vectors/pkix-evidence/evidence2.pem", &der, &len));
 	/* Rebuild: SEQUENCE { tbs, signatures, [0] { SEQUENCE { certs } } } */
 	const uint8_t *c, *end = der + len, *p;
 	size_t clen;
@@ -420,7 +365,7 @@ static int test_single_pass_matches_asn1c(void)
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		uint8_t *der;
 		size_t len;
-		CHECK(pem_file(files[i].file, &der, &len));
+		CHECK(tu_shared_der(files[i].file, &der, &len));
 		if (!same_as_asn1c(files[i].pdu, der, len)) {
 			fprintf(stderr, "  %s\n", files[i].file);
 			return 0;
@@ -436,7 +381,7 @@ static int test_truncations(void)
 {
 	uint8_t *der;
 	size_t len;
-	CHECK(pem_file("vectors/pkix-evidence/evidence2.pem", &der, &len));
+	CHECK(tu_shared_der("vectors/pkix-evidence/evidence2.pem", &der, &len));
 	for (size_t n = 0; n < len; n++)
 		CHECK(expect(NULL, CSRA_PDU_EVIDENCE, der, n, CSRA_ERR_DER_TRUNCATED,
 		    n < 1 ? 0 : 1, NULL));
@@ -448,7 +393,7 @@ static int test_trailing_bytes(void)
 {
 	uint8_t *der;
 	size_t len;
-	CHECK(pem_file("vectors/pkix-evidence/evidence2.pem", &der, &len));
+	CHECK(tu_shared_der("vectors/pkix-evidence/evidence2.pem", &der, &len));
 	der = realloc(der, len + 1);
 	der[len] = 0x00;
 	CHECK(expect(NULL, CSRA_PDU_EVIDENCE, der, len + 1, CSRA_ERR_DER_TRAILING_DATA, len, "Evidence"));
@@ -556,6 +501,16 @@ static int test_claim_wrong_type(void)
 	return expect(NULL, CSRA_PDU_EVIDENCE, e.b, e.n, CSRA_ERR_DER_UNEXPECTED_TAG, e.n - 5, CLAIM_PATH);
 }
 
+/* A high-tag-form value must not slip past the claim's type (fuzzing
+ * found the resolver skipped it and the value passed as generic DER). */
+static int test_claim_high_tag_value(void)
+{
+	static const uint8_t priv[] = { 0xff, 0x6a, 0x00 };
+	buf e;
+	claim_evidence(&e, CSRA_OID_ID_EVIDENCE_CLAIM_PLATFORM_FIPSBOOT, priv, sizeof(priv));
+	return expect(NULL, CSRA_PDU_EVIDENCE, e.b, e.n, CSRA_ERR_DER_UNEXPECTED_TAG, e.n - 5, CLAIM_PATH);
+}
+
 /* Unknown claim types are checked as generic DER. */
 static int test_unknown_claim_generic_der(void)
 {
@@ -613,7 +568,7 @@ static int test_bad_time(void)
 {
 	static const char *bad[] = { "20260721111338", "20260721111338.0Z", "20260721111338+0000",
 		"202607211113Z", "20261321111338Z", "20260230111338Z", "20260721111338.Z",
-		"20260721111338,5Z" };
+		"20260721111338,5Z", "20361231235960Z" };
 	buf e;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		buf v = { .n = 0 };
@@ -625,7 +580,7 @@ static int test_bad_time(void)
 		}
 	}
 	buf v = { .n = 0 };
-	tlv(&v, 0x18, "20240229235960.25Z", 18);
+	tlv(&v, 0x18, "20240229235959.25Z", 18);
 	claim_evidence(&e, CSRA_OID_ID_EVIDENCE_CLAIM_TRANSACTION_TIMESTAMP, v.b, v.n);
 	CHECK(expect(NULL, CSRA_PDU_EVIDENCE, e.b, e.n, CSRA_OK, 0, NULL));
 	return 1;
@@ -717,7 +672,7 @@ static int test_bit_string_unused_bits(void)
 {
 	uint8_t *der;
 	size_t len;
-	CHECK(pem_file("vectors/pkix-evidence/ak.crt", &der, &len));
+	CHECK(tu_shared_der("vectors/pkix-evidence/ak.crt", &der, &len));
 	/* Certificate's last element is the signature BIT STRING. */
 	const uint8_t *c, *p, *v = NULL;
 	size_t clen, vlen = 0;
@@ -908,33 +863,21 @@ static int test_evidence_type_override(void)
 
 int main(void)
 {
-	static const struct {
-		const char *name;
-		int (*fn)(void);
-	} tests[] = {
-#define T(f) { #f, f }
-		T(test_evidence1_decodes), T(test_evidence2_decodes_with_nonce),
-		T(test_evidence3_decodes), T(test_certificates_decode),
-		T(test_legacy_csr_utf8_hint), T(test_legacy_csr_ia5_hint),
-		T(test_evidence_explicit_certs), T(test_single_pass_matches_asn1c), T(test_truncations), T(test_trailing_bytes),
-		T(test_tpm_statement_ok), T(test_indefinite_length), T(test_nonminimal_length),
-		T(test_huge_length), T(test_high_tag_form), T(test_wrong_tag),
-		T(test_missing_element), T(test_extra_element), T(test_constructed_octet_string),
-		T(test_bad_boolean), T(test_claim_wrong_type), T(test_unknown_claim_generic_der),
-		T(test_bad_integer), T(test_bad_oid), T(test_bad_time), T(test_bad_utf8),
-		T(test_bad_null), T(test_empty_size_1_max), T(test_signer_identifier_empty),
-		T(test_depth_bomb), T(test_too_large), T(test_bit_string_unused_bits),
-		T(test_set_of_order), T(test_default_encoded),
-		T(test_csr_attestation_value_checked), T(test_defaults_table_complete), T(test_nonempty_table_complete),
-		T(test_evidence_type_override),
-#undef T
+	static const tu_test tests[] = {
+		TU(test_evidence1_decodes), TU(test_evidence2_decodes_with_nonce),
+		TU(test_evidence3_decodes), TU(test_certificates_decode),
+		TU(test_legacy_csr_utf8_hint), TU(test_legacy_csr_ia5_hint),
+		TU(test_evidence_explicit_certs), TU(test_single_pass_matches_asn1c), TU(test_truncations), TU(test_trailing_bytes),
+		TU(test_tpm_statement_ok), TU(test_indefinite_length), TU(test_nonminimal_length),
+		TU(test_huge_length), TU(test_high_tag_form), TU(test_wrong_tag),
+		TU(test_missing_element), TU(test_extra_element), TU(test_constructed_octet_string),
+		TU(test_bad_boolean), TU(test_claim_wrong_type), TU(test_claim_high_tag_value), TU(test_unknown_claim_generic_der),
+		TU(test_bad_integer), TU(test_bad_oid), TU(test_bad_time), TU(test_bad_utf8),
+		TU(test_bad_null), TU(test_empty_size_1_max), TU(test_signer_identifier_empty),
+		TU(test_depth_bomb), TU(test_too_large), TU(test_bit_string_unused_bits),
+		TU(test_set_of_order), TU(test_default_encoded),
+		TU(test_csr_attestation_value_checked), TU(test_defaults_table_complete), TU(test_nonempty_table_complete),
+		TU(test_evidence_type_override),
 	};
-	int pass = 0, failed = 0;
-	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
-		int ok = tests[i].fn();
-		printf("%s %s\n", ok ? "ok  " : "FAIL", tests[i].name);
-		ok ? pass++ : failed++;
-	}
-	printf("%d passed, %d failed\n", pass, failed);
-	return failed != 0;
+	return tu_run(tests, sizeof(tests) / sizeof(tests[0]));
 }

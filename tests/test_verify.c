@@ -15,10 +15,8 @@
 #include "csrattest/build.h"
 #include "csrattest/verify.h"
 #include "testpki.h"
+#include "testutil.h"
 
-#define CHECK(c) do { if (!(c)) { \
-	fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #c); \
-	return 0; } } while (0)
 
 static const uint8_t NONCE[] = { 0xbe, 0xef, 0xca, 0xfe, 0xba, 0xbe, 0xde, 0xad };
 
@@ -700,35 +698,14 @@ static X509 *load_cert(const char *rel)
 	return x;
 }
 
-static uint8_t *load_evidence(const char *rel, size_t *len)
-{
-	char path[1024];
-	snprintf(path, sizeof(path), "%s/vectors/pkix-evidence/%s", CSRA_SHARED_DIR, rel);
-	FILE *f = fopen(path, "r");
-	char *name = NULL, *header = NULL;
-	unsigned char *data = NULL;
-	long n = 0;
-	if (f == NULL)
-		return NULL;
-	int ok = PEM_read(f, &name, &header, &data, &n);
-	fclose(f);
-	OPENSSL_free(name);
-	OPENSSL_free(header);
-	if (!ok)
-		return NULL;
-	uint8_t *out = malloc((size_t)n);
-	memcpy(out, data, (size_t)n);
-	OPENSSL_free(data);
-	*len = (size_t)n;
-	return out;
-}
-
 static int vector(const char *file, int supply_ak, csra_verdict verdict, csra_err code)
 {
 	X509 *ca = load_cert("ca.crt"), *in = load_cert("int.crt"), *ak = load_cert("ak.crt");
 	size_t len;
-	uint8_t *der = load_evidence(file, &len);
-	CHECK(ca && in && ak && der);
+	uint8_t *der = NULL;
+	char rel[128];
+	snprintf(rel, sizeof(rel), "vectors/pkix-evidence/%s", file);
+	CHECK(ca && in && ak && tu_shared_der(rel, &der, &len));
 	csra_verifier *v = csra_verifier_new();
 	csra_verifier_add_trust(v, ca);
 	csra_verifier_add_untrusted(v, in);
@@ -754,8 +731,8 @@ static int test_vector_evidence2(void)
 	/* its intermediate travels inside; the caller supplies only ca.crt */
 	X509 *ca = load_cert("ca.crt");
 	size_t len;
-	uint8_t *der = load_evidence("evidence2.pem", &len);
-	CHECK(ca && der);
+	uint8_t *der = NULL;
+	CHECK(ca && tu_shared_der("vectors/pkix-evidence/evidence2.pem", &der, &len));
 	csra_verifier *v = csra_verifier_new();
 	csra_verifier_add_trust(v, ca);
 	static const uint8_t nonce[] = { 0xbe, 0xef, 0xca, 0xfe, 0xba, 0xbe, 0xde, 0xad };
@@ -778,34 +755,22 @@ static int test_vector_evidence3(void)
 
 int main(void)
 {
-	static const struct {
-		const char *name;
-		int (*fn)(void);
-	} tests[] = {
-#define T(f) { #f, f }
-		T(test_good_p256), T(test_good_p384), T(test_good_rsa3072), T(test_good_ed25519),
-		T(test_good_rsa_pss), T(test_good_extra_eku), T(test_missing_eku),
-		T(test_wrong_eku_only), T(test_missing_digital_signature), T(test_expired_ak),
-		T(test_untrusted_root), T(test_wrong_signer_key), T(test_rsa_too_small),
-		T(test_alg_key_mismatch), T(test_alg_params_not_allowed), T(test_pss_default_params), T(test_alg_unknown),
-		T(test_alg_ml_dsa), T(test_unsigned), T(test_version_2),
-		T(test_duplicate_transaction), T(test_duplicate_platform), T(test_duplicate_nonce),
-		T(test_claim_wrong_element), T(test_claim_wrong_type), T(test_claim_without_value),
-		T(test_fipslevel_range), T(test_key_without_identifier),
-		T(test_key_identifier_shared), T(test_unknown_claim_lenient_and_strict),
-		T(test_ak_spki_binding), T(test_nonce), T(test_timestamp_window),
-		T(test_keyid_signer_cert), T(test_keyid_caller_key), T(test_spki_only_signer),
-		T(test_cert_spki_disagree), T(test_intermediates_sources), T(test_signature_added),
-		T(test_signature_stripped), T(test_malformed_input), T(test_typed_accessors_and_json),
-		T(test_vector_evidence1), T(test_vector_evidence2), T(test_vector_evidence3),
-#undef T
+	static const tu_test tests[] = {
+		TU(test_good_p256), TU(test_good_p384), TU(test_good_rsa3072), TU(test_good_ed25519),
+		TU(test_good_rsa_pss), TU(test_good_extra_eku), TU(test_missing_eku),
+		TU(test_wrong_eku_only), TU(test_missing_digital_signature), TU(test_expired_ak),
+		TU(test_untrusted_root), TU(test_wrong_signer_key), TU(test_rsa_too_small),
+		TU(test_alg_key_mismatch), TU(test_alg_params_not_allowed), TU(test_pss_default_params), TU(test_alg_unknown),
+		TU(test_alg_ml_dsa), TU(test_unsigned), TU(test_version_2),
+		TU(test_duplicate_transaction), TU(test_duplicate_platform), TU(test_duplicate_nonce),
+		TU(test_claim_wrong_element), TU(test_claim_wrong_type), TU(test_claim_without_value),
+		TU(test_fipslevel_range), TU(test_key_without_identifier),
+		TU(test_key_identifier_shared), TU(test_unknown_claim_lenient_and_strict),
+		TU(test_ak_spki_binding), TU(test_nonce), TU(test_timestamp_window),
+		TU(test_keyid_signer_cert), TU(test_keyid_caller_key), TU(test_spki_only_signer),
+		TU(test_cert_spki_disagree), TU(test_intermediates_sources), TU(test_signature_added),
+		TU(test_signature_stripped), TU(test_malformed_input), TU(test_typed_accessors_and_json),
+		TU(test_vector_evidence1), TU(test_vector_evidence2), TU(test_vector_evidence3),
 	};
-	int pass = 0, failed = 0;
-	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
-		int ok = tests[i].fn();
-		printf("%s %s\n", ok ? "ok  " : "FAIL", tests[i].name);
-		ok ? pass++ : failed++;
-	}
-	printf("%d passed, %d failed\n", pass, failed);
-	return failed != 0;
+	return tu_run(tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/pem.h>
+
+#include "testutil.h"
+
+int tu_run(const tu_test *tests, size_t n)
+{
+	int pass = 0, failed = 0;
+	for (size_t i = 0; i < n; i++) {
+		int ok = tests[i].fn();
+		printf("%s %s\n", ok ? "ok  " : "FAIL", tests[i].name);
+		ok ? pass++ : failed++;
+	}
+	printf("%d passed, %d failed\n", pass, failed);
+	return failed != 0;
+}
+
+int tu_shared_der(const char *rel, uint8_t **der, size_t *len)
+{
+	char path[1024], *name = NULL, *header = NULL;
+	unsigned char *data = NULL;
+	long n = 0;
+	snprintf(path, sizeof(path), "%s/%s", CSRA_SHARED_DIR, rel);
+	FILE *f = fopen(path, "r");
+	if (f == NULL) {
+		fprintf(stderr, "  cannot open %s\n", path);
+		return 0;
+	}
+	int ok = PEM_read(f, &name, &header, &data, &n);
+	fclose(f);
+	OPENSSL_free(name);
+	OPENSSL_free(header);
+	if (!ok || n <= 0) {
+		fprintf(stderr, "  %s: not PEM\n", path);
+		return 0;
+	}
+	*der = malloc((size_t)n);
+	if (*der == NULL) {
+		OPENSSL_free(data);
+		return 0;
+	}
+	memcpy(*der, data, (size_t)n);
+	OPENSSL_free(data);
+	*len = (size_t)n;
+	return 1;
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* What every test program shares: CHECK, a runner, the shared samples. */
+#ifndef CSRA_TESTUTIL_H
+#define CSRA_TESTUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* CHECK fails the current test (returns 0) with the file, line and text. */
+#define CHECK(c) do { if (!(c)) { \
+	fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #c); \
+	return 0; } } while (0)
+
+typedef struct tu_test {
+	const char *name;
+	int (*fn)(void);	/* 1: passed */
+} tu_test;
+#define TU(f) { #f, f }
+
+/* tu_run runs |tests|, prints "ok"/"FAIL" per test and "N passed, M
+ * failed", and returns the exit status: 0 if all passed. */
+int tu_run(const tu_test *tests, size_t n);
+
+/* tu_shared_der reads |rel| under the shared directory (CSRA_SHARED_DIR)
+ * as DER: the first PEM block of a PEM file, any label. Sets |*der|
+ * (free with free()) and |*len|; returns 1, or 0 with a message. */
+int tu_shared_der(const char *rel, uint8_t **der, size_t *len);
+
+#endif
