@@ -326,7 +326,9 @@ static int valid_date(int year, int mon, int day, int h, int m, int s)
 	int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
 	if (mon == 2 && day == 29 && !leap)
 		return 0;
-	return h <= 23 && m <= 59 && s <= 60;	/* 60: a leap second */
+	/* No leap second: asn1c's encoder (and most of PKIX) would turn
+	 * :60 into the next minute, so it cannot round-trip. */
+	return h <= 23 && m <= 59 && s <= 59;
 }
 
 static int check_time(gate *g, const struct tlv *t, unsigned univ)
@@ -698,19 +700,25 @@ static int check_member(gate *g, const asn_TYPE_member_t *elm, const uint8_t *p,
 	asn_TYPE_descriptor_t *td = elm->type;
 	if (td == &asn_DEF_ANY && elm->tag_mode == 0 && defby != NULL &&
 	    defby->oid != NULL && g->opts->resolve != NULL) {
-		/* An open type: the OID before it names the value's type. */
-		uint8_t tb;
-		const uint8_t *c;
-		size_t clen;
-		if (csra_der_tlv_peek(p, end, &tb, &c, &clen)) {
-			asn_TYPE_descriptor_t *ot = g->opts->resolve(g->opts->resolve_arg,
-			    defby->container, defby->oid, defby->oid_len, p, (size_t)(c + clen - p));
-			if (ot != NULL) {
-				int n = tag_chain(ot, NULL, tags);
-				return check_type(g, ot, NULL, tags, n, p, end, NULL, next, NULL) &&
-				    (sptr == NULL || build_any(g, p, *next, sptr));
-			}
+		/* An open type: the OID before it names the value's type. The
+		 * header is parsed with the full DER rules (high tags included),
+		 * so no encoding slips past the type check as generic DER. */
+		struct tlv h;
+		if (!read_tlv(g, p, end, &h))
+			return 0;
+		asn_TYPE_descriptor_t *ot = g->opts->resolve(g->opts->resolve_arg,
+		    defby->container, defby->oid, defby->oid_len, p, (size_t)(h.end - p));
+		if (ot != NULL) {
+			int n = tag_chain(ot, NULL, tags);
+			g->pre = h;
+			g->pre_at = p;
+			g->pre_end = end;
+			return check_type(g, ot, NULL, tags, n, p, end, NULL, next, NULL) &&
+			    (sptr == NULL || build_any(g, p, *next, sptr));
 		}
+		g->pre = h;
+		g->pre_at = p;
+		g->pre_end = end;
 	}
 	int n = tag_chain(td, elm, tags);
 	return check_type(g, td, elm, tags, n, p, end, defby, next, sptr);
