@@ -350,7 +350,9 @@ static int check_time(gate *g, const struct tlv *t, unsigned univ)
 		return fail(g, CSRA_ERR_DER_BAD_TIME, t->start);
 	if (n > 15) {
 		int v;
-		if (c[14] != '.' || n < 17 || c[n - 2] == '0' || !digits(c + 15, 1, &v))
+		/* Up to microseconds: asn1c's encoder keeps six digits, so more
+		 * could not round-trip. */
+		if (c[14] != '.' || n < 17 || n > 22 || c[n - 2] == '0' || !digits(c + 15, 1, &v))
 			return fail(g, CSRA_ERR_DER_BAD_TIME, t->start);
 		for (size_t i = 15; i < n - 1; i++)
 			if (c[i] < '0' || c[i] > '9')
