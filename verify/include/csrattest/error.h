@@ -97,7 +97,34 @@ typedef enum csra_err {
 	CSRA_ERR_AK_EXPIRED = 272,
 	CSRA_ERR_AK_UNTRUSTED = 273,
 	CSRA_ERR_AK_CHAIN = 274,
-	CSRA_ERR_AK_NOT_CERTIFIED = 275
+	CSRA_ERR_AK_NOT_CERTIFIED = 275,
+
+	/* Policies. */
+	CSRA_ERR_POLICY = 300,			/* a policy file is invalid */
+	CSRA_ERR_POLICY_UNMET = 301,		/* a requirement is not met */
+	CSRA_ERR_POLICY_KEY_ALGORITHM = 302,	/* request key algorithm/size not accepted */
+	CSRA_ERR_POLICY_NO_STATEMENT = 303,	/* no verified statement bound to the request key */
+	CSRA_ERR_POLICY_CLAIM_ABSENT = 304,
+	CSRA_ERR_POLICY_CLAIM_VALUE = 305,
+
+	/* TPM 2.0 certify statements. */
+	CSRA_ERR_TPM_MALFORMED = 320,		/* TPMS_ATTEST or TPMT_PUBLIC does not unmarshal */
+	CSRA_ERR_TPM_MAGIC = 321,
+	CSRA_ERR_TPM_TYPE = 322,		/* not TPM_ST_ATTEST_CERTIFY */
+	CSRA_ERR_TPM_NAME = 323,		/* certified name is not the nameAlg hash of tpmTPublic */
+	CSRA_ERR_TPM_KEY_MISMATCH = 324,	/* tpmTPublic's key is not the request key */
+	CSRA_ERR_TPM_SIGNATURE = 325,		/* no bundle certificate's key verifies the signature */
+	CSRA_ERR_TPM_NONCE = 326,		/* extraData differs from the expected nonce */
+	CSRA_ERR_TPM_NO_PUBLIC = 327,		/* tpmTPublic absent */
+
+	/* External verifiers and callbacks. */
+	CSRA_ERR_EXT_EXEC = 340,		/* could not run */
+	CSRA_ERR_EXT_TIMEOUT = 341,
+	CSRA_ERR_EXT_EXIT = 342,		/* non-zero exit or killed */
+	CSRA_ERR_EXT_OUTPUT = 343,		/* reply too large */
+	CSRA_ERR_EXT_JSON = 344,		/* reply is not the expected JSON */
+	CSRA_ERR_STMT_UNKNOWN_TYPE = 345,	/* no verifier for the statement type */
+	CSRA_ERR_STMT_NOT_BOUND = 346		/* statement attests another key */
 } csra_err;
 
 /* csra_strerror returns a static, NUL-terminated English message for |err|,

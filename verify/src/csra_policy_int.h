@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Policy evaluation, between the CSR verifier and csra_policy.c. */
+#ifndef CSRA_POLICY_INT_H
+#define CSRA_POLICY_INT_H
+
+#include <openssl/evp.h>
+
+#include "csra_stmt.h"
+#include "csrattest/policy.h"
+
+/* One statement's outcome, as the policy sees it. */
+typedef struct csra_policy_stmt {
+	const uint8_t *type;	/* statement type OID, DER contents */
+	size_t type_len;
+	const csra_stmt_out *out;	/* verified, bound, claims */
+} csra_policy_stmt;
+
+typedef struct csra_policy_input {
+	EVP_PKEY *request_key;
+	const csra_policy_stmt *stmts;
+	size_t nstmts;
+} csra_policy_input;
+
+/* csra_policy_eval records one check per requirement in |r| (names
+ * "policy.*", status pass or fail, the message saying what was found and
+ * in which statement) and returns 1 if every requirement is met. A claim
+ * requirement is met by a statement that is verified, bound to the
+ * request key and carries the claim with an allowed value; the
+ * requirements must all hold in the same statement. */
+int csra_policy_eval(const csra_policy *p, const csra_policy_input *in, csra_result *r);
+
+/* csra_policy_trust_count / csra_policy_trust give the policy's trust
+ * anchors per statement type: entry |i|'s type OID (DER contents) and
+ * file or directory path. */
+size_t csra_policy_trust_count(const csra_policy *p);
+const char *csra_policy_trust(const csra_policy *p, size_t i, const uint8_t **type, size_t *type_len);
+
+#endif

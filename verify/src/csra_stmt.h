@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The contract between the CSR verifier and each attestation-statement
+ * verifier (PKIX Evidence, TPM 2.0 certify, external commands, callbacks),
+ * and between them and the policy.
+ */
+#ifndef CSRA_STMT_H
+#define CSRA_STMT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <openssl/x509.h>
+
+#include "csra_verify_int.h"
+
+/* An AttestationBundle "other" certificate entry. */
+typedef struct csra_other_cert {
+	const uint8_t *format;	/* OID, DER contents */
+	size_t format_len;
+	const uint8_t *value;	/* otherCert: its whole TLV */
+	size_t value_len;
+} csra_other_cert;
+
+/* What a statement verifier is given. Everything is borrowed. */
+typedef struct csra_stmt_in {
+	const uint8_t *type;		/* statement type OID, DER contents */
+	size_t type_len;
+	const uint8_t *stmt;		/* the statement value: its whole TLV */
+	size_t stmt_len;
+	const uint8_t *request_spki;	/* the request's SubjectPublicKeyInfo, DER */
+	size_t request_spki_len;
+	const uint8_t *nonce;		/* the expected nonce, or NULL */
+	size_t nonce_len;
+	STACK_OF(X509) *certs;		/* the bundle's certificate entries (may be empty) */
+	const csra_other_cert *others;	/* the bundle's other entries */
+	size_t nothers;
+	time_t at;			/* verification time */
+} csra_stmt_in;
+
+/* A claim a statement makes, for the report and the policy. Names are the
+ * draft's claim names where they apply ("extractable", "fipslevel", ...);
+ * other statement types use their own ("fixedTPM", ...). */
+typedef struct csra_stmt_claim {
+	char element[16];	/* "key", "platform" or "transaction" */
+	char name[40];
+	csra_value_type type;	/* CSRA_VALUE_BOOLEAN, _INTEGER or _UTF8 */
+	int boolean;
+	int64_t integer;
+	char text[128];		/* NUL-terminated; truncated */
+} csra_stmt_claim;
+
+#define CSRA_STMT_MAX_CLAIMS 48
+
+/* What a statement verifier reports, besides the checks it records in its
+ * csra_result. */
+typedef struct csra_stmt_out {
+	int verified;		/* structure, signature and chain all hold */
+	int bound;		/* it attests a key byte-equal to request_spki */
+	csra_stmt_claim claims[CSRA_STMT_MAX_CLAIMS];	/* of the bound key, and platform */
+	size_t nclaims;
+} csra_stmt_out;
+
+/* csra_stmt_add_bool/int/text append a claim to |out| (ignored when full). */
+void csra_stmt_add_bool(csra_stmt_out *out, const char *element, const char *name, int v);
+void csra_stmt_add_int(csra_stmt_out *out, const char *element, const char *name, int64_t v);
+void csra_stmt_add_text(csra_stmt_out *out, const char *element, const char *name,
+    const uint8_t *p, size_t n);
+
+/* csra_stmt_find returns the claim |name| of |element| in |out|, or NULL. */
+const csra_stmt_claim *csra_stmt_find(const csra_stmt_out *out, const char *element,
+    const char *name);
+
+/* csra_tpm_verify checks a TPM 2.0 certify statement (type 2.23.133.20.1,
+ * TcgAttestCertify) against TPM trust anchors |trust|: records its checks
+ * in |r| (names "tpm.*", paths relative to the statement) and fills |out|.
+ * Returns CSRA_OK, or CSRA_ERR_NOMEM. */
+csra_err csra_tpm_verify(const csra_stmt_in *in, X509_STORE *trust, csra_result *r,
+    csra_stmt_out *out);
+
+/* An external verifier: a command run without a shell. */
+typedef struct csra_external {
+	char **argv;		/* argv[0] is the program path; NULL-terminated */
+	unsigned timeout_ms;
+	size_t max_output;
+} csra_external;
+
+/* csra_external_verify runs |ext| with the statement's DER on its stdin and
+ * the path of a PEM file holding the bundle's certificates appended as the
+ * last argument, in an empty environment, and reads its JSON reply:
+ *   {"spki": "<base64 DER SubjectPublicKeyInfo of the attested key>",
+ *    "claims": {"key": {"extractable": false, ...},
+ *               "platform": {"fipslevel": 3, ...}}}
+ * A non-zero exit, a timeout, output over max_output or bad JSON is a
+ * failed statement (checks "external.*" in |r|), never a crash. Returns
+ * CSRA_OK, or CSRA_ERR_NOMEM. */
+csra_err csra_external_verify(const csra_external *ext, const csra_stmt_in *in, csra_result *r,
+    csra_stmt_out *out);
+
+#endif
