@@ -27,6 +27,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "OBJECT_IDENTIFIER.h"
 #include "Certificate.h"
 #include "CertificateSerialNumber.h"
 #include "CertTemplate.h"
@@ -308,10 +309,32 @@ static void test_choice_indefinite_eoc_loop(void)
 		sizeof(ov_cut)) == RC_WMORE);
 }
 
+/* 6: OID 1.39 (first octet 79) printed and split as arc 2. */
+static void test_oid_first_arc(void)
+{
+	uint8_t der[] = { 0x06, 0x02, 0x4f, 0x05 };	/* 1.39.5 */
+	OBJECT_IDENTIFIER_t *oid = NULL;
+	asn_dec_rval_t rv = ber_decode(NULL, &asn_DEF_OBJECT_IDENTIFIER, (void **)&oid, der, sizeof(der));
+	CHECK(rv.code == RC_OK && oid != NULL);
+	unsigned long arcs[4];
+	CHECK(OBJECT_IDENTIFIER_get_arcs(oid, arcs, sizeof(arcs[0]), 4) == 3);
+	CHECK(arcs[0] == 1 && arcs[1] == 39 && arcs[2] == 5);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	CHECK(f != NULL);
+	CHECK(asn_fprint(f, &asn_DEF_OBJECT_IDENTIFIER, oid) == 0);
+	fclose(f);
+	CHECK(strstr(text, "1.39.5") != NULL);
+	free(text);
+	ASN_STRUCT_FREE(asn_DEF_OBJECT_IDENTIFIER, oid);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
 } cases[] = {
+	{ "6 OID first arc 1.39", test_oid_first_arc },
 	{ "1 ber_tlv_length signed shift", test_ber_length_shift },
 	{ "2 BIT STRING unused bits > 7", test_bit_string_unused_bits },
 	{ "3 INTEGER negative shift", test_integer_negative_shift },

@@ -243,7 +243,8 @@ OBJECT_IDENTIFIER__dump_body(const OBJECT_IDENTIFIER_t *st, asn_app_consume_byte
 			} else if(b <= 39) {
 				add = 0;
 				if(cb("0", 1, app_key) < 0) return -1;
-			} else if(b < 79) {
+			} else if(b < 80) {
+				/* csrattest: 40..79 is arc 1 (1.39 is 79). */
 				add = -40;
 				if(cb("1", 1, app_key) < 0) return -1;
 			} else {
@@ -389,7 +390,8 @@ OBJECT_IDENTIFIER_get_arcs(const OBJECT_IDENTIFIER_t *oid, void *arcs,
 
 			if(i) first_arc = 2;
 			else if(b <= 39) first_arc = 0;
-			else if(b < 79)	first_arc = 1;
+			/* csrattest: 40..79 is arc 1 (1.39 is 79). */
+			else if(b < 80)	first_arc = 1;
 			else first_arc = 2;
 
 			add = -40 * first_arc;
