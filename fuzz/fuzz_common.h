@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Checks shared by the fuzz harnesses. Every check abort()s on failure so
+ * that libFuzzer and the replay runner both see it as a crash. */
+#ifndef CSRA_FUZZ_COMMON_H
+#define CSRA_FUZZ_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "csra_codec_int.h"
+#include "csrattest/codec.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* What fuzz_decode_check does beyond decoding. */
+enum {
+	/* Decode every open-type value csrattest resolves (claims, statements,
+	 * CSR attributes) again with csra_decoded_open: the gate accepted the
+	 * whole, so each must decode. */
+	FUZZ_OPEN = 1,
+	/* Re-encode the value and every opened value with asn1c's DER encoder
+	 * and require the input bytes back. */
+	FUZZ_ROUNDTRIP = 2,
+	/* Decode again with csra_decode_reference (asn1c's ber_decode building
+	 * the value) and require the same verdict and the same value. */
+	FUZZ_REFERENCE = 4
+};
+
+/* fuzz_decode_check decodes |der|/|len| as |pdu| with the default codec,
+ * checks the API contract of csra_decode on success and failure, does
+ * what |flags| asks, frees, and returns csra_decode's result. */
+csra_err fuzz_decode_check(csra_pdu pdu, const uint8_t *der, size_t len, int flags);
+
+/* fuzz_check_decoded applies |flags| to the decoded |d|. */
+void fuzz_check_decoded(csra_decoded *d, int flags);
+
+/* fuzz_expect_der aborts unless asn1c's DER encoding of |value| as |td| is
+ * exactly |der|/|len|. |what| names the value in the report. */
+void fuzz_expect_der(asn_TYPE_descriptor_t *td, const void *value,
+    const uint8_t *der, size_t len, const char *what);
+
+/* fuzz_fail prints |msg| and |detail| and aborts. */
+_Noreturn void fuzz_fail(const char *msg, const char *detail);
+
+#endif

@@ -1,0 +1,223 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# Fuzz seeds, from two sources kept apart:
+#
+#  1. fuzz/corpus/<harness>/ (committed): the project's own. OpenSSL makes
+#     keys, certificates and requests; fuzz/seedgen.c builds Evidence,
+#     bundles, TPM statements, CRMF, attested requests and claim values
+#     around them. Keys are random, so existing files are kept unless
+#     --force is given: rerunning does not churn the committed corpus.
+#
+#  2. <shared-out>/<harness>/ (never committed; default build/fuzz-seeds):
+#     DER converted from ../shared/vectors, which are not ours to commit.
+#     Rewritten on every run; skipped when the shared directory is absent.
+#
+#   scripts/fuzz-seed.sh [--force] [--no-corpus] [--shared DIR] [--shared-out DIR]
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+force=0
+corpus=1
+shared="$top/../shared"
+shared_out="$top/build/fuzz-seeds"
+while [ $# -gt 0 ]; do
+	case $1 in
+	--force) force=1 ;;
+	--no-corpus) corpus=0 ;;
+	--shared) shared=$2; shift ;;
+	--shared-out) shared_out=$2; shift ;;
+	*) echo "usage: $0 [--force] [--no-corpus] [--shared DIR] [--shared-out DIR]" >&2; exit 2 ;;
+	esac
+	shift
+done
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# The selector byte of fuzz_decode / fuzz_der_roundtrip: csra_pdu - 1.
+SEL_EVIDENCE=0 SEL_EBUNDLE=2 SEL_CSR=3 SEL_CERT=5 SEL_TPM=6
+
+# put DIR NAME FILE [SELECTOR]: copy FILE to DIR/NAME, optionally with the
+# selector byte in front.
+put() {
+	mkdir -p "$1"
+	if [ $# -ge 4 ]; then
+		{ printf "\\$(printf %03o "$4")"; cat "$3"; } >"$1/$2"
+	else
+		cp "$3" "$1/$2"
+	fi
+}
+
+# pem LABEL FILE: FILE's bytes as one PEM block (64-column lines).
+pem() {
+	echo "-----BEGIN $1-----"
+	base64 -w 64 "$2"
+	echo "-----END $1-----"
+}
+
+# unpem FILE: the DER of the first PEM block in FILE.
+unpem() {
+	sed -n '/^-----BEGIN /,/^-----END /p' "$1" | sed '/^-----/d' | base64 -d
+}
+
+# ---------------------------------------------------------------- corpus
+if [ "$corpus" = 1 ]; then
+	command -v openssl >/dev/null 2>&1 || { echo "fuzz-seed: openssl not found" >&2; exit 1; }
+	cc=${CC:-cc}
+	g="$work/gen"
+	s="$work/stage"
+	mkdir -p "$g" "$s"
+	ossl() { openssl "$@" 2>>"$g/openssl.log" || { cat "$g/openssl.log" >&2; exit 1; }; }
+
+	# A small PKI: P-256 root, P-256 attestation key certified by it with
+	# the draft's EKU, plus RSA and Ed25519 self-signed certificates and
+	# requests for variety of key and signature algorithms.
+	ossl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$g/ca.key" \
+		-subj "/C=ZZ/O=csrattest/CN=Seed Root" -days 3650 -outform DER -out "$g/ca.der" \
+		-addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign"
+	ossl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$g/ak.key" \
+		-subj "/CN=Seed AK" -out "$g/ak.csr"
+	printf '%s\n' "keyUsage=critical,digitalSignature" "extendedKeyUsage=1.3.6.1.5.5.7.3.999" \
+		"subjectKeyIdentifier=hash" "authorityKeyIdentifier=keyid" >"$g/ak.ext"
+	ossl x509 -req -in "$g/ak.csr" -CA "$g/ca.der" -CAform DER -CAkey "$g/ca.key" \
+		-set_serial 4660 -days 3650 -extfile "$g/ak.ext" -outform DER -out "$g/ak.der"
+	ossl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$g/csr.key" \
+		-subj "/CN=x" -outform DER -out "$g/csr-p256.der"
+	ossl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-384 -nodes -keyout "$g/csr2.key" \
+		-subj "/C=ZZ/ST=S/L=L/O=csrattest/OU=seeds/CN=ext.example" \
+		-addext "subjectAltName=DNS:ext.example,IP:192.0.2.1" -addext "keyUsage=digitalSignature" \
+		-outform DER -out "$g/csr-ext-p384.der"
+	ossl req -new -newkey rsa:2048 -nodes -keyout "$g/rsa.key" -subj "/CN=rsa" \
+		-outform DER -out "$g/csr-rsa.der"
+	ossl req -new -newkey ed25519 -nodes -keyout "$g/ed.key" -subj "/CN=ed25519" \
+		-outform DER -out "$g/csr-ed25519.der"
+	ossl req -x509 -key "$g/rsa.key" -subj "/CN=rsa" -days 30 -sigopt rsa_padding_mode:pss \
+		-outform DER -out "$g/cert-rsa-pss.der"
+	ossl req -x509 -key "$g/ed.key" -subj "/CN=ed25519" -days 30 -outform DER -out "$g/cert-ed25519.der"
+
+	# Evidence, bundles, TPM, CRMF, claims: built by seedgen around the above.
+	$cc -std=c11 -O1 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -I"$top/fuzz" -I"$top/generated" \
+		-o "$g/seedgen" "$top/fuzz/seedgen.c" "$top/generated/csra_oid_table.c"
+	"$g/seedgen" "$s" "$g/ca.der" "$g/ak.der" "$g/csr-p256.der"
+
+	for f in ca ak cert-rsa-pss cert-ed25519; do
+		put "$s/cert" "${f#cert-}" "$g/$f.der"
+		put "$s/decode" "cert-${f#cert-}" "$g/$f.der" $SEL_CERT
+		put "$s/der_roundtrip" "cert-${f#cert-}" "$g/$f.der" $SEL_CERT
+	done
+	for f in csr-p256 csr-ext-p384 csr-rsa csr-ed25519; do
+		put "$s/csr" "${f#csr-}" "$g/$f.der"
+		put "$s/decode" "$f" "$g/$f.der" $SEL_CSR
+		put "$s/der_roundtrip" "$f" "$g/$f.der" $SEL_CSR
+	done
+
+	# fuzz_input: each armour, raw base64, raw DER and broken forms.
+	i="$s/input"
+	mkdir -p "$i"
+	pem EVIDENCE "$s/evidence/full-implicit" >"$i/evidence.pem"
+	pem "CERTIFICATE REQUEST" "$s/csr/attested" >"$i/csr.pem"
+	pem "NEW CERTIFICATE REQUEST" "$g/csr-p256.der" >"$i/new-csr.pem"
+	pem CERTIFICATE "$g/ca.der" >"$i/cert.pem"
+	{ printf ' \n'; pem EVIDENCE "$s/evidence/min" | sed 's/$/\r/'; printf '\r\n\t\n'; } >"$i/evidence-crlf.pem"
+	{ echo "-----BEGIN EVIDENCE-----   "; echo; base64 -w 0 "$s/evidence/min"; echo
+	  echo "-----END EVIDENCE-----	"; } >"$i/evidence-one-line.pem"
+	base64 -w 76 "$s/csr/attested-legacy" >"$i/csr.b64"
+	cp "$g/csr-p256.der" "$i/csr.der"
+	cp "$s/evidence/min" "$i/evidence.der"
+	{ pem EVIDENCE "$s/evidence/min"; pem EVIDENCE "$s/evidence/min"; } >"$i/two-blocks.pem"
+	{ echo "-----BEGIN EVIDENCE-----"; echo "Proc-Type: 4,ENCRYPTED"; base64 "$s/evidence/min"
+	  echo "-----END EVIDENCE-----"; } >"$i/header.pem"
+	pem "PRIVATE KEY" "$s/evidence/min" >"$i/unknown-label.pem"
+	printf ' \t\r\n' >"$i/whitespace"
+
+	# Install: keep what is committed unless asked to replace it.
+	added=0 kept=0
+	for f in $(cd "$s" && find . -type f | LC_ALL=C sort); do
+		dst="$top/fuzz/corpus/${f#./}"
+		if [ -e "$dst" ] && [ "$force" = 0 ]; then
+			kept=$((kept + 1))
+			continue
+		fi
+		mkdir -p "$(dirname "$dst")"
+		cp "$s/$f" "$dst"
+		added=$((added + 1))
+	done
+	echo "fuzz-seed: fuzz/corpus: $added written, $kept kept (--force replaces)"
+fi
+
+# ---------------------------------------------------------------- shared
+if [ ! -d "$shared/vectors" ]; then
+	echo "fuzz-seed: $shared/vectors absent; no seeds from shared vectors"
+	exit 0
+fi
+o="$work/shared"
+mkdir -p "$o"
+
+# asn1parse's "offset:d=.. hl=H l=  L" for the TLV |n| lines after the first
+# line matching |pat|; prints "offset total-length" for each match.
+tlv_after() {
+	openssl asn1parse -inform DER -in "$1" -i 2>/dev/null | awk -v pat="$2" -v n="$3" '
+		index($0, pat) { want = NR + n }
+		NR == want {
+			split($0, a, ":"); off = a[1] + 0
+			match($0, /hl= *[0-9]+/); hl = substr($0, RSTART + 3, RLENGTH - 3) + 0
+			match($0, / l= *[0-9]+/); l = substr($0, RSTART + 3, RLENGTH - 3) + 0
+			print off, hl + l
+		}'
+}
+
+# cut FILE OFFSET LENGTH OUT
+cut_der() {
+	tail -c +"$(($2 + 1))" "$1" | head -c "$3" >"$4"
+}
+
+for f in "$shared"/vectors/pkix-evidence/*.pem; do
+	[ -e "$f" ] || continue
+	b=shared-$(basename "$f" .pem)
+	unpem "$f" >"$work/der"
+	put "$o/evidence" "$b" "$work/der"
+	put "$o/decode" "$b" "$work/der" $SEL_EVIDENCE
+	put "$o/der_roundtrip" "$b" "$work/der" $SEL_EVIDENCE
+	put "$o/input" "$b.pem" "$f"
+done
+for f in "$shared"/vectors/pkix-evidence/*.crt; do
+	[ -e "$f" ] || continue
+	b=shared-$(basename "$f" .crt)
+	unpem "$f" >"$work/der"
+	put "$o/cert" "$b" "$work/der"
+	put "$o/decode" "$b" "$work/der" $SEL_CERT
+	put "$o/der_roundtrip" "$b" "$work/der" $SEL_CERT
+	put "$o/input" "$b.pem" "$f"
+done
+for f in "$shared"/vectors/csr/*.pem; do
+	[ -e "$f" ] || continue
+	b=shared-$(basename "$f" .pem)
+	unpem "$f" >"$work/der"
+	put "$o/csr" "$b" "$work/der"
+	put "$o/decode" "$b" "$work/der" $SEL_CSR
+	put "$o/der_roundtrip" "$b" "$work/der" $SEL_CSR
+	put "$o/input" "$b.pem" "$f"
+	command -v openssl >/dev/null 2>&1 || continue
+	# The legacy EvidenceBundle: attribute OID, SET, then the bundle.
+	tlv_after "$work/der" ":1.2.840.113549.1.9.16.2.59" 2 | head -n 1 | while read -r off len; do
+		cut_der "$work/der" "$off" "$len" "$work/part"
+		put "$o/bundle" "$b-bundle" "$work/part"
+		put "$o/decode" "$b-bundle" "$work/part" $SEL_EBUNDLE
+		put "$o/der_roundtrip" "$b-bundle" "$work/part" $SEL_EBUNDLE
+	done
+	# The TPM certify statement after its type OID.
+	tlv_after "$work/der" ":2.23.133.20.1" 1 | head -n 1 | while read -r off len; do
+		cut_der "$work/der" "$off" "$len" "$work/part"
+		put "$o/tpm" "$b-tpm" "$work/part"
+		put "$o/decode" "$b-tpm" "$work/part" $SEL_TPM
+		put "$o/der_roundtrip" "$b-tpm" "$work/part" $SEL_TPM
+	done
+done
+
+# Only the harness directories this script writes are replaced.
+mkdir -p "$shared_out"
+for h in $(ls "$o"); do
+	rm -rf "${shared_out:?}/$h"
+	cp -R "$o/$h" "$shared_out/$h"
+done
+echo "fuzz-seed: $(find "$shared_out" -type f | wc -l) seeds from $shared/vectors in $shared_out"
