@@ -24,6 +24,12 @@ int csra_oid_is(const uint8_t *der, size_t len, csra_oid_id id);
  * the bytes are not an OID. */
 int csra_oid_to_str(const uint8_t *der, size_t len, char *buf, size_t cap);
 
+/* csra_oid_from_str writes the DER contents of the dotted OID |dotted|
+ * (at least two arcs, decimal without leading zeros, first arc 0..2, the
+ * second below 40 unless the first is 2) into |out| (|cap| bytes) and sets
+ * |*len|. Returns 1, or 0 if |dotted| is not such an OID or does not fit. */
+int csra_oid_from_str(const char *dotted, uint8_t *out, size_t cap, size_t *len);
+
 /* csra_claim_type returns the value type of the claim whose OID is
  * |der|/|len| (draft-ietf-rats-pkix-key-attestation-07 ClaimSet), or NULL
  * for a claim type the draft does not define. */

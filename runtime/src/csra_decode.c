@@ -149,45 +149,8 @@ csra_err csra_codec_set_evidence_type(csra_codec *c, const uint8_t *oid, size_t 
 csra_err csra_codec_set_evidence_type_str(csra_codec *c, const char *dotted)
 {
 	uint8_t buf[OID_MAX];
-	size_t n = 0;
-	unsigned long long arcs[2] = { 0, 0 };
-	int idx = 0;
-	const char *p = dotted;
-	if (c == NULL || p == NULL)
-		return CSRA_ERR_INVALID_ARGUMENT;
-	while (*p) {
-		if (*p < '0' || *p > '9' || (p[0] == '0' && p[1] >= '0' && p[1] <= '9'))
-			return CSRA_ERR_INVALID_ARGUMENT;
-		unsigned long long v = 0;
-		while (*p >= '0' && *p <= '9') {
-			if (v > (~0ULL - 9) / 10)
-				return CSRA_ERR_INVALID_ARGUMENT;
-			v = v * 10 + (unsigned)(*p++ - '0');
-		}
-		if (*p == '.' && p[1] != '\0')
-			p++;
-		else if (*p != '\0')
-			return CSRA_ERR_INVALID_ARGUMENT;
-		if (idx < 2) {
-			arcs[idx++] = v;
-			if (idx < 2)
-				continue;
-			if (arcs[0] > 2 || (arcs[0] < 2 && arcs[1] > 39) || arcs[1] > (~0ULL >> 8))
-				return CSRA_ERR_INVALID_ARGUMENT;
-			v = arcs[0] * 40 + arcs[1];
-		}
-		uint8_t tmp[10];
-		int k = 0;
-		do {
-			tmp[k++] = (uint8_t)(v & 0x7f);
-			v >>= 7;
-		} while (v);
-		if (n + (size_t)k > sizeof(buf))
-			return CSRA_ERR_INVALID_ARGUMENT;
-		while (k--)
-			buf[n++] = (uint8_t)(tmp[k] | (k ? 0x80 : 0));
-	}
-	if (idx < 2)
+	size_t n;
+	if (c == NULL || !csra_oid_from_str(dotted, buf, sizeof(buf), &n))
 		return CSRA_ERR_INVALID_ARGUMENT;
 	return csra_codec_set_evidence_type(c, buf, n);
 }

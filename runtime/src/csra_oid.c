@@ -54,3 +54,63 @@ int csra_oid_to_str(const uint8_t *der, size_t len, char *buf, size_t cap)
 	}
 	return (der[len - 1] & 0x80) == 0;
 }
+
+/* Appends |v| base 128, most significant group first, high bit on all
+ * groups but the last. */
+static int put_base128(uint64_t v, uint8_t *out, size_t cap, size_t *n)
+{
+	uint8_t tmp[10];
+	size_t k = 0;
+	do {
+		tmp[k++] = (uint8_t)(v & 0x7f);
+		v >>= 7;
+	} while (v != 0);
+	if (cap - *n < k)
+		return 0;
+	while (k-- > 0)
+		out[(*n)++] = (uint8_t)(tmp[k] | (k != 0 ? 0x80 : 0));
+	return 1;
+}
+
+int csra_oid_from_str(const char *dotted, uint8_t *out, size_t cap, size_t *len)
+{
+	uint64_t first = 0;
+	size_t narcs = 0, n = 0;
+	const char *p = dotted;
+	if (p == NULL || out == NULL || len == NULL)
+		return 0;
+	for (;;) {
+		/* One arc: digits, no leading zero, no overflow. */
+		if (*p < '0' || *p > '9' || (p[0] == '0' && p[1] >= '0' && p[1] <= '9'))
+			return 0;
+		uint64_t v = 0;
+		while (*p >= '0' && *p <= '9') {
+			uint64_t d = (uint64_t)(*p++ - '0');
+			if (v > UINT64_MAX / 10 || (v == UINT64_MAX / 10 && d > UINT64_MAX % 10))
+				return 0;
+			v = v * 10 + d;
+		}
+		if (narcs == 0) {
+			if (v > 2)
+				return 0;
+			first = v;
+		} else if (narcs == 1) {
+			/* The first two arcs share one subidentifier. */
+			if ((first < 2 && v > 39) || v > UINT64_MAX - 80)
+				return 0;
+			if (!put_base128(first * 40 + v, out, cap, &n))
+				return 0;
+		} else if (!put_base128(v, out, cap, &n)) {
+			return 0;
+		}
+		narcs++;
+		if (*p == '\0')
+			break;
+		if (*p++ != '.')
+			return 0;
+	}
+	if (narcs < 2)
+		return 0;
+	*len = n;
+	return 1;
+}
