@@ -1,0 +1,668 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * External statement verifiers: a command the CA configures, run without
+ * a shell in an empty environment, given the statement on stdin and the
+ * bundle's certificates in a PEM file, answering in JSON on stdout.
+ * Whatever the command does (hang, flood, die, answer garbage) becomes a
+ * failed statement: never a crash, a hang, a zombie or a leaked fd.
+ */
+#define _GNU_SOURCE	/* pipe2, mkostemp, posix_spawn_file_actions_addclosefrom_np */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include "csra_stmt.h"
+
+/* The child's whole environment: no variable of ours reaches it. */
+static char env_path[] = "PATH=/usr/bin:/bin";
+
+/* Arguments beyond this are a configuration error, not a real command. */
+#define MAX_ARGS 1024
+
+typedef enum outcome {
+	RUN_OK = 0,
+	RUN_EXEC,	/* could not start (or an internal error around it) */
+	RUN_TIMEOUT,
+	RUN_OUTPUT,
+	RUN_EXIT,
+	RUN_NOMEM
+} outcome;
+
+typedef struct run {
+	pid_t pid;		/* 0: none, or reaped */
+	int in_fd;		/* our end of the child's stdin, -1 when closed */
+	int out_fd;		/* our end of the child's stdout, -1 when closed */
+	uint8_t *buf;		/* the reply so far */
+	size_t len, cap;
+	outcome outcome;
+	char msg[320];		/* why, when outcome != RUN_OK */
+} run;
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0) {
+		close(*fd);
+		*fd = -1;
+	}
+}
+
+/* Text the command or the reply controls may end up on a CA operator's
+ * terminal: keep printable ASCII only, and bound it. */
+static const char *shown(const char *s, char *buf, size_t cap)
+{
+	size_t i = 0;
+	for (; s[i] != '\0' && i + 1 < cap; i++) {
+		unsigned char c = (unsigned char)s[i];
+		buf[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+	}
+	buf[i] = '\0';
+	if (s[i] != '\0' && cap >= 4)
+		memcpy(buf + cap - 4, "...", 4);
+	return buf;
+}
+
+static void fail(run *ru, outcome o, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void fail(run *ru, outcome o, const char *fmt, ...)
+{
+	va_list ap;
+	if (ru->outcome != RUN_OK)
+		return;	/* the first failure is the cause */
+	ru->outcome = o;
+	va_start(ap, fmt);
+	vsnprintf(ru->msg, sizeof(ru->msg), fmt, ap);
+	va_end(ap);
+}
+
+/* The temporary PEM file ---------------------------------------------- */
+
+/* Writes |certs| into a new file only we can read; |path| names it on
+ * success and is empty otherwise (nothing left behind). */
+static int write_pem(STACK_OF(X509) *certs, char *path, size_t cap, run *ru)
+{
+	const char *dir = getenv("TMPDIR");
+	if (dir == NULL || dir[0] != '/')
+		dir = "/tmp";
+	int n = snprintf(path, cap, "%s/csrattest-certs-XXXXXX", dir);
+	if (n < 0 || (size_t)n >= cap) {
+		n = snprintf(path, cap, "/tmp/csrattest-certs-XXXXXX");
+		if (n < 0 || (size_t)n >= cap) {
+			path[0] = '\0';
+			fail(ru, RUN_EXEC, "cannot name a temporary file");
+			return 0;
+		}
+	}
+	/* O_CLOEXEC: another thread's child must not inherit it. */
+	int fd = mkostemp(path, O_CLOEXEC);
+	if (fd < 0) {
+		fail(ru, RUN_EXEC, "cannot create a temporary file in %s: %s", dir, strerror(errno));
+		path[0] = '\0';
+		return 0;
+	}
+	FILE *f = NULL;
+	if (fchmod(fd, 0600) != 0 || (f = fdopen(fd, "w")) == NULL) {
+		fail(ru, RUN_EXEC, "cannot open the temporary file: %s", strerror(errno));
+		close(fd);
+		goto err;
+	}
+	int ok = 1;
+	for (int i = 0; certs != NULL && i < sk_X509_num(certs); i++)
+		ok = ok && PEM_write_X509(f, sk_X509_value(certs, i)) == 1;
+	ok = ok && fflush(f) == 0 && !ferror(f);
+	if (fclose(f) != 0 || !ok) {
+		fail(ru, RUN_EXEC, "cannot write the bundle's certificates to a temporary file");
+		goto err;
+	}
+	return 1;
+err:
+	unlink(path);
+	path[0] = '\0';
+	return 0;
+}
+
+/* The child --------------------------------------------------------- */
+
+/* Moves |*fd| above 2 so that the child's dup2 onto 0/1/2 can never meet
+ * one of its own sources. */
+static int above_stdio(int *fd)
+{
+	if (*fd > 2)
+		return 1;
+	int n = fcntl(*fd, F_DUPFD_CLOEXEC, 3);
+	close(*fd);
+	*fd = n;
+	return n >= 0;
+}
+
+static int set_nonblock(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+	return fl >= 0 && fcntl(fd, F_SETFL, fl | O_NONBLOCK) == 0;
+}
+
+/* Starts the command: stdin and stdout pipes, stderr /dev/null, no other
+ * fd, its own process group (so that it and anything it starts can be
+ * killed at once), default signal handling, the fixed environment. */
+static void spawn(const csra_external *ext, const char *pem, run *ru)
+{
+	int in[2] = { -1, -1 }, out[2] = { -1, -1 };
+	size_t argc = 0;
+	char **argv = NULL;
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	int have_fa = 0, have_attr = 0;
+	sigset_t none, all;
+	char prog[128];
+
+	while (argc < MAX_ARGS && ext->argv[argc] != NULL)
+		argc++;
+	if (argc == MAX_ARGS) {
+		fail(ru, RUN_EXEC, "more than %d arguments", MAX_ARGS - 1);
+		return;
+	}
+	argv = calloc(argc + 2, sizeof(*argv));
+	if (argv == NULL) {
+		fail(ru, RUN_NOMEM, "out of memory");
+		return;
+	}
+	memcpy(argv, ext->argv, argc * sizeof(*argv));
+	argv[argc] = (char *)pem;	/* posix_spawn's prototype; never written */
+
+	if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 || !above_stdio(&in[0]) ||
+	    !above_stdio(&in[1]) || !above_stdio(&out[0]) || !above_stdio(&out[1])) {
+		fail(ru, RUN_EXEC, "cannot create pipes: %s", strerror(errno));
+		goto done;
+	}
+	if (posix_spawn_file_actions_init(&fa) != 0)
+		goto nomem;
+	have_fa = 1;
+	if (posix_spawnattr_init(&attr) != 0)
+		goto nomem;
+	have_attr = 1;
+	sigemptyset(&none);
+	sigfillset(&all);
+	if (posix_spawn_file_actions_adddup2(&fa, in[0], 0) != 0 ||
+	    posix_spawn_file_actions_adddup2(&fa, out[1], 1) != 0 ||
+	    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0) != 0 ||
+	    posix_spawn_file_actions_addclosefrom_np(&fa, 3) != 0 ||
+	    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
+		POSIX_SPAWN_SETSIGDEF) != 0 ||
+	    posix_spawnattr_setpgroup(&attr, 0) != 0 || posix_spawnattr_setsigmask(&attr, &none) != 0 ||
+	    posix_spawnattr_setsigdefault(&attr, &all) != 0)
+		goto nomem;
+
+	char *envp[] = { env_path, NULL };
+	pid_t pid;
+	/* posix_spawn, not posix_spawnp: argv[0] is a path, never searched.
+	 * glibc reports exec failures here and reaps the failed child. */
+	int rc = posix_spawn(&pid, argv[0], &fa, &attr, argv, envp);
+	if (rc != 0) {
+		fail(ru, RUN_EXEC, "cannot run %s: %s", shown(argv[0], prog, sizeof(prog)), strerror(rc));
+		goto done;
+	}
+	ru->pid = pid;
+	ru->in_fd = in[1];
+	ru->out_fd = out[0];
+	in[1] = out[0] = -1;
+	if (!set_nonblock(ru->in_fd) || !set_nonblock(ru->out_fd))
+		fail(ru, RUN_EXEC, "cannot configure pipes: %s", strerror(errno));
+	goto done;
+nomem:
+	fail(ru, RUN_NOMEM, "out of memory");
+done:
+	if (have_fa)
+		posix_spawn_file_actions_destroy(&fa);
+	if (have_attr)
+		posix_spawnattr_destroy(&attr);
+	close_fd(&in[0]);
+	close_fd(&in[1]);
+	close_fd(&out[0]);
+	close_fd(&out[1]);
+	free(argv);
+}
+
+/* write(2) without letting SIGPIPE kill the process: a library must not
+ * touch the application's handlers, so SIGPIPE is blocked in this thread
+ * around the write, and one it raised (thread-directed) is consumed
+ * before unblocking unless one was already pending. */
+static ssize_t write_nosigpipe(int fd, const void *p, size_t n)
+{
+	sigset_t pipe_set, old, pending;
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	int err = pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+	if (err != 0) {
+		errno = err;
+		return -1;
+	}
+	int was_pending = sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1;
+	ssize_t w;
+	do
+		w = write(fd, p, n);
+	while (w < 0 && errno == EINTR);
+	int saved = errno;
+	if (w < 0 && saved == EPIPE && !was_pending) {
+		struct timespec zero = { 0, 0 };
+		while (sigtimedwait(&pipe_set, NULL, &zero) < 0 && errno == EINTR)
+			;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	errno = saved;
+	return w;
+}
+
+/* Reads what is available into the reply buffer, one byte past the limit
+ * at most so that "too long" is known. Returns 0 at EOF or on failure. */
+static int read_some(const csra_external *ext, run *ru)
+{
+	size_t limit = ext->max_output < SIZE_MAX ? ext->max_output + 1 : SIZE_MAX;
+	for (;;) {
+		if (ru->len == ru->cap) {
+			size_t cap = ru->cap ? ru->cap * 2 : 4096;
+			if (cap > limit || cap < ru->cap)
+				cap = limit;
+			if (cap == ru->cap) {	/* limit reached */
+				fail(ru, RUN_OUTPUT, "reply longer than %zu bytes; the command was killed",
+				    ext->max_output);
+				return 0;
+			}
+			uint8_t *b = realloc(ru->buf, cap);
+			if (b == NULL) {
+				fail(ru, RUN_NOMEM, "out of memory");
+				return 0;
+			}
+			ru->buf = b;
+			ru->cap = cap;
+		}
+		ssize_t n = read(ru->out_fd, ru->buf + ru->len, ru->cap - ru->len);
+		if (n > 0) {
+			ru->len += (size_t)n;
+			if (ru->len > ext->max_output) {
+				fail(ru, RUN_OUTPUT, "reply longer than %zu bytes; the command was killed",
+				    ext->max_output);
+				return 0;
+			}
+			continue;
+		}
+		if (n == 0) {
+			close_fd(&ru->out_fd);
+			return 0;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return 1;
+		fail(ru, RUN_EXEC, "cannot read the reply: %s", strerror(errno));
+		return 0;
+	}
+}
+
+/* Feeds stdin and collects stdout together (either alone could deadlock
+ * against a child that writes before it has read everything) until the
+ * child closes stdout, the reply is too long or the deadline passes. */
+static void pump(const csra_external *ext, const csra_stmt_in *in, run *ru, int64_t deadline)
+{
+	size_t off = 0;
+	if (in->stmt == NULL || in->stmt_len == 0)
+		close_fd(&ru->in_fd);
+	while (ru->outcome == RUN_OK && ru->out_fd >= 0) {
+		int64_t left = deadline - now_ms();
+		if (left <= 0) {
+			fail(ru, RUN_TIMEOUT, "no reply within %u ms; the command was killed", ext->timeout_ms);
+			return;
+		}
+		struct pollfd pfd[2] = { { ru->out_fd, POLLIN, 0 }, { ru->in_fd, POLLOUT, 0 } };
+		int pr = poll(pfd, ru->in_fd >= 0 ? 2 : 1, left > INT_MAX ? INT_MAX : (int)left);
+		if (pr < 0) {
+			if (errno == EINTR)
+				continue;
+			fail(ru, RUN_EXEC, "poll: %s", strerror(errno));
+			return;
+		}
+		if (ru->in_fd >= 0 && pfd[1].revents != 0) {
+			if (pfd[1].revents & (POLLERR | POLLHUP | POLLNVAL)) {
+				close_fd(&ru->in_fd);	/* it stopped reading: its business */
+			} else {
+				ssize_t w = write_nosigpipe(ru->in_fd, in->stmt + off, in->stmt_len - off);
+				if (w > 0)
+					off += (size_t)w;
+				if ((w < 0 && errno != EAGAIN && errno != EWOULDBLOCK) || off == in->stmt_len)
+					close_fd(&ru->in_fd);
+			}
+		}
+		if (pfd[0].revents != 0)
+			read_some(ext, ru);
+	}
+}
+
+/* Waits for the child to exit without reaping it (WNOWAIT), so that its
+ * pid, and so its process group id, stays ours until we have killed the
+ * group. Returns 1 when it has exited, 0 at the deadline, -1 when it
+ * cannot be waited for (reaped by someone else). */
+static int wait_exit(run *ru, int64_t deadline)
+{
+	int nap = 1;
+	for (;;) {
+		siginfo_t si;
+		memset(&si, 0, sizeof(si));
+		if (waitid(P_PID, (id_t)ru->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0) {
+			if (si.si_pid == ru->pid)
+				return 1;
+		} else if (errno != EINTR) {
+			return -1;
+		}
+		int64_t left = deadline - now_ms();
+		if (left <= 0)
+			return 0;
+		if (nap > left)
+			nap = (int)left;
+		poll(NULL, 0, nap);
+		if (nap < 20)
+			nap *= 2;
+	}
+}
+
+/* Kills the child's process group (whatever it left running) and reaps
+ * the child. Sets |*status|; returns 0 if the status is unknown. */
+static int finish(run *ru, int *status)
+{
+	int ok = 0;
+	if (ru->pid <= 0)
+		return 0;
+	kill(-ru->pid, SIGKILL);
+	for (;;) {
+		pid_t w = waitpid(ru->pid, status, 0);
+		if (w == ru->pid) {
+			ok = 1;
+			break;
+		}
+		if (w < 0 && errno == EINTR)
+			continue;
+		break;	/* ECHILD: someone else reaped it (SIGCHLD ignored?) */
+	}
+	ru->pid = 0;
+	return ok;
+}
+
+/* Runs the command to completion or failure; the reply is in ru->buf. */
+static void run_command(const csra_external *ext, const csra_stmt_in *in, const char *pem, run *ru)
+{
+	int64_t deadline = now_ms() + ext->timeout_ms;
+	int status = 0;
+	spawn(ext, pem, ru);
+	if (ru->outcome == RUN_OK)
+		pump(ext, in, ru, deadline);
+	close_fd(&ru->in_fd);
+	close_fd(&ru->out_fd);
+	if (ru->pid <= 0)
+		return;
+	if (ru->outcome == RUN_OK) {
+		int w = wait_exit(ru, deadline);
+		if (w == 0)
+			fail(ru, RUN_TIMEOUT, "no exit within %u ms; the command was killed",
+			    ext->timeout_ms);
+		else if (w < 0)
+			fail(ru, RUN_EXIT, "cannot wait for the command: %s", strerror(errno));
+	}
+	int known = finish(ru, &status);
+	if (ru->outcome != RUN_OK)
+		return;
+	if (!known)
+		fail(ru, RUN_EXIT, "the command's exit status is unavailable");
+	else if (WIFSIGNALED(status))
+		fail(ru, RUN_EXIT, "killed by signal %d", WTERMSIG(status));
+	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		fail(ru, RUN_EXIT, "exited with status %d", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+/* The reply ---------------------------------------------------------- */
+
+static int b64_value(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+/* Decodes canonical, padded base64 without whitespace: EVP_DecodeBlock
+ * alone skips blanks, keeps padding in its count and ignores non-zero
+ * pad bits, so one key would have many spellings. */
+static uint8_t *b64_decode(const char *s, size_t n, size_t *out_len)
+{
+	if (n == 0 || n % 4 != 0 || n > INT_MAX)
+		return NULL;
+	size_t pad = s[n - 1] == '=' ? (s[n - 2] == '=' ? 2 : 1) : 0;
+	for (size_t i = 0; i < n - pad; i++)
+		if (b64_value((unsigned char)s[i]) < 0)
+			return NULL;
+	if (pad == 1 && (b64_value((unsigned char)s[n - 2]) & 0x3) != 0)
+		return NULL;
+	if (pad == 2 && (b64_value((unsigned char)s[n - 3]) & 0xf) != 0)
+		return NULL;
+	uint8_t *out = malloc(n / 4 * 3);
+	if (out == NULL)
+		return NULL;
+	int got = EVP_DecodeBlock(out, (const unsigned char *)s, (int)n);
+	if (got < 0 || (size_t)got != n / 4 * 3) {
+		free(out);
+		return NULL;
+	}
+	*out_len = (size_t)got - pad;
+	return out;
+}
+
+/* Records "external.reply" FAIL for |path| and returns 0. */
+static int reply_fail(csra_result *r, const char *path, const char *problem)
+{
+	char p[160];
+	shown(path, p, sizeof(p));
+	csra_result_add(r, "external.reply", CSRA_STATUS_FAIL, CSRA_ERR_EXT_JSON, p, "%s: %s",
+	    p[0] ? p : "reply", problem);
+	return 0;
+}
+
+static int known_element(const char *e)
+{
+	return strcmp(e, "key") == 0 || strcmp(e, "platform") == 0 || strcmp(e, "transaction") == 0;
+}
+
+/* Adds the reply's claims to |out|, or records why they are unusable. */
+static int parse_claims(json_t *claims, csra_result *r, csra_stmt_out *out)
+{
+	const char *elem, *name;
+	json_t *obj, *v;
+	char path[200];
+	if (!json_is_object(claims))
+		return reply_fail(r, "claims", "must be an object");
+	json_object_foreach(claims, elem, obj) {
+		snprintf(path, sizeof(path), "claims.%s", elem);
+		if (!known_element(elem))
+			return reply_fail(r, path, "unknown element (key, platform or transaction)");
+		if (!json_is_object(obj))
+			return reply_fail(r, path, "must be an object");
+		json_object_foreach(obj, name, v) {
+			snprintf(path, sizeof(path), "claims.%s.%s", elem, name);
+			/* A claim name cut to fit could pass for another claim. */
+			if (name[0] == '\0' || strlen(name) >= sizeof(out->claims[0].name))
+				return reply_fail(r, path, "claim name empty or too long");
+			if (out->nclaims == CSRA_STMT_MAX_CLAIMS)
+				return reply_fail(r, path, "too many claims");
+			if (json_is_boolean(v)) {
+				csra_stmt_add_bool(out, elem, name, json_is_true(v));
+			} else if (json_is_integer(v)) {
+				csra_stmt_add_int(out, elem, name, (int64_t)json_integer_value(v));
+			} else if (json_is_string(v)) {
+				size_t n = json_string_length(v);
+				if (n >= sizeof(out->claims[0].text))
+					return reply_fail(r, path, "string too long");
+				csra_stmt_add_text(out, elem, name, (const uint8_t *)json_string_value(v), n);
+			} else {
+				return reply_fail(r, path, "must be a boolean, an integer or a string");
+			}
+		}
+	}
+	return 1;
+}
+
+/* Checks the reply's form, records "external.reply" and, when it holds,
+ * "external.key". Returns 1 if the reply is well-formed. */
+static int check_reply(const run *ru, const csra_stmt_in *in, csra_result *r, csra_stmt_out *out)
+{
+	json_error_t je;
+	char msg[200], buf[200];
+	uint8_t *spki = NULL;
+	size_t spki_len = 0;
+	EVP_PKEY *key = NULL;
+	int ok = 0;
+	json_t *root = json_loadb((const char *)ru->buf, ru->len, JSON_REJECT_DUPLICATES, &je);
+	if (root == NULL) {
+		snprintf(msg, sizeof(msg), "not JSON: line %d column %d: %s", je.line, je.column,
+		    shown(je.text, buf, sizeof(buf)));
+		return reply_fail(r, "", msg);
+	}
+	if (!json_is_object(root)) {
+		reply_fail(r, "", "not a JSON object");
+		goto out;
+	}
+	const char *k;
+	json_t *v;
+	json_object_foreach(root, k, v) {
+		/* An unknown key may carry meaning ("verified": false) that
+		 * ignoring it would throw away. */
+		if (strcmp(k, "spki") != 0 && strcmp(k, "claims") != 0) {
+			reply_fail(r, k, "unknown key");
+			goto out;
+		}
+	}
+	json_t *js = json_object_get(root, "spki");
+	if (js == NULL) {
+		reply_fail(r, "spki", "missing");
+		goto out;
+	}
+	if (!json_is_string(js)) {
+		reply_fail(r, "spki", "must be a string");
+		goto out;
+	}
+	spki = b64_decode(json_string_value(js), json_string_length(js), &spki_len);
+	if (spki == NULL) {
+		reply_fail(r, "spki", "not canonical base64");
+		goto out;
+	}
+	const unsigned char *p = spki;
+	key = spki_len <= LONG_MAX ? d2i_PUBKEY(NULL, &p, (long)spki_len) : NULL;
+	if (key == NULL || p != spki + spki_len) {
+		reply_fail(r, "spki", "not a DER SubjectPublicKeyInfo");
+		goto out;
+	}
+	json_t *jc = json_object_get(root, "claims");
+	if (jc != NULL && !parse_claims(jc, r, out)) {
+		out->nclaims = 0;	/* nothing from a reply we refuse */
+		goto out;
+	}
+	csra_result_add(r, "external.reply", CSRA_STATUS_PASS, CSRA_OK, "",
+	    "key type %s, %zu claim(s)",
+	    EVP_PKEY_get0_type_name(key) ? EVP_PKEY_get0_type_name(key) : "unknown", out->nclaims);
+	ok = 1;
+	if (in->request_spki != NULL && spki_len == in->request_spki_len &&
+	    memcmp(spki, in->request_spki, spki_len) == 0) {
+		out->bound = 1;
+		csra_result_add(r, "external.key", CSRA_STATUS_PASS, CSRA_OK, "spki",
+		    "the attested key is the request key");
+	} else {
+		csra_result_add(r, "external.key", CSRA_STATUS_FAIL, CSRA_ERR_STMT_NOT_BOUND, "spki",
+		    "the attested key is not the request key");
+	}
+out:
+	EVP_PKEY_free(key);
+	free(spki);
+	json_decref(root);
+	return ok;
+}
+
+static csra_err run_error(outcome o)
+{
+	switch (o) {
+	case RUN_TIMEOUT: return CSRA_ERR_EXT_TIMEOUT;
+	case RUN_OUTPUT: return CSRA_ERR_EXT_OUTPUT;
+	case RUN_EXIT: return CSRA_ERR_EXT_EXIT;
+	default: return CSRA_ERR_EXT_EXEC;
+	}
+}
+
+csra_err csra_external_verify(const csra_external *ext, const csra_stmt_in *in, csra_result *r,
+    csra_stmt_out *out)
+{
+	run ru;
+	char pem[PATH_MAX], prog[128];
+	if (in == NULL || r == NULL || out == NULL)
+		return CSRA_ERR_INVALID_ARGUMENT;
+	memset(out, 0, sizeof(*out));
+	memset(&ru, 0, sizeof(ru));
+	ru.in_fd = ru.out_fd = -1;
+	pem[0] = '\0';
+
+	if (ext == NULL || ext->argv == NULL || ext->argv[0] == NULL || ext->argv[0][0] == '\0')
+		fail(&ru, RUN_EXEC, "no command configured");
+	else if (write_pem(in->certs, pem, sizeof(pem), &ru))
+		run_command(ext, in, pem, &ru);
+	if (pem[0] != '\0')
+		unlink(pem);
+
+	if (ru.outcome == RUN_NOMEM) {
+		free(ru.buf);
+		return CSRA_ERR_NOMEM;
+	}
+	if (ru.outcome != RUN_OK) {
+		csra_result_add(r, "external.run", CSRA_STATUS_FAIL, run_error(ru.outcome), "", "%s",
+		    ru.msg);
+		csra_result_add(r, "external.reply", CSRA_STATUS_SKIP, CSRA_OK, "",
+		    "not read: the command failed");
+		csra_result_add(r, "external.key", CSRA_STATUS_SKIP, CSRA_OK, "",
+		    "not compared: the command failed");
+	} else {
+		csra_result_add(r, "external.run", CSRA_STATUS_PASS, CSRA_OK, "",
+		    "%s exited with status 0 and a %zu-byte reply", shown(ext->argv[0], prog, sizeof(prog)),
+		    ru.len);
+		if (check_reply(&ru, in, r, out))
+			out->verified = 1;	/* the command vouched for the statement */
+		else
+			csra_result_add(r, "external.key", CSRA_STATUS_SKIP, CSRA_OK, "",
+			    "not compared: the reply is malformed");
+	}
+	free(ru.buf);
+	return r->nomem ? CSRA_ERR_NOMEM : CSRA_OK;
+}
