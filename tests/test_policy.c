@@ -1,0 +1,782 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Policies: every parse error with its code and the key path in its
+ * message; the built-in cabf-csbr profile against hand-made statement
+ * outcomes and real keys; a custom policy's statement types, ranges and
+ * strings; trust paths relative to the policy file.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "csra_codec_int.h"
+#include "csra_policy_int.h"
+#include "testpki.h"
+#include "testutil.h"
+
+/* 1.3.6.1.5.5.999 and 2.23.133.20.1, DER contents. */
+static const uint8_t VENDOR_TYPE[] = { 0x2b, 0x06, 0x01, 0x05, 0x05, 0x87, 0x67 };
+static const uint8_t TPM_TYPE[] = { 0x67, 0x81, 0x05, 0x14, 0x01 };
+
+static EVP_PKEY *k_p256, *k_p384, *k_p521, *k_rsa3072, *k_rsa2048, *k_rsa4096, *k_ed25519;
+
+static int setup(void)
+{
+	k_p256 = tp_key("EC", "P-256");
+	k_p384 = tp_key("EC", "P-384");
+	k_p521 = tp_key("EC", "P-521");
+	k_rsa2048 = tp_key("RSA", "2048");
+	k_rsa3072 = tp_key("RSA", "3072");
+	k_rsa4096 = tp_key("RSA", "4096");
+	k_ed25519 = tp_key("ED25519", NULL);
+	CHECK(k_p256 && k_p384 && k_p521 && k_rsa2048 && k_rsa3072 && k_rsa4096 && k_ed25519);
+	return 1;
+}
+
+/* Parse errors --------------------------------------------------------- */
+
+static int parse_fails(const char *json, const char *msg)
+{
+	char err[256] = "unset";
+	csra_policy *p = (csra_policy *)1;
+	csra_err rc = csra_policy_from_json(json, strlen(json), &p, err, sizeof(err));
+	if (rc != CSRA_ERR_POLICY || p != NULL || strstr(err, msg) == NULL) {
+		fprintf(stderr, "  %s\n  -> %s (%s), wanted \"%s\"\n", json, csra_err_name(rc), err, msg);
+		if (rc == CSRA_OK)
+			csra_policy_free(&p);
+		return 0;
+	}
+	return 1;
+}
+
+static int test_parse_errors(void)
+{
+	static const struct {
+		const char *json, *msg;
+	} cases[] = {
+		{ "not json", "policy: not JSON" },
+		{ "{\"name\": \"a\",}", "policy: not JSON" },
+		{ "[]", "policy: must be a JSON object" },
+		{ "{}", "name: required" },
+		{ "{\"name\": 5}", "name: must be a string" },
+		{ "{\"name\": \"\"}", "name: must be 1 to 128 printable" },
+		{ "{\"name\": \"tab\\there\"}", "name: must be 1 to 128 printable" },
+		{ "{\"name\": \"a\", \"name\": \"b\"}", "duplicate object key" },
+		{ "{\"name\": \"a\", \"nmae\": \"b\"}", "nmae: unknown key" },
+		{ "{\"name\": \"a\", \"require_statement_types\": \"1.2.3\"}",
+		    "require_statement_types: must be an array" },
+		{ "{\"name\": \"a\", \"require_statement_types\": [\"1.3.6.1.5.5.999\", \"abc\"]}",
+		    "require_statement_types[1]: not a dotted OID" },
+		{ "{\"name\": \"a\", \"require_statement_types\": [\"1.40.3\"]}",
+		    "require_statement_types[0]: not a dotted OID" },
+		{ "{\"name\": \"a\", \"require_statement_types\": [\"1.2.\"]}",
+		    "require_statement_types[0]: not a dotted OID" },
+		{ "{\"name\": \"a\", \"require_statement_types\": [\"1\"]}",
+		    "require_statement_types[0]: not a dotted OID" },
+		{ "{\"name\": \"a\", \"require_statement_types\": [7]}",
+		    "require_statement_types[0]: must be a string" },
+		{ "{\"name\": \"a\", \"require_statement_types\": [\"1.2.3\", \"1.2.3\"]}",
+		    "require_statement_types[1]: listed twice" },
+		{ "{\"name\": \"a\", \"trust\": []}", "trust: must be an object" },
+		{ "{\"name\": \"a\", \"trust\": {\"x.y\": [\"a.pem\"]}}", "trust.x.y: not a dotted OID" },
+		{ "{\"name\": \"a\", \"trust\": {\"1.2.3\": \"a.pem\"}}",
+		    "trust.1.2.3: must be an array of paths" },
+		{ "{\"name\": \"a\", \"trust\": {\"1.2.3\": []}}", "trust.1.2.3: must list 1 to 64 paths" },
+		{ "{\"name\": \"a\", \"trust\": {\"1.2.3\": [\"a.pem\", \"\"]}}",
+		    "trust.1.2.3[1]: must be a non-empty string" },
+		{ "{\"name\": \"a\", \"trust\": {\"1.2.3\": [false]}}",
+		    "trust.1.2.3[0]: must be a non-empty string" },
+		{ "{\"name\": \"a\", \"claims\": []}", "claims: must be an object" },
+		{ "{\"name\": \"a\", \"claims\": {\"hsm\": {}}}", "claims.hsm: unknown element" },
+		{ "{\"name\": \"a\", \"claims\": {\"key\": true}}", "claims.key: must be an object" },
+		{ "{\"name\": \"a\", \"claims\": {\"key\": {\"extractable\": 0}}}",
+		    "claims.key.extractable: must be a boolean" },
+		{ "{\"name\": \"a\", \"claims\": {\"platform\": {\"fipslevel\": {\"min\": \"2\"}}}}",
+		    "claims.platform.fipslevel.min: must be an integer" },
+		{ "{\"name\": \"a\", \"claims\": {\"platform\": {\"fipslevel\": {\"max\": 2.5}}}}",
+		    "claims.platform.fipslevel.max: must be an integer" },
+		{ "{\"name\": \"a\", \"claims\": {\"platform\": {\"fipslevel\": {\"min\": 1, \"avg\": 2}}}}",
+		    "claims.platform.fipslevel.avg: unknown key" },
+		{ "{\"name\": \"a\", \"claims\": {\"platform\": {\"fipslevel\": {}}}}",
+		    "claims.platform.fipslevel: a range needs min, max or both" },
+		{ "{\"name\": \"a\", \"claims\": {\"platform\": {\"fipslevel\": {\"min\": 4, \"max\": 2}}}}",
+		    "claims.platform.fipslevel: min is greater than max" },
+		{ "{\"name\": \"a\", \"claims\": {\"platform\": {\"fipslevel\": true}}}",
+		    "claims.platform.fipslevel: must be an integer or" },
+		{ "{\"name\": \"a\", \"claims\": {\"platform\": {\"vendor\": 3}}}",
+		    "claims.platform.vendor: must be a string" },
+		{ "{\"name\": \"a\", \"claims\": {\"key\": {\"spki\": \"abc\"}}}",
+		    "claims.key.spki: policies cannot require" },
+		{ "{\"name\": \"a\", \"claims\": {\"key\": {\"fixedTPM\": null}}}",
+		    "claims.key.fixedTPM: must be a boolean, an integer, a string or" },
+		{ "{\"name\": \"a\", \"claims\": {\"key\": {\"fixedTPM\": [true]}}}",
+		    "claims.key.fixedTPM: must be a boolean, an integer, a string or" },
+		{ "{\"name\": \"a\", \"claims\": {\"key\": {\"fixedTPM\": 1.0}}}",
+		    "claims.key.fixedTPM: must be a boolean, an integer, a string or" },
+		{ "{\"name\": \"a\", \"claims\": {\"key\": {\"\": true}}}", "claims.key.: claim names are 1 to 39" },
+		{ "{\"name\": \"a\", \"claims\": {\"key\": {\"a-claim-name-that-is-well-over-forty-bytes\": true}}}",
+		    "claim names are 1 to 39 bytes" },
+		{ "{\"name\": \"a\", \"key_algorithms\": \"rsa:3072\"}", "key_algorithms: must be an array" },
+		{ "{\"name\": \"a\", \"key_algorithms\": []}", "key_algorithms: must list 1 to 64" },
+		{ "{\"name\": \"a\", \"key_algorithms\": [\"rsa:3072\", \"ec:P-256\", \"dsa:1024\"]}",
+		    "key_algorithms[2]: unknown algorithm \"dsa:1024\"" },
+		{ "{\"name\": \"a\", \"key_algorithms\": [\"ec:P-192\"]}",
+		    "key_algorithms[0]: unknown algorithm \"ec:P-192\"" },
+		{ "{\"name\": \"a\", \"key_algorithms\": [\"rsa:03072\"]}",
+		    "key_algorithms[0]: unknown algorithm \"rsa:03072\"" },
+		{ "{\"name\": \"a\", \"key_algorithms\": [\"rsa:\"]}", "key_algorithms[0]: unknown algorithm" },
+		{ "{\"name\": \"a\", \"key_algorithms\": [\"RSA:3072\"]}", "key_algorithms[0]: unknown algorithm" },
+		{ "{\"name\": \"a\", \"key_algorithms\": [\"rsa:512\"]}",
+		    "key_algorithms[0]: RSA sizes are 1024 to 16384 bits" },
+		{ "{\"name\": \"a\", \"key_algorithms\": [\"ed25519\", 1]}", "key_algorithms[1]: must be a string" },
+		{ "{\"name\": \"a\", \"key_algorithms\": [\"ed25519\", \"ed25519\"]}",
+		    "key_algorithms[1]: listed twice" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		CHECK(parse_fails(cases[i].json, cases[i].msg));
+	return 1;
+}
+
+static int test_parse_limits(void)
+{
+	char *buf = malloc(4096);
+	CHECK(buf != NULL);
+	/* 65 statement types. */
+	size_t n = (size_t)snprintf(buf, 4096, "{\"name\": \"a\", \"require_statement_types\": [");
+	for (int i = 0; i < 65; i++)
+		n += (size_t)snprintf(buf + n, 4096 - n, "%s\"1.2.%d\"", i ? "," : "", i);
+	snprintf(buf + n, 4096 - n, "]}");
+	int ok = parse_fails(buf, "require_statement_types: more than 64 entries");
+	/* 64 are fine. */
+	n = (size_t)snprintf(buf, 4096, "{\"name\": \"a\", \"require_statement_types\": [");
+	for (int i = 0; i < 64; i++)
+		n += (size_t)snprintf(buf + n, 4096 - n, "%s\"1.2.%d\"", i ? "," : "", i);
+	snprintf(buf + n, 4096 - n, "]}");
+	csra_policy *p = NULL;
+	ok = ok && csra_policy_from_json(buf, strlen(buf), &p, NULL, 0) == CSRA_OK && p != NULL;
+	csra_policy_free(&p);
+	/* 65 claims in one element. */
+	n = (size_t)snprintf(buf, 4096, "{\"name\": \"a\", \"claims\": {\"key\": {");
+	for (int i = 0; i < 65; i++)
+		n += (size_t)snprintf(buf + n, 4096 - n, "%s\"c%d\": true", i ? "," : "", i);
+	snprintf(buf + n, 4096 - n, "}}}");
+	ok = ok && parse_fails(buf, "claims.key: more than 64 claims");
+	free(buf);
+	CHECK(ok);
+	/* Over 1 MiB, even if only whitespace. */
+	size_t big = (1u << 20) + 16;
+	buf = malloc(big + 1);
+	CHECK(buf != NULL);
+	memset(buf, ' ', big);
+	memcpy(buf, "{\"name\": \"a\"}", 13);
+	buf[big] = '\0';
+	char err[128];
+	csra_policy *q = NULL;
+	csra_err rc = csra_policy_from_json(buf, big, &q, err, sizeof(err));
+	free(buf);
+	CHECK(rc == CSRA_ERR_POLICY && q == NULL && strstr(err, "larger than 1 MiB") != NULL);
+	/* A long string requirement could only match a cut claim. */
+	char js[512], longv[130];
+	memset(longv, 'x', 127);
+	longv[127] = '\0';
+	snprintf(js, sizeof(js), "{\"name\": \"a\", \"claims\": {\"platform\": {\"vendor\": \"%s\"}}}", longv);
+	CHECK(parse_fails(js, "claims.platform.vendor: strings are at most 126 bytes"));
+	return 1;
+}
+
+static int test_oid_from_str(void)
+{
+	uint8_t b[64];
+	size_t n;
+	static const uint8_t rsa[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d };
+	static const uint8_t big2[] = { 0x88, 0x37, 0x03 };
+	CHECK(csra_oid_from_str("1.2.840.113549", b, sizeof(b), &n) && n == sizeof(rsa) &&
+	    memcmp(b, rsa, n) == 0);
+	CHECK(csra_oid_from_str("2.999.3", b, sizeof(b), &n) && n == sizeof(big2) && memcmp(b, big2, n) == 0);
+	CHECK(csra_oid_from_str("1.3.6.1.5.5.999", b, sizeof(b), &n) && n == sizeof(VENDOR_TYPE) &&
+	    memcmp(b, VENDOR_TYPE, n) == 0);
+	CHECK(csra_oid_from_str("2.23.133.20.1", b, sizeof(b), &n) && n == sizeof(TPM_TYPE) &&
+	    memcmp(b, TPM_TYPE, n) == 0);
+	CHECK(csra_oid_from_str("0.0", b, sizeof(b), &n) && n == 1 && b[0] == 0);
+	CHECK(csra_oid_from_str("1.2.18446744073709551615", b, sizeof(b), &n) && n == 11);
+	static const char *bad[] = { "", "1", "3.1", "1.40", "0.40.1", "1..2", "1.2.", ".1.2", "01.2",
+		"1.02", "a.b", "1.2 ", " 1.2", "1.2.18446744073709551616", "1.2.-3", "1,2" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CHECK(!csra_oid_from_str(bad[i], b, sizeof(b), &n));
+	CHECK(!csra_oid_from_str("1.2.840.113549", b, 5, &n));
+	CHECK(csra_oid_from_str("1.2.840.113549", b, 6, &n));
+	CHECK(!csra_oid_from_str(NULL, b, sizeof(b), &n));
+	return 1;
+}
+
+/* Evaluation helpers ---------------------------------------------------- */
+
+static void good_claims(csra_stmt_out *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->verified = o->bound = 1;
+	csra_stmt_add_bool(o, "key", "extractable", 0);
+	csra_stmt_add_bool(o, "key", "never-extractable", 1);
+	csra_stmt_add_bool(o, "key", "sensitive", 1);
+	csra_stmt_add_bool(o, "key", "local", 1);
+	csra_stmt_add_bool(o, "platform", "fipsboot", 1);
+	csra_stmt_add_int(o, "platform", "fipslevel", 3);
+	csra_stmt_add_text(o, "platform", "vendor", (const uint8_t *)"acme", 4);
+}
+
+/* |o| without claim |element|.|name|. */
+static void drop(csra_stmt_out *o, const char *element, const char *name)
+{
+	size_t j = 0;
+	for (size_t i = 0; i < o->nclaims; i++)
+		if (strcmp(o->claims[i].element, element) != 0 || strcmp(o->claims[i].name, name) != 0)
+			o->claims[j++] = o->claims[i];
+	o->nclaims = j;
+}
+
+static csra_stmt_claim *find_rw(csra_stmt_out *o, const char *element, const char *name)
+{
+	return (csra_stmt_claim *)csra_stmt_find(o, element, name);
+}
+
+typedef struct evalres {
+	int ok;
+	csra_result *r;
+} evalres;
+
+static evalres eval_n(const csra_policy *p, EVP_PKEY *k, const csra_stmt_out *outs,
+    const uint8_t *const *types, const size_t *type_lens, size_t n)
+{
+	csra_policy_stmt st[8];
+	for (size_t i = 0; i < n; i++) {
+		st[i].type = types ? types[i] : VENDOR_TYPE;
+		st[i].type_len = types ? type_lens[i] : sizeof(VENDOR_TYPE);
+		st[i].out = &outs[i];
+	}
+	csra_policy_input in = { k, st, n };
+	evalres e = { 0, csra_result_new() };
+	if (e.r != NULL)
+		e.ok = csra_policy_eval(p, &in, e.r);
+	return e;
+}
+
+static evalres eval1(const csra_policy *p, EVP_PKEY *k, const csra_stmt_out *o)
+{
+	return eval_n(p, k, o, NULL, NULL, 1);
+}
+
+/* Whether check |name| at |path| (NULL: any) has |st| and |code|, with
+ * |msg| (NULL: any) in its message. */
+static int has(const evalres *e, const char *name, const char *path, csra_status st, csra_err code,
+    const char *msg)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < csra_result_check_count(e->r); i++) {
+			const char *n, *m, *pa;
+			csra_status s;
+			csra_err c;
+			csra_result_check(e->r, i, &n, &s, &c, &m, &pa);
+			if (strcmp(n, name) != 0 || (path && strcmp(pa, path) != 0))
+				continue;
+			if (pass == 0 && s == st && c == code && (msg == NULL || strstr(m, msg) != NULL))
+				return 1;
+			if (pass == 1)
+				fprintf(stderr, "  %s %s: status %d %s \"%s\"\n", n, pa, (int)s,
+				    csra_err_name(c), m);
+		}
+	}
+	fprintf(stderr, "  wanted %s %s %s \"%s\"\n", name, path ? path : "", csra_err_name(code),
+	    msg ? msg : "");
+	return 0;
+}
+
+static int no_failures(const evalres *e)
+{
+	for (size_t i = 0; i < csra_result_check_count(e->r); i++) {
+		const char *n, *m;
+		csra_status s;
+		csra_result_check(e->r, i, &n, &s, NULL, &m, NULL);
+		if (s == CSRA_STATUS_FAIL) {
+			fprintf(stderr, "  unexpected failure %s: %s\n", n, m);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* cabf-csbr ------------------------------------------------------------ */
+
+static int test_cabf_name_and_shape(void)
+{
+	csra_policy *p = csra_policy_cabf_csbr();
+	CHECK(p != NULL);
+	CHECK(strcmp(csra_policy_name(p), "cabf-csbr") == 0);
+	CHECK(csra_policy_trust_count(p) == 0);
+	CHECK(csra_policy_trust(p, 0, NULL, NULL) == NULL);
+	csra_policy_free(&p);
+	CHECK(p == NULL);
+	csra_policy_free(&p);
+	csra_policy_free(NULL);
+	return 1;
+}
+
+static int test_cabf_accepts(void)
+{
+	csra_policy *p = csra_policy_cabf_csbr();
+	csra_stmt_out o;
+	EVP_PKEY *keys[] = { k_p256, k_p384, k_p521, k_rsa3072, k_rsa4096 };
+	const char *desc[] = { "EC P-256", "EC P-384", "EC P-521", "RSA 3072 bits", "RSA 4096 bits" };
+	CHECK(p != NULL);
+	good_claims(&o);
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		evalres e = eval1(p, keys[i], &o);
+		int ok = e.ok && no_failures(&e) &&
+		    has(&e, "policy.key-algorithm", "", CSRA_STATUS_PASS, CSRA_OK, desc[i]) &&
+		    has(&e, "policy.statement", "statements[0]", CSRA_STATUS_PASS, CSRA_OK, "any type") &&
+		    has(&e, "policy.claim", "key.extractable", CSRA_STATUS_PASS, CSRA_OK, "false") &&
+		    has(&e, "policy.claim", "platform.fipslevel", CSRA_STATUS_PASS, CSRA_OK, "at least 2");
+		csra_result_free(&e.r);
+		CHECK(ok);
+	}
+	csra_policy_free(&p);
+	return 1;
+}
+
+static int test_cabf_key_algorithms(void)
+{
+	csra_policy *p = csra_policy_cabf_csbr();
+	csra_stmt_out o;
+	good_claims(&o);
+	evalres e = eval1(p, k_rsa2048, &o);
+	int ok = !e.ok && has(&e, "policy.key-algorithm", "", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_KEY_ALGORITHM,
+	    "RSA 2048 bits; policy accepts rsa:3072, ec:P-256, ec:P-384, ec:P-521") &&
+	    has(&e, "policy.statement", NULL, CSRA_STATUS_PASS, CSRA_OK, NULL);
+	csra_result_free(&e.r);
+	CHECK(ok);
+	e = eval1(p, k_ed25519, &o);
+	ok = !e.ok && has(&e, "policy.key-algorithm", "", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_KEY_ALGORITHM,
+	    "Ed25519; policy accepts");
+	csra_result_free(&e.r);
+	CHECK(ok);
+	/* P-256 spelled with explicit parameters: OpenSSL still names the
+	 * group, but the BRs want the named curve. */
+	EVP_PKEY *expl = NULL;
+	unsigned char *der = NULL;
+	CHECK(EVP_PKEY_set_utf8_string_param(k_p256, OSSL_PKEY_PARAM_EC_ENCODING,
+	    OSSL_PKEY_EC_ENCODING_EXPLICIT) == 1);
+	int n = i2d_PUBKEY(k_p256, &der);
+	CHECK(EVP_PKEY_set_utf8_string_param(k_p256, OSSL_PKEY_PARAM_EC_ENCODING,
+	    OSSL_PKEY_EC_ENCODING_GROUP) == 1);
+	const unsigned char *q = der;
+	CHECK(n > 0 && (expl = d2i_PUBKEY(NULL, &q, n)) != NULL);
+	OPENSSL_free(der);
+	e = eval1(p, expl, &o);
+	EVP_PKEY_free(expl);
+	ok = !e.ok && has(&e, "policy.key-algorithm", "", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_KEY_ALGORITHM,
+	    "EC with explicit curve parameters");
+	csra_result_free(&e.r);
+	CHECK(ok);
+	e = eval1(p, NULL, &o);
+	ok = !e.ok && has(&e, "policy.key-algorithm", "", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_KEY_ALGORITHM,
+	    "no request key");
+	csra_result_free(&e.r);
+	CHECK(ok);
+	csra_policy_free(&p);
+	return 1;
+}
+
+static int claim_case(const csra_policy *p, const csra_stmt_out *o, const char *path, csra_err code,
+    const char *msg)
+{
+	evalres e = eval1(p, k_p256, o);
+	int ok = !e.ok && has(&e, "policy.claim", path, CSRA_STATUS_FAIL, code, msg) &&
+	    has(&e, "policy.statement", "statements[0]", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_UNMET, NULL) &&
+	    has(&e, "policy.key-algorithm", "", CSRA_STATUS_PASS, CSRA_OK, NULL);
+	/* Only the broken requirement fails. */
+	size_t fails = 0;
+	for (size_t i = 0; i < csra_result_check_count(e.r); i++) {
+		const char *n;
+		csra_status s;
+		csra_result_check(e.r, i, &n, &s, NULL, NULL, NULL);
+		fails += strcmp(n, "policy.claim") == 0 && s == CSRA_STATUS_FAIL;
+	}
+	csra_result_free(&e.r);
+	if (fails != 1)
+		fprintf(stderr, "  %zu claim failures for %s\n", fails, path);
+	return ok && fails == 1;
+}
+
+static int test_cabf_key_claims(void)
+{
+	csra_policy *p = csra_policy_cabf_csbr();
+	static const struct {
+		const char *name;
+		int good;
+	} claims[] = { { "extractable", 0 }, { "never-extractable", 1 }, { "sensitive", 1 }, { "local", 1 } };
+	char path[64], msg[128];
+	for (size_t i = 0; i < 4; i++) {
+		csra_stmt_out o;
+		snprintf(path, sizeof(path), "key.%s", claims[i].name);
+		/* Wrong value. */
+		good_claims(&o);
+		find_rw(&o, "key", claims[i].name)->boolean = !claims[i].good;
+		snprintf(msg, sizeof(msg), "%s is %s; required %s", path, claims[i].good ? "false" : "true",
+		    claims[i].good ? "true" : "false");
+		CHECK(claim_case(p, &o, path, CSRA_ERR_POLICY_CLAIM_VALUE, msg));
+		/* Absent. */
+		good_claims(&o);
+		drop(&o, "key", claims[i].name);
+		CHECK(claim_case(p, &o, path, CSRA_ERR_POLICY_CLAIM_ABSENT, "has no"));
+		/* Present with another type. */
+		good_claims(&o);
+		csra_stmt_claim *c = find_rw(&o, "key", claims[i].name);
+		c->type = CSRA_VALUE_INTEGER;
+		c->integer = claims[i].good;
+		CHECK(claim_case(p, &o, path, CSRA_ERR_POLICY_CLAIM_VALUE, NULL));
+		/* In the wrong element. */
+		good_claims(&o);
+		snprintf(find_rw(&o, "key", claims[i].name)->element, 16, "platform");
+		CHECK(claim_case(p, &o, path, CSRA_ERR_POLICY_CLAIM_ABSENT, NULL));
+	}
+	csra_policy_free(&p);
+	return 1;
+}
+
+static int test_cabf_platform_claims(void)
+{
+	csra_policy *p = csra_policy_cabf_csbr();
+	csra_stmt_out o;
+	good_claims(&o);
+	find_rw(&o, "platform", "fipsboot")->boolean = 0;
+	CHECK(claim_case(p, &o, "platform.fipsboot", CSRA_ERR_POLICY_CLAIM_VALUE, "is false; required true"));
+	good_claims(&o);
+	drop(&o, "platform", "fipsboot");
+	CHECK(claim_case(p, &o, "platform.fipsboot", CSRA_ERR_POLICY_CLAIM_ABSENT, NULL));
+	good_claims(&o);
+	find_rw(&o, "platform", "fipslevel")->integer = 1;
+	CHECK(claim_case(p, &o, "platform.fipslevel", CSRA_ERR_POLICY_CLAIM_VALUE,
+	    "is 1; required at least 2"));
+	good_claims(&o);
+	drop(&o, "platform", "fipslevel");
+	CHECK(claim_case(p, &o, "platform.fipslevel", CSRA_ERR_POLICY_CLAIM_ABSENT, NULL));
+	/* Levels 2 and 4 pass. */
+	for (int lvl = 2; lvl <= 4; lvl += 2) {
+		good_claims(&o);
+		find_rw(&o, "platform", "fipslevel")->integer = lvl;
+		evalres e = eval1(p, k_p256, &o);
+		int ok = e.ok && no_failures(&e);
+		csra_result_free(&e.r);
+		CHECK(ok);
+	}
+	csra_policy_free(&p);
+	return 1;
+}
+
+static int test_cabf_no_statement(void)
+{
+	csra_policy *p = csra_policy_cabf_csbr();
+	csra_stmt_out o;
+	good_claims(&o);
+	o.verified = 0;
+	evalres e = eval1(p, k_p256, &o);
+	int ok = !e.ok && has(&e, "policy.statement", "", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_NO_STATEMENT,
+	    "1 not verified") && csra_result_find(e.r, "policy.claim", CSRA_OK) < 0;
+	csra_result_free(&e.r);
+	CHECK(ok);
+	good_claims(&o);
+	o.bound = 0;
+	e = eval1(p, k_p256, &o);
+	ok = !e.ok && has(&e, "policy.statement", "", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_NO_STATEMENT,
+	    "1 bound to another key");
+	csra_result_free(&e.r);
+	CHECK(ok);
+	e = eval_n(p, k_p256, &o, NULL, NULL, 0);
+	ok = !e.ok && has(&e, "policy.statement", "", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_NO_STATEMENT,
+	    "of 0:");
+	csra_result_free(&e.r);
+	CHECK(ok);
+	csra_policy_free(&p);
+	return 1;
+}
+
+/* The first statement that meets everything is chosen; failing that, the
+ * first verified and bound one is reported. */
+static int test_candidate_choice(void)
+{
+	csra_policy *p = csra_policy_cabf_csbr();
+	csra_stmt_out o[3];
+	good_claims(&o[0]);
+	o[0].bound = 0;		/* would pass, but attests another key */
+	good_claims(&o[1]);
+	find_rw(&o[1], "key", "local")->boolean = 0;
+	good_claims(&o[2]);
+	evalres e = eval_n(p, k_p256, o, NULL, NULL, 3);
+	int ok = e.ok && has(&e, "policy.statement", "statements[2]", CSRA_STATUS_PASS, CSRA_OK,
+	    "statement 2");
+	csra_result_free(&e.r);
+	CHECK(ok);
+	find_rw(&o[2], "platform", "fipsboot")->boolean = 0;
+	e = eval_n(p, k_p256, o, NULL, NULL, 3);
+	ok = !e.ok && has(&e, "policy.statement", "statements[1]", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_UNMET,
+	    NULL) && has(&e, "policy.claim", "key.local", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_CLAIM_VALUE,
+	    "statement 1") && has(&e, "policy.claim", "platform.fipsboot", CSRA_STATUS_PASS, CSRA_OK, NULL);
+	csra_result_free(&e.r);
+	CHECK(ok);
+	/* Claims cannot be combined across statements. */
+	good_claims(&o[0]);
+	drop(&o[0], "platform", "fipslevel");
+	good_claims(&o[1]);
+	drop(&o[1], "key", "local");
+	e = eval_n(p, k_p256, o, NULL, NULL, 2);
+	ok = !e.ok;
+	csra_result_free(&e.r);
+	CHECK(ok);
+	csra_policy_free(&p);
+	return 1;
+}
+
+/* A claim reported twice must hold both times. */
+static int test_contradicting_claims(void)
+{
+	csra_policy *p = csra_policy_cabf_csbr();
+	csra_stmt_out o;
+	good_claims(&o);
+	csra_stmt_add_bool(&o, "key", "extractable", 1);
+	CHECK(claim_case(p, &o, "key.extractable", CSRA_ERR_POLICY_CLAIM_VALUE, "is true; required false"));
+	csra_policy_free(&p);
+	return 1;
+}
+
+/* Custom policies ------------------------------------------------------- */
+
+static const char CUSTOM[] =
+    "{\"name\": \"custom\","
+    " \"require_statement_types\": [\"1.3.6.1.5.5.999\", \"2.23.133.20.1\"],"
+    " \"trust\": {\"1.3.6.1.5.5.999\": [\"vendor-root.pem\", \"/etc/csra/extra.pem\"],"
+    "           \"2.23.133.20.1\": [\"tpm-roots/\"]},"
+    " \"claims\": {\"platform\": {\"fipslevel\": {\"min\": 2, \"max\": 3}, \"vendor\": \"acme\","
+    "                           \"bootcount\": {\"max\": 10}},"
+    "            \"key\": {\"fixedTPM\": true}},"
+    " \"key_algorithms\": [\"ed25519\", \"rsa:4096\", \"ec:P-384\"]}";
+
+static int custom_outs(csra_stmt_out o[2])
+{
+	good_claims(&o[0]);
+	csra_stmt_add_bool(&o[0], "key", "fixedTPM", 1);
+	csra_stmt_add_int(&o[0], "platform", "bootcount", 10);
+	o[1] = o[0];
+	return 1;
+}
+
+static int test_custom_policy(void)
+{
+	char err[256];
+	csra_policy *p = NULL;
+	CHECK(csra_policy_from_json(CUSTOM, strlen(CUSTOM), &p, err, sizeof(err)) == CSRA_OK);
+	CHECK(strcmp(csra_policy_name(p), "custom") == 0);
+	const uint8_t *types[2] = { VENDOR_TYPE, TPM_TYPE };
+	size_t lens[2] = { sizeof(VENDOR_TYPE), sizeof(TPM_TYPE) };
+	csra_stmt_out o[2];
+
+	custom_outs(o);
+	evalres e = eval_n(p, k_ed25519, o, types, lens, 2);
+	int ok = e.ok && no_failures(&e) &&
+	    has(&e, "policy.statement", "statements[0]", CSRA_STATUS_PASS, CSRA_OK, "1.3.6.1.5.5.999") &&
+	    has(&e, "policy.statement", "statements[1]", CSRA_STATUS_PASS, CSRA_OK, "2.23.133.20.1");
+	csra_result_free(&e.r);
+	CHECK(ok);
+
+	/* Key algorithms: ed25519, rsa:4096 (and larger), P-384 only. */
+	EVP_PKEY *yes[] = { k_ed25519, k_rsa4096, k_p384 }, *no[] = { k_p256, k_p521, k_rsa3072 };
+	for (size_t i = 0; i < 3; i++) {
+		e = eval_n(p, yes[i], o, types, lens, 2);
+		ok = e.ok;
+		csra_result_free(&e.r);
+		CHECK(ok);
+		e = eval_n(p, no[i], o, types, lens, 2);
+		ok = !e.ok && has(&e, "policy.key-algorithm", "", CSRA_STATUS_FAIL,
+		    CSRA_ERR_POLICY_KEY_ALGORITHM, "policy accepts ed25519, rsa:4096, ec:P-384");
+		csra_result_free(&e.r);
+		CHECK(ok);
+	}
+
+	/* Only one of the two types present. */
+	e = eval_n(p, k_ed25519, o, types, lens, 1);
+	ok = !e.ok && has(&e, "policy.statement", "statements[0]", CSRA_STATUS_PASS, CSRA_OK, NULL) &&
+	    has(&e, "policy.statement", "", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_NO_STATEMENT, "2.23.133.20.1");
+	csra_result_free(&e.r);
+	CHECK(ok);
+
+	/* Both statements of one type: the other type is still missing. */
+	const uint8_t *same[2] = { VENDOR_TYPE, VENDOR_TYPE };
+	size_t same_lens[2] = { sizeof(VENDOR_TYPE), sizeof(VENDOR_TYPE) };
+	e = eval_n(p, k_ed25519, o, same, same_lens, 2);
+	ok = !e.ok && has(&e, "policy.statement", "", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_NO_STATEMENT,
+	    "2.23.133.20.1");
+	csra_result_free(&e.r);
+	CHECK(ok);
+
+	/* Ranges: both ends inclusive; max only. */
+	static const struct {
+		int64_t lvl, boots;
+		int ok;
+	} ranges[] = { { 2, 0, 1 }, { 3, -5, 1 }, { 1, 0, 0 }, { 4, 0, 0 }, { 3, 11, 0 } };
+	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++) {
+		custom_outs(o);
+		find_rw(&o[1], "platform", "fipslevel")->integer = ranges[i].lvl;
+		find_rw(&o[1], "platform", "bootcount")->integer = ranges[i].boots;
+		e = eval_n(p, k_ed25519, o, types, lens, 2);
+		ok = e.ok == ranges[i].ok;
+		if (!ranges[i].ok)
+			ok = ok && has(&e, "policy.claim", ranges[i].boots > 10 ? "platform.bootcount"
+			    : "platform.fipslevel", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_CLAIM_VALUE,
+			    ranges[i].boots > 10 ? "required at most 10" : "required 2..3");
+		csra_result_free(&e.r);
+		if (!ok)
+			fprintf(stderr, "  range case %zu\n", i);
+		CHECK(ok);
+	}
+
+	/* Strings compare exactly. */
+	custom_outs(o);
+	snprintf(find_rw(&o[0], "platform", "vendor")->text, 128, "Acme");
+	e = eval_n(p, k_ed25519, o, types, lens, 2);
+	ok = !e.ok && has(&e, "policy.claim", "platform.vendor", CSRA_STATUS_FAIL,
+	    CSRA_ERR_POLICY_CLAIM_VALUE, "is \"Acme\"; required \"acme\"");
+	csra_result_free(&e.r);
+	CHECK(ok);
+
+	/* A non-draft claim name (the TPM's) is required like any other. */
+	custom_outs(o);
+	drop(&o[1], "key", "fixedTPM");
+	e = eval_n(p, k_ed25519, o, types, lens, 2);
+	ok = !e.ok && has(&e, "policy.claim", "key.fixedTPM", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_CLAIM_ABSENT,
+	    "statement 1");
+	csra_result_free(&e.r);
+	CHECK(ok);
+
+	/* Trust entries from JSON keep relative paths as written. */
+	CHECK(csra_policy_trust_count(p) == 3);
+	const uint8_t *t;
+	size_t tl;
+	CHECK(strcmp(csra_policy_trust(p, 0, &t, &tl), "vendor-root.pem") == 0);
+	CHECK(tl == sizeof(VENDOR_TYPE) && memcmp(t, VENDOR_TYPE, tl) == 0);
+	CHECK(strcmp(csra_policy_trust(p, 1, &t, &tl), "/etc/csra/extra.pem") == 0);
+	CHECK(strcmp(csra_policy_trust(p, 2, &t, &tl), "tpm-roots/") == 0);
+	CHECK(tl == sizeof(TPM_TYPE) && memcmp(t, TPM_TYPE, tl) == 0);
+	CHECK(csra_policy_trust(p, 3, &t, &tl) == NULL);
+	csra_policy_free(&p);
+	return 1;
+}
+
+/* No key_algorithms: any key; no claims: any verified, bound statement. */
+static int test_minimal_policy(void)
+{
+	static const char js[] = "{\"name\": \"minimal\"}";
+	csra_policy *p = NULL;
+	CHECK(csra_policy_from_json(js, strlen(js), &p, NULL, 0) == CSRA_OK);
+	csra_stmt_out o;
+	memset(&o, 0, sizeof(o));
+	o.verified = o.bound = 1;
+	evalres e = eval1(p, k_rsa2048, &o);
+	int ok = e.ok && has(&e, "policy.key-algorithm", "", CSRA_STATUS_PASS, CSRA_OK,
+	    "RSA 2048 bits; policy accepts any algorithm");
+	csra_result_free(&e.r);
+	CHECK(ok);
+	o.bound = 0;
+	e = eval1(p, k_rsa2048, &o);
+	ok = !e.ok && has(&e, "policy.statement", "", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_NO_STATEMENT, NULL);
+	csra_result_free(&e.r);
+	CHECK(ok);
+	csra_policy_free(&p);
+	return 1;
+}
+
+/* Files ----------------------------------------------------------------- */
+
+static int write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	if (f == NULL)
+		return 0;
+	fputs(text, f);
+	return fclose(f) == 0;
+}
+
+static int test_policy_file(void)
+{
+	char dir[] = "/tmp/csra-policy-XXXXXX", path[256], want[512], err[256];
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/policy.json", dir);
+	CHECK(write_file(path, "{\"name\": \"from-file\", \"trust\": {\"1.2.3\": "
+	    "[\"roots.pem\", \"/abs/root.pem\", \"sub/dir/\", \"../up.pem\"]}}"));
+	csra_policy *p = NULL;
+	CHECK(csra_policy_from_file(path, &p, err, sizeof(err)) == CSRA_OK);
+	CHECK(strcmp(csra_policy_name(p), "from-file") == 0);
+	CHECK(csra_policy_trust_count(p) == 4);
+	const uint8_t *t;
+	size_t tl;
+	snprintf(want, sizeof(want), "%s/roots.pem", dir);
+	CHECK(strcmp(csra_policy_trust(p, 0, &t, &tl), want) == 0);
+	CHECK(tl == 2 && t[0] == 0x2a && t[1] == 0x03);
+	CHECK(strcmp(csra_policy_trust(p, 1, NULL, NULL), "/abs/root.pem") == 0);
+	snprintf(want, sizeof(want), "%s/sub/dir/", dir);
+	CHECK(strcmp(csra_policy_trust(p, 2, NULL, NULL), want) == 0);
+	snprintf(want, sizeof(want), "%s/../up.pem", dir);
+	CHECK(strcmp(csra_policy_trust(p, 3, NULL, NULL), want) == 0);
+	csra_policy_free(&p);
+
+	/* Errors in a file are reported like those in a string. */
+	CHECK(write_file(path, "{\"name\": \"x\", \"key_algorithms\": [\"dsa:1024\"]}"));
+	CHECK(csra_policy_from_file(path, &p, err, sizeof(err)) == CSRA_ERR_POLICY && p == NULL);
+	CHECK(strstr(err, "key_algorithms[0]: unknown algorithm \"dsa:1024\"") != NULL);
+
+	/* Over 1 MiB. */
+	FILE *f = fopen(path, "w");
+	CHECK(f != NULL);
+	fputs("{\"name\": \"x\"}", f);
+	for (int i = 0; i < (1 << 20); i++)
+		fputc(' ', f);
+	CHECK(fclose(f) == 0);
+	CHECK(csra_policy_from_file(path, &p, err, sizeof(err)) == CSRA_ERR_POLICY && p == NULL);
+	CHECK(strstr(err, "larger than 1 MiB") != NULL);
+
+	/* Missing file, a directory. */
+	snprintf(path, sizeof(path), "%s/absent.json", dir);
+	CHECK(csra_policy_from_file(path, &p, err, sizeof(err)) == CSRA_ERR_IO && p == NULL);
+	CHECK(strstr(err, "absent.json") != NULL);
+	CHECK(csra_policy_from_file(dir, &p, err, sizeof(err)) == CSRA_ERR_IO && p == NULL);
+	CHECK(strstr(err, "not a regular file") != NULL);
+
+	snprintf(path, sizeof(path), "%s/policy.json", dir);
+	unlink(path);
+	rmdir(dir);
+	return 1;
+}
+
+static void teardown(void)
+{
+	EVP_PKEY *all[] = { k_p256, k_p384, k_p521, k_rsa3072, k_rsa2048, k_rsa4096, k_ed25519 };
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		EVP_PKEY_free(all[i]);
+}
+
+int main(void)
+{
+	static const tu_test tests[] = {
+		TU(setup), TU(test_parse_errors), TU(test_parse_limits), TU(test_oid_from_str),
+		TU(test_cabf_name_and_shape), TU(test_cabf_accepts), TU(test_cabf_key_algorithms),
+		TU(test_cabf_key_claims), TU(test_cabf_platform_claims), TU(test_cabf_no_statement),
+		TU(test_candidate_choice), TU(test_contradicting_claims), TU(test_custom_policy),
+		TU(test_minimal_policy), TU(test_policy_file),
+	};
+	int rc = tu_run(tests, sizeof(tests) / sizeof(tests[0]));
+	teardown();
+	return rc;
+}
