@@ -105,6 +105,16 @@ static const struct err_entry errs[] = {
 	E(CSRA_ERR_EXT_JSON, "external verifier's reply is not the expected JSON"),
 	E(CSRA_ERR_STMT_UNKNOWN_TYPE, "no verifier for this statement type"),
 	E(CSRA_ERR_STMT_NOT_BOUND, "statement does not attest the request key"),
+	E(CSRA_ERR_STMT_FAILED, "statement verifier reported failure"),
+	E(CSRA_ERR_REQ_FORMAT, "neither a PKCS#10 request nor CRMF CertReqMessages"),
+	E(CSRA_ERR_REQ_SIGNATURE, "request signature (proof of possession) does not verify"),
+	E(CSRA_ERR_REQ_NO_ATTESTATION, "request carries no id-aa-attestation"),
+	E(CSRA_ERR_REQ_MULTIPLE_ATTESTATION, "more than one id-aa-attestation attribute or extension"),
+	E(CSRA_ERR_REQ_ATTESTATION_VALUES, "id-aa-attestation attribute holds other than one value"),
+	E(CSRA_ERR_REQ_BUNDLE, "id-aa-attestation value is not an AttestationBundle"),
+	E(CSRA_ERR_REQ_CRMF_COUNT, "CertReqMessages holds other than one message"),
+	E(CSRA_ERR_REQ_CERT_CHOICE, "a bundle certificate does not parse"),
+	E(CSRA_ERR_REQ_NO_KEY, "CRMF certificate template without a public key"),
 };
 #undef E
 

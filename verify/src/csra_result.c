@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+#include "csra_stmt.h"
 #include "csra_verify_int.h"
 
 csra_result *csra_result_new(void)
@@ -32,6 +33,15 @@ void csra_result_free(csra_result **rp)
 		EVP_PKEY_free(r->signers[i].key);
 	}
 	free(r->signers);
+	for (size_t i = 0; i < r->nchildren; i++)
+		csra_result_free(&r->children[i]);
+	free(r->children);
+	free(r->kind);
+	free(r->type_oid);
+	free(r->type_name);
+	free(r->stmt);
+	free(r->policy);
+	free(r->request_format);
 	csra_decoded_free(&r->decoded);
 	free(r);
 	*rp = NULL;
@@ -263,13 +273,57 @@ static json_t *value_json(const csra_claim_value *v)
 	}
 }
 
-char *csra_result_json(const csra_result *r)
+static json_t *result_json(const csra_result *r);
+
+static json_t *stmt_claims_json(const struct csra_stmt_out *out)
+{
+	json_t *o = json_object();
+	for (size_t i = 0; o && i < out->nclaims; i++) {
+		const csra_stmt_claim *c = &out->claims[i];
+		json_t *el = json_object_get(o, c->element);
+		if (el == NULL) {
+			el = json_object();
+			json_object_set_new(o, c->element, el);
+		}
+		json_t *v = c->type == CSRA_VALUE_BOOLEAN ? json_boolean(c->boolean)
+		    : c->type == CSRA_VALUE_INTEGER ? json_integer((json_int_t)c->integer) : jstr(c->text);
+		json_object_set_new(el, c->name, v);
+	}
+	return o;
+}
+
+static json_t *result_json(const csra_result *r)
 {
 	json_t *root = json_object(), *checks = json_array(), *elems = json_array(),
 	    *signers = json_array();
-	if (root == NULL || checks == NULL || elems == NULL || signers == NULL)
-		goto fail;
+	if (root == NULL || checks == NULL || elems == NULL || signers == NULL) {
+		json_decref(root);
+		json_decref(checks);
+		json_decref(elems);
+		json_decref(signers);
+		return NULL;
+	}
+	if (r->kind)
+		json_object_set_new(root, "kind", jstr(r->kind));
+	if (r->has_digest) {
+		json_object_set_new(root, "input_sha256", hex(r->digest, sizeof(r->digest)));
+		char buf[32];
+		struct tm tm;
+		if (gmtime_r(&r->at, &tm) != NULL) {
+			strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+			json_object_set_new(root, "verified_at", json_string(buf));
+		}
+	}
+	if (r->request_format)
+		json_object_set_new(root, "request_format", jstr(r->request_format));
+	if (r->type_oid) {
+		json_object_set_new(root, "type", jstr(r->type_oid));
+		json_object_set_new(root, "type_name", jstr(r->type_name ? r->type_name : ""));
+		json_object_set_new(root, "bound_to_request_key", json_boolean(r->bound));
+	}
 	json_object_set_new(root, "verdict", json_string(verdict_name(r->verdict)));
+	if (r->policy)
+		json_object_set_new(root, "policy", jstr(r->policy));
 	for (size_t i = 0; i < r->nchecks; i++) {
 		const struct csra_check *c = &r->checks[i];
 		json_t *o = json_object();
@@ -319,15 +373,31 @@ char *csra_result_json(const csra_result *r)
 		json_array_append_new(signers, o);
 	}
 	json_object_set_new(root, "checks", checks);
-	json_object_set_new(root, "elements", elems);
-	json_object_set_new(root, "signers", signers);
+	if (r->nelements)
+		json_object_set_new(root, "elements", elems);
+	else
+		json_decref(elems);
+	if (r->nsigners)
+		json_object_set_new(root, "signers", signers);
+	else
+		json_decref(signers);
+	if (r->stmt)
+		json_object_set_new(root, "claims", stmt_claims_json(r->stmt));
+	if (r->nchildren) {
+		json_t *stmts = json_array();
+		for (size_t i = 0; i < r->nchildren; i++)
+			json_array_append_new(stmts, result_json(r->children[i]));
+		json_object_set_new(root, "statements", stmts);
+	}
+	return root;
+}
+
+char *csra_result_json(const csra_result *r)
+{
+	json_t *root = result_json(r);
+	if (root == NULL)
+		return NULL;
 	char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(root);
 	return s;
-fail:
-	json_decref(root);
-	json_decref(checks);
-	json_decref(elems);
-	json_decref(signers);
-	return NULL;
 }

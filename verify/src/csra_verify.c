@@ -21,6 +21,7 @@
 
 #include "csra_codec_int.h"
 #include "csra_gate.h"
+#include "csra_span.h"
 #include "csra_verify_int.h"
 
 #include "BOOLEAN.h"
@@ -33,26 +34,6 @@
 #include "ReportedElement.h"
 #include "SignatureBlock.h"
 
-struct keyid_key {
-	EVP_PKEY *key;
-	uint8_t *id;
-	size_t id_len;
-};
-
-struct csra_verifier {
-	X509_STORE *store;
-	int ntrust;
-	STACK_OF(X509) *untrusted;
-	STACK_OF(X509) *signer_certs;
-	struct keyid_key *keys;
-	size_t nkeys;
-	time_t at;
-	csra_sig_policy policy;
-	int strict;
-	long ts_max_age, ts_skew;
-	ASN1_OBJECT *eku_attestation;
-};
-
 csra_verifier *csra_verifier_new(void)
 {
 	csra_verifier *v = calloc(1, sizeof(*v));
@@ -63,10 +44,10 @@ csra_verifier *csra_verifier_new(void)
 	v->untrusted = sk_X509_new_null();
 	v->signer_certs = sk_X509_new_null();
 	v->eku_attestation = OBJ_txt2obj(e->dotted, 1);
-	v->policy = CSRA_SIG_ALL;
+	v->sig_policy = CSRA_SIG_ALL;
 	v->ts_max_age = -1;
 	if (v->store == NULL || v->untrusted == NULL || v->signer_certs == NULL ||
-	    v->eku_attestation == NULL) {
+	    v->eku_attestation == NULL || !csra_request_init(v)) {
 		csra_verifier_free(&v);
 		return NULL;
 	}
@@ -87,6 +68,7 @@ void csra_verifier_free(csra_verifier **vp)
 	}
 	free(v->keys);
 	ASN1_OBJECT_free(v->eku_attestation);
+	csra_request_free(v);
 	free(v);
 	*vp = NULL;
 }
@@ -219,7 +201,7 @@ csra_err csra_verifier_set_sig_policy(csra_verifier *v, csra_sig_policy p)
 {
 	if (v == NULL || (p != CSRA_SIG_ALL && p != CSRA_SIG_ANY_TRUSTED))
 		return CSRA_ERR_INVALID_ARGUMENT;
-	v->policy = p;
+	v->sig_policy = p;
 	return CSRA_OK;
 }
 
@@ -240,56 +222,6 @@ csra_err csra_verifier_set_timestamp_window(csra_verifier *v, long max_age, long
 	return CSRA_OK;
 }
 
-/* Raw DER navigation ------------------------------------------------- */
-/* Signatures are checked over the bytes received, and certificates are
- * handed to OpenSSL as received, so these walk the (already validated)
- * DER rather than re-encoding decoded values. */
-
-struct span {
-	const uint8_t *p;	/* the whole TLV */
-	size_t len;
-	const uint8_t *c;	/* its contents */
-	size_t clen;
-};
-
-static int tlv_at(const uint8_t *p, const uint8_t *end, struct span *s)
-{
-	uint8_t tag;
-	if (!csra_der_tlv_peek(p, end, &tag, &s->c, &s->clen))
-		return 0;
-	s->p = p;
-	s->len = (size_t)(s->c + s->clen - p);
-	return 1;
-}
-
-/* The |n|th child of the constructed TLV |parent|. */
-static int child(const struct span *parent, int n, struct span *out)
-{
-	const uint8_t *p = parent->c, *end = parent->c + parent->clen;
-	for (int i = 0; p < end; i++) {
-		if (!tlv_at(p, end, out))
-			return 0;
-		if (i == n)
-			return 1;
-		p = out->p + out->len;
-	}
-	return 0;
-}
-
-/* The child of |parent| whose identifier octet is |tag|. */
-static int child_tagged(const struct span *parent, uint8_t tag, struct span *out)
-{
-	const uint8_t *p = parent->c, *end = parent->c + parent->clen;
-	while (p < end) {
-		if (!tlv_at(p, end, out))
-			return 0;
-		if (out->p[0] == tag)
-			return 1;
-		p = out->p + out->len;
-	}
-	return 0;
-}
-
 /* Claims ------------------------------------------------------------- */
 
 struct vctx {
@@ -299,6 +231,7 @@ struct vctx {
 	const Evidence_t *ev;
 	struct span ev_span, tbs, sigs;
 	STACK_OF(X509) *pool;	/* intermediates for path building */
+	X509_STORE *store;	/* trust anchors */
 	time_t at;
 };
 
@@ -769,7 +702,7 @@ static int check_ak(struct vctx *x, X509 *cert, const char *path, struct csra_si
 		    csra_oid_table[CSRA_OID_ID_KP_ATTESTATIONKEY].dotted) && 0;
 
 	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
-	if (ctx == NULL || X509_STORE_CTX_init(ctx, x->v->store, cert, x->pool) != 1) {
+	if (ctx == NULL || X509_STORE_CTX_init(ctx, x->store, cert, x->pool) != 1) {
 		X509_STORE_CTX_free(ctx);
 		r->nomem = 1;
 		return 0;
@@ -847,12 +780,12 @@ static void check_block(struct vctx *x, int i, struct csra_signer_rec *s)
 	X509 *cert = NULL;
 	EVP_PKEY *key = NULL;
 	int caller_key = 0;
-	if (!child(&x->sigs, i, &blk) || !child(&blk, 0, &sid)) {
+	if (!span_child(&x->sigs, i, &blk) || !span_child(&blk, 0, &sid)) {
 		r->nomem = 1;	/* cannot happen on decoded input */
 		return;
 	}
 	if (sb->sid.certificate != NULL) {
-		if (!child_tagged(&sid, 0xa2, &wrap) || !child(&wrap, 0, &inner) ||
+		if (!span_tagged(&sid, 0xa2, &wrap) || !span_child(&wrap, 0, &inner) ||
 		    (cert = d2i_cert(&inner)) == NULL) {
 			csra_result_add(r, "signature.signer", CSRA_STATUS_FAIL, CSRA_ERR_SIG_BAD_KEY,
 			    path, "OpenSSL cannot parse the signer's certificate");
@@ -860,7 +793,7 @@ static void check_block(struct vctx *x, int i, struct csra_signer_rec *s)
 		}
 	}
 	if (sb->sid.subjectPublicKeyInfo != NULL) {
-		if (!child_tagged(&sid, 0xa1, &wrap) || !child(&wrap, 0, &inner) ||
+		if (!span_tagged(&sid, 0xa1, &wrap) || !span_child(&wrap, 0, &inner) ||
 		    (key = d2i_spki(&inner)) == NULL) {
 			csra_result_add(r, "signature.signer", CSRA_STATUS_FAIL, CSRA_ERR_SIG_BAD_KEY,
 			    path, "OpenSSL cannot parse the signer's subjectPublicKeyInfo");
@@ -942,12 +875,12 @@ static int build_pool(struct vctx *x, STACK_OF(X509) *extra)
 		if (push_ref(x->pool, sk_X509_value(extra, i)) != CSRA_OK)
 			return 0;
 	struct span certs, list, c;
-	if (!child_tagged(&x->ev_span, 0xa0, &certs))
+	if (!span_tagged(&x->ev_span, 0xa0, &certs))
 		return 1;
 	list = certs;
-	if (csra_decoded_evidence_explicit(x->d) && !child(&certs, 0, &list))
+	if (csra_decoded_evidence_explicit(x->d) && !span_child(&certs, 0, &list))
 		return 1;
-	for (int i = 0; child(&list, i, &c); i++) {
+	for (int i = 0; span_child(&list, i, &c); i++) {
 		X509 *cert = d2i_cert(&c);
 		if (cert == NULL) {
 			char path[64];
@@ -987,7 +920,7 @@ static void check_signatures(struct vctx *x)
 		check_block(x, i, &r->signers[i]);
 		trusted += r->signers[i].trusted;
 	}
-	if (x->v->policy == CSRA_SIG_ALL) {
+	if (x->v->sig_policy == CSRA_SIG_ALL) {
 		int ok = trusted == n;
 		csra_result_add(r, "signature.policy", ok ? CSRA_STATUS_PASS : CSRA_STATUS_FAIL,
 		    ok ? CSRA_OK : CSRA_ERR_SIG_POLICY, "signatures",
@@ -1072,13 +1005,20 @@ static void check_freshness(struct vctx *x, const uint8_t *nonce, size_t nonce_l
 csra_err csra_verify_evidence(const csra_verifier *v, const uint8_t *der, size_t len,
     const uint8_t *nonce, size_t nonce_len, STACK_OF(X509) *extra, csra_result **out)
 {
+	return csra_verify_evidence_with(v, v ? v->store : NULL, der, len, nonce, nonce_len, extra, out);
+}
+
+csra_err csra_verify_evidence_with(const csra_verifier *v, X509_STORE *store, const uint8_t *der,
+    size_t len, const uint8_t *nonce, size_t nonce_len, STACK_OF(X509) *extra, csra_result **out)
+{
 	if (out != NULL)
 		*out = NULL;
-	if (v == NULL || der == NULL || out == NULL || (nonce == NULL && nonce_len != 0))
+	if (v == NULL || store == NULL || der == NULL || out == NULL || (nonce == NULL && nonce_len != 0))
 		return CSRA_ERR_INVALID_ARGUMENT;
 	struct vctx x;
 	memset(&x, 0, sizeof(x));
 	x.v = v;
+	x.store = store;
 	x.at = v->at ? v->at : time(NULL);
 	if ((x.r = csra_result_new()) == NULL)
 		return CSRA_ERR_NOMEM;
@@ -1100,9 +1040,9 @@ csra_err csra_verify_evidence(const csra_verifier *v, const uint8_t *der, size_t
 	x.ev = csra_decoded_value(x.d);
 	size_t dlen;
 	const uint8_t *dder = csra_decoded_der(x.d, &dlen);
-	tlv_at(dder, dder + dlen, &x.ev_span);
-	child(&x.ev_span, 0, &x.tbs);
-	child(&x.ev_span, 1, &x.sigs);
+	span_at(dder, dder + dlen, &x.ev_span);
+	span_child(&x.ev_span, 0, &x.tbs);
+	span_child(&x.ev_span, 1, &x.sigs);
 	csra_result_add(x.r, "decode", CSRA_STATUS_PASS, CSRA_OK, "", "strict DER, %zu bytes", len);
 	check_content(&x);
 	if (!build_pool(&x, extra))

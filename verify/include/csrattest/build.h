@@ -96,6 +96,46 @@ csra_err csra_evb_encode(csra_evb *b, uint8_t **der, size_t *len);
 /* csra_evb_tbs encodes only TbsEvidence (what signers sign). */
 csra_err csra_evb_tbs(csra_evb *b, uint8_t **der, size_t *len);
 
+/* csra_bb builds an AttestationBundle (draft-28), or for tests and old
+ * verifiers the legacy EvidenceBundle of drafts -10..-21. */
+typedef struct csra_bb csra_bb;
+
+/* csra_bb_new returns an empty bundle builder, or NULL. */
+csra_bb *csra_bb_new(void);
+
+/* csra_bb_free frees |*b| and sets it to NULL. NULL is fine. */
+void csra_bb_free(csra_bb **b);
+
+/* csra_bb_add_statement appends a statement of type |type|/|type_len| (OID
+ * DER contents) whose value is the DER TLV |stmt|/|len| (both copied). */
+csra_err csra_bb_add_statement(csra_bb *b, const uint8_t *type, size_t type_len,
+    const uint8_t *stmt, size_t len);
+
+/* csra_bb_add_cert adds |cert| to the bundle's certs (a reference is taken). */
+csra_err csra_bb_add_cert(csra_bb *b, X509 *cert);
+
+/* csra_bb_add_other_cert adds an "other" certificate: format OID (DER
+ * contents) and value TLV (copied). */
+csra_err csra_bb_add_other_cert(csra_bb *b, const uint8_t *format, size_t format_len,
+    const uint8_t *value, size_t value_len);
+
+/* csra_bb_set_legacy makes csra_bb_encode write an EvidenceBundle whose
+ * statements carry |hint| (UTF8String if |utf8|, else IA5String), as the
+ * drafts before -28 did. |hint| NULL: no hint. */
+csra_err csra_bb_set_legacy(csra_bb *b, const char *hint, int utf8);
+
+/* csra_bb_encode writes the bundle; |*der| is freed with free(). The result
+ * is checked with the strict decoder. */
+csra_err csra_bb_encode(csra_bb *b, uint8_t **der, size_t *len);
+
+/* csra_x509_req_add_bundle adds |der| as the request's one id-aa-attestation
+ * attribute (sign the request afterwards). */
+csra_err csra_x509_req_add_bundle(X509_REQ *req, const uint8_t *der, size_t len);
+
+/* csra_crmf_add_bundle adds |der| as an id-aa-attestation extension of the
+ * CRMF message |msg| (an OSSL_CRMF_MSG *; create the POP afterwards). */
+csra_err csra_crmf_add_bundle(void *msg, const uint8_t *der, size_t len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -124,7 +124,19 @@ typedef enum csra_err {
 	CSRA_ERR_EXT_OUTPUT = 343,		/* reply too large */
 	CSRA_ERR_EXT_JSON = 344,		/* reply is not the expected JSON */
 	CSRA_ERR_STMT_UNKNOWN_TYPE = 345,	/* no verifier for the statement type */
-	CSRA_ERR_STMT_NOT_BOUND = 346		/* statement attests another key */
+	CSRA_ERR_STMT_NOT_BOUND = 346,		/* statement attests another key */
+	CSRA_ERR_STMT_FAILED = 347,		/* a callback or verifier reported failure */
+
+	/* Certificate requests. */
+	CSRA_ERR_REQ_FORMAT = 360,		/* neither PKCS#10 nor CRMF */
+	CSRA_ERR_REQ_SIGNATURE = 361,		/* self-signature / POP does not verify */
+	CSRA_ERR_REQ_NO_ATTESTATION = 362,
+	CSRA_ERR_REQ_MULTIPLE_ATTESTATION = 363,	/* more than one attribute / extension */
+	CSRA_ERR_REQ_ATTESTATION_VALUES = 364,	/* the attribute has other than one value */
+	CSRA_ERR_REQ_BUNDLE = 365,		/* the attribute / extension is not a bundle */
+	CSRA_ERR_REQ_CRMF_COUNT = 366,		/* CertReqMessages with other than one message */
+	CSRA_ERR_REQ_CERT_CHOICE = 367,		/* a bundle certificate OpenSSL cannot parse */
+	CSRA_ERR_REQ_NO_KEY = 368		/* CRMF template without a public key */
 } csra_err;
 
 /* csra_strerror returns a static, NUL-terminated English message for |err|,

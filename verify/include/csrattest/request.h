@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Verifying the attestation in a certificate request, end to end. */
+#ifndef CSRATTEST_REQUEST_H
+#define CSRATTEST_REQUEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <openssl/x509.h>
+
+#include "csrattest/policy.h"
+#include "csrattest/verify.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* csra_verifier_add_tpm_trust adds a trust anchor for TPM attestation
+ * keys (the TPM vendors' roots); csra_verifier_add_tpm_trust_file reads
+ * PEM files or a directory. PKIX Evidence uses csra_verifier_add_trust. */
+csra_err csra_verifier_add_tpm_trust(csra_verifier *v, X509 *cert);
+csra_err csra_verifier_add_tpm_trust_file(csra_verifier *v, const char *path);
+
+/* csra_verifier_set_policy sets the policy requests are judged by (the
+ * default is csra_policy_cabf_csbr()). |p| is borrowed: it must outlive
+ * |v|. Trust anchors the policy names per statement type are loaded
+ * here; returns CSRA_ERR_IO if one cannot be read. */
+csra_err csra_verifier_set_policy(csra_verifier *v, const csra_policy *p);
+
+/* csra_verifier_set_evidence_type sets the AttestationStatement type OID
+ * (DER contents, copied) under which statements are PKIX Evidence. Neither
+ * draft assigns one; the default is id-evidence (1.3.6.1.5.5.999). */
+csra_err csra_verifier_set_evidence_type(csra_verifier *v, const uint8_t *oid, size_t len);
+
+/* csra_verifier_add_external routes statements of type |oid| (DER
+ * contents) to the command |argv| (argv[0] a path; copied), run without a
+ * shell, with |timeout_ms| and at most |max_output| bytes of reply. See
+ * docs/external.md for what it receives and must print. */
+csra_err csra_verifier_add_external(csra_verifier *v, const uint8_t *oid, size_t len,
+    const char *const *argv, unsigned timeout_ms, size_t max_output);
+
+/* csra_cb_result collects what an in-process verifier callback finds. */
+typedef struct csra_cb_result csra_cb_result;
+
+/* A callback's setters: whether the statement verified, the attested
+ * key's DER SubjectPublicKeyInfo (copied; binding compares it byte for
+ * byte with the request's), and claims for the policy ("key" or
+ * "platform" element, the draft's claim names). */
+void csra_cb_set_verified(csra_cb_result *res, int verified);
+csra_err csra_cb_set_spki(csra_cb_result *res, const uint8_t *spki, size_t len);
+void csra_cb_add_bool(csra_cb_result *res, const char *element, const char *name, int v);
+void csra_cb_add_int(csra_cb_result *res, const char *element, const char *name, int64_t v);
+
+/* csra_stmt_callback verifies statement |stmt|/|stmt_len| (its whole TLV)
+ * of type |type|; |certs| are the bundle's certificates. It fills |res|
+ * and returns 1, or 0 on an internal failure (the statement then fails). */
+typedef int (*csra_stmt_callback)(void *arg, const uint8_t *type, size_t type_len,
+    const uint8_t *stmt, size_t stmt_len, STACK_OF(X509) *certs, csra_cb_result *res);
+
+/* csra_verifier_add_callback routes statements of type |oid| to |cb|. */
+csra_err csra_verifier_add_callback(csra_verifier *v, const uint8_t *oid, size_t len,
+    csra_stmt_callback cb, void *arg);
+
+/* csra_verify_request verifies the DER certificate request |der|/|len|
+ * (PKCS#10, or CRMF CertReqMessages with one message) under |v|: the
+ * request's own signature (proof of possession), its id-aa-attestation
+ * attribute or extension (draft-28 AttestationBundle, or the legacy
+ * EvidenceBundle, with a warning), each statement by its type, each
+ * statement's binding to the request key, and the policy. |nonce| (may be
+ * NULL) is the nonce the CA issued. Returns CSRA_OK and |*out| whatever
+ * the verdict (statement results are csra_result_statement(*out, i)), or
+ * an error with |*out| NULL. */
+csra_err csra_verify_request(const csra_verifier *v, const uint8_t *der, size_t len,
+    const uint8_t *nonce, size_t nonce_len, csra_result **out);
+
+/* csra_result_statement_count / csra_result_statement give a request
+ * result's per-statement results (owned by |r|). */
+size_t csra_result_statement_count(const csra_result *r);
+const csra_result *csra_result_statement(const csra_result *r, size_t i);
+
+/* csra_result_statement_bound says whether statement |i| verified and
+ * attests the request key byte for byte. */
+int csra_result_statement_bound(const csra_result *r, size_t i);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

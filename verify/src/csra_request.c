@@ -1,0 +1,774 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Certificate requests end to end (draft-ietf-lamps-csr-attestation-28):
+ * the request's own signature, its one id-aa-attestation attribute (PKCS#10)
+ * or extension (CRMF), the bundle, each statement by its type, each
+ * statement's binding to the request key, and the policy.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crmf.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "csra_codec_int.h"
+#include "csra_policy_int.h"
+#include "csra_span.h"
+#include "csra_stmt.h"
+#include "csra_verify_int.h"
+#include "csrattest/request.h"
+
+#include "AttestationBundle.h"
+#include "AttestationStatement.h"
+#include "CRIAttribute.h"
+#include "CertReqMessages.h"
+#include "CertificationRequest.h"
+#include "EvidenceBundle.h"
+#include "EvidenceStatement.h"
+#include "Extensions.h"
+#include "LimitedCertChoices.h"
+
+struct csra_external_route {
+	uint8_t oid[64];
+	size_t oid_len;
+	csra_external ext;
+};
+
+struct csra_callback_route {
+	uint8_t oid[64];
+	size_t oid_len;
+	csra_stmt_callback cb;
+	void *arg;
+};
+
+struct csra_type_store {
+	uint8_t oid[64];
+	size_t oid_len;
+	X509_STORE *store;
+};
+
+struct csra_cb_result {
+	csra_stmt_out *out;
+	uint8_t *spki;
+	size_t spki_len;
+	int verified;
+};
+
+int csra_request_init(csra_verifier *v)
+{
+	const csra_oid_entry *e = &csra_oid_table[CSRA_OID_ID_STMT_PKIX_EVIDENCE];
+	memcpy(v->evidence_type, e->der, e->der_len);
+	v->evidence_type_len = e->der_len;
+	v->tpm_store = X509_STORE_new();
+	v->default_policy = csra_policy_cabf_csbr();
+	return v->tpm_store != NULL && v->default_policy != NULL;
+}
+
+static void free_type_stores(csra_verifier *v)
+{
+	for (size_t i = 0; i < v->ntype_stores; i++)
+		X509_STORE_free(v->type_stores[i].store);
+	free(v->type_stores);
+	v->type_stores = NULL;
+	v->ntype_stores = 0;
+}
+
+void csra_request_free(csra_verifier *v)
+{
+	X509_STORE_free(v->tpm_store);
+	csra_policy_free(&v->default_policy);
+	for (size_t i = 0; i < v->nexternals; i++) {
+		for (char **a = v->externals[i].ext.argv; a && *a; a++)
+			free(*a);
+		free(v->externals[i].ext.argv);
+	}
+	free(v->externals);
+	free(v->callbacks);
+	free_type_stores(v);
+}
+
+static csra_err store_add(X509_STORE *store, X509 *cert)
+{
+	if (X509_STORE_add_cert(store, cert) != 1) {
+		unsigned long e = ERR_peek_last_error();
+		ERR_clear_error();
+		if (ERR_GET_REASON(e) != X509_R_CERT_ALREADY_IN_HASH_TABLE)
+			return CSRA_ERR_NOMEM;
+	}
+	return CSRA_OK;
+}
+
+csra_err csra_verifier_add_tpm_trust(csra_verifier *v, X509 *cert)
+{
+	if (v == NULL || cert == NULL)
+		return CSRA_ERR_INVALID_ARGUMENT;
+	return store_add(v->tpm_store, cert);
+}
+
+/* Loads every certificate of a PEM file, or of each file of a directory,
+ * into |store|. */
+static csra_err load_store(X509_STORE *store, const char *path)
+{
+	csra_verifier *tmp = csra_verifier_new();
+	if (tmp == NULL)
+		return CSRA_ERR_NOMEM;
+	/* Reuse the verifier's reader through a scratch verifier's trust:
+	 * its untrusted list collects the certificates. */
+	csra_err e = csra_verifier_add_untrusted_file(tmp, path);
+	for (int i = 0; e == CSRA_OK && i < sk_X509_num(tmp->untrusted); i++)
+		e = store_add(store, sk_X509_value(tmp->untrusted, i));
+	csra_verifier_free(&tmp);
+	return e;
+}
+
+csra_err csra_verifier_add_tpm_trust_file(csra_verifier *v, const char *path)
+{
+	if (v == NULL || path == NULL)
+		return CSRA_ERR_INVALID_ARGUMENT;
+	return load_store(v->tpm_store, path);
+}
+
+csra_err csra_verifier_set_policy(csra_verifier *v, const csra_policy *p)
+{
+	if (v == NULL || p == NULL)
+		return CSRA_ERR_INVALID_ARGUMENT;
+	free_type_stores(v);
+	size_t n = csra_policy_trust_count(p);
+	for (size_t i = 0; i < n; i++) {
+		const uint8_t *oid;
+		size_t oid_len;
+		const char *path = csra_policy_trust(p, i, &oid, &oid_len);
+		struct csra_type_store *ts = NULL;
+		for (size_t k = 0; k < v->ntype_stores; k++)
+			if (v->type_stores[k].oid_len == oid_len && memcmp(v->type_stores[k].oid, oid, oid_len) == 0)
+				ts = &v->type_stores[k];
+		if (ts == NULL) {
+			if (oid_len > sizeof(ts->oid))
+				return CSRA_ERR_INVALID_ARGUMENT;
+			struct csra_type_store *grown = realloc(v->type_stores,
+			    (v->ntype_stores + 1) * sizeof(*grown));
+			if (grown == NULL)
+				return CSRA_ERR_NOMEM;
+			v->type_stores = grown;
+			ts = &grown[v->ntype_stores];
+			memcpy(ts->oid, oid, oid_len);
+			ts->oid_len = oid_len;
+			if ((ts->store = X509_STORE_new()) == NULL)
+				return CSRA_ERR_NOMEM;
+			v->ntype_stores++;
+		}
+		csra_err e = load_store(ts->store, path);
+		if (e != CSRA_OK)
+			return e;
+	}
+	v->policy = p;
+	return CSRA_OK;
+}
+
+csra_err csra_verifier_set_evidence_type(csra_verifier *v, const uint8_t *oid, size_t len)
+{
+	if (v == NULL || oid == NULL || len == 0 || len > sizeof(v->evidence_type))
+		return CSRA_ERR_INVALID_ARGUMENT;
+	memcpy(v->evidence_type, oid, len);
+	v->evidence_type_len = len;
+	return CSRA_OK;
+}
+
+csra_err csra_verifier_add_external(csra_verifier *v, const uint8_t *oid, size_t len,
+    const char *const *argv, unsigned timeout_ms, size_t max_output)
+{
+	if (v == NULL || oid == NULL || len == 0 || len > 64 || argv == NULL || argv[0] == NULL ||
+	    timeout_ms == 0 || max_output == 0)
+		return CSRA_ERR_INVALID_ARGUMENT;
+	size_t argc = 0;
+	while (argv[argc] != NULL)
+		argc++;
+	struct csra_external_route *n = realloc(v->externals, (v->nexternals + 1) * sizeof(*n));
+	if (n == NULL)
+		return CSRA_ERR_NOMEM;
+	v->externals = n;
+	struct csra_external_route *rt = &n[v->nexternals];
+	memset(rt, 0, sizeof(*rt));
+	if ((rt->ext.argv = calloc(argc + 1, sizeof(char *))) == NULL)
+		return CSRA_ERR_NOMEM;
+	for (size_t i = 0; i < argc; i++) {
+		if ((rt->ext.argv[i] = strdup(argv[i])) == NULL) {
+			for (size_t k = 0; k < i; k++)
+				free(rt->ext.argv[k]);
+			free(rt->ext.argv);
+			return CSRA_ERR_NOMEM;
+		}
+	}
+	memcpy(rt->oid, oid, len);
+	rt->oid_len = len;
+	rt->ext.timeout_ms = timeout_ms;
+	rt->ext.max_output = max_output;
+	v->nexternals++;
+	return CSRA_OK;
+}
+
+csra_err csra_verifier_add_callback(csra_verifier *v, const uint8_t *oid, size_t len,
+    csra_stmt_callback cb, void *arg)
+{
+	if (v == NULL || oid == NULL || len == 0 || len > 64 || cb == NULL)
+		return CSRA_ERR_INVALID_ARGUMENT;
+	struct csra_callback_route *n = realloc(v->callbacks, (v->ncallbacks + 1) * sizeof(*n));
+	if (n == NULL)
+		return CSRA_ERR_NOMEM;
+	v->callbacks = n;
+	memcpy(n[v->ncallbacks].oid, oid, len);
+	n[v->ncallbacks].oid_len = len;
+	n[v->ncallbacks].cb = cb;
+	n[v->ncallbacks].arg = arg;
+	v->ncallbacks++;
+	return CSRA_OK;
+}
+
+void csra_cb_set_verified(csra_cb_result *res, int verified)
+{
+	res->verified = verified != 0;
+}
+
+csra_err csra_cb_set_spki(csra_cb_result *res, const uint8_t *spki, size_t len)
+{
+	if (spki == NULL || len == 0)
+		return CSRA_ERR_INVALID_ARGUMENT;
+	uint8_t *copy = malloc(len);
+	if (copy == NULL)
+		return CSRA_ERR_NOMEM;
+	memcpy(copy, spki, len);
+	free(res->spki);
+	res->spki = copy;
+	res->spki_len = len;
+	return CSRA_OK;
+}
+
+void csra_cb_add_bool(csra_cb_result *res, const char *element, const char *name, int v)
+{
+	csra_stmt_add_bool(res->out, element, name, v);
+}
+
+void csra_cb_add_int(csra_cb_result *res, const char *element, const char *name, int64_t v)
+{
+	csra_stmt_add_int(res->out, element, name, v);
+}
+
+size_t csra_result_statement_count(const csra_result *r)
+{
+	return r->nchildren;
+}
+
+const csra_result *csra_result_statement(const csra_result *r, size_t i)
+{
+	return i < r->nchildren ? r->children[i] : NULL;
+}
+
+int csra_result_statement_bound(const csra_result *r, size_t i)
+{
+	return i < r->nchildren && r->children[i]->bound;
+}
+
+/* Statements --------------------------------------------------------- */
+
+static int same(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+{
+	return alen == blen && memcmp(a, b, alen) == 0;
+}
+
+static X509_STORE *store_for(const csra_verifier *v, const uint8_t *type, size_t len, X509_STORE *dflt)
+{
+	for (size_t i = 0; i < v->ntype_stores; i++)
+		if (same(v->type_stores[i].oid, v->type_stores[i].oid_len, type, len))
+			return v->type_stores[i].store;
+	return dflt;
+}
+
+/* Claims of the PKIX Evidence key element bound to the request key, and
+ * of the platform, as the policy reads them. */
+static void evidence_claims(const csra_result *er, const csra_stmt_in *in, csra_stmt_out *out,
+    csra_result *child)
+{
+	size_t nk = csra_result_key_count(er);
+	long bound = -1;
+	for (size_t k = 0; k < nk && bound < 0; k++) {
+		csra_claim_value v;
+		if (csra_result_key_claim(er, k, CSRA_CLAIM_KEY_SPKI, &v) &&
+		    same(v.bytes, v.len, in->request_spki, in->request_spki_len))
+			bound = (long)k;
+	}
+	if (bound < 0) {
+		csra_result_add(child, "statement.binding", CSRA_STATUS_FAIL, CSRA_ERR_STMT_NOT_BOUND, "",
+		    "no key element's spki claim is the request's SubjectPublicKeyInfo (%zu key element(s))", nk);
+		return;
+	}
+	out->bound = 1;
+	csra_result_add(child, "statement.binding", CSRA_STATUS_PASS, CSRA_OK, "",
+	    "key element %ld attests the request key (spki byte-equal)", bound);
+	for (int c = CSRA_CLAIM_NONCE; c <= CSRA_CLAIM_KEY_PURPOSE; c++) {
+		const csra_claim_info *info = csra_claim_get((csra_claim)c);
+		csra_claim_value v;
+		const char *el = info->element == CSRA_ELEMENT_KEY ? "key"
+		    : info->element == CSRA_ELEMENT_PLATFORM ? "platform" : "transaction";
+		int have = info->element == CSRA_ELEMENT_KEY
+		    ? csra_result_key_claim(er, (size_t)bound, (csra_claim)c, &v)
+		    : info->element == CSRA_ELEMENT_PLATFORM ? csra_result_platform_claim(er, (csra_claim)c, &v)
+		    : csra_result_transaction_claim(er, (csra_claim)c, &v);
+		if (!have)
+			continue;
+		if (info->type == CSRA_VALUE_BOOLEAN)
+			csra_stmt_add_bool(out, el, info->name, v.boolean);
+		else if (info->type == CSRA_VALUE_INTEGER)
+			csra_stmt_add_int(out, el, info->name, v.integer);
+		else if (info->type == CSRA_VALUE_UTF8)
+			csra_stmt_add_text(out, el, info->name, v.bytes, v.len);
+	}
+}
+
+/* Verifies one statement into |child| and |out|. */
+static csra_err verify_statement(const csra_verifier *v, const csra_stmt_in *in, csra_result *child,
+    csra_stmt_out *out)
+{
+	char oid[96];
+	csra_oid_to_str(in->type, in->type_len, oid, sizeof(oid));
+	if (same(in->type, in->type_len, v->evidence_type, v->evidence_type_len)) {
+		csra_result *er = NULL;
+		X509_STORE *store = store_for(v, in->type, in->type_len, v->store);
+		csra_err e = csra_verify_evidence_with(v, store, in->stmt, in->stmt_len, in->nonce,
+		    in->nonce_len, in->certs, &er);
+		if (e != CSRA_OK)
+			return e;
+		child->kind = strdup("pkix-evidence");
+		/* The Evidence's own checks and typed claims become the child's. */
+		struct csra_check *checks = er->checks;
+		for (size_t i = 0; i < er->nchecks; i++)
+			csra_result_add(child, checks[i].name, checks[i].status, checks[i].code,
+			    checks[i].path, "%s", checks[i].message);
+		out->verified = er->verdict == CSRA_VERDICT_VERIFIED;
+		if (out->verified)
+			evidence_claims(er, in, out, child);
+		else
+			csra_result_add(child, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, "",
+			    "not checked: the Evidence did not verify");
+		/* Keep the decoded Evidence for its claims in the report. */
+		child->elements = er->elements, er->elements = NULL;
+		child->nelements = er->nelements;
+		child->claims = er->claims, er->claims = NULL;
+		child->nclaims = er->nclaims;
+		child->signers = er->signers, er->signers = NULL;
+		child->nsigners = er->nsigners, er->nsigners = 0;
+		child->decoded = er->decoded, er->decoded = NULL;
+		csra_result_free(&er);
+		return CSRA_OK;
+	}
+	if (csra_oid_is(in->type, in->type_len, CSRA_OID_ID_TCGATTESTCERTIFY)) {
+		child->kind = strdup("tpm2-certify");
+		return csra_tpm_verify(in, store_for(v, in->type, in->type_len, v->tpm_store), child, out);
+	}
+	for (size_t i = 0; i < v->nexternals; i++) {
+		if (same(v->externals[i].oid, v->externals[i].oid_len, in->type, in->type_len)) {
+			child->kind = strdup("external");
+			return csra_external_verify(&v->externals[i].ext, in, child, out);
+		}
+	}
+	for (size_t i = 0; i < v->ncallbacks; i++) {
+		if (!same(v->callbacks[i].oid, v->callbacks[i].oid_len, in->type, in->type_len))
+			continue;
+		csra_cb_result res = { out, NULL, 0, 0 };
+		child->kind = strdup("callback");
+		int ok = v->callbacks[i].cb(v->callbacks[i].arg, in->type, in->type_len, in->stmt,
+		    in->stmt_len, in->certs, &res);
+		out->verified = ok && res.verified;
+		csra_result_add(child, "callback.verified", out->verified ? CSRA_STATUS_PASS : CSRA_STATUS_FAIL,
+		    out->verified ? CSRA_OK : CSRA_ERR_STMT_FAILED, "", "the callback %s",
+		    out->verified ? "verified the statement" : ok ? "did not verify the statement" : "failed");
+		out->bound = res.spki != NULL && same(res.spki, res.spki_len, in->request_spki,
+		    in->request_spki_len);
+		csra_result_add(child, "statement.binding", out->bound ? CSRA_STATUS_PASS : CSRA_STATUS_FAIL,
+		    out->bound ? CSRA_OK : CSRA_ERR_STMT_NOT_BOUND, "", "the attested key %s the request key",
+		    out->bound ? "is" : "is not");
+		free(res.spki);
+		return child->nomem ? CSRA_ERR_NOMEM : CSRA_OK;
+	}
+	child->kind = strdup("unknown");
+	csra_result_add(child, "statement.type", CSRA_STATUS_WARN, CSRA_ERR_STMT_UNKNOWN_TYPE, "",
+	    "no verifier for statement type %s: reported, never counts towards a policy", oid);
+	return child->nomem ? CSRA_ERR_NOMEM : CSRA_OK;
+}
+
+/* Requests ----------------------------------------------------------- */
+
+struct rctx {
+	const csra_verifier *v;
+	csra_result *r;
+	uint8_t *spki;			/* the request's SubjectPublicKeyInfo, as received */
+	size_t spki_len;
+	struct span bundle;		/* the attestation value, as received */
+	int have_bundle;
+	EVP_PKEY *key;
+};
+
+/* Keeps the request key's SubjectPublicKeyInfo as received, under the
+ * SEQUENCE tag (CRMF's template carries it as [6] IMPLICIT). */
+static int keep_spki(struct rctx *x, const struct span *s)
+{
+	if ((x->spki = malloc(s->len)) == NULL) {
+		x->r->nomem = 1;
+		return 0;
+	}
+	memcpy(x->spki, s->p, s->len);
+	x->spki[0] = 0x30;
+	x->spki_len = s->len;
+	return 1;
+}
+
+/* PKCS#10: self-signature by OpenSSL, the SPKI and the one attribute. */
+static void check_pkcs10(struct rctx *x, const uint8_t *der, size_t len)
+{
+	csra_result *r = x->r;
+	const unsigned char *p = der;
+	X509_REQ *req = d2i_X509_REQ(NULL, &p, (long)len);
+	struct span top, info, spki, attrs, a, type, values, first;
+	ERR_clear_error();
+	if (req == NULL || p != der + len) {
+		csra_result_add(r, "request.signature", CSRA_STATUS_FAIL, CSRA_ERR_REQ_SIGNATURE, "",
+		    "OpenSSL cannot parse the request");
+		X509_REQ_free(req);
+		return;
+	}
+	x->key = X509_REQ_get_pubkey(req);
+	int ok = x->key != NULL && X509_REQ_verify(req, x->key) == 1;
+	ERR_clear_error();
+	csra_result_add(r, "request.signature", ok ? CSRA_STATUS_PASS : CSRA_STATUS_FAIL,
+	    ok ? CSRA_OK : CSRA_ERR_REQ_SIGNATURE, "signature",
+	    ok ? "the request's self-signature verifies (proof of possession)"
+	    : "the request's self-signature does not verify");
+	X509_REQ_free(req);
+	if (!span_at(der, der + len, &top) || !span_child(&top, 0, &info) ||
+	    !span_child(&info, 2, &spki) || !span_tagged(&info, 0xa0, &attrs) || !keep_spki(x, &spki))
+		return;	/* cannot happen on decoded input, but for memory */
+	int found = 0;
+	char path[64];
+	for (int i = 0; span_child(&attrs, i, &a); i++) {
+		if (!span_child(&a, 0, &type) || !span_child(&a, 1, &values) ||
+		    !csra_oid_is(type.c, type.clen, CSRA_OID_ID_AA_ATTESTATION))
+			continue;
+		snprintf(path, sizeof(path), "certificationRequestInfo.attributes[%d]", i);
+		if (found++) {
+			csra_result_add(r, "request.attestation", CSRA_STATUS_FAIL,
+			    CSRA_ERR_REQ_MULTIPLE_ATTESTATION, path,
+			    "a second id-aa-attestation attribute (COUNTS MAX 1)");
+			continue;
+		}
+		int nvalues = 0;
+		while (span_child(&values, nvalues, &first))
+			nvalues++;
+		if (nvalues != 1) {
+			csra_result_add(r, "request.attestation", CSRA_STATUS_FAIL,
+			    CSRA_ERR_REQ_ATTESTATION_VALUES, path,
+			    "the attribute holds %d values; exactly one AttestationBundle is allowed", nvalues);
+			continue;
+		}
+		span_child(&values, 0, &x->bundle);
+		x->have_bundle = 1;
+	}
+	if (found == 0)
+		csra_result_add(r, "request.attestation", CSRA_STATUS_FAIL, CSRA_ERR_REQ_NO_ATTESTATION,
+		    "certificationRequestInfo.attributes", "no id-aa-attestation attribute");
+	else if (found == 1 && x->have_bundle)
+		csra_result_add(r, "request.attestation", CSRA_STATUS_PASS, CSRA_OK,
+		    "certificationRequestInfo.attributes", "one id-aa-attestation attribute with one value");
+	if (found > 1)
+		x->have_bundle = 0;
+}
+
+/* CRMF: one message, POP by OpenSSL, the template's key and the one
+ * extension, whose value is the DER bundle. */
+static void check_crmf(struct rctx *x, const uint8_t *der, size_t len)
+{
+	csra_result *r = x->r;
+	struct span top, msg, req, tmpl, key, exts, ext, id, val;
+	int n = 0;
+	if (!span_at(der, der + len, &top))
+		return;
+	while (span_child(&top, n, &msg))
+		n++;
+	if (n != 1) {
+		csra_result_add(r, "request.crmf", CSRA_STATUS_FAIL, CSRA_ERR_REQ_CRMF_COUNT, "",
+		    "CertReqMessages holds %d messages; csrattest verifies one", n);
+		return;
+	}
+	const unsigned char *p = der;
+	OSSL_CRMF_MSGS *msgs = d2i_OSSL_CRMF_MSGS(NULL, &p, (long)len);
+	int ok = 0;
+	if (msgs != NULL && p == der + len) {
+		OSSL_CRMF_MSG *m = sk_OSSL_CRMF_MSG_value(msgs, 0);
+		ok = OSSL_CRMF_MSGS_verify_popo(msgs, OSSL_CRMF_MSG_get_certReqId(m),
+		    0, NULL, NULL) == 1;
+	}
+	OSSL_CRMF_MSGS_free(msgs);
+	ERR_clear_error();
+	csra_result_add(r, "request.signature", ok ? CSRA_STATUS_PASS : CSRA_STATUS_FAIL,
+	    ok ? CSRA_OK : CSRA_ERR_REQ_SIGNATURE, "[0].popo",
+	    ok ? "POPOSigningKey over the CertRequest verifies (proof of possession)"
+	    : "no valid POPOSigningKey (raVerified is not accepted)");
+	span_child(&top, 0, &msg);
+	span_child(&msg, 0, &req);
+	span_child(&req, 1, &tmpl);
+	if (!span_tagged(&tmpl, 0xa6, &key)) {
+		csra_result_add(r, "request.key", CSRA_STATUS_FAIL, CSRA_ERR_REQ_NO_KEY,
+		    "[0].certReq.certTemplate", "the template has no publicKey");
+		return;
+	}
+	if (!keep_spki(x, &key))
+		return;
+	const unsigned char *kp = x->spki;
+	x->key = d2i_PUBKEY(NULL, &kp, (long)x->spki_len);
+	ERR_clear_error();
+	int found = 0;
+	if (span_tagged(&tmpl, 0xa9, &exts)) {
+		for (int i = 0; span_child(&exts, i, &ext); i++) {
+			if (!span_child(&ext, 0, &id) || !csra_oid_is(id.c, id.clen, CSRA_OID_ID_AA_ATTESTATION))
+				continue;
+			char path[64];
+			snprintf(path, sizeof(path), "[0].certReq.certTemplate.extensions[%d]", i);
+			if (found++) {
+				csra_result_add(r, "request.attestation", CSRA_STATUS_FAIL,
+				    CSRA_ERR_REQ_MULTIPLE_ATTESTATION, path, "a second id-aa-attestation extension");
+				continue;
+			}
+			/* extnValue is the last child: an OCTET STRING holding the bundle. */
+			int k = 1;
+			while (span_child(&ext, k + 1, &val))
+				k++;
+			span_child(&ext, k, &val);
+			if (val.clen == 0 || !span_at(val.c, val.c + val.clen, &x->bundle) ||
+			    x->bundle.p + x->bundle.len != val.c + val.clen) {
+				csra_result_add(r, "request.attestation", CSRA_STATUS_FAIL, CSRA_ERR_REQ_BUNDLE,
+				    path, "extnValue does not hold one DER value");
+				continue;
+			}
+			x->have_bundle = 1;
+		}
+	}
+	if (found == 0)
+		csra_result_add(r, "request.attestation", CSRA_STATUS_FAIL, CSRA_ERR_REQ_NO_ATTESTATION,
+		    "[0].certReq.certTemplate.extensions", "no id-aa-attestation extension");
+	else if (found == 1 && x->have_bundle)
+		csra_result_add(r, "request.attestation", CSRA_STATUS_PASS, CSRA_OK,
+		    "[0].certReq.certTemplate.extensions", "one id-aa-attestation extension");
+	if (found > 1)
+		x->have_bundle = 0;
+}
+
+static void free_certs(STACK_OF(X509) *certs)
+{
+	sk_X509_pop_free(certs, X509_free);
+}
+
+/* Decodes the bundle, collects its certificates and verifies each
+ * statement. Returns the statement outcomes for the policy. */
+static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_len,
+    csra_stmt_out **outs, csra_policy_stmt **pstmts, size_t *nstmts)
+{
+	csra_result *r = x->r;
+	const csra_verifier *v = x->v;
+	csra_codec *codec = csra_codec_new();
+	if (codec == NULL)
+		return CSRA_ERR_NOMEM;
+	csra_codec_set_evidence_type(codec, v->evidence_type, v->evidence_type_len);
+	const uint8_t *aa = csra_oid_table[CSRA_OID_ID_AA_ATTESTATION].der;
+	size_t aa_len = csra_oid_table[CSRA_OID_ID_AA_ATTESTATION].der_len;
+	asn_TYPE_descriptor_t *td = csra_codec_open_type(codec, &asn_DEF_CRIAttribute, aa, aa_len,
+	    x->bundle.p, x->bundle.len);
+	int legacy = td == &asn_DEF_EvidenceBundle;
+	csra_decoded *d = NULL;
+	csra_diag dg;
+	csra_err e = csra_decode(codec, legacy ? CSRA_PDU_EVIDENCE_BUNDLE : CSRA_PDU_ATTESTATION_BUNDLE,
+	    x->bundle.p, x->bundle.len, &d, &dg);
+	csra_codec_free(&codec);
+	if (e != CSRA_OK) {
+		csra_result_add(r, "bundle.decode", CSRA_STATUS_FAIL, e, dg.path,
+		    "%s at byte %zu of the bundle", csra_strerror(e), dg.offset);
+		return e == CSRA_ERR_NOMEM ? e : CSRA_OK;
+	}
+	csra_result_add(r, "bundle.decode", CSRA_STATUS_PASS, CSRA_OK, "", "%s, strict DER",
+	    legacy ? "EvidenceBundle (drafts -10..-21)" : "AttestationBundle (draft-28)");
+	if (legacy)
+		csra_result_add(r, "bundle.legacy", CSRA_STATUS_WARN, CSRA_OK, "",
+		    "legacy EvidenceBundle with hint: read for compatibility; attesters should move to draft-28");
+
+	/* certs: certificate entries join every statement's intermediates;
+	 * other entries go to the plug-ins. */
+	STACK_OF(X509) *certs = sk_X509_new_null();
+	csra_other_cert *others = NULL;
+	size_t nothers = 0;
+	struct span top, list, c;
+	span_at(x->bundle.p, x->bundle.p + x->bundle.len, &top);
+	if (certs == NULL) {
+		csra_decoded_free(&d);
+		return CSRA_ERR_NOMEM;
+	}
+	if (span_child(&top, 1, &list)) {
+		for (int i = 0; span_child(&list, i, &c); i++) {
+			if (c.p[0] == 0xa3) {	/* other [3] IMPLICIT OtherCertificateFormat */
+				struct span fmt, val;
+				csra_other_cert *grown = realloc(others, (nothers + 1) * sizeof(*grown));
+				if (grown == NULL || !span_child(&c, 0, &fmt) || !span_child(&c, 1, &val)) {
+					free(grown ? grown : others);
+					free_certs(certs);
+					csra_decoded_free(&d);
+					return CSRA_ERR_NOMEM;
+				}
+				others = grown;
+				others[nothers++] = (csra_other_cert){ fmt.c, fmt.clen, val.p, val.len };
+				continue;
+			}
+			const unsigned char *p = c.p;
+			X509 *cert = d2i_X509(NULL, &p, (long)c.len);
+			ERR_clear_error();
+			if (cert == NULL || p != c.p + c.len) {
+				char path[48];
+				snprintf(path, sizeof(path), "certs[%d]", i);
+				csra_result_add(r, "bundle.certs", CSRA_STATUS_WARN, CSRA_ERR_REQ_CERT_CHOICE, path,
+				    "OpenSSL cannot parse this certificate; not used");
+				X509_free(cert);
+				continue;
+			}
+			sk_X509_push(certs, cert);
+		}
+	}
+
+	/* attestations (or legacy evidences) */
+	struct span stmts, st, type, value;
+	span_child(&top, 0, &stmts);
+	size_t n = 0;
+	while (span_child(&stmts, (int)n, &st))
+		n++;
+	*outs = calloc(n ? n : 1, sizeof(**outs));
+	*pstmts = calloc(n ? n : 1, sizeof(**pstmts));
+	x->r->children = calloc(n ? n : 1, sizeof(csra_result *));
+	if (*outs == NULL || *pstmts == NULL || x->r->children == NULL) {
+		free(others);
+		free_certs(certs);
+		csra_decoded_free(&d);
+		return CSRA_ERR_NOMEM;
+	}
+	csra_err result = CSRA_OK;
+	for (size_t i = 0; i < n; i++) {
+		span_child(&stmts, (int)i, &st);
+		span_child(&st, 0, &type);
+		span_child(&st, 1, &value);
+		csra_result *child = csra_result_new();
+		if (child == NULL) {
+			result = CSRA_ERR_NOMEM;
+			break;
+		}
+		x->r->children[x->r->nchildren++] = child;
+		char oid[96];
+		csra_oid_to_str(type.c, type.clen, oid, sizeof(oid));
+		child->type_oid = strdup(oid);
+		const csra_oid_entry *named = csra_oid_find(type.c, type.clen);
+		child->type_name = strdup(same(type.c, type.clen, v->evidence_type, v->evidence_type_len)
+		    ? "PKIX Evidence" : named ? named->name : "");
+		csra_stmt_in in = { type.c, type.clen, value.p, value.len, x->spki, x->spki_len,
+			nonce, nonce_len, certs, others, nothers, v->at ? v->at : time(NULL) };
+		csra_err se = verify_statement(v, &in, child, &(*outs)[i]);
+		if (se != CSRA_OK) {
+			result = se;
+			break;
+		}
+		child->bound = (*outs)[i].verified && (*outs)[i].bound;
+		if (child->stmt == NULL && strcmp(child->kind ? child->kind : "", "pkix-evidence") != 0) {
+			child->stmt = malloc(sizeof(*child->stmt));
+			if (child->stmt)
+				*child->stmt = (*outs)[i];
+		}
+		csra_result_finish(child);
+		(*pstmts)[i] = (csra_policy_stmt){ type.c, type.clen, &(*outs)[i] };
+	}
+	*nstmts = x->r->nchildren;
+	free(others);
+	free_certs(certs);
+	csra_decoded_free(&d);
+	return result;
+}
+
+csra_err csra_verify_request(const csra_verifier *v, const uint8_t *der, size_t len,
+    const uint8_t *nonce, size_t nonce_len, csra_result **out)
+{
+	if (out != NULL)
+		*out = NULL;
+	if (v == NULL || der == NULL || out == NULL || (nonce == NULL && nonce_len != 0))
+		return CSRA_ERR_INVALID_ARGUMENT;
+	csra_result *r = csra_result_new();
+	if (r == NULL)
+		return CSRA_ERR_NOMEM;
+	struct rctx x = { v, r, NULL, 0, { 0 }, 0, NULL };
+	const csra_policy *policy = v->policy ? v->policy : v->default_policy;
+	r->kind = strdup("request");
+	r->policy = strdup(csra_policy_name(policy));
+	r->at = v->at ? v->at : time(NULL);
+	r->has_digest = EVP_Digest(der, len, r->digest, NULL, EVP_sha256(), NULL) == 1;
+
+	/* Which request is it? The one of the two decodes that goes furthest
+	 * explains a failure best. */
+	csra_decoded *d = NULL;
+	csra_diag d10, dcrmf;
+	csra_err e10 = csra_decode(NULL, CSRA_PDU_CERTIFICATION_REQUEST, der, len, &d, &d10);
+	csra_err ecrmf = CSRA_OK;
+	int crmf = 0;
+	if (e10 != CSRA_OK && e10 != CSRA_ERR_NOMEM) {
+		ecrmf = csra_decode(NULL, CSRA_PDU_CERT_REQ_MESSAGES, der, len, &d, &dcrmf);
+		crmf = ecrmf == CSRA_OK;
+	}
+	if (e10 == CSRA_ERR_NOMEM || ecrmf == CSRA_ERR_NOMEM) {
+		csra_result_free(&r);
+		return CSRA_ERR_NOMEM;
+	}
+	if (d == NULL) {
+		const csra_diag *best = dcrmf.offset != SIZE_MAX && dcrmf.offset > d10.offset ? &dcrmf : &d10;
+		r->verdict = CSRA_VERDICT_MALFORMED;
+		csra_result_add(r, "decode", CSRA_STATUS_FAIL, best->code, best->path,
+		    "%s at byte %zu (neither PKCS#10 nor CRMF)", csra_strerror(best->code), best->offset);
+		*out = r;
+		return r->nomem ? (csra_result_free(out), CSRA_ERR_NOMEM) : CSRA_OK;
+	}
+	r->request_format = strdup(crmf ? "crmf" : "pkcs10");
+	csra_result_add(r, "decode", CSRA_STATUS_PASS, CSRA_OK, "", "%s, strict DER, %zu bytes",
+	    crmf ? "CRMF CertReqMessages" : "PKCS#10 CertificationRequest", len);
+	size_t dlen;
+	const uint8_t *dder = csra_decoded_der(d, &dlen);
+	if (crmf)
+		check_crmf(&x, dder, dlen);
+	else
+		check_pkcs10(&x, dder, dlen);
+
+	csra_stmt_out *outs = NULL;
+	csra_policy_stmt *pstmts = NULL;
+	size_t nstmts = 0;
+	csra_err e = CSRA_OK;
+	if (x.have_bundle && x.key != NULL)
+		e = check_bundle(&x, nonce, nonce_len, &outs, &pstmts, &nstmts);
+	if (e == CSRA_OK && x.key != NULL) {
+		csra_policy_input pin = { x.key, pstmts, nstmts };
+		csra_policy_eval(policy, &pin, r);
+	} else if (e == CSRA_OK) {
+		csra_result_add(r, "request.key", CSRA_STATUS_FAIL, CSRA_ERR_REQ_NO_KEY, "",
+		    "OpenSSL cannot use the request's public key");
+	}
+	free(outs);
+	free(pstmts);
+	free(x.spki);
+	EVP_PKEY_free(x.key);
+	csra_decoded_free(&d);
+	csra_result_finish(r);
+	if (e != CSRA_OK || r->nomem) {
+		csra_result_free(&r);
+		return e != CSRA_OK ? e : CSRA_ERR_NOMEM;
+	}
+	*out = r;
+	return CSRA_OK;
+}
