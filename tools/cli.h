@@ -31,4 +31,7 @@ int cli_finish(int rc);
  * command name. Returns a TOOL_EXIT_* code. */
 int cmd_verify_evidence(int argc, char **argv);
 
+/* cmd_verify runs "csrattest verify" (a certificate request). */
+int cmd_verify(int argc, char **argv);
+
 #endif

@@ -26,6 +26,8 @@ static const char usage_main[] =
     "\n"
     "Commands:\n"
     "  dump FILE     decode FILE strictly (DER only) and print what it holds\n"
+    "  verify REQUEST --trust CA.pem\n"
+    "                verify the attestation in a PKCS#10 or CRMF request, and the policy\n"
     "  verify-evidence FILE --trust CA.pem\n"
     "                verify PKIX Evidence: signatures, AK chain, content, freshness\n"
     "\n"
@@ -154,6 +156,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "dump") == 0)
 		return cmd_dump(argc - 1, argv + 1);
+	if (strcmp(cmd, "verify") == 0)
+		return cmd_verify(argc - 1, argv + 1);
 	if (strcmp(cmd, "verify-evidence") == 0)
 		return cmd_verify_evidence(argc - 1, argv + 1);
 	cli_usage_error("unknown command '%.64s'", cmd);

@@ -12,9 +12,11 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include <openssl/crmf.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 
+#include "csra_oid_table.h"
 #include "csrattest/build.h"
 #include "testpki.h"
 
@@ -54,12 +56,62 @@ static int write_pem(const char *dir, const char *name, const char *label, const
 	return ok;
 }
 
+static int der_out(int n, unsigned char *der, uint8_t **out, size_t *len)
+{
+	if (n <= 0 || (*out = malloc((size_t)n)) == NULL) {
+		OPENSSL_free(der);
+		return 0;
+	}
+	memcpy(*out, der, (size_t)n);
+	*len = (size_t)n;
+	OPENSSL_free(der);
+	return 1;
+}
+
+static int make_pkcs10(EVP_PKEY *key, const uint8_t *bundle, size_t blen, uint8_t **out, size_t *len)
+{
+	X509_REQ *req = X509_REQ_new();
+	unsigned char *der = NULL;
+	int ok = req && X509_NAME_add_entry_by_txt(X509_REQ_get_subject_name(req), "CN", MBSTRING_ASC,
+	    (const unsigned char *)"demo code signer", -1, -1, 0) &&
+	    X509_REQ_set_pubkey(req, key) && csra_x509_req_add_bundle(req, bundle, blen) == CSRA_OK &&
+	    X509_REQ_sign(req, key, EVP_sha256()) > 0;
+	int n = ok ? i2d_X509_REQ(req, &der) : 0;
+	ok = ok && der_out(n, der, out, len);
+	X509_REQ_free(req);
+	return ok;
+}
+
+static int make_crmf(EVP_PKEY *key, const uint8_t *bundle, size_t blen, uint8_t **out, size_t *len)
+{
+	OSSL_CRMF_MSG *m = OSSL_CRMF_MSG_new();
+	OSSL_CRMF_MSGS *msgs = sk_OSSL_CRMF_MSG_new_null();
+	X509_NAME *name = X509_NAME_new();
+	unsigned char *der = NULL;
+	int ok = m && msgs && name &&
+	    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)"demo code signer",
+	    -1, -1, 0) && OSSL_CRMF_MSG_set_certReqId(m, 0) &&
+	    OSSL_CRMF_CERTTEMPLATE_fill(OSSL_CRMF_MSG_get0_tmpl(m), key, name, NULL, NULL) &&
+	    csra_crmf_add_bundle(m, bundle, blen) == CSRA_OK &&
+	    OSSL_CRMF_MSG_create_popo(OSSL_CRMF_POPO_SIGNATURE, m, key, EVP_sha256(), NULL, NULL) &&
+	    sk_OSSL_CRMF_MSG_push(msgs, m);
+	if (ok)
+		m = NULL;	/* owned by msgs */
+	int n = ok ? i2d_OSSL_CRMF_MSGS(msgs, &der) : 0;
+	ok = ok && der_out(n, der, out, len);
+	OSSL_CRMF_MSG_free(m);
+	OSSL_CRMF_MSGS_free(msgs);
+	X509_NAME_free(name);
+	return ok;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2 || argv[1][0] == '-') {
 		fprintf(stderr, "usage: csrattest-samples DIR\n"
-		    "Writes root.pem, intermediate.pem, ak.pem, subject-key.pem, evidence.pem and\n"
-		    "nonce.hex into DIR: demo data only, made with fresh keys each run.\n");
+		    "Writes root.pem, intermediate.pem, ak.pem, subject-key.pem, evidence.pem,\n"
+		    "nonce.hex, request.pem and request-crmf.der into DIR: demo data only, made\n"
+		    "with fresh keys each run.\n");
 		return 3;
 	}
 	const char *dir = argv[1];
@@ -105,6 +157,17 @@ int main(int argc, char **argv)
 	    csra_evb_add_signer(b, p.ak_key, p.ak, CSRA_SID_CERT, NULL, 0) == CSRA_OK &&
 	    csra_evb_add_intermediate(b, p.inter) == CSRA_OK &&
 	    csra_evb_encode(b, &der, &len) == CSRA_OK;
+	/* The same Evidence in an AttestationBundle, in a PKCS#10 request and
+	 * a CRMF one, each signed by the subject key. */
+	uint8_t *bundle = NULL, *csr = NULL, *crmf = NULL;
+	size_t bundle_len = 0, csr_len = 0, crmf_len = 0;
+	csra_bb *bb = csra_bb_new();
+	const csra_oid_entry *st = &csra_oid_table[CSRA_OID_ID_STMT_PKIX_EVIDENCE];
+	ok = ok && bb && csra_bb_add_statement(bb, st->der, st->der_len, der, len) == CSRA_OK &&
+	    csra_bb_encode(bb, &bundle, &bundle_len) == CSRA_OK &&
+	    make_pkcs10(subject, bundle, bundle_len, &csr, &csr_len) &&
+	    make_crmf(subject, bundle, bundle_len, &crmf, &crmf_len);
+	csra_bb_free(&bb);
 	BIO *kb = BIO_new(BIO_s_mem());
 	char *kp;
 	ok = ok && kb && PEM_write_bio_PUBKEY(kb, subject);
@@ -112,7 +175,12 @@ int main(int argc, char **argv)
 	ok = ok && write_cert(dir, "root.pem", p.root) && write_cert(dir, "intermediate.pem", p.inter) &&
 	    write_cert(dir, "ak.pem", p.ak) && write_file(dir, "subject-key.pem", kp, (size_t)kn) &&
 	    write_pem(dir, "evidence.pem", "EVIDENCE", der, len) &&
-	    write_file(dir, "nonce.hex", nonce_hex, strlen(nonce_hex));
+	    write_file(dir, "nonce.hex", nonce_hex, strlen(nonce_hex)) &&
+	    write_pem(dir, "request.pem", "CERTIFICATE REQUEST", csr, csr_len) &&
+	    write_file(dir, "request-crmf.der", crmf, crmf_len);
+	free(bundle);
+	free(csr);
+	free(crmf);
 	BIO_free(kb);
 	OPENSSL_free(spki);
 	free(der);
@@ -123,6 +191,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "csrattest-samples: failed\n");
 		return 3;
 	}
-	printf("wrote %s/{root,intermediate,ak}.pem, subject-key.pem, evidence.pem, nonce.hex\n", dir);
+	printf("wrote %s/{root,intermediate,ak}.pem, subject-key.pem, evidence.pem, nonce.hex,\n"
+	    "      request.pem (PKCS#10) and request-crmf.der (CRMF)\n", dir);
 	return 0;
 }

@@ -10,6 +10,8 @@
 
 #include "cli.h"
 #include "csra_input.h"
+#include "csra_codec_int.h"
+#include "csrattest/request.h"
 #include "csrattest/verify.h"
 
 static const char usage[] =
@@ -125,23 +127,35 @@ static const char *verdict_word(csra_verdict v)
 	}
 }
 
-static void print_text(const char *file, const csra_result *r)
+static void print_checks(const csra_result *r, int indent)
 {
-	printf("%s: %s\n", file, verdict_word(csra_result_verdict(r)));
 	for (size_t i = 0; i < csra_result_check_count(r); i++) {
 		const char *name, *msg, *path;
 		csra_status st;
 		csra_err code;
 		csra_result_check(r, i, &name, &st, &code, &msg, &path);
-		printf("  [%s] %-26s %s%s%s", status_word(st), name, path, path[0] ? ": " : "", msg);
+		printf("%*s[%s] %-26s %s%s%s", indent, "", status_word(st), name, path,
+		    path[0] ? ": " : "", msg);
 		if (code != CSRA_OK)
 			printf(" (%s)", csra_err_name(code));
 		putchar('\n');
 	}
 }
 
-/* Reads FILE as Evidence DER: PEM (label EVIDENCE), base64 or DER. */
-static int load_evidence(const char *file, uint8_t **der, size_t *len)
+static void print_text(const char *file, const csra_result *r)
+{
+	printf("%s: %s\n", file, verdict_word(csra_result_verdict(r)));
+	print_checks(r, 2);
+	for (size_t i = 0; i < csra_result_statement_count(r); i++) {
+		const csra_result *s = csra_result_statement(r, i);
+		printf("  statement %zu: %s, %s\n", i, verdict_word(csra_result_verdict(s)),
+		    csra_result_statement_bound(r, i) ? "bound to the request key" : "not bound to the request key");
+		print_checks(s, 4);
+	}
+}
+
+/* Reads FILE as DER: PEM with one of |labels|, base64 or DER. */
+static int load_der(const char *file, const char *const *labels, uint8_t **der, size_t *len)
 {
 	uint8_t *in;
 	size_t in_len;
@@ -162,8 +176,11 @@ static int load_evidence(const char *file, uint8_t **der, size_t *len)
 		fputc('\n', stderr);
 		return ie == CSRA_INPUT_NOMEM ? TOOL_EXIT_USAGE : TOOL_EXIT_MALFORMED;
 	}
-	if (res.kind == CSRA_INPUT_PEM && strcmp(res.label, "EVIDENCE") != 0) {
-		fprintf(stderr, "csrattest: %s: PEM label is %s, not EVIDENCE\n", file, res.label);
+	int label_ok = res.kind != CSRA_INPUT_PEM;
+	for (const char *const *l = labels; !label_ok && *l; l++)
+		label_ok = strcmp(res.label, *l) == 0;
+	if (!label_ok) {
+		fprintf(stderr, "csrattest: %s: PEM label is %s, not %s\n", file, res.label, labels[0]);
 		free(res.der);
 		return TOOL_EXIT_MALFORMED;
 	}
@@ -284,7 +301,8 @@ int cmd_verify_evidence(int argc, char **argv)
 		cli_usage_error("verify-evidence: %s", file ? "--trust is required" : "no FILE given");
 		goto out;
 	}
-	if ((rc = load_evidence(file, &der, &len)) != TOOL_EXIT_OK)
+	static const char *const labels[] = { "EVIDENCE", NULL };
+	if ((rc = load_der(file, labels, &der, &len)) != TOOL_EXIT_OK)
 		goto out;
 	csra_err e = csra_verify_evidence(v, der, len, nonce, nonce_len, NULL, &r);
 	if (e != CSRA_OK) {
@@ -312,6 +330,232 @@ int cmd_verify_evidence(int argc, char **argv)
 out:
 	csra_result_free(&r);
 	csra_verifier_free(&v);
+	free(nonce);
+	free(der);
+	return cli_finish(rc);
+}
+
+static const char usage_verify[] =
+    "Usage: csrattest verify REQUEST --trust FILE|DIR [options]\n"
+    "\n"
+    "Verify the attestation in a certificate request (PKCS#10 PEM/DER, or CRMF\n"
+    "CertReqMessages DER) per draft-ietf-lamps-csr-attestation-28: the request's\n"
+    "own signature, its one id-aa-attestation attribute or extension, every\n"
+    "statement (PKIX Evidence, TPM 2.0 certify, external verifiers), each\n"
+    "statement's binding to the request key, and the policy.\n"
+    "\n"
+    "Options:\n"
+    "  --trust FILE|DIR       trust anchors for PKIX Evidence attestation keys\n"
+    "  --trust-tpm FILE|DIR   trust anchors for TPM attestation keys\n"
+    "  --untrusted FILE       more intermediate certificates (PEM)\n"
+    "  --policy cabf-csbr|FILE  the policy (default cabf-csbr; FILE: docs/policy.md)\n"
+    "  --nonce HEX            the nonce the CA issued\n"
+    "  --evidence-type OID    statement type of PKIX Evidence (default 1.3.6.1.5.5.999)\n"
+    "  --verifier OID=COMMAND hand statements of type OID to COMMAND (split on\n"
+    "                         spaces, run without a shell; docs/external.md)\n"
+    "  --verifier-timeout MS  time limit for external verifiers (default 10000)\n"
+    "  --at TIME              verification time: YYYY-MM-DDTHH:MM:SSZ or @SECONDS\n"
+    "  --json                 print the attestation record as JSON\n"
+    "  -h, --help             show this help\n"
+    "\n"
+    "Examples:\n"
+    "  csrattest verify req.csr --trust hsm-vendor-roots/ --nonce 0c9e7876bdedc1c3\n"
+    "  csrattest verify req.der --trust roots.pem --policy my-policy.json --json\n"
+    "\n"
+    "Exit status: 0 verified and policy met, 1 rejected, 2 malformed input,\n"
+    "3 usage or I/O error.\n";
+
+/* Splits "OID=COMMAND ARGS..." into a DER OID and an argv (no shell). */
+static int parse_verifier(const char *spec, uint8_t *oid, size_t *oid_len, char ***argv)
+{
+	const char *eq = strchr(spec, '=');
+	char dotted[128];
+	if (eq == NULL || eq == spec || (size_t)(eq - spec) >= sizeof(dotted) || eq[1] == '\0')
+		return 0;
+	memcpy(dotted, spec, (size_t)(eq - spec));
+	dotted[eq - spec] = '\0';
+	if (!csra_oid_from_str(dotted, oid, 64, oid_len))
+		return 0;
+	char *cmd = strdup(eq + 1);
+	size_t n = 0;
+	char **av = calloc(strlen(eq + 1) / 2 + 2, sizeof(char *));
+	if (cmd == NULL || av == NULL) {
+		free(cmd);
+		free(av);
+		return 0;
+	}
+	for (char *save = NULL, *t = strtok_r(cmd, " ", &save); t; t = strtok_r(NULL, " ", &save))
+		av[n++] = strdup(t);
+	free(cmd);
+	if (n == 0) {
+		free(av);
+		return 0;
+	}
+	*argv = av;
+	return 1;
+}
+
+static void free_argv(char **av)
+{
+	for (char **a = av; a && *a; a++)
+		free(*a);
+	free(av);
+}
+
+int cmd_verify(int argc, char **argv)
+{
+	const char *file = NULL, *policy_arg = "cabf-csbr";
+	int json = 0, rc = TOOL_EXIT_USAGE, trusts = 0;
+	unsigned timeout_ms = 10000;
+	uint8_t *nonce = NULL, *der = NULL;
+	size_t nonce_len = 0, len = 0;
+	csra_result *r = NULL;
+	csra_policy *policy = NULL;
+	csra_verifier *v = csra_verifier_new();
+	struct { uint8_t oid[64]; size_t len; char **argv; } vers[16];
+	size_t nvers = 0;
+	if (v == NULL) {
+		fprintf(stderr, "csrattest: %s\n", csra_strerror(CSRA_ERR_NOMEM));
+		return TOOL_EXIT_USAGE;
+	}
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+		int takes = strcmp(a, "--trust") == 0 || strcmp(a, "--trust-tpm") == 0 ||
+		    strcmp(a, "--untrusted") == 0 || strcmp(a, "--policy") == 0 ||
+		    strcmp(a, "--nonce") == 0 || strcmp(a, "--at") == 0 ||
+		    strcmp(a, "--verifier") == 0 || strcmp(a, "--verifier-timeout") == 0 ||
+		    strcmp(a, "--evidence-type") == 0;
+		if (takes && val == NULL) {
+			cli_usage_error("verify: %s needs a value", a);
+			goto out;
+		}
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			fputs(usage_verify, stdout);
+			rc = TOOL_EXIT_OK;
+			goto out;
+		} else if (strcmp(a, "--json") == 0) {
+			json = 1;
+		} else if (strcmp(a, "--trust") == 0 || strcmp(a, "--untrusted") == 0) {
+			if (!add_files(v, a, val))
+				goto out;
+			trusts++;
+			i++;
+		} else if (strcmp(a, "--trust-tpm") == 0) {
+			if (csra_verifier_add_tpm_trust_file(v, val) != CSRA_OK) {
+				fprintf(stderr, "csrattest: --trust-tpm %s: cannot read a PEM certificate from it\n", val);
+				goto out;
+			}
+			trusts++;
+			i++;
+		} else if (strcmp(a, "--policy") == 0) {
+			policy_arg = val;
+			i++;
+		} else if (strcmp(a, "--nonce") == 0) {
+			free(nonce);
+			if (!parse_hex(val, &nonce, &nonce_len)) {
+				cli_usage_error("verify: --nonce wants an even number of hex digits");
+				goto out;
+			}
+			i++;
+		} else if (strcmp(a, "--at") == 0) {
+			time_t t;
+			if (!parse_time(val, &t) || csra_verifier_set_time(v, t) != CSRA_OK) {
+				cli_usage_error("verify: --at wants YYYY-MM-DDTHH:MM:SSZ or @SECONDS");
+				goto out;
+			}
+			i++;
+		} else if (strcmp(a, "--evidence-type") == 0) {
+			uint8_t oid[64];
+			size_t olen;
+			if (!csra_oid_from_str(val, oid, sizeof(oid), &olen) ||
+			    csra_verifier_set_evidence_type(v, oid, olen) != CSRA_OK) {
+				cli_usage_error("verify: --evidence-type wants a dotted OID");
+				goto out;
+			}
+			i++;
+		} else if (strcmp(a, "--verifier") == 0) {
+			if (nvers == sizeof(vers) / sizeof(vers[0]) ||
+			    !parse_verifier(val, vers[nvers].oid, &vers[nvers].len, &vers[nvers].argv)) {
+				cli_usage_error("verify: --verifier wants OID=COMMAND (at most 16)");
+				goto out;
+			}
+			nvers++;
+			i++;
+		} else if (strcmp(a, "--verifier-timeout") == 0) {
+			char *end;
+			unsigned long ms = strtoul(val, &end, 10);
+			if (*end || ms == 0 || ms > 600000) {
+				cli_usage_error("verify: --verifier-timeout wants 1..600000 milliseconds");
+				goto out;
+			}
+			timeout_ms = (unsigned)ms;
+			i++;
+		} else if (a[0] == '-' && a[1] != '\0') {
+			cli_usage_error("verify: unknown option '%.64s'", a);
+			goto out;
+		} else if (file == NULL) {
+			file = a;
+		} else {
+			cli_usage_error("verify: more than one REQUEST ('%.64s')", a);
+			goto out;
+		}
+	}
+	if (file == NULL) {
+		cli_usage_error("verify: no REQUEST given");
+		goto out;
+	}
+	for (size_t i = 0; i < nvers; i++) {
+		if (csra_verifier_add_external(v, vers[i].oid, vers[i].len, (const char *const *)vers[i].argv,
+		    timeout_ms, 1u << 20) != CSRA_OK) {
+			fprintf(stderr, "csrattest: --verifier: %s\n", csra_strerror(CSRA_ERR_NOMEM));
+			goto out;
+		}
+	}
+	if (strcmp(policy_arg, "cabf-csbr") == 0) {
+		policy = csra_policy_cabf_csbr();
+	} else {
+		char err[256];
+		csra_err pe = csra_policy_from_file(policy_arg, &policy, err, sizeof(err));
+		if (pe != CSRA_OK) {
+			fprintf(stderr, "csrattest: --policy %s: %s\n", policy_arg, err);
+			goto out;
+		}
+	}
+	if (policy == NULL || csra_verifier_set_policy(v, policy) != CSRA_OK) {
+		fprintf(stderr, "csrattest: --policy %s: cannot load its trust anchors\n", policy_arg);
+		goto out;
+	}
+	if (trusts == 0 && strcmp(policy_arg, "cabf-csbr") == 0)
+		fprintf(stderr, "csrattest: warning: no --trust or --trust-tpm: no attestation key can be trusted\n");
+	static const char *const labels[] = { "CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST", NULL };
+	if ((rc = load_der(file, labels, &der, &len)) != TOOL_EXIT_OK)
+		goto out;
+	csra_err e = csra_verify_request(v, der, len, nonce, nonce_len, &r);
+	if (e != CSRA_OK) {
+		fprintf(stderr, "csrattest: %s: %s\n", file, csra_strerror(e));
+		rc = TOOL_EXIT_USAGE;
+		goto out;
+	}
+	if (json) {
+		char *s = csra_result_json(r);
+		if (s == NULL) {
+			rc = TOOL_EXIT_USAGE;
+			goto out;
+		}
+		puts(s);
+		free(s);
+	} else {
+		print_text(file, r);
+	}
+	rc = csra_result_verdict(r) == CSRA_VERDICT_VERIFIED ? TOOL_EXIT_OK
+	    : csra_result_verdict(r) == CSRA_VERDICT_REJECTED ? TOOL_EXIT_REJECTED : TOOL_EXIT_MALFORMED;
+out:
+	for (size_t i = 0; i < nvers; i++)
+		free_argv(vers[i].argv);
+	csra_result_free(&r);
+	csra_verifier_free(&v);
+	csra_policy_free(&policy);
 	free(nonce);
 	free(der);
 	return cli_finish(rc);

@@ -1,0 +1,647 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Certificate requests end to end: requests built here with the library's
+ * encoders (PKCS#10 and CRMF), judged under cabf-csbr, every way to fail
+ * asserted by its code; and the shared TPM requests.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crmf.h>
+#include <openssl/pem.h>
+
+#include "csra_cbb.h"
+#include "csra_gate.h"
+#include "csra_codec_int.h"
+#include "csra_oid_table.h"
+#include "csrattest/build.h"
+#include "csrattest/request.h"
+#include "testpki.h"
+#include "testutil.h"
+
+#include "CRIAttribute.h"
+#include "Certificate.h"
+#include "CertificationRequest.h"
+#include "EvidenceBundle.h"
+#include "LimitedCertChoices.h"
+
+static const uint8_t NONCE[] = { 0x0a, 0x1b, 0x2c, 0x3d, 0x4e, 0x5f, 0x60, 0x71 };
+
+typedef struct reqopt {
+	const char *alg, *param;	/* request key; NULL: P-256 */
+	int substitute;			/* the Evidence attests another key */
+	int extractable, never_extractable, sensitive, local;	/* 0: good value */
+	int fipsboot_false, fipslevel1;
+	int two_attributes, two_values, bad_signature, legacy, unknown_only;
+	int intermediates_in_bundle;	/* else in the Evidence */
+	int no_attestation;
+	const uint8_t *other_type;	/* statement type OID (DER contents) instead of PKIX Evidence */
+	size_t other_type_len;
+} reqopt;
+
+/* A key claim: 0 the good value, 1 the wrong value, 2 absent. */
+static void key_claim(csra_evb *b, size_t k, csra_claim c, int how, int good)
+{
+	if (how != 2)
+		csra_evb_add_bool(b, k, c, how == 1 ? !good : good);
+}
+
+static uint8_t *evidence_for(const tp_pki *p, EVP_PKEY *subject, const reqopt *o, size_t *len)
+{
+	csra_evb *b = csra_evb_new();
+	size_t tx, pl, k;
+	uint8_t *der = NULL;
+	unsigned char *spki = NULL;
+	int spki_len = i2d_PUBKEY(subject, &spki);
+	csra_evb_add_element(b, CSRA_ELEMENT_TRANSACTION, &tx);
+	csra_evb_add_octets(b, tx, CSRA_CLAIM_NONCE, NONCE, sizeof(NONCE));
+	csra_evb_add_element(b, CSRA_ELEMENT_PLATFORM, &pl);
+	csra_evb_add_bool(b, pl, CSRA_CLAIM_FIPSBOOT, !o->fipsboot_false);
+	csra_evb_add_int(b, pl, CSRA_CLAIM_FIPSLEVEL, o->fipslevel1 ? 1 : 3);
+	csra_evb_add_element(b, CSRA_ELEMENT_KEY, &k);
+	csra_evb_add_utf8(b, k, CSRA_CLAIM_KEY_IDENTIFIER, "key-1", 5);
+	csra_evb_add_octets(b, k, CSRA_CLAIM_KEY_SPKI, spki, (size_t)spki_len);
+	key_claim(b, k, CSRA_CLAIM_KEY_EXTRACTABLE, o->extractable, 0);
+	key_claim(b, k, CSRA_CLAIM_KEY_NEVER_EXTRACTABLE, o->never_extractable, 1);
+	key_claim(b, k, CSRA_CLAIM_KEY_SENSITIVE, o->sensitive, 1);
+	key_claim(b, k, CSRA_CLAIM_KEY_LOCAL, o->local, 1);
+	csra_evb_add_signer(b, p->ak_key, p->ak, CSRA_SID_CERT, NULL, 0);
+	if (!o->intermediates_in_bundle)
+		csra_evb_add_intermediate(b, p->inter);
+	if (csra_evb_encode(b, &der, len) != CSRA_OK)
+		der = NULL;
+	OPENSSL_free(spki);
+	csra_evb_free(&b);
+	return der;
+}
+
+static uint8_t *bundle_for(const tp_pki *p, EVP_PKEY *subject, const reqopt *o, size_t *len)
+{
+	EVP_PKEY *attested = subject, *other = NULL;
+	if (o->substitute)
+		attested = other = tp_key("EC", "P-256");
+	size_t elen;
+	uint8_t *ev = evidence_for(p, attested, o, &elen), *der = NULL;
+	csra_bb *b = csra_bb_new();
+	const csra_oid_entry *t = &csra_oid_table[CSRA_OID_ID_STMT_PKIX_EVIDENCE];
+	if (o->other_type)
+		csra_bb_add_statement(b, o->other_type, o->other_type_len, ev, elen);
+	else if (o->unknown_only) {
+		static const uint8_t unknown[] = { 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x55 };
+		csra_bb_add_statement(b, unknown, sizeof(unknown), ev, elen);
+	} else {
+		csra_bb_add_statement(b, t->der, t->der_len, ev, elen);
+	}
+	if (o->intermediates_in_bundle)
+		csra_bb_add_cert(b, p->inter);
+	if (o->legacy)
+		csra_bb_set_legacy(b, "verifier.example.com", 0);
+	if (csra_bb_encode(b, &der, len) != CSRA_OK)
+		der = NULL;
+	csra_bb_free(&b);
+	free(ev);
+	EVP_PKEY_free(other);
+	return der;
+}
+
+static const EVP_MD *md_for(EVP_PKEY *k)
+{
+	int id = EVP_PKEY_get_base_id(k);
+	return id == EVP_PKEY_ED25519 || id == EVP_PKEY_ED448 ? NULL : EVP_sha256();
+}
+
+/* Signs the CertificationRequestInfo of |der| again with |key|. */
+static uint8_t *resign(const uint8_t *der, size_t len, EVP_PKEY *key, size_t *out_len)
+{
+	const uint8_t *c, *info_c, *alg_c;
+	size_t clen, info_len, alg_len;
+	uint8_t tag;
+	if (!csra_der_tlv_peek(der, der + len, &tag, &c, &clen) ||
+	    !csra_der_tlv_peek(c, c + clen, &tag, &info_c, &info_len))
+		return NULL;
+	const uint8_t *info = c, *info_end = info_c + info_len;
+	if (!csra_der_tlv_peek(info_end, c + clen, &tag, &alg_c, &alg_len))
+		return NULL;
+	const uint8_t *alg_end = alg_c + alg_len;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	size_t siglen = 0;
+	uint8_t sig[1024];
+	uint8_t bits[1025];
+	csra_cbb b;
+	uint8_t *out = NULL;
+	if (EVP_DigestSignInit(ctx, NULL, md_for(key), NULL, key) == 1 &&
+	    EVP_DigestSign(ctx, NULL, &siglen, info, (size_t)(info_end - info)) == 1 &&
+	    siglen <= sizeof(sig) &&
+	    EVP_DigestSign(ctx, sig, &siglen, info, (size_t)(info_end - info)) == 1) {
+		bits[0] = 0;
+		memcpy(bits + 1, sig, siglen);
+		if (!(csra_cbb_init(&b, len) && csra_cbb_open(&b, 0x30) &&
+		    csra_cbb_add_bytes(&b, info, (size_t)(info_end - info)) &&
+		    csra_cbb_add_bytes(&b, info_end, (size_t)(alg_end - info_end)) &&
+		    csra_cbb_add_tlv(&b, 0x03, bits, siglen + 1) && csra_cbb_close(&b) &&
+		    csra_cbb_finish(&b, &out, out_len)))
+			out = NULL;
+	}
+	EVP_MD_CTX_free(ctx);
+	return out;
+}
+
+static uint8_t *pkcs10_for(const tp_pki *p, EVP_PKEY *subject, const reqopt *o, size_t *len)
+{
+	X509_REQ *req = X509_REQ_new();
+	size_t blen;
+	uint8_t *bundle = bundle_for(p, subject, o, &blen), *out = NULL;
+	X509_NAME_add_entry_by_txt(X509_REQ_get_subject_name(req), "CN", MBSTRING_ASC,
+	    (const unsigned char *)"code signer", -1, -1, 0);
+	X509_REQ_set_pubkey(req, subject);
+	if (bundle && !o->no_attestation) {
+		csra_x509_req_add_bundle(req, bundle, blen);
+		if (o->two_attributes) {
+			/* OpenSSL 3 refuses a second attribute of one type: add it
+			 * under a same-length OID and rename it in the DER below. */
+			ASN1_OBJECT *twin = OBJ_txt2obj("1.2.840.113549.1.9.16.2.60", 1);
+			X509_REQ_add1_attr_by_OBJ(req, twin, V_ASN1_SEQUENCE, bundle, (int)blen);
+			ASN1_OBJECT_free(twin);
+		}
+		if (o->two_values) {
+			/* a second value in the same attribute */
+			ASN1_OBJECT *aa = OBJ_txt2obj(csra_oid_table[CSRA_OID_ID_AA_ATTESTATION].dotted, 1);
+			int loc = X509_REQ_get_attr_by_OBJ(req, aa, -1);
+			ASN1_OBJECT_free(aa);
+			X509_ATTRIBUTE *a = X509_REQ_get_attr(req, loc);
+			X509_ATTRIBUTE_set1_data(a, V_ASN1_SEQUENCE, bundle, (int)blen);
+		}
+	}
+	X509_REQ_sign(req, subject, md_for(subject));
+	if (o->bad_signature) {
+		const ASN1_BIT_STRING *sig;
+		X509_REQ_get0_signature(req, &sig, NULL);
+		((ASN1_BIT_STRING *)sig)->data[5] ^= 0x40;
+	}
+	unsigned char *der = NULL;
+	int n = i2d_X509_REQ(req, &der);
+	if (n > 0) {
+		out = malloc((size_t)n);
+		memcpy(out, der, (size_t)n);
+		*len = (size_t)n;
+	}
+	OPENSSL_free(der);
+	X509_REQ_free(req);
+	free(bundle);
+	if (out && o->two_attributes) {
+		static const uint8_t twin[] = { 0x06, 0x0b, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01,
+			0x09, 0x10, 0x02, 0x3c };
+		for (size_t i = 0; i + sizeof(twin) <= *len; i++)
+			if (memcmp(out + i, twin, sizeof(twin)) == 0)
+				out[i + sizeof(twin) - 1] = 0x3b;
+		uint8_t *signed_again = resign(out, *len, subject, len);
+		free(out);
+		out = signed_again;
+	}
+	return out;
+}
+
+static uint8_t *crmf_for(const tp_pki *p, EVP_PKEY *subject, const reqopt *o, size_t *len)
+{
+	OSSL_CRMF_MSG *m = OSSL_CRMF_MSG_new();
+	size_t blen;
+	uint8_t *bundle = bundle_for(p, subject, o, &blen), *out = NULL;
+	X509_NAME *name = X509_NAME_new();
+	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)"code signer", -1, -1, 0);
+	OSSL_CRMF_MSG_set_certReqId(m, 0);
+	OSSL_CRMF_CERTTEMPLATE_fill(OSSL_CRMF_MSG_get0_tmpl(m), subject, name, NULL, NULL);
+	if (bundle)
+		csra_crmf_add_bundle(m, bundle, blen);
+	/* a bad POP: signed by another key */
+	EVP_PKEY *signer = o->bad_signature ? tp_key("EC", "P-256") : subject;
+	OSSL_CRMF_MSG_create_popo(OSSL_CRMF_POPO_SIGNATURE, m, signer, md_for(signer), NULL, NULL);
+	OSSL_CRMF_MSGS *msgs = sk_OSSL_CRMF_MSG_new_null();
+	sk_OSSL_CRMF_MSG_push(msgs, m);
+	unsigned char *der = NULL;
+	int n = i2d_OSSL_CRMF_MSGS(msgs, &der);
+	if (n > 0) {
+		out = malloc((size_t)n);
+		memcpy(out, der, (size_t)n);
+		*len = (size_t)n;
+	}
+	OPENSSL_free(der);
+	OSSL_CRMF_MSGS_free(msgs);
+	X509_NAME_free(name);
+	if (signer != subject)
+		EVP_PKEY_free(signer);
+	free(bundle);
+	return out;
+}
+
+static void dump_failures(const csra_result *r, int depth)
+{
+	for (size_t i = 0; i < csra_result_check_count(r); i++) {
+		const char *name, *msg, *path;
+		csra_status st;
+		csra_err c;
+		csra_result_check(r, i, &name, &st, &c, &msg, &path);
+		if (st == CSRA_STATUS_FAIL || st == CSRA_STATUS_WARN)
+			fprintf(stderr, "  %*s%s %s %s [%s]: %s\n", depth * 2, "",
+			    st == CSRA_STATUS_FAIL ? "FAIL" : "warn", name, csra_err_name(c), path, msg);
+	}
+	for (size_t i = 0; i < csra_result_statement_count(r); i++)
+		dump_failures(csra_result_statement(r, i), depth + 1);
+}
+
+/* Is |code| a failure or warning of |r| or of one of its statements? */
+static int fails_with(const csra_result *r, csra_err code)
+{
+	if (csra_result_has_failure(r, code))
+		return 1;
+	for (size_t i = 0; i < csra_result_check_count(r); i++) {
+		csra_status st;
+		csra_err c;
+		csra_result_check(r, i, NULL, &st, &c, NULL, NULL);
+		if (c == code && st == CSRA_STATUS_WARN)
+			return 1;
+	}
+	for (size_t i = 0; i < csra_result_statement_count(r); i++)
+		if (fails_with(csra_result_statement(r, i), code))
+			return 1;
+	return 0;
+}
+
+static int check_request(const csra_verifier *v, const uint8_t *der, size_t len, csra_verdict want,
+    csra_err code)
+{
+	csra_result *r = NULL;
+	CHECK(der != NULL);
+	CHECK(csra_verify_request(v, der, len, NONCE, sizeof(NONCE), &r) == CSRA_OK);
+	int ok = csra_result_verdict(r) == want && (code == CSRA_OK || fails_with(r, code));
+	if (!ok) {
+		fprintf(stderr, "  want verdict %d with %s, got %d\n", want, csra_err_name(code),
+		    csra_result_verdict(r));
+		dump_failures(r, 0);
+	}
+	csra_result_free(&r);
+	return ok;
+}
+
+static int run(const reqopt *o, int crmf, csra_verdict want, csra_err code)
+{
+	tp_pki p;
+	CHECK(tp_pki_new(&p, "EC", "P-256", TP_DIGSIG | TP_EKU_AK, -60, 86400L * 365));
+	EVP_PKEY *subject = tp_key(o->alg ? o->alg : "EC", o->alg ? o->param : "P-256");
+	CHECK(subject != NULL);
+	size_t len = 0;
+	uint8_t *der = crmf ? crmf_for(&p, subject, o, &len) : pkcs10_for(&p, subject, o, &len);
+	csra_verifier *v = csra_verifier_new();
+	csra_verifier_add_trust(v, p.root);
+	int ok = check_request(v, der, len, want, code);
+	free(der);
+	csra_verifier_free(&v);
+	EVP_PKEY_free(subject);
+	tp_pki_free(&p);
+	return ok;
+}
+
+static const reqopt GOOD = { 0 };
+
+static int test_good_p256(void)
+{
+	return run(&GOOD, 0, CSRA_VERDICT_VERIFIED, CSRA_OK);
+}
+
+static int test_good_p384(void)
+{
+	reqopt o = { .alg = "EC", .param = "P-384" };
+	return run(&o, 0, CSRA_VERDICT_VERIFIED, CSRA_OK);
+}
+
+static int test_good_rsa3072(void)
+{
+	reqopt o = { .alg = "RSA", .param = "3072" };
+	return run(&o, 0, CSRA_VERDICT_VERIFIED, CSRA_OK);
+}
+
+static int test_rsa2048_rejected(void)
+{
+	reqopt o = { .alg = "RSA", .param = "2048" };
+	return run(&o, 0, CSRA_VERDICT_REJECTED, CSRA_ERR_POLICY_KEY_ALGORITHM);
+}
+
+static int test_key_substitution(void)
+{
+	reqopt o = { .substitute = 1 };
+	return run(&o, 0, CSRA_VERDICT_REJECTED, CSRA_ERR_STMT_NOT_BOUND) &&
+	    run(&o, 0, CSRA_VERDICT_REJECTED, CSRA_ERR_POLICY_NO_STATEMENT);
+}
+
+static int test_key_claims_wrong_or_absent(void)
+{
+	for (int how = 1; how <= 2; how++) {
+		reqopt a = { .extractable = how }, b = { .never_extractable = how },
+		    c = { .sensitive = how }, d = { .local = how };
+		csra_err code = how == 1 ? CSRA_ERR_POLICY_CLAIM_VALUE : CSRA_ERR_POLICY_CLAIM_ABSENT;
+		CHECK(run(&a, 0, CSRA_VERDICT_REJECTED, code));
+		CHECK(run(&b, 0, CSRA_VERDICT_REJECTED, code));
+		CHECK(run(&c, 0, CSRA_VERDICT_REJECTED, code));
+		CHECK(run(&d, 0, CSRA_VERDICT_REJECTED, code));
+	}
+	return 1;
+}
+
+static int test_fips_claims(void)
+{
+	reqopt a = { .fipsboot_false = 1 }, b = { .fipslevel1 = 1 };
+	return run(&a, 0, CSRA_VERDICT_REJECTED, CSRA_ERR_POLICY_CLAIM_VALUE) &&
+	    run(&b, 0, CSRA_VERDICT_REJECTED, CSRA_ERR_POLICY_CLAIM_VALUE);
+}
+
+static int test_nonce_mismatch(void)
+{
+	tp_pki p;
+	CHECK(tp_pki_new(&p, "EC", "P-256", TP_DIGSIG | TP_EKU_AK, -60, 86400L * 365));
+	EVP_PKEY *subject = tp_key("EC", "P-256");
+	size_t len;
+	uint8_t *der = pkcs10_for(&p, subject, &GOOD, &len);
+	csra_verifier *v = csra_verifier_new();
+	csra_verifier_add_trust(v, p.root);
+	csra_result *r = NULL;
+	static const uint8_t other[] = { 9, 9, 9 };
+	CHECK(csra_verify_request(v, der, len, other, sizeof(other), &r) == CSRA_OK);
+	int ok = csra_result_verdict(r) == CSRA_VERDICT_REJECTED && fails_with(r, CSRA_ERR_EV_NONCE_MISMATCH);
+	if (!ok)
+		dump_failures(r, 0);
+	csra_result_free(&r);
+	free(der);
+	csra_verifier_free(&v);
+	EVP_PKEY_free(subject);
+	tp_pki_free(&p);
+	return ok;
+}
+
+static int test_two_attributes(void)
+{
+	reqopt o = { .two_attributes = 1 };
+	return run(&o, 0, CSRA_VERDICT_REJECTED, CSRA_ERR_REQ_MULTIPLE_ATTESTATION);
+}
+
+static int test_two_values(void)
+{
+	reqopt o = { .two_values = 1 };
+	return run(&o, 0, CSRA_VERDICT_REJECTED, CSRA_ERR_REQ_ATTESTATION_VALUES);
+}
+
+static int test_no_attestation(void)
+{
+	reqopt o = { .no_attestation = 1 };
+	return run(&o, 0, CSRA_VERDICT_REJECTED, CSRA_ERR_REQ_NO_ATTESTATION);
+}
+
+static int test_broken_request_signature(void)
+{
+	reqopt o = { .bad_signature = 1 };
+	return run(&o, 0, CSRA_VERDICT_REJECTED, CSRA_ERR_REQ_SIGNATURE);
+}
+
+static int test_untrusted_ak_root(void)
+{
+	tp_pki p, other;
+	CHECK(tp_pki_new(&p, "EC", "P-256", TP_DIGSIG | TP_EKU_AK, -60, 86400L * 365));
+	CHECK(tp_pki_new(&other, "EC", "P-256", TP_DIGSIG | TP_EKU_AK, -60, 86400L * 365));
+	EVP_PKEY *subject = tp_key("EC", "P-256");
+	size_t len;
+	uint8_t *der = pkcs10_for(&p, subject, &GOOD, &len);
+	csra_verifier *v = csra_verifier_new();
+	csra_verifier_add_trust(v, other.root);
+	int ok = check_request(v, der, len, CSRA_VERDICT_REJECTED, CSRA_ERR_AK_UNTRUSTED) &&
+	    check_request(v, der, len, CSRA_VERDICT_REJECTED, CSRA_ERR_POLICY_NO_STATEMENT);
+	free(der);
+	csra_verifier_free(&v);
+	EVP_PKEY_free(subject);
+	tp_pki_free(&p);
+	tp_pki_free(&other);
+	return ok;
+}
+
+static int test_intermediates_only_in_bundle(void)
+{
+	reqopt o = { .intermediates_in_bundle = 1 };
+	return run(&o, 0, CSRA_VERDICT_VERIFIED, CSRA_OK);
+}
+
+static int test_legacy_bundle(void)
+{
+	reqopt o = { .legacy = 1 };
+	tp_pki p;
+	CHECK(tp_pki_new(&p, "EC", "P-256", TP_DIGSIG | TP_EKU_AK, -60, 86400L * 365));
+	EVP_PKEY *subject = tp_key("EC", "P-256");
+	size_t len;
+	uint8_t *der = pkcs10_for(&p, subject, &o, &len);
+	csra_verifier *v = csra_verifier_new();
+	csra_verifier_add_trust(v, p.root);
+	csra_result *r = NULL;
+	CHECK(csra_verify_request(v, der, len, NONCE, sizeof(NONCE), &r) == CSRA_OK);
+	int ok = csra_result_verdict(r) == CSRA_VERDICT_VERIFIED && csra_result_find(r, "bundle.legacy", CSRA_OK) >= 0;
+	if (!ok)
+		dump_failures(r, 0);
+	csra_result_free(&r);
+	free(der);
+	csra_verifier_free(&v);
+	EVP_PKEY_free(subject);
+	tp_pki_free(&p);
+	return ok;
+}
+
+static int test_unknown_statement_type_only(void)
+{
+	reqopt o = { .unknown_only = 1 };
+	return run(&o, 0, CSRA_VERDICT_REJECTED, CSRA_ERR_STMT_UNKNOWN_TYPE) &&
+	    run(&o, 0, CSRA_VERDICT_REJECTED, CSRA_ERR_POLICY_NO_STATEMENT);
+}
+
+static int test_crmf_good(void)
+{
+	return run(&GOOD, 1, CSRA_VERDICT_VERIFIED, CSRA_OK);
+}
+
+static int test_crmf_bad_pop(void)
+{
+	reqopt o = { .bad_signature = 1 };
+	return run(&o, 1, CSRA_VERDICT_REJECTED, CSRA_ERR_REQ_SIGNATURE);
+}
+
+static int test_crmf_substituted_key(void)
+{
+	reqopt o = { .substitute = 1 };
+	return run(&o, 1, CSRA_VERDICT_REJECTED, CSRA_ERR_STMT_NOT_BOUND);
+}
+
+static int test_malformed(void)
+{
+	static const uint8_t junk[] = { 0x30, 0x03, 0x02, 0x01, 0x00 };
+	csra_verifier *v = csra_verifier_new();
+	int ok = check_request(v, junk, sizeof(junk), CSRA_VERDICT_MALFORMED, CSRA_OK);
+	csra_verifier_free(&v);
+	return ok;
+}
+
+/* An in-process verifier for a private statement type. */
+static int cb_accept(void *arg, const uint8_t *type, size_t type_len, const uint8_t *stmt,
+    size_t stmt_len, STACK_OF(X509) *certs, csra_cb_result *res)
+{
+	(void)type, (void)type_len, (void)stmt, (void)stmt_len, (void)certs;
+	const EVP_PKEY *k = arg;
+	unsigned char *spki = NULL;
+	int n = i2d_PUBKEY((EVP_PKEY *)k, &spki);
+	csra_cb_set_verified(res, 1);
+	csra_cb_set_spki(res, spki, (size_t)n);
+	csra_cb_add_bool(res, "key", "extractable", 0);
+	csra_cb_add_bool(res, "key", "never-extractable", 1);
+	csra_cb_add_bool(res, "key", "sensitive", 1);
+	csra_cb_add_bool(res, "key", "local", 1);
+	csra_cb_add_bool(res, "platform", "fipsboot", 1);
+	csra_cb_add_int(res, "platform", "fipslevel", 3);
+	OPENSSL_free(spki);
+	return 1;
+}
+
+static int test_callback_verifier(void)
+{
+	static const uint8_t priv[] = { 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x56 };
+	reqopt o = { .other_type = priv, .other_type_len = sizeof(priv) };
+	tp_pki p;
+	CHECK(tp_pki_new(&p, "EC", "P-256", TP_DIGSIG | TP_EKU_AK, -60, 86400L * 365));
+	EVP_PKEY *subject = tp_key("EC", "P-256");
+	size_t len;
+	uint8_t *der = pkcs10_for(&p, subject, &o, &len);
+	csra_verifier *v = csra_verifier_new();
+	int ok = check_request(v, der, len, CSRA_VERDICT_REJECTED, CSRA_ERR_STMT_UNKNOWN_TYPE);
+	CHECK(csra_verifier_add_callback(v, priv, sizeof(priv), cb_accept, subject) == CSRA_OK);
+	ok = ok && check_request(v, der, len, CSRA_VERDICT_VERIFIED, CSRA_OK);
+	free(der);
+	csra_verifier_free(&v);
+	EVP_PKEY_free(subject);
+	tp_pki_free(&p);
+	return ok;
+}
+
+static int test_json_record(void)
+{
+	tp_pki p;
+	CHECK(tp_pki_new(&p, "EC", "P-256", TP_DIGSIG | TP_EKU_AK, -60, 86400L * 365));
+	EVP_PKEY *subject = tp_key("EC", "P-256");
+	size_t len;
+	uint8_t *der = pkcs10_for(&p, subject, &GOOD, &len);
+	csra_verifier *v = csra_verifier_new();
+	csra_verifier_add_trust(v, p.root);
+	csra_result *r = NULL;
+	CHECK(csra_verify_request(v, der, len, NONCE, sizeof(NONCE), &r) == CSRA_OK);
+	char *json = csra_result_json(r);
+	CHECK(json != NULL);
+	CHECK(strstr(json, "\"input_sha256\"") && strstr(json, "\"verified_at\"") &&
+	    strstr(json, "\"policy\": \"cabf-csbr\"") && strstr(json, "\"statements\"") &&
+	    strstr(json, "\"bound_to_request_key\": true") && strstr(json, "\"verdict\": \"verified\""));
+	free(json);
+	csra_result_free(&r);
+	free(der);
+	csra_verifier_free(&v);
+	EVP_PKEY_free(subject);
+	tp_pki_free(&p);
+	return 1;
+}
+
+/* The self-signed certificate among a legacy CSR bundle's certs: the
+ * root the test trusts for the shared TPM samples. */
+static X509 *bundle_root(const uint8_t *der, size_t len)
+{
+	csra_decoded *d = NULL;
+	X509 *root = NULL;
+	if (csra_decode(NULL, CSRA_PDU_CERTIFICATION_REQUEST, der, len, &d, NULL) != CSRA_OK)
+		return NULL;
+	const CertificationRequest_t *req = csra_decoded_value(d);
+	const CRIAttributes_t *attrs = &req->certificationRequestInfo.attributes;
+	for (int i = 0; i < attrs->list.count && root == NULL; i++) {
+		const CRIAttribute_t *a = attrs->list.array[i];
+		void *v;
+		if (!csra_oid_is(a->type.buf, a->type.size, CSRA_OID_ID_AA_ATTESTATION) ||
+		    csra_decoded_open(d, &asn_DEF_EvidenceBundle, a->values.list.array[0]->buf,
+		    a->values.list.array[0]->size, &v, NULL) != CSRA_OK)
+			continue;
+		const EvidenceBundle_t *b = v;
+		for (int k = 0; b->certs && k < b->certs->list.count && root == NULL; k++) {
+			const LimitedCertChoices_t *c = b->certs->list.array[k];
+			uint8_t buf[8192];
+			if (c->present != LimitedCertChoices_PR_certificate)
+				continue;
+			asn_enc_rval_t er = der_encode_to_buffer(&asn_DEF_Certificate,
+			    (void *)&c->choice.certificate, buf, sizeof(buf));
+			const unsigned char *p = buf;
+			X509 *x = er.encoded > 0 ? d2i_X509(NULL, &p, (long)er.encoded) : NULL;
+			if (x && X509_check_issued(x, x) == X509_V_OK)
+				root = x;
+			else
+				X509_free(x);
+		}
+	}
+	csra_decoded_free(&d);
+	return root;
+}
+
+/* The shared TPM requests, their own root trusted for TPM keys, at a time
+ * their certificates were valid: the
+ * UTF8-hint one passes the structural and TPM checks, and cabf-csbr then
+ * refuses it (RSA-2048, and a TPM reports no FIPS claims); the IA5-hint
+ * one fails on its self-signature. */
+static int shared_tpm(const char *file, int want_sig_ok)
+{
+	uint8_t *der;
+	size_t len;
+	char rel[128];
+	snprintf(rel, sizeof(rel), "vectors/csr/%s", file);
+	CHECK(tu_shared_der(rel, &der, &len));
+	X509 *root = bundle_root(der, len);
+	CHECK(root != NULL);
+	csra_verifier *v = csra_verifier_new();
+	CHECK(csra_verifier_add_tpm_trust(v, root) == CSRA_OK);
+	/* The sample's AK and root expired on 2024-11-20: verify within. */
+	CHECK(csra_verifier_set_time(v, 1730419200) == CSRA_OK);	/* 2024-11-01 */
+	csra_result *r = NULL;
+	CHECK(csra_verify_request(v, der, len, NULL, 0, &r) == CSRA_OK);
+	CHECK(csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
+	CHECK((csra_result_find(r, "request.signature", CSRA_OK) >= 0) == want_sig_ok);
+	CHECK(want_sig_ok || csra_result_has_failure(r, CSRA_ERR_REQ_SIGNATURE));
+	CHECK(csra_result_find(r, "bundle.legacy", CSRA_OK) >= 0);
+	CHECK(csra_result_statement_count(r) == 1);
+	/* the TPM statement verifies and attests the request key */
+	const csra_result *st = csra_result_statement(r, 0);
+	CHECK(csra_result_verdict(st) == CSRA_VERDICT_VERIFIED);
+	CHECK(csra_result_statement_bound(r, 0));
+	CHECK(csra_result_has_failure(r, CSRA_ERR_POLICY_KEY_ALGORITHM));
+	csra_result_free(&r);
+	X509_free(root);
+	free(der);
+	csra_verifier_free(&v);
+	return 1;
+}
+
+static int test_shared_tpm_utf8(void)
+{
+	return shared_tpm("tpm2-certify-legacy-utf8hint.pem", 1);
+}
+
+static int test_shared_tpm_ia5_badsig(void)
+{
+	return shared_tpm("tpm2-certify-legacy-ia5hint-badsig.pem", 0);
+}
+
+int main(void)
+{
+	static const tu_test tests[] = {
+		TU(test_good_p256), TU(test_good_p384), TU(test_good_rsa3072), TU(test_rsa2048_rejected),
+		TU(test_key_substitution), TU(test_key_claims_wrong_or_absent), TU(test_fips_claims),
+		TU(test_nonce_mismatch), TU(test_two_attributes), TU(test_two_values),
+		TU(test_no_attestation), TU(test_broken_request_signature), TU(test_untrusted_ak_root),
+		TU(test_intermediates_only_in_bundle), TU(test_legacy_bundle),
+		TU(test_unknown_statement_type_only), TU(test_crmf_good), TU(test_crmf_bad_pop),
+		TU(test_crmf_substituted_key), TU(test_malformed), TU(test_callback_verifier),
+		TU(test_json_record), TU(test_shared_tpm_utf8), TU(test_shared_tpm_ia5_badsig),
+	};
+	return tu_run(tests, sizeof(tests) / sizeof(tests[0]));
+}
