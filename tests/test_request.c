@@ -94,6 +94,11 @@ static uint8_t *bundle_for(const tp_pki *p, EVP_PKEY *subject, const reqopt *o, 
 	}
 	if (o->intermediates_in_bundle)
 		csra_bb_add_cert(b, p->inter);
+	if (o->other_type) {
+		static const uint8_t fmt[] = { 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x57 };
+		static const uint8_t val[] = { 0x04, 0x02, 0xca, 0xfe };
+		csra_bb_add_other_cert(b, fmt, sizeof(fmt), val, sizeof(val));
+	}
 	if (o->legacy)
 		csra_bb_set_legacy(b, "verifier.example.com", 0);
 	if (csra_bb_encode(b, &der, len) != CSRA_OK)
@@ -487,6 +492,12 @@ static int cb_accept(void *arg, const uint8_t *type, size_t type_len, const uint
     size_t stmt_len, STACK_OF(X509) *certs, csra_cb_result *res)
 {
 	(void)type, (void)type_len, (void)stmt, (void)stmt_len, (void)certs;
+	/* the bundle's one "other" certificate reaches the plug-in */
+	const uint8_t *fmt, *val;
+	size_t fmt_len, val_len;
+	if (csra_cb_other_count(res) != 1 || !csra_cb_other(res, 0, &fmt, &fmt_len, &val, &val_len) ||
+	    val_len != 4 || memcmp(val, "\x04\x02\xca\xfe", 4) != 0 || csra_cb_other(res, 1, &fmt, &fmt_len, &val, &val_len))
+		return 0;
 	const EVP_PKEY *k = arg;
 	unsigned char *spki = NULL;
 	int n = i2d_PUBKEY((EVP_PKEY *)k, &spki);

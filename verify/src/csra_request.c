@@ -55,6 +55,7 @@ struct csra_cb_result {
 	uint8_t *spki;
 	size_t spki_len;
 	int verified;
+	const csra_stmt_in *in;
 };
 
 int csra_request_init(csra_verifier *v)
@@ -246,6 +247,23 @@ csra_err csra_cb_set_spki(csra_cb_result *res, const uint8_t *spki, size_t len)
 	return CSRA_OK;
 }
 
+size_t csra_cb_other_count(const csra_cb_result *res)
+{
+	return res->in->nothers;
+}
+
+int csra_cb_other(const csra_cb_result *res, size_t i, const uint8_t **format, size_t *format_len,
+    const uint8_t **value, size_t *value_len)
+{
+	if (i >= res->in->nothers)
+		return 0;
+	*format = res->in->others[i].format;
+	*format_len = res->in->others[i].format_len;
+	*value = res->in->others[i].value;
+	*value_len = res->in->others[i].value_len;
+	return 1;
+}
+
 void csra_cb_add_bool(csra_cb_result *res, const char *element, const char *name, int v)
 {
 	csra_stmt_add_bool(res->out, element, name, v);
@@ -376,7 +394,7 @@ static csra_err verify_statement(const csra_verifier *v, const csra_stmt_in *in,
 	for (size_t i = 0; i < v->ncallbacks; i++) {
 		if (!same(v->callbacks[i].oid, v->callbacks[i].oid_len, in->type, in->type_len))
 			continue;
-		csra_cb_result res = { out, NULL, 0, 0 };
+		csra_cb_result res = { out, NULL, 0, 0, in };
 		child->kind = strdup("callback");
 		int ok = v->callbacks[i].cb(v->callbacks[i].arg, in->type, in->type_len, in->stmt,
 		    in->stmt_len, in->certs, &res);

@@ -51,6 +51,14 @@ csra_err csra_cb_set_spki(csra_cb_result *res, const uint8_t *spki, size_t len);
 void csra_cb_add_bool(csra_cb_result *res, const char *element, const char *name, int v);
 void csra_cb_add_int(csra_cb_result *res, const char *element, const char *name, int64_t v);
 
+/* csra_cb_other_count and csra_cb_other give the bundle's "other"
+ * certificates (non-X.509 formats) to a callback: entry |i|'s format OID
+ * (DER contents) and value (its whole TLV), owned by the request being
+ * verified. csra_cb_other returns 1, or 0 if |i| is out of range. */
+size_t csra_cb_other_count(const csra_cb_result *res);
+int csra_cb_other(const csra_cb_result *res, size_t i, const uint8_t **format, size_t *format_len,
+    const uint8_t **value, size_t *value_len);
+
 /* csra_stmt_callback verifies statement |stmt|/|stmt_len| (its whole TLV)
  * of type |type|; |certs| are the bundle's certificates. It fills |res|
  * and returns 1, or 0 on an internal failure (the statement then fails). */
