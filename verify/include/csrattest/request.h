@@ -24,7 +24,9 @@ csra_err csra_verifier_add_tpm_trust_file(csra_verifier *v, const char *path);
 /* csra_verifier_set_policy sets the policy requests are judged by (the
  * default is csra_policy_cabf_csbr()). |p| is borrowed: it must outlive
  * |v|. Trust anchors the policy names per statement type are loaded
- * here; returns CSRA_ERR_IO if one cannot be read. */
+ * here, and for statements of that type they replace the verifier's own
+ * (csra_verifier_add_trust / _add_tpm_trust); returns CSRA_ERR_IO if one
+ * cannot be read. */
 csra_err csra_verifier_set_policy(csra_verifier *v, const csra_policy *p);
 
 /* csra_verifier_set_evidence_type sets the AttestationStatement type OID
