@@ -106,6 +106,10 @@ csra_err csra_verifier_add_tpm_trust(csra_verifier *v, X509 *cert)
 {
 	if (v == NULL || cert == NULL)
 		return CSRA_ERR_INVALID_ARGUMENT;
+	if (csra_x509_settle(cert) < 0)
+		return CSRA_ERR_NOMEM;
+	v->trust_gen++;
+	csra_cache_flush(v->cache);
 	return store_add(v->tpm_store, cert);
 }
 
@@ -120,7 +124,8 @@ static csra_err load_store(X509_STORE *store, const char *path)
 	 * its untrusted list collects the certificates. */
 	csra_err e = csra_verifier_add_untrusted_file(tmp, path);
 	for (int i = 0; e == CSRA_OK && i < sk_X509_num(tmp->untrusted); i++)
-		e = store_add(store, sk_X509_value(tmp->untrusted, i));
+		e = csra_x509_settle(sk_X509_value(tmp->untrusted, i)) < 0 ? CSRA_ERR_NOMEM
+		    : store_add(store, sk_X509_value(tmp->untrusted, i));
 	csra_verifier_free(&tmp);
 	return e;
 }
@@ -166,6 +171,9 @@ csra_err csra_verifier_set_policy(csra_verifier *v, const csra_policy *p)
 			return e;
 	}
 	v->policy = p;
+	/* Anchors per type changed: no cached path may outlive them. */
+	v->trust_gen++;
+	csra_cache_flush(v->cache);
 	return CSRA_OK;
 }
 
@@ -345,6 +353,14 @@ static void evidence_claims(const csra_result *er, const csra_stmt_in *in, csra_
 	}
 }
 
+/* Names what |child| reports on; a report that lost it must not pass for
+ * whole, so a failed copy is out of memory. */
+static void set_kind(csra_result *child, const char *kind)
+{
+	if ((child->kind = strdup(kind)) == NULL)
+		child->nomem = 1;
+}
+
 /* Verifies one statement into |child| and |out|. */
 static csra_err verify_statement(const csra_verifier *v, const csra_stmt_in *in, csra_result *child,
     csra_stmt_out *out)
@@ -358,7 +374,7 @@ static csra_err verify_statement(const csra_verifier *v, const csra_stmt_in *in,
 		    in->nonce_len, in->certs, &er);
 		if (e != CSRA_OK)
 			return e;
-		child->kind = strdup("pkix-evidence");
+		set_kind(child, "pkix-evidence");
 		/* The Evidence's own checks and typed claims become the child's. */
 		struct csra_check *checks = er->checks;
 		for (size_t i = 0; i < er->nchecks; i++)
@@ -382,12 +398,12 @@ static csra_err verify_statement(const csra_verifier *v, const csra_stmt_in *in,
 		return CSRA_OK;
 	}
 	if (csra_oid_is(in->type, in->type_len, CSRA_OID_ID_TCGATTESTCERTIFY)) {
-		child->kind = strdup("tpm2-certify");
+		set_kind(child, "tpm2-certify");
 		return csra_tpm_verify(in, store_for(v, in->type, in->type_len, v->tpm_store), child, out);
 	}
 	for (size_t i = 0; i < v->nexternals; i++) {
 		if (same(v->externals[i].oid, v->externals[i].oid_len, in->type, in->type_len)) {
-			child->kind = strdup("external");
+			set_kind(child, "external");
 			return csra_external_verify(&v->externals[i].ext, in, child, out);
 		}
 	}
@@ -395,7 +411,7 @@ static csra_err verify_statement(const csra_verifier *v, const csra_stmt_in *in,
 		if (!same(v->callbacks[i].oid, v->callbacks[i].oid_len, in->type, in->type_len))
 			continue;
 		csra_cb_result res = { out, NULL, 0, 0, in };
-		child->kind = strdup("callback");
+		set_kind(child, "callback");
 		int ok = v->callbacks[i].cb(v->callbacks[i].arg, in->type, in->type_len, in->stmt,
 		    in->stmt_len, in->certs, &res);
 		out->verified = ok && res.verified;
@@ -410,7 +426,7 @@ static csra_err verify_statement(const csra_verifier *v, const csra_stmt_in *in,
 		free(res.spki);
 		return child->nomem ? CSRA_ERR_NOMEM : CSRA_OK;
 	}
-	child->kind = strdup("unknown");
+	set_kind(child, "unknown");
 	csra_result_add(child, "statement.type", CSRA_STATUS_WARN, CSRA_ERR_STMT_UNKNOWN_TYPE, "",
 	    "no verifier for statement type %s: reported, never counts towards a policy", oid);
 	return child->nomem ? CSRA_ERR_NOMEM : CSRA_OK;
@@ -691,18 +707,27 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 		const csra_oid_entry *named = csra_oid_find(type.c, type.clen);
 		child->type_name = strdup(same(type.c, type.clen, v->evidence_type, v->evidence_type_len)
 		    ? "PKIX Evidence" : named ? named->name : "");
+		if (child->type_oid == NULL || child->type_name == NULL)
+			child->nomem = 1;
 		csra_stmt_in in = { type.c, type.clen, value.p, value.len, x->spki, x->spki_len,
 			nonce, nonce_len, certs, others, nothers, v->at ? v->at : time(NULL) };
 		csra_err se = verify_statement(v, &in, child, &(*outs)[i]);
+		/* A statement result that lost a check (the Evidence's, copied
+		 * above) or a field could read as verified: out of memory. */
+		if (se == CSRA_OK && child->nomem)
+			se = CSRA_ERR_NOMEM;
 		if (se != CSRA_OK) {
 			result = se;
 			break;
 		}
 		child->bound = (*outs)[i].verified && (*outs)[i].bound;
-		if (child->stmt == NULL && strcmp(child->kind ? child->kind : "", "pkix-evidence") != 0) {
-			child->stmt = malloc(sizeof(*child->stmt));
-			if (child->stmt)
-				*child->stmt = (*outs)[i];
+		if (child->stmt == NULL && strcmp(child->kind, "pkix-evidence") != 0) {
+			/* The claims go in the report; without them it is not whole. */
+			if ((child->stmt = malloc(sizeof(*child->stmt))) == NULL) {
+				result = CSRA_ERR_NOMEM;
+				break;
+			}
+			*child->stmt = (*outs)[i];
 		}
 		csra_result_finish(child);
 		(*pstmts)[i] = (csra_policy_stmt){ type.c, type.clen, &(*outs)[i] };
@@ -728,6 +753,9 @@ csra_err csra_verify_request(const csra_verifier *v, const uint8_t *der, size_t 
 	const csra_policy *policy = v->policy ? v->policy : v->default_policy;
 	r->kind = strdup("request");
 	r->policy = strdup(csra_policy_name(policy));
+	/* The report would lack them: out of memory, reported below. */
+	if (r->kind == NULL || r->policy == NULL)
+		r->nomem = 1;
 	r->at = v->at ? v->at : time(NULL);
 	r->has_digest = EVP_Digest(der, len, r->digest, NULL, EVP_sha256(), NULL) == 1;
 
@@ -754,7 +782,8 @@ csra_err csra_verify_request(const csra_verifier *v, const uint8_t *der, size_t 
 		*out = r;
 		return r->nomem ? (csra_result_free(out), CSRA_ERR_NOMEM) : CSRA_OK;
 	}
-	r->request_format = strdup(crmf ? "crmf" : "pkcs10");
+	if ((r->request_format = strdup(crmf ? "crmf" : "pkcs10")) == NULL)
+		r->nomem = 1;	/* as above */
 	csra_result_add(r, "decode", CSRA_STATUS_PASS, CSRA_OK, "", "%s, strict DER, %zu bytes",
 	    crmf ? "CRMF CertReqMessages" : "PKCS#10 CertificationRequest", len);
 	size_t dlen;

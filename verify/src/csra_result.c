@@ -20,11 +20,8 @@ void csra_result_free(csra_result **rp)
 	if (rp == NULL || *rp == NULL)
 		return;
 	csra_result *r = *rp;
-	for (size_t i = 0; i < r->nchecks; i++) {
-		free(r->checks[i].name);
-		free(r->checks[i].message);
-		free(r->checks[i].path);
-	}
+	for (size_t i = 0; i < r->nchecks; i++)
+		free(r->checks[i].name);	/* message and path share its block */
 	free(r->checks);
 	free(r->claims);
 	free(r->elements);
@@ -60,24 +57,42 @@ int csra_result_add(csra_result *r, const char *name, csra_status status, csra_e
 		r->checks = n;
 		r->cap = cap;
 	}
+	/* One block for the three strings, and no formatting for a message
+	 * without conversions: checks are recorded on every verification. */
 	char msg[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	struct csra_check *c = &r->checks[r->nchecks];
-	c->name = strdup(name);
-	c->message = strdup(msg);
-	c->path = strdup(path ? path : "");
-	c->status = status;
-	c->code = code;
-	if (c->name == NULL || c->message == NULL || c->path == NULL) {
-		free(c->name);
-		free(c->message);
-		free(c->path);
+	const char *m = fmt;
+	size_t lm;
+	if (strchr(fmt, '%') != NULL) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		va_end(ap);
+		m = msg;
+		lm = strlen(msg);
+	} else {
+		lm = strnlen(fmt, sizeof(msg) - 1);	/* truncated as vsnprintf would */
+	}
+	if (path == NULL)
+		path = "";
+	size_t ln = strlen(name) + 1, lp = strlen(path) + 1;
+	char *blk = malloc(ln + lm + 1 + lp);
+	if (blk == NULL) {
 		r->nomem = 1;
 		return 0;
 	}
+	struct csra_check *c = &r->checks[r->nchecks];
+	c->name = memcpy(blk, name, ln);
+	c->message = memcpy(blk + ln, m, lm);
+	c->message[lm] = '\0';
+	/* Messages quote attacker-chosen text (identifiers, OpenSSL's view of
+	 * names) and end up on operators' terminals and in logs: printable
+	 * ASCII only, so no escape sequence or bidi override gets through. */
+	for (size_t i = 0; i < lm; i++)
+		if ((unsigned char)c->message[i] < 0x20 || (unsigned char)c->message[i] >= 0x7f)
+			c->message[i] = '?';
+	c->path = memcpy(blk + ln + lm + 1, path, lp);
+	c->status = status;
+	c->code = code;
 	r->nchecks++;
 	return 1;
 }
@@ -224,12 +239,58 @@ static const char *status_name(csra_status s)
 	}
 }
 
-/* Messages and names may carry text from certificates: never let invalid
- * UTF-8 drop a field silently. */
+/* RFC 3629 UTF-8, as json_string requires it: checked here, so that a
+ * NULL from json_string means out of memory, never bad text. */
+static int utf8_valid(const char *s)
+{
+	const unsigned char *c = (const unsigned char *)s;
+	while (*c) {
+		unsigned n;
+		uint32_t cp, min;
+		if (*c < 0x80) {
+			c++;
+			continue;
+		} else if ((*c & 0xe0) == 0xc0) {
+			n = 1, cp = *c & 0x1f, min = 0x80;
+		} else if ((*c & 0xf0) == 0xe0) {
+			n = 2, cp = *c & 0x0f, min = 0x800;
+		} else if ((*c & 0xf8) == 0xf0) {
+			n = 3, cp = *c & 0x07, min = 0x10000;
+		} else {
+			return 0;
+		}
+		for (unsigned i = 1; i <= n; i++) {
+			if ((c[i] & 0xc0) != 0x80)	/* also stops at the NUL */
+				return 0;
+			cp = (cp << 6) | (c[i] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		c += n + 1;
+	}
+	return 1;
+}
+
+/* Messages and names may carry text from certificates, and statement
+ * claims are cut to fit: never let invalid UTF-8 drop a field silently. */
 static json_t *jstr(const char *s)
 {
-	json_t *j = json_string(s);
-	return j ? j : json_string("(not valid UTF-8)");
+	return json_string(utf8_valid(s) ? s : "(not valid UTF-8)");
+}
+
+/* jansson's constructors return NULL and its setters fail quietly (and
+ * free the value) when memory runs out: a report missing a field must not
+ * pass for complete, so every failure clears |*ok|. */
+static void put(json_t *o, const char *key, json_t *v, int *ok)
+{
+	if (json_object_set_new(o, key, v) != 0)
+		*ok = 0;
+}
+
+static void push(json_t *a, json_t *v, int *ok)
+{
+	if (json_array_append_new(a, v) != 0)
+		*ok = 0;
 }
 
 static json_t *hex(const uint8_t *p, size_t n)
@@ -245,7 +306,7 @@ static json_t *hex(const uint8_t *p, size_t n)
 	return j;
 }
 
-static json_t *value_json(const csra_claim_value *v)
+static json_t *value_json(const csra_claim_value *v, int *ok)
 {
 	switch (v->type) {
 	case CSRA_VALUE_BOOLEAN: return json_boolean(v->boolean);
@@ -265,7 +326,7 @@ static json_t *value_json(const csra_claim_value *v)
 			"sign-recover", "verify", "verify-recover", "derive" };
 		for (unsigned i = 0; i < 9; i++)
 			if (v->purposes & (1u << i))
-				json_array_append_new(a, json_string(names[i]));
+				push(a, json_string(names[i]), ok);
 		return a;
 	}
 	default:
@@ -273,26 +334,39 @@ static json_t *value_json(const csra_claim_value *v)
 	}
 }
 
-static json_t *result_json(const csra_result *r);
+static json_t *result_json(const csra_result *r, int *ok);
 
-static json_t *stmt_claims_json(const struct csra_stmt_out *out)
+/* Returns the member |key| of |o|, adding |make| (consumed) if absent;
+ * NULL when that fails. */
+static json_t *member(json_t *o, const char *key, json_t *make, int *ok)
+{
+	json_t *m = json_object_get(o, key);
+	if (m != NULL) {
+		json_decref(make);
+		return m;
+	}
+	/* A failed set frees |make|: it must not be used after. */
+	if (json_object_set_new(o, key, make) != 0) {
+		*ok = 0;
+		return NULL;
+	}
+	return make;
+}
+
+static json_t *stmt_claims_json(const struct csra_stmt_out *out, int *ok)
 {
 	json_t *o = json_object();
 	for (size_t i = 0; o && i < out->nclaims; i++) {
 		const csra_stmt_claim *c = &out->claims[i];
-		json_t *el = json_object_get(o, c->element);
-		if (el == NULL) {
-			el = json_object();
-			json_object_set_new(o, c->element, el);
-		}
+		json_t *el = member(o, c->element, json_object(), ok);
 		json_t *v = c->type == CSRA_VALUE_BOOLEAN ? json_boolean(c->boolean)
 		    : c->type == CSRA_VALUE_INTEGER ? json_integer((json_int_t)c->integer) : jstr(c->text);
-		json_object_set_new(el, c->name, v);
+		put(el, c->name, v, ok);
 	}
 	return o;
 }
 
-static json_t *result_json(const csra_result *r)
+static json_t *result_json(const csra_result *r, int *ok)
 {
 	json_t *root = json_object(), *checks = json_array(), *elems = json_array(),
 	    *signers = json_array();
@@ -301,103 +375,136 @@ static json_t *result_json(const csra_result *r)
 		json_decref(checks);
 		json_decref(elems);
 		json_decref(signers);
+		*ok = 0;
 		return NULL;
 	}
 	if (r->kind)
-		json_object_set_new(root, "kind", jstr(r->kind));
+		put(root, "kind", jstr(r->kind), ok);
 	if (r->has_digest) {
-		json_object_set_new(root, "input_sha256", hex(r->digest, sizeof(r->digest)));
+		put(root, "input_sha256", hex(r->digest, sizeof(r->digest)), ok);
 		char buf[32];
 		struct tm tm;
 		if (gmtime_r(&r->at, &tm) != NULL) {
 			strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-			json_object_set_new(root, "verified_at", json_string(buf));
+			put(root, "verified_at", json_string(buf), ok);
 		}
 	}
 	if (r->request_format)
-		json_object_set_new(root, "request_format", jstr(r->request_format));
+		put(root, "request_format", jstr(r->request_format), ok);
 	if (r->type_oid) {
-		json_object_set_new(root, "type", jstr(r->type_oid));
-		json_object_set_new(root, "type_name", jstr(r->type_name ? r->type_name : ""));
-		json_object_set_new(root, "bound_to_request_key", json_boolean(r->bound));
+		put(root, "type", jstr(r->type_oid), ok);
+		put(root, "type_name", jstr(r->type_name ? r->type_name : ""), ok);
+		put(root, "bound_to_request_key", json_boolean(r->bound), ok);
 	}
-	json_object_set_new(root, "verdict", json_string(verdict_name(r->verdict)));
+	put(root, "verdict", json_string(verdict_name(r->verdict)), ok);
 	if (r->policy)
-		json_object_set_new(root, "policy", jstr(r->policy));
+		put(root, "policy", jstr(r->policy), ok);
 	for (size_t i = 0; i < r->nchecks; i++) {
 		const struct csra_check *c = &r->checks[i];
 		json_t *o = json_object();
-		json_object_set_new(o, "check", json_string(c->name));
-		json_object_set_new(o, "status", json_string(status_name(c->status)));
-		json_object_set_new(o, "code", json_integer(c->code));
-		json_object_set_new(o, "code_name", json_string(csra_err_name(c->code)));
-		json_object_set_new(o, "message", jstr(c->message));
-		json_object_set_new(o, "path", jstr(c->path));
-		json_array_append_new(checks, o);
+		put(o, "check", json_string(c->name), ok);
+		put(o, "status", json_string(status_name(c->status)), ok);
+		put(o, "code", json_integer(c->code), ok);
+		put(o, "code_name", json_string(csra_err_name(c->code)), ok);
+		put(o, "message", jstr(c->message), ok);
+		put(o, "path", jstr(c->path), ok);
+		push(checks, o, ok);
 	}
 	static const char *enames[] = { "unknown", "transaction", "platform", "key" };
 	for (size_t e = 0; e < r->nelements; e++) {
 		json_t *o = json_object(), *cl = json_object();
-		json_object_set_new(o, "type", json_string(enames[r->elements[e]]));
-		for (size_t i = 0; i < r->nclaims; i++) {
+		put(o, "type", json_string(enames[r->elements[e]]), ok);
+		for (size_t i = 0; cl && i < r->nclaims; i++) {
 			const struct csra_claim_rec *c = &r->claims[i];
 			const csra_claim_info *info = csra_claim_get(c->claim);
 			if (c->element != e || !c->has_value || info == NULL)
 				continue;
-			json_t *v = value_json(&c->value);
-			if (info->multiple) {
-				json_t *arr = json_object_get(cl, info->name);
-				if (arr == NULL) {
-					arr = json_array();
-					json_object_set_new(cl, info->name, arr);
-				}
-				json_array_append_new(arr, v);
-			} else {
-				json_object_set_new(cl, info->name, v);
-			}
+			json_t *v = value_json(&c->value, ok);
+			if (info->multiple)
+				push(member(cl, info->name, json_array(), ok), v, ok);
+			else
+				put(cl, info->name, v, ok);
 		}
-		json_object_set_new(o, "claims", cl);
-		json_array_append_new(elems, o);
+		put(o, "claims", cl, ok);
+		push(elems, o, ok);
 	}
 	for (size_t i = 0; i < r->nsigners; i++) {
 		const struct csra_signer_rec *s = &r->signers[i];
 		json_t *o = json_object(), *chain = json_array();
-		json_object_set_new(o, "verified", json_boolean(s->verified));
-		json_object_set_new(o, "trusted", json_boolean(s->trusted));
+		put(o, "verified", json_boolean(s->verified), ok);
+		put(o, "trusted", json_boolean(s->trusted), ok);
 		for (int k = 0; s->chain && k < sk_X509_num(s->chain); k++) {
 			char name[256];
 			X509_NAME_oneline(X509_get_subject_name(sk_X509_value(s->chain, k)), name, sizeof(name));
-			json_array_append_new(chain, jstr(name));
+			push(chain, jstr(name), ok);
 		}
-		json_object_set_new(o, "chain", chain);
-		json_array_append_new(signers, o);
+		put(o, "chain", chain, ok);
+		push(signers, o, ok);
 	}
-	json_object_set_new(root, "checks", checks);
+	put(root, "checks", checks, ok);
 	if (r->nelements)
-		json_object_set_new(root, "elements", elems);
+		put(root, "elements", elems, ok);
 	else
 		json_decref(elems);
 	if (r->nsigners)
-		json_object_set_new(root, "signers", signers);
+		put(root, "signers", signers, ok);
 	else
 		json_decref(signers);
 	if (r->stmt)
-		json_object_set_new(root, "claims", stmt_claims_json(r->stmt));
+		put(root, "claims", stmt_claims_json(r->stmt, ok), ok);
 	if (r->nchildren) {
 		json_t *stmts = json_array();
 		for (size_t i = 0; i < r->nchildren; i++)
-			json_array_append_new(stmts, result_json(r->children[i]));
-		json_object_set_new(root, "statements", stmts);
+			push(stmts, result_json(r->children[i], ok), ok);
+		put(root, "statements", stmts, ok);
 	}
 	return root;
 }
 
+/* json_dump_callback's output, growing. */
+struct sink {
+	char *p;
+	size_t n, cap;
+	int failed;
+};
+
+static int sink_write(const char *buf, size_t size, void *data)
+{
+	struct sink *s = data;
+	/* Sticky: jansson ignores a failed write of an object key (dump.c),
+	 * and a later write that fits would splice the output into invalid
+	 * JSON. */
+	if (s->failed)
+		return -1;
+	if (size >= s->cap - s->n) {
+		size_t cap = s->cap ? s->cap : 4096;
+		while (cap - s->n <= size && cap <= SIZE_MAX / 2)
+			cap *= 2;
+		char *p = cap - s->n > size ? realloc(s->p, cap) : NULL;
+		if (p == NULL) {
+			s->failed = 1;
+			return -1;
+		}
+		s->p = p;
+		s->cap = cap;
+	}
+	memcpy(s->p + s->n, buf, size);
+	s->n += size;
+	return 0;
+}
+
 char *csra_result_json(const csra_result *r)
 {
-	json_t *root = result_json(r);
-	if (root == NULL)
-		return NULL;
-	char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	int ok = 1;
+	json_t *root = result_json(r, &ok);
+	struct sink s = { NULL, 0, 0, 0 };
+	if (root != NULL && ok &&
+	    json_dump_callback(root, sink_write, &s, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 &&
+	    !s.failed && sink_write("", 1, &s) == 0) {
+		json_decref(root);
+		return s.p;
+	}
 	json_decref(root);
-	return s;
+	free(s.p);
+	return NULL;
 }

@@ -8,6 +8,7 @@
  */
 #include <dirent.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,8 +47,11 @@ csra_verifier *csra_verifier_new(void)
 	v->eku_attestation = OBJ_txt2obj(e->dotted, 1);
 	v->sig_policy = CSRA_SIG_ALL;
 	v->ts_max_age = -1;
+	v->cache = csra_cache_new(CSRA_CHAIN_CACHE_DEFAULT);
+	v->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
 	if (v->store == NULL || v->untrusted == NULL || v->signer_certs == NULL ||
-	    v->eku_attestation == NULL || !csra_request_init(v)) {
+	    v->eku_attestation == NULL || v->cache == NULL || v->sha256 == NULL ||
+	    !csra_request_init(v)) {
 		csra_verifier_free(&v);
 		return NULL;
 	}
@@ -59,6 +63,9 @@ void csra_verifier_free(csra_verifier **vp)
 	if (vp == NULL || *vp == NULL)
 		return;
 	csra_verifier *v = *vp;
+	csra_cache_free(&v->cache);	/* first: its paths pin the stores */
+	EVP_MD_free(v->sha256);
+	free(v->untrusted_dg);
 	X509_STORE_free(v->store);
 	sk_X509_pop_free(v->untrusted, X509_free);
 	sk_X509_pop_free(v->signer_certs, X509_free);
@@ -73,10 +80,29 @@ void csra_verifier_free(csra_verifier **vp)
 	*vp = NULL;
 }
 
+/* OpenSSL caches a certificate's extensions on first use, and two threads
+ * doing so at once can replace what the other reads (openssl/openssl
+ * issue 32609): certificates threads share have it done before. An
+ * allocation failure then marks the certificate invalid for good. Returns
+ * 1 if its extensions are valid, 0 if not, -1 if memory ran out. */
+int csra_x509_settle(X509 *cert)
+{
+	ERR_clear_error();
+	if ((X509_get_extension_flags(cert) & EXFLAG_INVALID) == 0)
+		return 1;
+	int nomem = 0;
+	unsigned long e;
+	while ((e = ERR_get_error()) != 0)
+		nomem |= ERR_GET_REASON(e) == ERR_R_MALLOC_FAILURE;
+	return nomem ? -1 : 0;
+}
+
 csra_err csra_verifier_add_trust(csra_verifier *v, X509 *cert)
 {
 	if (v == NULL || cert == NULL)
 		return CSRA_ERR_INVALID_ARGUMENT;
+	if (csra_x509_settle(cert) < 0)
+		return CSRA_ERR_NOMEM;
 	if (X509_STORE_add_cert(v->store, cert) != 1) {
 		/* A certificate already present is not an error. */
 		unsigned long e = ERR_peek_last_error();
@@ -85,11 +111,15 @@ csra_err csra_verifier_add_trust(csra_verifier *v, X509 *cert)
 			return CSRA_ERR_NOMEM;
 	}
 	v->ntrust++;
+	v->trust_gen++;
+	csra_cache_flush(v->cache);	/* their keys can no longer match: free them now */
 	return CSRA_OK;
 }
 
 static csra_err push_ref(STACK_OF(X509) *sk, X509 *cert)
 {
+	if (csra_x509_settle(cert) < 0)
+		return CSRA_ERR_NOMEM;
 	if (!X509_up_ref(cert))
 		return CSRA_ERR_INTERNAL;
 	if (!sk_X509_push(sk, cert)) {
@@ -103,6 +133,16 @@ csra_err csra_verifier_add_untrusted(csra_verifier *v, X509 *cert)
 {
 	if (v == NULL || cert == NULL)
 		return CSRA_ERR_INVALID_ARGUMENT;
+	/* Its digest joins the chain-cache key of every verification. */
+	size_t n = (size_t)sk_X509_num(v->untrusted);
+	uint8_t (*dg)[32] = realloc(v->untrusted_dg, (n + 1) * sizeof(*dg));
+	if (dg == NULL)
+		return CSRA_ERR_NOMEM;
+	v->untrusted_dg = dg;
+	if (X509_digest(cert, v->sha256, dg[n], NULL) != 1) {
+		ERR_clear_error();
+		return CSRA_ERR_NOMEM;
+	}
 	return push_ref(v->untrusted, cert);
 }
 
@@ -197,6 +237,13 @@ csra_err csra_verifier_set_time(csra_verifier *v, time_t t)
 	return CSRA_OK;
 }
 
+csra_err csra_verifier_set_chain_cache(csra_verifier *v, size_t entries)
+{
+	if (v == NULL)
+		return CSRA_ERR_INVALID_ARGUMENT;
+	return csra_cache_resize(v->cache, entries) ? CSRA_OK : CSRA_ERR_NOMEM;
+}
+
 csra_err csra_verifier_set_sig_policy(csra_verifier *v, csra_sig_policy p)
 {
 	if (v == NULL || (p != CSRA_SIG_ALL && p != CSRA_SIG_ANY_TRUSTED))
@@ -233,17 +280,42 @@ struct vctx {
 	STACK_OF(X509) *pool;	/* intermediates for path building */
 	X509_STORE *store;	/* trust anchors */
 	time_t at;
+	uint8_t pool_key[32];	/* the store and the pool, for chain-cache keys */
+	int have_pool_key;
+	int pool_built;		/* |pool| holds the pool (see key_pool) */
+	STACK_OF(X509) *extra;	/* the caller's intermediates */
+	struct span ev_certs;	/* Evidence.intermediateCertificates, the SEQUENCE OF */
+	int has_ev_certs;
+	uint8_t (*ev_dg)[32];	/* SHA-256 of each one's DER */
+	struct blockkey *blocks;	/* per signature block, for check_ak_spki */
+};
+
+/* Where a block's key came from: the certificate whose DER has digest |dg|,
+ * through the cache (|cacheable|), and its i2d_PUBKEY once known. */
+struct blockkey {
+	uint8_t dg[32];
+	int cacheable;
+	uint8_t *spki;
+	size_t spki_len;
 };
 
 static int add_claim(csra_result *r, csra_claim c, size_t element, size_t index,
     const csra_claim_value *v)
 {
-	struct csra_claim_rec *n = realloc(r->claims, (r->nclaims + 1) * sizeof(*n));
-	if (n == NULL) {
-		r->nomem = 1;
-		return 0;
+	/* Grown geometrically: a realloc per claim is quadratic on large
+	 * Evidence. The size comes from nclaims, not claims_cap alone, which a
+	 * result the claims were moved into does not carry. */
+	if (r->nclaims >= r->claims_cap) {
+		size_t cap = r->nclaims < 8 ? 16 : 2 * r->nclaims;
+		struct csra_claim_rec *grown = realloc(r->claims, cap * sizeof(*grown));
+		if (grown == NULL) {
+			r->nomem = 1;
+			return 0;
+		}
+		r->claims = grown;
+		r->claims_cap = cap;
 	}
-	r->claims = n;
+	struct csra_claim_rec *n = r->claims;
 	n[r->nclaims].claim = c;
 	n[r->nclaims].element = element;
 	n[r->nclaims].index = index;
@@ -338,9 +410,118 @@ static csra_err claim_value(struct vctx *x, const ReportedClaim_t *cl, const csr
 	return CSRA_OK;
 }
 
-static int same_value(const csra_claim_value *a, const csra_claim_value *b)
+/* A key identifier claim: where it is, and its value. */
+struct idref {
+	const uint8_t *p;
+	size_t len;
+	size_t claim, element, order;	/* index in r->claims, its element, in ord[] */
+};
+
+/* By value, then by place among the claims. */
+static int cmp_idref(const void *x, const void *y)
 {
-	return a->len == b->len && memcmp(a->bytes, b->bytes, a->len) == 0;
+	const struct idref *a = x, *b = y;
+	if (a->len != b->len)
+		return a->len < b->len ? -1 : 1;
+	int c = a->len ? memcmp(a->p, b->p, a->len) : 0;
+	return c != 0 ? c : (a->claim > b->claim) - (a->claim < b->claim);
+}
+
+static const char *el_path(char buf[64], int e, int c);
+
+/* Every key element names itself, and no two share a name. The checks,
+ * and their order, are those of comparing each identifier with every
+ * identifier of an earlier key element (for each key element, for each of
+ * its identifiers, each earlier one in claim order); sorting by value
+ * makes that linear in the claims but for the duplicates reported. Claims
+ * were recorded element by element, so r->claims is in element order. */
+static void check_key_ids(struct vctx *x)
+{
+	csra_result *r = x->r;
+	char path[64];
+	size_t nid = 0;
+	for (size_t i = 0; i < r->nclaims; i++)
+		nid += r->claims[i].claim == CSRA_CLAIM_KEY_IDENTIFIER &&
+		    r->elements[r->claims[i].element] == CSRA_ELEMENT_KEY;
+	struct idref small[2][8];
+	size_t small_pos[2][8];
+	struct idref *ord = small[0], *srt = small[1];
+	size_t *pos = small_pos[0], *start = small_pos[1];
+	void *heap = NULL;
+	if (nid > 8) {
+		/* Two idref arrays and two index arrays in one block. */
+		if (nid > SIZE_MAX / (2 * (sizeof(struct idref) + sizeof(size_t))) ||
+		    (heap = malloc(nid * 2 * (sizeof(struct idref) + sizeof(size_t)))) == NULL) {
+			r->nomem = 1;
+			return;
+		}
+		ord = heap;
+		srt = ord + nid;
+		pos = (size_t *)(srt + nid);
+		start = pos + nid;
+	}
+	for (size_t i = 0, j = 0; i < r->nclaims; i++) {
+		const struct csra_claim_rec *c = &r->claims[i];
+		if (c->claim != CSRA_CLAIM_KEY_IDENTIFIER || r->elements[c->element] != CSRA_ELEMENT_KEY)
+			continue;
+		ord[j] = (struct idref){ c->value.bytes, c->value.len, i, c->element, j };
+		j++;
+	}
+	memcpy(srt, ord, nid * sizeof(*srt));
+	qsort(srt, nid, sizeof(*srt), cmp_idref);
+	for (size_t t = 0; t < nid; t++) {
+		pos[srt[t].order] = t;
+		int same = t > 0 && srt[t - 1].len == srt[t].len &&
+		    (srt[t].len == 0 || memcmp(srt[t - 1].p, srt[t].p, srt[t].len) == 0);
+		start[t] = same ? start[t - 1] : t;
+	}
+
+	int keys = 0, key_ok = 1;
+	size_t j = 0;
+	for (size_t e = 0; e < r->nelements; e++) {
+		if (r->elements[e] != CSRA_ELEMENT_KEY)
+			continue;
+		keys++;
+		int has_id = 0;
+		for (; j < nid && ord[j].element == e; j++) {
+			const struct csra_claim_rec *a = &r->claims[ord[j].claim];
+			has_id = 1;
+			/* Equal values sort by claim, hence by element: the earlier
+			 * elements' come first, and a's own ends the run. Only the
+			 * first earlier use is reported, so thousands of equal
+			 * identifiers cost one check each, not one per pair. */
+			size_t t = start[pos[j]];
+			if (srt[t].element < e) {
+				int shown = (int)(a->value.len > 64 ? 64 : a->value.len);
+				csra_result_add(r, "key.identifier-unique", CSRA_STATUS_FAIL,
+				    CSRA_ERR_EV_KEY_DUPLICATE_IDENTIFIER, el_path(path, (int)e, -1),
+				    "identifier \"%.*s\" is also used by tbs.reportedElements[%zu]",
+				    shown, (const char *)a->value.bytes, srt[t].element);
+				key_ok = 0;
+			}
+		}
+		if (!has_id) {
+			csra_result_add(r, "key.identifier", CSRA_STATUS_FAIL,
+			    CSRA_ERR_EV_KEY_NO_IDENTIFIER, el_path(path, (int)e, -1),
+			    "key element without an identifier claim");
+			key_ok = 0;
+		}
+	}
+	free(heap);
+	if (keys > 0 && key_ok)
+		csra_result_add(r, "key.identifier", CSRA_STATUS_PASS, CSRA_OK, "tbs",
+		    "%d key element(s), each with its own identifier", keys);
+}
+
+/* Formats the path of element |e| (or of its claim |c| if c >= 0) into
+ * |buf|: only for a check being recorded, as most claims record none. */
+static const char *el_path(char buf[64], int e, int c)
+{
+	if (c < 0)
+		snprintf(buf, 64, "tbs.reportedElements[%d]", e);
+	else
+		snprintf(buf, 64, "tbs.reportedElements[%d].claims[%d]", e, c);
+	return buf;
 }
 
 /* The draft's rules on content: version, element counts, claims in their
@@ -371,22 +552,22 @@ static void check_content(struct vctx *x)
 		const ReportedElement_t *el = tbs->reportedElements.list.array[e];
 		csra_element type = csra_element_from_oid(el->elementType.buf, el->elementType.size);
 		r->elements[e] = type;
-		snprintf(path, sizeof(path), "tbs.reportedElements[%d]", e);
 		if (type == CSRA_ELEMENT_PLATFORM && ++platforms == 2)
 			csra_result_add(r, "evidence.platform-count", CSRA_STATUS_FAIL,
-			    CSRA_ERR_EV_DUPLICATE_PLATFORM, path,
+			    CSRA_ERR_EV_DUPLICATE_PLATFORM, el_path(path, e, -1),
 			    "a second platform element (at most one is allowed)");
 		if (type == CSRA_ELEMENT_TRANSACTION && ++transactions == 2)
 			csra_result_add(r, "evidence.transaction-count", CSRA_STATUS_FAIL,
-			    CSRA_ERR_EV_DUPLICATE_TRANSACTION, path,
+			    CSRA_ERR_EV_DUPLICATE_TRANSACTION, el_path(path, e, -1),
 			    "a second transaction element (at most one is allowed)");
 		if (type == CSRA_ELEMENT_UNKNOWN) {
 			char oid[96];
 			csra_oid_to_str(el->elementType.buf, el->elementType.size, oid, sizeof(oid));
 			csra_result_add(r, "evidence.unknown-element",
 			    x->v->strict ? CSRA_STATUS_FAIL : CSRA_STATUS_SKIP,
-			    x->v->strict ? CSRA_ERR_EV_UNKNOWN_ELEMENT : CSRA_OK, path,
-			    "element type %s is unknown: %s", oid, x->v->strict ? "rejected (strict)" : "ignored");
+			    x->v->strict ? CSRA_ERR_EV_UNKNOWN_ELEMENT : CSRA_OK, el_path(path, e, -1),
+			    "element type %s is unknown: %s", oid,
+			    x->v->strict ? "rejected (strict)" : "ignored");
 			continue;
 		}
 		int seen[CSRA_CLAIM_KEY_PURPOSE + 1] = { 0 };
@@ -394,49 +575,48 @@ static void check_content(struct vctx *x)
 			const ReportedClaim_t *cl = el->claims.list.array[c];
 			csra_claim claim = csra_claim_from_oid(cl->claimType.buf, cl->claimType.size);
 			const csra_claim_info *info = csra_claim_get(claim);
-			snprintf(path, sizeof(path), "tbs.reportedElements[%d].claims[%d]", e, c);
 			if (info == NULL) {
 				char oid[96];
 				csra_oid_to_str(cl->claimType.buf, cl->claimType.size, oid, sizeof(oid));
 				csra_result_add(r, "claim.unknown",
 				    x->v->strict ? CSRA_STATUS_FAIL : CSRA_STATUS_SKIP,
-				    x->v->strict ? CSRA_ERR_EV_UNKNOWN_CLAIM : CSRA_OK, path,
+				    x->v->strict ? CSRA_ERR_EV_UNKNOWN_CLAIM : CSRA_OK, el_path(path, e, c),
 				    "claim type %s is unknown: %s", oid,
 				    x->v->strict ? "rejected (strict)" : "ignored");
 				continue;
 			}
 			if (info->element != type) {
 				csra_result_add(r, "claim.element", CSRA_STATUS_FAIL,
-				    CSRA_ERR_EV_CLAIM_WRONG_ELEMENT, path,
+				    CSRA_ERR_EV_CLAIM_WRONG_ELEMENT, el_path(path, e, c),
 				    "claim %s does not belong in this element", info->name);
 				bad_claims++;
 				continue;
 			}
 			if (seen[claim]++ && !info->multiple) {
 				csra_result_add(r, "claim.repeated", CSRA_STATUS_FAIL,
-				    CSRA_ERR_EV_CLAIM_REPEATED, path,
+				    CSRA_ERR_EV_CLAIM_REPEATED, el_path(path, e, c),
 				    "claim %s appears more than once in its element", info->name);
 				bad_claims++;
 				continue;
 			}
 			if (cl->value == NULL) {
 				csra_result_add(r, "claim.value", CSRA_STATUS_FAIL, CSRA_ERR_EV_CLAIM_NO_VALUE,
-				    path, "claim %s has no value", info->name);
+				    el_path(path, e, c), "claim %s has no value", info->name);
 				bad_claims++;
 				continue;
 			}
 			csra_claim_value cv;
 			csra_err ce = claim_value(x, cl, info, &cv);
 			if (ce != CSRA_OK) {
-				csra_result_add(r, "claim.value", CSRA_STATUS_FAIL, ce, path,
-				    "claim %s: %s", info->name, csra_strerror(ce));
+				csra_result_add(r, "claim.value", CSRA_STATUS_FAIL, ce,
+				    el_path(path, e, c), "claim %s: %s", info->name, csra_strerror(ce));
 				bad_claims++;
 				continue;
 			}
 			if (claim == CSRA_CLAIM_FIPSLEVEL) {
 				int ok = cv.integer >= 1 && cv.integer <= 4;
 				csra_result_add(r, "claim.fipslevel", ok ? CSRA_STATUS_PASS : CSRA_STATUS_FAIL,
-				    ok ? CSRA_OK : CSRA_ERR_EV_FIPSLEVEL_RANGE, path,
+				    ok ? CSRA_OK : CSRA_ERR_EV_FIPSLEVEL_RANGE, el_path(path, e, c),
 				    "fipslevel %lld %s", (long long)cv.integer, ok ? "is 1..4" : "is not 1..4");
 			}
 			if (!add_claim(r, claim, (size_t)e, (size_t)c, &cv))
@@ -453,41 +633,7 @@ static void check_content(struct vctx *x)
 		csra_result_add(r, "claim.types", CSRA_STATUS_PASS, CSRA_OK, "tbs",
 		    "every known claim has one value of its type in its own element");
 
-	/* Every key element names itself, and no two share a name. */
-	int keys = 0, key_ok = 1;
-	for (size_t e = 0; e < r->nelements; e++) {
-		if (r->elements[e] != CSRA_ELEMENT_KEY)
-			continue;
-		keys++;
-		snprintf(path, sizeof(path), "tbs.reportedElements[%zu]", e);
-		int has_id = 0;
-		for (size_t i = 0; i < r->nclaims; i++) {
-			const struct csra_claim_rec *a = &r->claims[i];
-			if (a->element != e || a->claim != CSRA_CLAIM_KEY_IDENTIFIER)
-				continue;
-			has_id = 1;
-			for (size_t k = 0; k < r->nclaims; k++) {
-				const struct csra_claim_rec *b = &r->claims[k];
-				if (b->element < e && b->claim == CSRA_CLAIM_KEY_IDENTIFIER &&
-				    r->elements[b->element] == CSRA_ELEMENT_KEY && same_value(&a->value, &b->value)) {
-					csra_result_add(r, "key.identifier-unique", CSRA_STATUS_FAIL,
-					    CSRA_ERR_EV_KEY_DUPLICATE_IDENTIFIER, path,
-					    "identifier \"%.*s\" is also used by tbs.reportedElements[%zu]",
-					    (int)(a->value.len > 64 ? 64 : a->value.len), (const char *)a->value.bytes,
-					    b->element);
-					key_ok = 0;
-				}
-			}
-		}
-		if (!has_id) {
-			csra_result_add(r, "key.identifier", CSRA_STATUS_FAIL, CSRA_ERR_EV_KEY_NO_IDENTIFIER,
-			    path, "key element without an identifier claim");
-			key_ok = 0;
-		}
-	}
-	if (keys > 0 && key_ok)
-		csra_result_add(r, "key.identifier", CSRA_STATUS_PASS, CSRA_OK, "tbs",
-		    "%d key element(s), each with its own identifier", keys);
+	check_key_ids(x);
 }
 
 /* Signatures --------------------------------------------------------- */
@@ -656,6 +802,50 @@ static X509 *d2i_cert(const struct span *s)
 	return x;
 }
 
+/* SHA-256 of |p|/|n| with the verifier's fetched digest. */
+static int sha256(const csra_verifier *v, const uint8_t *p, size_t n, uint8_t out[32])
+{
+	if (EVP_Digest(p, n, out, NULL, v->sha256, NULL) == 1)
+		return 1;
+	ERR_clear_error();
+	return 0;
+}
+
+/* Parses the certificate |s| once per DER: later verifications take it
+ * from the cache, with the i2d_PUBKEY of its key if known (|spki| may be
+ * NULL). Sets |dg| to the DER's SHA-256 and |*have_dg|. NULL if OpenSSL
+ * cannot parse it; such certificates, and any OpenSSL did not fully
+ * process, are not cached but parsed again each time. */
+static X509 *parse_known(const struct vctx *x, const struct span *s, const uint8_t dg[32],
+    int have_dg, uint8_t **spki, size_t *spki_len);
+
+static X509 *parse_cert(const struct vctx *x, const struct span *s, uint8_t dg[32], int *have_dg,
+    uint8_t **spki, size_t *spki_len)
+{
+	*have_dg = sha256(x->v, s->p, s->len, dg);
+	return parse_known(x, s, dg, *have_dg, spki, spki_len);
+}
+
+/* parse_cert with the digest |dg| already taken (|have_dg|). */
+static X509 *parse_known(const struct vctx *x, const struct span *s, const uint8_t dg[32],
+    int have_dg, uint8_t **spki, size_t *spki_len)
+{
+	X509 *c;
+	if (spki != NULL)
+		*spki = NULL;
+	if (have_dg && (c = csra_cache_get_cert(x->v->cache, dg, spki, spki_len)) != NULL)
+		return c;
+	c = d2i_cert(s);
+	/* Shared only if nothing, not even an allocation failure, spoilt it:
+	 * d2i_X509 returns a certificate without its key if decoding the key
+	 * failed, and a failure while caching the extensions is kept. */
+	if (c != NULL && have_dg && csra_x509_settle(c) == 1 && X509_get0_pubkey(c) != NULL &&
+	    (X509_get_extension_flags(c) & EXFLAG_NO_FINGERPRINT) == 0)
+		csra_cache_put_cert(x->v->cache, dg, c);
+	ERR_clear_error();
+	return c;
+}
+
 static EVP_PKEY *d2i_spki(const struct span *s)
 {
 	const unsigned char *p = s->p;
@@ -680,9 +870,87 @@ static int has_eku(const csra_verifier *v, X509 *x)
 	return found;
 }
 
-/* KeyUsage, EKU and the path to a trust anchor, by OpenSSL. Returns 1 if
- * all hold; records a check for each. */
-static int check_ak(struct vctx *x, X509 *cert, const char *path, struct csra_signer_rec *s)
+static int ensure_pool(struct vctx *x, size_t *nbad);
+
+/* ASN1_TIME to time_t. */
+static int asn1_time(const ASN1_TIME *t, time_t *out)
+{
+	struct tm tm;
+	if (ASN1_TIME_to_tm(t, &tm) != 1)
+		return 0;
+	*out = timegm(&tm);
+	return 1;
+}
+
+/* Narrows [lo, hi] to the times at which |c| is as valid as it is at |at|
+ * (OpenSSL: valid while notBefore <= t < notAfter). */
+static int narrow(X509 *c, time_t at, time_t *lo, time_t *hi)
+{
+	time_t nb, na;
+	if (!asn1_time(X509_get0_notBefore(c), &nb) || !asn1_time(X509_get0_notAfter(c), &na))
+		return 0;
+	if (at < nb)
+		*hi = nb - 1 < *hi ? nb - 1 : *hi;
+	else
+		*lo = nb > *lo ? nb : *lo;
+	if (at < na)
+		*hi = na - 1 < *hi ? na - 1 : *hi;
+	else
+		*lo = na > *lo ? na : *lo;
+	return 1;
+}
+
+/* The times at which validating again would build |chain| again: when no
+ * certificate in it, nor any candidate issuer of one (an offered or trusted
+ * certificate named as its issuer), changes validity, since OpenSSL prefers
+ * issuers valid at the verification time. Returns 0 if a time is unreadable. */
+static int chain_window(struct vctx *x, X509_STORE_CTX *ctx, STACK_OF(X509) *chain, time_t *lo,
+    time_t *hi)
+{
+	*lo = 0;
+	*hi = (time_t)(sizeof(time_t) == 8 ? INT64_MAX : INT32_MAX);
+	int ok = 1;
+	for (int i = 0; ok && i < sk_X509_num(chain); i++) {
+		X509 *c = sk_X509_value(chain, i);
+		const X509_NAME *issuer = X509_get_issuer_name(c);
+		ok = narrow(c, x->at, lo, hi);
+		for (int k = 0; ok && k < sk_X509_num(x->pool); k++) {
+			X509 *p = sk_X509_value(x->pool, k);
+			if (X509_NAME_cmp(X509_get_subject_name(p), issuer) == 0)
+				ok = narrow(p, x->at, lo, hi);
+		}
+		/* NULL is "none" or a failure; only the error queue tells. */
+		ERR_clear_error();
+		STACK_OF(X509) *anchors = X509_STORE_CTX_get1_certs(ctx, issuer);
+		if (anchors == NULL && ERR_peek_error() != 0)
+			ok = 0;
+		for (int k = 0; ok && k < sk_X509_num(anchors); k++)
+			ok = narrow(sk_X509_value(anchors, k), x->at, lo, hi);
+		sk_X509_pop_free(anchors, X509_free);
+	}
+	ERR_clear_error();
+	return ok;
+}
+
+/* The chain-cache key of a block: the store and pool (x->pool_key) and the
+ * leaf's DER digest. */
+static int block_key(const struct vctx *x, const uint8_t leaf_dg[32], uint8_t key[32])
+{
+	uint8_t buf[64];
+	if (leaf_dg == NULL || !x->have_pool_key)
+		return 0;
+	memcpy(buf, x->pool_key, 32);
+	memcpy(buf + 32, leaf_dg, 32);
+	return sha256(x->v, buf, sizeof(buf), key);
+}
+
+/* KeyUsage, EKU and the path to a trust anchor, by OpenSSL, or from the
+ * chain cache when this leaf, store and pool validated before (|leaf_dg|,
+ * the SHA-256 of the leaf's DER; NULL: no caching). Returns 1 if all hold;
+ * records a check for each, the same whether the path came from the cache
+ * or not. */
+static int check_ak(struct vctx *x, X509 *cert, const uint8_t *leaf_dg, const char *path,
+    struct csra_signer_rec *s)
 {
 	csra_result *r = x->r;
 	int ok = 1;
@@ -701,8 +969,19 @@ static int check_ak(struct vctx *x, X509 *cert, const char *path, struct csra_si
 		    "ExtendedKeyUsage lacks id-kp-attestationKey (%s)",
 		    csra_oid_table[CSRA_OID_ID_KP_ATTESTATIONKEY].dotted) && 0;
 
+	uint8_t key[32];
+	int keyed = block_key(x, leaf_dg, key);
+	STACK_OF(X509) *cached = keyed ? csra_cache_get_chain(x->v->cache, key, x->at) : NULL;
+	if (cached != NULL) {
+		s->chain = cached;
+		csra_result_add(r, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, path,
+		    "path of %d certificate(s) to a trust anchor", sk_X509_num(cached));
+		return ok;
+	}
+
 	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
-	if (ctx == NULL || X509_STORE_CTX_init(ctx, x->store, cert, x->pool) != 1) {
+	if (!ensure_pool(x, NULL) || ctx == NULL ||
+	    X509_STORE_CTX_init(ctx, x->store, cert, x->pool) != 1) {
 		X509_STORE_CTX_free(ctx);
 		r->nomem = 1;
 		return 0;
@@ -716,6 +995,9 @@ static int check_ak(struct vctx *x, X509 *cert, const char *path, struct csra_si
 		s->chain = X509_STORE_CTX_get1_chain(ctx);
 		csra_result_add(r, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, path,
 		    "path of %d certificate(s) to a trust anchor", s->chain ? sk_X509_num(s->chain) : 0);
+		time_t lo, hi;
+		if (keyed && s->chain != NULL && chain_window(x, ctx, s->chain, &lo, &hi))
+			csra_cache_put_chain(x->v->cache, key, x->store, s->chain, lo, hi);
 	} else {
 		int err = X509_STORE_CTX_get_error(ctx);
 		csra_err code;
@@ -779,20 +1061,24 @@ static void check_block(struct vctx *x, int i, struct csra_signer_rec *s)
 	snprintf(path, sizeof(path), "signatures[%d]", i);
 	X509 *cert = NULL;
 	EVP_PKEY *key = NULL;
-	int caller_key = 0;
+	int caller_key = 0, have_dg = 0;
+	uint8_t leaf_dg[32], *spki = NULL;
+	size_t spki_len = 0;
 	if (!span_child(&x->sigs, i, &blk) || !span_child(&blk, 0, &sid)) {
 		r->nomem = 1;	/* cannot happen on decoded input */
 		return;
 	}
 	if (sb->sid.certificate != NULL) {
 		if (!span_tagged(&sid, 0xa2, &wrap) || !span_child(&wrap, 0, &inner) ||
-		    (cert = d2i_cert(&inner)) == NULL) {
+		    (cert = parse_cert(x, &inner, leaf_dg, &have_dg, &spki, &spki_len)) == NULL) {
 			csra_result_add(r, "signature.signer", CSRA_STATUS_FAIL, CSRA_ERR_SIG_BAD_KEY,
 			    path, "OpenSSL cannot parse the signer's certificate");
 			return;
 		}
 	}
 	if (sb->sid.subjectPublicKeyInfo != NULL) {
+		free(spki);	/* |key| will not be the certificate's */
+		spki = NULL;
 		if (!span_tagged(&sid, 0xa1, &wrap) || !span_child(&wrap, 0, &inner) ||
 		    (key = d2i_spki(&inner)) == NULL) {
 			csra_result_add(r, "signature.signer", CSRA_STATUS_FAIL, CSRA_ERR_SIG_BAD_KEY,
@@ -816,6 +1102,8 @@ static void check_block(struct vctx *x, int i, struct csra_signer_rec *s)
 			return;
 		}
 		caller_key = cert == NULL;
+		have_dg = cert != NULL && X509_digest(cert, x->v->sha256, leaf_dg, NULL) == 1;
+		ERR_clear_error();
 	}
 	if (cert == NULL && key == NULL) {
 		csra_result_add(r, "signature.signer", CSRA_STATUS_FAIL, CSRA_ERR_SIG_NO_SIGNER, path,
@@ -826,8 +1114,19 @@ static void check_block(struct vctx *x, int i, struct csra_signer_rec *s)
 		csra_result_add(r, "signature.signer", CSRA_STATUS_FAIL, CSRA_ERR_SIG_BAD_KEY, path,
 		    "OpenSSL cannot use the certificate's key");
 		X509_free(cert);
+		free(spki);
 		return;
 	}
+	if (sb->sid.certificate != NULL && sb->sid.subjectPublicKeyInfo == NULL && have_dg) {
+		/* The key is the cached certificate's: so is its encoding. */
+		struct blockkey *bk = &x->blocks[i];
+		memcpy(bk->dg, leaf_dg, sizeof(bk->dg));
+		bk->cacheable = 1;
+		bk->spki = spki;
+		bk->spki_len = spki_len;
+		spki = NULL;
+	}
+	free(spki);
 	csra_result_add(r, "signature.signer", CSRA_STATUS_PASS, CSRA_OK, path,
 	    "signer given by %s", cert ? (sb->sid.certificate ? "certificate" : "keyId (certificate)")
 	    : caller_key ? "keyId (caller's key)" : "subjectPublicKeyInfo");
@@ -849,7 +1148,7 @@ static void check_block(struct vctx *x, int i, struct csra_signer_rec *s)
 		char cpath[96];
 		snprintf(cpath, sizeof(cpath), "%s.sid.%s", path,
 		    sb->sid.certificate ? "certificate" : "keyId");
-		s->trusted = check_ak(x, cert, cpath, s) && s->verified;
+		s->trusted = check_ak(x, cert, have_dg ? leaf_dg : NULL, cpath, s) && s->verified;
 		X509_free(cert);
 	} else if (caller_key) {
 		s->trusted = s->verified;
@@ -861,32 +1160,45 @@ static void check_block(struct vctx *x, int i, struct csra_signer_rec *s)
 	}
 }
 
-/* Collects Evidence.intermediateCertificates, in either tagging, as
- * received, with the caller's intermediates. */
-static int build_pool(struct vctx *x, STACK_OF(X509) *extra)
+/* The child of |parent| after |prev| (NULL: the first). span_child walks
+ * from the first child on every call: quadratic over many intermediates. */
+static int span_next(const struct span *parent, const struct span *prev, struct span *out)
 {
-	x->pool = sk_X509_new_null();
-	if (x->pool == NULL)
+	const uint8_t *p = prev != NULL ? prev->p + prev->len : parent->c;
+	const uint8_t *end = parent->c + parent->clen;
+	return p < end && span_at(p, end, out);
+}
+
+/* Builds the pool of intermediates for path building: the verifier's, the
+ * caller's and Evidence.intermediateCertificates as received. With |nbad|
+ * set, records a warning for each Evidence intermediate OpenSSL cannot
+ * parse, and counts them. */
+static int ensure_pool(struct vctx *x, size_t *nbad)
+{
+	const csra_verifier *v = x->v;
+	struct span c;
+	if (x->pool_built)
+		return 1;
+	x->pool_built = 1;
+	if ((x->pool = sk_X509_new_null()) == NULL)
 		return 0;
-	for (int i = 0; i < sk_X509_num(x->v->untrusted); i++)
-		if (push_ref(x->pool, sk_X509_value(x->v->untrusted, i)) != CSRA_OK)
+	for (int i = 0; i < sk_X509_num(v->untrusted); i++)
+		if (push_ref(x->pool, sk_X509_value(v->untrusted, i)) != CSRA_OK)
 			return 0;
-	for (int i = 0; extra != NULL && i < sk_X509_num(extra); i++)
-		if (push_ref(x->pool, sk_X509_value(extra, i)) != CSRA_OK)
+	for (int i = 0; x->extra != NULL && i < sk_X509_num(x->extra); i++)
+		if (push_ref(x->pool, sk_X509_value(x->extra, i)) != CSRA_OK)
 			return 0;
-	struct span certs, list, c;
-	if (!span_tagged(&x->ev_span, 0xa0, &certs))
-		return 1;
-	list = certs;
-	if (csra_decoded_evidence_explicit(x->d) && !span_child(&certs, 0, &list))
-		return 1;
-	for (int i = 0; span_child(&list, i, &c); i++) {
-		X509 *cert = d2i_cert(&c);
+	for (int i = 0; x->has_ev_certs && span_next(&x->ev_certs, i ? &c : NULL, &c); i++) {
+		X509 *cert = x->ev_dg != NULL ? parse_known(x, &c, x->ev_dg[i], 1, NULL, NULL)
+		    : d2i_cert(&c);
 		if (cert == NULL) {
+			if (nbad == NULL)
+				continue;	/* all parsed before: memory ran out */
 			char path[64];
 			snprintf(path, sizeof(path), "intermediateCertificates[%d]", i);
 			csra_result_add(x->r, "evidence.intermediates", CSRA_STATUS_WARN,
 			    CSRA_ERR_SIG_BAD_KEY, path, "OpenSSL cannot parse this certificate; not used");
+			(*nbad)++;
 			continue;
 		}
 		if (!sk_X509_push(x->pool, cert)) {
@@ -895,6 +1207,69 @@ static int build_pool(struct vctx *x, STACK_OF(X509) *extra)
 		}
 	}
 	return 1;
+}
+
+/* Hashes the trust store's identity (address, contents count, generation)
+ * and every certificate offered as an intermediate (the verifier's, the
+ * caller's, Evidence.intermediateCertificates in either tagging), in
+ * order, into x->pool_key: path building depends on all of them and on
+ * their order. Only digests are taken when every certificate of this pool
+ * parsed before: the pool is then parsed only for a path not in the cache.
+ * Otherwise it is built here, recording what OpenSSL cannot parse. */
+static int key_pool(struct vctx *x, STACK_OF(X509) *extra)
+{
+	const csra_verifier *v = x->v;
+	struct span certs, c;
+	x->extra = extra;
+	if (span_tagged(&x->ev_span, 0xa0, &certs)) {
+		x->ev_certs = certs;
+		x->has_ev_certs = !csra_decoded_evidence_explicit(x->d) ||
+		    span_child(&certs, 0, &x->ev_certs);
+	}
+	size_t nev = 0;
+	while (x->has_ev_certs && span_next(&x->ev_certs, nev ? &c : NULL, &c))
+		nev++;
+	if (nev > 0 && (x->ev_dg = malloc(nev * sizeof(*x->ev_dg))) == NULL)
+		return 0;
+
+	EVP_MD_CTX *kc = EVP_MD_CTX_new();
+	uintptr_t store = (uintptr_t)x->store;
+	int nobj = sk_X509_OBJECT_num(X509_STORE_get0_objects(x->store));
+	int keyed = kc != NULL && EVP_DigestInit_ex(kc, v->sha256, NULL) == 1 &&
+	    EVP_DigestUpdate(kc, &store, sizeof(store)) == 1 &&
+	    EVP_DigestUpdate(kc, &nobj, sizeof(nobj)) == 1 &&
+	    EVP_DigestUpdate(kc, &v->trust_gen, sizeof(v->trust_gen)) == 1;
+	for (int i = 0; keyed && i < sk_X509_num(v->untrusted); i++)
+		keyed = EVP_DigestUpdate(kc, v->untrusted_dg[i], 32) == 1;
+	for (int i = 0; keyed && extra != NULL && i < sk_X509_num(extra); i++) {
+		uint8_t dg[32];
+		keyed = X509_digest(sk_X509_value(extra, i), v->sha256, dg, NULL) == 1 &&
+		    EVP_DigestUpdate(kc, dg, sizeof(dg)) == 1;
+	}
+	/* Separates the caller's from the Evidence's in the hash. */
+	uint64_t counts[2] = { (uint64_t)(extra ? sk_X509_num(extra) : 0), (uint64_t)nev };
+	keyed = keyed && EVP_DigestUpdate(kc, counts, sizeof(counts)) == 1;
+	for (size_t i = 0; i < nev; i++) {
+		span_next(&x->ev_certs, i ? &c : NULL, &c);
+		if (!sha256(v, c.p, c.len, x->ev_dg[i])) {
+			free(x->ev_dg);		/* ensure_pool parses without the cache */
+			x->ev_dg = NULL;
+			keyed = 0;
+			break;
+		}
+		keyed = keyed && EVP_DigestUpdate(kc, x->ev_dg[i], 32) == 1;
+	}
+	x->have_pool_key = keyed && EVP_DigestFinal_ex(kc, x->pool_key, NULL) == 1;
+	EVP_MD_CTX_free(kc);
+	ERR_clear_error();
+
+	if (x->have_pool_key && csra_cache_has_pool(v->cache, x->pool_key))
+		return 1;
+	size_t nbad = 0;
+	int ok = ensure_pool(x, &nbad);
+	if (ok && x->have_pool_key && nbad == 0)
+		csra_cache_put_pool(v->cache, x->pool_key);
+	return ok;
 }
 
 static void check_signatures(struct vctx *x)
@@ -914,6 +1289,10 @@ static void check_signatures(struct vctx *x)
 		return;
 	}
 	r->nsigners = (size_t)n;
+	if ((x->blocks = calloc((size_t)n, sizeof(*x->blocks))) == NULL) {
+		r->nomem = 1;
+		return;
+	}
 	size_t first = r->nchecks;
 	int trusted = 0;
 	for (int i = 0; i < n; i++) {
@@ -952,11 +1331,25 @@ static void check_ak_spki(struct vctx *x)
 		snprintf(path, sizeof(path), "tbs.reportedElements[%zu].claims[%zu]", c->element, c->index);
 		int matched = 0;
 		for (size_t s = 0; s < r->nsigners && !matched; s++) {
-			unsigned char *der = NULL;
+			struct blockkey *bk = x->blocks != NULL ? &x->blocks[s] : NULL;
 			if (!r->signers[s].verified || r->signers[s].key == NULL)
 				continue;
+			if (bk != NULL && bk->spki != NULL) {
+				matched = bk->spki_len == c->value.len &&
+				    memcmp(bk->spki, c->value.bytes, c->value.len) == 0;
+				continue;
+			}
+			unsigned char *der = NULL;
 			int len = i2d_PUBKEY(r->signers[s].key, &der);
 			matched = len > 0 && (size_t)len == c->value.len && memcmp(der, c->value.bytes, c->value.len) == 0;
+			if (len > 0 && bk != NULL && bk->cacheable) {
+				/* Kept for this call's other claims and the cache's next. */
+				csra_cache_set_spki(x->v->cache, bk->dg, der, (size_t)len);
+				if ((bk->spki = malloc((size_t)len)) != NULL) {
+					memcpy(bk->spki, der, (size_t)len);
+					bk->spki_len = (size_t)len;
+				}
+			}
 			OPENSSL_free(der);
 		}
 		csra_result_add(r, "claim.ak-spki", matched ? CSRA_STATUS_PASS : CSRA_STATUS_FAIL,
@@ -1045,12 +1438,16 @@ csra_err csra_verify_evidence_with(const csra_verifier *v, X509_STORE *store, co
 	span_child(&x.ev_span, 1, &x.sigs);
 	csra_result_add(x.r, "decode", CSRA_STATUS_PASS, CSRA_OK, "", "strict DER, %zu bytes", len);
 	check_content(&x);
-	if (!build_pool(&x, extra))
+	if (!key_pool(&x, extra))
 		x.r->nomem = 1;
 	check_signatures(&x);
 	check_ak_spki(&x);
 	check_freshness(&x, nonce, nonce_len);
 	sk_X509_pop_free(x.pool, X509_free);
+	free(x.ev_dg);
+	for (size_t i = 0; x.blocks != NULL && i < x.r->nsigners; i++)
+		free(x.blocks[i].spki);
+	free(x.blocks);
 	csra_result_finish(x.r);
 	if (x.r->nomem) {
 		csra_result_free(&x.r);

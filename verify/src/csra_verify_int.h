@@ -18,6 +18,7 @@ struct keyid_key {
 struct csra_external_route;
 struct csra_callback_route;
 struct csra_type_store;
+struct csra_cache;
 
 struct csra_verifier {
 	X509_STORE *store;
@@ -43,10 +44,16 @@ struct csra_verifier {
 	size_t ncallbacks;
 	struct csra_type_store *type_stores;	/* the policy's anchors per type */
 	size_t ntype_stores;
+	/* Chain cache (csra_cache.c). trust_gen is bumped by every change of
+	 * trust anchors made here and is part of every key. */
+	struct csra_cache *cache;
+	unsigned long trust_gen;
+	EVP_MD *sha256;				/* fetched once: keys are hashed per call */
+	uint8_t (*untrusted_dg)[32];		/* SHA-256 of each |untrusted| cert's DER */
 };
 
 struct csra_check {
-	char *name;
+	char *name;		/* one allocation: message and path follow it */
 	char *message;
 	char *path;
 	csra_status status;
@@ -77,7 +84,7 @@ struct csra_result {
 	csra_element *elements;
 	size_t nelements;
 	struct csra_claim_rec *claims;
-	size_t nclaims;
+	size_t nclaims, claims_cap;	/* claims_cap: add_claim's (csra_verify.c) */
 	struct csra_signer_rec *signers;
 	size_t nsigners;
 	/* Request results nest one result per statement. */
@@ -115,5 +122,56 @@ void csra_request_free(csra_verifier *v);
 
 /* csra_result_finish sets the verdict from the checks. */
 void csra_result_finish(csra_result *r);
+
+/* The chain cache (csra_cache.c): validated attestation-key paths and
+ * parsed certificates, keyed by SHA-256 digests, in bounded LRUs behind one
+ * mutex, so that threads sharing a verifier share it.
+ *
+ * csra_cache_new returns a cache for |entries| paths (0: off), or NULL.
+ * csra_cache_free frees |*c| and sets it to NULL. csra_cache_resize empties
+ * the cache and sizes it for |entries|; returns 0 on allocation failure,
+ * leaving it off. csra_cache_flush empties it (trust changed). */
+#define CSRA_CHAIN_CACHE_DEFAULT 64
+struct csra_cache *csra_cache_new(size_t entries);
+void csra_cache_free(struct csra_cache **c);
+int csra_cache_resize(struct csra_cache *c, size_t entries);
+void csra_cache_flush(struct csra_cache *c);
+
+/* csra_x509_settle makes OpenSSL compute |x|'s cached extension data now,
+ * before |x| is shared between threads (OpenSSL 3.0 races on it
+ * otherwise). Returns 1, 0 if the extensions are invalid, -1 on
+ * allocation failure. */
+int csra_x509_settle(X509 *x);
+
+/* csra_cache_get_cert returns the certificate parsed from the DER whose
+ * SHA-256 is |dg| (a new reference), or NULL; with |spki| not NULL, sets
+ * |*spki| to a copy (free with free()) of the i2d_PUBKEY of its key if
+ * known, else NULL. csra_cache_put_cert keeps a reference on |x| under
+ * |dg|; csra_cache_set_spki records that i2d_PUBKEY (OpenSSL 3 encodes a
+ * key through its encoder machinery: as slow as a signature check).
+ * Failures only mean a later miss. */
+X509 *csra_cache_get_cert(struct csra_cache *c, const uint8_t dg[32], uint8_t **spki,
+    size_t *spki_len);
+void csra_cache_put_cert(struct csra_cache *c, const uint8_t dg[32], X509 *x);
+void csra_cache_set_spki(struct csra_cache *c, const uint8_t dg[32], const uint8_t *spki, size_t len);
+
+/* csra_cache_get_chain returns a copy (each certificate up-ref'd) of the
+ * path stored under |key| if |at| lies in its window, else NULL; counts a
+ * hit or a miss. csra_cache_put_chain stores a copy of |chain|, validated
+ * in |store| (referenced, so its address stays unique), reusable for
+ * verification times in [lo, hi]. */
+STACK_OF(X509) *csra_cache_get_chain(struct csra_cache *c, const uint8_t key[32], time_t at);
+void csra_cache_put_chain(struct csra_cache *c, const uint8_t key[32], X509_STORE *store,
+    STACK_OF(X509) *chain, time_t lo, time_t hi);
+
+/* csra_cache_has_pool returns 1 if every certificate of the intermediate
+ * pool hashed to |key| parsed before (csra_cache_put_pool), so the pool
+ * need only be parsed for a path the cache does not hold. */
+int csra_cache_has_pool(struct csra_cache *c, const uint8_t key[32]);
+void csra_cache_put_pool(struct csra_cache *c, const uint8_t key[32]);
+
+/* csra_cache_stats reports |v|'s chain-cache hits and misses so far (for
+ * tests). */
+void csra_cache_stats(const csra_verifier *v, unsigned long *hits, unsigned long *misses);
 
 #endif

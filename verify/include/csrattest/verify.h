@@ -72,6 +72,16 @@ csra_err csra_verifier_set_strict(csra_verifier *v, int on);
  * max_age < 0 turns the check off (the default). */
 csra_err csra_verifier_set_timestamp_window(csra_verifier *v, long max_age, long skew);
 
+/* csra_verifier_set_chain_cache keeps up to |entries| attestation-key
+ * paths that validated, and the certificates parsed for them, for later
+ * verifications by |v| (from any thread) with the same leaf, the same
+ * intermediates offered in the same order, the same trust anchors, and a
+ * verification time at which no certificate involved changes validity.
+ * Failures are never kept. 0 turns the cache off; the default is 64.
+ * Empties the cache. Returns CSRA_OK, CSRA_ERR_INVALID_ARGUMENT or
+ * CSRA_ERR_NOMEM (the cache is then off). */
+csra_err csra_verifier_set_chain_cache(csra_verifier *v, size_t entries);
+
 /* csra_verdict is the overall outcome. */
 typedef enum csra_verdict {
 	CSRA_VERDICT_VERIFIED = 0,	/* every check that ran passed */
