@@ -1,0 +1,1170 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Verification benchmark: PKIX Evidence and attested CSRs, cold (a new
+ * verifier per operation) and warm (one verifier, its chain cache hit),
+ * against floors measured in the same run with bare OpenSSL on the same
+ * inputs: one ECDSA verification, OpenSSL's own parse + path validation +
+ * signature, a CSR's self-signature. All workloads run round robin over the
+ * repeats, so a noisy shared machine slows them alike and the ratios stay
+ * meaningful where absolute times do not. A second part times verification
+ * of inputs from 1 KiB to 1 MiB to show the cost grows linearly.
+ *
+ * Allocations are counted as in bench_decode: link-time wrapping of the
+ * allocator for the statically linked library (plus strdup, which glibc
+ * serves with an internal malloc), and OpenSSL's and jansson's allocator
+ * hooks for what those shared libraries allocate. Sizes live in a side
+ * table. Counting is single-threaded only.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include "csra_oid_table.h"
+#include "csra_verify_int.h"
+#include "csrattest/build.h"
+#include "csrattest/codec.h"
+#include "csrattest/request.h"
+#include "csrattest/verify.h"
+#include "testpki.h"
+
+#ifndef CSRA_BENCH_BUILD
+#define CSRA_BENCH_BUILD "?"
+#endif
+#ifndef CSRA_BENCH_FLAGS
+#define CSRA_BENCH_FLAGS "?"
+#endif
+
+/* Allocation counting ---------------------------------------------------- */
+
+#ifndef CSRA_BENCH_NO_WRAP
+#define COUNTING 1
+
+void *__real_malloc(size_t size);
+void *__real_calloc(size_t nmemb, size_t size);
+void *__real_realloc(void *ptr, size_t size);
+void __real_free(void *ptr);
+void *__wrap_malloc(size_t size);
+void *__wrap_calloc(size_t nmemb, size_t size);
+void *__wrap_realloc(void *ptr, size_t size);
+void __wrap_free(void *ptr);
+char *__wrap_strdup(const char *s);
+char *__wrap_strndup(const char *s, size_t n);
+
+/* Open addressing, pointer -> requested size; big enough for the live
+ * blocks of a 1 MiB input (OpenSSL allocates tens per certificate). */
+#define TRACK_SLOTS (1u << 19)
+#define TOMB ((void *)1)
+
+static struct {
+	int on;
+	int overflow;
+	size_t allocs, frees, live, peak;
+	struct { void *p; size_t size; } slot[TRACK_SLOTS];
+} ct;
+
+static size_t slot_of(const void *p)
+{
+	uint64_t h = (uint64_t)(uintptr_t)p >> 4;
+	h ^= h >> 17;
+	h *= 0x9e3779b97f4a7c15ull;
+	return (size_t)(h >> 20) & (TRACK_SLOTS - 1);
+}
+
+static void track_add(void *p, size_t size)
+{
+	size_t i = slot_of(p);
+	for (size_t k = 0; k < TRACK_SLOTS; k++, i = (i + 1) & (TRACK_SLOTS - 1)) {
+		if (ct.slot[i].p == NULL || ct.slot[i].p == TOMB) {
+			ct.slot[i].p = p;
+			ct.slot[i].size = size;
+			ct.live += size;
+			if (ct.live > ct.peak)
+				ct.peak = ct.live;
+			return;
+		}
+	}
+	ct.overflow = 1;
+}
+
+/* Forgets |p|; frees of blocks from before counting began are ignored. */
+static void track_del(void *p)
+{
+	size_t i = slot_of(p);
+	for (size_t k = 0; k < TRACK_SLOTS; k++, i = (i + 1) & (TRACK_SLOTS - 1)) {
+		if (ct.slot[i].p == NULL)
+			return;
+		if (ct.slot[i].p == p) {
+			ct.live -= ct.slot[i].size;
+			ct.slot[i].p = TOMB;
+			return;
+		}
+	}
+}
+
+void *__wrap_malloc(size_t size)
+{
+	void *p = __real_malloc(size);
+	if (ct.on && p != NULL) {
+		ct.allocs++;
+		track_add(p, size);
+	}
+	return p;
+}
+
+void *__wrap_calloc(size_t nmemb, size_t size)
+{
+	void *p = __real_calloc(nmemb, size);
+	if (ct.on && p != NULL) {
+		ct.allocs++;
+		track_add(p, nmemb * size);
+	}
+	return p;
+}
+
+void *__wrap_realloc(void *ptr, size_t size)
+{
+	void *p = __real_realloc(ptr, size);
+	if (!ct.on)
+		return p;
+	if (p != NULL || size == 0) {
+		ct.allocs++;
+		if (ptr != NULL)
+			track_del(ptr);
+		if (p != NULL)
+			track_add(p, size);
+	}
+	return p;
+}
+
+void __wrap_free(void *ptr)
+{
+	if (ct.on && ptr != NULL) {
+		ct.frees++;
+		track_del(ptr);
+	}
+	__real_free(ptr);
+}
+
+char *__wrap_strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d = __wrap_malloc(n);
+	if (d != NULL)
+		memcpy(d, s, n);
+	return d;
+}
+
+char *__wrap_strndup(const char *s, size_t n)
+{
+	size_t len = strnlen(s, n);
+	char *d = __wrap_malloc(len + 1);
+	if (d != NULL) {
+		memcpy(d, s, len);
+		d[len] = '\0';
+	}
+	return d;
+}
+
+static void *ossl_malloc(size_t n, const char *file, int line)
+{
+	(void)file;
+	(void)line;
+	return __wrap_malloc(n);
+}
+
+static void *ossl_realloc(void *p, size_t n, const char *file, int line)
+{
+	(void)file;
+	(void)line;
+	return __wrap_realloc(p, n);
+}
+
+static void ossl_free(void *p, const char *file, int line)
+{
+	(void)file;
+	(void)line;
+	__wrap_free(p);
+}
+
+static void count_begin(void)
+{
+	memset(&ct, 0, sizeof(ct));
+	ct.on = 1;
+}
+
+static void count_end(void)
+{
+	ct.on = 0;
+}
+#else
+#define COUNTING 0
+#endif
+
+/* Inputs ----------------------------------------------------------------- */
+
+/* A TLV inside a DER buffer: the whole of it and its contents. */
+struct tlv {
+	const uint8_t *p, *c;
+	size_t len, clen;
+	uint8_t tag;
+};
+
+/* Reads one TLV at |p| (single-byte tags, definite lengths: DER). */
+static int tlv_at(const uint8_t *p, const uint8_t *end, struct tlv *t)
+{
+	if (end - p < 2)
+		return 0;
+	const uint8_t *q = p + 1;
+	size_t len = *q++;
+	if (len & 0x80) {
+		size_t k = len & 0x7f;
+		if (k == 0 || k > sizeof(size_t) || (size_t)(end - q) < k)
+			return 0;
+		for (len = 0; k > 0; k--)
+			len = (len << 8) | *q++;
+	}
+	if (len > (size_t)(end - q))
+		return 0;
+	*t = (struct tlv){ p, q, (size_t)(q - p) + len, len, p[0] };
+	return 1;
+}
+
+/* The |i|th child of a constructed TLV. */
+static int tlv_child(const struct tlv *t, int i, struct tlv *out)
+{
+	const uint8_t *p = t->c, *end = t->c + t->clen;
+	for (;;) {
+		if (!tlv_at(p, end, out))
+			return 0;
+		if (i-- == 0)
+			return 1;
+		p = out->p + out->len;
+	}
+}
+
+/* The pieces of a signed Evidence the floors need: TbsEvidence as
+ * received, the first block's signature, its certificate and the first
+ * intermediate. */
+struct ev_parts {
+	struct tlv tbs, sig, ak, inter;
+	int has_ak, has_inter;
+};
+
+static int ev_split(const uint8_t *der, size_t len, struct ev_parts *e)
+{
+	struct tlv top, sigs, blk, sid, wrap, certs;
+	memset(e, 0, sizeof(*e));
+	if (!tlv_at(der, der + len, &top) || !tlv_child(&top, 0, &e->tbs) || !tlv_child(&top, 1, &sigs) ||
+	    !tlv_child(&sigs, 0, &blk) || !tlv_child(&blk, 0, &sid) || !tlv_child(&blk, 2, &e->sig))
+		return 0;
+	for (int i = 0; tlv_child(&sid, i, &wrap); i++)
+		if (wrap.tag == 0xa2 && tlv_child(&wrap, 0, &e->ak))
+			e->has_ak = 1;
+	for (int i = 2; tlv_child(&top, i, &certs); i++)
+		if (certs.tag == 0xa0 && tlv_child(&certs, 0, &e->inter))
+			e->has_inter = 1;
+	return 1;
+}
+
+/* Reads the first PEM block of |path|, any label, as DER. */
+static uint8_t *read_pem(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "r");
+	char *name = NULL, *header = NULL;
+	unsigned char *data = NULL;
+	long n = 0;
+	if (f == NULL) {
+		fprintf(stderr, "bench_verify: %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	int ok = PEM_read(f, &name, &header, &data, &n);
+	fclose(f);
+	OPENSSL_free(name);
+	OPENSSL_free(header);
+	uint8_t *der = ok && n > 0 ? malloc((size_t)n) : NULL;
+	if (der != NULL) {
+		memcpy(der, data, (size_t)n);
+		*len = (size_t)n;
+	} else {
+		fprintf(stderr, "bench_verify: %s: no PEM block\n", path);
+	}
+	OPENSSL_free(data);
+	return der;
+}
+
+static X509 *d2i_exact(const uint8_t *p, size_t len)
+{
+	const unsigned char *q = p;
+	X509 *x = d2i_X509(NULL, &q, (long)len);
+	if (x != NULL && q != p + len) {
+		X509_free(x);
+		x = NULL;
+	}
+	return x;
+}
+
+/* Evidence about |subject| for a CSR (the claims cabf-csbr asks for), or
+ * with |nkeys| extra key elements and |nfill| of |fill| as intermediates
+ * for the size curve. */
+static uint8_t *make_evidence(const tp_pki *p, EVP_PKEY *subject, int with_inter, long nkeys,
+    STACK_OF(X509) *fill, long nfill, const uint8_t *nonce, size_t nonce_len, size_t *len)
+{
+	csra_evb *b = csra_evb_new();
+	size_t tx, pl, k;
+	uint8_t *der = NULL;
+	unsigned char *spki = NULL;
+	int spki_len = i2d_PUBKEY(subject, &spki);
+	int ok = b != NULL && spki_len > 0 &&
+	    csra_evb_add_element(b, CSRA_ELEMENT_TRANSACTION, &tx) == CSRA_OK &&
+	    csra_evb_add_octets(b, tx, CSRA_CLAIM_NONCE, nonce, nonce_len) == CSRA_OK &&
+	    csra_evb_add_element(b, CSRA_ELEMENT_PLATFORM, &pl) == CSRA_OK &&
+	    csra_evb_add_utf8(b, pl, CSRA_CLAIM_VENDOR, "csrattest bench HSM", 19) == CSRA_OK &&
+	    csra_evb_add_bool(b, pl, CSRA_CLAIM_FIPSBOOT, 1) == CSRA_OK &&
+	    csra_evb_add_int(b, pl, CSRA_CLAIM_FIPSLEVEL, 3) == CSRA_OK &&
+	    csra_evb_add_element(b, CSRA_ELEMENT_KEY, &k) == CSRA_OK &&
+	    csra_evb_add_utf8(b, k, CSRA_CLAIM_KEY_IDENTIFIER, "subject-key", 11) == CSRA_OK &&
+	    csra_evb_add_octets(b, k, CSRA_CLAIM_KEY_SPKI, spki, (size_t)spki_len) == CSRA_OK &&
+	    csra_evb_add_bool(b, k, CSRA_CLAIM_KEY_EXTRACTABLE, 0) == CSRA_OK &&
+	    csra_evb_add_bool(b, k, CSRA_CLAIM_KEY_NEVER_EXTRACTABLE, 1) == CSRA_OK &&
+	    csra_evb_add_bool(b, k, CSRA_CLAIM_KEY_SENSITIVE, 1) == CSRA_OK &&
+	    csra_evb_add_bool(b, k, CSRA_CLAIM_KEY_LOCAL, 1) == CSRA_OK &&
+	    csra_evb_add_purposes(b, k, CSRA_PURPOSE_SIGN) == CSRA_OK;
+	for (long i = 0; ok && i < nkeys; i++) {
+		char id[32];
+		int n = snprintf(id, sizeof(id), "key-%08ld", i);
+		ok = csra_evb_add_element(b, CSRA_ELEMENT_KEY, &k) == CSRA_OK &&
+		    csra_evb_add_utf8(b, k, CSRA_CLAIM_KEY_IDENTIFIER, id, (size_t)n) == CSRA_OK &&
+		    csra_evb_add_octets(b, k, CSRA_CLAIM_KEY_SPKI, spki, (size_t)spki_len) == CSRA_OK &&
+		    csra_evb_add_bool(b, k, CSRA_CLAIM_KEY_EXTRACTABLE, 0) == CSRA_OK &&
+		    csra_evb_add_bool(b, k, CSRA_CLAIM_KEY_SENSITIVE, 1) == CSRA_OK;
+	}
+	ok = ok && csra_evb_add_signer(b, p->ak_key, p->ak, CSRA_SID_CERT, NULL, 0) == CSRA_OK &&
+	    (!with_inter || csra_evb_add_intermediate(b, p->inter) == CSRA_OK);
+	for (long i = 0; ok && i < nfill; i++)
+		ok = csra_evb_add_intermediate(b, sk_X509_value(fill, (int)i)) == CSRA_OK;
+	ok = ok && csra_evb_encode(b, &der, len) == CSRA_OK;
+	OPENSSL_free(spki);
+	csra_evb_free(&b);
+	if (!ok) {
+		free(der);
+		return NULL;
+	}
+	return der;
+}
+
+/* A PKCS#10 request by |subject| carrying |ev| in an AttestationBundle,
+ * as tools/samples.c makes it. */
+static uint8_t *make_csr(EVP_PKEY *subject, const uint8_t *ev, size_t ev_len, size_t *len)
+{
+	csra_bb *bb = csra_bb_new();
+	X509_REQ *req = X509_REQ_new();
+	const csra_oid_entry *st = &csra_oid_table[CSRA_OID_ID_STMT_PKIX_EVIDENCE];
+	uint8_t *bundle = NULL, *out = NULL;
+	unsigned char *der = NULL;
+	size_t blen = 0;
+	int ok = bb && req && csra_bb_add_statement(bb, st->der, st->der_len, ev, ev_len) == CSRA_OK &&
+	    csra_bb_encode(bb, &bundle, &blen) == CSRA_OK &&
+	    X509_NAME_add_entry_by_txt(X509_REQ_get_subject_name(req), "CN", MBSTRING_ASC,
+	    (const unsigned char *)"bench code signer", -1, -1, 0) &&
+	    X509_REQ_set_pubkey(req, subject) && csra_x509_req_add_bundle(req, bundle, blen) == CSRA_OK &&
+	    X509_REQ_sign(req, subject, EVP_sha256()) > 0;
+	int n = ok ? i2d_X509_REQ(req, &der) : 0;
+	if (n > 0 && (out = malloc((size_t)n)) != NULL) {
+		memcpy(out, der, (size_t)n);
+		*len = (size_t)n;
+	}
+	OPENSSL_free(der);
+	free(bundle);
+	X509_REQ_free(req);
+	csra_bb_free(&bb);
+	return out;
+}
+
+/* Workloads -------------------------------------------------------------- */
+
+static const uint8_t EV2_NONCE[] = { 0xbe, 0xef, 0xca, 0xfe, 0xba, 0xbe, 0xde, 0xad };
+static const uint8_t CSR_NONCE[] = { 0x0a, 0x1b, 0x2c, 0x3d, 0x4e, 0x5f, 0x60, 0x71 };
+
+static struct {
+	uint8_t *ev;			/* evidence2 */
+	size_t ev_len;
+	struct ev_parts parts;
+	X509 *ca, *ak;
+	EVP_PKEY *ak_pub;		/* evidence2's AK key, parsed once */
+	csra_verifier *warm, *nocache;	/* trust ca.crt */
+	tp_pki pki;			/* the CSR's */
+	EVP_PKEY *subject;
+	uint8_t *csr, *csr_ev;
+	size_t csr_len, csr_ev_len;
+	struct ev_parts csr_parts;
+	X509_REQ *req;
+	EVP_PKEY *req_pub, *csr_ak_pub;
+	csra_verifier *csr_warm;	/* trusts pki.root */
+	/* The size curve's current input. */
+	const uint8_t *cur;
+	size_t cur_len;
+	const csra_verifier *cur_v;
+} g;
+static volatile long g_sink;
+
+/* Frees |*r| and returns 1 if |e| is CSRA_OK and the verdict "verified". */
+static int expect_verified(csra_err e, csra_result **r)
+{
+	int ok = e == CSRA_OK && csra_result_verdict(*r) == CSRA_VERDICT_VERIFIED;
+	csra_result_free(r);
+	return ok;
+}
+
+static int w_strict(void)
+{
+	csra_decoded *d = NULL;
+	csra_diag dg;
+	csra_err e = csra_decode(NULL, CSRA_PDU_EVIDENCE, g.ev, g.ev_len, &d, &dg);
+	csra_decoded_free(&d);
+	return e == CSRA_OK;
+}
+
+static int w_ev_warm(void)
+{
+	csra_result *r = NULL;
+	return expect_verified(csra_verify_evidence(g.warm, g.ev, g.ev_len, EV2_NONCE, sizeof(EV2_NONCE),
+	    NULL, &r), &r);
+}
+
+static int w_ev_nocache(void)
+{
+	csra_result *r = NULL;
+	return expect_verified(csra_verify_evidence(g.nocache, g.ev, g.ev_len, EV2_NONCE,
+	    sizeof(EV2_NONCE), NULL, &r), &r);
+}
+
+static int w_ev_cold(void)
+{
+	csra_verifier *v = csra_verifier_new();
+	csra_result *r = NULL;
+	int ok = v != NULL && csra_verifier_add_trust(v, g.ca) == CSRA_OK &&
+	    expect_verified(csra_verify_evidence(v, g.ev, g.ev_len, EV2_NONCE, sizeof(EV2_NONCE), NULL,
+	    &r), &r);
+	csra_verifier_free(&v);
+	return ok;
+}
+
+static int w_csr_warm(void)
+{
+	csra_result *r = NULL;
+	return expect_verified(csra_verify_request(g.csr_warm, g.csr, g.csr_len, CSR_NONCE,
+	    sizeof(CSR_NONCE), &r), &r);
+}
+
+static int w_csr_cold(void)
+{
+	csra_verifier *v = csra_verifier_new();
+	csra_result *r = NULL;
+	int ok = v != NULL && csra_verifier_add_trust(v, g.pki.root) == CSRA_OK &&
+	    expect_verified(csra_verify_request(v, g.csr, g.csr_len, CSR_NONCE, sizeof(CSR_NONCE), &r), &r);
+	csra_verifier_free(&v);
+	return ok;
+}
+
+/* One ECDSA verification as a caller of OpenSSL writes it, key parsed. */
+static int ecdsa_verify(EVP_PKEY *key, const struct ev_parts *e)
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	int ok = ctx != NULL && EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, key) == 1 &&
+	    EVP_DigestVerify(ctx, e->sig.c, e->sig.clen, e->tbs.p, e->tbs.len) == 1;
+	EVP_MD_CTX_free(ctx);
+	return ok;
+}
+
+static int f_ecdsa(void)
+{
+	return ecdsa_verify(g.ak_pub, &g.parts);
+}
+
+/* OpenSSL's own cold floor: parse the AK and the intermediate, a store
+ * with ca.crt, path validation, and the Evidence signature. */
+static int f_cold(void)
+{
+	X509 *ak = d2i_exact(g.parts.ak.p, g.parts.ak.len);
+	X509 *in = d2i_exact(g.parts.inter.p, g.parts.inter.len);
+	X509_STORE *st = X509_STORE_new();
+	STACK_OF(X509) *u = sk_X509_new_null();
+	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+	int ok = ak && in && st && u && ctx && X509_STORE_add_cert(st, g.ca) == 1 && sk_X509_push(u, in);
+	if (ok) {
+		in = NULL;	/* |u| owns it */
+		ok = X509_STORE_CTX_init(ctx, st, ak, u) == 1;
+	}
+	if (ok) {
+		X509_STORE_CTX_set_time(ctx, 0, time(NULL));
+		ok = X509_verify_cert(ctx) == 1 && ecdsa_verify(X509_get0_pubkey(ak), &g.parts);
+	}
+	X509_STORE_CTX_free(ctx);
+	sk_X509_pop_free(u, X509_free);
+	X509_free(in);
+	X509_STORE_free(st);
+	X509_free(ak);
+	return ok;
+}
+
+static int f_csr_sig(void)
+{
+	int ok = X509_REQ_verify(g.req, g.req_pub) == 1;
+	ERR_clear_error();
+	return ok;
+}
+
+static int f_csr_ev_sig(void)
+{
+	return ecdsa_verify(g.csr_ak_pub, &g.csr_parts);
+}
+
+static int w_curve(void)
+{
+	csra_result *r = NULL;
+	return expect_verified(csra_verify_evidence(g.cur_v, g.cur, g.cur_len, CSR_NONCE,
+	    sizeof(CSR_NONCE), NULL, &r), &r);
+}
+
+enum {
+	W_STRICT, W_EV_WARM, W_EV_NOCACHE, W_EV_COLD, W_CSR_WARM, W_CSR_COLD, W_MT1, W_MT2,
+	F_ECDSA, F_COLD, F_CSR_SIG, F_CSR_EV_SIG, NWL
+};
+
+struct workload {
+	const char *name;	/* no spaces: RESULT lines are split on them */
+	const char *what;
+	int (*fn)(void);
+	int threads;		/* > 0: run by that many threads, ns per operation */
+	int floor, floor2;	/* the ratio's denominator: a floor or the sum of two; -1 none */
+	long iters;
+	double *ns;
+	double median, min, max;
+	size_t allocs, peak, leak;
+	int counted;
+	int skip;
+};
+
+/* Designated initializers: the measured fields start at zero. */
+#define WL(n, w, f, thr, fl, fl2) { .name = n, .what = w, .fn = f, .threads = thr, .floor = fl, .floor2 = fl2 }
+static struct workload wl[NWL] = {
+	[W_STRICT] = WL("strict_decode", "csra_decode+free, evidence2", w_strict, 0, -1, -1),
+	[W_EV_WARM] = WL("ev_warm", "verify evidence2, cache hit", w_ev_warm, 0, F_ECDSA, -1),
+	[W_EV_NOCACHE] = WL("ev_nocache", "verify evidence2, cache off", w_ev_nocache, 0, F_COLD, -1),
+	[W_EV_COLD] = WL("ev_cold", "new verifier+ca.crt+verify", w_ev_cold, 0, F_COLD, -1),
+	[W_CSR_WARM] = WL("csr_warm", "verify CSR+Evidence, cache hit", w_csr_warm, 0, F_CSR_SIG, F_CSR_EV_SIG),
+	[W_CSR_COLD] = WL("csr_cold", "new verifier+root+verify CSR", w_csr_cold, 0, -1, -1),
+	[W_MT1] = WL("ev_warm_1thr", "ev_warm, 1 thread", w_ev_warm, 1, F_ECDSA, -1),
+	[W_MT2] = WL("ev_warm_2thr", "ev_warm, 2 threads, per op", w_ev_warm, 2, F_ECDSA, -1),
+	[F_ECDSA] = WL("floor_ecdsa", "EVP_DigestVerify, evidence2", f_ecdsa, 0, -1, -1),
+	[F_COLD] = WL("floor_cold", "d2i x2+store+verify_cert+ECDSA", f_cold, 0, -1, -1),
+	[F_CSR_SIG] = WL("floor_csr_sig", "X509_REQ_verify", f_csr_sig, 0, -1, -1),
+	[F_CSR_EV_SIG] = WL("floor_csr_ev_sig", "EVP_DigestVerify, CSR's Evidence", f_csr_ev_sig, 0, -1, -1),
+};
+
+/* Timing ----------------------------------------------------------------- */
+
+static double now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+struct mt_arg {
+	int (*fn)(void);
+	long n;
+	int ok;
+};
+
+static void *mt_run(void *p)
+{
+	struct mt_arg *a = p;
+	for (long i = 0; i < a->n; i++)
+		a->ok &= a->fn();
+	return NULL;
+}
+
+/* Runs |w| |n| times (split between its threads); returns the elapsed ns,
+ * or -1 if an operation failed. */
+static double run(const struct workload *w, long n)
+{
+	int ok = 1;
+	double t0 = now_ns();
+	if (w->threads == 0) {
+		for (long i = 0; i < n; i++)
+			ok &= w->fn();
+	} else {
+		pthread_t tid[8];
+		struct mt_arg a[8];
+		int t = w->threads;
+		for (int k = 0; k < t; k++) {
+			a[k] = (struct mt_arg){ w->fn, n / t + (k < n % t), 1 };
+			if (pthread_create(&tid[k], NULL, mt_run, &a[k]) != 0)
+				return -1;
+		}
+		for (int k = 0; k < t; k++) {
+			pthread_join(tid[k], NULL);
+			ok &= a[k].ok;
+		}
+	}
+	double t = now_ns() - t0;
+	return ok ? t : -1;
+}
+
+/* Iterations for about |target_ns| per repeat. */
+static long calibrate(const struct workload *w, double target_ns)
+{
+	long n = w->threads > 0 ? w->threads : 1;
+	for (;;) {
+		double t = run(w, n);
+		if (t < 0)
+			return -1;
+		if (t >= target_ns / 10 || n >= (1L << 30)) {
+			double per = t / (double)n;
+			long want = (long)(target_ns / (per > 1 ? per : 1));
+			return want > n ? want : n;
+		}
+		n *= 2;
+	}
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Times |w| over |repeats| (already calibrated); fills median/min/max. */
+static void summarise(struct workload *w, int repeats)
+{
+	qsort(w->ns, (size_t)repeats, sizeof(double), cmp_double);
+	w->min = w->ns[0];
+	w->max = w->ns[repeats - 1];
+	w->median = repeats % 2 ? w->ns[repeats / 2] : (w->ns[repeats / 2 - 1] + w->ns[repeats / 2]) / 2;
+}
+
+/* One counted operation: allocations, peak heap, bytes left allocated. */
+static void count_one(struct workload *w)
+{
+#if COUNTING
+	if (w->threads > 0)
+		return;
+	count_begin();
+	int ok = w->fn();
+	count_end();
+	w->allocs = ct.allocs;
+	w->peak = ct.peak;
+	w->leak = ct.live;
+	w->counted = ok && !ct.overflow;
+#else
+	(void)w;
+#endif
+}
+
+/* Machine -------------------------------------------------------------- */
+
+static void cpu_model(char *out, size_t cap)
+{
+	snprintf(out, cap, "unknown");
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	if (f == NULL)
+		return;
+	char line[512];
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strncmp(line, "model name", 10) == 0) {
+			char *c = strchr(line, ':');
+			if (c != NULL) {
+				c += 1 + (c[1] == ' ');
+				c[strcspn(c, "\n")] = '\0';
+				snprintf(out, cap, "%s", c);
+			}
+			break;
+		}
+	}
+	fclose(f);
+}
+
+static void loadavg(char *out, size_t cap)
+{
+	snprintf(out, cap, "?");
+	FILE *f = fopen("/proc/loadavg", "r");
+	if (f == NULL)
+		return;
+	double a, b, c;
+	if (fscanf(f, "%lf %lf %lf", &a, &b, &c) == 3)
+		snprintf(out, cap, "%.2f %.2f %.2f", a, b, c);
+	fclose(f);
+}
+
+static const char *compiler(void)
+{
+#if defined(__clang__)
+	return "clang " __clang_version__;
+#elif defined(__GNUC__)
+	return "GCC " __VERSION__;
+#else
+	return "unknown";
+#endif
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+#define SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
+#ifndef SANITIZED
+#define SANITIZED 0
+#endif
+
+/* Set-up ----------------------------------------------------------------- */
+
+static int setup_evidence2(const char *ev_path, const char *ca_path)
+{
+	size_t ca_len;
+	uint8_t *ca = read_pem(ca_path, &ca_len);
+	g.ev = read_pem(ev_path, &g.ev_len);
+	if (ca == NULL || g.ev == NULL)
+		return 0;
+	g.ca = d2i_exact(ca, ca_len);
+	free(ca);
+	if (g.ca == NULL || !ev_split(g.ev, g.ev_len, &g.parts) || !g.parts.has_ak || !g.parts.has_inter) {
+		fprintf(stderr, "bench_verify: %s: not Evidence with an AK certificate and an intermediate\n",
+		    ev_path);
+		return 0;
+	}
+	g.ak = d2i_exact(g.parts.ak.p, g.parts.ak.len);
+	g.ak_pub = g.ak ? X509_get_pubkey(g.ak) : NULL;
+	g.warm = csra_verifier_new();
+	g.nocache = csra_verifier_new();
+	return g.ak_pub && g.warm && g.nocache && csra_verifier_add_trust(g.warm, g.ca) == CSRA_OK &&
+	    csra_verifier_add_trust(g.nocache, g.ca) == CSRA_OK &&
+	    csra_verifier_set_chain_cache(g.nocache, 0) == CSRA_OK;
+}
+
+static int setup_csr(void)
+{
+	if (!tp_pki_new(&g.pki, "EC", "P-256", TP_DIGSIG | TP_EKU_AK, -3600, 86400L * 365) ||
+	    (g.subject = tp_key("EC", "P-256")) == NULL)
+		return 0;
+	g.csr_ev = make_evidence(&g.pki, g.subject, 1, 0, NULL, 0, CSR_NONCE, sizeof(CSR_NONCE),
+	    &g.csr_ev_len);
+	if (g.csr_ev == NULL || !ev_split(g.csr_ev, g.csr_ev_len, &g.csr_parts) ||
+	    (g.csr = make_csr(g.subject, g.csr_ev, g.csr_ev_len, &g.csr_len)) == NULL)
+		return 0;
+	const unsigned char *p = g.csr;
+	g.req = d2i_X509_REQ(NULL, &p, (long)g.csr_len);
+	g.req_pub = g.req ? X509_REQ_get_pubkey(g.req) : NULL;
+	g.csr_ak_pub = X509_get_pubkey(g.pki.ak);
+	g.csr_warm = csra_verifier_new();
+	return g.req_pub && g.csr_ak_pub && g.csr_warm &&
+	    csra_verifier_add_trust(g.csr_warm, g.pki.root) == CSRA_OK;
+}
+
+/* The size curve -------------------------------------------------------- */
+
+struct point {
+	const char *family;
+	size_t bytes;
+	long count;		/* key elements or intermediates added */
+	double median_ns;
+	size_t peak;
+	int counted;
+};
+
+/* Builds the input of |family| ("keys" or "certs") nearest |target| bytes
+ * from above; |fill| holds the spare intermediates. */
+static uint8_t *curve_input(const char *family, size_t target, STACK_OF(X509) *fill, long *count,
+    size_t *len)
+{
+	int keys = strcmp(family, "keys") == 0;
+	size_t l0, l1;
+	uint8_t *a = keys ? make_evidence(&g.pki, g.subject, 0, 0, NULL, 0, CSR_NONCE, sizeof(CSR_NONCE), &l0)
+	    : make_evidence(&g.pki, g.subject, 0, 0, fill, 0, CSR_NONCE, sizeof(CSR_NONCE), &l0);
+	uint8_t *b = keys ? make_evidence(&g.pki, g.subject, 0, 16, NULL, 0, CSR_NONCE, sizeof(CSR_NONCE), &l1)
+	    : make_evidence(&g.pki, g.subject, 0, 0, fill, 16, CSR_NONCE, sizeof(CSR_NONCE), &l1);
+	free(a);
+	free(b);
+	if (a == NULL || b == NULL)
+		return NULL;
+	double per = (double)(l1 - l0) / 16;
+	long n = target > l0 ? (long)(((double)(target - l0) + per - 1) / per) : 0;
+	if (!keys && n > sk_X509_num(fill))
+		n = sk_X509_num(fill);
+	*count = n;
+	return keys ? make_evidence(&g.pki, g.subject, 0, n, NULL, 0, CSR_NONCE, sizeof(CSR_NONCE), len)
+	    : make_evidence(&g.pki, g.subject, 0, 0, fill, n, CSR_NONCE, sizeof(CSR_NONCE), len);
+}
+
+/* Times warm verification of each size; returns the number of points, or
+ * -1 on failure. */
+static int run_curve(const size_t *sizes, int nsizes, int repeats, double target_ms, long iters,
+    struct point *pts)
+{
+	csra_verifier *v = csra_verifier_new();
+	STACK_OF(X509) *fill = sk_X509_new_null();
+	EVP_PKEY *fk = tp_key("EC", "P-256");
+	int np = 0;
+	if (v == NULL || fill == NULL || fk == NULL || csra_verifier_add_trust(v, g.pki.root) != CSRA_OK ||
+	    csra_verifier_add_untrusted(v, g.pki.inter) != CSRA_OK)
+		goto fail;
+	/* Spare intermediates: issued by the root, named so that path
+	 * building passes over them, one key between them (signing is what
+	 * costs here). */
+	size_t maxsz = 0;
+	for (int i = 0; i < nsizes; i++)
+		maxsz = sizes[i] > maxsz ? sizes[i] : maxsz;
+	long nfill = (long)(maxsz / 400) + 1;
+	for (long i = 0; i < nfill; i++) {
+		char cn[48];
+		snprintf(cn, sizeof(cn), "bench filler CA %06ld", i);
+		X509 *x = tp_cert(cn, fk, g.pki.root, g.pki.root_key, TP_CA, -3600, 86400L * 365);
+		if (x == NULL || !sk_X509_push(fill, x)) {
+			X509_free(x);
+			goto fail;
+		}
+	}
+	static const char *families[] = { "keys", "certs" };
+	for (int f = 0; f < 2; f++) {
+		for (int i = 0; i < nsizes; i++) {
+			struct point *pt = &pts[np];
+			size_t len;
+			long count;
+			uint8_t *der = curve_input(families[f], sizes[i], fill, &count, &len);
+			if (der == NULL)
+				goto fail;
+			g.cur = der;
+			g.cur_len = len;
+			g.cur_v = v;
+			struct workload w = WL("curve", "", w_curve, 0, -1, -1);
+			double ns[16];
+			w.ns = ns;
+			int ok = w_curve();	/* warms the cache, and must verify */
+			w.iters = iters ? iters : calibrate(&w, target_ms * 1e6);
+			for (int r = 0; ok && w.iters > 0 && r < repeats; r++) {
+				double t = run(&w, w.iters);
+				ok = t >= 0;
+				ns[r] = t / (double)w.iters;
+			}
+			if (!ok || w.iters <= 0) {
+				fprintf(stderr, "bench_verify: %s input of %zu bytes does not verify\n",
+				    families[f], len);
+				free(der);
+				goto fail;
+			}
+			summarise(&w, repeats);
+			count_one(&w);
+			*pt = (struct point){ families[f], len, count, w.median, w.peak, w.counted };
+			np++;
+			free(der);
+		}
+	}
+	sk_X509_pop_free(fill, X509_free);
+	EVP_PKEY_free(fk);
+	csra_verifier_free(&v);
+	return np;
+fail:
+	sk_X509_pop_free(fill, X509_free);
+	EVP_PKEY_free(fk);
+	csra_verifier_free(&v);
+	return -1;
+}
+
+/* Main ------------------------------------------------------------------- */
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: bench_verify [--smoke] [--iters N] [--repeats R] [--target-ms MS]\n"
+	    "                    [--only NAME[,NAME...]] [--no-curve] [--ca CERT] EVIDENCE\n"
+	    "EVIDENCE: shared/vectors/pkix-evidence/evidence2.pem (PEM); CERT defaults to ca.crt\n"
+	    "beside it. --only times just the named workloads (for profiling), floors included\n"
+	    "only if named; \"curve\" names the size curve.\n");
+}
+
+static void fmt_ratio(char *out, size_t cap, const struct workload *w)
+{
+	double den = 0;
+	if (w->floor >= 0 && !wl[w->floor].skip)
+		den = wl[w->floor].median;
+	if (w->floor2 >= 0)
+		den = wl[w->floor2].skip ? 0 : den + wl[w->floor2].median;
+	if (w->threads == 2 && !wl[W_MT1].skip)
+		den = wl[W_MT1].median;	/* scaling: per-op time against one thread's */
+	if (den > 0 && !w->skip)
+		snprintf(out, cap, "%.2f", w->median / den);
+	else
+		snprintf(out, cap, "-");
+}
+
+static const char *floor_name(const struct workload *w)
+{
+	if (w->threads == 2)
+		return "ev_warm_1thr";
+	if (w->floor2 >= 0)
+		return "floor_csr_sig+floor_csr_ev_sig";
+	return w->floor >= 0 ? wl[w->floor].name : "-";
+}
+
+static void fmt_count(char *out, size_t cap, const struct workload *w, size_t v)
+{
+	if (!w->counted)
+		snprintf(out, cap, "n/a");
+	else
+		snprintf(out, cap, "%zu", v);
+}
+
+int main(int argc, char **argv)
+{
+#if COUNTING
+	/* Before OpenSSL allocates anything: its allocations join the count. */
+	int ossl_counted = CRYPTO_set_mem_functions(ossl_malloc, ossl_realloc, ossl_free);
+	json_set_alloc_funcs(__wrap_malloc, __wrap_free);
+#else
+	int ossl_counted = 0;
+#endif
+	const char *path = NULL, *ca_path = NULL, *only = NULL;
+	long iters = 0;
+	int repeats = 7, smoke = 0, curve = 1;
+	double target_ms = 100;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--smoke") == 0)
+			smoke = 1;
+		else if (strcmp(argv[i], "--no-curve") == 0)
+			curve = 0;
+		else if (strcmp(argv[i], "--iters") == 0 && i + 1 < argc)
+			iters = strtol(argv[++i], NULL, 10);
+		else if (strcmp(argv[i], "--repeats") == 0 && i + 1 < argc)
+			repeats = (int)strtol(argv[++i], NULL, 10);
+		else if (strcmp(argv[i], "--target-ms") == 0 && i + 1 < argc)
+			target_ms = strtod(argv[++i], NULL);
+		else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
+			only = argv[++i];
+		else if (strcmp(argv[i], "--ca") == 0 && i + 1 < argc)
+			ca_path = argv[++i];
+		else if (argv[i][0] == '-' || path != NULL) {
+			usage();
+			return 2;
+		} else
+			path = argv[i];
+	}
+	if (path == NULL || repeats < 1 || repeats > 15 || iters < 0 || target_ms <= 0) {
+		usage();
+		return 2;
+	}
+	if (smoke) {
+		/* Checks that every path works, not how fast. */
+		if (iters == 0)
+			iters = 2;
+		repeats = 1;
+	}
+	char ca_buf[4096];
+	if (ca_path == NULL) {
+		const char *slash = strrchr(path, '/');
+		int dir = slash ? (int)(slash - path) : 1;
+		snprintf(ca_buf, sizeof(ca_buf), "%.*s/ca.crt", dir, slash ? path : ".");
+		ca_path = ca_buf;
+	}
+	if (only != NULL) {
+		int any = 0;
+		for (size_t k = 0; k < NWL; k++) {
+			size_t n = strlen(wl[k].name);
+			const char *m = only;
+			wl[k].skip = 1;
+			while ((m = strstr(m, wl[k].name)) != NULL) {
+				if ((m == only || m[-1] == ',') && (m[n] == ',' || m[n] == '\0'))
+					wl[k].skip = 0;
+				m += n;
+			}
+			any |= !wl[k].skip;
+		}
+		curve = strstr(only, "curve") != NULL;
+		if (!any && !curve) {
+			usage();
+			return 2;
+		}
+	}
+
+	if (!setup_evidence2(path, ca_path) || !setup_csr()) {
+		fprintf(stderr, "bench_verify: set-up failed\n");
+		return 1;
+	}
+	/* Every workload must succeed before anything is timed; the second
+	 * round runs on warm caches, as the timing will. */
+	for (int round = 0; round < 2; round++) {
+		for (size_t k = 0; k < NWL; k++) {
+			if (!wl[k].skip && !wl[k].fn()) {
+				fprintf(stderr, "bench_verify: workload %s fails\n", wl[k].name);
+				return 1;
+			}
+		}
+	}
+	unsigned long h0, m0, h1, m1;
+	csra_cache_stats(g.warm, &h0, &m0);
+	w_ev_warm();
+	csra_cache_stats(g.warm, &h1, &m1);
+	int warm_hits = h1 == h0 + 1 && m1 == m0;
+
+	for (size_t k = 0; k < NWL; k++)
+		if (!wl[k].skip)
+			count_one(&wl[k]);
+
+	for (size_t k = 0; k < NWL; k++) {
+		if (wl[k].skip)
+			continue;
+		wl[k].iters = iters ? iters : calibrate(&wl[k], target_ms * 1e6);
+		wl[k].ns = calloc((size_t)repeats, sizeof(double));
+		if (wl[k].iters < 0 || wl[k].ns == NULL)
+			return 1;
+	}
+	for (int r = 0; r < repeats; r++) {
+		for (size_t k = 0; k < NWL; k++) {
+			if (wl[k].skip)
+				continue;
+			double t = run(&wl[k], wl[k].iters);
+			if (t < 0) {
+				fprintf(stderr, "bench_verify: workload %s failed\n", wl[k].name);
+				return 1;
+			}
+			wl[k].ns[r] = t / (double)wl[k].iters;
+		}
+	}
+	for (size_t k = 0; k < NWL; k++)
+		if (!wl[k].skip)
+			summarise(&wl[k], repeats);
+
+	/* The size curve: 1 KiB to 1 MiB (the smoke run stops at 16 KiB). */
+	static const size_t sizes[] = { 1024, 4096, 16384, 65536, 262144, 1048576 };
+	int nsizes = smoke ? 3 : (int)(sizeof(sizes) / sizeof(sizes[0]));
+	struct point pts[2 * sizeof(sizes) / sizeof(sizes[0])];
+	int np = 0;
+	if (curve) {
+		np = run_curve(sizes, nsizes, smoke ? 1 : 3, target_ms / 2, iters, pts);
+		if (np < 0)
+			return 1;
+	}
+
+	char cpu[256], load[64];
+	cpu_model(cpu, sizeof(cpu));
+	loadavg(load, sizeof(load));
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	printf("bench_verify%s: %s (DER %zu bytes), trust %s; CSR %zu bytes (Evidence %zu bytes, P-256 AK "
+	    "and subject, made at start)\n", smoke ? " --smoke" : "", path, g.ev_len, ca_path, g.csr_len,
+	    g.csr_ev_len);
+	printf("machine: nproc %ld, %s, loadavg %s; %s\n", ncpu, cpu, load, OpenSSL_version(OPENSSL_VERSION));
+	printf("compiler: %s; build %s, flags \"%s\"%s%s\n", compiler(), CSRA_BENCH_BUILD, CSRA_BENCH_FLAGS,
+	    SANITIZED ? "; ASan" : "", COUNTING ? (ossl_counted ? "" : "; OpenSSL allocations not counted")
+	    : "; allocation counting off");
+	printf("method: %d repeat(s) round robin; per repeat N operations (~%.0f ms unless --iters); "
+	    "ns/op = repeat time / N; warm verifications hit the chain cache: %s\n\n", repeats, target_ms,
+	    warm_hits ? "yes" : "NO");
+	printf("%-16s %-32s %8s %10s %10s %10s %7s %9s %9s %7s\n", "workload", "what", "N", "median ns",
+	    "min ns", "max ns", "x floor", "allocs/op", "peak B", "leak B");
+	for (size_t k = 0; k < NWL; k++) {
+		const struct workload *w = &wl[k];
+		char rf[32], a[32], pk[32], lk[32];
+		if (w->skip)
+			continue;
+		fmt_ratio(rf, sizeof(rf), w);
+		fmt_count(a, sizeof(a), w, w->allocs);
+		fmt_count(pk, sizeof(pk), w, w->peak);
+		fmt_count(lk, sizeof(lk), w, w->leak);
+		printf("%-16s %-32s %8ld %10.0f %10.0f %10.0f %7s %9s %9s %7s\n", w->name, w->what, w->iters,
+		    w->median, w->min, w->max, rf, a, pk, lk);
+	}
+	printf("x floor: ev_warm/floor_ecdsa, ev_nocache and ev_cold/floor_cold, "
+	    "csr_warm/(floor_csr_sig+floor_csr_ev_sig), ev_warm_2thr/ev_warm_1thr\n");
+	if (np > 0) {
+		printf("\nsize curve: warm verification (chain cache hit), median of %d\n", smoke ? 1 : 3);
+		printf("%-6s %9s %7s %12s %8s %10s %8s\n", "input", "DER B", "added", "median us", "ns/B",
+		    "peak B", "peak/B");
+		for (int i = 0; i < np; i++)
+			printf("%-6s %9zu %7ld %12.1f %8.1f %10zu %8.2f\n", pts[i].family, pts[i].bytes,
+			    pts[i].count, pts[i].median_ns / 1e3, pts[i].median_ns / (double)pts[i].bytes,
+			    pts[i].peak, (double)pts[i].peak / (double)pts[i].bytes);
+	}
+
+	/* The targets; informational, never the exit status. */
+	const char *sm = smoke ? " [smoke: not meaningful]" : "";
+	char t[5][160];
+#define RATIO(a, b) (wl[b].median > 0 ? wl[a].median / wl[b].median : 0)
+	double r_warm = RATIO(W_EV_WARM, F_ECDSA);
+	double csr_floor = wl[F_CSR_SIG].median + wl[F_CSR_EV_SIG].median;
+	double r_csr = csr_floor > 0 ? wl[W_CSR_WARM].median / csr_floor : 0;
+	double r_cold = RATIO(W_EV_COLD, F_COLD);
+	snprintf(t[0], sizeof(t[0]), "warm verify-evidence <= 1.2x one ECDSA verify: %s (%.2fx)%s",
+	    wl[W_EV_WARM].skip || wl[F_ECDSA].skip ? "not run" : r_warm <= 1.2 ? "met" : "NOT met", r_warm, sm);
+	snprintf(t[1], sizeof(t[1]), "warm CSR verify <= 1.2x (CSR sig + Evidence sig): %s (%.2fx)%s",
+	    wl[W_CSR_WARM].skip || csr_floor <= 0 ? "not run" : r_csr <= 1.2 ? "met" : "NOT met", r_csr, sm);
+	snprintf(t[2], sizeof(t[2]), "cold verify-evidence <= 1.1x OpenSSL's own floor: %s (%.2fx)%s",
+	    wl[W_EV_COLD].skip || wl[F_COLD].skip ? "not run" : r_cold <= 1.1 ? "met" : "NOT met", r_cold, sm);
+	snprintf(t[3], sizeof(t[3]), "strict decode <= 5 us: %s (%.2f us)%s",
+	    wl[W_STRICT].skip ? "not run" : wl[W_STRICT].median <= 5000 ? "met" : "NOT met",
+	    wl[W_STRICT].median / 1e3, sm);
+	const struct workload *hw = &wl[W_EV_NOCACHE];
+	snprintf(t[4], sizeof(t[4]), "peak heap of one verify-evidence <= 64 KiB: %s (%zu B uncached, "
+	    "%zu B cached; leak %zu B)", !hw->counted || !wl[W_EV_WARM].counted ? "not counted" :
+	    hw->peak <= 65536 && wl[W_EV_WARM].peak <= 65536 && hw->leak == 0 && wl[W_EV_WARM].leak == 0
+	    ? "met" : "NOT met", hw->peak, wl[W_EV_WARM].peak, hw->leak + wl[W_EV_WARM].leak);
+	printf("\n");
+	for (int i = 0; i < 5; i++)
+		printf("target: %s\n", t[i]);
+
+	/* Machine-readable lines for scripts/bench_verify_table.sh. */
+	printf("\nINFO input %s (DER %zu bytes); CSR %zu bytes with a %zu-byte Evidence\n", path, g.ev_len,
+	    g.csr_len, g.csr_ev_len);
+	printf("INFO machine nproc %ld, %s, loadavg %s; %s\n", ncpu, cpu, load, OpenSSL_version(OPENSSL_VERSION));
+	printf("INFO compiler %s; build %s, flags \"%s\"%s\n", compiler(), CSRA_BENCH_BUILD, CSRA_BENCH_FLAGS,
+	    SANITIZED ? "; ASan" : "");
+	printf("INFO method %d repeat(s), round robin, %s; warm runs hit the chain cache: %s\n", repeats,
+	    iters ? "fixed N" : "N for ~100 ms per repeat", warm_hits ? "yes" : "NO");
+	for (size_t k = 0; k < NWL; k++) {
+		const struct workload *w = &wl[k];
+		char rf[32], a[32], pk[32], lk[32];
+		if (w->skip)
+			continue;
+		fmt_ratio(rf, sizeof(rf), w);
+		fmt_count(a, sizeof(a), w, w->allocs);
+		fmt_count(pk, sizeof(pk), w, w->peak);
+		fmt_count(lk, sizeof(lk), w, w->leak);
+		printf("RESULT %s %.1f %.1f %.1f %s %s %s %s %s\n", w->name, w->median, w->min, w->max, rf,
+		    floor_name(w), a, pk, lk);
+	}
+	for (int i = 0; i < np; i++)
+		printf("CURVE %s %zu %ld %.1f %.2f %zu\n", pts[i].family, pts[i].bytes, pts[i].count,
+		    pts[i].median_ns, pts[i].median_ns / (double)pts[i].bytes, pts[i].counted ? pts[i].peak : 0);
+	for (int i = 0; i < 5; i++)
+		printf("TARGET %s\n", t[i]);
+
+	for (size_t k = 0; k < NWL; k++)
+		free(wl[k].ns);
+	csra_verifier_free(&g.warm);
+	csra_verifier_free(&g.nocache);
+	csra_verifier_free(&g.csr_warm);
+	X509_REQ_free(g.req);
+	EVP_PKEY_free(g.req_pub);
+	EVP_PKEY_free(g.csr_ak_pub);
+	EVP_PKEY_free(g.ak_pub);
+	EVP_PKEY_free(g.subject);
+	X509_free(g.ak);
+	X509_free(g.ca);
+	tp_pki_free(&g.pki);
+	free(g.csr);
+	free(g.csr_ev);
+	free(g.ev);
+	(void)g_sink;
+	return 0;
+}
