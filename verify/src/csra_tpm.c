@@ -411,22 +411,7 @@ static int chain_to(const struct tctx *x, X509_STORE *trust, X509 *cert, csra_er
 		return 1;
 	}
 	int err = X509_STORE_CTX_get_error(ctx);
-	switch (err) {
-	case X509_V_ERR_CERT_HAS_EXPIRED:
-	case X509_V_ERR_CERT_NOT_YET_VALID:
-		*code = CSRA_ERR_AK_EXPIRED;
-		break;
-	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
-	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
-	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
-	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
-	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
-		*code = CSRA_ERR_AK_UNTRUSTED;
-		break;
-	default:
-		*code = CSRA_ERR_AK_CHAIN;
-		break;
-	}
+	*code = csra_x509_verify_err(err);
 	snprintf(msg, msglen, "OpenSSL: %s (at depth %d)", X509_verify_cert_error_string(err),
 	    X509_STORE_CTX_get_error_depth(ctx));
 	X509_STORE_CTX_free(ctx);

@@ -85,6 +85,23 @@ void csra_verifier_free(csra_verifier **vp)
  * issue 32609): certificates threads share have it done before. An
  * allocation failure then marks the certificate invalid for good. Returns
  * 1 if its extensions are valid, 0 if not, -1 if memory ran out. */
+csra_err csra_x509_verify_err(int err)
+{
+	switch (err) {
+	case X509_V_ERR_CERT_HAS_EXPIRED:
+	case X509_V_ERR_CERT_NOT_YET_VALID:
+		return CSRA_ERR_AK_EXPIRED;
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+		return CSRA_ERR_AK_UNTRUSTED;
+	default:
+		return CSRA_ERR_AK_CHAIN;
+	}
+}
+
 int csra_x509_settle(X509 *cert)
 {
 	ERR_clear_error();
@@ -1000,23 +1017,7 @@ static int check_ak(struct vctx *x, X509 *cert, const uint8_t *leaf_dg, const ch
 			csra_cache_put_chain(x->v->cache, key, x->store, s->chain, lo, hi);
 	} else {
 		int err = X509_STORE_CTX_get_error(ctx);
-		csra_err code;
-		switch (err) {
-		case X509_V_ERR_CERT_HAS_EXPIRED:
-		case X509_V_ERR_CERT_NOT_YET_VALID:
-			code = CSRA_ERR_AK_EXPIRED;
-			break;
-		case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
-		case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
-		case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
-		case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
-		case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
-			code = CSRA_ERR_AK_UNTRUSTED;
-			break;
-		default:
-			code = CSRA_ERR_AK_CHAIN;
-			break;
-		}
+		csra_err code = csra_x509_verify_err(err);
 		csra_result_add(r, "ak.chain", CSRA_STATUS_FAIL, code, path,
 		    "OpenSSL: %s (at depth %d)", X509_verify_cert_error_string(err),
 		    X509_STORE_CTX_get_error_depth(ctx));

@@ -137,6 +137,11 @@ void csra_cache_free(struct csra_cache **c);
 int csra_cache_resize(struct csra_cache *c, size_t entries);
 void csra_cache_flush(struct csra_cache *c);
 
+/* csra_x509_verify_err maps an X509_verify_cert error to CSRA_ERR_AK_EXPIRED
+ * (validity), CSRA_ERR_AK_UNTRUSTED (no path to an anchor) or
+ * CSRA_ERR_AK_CHAIN (anything else). */
+csra_err csra_x509_verify_err(int err);
+
 /* csra_x509_settle makes OpenSSL compute |x|'s cached extension data now,
  * before |x| is shared between threads (OpenSSL 3.0 races on it
  * otherwise). Returns 1, 0 if the extensions are invalid, -1 on
