@@ -540,7 +540,8 @@ static int parse_claims(json_t *claims, csra_result *r, csra_stmt_out *out)
 
 /* Checks the reply's form, records "external.reply" and, when it holds,
  * "external.key". Returns 1 if the reply is well-formed. */
-static int check_reply(const run *ru, const csra_stmt_in *in, csra_result *r, csra_stmt_out *out)
+static int check_reply(const char *reply, size_t len, const uint8_t *request_spki,
+    size_t request_spki_len, csra_result *r, csra_stmt_out *out)
 {
 	json_error_t je;
 	char msg[200], buf[200];
@@ -548,7 +549,7 @@ static int check_reply(const run *ru, const csra_stmt_in *in, csra_result *r, cs
 	size_t spki_len = 0;
 	EVP_PKEY *key = NULL;
 	int ok = 0;
-	json_t *root = json_loadb((const char *)ru->buf, ru->len, JSON_REJECT_DUPLICATES, &je);
+	json_t *root = json_loadb(reply, len, JSON_REJECT_DUPLICATES, &je);
 	if (root == NULL) {
 		snprintf(msg, sizeof(msg), "not JSON: line %d column %d: %s", je.line, je.column,
 		    shown(je.text, buf, sizeof(buf)));
@@ -597,8 +598,8 @@ static int check_reply(const run *ru, const csra_stmt_in *in, csra_result *r, cs
 	    "key type %s, %zu claim(s)",
 	    EVP_PKEY_get0_type_name(key) ? EVP_PKEY_get0_type_name(key) : "unknown", out->nclaims);
 	ok = 1;
-	if (in->request_spki != NULL && spki_len == in->request_spki_len &&
-	    memcmp(spki, in->request_spki, spki_len) == 0) {
+	if (request_spki != NULL && spki_len == request_spki_len &&
+	    memcmp(spki, request_spki, spki_len) == 0) {
 		out->bound = 1;
 		csra_result_add(r, "external.key", CSRA_STATUS_PASS, CSRA_OK, "spki",
 		    "the attested key is the request key");
@@ -611,6 +612,19 @@ out:
 	free(spki);
 	json_decref(root);
 	return ok;
+}
+
+csra_err csra_external_parse_reply(const char *buf, size_t len, const uint8_t *request_spki,
+    size_t request_spki_len, csra_result *r, csra_stmt_out *out)
+{
+	if (r == NULL || out == NULL)
+		return CSRA_ERR_INVALID_ARGUMENT;
+	if (check_reply(buf, len, request_spki, request_spki_len, r, out))
+		out->verified = 1;	/* the command vouched for the statement */
+	else
+		csra_result_add(r, "external.key", CSRA_STATUS_SKIP, CSRA_OK, "",
+		    "not compared: the reply is malformed");
+	return r->nomem ? CSRA_ERR_NOMEM : CSRA_OK;
 }
 
 static csra_err run_error(outcome o)
@@ -657,11 +671,9 @@ csra_err csra_external_verify(const csra_external *ext, const csra_stmt_in *in, 
 		csra_result_add(r, "external.run", CSRA_STATUS_PASS, CSRA_OK, "",
 		    "%s exited with status 0 and a %zu-byte reply", shown(ext->argv[0], prog, sizeof(prog)),
 		    ru.len);
-		if (check_reply(&ru, in, r, out))
-			out->verified = 1;	/* the command vouched for the statement */
-		else
-			csra_result_add(r, "external.key", CSRA_STATUS_SKIP, CSRA_OK, "",
-			    "not compared: the reply is malformed");
+		/* Its nomem is the result's, reported below. */
+		csra_external_parse_reply((const char *)ru.buf, ru.len, in->request_spki,
+		    in->request_spki_len, r, out);
 	}
 	free(ru.buf);
 	return r->nomem ? CSRA_ERR_NOMEM : CSRA_OK;

@@ -839,12 +839,13 @@ static int of_type(const csra_policy_stmt *s, const stype *t)
 /* One claim check per requirement, against statement |idx|. */
 static void report_claims(const csra_policy *p, const csra_policy_stmt *s, size_t idx, csra_result *r)
 {
-	char path[64], want[160], got[160];
+	char path[64], want[160], got[160], name[48];
 	for (size_t i = 0; i < p->nreqs; i++) {
 		const req *q = &p->reqs[i];
 		const csra_stmt_claim *first, *badc;
 		met m = check_req(q, s->out, &first, &badc);
-		snprintf(path, sizeof(path), "%s.%s", q->element, q->name);
+		/* A claim name is any 1 to 39 bytes: shown like the values. */
+		snprintf(path, sizeof(path), "%s.%s", q->element, shown(q->name, name, sizeof(name)));
 		req_str(q, want, sizeof(want));
 		if (m == ABSENT) {
 			csra_result_add(r, "policy.claim", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_CLAIM_ABSENT, path,

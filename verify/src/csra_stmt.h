@@ -98,4 +98,15 @@ typedef struct csra_external {
 csra_err csra_external_verify(const csra_external *ext, const csra_stmt_in *in, csra_result *r,
     csra_stmt_out *out);
 
+/* csra_external_parse_reply reads an external verifier's reply |buf|/|len|
+ * (the JSON above; |buf| may be NULL when |len| is 0) as
+ * csra_external_verify does once the command has succeeded: records
+ * "external.reply" and "external.key" in |r|, sets out->verified when the
+ * reply is well-formed, out->bound when its spki is byte-equal to
+ * |request_spki| (may be NULL), and appends the claims to |out| (zeroed by
+ * the caller). Attackers may control the reply. Returns CSRA_OK, or
+ * CSRA_ERR_NOMEM (CSRA_ERR_INVALID_ARGUMENT if |r| or |out| is NULL). */
+csra_err csra_external_parse_reply(const char *buf, size_t len, const uint8_t *request_spki,
+    size_t request_spki_len, csra_result *r, csra_stmt_out *out);
+
 #endif
