@@ -2,7 +2,7 @@
 /* AttestationBundle (draft -28) and legacy EvidenceBundle, and their statements. */
 #include "fuzz_common.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+int fuzz_one(const uint8_t *data, size_t size)
 {
 	/* The two forms differ only by the hint; both decoders see each input. */
 	fuzz_decode_check(CSRA_PDU_ATTESTATION_BUNDLE, data, size, FUZZ_OPEN);

@@ -10,7 +10,14 @@
 #include "csra_codec_int.h"
 #include "csrattest/codec.h"
 
+/* fuzz_main.c defines libFuzzer's entry points for every harness. */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Each harness defines fuzz_one, run for each input (twice in alloc-fail
+ * mode, see fuzz_alloc.h), and may define fuzz_init, run once first. */
+int fuzz_one(const uint8_t *data, size_t size);
+void fuzz_init(void) __attribute__((weak));
 
 /* What fuzz_decode_check does beyond decoding. */
 enum {
@@ -38,6 +45,10 @@ void fuzz_check_decoded(csra_decoded *d, int flags);
  * exactly |der|/|len|. |what| names the value in the report. */
 void fuzz_expect_der(asn_TYPE_descriptor_t *td, const void *value,
     const uint8_t *der, size_t len, const char *what);
+
+/* fuzz_realloc is realloc for the harness's own buffers: never failed by
+ * the injection, and aborts when out of memory. */
+void *fuzz_realloc(void *p, size_t n);
 
 /* fuzz_fail prints |msg| and |detail| and aborts. */
 _Noreturn void fuzz_fail(const char *msg, const char *detail);

@@ -3,7 +3,7 @@
  * (byte % 9 + 1, the csra_pdu values), the rest is the DER. */
 #include "fuzz_common.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+int fuzz_one(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;

@@ -13,7 +13,7 @@
 
 #define MAX_DER (1u << 20)
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+int fuzz_one(const uint8_t *data, size_t size)
 {
 	csra_input_result r;
 	memset(&r, 0x5a, sizeof(r));	/* the callee must fill in all of it */

@@ -7,7 +7,11 @@
  * Each PATH is a file or a directory whose files (not subdirectories or
  * dot files) are run in name order. Paths after --optional may be missing.
  * Exits non-zero if a path cannot be read or nothing ran; a failing check
- * inside the harness aborts the process.
+ * inside the harness aborts the process. With CSRA_FUZZ_ALLOC_FAIL=1 each
+ * file runs in alloc-fail mode (fuzz_alloc.h). Files named
+ * repro-allocfail-* are findings of that mode: each runs with every one
+ * of its allocations failing in turn (fuzz_alloc_sweep), as every file
+ * does with CSRA_FUZZ_ALLOC_SWEEP=1.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -17,7 +21,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz_alloc.h"
+#include "fuzz_common.h"
 
 static size_t ran;
 
@@ -64,8 +69,17 @@ static int run_file(const char *path)
 	if (len)
 		memcpy(exact, data, len);
 	free(data);
-	fprintf(stderr, "run %s (%zu bytes)\n", path, len);
-	LLVMFuzzerTestOneInput(exact, len);
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	const char *sweep = getenv("CSRA_FUZZ_ALLOC_SWEEP");
+	if (strncmp(base, "repro-allocfail-", 16) == 0 || (sweep != NULL && strcmp(sweep, "1") == 0)) {
+		fprintf(stderr, "run %s (%zu bytes), failing each allocation in turn\n", path, len);
+		fuzz_alloc_sweep(exact, len, 5000);
+	} else {
+		fprintf(stderr, "run %s (%zu bytes)%s\n", path, len,
+		    fuzz_alloc_mode() ? ", allocations failing" : "");
+		LLVMFuzzerTestOneInput(exact, len);
+	}
 	free(exact);
 	ran++;
 	return 1;
@@ -124,6 +138,7 @@ static int run_dir(const char *dir)
 int main(int argc, char **argv)
 {
 	int optional = 0, ok = 1;
+	LLVMFuzzerInitialize(&argc, &argv);
 	for (int i = 1; i < argc && ok; i++) {
 		if (strcmp(argv[i], "--optional") == 0) {
 			optional = 1;

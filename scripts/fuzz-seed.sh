@@ -8,6 +8,10 @@
 #     bundles, TPM statements, CRMF, attested requests and claim values
 #     around them. Keys are random, so existing files are kept unless
 #     --force is given: rerunning does not churn the committed corpus.
+#     fuzz/seedgen_request.c (built with the library in CSRA_BUILD_DIR,
+#     default build/) writes fuzz/fixtures/root.der and the seeds of
+#     verify_request (complete requests that verify under the harness,
+#     from fixed keys), policy and external_reply.
 #
 #  2. <shared-out>/<harness>/ (never committed; default build/fuzz-seeds):
 #     DER converted from ../shared/vectors, which are not ours to commit.
@@ -129,6 +133,17 @@ if [ "$corpus" = 1 ]; then
 	  echo "-----END EVIDENCE-----"; } >"$i/header.pem"
 	pem "PRIVATE KEY" "$s/evidence/min" >"$i/unknown-label.pem"
 	printf ' \t\r\n' >"$i/whitespace"
+
+	# The library-made seeds: the generator keeps or replaces files itself,
+	# and checks that each valid-* request verifies under the harness.
+	b=${CSRA_BUILD_DIR:-$top/build}
+	cmake -S "$top" -B "$b" >/dev/null
+	cmake --build "$b" --target fuzz_seedgen_request >/dev/null
+	if [ "$force" = 1 ]; then
+		"$b/fuzz/fuzz_seedgen_request" --force "$top/fuzz"
+	else
+		"$b/fuzz/fuzz_seedgen_request" "$top/fuzz"
+	fi
 
 	# Install: keep what is committed unless asked to replace it.
 	added=0 kept=0

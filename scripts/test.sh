@@ -22,3 +22,18 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCSRA_SANITIZE=ON >/dev/null
 cmake --build build-asan -j"$jobs"
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	ctest --output-on-failure -j"$jobs")
+
+echo "== build and test (ThreadSanitizer: the shared verifier and its cache)"
+cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DCSRA_TSAN=ON >/dev/null
+cmake --build build-tsan -j"$jobs" --target test_threads test_cache
+(cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$top/tests/tsan.supp" \
+	ctest --output-on-failure -R '^test_(threads|cache)$')
+
+# Every fuzz harness for a short while under ASan+UBSan, two at a time on
+# two cores; then again with allocations failing. Any finding fails CI and
+# leaves its reproducer in fuzz/repro/.
+echo "== fuzz harnesses (clang, libFuzzer, ASan+UBSan)"
+CSRA_FUZZ_JOBS="$jobs" CSRA_FUZZ_ALLOC_FAIL=0 scripts/fuzz.sh "${CSRA_FUZZ_SECONDS:-20}"
+if [ "${CSRA_FUZZ_ALLOC_SECONDS:-10}" != 0 ]; then
+	CSRA_FUZZ_JOBS="$jobs" CSRA_FUZZ_ALLOC_FAIL=1 scripts/fuzz.sh "${CSRA_FUZZ_ALLOC_SECONDS:-10}"
+fi

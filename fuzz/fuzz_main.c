@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The entry points every harness shares. Each harness defines fuzz_one
+ * (and optionally fuzz_init); this file gives libFuzzer and the replay
+ * runner LLVMFuzzerInitialize and LLVMFuzzerTestOneInput, which in
+ * alloc-fail mode run fuzz_one twice: normally, then with allocations
+ * failing (fuzz_alloc.h).
+ */
+#include "fuzz_alloc.h"
+#include "fuzz_common.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	fuzz_alloc_init();
+	if (fuzz_init != NULL)
+		fuzz_init();
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (!fuzz_alloc_mode())
+		return fuzz_one(data, size);
+	/* The normal run first: it checks everything, tells how many
+	 * allocations there are to choose from, fills OpenSSL's lazy caches
+	 * (a failure there would break every later input, not this one), and
+	 * lets the harness compare the armed run against it. */
+	fuzz_alloc_count_start();
+	fuzz_one(data, size);
+	unsigned long n = fuzz_alloc_count_stop();
+	fuzz_alloc_arm(data, size, n);
+	fuzz_one(data, size);
+	fuzz_alloc_disarm();
+	return 0;
+}
+
+void fuzz_alloc_sweep(const uint8_t *data, size_t size, unsigned long max)
+{
+	fuzz_alloc_count_start();
+	fuzz_one(data, size);
+	unsigned long n = fuzz_alloc_count_stop();
+	unsigned long step = max && n > max ? (n + max - 1) / max : 1;
+	for (unsigned long at = 0; at < n; at += step) {
+		for (int sticky = 0; sticky < 2; sticky++) {
+			/* Harnesses compare the armed run with the one before. */
+			fuzz_alloc_count_start();
+			fuzz_one(data, size);
+			fuzz_alloc_count_stop();
+			fuzz_alloc_arm_at(at, sticky);
+			fuzz_one(data, size);
+			fuzz_alloc_disarm();
+		}
+	}
+}

@@ -1,0 +1,664 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Writes the seeds of the harnesses that need the library to make them:
+ *
+ *   fuzz/fixtures/root.der           the fixed root (fuzz_pki.h)
+ *   fuzz/corpus/verify_request/      complete requests, each checked here
+ *                                    to verify under fuzz_verify_request
+ *                                    (valid-*), and a few that must not
+ *   fuzz/corpus/external_reply/      replies of an external verifier
+ *   fuzz/corpus/policy/              policies
+ *
+ *   seedgen_request [--force] FUZZDIR
+ *
+ * Existing files are kept unless --force is given: ECDSA signatures are
+ * random, so rerunning would churn the committed corpus. The root is
+ * read back from FUZZDIR/fixtures/root.der before the check, so what is
+ * committed is what is checked.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <openssl/crmf.h>
+#include <openssl/ecdsa.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/core_names.h>
+#include <openssl/x509.h>
+#include <tss2/tss2_mu.h>
+
+#include "csra_oid_table.h"
+#include "csrattest/build.h"
+#include "fuzz_pki.h"
+#include "fuzz_vr.h"
+
+static const char *fuzzdir;
+static int force;
+static int written, kept;
+
+static _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static _Noreturn void die(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "seedgen_request: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+	va_end(ap);
+	ERR_print_errors_fp(stderr);
+	exit(1);
+}
+
+static void mkdirs(const char *sub)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s", fuzzdir, sub);
+	for (char *s = path + strlen(fuzzdir) + 1; ; s++) {
+		char c = *s;
+		if (c == '/' || c == '\0') {
+			*s = '\0';
+			if (mkdir(path, 0777) != 0 && errno != EEXIST)
+				die("%s: %s", path, strerror(errno));
+			*s = c;
+		}
+		if (c == '\0')
+			break;
+	}
+}
+
+/* Writes |sub|/|name| unless it exists (and --force is not given). */
+static void put(const char *sub, const char *name, const void *p, size_t n)
+{
+	char path[4096];
+	struct stat st;
+	mkdirs(sub);
+	snprintf(path, sizeof(path), "%s/%s/%s", fuzzdir, sub, name);
+	if (!force && stat(path, &st) == 0) {
+		kept++;
+		return;
+	}
+	FILE *f = fopen(path, "wb");
+	if (f == NULL || fwrite(p, 1, n, f) != n || fclose(f) != 0)
+		die("%s: cannot write", path);
+	written++;
+}
+
+static void put_str(const char *sub, const char *name, const char *s)
+{
+	put(sub, name, s, strlen(s));
+}
+
+/* Evidence ----------------------------------------------------------- */
+
+enum signer_mode {
+	SIGN_CERT,		/* the AK certificate, intermediate in the Evidence */
+	SIGN_CERT_SPKI,		/* certificate and SPKI; intermediate left to the bundle */
+	SIGN_KEYID,		/* the AK certificate's keyId: the verifier knows it */
+	SIGN_SIGNER_KEY		/* the verifier's bare signer key, by keyId */
+};
+
+typedef struct pki {
+	X509 *root, *inter, *ak, *tpm_ak;
+} pki;
+
+#define CHECK_OK(call) do { if ((call) != CSRA_OK) die("%s failed", #call); } while (0)
+
+static uint8_t *evidence(const pki *k, fuzz_key_id subject, const uint8_t *nonce, size_t nonce_len,
+    enum signer_mode mode, size_t *len)
+{
+	size_t spki_len, tx, pl, key;
+	unsigned char *spki = fuzz_spki(subject, &spki_len);
+	csra_evb *b = csra_evb_new();
+	if (spki == NULL || b == NULL)
+		die("evidence");
+	CHECK_OK(csra_evb_add_element(b, CSRA_ELEMENT_TRANSACTION, &tx));
+	if (nonce != NULL)
+		CHECK_OK(csra_evb_add_octets(b, tx, CSRA_CLAIM_NONCE, nonce, nonce_len));
+	CHECK_OK(csra_evb_add_time(b, tx, CSRA_CLAIM_TIMESTAMP, FUZZ_T0));
+	CHECK_OK(csra_evb_add_element(b, CSRA_ELEMENT_PLATFORM, &pl));
+	CHECK_OK(csra_evb_add_utf8(b, pl, CSRA_CLAIM_VENDOR, "csrattest fuzz", 14));
+	CHECK_OK(csra_evb_add_utf8(b, pl, CSRA_CLAIM_HWSERIAL, "FUZZ-0001", 9));
+	CHECK_OK(csra_evb_add_bool(b, pl, CSRA_CLAIM_FIPSBOOT, 1));
+	CHECK_OK(csra_evb_add_int(b, pl, CSRA_CLAIM_FIPSLEVEL, 3));
+	CHECK_OK(csra_evb_add_element(b, CSRA_ELEMENT_KEY, &key));
+	CHECK_OK(csra_evb_add_utf8(b, key, CSRA_CLAIM_KEY_IDENTIFIER, "fuzz-key-1", 10));
+	CHECK_OK(csra_evb_add_octets(b, key, CSRA_CLAIM_KEY_SPKI, spki, spki_len));
+	CHECK_OK(csra_evb_add_bool(b, key, CSRA_CLAIM_KEY_EXTRACTABLE, 0));
+	CHECK_OK(csra_evb_add_bool(b, key, CSRA_CLAIM_KEY_NEVER_EXTRACTABLE, 1));
+	CHECK_OK(csra_evb_add_bool(b, key, CSRA_CLAIM_KEY_SENSITIVE, 1));
+	CHECK_OK(csra_evb_add_bool(b, key, CSRA_CLAIM_KEY_LOCAL, 1));
+	CHECK_OK(csra_evb_add_time(b, key, CSRA_CLAIM_KEY_EXPIRY, FUZZ_T0 + 86400L * 365));
+	CHECK_OK(csra_evb_add_purposes(b, key, CSRA_PURPOSE_SIGN));
+	switch (mode) {
+	case SIGN_CERT:
+		CHECK_OK(csra_evb_add_signer(b, fuzz_key(FUZZ_KEY_AK), k->ak, CSRA_SID_CERT, NULL, 0));
+		CHECK_OK(csra_evb_add_intermediate(b, k->inter));
+		break;
+	case SIGN_CERT_SPKI:
+		CHECK_OK(csra_evb_add_signer(b, fuzz_key(FUZZ_KEY_AK), k->ak, CSRA_SID_CERT | CSRA_SID_SPKI,
+		    NULL, 0));
+		break;
+	case SIGN_KEYID:
+		CHECK_OK(csra_evb_add_signer(b, fuzz_key(FUZZ_KEY_AK), k->ak, CSRA_SID_KEYID, NULL, 0));
+		break;
+	case SIGN_SIGNER_KEY:
+		CHECK_OK(csra_evb_add_signer(b, fuzz_key(FUZZ_KEY_SIGNER), NULL, CSRA_SID_KEYID,
+		    (const uint8_t *)FUZZ_SIGNER_KEYID, strlen(FUZZ_SIGNER_KEYID)));
+		break;
+	}
+	uint8_t *der = NULL;
+	CHECK_OK(csra_evb_encode(b, &der, len));
+	csra_evb_free(&b);
+	OPENSSL_free(spki);
+	return der;
+}
+
+/* TPM 2.0 certify ----------------------------------------------------- */
+
+static size_t der_len(uint8_t *out, size_t n)
+{
+	if (n < 0x80) {
+		out[0] = (uint8_t)n;
+		return 1;
+	}
+	out[0] = 0x82;	/* statements here stay under 64 KiB */
+	out[1] = (uint8_t)(n >> 8);
+	out[2] = (uint8_t)n;
+	return 3;
+}
+
+/* Appends an OCTET STRING holding |p|/|n| at |out|. */
+static size_t octets(uint8_t *out, const uint8_t *p, size_t n)
+{
+	out[0] = 0x04;
+	size_t h = 1 + der_len(out + 1, n);
+	memcpy(out + h, p, n);
+	return h + n;
+}
+
+static void bn32(EVP_PKEY *k, const char *name, TPM2B_ECC_PARAMETER *out)
+{
+	BIGNUM *bn = NULL;
+	if (EVP_PKEY_get_bn_param(k, name, &bn) != 1 || BN_bn2binpad(bn, out->buffer, 32) != 32)
+		die("EC point of the TPM key");
+	out->size = 32;
+	BN_free(bn);
+}
+
+/* TcgAttestCertify for the P-256 |subject| key, signed by the TPM AK, with
+ * |nonce| as extraData: what TPM2_Certify would return. */
+static uint8_t *tpm_statement(const uint8_t *nonce, size_t nonce_len, size_t *len)
+{
+	EVP_PKEY *subject = fuzz_key(FUZZ_KEY_SUBJECT), *ak = fuzz_key(FUZZ_KEY_TPM_AK);
+	TPMT_PUBLIC pub;
+	memset(&pub, 0, sizeof(pub));
+	pub.type = TPM2_ALG_ECC;
+	pub.nameAlg = TPM2_ALG_SHA256;
+	pub.objectAttributes = TPMA_OBJECT_FIXEDTPM | TPMA_OBJECT_FIXEDPARENT |
+	    TPMA_OBJECT_SENSITIVEDATAORIGIN | TPMA_OBJECT_USERWITHAUTH | TPMA_OBJECT_SIGN_ENCRYPT;
+	pub.parameters.eccDetail.symmetric.algorithm = TPM2_ALG_NULL;
+	pub.parameters.eccDetail.scheme.scheme = TPM2_ALG_ECDSA;
+	pub.parameters.eccDetail.scheme.details.ecdsa.hashAlg = TPM2_ALG_SHA256;
+	pub.parameters.eccDetail.curveID = TPM2_ECC_NIST_P256;
+	pub.parameters.eccDetail.kdf.scheme = TPM2_ALG_NULL;
+	bn32(subject, OSSL_PKEY_PARAM_EC_PUB_X, &pub.unique.ecc.x);
+	bn32(subject, OSSL_PKEY_PARAM_EC_PUB_Y, &pub.unique.ecc.y);
+	uint8_t pubbuf[sizeof(TPMT_PUBLIC)];
+	size_t publen = 0;
+	if (Tss2_MU_TPMT_PUBLIC_Marshal(&pub, pubbuf, sizeof(pubbuf), &publen) != TSS2_RC_SUCCESS)
+		die("TPMT_PUBLIC");
+
+	TPMS_ATTEST a;
+	memset(&a, 0, sizeof(a));
+	a.magic = TPM2_GENERATED_VALUE;
+	a.type = TPM2_ST_ATTEST_CERTIFY;
+	a.qualifiedSigner.size = 2;		/* TPM_RH_NULL-like: no name */
+	a.extraData.size = (UINT16)nonce_len;
+	if (nonce_len > sizeof(a.extraData.buffer))
+		die("nonce too long for extraData");
+	memcpy(a.extraData.buffer, nonce, nonce_len);
+	a.clockInfo.clock = 1000;
+	a.clockInfo.safe = 1;
+	a.firmwareVersion = 0x0102030405060708ull;
+	TPM2B_NAME *nm = &a.attested.certify.name;
+	unsigned int dl = 0;
+	nm->name[0] = 0x00;	/* nameAlg SHA-256, then the digest of TPMT_PUBLIC */
+	nm->name[1] = 0x0b;
+	if (EVP_Digest(pubbuf, publen, nm->name + 2, &dl, EVP_sha256(), NULL) != 1)
+		die("TPM name");
+	nm->size = (UINT16)(2 + dl);
+	a.attested.certify.qualifiedName = *nm;
+	uint8_t att[sizeof(TPMS_ATTEST)];
+	size_t attlen = 0;
+	if (Tss2_MU_TPMS_ATTEST_Marshal(&a, att, sizeof(att), &attlen) != TSS2_RC_SUCCESS)
+		die("TPMS_ATTEST");
+
+	uint8_t sig[128];
+	size_t siglen = sizeof(sig);
+	EVP_MD_CTX *m = EVP_MD_CTX_new();
+	if (m == NULL || EVP_DigestSignInit(m, NULL, EVP_sha256(), NULL, ak) != 1 ||
+	    EVP_DigestSign(m, sig, &siglen, att, attlen) != 1)
+		die("TPM signature");
+	EVP_MD_CTX_free(m);
+	const unsigned char *sp = sig;
+	ECDSA_SIG *es = d2i_ECDSA_SIG(NULL, &sp, (long)siglen);
+	TPMT_SIGNATURE ts;
+	memset(&ts, 0, sizeof(ts));
+	ts.sigAlg = TPM2_ALG_ECDSA;
+	ts.signature.ecdsa.hash = TPM2_ALG_SHA256;
+	if (es == NULL ||
+	    BN_bn2binpad(ECDSA_SIG_get0_r(es), ts.signature.ecdsa.signatureR.buffer, 32) != 32 ||
+	    BN_bn2binpad(ECDSA_SIG_get0_s(es), ts.signature.ecdsa.signatureS.buffer, 32) != 32)
+		die("TPM signature value");
+	ECDSA_SIG_free(es);
+	ts.signature.ecdsa.signatureR.size = ts.signature.ecdsa.signatureS.size = 32;
+	uint8_t tsig[sizeof(TPMT_SIGNATURE)];
+	size_t tsiglen = 0;
+	if (Tss2_MU_TPMT_SIGNATURE_Marshal(&ts, tsig, sizeof(tsig), &tsiglen) != TSS2_RC_SUCCESS)
+		die("TPMT_SIGNATURE");
+
+	size_t body_len = attlen + tsiglen + publen + 3 * 4;
+	uint8_t *body = malloc(body_len), *out = malloc(body_len + 4);
+	if (body == NULL || out == NULL)
+		die("out of memory");
+	size_t n = octets(body, att, attlen);
+	n += octets(body + n, tsig, tsiglen);
+	n += octets(body + n, pubbuf, publen);
+	out[0] = 0x30;
+	size_t h = 1 + der_len(out + 1, n);
+	memcpy(out + h, body, n);
+	free(body);
+	*len = h + n;
+	return out;
+}
+
+/* The callback's statement (fuzz_vr.h). */
+static uint8_t *cb_statement(unsigned flags, int8_t level, fuzz_key_id key, size_t *len)
+{
+	size_t spki_len;
+	unsigned char *spki = fuzz_spki(key, &spki_len);
+	uint8_t *content = malloc(spki_len + 2), *out = malloc(spki_len + 8);
+	if (spki == NULL || content == NULL || out == NULL)
+		die("callback statement");
+	content[0] = (uint8_t)flags;
+	content[1] = (uint8_t)level;
+	memcpy(content + 2, spki, spki_len);
+	*len = octets(out, content, spki_len + 2);
+	free(content);
+	OPENSSL_free(spki);
+	return out;
+}
+
+/* Bundles and requests ----------------------------------------------- */
+
+static uint8_t *der_dup(int n, unsigned char *der, size_t *len)
+{
+	uint8_t *out = n > 0 ? malloc((size_t)n) : NULL;
+	if (out == NULL)
+		die("DER");
+	memcpy(out, der, (size_t)n);
+	OPENSSL_free(der);
+	*len = (size_t)n;
+	return out;
+}
+
+static uint8_t *pkcs10(fuzz_key_id subject, const uint8_t *bundle, size_t blen, size_t *len)
+{
+	EVP_PKEY *key = fuzz_key(subject);
+	X509_REQ *req = X509_REQ_new();
+	unsigned char *der = NULL;
+	if (req == NULL || X509_NAME_add_entry_by_txt(X509_REQ_get_subject_name(req), "CN", MBSTRING_ASC,
+	    (const unsigned char *)"fuzz code signer", -1, -1, 0) != 1 ||
+	    X509_REQ_set_pubkey(req, key) != 1 || csra_x509_req_add_bundle(req, bundle, blen) != CSRA_OK ||
+	    X509_REQ_sign(req, key, EVP_PKEY_get_bits(key) > 256 ? EVP_sha384() : EVP_sha256()) <= 0)
+		die("PKCS#10");
+	int n = i2d_X509_REQ(req, &der);
+	X509_REQ_free(req);
+	return der_dup(n, der, len);
+}
+
+static uint8_t *crmf(fuzz_key_id subject, const uint8_t *bundle, size_t blen, size_t *len)
+{
+	EVP_PKEY *key = fuzz_key(subject);
+	OSSL_CRMF_MSG *m = OSSL_CRMF_MSG_new();
+	OSSL_CRMF_MSGS *msgs = sk_OSSL_CRMF_MSG_new_null();
+	X509_NAME *name = X509_NAME_new();
+	unsigned char *der = NULL;
+	if (m == NULL || msgs == NULL || name == NULL ||
+	    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)"fuzz code signer",
+	    -1, -1, 0) != 1 || OSSL_CRMF_MSG_set_certReqId(m, 0) != 1 ||
+	    OSSL_CRMF_CERTTEMPLATE_fill(OSSL_CRMF_MSG_get0_tmpl(m), key, name, NULL, NULL) != 1 ||
+	    csra_crmf_add_bundle(m, bundle, blen) != CSRA_OK ||
+	    OSSL_CRMF_MSG_create_popo(OSSL_CRMF_POPO_SIGNATURE, m, key, EVP_sha256(), NULL, NULL) != 1 ||
+	    sk_OSSL_CRMF_MSG_push(msgs, m) <= 0)
+		die("CRMF");
+	int n = i2d_OSSL_CRMF_MSGS(msgs, &der);
+	OSSL_CRMF_MSGS_free(msgs);
+	X509_NAME_free(name);
+	return der_dup(n, der, len);
+}
+
+/* One statement of a bundle being made. */
+typedef struct stmt {
+	const uint8_t *type;
+	size_t type_len;
+	uint8_t *der;
+	size_t len;
+} stmt;
+
+static const uint8_t *oid_der(csra_oid_id id, size_t *len)
+{
+	*len = csra_oid_table[id].der_len;
+	return csra_oid_table[id].der;
+}
+
+static stmt st_evidence(const pki *k, fuzz_key_id subject, const fvr_opts *o, enum signer_mode mode)
+{
+	stmt s;
+	s.type = oid_der(CSRA_OID_ID_STMT_PKIX_EVIDENCE, &s.type_len);
+	s.der = evidence(k, subject, (o->flags & FVR_NONCE) ? o->nonce : NULL, o->nonce_len, mode, &s.len);
+	return s;
+}
+
+static stmt st_tpm(const fvr_opts *o)
+{
+	stmt s;
+	s.type = oid_der(CSRA_OID_ID_TCGATTESTCERTIFY, &s.type_len);
+	s.der = tpm_statement(o->nonce, (o->flags & FVR_NONCE) ? o->nonce_len : 0, &s.len);
+	return s;
+}
+
+static stmt st_callback(unsigned flags, int8_t level, fuzz_key_id key)
+{
+	stmt s = { (const uint8_t *)FUZZ_CB_OID, FUZZ_CB_OID_LEN, NULL, 0 };
+	s.der = cb_statement(flags, level, key, &s.len);
+	return s;
+}
+
+static stmt st_unknown(void)
+{
+	static const uint8_t type[] = { 0x2b, 0x06, 0x01, 0x04, 0x01, 0x81, 0xfd, 0x59, 0x01, 0x63 };
+	stmt s = { type, sizeof(type), malloc(2), 2 };
+	if (s.der == NULL)
+		die("out of memory");
+	memcpy(s.der, "\x05\x00", 2);
+	return s;
+}
+
+#define BUNDLE_LEGACY 1u	/* EvidenceBundle with hints */
+#define BUNDLE_CERTS 2u		/* certs: the intermediate and the TPM AK */
+#define BUNDLE_OTHER 4u		/* an "other" certificate too */
+
+static uint8_t *bundle(const pki *k, unsigned flags, stmt *st, size_t n, size_t *len)
+{
+	csra_bb *b = csra_bb_new();
+	if (b == NULL)
+		die("bundle");
+	for (size_t i = 0; i < n; i++) {
+		CHECK_OK(csra_bb_add_statement(b, st[i].type, st[i].type_len, st[i].der, st[i].len));
+		free(st[i].der);
+	}
+	if (flags & BUNDLE_CERTS) {
+		CHECK_OK(csra_bb_add_cert(b, k->inter));
+		CHECK_OK(csra_bb_add_cert(b, k->tpm_ak));
+	}
+	if (flags & BUNDLE_OTHER)
+		CHECK_OK(csra_bb_add_other_cert(b, (const uint8_t *)FUZZ_CB_OID, FUZZ_CB_OID_LEN,
+		    (const uint8_t *)"\x04\x03" "abc", 5));
+	if (flags & BUNDLE_LEGACY)
+		CHECK_OK(csra_bb_set_legacy(b, "verifier.example", 1));
+	uint8_t *der = NULL;
+	CHECK_OK(csra_bb_encode(b, &der, len));
+	csra_bb_free(&b);
+	return der;
+}
+
+/* The verify_request seeds ------------------------------------------- */
+
+static int failures;
+
+/* Writes header + |req| as corpus/verify_request/|name| and checks that
+ * fuzz_verify_request's verifiers give |want|. */
+static void vr_seed(const char *name, const fvr_opts *o, uint8_t *req, size_t len, csra_verdict want)
+{
+	uint8_t *in = malloc(FVR_HEADER_MAX + len);
+	if (in == NULL)
+		die("out of memory");
+	size_t h = fvr_header_write(o, in);
+	memcpy(in + h, req, len);
+	free(req);
+	csra_err rc;
+	csra_result *r = NULL;
+	if (!fvr_verify(in, h + len, &rc, &r) || rc != CSRA_OK)
+		die("%s: verification failed to run", name);
+	if (csra_result_verdict(r) != want) {
+		fprintf(stderr, "seedgen_request: %s: verdict %d, want %d\n", name,
+		    (int)csra_result_verdict(r), (int)want);
+		fvr_explain(r);
+		failures++;
+	}
+	csra_result_free(&r);
+	put("corpus/verify_request", name, in, h + len);
+	free(in);
+}
+
+static fvr_opts opts(unsigned config, unsigned flags, const char *nonce)
+{
+	fvr_opts o;
+	memset(&o, 0, sizeof(o));
+	o.flags = (uint8_t)(config | flags | (nonce ? FVR_NONCE : 0));
+	if (nonce != NULL) {
+		o.nonce_len = strlen(nonce);
+		memcpy(o.nonce, nonce, o.nonce_len);
+	}
+	return o;
+}
+
+static void verify_request_seeds(const pki *k)
+{
+	static const char nonce[] = "fuzz-nonce-0001!";
+	size_t blen, rlen;
+	uint8_t *b, *r;
+	stmt st[4];
+
+	/* cabf-csbr: PKIX Evidence by the AK certificate, with its nonce. */
+	fvr_opts o = opts(0, 0, nonce);
+	st[0] = st_evidence(k, FUZZ_KEY_SUBJECT, &o, SIGN_CERT);
+	b = bundle(k, 0, st, 1, &blen);
+	r = pkcs10(FUZZ_KEY_SUBJECT, b, blen, &rlen);
+	vr_seed("valid-pkcs10-cabf", &o, r, rlen, CSRA_VERDICT_VERIFIED);
+	r = crmf(FUZZ_KEY_SUBJECT, b, blen, &rlen);
+	vr_seed("valid-crmf-cabf", &o, r, rlen, CSRA_VERDICT_VERIFIED);
+	/* The same request, for a nonce it does not carry. */
+	fvr_opts wrong = opts(0, 0, "another nonce");
+	r = pkcs10(FUZZ_KEY_SUBJECT, b, blen, &rlen);
+	vr_seed("rejected-pkcs10-nonce", &wrong, r, rlen, CSRA_VERDICT_REJECTED);
+	free(b);
+
+	/* No nonce; the AK named by keyId only; strict, with a timestamp window. */
+	o = opts(0, FVR_STRICT | FVR_WINDOW, NULL);
+	st[0] = st_evidence(k, FUZZ_KEY_SUBJECT, &o, SIGN_KEYID);
+	b = bundle(k, 0, st, 1, &blen);
+	r = pkcs10(FUZZ_KEY_SUBJECT, b, blen, &rlen);
+	vr_seed("valid-pkcs10-keyid", &o, r, rlen, CSRA_VERDICT_VERIFIED);
+	free(b);
+
+	/* fuzz-any: the verifier's bare signer key, a P-384 request key. */
+	o = opts(1, 0, nonce);
+	st[0] = st_evidence(k, FUZZ_KEY_SUBJECT_P384, &o, SIGN_SIGNER_KEY);
+	b = bundle(k, 0, st, 1, &blen);
+	r = pkcs10(FUZZ_KEY_SUBJECT_P384, b, blen, &rlen);
+	vr_seed("valid-pkcs10-signer-key", &o, r, rlen, CSRA_VERDICT_VERIFIED);
+	free(b);
+
+	/* The legacy EvidenceBundle (a warning, not a failure). */
+	o = opts(0, 0, nonce);
+	st[0] = st_evidence(k, FUZZ_KEY_SUBJECT, &o, SIGN_CERT);
+	b = bundle(k, BUNDLE_LEGACY, st, 1, &blen);
+	r = pkcs10(FUZZ_KEY_SUBJECT, b, blen, &rlen);
+	vr_seed("valid-pkcs10-legacy", &o, r, rlen, CSRA_VERDICT_VERIFIED);
+	free(b);
+
+	/* fuzz-claims: Evidence and the callback both required. */
+	o = opts(2, FVR_WINDOW, nonce);
+	st[0] = st_evidence(k, FUZZ_KEY_SUBJECT, &o, SIGN_CERT);
+	st[1] = st_callback(FUZZ_CB_VERIFIED | FUZZ_CB_SPKI | FUZZ_CB_CLAIMS, 3, FUZZ_KEY_SUBJECT);
+	b = bundle(k, 0, st, 2, &blen);
+	r = crmf(FUZZ_KEY_SUBJECT, b, blen, &rlen);
+	vr_seed("valid-crmf-claims", &o, r, rlen, CSRA_VERDICT_VERIFIED);
+	free(b);
+
+	/* fuzz-trust: per-type anchors; Evidence whose intermediate is in the
+	 * bundle, a TPM statement, an unknown type and another certificate. */
+	o = opts(3, FVR_ANY_TRUSTED, nonce);
+	st[0] = st_evidence(k, FUZZ_KEY_SUBJECT, &o, SIGN_CERT_SPKI);
+	st[1] = st_tpm(&o);
+	st[2] = st_unknown();
+	b = bundle(k, BUNDLE_CERTS | BUNDLE_OTHER, st, 3, &blen);
+	r = pkcs10(FUZZ_KEY_SUBJECT, b, blen, &rlen);
+	vr_seed("valid-pkcs10-trust-tpm", &o, r, rlen, CSRA_VERDICT_VERIFIED);
+	free(b);
+
+	/* TPM alone. */
+	o = opts(3, 0, nonce);
+	st[0] = st_tpm(&o);
+	b = bundle(k, BUNDLE_CERTS, st, 1, &blen);
+	r = crmf(FUZZ_KEY_SUBJECT, b, blen, &rlen);
+	vr_seed("valid-crmf-tpm", &o, r, rlen, CSRA_VERDICT_VERIFIED);
+	free(b);
+
+	/* cabf-csbr met by the callback alone, and not: level 1 is too low. */
+	o = opts(0, 0, NULL);
+	st[0] = st_callback(FUZZ_CB_VERIFIED | FUZZ_CB_SPKI | FUZZ_CB_CLAIMS, 2, FUZZ_KEY_SUBJECT);
+	b = bundle(k, 0, st, 1, &blen);
+	r = pkcs10(FUZZ_KEY_SUBJECT, b, blen, &rlen);
+	vr_seed("valid-pkcs10-callback", &o, r, rlen, CSRA_VERDICT_VERIFIED);
+	free(b);
+	st[0] = st_callback(FUZZ_CB_VERIFIED | FUZZ_CB_SPKI | FUZZ_CB_CLAIMS, 1, FUZZ_KEY_SUBJECT);
+	b = bundle(k, 0, st, 1, &blen);
+	r = pkcs10(FUZZ_KEY_SUBJECT, b, blen, &rlen);
+	vr_seed("rejected-pkcs10-callback-level", &o, r, rlen, CSRA_VERDICT_REJECTED);
+	free(b);
+}
+
+/* The external_reply and policy seeds --------------------------------- */
+
+static void external_reply_seeds(void)
+{
+	size_t len, len2;
+	unsigned char *spki = fuzz_spki(FUZZ_KEY_SUBJECT, &len);
+	unsigned char *other = fuzz_spki(FUZZ_KEY_SUBJECT_P384, &len2);
+	char b64[512], b64o[512], reply[2048];
+	if (spki == NULL || other == NULL || len > 300 || len2 > 300)
+		die("SPKI");
+	EVP_EncodeBlock((unsigned char *)b64, spki, (int)len);
+	EVP_EncodeBlock((unsigned char *)b64o, other, (int)len2);
+	snprintf(reply, sizeof(reply), "{\"spki\": \"%s\", \"claims\": {\"key\": {\"extractable\": false,"
+	    " \"never-extractable\": true, \"sensitive\": true, \"local\": true},"
+	    " \"platform\": {\"fipsboot\": true, \"fipslevel\": 3, \"vendor\": \"fuzz\"},"
+	    " \"transaction\": {}}}\n", b64);
+	put_str("corpus/external_reply", "good", reply);
+	snprintf(reply, sizeof(reply), "{\"spki\":\"%s\"}", b64);
+	put_str("corpus/external_reply", "spki-only", reply);
+	snprintf(reply, sizeof(reply), "{\"spki\":\"%s\",\"claims\":{\"key\":{\"local\":true}}}", b64o);
+	put_str("corpus/external_reply", "other-key", reply);
+	snprintf(reply, sizeof(reply), "{\"spki\":\"%s\",\"claims\":{\"key\":{\"x\":1.5}}}", b64);
+	put_str("corpus/external_reply", "bad-claim-type", reply);
+	snprintf(reply, sizeof(reply), "{\"spki\":\"%s\",\"verified\":false}", b64);
+	put_str("corpus/external_reply", "unknown-key", reply);
+	snprintf(reply, sizeof(reply), "{\"spki\":\"%s\",\"spki\":\"%s\"}", b64, b64);
+	put_str("corpus/external_reply", "duplicate-key", reply);
+	snprintf(reply, sizeof(reply), "{\"spki\":\"%.*s=\"}", (int)strlen(b64) - 1, b64);
+	put_str("corpus/external_reply", "bad-padding", reply);
+	put_str("corpus/external_reply", "not-der", "{\"spki\":\"MAA=\"}");
+	put_str("corpus/external_reply", "not-json", "{\"spki\": \x01");
+	put_str("corpus/external_reply", "array", "[\"spki\"]");
+	put_str("corpus/external_reply", "empty", "");
+	OPENSSL_free(spki);
+	OPENSSL_free(other);
+}
+
+static void policy_seeds(void)
+{
+	put_str("corpus/policy", "cabf-csbr",
+	    "{\"name\": \"cabf-csbr\",\n \"claims\": {\n"
+	    "  \"key\": {\"extractable\": false, \"never-extractable\": true, \"sensitive\": true,"
+	    " \"local\": true},\n  \"platform\": {\"fipsboot\": true, \"fipslevel\": {\"min\": 2}}},\n"
+	    " \"key_algorithms\": [\"rsa:3072\", \"ec:P-256\", \"ec:P-384\", \"ec:P-521\"]}\n");
+	put_str("corpus/policy", "example",
+	    "{\"name\": \"example\",\n \"require_statement_types\": [\"1.3.6.1.5.5.999\", \"2.23.133.20.1\"],\n"
+	    " \"trust\": {\"1.3.6.1.5.5.999\": [\"vendor-root.pem\"], \"2.23.133.20.1\": [\"tpm-roots/\"]},\n"
+	    " \"claims\": {\"key\": {\"never-extractable\": true, \"fixedTPM\": true},\n"
+	    "  \"platform\": {\"fipslevel\": {\"min\": 2, \"max\": 4}, \"vendor\": \"csrattest fuzz\"},\n"
+	    "  \"transaction\": {\"uptime\": 5}},\n"
+	    " \"key_algorithms\": [\"rsa:2048\", \"ec:P-256\", \"ed25519\", \"ed448\"]}\n");
+	put_str("corpus/policy", "minimal", "{\"name\":\"m\"}");
+	put_str("corpus/policy", "callback-type",
+	    "{\"name\":\"cb\",\"require_statement_types\":[\"1.3.6.1.4.1.32473.1.1\"],"
+	    "\"claims\":{\"platform\":{\"fipslevel\":{\"max\":3}}}}");
+	put_str("corpus/policy", "bad-range", "{\"name\":\"r\",\"claims\":{\"platform\":{\"fipslevel\":{\"min\":4,\"max\":2}}}}");
+	put_str("corpus/policy", "bad-alg", "{\"name\":\"a\",\"key_algorithms\":[\"dsa:1024\"]}");
+	put_str("corpus/policy", "empty-algs", "{\"name\":\"a\",\"key_algorithms\":[]}");
+	put_str("corpus/policy", "unknown-key", "{\"nmae\":\"x\"}");
+	put_str("corpus/policy", "not-json", "{\"name\": ");
+}
+
+int main(int argc, char **argv)
+{
+	int i = 1;
+	if (i < argc && strcmp(argv[i], "--force") == 0) {
+		force = 1;
+		i++;
+	}
+	if (i + 1 != argc) {
+		fprintf(stderr, "usage: seedgen_request [--force] FUZZDIR\n");
+		return 2;
+	}
+	fuzzdir = argv[i];
+
+	/* The root first, then read back: the check below trusts exactly the
+	 * committed bytes. */
+	X509 *root = fuzz_cert(FUZZ_KEY_ROOT, NULL);
+	unsigned char *der = NULL;
+	int n = root ? i2d_X509(root, &der) : 0;
+	if (n <= 0)
+		die("root certificate");
+	put("fixtures", "root.der", der, (size_t)n);
+	OPENSSL_free(der);
+	X509_free(root);
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/fixtures/root.der", fuzzdir);
+	FILE *f = fopen(path, "rb");
+	root = f ? d2i_X509_fp(f, NULL) : NULL;
+	if (f)
+		fclose(f);
+	if (root == NULL)
+		die("%s: cannot read", path);
+	if (EVP_PKEY_eq(X509_get0_pubkey(root), fuzz_key(FUZZ_KEY_ROOT)) != 1)
+		die("%s is not the fixed root key's certificate: rerun with --force", path);
+
+	pki k;
+	k.root = root;
+	k.inter = fuzz_cert(FUZZ_KEY_INTER, root);
+	k.ak = k.inter ? fuzz_cert(FUZZ_KEY_AK, k.inter) : NULL;
+	k.tpm_ak = k.inter ? fuzz_cert(FUZZ_KEY_TPM_AK, k.inter) : NULL;
+	if (k.ak == NULL || k.tpm_ak == NULL || !fvr_setup(root))
+		die("PKI");
+	verify_request_seeds(&k);
+	external_reply_seeds();
+	policy_seeds();
+	X509_free(k.root);
+	X509_free(k.inter);
+	X509_free(k.ak);
+	X509_free(k.tpm_ak);
+	printf("seedgen_request: %d written, %d kept (--force replaces)\n", written, kept);
+	if (failures) {
+		fprintf(stderr, "seedgen_request: %d seed(s) do not get the verdict they should\n", failures);
+		return 1;
+	}
+	return 0;
+}
