@@ -531,6 +531,15 @@ static void verify_request_seeds(const pki *k)
 	vr_seed("valid-crmf-tpm", &o, r, rlen, CSRA_VERDICT_VERIFIED);
 	free(b);
 
+	/* Only a statement of an unknown type, beside certificates: they are
+	 * parsed, and nothing counts towards the policy. */
+	o = opts(1, 0, NULL);
+	st[0] = st_unknown();
+	b = bundle(k, BUNDLE_CERTS, st, 1, &blen);
+	r = pkcs10(FUZZ_KEY_SUBJECT, b, blen, &rlen);
+	vr_seed("rejected-pkcs10-unknown-certs", &o, r, rlen, CSRA_VERDICT_REJECTED);
+	free(b);
+
 	/* cabf-csbr met by the callback alone, and not: level 1 is too low. */
 	o = opts(0, 0, NULL);
 	st[0] = st_callback(FUZZ_CB_VERIFIED | FUZZ_CB_SPKI | FUZZ_CB_CLAIMS, 2, FUZZ_KEY_SUBJECT);

@@ -212,6 +212,11 @@ for f in "$shared"/vectors/csr/*.pem; do
 	put "$o/decode" "$b" "$work/der" $SEL_CSR
 	put "$o/der_roundtrip" "$b" "$work/der" $SEL_CSR
 	put "$o/input" "$b.pem" "$f"
+	# fuzz_verify_request: its header (fuzz_vr.h: verifier "fuzz-any", the
+	# default time, no nonce), then the request. Not our PKI: the chains
+	# fail, the rest of the verifier runs.
+	mkdir -p "$o/verify_request"
+	{ printf '\001\000'; cat "$work/der"; } >"$o/verify_request/$b"
 	command -v openssl >/dev/null 2>&1 || continue
 	# The legacy EvidenceBundle: attribute OID, SET, then the bundle.
 	tlv_after "$work/der" ":1.2.840.113549.1.9.16.2.59" 2 | head -n 1 | while read -r off len; do

@@ -671,7 +671,15 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 				X509_free(cert);
 				continue;
 			}
-			sk_X509_push(certs, cert);
+			/* A certificate the stack cannot take would leak, and be
+			 * missing from every chain built: out of memory. */
+			if (!sk_X509_push(certs, cert)) {
+				X509_free(cert);
+				free(others);
+				free_certs(certs);
+				csra_decoded_free(&d);
+				return CSRA_ERR_NOMEM;
+			}
 		}
 	}
 
