@@ -73,21 +73,6 @@ static void close_fd(int *fd)
 	}
 }
 
-/* Text the command or the reply controls may end up on a CA operator's
- * terminal: keep printable ASCII only, and bound it. */
-static const char *shown(const char *s, char *buf, size_t cap)
-{
-	size_t i = 0;
-	for (; s[i] != '\0' && i + 1 < cap; i++) {
-		unsigned char c = (unsigned char)s[i];
-		buf[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
-	}
-	buf[i] = '\0';
-	if (s[i] != '\0' && cap >= 4)
-		memcpy(buf + cap - 4, "...", 4);
-	return buf;
-}
-
 static void fail(run *ru, outcome o, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void fail(run *ru, outcome o, const char *fmt, ...)
 {
@@ -223,7 +208,7 @@ static void spawn(const csra_external *ext, const char *pem, run *ru)
 	 * glibc reports exec failures here and reaps the failed child. */
 	int rc = posix_spawn(&pid, argv[0], &fa, &attr, argv, envp);
 	if (rc != 0) {
-		fail(ru, RUN_EXEC, "cannot run %s: %s", shown(argv[0], prog, sizeof(prog)), strerror(rc));
+		fail(ru, RUN_EXEC, "cannot run %s: %s", csra_shown(argv[0], prog, sizeof(prog)), strerror(rc));
 		goto done;
 	}
 	ru->pid = pid;
@@ -489,7 +474,7 @@ static uint8_t *b64_decode(const char *s, size_t n, size_t *out_len)
 static int reply_fail(csra_result *r, const char *path, const char *problem)
 {
 	char p[160];
-	shown(path, p, sizeof(p));
+	csra_shown(path, p, sizeof(p));
 	csra_result_add(r, "external.reply", CSRA_STATUS_FAIL, CSRA_ERR_EXT_JSON, p, "%s: %s",
 	    p[0] ? p : "reply", problem);
 	return 0;
@@ -552,7 +537,7 @@ static int check_reply(const char *reply, size_t len, const uint8_t *request_spk
 	json_t *root = json_loadb(reply, len, JSON_REJECT_DUPLICATES, &je);
 	if (root == NULL) {
 		snprintf(msg, sizeof(msg), "not JSON: line %d column %d: %s", je.line, je.column,
-		    shown(je.text, buf, sizeof(buf)));
+		    csra_shown(je.text, buf, sizeof(buf)));
 		return reply_fail(r, "", msg);
 	}
 	if (!json_is_object(root)) {
@@ -669,7 +654,7 @@ csra_err csra_external_verify(const csra_external *ext, const csra_stmt_in *in, 
 		    "not compared: the command failed");
 	} else {
 		csra_result_add(r, "external.run", CSRA_STATUS_PASS, CSRA_OK, "",
-		    "%s exited with status 0 and a %zu-byte reply", shown(ext->argv[0], prog, sizeof(prog)),
+		    "%s exited with status 0 and a %zu-byte reply", csra_shown(ext->argv[0], prog, sizeof(prog)),
 		    ru.len);
 		/* Its nomem is the result's, reported below. */
 		csra_external_parse_reply((const char *)ru.buf, ru.len, in->request_spki,

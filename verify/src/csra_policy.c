@@ -106,21 +106,6 @@ static const struct {
 	{ "P-521", "secp521r1" },
 };
 
-/* Text from a policy file or a claim may reach a terminal: printable
- * ASCII only, bounded. */
-static const char *shown(const char *s, char *buf, size_t cap)
-{
-	size_t i = 0;
-	for (; s[i] != '\0' && i + 1 < cap; i++) {
-		unsigned char c = (unsigned char)s[i];
-		buf[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
-	}
-	buf[i] = '\0';
-	if (s[i] != '\0' && cap >= 4)
-		memcpy(buf + cap - 4, "...", 4);
-	return buf;
-}
-
 void csra_policy_free(csra_policy **pp)
 {
 	if (pp == NULL || *pp == NULL)
@@ -179,7 +164,7 @@ static int bad(parser *ps, const char *path, const char *fmt, ...)
 	va_end(ap);
 	ps->code = CSRA_ERR_POLICY;
 	if (ps->err != NULL && ps->errlen > 0)
-		snprintf(ps->err, ps->errlen, "%s: %s", shown(path, p, sizeof(p)), problem);
+		snprintf(ps->err, ps->errlen, "%s: %s", csra_shown(path, p, sizeof(p)), problem);
 	return 0;
 }
 
@@ -477,7 +462,7 @@ static int parse_alg(parser *ps, const char *path, const char *s, alg *a)
 		a->kind = ALG_ED448;
 		goto ok;
 	}
-	return bad(ps, path, "unknown algorithm \"%s\"", shown(s, shown_s, sizeof(shown_s)));
+	return bad(ps, path, "unknown algorithm \"%s\"", csra_shown(s, shown_s, sizeof(shown_s)));
 ok:
 	snprintf(a->spelled, sizeof(a->spelled), "%s", s);
 	return 1;
@@ -538,7 +523,7 @@ static csra_err parse(const char *json, size_t len, const char *base, csra_polic
 	root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
 	if (root == NULL) {
 		bad(&ps, "policy", "not JSON (line %d column %d): %s", je.line, je.column,
-		    shown(je.text, text, sizeof(text)));
+		    csra_shown(je.text, text, sizeof(text)));
 		goto done;
 	}
 	if (!json_is_object(root)) {
@@ -597,7 +582,7 @@ csra_err csra_policy_from_file(const char *path, csra_policy **out, char *err, s
 		why = "not a regular file";
 	if (why != NULL) {
 		if (err != NULL && errlen > 0)
-			snprintf(err, errlen, "%s: %s", shown(path, shown_p, sizeof(shown_p)), why);
+			snprintf(err, errlen, "%s: %s", csra_shown(path, shown_p, sizeof(shown_p)), why);
 		goto done;
 	}
 	buf = malloc(MAX_FILE + 1);
@@ -611,7 +596,7 @@ csra_err csra_policy_from_file(const char *path, csra_policy **out, char *err, s
 			continue;
 		if (n < 0) {
 			if (err != NULL && errlen > 0)
-				snprintf(err, errlen, "%s: %s", shown(path, shown_p, sizeof(shown_p)),
+				snprintf(err, errlen, "%s: %s", csra_shown(path, shown_p, sizeof(shown_p)),
 				    strerror(errno));
 			goto done;
 		}
@@ -799,7 +784,7 @@ static void req_str(const req *q, char *buf, size_t cap)
 		snprintf(buf, cap, "%lld", (long long)q->integer);
 		break;
 	case REQ_TEXT:
-		snprintf(buf, cap, "\"%s\"", shown(q->text, t, sizeof(t)));
+		snprintf(buf, cap, "\"%s\"", csra_shown(q->text, t, sizeof(t)));
 		break;
 	case REQ_RANGE:
 		if (q->has_min && q->has_max)
@@ -823,7 +808,7 @@ static void claim_str(const csra_stmt_claim *c, char *buf, size_t cap)
 		snprintf(buf, cap, "%lld", (long long)c->integer);
 		break;
 	case CSRA_VALUE_UTF8:
-		snprintf(buf, cap, "\"%s\"", shown(c->text, t, sizeof(t)));
+		snprintf(buf, cap, "\"%s\"", csra_shown(c->text, t, sizeof(t)));
 		break;
 	default:
 		snprintf(buf, cap, "a value of type %d", (int)c->type);
@@ -845,7 +830,7 @@ static void report_claims(const csra_policy *p, const csra_policy_stmt *s, size_
 		const csra_stmt_claim *first, *badc;
 		met m = check_req(q, s->out, &first, &badc);
 		/* A claim name is any 1 to 39 bytes: shown like the values. */
-		snprintf(path, sizeof(path), "%s.%s", q->element, shown(q->name, name, sizeof(name)));
+		snprintf(path, sizeof(path), "%s.%s", q->element, csra_shown(q->name, name, sizeof(name)));
 		req_str(q, want, sizeof(want));
 		if (m == ABSENT) {
 			csra_result_add(r, "policy.claim", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_CLAIM_ABSENT, path,

@@ -68,6 +68,11 @@ void csra_stmt_add_int(csra_stmt_out *out, const char *element, const char *name
 void csra_stmt_add_text(csra_stmt_out *out, const char *element, const char *name,
     const uint8_t *p, size_t n);
 
+/* csra_shown copies |s| into |buf| (|cap| bytes) as printable ASCII,
+ * ending in "..." when cut, and returns |buf|: text from policy files,
+ * claims and external replies may reach an operator's terminal. */
+const char *csra_shown(const char *s, char *buf, size_t cap);
+
 /* csra_stmt_find returns the claim |name| of |element| in |out|, or NULL. */
 const csra_stmt_claim *csra_stmt_find(const csra_stmt_out *out, const char *element,
     const char *name);
