@@ -10,10 +10,11 @@
  * Checks: the call's contract; a VERIFIED verdict only with the request's
  * own signature, an attestation and a statement bound to the request key
  * that the policy accepted; every message and path printable ASCII (they
- * reach operators' terminals); the JSON report is JSON. In alloc-fail
- * mode the armed run may fail, with CSRA_ERR_NOMEM, or reject, but never
- * verify what the normal run did not, and with no allocation failed it
- * must give the same report.
+ * reach operators' terminals); the JSON report is JSON. The chain caches
+ * start empty for every input, and a second run with them warm must give
+ * the same report. In alloc-fail mode the armed run may fail, with
+ * CSRA_ERR_NOMEM, or reject, but never verify what the normal run did
+ * not, and with no allocation failed it must give the same report.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -186,10 +187,36 @@ static void check_json(const csra_result *r, json_t *j, int top)
 		check_json(csra_result_statement(r, i), json_array_get(stmts, i), 0);
 }
 
+/* Verifies |data| again with the chain cache as the first run left it and
+ * requires the same report: a cached path must change nothing but time. */
+static void check_warm(const uint8_t *data, size_t size, const char *cold)
+{
+	csra_err rc = CSRA_OK;
+	csra_result *r = NULL;
+	fvr_verify(data, size, &rc, &r);
+	if (rc != CSRA_OK)
+		fuzz_fail("csra_verify_request failed with the cache warm", csra_err_name(rc));
+	char *warm = csra_result_json(r);
+	if (warm == NULL)
+		fuzz_fail("csra_result_json failed", NULL);
+	if (strcmp(warm, cold) != 0) {
+		fprintf(stderr, "cache empty:\n%s\ncache warm:\n%s\n", cold, warm);
+		fuzz_fail("the chain cache changed the result", NULL);
+	}
+	free(warm);
+	csra_result_free(&r);
+}
+
 int fuzz_one(const uint8_t *data, size_t size)
 {
 	csra_err rc = CSRA_OK;
 	csra_result *r = (csra_result *)1;
+	/* Every run starts cold: the armed run must reach chain validation's
+	 * allocations, and a finding must not depend on earlier inputs. */
+	fuzz_alloc_pause();
+	if (!fvr_reset_caches())
+		fuzz_fail("cannot reset the chain caches", NULL);
+	fuzz_alloc_resume();
 	unsigned long injected = fuzz_alloc_injected();
 	if (!fvr_verify(data, size, &rc, &r))
 		return 0;
@@ -223,6 +250,8 @@ int fuzz_one(const uint8_t *data, size_t size)
 		json_decref(j);
 		fuzz_alloc_resume();
 	}
+	if (!fuzz_alloc_mode() && json != NULL)
+		check_warm(data, size, json);
 	size_t n = csra_result_statement_count(r);
 	if (fuzz_alloc_mode() && !armed) {
 		ref_clear();

@@ -189,6 +189,14 @@ int fvr_verify(const uint8_t *data, size_t size, csra_err *rc, csra_result **out
 	return 1;
 }
 
+int fvr_reset_caches(void)
+{
+	int ok = 1;
+	for (int i = 0; i < FVR_CONFIGS; i++)
+		ok &= verifiers[i] != NULL && csra_verifier_set_chain_cache(verifiers[i], 64) == CSRA_OK;
+	return ok;
+}
+
 static void explain(const csra_result *r, const char *indent)
 {
 	for (size_t i = 0; i < csra_result_check_count(r); i++) {

@@ -81,6 +81,11 @@ int fvr_setup(X509 *root);
  * |*rc| and |*out|. */
 int fvr_verify(const uint8_t *data, size_t size, csra_err *rc, csra_result **out);
 
+/* fvr_reset_caches empties every verifier's attestation-key chain cache,
+ * so that an input's result does not depend on the inputs before it.
+ * Returns 0 if a cache could not be made again. */
+int fvr_reset_caches(void);
+
 /* fvr_explain prints |r|'s checks that did not pass, for a seed that
  * should verify and does not. */
 void fvr_explain(const csra_result *r);

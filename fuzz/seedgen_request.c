@@ -417,6 +417,20 @@ static uint8_t *bundle(const pki *k, unsigned flags, stmt *st, size_t n, size_t 
 	return der;
 }
 
+/* fuzz_tpm's seeds: statements its fixed TPM key signed, with the nonce
+ * it expects and without. */
+static void tpm_seeds(void)
+{
+	static const char nonce[] = "fuzz-nonce-0001!";
+	size_t len;
+	uint8_t *st = tpm_statement((const uint8_t *)nonce, strlen(nonce), &len);
+	put("corpus/tpm", "signed-certify", st, len);
+	free(st);
+	st = tpm_statement((const uint8_t *)"", 0, &len);
+	put("corpus/tpm", "signed-certify-no-nonce", st, len);
+	free(st);
+}
+
 /* The verify_request seeds ------------------------------------------- */
 
 static int failures;
@@ -658,6 +672,7 @@ int main(int argc, char **argv)
 	if (k.ak == NULL || k.tpm_ak == NULL || !fvr_setup(root))
 		die("PKI");
 	verify_request_seeds(&k);
+	tpm_seeds();
 	external_reply_seeds();
 	policy_seeds();
 	X509_free(k.root);
