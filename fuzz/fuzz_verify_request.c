@@ -250,7 +250,9 @@ int fuzz_one(const uint8_t *data, size_t size)
 		json_decref(j);
 		fuzz_alloc_resume();
 	}
-	if (!fuzz_alloc_mode() && json != NULL)
+	/* Not after a failed allocation, whose result the warm run could not
+	 * repeat; and in alloc-fail mode the armed run is the second. */
+	if (!fuzz_alloc_mode() && !armed && fuzz_alloc_injected() == injected && json != NULL)
 		check_warm(data, size, json);
 	size_t n = csra_result_statement_count(r);
 	if (fuzz_alloc_mode() && !armed) {
