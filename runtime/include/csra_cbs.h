@@ -57,6 +57,14 @@ int csra_cbs_get_u32(csra_cbs *cbs, uint32_t *out);
  * if fewer than |n| bytes are left. */
 int csra_cbs_get_bytes(csra_cbs *cbs, csra_cbs *out, size_t n);
 
+/* csra_cbs_get_der_element reads one DER element (low tag number form,
+ * definite minimal length) from the front of |cbs| and advances past it.
+ * It sets |*tag| to the identifier octet, |*whole| to the whole TLV and
+ * |*contents| (may be NULL) to the contents. Returns 1 on success, 0 on
+ * a malformed or truncated element. For DER that OpenSSL or csrattest
+ * wrote; untrusted input goes through csra_decode. */
+int csra_cbs_get_der_element(csra_cbs *cbs, uint8_t *tag, csra_cbs *whole, csra_cbs *contents);
+
 #if defined(__cplusplus)
 }
 #endif

@@ -80,3 +80,41 @@ int csra_cbs_get_bytes(csra_cbs *cbs, csra_cbs *out, size_t n) {
   out->len = n;
   return 1;
 }
+
+int csra_cbs_get_der_element(csra_cbs *cbs, uint8_t *tag, csra_cbs *whole, csra_cbs *contents)
+{
+	csra_cbs c = *cbs;
+	uint8_t t, l;
+	size_t len = 0;
+	if (!csra_cbs_get_u8(&c, &t) || (t & 0x1f) == 0x1f || !csra_cbs_get_u8(&c, &l))
+		return 0;
+	if (l < 0x80) {
+		len = l;
+	} else {
+		size_t n = l & 0x7f;
+		if (n == 0 || n > sizeof(size_t))
+			return 0;
+		for (size_t i = 0; i < n; i++) {
+			uint8_t b;
+			if (!csra_cbs_get_u8(&c, &b) || (i == 0 && b == 0))
+				return 0;
+			len = (len << 8) | b;
+		}
+		if (len < 0x80)
+			return 0;
+	}
+	size_t hdr = csra_cbs_len(cbs) - csra_cbs_len(&c);
+	if (len > csra_cbs_len(&c))
+		return 0;
+	csra_cbs w;
+	if (!csra_cbs_get_bytes(cbs, &w, hdr + len))
+		return 0;
+	*tag = t;
+	if (whole != NULL)
+		*whole = w;
+	if (contents != NULL) {
+		*contents = w;
+		csra_cbs_skip(contents, hdr);
+	}
+	return 1;
+}

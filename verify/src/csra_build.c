@@ -8,13 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/core_names.h>
-#include <openssl/params.h>
-#include <openssl/rsa.h>
 #include <openssl/x509v3.h>
 
 #include "csra_cbb.h"
 #include "csra_codec_int.h"
+#include "csra_signer_int.h"
 #include "csrattest/build.h"
 #include "csrattest/codec.h"
 
@@ -25,12 +23,11 @@ struct element {
 };
 
 struct signer {
-	EVP_PKEY *key;
+	csra_signer *signer;
 	X509 *cert;
 	unsigned sid;
 	uint8_t *keyid;
 	size_t keyid_len;
-	const EVP_MD *pss_md;	/* RSASSA-PSS when set */
 	uint8_t *alg;		/* AlgorithmIdentifier override (tests) */
 	size_t alg_len;
 };
@@ -71,7 +68,7 @@ void csra_evb_free(csra_evb **bp)
 	}
 	free(b->elements);
 	for (size_t i = 0; i < b->nsigners; i++) {
-		EVP_PKEY_free(b->signers[i].key);
+		csra_signer_free(&b->signers[i].signer);
 		X509_free(b->signers[i].cert);
 		free(b->signers[i].keyid);
 		free(b->signers[i].alg);
@@ -239,10 +236,10 @@ csra_err csra_evb_add_raw(csra_evb *b, size_t idx, const uint8_t *oid, size_t oi
 	return CSRA_OK;
 }
 
-csra_err csra_evb_add_signer(csra_evb *b, EVP_PKEY *key, X509 *cert, unsigned sid,
+csra_err csra_evb_add_signer_ex(csra_evb *b, csra_signer *signer, X509 *cert, unsigned sid,
     const uint8_t *keyid, size_t keyid_len)
 {
-	if (b == NULL || key == NULL || (sid & ~7u) || ((sid & CSRA_SID_CERT) && cert == NULL))
+	if (b == NULL || signer == NULL || (sid & ~7u) || ((sid & CSRA_SID_CERT) && cert == NULL))
 		return CSRA_ERR_INVALID_ARGUMENT;
 	if ((sid & CSRA_SID_KEYID) && keyid == NULL &&
 	    (cert == NULL || X509_get0_subject_key_id(cert) == NULL))
@@ -259,23 +256,36 @@ csra_err csra_evb_add_signer(csra_evb *b, EVP_PKEY *key, X509 *cert, unsigned si
 		memcpy(s->keyid, keyid, keyid_len);
 		s->keyid_len = keyid_len;
 	}
-	if (!EVP_PKEY_up_ref(key) || (cert != NULL && !X509_up_ref(cert))) {
+	if (cert != NULL && !X509_up_ref(cert)) {
 		free(s->keyid);
 		return CSRA_ERR_INTERNAL;
 	}
-	s->key = key;
+	csra_signer_up_ref(signer);
+	s->signer = signer;
 	s->cert = cert;
 	s->sid = sid;
 	b->nsigners++;
 	return CSRA_OK;
 }
 
+csra_err csra_evb_add_signer(csra_evb *b, EVP_PKEY *key, X509 *cert, unsigned sid,
+    const uint8_t *keyid, size_t keyid_len)
+{
+	if (key == NULL)
+		return CSRA_ERR_INVALID_ARGUMENT;
+	csra_signer *signer = csra_signer_new_pkey(key);
+	if (signer == NULL)
+		return CSRA_ERR_NOMEM;
+	csra_err e = csra_evb_add_signer_ex(b, signer, cert, sid, keyid, keyid_len);
+	csra_signer_free(&signer);
+	return e;
+}
+
 csra_err csra_evb_set_signer_pss(csra_evb *b, size_t i, const EVP_MD *md)
 {
-	if (b == NULL || i >= b->nsigners || md == NULL || !EVP_PKEY_is_a(b->signers[i].key, "RSA"))
+	if (b == NULL || i >= b->nsigners)
 		return CSRA_ERR_INVALID_ARGUMENT;
-	b->signers[i].pss_md = md;
-	return CSRA_OK;
+	return csra_signer_set_pss(b->signers[i].signer, md);
 }
 
 csra_err csra_evb_set_signer_alg(csra_evb *b, size_t i, const uint8_t *alg, size_t len)
@@ -332,58 +342,6 @@ csra_err csra_evb_tbs(csra_evb *b, uint8_t **der, size_t *len)
 	return CSRA_OK;
 }
 
-/* The signature algorithm for |key|: its OID and digest (NULL for EdDSA). */
-static csra_err sig_alg(EVP_PKEY *key, csra_oid_id *oid, const EVP_MD **md, int *null_params)
-{
-	*null_params = 0;
-	switch (EVP_PKEY_get_base_id(key)) {
-	case EVP_PKEY_EC: {
-		char group[64];
-		size_t glen;
-		if (!EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group,
-		    sizeof(group), &glen))
-			return CSRA_ERR_INVALID_ARGUMENT;
-		if (strcmp(group, "prime256v1") == 0 || strcmp(group, "P-256") == 0)
-			*oid = CSRA_OID_ECDSA_WITH_SHA256, *md = EVP_sha256();
-		else if (strcmp(group, "secp384r1") == 0 || strcmp(group, "P-384") == 0)
-			*oid = CSRA_OID_ECDSA_WITH_SHA384, *md = EVP_sha384();
-		else if (strcmp(group, "secp521r1") == 0 || strcmp(group, "P-521") == 0)
-			*oid = CSRA_OID_ECDSA_WITH_SHA512, *md = EVP_sha512();
-		else
-			return CSRA_ERR_INVALID_ARGUMENT;
-		return CSRA_OK;
-	}
-	case EVP_PKEY_RSA:
-		*oid = CSRA_OID_SHA256WITHRSAENCRYPTION, *md = EVP_sha256(), *null_params = 1;
-		return CSRA_OK;
-	case EVP_PKEY_ED25519:
-		*oid = CSRA_OID_ID_ED25519, *md = NULL;
-		return CSRA_OK;
-	case EVP_PKEY_ED448:
-		*oid = CSRA_OID_ID_ED448, *md = NULL;
-		return CSRA_OK;
-	default:
-		return CSRA_ERR_INVALID_ARGUMENT;
-	}
-}
-
-/* RSASSA-PSS with MGF1(|md|) and a salt as long as |md|'s output; OpenSSL
- * writes the matching AlgorithmIdentifier into |alg|. */
-static int pss_setup(EVP_PKEY_CTX *pctx, const EVP_MD *md, uint8_t *alg, size_t cap, size_t *len)
-{
-	OSSL_PARAM params[2];
-	if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
-	    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, EVP_MD_get_size(md)) != 1 ||
-	    EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) != 1)
-		return 0;
-	params[0] = OSSL_PARAM_construct_octet_string(OSSL_SIGNATURE_PARAM_ALGORITHM_ID, alg, cap);
-	params[1] = OSSL_PARAM_construct_end();
-	if (EVP_PKEY_CTX_get_params(pctx, params) != 1 || !OSSL_PARAM_modified(&params[0]))
-		return 0;
-	*len = params[0].return_size;
-	return *len > 0 && *len <= cap;
-}
-
 /* Appends i2d output of |obj| as raw bytes. */
 static int add_i2d(csra_cbb *c, int len, unsigned char *der)
 {
@@ -394,30 +352,11 @@ static int add_i2d(csra_cbb *c, int len, unsigned char *der)
 
 static csra_err write_block(const struct signer *s, const uint8_t *tbs, size_t tbs_len, csra_cbb *c)
 {
-	csra_oid_id alg;
-	const EVP_MD *md;
-	int null_params;
-	csra_err e = sig_alg(s->key, &alg, &md, &null_params);
+	uint8_t *alg = NULL, *sig = NULL;
+	size_t alg_len = 0, siglen = 0;
+	csra_err e = csra_signer_sign(s->signer, tbs, tbs_len, &alg, &alg_len, &sig, &siglen);
 	if (e != CSRA_OK)
 		return e;
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	EVP_PKEY_CTX *pctx = NULL;
-	size_t siglen = 0;
-	unsigned char *sig = NULL;
-	uint8_t pss_alg[128];
-	size_t pss_alg_len = 0;
-	if (s->pss_md != NULL)
-		md = s->pss_md;
-	if (ctx == NULL || EVP_DigestSignInit(ctx, &pctx, md, NULL, s->key) != 1 ||
-	    (s->pss_md != NULL && !pss_setup(pctx, s->pss_md, pss_alg, sizeof(pss_alg), &pss_alg_len)) ||
-	    EVP_DigestSign(ctx, NULL, &siglen, tbs, tbs_len) != 1 ||
-	    (sig = OPENSSL_malloc(siglen)) == NULL ||
-	    EVP_DigestSign(ctx, sig, &siglen, tbs, tbs_len) != 1) {
-		EVP_MD_CTX_free(ctx);
-		OPENSSL_free(sig);
-		return CSRA_ERR_INTERNAL;
-	}
-	EVP_MD_CTX_free(ctx);
 	int ok = csra_cbb_open(c, 0x30) && csra_cbb_open(c, 0x30);
 	if (ok && (s->sid & CSRA_SID_KEYID)) {
 		const uint8_t *kid = s->keyid;
@@ -431,7 +370,7 @@ static csra_err write_block(const struct signer *s, const uint8_t *tbs, size_t t
 	}
 	if (ok && (s->sid & CSRA_SID_SPKI)) {
 		unsigned char *der = NULL;
-		int len = i2d_PUBKEY(s->key, &der);
+		int len = i2d_PUBKEY(csra_signer_pubkey(s->signer), &der);
 		ok = csra_cbb_open(c, 0xa1) && add_i2d(c, len, der) && csra_cbb_close(c);
 	}
 	if (ok && (s->sid & CSRA_SID_CERT)) {
@@ -442,14 +381,11 @@ static csra_err write_block(const struct signer *s, const uint8_t *tbs, size_t t
 	ok = ok && csra_cbb_close(c);
 	if (s->alg != NULL)
 		ok = ok && csra_cbb_add_bytes(c, s->alg, s->alg_len);
-	else if (pss_alg_len != 0)
-		ok = ok && csra_cbb_add_bytes(c, pss_alg, pss_alg_len);
 	else
-		ok = ok && csra_cbb_open(c, 0x30) &&
-		    csra_cbb_add_tlv(c, 0x06, csra_oid_table[alg].der, csra_oid_table[alg].der_len) &&
-		    (!null_params || csra_cbb_add_tlv(c, 0x05, NULL, 0)) && csra_cbb_close(c);
+		ok = ok && csra_cbb_add_bytes(c, alg, alg_len);
 	ok = ok && csra_cbb_add_tlv(c, 0x04, sig, siglen) && csra_cbb_close(c);
-	OPENSSL_free(sig);
+	free(alg);
+	free(sig);
 	return ok ? CSRA_OK : CSRA_ERR_NOMEM;
 }
 

@@ -12,6 +12,7 @@
 
 #include "csrattest/claims.h"
 #include "csrattest/error.h"
+#include "csrattest/signer.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -69,9 +70,16 @@ csra_err csra_evb_add_raw(csra_evb *b, size_t idx, const uint8_t *oid, size_t oi
 csra_err csra_evb_add_signer(csra_evb *b, EVP_PKEY *key, X509 *cert, unsigned sid,
     const uint8_t *keyid, size_t keyid_len);
 
+/* csra_evb_add_signer_ex is csra_evb_add_signer for any csra_signer
+ * (csrattest/signer.h), such as a key in a PKCS#11 token; a reference to
+ * |signer| is taken. */
+csra_err csra_evb_add_signer_ex(csra_evb *b, csra_signer *signer, X509 *cert, unsigned sid,
+    const uint8_t *keyid, size_t keyid_len);
+
 /* Signature blocks are numbered from 0 in the order of csra_evb_add_signer
  * calls. csra_evb_set_signer_pss makes block |i| RSASSA-PSS with |md|,
- * MGF1 with |md| and a salt as long as its output (an RSA key only). */
+ * MGF1 with |md| and a salt as long as its output (an RSA key only;
+ * csra_signer_set_pss on its signer, which other users of it see too). */
 csra_err csra_evb_set_signer_pss(csra_evb *b, size_t i, const EVP_MD *md);
 
 /* csra_evb_set_signer_alg writes |alg|/|len| (a whole AlgorithmIdentifier
