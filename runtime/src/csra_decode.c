@@ -18,6 +18,7 @@
 #include "Certificate.h"
 #include "CertificationRequest.h"
 #include "Evidence.h"
+#include "TbsEvidence.h"
 #include "EvidenceBundle.h"
 #include "EvidenceExplicitCerts.h"
 #include "EvidenceStatement.h"
@@ -69,6 +70,7 @@ static const struct {
 	{ CSRA_PDU_TPM_CERTIFY, &asn_DEF_TcgAttestCertify },
 	{ CSRA_PDU_KEY_PURPOSES, &asn_DEF_KeyPurposes },
 	{ CSRA_PDU_EXTENSIONS, &asn_DEF_Extensions },
+	{ CSRA_PDU_TBS_EVIDENCE, &asn_DEF_TbsEvidence },
 };
 
 asn_TYPE_descriptor_t *csra_pdu_td(csra_pdu pdu)

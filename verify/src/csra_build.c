@@ -179,6 +179,21 @@ static int w_purposes(csra_cbb *c, const void *v)
 	return csra_cbb_close(c);
 }
 
+static int w_none(csra_cbb *c, const void *v)
+{
+	(void)c;
+	(void)v;
+	return 1;
+}
+
+csra_err csra_evb_add_empty(csra_evb *b, size_t idx, csra_claim c)
+{
+	const csra_claim_info *info = csra_claim_get(c);
+	if (info == NULL)
+		return CSRA_ERR_INVALID_ARGUMENT;
+	return add_claim(b, idx, c, info->type, w_none, NULL);
+}
+
 csra_err csra_evb_add_bool(csra_evb *b, size_t idx, csra_claim c, int v)
 {
 	return add_claim(b, idx, c, CSRA_VALUE_BOOLEAN, w_bool, &v);

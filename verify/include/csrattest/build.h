@@ -70,6 +70,10 @@ csra_err csra_evb_add_raw(csra_evb *b, size_t idx, const uint8_t *oid, size_t oi
 csra_err csra_evb_add_signer(csra_evb *b, EVP_PKEY *key, X509 *cert, unsigned sid,
     const uint8_t *keyid, size_t keyid_len);
 
+/* csra_evb_add_empty appends claim |c| without a value to element |idx|:
+ * how an attestation request asks for a claim. */
+csra_err csra_evb_add_empty(csra_evb *b, size_t idx, csra_claim c);
+
 /* csra_evb_add_signer_ex is csra_evb_add_signer for any csra_signer
  * (csrattest/signer.h), such as a key in a PKCS#11 token; a reference to
  * |signer| is taken. */

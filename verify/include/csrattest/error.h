@@ -136,7 +136,32 @@ typedef enum csra_err {
 	CSRA_ERR_REQ_BUNDLE = 365,		/* the attribute / extension is not a bundle */
 	CSRA_ERR_REQ_CRMF_COUNT = 366,		/* CertReqMessages with other than one message */
 	CSRA_ERR_REQ_CERT_CHOICE = 367,		/* a bundle certificate OpenSSL cannot parse */
-	CSRA_ERR_REQ_NO_KEY = 368		/* CRMF template without a public key */
+	CSRA_ERR_REQ_NO_KEY = 368,		/* CRMF template without a public key */
+
+	/* Attestation requests and the attester (csrattest/attest.h). */
+	CSRA_ERR_ATTREQ_UNKNOWN_ELEMENT = 400,	/* a requested element of unknown type */
+	CSRA_ERR_ATTREQ_UNKNOWN_CLAIM = 401,	/* a requested claim of unknown type with a value */
+	CSRA_ERR_ATTREQ_VALUE = 402,		/* a value for a claim only the attester may give */
+	CSRA_ERR_ATTREQ_NO_KEY = 403,		/* the selected key identifier names no key */
+	CSRA_ERR_ATTREQ_DUPLICATE = 404,	/* a repeated platform/transaction element or claim */
+	CSRA_ERR_ATTREQ_NONCE = 405,		/* a nonce requested without a value */
+	CSRA_ERR_ATTREQ_NO_SIGNER = 406,	/* the attester has no attestation key */
+	CSRA_ERR_ATTREQ_WRONG_ELEMENT = 407,	/* a claim requested of an element it does not belong to */
+	CSRA_ERR_ATTREQ_NO_KEYS = 408,		/* a key element, and the attester holds no key */
+	CSRA_ERR_CLAIMS_FILE = 409,		/* a claims file is not valid */
+
+	/* PKCS#11 (csrattest/pkcs11.h). */
+	CSRA_ERR_P11_MODULE = 420,		/* the module does not load or initialise */
+	CSRA_ERR_P11_URI = 421,			/* not a valid pkcs11: URI */
+	CSRA_ERR_P11_TOKEN = 422,		/* no token, or several, match */
+	CSRA_ERR_P11_PIN = 423,			/* the PIN is wrong */
+	CSRA_ERR_P11_PIN_LOCKED = 424,
+	CSRA_ERR_P11_NO_KEY = 425,		/* no private key matches */
+	CSRA_ERR_P11_AMBIGUOUS = 426,		/* several objects match */
+	CSRA_ERR_P11_CANNOT_SIGN = 427,		/* the key's CKA_SIGN is false */
+	CSRA_ERR_P11_KEY_TYPE = 428,		/* a key type csrattest cannot use */
+	CSRA_ERR_P11_FUNCTION = 429,		/* another PKCS#11 call failed */
+	CSRA_ERR_P11_NO_CERT = 430		/* no certificate object matches */
 } csra_err;
 
 /* csra_strerror returns a static, NUL-terminated English message for |err|,

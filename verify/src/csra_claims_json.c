@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Claims files (csra_attester_load_claims): platform and key claims as
+ * JSON, for Evidence made without a device to observe and for what an
+ * operator declares. Everything is checked before anything is applied, so
+ * a bad file leaves the attester as it was.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <openssl/evp.h>
+
+#include "csrattest/attest.h"
+
+struct pending {
+	csra_element el;
+	const char *key_id;	/* into the JSON document */
+	csra_claim claim;
+	csra_claim_value v;	/* v.bytes malloc'd */
+};
+
+struct load {
+	struct pending *p;
+	size_t n, cap;
+	char *err;
+	size_t err_len;
+};
+
+static csra_err bad(struct load *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static csra_err bad(struct load *l, const char *fmt, ...)
+{
+	if (l->err != NULL && l->err_len > 0) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(l->err, l->err_len, fmt, ap);
+		va_end(ap);
+	}
+	return CSRA_ERR_CLAIMS_FILE;
+}
+
+static const char *const purpose_names[] = {
+	"encrypt", "decrypt", "wrap", "unwrap", "sign", "sign-recover", "verify", "verify-recover", "derive"
+};
+
+static int hexval(int c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+	    c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Octets: a string is its UTF-8 bytes; {"hex": ".."} or {"base64": ".."}. */
+static csra_err octets(struct load *l, json_t *j, const char *where, csra_claim_value *v)
+{
+	const char *s;
+	size_t n;
+	if (json_is_string(j)) {
+		s = json_string_value(j);
+		n = json_string_length(j);
+		uint8_t *b = malloc(n ? n : 1);
+		if (b == NULL)
+			return CSRA_ERR_NOMEM;
+		memcpy(b, s, n);
+		v->bytes = b;
+		v->len = n;
+		return CSRA_OK;
+	}
+	json_t *hex = json_object_get(j, "hex"), *b64 = json_object_get(j, "base64");
+	if (!json_is_object(j) || json_object_size(j) != 1 || (!json_is_string(hex) && !json_is_string(b64)))
+		return bad(l, "%s: expected a string, {\"hex\": ...} or {\"base64\": ...}", where);
+	s = json_string_value(hex ? hex : b64);
+	n = strlen(s);
+	uint8_t *b = malloc(n + 1);
+	if (b == NULL)
+		return CSRA_ERR_NOMEM;
+	size_t len = 0;
+	if (hex) {
+		for (size_t i = 0; i + 1 < n + 1 && i < n; i += 2) {
+			int hi = hexval(s[i]), lo = i + 1 < n ? hexval(s[i + 1]) : -1;
+			if (hi < 0 || lo < 0) {
+				free(b);
+				return bad(l, "%s: not hexadecimal", where);
+			}
+			b[len++] = (uint8_t)(hi << 4 | lo);
+		}
+	} else {
+		int pad = (n > 0 && s[n - 1] == '=') + (n > 1 && s[n - 2] == '=');
+		int r = n % 4 == 0 ? EVP_DecodeBlock(b, (const unsigned char *)s, (int)n) : -1;
+		if (r < 0 || (size_t)r < (size_t)pad) {
+			free(b);
+			return bad(l, "%s: not base64", where);
+		}
+		len = (size_t)r - (size_t)pad;
+	}
+	v->bytes = b;
+	v->len = len;
+	return CSRA_OK;
+}
+
+/* "YYYY-MM-DDTHH:MM:SSZ" */
+static int utc_time(const char *s, time_t *out)
+{
+	struct tm tm;
+	char z = 0, t = 0;
+	int n = 0;
+	memset(&tm, 0, sizeof(tm));
+	if (strlen(s) != 20 || sscanf(s, "%4d-%2d-%2d%c%2d:%2d:%2d%c%n", &tm.tm_year, &tm.tm_mon,
+	    &tm.tm_mday, &t, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &z, &n) != 8 || n != 20 ||
+	    t != 'T' || z != 'Z' || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
+	    tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 59 || tm.tm_year < 1)
+		return 0;
+	int y = tm.tm_year, m = tm.tm_mon, d = tm.tm_mday;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	*out = timegm(&tm);
+	struct tm back;
+	/* timegm normalises 02-31 into March: refuse what it changed. */
+	return gmtime_r(out, &back) != NULL && back.tm_year + 1900 == y && back.tm_mon + 1 == m &&
+	    back.tm_mday == d;
+}
+
+static csra_err value(struct load *l, const csra_claim_info *info, json_t *j, const char *where,
+    csra_claim_value *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->type = info->type;
+	switch (info->type) {
+	case CSRA_VALUE_BOOLEAN:
+		if (!json_is_boolean(j))
+			return bad(l, "%s: expected true or false", where);
+		v->boolean = json_is_true(j);
+		return CSRA_OK;
+	case CSRA_VALUE_INTEGER:
+		if (!json_is_integer(j))
+			return bad(l, "%s: expected an integer", where);
+		v->integer = (int64_t)json_integer_value(j);
+		return CSRA_OK;
+	case CSRA_VALUE_UTF8: {
+		if (!json_is_string(j))
+			return bad(l, "%s: expected a string", where);
+		size_t n = json_string_length(j);
+		if (memchr(json_string_value(j), 0, n) != NULL)
+			return bad(l, "%s: NUL in a string", where);
+		return octets(l, j, where, v);
+	}
+	case CSRA_VALUE_OCTETS:
+		return octets(l, j, where, v);
+	case CSRA_VALUE_TIME:
+		if (!json_is_string(j) || !utc_time(json_string_value(j), &v->time))
+			return bad(l, "%s: expected a UTC time like \"2027-01-31T00:00:00Z\"", where);
+		return CSRA_OK;
+	case CSRA_VALUE_PURPOSES: {
+		if (!json_is_array(j))
+			return bad(l, "%s: expected a list of capability names", where);
+		size_t i;
+		json_t *e;
+		json_array_foreach(j, i, e) {
+			size_t k = 0;
+			for (; k < sizeof(purpose_names) / sizeof(purpose_names[0]); k++)
+				if (json_is_string(e) && strcmp(json_string_value(e), purpose_names[k]) == 0)
+					break;
+			if (k == sizeof(purpose_names) / sizeof(purpose_names[0]))
+				return bad(l, "%s[%zu]: not a capability (encrypt, decrypt, wrap, unwrap, sign, "
+				    "sign-recover, verify, verify-recover, derive)", where, i);
+			v->purposes |= 1u << k;
+		}
+		return CSRA_OK;
+	}
+	}
+	return bad(l, "%s: unsupported claim", where);
+}
+
+static csra_claim claim_named(const char *name, csra_element el)
+{
+	for (int c = 1; c <= CSRA_CLAIM_KEY_PURPOSE; c++) {
+		const csra_claim_info *info = csra_claim_get((csra_claim)c);
+		if (info != NULL && info->element == el && strcmp(info->name, name) == 0)
+			return (csra_claim)c;
+	}
+	return CSRA_CLAIM_UNKNOWN;
+}
+
+static csra_err push(struct load *l, csra_element el, const char *key_id, csra_claim c, json_t *j,
+    const char *where)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 16;
+		struct pending *n = realloc(l->p, cap * sizeof(*n));
+		if (n == NULL)
+			return CSRA_ERR_NOMEM;
+		l->p = n;
+		l->cap = cap;
+	}
+	struct pending *p = &l->p[l->n];
+	p->el = el;
+	p->key_id = key_id;
+	p->claim = c;
+	csra_err e = value(l, csra_claim_get(c), j, where, &p->v);
+	if (e == CSRA_OK)
+		l->n++;
+	else
+		free((void *)p->v.bytes);
+	return e;
+}
+
+/* Reads one element's claims object |o| at |path|. */
+static csra_err claims(struct load *l, json_t *o, csra_element el, const char *key_id, const char *path)
+{
+	const char *name;
+	json_t *j;
+	char where[160];
+	json_object_foreach(o, name, j) {
+		snprintf(where, sizeof(where), "%s.%s", path, name);
+		if (el == CSRA_ELEMENT_KEY && strcmp(name, "identifier") == 0)
+			continue;
+		csra_claim c = claim_named(name, el);
+		if (c == CSRA_CLAIM_UNKNOWN)
+			return bad(l, "%s: not a %s claim of the draft", where, el == CSRA_ELEMENT_KEY ? "key" : "platform");
+		csra_err e = push(l, el, key_id, c, j, where);
+		if (e != CSRA_OK)
+			return e;
+	}
+	return CSRA_OK;
+}
+
+static csra_err parse(struct load *l, json_t *root)
+{
+	if (!json_is_object(root))
+		return bad(l, "$: expected an object");
+	const char *name;
+	json_t *j;
+	json_object_foreach(root, name, j) {
+		if (strcmp(name, "platform") != 0 && strcmp(name, "keys") != 0)
+			return bad(l, "$.%s: unknown member (platform, keys)", name);
+	}
+	json_t *pl = json_object_get(root, "platform"), *keys = json_object_get(root, "keys");
+	csra_err e;
+	if (pl != NULL && (!json_is_object(pl) ||
+	    (e = claims(l, pl, CSRA_ELEMENT_PLATFORM, NULL, "$.platform")) != CSRA_OK))
+		return pl != NULL && !json_is_object(pl) ? bad(l, "$.platform: expected an object") : e;
+	if (keys != NULL && !json_is_array(keys))
+		return bad(l, "$.keys: expected a list");
+	size_t i;
+	json_t *k;
+	json_array_foreach(keys, i, k) {
+		char path[64];
+		snprintf(path, sizeof(path), "$.keys[%zu]", i);
+		json_t *id = json_object_get(k, "identifier");
+		if (!json_is_object(k) || !json_is_string(id) || json_string_length(id) == 0 ||
+		    memchr(json_string_value(id), 0, json_string_length(id)) != NULL)
+			return bad(l, "%s: expected an object with a non-empty \"identifier\" string", path);
+		for (size_t m = 0; m < i; m++)
+			if (strcmp(json_string_value(json_object_get(json_array_get(keys, m), "identifier")),
+			    json_string_value(id)) == 0)
+				return bad(l, "%s.identifier: used by $.keys[%zu] too", path, m);
+		if ((e = claims(l, k, CSRA_ELEMENT_KEY, json_string_value(id), path)) != CSRA_OK)
+			return e;
+		/* A key with no other claim still exists. */
+		if ((e = push(l, CSRA_ELEMENT_KEY, json_string_value(id), CSRA_CLAIM_KEY_IDENTIFIER, id,
+		    path)) != CSRA_OK)
+			return e;
+	}
+	return CSRA_OK;
+}
+
+/* Finds or adds the key |id| in |a|. */
+static csra_err key_index(csra_attester *a, const char *id, size_t *k)
+{
+	if (csra_attester_find_key(a, id, strlen(id), k))
+		return CSRA_OK;
+	return csra_attester_add_key(a, id, strlen(id), k);
+}
+
+csra_err csra_attester_load_claims(csra_attester *a, const char *json, size_t len,
+    csra_claim_source src, char *err, size_t err_len)
+{
+	if (err != NULL && err_len > 0)
+		err[0] = '\0';
+	if (a == NULL || json == NULL || (src != CSRA_SOURCE_OBSERVED && src != CSRA_SOURCE_DECLARED))
+		return CSRA_ERR_INVALID_ARGUMENT;
+	struct load l = { NULL, 0, 0, err, err_len };
+	json_error_t je;
+	json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
+	csra_err e;
+	if (root == NULL)
+		e = bad(&l, "line %d, column %d: %s", je.line, je.column, je.text);
+	else
+		e = parse(&l, root);
+	for (size_t i = 0; e == CSRA_OK && i < l.n; i++) {
+		struct pending *p = &l.p[i];
+		size_t k;
+		if (p->el == CSRA_ELEMENT_PLATFORM)
+			e = csra_attester_set_platform(a, p->claim, &p->v, src);
+		else if ((e = key_index(a, p->key_id, &k)) == CSRA_OK && p->claim != CSRA_CLAIM_KEY_IDENTIFIER)
+			e = csra_attester_set_key(a, k, p->claim, &p->v, src);
+	}
+	for (size_t i = 0; i < l.n; i++)
+		free((void *)l.p[i].v.bytes);
+	free(l.p);
+	json_decref(root);
+	return e;
+}
