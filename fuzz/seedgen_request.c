@@ -32,6 +32,7 @@
 #include <tss2/tss2_mu.h>
 
 #include "csra_oid_table.h"
+#include "csrattest/attest.h"
 #include "csrattest/build.h"
 #include "fuzz_pki.h"
 #include "fuzz_vr.h"
@@ -431,6 +432,37 @@ static void tpm_seeds(void)
 	free(st);
 }
 
+/* fuzz_attest_request's and fuzz_claims_file's seeds: requests its fixed
+ * attester answers or refuses, and claims files. */
+static void attest_seeds(void)
+{
+	static const csra_claim some[] = { CSRA_CLAIM_TIMESTAMP, CSRA_CLAIM_AK_SPKI, CSRA_CLAIM_VENDOR,
+		CSRA_CLAIM_FIPSLEVEL, CSRA_CLAIM_HWMODEL, CSRA_CLAIM_KEY_SPKI, CSRA_CLAIM_KEY_EXTRACTABLE,
+		CSRA_CLAIM_KEY_PURPOSE };
+	const char *k1[] = { "k1" }, *both[] = { "k1", "k2" }, *none[] = { "k9" };
+	struct { const char *name; const char *const *ids; size_t nids; int nonce; } v[] = {
+		{ "k1-nonce", k1, 1, 1 }, { "both-keys", both, 2, 0 }, { "any-key", NULL, 0, 1 },
+		{ "missing-key", none, 1, 0 },
+	};
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		uint8_t *der = NULL;
+		size_t len;
+		if (csra_attest_request_new(some, sizeof(some) / sizeof(some[0]),
+		    v[i].nonce ? (const uint8_t *)"fuzz-nonce" : NULL, v[i].nonce ? 10 : 0, v[i].ids, v[i].nids,
+		    &der, &len) != CSRA_OK)
+			die("attestation request %s", v[i].name);
+		put("corpus/attest_request", v[i].name, der, len);
+		free(der);
+	}
+	put_str("corpus/claims_file", "full",
+	    "{\"platform\": {\"vendor\": \"Acme\", \"hwmodel\": {\"hex\": \"0a0b\"}, \"fipsboot\": true,"
+	    " \"fipslevel\": 3, \"swversion\": \"1.2\"},\n \"keys\": [{\"identifier\": \"k9\", \"extractable\": false,"
+	    " \"purpose\": [\"sign\", \"verify\"], \"expiry\": \"2028-02-29T12:00:00Z\","
+	    " \"spki\": {\"base64\": \"MAA=\"}}]}\n");
+	put_str("corpus/claims_file", "declared", "{\"platform\": {\"fipsboot\": true, \"fipslevel\": 3}}");
+	put_str("corpus/claims_file", "bad-time", "{\"keys\": [{\"identifier\": \"a\", \"expiry\": \"2027-02-30T00:00:00Z\"}]}");
+}
+
 /* The verify_request seeds ------------------------------------------- */
 
 static int failures;
@@ -673,6 +705,7 @@ int main(int argc, char **argv)
 		die("PKI");
 	verify_request_seeds(&k);
 	tpm_seeds();
+	attest_seeds();
 	external_reply_seeds();
 	policy_seeds();
 	X509_free(k.root);

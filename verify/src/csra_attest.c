@@ -757,9 +757,10 @@ csra_err csra_attester_process(const csra_attester *a, const uint8_t *req, size_
 		e = csra_evb_add_intermediate(p.b, sk_X509_value(a->intermediates, i));
 	if (e == CSRA_OK)
 		e = csra_evb_encode(p.b, evidence, ev_len);
+out:
+	/* Failures not in the request (memory, signing) have no place in it. */
 	if (e != CSRA_OK && diag != NULL && diag->code == CSRA_OK)
 		fail(&p, e, NULL, "attester");
-out:
 	free(p.reported);
 	free_request(rels, n);
 	csra_evb_free(&p.b);

@@ -27,6 +27,7 @@
 
 #include <openssl/x509.h>
 
+#include "csrattest/build.h"
 #include "csrattest/claims.h"
 #include "csrattest/error.h"
 #include "csrattest/signer.h"
