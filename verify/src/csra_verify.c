@@ -314,6 +314,7 @@ struct blockkey {
 	int cacheable;
 	uint8_t *spki;
 	size_t spki_len;
+	struct span in_spki;	/* the key's SPKI as received, if it was (len 0: not) */
 };
 
 static int add_claim(csra_result *r, csra_claim c, size_t element, size_t index,
@@ -1053,6 +1054,20 @@ static int resolve_keyid(const csra_verifier *v, const OCTET_STRING_t *kid, X509
 	return 0;
 }
 
+/* Sets |out| to the subjectPublicKeyInfo inside the DER certificate |c|
+ * (already parsed by OpenSSL), or leaves it empty. */
+static void cert_spki(const struct span *c, struct span *out)
+{
+	struct span tbs, first;
+	memset(out, 0, sizeof(*out));
+	if (!span_child(c, 0, &tbs) || !span_child(&tbs, 0, &first))
+		return;
+	/* version [0] EXPLICIT is optional; then serial, signature, issuer,
+	 * validity, subject, subjectPublicKeyInfo. */
+	if (!span_child(&tbs, first.p[0] == 0xa0 ? 6 : 5, out) || out->p[0] != 0x30)
+		memset(out, 0, sizeof(*out));
+}
+
 static void check_block(struct vctx *x, int i, struct csra_signer_rec *s)
 {
 	csra_result *r = x->r;
@@ -1076,10 +1091,12 @@ static void check_block(struct vctx *x, int i, struct csra_signer_rec *s)
 			    path, "OpenSSL cannot parse the signer's certificate");
 			return;
 		}
+		cert_spki(&inner, &x->blocks[i].in_spki);
 	}
 	if (sb->sid.subjectPublicKeyInfo != NULL) {
 		free(spki);	/* |key| will not be the certificate's */
 		spki = NULL;
+		memset(&x->blocks[i].in_spki, 0, sizeof(x->blocks[i].in_spki));
 		if (!span_tagged(&sid, 0xa1, &wrap) || !span_child(&wrap, 0, &inner) ||
 		    (key = d2i_spki(&inner)) == NULL) {
 			csra_result_add(r, "signature.signer", CSRA_STATUS_FAIL, CSRA_ERR_SIG_BAD_KEY,
@@ -1095,6 +1112,7 @@ static void check_block(struct vctx *x, int i, struct csra_signer_rec *s)
 			EVP_PKEY_free(key);
 			return;
 		}
+		x->blocks[i].in_spki = inner;
 	}
 	if (cert == NULL && key == NULL && sb->sid.keyId != NULL) {
 		if (!resolve_keyid(x->v, sb->sid.keyId, &cert, &key)) {
@@ -1335,6 +1353,14 @@ static void check_ak_spki(struct vctx *x)
 			struct blockkey *bk = x->blocks != NULL ? &x->blocks[s] : NULL;
 			if (!r->signers[s].verified || r->signers[s].key == NULL)
 				continue;
+			/* The bytes received, when the key came with them: the
+			 * draft compares SPKIs, and re-encoding costs as much
+			 * as the signature check. */
+			if (bk != NULL && bk->in_spki.len != 0) {
+				matched = bk->in_spki.len == c->value.len &&
+				    memcmp(bk->in_spki.p, c->value.bytes, c->value.len) == 0;
+				continue;
+			}
 			if (bk != NULL && bk->spki != NULL) {
 				matched = bk->spki_len == c->value.len &&
 				    memcmp(bk->spki, c->value.bytes, c->value.len) == 0;
