@@ -458,31 +458,43 @@ static int keep_spki(struct rctx *x, const struct span *s)
 	return 1;
 }
 
-/* PKCS#10: self-signature by OpenSSL, the SPKI and the one attribute. */
+/* PKCS#10: the self-signature (OpenSSL verifies it over the
+ * CertificationRequestInfo as received), the SPKI and the one attribute. */
 static void check_pkcs10(struct rctx *x, const uint8_t *der, size_t len)
 {
 	csra_result *r = x->r;
-	const unsigned char *p = der;
-	X509_REQ *req = d2i_X509_REQ(NULL, &p, (long)len);
-	struct span top, info, spki, attrs, a, type, values, first;
-	ERR_clear_error();
-	if (req == NULL || p != der + len) {
-		csra_result_add(r, "request.signature", CSRA_STATUS_FAIL, CSRA_ERR_REQ_SIGNATURE, "",
-		    "OpenSSL cannot parse the request");
-		X509_REQ_free(req);
-		return;
-	}
-	x->key = X509_REQ_get_pubkey(req);
-	int ok = x->key != NULL && X509_REQ_verify(req, x->key) == 1;
-	ERR_clear_error();
-	csra_result_add(r, "request.signature", ok ? CSRA_STATUS_PASS : CSRA_STATUS_FAIL,
-	    ok ? CSRA_OK : CSRA_ERR_REQ_SIGNATURE, "signature",
-	    ok ? "the request's self-signature verifies (proof of possession)"
-	    : "the request's self-signature does not verify");
-	X509_REQ_free(req);
+	struct span top, info, spki, attrs, a, type, values, first, alg, oid, params, sig;
 	if (!span_at(der, der + len, &top) || !span_child(&top, 0, &info) ||
+	    !span_child(&top, 1, &alg) || !span_child(&top, 2, &sig) || !span_child(&alg, 0, &oid) ||
 	    !span_child(&info, 2, &spki) || !span_tagged(&info, 0xa0, &attrs) || !keep_spki(x, &spki))
 		return;	/* cannot happen on decoded input, but for memory */
+	int has_params = span_child(&alg, 1, &params);
+	char why[96] = "";
+	csra_err e = CSRA_ERR_REQ_SIGNATURE;
+	x->key = csra_spki_pkey(spki.p, spki.len);
+	if (x->key == NULL)
+		snprintf(why, sizeof(why), "OpenSSL cannot use the request's public key");
+	else if (sig.clen == 0 || sig.c[0] != 0)
+		snprintf(why, sizeof(why), "the signature BIT STRING has unused bits");
+	else
+		e = csra_sig_verify(oid.c, oid.clen, has_params ? params.p : NULL, has_params ? params.len : 0,
+		    sig.c + 1, sig.clen - 1, x->key, info.p, info.len, why, sizeof(why));
+	if (e == CSRA_OK) {
+		csra_result_add(r, "request.signature", CSRA_STATUS_PASS, CSRA_OK, "signature",
+		    "the request's self-signature verifies (proof of possession)");
+	} else {
+		/* The reason, when it is more than a bad signature value. */
+		char msg[200];
+		const char *reason = e == CSRA_ERR_REQ_SIGNATURE || e == CSRA_ERR_SIG_INVALID ? "" : csra_strerror(e);
+		if (reason[0] && why[0])
+			snprintf(msg, sizeof(msg), ": %s (%s)", reason, why);
+		else if (reason[0] || why[0])
+			snprintf(msg, sizeof(msg), ": %s", reason[0] ? reason : why);
+		else
+			msg[0] = '\0';
+		csra_result_add(r, "request.signature", CSRA_STATUS_FAIL, CSRA_ERR_REQ_SIGNATURE, "signature",
+		    "the request's self-signature does not verify%s", msg);
+	}
 	int found = 0;
 	char path[64];
 	for (int i = 0; span_child(&attrs, i, &a); i++) {
@@ -558,9 +570,7 @@ static void check_crmf(struct rctx *x, const uint8_t *der, size_t len)
 	}
 	if (!keep_spki(x, &key))
 		return;
-	const unsigned char *kp = x->spki;
-	x->key = d2i_PUBKEY(NULL, &kp, (long)x->spki_len);
-	ERR_clear_error();
+	x->key = csra_spki_pkey(x->spki, x->spki_len);
 	int found = 0;
 	if (span_tagged(&tmpl, 0xa9, &exts)) {
 		for (int i = 0; span_child(&exts, i, &ext); i++) {

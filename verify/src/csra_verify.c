@@ -683,26 +683,26 @@ static const struct sigalg sigalgs[] = {
 	{ CSRA_OID_ID_ML_DSA_87, NULL, "ML-DSA-87", P_ABSENT },
 };
 
-static const struct sigalg *find_sigalg(const OBJECT_IDENTIFIER_t *oid)
+static const struct sigalg *find_sigalg(const uint8_t *oid, size_t len)
 {
 	for (size_t i = 0; i < sizeof(sigalgs) / sizeof(sigalgs[0]); i++)
-		if (csra_oid_is(oid->buf, (size_t)oid->size, sigalgs[i].oid))
+		if (csra_oid_is(oid, len, sigalgs[i].oid))
 			return &sigalgs[i];
 	return NULL;
 }
 
 /* RSASSA-PSS parameters (RFC 4055): SHA-2 hash, MGF1 with the same hash,
  * salt as long as the hash, trailer 1. Sets |*md| and |*salt|. */
-static csra_err pss_params(const ANY_t *params, const EVP_MD **md, int *salt)
+static csra_err pss_params(const uint8_t *params, size_t params_len, const EVP_MD **md, int *salt)
 {
 	if (params == NULL)
 		return CSRA_ERR_SIG_ALG_PARAMS;
-	const unsigned char *p = params->buf;
-	RSA_PSS_PARAMS *pss = d2i_RSA_PSS_PARAMS(NULL, &p, params->size);
+	const unsigned char *p = params;
+	RSA_PSS_PARAMS *pss = d2i_RSA_PSS_PARAMS(NULL, &p, (long)params_len);
 	X509_ALGOR *mgf_md = NULL;
 	csra_err e = CSRA_ERR_SIG_ALG_PARAMS;
 	/* Absent fields default to SHA-1, which is not accepted. */
-	if (pss == NULL || p != params->buf + params->size || pss->hashAlgorithm == NULL ||
+	if (pss == NULL || p != params + params_len || pss->hashAlgorithm == NULL ||
 	    pss->maskGenAlgorithm == NULL)
 		goto out;
 	int hnid = OBJ_obj2nid(pss->hashAlgorithm->algorithm);
@@ -732,17 +732,16 @@ out:
 	return e;
 }
 
-static int is_null(const ANY_t *a)
+static int is_null(const uint8_t *p, size_t len)
 {
-	return a != NULL && a->size == 2 && a->buf[0] == 0x05 && a->buf[1] == 0x00;
+	return p != NULL && len == 2 && p[0] == 0x05 && p[1] == 0x00;
 }
 
-/* Checks the algorithm against the key and verifies the signature. */
-static csra_err verify_sig(const SignatureBlock_t *sb, EVP_PKEY *key, const struct span *tbs,
-    char *why, size_t whylen)
+csra_err csra_sig_verify(const uint8_t *oid, size_t oid_len, const uint8_t *params, size_t params_len,
+    const uint8_t *sig, size_t sig_len, EVP_PKEY *key, const uint8_t *tbs, size_t tbs_len, char *why,
+    size_t whylen)
 {
-	const struct sigalg *alg = find_sigalg(&sb->signatureAlgorithm.algorithm);
-	const ANY_t *params = sb->signatureAlgorithm.parameters;
+	const struct sigalg *alg = find_sigalg(oid, oid_len);
 	const EVP_MD *md = NULL;
 	int salt = 0;
 	why[0] = '\0';
@@ -754,11 +753,11 @@ static csra_err verify_sig(const SignatureBlock_t *sb, EVP_PKEY *key, const stru
 			return CSRA_ERR_SIG_ALG_PARAMS;
 		break;
 	case P_NULL_OR_ABSENT:
-		if (params != NULL && !is_null(params))
+		if (params != NULL && !is_null(params, params_len))
 			return CSRA_ERR_SIG_ALG_PARAMS;
 		break;
 	case P_PSS: {
-		csra_err e = pss_params(params, &md, &salt);
+		csra_err e = pss_params(params, params_len, &md, &salt);
 		if (e != CSRA_OK)
 			return e;
 		break;
@@ -800,12 +799,22 @@ static csra_err verify_sig(const SignatureBlock_t *sb, EVP_PKEY *key, const stru
 	    (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
 	    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, salt) == 1 &&
 	    EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) == 1)) &&
-	    EVP_DigestVerify(ctx, sb->signatureValue.buf, (size_t)sb->signatureValue.size,
-	    tbs->p, tbs->len) == 1)
+	    EVP_DigestVerify(ctx, sig, sig_len, tbs, tbs_len) == 1)
 		e = CSRA_OK;
 	EVP_MD_CTX_free(ctx);
 	ERR_clear_error();
 	return e;
+}
+
+/* csra_sig_verify for a signature block over |tbs|. */
+static csra_err verify_sig(const SignatureBlock_t *sb, EVP_PKEY *key, const struct span *tbs,
+    char *why, size_t whylen)
+{
+	const ANY_t *params = sb->signatureAlgorithm.parameters;
+	return csra_sig_verify(sb->signatureAlgorithm.algorithm.buf,
+	    (size_t)sb->signatureAlgorithm.algorithm.size, params ? params->buf : NULL,
+	    params ? (size_t)params->size : 0, sb->signatureValue.buf, (size_t)sb->signatureValue.size,
+	    key, tbs->p, tbs->len, why, whylen);
 }
 
 static X509 *d2i_cert(const struct span *s)

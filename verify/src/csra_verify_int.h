@@ -142,6 +142,22 @@ void csra_cache_flush(struct csra_cache *c);
  * CSRA_ERR_AK_CHAIN (anything else). */
 csra_err csra_x509_verify_err(int err);
 
+/* csra_sig_verify checks the signature algorithm |oid|/|oid_len| (DER
+ * contents) with parameters |params|/|params_len| (their whole TLV, or
+ * NULL when absent) against the algorithms csrattest accepts and against
+ * |key|, then verifies |sig| over |tbs| with OpenSSL. Returns CSRA_OK or
+ * the CSRA_ERR_SIG_* reason, with detail in |why| ("" if none). */
+csra_err csra_sig_verify(const uint8_t *oid, size_t oid_len, const uint8_t *params, size_t params_len,
+    const uint8_t *sig, size_t sig_len, EVP_PKEY *key, const uint8_t *tbs, size_t tbs_len, char *why,
+    size_t whylen);
+
+/* csra_spki_pkey makes an OpenSSL key of the DER SubjectPublicKeyInfo
+ * |spki|/|len| (the whole of it), or returns NULL. EC keys on P-256/384/
+ * 521 and RSA keys are imported from their parts (OpenSSL 3.0's DER
+ * decoders cost as much as a signature check); others go through
+ * d2i_PUBKEY. */
+EVP_PKEY *csra_spki_pkey(const uint8_t *spki, size_t len);
+
 /* csra_x509_settle makes OpenSSL compute |x|'s cached extension data now,
  * before |x| is shared between threads (OpenSSL 3.0 races on it
  * otherwise). Returns 1, 0 if the extensions are invalid, -1 on
