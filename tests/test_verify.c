@@ -12,6 +12,7 @@
 #include <openssl/pem.h>
 
 #include "csra_oid_table.h"
+#include "csra_verify_int.h"
 #include "csrattest/build.h"
 #include "csrattest/verify.h"
 #include "testpki.h"
@@ -753,6 +754,47 @@ static int test_vector_evidence3(void)
 	    vector("evidence3.pem", 0, CSRA_VERDICT_REJECTED, CSRA_ERR_AK_UNTRUSTED);
 }
 
+/* Keys imported from their parts are the keys d2i_PUBKEY gives; bad
+ * ones are refused either way. */
+static int spki_same(EVP_PKEY *k)
+{
+	unsigned char *der = NULL;
+	int n = i2d_PUBKEY(k, &der);
+	CHECK(n > 0);
+	EVP_PKEY *got = csra_spki_pkey(der, (size_t)n);
+	CHECK(got != NULL && EVP_PKEY_eq(got, k) == 1);
+	EVP_PKEY_free(got);
+	/* Trailing bytes or a short buffer: nothing. */
+	unsigned char *longer = malloc((size_t)n + 1);
+	memcpy(longer, der, (size_t)n);
+	longer[n] = 0;
+	CHECK(csra_spki_pkey(longer, (size_t)n + 1) == NULL);
+	CHECK(csra_spki_pkey(der, (size_t)n - 1) == NULL);
+	free(longer);
+	OPENSSL_free(der);
+	return 1;
+}
+
+static int test_spki_import(void)
+{
+	const char *algs[][2] = { { "EC", "P-256" }, { "EC", "P-384" }, { "EC", "P-521" }, { "RSA", "2048" },
+		{ "ED25519", NULL } };
+	for (size_t i = 0; i < sizeof(algs) / sizeof(algs[0]); i++) {
+		EVP_PKEY *k = tp_key(algs[i][0], algs[i][1]);
+		CHECK(spki_same(k));
+		EVP_PKEY_free(k);
+	}
+	/* A P-256 point off the curve. */
+	EVP_PKEY *k = tp_key("EC", "P-256");
+	unsigned char *der = NULL;
+	int n = i2d_PUBKEY(k, &der);
+	der[n - 1] ^= 1;
+	CHECK(csra_spki_pkey(der, (size_t)n) == NULL);
+	OPENSSL_free(der);
+	EVP_PKEY_free(k);
+	return 1;
+}
+
 int main(void)
 {
 	static const tu_test tests[] = {
@@ -761,7 +803,7 @@ int main(void)
 		TU(test_wrong_eku_only), TU(test_missing_digital_signature), TU(test_expired_ak),
 		TU(test_untrusted_root), TU(test_wrong_signer_key), TU(test_rsa_too_small),
 		TU(test_alg_key_mismatch), TU(test_alg_params_not_allowed), TU(test_pss_default_params), TU(test_alg_unknown),
-		TU(test_alg_ml_dsa), TU(test_unsigned), TU(test_version_2),
+		TU(test_alg_ml_dsa), TU(test_spki_import), TU(test_unsigned), TU(test_version_2),
 		TU(test_duplicate_transaction), TU(test_duplicate_platform), TU(test_duplicate_nonce),
 		TU(test_claim_wrong_element), TU(test_claim_wrong_type), TU(test_claim_without_value),
 		TU(test_fipslevel_range), TU(test_key_without_identifier),
