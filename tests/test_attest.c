@@ -561,6 +561,39 @@ static int test_unknown_claim_without_value_left_out(void)
 	return 1;
 }
 
+/* An element whose requested claims are all unknown to the attester is
+ * left out (an element without claims is not DER); with nothing left at
+ * all the request is refused. */
+static int test_unheld_elements_left_out(void)
+{
+	struct fix f;
+	CHECK(fix_new(&f));
+	static const csra_claim want[] = { CSRA_CLAIM_SWNAME, CSRA_CLAIM_TIMESTAMP };
+	uint8_t *req = NULL, *ev = NULL;
+	size_t req_len, ev_len;
+	csra_attest_report *rep = NULL;
+	CHECK(csra_attest_request_new(want, 2, NULL, 0, NULL, 0, &req, &req_len) == CSRA_OK);
+	CHECK(csra_attester_process(f.a, req, req_len, &ev, &ev_len, &rep, NULL) == CSRA_OK);
+	csra_result *r = NULL;
+	CHECK(verified(&f, ev, ev_len, NULL, &r));
+	csra_claim_value cv;
+	CHECK(csra_result_transaction_claim(r, CSRA_CLAIM_TIMESTAMP, &cv));
+	CHECK(!csra_result_platform_claim(r, CSRA_CLAIM_SWNAME, &cv));
+	int inc;
+	CHECK(item(rep, "platform", "swname", &inc, NULL) >= 0 && !inc);
+	csra_result_free(&r);
+	csra_attest_report_free(&rep);
+	free(ev);
+	free(req);
+	csra_diag dg;
+	CHECK(csra_attest_request_new(want, 1, NULL, 0, NULL, 0, &req, &req_len) == CSRA_OK);
+	CHECK(csra_attester_process(f.a, req, req_len, &ev, &ev_len, &rep, &dg) == CSRA_ERR_ATTREQ_NOTHING);
+	CHECK(ev == NULL && rep == NULL && dg.code == CSRA_ERR_ATTREQ_NOTHING && dg.offset == 0);
+	free(req);
+	fix_free(&f);
+	return 1;
+}
+
 static int test_refuse_value_for_attester_claim(void)
 {
 	struct fix f;
@@ -853,7 +886,8 @@ int main(void)
 		TU(test_signer_callback_wrong_or_failing), TU(test_x509_req_sign_callback), TU(test_crmf_sign),
 		TU(test_process_request), TU(test_request_all_roundtrip), TU(test_process_all_keys),
 		TU(test_refuse_unknown_element), TU(test_refuse_unknown_claim_with_value),
-		TU(test_unknown_claim_without_value_left_out), TU(test_refuse_value_for_attester_claim),
+		TU(test_unknown_claim_without_value_left_out), TU(test_unheld_elements_left_out),
+		TU(test_refuse_value_for_attester_claim),
 		TU(test_refuse_missing_key), TU(test_refuse_duplicate_platform), TU(test_refuse_repeated_claim),
 		TU(test_refuse_nonce_without_value), TU(test_refuse_claim_of_other_element),
 		TU(test_refuse_key_twice), TU(test_refuse_no_signer_and_bad_der), TU(test_attester_argument_checks),

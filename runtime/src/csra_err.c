@@ -125,6 +125,7 @@ static const struct err_entry errs[] = {
 	E(CSRA_ERR_ATTREQ_WRONG_ELEMENT, "attestation request asks an element for a claim of another element"),
 	E(CSRA_ERR_ATTREQ_NO_KEYS, "attestation request asks for a key and the attester holds none"),
 	E(CSRA_ERR_CLAIMS_FILE, "claims file is not valid"),
+	E(CSRA_ERR_ATTREQ_NOTHING, "the attester holds nothing the attestation request asks for"),
 	E(CSRA_ERR_P11_MODULE, "PKCS#11 module does not load or initialise"),
 	E(CSRA_ERR_P11_URI, "not a valid pkcs11: URI"),
 	E(CSRA_ERR_P11_TOKEN, "no PKCS#11 token, or more than one, matches"),

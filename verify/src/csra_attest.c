@@ -483,6 +483,7 @@ struct proc {
 	csra_attest_report *rep;
 	csra_evb *b;
 	uint8_t *reported;	/* per attester key: already in the Evidence */
+	size_t nelements;	/* written so far */
 };
 
 static csra_err fail(struct proc *p, csra_err code, const uint8_t *at, const char *fmt, ...)
@@ -605,13 +606,39 @@ static time_t attester_now(const csra_attester *a)
 	return a->clock != (time_t)-1 ? a->clock : time(NULL);
 }
 
+/* An element of the answer, written when its first claim is: an element
+ * without claims is not valid DER (ReportedClaims is SIZE (1..MAX)). */
+struct out_el {
+	csra_element type;
+	int open;
+	size_t idx;
+};
+
+static csra_err open_el(struct proc *p, struct out_el *o)
+{
+	if (o->open)
+		return CSRA_OK;
+	csra_err e = csra_evb_add_element(p->b, o->type, &o->idx);
+	if (e == CSRA_OK) {
+		o->open = 1;
+		p->nelements++;
+	}
+	return e;
+}
+
 /* Reports the transaction element |r|. */
 static csra_err answer_transaction(struct proc *p, const struct rel *r)
 {
-	size_t el;
-	csra_err e = csra_evb_add_element(p->b, CSRA_ELEMENT_TRANSACTION, &el);
+	struct out_el o = { CSRA_ELEMENT_TRANSACTION, 0, 0 };
+	csra_err e = CSRA_OK;
 	for (size_t j = 0; e == CSRA_OK && j < r->nclaims; j++) {
 		const struct rclaim *c = &r->claims[j];
+		size_t el = o.idx;
+		if (c->claim != CSRA_CLAIM_UNKNOWN) {
+			if ((e = open_el(p, &o)) != CSRA_OK)
+				break;
+			el = o.idx;
+		}
 		switch (c->claim) {
 		case CSRA_CLAIM_NONCE:
 			if ((e = csra_evb_add_octets(p->b, el, c->claim, c->value.c, c->value.clen)) == CSRA_OK)
@@ -644,7 +671,7 @@ static csra_err answer_transaction(struct proc *p, const struct rel *r)
 
 /* Reports the requested claims of an element from |held| (the platform's
  * or a key's); |element| names it in the report. */
-static csra_err answer_claims(struct proc *p, const struct rel *r, size_t el, const struct hclaim *held,
+static csra_err answer_claims(struct proc *p, const struct rel *r, struct out_el *o, const struct hclaim *held,
     const char *element)
 {
 	csra_err e = CSRA_OK;
@@ -656,7 +683,8 @@ static csra_err answer_claims(struct proc *p, const struct rel *r, size_t el, co
 			e = report(p->rep, element, c->claim, &c->oid, 0, 0, "unknown claim type: left out");
 		} else if (!held[c->claim].set) {
 			e = report(p->rep, element, c->claim, NULL, 0, 0, "not known to the attester: left out");
-		} else if ((e = add_value(p->b, el, c->claim, &held[c->claim].v)) == CSRA_OK) {
+		} else if ((e = open_el(p, o)) == CSRA_OK &&
+		    (e = add_value(p->b, o->idx, c->claim, &held[c->claim].v)) == CSRA_OK) {
 			e = report(p->rep, element, c->claim, NULL, 1, held[c->claim].src,
 			    held[c->claim].src == CSRA_SOURCE_DECLARED ? "the operator's declaration, not observed" : "");
 		}
@@ -674,16 +702,16 @@ static csra_err answer_key(struct proc *p, size_t i, const struct rel *r, const 
 		    "TbsEvidence.reportedElements[%zu] (a key already reported)", i);
 	char element[24];
 	snprintf(element, sizeof(element), "key[%zu]", (*nkeys_out)++);
-	size_t el;
-	csra_err e = csra_evb_add_element(p->b, CSRA_ELEMENT_KEY, &el);
+	struct out_el o = { CSRA_ELEMENT_KEY, 0, 0 };
+	csra_err e = open_el(p, &o);
 	/* The draft: a key element MUST report its identifier. */
 	if (e == CSRA_OK &&
-	    (e = csra_evb_add_utf8(p->b, el, CSRA_CLAIM_KEY_IDENTIFIER, key->id, key->id_len)) == CSRA_OK)
+	    (e = csra_evb_add_utf8(p->b, o.idx, CSRA_CLAIM_KEY_IDENTIFIER, key->id, key->id_len)) == CSRA_OK)
 		e = report(p->rep, element, CSRA_CLAIM_KEY_IDENTIFIER, NULL, 1,
 		    requested_id ? CSRA_SOURCE_PRESENTER : CSRA_SOURCE_ATTESTER,
 		    requested_id ? "selected by the request" : "the draft requires it in every key element");
 	if (e == CSRA_OK)
-		e = answer_claims(p, r, el, key->c, element);
+		e = answer_claims(p, r, &o, key->c, element);
 	return e;
 }
 
@@ -700,7 +728,7 @@ csra_err csra_attester_process(const csra_attester *a, const uint8_t *req, size_
 		memset(diag, 0, sizeof(*diag));
 		diag->offset = SIZE_MAX;
 	}
-	struct proc p = { a, req, diag, NULL, NULL, NULL };
+	struct proc p = { a, req, diag, NULL, NULL, NULL, 0 };
 	csra_decoded *d = NULL;
 	csra_err e = csra_decode(NULL, CSRA_PDU_TBS_EVIDENCE, req, req_len, &d, diag);
 	if (e != CSRA_OK)
@@ -727,9 +755,8 @@ csra_err csra_attester_process(const csra_attester *a, const uint8_t *req, size_
 		if (r->type == CSRA_ELEMENT_TRANSACTION) {
 			e = answer_transaction(&p, r);
 		} else if (r->type == CSRA_ELEMENT_PLATFORM) {
-			size_t el;
-			if ((e = csra_evb_add_element(p.b, CSRA_ELEMENT_PLATFORM, &el)) == CSRA_OK)
-				e = answer_claims(&p, r, el, a->platform, "platform");
+			struct out_el o = { CSRA_ELEMENT_PLATFORM, 0, 0 };
+			e = answer_claims(&p, r, &o, a->platform, "platform");
 		} else {
 			const struct rclaim *sel = NULL;
 			for (size_t j = 0; j < r->nclaims; j++)
@@ -751,6 +778,10 @@ csra_err csra_attester_process(const csra_attester *a, const uint8_t *req, size_
 			}
 		}
 	}
+	/* Evidence needs one element: a request answered with nothing would
+	 * otherwise be signed as an empty, invalid TbsEvidence. */
+	if (e == CSRA_OK && p.nelements == 0)
+		e = fail(&p, CSRA_ERR_ATTREQ_NOTHING, req, "TbsEvidence.reportedElements");
 	for (size_t s = 0; e == CSRA_OK && s < a->nsigners; s++)
 		e = csra_evb_add_signer_ex(p.b, a->signers[s].s, a->signers[s].cert, a->signers[s].sid, NULL, 0);
 	for (int i = 0; e == CSRA_OK && i < sk_X509_num(a->intermediates); i++)

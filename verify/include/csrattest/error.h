@@ -149,6 +149,7 @@ typedef enum csra_err {
 	CSRA_ERR_ATTREQ_WRONG_ELEMENT = 407,	/* a claim requested of an element it does not belong to */
 	CSRA_ERR_ATTREQ_NO_KEYS = 408,		/* a key element, and the attester holds no key */
 	CSRA_ERR_CLAIMS_FILE = 409,		/* a claims file is not valid */
+	CSRA_ERR_ATTREQ_NOTHING = 410,		/* the attester holds nothing the request asks for */
 
 	/* PKCS#11 (csrattest/pkcs11.h). */
 	CSRA_ERR_P11_MODULE = 420,		/* the module does not load or initialise */
