@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Helpers every csrattest command uses. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -87,3 +91,153 @@ int cli_finish(int rc)
 	return rc;
 }
 
+
+/* Writes all of |data| to |fd|, retrying short writes and EINTR. */
+static int write_all(int fd, const uint8_t *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			return -1;
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* cli_write_file_atomic writes through a temporary file in the target's
+ * directory and renames it over |path|, so that a reader (or a CA picking
+ * the file up) never sees half an output, and a failure leaves an existing
+ * file as it was. */
+int cli_write_file_atomic(const char *path, const uint8_t *data, size_t len)
+{
+	if (strcmp(path, "-") == 0) {
+		if (len > 0 && fwrite(data, 1, len, stdout) != len)
+			return -1;
+		return fflush(stdout) == 0 ? 0 : -1;
+	}
+	const char *slash = strrchr(path, '/');
+	size_t dlen = slash ? (size_t)(slash - path) + 1 : 0;
+	const char *base = path + dlen;
+	if (*base == '\0') {
+		errno = EISDIR;
+		return -1;
+	}
+	/* "dir/.base.XXXXXX": hidden, and on the same file system as |path|. */
+	size_t cap = strlen(path) + 16;
+	char *tmp = malloc(cap);
+	if (tmp == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	snprintf(tmp, cap, "%.*s.%s.XXXXXX", (int)dlen, path, base);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		int saved = errno;
+		free(tmp);
+		errno = saved;
+		return -1;
+	}
+	/* mkstemp makes 0600; an output file gets what open() would give it. */
+	mode_t mask = umask(0);
+	umask(mask);
+	int ok = fchmod(fd, 0666 & ~mask) == 0 && write_all(fd, data, len) == 0 && fsync(fd) == 0;
+	int saved = errno;
+	if (close(fd) != 0 && ok) {
+		ok = 0;
+		saved = errno;
+	}
+	if (ok && rename(tmp, path) != 0) {
+		ok = 0;
+		saved = errno;
+	}
+	if (!ok) {
+		unlink(tmp);
+		free(tmp);
+		errno = saved;
+		return -1;
+	}
+	/* The rename itself is durable once the directory is synced. */
+	char *dir = strndup(path, dlen ? dlen : 1);
+	if (dir != NULL) {
+		if (dlen == 0)
+			dir[0] = '.';
+		int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+		if (dfd >= 0) {
+			(void)fsync(dfd);
+			close(dfd);
+		}
+		free(dir);
+	}
+	free(tmp);
+	return 0;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* cli_parse_hex is shared so that every command takes nonces alike. */
+int cli_parse_hex(const char *s, uint8_t **out, size_t *len)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n % 2 || n > 2048)
+		return 0;
+	uint8_t *b = malloc(n / 2);
+	if (b == NULL)
+		return 0;
+	for (size_t i = 0; i < n / 2; i++) {
+		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+		if (hi < 0 || lo < 0) {
+			free(b);
+			return 0;
+		}
+		b[i] = (uint8_t)(hi << 4 | lo);
+	}
+	*out = b;
+	*len = n / 2;
+	return 1;
+}
+
+/* cli_parse_time is shared so that --at means the same in every command. */
+int cli_parse_time(const char *s, time_t *t)
+{
+	char *end;
+	if (s[0] == '@') {
+		errno = 0;
+		long long v = strtoll(s + 1, &end, 10);
+		if (errno || *end || end == s + 1 || v <= 0)
+			return 0;
+		*t = (time_t)v;
+		return 1;
+	}
+	struct tm tm, back;
+	char z, extra;
+	memset(&tm, 0, sizeof(tm));
+	if (strlen(s) != 20 || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c%c", &tm.tm_year, &tm.tm_mon,
+	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &z, &extra) != 7 || z != 'Z')
+		return 0;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	struct tm want = tm;
+	time_t v = timegm(&tm);
+	/* timegm normalises 31 February; a round trip refuses it. */
+	if (v <= 0 || gmtime_r(&v, &back) == NULL || back.tm_mday != want.tm_mday ||
+	    back.tm_mon != want.tm_mon || back.tm_hour != want.tm_hour ||
+	    back.tm_min != want.tm_min || back.tm_sec != want.tm_sec)
+		return 0;
+	*t = v;
+	return 1;
+}

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 /* Exit codes of the tool, the same for every command. */
 #define TOOL_EXIT_OK 0
@@ -27,11 +28,33 @@ int cli_read_file(const char *path, uint8_t **out, size_t *out_len);
  * output could not be written. */
 int cli_finish(int rc);
 
+/* cli_write_file_atomic writes |data|/|len| to |path| ("-": stdout): to a
+ * temporary file in the same directory (mkstemp), fsync'd and renamed over
+ * |path|; on any failure the temporary file is removed and an existing
+ * |path| is left untouched. Returns 0, or -1 with errno set. */
+int cli_write_file_atomic(const char *path, const uint8_t *data, size_t len);
+
+/* cli_parse_hex parses an even number (2..2048) of hex digits into a
+ * malloc'd buffer. Returns 1, or 0 if |s| is not that. */
+int cli_parse_hex(const char *s, uint8_t **out, size_t *len);
+
+/* cli_parse_time parses "@SECONDS" or "YYYY-MM-DDTHH:MM:SSZ" (UTC) into
+ * |*t|. Returns 1, or 0 if |s| is neither or names no real time. */
+int cli_parse_time(const char *s, time_t *t);
+
 /* cmd_verify_evidence runs "csrattest verify-evidence"; |argv[0]| is the
  * command name. Returns a TOOL_EXIT_* code. */
 int cmd_verify_evidence(int argc, char **argv);
 
 /* cmd_verify runs "csrattest verify" (a certificate request). */
 int cmd_verify(int argc, char **argv);
+
+/* cmd_request runs "csrattest request create" (an attestation request),
+ * cmd_evidence "csrattest evidence create" (signed Evidence answering
+ * one), cmd_csr "csrattest csr create" (a PKCS#10 or CRMF request with
+ * an attestation bundle); |argv[0]| is the command name. */
+int cmd_request(int argc, char **argv);
+int cmd_evidence(int argc, char **argv);
+int cmd_csr(int argc, char **argv);
 
 #endif

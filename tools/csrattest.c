@@ -30,13 +30,20 @@ static const char usage_main[] =
     "                verify the attestation in a PKCS#10 or CRMF request, and the policy\n"
     "  verify-evidence FILE --trust CA.pem\n"
     "                verify PKIX Evidence: signatures, AK chain, content, freshness\n"
+    "  request create --out FILE\n"
+    "                build an attestation request (the claims a verifier wants)\n"
+    "  evidence create --out FILE --ak KEY (--claims FILE | --key pkcs11:URI)\n"
+    "                answer a request with signed PKIX Evidence, from a claims file\n"
+    "                or a PKCS#11 token\n"
+    "  csr create --key FILE|pkcs11:URI --subject DN --out FILE\n"
+    "                make a PKCS#10 or CRMF request carrying Evidence\n"
     "\n"
     "Options:\n"
     "  -h, --help    show this help (csrattest COMMAND --help for a command)\n"
     "  -V, --version show the version\n"
     "\n"
-    "Exit status: 0 success (verified), 1 rejected, 2 malformed input,\n"
-    "3 usage, I/O or resource error.\n";
+    "Exit status: 0 success (verified, written), 1 rejected (or refused by the\n"
+    "attester or token), 2 malformed input, 3 usage, I/O or resource error.\n";
 
 static const char usage_dump[] =
     "Usage: csrattest dump [--json] [--type TYPE] FILE\n"
@@ -160,6 +167,12 @@ int main(int argc, char **argv)
 		return cmd_verify(argc - 1, argv + 1);
 	if (strcmp(cmd, "verify-evidence") == 0)
 		return cmd_verify_evidence(argc - 1, argv + 1);
+	if (strcmp(cmd, "request") == 0)
+		return cmd_request(argc - 1, argv + 1);
+	if (strcmp(cmd, "evidence") == 0)
+		return cmd_evidence(argc - 1, argv + 1);
+	if (strcmp(cmd, "csr") == 0)
+		return cmd_csr(argc - 1, argv + 1);
 	cli_usage_error("unknown command '%.64s'", cmd);
 	return TOOL_EXIT_USAGE;
 }

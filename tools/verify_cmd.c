@@ -44,70 +44,6 @@ static const char usage[] =
     "Exit status: 0 verified, 1 rejected (reasons printed), 2 malformed input,\n"
     "3 usage or I/O error.\n";
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Parses hex |s| into a malloc'd buffer. Returns 1, or 0 if not hex. */
-static int parse_hex(const char *s, uint8_t **out, size_t *len)
-{
-	size_t n = strlen(s);
-	if (n == 0 || n % 2 || n > 2048)
-		return 0;
-	uint8_t *b = malloc(n / 2);
-	if (b == NULL)
-		return 0;
-	for (size_t i = 0; i < n / 2; i++) {
-		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
-		if (hi < 0 || lo < 0) {
-			free(b);
-			return 0;
-		}
-		b[i] = (uint8_t)(hi << 4 | lo);
-	}
-	*out = b;
-	*len = n / 2;
-	return 1;
-}
-
-/* Parses "@SECONDS" or "YYYY-MM-DDTHH:MM:SSZ" as UTC. */
-static int parse_time(const char *s, time_t *t)
-{
-	char *end;
-	if (s[0] == '@') {
-		errno = 0;
-		long long v = strtoll(s + 1, &end, 10);
-		if (errno || *end || end == s + 1 || v <= 0)
-			return 0;
-		*t = (time_t)v;
-		return 1;
-	}
-	struct tm tm, back;
-	char z, extra;
-	memset(&tm, 0, sizeof(tm));
-	if (strlen(s) != 20 || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c%c", &tm.tm_year, &tm.tm_mon,
-	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &z, &extra) != 7 || z != 'Z')
-		return 0;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	struct tm want = tm;
-	time_t v = timegm(&tm);
-	/* timegm normalises 31 February; a round trip refuses it. */
-	if (v <= 0 || gmtime_r(&v, &back) == NULL || back.tm_mday != want.tm_mday ||
-	    back.tm_mon != want.tm_mon || back.tm_hour != want.tm_hour ||
-	    back.tm_min != want.tm_min || back.tm_sec != want.tm_sec)
-		return 0;
-	*t = v;
-	return 1;
-}
-
 static const char *status_word(csra_status s)
 {
 	switch (s) {
@@ -256,14 +192,14 @@ int cmd_verify_evidence(int argc, char **argv)
 			i++;
 		} else if (strcmp(a, "--nonce") == 0) {
 			free(nonce);
-			if (!parse_hex(val, &nonce, &nonce_len)) {
+			if (!cli_parse_hex(val, &nonce, &nonce_len)) {
 				cli_usage_error("verify-evidence: --nonce wants an even number of hex digits");
 				goto out;
 			}
 			i++;
 		} else if (strcmp(a, "--at") == 0) {
 			time_t t;
-			if (!parse_time(val, &t) || csra_verifier_set_time(v, t) != CSRA_OK) {
+			if (!cli_parse_time(val, &t) || csra_verifier_set_time(v, t) != CSRA_OK) {
 				cli_usage_error("verify-evidence: --at wants YYYY-MM-DDTHH:MM:SSZ or @SECONDS");
 				goto out;
 			}
@@ -453,14 +389,14 @@ int cmd_verify(int argc, char **argv)
 			i++;
 		} else if (strcmp(a, "--nonce") == 0) {
 			free(nonce);
-			if (!parse_hex(val, &nonce, &nonce_len)) {
+			if (!cli_parse_hex(val, &nonce, &nonce_len)) {
 				cli_usage_error("verify: --nonce wants an even number of hex digits");
 				goto out;
 			}
 			i++;
 		} else if (strcmp(a, "--at") == 0) {
 			time_t t;
-			if (!parse_time(val, &t) || csra_verifier_set_time(v, t) != CSRA_OK) {
+			if (!cli_parse_time(val, &t) || csra_verifier_set_time(v, t) != CSRA_OK) {
 				cli_usage_error("verify: --at wants YYYY-MM-DDTHH:MM:SSZ or @SECONDS");
 				goto out;
 			}
