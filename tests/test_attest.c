@@ -502,36 +502,6 @@ static int refused(struct fix *f, csra_evb *b, csra_err code, const char *path)
 	return 1;
 }
 
-static int test_refuse_unknown_element(void)
-{
-	struct fix f;
-	CHECK(fix_new(&f));
-	csra_evb *b = csra_evb_new();
-	size_t el;
-	CHECK(csra_evb_add_element(b, CSRA_ELEMENT_PLATFORM, &el) == CSRA_OK);
-	CHECK(csra_evb_add_empty(b, el, CSRA_CLAIM_VENDOR) == CSRA_OK);
-	CHECK(csra_evb_add_element_oid(b, (const uint8_t *)"\x2b\x06\x01\x04\x01\x81\xfd\x59\x07", 9, &el) ==
-	    CSRA_OK);
-	CHECK(add_raw(b, el, "1.3.6.1.4.1.32473.7.1", NULL, 0));
-	CHECK(refused(&f, b, CSRA_ERR_ATTREQ_UNKNOWN_ELEMENT, "reportedElements[1].elementType (1.3.6.1.4.1.32473.7)"));
-	fix_free(&f);
-	return 1;
-}
-
-static int test_refuse_unknown_claim_with_value(void)
-{
-	struct fix f;
-	CHECK(fix_new(&f));
-	csra_evb *b = csra_evb_new();
-	size_t el;
-	CHECK(csra_evb_add_element(b, CSRA_ELEMENT_PLATFORM, &el) == CSRA_OK);
-	CHECK(csra_evb_add_empty(b, el, CSRA_CLAIM_VENDOR) == CSRA_OK);
-	CHECK(add_raw(b, el, "1.3.6.1.4.1.32473.7.2", (const uint8_t *)"\x05\x00", 2));
-	CHECK(refused(&f, b, CSRA_ERR_ATTREQ_UNKNOWN_CLAIM, "reportedElements[0].claims[1].value"));
-	fix_free(&f);
-	return 1;
-}
-
 /* Without a value the unknown claim is left out, and listed. */
 static int test_unknown_claim_without_value_left_out(void)
 {
@@ -594,100 +564,112 @@ static int test_unheld_elements_left_out(void)
 	return 1;
 }
 
-static int test_refuse_value_for_attester_claim(void)
+/* Requests the processing rules refuse, each built by hand (the public
+ * builder will not make most of them), with the error and where. */
+static int b_unknown_element(csra_evb *b)
 {
-	struct fix f;
-	CHECK(fix_new(&f));
-	csra_evb *b = csra_evb_new();
-	size_t el;
-	CHECK(csra_evb_add_element(b, CSRA_ELEMENT_KEY, &el) == CSRA_OK);
-	CHECK(csra_evb_add_utf8(b, el, CSRA_CLAIM_KEY_IDENTIFIER, "k1", 2) == CSRA_OK);
-	CHECK(csra_evb_add_bool(b, el, CSRA_CLAIM_KEY_EXTRACTABLE, 0) == CSRA_OK);
-	CHECK(refused(&f, b, CSRA_ERR_ATTREQ_VALUE, "reportedElements[0].claims[1].value (extractable)"));
-	fix_free(&f);
-	return 1;
-}
-
-static int test_refuse_missing_key(void)
-{
-	struct fix f;
-	CHECK(fix_new(&f));
-	csra_evb *b = csra_evb_new();
-	size_t el;
-	CHECK(csra_evb_add_element(b, CSRA_ELEMENT_KEY, &el) == CSRA_OK);
-	CHECK(csra_evb_add_utf8(b, el, CSRA_CLAIM_KEY_IDENTIFIER, "nope", 4) == CSRA_OK);
-	CHECK(refused(&f, b, CSRA_ERR_ATTREQ_NO_KEY, "reportedElements[0].claims (identifier)"));
-	fix_free(&f);
-	return 1;
-}
-
-static int test_refuse_duplicate_platform(void)
-{
-	struct fix f;
-	CHECK(fix_new(&f));
-	csra_evb *b = csra_evb_new();
-	size_t el;
-	for (int i = 0; i < 2; i++) {
-		CHECK(csra_evb_add_element(b, CSRA_ELEMENT_PLATFORM, &el) == CSRA_OK);
-		CHECK(csra_evb_add_empty(b, el, CSRA_CLAIM_VENDOR) == CSRA_OK);
-	}
-	CHECK(refused(&f, b, CSRA_ERR_ATTREQ_DUPLICATE, "reportedElements[1] (a second platform element)"));
-	fix_free(&f);
-	return 1;
-}
-
-static int test_refuse_repeated_claim(void)
-{
-	struct fix f;
-	CHECK(fix_new(&f));
-	csra_evb *b = csra_evb_new();
 	size_t el;
 	CHECK(csra_evb_add_element(b, CSRA_ELEMENT_PLATFORM, &el) == CSRA_OK);
 	CHECK(csra_evb_add_empty(b, el, CSRA_CLAIM_VENDOR) == CSRA_OK);
-	CHECK(csra_evb_add_empty(b, el, CSRA_CLAIM_VENDOR) == CSRA_OK);
-	CHECK(refused(&f, b, CSRA_ERR_ATTREQ_DUPLICATE, "claims[1] (vendor again)"));
-	fix_free(&f);
-	return 1;
+	CHECK(csra_evb_add_element_oid(b, (const uint8_t *)"\x2b\x06\x01\x04\x01\x81\xfd\x59\x07", 9, &el) ==
+	    CSRA_OK);
+	return add_raw(b, el, "1.3.6.1.4.1.32473.7.1", NULL, 0);
 }
 
-static int test_refuse_nonce_without_value(void)
+static int b_unknown_claim_with_value(csra_evb *b)
 {
-	struct fix f;
-	CHECK(fix_new(&f));
-	csra_evb *b = csra_evb_new();
-	size_t el;
-	CHECK(csra_evb_add_element(b, CSRA_ELEMENT_TRANSACTION, &el) == CSRA_OK);
-	CHECK(csra_evb_add_empty(b, el, CSRA_CLAIM_NONCE) == CSRA_OK);
-	CHECK(refused(&f, b, CSRA_ERR_ATTREQ_NONCE, "reportedElements[0].claims[0] (nonce)"));
-	fix_free(&f);
-	return 1;
-}
-
-static int test_refuse_claim_of_other_element(void)
-{
-	struct fix f;
-	CHECK(fix_new(&f));
-	csra_evb *b = csra_evb_new();
 	size_t el;
 	CHECK(csra_evb_add_element(b, CSRA_ELEMENT_PLATFORM, &el) == CSRA_OK);
-	/* add_empty checks nothing about elements: a request may be wrong. */
-	CHECK(csra_evb_add_empty(b, el, CSRA_CLAIM_KEY_SENSITIVE) == CSRA_OK);
-	CHECK(refused(&f, b, CSRA_ERR_ATTREQ_WRONG_ELEMENT, "claims[0].claimType (sensitive in a platform element)"));
-	fix_free(&f);
+	CHECK(csra_evb_add_empty(b, el, CSRA_CLAIM_VENDOR) == CSRA_OK);
+	return add_raw(b, el, "1.3.6.1.4.1.32473.7.2", (const uint8_t *)"\x05\x00", 2);
+}
+
+static int b_value_for_attester_claim(csra_evb *b)
+{
+	size_t el;
+	return csra_evb_add_element(b, CSRA_ELEMENT_KEY, &el) == CSRA_OK &&
+	    csra_evb_add_utf8(b, el, CSRA_CLAIM_KEY_IDENTIFIER, "k1", 2) == CSRA_OK &&
+	    csra_evb_add_bool(b, el, CSRA_CLAIM_KEY_EXTRACTABLE, 0) == CSRA_OK;
+}
+
+static int b_missing_key(csra_evb *b)
+{
+	size_t el;
+	return csra_evb_add_element(b, CSRA_ELEMENT_KEY, &el) == CSRA_OK &&
+	    csra_evb_add_utf8(b, el, CSRA_CLAIM_KEY_IDENTIFIER, "nope", 4) == CSRA_OK;
+}
+
+static int b_duplicate_platform(csra_evb *b)
+{
+	size_t el;
+	for (int i = 0; i < 2; i++)
+		CHECK(csra_evb_add_element(b, CSRA_ELEMENT_PLATFORM, &el) == CSRA_OK &&
+		    csra_evb_add_empty(b, el, CSRA_CLAIM_VENDOR) == CSRA_OK);
 	return 1;
 }
 
-static int test_refuse_key_twice(void)
+static int b_repeated_claim(csra_evb *b)
 {
+	size_t el;
+	return csra_evb_add_element(b, CSRA_ELEMENT_PLATFORM, &el) == CSRA_OK &&
+	    csra_evb_add_empty(b, el, CSRA_CLAIM_VENDOR) == CSRA_OK &&
+	    csra_evb_add_empty(b, el, CSRA_CLAIM_VENDOR) == CSRA_OK;
+}
+
+static int b_nonce_without_value(csra_evb *b)
+{
+	size_t el;
+	return csra_evb_add_element(b, CSRA_ELEMENT_TRANSACTION, &el) == CSRA_OK &&
+	    csra_evb_add_empty(b, el, CSRA_CLAIM_NONCE) == CSRA_OK;
+}
+
+/* add_empty checks nothing about elements: a request may be wrong. */
+static int b_claim_of_other_element(csra_evb *b)
+{
+	size_t el;
+	return csra_evb_add_element(b, CSRA_ELEMENT_PLATFORM, &el) == CSRA_OK &&
+	    csra_evb_add_empty(b, el, CSRA_CLAIM_KEY_SENSITIVE) == CSRA_OK;
+}
+
+static int b_key_twice(csra_evb *b)
+{
+	size_t el;
+	for (int i = 0; i < 2; i++)
+		CHECK(csra_evb_add_element(b, CSRA_ELEMENT_KEY, &el) == CSRA_OK &&
+		    csra_evb_add_utf8(b, el, CSRA_CLAIM_KEY_IDENTIFIER, "k1", 2) == CSRA_OK);
+	return 1;
+}
+
+static int test_refusals(void)
+{
+	static const struct {
+		int (*build)(csra_evb *);
+		csra_err code;
+		const char *path;
+	} cases[] = {
+		{ b_unknown_element, CSRA_ERR_ATTREQ_UNKNOWN_ELEMENT,
+		  "reportedElements[1].elementType (1.3.6.1.4.1.32473.7)" },
+		{ b_unknown_claim_with_value, CSRA_ERR_ATTREQ_UNKNOWN_CLAIM, "reportedElements[0].claims[1].value" },
+		{ b_value_for_attester_claim, CSRA_ERR_ATTREQ_VALUE,
+		  "reportedElements[0].claims[1].value (extractable)" },
+		{ b_missing_key, CSRA_ERR_ATTREQ_NO_KEY, "reportedElements[0].claims (identifier)" },
+		{ b_duplicate_platform, CSRA_ERR_ATTREQ_DUPLICATE, "reportedElements[1] (a second platform element)" },
+		{ b_repeated_claim, CSRA_ERR_ATTREQ_DUPLICATE, "claims[1] (vendor again)" },
+		{ b_nonce_without_value, CSRA_ERR_ATTREQ_NONCE, "reportedElements[0].claims[0] (nonce)" },
+		{ b_claim_of_other_element, CSRA_ERR_ATTREQ_WRONG_ELEMENT,
+		  "claims[0].claimType (sensitive in a platform element)" },
+		{ b_key_twice, CSRA_ERR_ATTREQ_DUPLICATE, "reportedElements[1] (a key already reported)" },
+	};
 	struct fix f;
 	CHECK(fix_new(&f));
-	csra_evb *b = csra_evb_new();
-	size_t el;
-	for (int i = 0; i < 2; i++) {
-		CHECK(csra_evb_add_element(b, CSRA_ELEMENT_KEY, &el) == CSRA_OK);
-		CHECK(csra_evb_add_utf8(b, el, CSRA_CLAIM_KEY_IDENTIFIER, "k1", 2) == CSRA_OK);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		csra_evb *b = csra_evb_new();
+		if (!cases[i].build(b) || !refused(&f, b, cases[i].code, cases[i].path)) {
+			fprintf(stderr, "case %zu (%s)\n", i, csra_err_name(cases[i].code));
+			fix_free(&f);
+			return 0;
+		}
 	}
-	CHECK(refused(&f, b, CSRA_ERR_ATTREQ_DUPLICATE, "reportedElements[1] (a key already reported)"));
 	fix_free(&f);
 	return 1;
 }
@@ -885,12 +867,12 @@ int main(void)
 		TU(test_signer_pkey_ec), TU(test_signer_callback_ec), TU(test_signer_callback_rsa_pkcs1_and_pss),
 		TU(test_signer_callback_wrong_or_failing), TU(test_x509_req_sign_callback), TU(test_crmf_sign),
 		TU(test_process_request), TU(test_request_all_roundtrip), TU(test_process_all_keys),
-		TU(test_refuse_unknown_element), TU(test_refuse_unknown_claim_with_value),
+		
 		TU(test_unknown_claim_without_value_left_out), TU(test_unheld_elements_left_out),
-		TU(test_refuse_value_for_attester_claim),
-		TU(test_refuse_missing_key), TU(test_refuse_duplicate_platform), TU(test_refuse_repeated_claim),
-		TU(test_refuse_nonce_without_value), TU(test_refuse_claim_of_other_element),
-		TU(test_refuse_key_twice), TU(test_refuse_no_signer_and_bad_der), TU(test_attester_argument_checks),
+		
+		
+		
+		TU(test_refusals), TU(test_refuse_no_signer_and_bad_der), TU(test_attester_argument_checks),
 		TU(test_claims_file), TU(test_claims_file_errors), TU(test_samples_through_encoder),
 	};
 	return tu_run(tests, sizeof(tests) / sizeof(tests[0]));

@@ -7,53 +7,14 @@
 # output.
 # Usage: test_cli_create.sh CSRATTEST CSRATTEST-SAMPLES
 set -eu
+here=$(cd "$(dirname "$0")" && pwd)
 bin=$1
 samples=$2
-pass=0
-fail=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
 
-# must runs a setup step; its failure ends the test with its output.
-must() {
-	if ! "$@" >"$tmp/must.out" 2>&1; then
-		echo "FAIL setup: $*"
-		sed 's/^/  | /' "$tmp/must.out" | head -40
-		exit 1
-	fi
-}
-
-# check NAME WANT-EXIT TEXT COMMAND...: the command exits WANT-EXIT and,
-# unless TEXT is empty, prints TEXT (fixed string) on stdout or stderr.
-check() {
-	name=$1 want=$2 pat=$3
-	shift 3
-	got=0
-	"$@" >"$tmp/out" 2>"$tmp/err" || got=$?
-	if [ "$got" -eq "$want" ] && { [ -z "$pat" ] || grep -q -F -e "$pat" "$tmp/out" "$tmp/err"; }; then
-		pass=$((pass + 1))
-		echo "ok   $name: exit $got${pat:+, prints '$pat'}"
-	else
-		fail=$((fail + 1))
-		echo "FAIL $name: exit $got (want $want)${pat:+, want '$pat' in the output}"
-		echo "  command: $*"
-		sed 's/^/  | /' "$tmp/out" "$tmp/err" | head -40
-	fi
-}
-
-# assert NAME COMMAND...: a shell condition.
-assert() {
-	name=$1
-	shift
-	if "$@"; then
-		pass=$((pass + 1))
-		echo "ok   $name"
-	else
-		fail=$((fail + 1))
-		echo "FAIL $name: $*"
-	fi
-}
+. "$here/clitest.sh"
 
 # --- A vendor PKI: root CA, attestation key certified with EKU
 # id-kp-attestationKey (1.3.6.1.5.5.7.3.999, generated/csra_oid_table.h:
@@ -268,5 +229,4 @@ must "$samples" "$tmp/s"
 check csr-foreign-evidence 0 "1 Evidence" "$bin" csr create --key sub.key --subject CN=x --evidence "$tmp/s/evidence.pem" --out foreign.csr
 check verify-foreign-not-bound 1 "not bound to the request key" "$bin" verify foreign.csr --trust "$tmp/s/root.pem" --nonce "$(cat "$tmp/s/nonce.hex")"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+clitest_done

@@ -16,6 +16,7 @@
 # Exit 77 (skipped) without softhsm2-util, pkcs11-tool or the module.
 # Usage: test_e2e_pkcs11.sh CSRATTEST
 set -eu
+here=$(cd "$(dirname "$0")" && pwd)
 bin=$1
 module=${CSRA_SOFTHSM_MODULE:-/usr/lib/softhsm/libsofthsm2.so}
 for tool in softhsm2-util pkcs11-tool openssl; do
@@ -29,51 +30,12 @@ if [ ! -f "$module" ]; then
 	exit 77
 fi
 
-pass=0
-fail=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
 unset CSRATTEST_PIN
 
-must() {
-	if ! "$@" >"$tmp/must.out" 2>&1; then
-		echo "FAIL setup: $*"
-		sed 's/^/  | /' "$tmp/must.out" | head -40
-		exit 1
-	fi
-}
-
-# check NAME WANT-EXIT TEXT COMMAND...: exit status and a fixed string in
-# stdout or stderr (TEXT empty: none).
-check() {
-	name=$1 want=$2 pat=$3
-	shift 3
-	got=0
-	"$@" >"$tmp/out" 2>"$tmp/err" || got=$?
-	if [ "$got" -eq "$want" ] && { [ -z "$pat" ] || grep -q -F -e "$pat" "$tmp/out" "$tmp/err"; }; then
-		pass=$((pass + 1))
-		echo "ok   $name: exit $got${pat:+, prints '$pat'}"
-	else
-		fail=$((fail + 1))
-		echo "FAIL $name: exit $got (want $want)${pat:+, want '$pat' in the output}"
-		echo "  command: $*"
-		sed 's/^/  | /' "$tmp/out" "$tmp/err" | head -40
-	fi
-}
-
-assert() {
-	name=$1
-	shift
-	if "$@"; then
-		pass=$((pass + 1))
-		echo "ok   $name"
-	else
-		fail=$((fail + 1))
-		echo "FAIL $name: $*"
-		sed 's/^/  | /' "$tmp/out" "$tmp/err" 2>/dev/null | head -40
-	fi
-}
+. "$here/clitest.sh"
 
 # 1. The token.
 mkdir tokens
@@ -251,5 +213,4 @@ else
 fi
 assert refusals-wrote-nothing test ! -e x.csr -a ! -e x.pem
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+clitest_done

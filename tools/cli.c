@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "csra_codec_int.h"
 
 __attribute__((format(printf, 1, 2)))
 void cli_usage_error(const char *fmt, ...)
@@ -178,17 +179,6 @@ int cli_write_file_atomic(const char *path, const uint8_t *data, size_t len)
 	return 0;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* cli_parse_hex is shared so that every command takes nonces alike. */
 int cli_parse_hex(const char *s, uint8_t **out, size_t *len)
 {
@@ -198,13 +188,9 @@ int cli_parse_hex(const char *s, uint8_t **out, size_t *len)
 	uint8_t *b = malloc(n / 2);
 	if (b == NULL)
 		return 0;
-	for (size_t i = 0; i < n / 2; i++) {
-		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
-		if (hi < 0 || lo < 0) {
-			free(b);
-			return 0;
-		}
-		b[i] = (uint8_t)(hi << 4 | lo);
+	if (!csra_hex_decode(s, n, b)) {
+		free(b);
+		return 0;
 	}
 	*out = b;
 	*len = n / 2;

@@ -19,6 +19,13 @@ const csra_oid_entry *csra_oid_find(const uint8_t *der, size_t len);
 /* csra_oid_is returns 1 if |der|/|len| is the OID |id|. */
 int csra_oid_is(const uint8_t *der, size_t len, csra_oid_id id);
 
+/* csra_hex_digit returns the value of hexadecimal digit |c| (either
+ * case), or -1. csra_hex_decode writes the |n|/2 bytes of the hex text
+ * |s|/|n| to |out| and returns 1, or 0 if |n| is odd or a character is not
+ * a hex digit (|out| then holds a prefix). */
+int csra_hex_digit(int c);
+int csra_hex_decode(const char *s, size_t n, uint8_t *out);
+
 /* csra_oid_to_str writes the dotted form of the DER contents |der|/|len|
  * into |buf| (always NUL-terminated). Returns 1, or 0 if it did not fit or
  * the bytes are not an OID. */

@@ -14,6 +14,7 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 
+#include "csra_codec_int.h"
 #include "csrattest/attest.h"
 
 struct pending {
@@ -47,12 +48,6 @@ static const char *const purpose_names[] = {
 	"encrypt", "decrypt", "wrap", "unwrap", "sign", "sign-recover", "verify", "verify-recover", "derive"
 };
 
-static int hexval(int c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
-	    c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
 /* Octets: a string is its UTF-8 bytes; {"hex": ".."} or {"base64": ".."}. */
 static csra_err octets(struct load *l, json_t *j, const char *where, csra_claim_value *v)
 {
@@ -79,14 +74,11 @@ static csra_err octets(struct load *l, json_t *j, const char *where, csra_claim_
 		return CSRA_ERR_NOMEM;
 	size_t len = 0;
 	if (hex) {
-		for (size_t i = 0; i + 1 < n + 1 && i < n; i += 2) {
-			int hi = hexval(s[i]), lo = i + 1 < n ? hexval(s[i + 1]) : -1;
-			if (hi < 0 || lo < 0) {
-				free(b);
-				return bad(l, "%s: not hexadecimal", where);
-			}
-			b[len++] = (uint8_t)(hi << 4 | lo);
+		if (!csra_hex_decode(s, n, b)) {
+			free(b);
+			return bad(l, "%s: not hexadecimal", where);
 		}
+		len = n / 2;
 	} else {
 		int pad = (n > 0 && s[n - 1] == '=') + (n > 1 && s[n - 2] == '=');
 		int r = n % 4 == 0 ? EVP_DecodeBlock(b, (const unsigned char *)s, (int)n) : -1;

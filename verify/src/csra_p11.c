@@ -39,6 +39,7 @@
 
 #include <p11-kit/pkcs11.h>
 
+#include "csra_codec_int.h"
 #include "csra_stmt.h"
 #include "csrattest/claims.h"
 #include "csrattest/pkcs11.h"
@@ -140,17 +141,6 @@ static void uri_free(p11_uri *u)
 	memset(u, 0, sizeof(*u));
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* What RFC 7512 lets a path (;) or query (&) value hold unencoded:
  * unreserved, pk11-res-avail, and "&" in the path or "/?|" in the query. */
 static int plain_char(unsigned char c, int query)
@@ -218,7 +208,8 @@ static csra_err uri_attr(p11_uri *u, char *a, char *b, int query, char *err, siz
 	for (char *r = eq + 1; r < b; r++) {
 		unsigned char c = (unsigned char)*r;
 		if (c == '%') {
-			int hi = r + 2 < b ? hexval(r[1]) : -1, lo = r + 2 < b ? hexval(r[2]) : -1;
+			int hi = r + 2 < b ? csra_hex_digit((unsigned char)r[1]) : -1,
+			    lo = r + 2 < b ? csra_hex_digit((unsigned char)r[2]) : -1;
 			if (hi < 0 || lo < 0) {
 				say(err, err_len, "%s: a '%%' not followed by two hex digits", nm);
 				return CSRA_ERR_P11_URI;
