@@ -40,6 +40,7 @@
 #include <p11-kit/pkcs11.h>
 
 #include "csra_codec_int.h"
+#include "csra_p11_int.h"
 #include "csra_stmt.h"
 #include "csrattest/claims.h"
 #include "csrattest/pkcs11.h"
@@ -648,6 +649,40 @@ static size_t trimmed(const CK_UTF8CHAR *f, size_t n)
 	while (n > 0 && (f[n - 1] == ' ' || f[n - 1] == '\0'))
 		n--;
 	return n;
+}
+
+csra_err csra_p11_uri_check(const uint8_t *data, size_t len, size_t *nattrs, char *err, size_t err_len)
+{
+	*nattrs = 0;
+	if (memchr(data, 0, len) != NULL) {
+		say(err, err_len, "NUL byte in the URI");
+		return CSRA_ERR_P11_URI;
+	}
+	char *str = malloc(len + 1);
+	if (str == NULL) {
+		say(err, err_len, "out of memory");
+		return CSRA_ERR_NOMEM;
+	}
+	memcpy(str, data, len);
+	str[len] = '\0';
+	p11_uri u;
+	csra_err e = uri_parse(str, &u, err, err_len);
+	int parsed = e == CSRA_OK;
+	for (int a = 0; e == CSRA_OK && a < U_COUNT; a++) {
+		if (u.v[a] == NULL)
+			continue;
+		(*nattrs)++;
+		/* Values lie in the buffer, terminated; only id is binary. */
+		if (u.v[a] < u.buf || u.v[a] + u.len[a] >= u.buf + u.cap || u.v[a][u.len[a]] != '\0' ||
+		    (a != U_ID && strlen(u.v[a]) != u.len[a]) || u.len[a] > VAL_MAX) {
+			say(err, err_len, "attribute %s decoded wrongly", UATTRS[a].name);
+			e = CSRA_ERR_INTERNAL;
+		}
+	}
+	if (parsed)
+		uri_free(&u);
+	free(str);
+	return e;
 }
 
 static int field_is(const p11_uri *u, uattr a, const CK_UTF8CHAR *f, size_t n)
