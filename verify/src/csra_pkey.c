@@ -7,9 +7,11 @@
  * and handed to OpenSSL's key import, which validates them (an EC point
  * must be on its curve). Nothing cryptographic happens here.
  */
+#include <pthread.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
+#include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/param_build.h>
 
@@ -28,20 +30,67 @@ static EVP_PKEY *fromdata(const char *type, OSSL_PARAM *params)
 	return k;
 }
 
-/* id-ecPublicKey with a named curve: the point, as the BIT STRING holds it. */
-static EVP_PKEY *ec_key(const struct span *curve, const struct span *bits)
+/* The curves csrattest accepts, each with a public key of that curve to
+ * copy. EVP_PKEY_fromdata builds the curve's group anew for every key,
+ * which costs a quarter of a signature check; a copy of a key on the same
+ * curve shares that work, and setting its point validates it as import
+ * does. Made once per process, never freed. */
+static struct curve {
+	csra_oid_id oid;
+	const char *group;
+	pthread_once_t once;
+	EVP_PKEY *tmpl;
+} curves[] = {
+	{ CSRA_OID_SECP256R1, "prime256v1", PTHREAD_ONCE_INIT, NULL },
+	{ CSRA_OID_SECP384R1, "secp384r1", PTHREAD_ONCE_INIT, NULL },
+	{ CSRA_OID_SECP521R1, "secp521r1", PTHREAD_ONCE_INIT, NULL },
+};
+
+static EVP_PKEY *ec_import(const char *group, const uint8_t *point, size_t len)
 {
-	const char *group = csra_oid_is(curve->c, curve->clen, CSRA_OID_SECP256R1) ? "prime256v1" :
-	    csra_oid_is(curve->c, curve->clen, CSRA_OID_SECP384R1) ? "secp384r1" :
-	    csra_oid_is(curve->c, curve->clen, CSRA_OID_SECP521R1) ? "secp521r1" : NULL;
-	if (group == NULL || bits->clen < 2 || bits->c[0] != 0)
-		return NULL;
 	OSSL_PARAM params[3];
 	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, (char *)group, 0);
-	params[1] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, (void *)(bits->c + 1),
-	    bits->clen - 1);
+	params[1] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, (void *)point, len);
 	params[2] = OSSL_PARAM_construct_end();
 	return fromdata("EC", params);
+}
+
+/* The template of one curve: the public half of a key made for it (a
+ * private key must not travel in copies). */
+#define MAKE_TEMPLATE(i) \
+	static void make_template_##i(void) \
+	{ \
+		EVP_PKEY *k = EVP_EC_gen(curves[i].group); \
+		unsigned char *pt = NULL; \
+		size_t n = k ? EVP_PKEY_get1_encoded_public_key(k, &pt) : 0; \
+		curves[i].tmpl = n ? ec_import(curves[i].group, pt, n) : NULL; \
+		OPENSSL_free(pt); \
+		EVP_PKEY_free(k); \
+		ERR_clear_error(); \
+	}
+MAKE_TEMPLATE(0)
+MAKE_TEMPLATE(1)
+MAKE_TEMPLATE(2)
+static void (*const make_template[])(void) = { make_template_0, make_template_1, make_template_2 };
+
+/* id-ecPublicKey with a named curve: the point, as the BIT STRING holds it. */
+static EVP_PKEY *ec_key(const struct span *oid, const struct span *bits)
+{
+	size_t i = 0;
+	while (i < sizeof(curves) / sizeof(curves[0]) && !csra_oid_is(oid->c, oid->clen, curves[i].oid))
+		i++;
+	if (i == sizeof(curves) / sizeof(curves[0]) || bits->clen < 2 || bits->c[0] != 0)
+		return NULL;
+	const uint8_t *point = bits->c + 1;
+	size_t len = bits->clen - 1;
+	if (pthread_once(&curves[i].once, make_template[i]) == 0 && curves[i].tmpl != NULL) {
+		EVP_PKEY *k = EVP_PKEY_dup(curves[i].tmpl);
+		if (k != NULL && EVP_PKEY_set1_encoded_public_key(k, point, len) == 1)
+			return k;
+		EVP_PKEY_free(k);
+		/* Refused or out of memory: import decides. */
+	}
+	return ec_import(curves[i].group, point, len);
 }
 
 /* A positive INTEGER's magnitude as a BIGNUM. */

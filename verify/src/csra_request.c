@@ -775,7 +775,7 @@ csra_err csra_verify_request(const csra_verifier *v, const uint8_t *der, size_t 
 	if (r->kind == NULL || r->policy == NULL)
 		r->nomem = 1;
 	r->at = v->at ? v->at : time(NULL);
-	r->has_digest = EVP_Digest(der, len, r->digest, NULL, EVP_sha256(), NULL) == 1;
+	r->has_digest = EVP_Digest(der, len, r->digest, NULL, v->sha256, NULL) == 1;
 
 	/* Which request is it? The one of the two decodes that goes furthest
 	 * explains a failure best. */
