@@ -813,6 +813,33 @@ static int test_claims_file_errors(void)
 	return 1;
 }
 
+/* A declaration never replaces an observation; it may add what the
+ * device does not report, and says so. */
+static int test_declared_never_replaces_observed(void)
+{
+	struct fix f;
+	CHECK(fix_new(&f));
+	CHECK(load(f.a, "{\"platform\": {\"vendor\": \"Someone Else\"}}", CSRA_ERR_CLAIMS_FILE,
+	    "$.platform.vendor: the device reports this claim"));
+	CHECK(load(f.a, "{\"keys\": [{\"identifier\": \"k1\", \"extractable\": true}]}", CSRA_ERR_CLAIMS_FILE,
+	    "key k1: extractable: the device reports this claim"));
+	csra_claim_value v;
+	csra_claim_source src;
+	CHECK(csra_attester_get_platform(f.a, CSRA_CLAIM_VENDOR, &v, &src) && src == CSRA_SOURCE_OBSERVED &&
+	    v.len == 14 && memcmp(v.bytes, "Example HSM Co", 14) == 0);
+	CHECK(csra_attester_get_key(f.a, 0, CSRA_CLAIM_KEY_EXTRACTABLE, &v, &src) && v.boolean == 0);
+	/* fipslevel was declared already: declaring it again replaces it. */
+	CHECK(load(f.a, "{\"platform\": {\"fipslevel\": 2}, \"keys\": [{\"identifier\": \"k1\","
+	    " \"expiry\": \"2030-01-01T00:00:00Z\"}]}", CSRA_OK, NULL));
+	CHECK(csra_attester_get_platform(f.a, CSRA_CLAIM_FIPSLEVEL, &v, &src) && v.integer == 2 &&
+	    src == CSRA_SOURCE_DECLARED);
+	CHECK(csra_attester_get_key(f.a, 0, CSRA_CLAIM_KEY_EXPIRY, &v, &src) && src == CSRA_SOURCE_DECLARED);
+	CHECK(!csra_attester_get_key(f.a, 0, CSRA_CLAIM_KEY_LOCAL, &v, &src));
+	CHECK(!csra_attester_get_key(f.a, 5, CSRA_CLAIM_KEY_EXPIRY, &v, &src));
+	fix_free(&f);
+	return 1;
+}
+
 /* ------------------------------------------------------------------ */
 /* The draft's samples through our encoder */
 
@@ -873,7 +900,7 @@ int main(void)
 		
 		
 		TU(test_refusals), TU(test_refuse_no_signer_and_bad_der), TU(test_attester_argument_checks),
-		TU(test_claims_file), TU(test_claims_file_errors), TU(test_samples_through_encoder),
+		TU(test_claims_file), TU(test_claims_file_errors), TU(test_declared_never_replaces_observed), TU(test_samples_through_encoder),
 	};
 	return tu_run(tests, sizeof(tests) / sizeof(tests[0]));
 }

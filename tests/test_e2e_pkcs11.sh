@@ -162,7 +162,7 @@ check declare-crmf 0 "wrote declared.crmf" "$bin" csr create --module "$module" 
 check declare-cabf-verified 0 "declared.crmf: VERIFIED" "$bin" verify declared.crmf --policy cabf-csbr \
 	--trust vendor-root.pem --nonce "$nonce"
 echo '{"platform": {"vendor": "Not The Token"}}' >vendor.json
-check declare-observed-refused 2 '$.platform.vendor: the token reports this' "$bin" evidence create \
+check declare-observed-refused 2 '$.platform.vendor: the device reports this claim; a declaration cannot replace it' "$bin" evidence create \
 	--module "$module" --pin-file pin.txt --key "$tok;object=cs-ec" --ak "$tok;object=ak" \
 	--ak-cert ak.pem --declare vendor.json --out x.pem
 

@@ -675,44 +675,6 @@ static int parse_sid(const char *s, unsigned *sid)
 	return *sid != 0;
 }
 
-/* Platform claims csra_p11_observe_platform reports. */
-static const char *const observed_platform[] = { "vendor", "hwmodel", "hwserial", "hwversion", "swversion" };
-
-/* With a token, a declaration must not replace what the token reports:
- * the report would then call an observed claim declared, or an operator's
- * word would silently override the device. Returns 1 and names the first
- * such claim in |what| (a JSON path), or 0. Invalid JSON is left to
- * csra_attester_load_claims, which says where. */
-static int declares_observed(const uint8_t *json, size_t len, const char *const *ids, size_t nids,
-    char *what, size_t what_len)
-{
-	json_t *root = json_loadb((const char *)json, len, 0, NULL);
-	int found = 0;
-	json_t *pl = json_object_get(root, "platform"), *keys = json_object_get(root, "keys");
-	size_t nplat = sizeof(observed_platform) / sizeof(observed_platform[0]);
-	for (size_t i = 0; !found && json_is_object(pl) && i < nplat; i++) {
-		if (json_object_get(pl, observed_platform[i]) != NULL) {
-			snprintf(what, what_len, "$.platform.%s", observed_platform[i]);
-			found = 1;
-		}
-	}
-	size_t i;
-	json_t *k;
-	if (json_is_array(keys)) {
-		json_array_foreach(keys, i, k) {
-			const char *id = json_string_value(json_object_get(k, "identifier"));
-			for (size_t j = 0; !found && id != NULL && j < nids; j++) {
-				if (strcmp(id, ids[j]) == 0) {
-					snprintf(what, what_len, "$.keys[%zu] (key %s)", i, id);
-					found = 1;
-				}
-			}
-		}
-	}
-	json_decref(root);
-	return found;
-}
-
 /* Whether |x| carries extendedKeyUsage id-kp-attestationKey, which the
  * draft's verifiers require of an AK certificate. */
 static int has_ak_eku(X509 *x)
@@ -814,7 +776,6 @@ int cmd_evidence(int argc, char **argv)
 	X509 *cert = NULL;
 	STACK_OF(X509) *inter = sk_X509_new_null();
 	csra_attest_report *rep = NULL;
-	const char *observed_ids[MAX_REPEAT];
 	memset(decls, 0, sizeof(decls));
 	if (inter == NULL)
 		return say(TOOL_EXIT_USAGE, "%s", csra_strerror(CSRA_ERR_NOMEM));
@@ -967,7 +928,6 @@ int cmd_evidence(int argc, char **argv)
 			    : p11_error(what, e, NULL);
 			goto out;
 		}
-		observed_ids[i] = csra_p11_key_identifier(k);
 	}
 	if (nkeys > 0) {
 		csra_err e = csra_p11_observe_platform(t.p, a);
@@ -977,12 +937,7 @@ int cmd_evidence(int argc, char **argv)
 		}
 	}
 	for (size_t i = 0; i < ndecls; i++) {
-		char err[512] = "", what[300];
-		if (nkeys > 0 && declares_observed(decls[i].json, decls[i].len, observed_ids, nkeys, what, sizeof(what))) {
-			rc = say(TOOL_EXIT_MALFORMED, "%s %s: %s: the token reports this; a declaration cannot replace "
-			    "what the device observes", decls[i].opt, decls[i].file, what);
-			goto out;
-		}
+		char err[512] = "";
 		csra_err e = csra_attester_load_claims(a, (const char *)decls[i].json, decls[i].len,
 		    CSRA_SOURCE_DECLARED, err, sizeof(err));
 		if (e != CSRA_OK) {

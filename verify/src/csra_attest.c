@@ -185,6 +185,33 @@ csra_err csra_attester_set_key(csra_attester *a, size_t k, csra_claim c, const c
 	return hold(&a->keys[k].c[c], CSRA_ELEMENT_KEY, c, v, src);
 }
 
+static int get(const struct hclaim *h, csra_claim_value *v, csra_claim_source *src)
+{
+	if (!h->set)
+		return 0;
+	if (v != NULL)
+		*v = h->v;
+	if (src != NULL)
+		*src = h->src;
+	return 1;
+}
+
+int csra_attester_get_platform(const csra_attester *a, csra_claim c, csra_claim_value *v,
+    csra_claim_source *src)
+{
+	if (a == NULL || (int)c <= 0 || c >= NCLAIMS)
+		return 0;
+	return get(&a->platform[c], v, src);
+}
+
+int csra_attester_get_key(const csra_attester *a, size_t k, csra_claim c, csra_claim_value *v,
+    csra_claim_source *src)
+{
+	if (a == NULL || k >= a->nkeys || (int)c <= 0 || c >= NCLAIMS)
+		return 0;
+	return get(&a->keys[k].c[c], v, src);
+}
+
 int csra_attester_find_key(const csra_attester *a, const char *identifier, size_t len, size_t *k)
 {
 	const struct hkey *key = a != NULL && identifier != NULL ?

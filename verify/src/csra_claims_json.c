@@ -282,6 +282,22 @@ csra_err csra_attester_load_claims(csra_attester *a, const char *json, size_t le
 		e = bad(&l, "line %d, column %d: %s", je.line, je.column, je.text);
 	else
 		e = parse(&l, root);
+	/* A declaration never replaces an observation. */
+	for (size_t i = 0; e == CSRA_OK && src == CSRA_SOURCE_DECLARED && i < l.n; i++) {
+		const struct pending *p = &l.p[i];
+		csra_claim_source held;
+		size_t k;
+		int observed = p->el == CSRA_ELEMENT_PLATFORM ?
+		    csra_attester_get_platform(a, p->claim, NULL, &held) && held == CSRA_SOURCE_OBSERVED :
+		    csra_attester_find_key(a, p->key_id, strlen(p->key_id), &k) &&
+		    csra_attester_get_key(a, k, p->claim, NULL, &held) && held == CSRA_SOURCE_OBSERVED;
+		if (observed)
+			e = p->el == CSRA_ELEMENT_PLATFORM ?
+			    bad(&l, "$.platform.%s: the device reports this claim; a declaration cannot replace it",
+			    csra_claim_get(p->claim)->name) :
+			    bad(&l, "key %s: %s: the device reports this claim; a declaration cannot replace it",
+			    p->key_id, csra_claim_get(p->claim)->name);
+	}
 	for (size_t i = 0; e == CSRA_OK && i < l.n; i++) {
 		struct pending *p = &l.p[i];
 		size_t k;

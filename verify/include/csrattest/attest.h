@@ -78,6 +78,16 @@ csra_err csra_attester_add_key(csra_attester *a, const char *identifier, size_t 
 csra_err csra_attester_set_key(csra_attester *a, size_t k, csra_claim c, const csra_claim_value *v,
     csra_claim_source src);
 
+/* csra_attester_get_platform and csra_attester_get_key give the value
+ * the attester holds for platform claim |c| / claim |c| of key |k| (bytes
+ * owned by |a|, valid until the claim is set again) and its source. They
+ * return 1, or 0 if the claim is not held (the key identifier is not a
+ * held claim: see csra_attester_find_key). */
+int csra_attester_get_platform(const csra_attester *a, csra_claim c, csra_claim_value *v,
+    csra_claim_source *src);
+int csra_attester_get_key(const csra_attester *a, size_t k, csra_claim c, csra_claim_value *v,
+    csra_claim_source *src);
+
 /* csra_attester_find_key sets |*k| to the index of the key known by
  * |identifier|/|len| and returns 1, or returns 0 if there is none. */
 int csra_attester_find_key(const csra_attester *a, const char *identifier, size_t len, size_t *k);
@@ -106,9 +116,10 @@ csra_err csra_attester_add_intermediate(csra_attester *a, X509 *cert);
  * and lists of capability names ("purpose": encrypt, decrypt, wrap,
  * unwrap, sign, sign-recover, verify, verify-recover, derive). Keys not
  * in the attester are added; claims of existing keys are replaced. Every
- * value gets source |src|. On error returns CSRA_ERR_CLAIMS_FILE and
- * writes what and where (a JSON path) into |err| (|err_len| bytes); the
- * attester is then unchanged. */
+ * value gets source |src|. A declared value never replaces an observed
+ * one: the operator's word cannot mask what the device reports. On error
+ * returns CSRA_ERR_CLAIMS_FILE and writes what and where (a JSON path)
+ * into |err| (|err_len| bytes); the attester is then unchanged. */
 csra_err csra_attester_load_claims(csra_attester *a, const char *json, size_t len,
     csra_claim_source src, char *err, size_t err_len);
 
