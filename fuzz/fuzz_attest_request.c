@@ -4,7 +4,7 @@
  * csra_attester_process with a fixed attester (platform claims, one of
  * them declared, two keys, the fuzz AK). Checks: the contract (on error
  * no Evidence and no report, the diag's code is the error and its offset
- * inside the input or SIZE_MAX; on success the Evidence decodes strictly
+ * inside the input, at its end (truncation) or SIZE_MAX; on success the Evidence decodes strictly
  * and every key element holds an identifier); the processing rules (a
  * request the attester answered has only known element types and no
  * value on a claim other than nonce and identifier); every report string
@@ -96,7 +96,8 @@ int fuzz_one(const uint8_t *data, size_t size)
 			fuzz_fail("a refused request left Evidence or a report", csra_err_name(e));
 		if (dg.code != e)
 			fuzz_fail("the diag's code is not the error", csra_err_name(e));
-		if (dg.offset != SIZE_MAX && dg.offset >= size)
+		/* At |size| for input that ends too soon. */
+		if (dg.offset != SIZE_MAX && dg.offset > size)
 			fuzz_fail("the diag's offset is past the input", csra_err_name(e));
 		if (memchr(dg.path, 0, sizeof(dg.path)) == NULL)
 			fuzz_fail("the diag's path is not terminated", NULL);
