@@ -25,10 +25,28 @@
 #include "testpki.h"
 #include "testutil.h"
 
+#include "CertReqMessages.h"
+#include "CertificationRequest.h"
 #include "Evidence.h"
 #include "TbsEvidence.h"
 
 #define T0 ((time_t)1798761600)	/* 2027-01-01T00:00:00Z */
+
+/* What we produce decodes strictly as |pdu| and asn1c's DER encoder gives
+ * back exactly its bytes. */
+static int roundtrip(csra_pdu pdu, asn_TYPE_descriptor_t *td, const uint8_t *der, size_t len)
+{
+	csra_decoded *d = NULL;
+	CHECK(csra_decode(NULL, pdu, der, len, &d, NULL) == CSRA_OK);
+	uint8_t *buf = malloc(len);
+	CHECK(buf != NULL);
+	asn_enc_rval_t er = der_encode_to_buffer(td, (void *)csra_decoded_value(d), buf, len);
+	int same = er.encoded == (ssize_t)len && memcmp(buf, der, len) == 0;
+	free(buf);
+	csra_decoded_free(&d);
+	CHECK(same);
+	return 1;
+}
 
 /* ------------------------------------------------------------------ */
 /* Signers */
@@ -205,9 +223,7 @@ static int test_x509_req_sign_callback(void)
 	CHECK(X509_REQ_verify(req, pub) == 1);
 	unsigned char *der = NULL;
 	int len = i2d_X509_REQ(req, &der);
-	csra_decoded *d = NULL;
-	CHECK(csra_decode(NULL, CSRA_PDU_CERTIFICATION_REQUEST, der, (size_t)len, &d, NULL) == CSRA_OK);
-	csra_decoded_free(&d);
+	CHECK(len > 0 && roundtrip(CSRA_PDU_CERTIFICATION_REQUEST, &asn_DEF_CertificationRequest, der, (size_t)len));
 	/* A token that signs wrongly leaves no signed request behind. */
 	ck.bad = 1;
 	CHECK(csra_x509_req_sign(req, s) == CSRA_ERR_INTERNAL);
@@ -248,6 +264,7 @@ static int test_crmf_sign(void)
 	OSSL_CRMF_MSGS *msgs = d2i_OSSL_CRMF_MSGS(NULL, &p, (long)len);
 	CHECK(msgs != NULL && OSSL_CRMF_MSGS_verify_popo(msgs, 0, 0, NULL, NULL) == 1);
 	OSSL_CRMF_MSGS_free(msgs);
+	CHECK(roundtrip(CSRA_PDU_CERT_REQ_MESSAGES, &asn_DEF_CertReqMessages, der, len));
 	free(der);
 	OSSL_CRMF_MSG_free(m);
 	/* A template for another key: the POP would prove nothing. */
@@ -438,13 +455,8 @@ static int test_request_all_roundtrip(void)
 	CHECK(csra_result_key_claim(r, 0, CSRA_CLAIM_KEY_SPKI, &cv));
 	CHECK(csra_result_key_claim(r, 0, CSRA_CLAIM_KEY_SENSITIVE, &cv) && cv.boolean);
 	csra_result_free(&r);
-	csra_decoded *d = NULL;
-	CHECK(csra_decode(NULL, CSRA_PDU_EVIDENCE, ev, ev_len, &d, NULL) == CSRA_OK);
-	uint8_t *buf = malloc(ev_len);
-	asn_enc_rval_t er = der_encode_to_buffer(&asn_DEF_Evidence, (void *)csra_decoded_value(d), buf, ev_len);
-	CHECK(er.encoded == (ssize_t)ev_len && memcmp(buf, ev, ev_len) == 0);
-	free(buf);
-	csra_decoded_free(&d);
+	CHECK(roundtrip(CSRA_PDU_EVIDENCE, &asn_DEF_Evidence, ev, ev_len));
+	CHECK(roundtrip(CSRA_PDU_TBS_EVIDENCE, &asn_DEF_TbsEvidence, req, req_len));
 	free(ev);
 	free(req);
 	fix_free(&f);
