@@ -441,6 +441,7 @@ struct rctx {
 	size_t spki_len;
 	struct span bundle;		/* the attestation value, as received */
 	int have_bundle;
+	int bundle_checked;		/* the request's own decode checked it */
 	EVP_PKEY *key;
 };
 
@@ -519,6 +520,9 @@ static void check_pkcs10(struct rctx *x, const uint8_t *der, size_t len)
 		}
 		span_child(&values, 0, &x->bundle);
 		x->have_bundle = 1;
+		/* The PKCS#10 decode resolved this value as a bundle, with the
+		 * statements' default types. */
+		x->bundle_checked = 1;
 	}
 	if (found == 0)
 		csra_result_add(r, "request.attestation", CSRA_STATUS_FAIL, CSRA_ERR_REQ_NO_ATTESTATION,
@@ -630,8 +634,13 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 	int legacy = td == &asn_DEF_EvidenceBundle;
 	csra_decoded *d = NULL;
 	csra_diag dg;
-	csra_err e = csra_decode(codec, legacy ? CSRA_PDU_EVIDENCE_BUNDLE : CSRA_PDU_ATTESTATION_BUNDLE,
-	    x->bundle.p, x->bundle.len, &d, &dg);
+	csra_err e = CSRA_OK;
+	/* Decoded already, by the same rules, unless the Evidence statement
+	 * type is not the default one the request's decode used. */
+	const csra_oid_entry *dflt = &csra_oid_table[CSRA_OID_ID_STMT_PKIX_EVIDENCE];
+	if (!x->bundle_checked || !same(v->evidence_type, v->evidence_type_len, dflt->der, dflt->der_len))
+		e = csra_decode(codec, legacy ? CSRA_PDU_EVIDENCE_BUNDLE : CSRA_PDU_ATTESTATION_BUNDLE,
+		    x->bundle.p, x->bundle.len, &d, &dg);
 	csra_codec_free(&codec);
 	if (e != CSRA_OK) {
 		csra_result_add(r, "bundle.decode", CSRA_STATUS_FAIL, e, dg.path,
@@ -767,7 +776,7 @@ csra_err csra_verify_request(const csra_verifier *v, const uint8_t *der, size_t 
 	csra_result *r = csra_result_new();
 	if (r == NULL)
 		return CSRA_ERR_NOMEM;
-	struct rctx x = { v, r, NULL, 0, { 0 }, 0, NULL };
+	struct rctx x = { v, r, NULL, 0, { 0 }, 0, 0, NULL };
 	const csra_policy *policy = v->policy ? v->policy : v->default_policy;
 	r->kind = strdup("request");
 	r->policy = strdup(csra_policy_name(policy));
