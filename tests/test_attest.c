@@ -463,6 +463,47 @@ static int test_request_all_roundtrip(void)
 	return 1;
 }
 
+/* Two attestation keys, ECDSA by certificate and RSA-PSS by SPKI and
+ * keyId: two signature blocks, each backed by its own ak-spki. */
+static int test_two_signers(void)
+{
+	struct fix f;
+	CHECK(fix_new(&f));
+	tp_pki rsa;
+	CHECK(tp_pki_new(&rsa, "RSA", "3072", TP_DIGSIG | TP_EKU_AK, -3600, 86400L * 3650));
+	csra_signer *s = csra_signer_new_pkey(rsa.ak_key);
+	CHECK(csra_signer_set_pss(s, EVP_sha384()) == CSRA_OK);
+	CHECK(csra_attester_add_signer(f.a, s, rsa.ak, CSRA_SID_SPKI | CSRA_SID_KEYID | CSRA_SID_CERT) == CSRA_OK);
+	csra_signer_free(&s);
+	CHECK(csra_attester_add_intermediate(f.a, rsa.inter) == CSRA_OK);
+	CHECK(csra_verifier_add_trust(f.v, rsa.root) == CSRA_OK);
+	static const csra_claim want[] = { CSRA_CLAIM_AK_SPKI, CSRA_CLAIM_VENDOR };
+	uint8_t *req = NULL, *ev = NULL;
+	size_t req_len, ev_len;
+	CHECK(csra_attest_request_new(want, 2, NULL, 0, NULL, 0, &req, &req_len) == CSRA_OK);
+	CHECK(csra_attester_process(f.a, req, req_len, &ev, &ev_len, NULL, NULL) == CSRA_OK);
+	csra_result *r = NULL;
+	CHECK(verified(&f, ev, ev_len, NULL, &r));
+	CHECK(csra_result_signer_count(r) == 2);
+	CHECK(csra_result_signer_trusted(r, 0) && csra_result_signer_trusted(r, 1));
+	long first = csra_result_find(r, "claim.ak-spki", CSRA_OK);
+	CHECK(first >= 0);
+	size_t passes = 0;
+	for (size_t i = 0; i < csra_result_check_count(r); i++) {
+		const char *name;
+		csra_status st;
+		csra_result_check(r, i, &name, &st, NULL, NULL, NULL);
+		passes += strcmp(name, "claim.ak-spki") == 0 && st == CSRA_STATUS_PASS;
+	}
+	CHECK(passes == 2);
+	csra_result_free(&r);
+	free(ev);
+	free(req);
+	tp_pki_free(&rsa);
+	fix_free(&f);
+	return 1;
+}
+
 /* A key element without an identifier value asks for every key; the
  * identifier is reported anyway (the draft requires it). */
 static int test_process_all_keys(void)
@@ -905,7 +946,7 @@ int main(void)
 	static const tu_test tests[] = {
 		TU(test_signer_pkey_ec), TU(test_signer_callback_ec), TU(test_signer_callback_rsa_pkcs1_and_pss),
 		TU(test_signer_callback_wrong_or_failing), TU(test_x509_req_sign_callback), TU(test_crmf_sign),
-		TU(test_process_request), TU(test_request_all_roundtrip), TU(test_process_all_keys),
+		TU(test_process_request), TU(test_request_all_roundtrip), TU(test_process_all_keys), TU(test_two_signers),
 		
 		TU(test_unknown_claim_without_value_left_out), TU(test_unheld_elements_left_out),
 		
