@@ -375,11 +375,20 @@ static csra_err verify_statement(const csra_verifier *v, const csra_stmt_in *in,
 		if (e != CSRA_OK)
 			return e;
 		set_kind(child, "pkix-evidence");
-		/* The Evidence's own checks and typed claims become the child's. */
+		/* The Evidence's own checks and typed claims become the child's:
+		 * moved, as the child has none yet, else copied. */
+		if (child->nchecks == 0) {
+			free(child->checks);
+			child->checks = er->checks, er->checks = NULL;
+			child->nchecks = er->nchecks, er->nchecks = 0;
+			child->cap = er->cap, er->cap = 0;
+		}
 		struct csra_check *checks = er->checks;
 		for (size_t i = 0; i < er->nchecks; i++)
 			csra_result_add(child, checks[i].name, checks[i].status, checks[i].code,
 			    checks[i].path, "%s", checks[i].message);
+		if (er->nomem)
+			child->nomem = 1;
 		out->verified = er->verdict == CSRA_VERDICT_VERIFIED;
 		if (out->verified)
 			evidence_claims(er, in, out, child);
