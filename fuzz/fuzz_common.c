@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "fuzz_alloc.h"
+#include "csrattest/verify.h"
 #include "fuzz_common.h"
 
 #include "AttestationBundle.h"
@@ -292,4 +293,15 @@ csra_err fuzz_decode_check(csra_pdu pdu, const uint8_t *der, size_t len, int fla
 	if (d != NULL)
 		fuzz_fail("csra_decoded_free left the handle set", NULL);
 	return CSRA_OK;
+}
+
+int fuzz_has_fail(const csra_result *r)
+{
+	for (size_t i = 0; i < csra_result_check_count(r); i++) {
+		csra_status s;
+		csra_result_check(r, i, NULL, &s, NULL, NULL, NULL);
+		if (s == CSRA_STATUS_FAIL)
+			return 1;
+	}
+	return 0;
 }

@@ -54,6 +54,10 @@ void fuzz_expect_der(asn_TYPE_descriptor_t *td, const void *value,
  * the injection, and aborts when out of memory. */
 void *fuzz_realloc(void *p, size_t n);
 
+/* fuzz_has_fail says whether a check of |r| (a csra_result *) failed. */
+struct csra_result;
+int fuzz_has_fail(const struct csra_result *r);
+
 /* fuzz_fail prints |msg| and |detail| and aborts. */
 _Noreturn void fuzz_fail(const char *msg, const char *detail);
 

@@ -41,17 +41,6 @@ void fuzz_init(void)
 	X509_free(root);
 }
 
-static int has_fail(const csra_result *r)
-{
-	for (size_t i = 0; i < csra_result_check_count(r); i++) {
-		csra_status s;
-		csra_result_check(r, i, NULL, &s, NULL, NULL, NULL);
-		if (s == CSRA_STATUS_FAIL)
-			return 1;
-	}
-	return 0;
-}
-
 int fuzz_one(const uint8_t *data, size_t size)
 {
 	fuzz_decode_check(CSRA_PDU_TPM_CERTIFY, data, size, FUZZ_OPEN);
@@ -82,7 +71,7 @@ int fuzz_one(const uint8_t *data, size_t size)
 	} else {
 		/* Bound says only which key it names; the request layer
 		 * counts it when it is also verified. */
-		if (out->verified == has_fail(r))
+		if (out->verified == fuzz_has_fail(r))
 			fuzz_fail(out->verified ? "a TPM statement verified with a failed check" :
 			    "a TPM statement not verified, yet no check says why", NULL);
 		if (out->nclaims > CSRA_STMT_MAX_CLAIMS)

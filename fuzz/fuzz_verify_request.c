@@ -90,24 +90,13 @@ static int walk(const csra_result *r, const char *name, csra_status st)
 	return found;
 }
 
-static int has_fail(const csra_result *r)
-{
-	for (size_t i = 0; i < csra_result_check_count(r); i++) {
-		csra_status s;
-		csra_result_check(r, i, NULL, &s, NULL, NULL, NULL);
-		if (s == CSRA_STATUS_FAIL)
-			return 1;
-	}
-	return 0;
-}
-
 static void check_result(const csra_result *r)
 {
 	csra_verdict v = csra_result_verdict(r);
 	if (v != CSRA_VERDICT_VERIFIED && v != CSRA_VERDICT_REJECTED && v != CSRA_VERDICT_MALFORMED)
 		fuzz_fail("unknown verdict", NULL);
 	walk(r, "", CSRA_STATUS_PASS);
-	if ((v == CSRA_VERDICT_VERIFIED) == has_fail(r))
+	if ((v == CSRA_VERDICT_VERIFIED) == fuzz_has_fail(r))
 		fuzz_fail("the verdict does not follow the checks", NULL);
 	size_t n = csra_result_statement_count(r), bound = 0;
 	for (size_t i = 0; i < n; i++) {
