@@ -641,5 +641,10 @@ csra_err csra_tpm_verify(const csra_stmt_in *in, X509_STORE *trust, csra_result 
 	    !r->nomem;
 	free(x);
 	csra_decoded_free(&d);
-	return r->nomem ? CSRA_ERR_NOMEM : CSRA_OK;
+	if (r->nomem) {
+		/* A failed call claims nothing: not even which key it names. */
+		out->bound = 0;
+		return CSRA_ERR_NOMEM;
+	}
+	return CSRA_OK;
 }
