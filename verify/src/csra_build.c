@@ -352,9 +352,13 @@ csra_err csra_evb_tbs(csra_evb *b, uint8_t **der, size_t *len)
 	for (size_t i = 0; i < b->nelements; i++)
 		if (b->elements[i].claims.err)
 			return CSRA_ERR_NOMEM;
-	if (!csra_cbb_init(&c, 1024) || !write_tbs(b, &c) || !csra_cbb_finish(&c, der, len))
+	if (!csra_cbb_init(&c, 1024))
 		return CSRA_ERR_NOMEM;
-	return CSRA_OK;
+	if (!write_tbs(b, &c)) {
+		csra_cbb_cleanup(&c);
+		return CSRA_ERR_NOMEM;
+	}
+	return csra_cbb_finish(&c, der, len) ? CSRA_OK : CSRA_ERR_NOMEM;
 }
 
 /* Appends i2d output of |obj| as raw bytes. */
