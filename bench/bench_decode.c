@@ -5,12 +5,9 @@
  * them alike and the ratios (to a bare TLV walk and to asn1c's own decode)
  * stay meaningful where absolute times do not.
  *
- * Allocations are counted by link-time wrapping of malloc, calloc, realloc
- * and free (-Wl,--wrap=...), so the library's own calls (the arena's
- * malloc, asn1c's element allocations) are seen without touching it. The
- * wrapper keeps sizes in a side table rather than in a header before each
- * block: libc and OpenSSL allocate behind the wrapper's back, and a header
- * would break as soon as one of their blocks reached the wrapped free.
+ * Allocations are counted as bench_common.h says: the library's own calls
+ * (the arena's malloc, asn1c's element allocations) are seen without
+ * touching it.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -20,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_common.h"
 #include "csra_arena.h"
 #include "csra_codec_int.h"
 #include "csra_gate.h"
@@ -28,137 +26,7 @@
 #include "Evidence.h"
 #include "asn_application.h"
 
-#ifndef CSRA_BENCH_BUILD
-#define CSRA_BENCH_BUILD "?"
-#endif
-#ifndef CSRA_BENCH_FLAGS
-#define CSRA_BENCH_FLAGS "?"
-#endif
 
-/* Allocation counting ---------------------------------------------------- */
-
-#ifndef CSRA_BENCH_NO_WRAP
-#define COUNTING 1
-
-void *__real_malloc(size_t size);
-void *__real_calloc(size_t nmemb, size_t size);
-void *__real_realloc(void *ptr, size_t size);
-void __real_free(void *ptr);
-void *__wrap_malloc(size_t size);
-void *__wrap_calloc(size_t nmemb, size_t size);
-void *__wrap_realloc(void *ptr, size_t size);
-void __wrap_free(void *ptr);
-
-/* Open addressing, pointer -> requested size; cleared per counted run,
- * which allocates a few hundred blocks at most. */
-#define TRACK_SLOTS 16384u
-#define TOMB ((void *)1)
-
-static struct {
-	int on;
-	int overflow;
-	size_t allocs, frees, live, peak;
-	struct { void *p; size_t size; } slot[TRACK_SLOTS];
-} ct;
-
-static size_t slot_of(const void *p)
-{
-	uint64_t h = (uint64_t)(uintptr_t)p >> 4;
-	h ^= h >> 17;
-	h *= 0x9e3779b97f4a7c15ull;
-	return (size_t)(h >> 20) & (TRACK_SLOTS - 1);
-}
-
-static void track_add(void *p, size_t size)
-{
-	size_t i = slot_of(p);
-	for (size_t k = 0; k < TRACK_SLOTS; k++, i = (i + 1) & (TRACK_SLOTS - 1)) {
-		if (ct.slot[i].p == NULL || ct.slot[i].p == TOMB) {
-			ct.slot[i].p = p;
-			ct.slot[i].size = size;
-			ct.live += size;
-			if (ct.live > ct.peak)
-				ct.peak = ct.live;
-			return;
-		}
-	}
-	ct.overflow = 1;
-}
-
-/* Forgets |p| and returns 1 if it was allocated while counting. */
-static int track_del(void *p)
-{
-	size_t i = slot_of(p);
-	for (size_t k = 0; k < TRACK_SLOTS; k++, i = (i + 1) & (TRACK_SLOTS - 1)) {
-		if (ct.slot[i].p == NULL)
-			return 0;
-		if (ct.slot[i].p == p) {
-			ct.live -= ct.slot[i].size;
-			ct.slot[i].p = TOMB;
-			return 1;
-		}
-	}
-	return 0;
-}
-
-void *__wrap_malloc(size_t size)
-{
-	void *p = __real_malloc(size);
-	if (ct.on && p != NULL) {
-		ct.allocs++;
-		track_add(p, size);
-	}
-	return p;
-}
-
-void *__wrap_calloc(size_t nmemb, size_t size)
-{
-	void *p = __real_calloc(nmemb, size);
-	if (ct.on && p != NULL) {
-		ct.allocs++;
-		track_add(p, nmemb * size);
-	}
-	return p;
-}
-
-void *__wrap_realloc(void *ptr, size_t size)
-{
-	void *p = __real_realloc(ptr, size);
-	if (!ct.on)
-		return p;
-	/* Single-threaded: nothing can reuse |ptr| before it is forgotten. */
-	if (p != NULL || size == 0) {
-		ct.allocs++;
-		if (ptr != NULL)
-			track_del(ptr);
-		if (p != NULL)
-			track_add(p, size);
-	}
-	return p;
-}
-
-void __wrap_free(void *ptr)
-{
-	if (ct.on && ptr != NULL) {
-		ct.frees++;
-		track_del(ptr);
-	}
-	__real_free(ptr);
-}
-
-static void count_begin(void)
-{
-	memset(&ct, 0, sizeof(ct));
-	ct.on = 1;
-}
-
-static void count_end(void)
-{
-	ct.on = 0;
-}
-#else
-#define COUNTING 0
-#endif
 
 /* Input ------------------------------------------------------------------ */
 
@@ -419,21 +287,14 @@ enum { W_FLOOR = 0, W_ASN1C = 3, W_STRICT = 6 };
 
 /* Timing ----------------------------------------------------------------- */
 
-static double now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
 /* Runs |w| |n| times; returns the elapsed ns, or -1 if an iteration failed. */
 static double run(struct workload *w, long n)
 {
 	int ok = 1;
-	double t0 = now_ns();
+	double t0 = bench_now_ns();
 	for (long i = 0; i < n; i++)
 		ok &= w->fn();
-	double t = now_ns() - t0;
+	double t = bench_now_ns() - t0;
 	return ok ? t : -1;
 }
 
@@ -454,70 +315,8 @@ static long calibrate(struct workload *w, double target_ns)
 	}
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 /* Machine -------------------------------------------------------------- */
 
-static void cpu_model(char *out, size_t cap)
-{
-	snprintf(out, cap, "unknown");
-	FILE *f = fopen("/proc/cpuinfo", "r");
-	if (f == NULL)
-		return;
-	char line[512];
-	while (fgets(line, sizeof(line), f) != NULL) {
-		if (strncmp(line, "model name", 10) == 0) {
-			char *c = strchr(line, ':');
-			if (c != NULL) {
-				c += 1 + (c[1] == ' ');
-				c[strcspn(c, "\n")] = '\0';
-				snprintf(out, cap, "%s", c);
-			}
-			break;
-		}
-	}
-	fclose(f);
-}
-
-static void loadavg(char *out, size_t cap)
-{
-	snprintf(out, cap, "?");
-	FILE *f = fopen("/proc/loadavg", "r");
-	if (f == NULL)
-		return;
-	double a, b, c;
-	if (fscanf(f, "%lf %lf %lf", &a, &b, &c) == 3)
-		snprintf(out, cap, "%.2f %.2f %.2f", a, b, c);
-	fclose(f);
-}
-
-static const char *compiler(void)
-{
-#if defined(__clang__)
-	return "clang " __clang_version__;
-#elif defined(__GNUC__)
-	return "GCC " __VERSION__;
-#else
-	return "unknown";
-#endif
-}
-
-/* Main ------------------------------------------------------------------ */
-
-#if defined(__SANITIZE_ADDRESS__)
-#define SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SANITIZED 1
-#endif
-#endif
-#ifndef SANITIZED
-#define SANITIZED 0
-#endif
 
 static void fmt_ratio(char *out, size_t cap, double num, double den, int prec)
 {
@@ -643,13 +442,13 @@ int main(int argc, char **argv)
 	size_t heap_used = 0, heap_mallocs = 0;
 #if COUNTING
 	for (size_t k = 0; k < NWL; k++) {
-		count_begin();
+		bench_count_begin();
 		int ok = wl[k].fn();
-		count_end();
-		wl[k].allocs = ct.allocs;
-		wl[k].frees = ct.frees;
-		wl[k].peak = ct.peak;
-		wl[k].counted = ok && !ct.overflow;
+		bench_counts c = bench_count_end();
+		wl[k].allocs = c.allocs;
+		wl[k].frees = c.frees;
+		wl[k].peak = c.peak;
+		wl[k].counted = ok && !c.overflow;
 	}
 #endif
 	{
@@ -687,7 +486,7 @@ int main(int argc, char **argv)
 	for (size_t k = 0; k < NWL; k++) {
 		if (wl[k].skip)
 			continue;
-		qsort(wl[k].ns, (size_t)repeats, sizeof(double), cmp_double);
+		qsort(wl[k].ns, (size_t)repeats, sizeof(double), bench_cmp_double);
 		wl[k].min = wl[k].ns[0];
 		wl[k].max = wl[k].ns[repeats - 1];
 		wl[k].median = repeats % 2 ? wl[k].ns[repeats / 2]
@@ -695,8 +494,8 @@ int main(int argc, char **argv)
 	}
 
 	char cpu[256], load[64];
-	cpu_model(cpu, sizeof(cpu));
-	loadavg(load, sizeof(load));
+	bench_cpu_model(cpu, sizeof(cpu));
+	bench_loadavg(load, sizeof(load));
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	const char *tdname = g_td->name;
 	const char *certs = g_td == &asn_DEF_Evidence ? "[0] IMPLICIT certs" : "[0] EXPLICIT certs";
@@ -704,7 +503,7 @@ int main(int argc, char **argv)
 	printf("bench_decode%s: %s (%s, DER %zu bytes, %s, %s)\n", smoke ? " --smoke" : "",
 	    path, form, len, tdname, certs);
 	printf("machine: nproc %ld, %s, loadavg %s\n", ncpu, cpu, load);
-	printf("compiler: %s; build %s, flags \"%s\"%s%s\n", compiler(), CSRA_BENCH_BUILD,
+	printf("compiler: %s; build %s, flags \"%s\"%s%s\n", bench_compiler(), CSRA_BENCH_BUILD,
 	    CSRA_BENCH_FLAGS, SANITIZED ? "; ASan" : "", COUNTING ? "" : "; allocation counting off");
 	printf("method: %d repeat(s) round robin; per repeat N iterations (~%.0f ms unless --iters); "
 	    "ns/op = repeat time / N\n\n", repeats, target_ms);
@@ -753,7 +552,7 @@ int main(int argc, char **argv)
 	/* Machine-readable lines for scripts/bench_table.sh. */
 	printf("\nINFO input %s (%s, DER %zu bytes, %s, %s)\n", path, form, len, tdname, certs);
 	printf("INFO machine nproc %ld, %s, loadavg %s\n", ncpu, cpu, load);
-	printf("INFO compiler %s; build %s, flags \"%s\"%s\n", compiler(), CSRA_BENCH_BUILD,
+	printf("INFO compiler %s; build %s, flags \"%s\"%s\n", bench_compiler(), CSRA_BENCH_BUILD,
 	    CSRA_BENCH_FLAGS, SANITIZED ? "; ASan" : "");
 	printf("INFO method %d repeat(s), round robin, %s\n", repeats,
 	    iters ? "fixed N" : "N for ~100 ms per repeat");

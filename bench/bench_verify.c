@@ -9,11 +9,8 @@
  * meaningful where absolute times do not. A second part times verification
  * of inputs from 1 KiB to 1 MiB to show the cost grows linearly.
  *
- * Allocations are counted as in bench_decode: link-time wrapping of the
- * allocator for the statically linked library (plus strdup, which glibc
- * serves with an internal malloc), and OpenSSL's and jansson's allocator
- * hooks for what those shared libraries allocate. Sizes live in a side
- * table. Counting is single-threaded only.
+ * Allocations are counted as bench_common.h says, OpenSSL's and jansson's
+ * included.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -31,6 +28,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "bench_common.h"
 #include "csra_oid_table.h"
 #include "csra_verify_int.h"
 #include "csrattest/build.h"
@@ -39,178 +37,7 @@
 #include "csrattest/verify.h"
 #include "testpki.h"
 
-#ifndef CSRA_BENCH_BUILD
-#define CSRA_BENCH_BUILD "?"
-#endif
-#ifndef CSRA_BENCH_FLAGS
-#define CSRA_BENCH_FLAGS "?"
-#endif
 
-/* Allocation counting ---------------------------------------------------- */
-
-#ifndef CSRA_BENCH_NO_WRAP
-#define COUNTING 1
-
-void *__real_malloc(size_t size);
-void *__real_calloc(size_t nmemb, size_t size);
-void *__real_realloc(void *ptr, size_t size);
-void __real_free(void *ptr);
-void *__wrap_malloc(size_t size);
-void *__wrap_calloc(size_t nmemb, size_t size);
-void *__wrap_realloc(void *ptr, size_t size);
-void __wrap_free(void *ptr);
-char *__wrap_strdup(const char *s);
-char *__wrap_strndup(const char *s, size_t n);
-
-/* Open addressing, pointer -> requested size; big enough for the live
- * blocks of a 1 MiB input (OpenSSL allocates tens per certificate). */
-#define TRACK_SLOTS (1u << 19)
-#define TOMB ((void *)1)
-
-static struct {
-	int on;
-	int overflow;
-	size_t allocs, frees, live, peak;
-	struct { void *p; size_t size; } slot[TRACK_SLOTS];
-} ct;
-
-static size_t slot_of(const void *p)
-{
-	uint64_t h = (uint64_t)(uintptr_t)p >> 4;
-	h ^= h >> 17;
-	h *= 0x9e3779b97f4a7c15ull;
-	return (size_t)(h >> 20) & (TRACK_SLOTS - 1);
-}
-
-static void track_add(void *p, size_t size)
-{
-	size_t i = slot_of(p);
-	for (size_t k = 0; k < TRACK_SLOTS; k++, i = (i + 1) & (TRACK_SLOTS - 1)) {
-		if (ct.slot[i].p == NULL || ct.slot[i].p == TOMB) {
-			ct.slot[i].p = p;
-			ct.slot[i].size = size;
-			ct.live += size;
-			if (ct.live > ct.peak)
-				ct.peak = ct.live;
-			return;
-		}
-	}
-	ct.overflow = 1;
-}
-
-/* Forgets |p|; frees of blocks from before counting began are ignored. */
-static void track_del(void *p)
-{
-	size_t i = slot_of(p);
-	for (size_t k = 0; k < TRACK_SLOTS; k++, i = (i + 1) & (TRACK_SLOTS - 1)) {
-		if (ct.slot[i].p == NULL)
-			return;
-		if (ct.slot[i].p == p) {
-			ct.live -= ct.slot[i].size;
-			ct.slot[i].p = TOMB;
-			return;
-		}
-	}
-}
-
-void *__wrap_malloc(size_t size)
-{
-	void *p = __real_malloc(size);
-	if (ct.on && p != NULL) {
-		ct.allocs++;
-		track_add(p, size);
-	}
-	return p;
-}
-
-void *__wrap_calloc(size_t nmemb, size_t size)
-{
-	void *p = __real_calloc(nmemb, size);
-	if (ct.on && p != NULL) {
-		ct.allocs++;
-		track_add(p, nmemb * size);
-	}
-	return p;
-}
-
-void *__wrap_realloc(void *ptr, size_t size)
-{
-	void *p = __real_realloc(ptr, size);
-	if (!ct.on)
-		return p;
-	if (p != NULL || size == 0) {
-		ct.allocs++;
-		if (ptr != NULL)
-			track_del(ptr);
-		if (p != NULL)
-			track_add(p, size);
-	}
-	return p;
-}
-
-void __wrap_free(void *ptr)
-{
-	if (ct.on && ptr != NULL) {
-		ct.frees++;
-		track_del(ptr);
-	}
-	__real_free(ptr);
-}
-
-char *__wrap_strdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *d = __wrap_malloc(n);
-	if (d != NULL)
-		memcpy(d, s, n);
-	return d;
-}
-
-char *__wrap_strndup(const char *s, size_t n)
-{
-	size_t len = strnlen(s, n);
-	char *d = __wrap_malloc(len + 1);
-	if (d != NULL) {
-		memcpy(d, s, len);
-		d[len] = '\0';
-	}
-	return d;
-}
-
-static void *ossl_malloc(size_t n, const char *file, int line)
-{
-	(void)file;
-	(void)line;
-	return __wrap_malloc(n);
-}
-
-static void *ossl_realloc(void *p, size_t n, const char *file, int line)
-{
-	(void)file;
-	(void)line;
-	return __wrap_realloc(p, n);
-}
-
-static void ossl_free(void *p, const char *file, int line)
-{
-	(void)file;
-	(void)line;
-	__wrap_free(p);
-}
-
-static void count_begin(void)
-{
-	memset(&ct, 0, sizeof(ct));
-	ct.on = 1;
-}
-
-static void count_end(void)
-{
-	ct.on = 0;
-}
-#else
-#define COUNTING 0
-#endif
 
 /* Inputs ----------------------------------------------------------------- */
 
@@ -576,13 +403,6 @@ static struct workload wl[NWL] = {
 
 /* Timing ----------------------------------------------------------------- */
 
-static double now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
 struct mt_arg {
 	int (*fn)(void);
 	long n;
@@ -602,7 +422,7 @@ static void *mt_run(void *p)
 static double run(const struct workload *w, long n)
 {
 	int ok = 1;
-	double t0 = now_ns();
+	double t0 = bench_now_ns();
 	if (w->threads == 0) {
 		for (long i = 0; i < n; i++)
 			ok &= w->fn();
@@ -620,7 +440,7 @@ static double run(const struct workload *w, long n)
 			ok &= a[k].ok;
 		}
 	}
-	double t = now_ns() - t0;
+	double t = bench_now_ns() - t0;
 	return ok ? t : -1;
 }
 
@@ -641,16 +461,10 @@ static long calibrate(const struct workload *w, double target_ns)
 	}
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 /* Times |w| over |repeats| (already calibrated); fills median/min/max. */
 static void summarise(struct workload *w, int repeats)
 {
-	qsort(w->ns, (size_t)repeats, sizeof(double), cmp_double);
+	qsort(w->ns, (size_t)repeats, sizeof(double), bench_cmp_double);
 	w->min = w->ns[0];
 	w->max = w->ns[repeats - 1];
 	w->median = repeats % 2 ? w->ns[repeats / 2] : (w->ns[repeats / 2 - 1] + w->ns[repeats / 2]) / 2;
@@ -662,13 +476,13 @@ static void count_one(struct workload *w)
 #if COUNTING
 	if (w->threads > 0)
 		return;
-	count_begin();
+	bench_count_begin();
 	int ok = w->fn();
-	count_end();
-	w->allocs = ct.allocs;
-	w->peak = ct.peak;
-	w->leak = ct.live;
-	w->counted = ok && !ct.overflow;
+	bench_counts c = bench_count_end();
+	w->allocs = c.allocs;
+	w->peak = c.peak;
+	w->leak = c.live;
+	w->counted = ok && !c.overflow;
 #else
 	(void)w;
 #endif
@@ -676,60 +490,6 @@ static void count_one(struct workload *w)
 
 /* Machine -------------------------------------------------------------- */
 
-static void cpu_model(char *out, size_t cap)
-{
-	snprintf(out, cap, "unknown");
-	FILE *f = fopen("/proc/cpuinfo", "r");
-	if (f == NULL)
-		return;
-	char line[512];
-	while (fgets(line, sizeof(line), f) != NULL) {
-		if (strncmp(line, "model name", 10) == 0) {
-			char *c = strchr(line, ':');
-			if (c != NULL) {
-				c += 1 + (c[1] == ' ');
-				c[strcspn(c, "\n")] = '\0';
-				snprintf(out, cap, "%s", c);
-			}
-			break;
-		}
-	}
-	fclose(f);
-}
-
-static void loadavg(char *out, size_t cap)
-{
-	snprintf(out, cap, "?");
-	FILE *f = fopen("/proc/loadavg", "r");
-	if (f == NULL)
-		return;
-	double a, b, c;
-	if (fscanf(f, "%lf %lf %lf", &a, &b, &c) == 3)
-		snprintf(out, cap, "%.2f %.2f %.2f", a, b, c);
-	fclose(f);
-}
-
-static const char *compiler(void)
-{
-#if defined(__clang__)
-	return "clang " __clang_version__;
-#elif defined(__GNUC__)
-	return "GCC " __VERSION__;
-#else
-	return "unknown";
-#endif
-}
-
-#if defined(__SANITIZE_ADDRESS__)
-#define SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SANITIZED 1
-#endif
-#endif
-#ifndef SANITIZED
-#define SANITIZED 0
-#endif
 
 /* Set-up ----------------------------------------------------------------- */
 
@@ -929,13 +689,8 @@ static void fmt_count(char *out, size_t cap, const struct workload *w, size_t v)
 
 int main(int argc, char **argv)
 {
-#if COUNTING
 	/* Before OpenSSL allocates anything: its allocations join the count. */
-	int ossl_counted = CRYPTO_set_mem_functions(ossl_malloc, ossl_realloc, ossl_free);
-	json_set_alloc_funcs(__wrap_malloc, __wrap_free);
-#else
-	int ossl_counted = 0;
-#endif
+	int ossl_counted = bench_count_openssl();
 	const char *path = NULL, *ca_path = NULL, *only = NULL;
 	long iters = 0;
 	int repeats = 7, smoke = 0, curve = 1;
@@ -1058,14 +813,14 @@ int main(int argc, char **argv)
 	}
 
 	char cpu[256], load[64];
-	cpu_model(cpu, sizeof(cpu));
-	loadavg(load, sizeof(load));
+	bench_cpu_model(cpu, sizeof(cpu));
+	bench_loadavg(load, sizeof(load));
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	printf("bench_verify%s: %s (DER %zu bytes), trust %s; CSR %zu bytes (Evidence %zu bytes, P-256 AK "
 	    "and subject, made at start)\n", smoke ? " --smoke" : "", path, g.ev_len, ca_path, g.csr_len,
 	    g.csr_ev_len);
 	printf("machine: nproc %ld, %s, loadavg %s; %s\n", ncpu, cpu, load, OpenSSL_version(OPENSSL_VERSION));
-	printf("compiler: %s; build %s, flags \"%s\"%s%s\n", compiler(), CSRA_BENCH_BUILD, CSRA_BENCH_FLAGS,
+	printf("compiler: %s; build %s, flags \"%s\"%s%s\n", bench_compiler(), CSRA_BENCH_BUILD, CSRA_BENCH_FLAGS,
 	    SANITIZED ? "; ASan" : "", COUNTING ? (ossl_counted ? "" : "; OpenSSL allocations not counted")
 	    : "; allocation counting off");
 	printf("method: %d repeat(s) round robin; per repeat N operations (~%.0f ms unless --iters); "
@@ -1127,7 +882,7 @@ int main(int argc, char **argv)
 	printf("\nINFO input %s (DER %zu bytes); CSR %zu bytes with a %zu-byte Evidence\n", path, g.ev_len,
 	    g.csr_len, g.csr_ev_len);
 	printf("INFO machine nproc %ld, %s, loadavg %s; %s\n", ncpu, cpu, load, OpenSSL_version(OPENSSL_VERSION));
-	printf("INFO compiler %s; build %s, flags \"%s\"%s\n", compiler(), CSRA_BENCH_BUILD, CSRA_BENCH_FLAGS,
+	printf("INFO compiler %s; build %s, flags \"%s\"%s\n", bench_compiler(), CSRA_BENCH_BUILD, CSRA_BENCH_FLAGS,
 	    SANITIZED ? "; ASan" : "");
 	printf("INFO method %d repeat(s), round robin, %s; warm runs hit the chain cache: %s\n", repeats,
 	    iters ? "fixed N" : "N for ~100 ms per repeat", warm_hits ? "yes" : "NO");
