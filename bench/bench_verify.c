@@ -191,34 +191,6 @@ static uint8_t *make_evidence(const tp_pki *p, EVP_PKEY *subject, int with_inter
 	return der;
 }
 
-/* A PKCS#10 request by |subject| carrying |ev| in an AttestationBundle,
- * as tools/samples.c makes it. */
-static uint8_t *make_csr(EVP_PKEY *subject, const uint8_t *ev, size_t ev_len, size_t *len)
-{
-	csra_bb *bb = csra_bb_new();
-	X509_REQ *req = X509_REQ_new();
-	const csra_oid_entry *st = &csra_oid_table[CSRA_OID_ID_STMT_PKIX_EVIDENCE];
-	uint8_t *bundle = NULL, *out = NULL;
-	unsigned char *der = NULL;
-	size_t blen = 0;
-	int ok = bb && req && csra_bb_add_statement(bb, st->der, st->der_len, ev, ev_len) == CSRA_OK &&
-	    csra_bb_encode(bb, &bundle, &blen) == CSRA_OK &&
-	    X509_NAME_add_entry_by_txt(X509_REQ_get_subject_name(req), "CN", MBSTRING_ASC,
-	    (const unsigned char *)"bench code signer", -1, -1, 0) &&
-	    X509_REQ_set_pubkey(req, subject) && csra_x509_req_add_bundle(req, bundle, blen) == CSRA_OK &&
-	    X509_REQ_sign(req, subject, EVP_sha256()) > 0;
-	int n = ok ? i2d_X509_REQ(req, &der) : 0;
-	if (n > 0 && (out = malloc((size_t)n)) != NULL) {
-		memcpy(out, der, (size_t)n);
-		*len = (size_t)n;
-	}
-	OPENSSL_free(der);
-	free(bundle);
-	X509_REQ_free(req);
-	csra_bb_free(&bb);
-	return out;
-}
-
 /* Workloads -------------------------------------------------------------- */
 
 static const uint8_t EV2_NONCE[] = { 0xbe, 0xef, 0xca, 0xfe, 0xba, 0xbe, 0xde, 0xad };
@@ -524,7 +496,7 @@ static int setup_csr(void)
 	g.csr_ev = make_evidence(&g.pki, g.subject, 1, 0, NULL, 0, CSR_NONCE, sizeof(CSR_NONCE),
 	    &g.csr_ev_len);
 	if (g.csr_ev == NULL || !ev_split(g.csr_ev, g.csr_ev_len, &g.csr_parts) ||
-	    (g.csr = make_csr(g.subject, g.csr_ev, g.csr_ev_len, &g.csr_len)) == NULL)
+	    (g.csr = tp_attested_csr(g.subject, "bench code signer", g.csr_ev, g.csr_ev_len, &g.csr_len)) == NULL)
 		return 0;
 	const unsigned char *p = g.csr;
 	g.req = d2i_X509_REQ(NULL, &p, (long)g.csr_len);

@@ -76,33 +76,6 @@ static uint8_t *evidence(EVP_PKEY *key, X509 *cert, X509 *inter, EVP_PKEY *subje
 	return der;
 }
 
-/* A PKCS#10 request for |subject| carrying |ev| in an AttestationBundle. */
-static uint8_t *request(EVP_PKEY *subject, const uint8_t *ev, size_t ev_len, size_t *len)
-{
-	csra_bb *bb = csra_bb_new();
-	X509_REQ *req = X509_REQ_new();
-	const csra_oid_entry *st = &csra_oid_table[CSRA_OID_ID_STMT_PKIX_EVIDENCE];
-	uint8_t *bundle = NULL, *out = NULL;
-	unsigned char *der = NULL;
-	size_t blen = 0;
-	int ok = bb && req && csra_bb_add_statement(bb, st->der, st->der_len, ev, ev_len) == CSRA_OK &&
-	    csra_bb_encode(bb, &bundle, &blen) == CSRA_OK &&
-	    X509_NAME_add_entry_by_txt(X509_REQ_get_subject_name(req), "CN", MBSTRING_ASC,
-	    (const unsigned char *)"thread test", -1, -1, 0) &&
-	    X509_REQ_set_pubkey(req, subject) && csra_x509_req_add_bundle(req, bundle, blen) == CSRA_OK &&
-	    X509_REQ_sign(req, subject, EVP_sha256()) > 0;
-	int n = ok ? i2d_X509_REQ(req, &der) : 0;
-	if (n > 0 && (out = malloc((size_t)n)) != NULL) {
-		memcpy(out, der, (size_t)n);
-		*len = (size_t)n;
-	}
-	OPENSSL_free(der);
-	free(bundle);
-	X509_REQ_free(req);
-	csra_bb_free(&bb);
-	return out;
-}
-
 /* Flips one byte of the first occurrence of |needle| in |der|. */
 static int tamper(uint8_t *der, size_t len, const char *needle)
 {
@@ -219,14 +192,14 @@ static int test_shared_verifier(void)
 	add_job("expired", 0, d, len, NONCE, sizeof(NONCE), CSRA_VERDICT_REJECTED, CSRA_ERR_AK_EXPIRED);
 	CHECK(tu_shared_der("vectors/pkix-evidence/evidence2.pem", &d, &len));
 	add_job("evidence2", 0, d, len, VECTOR_NONCE, sizeof(VECTOR_NONCE), CSRA_VERDICT_VERIFIED, CSRA_OK);
-	d = request(subject, ev, ev_len, &len);
+	d = tp_attested_csr(subject, "thread test", ev, ev_len, &len);
 	CHECK(d != NULL);
 	add_job("good request", 1, d, len, NONCE, sizeof(NONCE), CSRA_VERDICT_VERIFIED, CSRA_OK);
 	add_job("request, wrong nonce", 1, dup_bytes(d, len), len, OTHER_NONCE, sizeof(OTHER_NONCE),
 	    CSRA_VERDICT_REJECTED, CSRA_ERR_EV_NONCE_MISMATCH);
 	uint8_t *qev = evidence(q.ak_key, q.ak, q.inter, subject, &ev_len);
 	CHECK(qev != NULL);
-	d = request(subject, qev, ev_len, &len);
+	d = tp_attested_csr(subject, "thread test", qev, ev_len, &len);
 	free(qev);
 	CHECK(d != NULL);
 	add_job("request, untrusted", 1, d, len, NONCE, sizeof(NONCE), CSRA_VERDICT_REJECTED,

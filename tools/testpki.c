@@ -5,6 +5,7 @@
 #include <openssl/x509v3.h>
 
 #include "csra_oid_table.h"
+#include "csrattest/build.h"
 #include "testpki.h"
 
 EVP_PKEY *tp_key(const char *alg, const char *param)
@@ -105,4 +106,30 @@ void tp_pki_free(tp_pki *p)
 	X509_free(p->inter);
 	X509_free(p->ak);
 	memset(p, 0, sizeof(*p));
+}
+
+uint8_t *tp_attested_csr(EVP_PKEY *subject, const char *cn, const uint8_t *ev, size_t ev_len, size_t *len)
+{
+	csra_bb *bb = csra_bb_new();
+	X509_REQ *req = X509_REQ_new();
+	const csra_oid_entry *st = &csra_oid_table[CSRA_OID_ID_STMT_PKIX_EVIDENCE];
+	uint8_t *bundle = NULL, *out = NULL;
+	unsigned char *der = NULL;
+	size_t blen = 0;
+	int ok = bb && req && csra_bb_add_statement(bb, st->der, st->der_len, ev, ev_len) == CSRA_OK &&
+	    csra_bb_encode(bb, &bundle, &blen) == CSRA_OK &&
+	    X509_NAME_add_entry_by_txt(X509_REQ_get_subject_name(req), "CN", MBSTRING_ASC,
+	    (const unsigned char *)cn, -1, -1, 0) &&
+	    X509_REQ_set_pubkey(req, subject) && csra_x509_req_add_bundle(req, bundle, blen) == CSRA_OK &&
+	    X509_REQ_sign(req, subject, EVP_sha256()) > 0;
+	int n = ok ? i2d_X509_REQ(req, &der) : 0;
+	if (n > 0 && (out = malloc((size_t)n)) != NULL) {
+		memcpy(out, der, (size_t)n);
+		*len = (size_t)n;
+	}
+	OPENSSL_free(der);
+	free(bundle);
+	X509_REQ_free(req);
+	csra_bb_free(&bb);
+	return out;
 }

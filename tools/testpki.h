@@ -4,6 +4,9 @@
 #ifndef CSRA_TESTPKI_H
 #define CSRA_TESTPKI_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
@@ -32,5 +35,11 @@ typedef struct tp_pki {
  * certificate has |ak_flags| and validity [now+from, now+to]. Returns 1. */
 int tp_pki_new(tp_pki *p, const char *alg, const char *param, unsigned ak_flags, long from, long to);
 void tp_pki_free(tp_pki *p);
+
+/* tp_attested_csr makes a PKCS#10 request by |subject| named CN=|cn|
+ * carrying the Evidence |ev|/|ev_len| as a PKIX Evidence statement in an
+ * AttestationBundle. Returns the DER (free()) and sets |*len|, or NULL. */
+uint8_t *tp_attested_csr(EVP_PKEY *subject, const char *cn, const uint8_t *ev, size_t ev_len,
+    size_t *len);
 
 #endif
