@@ -24,8 +24,10 @@
 #include "Evidence.h"
 #include "EvidenceBundle.h"
 #include "EvidenceStatement.h"
+#include "Extension.h"
 #include "ReportedClaim.h"
 #include "ReportedElement.h"
+#include "TBSCertificate.h"
 
 
 /* A tiny DER builder: each call appends one TLV with a minimal length. */
@@ -840,6 +842,17 @@ static int test_defaults_table_complete(void)
 		fclose(f);
 	}
 	CHECK(n == 2);
+	/* The gate looks a DEFAULT up only for members asn1c marks optional. */
+	static const struct { const asn_TYPE_descriptor_t *td; const char *member; } dfl[] = {
+		{ &asn_DEF_TBSCertificate, "version" }, { &asn_DEF_Extension, "critical" },
+	};
+	for (size_t i = 0; i < sizeof(dfl) / sizeof(dfl[0]); i++) {
+		int found = 0;
+		for (int k = 0; k < dfl[i].td->elements_count; k++)
+			if (strcmp(dfl[i].td->elements[k].name, dfl[i].member) == 0)
+				found = dfl[i].td->elements[k].optional > 0;
+		CHECK(found);
+	}
 	return 1;
 }
 
