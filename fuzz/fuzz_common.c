@@ -112,8 +112,21 @@ static void open_value(csra_decoded *d, int flags, const asn_TYPE_descriptor_t *
 	}
 	if (out == NULL)
 		fuzz_fail("csra_decoded_open returned CSRA_OK without a value", td->name);
-	if (flags & FUZZ_ROUNDTRIP)
+	/* |out| is usually what the whole's decode built in passing: the
+	 * value must also decode on its own, to the same DER. */
+	void *fresh = NULL;
+	e = csra_decoded_open_fresh(d, td, val->buf, val->size, &fresh, &diag);
+	if (e == CSRA_ERR_DER_RESOURCE_LIMIT || e == CSRA_ERR_NOMEM)
+		return;
+	if (e != CSRA_OK || fresh == NULL) {
+		fprintf(stderr, "%s in %s: %s at offset %zu, path %s\n", td->name, container->name,
+		    csra_err_name(e), diag.offset, diag.path);
+		fuzz_fail("an open-type value built with its whole does not decode alone", td->name);
+	}
+	if (flags & FUZZ_ROUNDTRIP) {
 		fuzz_expect_der(td, out, val->buf, val->size, container->name);
+		fuzz_expect_der(td, fresh, val->buf, val->size, container->name);
+	}
 	walk(d, flags, td, out);
 }
 

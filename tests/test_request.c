@@ -19,9 +19,12 @@
 #include "testpki.h"
 #include "testutil.h"
 
+#include "AttestationBundle.h"
+#include "AttestationStatement.h"
 #include "CRIAttribute.h"
 #include "Certificate.h"
 #include "CertificationRequest.h"
+#include "Evidence.h"
 #include "EvidenceBundle.h"
 #include "LimitedCertChoices.h"
 
@@ -558,6 +561,76 @@ static int test_json_record(void)
 	return 1;
 }
 
+/* Asserts that |val|/|len| opened as |td| within |d| is one structure
+ * built once, and the same DER as a fresh decode of the bytes. */
+static int built_once(csra_decoded *d, asn_TYPE_descriptor_t *td, const uint8_t *val, size_t len,
+    void **out)
+{
+	void *a = NULL, *b = NULL, *fresh = NULL;
+	uint8_t x[8192], y[8192];
+	CHECK(csra_decoded_open(d, td, val, len, &a, NULL) == CSRA_OK);
+	CHECK(csra_decoded_open(d, td, val, len, &b, NULL) == CSRA_OK);
+	CHECK(a != NULL && a == b);
+	CHECK(csra_decoded_open_fresh(d, td, val, len, &fresh, NULL) == CSRA_OK);
+	CHECK(fresh != NULL && fresh != a);
+	asn_enc_rval_t ea = der_encode_to_buffer(td, a, x, sizeof(x));
+	asn_enc_rval_t ef = der_encode_to_buffer(td, fresh, y, sizeof(y));
+	CHECK(ea.encoded == (ssize_t)len && ef.encoded == (ssize_t)len);
+	CHECK(memcmp(x, val, len) == 0 && memcmp(y, val, len) == 0);
+	*out = a;
+	return 1;
+}
+
+/* The request's decode builds the bundle, the Evidence in it and its
+ * claims as it walks them; opening them later takes those structures
+ * instead of walking the bytes again, and they match a fresh decode. */
+static int test_nested_values_built_once(void)
+{
+	tp_pki p;
+	CHECK(tp_pki_new(&p, "EC", "P-256", TP_DIGSIG | TP_EKU_AK, -60, 86400L * 365));
+	EVP_PKEY *subject = tp_key("EC", "P-256");
+	size_t len;
+	uint8_t *der = pkcs10_for(&p, subject, &GOOD, &len);
+	csra_decoded *d = NULL;
+	CHECK(der != NULL && csra_decode(NULL, CSRA_PDU_CERTIFICATION_REQUEST, der, len, &d, NULL) == CSRA_OK);
+	const CertificationRequest_t *req = csra_decoded_value(d);
+	const CRIAttributes_t *attrs = &req->certificationRequestInfo.attributes;
+	const ANY_t *bundle_any = NULL;
+	for (int i = 0; i < attrs->list.count; i++)
+		if (csra_oid_is(attrs->list.array[i]->type.buf, attrs->list.array[i]->type.size,
+		    CSRA_OID_ID_AA_ATTESTATION))
+			bundle_any = attrs->list.array[i]->values.list.array[0];
+	CHECK(bundle_any != NULL);
+	void *v;
+	CHECK(built_once(d, &asn_DEF_AttestationBundle, bundle_any->buf, (size_t)bundle_any->size, &v));
+	const AttestationBundle_t *b = v;
+	CHECK(b->attestations.list.count == 1);
+	const ANY_t *stmt = &b->attestations.list.array[0]->stmt;
+	CHECK(built_once(d, &asn_DEF_Evidence, stmt->buf, (size_t)stmt->size, &v));
+	int explicit_certs = -1;
+	CHECK(csra_decoded_evidence_at(d, stmt->buf, (size_t)stmt->size, &explicit_certs) == v);
+	CHECK(explicit_certs == 0);
+	const Evidence_t *ev = v;
+	int claims = 0;
+	for (int i = 0; i < ev->tbs.reportedElements.list.count; i++) {
+		const ReportedClaims_t *cl = &ev->tbs.reportedElements.list.array[i]->claims;
+		for (int j = 0; j < cl->list.count; j++, claims++) {
+			const ReportedClaim_t *c = cl->list.array[j];
+			asn_TYPE_descriptor_t *td = csra_claim_type(c->claimType.buf, c->claimType.size);
+			CHECK(td != NULL && c->value != NULL);
+			CHECK(built_once(d, td, c->value->buf, (size_t)c->value->size, &v));
+		}
+	}
+	CHECK(claims >= 9);
+	/* Bytes that are no open-type value the decode built: none. */
+	CHECK(csra_decoded_evidence_at(d, stmt->buf + 1, (size_t)stmt->size - 1, &explicit_certs) == NULL);
+	csra_decoded_free(&d);
+	free(der);
+	EVP_PKEY_free(subject);
+	tp_pki_free(&p);
+	return 1;
+}
+
 /* The self-signed certificate among a legacy CSR bundle's certs: the
  * root the test trusts for the shared TPM samples. */
 static X509 *bundle_root(const uint8_t *der, size_t len)
@@ -652,7 +725,7 @@ int main(void)
 		TU(test_intermediates_only_in_bundle), TU(test_legacy_bundle),
 		TU(test_unknown_statement_type_only), TU(test_crmf_good), TU(test_crmf_bad_pop),
 		TU(test_crmf_substituted_key), TU(test_malformed), TU(test_callback_verifier),
-		TU(test_json_record), TU(test_shared_tpm_utf8), TU(test_shared_tpm_ia5_badsig),
+		TU(test_json_record), TU(test_nested_values_built_once), TU(test_shared_tpm_utf8), TU(test_shared_tpm_ia5_badsig),
 	};
 	return tu_run(tests, sizeof(tests) / sizeof(tests[0]));
 }

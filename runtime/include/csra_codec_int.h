@@ -58,11 +58,31 @@ asn_TYPE_descriptor_t *csra_codec_open_type(const csra_codec *codec,
 csra_err csra_decode_reference(const csra_codec *codec, csra_pdu pdu, const uint8_t *der,
     size_t len, csra_decoded **out, csra_diag *diag);
 
-/* csra_decoded_open decodes the open-type value |val|/|len| (a full TLV,
- * typically an ANY_t's buffer inside |d|) as |td|, with the same strict
- * gate, into |d|'s memory. Returns CSRA_OK and sets |*out| (owned by |d|),
- * or an error with |diag| filled (offsets relative to |val|). */
+/* csra_decoded_open returns the open-type value |val|/|len| (a full TLV,
+ * typically an ANY_t's buffer inside |d|) as |td|: the structure |d|'s
+ * decode built for it when the resolver named |td| there, or else decoded
+ * now with the same strict gate into |d|'s memory. Returns CSRA_OK and
+ * sets |*out| (owned by |d|), or an error with |diag| filled (offsets
+ * relative to |val|). */
 csra_err csra_decoded_open(csra_decoded *d, asn_TYPE_descriptor_t *td,
     const uint8_t *val, size_t len, void **out, csra_diag *diag);
+
+/* csra_decoded_open_fresh is csra_decoded_open that always decodes, never
+ * taking what |d|'s decode built: the fuzzers and tests compare the two. */
+csra_err csra_decoded_open_fresh(csra_decoded *d, asn_TYPE_descriptor_t *td,
+    const uint8_t *val, size_t len, void **out, csra_diag *diag);
+
+/* csra_decoded_evidence_at returns the Evidence (an Evidence_t, either
+ * form) |d|'s decode built for the open-type value whose TLV is
+ * |val|/|len| in |d|'s bytes (csra_decoded_der) or in an ANY_t of |d|,
+ * with |*explicit_certs| set as csra_decoded_evidence_explicit would be;
+ * NULL if the decode built none there (or memory ran out). Owned by |d|. */
+const void *csra_decoded_evidence_at(csra_decoded *d, const uint8_t *val, size_t len,
+    int *explicit_certs);
+
+/* csra_decoded_ref returns |d| with one more reference: each is given up
+ * with csra_decoded_free, and the last frees it. Not thread-safe: a
+ * decoded value belongs to one thread at a time. */
+csra_decoded *csra_decoded_ref(csra_decoded *d);
 
 #endif

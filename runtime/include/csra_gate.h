@@ -36,12 +36,32 @@ typedef struct csra_gate_opts {
 csra_err csra_gate_check(asn_TYPE_descriptor_t *td, const uint8_t *der,
     size_t len, const csra_gate_opts *opts, csra_diag *diag);
 
+/* An open-type value a decode built: its TLV |der|/|len| within the bytes
+ * walked, the copy held by the ANY_t in the structure (|any|, as
+ * ber_decode keeps it), the type the resolver named and the structure. */
+typedef struct csra_gate_open {
+	const uint8_t *der;
+	size_t len;
+	const uint8_t *any;
+	asn_TYPE_descriptor_t *td;
+	void *value;
+} csra_gate_open;
+
+/* The open-type values of one decode, innermost first, in the arena. */
+typedef struct csra_gate_opens {
+	csra_gate_open *v;
+	size_t n, cap;
+} csra_gate_opens;
+
 /* csra_gate_decode is csra_gate_check that also builds, from |arena|, the
  * asn1c structure ber_decode would build, and sets |*out| to it. Each
- * TLV is read once. On error |*out| is NULL and |arena| may hold partial
- * results (free the arena). */
+ * TLV is read once. With |opens| (zeroed before the first use) every
+ * open-type value the resolver names is built as well, from |arena|, and
+ * appended there; ANY_t members hold their TLV either way. On error
+ * |*out| is NULL and |arena| may hold partial results (free the arena). */
 csra_err csra_gate_decode(asn_TYPE_descriptor_t *td, const uint8_t *der, size_t len,
-    const csra_gate_opts *opts, csra_arena *arena, void **out, csra_diag *diag);
+    const csra_gate_opts *opts, csra_arena *arena, csra_gate_opens *opens, void **out,
+    csra_diag *diag);
 
 /* csra_gate_requires_nonempty returns 1 if |td| is a SIZE (1..MAX)
  * collection whose constraint asn1c dropped and the gate enforces. */

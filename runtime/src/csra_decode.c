@@ -46,7 +46,10 @@ struct csra_decoded {
 	size_t der_len;
 	void *value;
 	int explicit_certs;
+	int refs;		/* csra_decoded_ref; one per csra_decoded_free */
 	csra_codec codec;	/* a copy: the decoded value outlives nothing */
+	csra_gate_opens opens;	/* open-type values the decode built */
+	size_t open_hint;	/* where the last lookup ended: lookups come in order */
 };
 
 /* The two Evidence forms share one C layout, so an EXPLICIT one is handed
@@ -273,14 +276,14 @@ static void set_diag(csra_diag *diag, csra_err code, size_t offset, const char *
  * asn_check_constraints build the value instead: the slower path tests
  * and fuzzers compare the fast one against. */
 static csra_err gate_and_decode(const csra_codec *codec, csra_arena *arena,
-    asn_TYPE_descriptor_t *td, const uint8_t *der, size_t len, void **out, csra_diag *diag,
-    int reference)
+    csra_gate_opens *opens, asn_TYPE_descriptor_t *td, const uint8_t *der, size_t len, void **out,
+    csra_diag *diag, int reference)
 {
 	csra_diag local;
 	csra_diag *dg = diag ? diag : &local;
 	csra_gate_opts go = { codec->max_depth, resolve, (void *)codec };
 	if (!reference)
-		return csra_gate_decode(td, der, len, &go, arena, out, dg);
+		return csra_gate_decode(td, der, len, &go, arena, opens, out, dg);
 	csra_err e = csra_gate_check(td, der, len, &go, dg);
 	if (e != CSRA_OK)
 		return e;
@@ -341,6 +344,7 @@ static csra_err decode(const csra_codec *codec, csra_pdu pdu, const uint8_t *der
 	uint8_t *copy = csra_arena_alloc(arena, len);
 	memset(d, 0, sizeof(*d));
 	d->arena = arena;
+	d->refs = 1;
 	d->pdu = pdu;
 	d->codec = *codec;
 	if (len)
@@ -349,7 +353,8 @@ static csra_err decode(const csra_codec *codec, csra_pdu pdu, const uint8_t *der
 	d->der_len = len;
 
 	void *value = NULL;
-	csra_err e = gate_and_decode(codec, arena, td, copy, len, &value, diag, reference);
+	csra_err e = gate_and_decode(codec, arena, reference ? NULL : &d->opens, td, copy, len, &value,
+	    diag, reference);
 	if (e != CSRA_OK) {
 		csra_arena_free(&arena);
 		return e;
@@ -370,13 +375,70 @@ static csra_err decode(const csra_codec *codec, csra_pdu pdu, const uint8_t *der
 	return CSRA_OK;
 }
 
+/* The open-type value the decode built at |val|/|len|: its TLV in the
+ * decoded bytes or its ANY_t's copy. Callers walk values in order, so the
+ * search starts after the last one found. */
+static const csra_gate_open *find_open(csra_decoded *d, const uint8_t *val, size_t len)
+{
+	size_t n = d->opens.n;
+	for (size_t k = 0, i = d->open_hint; k < n; k++, i++) {
+		if (i >= n)
+			i = 0;
+		const csra_gate_open *o = &d->opens.v[i];
+		if ((o->der == val || o->any == val) && o->len == len) {
+			d->open_hint = i + 1;
+			return o;
+		}
+	}
+	return NULL;
+}
+
 csra_err csra_decoded_open(csra_decoded *d, asn_TYPE_descriptor_t *td,
     const uint8_t *val, size_t len, void **out, csra_diag *diag)
 {
 	if (d == NULL || td == NULL || val == NULL || out == NULL)
 		return CSRA_ERR_INVALID_ARGUMENT;
 	*out = NULL;
-	return gate_and_decode(&d->codec, d->arena, td, val, len, out, diag, 0);
+	const csra_gate_open *o = find_open(d, val, len);
+	if (o != NULL && o->td == td) {
+		set_diag(diag, CSRA_OK, 0, "");
+		*out = o->value;
+		return CSRA_OK;
+	}
+	/* Decoded now; the open types inside it are recorded like the
+	 * decode's own. */
+	return gate_and_decode(&d->codec, d->arena, &d->opens, td, val, len, out, diag, 0);
+}
+
+csra_err csra_decoded_open_fresh(csra_decoded *d, asn_TYPE_descriptor_t *td,
+    const uint8_t *val, size_t len, void **out, csra_diag *diag)
+{
+	if (d == NULL || td == NULL || val == NULL || out == NULL)
+		return CSRA_ERR_INVALID_ARGUMENT;
+	*out = NULL;
+	return gate_and_decode(&d->codec, d->arena, NULL, td, val, len, out, diag, 0);
+}
+
+const void *csra_decoded_evidence_at(csra_decoded *d, const uint8_t *val, size_t len,
+    int *explicit_certs)
+{
+	const csra_gate_open *o = d != NULL ? find_open(d, val, len) : NULL;
+	if (o == NULL || (o->td != &asn_DEF_Evidence && o->td != &asn_DEF_EvidenceExplicitCerts))
+		return NULL;
+	*explicit_certs = o->td == &asn_DEF_EvidenceExplicitCerts;
+	if (!*explicit_certs)
+		return o->value;
+	/* As decode hands out the EXPLICIT form: in Evidence_t's clothes. */
+	Evidence_t *ev = csra_arena_alloc(d->arena, sizeof(*ev));
+	if (ev != NULL)
+		memcpy(ev, o->value, sizeof(*ev));
+	return ev;
+}
+
+csra_decoded *csra_decoded_ref(csra_decoded *d)
+{
+	d->refs++;
+	return d;
 }
 
 csra_err csra_decode(const csra_codec *codec, csra_pdu pdu, const uint8_t *der, size_t len,
@@ -396,7 +458,8 @@ void csra_decoded_free(csra_decoded **d)
 	if (d == NULL || *d == NULL)
 		return;
 	csra_arena *a = (*d)->arena;	/* |*d| lives in the arena */
-	csra_arena_free(&a);
+	if (--(*d)->refs == 0)
+		csra_arena_free(&a);
 	*d = NULL;
 }
 

@@ -65,6 +65,7 @@ typedef struct gate {
 	struct seg segs[64];
 	const asn_TYPE_descriptor_t *root;
 	csra_arena *arena;	/* NULL: check only */
+	csra_gate_opens *opens;	/* NULL: open types are checked, not built */
 	/* A header a caller already parsed, so the callee need not. */
 	const uint8_t *pre_at, *pre_end;
 	struct tlv pre;
@@ -491,6 +492,29 @@ static int der_set_cmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t b
 	return 0;
 }
 
+/* Records the open-type value at |p|..|next| built as |td| into |value|,
+ * next to the ANY |any| that holds its copy. */
+static int add_open(gate *g, asn_TYPE_descriptor_t *td, const uint8_t *p, const uint8_t *next,
+    const ANY_t *any, void *value)
+{
+	csra_gate_opens *o = g->opens;
+	if (o->n == o->cap) {
+		if (o->cap > SIZE_MAX / 2 / sizeof(*o->v))
+			return fail(g, CSRA_ERR_DER_RESOURCE_LIMIT, p);
+		size_t cap = o->cap ? o->cap * 2 : 8;
+		csra_gate_open *v = csra_arena_alloc(g->arena, cap * sizeof(*v));
+		if (v == NULL)
+			return fail(g, csra_arena_hit_cap(g->arena) ? CSRA_ERR_DER_RESOURCE_LIMIT
+			    : CSRA_ERR_NOMEM, p);
+		if (o->n)
+			memcpy(v, o->v, o->n * sizeof(*v));
+		o->v = v;
+		o->cap = cap;
+	}
+	o->v[o->n++] = (csra_gate_open){ p, (size_t)(next - p), any->buf, td, value };
+	return 1;
+}
+
 /* Walk ----------------------------------------------------------------- */
 
 static int check_type(gate *g, asn_TYPE_descriptor_t *td, const asn_TYPE_member_t *elm,
@@ -730,9 +754,14 @@ static int check_member(gate *g, const asn_TYPE_member_t *elm, const uint8_t *p,
 		asn_TYPE_descriptor_t *ot = g->opts->resolve(g->opts->resolve_arg,
 		    defby->container, defby->oid, defby->oid_len, p, (size_t)(g->pre.end - p));
 		if (ot != NULL) {
+			/* Built too, when asked: whoever opens the value later
+			 * finds it rather than walking its bytes again. */
 			int n = tag_chain(ot, NULL, tags);
-			return check_type(g, ot, NULL, tags, n, p, end, NULL, next, NULL) &&
-			    (sptr == NULL || build_any(g, p, *next, sptr));
+			void *nested = NULL;
+			int build = sptr != NULL && g->opens != NULL;
+			return check_type(g, ot, NULL, tags, n, p, end, NULL, next, build ? &nested : NULL) &&
+			    (sptr == NULL || build_any(g, p, *next, sptr)) &&
+			    (!build || add_open(g, ot, p, *next, *sptr, nested));
 		}
 	}
 	int n = tag_chain(td, elm, tags);
@@ -922,7 +951,8 @@ static int check_type(gate *g, asn_TYPE_descriptor_t *td, const asn_TYPE_member_
 }
 
 static csra_err walk(asn_TYPE_descriptor_t *td, const uint8_t *der, size_t len,
-    const csra_gate_opts *opts, csra_arena *arena, void **out, csra_diag *diag)
+    const csra_gate_opts *opts, csra_arena *arena, csra_gate_opens *opens, void **out,
+    csra_diag *diag)
 {
 	gate g;
 	memset(&g, 0, sizeof(g));
@@ -931,6 +961,7 @@ static csra_err walk(asn_TYPE_descriptor_t *td, const uint8_t *der, size_t len,
 	g.diag = diag;
 	g.root = td;
 	g.arena = arena;
+	g.opens = opens;
 	diag->code = CSRA_OK;
 	diag->offset = 0;
 	diag->path[0] = '\0';
@@ -949,15 +980,16 @@ static csra_err walk(asn_TYPE_descriptor_t *td, const uint8_t *der, size_t len,
 csra_err csra_gate_check(asn_TYPE_descriptor_t *td, const uint8_t *der, size_t len,
     const csra_gate_opts *opts, csra_diag *diag)
 {
-	return walk(td, der, len, opts, NULL, NULL, diag);
+	return walk(td, der, len, opts, NULL, NULL, NULL, diag);
 }
 
 csra_err csra_gate_decode(asn_TYPE_descriptor_t *td, const uint8_t *der, size_t len,
-    const csra_gate_opts *opts, csra_arena *arena, void **out, csra_diag *diag)
+    const csra_gate_opts *opts, csra_arena *arena, csra_gate_opens *opens, void **out,
+    csra_diag *diag)
 {
 	*out = NULL;
 	void *value = NULL;
-	csra_err e = walk(td, der, len, opts, arena, &value, diag);
+	csra_err e = walk(td, der, len, opts, arena, opens, &value, diag);
 	if (e == CSRA_OK)
 		*out = value;
 	return e;

@@ -361,16 +361,15 @@ static void set_kind(csra_result *child, const char *kind)
 		child->nomem = 1;
 }
 
-/* Verifies one statement into |child| and |out|. */
-static csra_err verify_statement(const csra_verifier *v, const csra_stmt_in *in, csra_result *child,
-    csra_stmt_out *out)
+/* Verifies one statement into |child| and |out|. |d| is the request's
+ * decode, which holds the statement's bytes. */
+static csra_err verify_statement(const csra_verifier *v, csra_decoded *d, const csra_stmt_in *in,
+    csra_result *child, csra_stmt_out *out)
 {
-	char oid[96];
-	csra_oid_to_str(in->type, in->type_len, oid, sizeof(oid));
 	if (same(in->type, in->type_len, v->evidence_type, v->evidence_type_len)) {
 		csra_result *er = NULL;
 		X509_STORE *store = store_for(v, in->type, in->type_len, v->store);
-		csra_err e = csra_verify_evidence_with(v, store, in->stmt, in->stmt_len, in->nonce,
+		csra_err e = csra_verify_evidence_with(v, store, d, in->stmt, in->stmt_len, in->nonce,
 		    in->nonce_len, in->certs, &er);
 		if (e != CSRA_OK)
 			return e;
@@ -435,6 +434,8 @@ static csra_err verify_statement(const csra_verifier *v, const csra_stmt_in *in,
 		free(res.spki);
 		return child->nomem ? CSRA_ERR_NOMEM : CSRA_OK;
 	}
+	char oid[96];
+	csra_oid_to_str(in->type, in->type_len, oid, sizeof(oid));
 	set_kind(child, "unknown");
 	csra_result_add(child, "statement.type", CSRA_STATUS_WARN, CSRA_ERR_STMT_UNKNOWN_TYPE, "",
 	    "no verifier for statement type %s: reported, never counts towards a policy", oid);
@@ -451,6 +452,8 @@ struct rctx {
 	struct span bundle;		/* the attestation value, as received */
 	int have_bundle;
 	int bundle_checked;		/* the request's own decode checked it */
+	csra_decoded *d;		/* the request's decode */
+	csra_decoded *bundle_d;		/* the bundle's, when decoded on its own */
 	EVP_PKEY *key;
 };
 
@@ -651,6 +654,7 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 		e = csra_decode(codec, legacy ? CSRA_PDU_EVIDENCE_BUNDLE : CSRA_PDU_ATTESTATION_BUNDLE,
 		    x->bundle.p, x->bundle.len, &d, &dg);
 	csra_codec_free(&codec);
+	x->bundle_d = d;	/* statement types and claims point into it */
 	if (e != CSRA_OK) {
 		csra_result_add(r, "bundle.decode", CSRA_STATUS_FAIL, e, dg.path,
 		    "%s at byte %zu of the bundle", csra_strerror(e), dg.offset);
@@ -667,10 +671,17 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 	STACK_OF(X509) *certs = sk_X509_new_null();
 	csra_other_cert *others = NULL;
 	size_t nothers = 0;
+	/* The bundle's bytes in the decode that built its statements. */
+	csra_decoded *holder = d != NULL ? d : x->d;
 	struct span top, list, c;
-	span_at(x->bundle.p, x->bundle.p + x->bundle.len, &top);
+	if (d != NULL) {
+		size_t blen;
+		const uint8_t *b = csra_decoded_der(d, &blen);
+		span_at(b, b + blen, &top);
+	} else {
+		span_at(x->bundle.p, x->bundle.p + x->bundle.len, &top);
+	}
 	if (certs == NULL) {
-		csra_decoded_free(&d);
 		return CSRA_ERR_NOMEM;
 	}
 	if (span_child(&top, 1, &list)) {
@@ -681,7 +692,6 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 				if (grown == NULL || !span_child(&c, 0, &fmt) || !span_child(&c, 1, &val)) {
 					free(grown ? grown : others);
 					free_certs(certs);
-					csra_decoded_free(&d);
 					return CSRA_ERR_NOMEM;
 				}
 				others = grown;
@@ -705,7 +715,6 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 				X509_free(cert);
 				free(others);
 				free_certs(certs);
-				csra_decoded_free(&d);
 				return CSRA_ERR_NOMEM;
 			}
 		}
@@ -723,7 +732,6 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 	if (*outs == NULL || *pstmts == NULL || x->r->children == NULL) {
 		free(others);
 		free_certs(certs);
-		csra_decoded_free(&d);
 		return CSRA_ERR_NOMEM;
 	}
 	csra_err result = CSRA_OK;
@@ -747,7 +755,7 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 			child->nomem = 1;
 		csra_stmt_in in = { type.c, type.clen, value.p, value.len, x->spki, x->spki_len,
 			nonce, nonce_len, certs, others, nothers, v->at ? v->at : time(NULL) };
-		csra_err se = verify_statement(v, &in, child, &(*outs)[i]);
+		csra_err se = verify_statement(v, holder, &in, child, &(*outs)[i]);
 		/* A statement result that lost a check (the Evidence's, copied
 		 * above) or a field could read as verified: out of memory. */
 		if (se == CSRA_OK && child->nomem)
@@ -771,7 +779,6 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 	*nstmts = x->r->nchildren;
 	free(others);
 	free_certs(certs);
-	csra_decoded_free(&d);
 	return result;
 }
 
@@ -785,7 +792,7 @@ csra_err csra_verify_request(const csra_verifier *v, const uint8_t *der, size_t 
 	csra_result *r = csra_result_new();
 	if (r == NULL)
 		return CSRA_ERR_NOMEM;
-	struct rctx x = { v, r, NULL, 0, { 0 }, 0, 0, NULL };
+	struct rctx x = { v, r, NULL, 0, { 0 }, 0, 0, NULL, NULL, NULL };
 	const csra_policy *policy = v->policy ? v->policy : v->default_policy;
 	r->kind = strdup("request");
 	r->policy = strdup(csra_policy_name(policy));
@@ -824,6 +831,7 @@ csra_err csra_verify_request(const csra_verifier *v, const uint8_t *der, size_t 
 	    crmf ? "CRMF CertReqMessages" : "PKCS#10 CertificationRequest", len);
 	size_t dlen;
 	const uint8_t *dder = csra_decoded_der(d, &dlen);
+	x.d = d;
 	if (crmf)
 		check_crmf(&x, dder, dlen);
 	else
@@ -846,6 +854,7 @@ csra_err csra_verify_request(const csra_verifier *v, const uint8_t *der, size_t 
 	free(pstmts);
 	free(x.spki);
 	EVP_PKEY_free(x.key);
+	csra_decoded_free(&x.bundle_d);
 	csra_decoded_free(&d);
 	csra_result_finish(r);
 	if (e != CSRA_OK || r->nomem) {

@@ -291,8 +291,9 @@ csra_err csra_verifier_set_timestamp_window(csra_verifier *v, long max_age, long
 struct vctx {
 	const csra_verifier *v;
 	csra_result *r;
-	csra_decoded *d;
+	csra_decoded *d;	/* holds |ev|: its own decode or the request's */
 	const Evidence_t *ev;
+	int explicit_certs;	/* intermediateCertificates in [0] EXPLICIT form */
 	struct span ev_span, tbs, sigs;
 	STACK_OF(X509) *pool;	/* intermediates for path building */
 	X509_STORE *store;	/* trust anchors */
@@ -1251,7 +1252,7 @@ static int key_pool(struct vctx *x, STACK_OF(X509) *extra)
 	x->extra = extra;
 	if (span_tagged(&x->ev_span, 0xa0, &certs)) {
 		x->ev_certs = certs;
-		x->has_ev_certs = !csra_decoded_evidence_explicit(x->d) ||
+		x->has_ev_certs = !x->explicit_certs ||
 		    span_child(&certs, 0, &x->ev_certs);
 	}
 	size_t nev = 0;
@@ -1431,14 +1432,44 @@ static void check_freshness(struct vctx *x, const uint8_t *nonce, size_t nonce_l
 	    x->v->ts_max_age + x->v->ts_skew, x->v->ts_skew);
 }
 
+/* The checks on a decoded Evidence: x->ev, x->ev_span (its DER) and
+ * x->explicit_certs set, x->r owning x->d. */
+static csra_err verify_decoded(struct vctx *x, size_t len, const uint8_t *nonce, size_t nonce_len,
+    STACK_OF(X509) *extra, csra_result **out)
+{
+	span_child(&x->ev_span, 0, &x->tbs);
+	span_child(&x->ev_span, 1, &x->sigs);
+	csra_result_add(x->r, "decode", CSRA_STATUS_PASS, CSRA_OK, "", "strict DER, %zu bytes", len);
+	check_content(x);
+	if (!key_pool(x, extra))
+		x->r->nomem = 1;
+	check_signatures(x);
+	check_ak_spki(x);
+	check_freshness(x, nonce, nonce_len);
+	sk_X509_pop_free(x->pool, X509_free);
+	free(x->ev_dg);
+	for (size_t i = 0; x->blocks != NULL && i < x->r->nsigners; i++)
+		free(x->blocks[i].spki);
+	free(x->blocks);
+	csra_result_finish(x->r);
+	if (x->r->nomem) {
+		csra_result_free(&x->r);
+		return CSRA_ERR_NOMEM;
+	}
+	*out = x->r;
+	return CSRA_OK;
+}
+
 csra_err csra_verify_evidence(const csra_verifier *v, const uint8_t *der, size_t len,
     const uint8_t *nonce, size_t nonce_len, STACK_OF(X509) *extra, csra_result **out)
 {
-	return csra_verify_evidence_with(v, v ? v->store : NULL, der, len, nonce, nonce_len, extra, out);
+	return csra_verify_evidence_with(v, v ? v->store : NULL, NULL, der, len, nonce, nonce_len, extra,
+	    out);
 }
 
-csra_err csra_verify_evidence_with(const csra_verifier *v, X509_STORE *store, const uint8_t *der,
-    size_t len, const uint8_t *nonce, size_t nonce_len, STACK_OF(X509) *extra, csra_result **out)
+csra_err csra_verify_evidence_with(const csra_verifier *v, X509_STORE *store, csra_decoded *parent,
+    const uint8_t *der, size_t len, const uint8_t *nonce, size_t nonce_len, STACK_OF(X509) *extra,
+    csra_result **out)
 {
 	if (out != NULL)
 		*out = NULL;
@@ -1451,6 +1482,14 @@ csra_err csra_verify_evidence_with(const csra_verifier *v, X509_STORE *store, co
 	x.at = v->at ? v->at : time(NULL);
 	if ((x.r = csra_result_new()) == NULL)
 		return CSRA_ERR_NOMEM;
+	/* Within a request the Evidence was decoded with it, by the same
+	 * rules: its structure is taken from there, not decoded again. */
+	if (parent != NULL && (x.ev = csra_decoded_evidence_at(parent, der, len, &x.explicit_certs)) != NULL) {
+		x.d = csra_decoded_ref(parent);
+		x.r->decoded = x.d;
+		span_at(der, der + len, &x.ev_span);
+		return verify_decoded(&x, len, nonce, nonce_len, extra, out);
+	}
 	csra_diag dg;
 	csra_err e = csra_decode(NULL, CSRA_PDU_EVIDENCE, der, len, &x.d, &dg);
 	if (e != CSRA_OK) {
@@ -1467,28 +1506,9 @@ csra_err csra_verify_evidence_with(const csra_verifier *v, X509_STORE *store, co
 	}
 	x.r->decoded = x.d;
 	x.ev = csra_decoded_value(x.d);
+	x.explicit_certs = csra_decoded_evidence_explicit(x.d);
 	size_t dlen;
 	const uint8_t *dder = csra_decoded_der(x.d, &dlen);
 	span_at(dder, dder + dlen, &x.ev_span);
-	span_child(&x.ev_span, 0, &x.tbs);
-	span_child(&x.ev_span, 1, &x.sigs);
-	csra_result_add(x.r, "decode", CSRA_STATUS_PASS, CSRA_OK, "", "strict DER, %zu bytes", len);
-	check_content(&x);
-	if (!key_pool(&x, extra))
-		x.r->nomem = 1;
-	check_signatures(&x);
-	check_ak_spki(&x);
-	check_freshness(&x, nonce, nonce_len);
-	sk_X509_pop_free(x.pool, X509_free);
-	free(x.ev_dg);
-	for (size_t i = 0; x.blocks != NULL && i < x.r->nsigners; i++)
-		free(x.blocks[i].spki);
-	free(x.blocks);
-	csra_result_finish(x.r);
-	if (x.r->nomem) {
-		csra_result_free(&x.r);
-		return CSRA_ERR_NOMEM;
-	}
-	*out = x.r;
-	return CSRA_OK;
+	return verify_decoded(&x, len, nonce, nonce_len, extra, out);
 }

@@ -111,9 +111,13 @@ int csra_result_add(csra_result *r, const char *name, csra_status status, csra_e
     const char *path, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 /* csra_verify_evidence_with is csra_verify_evidence with the trust
- * anchors of |store| (the TPM's, or a policy's per statement type). */
-csra_err csra_verify_evidence_with(const csra_verifier *v, X509_STORE *store, const uint8_t *der,
-    size_t len, const uint8_t *nonce, size_t nonce_len, STACK_OF(X509) *extra, csra_result **out);
+ * anchors of |store| (the TPM's, or a policy's per statement type). With
+ * |parent| (may be NULL), the decode of a request that holds |der|/|len|
+ * within its bytes: the Evidence structure it built is used, and the
+ * result takes a reference to |parent|. */
+csra_err csra_verify_evidence_with(const csra_verifier *v, X509_STORE *store, csra_decoded *parent,
+    const uint8_t *der, size_t len, const uint8_t *nonce, size_t nonce_len, STACK_OF(X509) *extra,
+    csra_result **out);
 
 /* csra_request_init / csra_request_free set up and release the request
  * part of a verifier (csra_request.c). */
