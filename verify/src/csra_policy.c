@@ -48,6 +48,9 @@ typedef struct req {
 	int has_min, has_max;
 	int64_t min, max;
 	char text[128];
+	/* For messages, written once when the policy is read. */
+	char path[64];		/* "element.name" */
+	char want[160];		/* the allowed values */
 } req;
 
 typedef enum alg_kind {
@@ -84,6 +87,7 @@ struct csra_policy {
 	size_t nreqs;
 	alg *algs;		/* none: any key */
 	size_t nalgs;
+	char alg_list[400];	/* the accepted algorithms, for messages */
 };
 
 /* The built-in profile: CA/B Code Signing BR 6.2.7.4.2 method 2 (a key
@@ -499,6 +503,33 @@ static int parse_algs(parser *ps, json_t *v)
 	return 1;
 }
 
+static void req_str(const req *q, char *buf, size_t cap);
+
+/* Writes the parts of messages that depend on the policy alone. */
+static void finish(csra_policy *p)
+{
+	size_t n = 0;
+	if (p->nalgs == 0)
+		snprintf(p->alg_list, sizeof(p->alg_list), "any algorithm");
+	for (size_t i = 0; i < p->nalgs; i++) {
+		int w = snprintf(p->alg_list + n, sizeof(p->alg_list) - n, "%s%s", i ? ", " : "",
+		    p->algs[i].spelled);
+		if (w < 0 || (size_t)w >= sizeof(p->alg_list) - n) {
+			memcpy(p->alg_list + sizeof(p->alg_list) - 4, "...", 4);
+			break;
+		}
+		n += (size_t)w;
+	}
+	for (size_t i = 0; i < p->nreqs; i++) {
+		req *q = &p->reqs[i];
+		char name[48];
+		/* A claim name is any 1 to 39 bytes: shown like the values. */
+		snprintf(q->path, sizeof(q->path), "%s.%s", q->element,
+		    csra_shown(q->name, name, sizeof(name)));
+		req_str(q, q->want, sizeof(q->want));
+	}
+}
+
 static csra_err parse(const char *json, size_t len, const char *base, csra_policy **out, char *err,
     size_t errlen)
 {
@@ -547,6 +578,7 @@ static csra_err parse(const char *json, size_t len, const char *base, csra_polic
 	    parse_trust(&ps, json_object_get(root, "trust")) &&
 	    parse_claims(&ps, json_object_get(root, "claims")) &&
 	    parse_algs(&ps, json_object_get(root, "key_algorithms"))) {
+		finish(ps.p);
 		*out = ps.p;
 		ps.p = NULL;
 	}
@@ -698,20 +730,9 @@ static int alg_accepts(const alg *a, const keydesc *d)
 
 static int eval_key(const csra_policy *p, EVP_PKEY *key, csra_result *r)
 {
-	char list[400];
-	size_t n = 0;
+	const char *list = p->alg_list;
 	keydesc d;
 	int ok = p->nalgs == 0;
-	if (p->nalgs == 0)
-		snprintf(list, sizeof(list), "any algorithm");
-	for (size_t i = 0; i < p->nalgs; i++) {
-		int w = snprintf(list + n, sizeof(list) - n, "%s%s", i ? ", " : "", p->algs[i].spelled);
-		if (w < 0 || (size_t)w >= sizeof(list) - n) {
-			memcpy(list + sizeof(list) - 4, "...", 4);
-			break;
-		}
-		n += (size_t)w;
-	}
 	if (key == NULL) {
 		csra_result_add(r, "policy.key-algorithm", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_KEY_ALGORITHM, "",
 		    "no request key; policy accepts %s", list);
@@ -824,14 +845,12 @@ static int of_type(const csra_policy_stmt *s, const stype *t)
 /* One claim check per requirement, against statement |idx|. */
 static void report_claims(const csra_policy *p, const csra_policy_stmt *s, size_t idx, csra_result *r)
 {
-	char path[64], want[160], got[160], name[48];
+	char got[160];
 	for (size_t i = 0; i < p->nreqs; i++) {
 		const req *q = &p->reqs[i];
 		const csra_stmt_claim *first, *badc;
 		met m = check_req(q, s->out, &first, &badc);
-		/* A claim name is any 1 to 39 bytes: shown like the values. */
-		snprintf(path, sizeof(path), "%s.%s", q->element, csra_shown(q->name, name, sizeof(name)));
-		req_str(q, want, sizeof(want));
+		const char *path = q->path, *want = q->want;
 		if (m == ABSENT) {
 			csra_result_add(r, "policy.claim", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_CLAIM_ABSENT, path,
 			    "statement %zu has no %s claim; required %s", idx, path, want);
