@@ -376,12 +376,8 @@ static csra_err verify_statement(const csra_verifier *v, csra_decoded *d, const 
 		set_kind(child, "pkix-evidence");
 		/* The Evidence's own checks and typed claims become the child's:
 		 * moved, as the child has none yet, else copied. */
-		if (child->nchecks == 0) {
-			free(child->checks);
-			child->checks = er->checks, er->checks = NULL;
-			child->nchecks = er->nchecks, er->nchecks = 0;
-			child->cap = er->cap, er->cap = 0;
-		}
+		if (child->nchecks == 0)
+			csra_result_take_checks(child, er);
 		struct csra_check *checks = er->checks;
 		for (size_t i = 0; i < er->nchecks; i++)
 			csra_result_add(child, checks[i].name, checks[i].status, checks[i].code,

@@ -20,8 +20,11 @@ void csra_result_free(csra_result **rp)
 	if (rp == NULL || *rp == NULL)
 		return;
 	csra_result *r = *rp;
-	for (size_t i = 0; i < r->nchecks; i++)
-		free(r->checks[i].name);	/* message and path share its block */
+	while (r->strs != NULL) {
+		struct csra_strchunk *next = r->strs->next;
+		free(r->strs);
+		r->strs = next;
+	}
 	free(r->checks);
 	free(r->claims);
 	free(r->elements);
@@ -42,6 +45,38 @@ void csra_result_free(csra_result **rp)
 	csra_decoded_free(&r->decoded);
 	free(r);
 	*rp = NULL;
+}
+
+/* |n| bytes for the strings of a check. They come from chunks the result
+ * frees at once: a verification records some forty checks, and a malloc
+ * and free for each showed in its profile. */
+static char *str_alloc(csra_result *r, size_t n)
+{
+	struct csra_strchunk *c = r->strs;
+	if (c == NULL || c->cap - c->used < n) {
+		size_t cap = n > 2048 ? n : 2048;
+		if ((c = malloc(sizeof(*c) + cap)) == NULL)
+			return NULL;
+		c->next = r->strs;
+		c->used = 0;
+		c->cap = cap;
+		r->strs = c;
+	}
+	char *p = c->data + c->used;
+	c->used += n;
+	return p;
+}
+
+void csra_result_take_checks(csra_result *to, csra_result *from)
+{
+	free(to->checks);
+	to->checks = from->checks, from->checks = NULL;
+	to->nchecks = from->nchecks, from->nchecks = 0;
+	to->cap = from->cap, from->cap = 0;
+	struct csra_strchunk **tail = &to->strs;
+	while (*tail != NULL)
+		tail = &(*tail)->next;
+	*tail = from->strs, from->strs = NULL;
 }
 
 int csra_result_add(csra_result *r, const char *name, csra_status status, csra_err code,
@@ -75,7 +110,7 @@ int csra_result_add(csra_result *r, const char *name, csra_status status, csra_e
 	if (path == NULL)
 		path = "";
 	size_t ln = strlen(name) + 1, lp = strlen(path) + 1;
-	char *blk = malloc(ln + lm + 1 + lp);
+	char *blk = str_alloc(r, ln + lm + 1 + lp);
 	if (blk == NULL) {
 		r->nomem = 1;
 		return 0;

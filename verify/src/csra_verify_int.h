@@ -52,8 +52,15 @@ struct csra_verifier {
 	uint8_t (*untrusted_dg)[32];		/* SHA-256 of each |untrusted| cert's DER */
 };
 
+/* Where a result's check strings live. */
+struct csra_strchunk {
+	struct csra_strchunk *next;
+	size_t used, cap;
+	char data[];
+};
+
 struct csra_check {
-	char *name;		/* one allocation: message and path follow it */
+	char *name;		/* in the result's chunks: message and path follow it */
 	char *message;
 	char *path;
 	csra_status status;
@@ -79,6 +86,7 @@ struct csra_result {
 	csra_verdict verdict;
 	struct csra_check *checks;
 	size_t nchecks, cap;
+	struct csra_strchunk *strs;	/* the checks' strings */
 	int nomem;
 	csra_decoded *decoded;	/* owns what claim values point to */
 	csra_element *elements;
@@ -104,6 +112,10 @@ struct csra_result {
 };
 
 csra_result *csra_result_new(void);
+
+/* csra_result_take_checks moves every check of |from| (and the memory of
+ * their strings) to |to|, which had none. */
+void csra_result_take_checks(csra_result *to, csra_result *from);
 
 /* csra_result_add records a check; returns 0 (and marks the result) on
  * allocation failure. */
