@@ -5,6 +5,8 @@
  * made here with OpenSSL and the library's encoder; the shared samples
  * behave as their README says.
  */
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -795,6 +797,54 @@ static int test_spki_import(void)
 	return 1;
 }
 
+/* Check messages are formatted as vsnprintf would, by csrattest's own
+ * formatter for the common conversions and by vsnprintf for the rest. */
+static int same_message(const char *want, const csra_result *r, size_t i)
+{
+	const char *got = NULL;
+	CHECK(csra_result_check(r, i, NULL, NULL, NULL, &got, NULL));
+	if (strcmp(got, want) != 0) {
+		fprintf(stderr, "  check %zu: got \"%s\", want \"%s\"\n", i, got, want);
+		return 0;
+	}
+	return 1;
+}
+
+static void ref_format(char *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void ref_format(char *out, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(out, 512, fmt, ap);	/* csra_result_add's limit */
+	va_end(ap);
+}
+
+static int test_message_format(void)
+{
+	csra_result *r = csra_result_new();
+	char want[600], longs[700];
+	size_t i = 0;
+	CHECK(r != NULL);
+	memset(longs, 'x', sizeof(longs) - 1);
+	longs[sizeof(longs) - 1] = '\0';
+#define FMT_CASE(...) do { \
+		ref_format(want, __VA_ARGS__); \
+		CHECK(csra_result_add(r, "t", CSRA_STATUS_PASS, CSRA_OK, "", __VA_ARGS__)); \
+		CHECK(same_message(want, r, i++)); \
+	} while (0)
+	FMT_CASE("plain %s and %d, %u, %zu", "text", -42, 4000000000u, (size_t)123456789);
+	FMT_CASE("%d %d %d", 0, INT32_MIN, INT32_MAX);
+	FMT_CASE("%ld %lu %lld %llu", -7L, 7UL, (long long)INT64_MIN, (unsigned long long)UINT64_MAX);
+	FMT_CASE("100%% sure, %s%s", "", "end");
+	FMT_CASE("%s", longs);				/* truncated at 511 */
+	FMT_CASE("%s %d", longs + 200, 99);		/* the number cut off */
+	FMT_CASE("fallback %04x %.*s %c", 0xab, 3, "abcdef", 'z');
+	FMT_CASE("%zu then %02x", (size_t)5, 7);	/* one odd conversion: all by vsnprintf */
+#undef FMT_CASE
+	csra_result_free(&r);
+	return 1;
+}
+
 int main(void)
 {
 	static const tu_test tests[] = {
@@ -813,6 +863,7 @@ int main(void)
 		TU(test_cert_spki_disagree), TU(test_intermediates_sources), TU(test_signature_added),
 		TU(test_signature_stripped), TU(test_malformed_input), TU(test_typed_accessors_and_json),
 		TU(test_vector_evidence1), TU(test_vector_evidence2), TU(test_vector_evidence3),
+		TU(test_message_format),
 	};
 	return tu_run(tests, sizeof(tests) / sizeof(tests[0]));
 }

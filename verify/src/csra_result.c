@@ -79,6 +79,89 @@ void csra_result_take_checks(csra_result *to, csra_result *from)
 	*tail = from->strs, from->strs = NULL;
 }
 
+/* The conversion at |f| (just after a '%') if the plain formatter below
+ * handles it: its length, else 0. */
+static size_t plain_conv(const char *f)
+{
+	if (f[0] == 's' || f[0] == 'd' || f[0] == 'u' || f[0] == '%')
+		return 1;
+	if ((f[0] == 'z' && f[1] == 'u') || (f[0] == 'l' && (f[1] == 'u' || f[1] == 'd')))
+		return 2;
+	if (f[0] == 'l' && f[1] == 'l' && (f[2] == 'u' || f[2] == 'd'))
+		return 3;
+	return 0;
+}
+
+static void put_str(char *out, size_t cap, size_t *n, const char *s)
+{
+	size_t room = *n < cap - 1 ? cap - 1 - *n : 0, len = strnlen(s, room);
+	memcpy(out + *n, s, len);
+	*n += len;
+}
+
+static void put_num(char *out, size_t cap, size_t *n, int neg, unsigned long long u)
+{
+	char d[24];
+	size_t k = sizeof(d);
+	d[--k] = '\0';
+	do
+		d[--k] = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (neg)
+		d[--k] = '-';
+	put_str(out, cap, n, d + k);
+}
+
+/* vsnprintf for the messages checks use, which need only %s, %d, %u and
+ * their z, l and ll forms: glibc's general machinery cost more than the
+ * rest of recording a check. Returns the length written, or -1 (nothing
+ * consumed) when |fmt| has another conversion. */
+static long plain_format(char *out, size_t cap, const char *fmt, va_list ap)
+{
+	for (const char *f = fmt; (f = strchr(f, '%')) != NULL; f += 1 + plain_conv(f + 1))
+		if (plain_conv(f + 1) == 0)
+			return -1;
+	size_t n = 0;
+	for (const char *f = fmt; *f != '\0' && n < cap - 1; f++) {
+		if (*f != '%') {
+			out[n++] = *f;
+			continue;
+		}
+		f++;
+		long long v;
+		unsigned long long u;
+		switch (*f) {
+		case '%': out[n++] = '%'; continue;
+		case 's': put_str(out, cap, &n, va_arg(ap, const char *)); continue;
+		case 'd': v = va_arg(ap, int); break;
+		case 'u': u = va_arg(ap, unsigned); put_num(out, cap, &n, 0, u); continue;
+		case 'z': f++; u = va_arg(ap, size_t); put_num(out, cap, &n, 0, u); continue;
+		default:	/* 'l' */
+			if (f[1] == 'l') {
+				f += 2;
+				if (*f == 'd')
+					v = va_arg(ap, long long);
+				else {
+					put_num(out, cap, &n, 0, va_arg(ap, unsigned long long));
+					continue;
+				}
+			} else {
+				f++;
+				if (*f == 'd')
+					v = va_arg(ap, long);
+				else {
+					put_num(out, cap, &n, 0, va_arg(ap, unsigned long));
+					continue;
+				}
+			}
+			break;
+		}
+		put_num(out, cap, &n, v < 0, v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v);
+	}
+	out[n] = '\0';
+	return (long)n;
+}
+
 int csra_result_add(csra_result *r, const char *name, csra_status status, csra_err code,
     const char *path, const char *fmt, ...)
 {
@@ -100,10 +183,15 @@ int csra_result_add(csra_result *r, const char *name, csra_status status, csra_e
 	if (strchr(fmt, '%') != NULL) {
 		va_list ap;
 		va_start(ap, fmt);
-		vsnprintf(msg, sizeof(msg), fmt, ap);
+		long pl = plain_format(msg, sizeof(msg), fmt, ap);
 		va_end(ap);
+		if (pl < 0) {
+			va_start(ap, fmt);
+			vsnprintf(msg, sizeof(msg), fmt, ap);
+			va_end(ap);
+		}
 		m = msg;
-		lm = strlen(msg);
+		lm = pl >= 0 ? (size_t)pl : strlen(msg);
 	} else {
 		lm = strnlen(fmt, sizeof(msg) - 1);	/* truncated as vsnprintf would */
 	}
