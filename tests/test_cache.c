@@ -454,6 +454,38 @@ static int test_failure_not_cached(void)
 	return 1;
 }
 
+/* Whether the AK's EKU has id-kp-attestationKey is kept with the parsed
+ * certificate: an AK without it fails ak.eku on every verification, and
+ * one with it passes, each the same cold and warm. */
+static int test_eku_kept_per_certificate(void)
+{
+	tp_pki with, without;
+	size_t len_with, len_without;
+	CHECK(tp_pki_new(&with, "EC", "P-256", TP_DIGSIG | TP_EKU_AK, -3600, 365 * DAY));
+	CHECK(tp_pki_new(&without, "EC", "P-256", TP_DIGSIG, -3600, 365 * DAY));
+	uint8_t *a = make_ev(with.ak_key, with.ak, with.inter, CSRA_SID_CERT, &len_with);
+	uint8_t *b = make_ev(without.ak_key, without.ak, without.inter, CSRA_SID_CERT, &len_without);
+	CHECK(a != NULL && b != NULL);
+	csra_verifier *v = csra_verifier_new();
+	CHECK(v != NULL && csra_verifier_add_trust(v, with.root) == CSRA_OK &&
+	    csra_verifier_add_trust(v, without.root) == CSRA_OK);
+	for (int i = 0; i < 3; i++) {
+		csra_result *r = run(v, b, len_without, NULL, CSRA_VERDICT_REJECTED, CSRA_ERR_AK_NO_EKU);
+		CHECK(r != NULL);
+		csra_result_free(&r);
+		r = run(v, a, len_with, NULL, CSRA_VERDICT_VERIFIED, CSRA_OK);
+		CHECK(r != NULL && csra_result_find(r, "ak.eku", CSRA_OK) >= 0);
+		csra_result_free(&r);
+	}
+	CHECK(hits(v) > 0);
+	csra_verifier_free(&v);
+	free(a);
+	free(b);
+	tp_pki_free(&with);
+	tp_pki_free(&without);
+	return 1;
+}
+
 /* Duplicate key identifiers are reported as the verifier always did (one
  * check per earlier key element using the value, in element order; the
  * expected list is what the quadratic comparison it replaced recorded),
@@ -549,7 +581,7 @@ int main(void)
 		TU(test_time_outside_validity), TU(test_time_changes_issuer_choice),
 		TU(test_different_leaf_misses), TU(test_keyid_signer_cert), TU(test_size_zero_never_hits),
 		TU(test_lru_size_one), TU(test_failure_not_cached), TU(test_duplicate_identifiers_in_order),
-		TU(test_pool_entries),
+		TU(test_pool_entries), TU(test_eku_kept_per_certificate),
 	};
 	return tu_run(tests, sizeof(tests) / sizeof(tests[0]));
 }

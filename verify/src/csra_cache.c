@@ -34,6 +34,7 @@ struct node {
 	X509 *cert;			/* K_CERT */
 	uint8_t *spki;			/* K_CERT: i2d_PUBKEY of its key, once asked for */
 	size_t spki_len;
+	int ak_eku;			/* K_CERT: EKU has id-kp-attestationKey */
 	STACK_OF(X509) *chain;		/* K_CHAIN, leaf first, each up-ref'd */
 	X509_STORE *store;		/* K_CHAIN: pinned, so its address is not reused */
 	time_t lo, hi;			/* K_CHAIN: reusable for lo <= at <= hi */
@@ -210,7 +211,7 @@ void csra_cache_flush(struct csra_cache *c)
 }
 
 X509 *csra_cache_get_cert(struct csra_cache *c, const uint8_t dg[32], uint8_t **spki,
-    size_t *spki_len)
+    size_t *spki_len, int *ak_eku)
 {
 	X509 *x = NULL;
 	if (spki != NULL)
@@ -219,6 +220,8 @@ X509 *csra_cache_get_cert(struct csra_cache *c, const uint8_t dg[32], uint8_t **
 	struct node *n = find(c, K_CERT, dg);
 	if (n != NULL && X509_up_ref(n->cert)) {
 		x = n->cert;
+		if (ak_eku != NULL)
+			*ak_eku = n->ak_eku;
 		unlink_lru(n);
 		push_front(&c->lru[K_CERT], n);
 		if (spki != NULL && n->spki != NULL && (*spki = malloc(n->spki_len)) != NULL) {
@@ -247,7 +250,7 @@ void csra_cache_set_spki(struct csra_cache *c, const uint8_t dg[32], const uint8
 	free(copy);
 }
 
-void csra_cache_put_cert(struct csra_cache *c, const uint8_t dg[32], X509 *x)
+void csra_cache_put_cert(struct csra_cache *c, const uint8_t dg[32], X509 *x, int ak_eku)
 {
 	if (c->lru[K_CERT].cap == 0)	/* set only while the verifier is configured */
 		return;
@@ -259,6 +262,7 @@ void csra_cache_put_cert(struct csra_cache *c, const uint8_t dg[32], X509 *x)
 	memcpy(n->key, dg, 32);
 	n->kind = K_CERT;
 	n->cert = x;
+	n->ak_eku = ak_eku;
 	pthread_mutex_lock(&c->mu);
 	if (c->lru[K_CERT].cap > 0 && find(c, K_CERT, dg) == NULL) {
 		insert(c, n);

@@ -845,31 +845,43 @@ static int sha256(const csra_verifier *v, const uint8_t *p, size_t n, uint8_t ou
  * cannot parse it; such certificates, and any OpenSSL did not fully
  * process, are not cached but parsed again each time. */
 static X509 *parse_known(const struct vctx *x, const struct span *s, const uint8_t dg[32],
-    int have_dg, uint8_t **spki, size_t *spki_len);
+    int have_dg, uint8_t **spki, size_t *spki_len, int *ak_eku);
 
+/* With |ak_eku| (may be NULL), also whether the certificate's EKU has
+ * id-kp-attestationKey, as has_eku answers. */
 static X509 *parse_cert(const struct vctx *x, const struct span *s, uint8_t dg[32], int *have_dg,
-    uint8_t **spki, size_t *spki_len)
+    uint8_t **spki, size_t *spki_len, int *ak_eku)
 {
 	*have_dg = sha256(x->v, s->p, s->len, dg);
-	return parse_known(x, s, dg, *have_dg, spki, spki_len);
+	return parse_known(x, s, dg, *have_dg, spki, spki_len, ak_eku);
 }
+
+static int has_eku(const csra_verifier *v, X509 *x);
 
 /* parse_cert with the digest |dg| already taken (|have_dg|). */
 static X509 *parse_known(const struct vctx *x, const struct span *s, const uint8_t dg[32],
-    int have_dg, uint8_t **spki, size_t *spki_len)
+    int have_dg, uint8_t **spki, size_t *spki_len, int *ak_eku)
 {
 	X509 *c;
+	int eku = -1;
 	if (spki != NULL)
 		*spki = NULL;
-	if (have_dg && (c = csra_cache_get_cert(x->v->cache, dg, spki, spki_len)) != NULL)
+	if (have_dg && (c = csra_cache_get_cert(x->v->cache, dg, spki, spki_len, &eku)) != NULL) {
+		if (ak_eku != NULL)
+			*ak_eku = eku >= 0 ? eku : has_eku(x->v, c);
 		return c;
+	}
 	c = d2i_cert(s);
+	if (c != NULL)
+		eku = has_eku(x->v, c);
+	if (ak_eku != NULL)
+		*ak_eku = eku;
 	/* Shared only if nothing, not even an allocation failure, spoilt it:
 	 * d2i_X509 returns a certificate without its key if decoding the key
 	 * failed, and a failure while caching the extensions is kept. */
 	if (c != NULL && have_dg && csra_x509_settle(c) == 1 && X509_get0_pubkey(c) != NULL &&
 	    (X509_get_extension_flags(c) & EXFLAG_NO_FINGERPRINT) == 0)
-		csra_cache_put_cert(x->v->cache, dg, c);
+		csra_cache_put_cert(x->v->cache, dg, c, eku);
 	ERR_clear_error();
 	return c;
 }
@@ -886,10 +898,14 @@ static EVP_PKEY *d2i_spki(const struct span *s)
 	return k;
 }
 
+/* Whether |x|'s ExtendedKeyUsage has id-kp-attestationKey: 1 or 0, or -1
+ * if the extension is there and OpenSSL could not decode it (malformed,
+ * or out of memory: not an answer to keep). */
 static int has_eku(const csra_verifier *v, X509 *x)
 {
-	EXTENDED_KEY_USAGE *eku = X509_get_ext_d2i(x, NID_ext_key_usage, NULL, NULL);
-	int found = 0;
+	int crit = -1;
+	EXTENDED_KEY_USAGE *eku = X509_get_ext_d2i(x, NID_ext_key_usage, &crit, NULL);
+	int found = eku == NULL && crit >= 0 ? -1 : 0;
 	for (int i = 0; eku != NULL && i < sk_ASN1_OBJECT_num(eku); i++)
 		if (OBJ_cmp(sk_ASN1_OBJECT_value(eku, i), v->eku_attestation) == 0)
 			found = 1;
@@ -977,8 +993,8 @@ static int block_key(const struct vctx *x, const uint8_t leaf_dg[32], uint8_t ke
  * the SHA-256 of the leaf's DER; NULL: no caching). Returns 1 if all hold;
  * records a check for each, the same whether the path came from the cache
  * or not. */
-static int check_ak(struct vctx *x, X509 *cert, const uint8_t *leaf_dg, const char *path,
-    struct csra_signer_rec *s)
+static int check_ak(struct vctx *x, X509 *cert, const uint8_t *leaf_dg, int ak_eku,
+    const char *path, struct csra_signer_rec *s)
 {
 	csra_result *r = x->r;
 	int ok = 1;
@@ -989,7 +1005,9 @@ static int check_ak(struct vctx *x, X509 *cert, const uint8_t *leaf_dg, const ch
 	else
 		ok = csra_result_add(r, "ak.key-usage", CSRA_STATUS_FAIL, CSRA_ERR_AK_NO_DIGITAL_SIGNATURE,
 		    path, "KeyUsage %s", (flags & EXFLAG_KUSAGE) ? "lacks digitalSignature" : "is absent") && 0;
-	if (has_eku(x->v, cert))
+	if (ak_eku < 0)
+		ak_eku = has_eku(x->v, cert);
+	if (ak_eku == 1)
 		csra_result_add(r, "ak.eku", CSRA_STATUS_PASS, CSRA_OK, path,
 		    "ExtendedKeyUsage has id-kp-attestationKey");
 	else
@@ -1087,7 +1105,7 @@ static void check_block(struct vctx *x, int i, struct csra_signer_rec *s)
 	snprintf(path, sizeof(path), "signatures[%d]", i);
 	X509 *cert = NULL;
 	EVP_PKEY *key = NULL;
-	int caller_key = 0, have_dg = 0;
+	int caller_key = 0, have_dg = 0, ak_eku = -1;
 	uint8_t leaf_dg[32], *spki = NULL;
 	size_t spki_len = 0;
 	if (!span_child(&x->sigs, i, &blk) || !span_child(&blk, 0, &sid)) {
@@ -1096,7 +1114,7 @@ static void check_block(struct vctx *x, int i, struct csra_signer_rec *s)
 	}
 	if (sb->sid.certificate != NULL) {
 		if (!span_tagged(&sid, 0xa2, &wrap) || !span_child(&wrap, 0, &inner) ||
-		    (cert = parse_cert(x, &inner, leaf_dg, &have_dg, &spki, &spki_len)) == NULL) {
+		    (cert = parse_cert(x, &inner, leaf_dg, &have_dg, &spki, &spki_len, &ak_eku)) == NULL) {
 			csra_result_add(r, "signature.signer", CSRA_STATUS_FAIL, CSRA_ERR_SIG_BAD_KEY,
 			    path, "OpenSSL cannot parse the signer's certificate");
 			return;
@@ -1177,7 +1195,7 @@ static void check_block(struct vctx *x, int i, struct csra_signer_rec *s)
 		char cpath[96];
 		snprintf(cpath, sizeof(cpath), "%s.sid.%s", path,
 		    sb->sid.certificate ? "certificate" : "keyId");
-		s->trusted = check_ak(x, cert, have_dg ? leaf_dg : NULL, cpath, s) && s->verified;
+		s->trusted = check_ak(x, cert, have_dg ? leaf_dg : NULL, ak_eku, cpath, s) && s->verified;
 		X509_free(cert);
 	} else if (caller_key) {
 		s->trusted = s->verified;
@@ -1218,7 +1236,7 @@ static int ensure_pool(struct vctx *x, size_t *nbad)
 		if (push_ref(x->pool, sk_X509_value(x->extra, i)) != CSRA_OK)
 			return 0;
 	for (int i = 0; x->has_ev_certs && span_next(&x->ev_certs, i ? &c : NULL, &c); i++) {
-		X509 *cert = x->ev_dg != NULL ? parse_known(x, &c, x->ev_dg[i], 1, NULL, NULL)
+		X509 *cert = x->ev_dg != NULL ? parse_known(x, &c, x->ev_dg[i], 1, NULL, NULL, NULL)
 		    : d2i_cert(&c);
 		if (cert == NULL) {
 			if (nbad == NULL)

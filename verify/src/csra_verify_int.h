@@ -183,13 +183,16 @@ int csra_x509_settle(X509 *x);
 /* csra_cache_get_cert returns the certificate parsed from the DER whose
  * SHA-256 is |dg| (a new reference), or NULL; with |spki| not NULL, sets
  * |*spki| to a copy (free with free()) of the i2d_PUBKEY of its key if
- * known, else NULL. csra_cache_put_cert keeps a reference on |x| under
- * |dg|; csra_cache_set_spki records that i2d_PUBKEY (OpenSSL 3 encodes a
- * key through its encoder machinery: as slow as a signature check).
- * Failures only mean a later miss. */
+ * known, else NULL; with |ak_eku| not NULL, sets it as stored.
+ * csra_cache_put_cert keeps a reference on |x| under |dg| with |ak_eku|,
+ * whether its ExtendedKeyUsage has id-kp-attestationKey (decoding the
+ * extension showed in every verification's profile);
+ * csra_cache_set_spki records that i2d_PUBKEY (OpenSSL 3 encodes a key
+ * through its encoder machinery: as slow as a signature check). Failures
+ * only mean a later miss. */
 X509 *csra_cache_get_cert(struct csra_cache *c, const uint8_t dg[32], uint8_t **spki,
-    size_t *spki_len);
-void csra_cache_put_cert(struct csra_cache *c, const uint8_t dg[32], X509 *x);
+    size_t *spki_len, int *ak_eku);
+void csra_cache_put_cert(struct csra_cache *c, const uint8_t dg[32], X509 *x, int ak_eku);
 void csra_cache_set_spki(struct csra_cache *c, const uint8_t dg[32], const uint8_t *spki, size_t len);
 
 /* csra_cache_get_chain returns a copy (each certificate up-ref'd) of the
