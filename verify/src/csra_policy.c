@@ -682,14 +682,20 @@ static void describe_key(EVP_PKEY *k, keydesc *d)
 		snprintf(d->text, sizeof(d->text), "RSA %d bits", d->bits);
 		return;
 	case EVP_PKEY_EC: {
+		/* Both in one query: each costs a trip through the provider. */
 		int expl = 0;
-		if (EVP_PKEY_get_int_param(k, OSSL_PKEY_PARAM_EC_DECODED_FROM_EXPLICIT_PARAMS, &expl) == 1 &&
-		    expl) {
+		OSSL_PARAM q[3] = {
+			OSSL_PARAM_int(OSSL_PKEY_PARAM_EC_DECODED_FROM_EXPLICIT_PARAMS, &expl),
+			OSSL_PARAM_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, d->group, sizeof(d->group)),
+			OSSL_PARAM_END
+		};
+		int got = EVP_PKEY_get_params(k, q) == 1;
+		if (got && OSSL_PARAM_modified(&q[0]) && expl) {
+			d->group[0] = '\0';
 			snprintf(d->text, sizeof(d->text), "EC with explicit curve parameters");
 			return;
 		}
-		if (EVP_PKEY_get_utf8_string_param(k, OSSL_PKEY_PARAM_GROUP_NAME, d->group,
-			sizeof(d->group), NULL) != 1) {
+		if (!got || !OSSL_PARAM_modified(&q[1])) {
 			d->group[0] = '\0';
 			snprintf(d->text, sizeof(d->text), "EC on an unnamed curve");
 			return;
