@@ -663,6 +663,7 @@ struct sigalg {
 	csra_oid_id oid;
 	const char *md;		/* NULL: the algorithm hashes itself */
 	const char *key;	/* OpenSSL key type name */
+	int key_id;		/* its EVP_PKEY_* id, or NID_undef: EVP_PKEY_is_a then */
 	enum params_rule params;
 };
 
@@ -670,18 +671,18 @@ struct sigalg {
  * OpenSSL (3.5 and later) knows the key type, and otherwise fail as
  * CSRA_ERR_SIG_ALG_UNAVAILABLE. */
 static const struct sigalg sigalgs[] = {
-	{ CSRA_OID_ECDSA_WITH_SHA256, "SHA256", "EC", P_ABSENT },
-	{ CSRA_OID_ECDSA_WITH_SHA384, "SHA384", "EC", P_ABSENT },
-	{ CSRA_OID_ECDSA_WITH_SHA512, "SHA512", "EC", P_ABSENT },
-	{ CSRA_OID_SHA256WITHRSAENCRYPTION, "SHA256", "RSA", P_NULL_OR_ABSENT },
-	{ CSRA_OID_SHA384WITHRSAENCRYPTION, "SHA384", "RSA", P_NULL_OR_ABSENT },
-	{ CSRA_OID_SHA512WITHRSAENCRYPTION, "SHA512", "RSA", P_NULL_OR_ABSENT },
-	{ CSRA_OID_ID_RSASSA_PSS, NULL, "RSA", P_PSS },
-	{ CSRA_OID_ID_ED25519, NULL, "ED25519", P_ABSENT },
-	{ CSRA_OID_ID_ED448, NULL, "ED448", P_ABSENT },
-	{ CSRA_OID_ID_ML_DSA_44, NULL, "ML-DSA-44", P_ABSENT },
-	{ CSRA_OID_ID_ML_DSA_65, NULL, "ML-DSA-65", P_ABSENT },
-	{ CSRA_OID_ID_ML_DSA_87, NULL, "ML-DSA-87", P_ABSENT },
+	{ CSRA_OID_ECDSA_WITH_SHA256, "SHA256", "EC", EVP_PKEY_EC, P_ABSENT },
+	{ CSRA_OID_ECDSA_WITH_SHA384, "SHA384", "EC", EVP_PKEY_EC, P_ABSENT },
+	{ CSRA_OID_ECDSA_WITH_SHA512, "SHA512", "EC", EVP_PKEY_EC, P_ABSENT },
+	{ CSRA_OID_SHA256WITHRSAENCRYPTION, "SHA256", "RSA", EVP_PKEY_RSA, P_NULL_OR_ABSENT },
+	{ CSRA_OID_SHA384WITHRSAENCRYPTION, "SHA384", "RSA", EVP_PKEY_RSA, P_NULL_OR_ABSENT },
+	{ CSRA_OID_SHA512WITHRSAENCRYPTION, "SHA512", "RSA", EVP_PKEY_RSA, P_NULL_OR_ABSENT },
+	{ CSRA_OID_ID_RSASSA_PSS, NULL, "RSA", EVP_PKEY_RSA, P_PSS },
+	{ CSRA_OID_ID_ED25519, NULL, "ED25519", EVP_PKEY_ED25519, P_ABSENT },
+	{ CSRA_OID_ID_ED448, NULL, "ED448", EVP_PKEY_ED448, P_ABSENT },
+	{ CSRA_OID_ID_ML_DSA_44, NULL, "ML-DSA-44", NID_undef, P_ABSENT },
+	{ CSRA_OID_ID_ML_DSA_65, NULL, "ML-DSA-65", NID_undef, P_ABSENT },
+	{ CSRA_OID_ID_ML_DSA_87, NULL, "ML-DSA-87", NID_undef, P_ABSENT },
 };
 
 static const struct sigalg *find_sigalg(const uint8_t *oid, size_t len)
@@ -771,15 +772,18 @@ csra_err csra_sig_verify(const uint8_t *oid, size_t oid_len, const uint8_t *para
 			return CSRA_ERR_SIG_ALG_UNAVAILABLE;
 		EVP_PKEY_CTX_free(probe);
 	}
-	int key_ok = EVP_PKEY_is_a(key, alg->key) ||
-	    (alg->params == P_PSS && EVP_PKEY_is_a(key, "RSA-PSS"));
+	/* By id where OpenSSL has one: EVP_PKEY_is_a looks the name up in a
+	 * locked table, copying it first, on every call. */
+	int id = EVP_PKEY_get_base_id(key);
+	int key_ok = alg->key_id != NID_undef ? id == alg->key_id : EVP_PKEY_is_a(key, alg->key);
+	key_ok = key_ok || (alg->params == P_PSS && id == EVP_PKEY_RSA_PSS);
 	if (!key_ok)
 		return CSRA_ERR_SIG_ALG_KEY_MISMATCH;
-	if (strcmp(alg->key, "RSA") == 0 && EVP_PKEY_get_bits(key) < 2048) {
+	if (alg->key_id == EVP_PKEY_RSA && EVP_PKEY_get_bits(key) < 2048) {
 		snprintf(why, whylen, "%d bits", EVP_PKEY_get_bits(key));
 		return CSRA_ERR_SIG_RSA_TOO_SMALL;
 	}
-	if (strcmp(alg->key, "EC") == 0) {
+	if (alg->key_id == EVP_PKEY_EC) {
 		char group[64];
 		size_t glen;
 		if (!EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group,
