@@ -536,6 +536,22 @@ static int test_callback_verifier(void)
 	return ok;
 }
 
+/* Does the report |json| give the SHA-256 of |der|/|len| as input_sha256? */
+static int has_input_sha256(const char *json, const uint8_t *der, size_t len)
+{
+	uint8_t dg[32];
+	char want[100];
+	CHECK(EVP_Digest(der, len, dg, NULL, EVP_sha256(), NULL) == 1);
+	int n = snprintf(want, sizeof(want), "\"input_sha256\": \"");
+	for (size_t i = 0; i < sizeof(dg); i++)
+		n += snprintf(want + n, sizeof(want) - (size_t)n, "%02x", dg[i]);
+	if (strstr(json, want) == NULL) {
+		fprintf(stderr, "  no %s\" in the report\n", want);
+		return 0;
+	}
+	return 1;
+}
+
 static int test_json_record(void)
 {
 	tp_pki p;
@@ -549,9 +565,17 @@ static int test_json_record(void)
 	CHECK(csra_verify_request(v, der, len, NONCE, sizeof(NONCE), &r) == CSRA_OK);
 	char *json = csra_result_json(r);
 	CHECK(json != NULL);
+	CHECK(has_input_sha256(json, der, len));
 	CHECK(strstr(json, "\"input_sha256\"") && strstr(json, "\"verified_at\"") &&
 	    strstr(json, "\"policy\": \"cabf-csbr\"") && strstr(json, "\"statements\"") &&
 	    strstr(json, "\"bound_to_request_key\": true") && strstr(json, "\"verdict\": \"verified\""));
+	free(json);
+	csra_result_free(&r);
+	/* Not a request at all: reported with its digest too. */
+	der[0] = 0x31;
+	CHECK(csra_verify_request(v, der, len, NONCE, sizeof(NONCE), &r) == CSRA_OK);
+	CHECK(csra_result_verdict(r) == CSRA_VERDICT_MALFORMED);
+	CHECK((json = csra_result_json(r)) != NULL && has_input_sha256(json, der, len));
 	free(json);
 	csra_result_free(&r);
 	free(der);

@@ -796,7 +796,6 @@ csra_err csra_verify_request(const csra_verifier *v, const uint8_t *der, size_t 
 	if (r->kind == NULL || r->policy == NULL)
 		r->nomem = 1;
 	r->at = v->at ? v->at : time(NULL);
-	r->has_digest = EVP_Digest(der, len, r->digest, NULL, v->sha256, NULL) == 1;
 
 	/* Which request is it? The one of the two decodes that goes furthest
 	 * explains a failure best. */
@@ -814,6 +813,9 @@ csra_err csra_verify_request(const csra_verifier *v, const uint8_t *der, size_t 
 		return CSRA_ERR_NOMEM;
 	}
 	if (d == NULL) {
+		/* Nothing decoded keeps the bytes for the report: hashed now. */
+		r->has_digest = EVP_Digest(der, len, r->digest, NULL, v->sha256, NULL) == 1;
+		ERR_clear_error();
 		const csra_diag *best = dcrmf.offset != SIZE_MAX && dcrmf.offset > d10.offset ? &dcrmf : &d10;
 		r->verdict = CSRA_VERDICT_MALFORMED;
 		csra_result_add(r, "decode", CSRA_STATUS_FAIL, best->code, best->path,
@@ -821,6 +823,7 @@ csra_err csra_verify_request(const csra_verifier *v, const uint8_t *der, size_t 
 		*out = r;
 		return r->nomem ? (csra_result_free(out), CSRA_ERR_NOMEM) : CSRA_OK;
 	}
+	r->input = csra_decoded_ref(d);
 	if ((r->request_format = strdup(crmf ? "crmf" : "pkcs10")) == NULL)
 		r->nomem = 1;	/* as above */
 	csra_result_add(r, "decode", CSRA_STATUS_PASS, CSRA_OK, "", "%s, strict DER, %zu bytes",

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <openssl/evp.h>
 
 #include "csra_stmt.h"
 #include "csra_verify_int.h"
@@ -43,6 +44,7 @@ void csra_result_free(csra_result **rp)
 	free(r->policy);
 	free(r->request_format);
 	csra_decoded_free(&r->decoded);
+	csra_decoded_free(&r->input);
 	free(r);
 	*rp = NULL;
 }
@@ -503,8 +505,20 @@ static json_t *result_json(const csra_result *r, int *ok)
 	}
 	if (r->kind)
 		put(root, "kind", jstr(r->kind), ok);
-	if (r->has_digest) {
-		put(root, "input_sha256", hex(r->digest, sizeof(r->digest)), ok);
+	uint8_t dg[32];
+	int have_dg = r->has_digest;
+	if (have_dg) {
+		memcpy(dg, r->digest, sizeof(dg));
+	} else if (r->input != NULL) {
+		/* Only a report needs it: not taken during verification. */
+		size_t len;
+		const uint8_t *der = csra_decoded_der(r->input, &len);
+		if (EVP_Digest(der, len, dg, NULL, EVP_sha256(), NULL) != 1)
+			*ok = 0;
+		have_dg = 1;
+	}
+	if (have_dg) {
+		put(root, "input_sha256", hex(dg, sizeof(dg)), ok);
 		char buf[32];
 		struct tm tm;
 		if (gmtime_r(&r->at, &tm) != NULL) {

@@ -106,6 +106,7 @@ struct csra_result {
 	struct csra_stmt_out *stmt;	/* a statement's claims (not PKIX Evidence's) */
 	int has_digest;
 	uint8_t digest[32];		/* SHA-256 of the input */
+	csra_decoded *input;		/* or the decode holding it: hashed when reported */
 	time_t at;
 	char *policy;
 	char *request_format;		/* "pkcs10" or "crmf" */
