@@ -317,7 +317,7 @@ void csra_cache_put_chain(struct csra_cache *c, const uint8_t key[32], X509_STOR
 		if (n != NULL)
 			sk_X509_pop_free(n->chain, X509_free);
 		free(n);
-		ERR_clear_error();
+		csra_clear_openssl_errors();
 		return;
 	}
 	memcpy(n->key, key, 32);

@@ -66,7 +66,7 @@ static EVP_PKEY *ec_import(const char *group, const uint8_t *point, size_t len)
 		curves[i].tmpl = n ? ec_import(curves[i].group, pt, n) : NULL; \
 		OPENSSL_free(pt); \
 		EVP_PKEY_free(k); \
-		ERR_clear_error(); \
+		csra_clear_openssl_errors(); \
 	}
 MAKE_TEMPLATE(0)
 MAKE_TEMPLATE(1)
@@ -152,6 +152,6 @@ EVP_PKEY *csra_spki_pkey(const uint8_t *spki, size_t len)
 			k = NULL;
 		}
 	}
-	ERR_clear_error();
+	csra_clear_openssl_errors();
 	return k;
 }

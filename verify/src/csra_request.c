@@ -95,7 +95,7 @@ static csra_err store_add(X509_STORE *store, X509 *cert)
 {
 	if (X509_STORE_add_cert(store, cert) != 1) {
 		unsigned long e = ERR_peek_last_error();
-		ERR_clear_error();
+		csra_clear_openssl_errors();
 		if (ERR_GET_REASON(e) != X509_R_CERT_ALREADY_IN_HASH_TABLE)
 			return CSRA_ERR_NOMEM;
 	}
@@ -567,7 +567,7 @@ static void check_crmf(struct rctx *x, const uint8_t *der, size_t len)
 		    0, NULL, NULL) == 1;
 	}
 	OSSL_CRMF_MSGS_free(msgs);
-	ERR_clear_error();
+	csra_clear_openssl_errors();
 	csra_result_add(r, "request.signature", ok ? CSRA_STATUS_PASS : CSRA_STATUS_FAIL,
 	    ok ? CSRA_OK : CSRA_ERR_REQ_SIGNATURE, "[0].popo",
 	    ok ? "POPOSigningKey over the CertRequest verifies (proof of possession)"
@@ -696,7 +696,7 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 			}
 			const unsigned char *p = c.p;
 			X509 *cert = d2i_X509(NULL, &p, (long)c.len);
-			ERR_clear_error();
+			csra_clear_openssl_errors();
 			if (cert == NULL || p != c.p + c.len) {
 				char path[48];
 				snprintf(path, sizeof(path), "certs[%d]", i);
@@ -815,7 +815,7 @@ csra_err csra_verify_request(const csra_verifier *v, const uint8_t *der, size_t 
 	if (d == NULL) {
 		/* Nothing decoded keeps the bytes for the report: hashed now. */
 		r->has_digest = EVP_Digest(der, len, r->digest, NULL, v->sha256, NULL) == 1;
-		ERR_clear_error();
+		csra_clear_openssl_errors();
 		const csra_diag *best = dcrmf.offset != SIZE_MAX && dcrmf.offset > d10.offset ? &dcrmf : &d10;
 		r->verdict = CSRA_VERDICT_MALFORMED;
 		csra_result_add(r, "decode", CSRA_STATUS_FAIL, best->code, best->path,

@@ -104,7 +104,7 @@ csra_err csra_x509_verify_err(int err)
 
 int csra_x509_settle(X509 *cert)
 {
-	ERR_clear_error();
+	csra_clear_openssl_errors();
 	if ((X509_get_extension_flags(cert) & EXFLAG_INVALID) == 0)
 		return 1;
 	int nomem = 0;
@@ -123,7 +123,7 @@ csra_err csra_verifier_add_trust(csra_verifier *v, X509 *cert)
 	if (X509_STORE_add_cert(v->store, cert) != 1) {
 		/* A certificate already present is not an error. */
 		unsigned long e = ERR_peek_last_error();
-		ERR_clear_error();
+		csra_clear_openssl_errors();
 		if (ERR_GET_REASON(e) != X509_R_CERT_ALREADY_IN_HASH_TABLE)
 			return CSRA_ERR_NOMEM;
 	}
@@ -157,7 +157,7 @@ csra_err csra_verifier_add_untrusted(csra_verifier *v, X509 *cert)
 		return CSRA_ERR_NOMEM;
 	v->untrusted_dg = dg;
 	if (X509_digest(cert, v->sha256, dg[n], NULL) != 1) {
-		ERR_clear_error();
+		csra_clear_openssl_errors();
 		return CSRA_ERR_NOMEM;
 	}
 	return push_ref(v->untrusted, cert);
@@ -231,7 +231,7 @@ static csra_err add_pem(csra_verifier *v, const char *path,
 		X509_free(x);
 		n++;
 	}
-	ERR_clear_error();	/* PEM_read_X509 ends with "no start line" */
+	csra_clear_openssl_errors();	/* PEM_read_X509 ends with "no start line" */
 	fclose(f);
 	return e != CSRA_OK ? e : n ? CSRA_OK : CSRA_ERR_IO;
 }
@@ -730,7 +730,7 @@ static csra_err pss_params(const uint8_t *params, size_t params_len, const EVP_M
 out:
 	X509_ALGOR_free(mgf_md);
 	RSA_PSS_PARAMS_free(pss);
-	ERR_clear_error();
+	csra_clear_openssl_errors();
 	return e;
 }
 
@@ -767,7 +767,7 @@ csra_err csra_sig_verify(const uint8_t *oid, size_t oid_len, const uint8_t *para
 	}
 	if (strncmp(alg->key, "ML-DSA", 6) == 0) {
 		EVP_PKEY_CTX *probe = EVP_PKEY_CTX_new_from_name(NULL, alg->key, NULL);
-		ERR_clear_error();
+		csra_clear_openssl_errors();
 		if (probe == NULL)
 			return CSRA_ERR_SIG_ALG_UNAVAILABLE;
 		EVP_PKEY_CTX_free(probe);
@@ -807,7 +807,7 @@ csra_err csra_sig_verify(const uint8_t *oid, size_t oid_len, const uint8_t *para
 	    EVP_DigestVerify(ctx, sig, sig_len, tbs, tbs_len) == 1)
 		e = CSRA_OK;
 	EVP_MD_CTX_free(ctx);
-	ERR_clear_error();
+	csra_clear_openssl_errors();
 	return e;
 }
 
@@ -828,7 +828,7 @@ static X509 *d2i_cert(const struct span *s)
 	X509 *x = d2i_X509(NULL, &p, (long)s->len);
 	if (x == NULL || p != s->p + s->len) {
 		X509_free(x);
-		ERR_clear_error();
+		csra_clear_openssl_errors();
 		return NULL;
 	}
 	return x;
@@ -839,7 +839,7 @@ static int sha256(const csra_verifier *v, const uint8_t *p, size_t n, uint8_t ou
 {
 	if (EVP_Digest(p, n, out, NULL, v->sha256, NULL) == 1)
 		return 1;
-	ERR_clear_error();
+	csra_clear_openssl_errors();
 	return 0;
 }
 
@@ -886,7 +886,7 @@ static X509 *parse_known(const struct vctx *x, const struct span *s, const uint8
 	if (c != NULL && have_dg && csra_x509_settle(c) == 1 && X509_get0_pubkey(c) != NULL &&
 	    (X509_get_extension_flags(c) & EXFLAG_NO_FINGERPRINT) == 0)
 		csra_cache_put_cert(x->v->cache, dg, c, eku);
-	ERR_clear_error();
+	csra_clear_openssl_errors();
 	return c;
 }
 
@@ -896,7 +896,7 @@ static EVP_PKEY *d2i_spki(const struct span *s)
 	EVP_PKEY *k = d2i_PUBKEY(NULL, &p, (long)s->len);
 	if (k == NULL || p != s->p + s->len) {
 		EVP_PKEY_free(k);
-		ERR_clear_error();
+		csra_clear_openssl_errors();
 		return NULL;
 	}
 	return k;
@@ -914,7 +914,7 @@ static int has_eku(const csra_verifier *v, X509 *x)
 		if (OBJ_cmp(sk_ASN1_OBJECT_value(eku, i), v->eku_attestation) == 0)
 			found = 1;
 	EXTENDED_KEY_USAGE_free(eku);
-	ERR_clear_error();
+	csra_clear_openssl_errors();
 	return found;
 }
 
@@ -968,7 +968,7 @@ static int chain_window(struct vctx *x, X509_STORE_CTX *ctx, STACK_OF(X509) *cha
 				ok = narrow(p, x->at, lo, hi);
 		}
 		/* NULL is "none" or a failure; only the error queue tells. */
-		ERR_clear_error();
+		csra_clear_openssl_errors();
 		STACK_OF(X509) *anchors = X509_STORE_CTX_get1_certs(ctx, issuer);
 		if (anchors == NULL && ERR_peek_error() != 0)
 			ok = 0;
@@ -976,7 +976,7 @@ static int chain_window(struct vctx *x, X509_STORE_CTX *ctx, STACK_OF(X509) *cha
 			ok = narrow(sk_X509_value(anchors, k), x->at, lo, hi);
 		sk_X509_pop_free(anchors, X509_free);
 	}
-	ERR_clear_error();
+	csra_clear_openssl_errors();
 	return ok;
 }
 
@@ -1057,7 +1057,7 @@ static int check_ak(struct vctx *x, X509 *cert, const uint8_t *leaf_dg, int ak_e
 		ok = 0;
 	}
 	X509_STORE_CTX_free(ctx);
-	ERR_clear_error();
+	csra_clear_openssl_errors();
 	return ok;
 }
 
@@ -1154,7 +1154,7 @@ static void check_block(struct vctx *x, int i, struct csra_signer_rec *s)
 		}
 		caller_key = cert == NULL;
 		have_dg = cert != NULL && X509_digest(cert, x->v->sha256, leaf_dg, NULL) == 1;
-		ERR_clear_error();
+		csra_clear_openssl_errors();
 	}
 	if (cert == NULL && key == NULL) {
 		csra_result_add(r, "signature.signer", CSRA_STATUS_FAIL, CSRA_ERR_SIG_NO_SIGNER, path,
@@ -1312,7 +1312,7 @@ static int key_pool(struct vctx *x, STACK_OF(X509) *extra)
 	}
 	x->have_pool_key = keyed && EVP_DigestFinal_ex(kc, x->pool_key, NULL) == 1;
 	EVP_MD_CTX_free(kc);
-	ERR_clear_error();
+	csra_clear_openssl_errors();
 
 	if (x->have_pool_key && csra_cache_has_pool(v->cache, x->pool_key))
 		return 1;
