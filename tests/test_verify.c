@@ -845,6 +845,21 @@ static int test_message_format(void)
 	return 1;
 }
 
+/* Messages reach terminals and logs: anything but printable ASCII, in the
+ * format or in what it quotes, becomes '?'. */
+static int test_message_sanitized(void)
+{
+	csra_result *r = csra_result_new();
+	CHECK(r != NULL);
+	CHECK(csra_result_add(r, "t", CSRA_STATUS_PASS, CSRA_OK, "", "id %s end",
+	    "\x1b[31mred\x7f caf\xc3\xa9\t~"));
+	CHECK(csra_result_add(r, "t", CSRA_STATUS_PASS, CSRA_OK, "", "bell\a %d", 5));
+	CHECK(same_message("id ?[31mred? caf???~ end", r, 0));
+	CHECK(same_message("bell? 5", r, 1));
+	csra_result_free(&r);
+	return 1;
+}
+
 int main(void)
 {
 	static const tu_test tests[] = {
@@ -863,7 +878,7 @@ int main(void)
 		TU(test_cert_spki_disagree), TU(test_intermediates_sources), TU(test_signature_added),
 		TU(test_signature_stripped), TU(test_malformed_input), TU(test_typed_accessors_and_json),
 		TU(test_vector_evidence1), TU(test_vector_evidence2), TU(test_vector_evidence3),
-		TU(test_message_format),
+		TU(test_message_format), TU(test_message_sanitized),
 	};
 	return tu_run(tests, sizeof(tests) / sizeof(tests[0]));
 }
