@@ -780,7 +780,9 @@ static met check_req(const req *q, const csra_stmt_out *o, const csra_stmt_claim
 	*first = *badc = NULL;
 	for (size_t i = 0; i < o->nclaims && i < CSRA_STMT_MAX_CLAIMS; i++) {
 		const csra_stmt_claim *c = &o->claims[i];
-		if (strncmp(c->element, q->element, sizeof(c->element)) != 0 ||
+		/* First letters rule out most pairs without a call. */
+		if (c->name[0] != q->name[0] || c->element[0] != q->element[0] ||
+		    strncmp(c->element, q->element, sizeof(c->element)) != 0 ||
 		    strncmp(c->name, q->name, sizeof(c->name)) != 0)
 			continue;
 		if (*first == NULL)
