@@ -838,6 +838,7 @@ static int test_message_format(void)
 	FMT_CASE("100%% sure, %s%s", "", "end");
 	FMT_CASE("%s", longs);				/* truncated at 511 */
 	FMT_CASE("%s %d", longs + 200, 99);		/* the number cut off */
+	FMT_CASE("%s then a literal run past the end %d", longs + 200, 7);
 	FMT_CASE("fallback %04x %.*s %c", 0xab, 3, "abcdef", 'z');
 	FMT_CASE("%zu then %02x", (size_t)5, 7);	/* one odd conversion: all by vsnprintf */
 #undef FMT_CASE

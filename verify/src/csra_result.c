@@ -126,7 +126,13 @@ static long plain_format(char *out, size_t cap, const char *fmt, va_list ap)
 	size_t n = 0;
 	for (const char *f = fmt; *f != '\0' && n < cap - 1; f++) {
 		if (*f != '%') {
-			out[n++] = *f;
+			/* The literal run up to the next conversion, at once. */
+			size_t run = strcspn(f, "%"), room = cap - 1 - n;
+			if (run > room)
+				run = room;
+			memcpy(out + n, f, run);
+			n += run;
+			f += run - 1;
 			continue;
 		}
 		f++;
@@ -207,16 +213,17 @@ int csra_result_add(csra_result *r, const char *name, csra_status status, csra_e
 	}
 	struct csra_check *c = &r->checks[r->nchecks];
 	c->name = memcpy(blk, name, ln);
-	c->message = blk + ln;
 	/* Messages quote attacker-chosen text (identifiers, OpenSSL's view of
 	 * names) and end up on operators' terminals and in logs: printable
 	 * ASCII only, so no escape sequence or bidi override gets through.
-	 * Copied and filtered in one branch-free pass the compiler vectorises. */
-	for (size_t i = 0; i < lm; i++) {
-		unsigned char ch = (unsigned char)m[i];
-		c->message[i] = (char)((unsigned)(ch - 0x20) < 0x5fu ? ch : '?');
-	}
-	c->message[lm] = '\0';
+	 * Copied and filtered in one branch-free pass the compiler vectorises
+	 * (through locals: a store through c->message could alias c). */
+	char *dst = blk + ln;
+	const unsigned char *src = (const unsigned char *)m;
+	for (size_t i = 0; i < lm; i++)
+		dst[i] = (char)((unsigned)(src[i] - 0x20) < 0x5fu ? src[i] : '?');
+	dst[lm] = '\0';
+	c->message = dst;
 	c->path = memcpy(blk + ln + lm + 1, path, lp);
 	c->status = status;
 	c->code = code;
