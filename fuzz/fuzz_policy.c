@@ -107,7 +107,7 @@ static int eval(const csra_policy *p, EVP_PKEY *key, const csra_policy_stmt *stm
 			fuzz_fail("csra_result_new failed", NULL);
 		return -1;
 	}
-	csra_policy_input in = { key, stmts, n };
+	csra_policy_input in = { key, stmts, n, NULL, 0 };
 	int met = csra_policy_eval(p, &in, r);
 	int failed = 0;
 	for (size_t i = 0; i < r->nchecks; i++) {

@@ -259,7 +259,7 @@ static evalres eval_n(const csra_policy *p, EVP_PKEY *k, const csra_stmt_out *ou
 		st[i].type_len = types ? type_lens[i] : sizeof(VENDOR_TYPE);
 		st[i].out = &outs[i];
 	}
-	csra_policy_input in = { k, st, n };
+	csra_policy_input in = { k, st, n, NULL, 0 };
 	evalres e = { 0, csra_result_new() };
 	if (e.r != NULL)
 		e.ok = csra_policy_eval(p, &in, e.r);
@@ -387,6 +387,54 @@ static int test_cabf_key_algorithms(void)
 	    "no request key");
 	csra_result_free(&e.r);
 	CHECK(ok);
+	csra_policy_free(&p);
+	return 1;
+}
+
+/* The key's description is the same whether the policy is handed the
+ * SubjectPublicKeyInfo the key came from (the curve then read from its
+ * bytes) or only the key; a curve the SPKI does not name by a P-256/384/
+ * 521 OID is still asked of OpenSSL. */
+static int test_key_description_from_spki(void)
+{
+	csra_policy *p = csra_policy_cabf_csbr();
+	csra_stmt_out o;
+	good_claims(&o);
+	EVP_PKEY *brainpool = tp_key("EC", "brainpoolP256r1");
+	EVP_PKEY *keys[] = { k_p256, k_p384, k_p521, k_rsa3072, k_ed25519, brainpool };
+	const char *want[] = { "EC P-256;", "EC P-384;", "EC P-521;", "RSA 3072 bits;", "Ed25519;",
+		"EC brainpoolP256r1;" };
+	CHECK(brainpool != NULL);
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		unsigned char *spki = NULL;
+		int n = i2d_PUBKEY(keys[i], &spki);
+		CHECK(n > 0);
+		csra_policy_stmt st = { VENDOR_TYPE, sizeof(VENDOR_TYPE), &o };
+		csra_policy_input with = { keys[i], &st, 1, spki, (size_t)n };
+		csra_policy_input without = { keys[i], &st, 1, NULL, 0 };
+		csra_result *a = csra_result_new(), *b = csra_result_new();
+		CHECK(a != NULL && b != NULL);
+		csra_policy_eval(p, &with, a);
+		csra_policy_eval(p, &without, b);
+		long ia = csra_result_find(a, "policy.key-algorithm", CSRA_OK);
+		long ib = csra_result_find(b, "policy.key-algorithm", CSRA_OK);
+		if (ia < 0)
+			ia = csra_result_find(a, "policy.key-algorithm", CSRA_ERR_POLICY_KEY_ALGORITHM);
+		if (ib < 0)
+			ib = csra_result_find(b, "policy.key-algorithm", CSRA_ERR_POLICY_KEY_ALGORITHM);
+		const char *ma = NULL, *mb = NULL;
+		CHECK(ia >= 0 && ib >= 0);
+		csra_result_check(a, (size_t)ia, NULL, NULL, NULL, &ma, NULL);
+		csra_result_check(b, (size_t)ib, NULL, NULL, NULL, &mb, NULL);
+		if (strcmp(ma, mb) != 0 || strncmp(ma, want[i], strlen(want[i])) != 0) {
+			fprintf(stderr, "  key %zu: with SPKI \"%s\", without \"%s\"\n", i, ma, mb);
+			return 0;
+		}
+		OPENSSL_free(spki);
+		csra_result_free(&a);
+		csra_result_free(&b);
+	}
+	EVP_PKEY_free(brainpool);
 	csra_policy_free(&p);
 	return 1;
 }
@@ -771,7 +819,7 @@ int main(void)
 {
 	static const tu_test tests[] = {
 		TU(setup), TU(test_parse_errors), TU(test_parse_limits), TU(test_oid_from_str),
-		TU(test_cabf_name_and_shape), TU(test_cabf_accepts), TU(test_cabf_key_algorithms),
+		TU(test_cabf_name_and_shape), TU(test_cabf_accepts), TU(test_cabf_key_algorithms), TU(test_key_description_from_spki),
 		TU(test_cabf_key_claims), TU(test_cabf_platform_claims), TU(test_cabf_no_statement),
 		TU(test_candidate_choice), TU(test_contradicting_claims), TU(test_custom_policy),
 		TU(test_minimal_policy), TU(test_policy_file),

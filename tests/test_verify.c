@@ -188,6 +188,42 @@ static int test_good_p384(void)
 	return run("EC", "P-384", AK, -60, YEAR, &GOOD, NONCE, CSRA_VERDICT_VERIFIED, CSRA_OK);
 }
 
+/* ECDSA on curves other than P-256, P-384 and P-521 is refused, whether
+ * the curve is read from the AK certificate's SubjectPublicKeyInfo or
+ * asked of OpenSSL. */
+static int sig_on_curve(const char *curve, csra_err want)
+{
+	static const uint8_t tbs[] = "to be signed";
+	EVP_PKEY *k = tp_key("EC", curve);
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	unsigned char sig[160], *spki = NULL;
+	size_t siglen = sizeof(sig);
+	char why[96];
+	CHECK(k != NULL && ctx != NULL);
+	CHECK(EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, k) == 1 &&
+	    EVP_DigestSign(ctx, sig, &siglen, tbs, sizeof(tbs)) == 1);
+	int n = i2d_PUBKEY(k, &spki);
+	CHECK(n > 0);
+	const csra_oid_entry *alg = &csra_oid_table[CSRA_OID_ECDSA_WITH_SHA256];
+	csra_err with = csra_sig_verify(alg->der, alg->der_len, NULL, 0, sig, siglen, k, spki, (size_t)n,
+	    tbs, sizeof(tbs), why, sizeof(why));
+	csra_err without = csra_sig_verify(alg->der, alg->der_len, NULL, 0, sig, siglen, k, NULL, 0,
+	    tbs, sizeof(tbs), why, sizeof(why));
+	if (with != want || without != want)
+		fprintf(stderr, "  %s: with SPKI %s, without %s\n", curve, csra_err_name(with),
+		    csra_err_name(without));
+	OPENSSL_free(spki);
+	EVP_MD_CTX_free(ctx);
+	EVP_PKEY_free(k);
+	return with == want && without == want;
+}
+
+static int test_other_curves_refused(void)
+{
+	return sig_on_curve("P-256", CSRA_OK) && sig_on_curve("brainpoolP256r1", CSRA_ERR_SIG_KEY_UNSUPPORTED) &&
+	    sig_on_curve("secp256k1", CSRA_ERR_SIG_KEY_UNSUPPORTED);
+}
+
 static int test_good_rsa3072(void)
 {
 	return run("RSA", "3072", AK, -60, YEAR, &GOOD, NONCE, CSRA_VERDICT_VERIFIED, CSRA_OK);
@@ -864,7 +900,7 @@ static int test_message_sanitized(void)
 int main(void)
 {
 	static const tu_test tests[] = {
-		TU(test_good_p256), TU(test_good_p384), TU(test_good_rsa3072), TU(test_good_ed25519),
+		TU(test_good_p256), TU(test_good_p384), TU(test_other_curves_refused), TU(test_good_rsa3072), TU(test_good_ed25519),
 		TU(test_good_rsa_pss), TU(test_good_extra_eku), TU(test_missing_eku),
 		TU(test_wrong_eku_only), TU(test_missing_digital_signature), TU(test_expired_ak),
 		TU(test_untrusted_root), TU(test_wrong_signer_key), TU(test_rsa_too_small),

@@ -127,6 +127,20 @@ static EVP_PKEY *rsa_key(const struct span *bits)
 	return k;
 }
 
+const char *csra_spki_named_curve(const uint8_t *spki, size_t len)
+{
+	struct span top, alg, oid, param, extra;
+	if (spki == NULL || !span_at(spki, spki + len, &top) || top.len != len || top.p[0] != 0x30 ||
+	    !span_child(&top, 0, &alg) || !span_child(&alg, 0, &oid) || oid.p[0] != 0x06 ||
+	    !csra_oid_is(oid.c, oid.clen, CSRA_OID_ID_ECPUBLICKEY) || !span_child(&alg, 1, &param) ||
+	    param.p[0] != 0x06 || span_child(&alg, 2, &extra))
+		return NULL;
+	for (size_t i = 0; i < sizeof(curves) / sizeof(curves[0]); i++)
+		if (csra_oid_is(param.c, param.clen, curves[i].oid))
+			return curves[i].group;
+	return NULL;
+}
+
 EVP_PKEY *csra_spki_pkey(const uint8_t *spki, size_t len)
 {
 	struct span top, alg, oid, param, bits, extra;

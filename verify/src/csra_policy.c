@@ -22,6 +22,7 @@
 
 #include "csra_codec_int.h"
 #include "csra_policy_int.h"
+#include "csra_verify_int.h"
 #include "csrattest/claims.h"
 
 #define MAX_FILE (1u << 20)
@@ -672,7 +673,7 @@ typedef struct keydesc {
 	char text[96];	/* "RSA 2048 bits", "EC P-256", ... */
 } keydesc;
 
-static void describe_key(EVP_PKEY *k, keydesc *d)
+static void describe_key(EVP_PKEY *k, const uint8_t *spki, size_t spki_len, keydesc *d)
 {
 	memset(d, 0, sizeof(*d));
 	d->id = EVP_PKEY_get_base_id(k);
@@ -682,20 +683,23 @@ static void describe_key(EVP_PKEY *k, keydesc *d)
 		snprintf(d->text, sizeof(d->text), "RSA %d bits", d->bits);
 		return;
 	case EVP_PKEY_EC: {
-		/* Both in one query: each costs a trip through the provider. */
+		/* A named curve the SPKI gives is that; else both in one query:
+		 * each costs a trip through the provider. */
+		const char *named = csra_spki_named_curve(spki, spki_len);
 		int expl = 0;
 		OSSL_PARAM q[3] = {
 			OSSL_PARAM_int(OSSL_PKEY_PARAM_EC_DECODED_FROM_EXPLICIT_PARAMS, &expl),
 			OSSL_PARAM_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, d->group, sizeof(d->group)),
 			OSSL_PARAM_END
 		};
-		int got = EVP_PKEY_get_params(k, q) == 1;
+		int got = named != NULL ? snprintf(d->group, sizeof(d->group), "%s", named) > 0 :
+		    EVP_PKEY_get_params(k, q) == 1;
 		if (got && OSSL_PARAM_modified(&q[0]) && expl) {
 			d->group[0] = '\0';
 			snprintf(d->text, sizeof(d->text), "EC with explicit curve parameters");
 			return;
 		}
-		if (!got || !OSSL_PARAM_modified(&q[1])) {
+		if (!got || (named == NULL && !OSSL_PARAM_modified(&q[1]))) {
 			d->group[0] = '\0';
 			snprintf(d->text, sizeof(d->text), "EC on an unnamed curve");
 			return;
@@ -734,7 +738,8 @@ static int alg_accepts(const alg *a, const keydesc *d)
 	return 0;
 }
 
-static int eval_key(const csra_policy *p, EVP_PKEY *key, csra_result *r)
+static int eval_key(const csra_policy *p, EVP_PKEY *key, const uint8_t *spki, size_t spki_len,
+    csra_result *r)
 {
 	const char *list = p->alg_list;
 	keydesc d;
@@ -744,7 +749,7 @@ static int eval_key(const csra_policy *p, EVP_PKEY *key, csra_result *r)
 		    "no request key; policy accepts %s", list);
 		return 0;
 	}
-	describe_key(key, &d);
+	describe_key(key, spki, spki_len, &d);
 	for (size_t i = 0; i < p->nalgs && !ok; i++)
 		ok = alg_accepts(&p->algs[i], &d);
 	csra_result_add(r, "policy.key-algorithm", ok ? CSRA_STATUS_PASS : CSRA_STATUS_FAIL,
@@ -927,7 +932,7 @@ int csra_policy_eval(const csra_policy *p, const csra_policy_input *in, csra_res
 {
 	if (p == NULL || in == NULL || r == NULL)
 		return 0;
-	int ok = eval_key(p, in->request_key, r);
+	int ok = eval_key(p, in->request_key, in->request_spki, in->request_spki_len, r);
 	if (p->ntypes == 0) {
 		ok = eval_type(p, NULL, in, r) && ok;
 	} else {

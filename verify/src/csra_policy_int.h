@@ -19,6 +19,9 @@ typedef struct csra_policy_input {
 	EVP_PKEY *request_key;
 	const csra_policy_stmt *stmts;
 	size_t nstmts;
+	/* The SubjectPublicKeyInfo |request_key| was made from, or NULL. */
+	const uint8_t *request_spki;
+	size_t request_spki_len;
 } csra_policy_input;
 
 /* csra_policy_eval records one check per requirement in |r| (names

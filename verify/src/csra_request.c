@@ -487,7 +487,7 @@ static void check_pkcs10(struct rctx *x, const uint8_t *der, size_t len)
 		snprintf(why, sizeof(why), "the signature BIT STRING has unused bits");
 	else
 		e = csra_sig_verify(oid.c, oid.clen, has_params ? params.p : NULL, has_params ? params.len : 0,
-		    sig.c + 1, sig.clen - 1, x->key, info.p, info.len, why, sizeof(why));
+		    sig.c + 1, sig.clen - 1, x->key, x->spki, x->spki_len, info.p, info.len, why, sizeof(why));
 	if (e == CSRA_OK) {
 		csra_result_add(r, "request.signature", CSRA_STATUS_PASS, CSRA_OK, "signature",
 		    "the request's self-signature verifies (proof of possession)");
@@ -843,7 +843,7 @@ csra_err csra_verify_request(const csra_verifier *v, const uint8_t *der, size_t 
 	if (x.have_bundle && x.key != NULL)
 		e = check_bundle(&x, nonce, nonce_len, &outs, &pstmts, &nstmts);
 	if (e == CSRA_OK && x.key != NULL) {
-		csra_policy_input pin = { x.key, pstmts, nstmts };
+		csra_policy_input pin = { x.key, pstmts, nstmts, x.spki, x.spki_len };
 		csra_policy_eval(policy, &pin, r);
 	} else if (e == CSRA_OK) {
 		csra_result_add(r, "request.key", CSRA_STATUS_FAIL, CSRA_ERR_REQ_NO_KEY, "",

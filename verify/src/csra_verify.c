@@ -740,8 +740,8 @@ static int is_null(const uint8_t *p, size_t len)
 }
 
 csra_err csra_sig_verify(const uint8_t *oid, size_t oid_len, const uint8_t *params, size_t params_len,
-    const uint8_t *sig, size_t sig_len, EVP_PKEY *key, const uint8_t *tbs, size_t tbs_len, char *why,
-    size_t whylen)
+    const uint8_t *sig, size_t sig_len, EVP_PKEY *key, const uint8_t *key_spki, size_t key_spki_len,
+    const uint8_t *tbs, size_t tbs_len, char *why, size_t whylen)
 {
 	const struct sigalg *alg = find_sigalg(oid, oid_len);
 	const EVP_MD *md = NULL;
@@ -783,7 +783,7 @@ csra_err csra_sig_verify(const uint8_t *oid, size_t oid_len, const uint8_t *para
 		snprintf(why, whylen, "%d bits", EVP_PKEY_get_bits(key));
 		return CSRA_ERR_SIG_RSA_TOO_SMALL;
 	}
-	if (alg->key_id == EVP_PKEY_EC) {
+	if (alg->key_id == EVP_PKEY_EC && csra_spki_named_curve(key_spki, key_spki_len) == NULL) {
 		char group[64];
 		size_t glen;
 		if (!EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group,
@@ -812,14 +812,14 @@ csra_err csra_sig_verify(const uint8_t *oid, size_t oid_len, const uint8_t *para
 }
 
 /* csra_sig_verify for a signature block over |tbs|. */
-static csra_err verify_sig(const SignatureBlock_t *sb, EVP_PKEY *key, const struct span *tbs,
-    char *why, size_t whylen)
+static csra_err verify_sig(const SignatureBlock_t *sb, EVP_PKEY *key, const struct span *key_spki,
+    const struct span *tbs, char *why, size_t whylen)
 {
 	const ANY_t *params = sb->signatureAlgorithm.parameters;
 	return csra_sig_verify(sb->signatureAlgorithm.algorithm.buf,
 	    (size_t)sb->signatureAlgorithm.algorithm.size, params ? params->buf : NULL,
 	    params ? (size_t)params->size : 0, sb->signatureValue.buf, (size_t)sb->signatureValue.size,
-	    key, tbs->p, tbs->len, why, whylen);
+	    key, key_spki->len ? key_spki->p : NULL, key_spki->len, tbs->p, tbs->len, why, whylen);
 }
 
 static X509 *d2i_cert(const struct span *s)
@@ -1183,7 +1183,8 @@ static void check_block(struct vctx *x, int i, struct csra_signer_rec *s)
 	    : caller_key ? "keyId (caller's key)" : "subjectPublicKeyInfo");
 	s->key = key;
 
-	csra_err e = verify_sig(sb, key, &x->tbs, why, sizeof(why));
+	/* The key's SubjectPublicKeyInfo as received, when it came with it. */
+	csra_err e = verify_sig(sb, key, &x->blocks[i].in_spki, &x->tbs, why, sizeof(why));
 	if (e == CSRA_OK) {
 		s->verified = 1;
 		csra_result_add(r, "signature.value", CSRA_STATUS_PASS, CSRA_OK, path,

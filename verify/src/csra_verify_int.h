@@ -173,10 +173,12 @@ csra_err csra_x509_verify_err(int err);
  * contents) with parameters |params|/|params_len| (their whole TLV, or
  * NULL when absent) against the algorithms csrattest accepts and against
  * |key|, then verifies |sig| over |tbs| with OpenSSL. Returns CSRA_OK or
- * the CSRA_ERR_SIG_* reason, with detail in |why| ("" if none). */
+ * the CSRA_ERR_SIG_* reason, with detail in |why| ("" if none).
+ * |key_spki|/|key_spki_len| (may be NULL) is the SubjectPublicKeyInfo
+ * |key| was made from, which names its curve. */
 csra_err csra_sig_verify(const uint8_t *oid, size_t oid_len, const uint8_t *params, size_t params_len,
-    const uint8_t *sig, size_t sig_len, EVP_PKEY *key, const uint8_t *tbs, size_t tbs_len, char *why,
-    size_t whylen);
+    const uint8_t *sig, size_t sig_len, EVP_PKEY *key, const uint8_t *key_spki, size_t key_spki_len,
+    const uint8_t *tbs, size_t tbs_len, char *why, size_t whylen);
 
 /* csra_spki_pkey makes an OpenSSL key of the DER SubjectPublicKeyInfo
  * |spki|/|len| (the whole of it), or returns NULL. EC keys on P-256/384/
@@ -184,6 +186,13 @@ csra_err csra_sig_verify(const uint8_t *oid, size_t oid_len, const uint8_t *para
  * decoders cost as much as a signature check); others go through
  * d2i_PUBKEY. */
 EVP_PKEY *csra_spki_pkey(const uint8_t *spki, size_t len);
+
+/* csra_spki_named_curve returns OpenSSL's name of the curve the DER
+ * SubjectPublicKeyInfo |spki|/|len| names, if it is an id-ecPublicKey on
+ * P-256, P-384 or P-521 by named-curve OID; else NULL. A key OpenSSL made
+ * from those bytes is on that curve: asking the key costs a trip through
+ * the provider's parameters. */
+const char *csra_spki_named_curve(const uint8_t *spki, size_t len);
 
 /* csra_x509_settle makes OpenSSL compute |x|'s cached extension data now,
  * before |x| is shared between threads (OpenSSL 3.0 races on it
