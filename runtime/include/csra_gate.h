@@ -28,6 +28,9 @@ typedef struct csra_gate_opts {
 	unsigned max_depth;		/* nesting limit, counting every TLV */
 	csra_open_resolver resolve;	/* may be NULL */
 	void *resolve_arg;
+	/* Open-type values in this container (may be NULL) are checked but
+	 * not built by csra_gate_decode, even with |opens|. */
+	const asn_TYPE_descriptor_t *check_only_in;
 } csra_gate_opts;
 
 /* csra_gate_check checks that |der|/|len| is exactly one DER encoding of
@@ -56,8 +59,8 @@ typedef struct csra_gate_opens {
 /* csra_gate_decode is csra_gate_check that also builds, from |arena|, the
  * asn1c structure ber_decode would build, and sets |*out| to it. Each
  * TLV is read once. With |opens| (zeroed before the first use) every
- * open-type value the resolver names is built as well, from |arena|, and
- * appended there; ANY_t members hold their TLV either way. On error
+ * open-type value the resolver names, outside opts->check_only_in, is
+ * built as well, from |arena|, and appended there; ANY_t members hold their TLV either way. On error
  * |*out| is NULL and |arena| may hold partial results (free the arena). */
 csra_err csra_gate_decode(asn_TYPE_descriptor_t *td, const uint8_t *der, size_t len,
     const csra_gate_opts *opts, csra_arena *arena, csra_gate_opens *opens, void **out,

@@ -758,7 +758,8 @@ static int check_member(gate *g, const asn_TYPE_member_t *elm, const uint8_t *p,
 			 * finds it rather than walking its bytes again. */
 			int n = tag_chain(ot, NULL, tags);
 			void *nested = NULL;
-			int build = sptr != NULL && g->opens != NULL;
+			int build = sptr != NULL && g->opens != NULL &&
+			    defby->container != g->opts->check_only_in;
 			return check_type(g, ot, NULL, tags, n, p, end, NULL, next, build ? &nested : NULL) &&
 			    (sptr == NULL || build_any(g, p, *next, sptr)) &&
 			    (!build || add_open(g, ot, p, *next, *sptr, nested));
