@@ -6,6 +6,7 @@
  * statement's binding to the request key, and the policy.
  */
 #include <stdio.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,13 +59,28 @@ struct csra_cb_result {
 	const csra_stmt_in *in;
 };
 
+/* The built-in profile, read once per process and shared by every
+ * verifier: a policy is not changed after it is read, and reading its
+ * JSON was most of the cost of making a verifier. Never freed. */
+static pthread_once_t cabf_once = PTHREAD_ONCE_INIT;
+static csra_policy *cabf_shared;
+
+static void read_cabf(void)
+{
+	cabf_shared = csra_policy_cabf_csbr();
+}
+
 int csra_request_init(csra_verifier *v)
 {
 	const csra_oid_entry *e = &csra_oid_table[CSRA_OID_ID_STMT_PKIX_EVIDENCE];
 	memcpy(v->evidence_type, e->der, e->der_len);
 	v->evidence_type_len = e->der_len;
 	v->tpm_store = X509_STORE_new();
-	v->default_policy = csra_policy_cabf_csbr();
+	/* A failed first reading (memory) is not retried by pthread_once:
+	 * this verifier then reads its own. */
+	v->default_policy = pthread_once(&cabf_once, read_cabf) == 0 ? cabf_shared : NULL;
+	if (v->default_policy == NULL)
+		v->default_policy = v->own_default = csra_policy_cabf_csbr();
 	return v->tpm_store != NULL && v->default_policy != NULL;
 }
 
@@ -80,7 +96,7 @@ static void free_type_stores(csra_verifier *v)
 void csra_request_free(csra_verifier *v)
 {
 	X509_STORE_free(v->tpm_store);
-	csra_policy_free(&v->default_policy);
+	csra_policy_free(&v->own_default);
 	for (size_t i = 0; i < v->nexternals; i++) {
 		for (char **a = v->externals[i].ext.argv; a && *a; a++)
 			free(*a);

@@ -36,7 +36,8 @@ struct csra_verifier {
 	/* Requests (csra_request.c). */
 	X509_STORE *tpm_store;
 	const csra_policy *policy;		/* NULL: cabf-csbr */
-	csra_policy *default_policy;
+	const csra_policy *default_policy;	/* cabf-csbr, shared (or own_default) */
+	csra_policy *own_default;
 	uint8_t evidence_type[64];
 	size_t evidence_type_len;
 	struct csra_external_route *externals;
