@@ -236,20 +236,13 @@ static int legacy_csr_hint(const char *rel, int *form)
 	csra_decoded *d;
 	CHECK(tu_shared_der(rel, &der, &len));
 	CHECK(csra_decode(NULL, CSRA_PDU_CERTIFICATION_REQUEST, der, len, &d, NULL) == CSRA_OK);
-	const CertificationRequest_t *req = csra_decoded_value(d);
-	const CRIAttributes_t *attrs = &req->certificationRequestInfo.attributes;
-	const CRIAttribute_t *att = NULL;
-	for (int i = 0; i < attrs->list.count; i++)
-		if (csra_oid_is(attrs->list.array[i]->type.buf, attrs->list.array[i]->type.size,
-		    CSRA_OID_ID_AA_ATTESTATION))
-			att = attrs->list.array[i];
-	CHECK(att != NULL && att->values.list.count == 1);
-	const ANY_t *val = att->values.list.array[0];
+	const ANY_t *val = tu_attestation_value(d);
+	CHECK(val != NULL);
 	asn_TYPE_descriptor_t *td;
 	csra_codec *codec = csra_codec_new();
 	CHECK(codec != NULL);
-	td = csra_codec_open_type(codec, &asn_DEF_CRIAttribute, att->type.buf, att->type.size,
-	    val->buf, val->size);
+	const csra_oid_entry *aa = &csra_oid_table[CSRA_OID_ID_AA_ATTESTATION];
+	td = csra_codec_open_type(codec, &asn_DEF_CRIAttribute, aa->der, aa->der_len, val->buf, val->size);
 	csra_codec_free(&codec);
 	CHECK(td == &asn_DEF_EvidenceBundle);
 	void *v;

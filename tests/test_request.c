@@ -552,13 +552,24 @@ static int has_input_sha256(const char *json, const uint8_t *der, size_t len)
 	return 1;
 }
 
+/* A vendor PKI in |p| and a good attested P-256 PKCS#10 request by
+ * |*subject|: the DER (free()), or NULL. */
+static uint8_t *good_pkcs10(tp_pki *p, EVP_PKEY **subject, size_t *len)
+{
+	*subject = NULL;
+	if (!tp_pki_new(p, "EC", "P-256", TP_DIGSIG | TP_EKU_AK, -60, 86400L * 365))
+		return NULL;
+	*subject = tp_key("EC", "P-256");
+	return *subject != NULL ? pkcs10_for(p, *subject, &GOOD, len) : NULL;
+}
+
 static int test_json_record(void)
 {
 	tp_pki p;
-	CHECK(tp_pki_new(&p, "EC", "P-256", TP_DIGSIG | TP_EKU_AK, -60, 86400L * 365));
-	EVP_PKEY *subject = tp_key("EC", "P-256");
+	EVP_PKEY *subject;
 	size_t len;
-	uint8_t *der = pkcs10_for(&p, subject, &GOOD, &len);
+	uint8_t *der = good_pkcs10(&p, &subject, &len);
+	CHECK(der != NULL);
 	csra_verifier *v = csra_verifier_new();
 	csra_verifier_add_trust(v, p.root);
 	csra_result *r = NULL;
@@ -611,19 +622,12 @@ static int built_once(csra_decoded *d, asn_TYPE_descriptor_t *td, const uint8_t 
 static int test_nested_values_built_once(void)
 {
 	tp_pki p;
-	CHECK(tp_pki_new(&p, "EC", "P-256", TP_DIGSIG | TP_EKU_AK, -60, 86400L * 365));
-	EVP_PKEY *subject = tp_key("EC", "P-256");
+	EVP_PKEY *subject;
 	size_t len;
-	uint8_t *der = pkcs10_for(&p, subject, &GOOD, &len);
+	uint8_t *der = good_pkcs10(&p, &subject, &len);
 	csra_decoded *d = NULL;
 	CHECK(der != NULL && csra_decode(NULL, CSRA_PDU_CERTIFICATION_REQUEST, der, len, &d, NULL) == CSRA_OK);
-	const CertificationRequest_t *req = csra_decoded_value(d);
-	const CRIAttributes_t *attrs = &req->certificationRequestInfo.attributes;
-	const ANY_t *bundle_any = NULL;
-	for (int i = 0; i < attrs->list.count; i++)
-		if (csra_oid_is(attrs->list.array[i]->type.buf, attrs->list.array[i]->type.size,
-		    CSRA_OID_ID_AA_ATTESTATION))
-			bundle_any = attrs->list.array[i]->values.list.array[0];
+	const ANY_t *bundle_any = tu_attestation_value(d);
 	CHECK(bundle_any != NULL);
 	void *v;
 	CHECK(built_once(d, &asn_DEF_AttestationBundle, bundle_any->buf, (size_t)bundle_any->size, &v));

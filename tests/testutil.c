@@ -6,6 +6,9 @@
 
 #include "testutil.h"
 
+#include "csra_codec_int.h"
+#include "CertificationRequest.h"
+
 int tu_run(const tu_test *tests, size_t n)
 {
 	int pass = 0, failed = 0;
@@ -46,4 +49,16 @@ int tu_shared_der(const char *rel, uint8_t **der, size_t *len)
 	OPENSSL_free(data);
 	*len = (size_t)n;
 	return 1;
+}
+
+const void *tu_attestation_value(const csra_decoded *d)
+{
+	const CertificationRequest_t *req = csra_decoded_value(d);
+	const CRIAttributes_t *attrs = &req->certificationRequestInfo.attributes;
+	const CRIAttribute_t *att = NULL;
+	for (int i = 0; i < attrs->list.count; i++)
+		if (csra_oid_is(attrs->list.array[i]->type.buf, attrs->list.array[i]->type.size,
+		    CSRA_OID_ID_AA_ATTESTATION))
+			att = attrs->list.array[i];
+	return att != NULL && att->values.list.count == 1 ? att->values.list.array[0] : NULL;
 }

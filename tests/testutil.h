@@ -27,4 +27,10 @@ int tu_run(const tu_test *tests, size_t n);
  * (free with free()) and |*len|; returns 1, or 0 with a message. */
 int tu_shared_der(const char *rel, uint8_t **der, size_t *len);
 
+/* tu_attestation_value returns the value of the one id-aa-attestation
+ * attribute (an ANY_t) of the decoded PKCS#10 request |d|, or NULL if it
+ * has none or the attribute has other than one value. */
+struct csra_decoded;
+const void *tu_attestation_value(const struct csra_decoded *d);
+
 #endif
