@@ -37,6 +37,7 @@ typedef struct reqopt {
 	int fipsboot_false, fipslevel1;
 	int two_attributes, two_values, bad_signature, legacy, unknown_only;
 	int intermediates_in_bundle;	/* else in the Evidence */
+	int explicit_certs;		/* intermediateCertificates [0] EXPLICIT */
 	int no_attestation;
 	const uint8_t *other_type;	/* statement type OID (DER contents) instead of PKIX Evidence */
 	size_t other_type_len;
@@ -69,6 +70,8 @@ static uint8_t *evidence_for(const tp_pki *p, EVP_PKEY *subject, const reqopt *o
 	key_claim(b, k, CSRA_CLAIM_KEY_SENSITIVE, o->sensitive, 1);
 	key_claim(b, k, CSRA_CLAIM_KEY_LOCAL, o->local, 1);
 	csra_evb_add_signer(b, p->ak_key, p->ak, CSRA_SID_CERT, NULL, 0);
+	if (o->explicit_certs)
+		csra_evb_set_explicit_certs(b, 1);
 	if (!o->intermediates_in_bundle)
 		csra_evb_add_intermediate(b, p->inter);
 	if (csra_evb_encode(b, &der, len) != CSRA_OK)
@@ -428,6 +431,14 @@ static int test_untrusted_ak_root(void)
 	return ok;
 }
 
+/* Evidence whose intermediateCertificates use the [0] EXPLICIT form, as
+ * the request's decode built it, chains through those intermediates. */
+static int test_explicit_certs_evidence(void)
+{
+	reqopt o = { .explicit_certs = 1 };
+	return run(&o, 0, CSRA_VERDICT_VERIFIED, CSRA_OK) && run(&o, 1, CSRA_VERDICT_VERIFIED, CSRA_OK);
+}
+
 static int test_intermediates_only_in_bundle(void)
 {
 	reqopt o = { .intermediates_in_bundle = 1 };
@@ -758,7 +769,7 @@ int main(void)
 		TU(test_key_substitution), TU(test_key_claims_wrong_or_absent), TU(test_fips_claims),
 		TU(test_nonce_mismatch), TU(test_two_attributes), TU(test_two_values),
 		TU(test_no_attestation), TU(test_broken_request_signature), TU(test_untrusted_ak_root),
-		TU(test_intermediates_only_in_bundle), TU(test_legacy_bundle),
+		TU(test_intermediates_only_in_bundle), TU(test_explicit_certs_evidence), TU(test_legacy_bundle),
 		TU(test_unknown_statement_type_only), TU(test_crmf_good), TU(test_crmf_bad_pop),
 		TU(test_crmf_substituted_key), TU(test_malformed), TU(test_callback_verifier),
 		TU(test_json_record), TU(test_nested_values_built_once), TU(test_shared_tpm_utf8), TU(test_shared_tpm_ia5_badsig),
