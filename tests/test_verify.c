@@ -872,6 +872,8 @@ static int test_message_format(void)
 	FMT_CASE("%d %d %d", 0, INT32_MIN, INT32_MAX);
 	FMT_CASE("%ld %lu %lld %llu", -7L, 7UL, (long long)INT64_MIN, (unsigned long long)UINT64_MAX);
 	FMT_CASE("100%% sure, %s%s", "", "end");
+	const char *volatile absent = NULL;	/* hidden from -Wformat-overflow */
+	FMT_CASE("%s", absent);			/* glibc: "(null)", never a crash */
 	FMT_CASE("%s", longs);				/* truncated at 511 */
 	FMT_CASE("%s %d", longs + 200, 99);		/* the number cut off */
 	FMT_CASE("%s then a literal run past the end %d", longs + 200, 7);

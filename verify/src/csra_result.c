@@ -96,6 +96,8 @@ static size_t plain_conv(const char *f)
 
 static void put_str(char *out, size_t cap, size_t *n, const char *s)
 {
+	if (s == NULL)
+		s = "(null)";	/* as glibc prints it, never a crash */
 	size_t room = *n < cap - 1 ? cap - 1 - *n : 0, len = strnlen(s, room);
 	memcpy(out + *n, s, len);
 	*n += len;
