@@ -531,6 +531,76 @@ static int push_opt(const char *cmd, const char *opt, const char **list, size_t 
 	return 1;
 }
 
+/* Runs before each command: 0 to go on with "NAME create ...", else the
+ * exit status (help printed, or a usage error). */
+static int expect_create(const char *name, const char *usage, int argc, char **argv, int *rc)
+{
+	if (argc >= 2 && strcmp(argv[1], "create") == 0)
+		return 0;
+	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+		fputs(usage, stdout);
+		*rc = cli_finish(TOOL_EXIT_OK);
+	} else {
+		cli_usage_error("%s: the subcommand is create (csrattest %s create --help)", name, name);
+		*rc = TOOL_EXIT_USAGE;
+	}
+	return 1;
+}
+
+/* Sets |*nonce| from --nonce's hex value |v|; 0 after a usage error. */
+static int nonce_opt(const char *cmd, const char *v, uint8_t **nonce, size_t *len)
+{
+	free(*nonce);
+	*nonce = NULL;
+	if (cli_parse_hex(v, nonce, len))
+		return 1;
+	cli_usage_error("%s: --nonce wants an even number of hex digits", cmd);
+	return 0;
+}
+
+/* The options of the commands that write a signed object with a key from
+ * a file or a token. */
+struct outopts {
+	const char *out, *module, *pin_file;
+	int der;
+};
+
+/* Takes argv[*i] if it is one of struct outopts' options (moving *i past
+ * its value); returns 0 if it is not. */
+static int out_opt(const char *cmd, char **argv, int *i, int argc, int *bad, struct outopts *o)
+{
+	const char *a = argv[*i];
+	const char **v = NULL;
+	if (opt_is(cmd, a, "--der", 0, *i, argc, bad))
+		o->der = 1;
+	else if (opt_is(cmd, a, "--out", 1, *i, argc, bad))
+		v = &o->out;
+	else if (opt_is(cmd, a, "--module", 1, *i, argc, bad))
+		v = &o->module;
+	else if (opt_is(cmd, a, "--pin-file", 1, *i, argc, bad))
+		v = &o->pin_file;
+	else
+		return 0;
+	if (v != NULL && !*bad)
+		*v = argv[++*i];
+	return 1;
+}
+
+/* A signer for |spec| (option |opt|): the key a pkcs11: URI names in the
+ * open token |t|, or |pkey| read from a file. */
+static int key_signer(struct tok *t, const char *opt, const char *spec, EVP_PKEY *pkey,
+    csra_signer **s)
+{
+	if (is_uri(spec)) {
+		csra_p11_key *k;
+		int rc = tok_key(t, opt, spec, &k);
+		return rc != TOOL_EXIT_OK ? rc : tok_signer(opt, spec, k, s);
+	}
+	if ((*s = csra_signer_new_pkey(pkey)) == NULL)
+		return say(TOOL_EXIT_USAGE, "%s %s: a key type csrattest cannot sign with", opt, spec);
+	return TOOL_EXIT_OK;
+}
+
 /* ------------------------------------------------------------------ */
 /* request create */
 
@@ -548,18 +618,13 @@ static csra_claim claim_by_name(const char *name)
 int cmd_request(int argc, char **argv)
 {
 	static const char cmd[] = "request create";
-	if (argc < 2 || strcmp(argv[1], "create") != 0) {
-		if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-			fputs(usage_request, stdout);
-			return cli_finish(TOOL_EXIT_OK);
-		}
-		cli_usage_error("request: the subcommand is create (csrattest request create --help)");
-		return TOOL_EXIT_USAGE;
-	}
+	int rc = TOOL_EXIT_USAGE;
+	if (expect_create("request", usage_request, argc, argv, &rc))
+		return rc;
 	const char *out = NULL, *key_ids[MAX_REPEAT];
 	size_t nkey_ids = 0, nclaims = 0, nonce_len = 0, len = 0;
 	csra_claim claims[CSRA_CLAIM_KEY_PURPOSE + 1];
-	int all = 0, bad = 0, rc = TOOL_EXIT_USAGE;
+	int all = 0, bad = 0;
 	uint8_t *nonce = NULL, *der = NULL;
 	for (int i = 2; i < argc && !bad; i++) {
 		const char *a = argv[i];
@@ -591,14 +656,8 @@ int cmd_request(int argc, char **argv)
 		} else if (strcmp(a, "--all-claims") == 0) {
 			all = 1;
 		} else if (opt_is(cmd, a, "--nonce", 1, i, argc, &bad)) {
-			if (bad)
-				break;
-			free(nonce);
-			nonce = NULL;
-			if (!cli_parse_hex(argv[++i], &nonce, &nonce_len)) {
-				cli_usage_error("%s: --nonce wants an even number of hex digits", cmd);
+			if (!bad && !nonce_opt(cmd, argv[++i], &nonce, &nonce_len))
 				goto out;
-			}
 		} else if (opt_is(cmd, a, "--key-id", 1, i, argc, &bad)) {
 			if (bad)
 				break;
@@ -753,20 +812,15 @@ struct decl {
 int cmd_evidence(int argc, char **argv)
 {
 	static const char cmd[] = "evidence create";
-	if (argc < 2 || strcmp(argv[1], "create") != 0) {
-		if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-			fputs(usage_evidence, stdout);
-			return cli_finish(TOOL_EXIT_OK);
-		}
-		cli_usage_error("evidence: the subcommand is create (csrattest evidence create --help)");
-		return TOOL_EXIT_USAGE;
-	}
-	const char *out = NULL, *module = NULL, *ak = NULL, *ak_cert = NULL, *request = NULL;
-	const char *pin_file = NULL, *keys[MAX_REPEAT], *chains[MAX_REPEAT];
+	int rc = TOOL_EXIT_USAGE;
+	if (expect_create("evidence", usage_evidence, argc, argv, &rc))
+		return rc;
+	struct outopts o = { 0 };
+	const char *ak = NULL, *ak_cert = NULL, *request = NULL, *keys[MAX_REPEAT], *chains[MAX_REPEAT];
 	struct decl decls[MAX_REPEAT];
 	size_t nkeys = 0, nchains = 0, ndecls = 0, nonce_len = 0, req_len = 0, ev_len = 0;
 	unsigned sid = CSRA_SID_CERT;
-	int der_out = 0, pss = 0, bad = 0, have_at = 0, rc = TOOL_EXIT_USAGE;
+	int pss = 0, bad = 0, have_at = 0;
 	time_t at = 0;
 	uint8_t *nonce = NULL, *req = NULL, *ev = NULL;
 	struct tok t = { 0 };
@@ -787,19 +841,10 @@ int cmd_evidence(int argc, char **argv)
 			goto out;
 		} else if (pin_option(cmd, a1)) {
 			goto out;
-		} else if (opt_is(cmd, a1, "--out", 1, i, argc, &bad)) {
-			if (!bad)
-				out = argv[++i];
-		} else if (opt_is(cmd, a1, "--der", 0, i, argc, &bad)) {
-			der_out = 1;
+		} else if (out_opt(cmd, argv, &i, argc, &bad, &o)) {
+			continue;
 		} else if (opt_is(cmd, a1, "--pss", 0, i, argc, &bad)) {
 			pss = 1;
-		} else if (opt_is(cmd, a1, "--module", 1, i, argc, &bad)) {
-			if (!bad)
-				module = argv[++i];
-		} else if (opt_is(cmd, a1, "--pin-file", 1, i, argc, &bad)) {
-			if (!bad)
-				pin_file = argv[++i];
 		} else if (opt_is(cmd, a1, "--key", 1, i, argc, &bad)) {
 			if (bad)
 				break;
@@ -837,14 +882,8 @@ int cmd_evidence(int argc, char **argv)
 			if (!bad)
 				request = argv[++i];
 		} else if (opt_is(cmd, a1, "--nonce", 1, i, argc, &bad)) {
-			if (bad)
-				break;
-			free(nonce);
-			nonce = NULL;
-			if (!cli_parse_hex(argv[++i], &nonce, &nonce_len)) {
-				cli_usage_error("%s: --nonce wants an even number of hex digits", cmd);
+			if (!bad && !nonce_opt(cmd, argv[++i], &nonce, &nonce_len))
 				goto out;
-			}
 		} else if (opt_is(cmd, a1, "--at", 1, i, argc, &bad)) {
 			if (!bad && !cli_parse_time(argv[++i], &at)) {
 				cli_usage_error("%s: --at wants YYYY-MM-DDTHH:MM:SSZ or @SECONDS", cmd);
@@ -858,8 +897,8 @@ int cmd_evidence(int argc, char **argv)
 	}
 	if (bad)
 		goto out;
-	if (out == NULL || ak == NULL) {
-		cli_usage_error("%s: %s is required", cmd, out == NULL ? "--out FILE" : "--ak FILE|pkcs11:URI");
+	if (o.out == NULL || ak == NULL) {
+		cli_usage_error("%s: %s is required", cmd, o.out == NULL ? "--out FILE" : "--ak FILE|pkcs11:URI");
 		goto out;
 	}
 	if (ndecls == 0 && nkeys == 0) {
@@ -875,7 +914,7 @@ int cmd_evidence(int argc, char **argv)
 		goto out;
 	}
 	const char *open_uri = nkeys ? keys[0] : is_uri(ak) ? ak : ak_cert && is_uri(ak_cert) ? ak_cert : NULL;
-	if (module != NULL && open_uri == NULL) {
+	if (o.module != NULL && open_uri == NULL) {
 		cli_usage_error("%s: --module is for keys given as pkcs11: URIs", cmd);
 		goto out;
 	}
@@ -913,7 +952,7 @@ int cmd_evidence(int argc, char **argv)
 		csra_attester_set_time(a, at);
 
 	/* The token: what it observes comes first, declarations after. */
-	if (open_uri != NULL && (rc = tok_open(&t, module, open_uri, pin_file)) != TOOL_EXIT_OK)
+	if (open_uri != NULL && (rc = tok_open(&t, o.module, open_uri, o.pin_file)) != TOOL_EXIT_OK)
 		goto out;
 	for (size_t i = 0; i < nkeys; i++) {
 		csra_p11_key *k;
@@ -948,15 +987,8 @@ int cmd_evidence(int argc, char **argv)
 	}
 
 	/* The attestation key. */
-	if (is_uri(ak)) {
-		csra_p11_key *k;
-		if ((rc = tok_key(&t, "--ak", ak, &k)) != TOOL_EXIT_OK ||
-		    (rc = tok_signer("--ak", ak, k, &signer)) != TOOL_EXIT_OK)
-			goto out;
-	} else if ((signer = csra_signer_new_pkey(ak_key)) == NULL) {
-		rc = say(TOOL_EXIT_USAGE, "--ak %s: a key type csrattest cannot sign with", ak);
+	if ((rc = key_signer(&t, "--ak", ak, ak_key, &signer)) != TOOL_EXIT_OK)
 		goto out;
-	}
 	if (pss && csra_signer_set_pss(signer, EVP_sha256()) != CSRA_OK) {
 		rc = say(TOOL_EXIT_USAGE, "%s: --pss needs an RSA attestation key", cmd);
 		goto out;
@@ -1012,11 +1044,11 @@ int cmd_evidence(int argc, char **argv)
 			    diag.path[0] ? " at " : "", diag.path);
 		goto out;
 	}
-	if ((rc = write_output(out, der_out ? NULL : "EVIDENCE", ev, ev_len)) != TOOL_EXIT_OK)
+	if ((rc = write_output(o.out, o.der ? NULL : "EVIDENCE", ev, ev_len)) != TOOL_EXIT_OK)
 		goto out;
-	FILE *f = info_stream(out);
+	FILE *f = info_stream(o.out);
 	print_report(f, rep);
-	fprintf(f, "wrote %s: Evidence, %zu bytes DER%s\n", out, ev_len, der_out ? "" : " (PEM)");
+	fprintf(f, "wrote %s: Evidence, %zu bytes DER%s\n", o.out, ev_len, o.der ? "" : " (PEM)");
 out:
 	csra_attest_report_free(&rep);
 	csra_attester_free(&a);
@@ -1104,18 +1136,13 @@ static csra_err req_der(X509_REQ *req, uint8_t **der, size_t *len)
 int cmd_csr(int argc, char **argv)
 {
 	static const char cmd[] = "csr create";
-	if (argc < 2 || strcmp(argv[1], "create") != 0) {
-		if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-			fputs(usage_csr, stdout);
-			return cli_finish(TOOL_EXIT_OK);
-		}
-		cli_usage_error("csr: the subcommand is create (csrattest csr create --help)");
-		return TOOL_EXIT_USAGE;
-	}
-	const char *out = NULL, *module = NULL, *key = NULL, *subject = NULL, *pin_file = NULL, *hint = NULL;
-	const char *evidence[MAX_REPEAT], *certs[MAX_REPEAT];
+	int rc = TOOL_EXIT_USAGE;
+	if (expect_create("csr", usage_csr, argc, argv, &rc))
+		return rc;
+	struct outopts o = { 0 };
+	const char *key = NULL, *subject = NULL, *hint = NULL, *evidence[MAX_REPEAT], *certs[MAX_REPEAT];
 	size_t nev = 0, ncerts = 0, blen = 0, len = 0;
-	int crmf = 0, legacy = 0, der_out = 0, bad = 0, rc = TOOL_EXIT_USAGE;
+	int crmf = 0, legacy = 0, bad = 0;
 	uint8_t *bundle = NULL, *der = NULL;
 	struct tok t = { 0 };
 	csra_signer *signer = NULL;
@@ -1137,11 +1164,8 @@ int cmd_csr(int argc, char **argv)
 			goto out;
 		} else if (pin_option(cmd, a)) {
 			goto out;
-		} else if (opt_is(cmd, a, "--out", 1, i, argc, &bad)) {
-			if (!bad)
-				out = argv[++i];
-		} else if (opt_is(cmd, a, "--der", 0, i, argc, &bad)) {
-			der_out = 1;
+		} else if (out_opt(cmd, argv, &i, argc, &bad, &o)) {
+			continue;
 		} else if (opt_is(cmd, a, "--legacy", 0, i, argc, &bad)) {
 			legacy = 1;
 		} else if (opt_is(cmd, a, "--hint", 1, i, argc, &bad)) {
@@ -1157,12 +1181,6 @@ int cmd_csr(int argc, char **argv)
 		} else if (opt_is(cmd, a, "--key", 1, i, argc, &bad)) {
 			if (!bad)
 				key = argv[++i];
-		} else if (opt_is(cmd, a, "--module", 1, i, argc, &bad)) {
-			if (!bad)
-				module = argv[++i];
-		} else if (opt_is(cmd, a, "--pin-file", 1, i, argc, &bad)) {
-			if (!bad)
-				pin_file = argv[++i];
 		} else if (opt_is(cmd, a, "--subject", 1, i, argc, &bad)) {
 			if (!bad)
 				subject = argv[++i];
@@ -1188,7 +1206,7 @@ int cmd_csr(int argc, char **argv)
 	}
 	if (bad)
 		goto out;
-	if (key == NULL || subject == NULL || out == NULL) {
+	if (key == NULL || subject == NULL || o.out == NULL) {
 		cli_usage_error("%s: %s is required", cmd, key == NULL ? "--key FILE|pkcs11:URI"
 		    : subject == NULL ? "--subject DN" : "--out FILE");
 		goto out;
@@ -1202,7 +1220,7 @@ int cmd_csr(int argc, char **argv)
 		cli_usage_error("%s: --hint goes with --legacy (draft-28 statements have no hint)", cmd);
 		goto out;
 	}
-	if (module != NULL && !is_uri(key)) {
+	if (o.module != NULL && !is_uri(key)) {
 		cli_usage_error("%s: --module is for a --key given as a pkcs11: URI", cmd);
 		goto out;
 	}
@@ -1250,20 +1268,9 @@ int cmd_csr(int argc, char **argv)
 	}
 
 	/* The subject key. */
-	if (is_uri(key)) {
-		csra_p11_key *k;
-		if ((rc = tok_open(&t, module, key, pin_file)) != TOOL_EXIT_OK ||
-		    (rc = tok_key(&t, "--key", key, &k)) != TOOL_EXIT_OK ||
-		    (rc = tok_signer("--key", key, k, &signer)) != TOOL_EXIT_OK)
-			goto out;
-	} else {
-		if ((rc = load_pkey("--key", key, &pkey)) != TOOL_EXIT_OK)
-			goto out;
-		if ((signer = csra_signer_new_pkey(pkey)) == NULL) {
-			rc = say(TOOL_EXIT_USAGE, "--key %s: a key type csrattest cannot sign with", key);
-			goto out;
-		}
-	}
+	if ((rc = is_uri(key) ? tok_open(&t, o.module, key, o.pin_file) : load_pkey("--key", key, &pkey))
+	    != TOOL_EXIT_OK || (rc = key_signer(&t, "--key", key, pkey, &signer)) != TOOL_EXIT_OK)
+		goto out;
 
 	/* The request, signed last. */
 	rc = TOOL_EXIT_USAGE;
@@ -1296,9 +1303,9 @@ int cmd_csr(int argc, char **argv)
 		    : say(TOOL_EXIT_USAGE, "%s: %s (%s)", what, csra_strerror(e), csra_err_name(e));
 		goto out;
 	}
-	if ((rc = write_output(out, crmf || der_out ? NULL : "CERTIFICATE REQUEST", der, len)) == TOOL_EXIT_OK)
-		fprintf(info_stream(out), "wrote %s: %s request, %zu bytes DER%s, %zu Evidence%s\n", out,
-		    crmf ? "CRMF" : "PKCS#10", len, crmf || der_out ? "" : " (PEM)", nev,
+	if ((rc = write_output(o.out, crmf || o.der ? NULL : "CERTIFICATE REQUEST", der, len)) == TOOL_EXIT_OK)
+		fprintf(info_stream(o.out), "wrote %s: %s request, %zu bytes DER%s, %zu Evidence%s\n", o.out,
+		    crmf ? "CRMF" : "PKCS#10", len, crmf || o.der ? "" : " (PEM)", nev,
 		    legacy ? " (legacy EvidenceBundle)" : "");
 out:
 	X509_REQ_free(req);
