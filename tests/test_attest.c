@@ -853,6 +853,11 @@ static int test_claims_file_errors(void)
 	    "$.keys[0].purpose[0]: not a capability"));
 	CHECK(load(a, "{\"keys\": [{\"identifier\": \"a\", \"spki\": {\"base64\": \"M\"}}]}", CSRA_ERR_CLAIMS_FILE,
 	    "$.keys[0].spki: not base64"));
+	/* One spelling per value: no pad bits, no whitespace. */
+	CHECK(load(a, "{\"keys\": [{\"identifier\": \"a\", \"spki\": {\"base64\": \"MAB=\"}}]}", CSRA_ERR_CLAIMS_FILE,
+	    "$.keys[0].spki: not base64"));
+	CHECK(load(a, "{\"keys\": [{\"identifier\": \"a\", \"spki\": {\"base64\": \"MA A=\"}}]}", CSRA_ERR_CLAIMS_FILE,
+	    "$.keys[0].spki: not base64"));
 	CHECK(load(a, "{\"keys\": [{\"identifier\": \"a\", \"spki\": {\"hex\": \"abc\"}}]}", CSRA_ERR_CLAIMS_FILE,
 	    "$.keys[0].spki: not hexadecimal"));
 	CHECK(load(a, "{\"platform\": {\"fipsboot\": 1}}", CSRA_ERR_CLAIMS_FILE, "expected true or false"));

@@ -849,6 +849,31 @@ static int test_defaults_table_complete(void)
 	return 1;
 }
 
+/* csra_base64_decode takes canonical padded base64 only. */
+static int test_base64_canonical(void)
+{
+	static const struct {
+		const char *in;
+		const char *out;	/* NULL: refused */
+	} cases[] = {
+		{ "", "" }, { "TWFu", "Man" }, { "TWE=", "Ma" }, { "TQ==", "M" }, { "TWFuTQ==", "ManM" },
+		{ "TR==", NULL }, { "TWF=", NULL },		/* pad bits set */
+		{ "TQ", NULL }, { "TWFu\n", NULL }, { "TW Fu", NULL },	/* length, whitespace */
+		{ "T===", NULL }, { "TQ==TQ==", NULL }, { "TW-u", NULL }, { "====", NULL },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint8_t out[16];
+		size_t n = SIZE_MAX;
+		int ok = csra_base64_decode(cases[i].in, strlen(cases[i].in), out, &n);
+		if (ok != (cases[i].out != NULL) ||
+		    (ok && (n != strlen(cases[i].out) || memcmp(out, cases[i].out, n) != 0))) {
+			fprintf(stderr, "  \"%s\": got %d (%zu bytes)\n", cases[i].in, ok, n);
+			return 0;
+		}
+	}
+	return 1;
+}
+
 static int test_evidence_type_override(void)
 {
 	csra_codec *c = csra_codec_new();
@@ -883,7 +908,7 @@ int main(void)
 		TU(test_depth_bomb), TU(test_too_large), TU(test_bit_string_unused_bits),
 		TU(test_set_of_order), TU(test_default_encoded),
 		TU(test_csr_attestation_value_checked), TU(test_defaults_table_complete), TU(test_nonempty_table_complete),
-		TU(test_evidence_type_override),
+		TU(test_evidence_type_override), TU(test_base64_canonical),
 	};
 	return tu_run(tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -26,6 +26,15 @@ int csra_oid_is(const uint8_t *der, size_t len, csra_oid_id id);
 int csra_hex_digit(int c);
 int csra_hex_decode(const char *s, size_t n, uint8_t *out);
 
+/* csra_base64_value returns the 6-bit value of |c| in RFC 4648's standard
+ * alphabet, or -1. csra_base64_decode decodes canonical, padded base64
+ * |s|/|n| without whitespace (one spelling per byte string: length a
+ * multiple of 4, '=' only as padding, zero pad bits) into |out|, which
+ * holds n / 4 * 3 bytes, and sets |*out_len|; returns 1, or 0 if |s| is
+ * not such base64 (|out| then holds a prefix). */
+int csra_base64_value(int c);
+int csra_base64_decode(const char *s, size_t n, uint8_t *out, size_t *out_len);
+
 /* csra_oid_to_str writes the dotted form of the DER contents |der|/|len|
  * into |buf| (always NUL-terminated). Returns 1, or 0 if it did not fit or
  * the bytes are not an OID. */

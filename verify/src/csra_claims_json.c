@@ -12,7 +12,6 @@
 #include <time.h>
 
 #include <jansson.h>
-#include <openssl/evp.h>
 
 #include "csra_codec_int.h"
 #include "csrattest/attest.h"
@@ -79,14 +78,9 @@ static csra_err octets(struct load *l, json_t *j, const char *where, csra_claim_
 			return bad(l, "%s: not hexadecimal", where);
 		}
 		len = n / 2;
-	} else {
-		int pad = (n > 0 && s[n - 1] == '=') + (n > 1 && s[n - 2] == '=');
-		int r = n % 4 == 0 ? EVP_DecodeBlock(b, (const unsigned char *)s, (int)n) : -1;
-		if (r < 0 || (size_t)r < (size_t)pad) {
-			free(b);
-			return bad(l, "%s: not base64", where);
-		}
-		len = (size_t)r - (size_t)pad;
+	} else if (!csra_base64_decode(s, n, b, &len)) {
+		free(b);
+		return bad(l, "%s: not base64", where);
 	}
 	v->bytes = b;
 	v->len = len;

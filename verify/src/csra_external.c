@@ -31,6 +31,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "csra_codec_int.h"
 #include "csra_stmt.h"
 
 /* The child's whole environment: no variable of ours reaches it. */
@@ -428,45 +429,15 @@ static void run_command(const csra_external *ext, const csra_stmt_in *in, const 
 
 /* The reply ---------------------------------------------------------- */
 
-static int b64_value(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-/* Decodes canonical, padded base64 without whitespace: EVP_DecodeBlock
- * alone skips blanks, keeps padding in its count and ignores non-zero
- * pad bits, so one key would have many spellings. */
+/* Canonical, padded base64 without whitespace (csra_base64_decode): one
+ * spelling per key. NULL if it is not, or memory ran out. */
 static uint8_t *b64_decode(const char *s, size_t n, size_t *out_len)
 {
-	if (n == 0 || n % 4 != 0 || n > INT_MAX)
-		return NULL;
-	size_t pad = s[n - 1] == '=' ? (s[n - 2] == '=' ? 2 : 1) : 0;
-	for (size_t i = 0; i < n - pad; i++)
-		if (b64_value((unsigned char)s[i]) < 0)
-			return NULL;
-	if (pad == 1 && (b64_value((unsigned char)s[n - 2]) & 0x3) != 0)
-		return NULL;
-	if (pad == 2 && (b64_value((unsigned char)s[n - 3]) & 0xf) != 0)
-		return NULL;
-	uint8_t *out = malloc(n / 4 * 3);
-	if (out == NULL)
-		return NULL;
-	int got = EVP_DecodeBlock(out, (const unsigned char *)s, (int)n);
-	if (got < 0 || (size_t)got != n / 4 * 3) {
+	uint8_t *out = n > 0 ? malloc(n / 4 * 3 + 1) : NULL;
+	if (out != NULL && !csra_base64_decode(s, n, out, out_len)) {
 		free(out);
-		return NULL;
+		out = NULL;
 	}
-	*out_len = (size_t)got - pad;
 	return out;
 }
 
