@@ -13,22 +13,22 @@
 #      the extractable key rejected on key.extractable; with fipsboot and
 #      fipslevel declared by the operator, full cabf-csbr verified.
 # Then the token's refusals: wrong PIN, no such key, no module, no CKA_SIGN.
-# Exit 77 (skipped) without softhsm2-util, pkcs11-tool or the module.
+# Exit 77 (skipped) without softhsm2-util, pkcs11-tool or the module;
+# with CSRA_REQUIRE_SOFTHSM set (CI), that is a failure instead.
 # Usage: test_e2e_pkcs11.sh CSRATTEST
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 bin=$1
 module=${CSRA_SOFTHSM_MODULE:-/usr/lib/softhsm/libsofthsm2.so}
-for tool in softhsm2-util pkcs11-tool openssl; do
-	if ! command -v "$tool" >/dev/null 2>&1; then
-		echo "SKIP: $tool not installed"
-		exit 77
-	fi
-done
-if [ ! -f "$module" ]; then
-	echo "SKIP: no PKCS#11 module at $module (set CSRA_SOFTHSM_MODULE)"
+skip() {
+	echo "${CSRA_REQUIRE_SOFTHSM:+FAIL: }SKIP: $1"
+	[ -n "${CSRA_REQUIRE_SOFTHSM:-}" ] && exit 1
 	exit 77
-fi
+}
+for tool in softhsm2-util pkcs11-tool openssl; do
+	command -v "$tool" >/dev/null 2>&1 || skip "$tool not installed"
+done
+[ -f "$module" ] || skip "no PKCS#11 module at $module (set CSRA_SOFTHSM_MODULE)"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
