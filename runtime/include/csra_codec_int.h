@@ -69,15 +69,16 @@ csra_err csra_decode_reference(const csra_codec *codec, csra_pdu pdu, const uint
 
 /* csra_decoded_open returns the open-type value |val|/|len| (a full TLV,
  * typically an ANY_t's buffer inside |d|) as |td|: the structure |d|'s
- * decode built for it when the resolver named |td| there, or else decoded
- * now with the same strict gate into |d|'s memory. Returns CSRA_OK and
+ * decode built for it when the resolver named |td| there, or else
+ * csra_decoded_open_fresh's. Returns CSRA_OK and
  * sets |*out| (owned by |d|), or an error with |diag| filled (offsets
  * relative to |val|). */
 csra_err csra_decoded_open(csra_decoded *d, asn_TYPE_descriptor_t *td,
     const uint8_t *val, size_t len, void **out, csra_diag *diag);
 
-/* csra_decoded_open_fresh is csra_decoded_open that always decodes, never
- * taking what |d|'s decode built: the fuzzers and tests compare the two. */
+/* csra_decoded_open_fresh decodes |val|/|len| as |td| now, with the same
+ * strict gate, into |d|'s memory, never taking what |d|'s decode built nor
+ * recording what it builds: the fuzzers and tests compare the two. */
 csra_err csra_decoded_open_fresh(csra_decoded *d, asn_TYPE_descriptor_t *td,
     const uint8_t *val, size_t len, void **out, csra_diag *diag);
 

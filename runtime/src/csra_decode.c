@@ -397,30 +397,28 @@ static const csra_gate_open *find_open(csra_decoded *d, const uint8_t *val, size
 	return NULL;
 }
 
-csra_err csra_decoded_open(csra_decoded *d, asn_TYPE_descriptor_t *td,
-    const uint8_t *val, size_t len, void **out, csra_diag *diag)
-{
-	if (d == NULL || td == NULL || val == NULL || out == NULL)
-		return CSRA_ERR_INVALID_ARGUMENT;
-	*out = NULL;
-	const csra_gate_open *o = find_open(d, val, len);
-	if (o != NULL && o->td == td) {
-		set_diag(diag, CSRA_OK, 0, "");
-		*out = o->value;
-		return CSRA_OK;
-	}
-	/* Decoded now; the open types inside it are recorded like the
-	 * decode's own. */
-	return gate_and_decode(&d->codec, d->arena, &d->opens, td, val, len, out, diag, 0);
-}
-
 csra_err csra_decoded_open_fresh(csra_decoded *d, asn_TYPE_descriptor_t *td,
     const uint8_t *val, size_t len, void **out, csra_diag *diag)
 {
 	if (d == NULL || td == NULL || val == NULL || out == NULL)
 		return CSRA_ERR_INVALID_ARGUMENT;
 	*out = NULL;
+	/* Nothing recorded: |val| need not lie in |d|'s memory, and a record
+	 * keyed by a pointer into a buffer since freed could match a new one
+	 * at the same address. */
 	return gate_and_decode(&d->codec, d->arena, NULL, td, val, len, out, diag, 0);
+}
+
+csra_err csra_decoded_open(csra_decoded *d, asn_TYPE_descriptor_t *td,
+    const uint8_t *val, size_t len, void **out, csra_diag *diag)
+{
+	const csra_gate_open *o = d != NULL && val != NULL ? find_open(d, val, len) : NULL;
+	if (o != NULL && o->td == td && out != NULL) {
+		set_diag(diag, CSRA_OK, 0, "");
+		*out = o->value;
+		return CSRA_OK;
+	}
+	return csra_decoded_open_fresh(d, td, val, len, out, diag);
 }
 
 const void *csra_decoded_evidence_at(csra_decoded *d, const uint8_t *val, size_t len,

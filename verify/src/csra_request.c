@@ -839,7 +839,7 @@ csra_err csra_verify_request(const csra_verifier *v, const uint8_t *der, size_t 
 		*out = r;
 		return r->nomem ? (csra_result_free(out), CSRA_ERR_NOMEM) : CSRA_OK;
 	}
-	r->input = csra_decoded_ref(d);
+	r->input = d;	/* the result owns the decode from here on */
 	if ((r->request_format = strdup(crmf ? "crmf" : "pkcs10")) == NULL)
 		r->nomem = 1;	/* as above */
 	csra_result_add(r, "decode", CSRA_STATUS_PASS, CSRA_OK, "", "%s, strict DER, %zu bytes",
@@ -870,7 +870,6 @@ csra_err csra_verify_request(const csra_verifier *v, const uint8_t *der, size_t 
 	free(x.spki);
 	EVP_PKEY_free(x.key);
 	csra_decoded_free(&x.bundle_d);
-	csra_decoded_free(&d);
 	csra_result_finish(r);
 	if (e != CSRA_OK || r->nomem) {
 		csra_result_free(&r);
