@@ -138,35 +138,29 @@ static long plain_format(char *out, size_t cap, const char *fmt, va_list ap)
 			continue;
 		}
 		f++;
-		long long v;
-		unsigned long long u;
-		switch (*f) {
-		case '%': out[n++] = '%'; continue;
-		case 's': put_str(out, cap, &n, va_arg(ap, const char *)); continue;
-		case 'd': v = va_arg(ap, int); break;
-		case 'u': u = va_arg(ap, unsigned); put_num(out, cap, &n, 0, u); continue;
-		case 'z': f++; u = va_arg(ap, size_t); put_num(out, cap, &n, 0, u); continue;
-		default:	/* 'l' */
-			if (f[1] == 'l') {
-				f += 2;
-				if (*f == 'd')
-					v = va_arg(ap, long long);
-				else {
-					put_num(out, cap, &n, 0, va_arg(ap, unsigned long long));
-					continue;
-				}
-			} else {
-				f++;
-				if (*f == 'd')
-					v = va_arg(ap, long);
-				else {
-					put_num(out, cap, &n, 0, va_arg(ap, unsigned long));
-					continue;
-				}
-			}
-			break;
+		if (*f == '%' || *f == 's') {
+			if (*f == '%')
+				out[n++] = '%';
+			else
+				put_str(out, cap, &n, va_arg(ap, const char *));
+			continue;
 		}
-		put_num(out, cap, &n, v < 0, v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v);
+		enum { M_INT, M_LONG, M_LLONG, M_SIZE } m = M_INT;	/* plain_conv vetted it */
+		if (*f == 'z')
+			m = M_SIZE, f++;
+		else if (f[0] == 'l' && f[1] == 'l')
+			m = M_LLONG, f += 2;
+		else if (*f == 'l')
+			m = M_LONG, f++;
+		if (*f == 'd') {
+			long long v = m == M_INT ? va_arg(ap, int) : m == M_LONG ? va_arg(ap, long)
+			    : va_arg(ap, long long);
+			put_num(out, cap, &n, v < 0, v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v);
+		} else {
+			unsigned long long u = m == M_INT ? va_arg(ap, unsigned) : m == M_LONG ? va_arg(ap, unsigned long)
+			    : m == M_LLONG ? va_arg(ap, unsigned long long) : va_arg(ap, size_t);
+			put_num(out, cap, &n, 0, u);
+		}
 	}
 	out[n] = '\0';
 	return (long)n;
