@@ -47,6 +47,23 @@ assert() {
 	fi
 }
 
+# vendor_ca PREFIX CN: a test vendor root (PREFIX.key, PREFIX.pem) and
+# ak.ext, the extensions its AK certificates get: keyUsage
+# digitalSignature, extendedKeyUsage id-kp-attestationKey
+# (1.3.6.1.5.5.7.3.999, generated/csra_oid_table.h: CSRA_OID_ID_KP_ATTESTATIONKEY).
+vendor_ca() {
+	must openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$1.key" \
+		-out "$1.pem" -subj "/CN=$2" -days 30 \
+		-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign
+	cat >ak.ext <<'EOF'
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = 1.3.6.1.5.5.7.3.999
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+EOF
+}
+
 clitest_done() {
 	echo "$pass passed, $fail failed"
 	[ "$fail" -eq 0 ]

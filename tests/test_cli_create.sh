@@ -19,16 +19,7 @@ cd "$tmp"
 # --- A vendor PKI: root CA, attestation key certified with EKU
 # id-kp-attestationKey (1.3.6.1.5.5.7.3.999, generated/csra_oid_table.h:
 # CSRA_OID_ID_KP_ATTESTATIONKEY), a subscriber key.
-must openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout root.key \
-	-out root.pem -subj "/CN=Test Vendor Root" -days 30 \
-	-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign
-cat >ak.ext <<'EOF'
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature
-extendedKeyUsage = 1.3.6.1.5.5.7.3.999
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-EOF
+vendor_ca root "Test Vendor Root"
 must openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ak.key
 must openssl req -new -key ak.key -subj "/CN=Test Attestation Key" -out ak.csr
 must openssl x509 -req -in ak.csr -CA root.pem -CAkey root.key -CAcreateserial -days 30 \

@@ -63,16 +63,7 @@ p11 --keypairgen --key-type rsa:2048 --label dec --id 05 --usage-decrypt
 
 # 3. The AK's certificate from a test vendor CA: keyUsage digitalSignature,
 # extendedKeyUsage id-kp-attestationKey (1.3.6.1.5.5.7.3.999).
-must openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout vendor-root.key \
-	-out vendor-root.pem -subj "/CN=Test HSM Vendor Root" -days 30 \
-	-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign
-cat >ak.ext <<'EOF'
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature
-extendedKeyUsage = 1.3.6.1.5.5.7.3.999
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-EOF
+vendor_ca vendor-root "Test HSM Vendor Root"
 check ak-csr 0 "wrote ak.csr: PKCS#10 request" "$bin" csr create --module "$module" --pin-file pin.txt \
 	--key "$tok;object=ak" --subject "CN=csra-e2e attestation key,O=Test HSM Vendor" --out ak.csr
 check ak-csr-openssl-verifies 0 "" openssl req -in ak.csr -noout -verify
