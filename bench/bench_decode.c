@@ -30,21 +30,6 @@
 
 /* Input ------------------------------------------------------------------ */
 
-static int b64val(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
 /* Decodes the body of the first EVIDENCE PEM block in the string |in|
  * into |out| (at least as long as |in|). Lenient: this only has to read
  * our vectors; the product's input detection lives elsewhere. Returns the
@@ -63,7 +48,7 @@ static size_t pem_evidence(const char *in, uint8_t *out)
 	int bits = 0;
 	size_t o = 0;
 	for (; p < e && *p != '='; p++) {
-		int v = b64val((unsigned char)*p);
+		int v = csra_base64_value((unsigned char)*p);
 		if (v < 0)
 			continue;	/* whitespace */
 		acc = (acc << 6) | (uint32_t)v;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "csra_input.h"
+#include "csra_codec_int.h"
 #include "csrattest/error.h"
 
 #include <stdlib.h>
@@ -29,27 +30,6 @@ static int is_ws(uint8_t c) {
 
 /* is_blank is the whitespace allowed after "-----" on BEGIN/END lines. */
 static int is_blank(uint8_t c) { return c == ' ' || c == '\t'; }
-
-/* b64_value returns the 6-bit value of |c| in the RFC 4648 standard
- * alphabet, or -1 if |c| is not in it. */
-static int b64_value(uint8_t c) {
-  if (c >= 'A' && c <= 'Z') {
-    return c - 'A';
-  }
-  if (c >= 'a' && c <= 'z') {
-    return c - 'a' + 26;
-  }
-  if (c >= '0' && c <= '9') {
-    return c - '0' + 52;
-  }
-  if (c == '+') {
-    return 62;
-  }
-  if (c == '/') {
-    return 63;
-  }
-  return -1;
-}
 
 /* has_prefix returns 1 if the |s_len| bytes at |s| occur at |in + pos|
  * within the first |len| bytes of |in|. */
@@ -113,7 +93,7 @@ static csra_input_err b64_check(const uint8_t *in, size_t start, size_t end,
       after = i + 1;
       continue;
     }
-    v = b64_value(c);
+    v = csra_base64_value(c);
     if (v < 0) {
       *err_offset = i;
       return CSRA_INPUT_BAD_BASE64;
@@ -166,7 +146,7 @@ static void b64_decode(const uint8_t *in, size_t start, size_t end,
   size_t i, o = 0;
 
   for (i = start; i < end; i++) {
-    int v = b64_value(in[i]);
+    int v = csra_base64_value(in[i]);
     if (v < 0) {
       continue; /* whitespace or '=' */
     }
