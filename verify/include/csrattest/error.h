@@ -76,6 +76,10 @@ typedef enum csra_err {
 	CSRA_ERR_EV_TIMESTAMP_MISSING = 215,
 	CSRA_ERR_EV_TIMESTAMP_WINDOW = 216,
 	CSRA_ERR_EV_INTEGER_RANGE = 217,
+	CSRA_ERR_EV_CLAIM_NUL = 218,		/* a text claim contains U+0000 */
+	CSRA_ERR_EV_SIGNER_NOT_LISTED = 219,	/* a signer's SPKI matches no ak-spki claim */
+	CSRA_ERR_EV_AK_SPKI_UNMATCHED = 220,	/* an ak-spki claim no valid signature block matches */
+	CSRA_ERR_EV_AK_SPKI_DUPLICATE = 221,	/* two ak-spki claims name the same key */
 
 	/* Signature blocks. */
 	CSRA_ERR_SIG_NO_SIGNER = 240,
@@ -90,6 +94,7 @@ typedef enum csra_err {
 	CSRA_ERR_SIG_BAD_KEY = 249,
 	CSRA_ERR_SIG_POLICY = 250,
 	CSRA_ERR_SIG_KEY_UNSUPPORTED = 251,
+	CSRA_ERR_SIG_KEYID_UNMATCHED = 252,	/* a keyId names no key, though a certificate is given */
 
 	/* Attestation-key certificates and paths. */
 	CSRA_ERR_AK_NO_DIGITAL_SIGNATURE = 270,
@@ -98,6 +103,9 @@ typedef enum csra_err {
 	CSRA_ERR_AK_UNTRUSTED = 273,
 	CSRA_ERR_AK_CHAIN = 274,
 	CSRA_ERR_AK_NOT_CERTIFIED = 275,
+	CSRA_ERR_AK_IS_CA = 276,		/* the attestation key's certificate is a CA certificate */
+	CSRA_ERR_AK_NOT_YET_VALID = 277,	/* a certificate of the path is not yet valid */
+	CSRA_ERR_AK_IS_REQUEST_KEY = 278,	/* the request key is the key of an AK that signed a statement */
 
 	/* Policies. */
 	CSRA_ERR_POLICY = 300,			/* a policy file is invalid */
@@ -106,6 +114,7 @@ typedef enum csra_err {
 	CSRA_ERR_POLICY_NO_STATEMENT = 303,	/* no verified statement bound to the request key */
 	CSRA_ERR_POLICY_CLAIM_ABSENT = 304,
 	CSRA_ERR_POLICY_CLAIM_VALUE = 305,
+	CSRA_ERR_POLICY_FRESHNESS = 306,	/* the policy requires freshness the request does not show */
 
 	/* TPM 2.0 certify statements. */
 	CSRA_ERR_TPM_MALFORMED = 320,		/* TPMS_ATTEST or TPMT_PUBLIC does not unmarshal */
@@ -116,6 +125,8 @@ typedef enum csra_err {
 	CSRA_ERR_TPM_SIGNATURE = 325,		/* no bundle certificate's key verifies the signature */
 	CSRA_ERR_TPM_NONCE = 326,		/* extraData differs from the expected nonce */
 	CSRA_ERR_TPM_NO_PUBLIC = 327,		/* tpmTPublic absent */
+	CSRA_ERR_TPM_NAME_ALG = 328,		/* a nameAlg the verifier refuses (SHA-1) */
+	CSRA_ERR_TPM_NOT_CREATED = 329,		/* the key is not shown to have been created in the TPM */
 
 	/* External verifiers and callbacks. */
 	CSRA_ERR_EXT_EXEC = 340,		/* could not run */
@@ -126,6 +137,7 @@ typedef enum csra_err {
 	CSRA_ERR_STMT_UNKNOWN_TYPE = 345,	/* no verifier for the statement type */
 	CSRA_ERR_STMT_NOT_BOUND = 346,		/* statement attests another key */
 	CSRA_ERR_STMT_FAILED = 347,		/* a callback or verifier reported failure */
+	CSRA_ERR_STMT_NOT_FRESH = 348,		/* the statement's freshness is not confirmed */
 
 	/* Certificate requests. */
 	CSRA_ERR_REQ_FORMAT = 360,		/* neither PKCS#10 nor CRMF */
@@ -137,6 +149,7 @@ typedef enum csra_err {
 	CSRA_ERR_REQ_CRMF_COUNT = 366,		/* CertReqMessages with other than one message */
 	CSRA_ERR_REQ_CERT_CHOICE = 367,		/* a bundle certificate OpenSSL cannot parse */
 	CSRA_ERR_REQ_NO_KEY = 368,		/* CRMF template without a public key */
+	CSRA_ERR_REQ_POPO_INPUT = 369,		/* CRMF poposkInput where RFC 4211 forbids it */
 
 	/* Attestation requests and the attester (csrattest/attest.h). */
 	CSRA_ERR_ATTREQ_UNKNOWN_ELEMENT = 400,	/* a requested element of unknown type */
@@ -162,7 +175,16 @@ typedef enum csra_err {
 	CSRA_ERR_P11_CANNOT_SIGN = 427,		/* the key's CKA_SIGN is false */
 	CSRA_ERR_P11_KEY_TYPE = 428,		/* a key type csrattest cannot use */
 	CSRA_ERR_P11_FUNCTION = 429,		/* another PKCS#11 call failed */
-	CSRA_ERR_P11_NO_CERT = 430		/* no certificate object matches */
+	CSRA_ERR_P11_NO_CERT = 430,		/* no certificate object matches */
+
+	/* Resource limits (csra_verifier_set_limit): counts over their cap. */
+	CSRA_ERR_LIMIT_STATEMENTS = 450,
+	CSRA_ERR_LIMIT_CERTS = 451,
+	CSRA_ERR_LIMIT_ATTRIBUTES = 452,
+	CSRA_ERR_LIMIT_EXTENSIONS = 453,
+	CSRA_ERR_LIMIT_SIGNERS = 454,
+	CSRA_ERR_LIMIT_CLAIMS = 455,
+	CSRA_ERR_LIMIT_ELEMENTS = 456
 } csra_err;
 
 /* csra_strerror returns a static, NUL-terminated English message for |err|,
