@@ -35,6 +35,16 @@
 #include "ReportedElement.h"
 #include "SignatureBlock.h"
 
+static const size_t limit_defaults[CSRA_LIMIT_COUNT] = {
+	[CSRA_LIMIT_STATEMENTS] = 64,
+	[CSRA_LIMIT_CERTS] = 256,
+	[CSRA_LIMIT_ATTRIBUTES] = 256,
+	[CSRA_LIMIT_EXTENSIONS] = 256,
+	[CSRA_LIMIT_SIGNERS] = 16,
+	[CSRA_LIMIT_CLAIMS] = 4096,
+	[CSRA_LIMIT_ELEMENTS] = 1024,
+};
+
 csra_verifier *csra_verifier_new(void)
 {
 	csra_verifier *v = calloc(1, sizeof(*v));
@@ -49,6 +59,8 @@ csra_verifier *csra_verifier_new(void)
 	v->ts_max_age = -1;
 	v->cache = csra_cache_new(CSRA_CHAIN_CACHE_DEFAULT);
 	v->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+	for (size_t i = 0; i < CSRA_LIMIT_COUNT; i++)
+		v->limits[i] = limit_defaults[i];
 	if (v->store == NULL || v->untrusted == NULL || v->signer_certs == NULL ||
 	    v->eku_attestation == NULL || v->cache == NULL || v->sha256 == NULL ||
 	    !csra_request_init(v)) {
@@ -259,6 +271,21 @@ csra_err csra_verifier_set_chain_cache(csra_verifier *v, size_t entries)
 	if (v == NULL)
 		return CSRA_ERR_INVALID_ARGUMENT;
 	return csra_cache_resize(v->cache, entries) ? CSRA_OK : CSRA_ERR_NOMEM;
+}
+
+csra_err csra_verifier_set_limit(csra_verifier *v, csra_limit which, size_t max)
+{
+	if (v == NULL || (unsigned)which >= CSRA_LIMIT_COUNT || max == 0)
+		return CSRA_ERR_INVALID_ARGUMENT;
+	v->limits[which] = max;
+	return CSRA_OK;
+}
+
+size_t csra_verifier_limit(const csra_verifier *v, csra_limit which)
+{
+	if (v == NULL || (unsigned)which >= CSRA_LIMIT_COUNT)
+		return 0;
+	return v->limits[which];
 }
 
 csra_err csra_verifier_set_sig_policy(csra_verifier *v, csra_sig_policy p)

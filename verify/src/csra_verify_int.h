@@ -52,6 +52,7 @@ struct csra_verifier {
 	unsigned long trust_gen;
 	EVP_MD *sha256;				/* fetched once: keys are hashed per call */
 	uint8_t (*untrusted_dg)[32];		/* SHA-256 of each |untrusted| cert's DER */
+	size_t limits[CSRA_LIMIT_COUNT];	/* csra_verifier_set_limit */
 };
 
 /* Where a result's check strings live. */

@@ -82,6 +82,28 @@ csra_err csra_verifier_set_timestamp_window(csra_verifier *v, long max_age, long
  * CSRA_ERR_NOMEM (the cache is then off). */
 csra_err csra_verifier_set_chain_cache(csra_verifier *v, size_t entries);
 
+/* csra_limit names a count that csra_verifier_set_limit bounds. Hostile
+ * inputs pack many small items into one request; a count over its cap is
+ * refused with its own CSRA_ERR_LIMIT_* code instead of being worked
+ * through. The defaults are far above what real requests carry. */
+typedef enum csra_limit {
+	CSRA_LIMIT_STATEMENTS = 0,	/* statements in one bundle (default 64) */
+	CSRA_LIMIT_CERTS = 1,		/* certificates in a bundle or an Evidence (256) */
+	CSRA_LIMIT_ATTRIBUTES = 2,	/* PKCS#10 attributes (256) */
+	CSRA_LIMIT_EXTENSIONS = 3,	/* extensions of a request or CRMF template (256) */
+	CSRA_LIMIT_SIGNERS = 4,		/* signature blocks in one Evidence (16) */
+	CSRA_LIMIT_CLAIMS = 5,		/* claims in one statement, all elements (4096) */
+	CSRA_LIMIT_ELEMENTS = 6		/* reported elements in one Evidence (1024) */
+} csra_limit;
+
+#define CSRA_LIMIT_COUNT 7
+
+/* csra_verifier_set_limit sets the cap |which| to |max| (at least 1).
+ * Returns CSRA_OK or CSRA_ERR_INVALID_ARGUMENT. csra_verifier_limit
+ * returns the cap in force (0 for an unknown |which|). */
+csra_err csra_verifier_set_limit(csra_verifier *v, csra_limit which, size_t max);
+size_t csra_verifier_limit(const csra_verifier *v, csra_limit which);
+
 /* csra_verdict is the overall outcome. */
 typedef enum csra_verdict {
 	CSRA_VERDICT_VERIFIED = 0,	/* every check that ran passed */
