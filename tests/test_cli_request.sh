@@ -55,6 +55,11 @@ check external-timeout 1 "CSRA_ERR_EXT_TIMEOUT" "$bin" verify "$s/request.pem" -
 printf '#!/bin/sh\necho garbage\n' >"$tmp/garbage.sh"
 chmod 755 "$tmp/garbage.sh"
 check external-garbage 1 "CSRA_ERR_EXT_JSON" "$bin" verify "$s/request.pem" --evidence-type 1.3.6.1.4.1.99999.1 --verifier "1.3.6.1.5.5.999=$tmp/garbage.sh"
+# verify --timestamp-window, as verify-evidence: the samples' Evidence was
+# stamped just now; an hour later it is outside a 300 s window.
+check window-fresh 0 "VERIFIED" "$bin" verify "$s/request.pem" --trust "$s/root.pem" --nonce "$nonce" --timestamp-window 300:60
+check window-stale 1 "CSRA_ERR_EV_TIMESTAMP_WINDOW" "$bin" verify "$s/request.pem" --trust "$s/root.pem" --nonce "$nonce" --timestamp-window 300:60 --at "@$(($(date +%s) + 3600))"
+check window-range 3 "timestamp-window" "$bin" verify "$s/request.pem" --trust "$s/root.pem" --timestamp-window 9223372036854775807
 head -c 400 "$s/request-crmf.der" >"$tmp/trunc.der"
 check truncated 2 "MALFORMED" "$bin" verify "$tmp/trunc.der" --trust "$s/root.pem"
 check evidence-not-request 2 "not CERTIFICATE REQUEST" "$bin" verify "$s/evidence.pem" --trust "$s/root.pem"

@@ -39,6 +39,12 @@ check no-trust 3 "trust" "$bin" verify-evidence "$v/evidence2.pem"
 check bad-nonce 3 "hex" "$bin" verify-evidence "$v/evidence2.pem" --trust "$v/ca.crt" --nonce xyz
 check bad-policy 3 "" "$bin" verify-evidence "$v/evidence2.pem" --trust "$v/ca.crt" --signatures some
 check bad-at 3 "" "$bin" verify-evidence "$v/evidence2.pem" --trust "$v/ca.crt" --at 2026-02-31T00:00:00Z
+# --timestamp-window: in range it runs; out of range (once wrapped in the
+# library's arithmetic) or malformed it is a usage error.
+check window-ok 0 "freshness.timestamp" "$bin" verify-evidence "$v/evidence2.pem" --trust "$v/ca.crt" --timestamp-window 1000000000:60
+for w in 9223372036854775807 99999999999999999999 1000000001 0:1000000001 300:9223372036854775807 -1 300: :60 300:60:1 300x " 300"; do
+	check "window-range '$w'" 3 "timestamp-window" "$bin" verify-evidence "$v/evidence2.pem" --trust "$v/ca.crt" --timestamp-window "$w"
+done
 check cert-not-evidence 2 "not EVIDENCE" "$bin" verify-evidence "$v/ca.crt" --trust "$v/ca.crt"
 
 echo "$pass passed, $fail failed"

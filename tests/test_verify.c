@@ -5,6 +5,7 @@
  * made here with OpenSSL and the library's encoder; the shared samples
  * behave as their README says.
  */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -523,6 +524,49 @@ static int test_timestamp_window(void)
 	return ok;
 }
 
+/* Huge windows are refused, not wrapped: LONG_MAX once overflowed
+ * max_age + skew (UBSan). The largest accepted window, at the largest
+ * verification time, still decides without overflow. */
+static int test_timestamp_window_bounds(void)
+{
+	tp_pki p;
+	size_t len;
+	time_t now = time(NULL);
+	CHECK(tp_pki_new(&p, "EC", "P-256", AK, -60, YEAR));
+	csra_verifier *v = verifier_for(&p);
+	CHECK(csra_verifier_set_timestamp_window(v, LONG_MAX, 0) == CSRA_ERR_INVALID_ARGUMENT);
+	CHECK(csra_verifier_set_timestamp_window(v, 0, LONG_MAX) == CSRA_ERR_INVALID_ARGUMENT);
+	CHECK(csra_verifier_set_timestamp_window(v, LONG_MAX, LONG_MAX) == CSRA_ERR_INVALID_ARGUMENT);
+	CHECK(csra_verifier_set_timestamp_window(v, CSRA_TIMESTAMP_WINDOW_MAX + 1, 0) ==
+	    CSRA_ERR_INVALID_ARGUMENT);
+	CHECK(csra_verifier_set_timestamp_window(v, 0, -1) == CSRA_ERR_INVALID_ARGUMENT);
+	/* Refused values left the window off. */
+	evopt o = { .timestamp = now - 3600 };
+	uint8_t *der = make_ev(&p, &o, &len);
+	csra_result *r = NULL;
+	CHECK(csra_verify_evidence(v, der, len, NONCE, sizeof(NONCE), NULL, &r) == CSRA_OK);
+	long i = csra_result_find(r, "freshness.timestamp", CSRA_OK);
+	csra_status st;
+	CHECK(i >= 0 && csra_result_check(r, (size_t)i, NULL, &st, NULL, NULL, NULL) &&
+	    st == CSRA_STATUS_SKIP);
+	csra_result_free(&r);
+	/* The widest window admits an hour-old timestamp. */
+	CHECK(csra_verifier_set_timestamp_window(v, CSRA_TIMESTAMP_WINDOW_MAX,
+	    CSRA_TIMESTAMP_WINDOW_MAX) == CSRA_OK);
+	CHECK(csra_verifier_set_time(v, now) == CSRA_OK);
+	int ok = expect(v, der, len, NONCE, sizeof(NONCE), CSRA_VERDICT_VERIFIED, CSRA_OK);
+	/* At the end of time_t now + skew saturates: the timestamp is far
+	 * outside the window, and nothing overflows on the way. */
+	CHECK(csra_verifier_set_time(v, (time_t)INT64_MAX) == CSRA_OK);
+	CHECK(csra_verify_evidence(v, der, len, NONCE, sizeof(NONCE), NULL, &r) == CSRA_OK);
+	CHECK(csra_result_find(r, "freshness.timestamp", CSRA_ERR_EV_TIMESTAMP_WINDOW) >= 0);
+	csra_result_free(&r);
+	free(der);
+	csra_verifier_free(&v);
+	tp_pki_free(&p);
+	return ok;
+}
+
 /* keyId resolved through a certificate the caller supplied. */
 static int test_keyid_signer_cert(void)
 {
@@ -912,7 +956,7 @@ int main(void)
 		TU(test_claim_wrong_element), TU(test_claim_wrong_type), TU(test_claim_without_value),
 		TU(test_fipslevel_range), TU(test_key_without_identifier),
 		TU(test_key_identifier_shared), TU(test_unknown_claim_lenient_and_strict),
-		TU(test_ak_spki_binding), TU(test_nonce), TU(test_timestamp_window),
+		TU(test_ak_spki_binding), TU(test_nonce), TU(test_timestamp_window), TU(test_timestamp_window_bounds),
 		TU(test_keyid_signer_cert), TU(test_keyid_caller_key), TU(test_spki_only_signer),
 		TU(test_cert_spki_disagree), TU(test_intermediates_sources), TU(test_signature_added),
 		TU(test_signature_stripped), TU(test_malformed_input), TU(test_typed_accessors_and_json),

@@ -32,7 +32,8 @@ static const char usage[] =
     "                         (default: now)\n"
     "  --signatures POLICY    all (default) or any-trusted\n"
     "  --timestamp-window S[:SKEW]  require the timestamp within S seconds\n"
-    "                         before the verification time (SKEW seconds slack)\n"
+    "                         before the verification time (SKEW seconds slack;\n"
+    "                         each at most 1000000000)\n"
     "  --strict               reject unknown elements and claims\n"
     "  --json                 print the result as JSON\n"
     "  -h, --help             show this help\n"
@@ -125,6 +126,30 @@ static int load_der(const char *file, const char *const *labels, uint8_t **der, 
 	return TOOL_EXIT_OK;
 }
 
+/* Parses --timestamp-window's "S[:SKEW]": decimal seconds, each
+ * 0..CSRA_TIMESTAMP_WINDOW_MAX (strtol, so an overflowing number is
+ * refused, never wrapped), and sets it on |v|. */
+static int set_window(csra_verifier *v, const char *val)
+{
+	long n[2] = { 0, 0 };
+	const char *p = val;
+	for (int i = 0; i < 2; i++) {
+		char *end;
+		if (*p < '0' || *p > '9')
+			return 0;
+		errno = 0;
+		n[i] = strtol(p, &end, 10);
+		if (errno != 0 || n[i] > CSRA_TIMESTAMP_WINDOW_MAX)
+			return 0;
+		p = end;
+		if (*p == '\0')
+			break;
+		if (*p++ != ':' || i == 1)
+			return 0;
+	}
+	return csra_verifier_set_timestamp_window(v, n[0], n[1]) == CSRA_OK;
+}
+
 static int add_files(csra_verifier *v, const char *opt, const char *path)
 {
 	csra_err e;
@@ -214,12 +239,9 @@ int cmd_verify_evidence(int argc, char **argv)
 			csra_verifier_set_sig_policy(v, p);
 			i++;
 		} else if (strcmp(a, "--timestamp-window") == 0) {
-			long age, skew = 0;
-			char extra;
-			int n = sscanf(val, "%ld:%ld%c", &age, &skew, &extra);
-			if ((n != 1 && n != 2) || age < 0 || skew < 0 ||
-			    csra_verifier_set_timestamp_window(v, age, skew) != CSRA_OK) {
-				cli_usage_error("verify-evidence: --timestamp-window wants SECONDS[:SKEW]");
+			if (!set_window(v, val)) {
+				cli_usage_error("verify-evidence: --timestamp-window wants SECONDS[:SKEW], "
+				    "each 0..%ld", CSRA_TIMESTAMP_WINDOW_MAX);
 				goto out;
 			}
 			i++;
@@ -291,6 +313,9 @@ static const char usage_verify[] =
     "                         spaces, run without a shell; docs/external.md)\n"
     "  --verifier-timeout MS  time limit for external verifiers (default 10000)\n"
     "  --at TIME              verification time: YYYY-MM-DDTHH:MM:SSZ or @SECONDS\n"
+    "  --timestamp-window S[:SKEW]  require PKIX Evidence's timestamp within S\n"
+    "                         seconds before the verification time (SKEW seconds\n"
+    "                         slack; each at most 1000000000)\n"
     "  --json                 print the attestation record as JSON\n"
     "  -h, --help             show this help\n"
     "\n"
@@ -361,7 +386,7 @@ int cmd_verify(int argc, char **argv)
 		    strcmp(a, "--untrusted") == 0 || strcmp(a, "--policy") == 0 ||
 		    strcmp(a, "--nonce") == 0 || strcmp(a, "--at") == 0 ||
 		    strcmp(a, "--verifier") == 0 || strcmp(a, "--verifier-timeout") == 0 ||
-		    strcmp(a, "--evidence-type") == 0;
+		    strcmp(a, "--evidence-type") == 0 || strcmp(a, "--timestamp-window") == 0;
 		if (takes && val == NULL) {
 			cli_usage_error("verify: %s needs a value", a);
 			goto out;
@@ -417,6 +442,13 @@ int cmd_verify(int argc, char **argv)
 				goto out;
 			}
 			nvers++;
+			i++;
+		} else if (strcmp(a, "--timestamp-window") == 0) {
+			if (!set_window(v, val)) {
+				cli_usage_error("verify: --timestamp-window wants SECONDS[:SKEW], each 0..%ld",
+				    CSRA_TIMESTAMP_WINDOW_MAX);
+				goto out;
+			}
 			i++;
 		} else if (strcmp(a, "--verifier-timeout") == 0) {
 			char *end;

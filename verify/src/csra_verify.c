@@ -306,7 +306,11 @@ csra_err csra_verifier_set_strict(csra_verifier *v, int on)
 
 csra_err csra_verifier_set_timestamp_window(csra_verifier *v, long max_age, long skew)
 {
-	if (v == NULL || skew < 0)
+	/* Refused rather than clamped: a caller asking for more than decades
+	 * has made a mistake, and bounded values keep the window's arithmetic
+	 * (max_age + skew) from overflowing. */
+	if (v == NULL || skew < 0 || skew > CSRA_TIMESTAMP_WINDOW_MAX ||
+	    max_age > CSRA_TIMESTAMP_WINDOW_MAX)
 		return CSRA_ERR_INVALID_ARGUMENT;
 	v->ts_max_age = max_age;
 	v->ts_skew = skew;
@@ -1474,12 +1478,22 @@ static void check_freshness(struct vctx *x, const uint8_t *nonce, size_t nonce_l
 		    "tbs", "a timestamp window is set, and the Evidence has no timestamp");
 		return;
 	}
-	long long t = (long long)v.time, now = (long long)x->at;
-	int ok = t >= now - x->v->ts_max_age - x->v->ts_skew && t <= now + x->v->ts_skew;
+	/* max_age and skew are bounded (csra_verifier_set_timestamp_window);
+	 * the verification time is any time_t: past its range a bound is
+	 * saturated, as the window then reaches that far anyway. */
+	long long t = (long long)v.time, now = (long long)x->at, lo, hi, d;
+	long before = x->v->ts_max_age + x->v->ts_skew;
+	if (__builtin_sub_overflow(now, (long long)before, &lo))
+		lo = LLONG_MIN;
+	if (__builtin_add_overflow(now, (long long)x->v->ts_skew, &hi))
+		hi = LLONG_MAX;
+	if (__builtin_sub_overflow(t, now, &d))
+		d = t < now ? LLONG_MIN : LLONG_MAX;
+	int ok = t >= lo && t <= hi;
 	csra_result_add(r, "freshness.timestamp", ok ? CSRA_STATUS_PASS : CSRA_STATUS_FAIL,
 	    ok ? CSRA_OK : CSRA_ERR_EV_TIMESTAMP_WINDOW, "tbs",
-	    "timestamp is %lld s from the verification time (window -%ld..+%ld s)", t - now,
-	    x->v->ts_max_age + x->v->ts_skew, x->v->ts_skew);
+	    "timestamp is %lld s from the verification time (window -%ld..+%ld s)", d, before,
+	    x->v->ts_skew);
 }
 
 /* The checks on a decoded Evidence: x->ev, x->ev_span (its DER) and

@@ -67,9 +67,15 @@ csra_err csra_verifier_set_sig_policy(csra_verifier *v, csra_sig_policy p);
  * instead of ignored (the draft's default). */
 csra_err csra_verifier_set_strict(csra_verifier *v, int on);
 
+/* The largest max_age or skew csra_verifier_set_timestamp_window takes:
+ * about 31 years, so that max_age + skew fits a 32-bit long. */
+#define CSRA_TIMESTAMP_WINDOW_MAX 1000000000L
+
 /* csra_verifier_set_timestamp_window requires the transaction timestamp to
  * lie within [t - max_age - skew, t + skew] of the verification time t.
- * max_age < 0 turns the check off (the default). */
+ * max_age < 0 turns the check off (the default). A max_age or skew above
+ * CSRA_TIMESTAMP_WINDOW_MAX, or a negative skew, is refused with
+ * CSRA_ERR_INVALID_ARGUMENT and leaves the window as it was. */
 csra_err csra_verifier_set_timestamp_window(csra_verifier *v, long max_age, long skew);
 
 /* csra_verifier_set_chain_cache keeps up to |entries| attestation-key
