@@ -28,6 +28,10 @@ check evidence2-json 0 '"verdict": "verified"' "$bin" verify-evidence "$v/eviden
 check evidence2-wrong-nonce 1 "CSRA_ERR_EV_NONCE_MISMATCH" "$bin" verify-evidence "$v/evidence2.pem" --trust "$v/ca.crt" --nonce 00
 check evidence2-expired-at 1 "CSRA_ERR_AK_EXPIRED" "$bin" verify-evidence "$v/evidence2.pem" --trust "$v/ca.crt" --at 2040-01-01T00:00:00Z
 check evidence1-needs-ak 1 "CSRA_ERR_SIG_KEYID_UNKNOWN" "$bin" verify-evidence "$v/evidence1.pem" --trust "$v/ca.crt" --untrusted "$v/int.crt"
+# The keyId signer's certificate offered only as untrusted, as with
+# openssl cms -certfile: found by its subject key identifier, and chained.
+check evidence1-untrusted-ak 0 "VERIFIED" "$bin" verify-evidence "$v/evidence1.pem" --trust "$v/ca.crt" --untrusted "$v/int.crt" --untrusted "$v/ak.crt"
+check evidence1-ak-not-chained 1 "CSRA_ERR_AK_UNTRUSTED" "$bin" verify-evidence "$v/evidence1.pem" --trust "$v/ak.crt" --untrusted "$v/ak.crt"
 check evidence1-verified 0 "VERIFIED" "$bin" verify-evidence "$v/evidence1.pem" --trust "$v/ca.crt" --untrusted "$v/int.crt" --signer-cert "$v/ak.crt"
 check evidence3-rejected 1 "CSRA_ERR_EV_DUPLICATE_PLATFORM" "$bin" verify-evidence "$v/evidence3.pem" --trust "$v/ca.crt"
 head -c 300 "$v/evidence2.pem" >"$tmp/trunc.pem"

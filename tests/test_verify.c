@@ -15,6 +15,7 @@
 #include <openssl/pem.h>
 
 #include "csra_oid_table.h"
+#include "csra_span.h"
 #include "csra_verify_int.h"
 #include "csrattest/build.h"
 #include "csrattest/verify.h"
@@ -31,11 +32,13 @@ typedef struct evopt {
 	int nonce_in_platform;		/* a claim in the wrong element */
 	int no_key_identifier, dup_key_identifier;
 	int64_t fipslevel;		/* 0: 3 */
-	int ak_spki;			/* 1: the signer's; 2: another key's */
+	int ak_spki;			/* 1: the signer's; 2: another key's; 3: both */
 	int unknown_claim, no_value;
 	time_t timestamp;		/* 0: none */
 	int no_signer;
 	unsigned sid;			/* 0: certificate */
+	const uint8_t *keyid;		/* NULL: the AK certificate's SKI */
+	size_t keyid_len;
 	int intermediates;		/* 1: in the Evidence */
 	int explicit_certs;
 	EVP_PKEY *sign_with;		/* NULL: the AK */
@@ -59,8 +62,10 @@ static uint8_t *make_ev(const tp_pki *p, const evopt *o, size_t *len)
 		csra_evb_add_octets(b, tx, CSRA_CLAIM_NONCE, NONCE, sizeof(NONCE));
 	if (o->timestamp)
 		csra_evb_add_time(b, tx, CSRA_CLAIM_TIMESTAMP, o->timestamp);
-	if (o->ak_spki) {
-		EVP_PKEY *k = o->ak_spki == 1 ? p->ak_key : p->int_key;
+	for (int i = 1; i <= 2; i++) {
+		if ((o->ak_spki & i) == 0)
+			continue;
+		EVP_PKEY *k = i == 1 ? p->ak_key : p->int_key;
 		unsigned char *spki = NULL;
 		int n = i2d_PUBKEY(k, &spki);
 		csra_evb_add_octets(b, tx, CSRA_CLAIM_AK_SPKI, spki, (size_t)n);
@@ -102,7 +107,8 @@ static uint8_t *make_ev(const tp_pki *p, const evopt *o, size_t *len)
 	csra_evb_add_utf8(b, k2, CSRA_CLAIM_KEY_IDENTIFIER, o->dup_key_identifier ? "key-1" : "key-2", 5);
 	if (!o->no_signer) {
 		unsigned sid = o->sid ? o->sid : CSRA_SID_CERT;
-		if (csra_evb_add_signer(b, o->sign_with ? o->sign_with : p->ak_key, p->ak, sid, NULL, 0) != CSRA_OK)
+		if (csra_evb_add_signer(b, o->sign_with ? o->sign_with : p->ak_key, p->ak, sid, o->keyid,
+		    o->keyid_len) != CSRA_OK)
 			goto out;
 		if (o->alg)
 			csra_evb_set_signer_alg(b, 0, o->alg, o->alg_len);
@@ -174,6 +180,53 @@ static int run(const char *alg, const char *param, unsigned ak_flags, long from,
 	tp_pki_free(&p);
 	return ok;
 }
+
+/* Whether |r| has a check |name| with |code| and |status|; prints the
+ * checks if not. */
+static int has_check(const csra_result *r, const char *name, csra_err code, csra_status status)
+{
+	for (size_t i = 0; i < csra_result_check_count(r); i++) {
+		const char *n;
+		csra_status st;
+		csra_err c;
+		if (csra_result_check(r, i, &n, &st, &c, NULL, NULL) && strcmp(n, name) == 0 &&
+		    c == code && st == status)
+			return 1;
+	}
+	fprintf(stderr, "  no check %s %s with status %d among:\n", name, csra_err_name(code), status);
+	for (size_t i = 0; i < csra_result_check_count(r); i++) {
+		const char *n, *msg, *path;
+		csra_status st;
+		csra_err c;
+		csra_result_check(r, i, &n, &st, &c, &msg, &path);
+		fprintf(stderr, "    %d %s %s [%s]: %s\n", st, n, csra_err_name(c), path, msg);
+	}
+	return 0;
+}
+
+/* Verifies under |policy| and wants |verdict| and up to three checks
+ * (name NULL: none) with their code and status. */
+struct want { const char *name; csra_err code; csra_status status; };
+static int expect_checks(csra_verifier *v, csra_sig_policy policy, const uint8_t *der, size_t len,
+    STACK_OF(X509) *extra, csra_verdict verdict, struct want w0, struct want w1, struct want w2)
+{
+	csra_result *r = NULL;
+	CHECK(der != NULL);
+	CHECK(csra_verifier_set_sig_policy(v, policy) == CSRA_OK);
+	CHECK(csra_verify_evidence(v, der, len, NULL, 0, extra, &r) == CSRA_OK);
+	int ok = 1;
+	if (csra_result_verdict(r) != verdict) {
+		fprintf(stderr, "  policy %d: want verdict %d, got %d\n", policy, verdict, csra_result_verdict(r));
+		ok = has_check(r, "-", CSRA_OK, CSRA_STATUS_PASS) && 0;	/* prints the checks */
+	}
+	const struct want *ws[] = { &w0, &w1, &w2 };
+	for (size_t i = 0; ok && i < 3; i++)
+		ok = ws[i]->name == NULL || has_check(r, ws[i]->name, ws[i]->code, ws[i]->status);
+	csra_result_free(&r);
+	return ok;
+}
+#define NO_CHECK ((struct want){ NULL, CSRA_OK, CSRA_STATUS_PASS })
+#define W(n, c, s) ((struct want){ (n), (c), CSRA_STATUS_##s })
 
 #define AK (TP_DIGSIG | TP_EKU_AK)
 #define YEAR (86400L * 365)
@@ -468,12 +521,280 @@ static int test_unknown_claim_lenient_and_strict(void)
 	return ok;
 }
 
+/* ak-spki names the signer: bound. It names another key only: the signer
+ * is not listed (draft-07 section 6: each signer's SPKI SHOULD match an
+ * ak-spki) and the claim is backed by no block, under either policy. */
 static int test_ak_spki_binding(void)
 {
-	evopt good = { .ak_spki = 1 }, bad = { .ak_spki = 2 };
-	return run("EC", "P-256", AK, -60, YEAR, &good, NONCE, CSRA_VERDICT_VERIFIED, CSRA_OK) &&
-	    run("EC", "P-256", AK, -60, YEAR, &bad, NONCE, CSRA_VERDICT_REJECTED,
-	    CSRA_ERR_EV_AK_SPKI_MISMATCH);
+	tp_pki p;
+	size_t len;
+	CHECK(tp_pki_new(&p, "EC", "P-256", AK, -60, YEAR));
+	evopt good = { .ak_spki = 1 }, other = { .ak_spki = 2 };
+	csra_verifier *v = verifier_for(&p);
+	uint8_t *der = make_ev(&p, &good, &len);
+	int ok = expect_checks(v, CSRA_SIG_ALL, der, len, NULL, CSRA_VERDICT_VERIFIED,
+	    W("signature.listed", CSRA_OK, PASS), W("claim.ak-spki", CSRA_OK, PASS),
+	    W("claim.ak-spki-unique", CSRA_OK, PASS));
+	free(der);
+	der = make_ev(&p, &other, &len);
+	for (int any = 0; any < 2; any++)
+		ok = ok && expect_checks(v, any ? CSRA_SIG_ANY_TRUSTED : CSRA_SIG_ALL, der, len, NULL,
+		    CSRA_VERDICT_REJECTED, W("signature.listed", CSRA_ERR_EV_SIGNER_NOT_LISTED, FAIL),
+		    W("claim.ak-spki", CSRA_ERR_EV_AK_SPKI_UNMATCHED, FAIL),
+		    W("signature.policy", CSRA_ERR_SIG_POLICY, FAIL));
+	free(der);
+	/* Without ak-spki nothing binds the signers: said, not failed. */
+	der = make_ev(&p, &GOOD, &len);
+	ok = ok && expect_checks(v, CSRA_SIG_ALL, der, len, NULL, CSRA_VERDICT_VERIFIED,
+	    W("signature.listed", CSRA_OK, SKIP), NO_CHECK, NO_CHECK);
+	free(der);
+	csra_verifier_free(&v);
+	tp_pki_free(&p);
+	return ok;
+}
+
+/* Appends the TLV |tag| |c|/|n| at |out| (NULL: only measures); returns
+ * its size. */
+static size_t tlv(uint8_t *out, uint8_t tag, const uint8_t *c, size_t n)
+{
+	uint8_t h[6];
+	size_t hl = 0;
+	h[hl++] = tag;
+	if (n < 0x80) {
+		h[hl++] = (uint8_t)n;
+	} else if (n < 0x100) {
+		h[hl++] = 0x81;
+		h[hl++] = (uint8_t)n;
+	} else {
+		h[hl++] = 0x82;
+		h[hl++] = (uint8_t)(n >> 8);
+		h[hl++] = (uint8_t)n;
+	}
+	if (out != NULL) {
+		if (n)
+			memmove(out + hl, c, n);	/* |c| may be |out|: wrapped in place */
+		memcpy(out, h, hl);
+	}
+	return hl + n;
+}
+
+/* An ML-DSA-44 SubjectPublicKeyInfo (a key of random bytes): OpenSSL 3.0
+ * cannot parse it. |out| holds 1334 bytes. */
+static size_t mldsa_spki(uint8_t *out)
+{
+	uint8_t bits[1313], body[1400];
+	bits[0] = 0;
+	for (size_t i = 1; i < sizeof(bits); i++)
+		bits[i] = (uint8_t)(i * 131 + 7);
+	size_t n = sizeof(ALG_MLDSA44);
+	memcpy(body, ALG_MLDSA44, n);
+	n += tlv(body + n, 0x03, bits, sizeof(bits));
+	return tlv(out, 0x30, body, n);
+}
+
+/* |der| with the SignatureBlock "SEQUENCE { sid [1] SPKI, ML-DSA-44,
+ * signature }" appended, as a second AK's block would be. */
+static uint8_t *add_mldsa_block(const uint8_t *der, size_t len, const uint8_t *spki, size_t spki_len,
+    size_t *out_len)
+{
+	struct span ev, tbs, sigs;
+	if (!span_at(der, der + len, &ev) || !span_child(&ev, 0, &tbs) || !span_child(&ev, 1, &sigs))
+		return NULL;
+	static uint8_t sig[100];
+	uint8_t sid[1400], blk[1600], sigs2[4096];
+	size_t n = tlv(sid, 0xa1, spki, spki_len);
+	n = tlv(sid, 0x30, sid, n);
+	memcpy(blk, sid, n);
+	memcpy(blk + n, ALG_MLDSA44, sizeof(ALG_MLDSA44));
+	n += sizeof(ALG_MLDSA44);
+	n += tlv(blk + n, 0x04, sig, sizeof(sig));
+	n = tlv(blk, 0x30, blk, n);
+	if (sigs.clen + n > sizeof(sigs2))
+		return NULL;
+	memcpy(sigs2, sigs.c, sigs.clen);
+	memcpy(sigs2 + sigs.clen, blk, n);
+	size_t sl = tlv(NULL, 0x30, NULL, sigs.clen + n);
+	const uint8_t *rest = sigs.p + sigs.len;
+	size_t rest_len = (size_t)(ev.c + ev.clen - rest);
+	size_t body_len = tbs.len + sl + rest_len;
+	uint8_t *body = malloc(body_len), *out = malloc(body_len + 8);
+	if (body == NULL || out == NULL) {
+		free(body);
+		free(out);
+		return NULL;
+	}
+	memcpy(body, tbs.p, tbs.len);
+	tlv(body + tbs.len, 0x30, sigs2, sigs.clen + n);
+	memcpy(body + tbs.len + sl, rest, rest_len);
+	*out_len = tlv(out, 0x30, body, body_len);
+	free(body);
+	return out;
+}
+
+/* Evidence listing the AK and a second key in ak-spki (|second|, a DER
+ * SPKI), signed by the AK; |k2| (may be NULL) signs a second block with
+ * its certificate |c2|, under algorithm |alg2| if not NULL. */
+static uint8_t *make_two(const tp_pki *p, const uint8_t *second, size_t second_len, EVP_PKEY *k2,
+    X509 *c2, const uint8_t *alg2, size_t alg2_len, size_t *len)
+{
+	csra_evb *b = csra_evb_new();
+	size_t tx, k;
+	uint8_t *der = NULL;
+	unsigned char *spki = NULL;
+	int n = i2d_PUBKEY(p->ak_key, &spki);
+	if (n > 0 && csra_evb_add_element(b, CSRA_ELEMENT_TRANSACTION, &tx) == CSRA_OK &&
+	    csra_evb_add_octets(b, tx, CSRA_CLAIM_AK_SPKI, spki, (size_t)n) == CSRA_OK &&
+	    csra_evb_add_octets(b, tx, CSRA_CLAIM_AK_SPKI, second, second_len) == CSRA_OK &&
+	    csra_evb_add_element(b, CSRA_ELEMENT_KEY, &k) == CSRA_OK &&
+	    csra_evb_add_utf8(b, k, CSRA_CLAIM_KEY_IDENTIFIER, "k", 1) == CSRA_OK &&
+	    csra_evb_add_signer(b, p->ak_key, p->ak, CSRA_SID_CERT, NULL, 0) == CSRA_OK &&
+	    (k2 == NULL || csra_evb_add_signer(b, k2, c2, CSRA_SID_CERT, NULL, 0) == CSRA_OK) &&
+	    (alg2 == NULL || csra_evb_set_signer_alg(b, 1, alg2, alg2_len) == CSRA_OK) &&
+	    csra_evb_encode(b, &der, len) != CSRA_OK)
+		der = NULL;
+	OPENSSL_free(spki);
+	csra_evb_free(&b);
+	return der;
+}
+
+/* Evidence listing two AKs whose ECDSA block verified: the second block
+ * stripped, under an unknown algorithm, or ML-DSA (which OpenSSL 3.0
+ * cannot parse). any-trusted accepts it, warning that the second ak-spki
+ * is unbacked (draft-07 "Detached Signatures": accept regardless of the
+ * absence of certain signatures; section 6: an unbacked ak-spki is no
+ * proof); all refuses it. */
+static int test_ak_spki_second_ak_unverified(void)
+{
+	tp_pki p;
+	CHECK(tp_pki_new(&p, "EC", "P-256", AK, -60, YEAR));
+	EVP_PKEY *k2 = tp_key("EC", "P-256");
+	X509 *c2 = tp_cert("ak2", k2, p.inter, p.int_key, AK, -60, YEAR);
+	unsigned char *s2 = NULL;
+	int n2 = i2d_PUBKEY(k2, &s2);
+	uint8_t ml[1400];
+	size_t ml_len = mldsa_spki(ml);
+	CHECK(c2 != NULL && n2 > 0);
+	csra_verifier *v = verifier_for(&p);
+	uint8_t *der[3];
+	size_t lens[3] = { 0, 0, 0 }, blen = 0;
+	der[0] = make_two(&p, s2, (size_t)n2, NULL, NULL, NULL, 0, &lens[0]);
+	der[1] = make_two(&p, s2, (size_t)n2, k2, c2, ALG_UNKNOWN, sizeof(ALG_UNKNOWN), &lens[1]);
+	uint8_t *base = make_two(&p, ml, ml_len, NULL, NULL, NULL, 0, &blen);
+	der[2] = base ? add_mldsa_block(base, blen, ml, ml_len, &lens[2]) : NULL;
+	free(base);
+	int ok = 1;
+	for (int c = 0; c < 3; c++) {
+		ok = ok && expect_checks(v, CSRA_SIG_ANY_TRUSTED, der[c], lens[c], NULL, CSRA_VERDICT_VERIFIED,
+		    W("claim.ak-spki", CSRA_OK, PASS), W("claim.ak-spki", CSRA_ERR_EV_AK_SPKI_UNMATCHED, WARN),
+		    W("signature.policy", CSRA_OK, PASS));
+		ok = ok && expect_checks(v, CSRA_SIG_ALL, der[c], lens[c], NULL, CSRA_VERDICT_REJECTED,
+		    W("claim.ak-spki", CSRA_OK, PASS), W("claim.ak-spki", CSRA_ERR_EV_AK_SPKI_UNMATCHED, FAIL),
+		    NO_CHECK);
+		/* The second block's key is listed, whether it verified or not. */
+		if (c > 0)
+			ok = ok && expect_checks(v, CSRA_SIG_ANY_TRUSTED, der[c], lens[c], NULL,
+			    CSRA_VERDICT_VERIFIED, W("signature.listed", CSRA_OK, PASS), NO_CHECK, NO_CHECK);
+		/* OpenSSL 3.0 cannot parse the ML-DSA key; 3.5 can, and the
+		 * made-up signature does not verify. */
+		if (c == 2) {
+			EVP_PKEY_CTX *probe = EVP_PKEY_CTX_new_from_name(NULL, "ML-DSA-44", NULL);
+			struct want w = probe ? W("signature.value", CSRA_ERR_SIG_INVALID, WARN)
+			    : W("signature.signer", CSRA_ERR_SIG_BAD_KEY, WARN);
+			EVP_PKEY_CTX_free(probe);
+			ok = ok && expect_checks(v, CSRA_SIG_ANY_TRUSTED, der[c], lens[c], NULL,
+			    CSRA_VERDICT_VERIFIED, w, NO_CHECK, NO_CHECK);
+		}
+		if (c == 1)
+			ok = ok && expect_checks(v, CSRA_SIG_ANY_TRUSTED, der[c], lens[c], NULL,
+			    CSRA_VERDICT_VERIFIED, W("signature.algorithm", CSRA_ERR_SIG_ALG_UNKNOWN, WARN),
+			    NO_CHECK, NO_CHECK);
+		if (!ok)
+			fprintf(stderr, "  case %d\n", c);
+	}
+	for (int c = 0; c < 3; c++)
+		free(der[c]);
+	OPENSSL_free(s2);
+	X509_free(c2);
+	EVP_PKEY_free(k2);
+	csra_verifier_free(&v);
+	tp_pki_free(&p);
+	return ok;
+}
+
+/* "Each included claim MUST refer to a different attestation key": a
+ * repeated ak-spki is refused whatever the signature policy. */
+static int test_ak_spki_duplicate(void)
+{
+	tp_pki p;
+	size_t len;
+	CHECK(tp_pki_new(&p, "EC", "P-256", AK, -60, YEAR));
+	unsigned char *s1 = NULL;
+	int n1 = i2d_PUBKEY(p.ak_key, &s1);
+	CHECK(n1 > 0);
+	uint8_t *der = make_two(&p, s1, (size_t)n1, NULL, NULL, NULL, 0, &len);
+	csra_verifier *v = verifier_for(&p);
+	int ok = 1;
+	for (int any = 0; any < 2; any++)
+		ok = ok && expect_checks(v, any ? CSRA_SIG_ANY_TRUSTED : CSRA_SIG_ALL, der, len, NULL,
+		    CSRA_VERDICT_REJECTED, W("claim.ak-spki-unique", CSRA_ERR_EV_AK_SPKI_DUPLICATE, FAIL),
+		    W("claim.ak-spki", CSRA_OK, PASS), W("signature.policy", CSRA_OK, PASS));
+	free(der);
+	OPENSSL_free(s1);
+	csra_verifier_free(&v);
+	tp_pki_free(&p);
+	return ok;
+}
+
+/* A trusted block whose key no ak-spki lists, beside a listed one (a
+ * counter-signature, or added in transit): all refuses, any-trusted
+ * warns. Alone, it is refused by both: nothing the content names signed. */
+static int test_signer_not_listed(void)
+{
+	tp_pki p;
+	size_t len;
+	CHECK(tp_pki_new(&p, "EC", "P-256", AK, -60, YEAR));
+	EVP_PKEY *k2 = tp_key("EC", "P-256");
+	X509 *c2 = tp_cert("counter-signer", k2, p.inter, p.int_key, AK, -60, YEAR);
+	CHECK(c2 != NULL);
+	csra_evb *b = csra_evb_new();
+	size_t tx, k;
+	uint8_t *der = NULL;
+	unsigned char *spki = NULL;
+	int n = i2d_PUBKEY(p.ak_key, &spki);
+	CHECK(csra_evb_add_element(b, CSRA_ELEMENT_TRANSACTION, &tx) == CSRA_OK &&
+	    csra_evb_add_octets(b, tx, CSRA_CLAIM_AK_SPKI, spki, (size_t)n) == CSRA_OK &&
+	    csra_evb_add_element(b, CSRA_ELEMENT_KEY, &k) == CSRA_OK &&
+	    csra_evb_add_utf8(b, k, CSRA_CLAIM_KEY_IDENTIFIER, "k", 1) == CSRA_OK &&
+	    csra_evb_add_signer(b, p.ak_key, p.ak, CSRA_SID_CERT, NULL, 0) == CSRA_OK &&
+	    csra_evb_add_signer(b, k2, c2, CSRA_SID_CERT, NULL, 0) == CSRA_OK &&
+	    csra_evb_encode(b, &der, &len) == CSRA_OK);
+	csra_evb_free(&b);
+	csra_verifier *v = verifier_for(&p);
+	int ok = expect_checks(v, CSRA_SIG_ALL, der, len, NULL, CSRA_VERDICT_REJECTED,
+	    W("signature.listed", CSRA_ERR_EV_SIGNER_NOT_LISTED, FAIL),
+	    W("signature.policy", CSRA_ERR_SIG_POLICY, FAIL), W("claim.ak-spki", CSRA_OK, PASS));
+	ok = ok && expect_checks(v, CSRA_SIG_ANY_TRUSTED, der, len, NULL, CSRA_VERDICT_VERIFIED,
+	    W("signature.listed", CSRA_ERR_EV_SIGNER_NOT_LISTED, WARN),
+	    W("signature.policy", CSRA_OK, PASS), W("signature.listed", CSRA_OK, PASS));
+	free(der);
+	/* Only the unlisted signer: the content names the AK, which did not sign. */
+	b = csra_evb_new();
+	CHECK(csra_evb_add_element(b, CSRA_ELEMENT_TRANSACTION, &tx) == CSRA_OK &&
+	    csra_evb_add_octets(b, tx, CSRA_CLAIM_AK_SPKI, spki, (size_t)n) == CSRA_OK &&
+	    csra_evb_add_signer(b, k2, c2, CSRA_SID_CERT, NULL, 0) == CSRA_OK &&
+	    csra_evb_encode(b, &der, &len) == CSRA_OK);
+	csra_evb_free(&b);
+	ok = ok && expect_checks(v, CSRA_SIG_ANY_TRUSTED, der, len, NULL, CSRA_VERDICT_REJECTED,
+	    W("signature.listed", CSRA_ERR_EV_SIGNER_NOT_LISTED, FAIL),
+	    W("claim.ak-spki", CSRA_ERR_EV_AK_SPKI_UNMATCHED, FAIL),
+	    W("signature.policy", CSRA_ERR_SIG_POLICY, FAIL));
+	free(der);
+	OPENSSL_free(spki);
+	X509_free(c2);
+	EVP_PKEY_free(k2);
+	csra_verifier_free(&v);
+	tp_pki_free(&p);
+	return ok;
 }
 
 static int test_nonce(void)
@@ -581,6 +902,90 @@ static int test_keyid_signer_cert(void)
 	csra_verifier_add_signer_cert(v, p.ak);
 	ok = ok && expect(v, der, len, NONCE, sizeof(NONCE), CSRA_VERDICT_VERIFIED, CSRA_OK);
 	free(der);
+	csra_verifier_free(&v);
+	tp_pki_free(&p);
+	return ok;
+}
+
+/* A keyId signer whose certificate was offered only as untrusted (as
+ * `openssl cms -certfile`): found by subject key identifier, and it must
+ * still chain to a trust anchor. */
+static int test_keyid_untrusted(void)
+{
+	tp_pki p, rogue;
+	size_t len;
+	CHECK(tp_pki_new(&p, "EC", "P-256", AK, -60, YEAR));
+	CHECK(tp_pki_new(&rogue, "EC", "P-256", AK, -60, YEAR));
+	evopt o = { .sid = CSRA_SID_KEYID };
+	uint8_t *der = make_ev(&p, &o, &len);
+	csra_verifier *v = verifier_for(&p);
+	CHECK(csra_verifier_add_untrusted(v, p.ak) == CSRA_OK);
+	int ok = expect_checks(v, CSRA_SIG_ALL, der, len, NULL, CSRA_VERDICT_VERIFIED,
+	    W("signature.signer", CSRA_OK, PASS), W("ak.chain", CSRA_OK, PASS), NO_CHECK);
+	csra_verifier_free(&v);
+	/* The caller's certificates, as a request's bundle gives them. */
+	v = csra_verifier_new();
+	CHECK(csra_verifier_add_trust(v, p.root) == CSRA_OK);
+	STACK_OF(X509) *extra = sk_X509_new_null();
+	CHECK(extra && sk_X509_push(extra, p.inter) && sk_X509_push(extra, p.ak));
+	ok = ok && expect_checks(v, CSRA_SIG_ALL, der, len, extra, CSRA_VERDICT_VERIFIED,
+	    W("signature.signer", CSRA_OK, PASS), W("ak.chain", CSRA_OK, PASS), NO_CHECK);
+	ok = ok && expect_checks(v, CSRA_SIG_ALL, der, len, NULL, CSRA_VERDICT_REJECTED,
+	    W("signature.signer", CSRA_ERR_SIG_KEYID_UNKNOWN, FAIL), NO_CHECK, NO_CHECK);
+	sk_X509_free(extra);
+	csra_verifier_free(&v);
+	/* The same key certified by a CA not trusted: found, not trusted. */
+	X509 *other = tp_cert("ak", p.ak_key, rogue.inter, rogue.int_key, AK, -60, YEAR);
+	v = csra_verifier_new();
+	CHECK(other && csra_verifier_add_trust(v, p.root) == CSRA_OK &&
+	    csra_verifier_add_untrusted(v, rogue.inter) == CSRA_OK &&
+	    csra_verifier_add_untrusted(v, other) == CSRA_OK);
+	ok = ok && expect_checks(v, CSRA_SIG_ALL, der, len, NULL, CSRA_VERDICT_REJECTED,
+	    W("signature.signer", CSRA_OK, PASS), W("signature.value", CSRA_OK, PASS),
+	    W("ak.chain", CSRA_ERR_AK_UNTRUSTED, FAIL));
+	X509_free(other);
+	free(der);
+	csra_verifier_free(&v);
+	tp_pki_free(&p);
+	tp_pki_free(&rogue);
+	return ok;
+}
+
+/* A keyId beside a certificate must name the certificate's key (draft-07
+ * section 6: a keyId's key MUST be obtained, or the block is unverifiable
+ * and the Evidence rejected): by the certificate's SKI or a key the
+ * caller supplied under it. Naming none, or another, fails the block. */
+static int test_keyid_beside_cert(void)
+{
+	static const uint8_t bogus[] = { 'n', 'o', '-', 's', 'u', 'c', 'h' };
+	tp_pki p;
+	size_t len;
+	CHECK(tp_pki_new(&p, "EC", "P-256", AK, -60, YEAR));
+	evopt ski = { .sid = CSRA_SID_CERT | CSRA_SID_KEYID };
+	evopt named = { .sid = CSRA_SID_CERT | CSRA_SID_KEYID, .keyid = bogus, .keyid_len = sizeof(bogus) };
+	csra_verifier *v = verifier_for(&p);
+	uint8_t *der = make_ev(&p, &ski, &len);
+	int ok = expect_checks(v, CSRA_SIG_ALL, der, len, NULL, CSRA_VERDICT_VERIFIED,
+	    W("signature.keyid", CSRA_OK, PASS), W("signature.value", CSRA_OK, PASS), NO_CHECK);
+	free(der);
+	der = make_ev(&p, &named, &len);
+	for (int any = 0; any < 2; any++)
+		ok = ok && expect_checks(v, any ? CSRA_SIG_ANY_TRUSTED : CSRA_SIG_ALL, der, len, NULL,
+		    CSRA_VERDICT_REJECTED, W("signature.keyid", CSRA_ERR_SIG_KEYID_UNMATCHED, FAIL),
+		    W("signature.policy", CSRA_ERR_SIG_POLICY, FAIL), NO_CHECK);
+	/* The keyId names a caller's key, but another one. */
+	EVP_PKEY *k2 = tp_key("EC", "P-256");
+	CHECK(csra_verifier_add_signer_key(v, k2, bogus, sizeof(bogus)) == CSRA_OK);
+	ok = ok && expect_checks(v, CSRA_SIG_ALL, der, len, NULL, CSRA_VERDICT_REJECTED,
+	    W("signature.keyid", CSRA_ERR_SIG_KEYID_UNMATCHED, FAIL), NO_CHECK, NO_CHECK);
+	csra_verifier_free(&v);
+	/* The caller's key under that keyId is the certificate's: named. */
+	v = verifier_for(&p);
+	CHECK(csra_verifier_add_signer_key(v, p.ak_key, bogus, sizeof(bogus)) == CSRA_OK);
+	ok = ok && expect_checks(v, CSRA_SIG_ALL, der, len, NULL, CSRA_VERDICT_VERIFIED,
+	    W("signature.keyid", CSRA_OK, PASS), NO_CHECK, NO_CHECK);
+	free(der);
+	EVP_PKEY_free(k2);
 	csra_verifier_free(&v);
 	tp_pki_free(&p);
 	return ok;
@@ -705,23 +1110,30 @@ static int test_signature_added(void)
 }
 
 /* A block stripped: the remaining one still verifies (detached
- * signatures), but an ak-spki for the stripped key no longer binds. */
+ * signatures). The ak-spki for the stripped key is then backed by no
+ * block: any-trusted accepts with a warning (draft-07 "Detached
+ * Signatures": accept regardless of the absence of certain signatures),
+ * all refuses (every key the content names must have signed). */
 static int test_signature_stripped(void)
 {
 	tp_pki p;
 	size_t len;
 	CHECK(tp_pki_new(&p, "EC", "P-256", AK, -60, YEAR));
-	/* ak-spki names the intermediate's key: only its block could back it. */
-	evopt both = { .ak_spki = 2, .second_signer = p.int_key, .second_cert = NULL };
-	evopt stripped = { .ak_spki = 2 };
+	/* ak-spki names both keys; the intermediate's block is SPKI-only. */
+	evopt both = { .ak_spki = 3, .second_signer = p.int_key, .second_cert = NULL };
+	evopt stripped = { .ak_spki = 3 };
 	csra_verifier *v = verifier_for(&p);
-	csra_verifier_set_sig_policy(v, CSRA_SIG_ANY_TRUSTED);
 	uint8_t *der = make_ev(&p, &both, &len);
-	int ok = expect(v, der, len, NONCE, sizeof(NONCE), CSRA_VERDICT_VERIFIED, CSRA_OK);
+	int ok = expect_checks(v, CSRA_SIG_ANY_TRUSTED, der, len, NULL, CSRA_VERDICT_VERIFIED,
+	    W("claim.ak-spki", CSRA_OK, PASS), NO_CHECK, NO_CHECK);
 	free(der);
 	der = make_ev(&p, &stripped, &len);
-	ok = ok && expect(v, der, len, NONCE, sizeof(NONCE), CSRA_VERDICT_REJECTED,
-	    CSRA_ERR_EV_AK_SPKI_MISMATCH);
+	ok = ok && expect_checks(v, CSRA_SIG_ANY_TRUSTED, der, len, NULL, CSRA_VERDICT_VERIFIED,
+	    W("claim.ak-spki", CSRA_ERR_EV_AK_SPKI_UNMATCHED, WARN), W("claim.ak-spki", CSRA_OK, PASS),
+	    NO_CHECK);
+	ok = ok && expect_checks(v, CSRA_SIG_ALL, der, len, NULL, CSRA_VERDICT_REJECTED,
+	    W("claim.ak-spki", CSRA_ERR_EV_AK_SPKI_UNMATCHED, FAIL), W("signature.policy", CSRA_OK, PASS),
+	    NO_CHECK);
 	free(der);
 	csra_verifier_free(&v);
 	tp_pki_free(&p);
@@ -956,8 +1368,10 @@ int main(void)
 		TU(test_claim_wrong_element), TU(test_claim_wrong_type), TU(test_claim_without_value),
 		TU(test_fipslevel_range), TU(test_key_without_identifier),
 		TU(test_key_identifier_shared), TU(test_unknown_claim_lenient_and_strict),
-		TU(test_ak_spki_binding), TU(test_nonce), TU(test_timestamp_window), TU(test_timestamp_window_bounds),
-		TU(test_keyid_signer_cert), TU(test_keyid_caller_key), TU(test_spki_only_signer),
+		TU(test_ak_spki_binding), TU(test_ak_spki_second_ak_unverified),
+		TU(test_ak_spki_duplicate), TU(test_signer_not_listed), TU(test_nonce), TU(test_timestamp_window), TU(test_timestamp_window_bounds),
+		TU(test_keyid_signer_cert), TU(test_keyid_untrusted), TU(test_keyid_beside_cert),
+		TU(test_keyid_caller_key), TU(test_spki_only_signer),
 		TU(test_cert_spki_disagree), TU(test_intermediates_sources), TU(test_signature_added),
 		TU(test_signature_stripped), TU(test_malformed_input), TU(test_typed_accessors_and_json),
 		TU(test_vector_evidence1), TU(test_vector_evidence2), TU(test_vector_evidence3),

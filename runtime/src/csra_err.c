@@ -82,7 +82,7 @@ static const struct err_entry errs[] = {
 	E(CSRA_ERR_SIG_BAD_KEY, "signer's key or certificate does not parse"),
 	E(CSRA_ERR_SIG_POLICY, "signature policy not met"),
 	E(CSRA_ERR_SIG_KEY_UNSUPPORTED, "signer's key type or curve not accepted"),
-	E(CSRA_ERR_SIG_KEYID_UNMATCHED, "keyId names no known key; the block's certificate was used"),
+	E(CSRA_ERR_SIG_KEYID_UNMATCHED, "keyId names no known key, or another key than the block's certificate or SPKI"),
 	E(CSRA_ERR_AK_NO_DIGITAL_SIGNATURE, "attestation-key certificate lacks KeyUsage digitalSignature"),
 	E(CSRA_ERR_AK_NO_EKU, "attestation-key certificate lacks EKU id-kp-attestationKey"),
 	E(CSRA_ERR_AK_EXPIRED, "a certificate of the path is expired"),

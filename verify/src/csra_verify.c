@@ -336,7 +336,8 @@ struct vctx {
 	struct span ev_certs;	/* Evidence.intermediateCertificates, the SEQUENCE OF */
 	int has_ev_certs;
 	uint8_t (*ev_dg)[32];	/* SHA-256 of each one's DER */
-	struct blockkey *blocks;	/* per signature block, for check_ak_spki */
+	struct blockkey *blocks;	/* per signature block, for bind_ak_spki */
+	struct akset *ak;	/* the ak-spki claims (collect_ak_spki) */
 };
 
 /* Where a block's key came from: the certificate whose DER has digest |dg|,
@@ -347,6 +348,7 @@ struct blockkey {
 	uint8_t *spki;
 	size_t spki_len;
 	struct span in_spki;	/* the key's SPKI as received, if it was (len 0: not) */
+	int listed;		/* its key is an ak-spki claim's (bind_ak_spki) */
 };
 
 static int add_claim(csra_result *r, csra_claim c, size_t element, size_t index,
@@ -1092,21 +1094,27 @@ static int check_ak(struct vctx *x, X509 *cert, const uint8_t *leaf_dg, int ak_e
 	return ok;
 }
 
-/* A keyId names a certificate (by subject key identifier) or a bare key
- * the caller supplied. */
-static int resolve_keyid(const csra_verifier *v, const OCTET_STRING_t *kid, X509 **cert, EVP_PKEY **key)
+static int ski_is(X509 *c, const OCTET_STRING_t *kid)
 {
-	for (int i = 0; i < sk_X509_num(v->signer_certs); i++) {
-		X509 *c = sk_X509_value(v->signer_certs, i);
-		const ASN1_OCTET_STRING *ski = X509_get0_subject_key_id(c);
-		if (ski != NULL && ASN1_STRING_length(ski) == kid->size &&
-		    memcmp(ASN1_STRING_get0_data(ski), kid->buf, (size_t)kid->size) == 0) {
-			X509_up_ref(c);
-			*cert = c;
-			return 1;
-		}
-	}
-	for (size_t i = 0; i < v->nkeys; i++) {
+	const ASN1_OCTET_STRING *ski = X509_get0_subject_key_id(c);
+	return ski != NULL && ASN1_STRING_length(ski) == kid->size &&
+	    memcmp(ASN1_STRING_get0_data(ski), kid->buf, (size_t)kid->size) == 0;
+}
+
+/* A keyId names a certificate (by subject key identifier) or a bare key
+ * the caller supplied: first the signer certificates, then the signer
+ * keys, then the certificates offered as untrusted (the verifier's, then
+ * the caller's, such as a request's bundle), as `openssl cms -certfile`
+ * finds signers. A certificate found still has to chain (check_ak). */
+static int resolve_keyid(const struct vctx *x, const OCTET_STRING_t *kid, X509 **cert,
+    EVP_PKEY **key)
+{
+	const csra_verifier *v = x->v;
+	X509 *c = NULL;
+	for (int i = 0; c == NULL && i < sk_X509_num(v->signer_certs); i++)
+		if (ski_is(sk_X509_value(v->signer_certs, i), kid))
+			c = sk_X509_value(v->signer_certs, i);
+	for (size_t i = 0; c == NULL && i < v->nkeys; i++) {
 		if (v->keys[i].id_len == (size_t)kid->size &&
 		    memcmp(v->keys[i].id, kid->buf, v->keys[i].id_len) == 0) {
 			EVP_PKEY_up_ref(v->keys[i].key);
@@ -1114,7 +1122,50 @@ static int resolve_keyid(const csra_verifier *v, const OCTET_STRING_t *kid, X509
 			return 1;
 		}
 	}
-	return 0;
+	for (int i = 0; c == NULL && i < sk_X509_num(v->untrusted); i++)
+		if (ski_is(sk_X509_value(v->untrusted, i), kid))
+			c = sk_X509_value(v->untrusted, i);
+	for (int i = 0; c == NULL && x->extra != NULL && i < sk_X509_num(x->extra); i++)
+		if (ski_is(sk_X509_value(x->extra, i), kid))
+			c = sk_X509_value(x->extra, i);
+	if (c == NULL || !X509_up_ref(c))
+		return 0;
+	*cert = c;
+	return 1;
+}
+
+/* Whether a keyId beside a certificate or SPKI names that block's |key|
+ * (|cert|: its certificate, may be NULL): as the certificate's subject key
+ * identifier, as the SHA-1 of the key's subjectPublicKey bits (RFC 5280
+ * section 4.2.1.2, method 1), or through resolve_keyid to the same key.
+ * 1: it does; 0: it names no key; -1: it names another key. */
+static int keyid_names(const struct vctx *x, const OCTET_STRING_t *kid, X509 *cert, EVP_PKEY *key)
+{
+	if (cert != NULL && ski_is(cert, kid))
+		return 1;
+	X509_PUBKEY *own = NULL;
+	const X509_PUBKEY *xp = cert != NULL ? X509_get_X509_PUBKEY(cert)
+	    : X509_PUBKEY_set(&own, key) == 1 ? own : NULL;
+	const unsigned char *bits;
+	int blen;
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned mdlen = 0;
+	int hashed = xp != NULL && kid->size == 20 &&
+	    X509_PUBKEY_get0_param(NULL, &bits, &blen, NULL, xp) == 1 &&
+	    EVP_Digest(bits, (size_t)blen, md, &mdlen, EVP_sha1(), NULL) == 1;
+	X509_PUBKEY_free(own);
+	csra_clear_openssl_errors();
+	if (hashed && mdlen == 20 && memcmp(md, kid->buf, 20) == 0)
+		return 1;
+	X509 *c = NULL;
+	EVP_PKEY *k = NULL;
+	if (!resolve_keyid(x, kid, &c, &k))
+		return 0;
+	int same = EVP_PKEY_eq(c != NULL ? X509_get0_pubkey(c) : k, key) == 1;
+	X509_free(c);
+	EVP_PKEY_free(k);
+	csra_clear_openssl_errors();
+	return same ? 1 : -1;
 }
 
 /* Sets |out| to the subjectPublicKeyInfo inside the DER certificate |c|
@@ -1147,21 +1198,26 @@ static void check_block(struct vctx *x, int i, struct csra_signer_rec *s)
 		r->nomem = 1;	/* cannot happen on decoded input */
 		return;
 	}
+	/* The SPKI as received is taken before OpenSSL parses it: a key it
+	 * cannot use (ML-DSA before OpenSSL 3.5) is still compared with the
+	 * ak-spki claims (bind_ak_spki). */
 	if (sb->sid.certificate != NULL) {
-		if (!span_tagged(&sid, 0xa2, &wrap) || !span_child(&wrap, 0, &inner) ||
+		if (span_tagged(&sid, 0xa2, &wrap) && span_child(&wrap, 0, &inner))
+			cert_spki(&inner, &x->blocks[i].in_spki);
+		if (x->blocks[i].in_spki.len == 0 ||
 		    (cert = parse_cert(x, &inner, leaf_dg, &have_dg, &spki, &spki_len, &ak_eku)) == NULL) {
 			csra_result_add(r, "signature.signer", CSRA_STATUS_FAIL, CSRA_ERR_SIG_BAD_KEY,
 			    path, "OpenSSL cannot parse the signer's certificate");
 			return;
 		}
-		cert_spki(&inner, &x->blocks[i].in_spki);
 	}
 	if (sb->sid.subjectPublicKeyInfo != NULL) {
 		free(spki);	/* |key| will not be the certificate's */
 		spki = NULL;
 		memset(&x->blocks[i].in_spki, 0, sizeof(x->blocks[i].in_spki));
-		if (!span_tagged(&sid, 0xa1, &wrap) || !span_child(&wrap, 0, &inner) ||
-		    (key = d2i_spki(&inner)) == NULL) {
+		if (span_tagged(&sid, 0xa1, &wrap) && span_child(&wrap, 0, &inner))
+			x->blocks[i].in_spki = inner;
+		if (x->blocks[i].in_spki.len == 0 || (key = d2i_spki(&inner)) == NULL) {
 			csra_result_add(r, "signature.signer", CSRA_STATUS_FAIL, CSRA_ERR_SIG_BAD_KEY,
 			    path, "OpenSSL cannot parse the signer's subjectPublicKeyInfo");
 			X509_free(cert);
@@ -1175,12 +1231,12 @@ static void check_block(struct vctx *x, int i, struct csra_signer_rec *s)
 			EVP_PKEY_free(key);
 			return;
 		}
-		x->blocks[i].in_spki = inner;
 	}
-	if (cert == NULL && key == NULL && sb->sid.keyId != NULL) {
-		if (!resolve_keyid(x->v, sb->sid.keyId, &cert, &key)) {
+	int keyid_alone = cert == NULL && key == NULL && sb->sid.keyId != NULL;
+	if (keyid_alone) {
+		if (!resolve_keyid(x, sb->sid.keyId, &cert, &key)) {
 			csra_result_add(r, "signature.signer", CSRA_STATUS_FAIL, CSRA_ERR_SIG_KEYID_UNKNOWN,
-			    path, "keyId names no certificate or key supplied by the caller");
+			    path, "keyId names no signer certificate or key, nor an untrusted certificate");
 			return;
 		}
 		caller_key = cert == NULL;
@@ -1198,6 +1254,26 @@ static void check_block(struct vctx *x, int i, struct csra_signer_rec *s)
 		X509_free(cert);
 		free(spki);
 		return;
+	}
+	if (sb->sid.keyId != NULL && !keyid_alone) {
+		/* Draft-07 section 6: a keyId's key MUST be obtained, or the
+		 * block is unverifiable; beside a certificate or SPKI it must
+		 * name that key, not none or another. */
+		char kpath[96];
+		snprintf(kpath, sizeof(kpath), "%s.sid.keyId", path);
+		int named = keyid_names(x, sb->sid.keyId, cert, key);
+		if (named != 1) {
+			csra_result_add(r, "signature.keyid", CSRA_STATUS_FAIL, CSRA_ERR_SIG_KEYID_UNMATCHED,
+			    kpath, "keyId names %s the block's %s: the block is unverifiable (draft-07 "
+			    "section 6)", named == 0 ? "no known key, nor" : "a key other than",
+			    sb->sid.certificate ? "certificate" : "subjectPublicKeyInfo");
+			X509_free(cert);
+			EVP_PKEY_free(key);
+			free(spki);
+			return;
+		}
+		csra_result_add(r, "signature.keyid", CSRA_STATUS_PASS, CSRA_OK, kpath,
+		    "keyId names the block's %s", sb->sid.certificate ? "certificate" : "subjectPublicKeyInfo");
 	}
 	if (sb->sid.certificate != NULL && sb->sid.subjectPublicKeyInfo == NULL && have_dg) {
 		/* The key is the cached certificate's: so is its encoding. */
@@ -1355,6 +1431,8 @@ static int key_pool(struct vctx *x, STACK_OF(X509) *extra)
 	return ok;
 }
 
+static void bind_ak_spki(struct vctx *x);
+
 static void check_signatures(struct vctx *x)
 {
 	csra_result *r = x->r;
@@ -1362,6 +1440,7 @@ static void check_signatures(struct vctx *x)
 	if (n == 0) {
 		csra_result_add(r, "signature.present", CSRA_STATUS_FAIL, CSRA_ERR_EV_UNSIGNED,
 		    "signatures", "no signature block: unsigned Evidence is untrusted (draft-07 section 6)");
+		bind_ak_spki(x);
 		return;
 	}
 	csra_result_add(r, "signature.present", CSRA_STATUS_PASS, CSRA_OK, "signatures",
@@ -1378,15 +1457,19 @@ static void check_signatures(struct vctx *x)
 	}
 	size_t first = r->nchecks;
 	int trusted = 0;
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < n; i++)
 		check_block(x, i, &r->signers[i]);
-		trusted += r->signers[i].trusted;
-	}
+	bind_ak_spki(x);
+	/* With ak-spki claims, a block counts only if the content names its
+	 * key: an unlisted one may be a counter-signature or added in transit. */
+	for (int i = 0; i < n; i++)
+		trusted += r->signers[i].trusted && (x->ak == NULL || x->blocks[i].listed);
+	const char *what = x->ak ? "verified, trusted and listed in ak-spki" : "verified and trusted";
 	if (x->v->sig_policy == CSRA_SIG_ALL) {
 		int ok = trusted == n;
 		csra_result_add(r, "signature.policy", ok ? CSRA_STATUS_PASS : CSRA_STATUS_FAIL,
 		    ok ? CSRA_OK : CSRA_ERR_SIG_POLICY, "signatures",
-		    "policy all: %d of %d block(s) verified and trusted", trusted, n);
+		    "policy all: %d of %d block(s) %s", trusted, n, what);
 		return;
 	}
 	int ok = trusted > 0;
@@ -1399,54 +1482,186 @@ static void check_signatures(struct vctx *x)
 	}
 	csra_result_add(r, "signature.policy", ok ? CSRA_STATUS_PASS : CSRA_STATUS_FAIL,
 	    ok ? CSRA_OK : CSRA_ERR_SIG_POLICY, "signatures",
-	    "policy any-trusted: %d of %d block(s) verified and trusted", trusted, n);
+	    "policy any-trusted: %d of %d block(s) %s", trusted, n, what);
 }
 
-/* An ak-spki claim binds only when a block made by that key verified. */
-static void check_ak_spki(struct vctx *x)
+/* The ak-spki claims sorted by value, so that duplicates and each
+ * signer's key are found in O(n log n) however many there are. */
+struct akset {
+	size_t n;
+	struct idref *srt;	/* by value, then by claim */
+	size_t *pos;		/* claim order -> place in srt */
+	size_t *run;		/* place in srt -> first place with the same value */
+	unsigned char *backed;	/* per run start: a block that verified has this key */
+};
+
+static void akset_free(struct akset **ap)
+{
+	if (*ap == NULL)
+		return;
+	free((*ap)->srt);
+	free((*ap)->pos);
+	free((*ap)->run);
+	free((*ap)->backed);
+	free(*ap);
+	*ap = NULL;
+}
+
+static int same_bytes(const struct idref *a, const uint8_t *p, size_t len)
+{
+	return a->len == len && (len == 0 || memcmp(a->p, p, len) == 0);
+}
+
+/* The first place in a->srt whose value is |p|/|len|, or a->n. */
+static size_t akset_find(const struct akset *a, const uint8_t *p, size_t len)
+{
+	size_t lo = 0, hi = a->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct idref *m = &a->srt[mid];
+		int c = m->len != len ? (m->len < len ? -1 : 1) : len ? memcmp(m->p, p, len) : 0;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < a->n && same_bytes(&a->srt[lo], p, len) ? lo : a->n;
+}
+
+static const char *claim_path(char buf[64], const struct csra_claim_rec *c)
+{
+	return el_path(buf, (int)c->element, (int)c->index);
+}
+
+/* Collects the ak-spki claims into x->ak and refuses two naming the same
+ * key: "Each included claim MUST refer to a different attestation key"
+ * (draft-07, ak-spki). Keys are compared as encoded, as the draft
+ * compares SPKIs. Recorded before the signature policy: no policy makes a
+ * content error a warning. */
+static void collect_ak_spki(struct vctx *x)
 {
 	csra_result *r = x->r;
-	for (size_t i = 0; i < r->nclaims; i++) {
+	size_t n = 0;
+	for (size_t i = 0; i < r->nclaims; i++)
+		n += r->claims[i].claim == CSRA_CLAIM_AK_SPKI;
+	if (n == 0)
+		return;
+	struct akset *a = calloc(1, sizeof(*a));
+	if (a == NULL || (a->srt = calloc(n, sizeof(*a->srt))) == NULL ||
+	    (a->pos = calloc(n, sizeof(*a->pos))) == NULL ||
+	    (a->run = calloc(n, sizeof(*a->run))) == NULL || (a->backed = calloc(n, 1)) == NULL) {
+		akset_free(&a);
+		r->nomem = 1;
+		return;
+	}
+	a->n = n;
+	for (size_t i = 0, j = 0; i < r->nclaims; i++) {
 		const struct csra_claim_rec *c = &r->claims[i];
-		if (c->claim != CSRA_CLAIM_AK_SPKI)
-			continue;
-		char path[64];
-		snprintf(path, sizeof(path), "tbs.reportedElements[%zu].claims[%zu]", c->element, c->index);
-		int matched = 0;
-		for (size_t s = 0; s < r->nsigners && !matched; s++) {
-			struct blockkey *bk = x->blocks != NULL ? &x->blocks[s] : NULL;
-			if (!r->signers[s].verified || r->signers[s].key == NULL)
-				continue;
-			/* The bytes received, when the key came with them: the
-			 * draft compares SPKIs, and re-encoding costs as much
-			 * as the signature check. */
-			if (bk != NULL && bk->in_spki.len != 0) {
-				matched = bk->in_spki.len == c->value.len &&
-				    memcmp(bk->in_spki.p, c->value.bytes, c->value.len) == 0;
-				continue;
-			}
-			if (bk != NULL && bk->spki != NULL) {
-				matched = bk->spki_len == c->value.len &&
-				    memcmp(bk->spki, c->value.bytes, c->value.len) == 0;
-				continue;
-			}
-			unsigned char *der = NULL;
-			int len = i2d_PUBKEY(r->signers[s].key, &der);
-			matched = len > 0 && (size_t)len == c->value.len && memcmp(der, c->value.bytes, c->value.len) == 0;
-			if (len > 0 && bk != NULL && bk->cacheable) {
-				/* Kept for this call's other claims and the cache's next. */
-				csra_cache_set_spki(x->v->cache, bk->dg, der, (size_t)len);
-				if ((bk->spki = malloc((size_t)len)) != NULL) {
-					memcpy(bk->spki, der, (size_t)len);
-					bk->spki_len = (size_t)len;
-				}
-			}
-			OPENSSL_free(der);
+		if (c->claim == CSRA_CLAIM_AK_SPKI) {
+			a->srt[j] = (struct idref){ c->value.bytes, c->value.len, i, c->element, j };
+			j++;
 		}
-		csra_result_add(r, "claim.ak-spki", matched ? CSRA_STATUS_PASS : CSRA_STATUS_FAIL,
-		    matched ? CSRA_OK : CSRA_ERR_EV_AK_SPKI_MISMATCH, path,
-		    matched ? "ak-spki is the key of a verified signature block"
-		    : "ak-spki matches no signature block that verified");
+	}
+	qsort(a->srt, n, sizeof(*a->srt), cmp_idref);
+	for (size_t t = 0; t < n; t++) {
+		a->pos[a->srt[t].order] = t;
+		a->run[t] = t > 0 && same_bytes(&a->srt[t - 1], a->srt[t].p, a->srt[t].len) ? a->run[t - 1] : t;
+	}
+	x->ak = a;
+	size_t dups = 0;
+	char path[64], first[64];
+	for (size_t j = 0; j < n; j++) {
+		size_t t = a->pos[j];
+		if (a->run[t] == t)
+			continue;	/* the first claim with this value */
+		dups++;
+		csra_result_add(r, "claim.ak-spki-unique", CSRA_STATUS_FAIL, CSRA_ERR_EV_AK_SPKI_DUPLICATE,
+		    claim_path(path, &r->claims[a->srt[t].claim]), "ak-spki repeats the key of %s",
+		    claim_path(first, &r->claims[a->srt[a->run[t]].claim]));
+	}
+	if (dups == 0)
+		csra_result_add(r, "claim.ak-spki-unique", CSRA_STATUS_PASS, CSRA_OK, "tbs",
+		    "%zu ak-spki claim(s), each a different key", n);
+}
+
+/* The SubjectPublicKeyInfo of block |s|'s key: as received, as cached,
+ * or encoded here (then kept for the cache). NULL if the key is unknown. */
+static const uint8_t *block_spki(struct vctx *x, size_t s, size_t *len)
+{
+	struct blockkey *bk = &x->blocks[s];
+	if (bk->in_spki.len != 0) {
+		*len = bk->in_spki.len;
+		return bk->in_spki.p;
+	}
+	if (bk->spki == NULL && x->r->signers[s].key != NULL) {
+		unsigned char *der = NULL;
+		int n = i2d_PUBKEY(x->r->signers[s].key, &der);
+		if (n > 0 && (bk->spki = malloc((size_t)n)) != NULL) {
+			memcpy(bk->spki, der, (size_t)n);
+			bk->spki_len = (size_t)n;
+			/* Kept for the cache's next verification of this certificate. */
+			if (bk->cacheable)
+				csra_cache_set_spki(x->v->cache, bk->dg, der, (size_t)n);
+		} else if (n > 0) {
+			x->r->nomem = 1;
+		}
+		OPENSSL_free(der);
+		csra_clear_openssl_errors();
+	}
+	*len = bk->spki_len;
+	return bk->spki;
+}
+
+/* Draft-07 section 6: each signer's SPKI SHOULD match an ak-spki value,
+ * and an ak-spki claim is authoritative only when a block made with its
+ * key verified; one that is not MUST NOT be taken as proof. A signer not
+ * listed (CSRA_ERR_EV_SIGNER_NOT_LISTED) and a claim no verified block
+ * backs (CSRA_ERR_EV_AK_SPKI_UNMATCHED) are failures here, judged by the
+ * signature policy with the blocks' own failures (check_signatures):
+ * under any-trusted they become warnings once a listed block verified
+ * and chains, as the draft's "Detached Signatures" has Verifiers accept
+ * Evidence regardless of the presence or absence of certain signatures. */
+static void bind_ak_spki(struct vctx *x)
+{
+	csra_result *r = x->r;
+	struct akset *a = x->ak;
+	char path[64];
+	if (a == NULL) {
+		if (r->nsigners > 0)
+			csra_result_add(r, "signature.listed", CSRA_STATUS_SKIP, CSRA_OK, "signatures",
+			    "no ak-spki claim: the Evidence binds no signer to its content");
+		return;
+	}
+	for (size_t s = 0; s < r->nsigners; s++) {
+		size_t len = 0;
+		const uint8_t *spki = block_spki(x, s, &len);
+		snprintf(path, sizeof(path), "signatures[%zu]", s);
+		if (spki == NULL) {
+			csra_result_add(r, "signature.listed", CSRA_STATUS_SKIP, CSRA_OK, path,
+			    "the signer's key is unknown: not compared with ak-spki");
+			continue;
+		}
+		size_t t = akset_find(a, spki, len);
+		if (t == a->n) {
+			csra_result_add(r, "signature.listed", CSRA_STATUS_FAIL, CSRA_ERR_EV_SIGNER_NOT_LISTED,
+			    path, "the signer's key is in no ak-spki claim: the content does not name it");
+			continue;
+		}
+		x->blocks[s].listed = 1;
+		if (r->signers[s].verified)
+			a->backed[t] = 1;
+		char cpath[64];
+		csra_result_add(r, "signature.listed", CSRA_STATUS_PASS, CSRA_OK, path,
+		    "the signer's key is %s's", claim_path(cpath, &r->claims[a->srt[t].claim]));
+	}
+	for (size_t j = 0; j < a->n; j++) {
+		size_t t = a->pos[j];
+		int backed = a->backed[a->run[t]];
+		csra_result_add(r, "claim.ak-spki", backed ? CSRA_STATUS_PASS : CSRA_STATUS_FAIL,
+		    backed ? CSRA_OK : CSRA_ERR_EV_AK_SPKI_UNMATCHED,
+		    claim_path(path, &r->claims[a->srt[t].claim]),
+		    backed ? "ak-spki is the key of a signature block that verified"
+		    : "no signature block with this key verified: not proof that it signed");
 	}
 }
 
@@ -1507,14 +1722,15 @@ static csra_err verify_decoded(struct vctx *x, size_t len, const uint8_t *nonce,
 	check_content(x);
 	if (!key_pool(x, extra))
 		x->r->nomem = 1;
+	collect_ak_spki(x);
 	check_signatures(x);
-	check_ak_spki(x);
 	check_freshness(x, nonce, nonce_len);
 	sk_X509_pop_free(x->pool, X509_free);
 	free(x->ev_dg);
 	for (size_t i = 0; x->blocks != NULL && i < x->r->nsigners; i++)
 		free(x->blocks[i].spki);
 	free(x->blocks);
+	akset_free(&x->ak);
 	csra_result_finish(x->r);
 	if (x->r->nomem) {
 		csra_result_free(&x->r);
