@@ -504,6 +504,41 @@ static int test_two_signers(void)
 	return 1;
 }
 
+/* One attestation key under two certificates signs two blocks, and is
+ * reported in one ak-spki claim: the draft allows no two for one key. */
+static int test_one_key_two_certs(void)
+{
+	struct fix f;
+	CHECK(fix_new(&f));
+	X509 *again = tp_cert("ak again", f.pki.ak_key, f.pki.inter, f.pki.int_key, TP_DIGSIG | TP_EKU_AK,
+	    -3600, 86400L * 3650);
+	csra_signer *s = csra_signer_new_pkey(f.pki.ak_key);
+	CHECK(again != NULL && csra_attester_add_signer(f.a, s, again, CSRA_SID_CERT) == CSRA_OK);
+	csra_signer_free(&s);
+	static const csra_claim want[] = { CSRA_CLAIM_AK_SPKI, CSRA_CLAIM_VENDOR };
+	uint8_t *req = NULL, *ev = NULL;
+	size_t req_len, ev_len;
+	CHECK(csra_attest_request_new(want, 2, NULL, 0, NULL, 0, &req, &req_len) == CSRA_OK);
+	CHECK(csra_attester_process(f.a, req, req_len, &ev, &ev_len, NULL, NULL) == CSRA_OK);
+	csra_result *r = NULL;
+	CHECK(verified(&f, ev, ev_len, NULL, &r));
+	CHECK(csra_result_signer_count(r) == 2);
+	CHECK(csra_result_find(r, "claim.ak-spki-unique", CSRA_OK) >= 0);
+	size_t claims = 0;
+	for (size_t i = 0; i < csra_result_check_count(r); i++) {
+		const char *name;
+		csra_result_check(r, i, &name, NULL, NULL, NULL, NULL);
+		claims += strcmp(name, "claim.ak-spki") == 0;
+	}
+	CHECK(claims == 1);
+	csra_result_free(&r);
+	free(ev);
+	free(req);
+	X509_free(again);
+	fix_free(&f);
+	return 1;
+}
+
 /* A key element without an identifier value asks for every key; the
  * identifier is reported anyway (the draft requires it). */
 static int test_process_all_keys(void)
@@ -951,7 +986,7 @@ int main(void)
 	static const tu_test tests[] = {
 		TU(test_signer_pkey_ec), TU(test_signer_callback_ec), TU(test_signer_callback_rsa_pkcs1_and_pss),
 		TU(test_signer_callback_wrong_or_failing), TU(test_x509_req_sign_callback), TU(test_crmf_sign),
-		TU(test_process_request), TU(test_request_all_roundtrip), TU(test_process_all_keys), TU(test_two_signers),
+		TU(test_process_request), TU(test_request_all_roundtrip), TU(test_process_all_keys), TU(test_two_signers), TU(test_one_key_two_certs),
 		
 		TU(test_unknown_claim_without_value_left_out), TU(test_unheld_elements_left_out),
 		

@@ -679,6 +679,15 @@ static csra_err answer_transaction(struct proc *p, const struct rel *r)
 			break;
 		case CSRA_CLAIM_AK_SPKI:
 			for (size_t s = 0; e == CSRA_OK && s < p->a->nsigners; s++) {
+				/* One claim per key, though it sign under several
+				 * certificates: "Each included claim MUST refer to a
+				 * different attestation key" (draft-07, ak-spki). */
+				size_t t = 0;
+				while (t < s && EVP_PKEY_eq(csra_signer_pubkey(p->a->signers[t].s),
+				    csra_signer_pubkey(p->a->signers[s].s)) != 1)
+					t++;
+				if (t < s)
+					continue;
 				size_t len;
 				uint8_t *spki = signer_spki(p->a->signers[s].s, &len);
 				e = spki == NULL ? CSRA_ERR_NOMEM : csra_evb_add_octets(p->b, el, c->claim, spki, len);

@@ -148,7 +148,7 @@ typedef struct csra_attest_report csra_attest_report;
  * their order; an identifier-selected key must exist; a key element
  * without an identifier value reports every key the attester holds. The
  * nonce is copied; timestamp is the attester's clock; ak-spki is each
- * signer's SubjectPublicKeyInfo. Requested claims the attester does not
+ * signer's SubjectPublicKeyInfo, once per key. Requested claims the attester does not
  * hold, and unknown claims without a value, are left out and listed in
  * the report. The Evidence is signed by every signer (at least one).
  *
