@@ -735,6 +735,42 @@ static int test_custom_policy(void)
 	return 1;
 }
 
+/* A statement's claims cost what they hold: the struct was a fixed 48
+ * claims of 128-byte text (about 10 KB) whatever it carried. */
+static int test_stmt_out_size(void)
+{
+	CHECK(sizeof(csra_stmt_out) < 256);
+	csra_stmt_out o;
+	csra_stmt_out_init(&o, 0);
+	CHECK(o.claims == NULL && o.chunks == NULL);
+	good_claims(&o);
+	CHECK(o.nclaims == 7 && o.cap == 16);
+	/* A long text is kept whole, not cut at 127 bytes. */
+	char t[1000];
+	memset(t, 'x', sizeof(t));
+	CHECK(csra_stmt_add_text(&o, "platform", "swname", (const uint8_t *)t, sizeof(t)) == CSRA_OK);
+	const csra_stmt_claim *c = csra_stmt_find(&o, "platform", "swname");
+	CHECK(c != NULL && c->text_len == sizeof(t) && c->text[sizeof(t)] == '\0');
+	/* U+0000 and non-minimal INTEGERs are refused; the first refusal kept. */
+	CHECK(csra_stmt_add_text(&o, "platform", "vendor", (const uint8_t *)"a\0b", 3) == CSRA_ERR_EV_CLAIM_NUL);
+	static const uint8_t nonmin[] = { 0x00, 0x01 }, big[257] = { 0x01 };
+	CHECK(csra_stmt_add_bigint(&o, "platform", "uptime", nonmin, 2) == CSRA_ERR_INVALID_ARGUMENT);
+	CHECK(csra_stmt_add_bigint(&o, "platform", "uptime", big, 257) == CSRA_ERR_EV_INTEGER_RANGE);
+	CHECK(o.err == CSRA_ERR_EV_CLAIM_NUL && strcmp(o.err_path, "platform.vendor") == 0);
+	CHECK(o.nclaims == 8);
+	csra_stmt_out_clear(&o);
+	CHECK(o.claims == NULL && o.nclaims == 0);
+	/* Decimal rendering of big INTEGERs. */
+	char buf[64];
+	static const uint8_t m63[] = { 0xff, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },
+	    p64[] = { 0x01, 0, 0, 0, 0, 0, 0, 0, 0 }, m1[] = { 0xff }, z[] = { 0 };
+	CHECK(strcmp(csra_int_decimal(m63, sizeof(m63), buf, sizeof(buf)), "-9223372036854775809") == 0);
+	CHECK(strcmp(csra_int_decimal(p64, sizeof(p64), buf, sizeof(buf)), "18446744073709551616") == 0);
+	CHECK(strcmp(csra_int_decimal(m1, 1, buf, sizeof(buf)), "-1") == 0);
+	CHECK(strcmp(csra_int_decimal(z, 1, buf, sizeof(buf)), "0") == 0);
+	return 1;
+}
+
 /* No key_algorithms: any key; no claims: any verified, bound statement. */
 static int test_minimal_policy(void)
 {
@@ -834,7 +870,7 @@ int main(void)
 		TU(test_cabf_name_and_shape), TU(test_cabf_accepts), TU(test_cabf_key_algorithms), TU(test_key_description_from_spki),
 		TU(test_cabf_key_claims), TU(test_cabf_platform_claims), TU(test_cabf_no_statement),
 		TU(test_candidate_choice), TU(test_contradicting_claims), TU(test_custom_policy),
-		TU(test_minimal_policy), TU(test_policy_file),
+		TU(test_stmt_out_size), TU(test_minimal_policy), TU(test_policy_file),
 	};
 	int rc = tu_run(tests, sizeof(tests) / sizeof(tests[0]));
 	teardown();

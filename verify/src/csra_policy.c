@@ -356,7 +356,10 @@ static int parse_req(parser *ps, const char *element, const char *name, json_t *
 		return bad(ps, path, "claim names are 1 to %zu bytes", sizeof(q->name) - 1);
 	memset(q, 0, sizeof(*q));
 	strcpy(q->element, element);	/* one of three known names */
-	strcpy(q->name, name);
+	/* The old spelling of the draft's dbgstat would never match a claim:
+	 * read as the draft's name for one release (docs/policy.md). */
+	strcpy(q->name, strcmp(element, "platform") == 0 && strcmp(name, "debugstat") == 0 ? "dbgstat"
+	    : name);
 	if (json_is_boolean(v)) {
 		q->kind = REQ_BOOL;
 		q->boolean = json_is_true(v);
