@@ -771,6 +771,27 @@ static int test_stmt_out_size(void)
 	return 1;
 }
 
+/* A policy written with csrattest 0.1's "debugstat" still matches the
+ * draft's dbgstat claim (it would otherwise never match: fail closed, but
+ * every request refused). */
+static int test_policy_old_claim_name(void)
+{
+	static const char js[] = "{\"name\": \"dbg\", \"claims\": {\"platform\": {\"debugstat\": 0}}}";
+	csra_policy *p = NULL;
+	CHECK(csra_policy_from_json(js, strlen(js), &p, NULL, 0) == CSRA_OK);
+	csra_stmt_out o;
+	csra_stmt_out_init(&o, 0);
+	o.verified = o.bound = 1;
+	CHECK(csra_stmt_add_int(&o, "platform", "dbgstat", 0) == CSRA_OK);
+	evalres e = eval1(p, k_rsa2048, &o);
+	int ok = e.ok && has(&e, "policy.claim", "platform.dbgstat", CSRA_STATUS_PASS, CSRA_OK, NULL);
+	csra_result_free(&e.r);
+	csra_stmt_out_clear(&o);
+	csra_policy_free(&p);
+	CHECK(ok);
+	return 1;
+}
+
 /* No key_algorithms: any key; no claims: any verified, bound statement. */
 static int test_minimal_policy(void)
 {
@@ -870,7 +891,7 @@ int main(void)
 		TU(test_cabf_name_and_shape), TU(test_cabf_accepts), TU(test_cabf_key_algorithms), TU(test_key_description_from_spki),
 		TU(test_cabf_key_claims), TU(test_cabf_platform_claims), TU(test_cabf_no_statement),
 		TU(test_candidate_choice), TU(test_contradicting_claims), TU(test_custom_policy),
-		TU(test_stmt_out_size), TU(test_minimal_policy), TU(test_policy_file),
+		TU(test_stmt_out_size), TU(test_policy_old_claim_name), TU(test_minimal_policy), TU(test_policy_file),
 	};
 	int rc = tu_run(tests, sizeof(tests) / sizeof(tests[0]));
 	teardown();

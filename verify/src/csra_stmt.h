@@ -130,7 +130,8 @@ const csra_stmt_claim *csra_stmt_find(const csra_stmt_out *out, const char *elem
 
 /* csra_tpm_verify checks a TPM 2.0 certify statement (type 2.23.133.20.1,
  * TcgAttestCertify) against TPM trust anchors |trust|: records its checks
- * in |r| (names "tpm.*", paths relative to the statement) and fills |out|.
+ * in |r| (names "tpm.*", paths relative to the statement) and fills |out|
+ * (set up by the caller with csra_stmt_out_init, which gives its cap).
  * Returns CSRA_OK, or CSRA_ERR_NOMEM. */
 csra_err csra_tpm_verify(const csra_stmt_in *in, X509_STORE *trust, csra_result *r,
     csra_stmt_out *out);
@@ -144,7 +145,8 @@ typedef struct csra_external {
 
 /* csra_external_verify runs |ext| with the statement's DER on its stdin and
  * the path of a PEM file holding the bundle's certificates appended as the
- * last argument, in an empty environment, and reads its JSON reply:
+ * last argument, in an empty environment, and reads its JSON reply into
+ * |out| (set up by the caller with csra_stmt_out_init):
  *   {"spki": "<base64 DER SubjectPublicKeyInfo of the attested key>",
  *    "claims": {"key": {"extractable": false, ...},
  *               "platform": {"fipslevel": 3, ...}}}
