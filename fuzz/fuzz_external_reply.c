@@ -68,7 +68,7 @@ int fuzz_one(const uint8_t *data, size_t size)
 	/* Zeroed by the caller, as csra_external_verify does; the reply itself
 	 * is not NUL-terminated. */
 	csra_stmt_out *out = fuzz_realloc(NULL, sizeof(*out));
-	memset(out, 0, sizeof(*out));
+	csra_stmt_out_init(out, 0);
 	unsigned long injected = fuzz_alloc_injected();
 	csra_err rc = csra_external_parse_reply(size ? (const char *)data : NULL, size, spki, spki_len,
 	    r, out);
@@ -98,17 +98,20 @@ int fuzz_one(const uint8_t *data, size_t size)
 		if (key->status != CSRA_STATUS_SKIP || out->bound || out->nclaims != 0)
 			fuzz_fail("a refused reply still binds or claims", NULL);
 	}
-	if (out->nclaims > CSRA_STMT_MAX_CLAIMS)
-		fuzz_fail("more claims than fit", NULL);
+	if (out->nclaims > CSRA_STMT_DEFAULT_LIMIT)
+		fuzz_fail("more claims than the cap", NULL);
+	if (out->err != CSRA_OK && out->verified)
+		fuzz_fail("a claim refused, yet the reply verified", csra_err_name(out->err));
 	for (size_t i = 0; i < out->nclaims; i++) {
 		const csra_stmt_claim *c = &out->claims[i];
 		if (strcmp(c->element, "key") != 0 && strcmp(c->element, "platform") != 0 &&
 		    strcmp(c->element, "transaction") != 0)
 			fuzz_fail("a claim in an unknown element", NULL);
-		if (memchr(c->name, '\0', sizeof(c->name)) == NULL || c->name[0] == '\0')
-			fuzz_fail("a claim name empty or not terminated", NULL);
-		if (c->type == CSRA_VALUE_UTF8 && memchr(c->text, '\0', sizeof(c->text)) == NULL)
-			fuzz_fail("a claim text not terminated", c->name);
+		if (c->name[0] == '\0' || strlen(c->name) > CSRA_STMT_MAX_NAME)
+			fuzz_fail("a claim name empty or too long", NULL);
+		/* Whole, and compared by length: no U+0000 may hide a tail. */
+		if (c->type == CSRA_VALUE_UTF8 && strlen(c->text) != c->text_len)
+			fuzz_fail("a claim text with U+0000 or cut", c->name);
 		if (c->type != CSRA_VALUE_UTF8 && c->type != CSRA_VALUE_BOOLEAN &&
 		    c->type != CSRA_VALUE_INTEGER)
 			fuzz_fail("a claim of another type", c->name);
@@ -127,6 +130,7 @@ int fuzz_one(const uint8_t *data, size_t size)
 		memset(&ref, 0, sizeof(ref));
 	}
 done:
+	csra_stmt_out_clear(out);
 	free(out);
 	csra_result_free(&r);
 	return 0;

@@ -76,6 +76,11 @@ void fuzz_init(void)
 	csra_stmt_add_bool(&outs[4], "key", "fixedTPM", 1);
 	csra_stmt_add_int(&outs[4], "platform", "fipslevel", 9);
 	csra_stmt_add_text(&outs[4], "key", "extractable", (const uint8_t *)"no", 2);
+	/* 2^70 and -2^70: past every int64 bound a policy can write. */
+	static const uint8_t big[] = { 0x40, 0, 0, 0, 0, 0, 0, 0, 0 },
+	    negbig[] = { 0xc0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	csra_stmt_add_bigint(&outs[4], "platform", "bootcount", big, sizeof(big));
+	csra_stmt_add_bigint(&outs[4], "platform", "uptime", negbig, sizeof(negbig));
 	sets[2][0] = (csra_policy_stmt){ ev->der, ev->der_len, &outs[3] };
 	sets[2][1] = (csra_policy_stmt){ cb, sizeof(cb), &outs[4] };
 	set_len[2] = 2;

@@ -61,7 +61,7 @@ int fuzz_one(const uint8_t *data, size_t size)
 	in.certs = certs;
 	in.at = FUZZ_T0;
 	csra_stmt_out *out = fuzz_realloc(NULL, sizeof(*out));
-	memset(out, 0, sizeof(*out));	/* as csra_request.c hands it over */
+	csra_stmt_out_init(out, 0);	/* as csra_request.c hands it over */
 	csra_err e = csra_tpm_verify(&in, trust, r, out);
 	if (e != CSRA_OK) {
 		if (e != CSRA_ERR_NOMEM || fuzz_alloc_injected() == injected)
@@ -74,16 +74,16 @@ int fuzz_one(const uint8_t *data, size_t size)
 		if (out->verified == fuzz_has_fail(r))
 			fuzz_fail(out->verified ? "a TPM statement verified with a failed check" :
 			    "a TPM statement not verified, yet no check says why", NULL);
-		if (out->nclaims > CSRA_STMT_MAX_CLAIMS)
-			fuzz_fail("more claims than the array holds", NULL);
+		if (out->nclaims > CSRA_STMT_DEFAULT_LIMIT)
+			fuzz_fail("more claims than the cap", NULL);
 		for (size_t i = 0; i < out->nclaims; i++) {
 			const csra_stmt_claim *c = &out->claims[i];
-			if (memchr(c->element, 0, sizeof(c->element)) == NULL ||
-			    memchr(c->name, 0, sizeof(c->name)) == NULL ||
-			    (c->type == CSRA_VALUE_UTF8 && memchr(c->text, 0, sizeof(c->text)) == NULL))
-				fuzz_fail("a TPM claim is not NUL-terminated", NULL);
+			if (c->element[0] == '\0' || c->name[0] == '\0' ||
+			    (c->type == CSRA_VALUE_UTF8 && strlen(c->text) != c->text_len))
+				fuzz_fail("a TPM claim is empty or its text cut", NULL);
 		}
 	}
+	csra_stmt_out_clear(out);
 	free(out);
 	csra_result_free(&r);
 	return 0;

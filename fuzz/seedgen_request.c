@@ -460,6 +460,7 @@ static void attest_seeds(void)
 	    " \"purpose\": [\"sign\", \"verify\"], \"expiry\": \"2028-02-29T12:00:00Z\","
 	    " \"spki\": {\"base64\": \"MAA=\"}}]}\n");
 	put_str("corpus/claims_file", "declared", "{\"platform\": {\"fipsboot\": true, \"fipslevel\": 3}}");
+	put_str("corpus/claims_file", "old-name", "{\"platform\": {\"debugstat\": 0, \"dbgstat\": 1}}");
 	put_str("corpus/claims_file", "bad-time", "{\"keys\": [{\"identifier\": \"a\", \"expiry\": \"2027-02-30T00:00:00Z\"}]}");
 }
 
@@ -629,6 +630,10 @@ static void external_reply_seeds(void)
 	put_str("corpus/external_reply", "duplicate-key", reply);
 	snprintf(reply, sizeof(reply), "{\"spki\":\"%.*s=\"}", (int)strlen(b64) - 1, b64);
 	put_str("corpus/external_reply", "bad-padding", reply);
+	/* A text claim with U+0000, refused as a claim (statement.claims). */
+	snprintf(reply, sizeof(reply), "{\"spki\":\"%s\",\"claims\":{\"platform\":"
+	    "{\"vendor\":\"Trusted HSM Inc\\u0000 (not really)\"}}}", b64);
+	put_str("corpus/external_reply", "nul-text", reply);
 	put_str("corpus/external_reply", "not-der", "{\"spki\":\"MAA=\"}");
 	put_str("corpus/external_reply", "not-json", "{\"spki\": \x01");
 	put_str("corpus/external_reply", "array", "[\"spki\"]");

@@ -831,6 +831,35 @@ static int load(csra_attester *a, const char *json, csra_err want, const char *e
 	return 1;
 }
 
+/* The draft's name dbgstat; debugstat still read, with a warning back in
+ * |err|; U+0000 in text refused on the attester's side too. */
+static int test_claims_file_names(void)
+{
+	csra_attester *a = csra_attester_new();
+	char err[256];
+	csra_claim_value v;
+	csra_claim_source src;
+	CHECK(a != NULL);
+	static const char js[] = "{\"platform\": {\"dbgstat\": 2}}";
+	CHECK(csra_attester_load_claims(a, js, strlen(js), CSRA_SOURCE_DECLARED, err, sizeof(err)) == CSRA_OK);
+	CHECK(err[0] == '\0');
+	CHECK(csra_attester_get_platform(a, CSRA_CLAIM_DBGSTAT, &v, &src) && v.integer == 2);
+	static const char old[] = "{\"platform\": {\"debugstat\": 1}}";
+	CHECK(csra_attester_load_claims(a, old, strlen(old), CSRA_SOURCE_DECLARED, err, sizeof(err)) == CSRA_OK);
+	CHECK(strstr(err, "$.platform.debugstat: \"debugstat\" is the old name of \"dbgstat\"") != NULL);
+	CHECK(csra_attester_get_platform(a, CSRA_CLAIM_DBGSTAT, &v, &src) && v.integer == 1);
+	CHECK(load(a, "{\"platform\": {\"vendor\": \"Trusted HSM Inc\\u0000 (not really)\"}}",
+	    CSRA_ERR_CLAIMS_FILE, "$.platform.vendor: NUL in a string"));
+	CHECK(!csra_attester_get_platform(a, CSRA_CLAIM_VENDOR, &v, &src));
+	int o = -1;
+	CHECK(csra_claim_from_name("dbgstat", &o) == CSRA_CLAIM_DBGSTAT && o == 0);
+	CHECK(csra_claim_from_name("debugstat", &o) == CSRA_CLAIM_DBGSTAT && o == 1);
+	CHECK(csra_claim_from_name("debug", &o) == CSRA_CLAIM_UNKNOWN && o == 0);
+	CHECK(strcmp(csra_claim_get(CSRA_CLAIM_DBGSTAT)->name, "dbgstat") == 0);
+	csra_attester_free(&a);
+	return 1;
+}
+
 static int test_claims_file(void)
 {
 	struct fix f;
@@ -993,7 +1022,7 @@ int main(void)
 		
 		
 		TU(test_refusals), TU(test_refuse_no_signer_and_bad_der), TU(test_attester_argument_checks),
-		TU(test_claims_file), TU(test_claims_file_errors), TU(test_declared_never_replaces_observed), TU(test_samples_through_encoder),
+		TU(test_claims_file), TU(test_claims_file_names), TU(test_claims_file_errors), TU(test_declared_never_replaces_observed), TU(test_samples_through_encoder),
 	};
 	return tu_run(tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -213,6 +213,24 @@ assert atomic-no-temp-in-cwd test -z "$(find . -maxdepth 1 -name '.*' ! -name .)
 check atomic-overwrites 0 "wrote keep.pem" "$bin" csr create --key sub.key --subject CN=y --out keep.pem
 assert atomic-replaced test "$(head -n 1 keep.pem)" = "-----BEGIN CERTIFICATE REQUEST-----"
 
+# --- Claim names: the draft's dbgstat (draft-07 section 5.2); csrattest
+# 0.1's debugstat is still read for one release, with a warning.
+check request-dbgstat 0 "wrote dbg.der" "$bin" request create --claim dbgstat --out dbg.der
+assert request-dbgstat-no-warning test ! -s "$tmp/err"
+check request-debugstat-old 0 "warning: request create: --claim debugstat is the old name of dbgstat" \
+	"$bin" request create --claim debugstat --out dbg-old.der
+assert request-debugstat-same-request cmp -s dbg.der dbg-old.der
+assert help-says-dbgstat sh -c "'$bin' request create --help | grep -q -w dbgstat"
+echo '{"platform": {"dbgstat": 0, "fipslevel": 3}}' >dbg.json
+check claims-dbgstat 0 "wrote ev-dbg.pem" "$bin" evidence create --claims dbg.json --ak ak.key --ak-cert ak.pem --out ev-dbg.pem
+assert claims-dbgstat-no-warning sh -c "! grep -q warning '$tmp/err'"
+check dump-dbgstat 0 "id-evidence-claim-platform-debugstat (dbgstat)" "$bin" dump ev-dbg.pem
+check dump-json-dbgstat 0 '"name": "dbgstat"' "$bin" dump ev-dbg.pem --json
+echo '{"platform": {"debugstat": 0, "fipslevel": 3}}' >dbg-old.json
+check claims-debugstat-old 0 'warning: --claims dbg-old.json: $.platform.debugstat: "debugstat" is the old name of "dbgstat"' \
+	"$bin" evidence create --claims dbg-old.json --ak ak.key --ak-cert ak.pem --out ev-dbg-old.pem
+check dump-debugstat-old 0 "id-evidence-claim-platform-debugstat (dbgstat)" "$bin" dump ev-dbg-old.pem
+
 # Evidence about another key (csrattest-samples' subject key) in a request
 # signed by sub.key: csr create does not verify; csrattest verify finds the
 # statement bound to another key.

@@ -108,5 +108,45 @@ has "$TMP/out" "dump --help" "Examples:"
 run 0 "--version" --version
 has "$TMP/out" "--version" "csrattest "
 
+# INTEGER claims past int64: decimal, exact, as verify --json shows them
+# (an unsigned Evidence made with openssl asn1parse -genconf: dbgstat
+# 2^100, uptime -2^63-1).
+cat >"$TMP/big.cnf" <<'EOF'
+asn1=SEQUENCE:ev
+[ev]
+tbs=SEQUENCE:tbs
+sigs=SEQUENCE:sigs
+[sigs]
+[tbs]
+version=INTEGER:1
+els=SEQUENCE:els
+[els]
+e0=SEQUENCE:plat
+[plat]
+type=OID:1.3.6.1.5.5.999.0.1
+claims=SEQUENCE:claims
+[claims]
+c0=SEQUENCE:c0
+c1=SEQUENCE:c1
+[c0]
+type=OID:1.3.6.1.5.5.999.1.1.7
+value=INTEGER:0x10000000000000000000000000
+[c1]
+type=OID:1.3.6.1.5.5.999.1.1.8
+value=INTEGER:-9223372036854775809
+EOF
+if openssl asn1parse -genconf "$TMP/big.cnf" -out "$TMP/big.der" >/dev/null 2>&1; then
+	run 0 "big integers" dump "$TMP/big.der" --type evidence
+	has "$TMP/out" "big integers" "id-evidence-claim-platform-debugstat (dbgstat)"
+	has "$TMP/out" "big integers" "-> [INTEGER] 1267650600228229401496703205376"
+	has "$TMP/out" "big integers" "-> [INTEGER] -9223372036854775809"
+	run 0 "big integers json" dump "$TMP/big.der" --type evidence --json
+	has "$TMP/out" "big integers json" '"value": "1267650600228229401496703205376"'
+	has "$TMP/out" "big integers json" '"value": "-9223372036854775809"'
+	has "$TMP/out" "big integers json" '"name": "dbgstat"'
+else
+	bad "openssl asn1parse -genconf cannot make the big-integer Evidence"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -115,12 +115,39 @@ static const char *replier(const char *name, const char *reply, const char *befo
 	return script(name, body, path, cap);
 }
 
+/* A claim name one byte over CSRA_STMT_MAX_NAME. */
+#define N16 "nnnnnnnnnnnnnnnn"
+#define N256 N16 N16 N16 N16 N16 N16 N16 N16 N16 N16 N16 N16 N16 N16 N16 N16 "n"
+
 typedef struct runres {
 	csra_err rc;
 	csra_result *r;
 	csra_stmt_out out;
 	int64_t ms;
 } runres;
+
+/* Statement outputs the tests read after the call that filled them: freed
+ * at exit (a leak check would see them otherwise). */
+static csra_stmt_out *graves;
+static size_t ngraves;
+
+static void bury_all(void)
+{
+	for (size_t i = 0; i < ngraves; i++)
+		csra_stmt_out_clear(&graves[i]);
+	free(graves);
+}
+
+static void bury(const csra_stmt_out *o)
+{
+	if (ngraves == 0)
+		atexit(bury_all);
+	csra_stmt_out *g = realloc(graves, (ngraves + 1) * sizeof(*g));
+	if (g == NULL)
+		return;	/* a leak in a test, reported as one */
+	graves = g;
+	graves[ngraves++] = *o;
+}
 
 static void run_argv(char **argv, unsigned timeout_ms, size_t max_output, const uint8_t *s,
     size_t slen, runres *rr)
@@ -137,6 +164,7 @@ static void run_argv(char **argv, unsigned timeout_ms, size_t max_output, const 
 	rr->r = csra_result_new();
 	int64_t t0 = now_ms();
 	rr->rc = rr->r ? csra_external_verify(&ext, &in, rr->r, &rr->out) : CSRA_ERR_NOMEM;
+	bury(&rr->out);
 	rr->ms = now_ms() - t0;
 }
 
@@ -572,9 +600,10 @@ static int test_bad_replies(void)
 		    "claims.platform.fipslevel: must be" },
 		{ "{\"spki\":\"%s\",\"claims\":{\"platform\":{\"fipslevel\":99999999999999999999}}}",
 		    "not JSON" },
-		{ "{\"spki\":\"%s\",\"claims\":{\"platform\":{\"vendor\":\"a\\u0000b\"}}}", "not JSON" },
+		{ "{\"spki\":\"%s\",\"claims\":{\"platform\":{\"vendor\":\"a\\u0000b\"}}}",
+		    "claims.platform.vendor: claim refused" },
 		{ "{\"spki\":\"%s\",\"claims\":{\"key\":{\"\":true}}}", "claims.key.: claim name" },
-		{ "{\"spki\":\"%s\",\"claims\":{\"key\":{\"a-claim-name-that-is-well-over-forty-bytes-long\":true}}}",
+		{ "{\"spki\":\"%s\",\"claims\":{\"key\":{\"" N256 "\":true}}}",
 		    "claim name empty or too long" },
 		{ "{\"spki\":\"%s\"} x", "not JSON" },
 		{ "", "not JSON" },
@@ -605,8 +634,8 @@ static int test_bad_replies(void)
 	whole[0] = r1;
 	whole[1] = r2;
 	whole[2] = r3;
-	const char *wmsg[3] = { "not a DER SubjectPublicKeyInfo", pad ? "not canonical base64" : "",
-		"claims.platform.vendor: string too long" };
+	/* r3's long text is kept whole now: test_long_text. */
+	const char *wmsg[3] = { "not a DER SubjectPublicKeyInfo", pad ? "not canonical base64" : "", "" };
 	for (size_t i = 0; i < 3; i++) {
 		if (wmsg[i][0] == '\0')
 			continue;
@@ -619,19 +648,90 @@ static int test_bad_replies(void)
 	return 1;
 }
 
-/* Too many claims for csra_stmt_out is a refusal, not a silent cut. */
+/* A reply of |n| platform claims c0..c(n-1) = i, into |buf|. */
+static char *many_claims(size_t n)
+{
+	size_t cap = 128 + 24 * n, len;
+	char *reply = malloc(cap);
+	if (reply == NULL)
+		return NULL;
+	len = (size_t)snprintf(reply, cap, "{\"spki\":\"%s\",\"claims\":{\"platform\":{", req_b64);
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(reply + len, cap - len, "%s\"c%zu\":%zu", i ? "," : "", i, i);
+	snprintf(reply + len, cap - len, "}}}");
+	return reply;
+}
+
+/* More claims than the cap is a refusal with CSRA_ERR_LIMIT_CLAIMS, as
+ * for a callback; up to it, every claim is kept (48 was a silent cut). */
 static int test_too_many_claims(void)
 {
-	char p[512], reply[8192];
+	char p[512];
 	runres rr;
-	size_t n = (size_t)snprintf(reply, sizeof(reply), "{\"spki\":\"%s\",\"claims\":{\"platform\":{",
-	    req_b64);
-	for (int i = 0; i <= CSRA_STMT_MAX_CLAIMS; i++)
-		n += (size_t)snprintf(reply + n, sizeof(reply) - n, "%s\"c%d\":%d", i ? "," : "", i, i);
-	snprintf(reply + n, sizeof(reply) - n, "}}}");
+	char *reply = many_claims(49);
+	CHECK(reply != NULL);
 	run1(replier("many", reply, NULL, p, sizeof(p)), 5000, 65536, &rr);
-	CHECK(rr.out.nclaims == 0);
-	CHECK(failed_with(&rr, "external.reply", CSRA_ERR_EXT_JSON, "too many claims"));
+	free(reply);
+	CHECK(rr.out.verified == 1 && rr.out.nclaims == 49);
+	const csra_stmt_claim *c = csra_stmt_find(&rr.out, "platform", "c48");
+	CHECK(c != NULL && c->type == CSRA_VALUE_INTEGER && c->integer == 48);
+	csra_result_free(&rr.r);
+
+	/* The default cap, and a smaller one. */
+	static const size_t caps[] = { 0, 48 };
+	for (size_t k = 0; k < 2; k++) {
+		size_t cap = caps[k] ? caps[k] : CSRA_STMT_DEFAULT_LIMIT;
+		for (size_t n = cap; n <= cap + 1; n++) {
+			reply = many_claims(n);
+			CHECK(reply != NULL);
+			csra_result *r = csra_result_new();
+			csra_stmt_out out;
+			csra_stmt_out_init(&out, caps[k]);
+			CHECK(r != NULL && csra_external_parse_reply(reply, strlen(reply), req_spki, req_spki_len,
+			    r, &out) == CSRA_OK);
+			free(reply);
+			if (n == cap) {
+				CHECK(out.verified == 1 && out.nclaims == n);
+				CHECK(csra_result_find(r, "statement.claims", CSRA_ERR_LIMIT_CLAIMS) < 0);
+			} else {
+				CHECK(out.verified == 0 && out.nclaims == 0);
+				CHECK(csra_result_find(r, "statement.claims", CSRA_ERR_LIMIT_CLAIMS) >= 0);
+				CHECK(csra_result_has_failure(r, CSRA_ERR_LIMIT_CLAIMS));
+				rr.r = r;
+				CHECK(check_is(&rr, "external.reply", CSRA_STATUS_FAIL, CSRA_ERR_EXT_JSON,
+				    "too many claims"));
+			}
+			csra_stmt_out_clear(&out);
+			csra_result_free(&r);
+		}
+	}
+	return 1;
+}
+
+/* Text claims are kept whole (they were cut at 127 bytes), and U+0000 in
+ * one is refused with the code every statement type uses. */
+static int test_long_text(void)
+{
+	char p[512], reply[4096], longstr[1000];
+	runres rr;
+	memset(longstr, 'v', sizeof(longstr) - 1);
+	longstr[sizeof(longstr) - 1] = '\0';
+	snprintf(reply, sizeof(reply), "{\"spki\":\"%s\",\"claims\":{\"platform\":{\"vendor\":\"%s\"}}}",
+	    req_b64, longstr);
+	run1(replier("long", reply, NULL, p, sizeof(p)), 5000, 65536, &rr);
+	CHECK(rr.out.verified == 1);
+	const csra_stmt_claim *c = csra_stmt_find(&rr.out, "platform", "vendor");
+	CHECK(c != NULL && c->text_len == sizeof(longstr) - 1 && strcmp(c->text, longstr) == 0);
+	csra_result_free(&rr.r);
+
+	snprintf(reply, sizeof(reply),
+	    "{\"spki\":\"%s\",\"claims\":{\"platform\":{\"vendor\":\"Trusted HSM Inc\\u0000 (not really)\"}}}",
+	    req_b64);
+	run1(replier("nul", reply, NULL, p, sizeof(p)), 5000, 65536, &rr);
+	CHECK(rr.out.verified == 0 && rr.out.nclaims == 0);
+	CHECK(csra_result_find(rr.r, "statement.claims", CSRA_ERR_EV_CLAIM_NUL) >= 0);
+	CHECK(failed_with(&rr, "external.reply", CSRA_ERR_EXT_JSON, "claims.platform.vendor: claim refused"));
+	csra_result_free(&rr.r);
 	return 1;
 }
 
@@ -691,7 +791,7 @@ int main(void)
 		TU(test_garbage), TU(test_exit_status), TU(test_flood), TU(test_exec_failure),
 		TU(test_stdin_and_pem), TU(test_large_stdin), TU(test_sigpipe), TU(test_environment),
 		TU(test_argv_verbatim), TU(test_no_inherited_fds), TU(test_other_key),
-		TU(test_background_killed), TU(test_bad_replies), TU(test_too_many_claims),
+		TU(test_background_killed), TU(test_bad_replies), TU(test_too_many_claims), TU(test_long_text),
 		TU(test_nothing_left_behind),
 	};
 	int rc = tu_run(tests, sizeof(tests) / sizeof(tests[0]));

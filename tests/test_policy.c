@@ -219,7 +219,7 @@ static int test_oid_from_str(void)
 
 static void good_claims(csra_stmt_out *o)
 {
-	memset(o, 0, sizeof(*o));
+	csra_stmt_out_clear(o);	/* zeroed, or filled before */
 	o->verified = o->bound = 1;
 	csra_stmt_add_bool(o, "key", "extractable", 0);
 	csra_stmt_add_bool(o, "key", "never-extractable", 1);
@@ -329,7 +329,7 @@ static int test_cabf_name_and_shape(void)
 static int test_cabf_accepts(void)
 {
 	csra_policy *p = csra_policy_cabf_csbr();
-	csra_stmt_out o;
+	csra_stmt_out o = { 0 };
 	EVP_PKEY *keys[] = { k_p256, k_p384, k_p521, k_rsa3072, k_rsa4096 };
 	const char *desc[] = { "EC P-256", "EC P-384", "EC P-521", "RSA 3072 bits", "RSA 4096 bits" };
 	CHECK(p != NULL);
@@ -345,13 +345,14 @@ static int test_cabf_accepts(void)
 		CHECK(ok);
 	}
 	csra_policy_free(&p);
+	csra_stmt_out_clear(&o);
 	return 1;
 }
 
 static int test_cabf_key_algorithms(void)
 {
 	csra_policy *p = csra_policy_cabf_csbr();
-	csra_stmt_out o;
+	csra_stmt_out o = { 0 };
 	good_claims(&o);
 	evalres e = eval1(p, k_rsa2048, &o);
 	int ok = !e.ok && has(&e, "policy.key-algorithm", "", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_KEY_ALGORITHM,
@@ -388,6 +389,7 @@ static int test_cabf_key_algorithms(void)
 	csra_result_free(&e.r);
 	CHECK(ok);
 	csra_policy_free(&p);
+	csra_stmt_out_clear(&o);
 	return 1;
 }
 
@@ -398,7 +400,7 @@ static int test_cabf_key_algorithms(void)
 static int test_key_description_from_spki(void)
 {
 	csra_policy *p = csra_policy_cabf_csbr();
-	csra_stmt_out o;
+	csra_stmt_out o = { 0 };
 	good_claims(&o);
 	EVP_PKEY *brainpool = tp_key("EC", "brainpoolP256r1");
 	EVP_PKEY *keys[] = { k_p256, k_p384, k_p521, k_rsa3072, k_ed25519, brainpool };
@@ -436,6 +438,7 @@ static int test_key_description_from_spki(void)
 	}
 	EVP_PKEY_free(brainpool);
 	csra_policy_free(&p);
+	csra_stmt_out_clear(&o);
 	return 1;
 }
 
@@ -469,7 +472,7 @@ static int test_cabf_key_claims(void)
 	} claims[] = { { "extractable", 0 }, { "never-extractable", 1 }, { "sensitive", 1 }, { "local", 1 } };
 	char path[64], msg[128];
 	for (size_t i = 0; i < 4; i++) {
-		csra_stmt_out o;
+		csra_stmt_out o = { 0 };
 		snprintf(path, sizeof(path), "key.%s", claims[i].name);
 		/* Wrong value. */
 		good_claims(&o);
@@ -489,8 +492,9 @@ static int test_cabf_key_claims(void)
 		CHECK(claim_case(p, &o, path, CSRA_ERR_POLICY_CLAIM_VALUE, NULL));
 		/* In the wrong element. */
 		good_claims(&o);
-		snprintf(find_rw(&o, "key", claims[i].name)->element, 16, "platform");
+		find_rw(&o, "key", claims[i].name)->element = "platform";
 		CHECK(claim_case(p, &o, path, CSRA_ERR_POLICY_CLAIM_ABSENT, NULL));
+		csra_stmt_out_clear(&o);
 	}
 	csra_policy_free(&p);
 	return 1;
@@ -499,7 +503,7 @@ static int test_cabf_key_claims(void)
 static int test_cabf_platform_claims(void)
 {
 	csra_policy *p = csra_policy_cabf_csbr();
-	csra_stmt_out o;
+	csra_stmt_out o = { 0 };
 	good_claims(&o);
 	find_rw(&o, "platform", "fipsboot")->boolean = 0;
 	CHECK(claim_case(p, &o, "platform.fipsboot", CSRA_ERR_POLICY_CLAIM_VALUE, "is false; required true"));
@@ -523,13 +527,14 @@ static int test_cabf_platform_claims(void)
 		CHECK(ok);
 	}
 	csra_policy_free(&p);
+	csra_stmt_out_clear(&o);
 	return 1;
 }
 
 static int test_cabf_no_statement(void)
 {
 	csra_policy *p = csra_policy_cabf_csbr();
-	csra_stmt_out o;
+	csra_stmt_out o = { 0 };
 	good_claims(&o);
 	o.verified = 0;
 	evalres e = eval1(p, k_p256, &o);
@@ -550,6 +555,7 @@ static int test_cabf_no_statement(void)
 	csra_result_free(&e.r);
 	CHECK(ok);
 	csra_policy_free(&p);
+	csra_stmt_out_clear(&o);
 	return 1;
 }
 
@@ -558,7 +564,7 @@ static int test_cabf_no_statement(void)
 static int test_candidate_choice(void)
 {
 	csra_policy *p = csra_policy_cabf_csbr();
-	csra_stmt_out o[3];
+	csra_stmt_out o[3] = { { 0 } };
 	good_claims(&o[0]);
 	o[0].bound = 0;		/* would pass, but attests another key */
 	good_claims(&o[1]);
@@ -586,6 +592,8 @@ static int test_candidate_choice(void)
 	csra_result_free(&e.r);
 	CHECK(ok);
 	csra_policy_free(&p);
+	for (int i = 0; i < 3; i++)
+		csra_stmt_out_clear(&o[i]);
 	return 1;
 }
 
@@ -593,11 +601,12 @@ static int test_candidate_choice(void)
 static int test_contradicting_claims(void)
 {
 	csra_policy *p = csra_policy_cabf_csbr();
-	csra_stmt_out o;
+	csra_stmt_out o = { 0 };
 	good_claims(&o);
 	csra_stmt_add_bool(&o, "key", "extractable", 1);
 	CHECK(claim_case(p, &o, "key.extractable", CSRA_ERR_POLICY_CLAIM_VALUE, "is true; required false"));
 	csra_policy_free(&p);
+	csra_stmt_out_clear(&o);
 	return 1;
 }
 
@@ -615,10 +624,11 @@ static const char CUSTOM[] =
 
 static int custom_outs(csra_stmt_out o[2])
 {
-	good_claims(&o[0]);
-	csra_stmt_add_bool(&o[0], "key", "fixedTPM", 1);
-	csra_stmt_add_int(&o[0], "platform", "bootcount", 10);
-	o[1] = o[0];
+	for (int i = 0; i < 2; i++) {
+		good_claims(&o[i]);
+		csra_stmt_add_bool(&o[i], "key", "fixedTPM", 1);
+		csra_stmt_add_int(&o[i], "platform", "bootcount", 10);
+	}
 	return 1;
 }
 
@@ -630,7 +640,7 @@ static int test_custom_policy(void)
 	CHECK(strcmp(csra_policy_name(p), "custom") == 0);
 	const uint8_t *types[2] = { VENDOR_TYPE, TPM_TYPE };
 	size_t lens[2] = { sizeof(VENDOR_TYPE), sizeof(TPM_TYPE) };
-	csra_stmt_out o[2];
+	csra_stmt_out o[2] = { { 0 } };
 
 	custom_outs(o);
 	evalres e = eval_n(p, k_ed25519, o, types, lens, 2);
@@ -693,7 +703,7 @@ static int test_custom_policy(void)
 
 	/* Strings compare exactly. */
 	custom_outs(o);
-	snprintf(find_rw(&o[0], "platform", "vendor")->text, 128, "Acme");
+	find_rw(&o[0], "platform", "vendor")->text = "Acme";
 	e = eval_n(p, k_ed25519, o, types, lens, 2);
 	ok = !e.ok && has(&e, "policy.claim", "platform.vendor", CSRA_STATUS_FAIL,
 	    CSRA_ERR_POLICY_CLAIM_VALUE, "is \"Acme\"; required \"acme\"");
@@ -720,6 +730,65 @@ static int test_custom_policy(void)
 	CHECK(tl == sizeof(TPM_TYPE) && memcmp(t, TPM_TYPE, tl) == 0);
 	CHECK(csra_policy_trust(p, 3, &t, &tl) == NULL);
 	csra_policy_free(&p);
+	csra_stmt_out_clear(&o[0]);
+	csra_stmt_out_clear(&o[1]);
+	return 1;
+}
+
+/* A statement's claims cost what they hold: the struct was a fixed 48
+ * claims of 128-byte text (about 10 KB) whatever it carried. */
+static int test_stmt_out_size(void)
+{
+	CHECK(sizeof(csra_stmt_out) < 256);
+	csra_stmt_out o;
+	csra_stmt_out_init(&o, 0);
+	CHECK(o.claims == NULL && o.chunks == NULL);
+	good_claims(&o);
+	CHECK(o.nclaims == 7 && o.cap == 16);
+	/* A long text is kept whole, not cut at 127 bytes. */
+	char t[1000];
+	memset(t, 'x', sizeof(t));
+	CHECK(csra_stmt_add_text(&o, "platform", "swname", (const uint8_t *)t, sizeof(t)) == CSRA_OK);
+	const csra_stmt_claim *c = csra_stmt_find(&o, "platform", "swname");
+	CHECK(c != NULL && c->text_len == sizeof(t) && c->text[sizeof(t)] == '\0');
+	/* U+0000 and non-minimal INTEGERs are refused; the first refusal kept. */
+	CHECK(csra_stmt_add_text(&o, "platform", "vendor", (const uint8_t *)"a\0b", 3) == CSRA_ERR_EV_CLAIM_NUL);
+	static const uint8_t nonmin[] = { 0x00, 0x01 }, big[257] = { 0x01 };
+	CHECK(csra_stmt_add_bigint(&o, "platform", "uptime", nonmin, 2) == CSRA_ERR_INVALID_ARGUMENT);
+	CHECK(csra_stmt_add_bigint(&o, "platform", "uptime", big, 257) == CSRA_ERR_EV_INTEGER_RANGE);
+	CHECK(o.err == CSRA_ERR_EV_CLAIM_NUL && strcmp(o.err_path, "platform.vendor") == 0);
+	CHECK(o.nclaims == 8);
+	csra_stmt_out_clear(&o);
+	CHECK(o.claims == NULL && o.nclaims == 0);
+	/* Decimal rendering of big INTEGERs. */
+	char buf[64];
+	static const uint8_t m63[] = { 0xff, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },
+	    p64[] = { 0x01, 0, 0, 0, 0, 0, 0, 0, 0 }, m1[] = { 0xff }, z[] = { 0 };
+	CHECK(strcmp(csra_int_decimal(m63, sizeof(m63), buf, sizeof(buf)), "-9223372036854775809") == 0);
+	CHECK(strcmp(csra_int_decimal(p64, sizeof(p64), buf, sizeof(buf)), "18446744073709551616") == 0);
+	CHECK(strcmp(csra_int_decimal(m1, 1, buf, sizeof(buf)), "-1") == 0);
+	CHECK(strcmp(csra_int_decimal(z, 1, buf, sizeof(buf)), "0") == 0);
+	return 1;
+}
+
+/* A policy written with csrattest 0.1's "debugstat" still matches the
+ * draft's dbgstat claim (it would otherwise never match: fail closed, but
+ * every request refused). */
+static int test_policy_old_claim_name(void)
+{
+	static const char js[] = "{\"name\": \"dbg\", \"claims\": {\"platform\": {\"debugstat\": 0}}}";
+	csra_policy *p = NULL;
+	CHECK(csra_policy_from_json(js, strlen(js), &p, NULL, 0) == CSRA_OK);
+	csra_stmt_out o;
+	csra_stmt_out_init(&o, 0);
+	o.verified = o.bound = 1;
+	CHECK(csra_stmt_add_int(&o, "platform", "dbgstat", 0) == CSRA_OK);
+	evalres e = eval1(p, k_rsa2048, &o);
+	int ok = e.ok && has(&e, "policy.claim", "platform.dbgstat", CSRA_STATUS_PASS, CSRA_OK, NULL);
+	csra_result_free(&e.r);
+	csra_stmt_out_clear(&o);
+	csra_policy_free(&p);
+	CHECK(ok);
 	return 1;
 }
 
@@ -729,7 +798,7 @@ static int test_minimal_policy(void)
 	static const char js[] = "{\"name\": \"minimal\"}";
 	csra_policy *p = NULL;
 	CHECK(csra_policy_from_json(js, strlen(js), &p, NULL, 0) == CSRA_OK);
-	csra_stmt_out o;
+	csra_stmt_out o = { 0 };
 	memset(&o, 0, sizeof(o));
 	o.verified = o.bound = 1;
 	evalres e = eval1(p, k_rsa2048, &o);
@@ -822,7 +891,7 @@ int main(void)
 		TU(test_cabf_name_and_shape), TU(test_cabf_accepts), TU(test_cabf_key_algorithms), TU(test_key_description_from_spki),
 		TU(test_cabf_key_claims), TU(test_cabf_platform_claims), TU(test_cabf_no_statement),
 		TU(test_candidate_choice), TU(test_contradicting_claims), TU(test_custom_policy),
-		TU(test_minimal_policy), TU(test_policy_file),
+		TU(test_stmt_out_size), TU(test_policy_old_claim_name), TU(test_minimal_policy), TU(test_policy_file),
 	};
 	int rc = tu_run(tests, sizeof(tests) / sizeof(tests[0]));
 	teardown();

@@ -547,6 +547,205 @@ static int test_callback_verifier(void)
 	return ok;
 }
 
+/* Claims a callback gives, per test. */
+enum cb_mode { CB_MANY, CB_NUL, CB_LONG, CB_BIG };
+struct cb_claims {
+	EVP_PKEY *key;
+	enum cb_mode mode;
+	size_t extra;		/* CB_MANY: claims past the cabf-csbr six */
+	size_t refused;		/* how many csra_cb_add_* refused */
+	csra_err last;		/* and with what */
+};
+
+static int cb_claims(void *arg, const uint8_t *type, size_t type_len, const uint8_t *stmt,
+    size_t stmt_len, STACK_OF(X509) *certs, csra_cb_result *res)
+{
+	(void)type, (void)type_len, (void)stmt, (void)stmt_len, (void)certs;
+	struct cb_claims *a = arg;
+	unsigned char *spki = NULL;
+	int n = i2d_PUBKEY(a->key, &spki);
+	csra_cb_set_verified(res, 1);
+	csra_cb_set_spki(res, spki, (size_t)n);
+	OPENSSL_free(spki);
+	csra_err e[8] = { csra_cb_add_bool(res, "key", "extractable", 0),
+		csra_cb_add_bool(res, "key", "never-extractable", 1), csra_cb_add_bool(res, "key", "sensitive", 1),
+		csra_cb_add_bool(res, "key", "local", 1), csra_cb_add_bool(res, "platform", "fipsboot", 1),
+		csra_cb_add_int(res, "platform", "fipslevel", 3), CSRA_OK, CSRA_OK };
+	/* 2^63, -2^63-1 and 2^100: minimal two's complement. */
+	static const uint8_t p63[] = { 0x00, 0x80, 0, 0, 0, 0, 0, 0, 0 };
+	static const uint8_t m63[] = { 0xff, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t p100[] = { 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	static const char nul[] = "Trusted HSM Inc\0 (not really)";
+	switch (a->mode) {
+	case CB_MANY:
+		for (size_t i = 0; i < a->extra; i++) {
+			char name[32];
+			snprintf(name, sizeof(name), "c%zu", i);
+			csra_err x = csra_cb_add_int(res, "platform", name, (int64_t)i);
+			if (x != CSRA_OK)
+				a->refused++, a->last = x;
+		}
+		break;
+	case CB_NUL:
+		e[6] = csra_cb_add_text(res, "platform", "vendor", nul, sizeof(nul) - 1);
+		break;
+	case CB_LONG:
+		e[6] = csra_cb_add_text(res, "platform", "vendor", "Trusted HSM Inc (not really)", 28);
+		break;
+	case CB_BIG:
+		e[6] = csra_cb_add_bigint(res, "platform", "bootcount", p63, sizeof(p63));
+		e[7] = csra_cb_add_bigint(res, "platform", "uptime", m63, sizeof(m63));
+		if (csra_cb_add_bigint(res, "platform", "dbgstat", p100, sizeof(p100)) != CSRA_OK)
+			a->refused++;
+		break;
+	}
+	for (size_t i = 0; i < 8; i++)
+		if (e[i] != CSRA_OK)
+			a->refused++, a->last = e[i];
+	return 1;
+}
+
+static const uint8_t CB_TYPE[] = { 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x57 };
+
+/* Verifies a request whose one statement goes to cb_claims with |a|,
+ * under policy |policy_json| (NULL: cabf-csbr) and claim cap |cap| (0:
+ * the default); the result, or NULL. */
+static csra_result *cb_run(struct cb_claims *a, const char *policy_json, size_t cap)
+{
+	reqopt o = { .other_type = CB_TYPE, .other_type_len = sizeof(CB_TYPE) };
+	tp_pki p;
+	csra_result *r = NULL;
+	csra_policy *pol = NULL;
+	if (!tp_pki_new(&p, "EC", "P-256", TP_DIGSIG | TP_EKU_AK, -60, 86400L * 365))
+		return NULL;
+	a->key = tp_key("EC", "P-256");
+	size_t len;
+	uint8_t *der = a->key ? pkcs10_for(&p, a->key, &o, &len) : NULL;
+	csra_verifier *v = csra_verifier_new();
+	if (der != NULL && v != NULL &&
+	    csra_verifier_add_callback(v, CB_TYPE, sizeof(CB_TYPE), cb_claims, a) == CSRA_OK &&
+	    (cap == 0 || csra_verifier_set_limit(v, CSRA_LIMIT_CLAIMS, cap) == CSRA_OK) &&
+	    (policy_json == NULL ||
+	    (csra_policy_from_json(policy_json, strlen(policy_json), &pol, NULL, 0) == CSRA_OK &&
+	    csra_verifier_set_policy(v, pol) == CSRA_OK)) &&
+	    csra_verify_request(v, der, len, NONCE, sizeof(NONCE), &r) != CSRA_OK)
+		r = NULL;
+	free(der);
+	csra_verifier_free(&v);
+	csra_policy_free(&pol);
+	EVP_PKEY_free(a->key);
+	tp_pki_free(&p);
+	return r;
+}
+
+/* Check |name| failed with |code| in statement 0 of |r|. */
+static int stmt_failed(const csra_result *r, const char *name, csra_err code)
+{
+	const csra_result *s = csra_result_statement(r, 0);
+	long i = s != NULL ? csra_result_find(s, name, code) : -1;
+	csra_status st;
+	if (i < 0 || !csra_result_check(s, (size_t)i, NULL, &st, NULL, NULL, NULL) || st != CSRA_STATUS_FAIL) {
+		fprintf(stderr, "  statement 0 has no failed %s with %s\n", name, csra_err_name(code));
+		return 0;
+	}
+	return 1;
+}
+
+/* Claims past 48 were dropped silently: now kept up to the cap, and past
+ * it the statement fails with CSRA_ERR_LIMIT_CLAIMS. */
+static int test_callback_claim_cap(void)
+{
+	struct cb_claims a = { .mode = CB_MANY, .extra = 43 };	/* 49 in all */
+	csra_result *r = cb_run(&a, NULL, 0);
+	CHECK(r != NULL && a.refused == 0 && csra_result_verdict(r) == CSRA_VERDICT_VERIFIED);
+	char *json = csra_result_json(r);
+	CHECK(json != NULL && strstr(json, "\"c42\": 42") != NULL);
+	free(json);
+	csra_result_free(&r);
+	/* A cap of 60: 60 claims pass, 61 fail; the default 4096 likewise. */
+	static const size_t caps[] = { 60, 4096 };
+	for (size_t k = 0; k < 2; k++) {
+		for (size_t n = caps[k]; n <= caps[k] + 1; n++) {
+			a = (struct cb_claims){ .mode = CB_MANY, .extra = n - 6 };
+			r = cb_run(&a, NULL, k == 0 ? caps[k] : 0);
+			CHECK(r != NULL);
+			if (n == caps[k]) {
+				CHECK(a.refused == 0 && csra_result_verdict(r) == CSRA_VERDICT_VERIFIED);
+			} else {
+				CHECK(a.refused == 1 && a.last == CSRA_ERR_LIMIT_CLAIMS);
+				CHECK(csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
+				CHECK(stmt_failed(r, "statement.claims", CSRA_ERR_LIMIT_CLAIMS));
+				CHECK(stmt_failed(r, "callback.verified", CSRA_ERR_STMT_FAILED));
+			}
+			csra_result_free(&r);
+		}
+	}
+	return 1;
+}
+
+#define VENDOR_POLICY "{\"name\": \"vendor\", \"claims\": {\"platform\": {\"vendor\": \"Trusted HSM Inc\"}}}"
+
+/* "Trusted HSM Inc\0 (not really)" was compared as a C string and met a
+ * policy requiring "Trusted HSM Inc". */
+static int test_callback_text_nul(void)
+{
+	struct cb_claims a = { .mode = CB_NUL };
+	csra_result *r = cb_run(&a, VENDOR_POLICY, 0);
+	CHECK(r != NULL && a.refused == 1 && a.last == CSRA_ERR_EV_CLAIM_NUL);
+	CHECK(csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
+	CHECK(stmt_failed(r, "statement.claims", CSRA_ERR_EV_CLAIM_NUL));
+	CHECK(csra_result_find(r, "policy.statement", CSRA_ERR_POLICY_NO_STATEMENT) >= 0);
+	csra_result_free(&r);
+	/* Longer text with the same start: compared by length. */
+	a = (struct cb_claims){ .mode = CB_LONG };
+	r = cb_run(&a, VENDOR_POLICY, 0);
+	CHECK(r != NULL && a.refused == 0 && csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
+	CHECK(csra_result_find(r, "policy.claim", CSRA_ERR_POLICY_CLAIM_VALUE) >= 0);
+	csra_result_free(&r);
+	return 1;
+}
+
+/* INTEGER claims past int64_t: carried, shown exactly, compared right. */
+static int test_callback_big_integers(void)
+{
+	static const struct {
+		const char *claims;
+		int ok;
+	} cases[] = {
+		{ "{\"bootcount\": {\"min\": 2}}", 1 },
+		{ "{\"bootcount\": {\"max\": 5}}", 0 },
+		{ "{\"bootcount\": 9223372036854775807}", 0 },
+		{ "{\"uptime\": {\"max\": -5}}", 1 },
+		{ "{\"uptime\": {\"min\": -9223372036854775807}}", 0 },
+		{ "{\"dbgstat\": {\"min\": 0, \"max\": 9223372036854775807}}", 0 },
+		{ "{\"dbgstat\": {\"min\": 0}}", 1 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char pol[256];
+		snprintf(pol, sizeof(pol), "{\"name\": \"big\", \"claims\": {\"platform\": %s}}", cases[i].claims);
+		struct cb_claims a = { .mode = CB_BIG };
+		csra_result *r = cb_run(&a, pol, 0);
+		CHECK(r != NULL && a.refused == 0);
+		int ok = (csra_result_verdict(r) == CSRA_VERDICT_VERIFIED) == cases[i].ok &&
+		    (cases[i].ok || csra_result_find(r, "policy.claim", CSRA_ERR_POLICY_CLAIM_VALUE) >= 0);
+		if (i == 0) {
+			char *json = csra_result_json(r);
+			ok = ok && json != NULL && strstr(json, "\"bootcount\": \"9223372036854775808\"") &&
+			    strstr(json, "\"uptime\": \"-9223372036854775809\"") &&
+			    strstr(json, "\"dbgstat\": \"1267650600228229401496703205376\"") &&
+			    strstr(json, "\"fipslevel\": 3");
+			free(json);
+		}
+		if (!ok) {
+			fprintf(stderr, "  case %zu: %s\n", i, cases[i].claims);
+			dump_failures(r, 0);
+		}
+		csra_result_free(&r);
+		CHECK(ok);
+	}
+	return 1;
+}
+
 /* Does the report |json| give the SHA-256 of |der|/|len| as input_sha256? */
 static int has_input_sha256(const char *json, const uint8_t *der, size_t len)
 {
@@ -771,7 +970,8 @@ int main(void)
 		TU(test_no_attestation), TU(test_broken_request_signature), TU(test_untrusted_ak_root),
 		TU(test_intermediates_only_in_bundle), TU(test_explicit_certs_evidence), TU(test_legacy_bundle),
 		TU(test_unknown_statement_type_only), TU(test_crmf_good), TU(test_crmf_bad_pop),
-		TU(test_crmf_substituted_key), TU(test_malformed), TU(test_callback_verifier),
+		TU(test_crmf_substituted_key), TU(test_malformed), TU(test_callback_verifier), TU(test_callback_claim_cap),
+		TU(test_callback_text_nul), TU(test_callback_big_integers),
 		TU(test_json_record), TU(test_nested_values_built_once), TU(test_shared_tpm_utf8), TU(test_shared_tpm_ia5_badsig),
 	};
 	return tu_run(tests, sizeof(tests) / sizeof(tests[0]));

@@ -201,11 +201,34 @@ typedef struct run {
 	time_t at;
 } run;
 
+/* Statement outputs the tests read after the call that filled them: freed
+ * at exit (a leak check would see them otherwise). */
+static csra_stmt_out *graves;
+static size_t ngraves;
+
+static void bury_all(void)
+{
+	for (size_t i = 0; i < ngraves; i++)
+		csra_stmt_out_clear(&graves[i]);
+	free(graves);
+}
+
+static void bury(const csra_stmt_out *o)
+{
+	if (ngraves == 0)
+		atexit(bury_all);
+	csra_stmt_out *g = realloc(graves, (ngraves + 1) * sizeof(*g));
+	if (g == NULL)
+		return;	/* a leak in a test, reported as one */
+	graves = g;
+	graves[ngraves++] = *o;
+}
+
 static int verify(const run *u, csra_result **r, csra_stmt_out *out)
 {
 	csra_stmt_in in;
 	memset(&in, 0, sizeof(in));
-	memset(out, 0, sizeof(*out));
+	csra_stmt_out_init(out, 0);
 	in.stmt = u->stmt;
 	in.stmt_len = u->stmt_len;
 	in.request_spki = u->spki;
@@ -217,6 +240,7 @@ static int verify(const run *u, csra_result **r, csra_stmt_out *out)
 	*r = csra_result_new();
 	CHECK(*r != NULL);
 	CHECK(csra_tpm_verify(&in, u->trust, *r, out) == CSRA_OK);
+	bury(out);
 	return 1;
 }
 
@@ -616,6 +640,9 @@ typedef struct mopt {
 	int bare_rsa_e;			/* RSA certified key: exponent 0 for 65537 */
 } mopt;
 
+/* firmwareVersion of the next make(); 0: 0x0001000200030004. */
+static uint64_t made_fw;
+
 static void made_free(made *m)
 {
 	EVP_PKEY_free(m->root_key);
@@ -746,7 +773,7 @@ static int make(const mopt *o, made *m)
 	memcpy(a.extraData.buffer, NONCE, sizeof(NONCE));
 	a.clockInfo.clock = 123456;
 	a.clockInfo.safe = 1;
-	a.firmwareVersion = 0x0001000200030004ull;
+	a.firmwareVersion = made_fw ? made_fw : 0x0001000200030004ull;
 	if (a.type == TPM2_ST_ATTEST_CERTIFY) {
 		/* Name = nameAlg || SHA-256(TPMT_PUBLIC), when nameAlg is SHA-256. */
 		TPM2B_NAME *nm = &a.attested.certify.name;
@@ -904,6 +931,32 @@ static int test_made_extractable(void)
 	return 1;
 }
 
+/* A UINT64 firmwareVersion past INT64_MAX had no claim: now a big
+ * INTEGER, exact. */
+static int test_made_firmware_big(void)
+{
+	mopt o = { "EC", "P-256", TPM2_ALG_ECDSA, TPM2_ALG_SHA256, NULL, NULL,
+		ATTRS_NEVER_EXTRACTABLE, 0, 0, 0 };
+	made m;
+	made_fw = 0x8000000000000001ull;
+	int ok = make(&o, &m);
+	made_fw = 0;
+	CHECK(ok);
+	csra_result *r;
+	csra_stmt_out out;
+	CHECK(made_verify(&m, NONCE, sizeof(NONCE), &r, &out));
+	CHECK(all_pass(r, 0) && out.verified == 1);
+	const csra_stmt_claim *c = csra_stmt_find(&out, "platform", "firmwareVersion");
+	static const uint8_t want[] = { 0x00, 0x80, 0, 0, 0, 0, 0, 0, 0x01 };
+	CHECK(c != NULL && c->type == CSRA_VALUE_INTEGER && c->big && !c->negative &&
+	    c->len == sizeof(want) && memcmp(c->bytes, want, sizeof(want)) == 0);
+	char dec[32];
+	CHECK(strcmp(csra_int_decimal(c->bytes, c->len, dec, sizeof(dec)), "9223372036854775809") == 0);
+	csra_result_free(&r);
+	made_free(&m);
+	return 1;
+}
+
 static int test_made_rsassa_ak(void)
 {
 	mopt o = { "RSA", "2048", TPM2_ALG_RSASSA, TPM2_ALG_SHA384, NULL, NULL,
@@ -981,7 +1034,7 @@ int main(void)
 		TU(test_sample_public_flipped), TU(test_sample_magic), TU(test_sample_truncated),
 		TU(test_sample_signature_flipped), TU(test_sample_no_public),
 		TU(test_sample_tpmt_signature), TU(test_not_der),
-		TU(test_made_ecdsa_ak), TU(test_made_decoy_ak_cert), TU(test_made_extractable), TU(test_made_rsassa_ak),
+		TU(test_made_ecdsa_ak), TU(test_made_decoy_ak_cert), TU(test_made_extractable), TU(test_made_firmware_big), TU(test_made_rsassa_ak),
 		TU(test_made_rsapss_ak_rsa_key), TU(test_made_sha1_signature_refused),
 		TU(test_made_unknown_name_alg), TU(test_made_wrong_type),
 	};

@@ -472,6 +472,124 @@ static int test_claim_wrong_type(void)
 	return ok;
 }
 
+/* Signed Evidence of one platform element with |nclaims| raw claims
+ * (type, whole value TLV); NULL on failure. */
+static uint8_t *raw_platform_ev(const tp_pki *p, const csra_claim *types, const uint8_t *const *vals,
+    const size_t *lens, size_t nclaims, size_t *len)
+{
+	csra_evb *b = csra_evb_new();
+	size_t pl, oid_len;
+	uint8_t *der = NULL;
+	csra_evb_add_element(b, CSRA_ELEMENT_PLATFORM, &pl);
+	for (size_t i = 0; i < nclaims; i++) {
+		const uint8_t *oid = csra_claim_oid(types[i], &oid_len);
+		csra_evb_add_raw(b, pl, oid, oid_len, vals[i], lens[i]);
+	}
+	if (csra_evb_add_signer(b, p->ak_key, p->ak, CSRA_SID_CERT, NULL, 0) != CSRA_OK ||
+	    csra_evb_encode(b, &der, len) != CSRA_OK)
+		der = NULL;
+	csra_evb_free(&b);
+	return der;
+}
+
+/* A vendor "Trusted HSM Inc\0 (not really)" read as a C string passed for
+ * "Trusted HSM Inc": U+0000 in text claims is refused. */
+static int test_claim_text_nul(void)
+{
+	tp_pki p;
+	CHECK(tp_pki_new(&p, "EC", "P-256", AK, -60, YEAR));
+	static const uint8_t nul[] = "\x0c\x1dTrusted HSM Inc\0 (not really)";
+	const csra_claim t[] = { CSRA_CLAIM_VENDOR };
+	const uint8_t *v[] = { nul };
+	const size_t l[] = { sizeof(nul) - 1 };
+	size_t len;
+	uint8_t *der = raw_platform_ev(&p, t, v, l, 1, &len);
+	csra_verifier *vf = verifier_for(&p);
+	csra_result *r = NULL;
+	CHECK(der != NULL && csra_verify_evidence(vf, der, len, NULL, 0, NULL, &r) == CSRA_OK);
+	long i = csra_result_find(r, "claim.value", CSRA_ERR_EV_CLAIM_NUL);
+	const char *path = NULL;
+	CHECK(i >= 0 && csra_result_check(r, (size_t)i, NULL, NULL, NULL, NULL, &path) &&
+	    strcmp(path, "tbs.reportedElements[0].claims[0]") == 0);
+	csra_claim_value cv;
+	CHECK(csra_result_verdict(r) == CSRA_VERDICT_REJECTED && !csra_result_platform_claim(r, CSRA_CLAIM_VENDOR, &cv));
+	csra_result_free(&r);
+	free(der);
+	csra_verifier_free(&vf);
+	tp_pki_free(&p);
+	return 1;
+}
+
+/* INTEGER claims of 2^63, -2^63-1 and 2^100 were CSRA_ERR_EV_INTEGER_RANGE:
+ * the ASN.1 type is unbounded. Carried and shown exactly now; past 256
+ * octets still refused. */
+static int test_claim_big_integers(void)
+{
+	tp_pki p;
+	CHECK(tp_pki_new(&p, "EC", "P-256", AK, -60, YEAR));
+	static const uint8_t p63[] = { 0x02, 0x09, 0x00, 0x80, 0, 0, 0, 0, 0, 0, 0 };
+	static const uint8_t m63[] = { 0x02, 0x09, 0xff, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t p100[] = { 0x02, 0x0d, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	const csra_claim t[] = { CSRA_CLAIM_BOOTCOUNT, CSRA_CLAIM_UPTIME, CSRA_CLAIM_DBGSTAT };
+	const uint8_t *v[] = { p63, m63, p100 };
+	const size_t l[] = { sizeof(p63), sizeof(m63), sizeof(p100) };
+	size_t len;
+	uint8_t *der = raw_platform_ev(&p, t, v, l, 3, &len);
+	csra_verifier *vf = verifier_for(&p);
+	csra_result *r = NULL;
+	CHECK(der != NULL && csra_verify_evidence(vf, der, len, NULL, 0, NULL, &r) == CSRA_OK);
+	CHECK(csra_result_verdict(r) == CSRA_VERDICT_VERIFIED);
+	CHECK(!csra_result_has_failure(r, CSRA_ERR_EV_INTEGER_RANGE));
+	csra_claim_value cv;
+	CHECK(csra_result_platform_claim(r, CSRA_CLAIM_UPTIME, &cv) && cv.big && cv.negative &&
+	    cv.len == 9 && memcmp(cv.bytes, m63 + 2, 9) == 0 && cv.integer == INT64_MIN);
+	CHECK(csra_result_platform_claim(r, CSRA_CLAIM_DBGSTAT, &cv) && cv.big && !cv.negative && cv.len == 13);
+	char *json = csra_result_json(r);
+	CHECK(json != NULL && strstr(json, "\"bootcount\": \"9223372036854775808\"") &&
+	    strstr(json, "\"uptime\": \"-9223372036854775809\"") &&
+	    strstr(json, "\"dbgstat\": \"1267650600228229401496703205376\""));
+	free(json);
+	csra_result_free(&r);
+	free(der);
+
+	/* 257 octets: over the bound. */
+	uint8_t huge[261] = { 0x02, 0x82, 0x01, 0x01, 0x01 };
+	v[0] = huge;
+	size_t hl[] = { sizeof(huge) };
+	der = raw_platform_ev(&p, t, v, hl, 1, &len);
+	CHECK(der != NULL && csra_verify_evidence(vf, der, len, NULL, 0, NULL, &r) == CSRA_OK);
+	CHECK(csra_result_find(r, "claim.value", CSRA_ERR_EV_INTEGER_RANGE) >= 0);
+	csra_result_free(&r);
+	free(der);
+	csra_verifier_free(&vf);
+	tp_pki_free(&p);
+	return 1;
+}
+
+/* More claims than CSRA_LIMIT_CLAIMS: refused before they are worked
+ * through. */
+static int test_claim_cap(void)
+{
+	evopt o = { 0 };
+	tp_pki p;
+	size_t len;
+	CHECK(tp_pki_new(&p, "EC", "P-256", AK, -60, YEAR));
+	uint8_t *der = make_ev(&p, &o, &len);	/* 7 claims */
+	csra_verifier *v = verifier_for(&p);
+	CHECK(csra_verifier_set_limit(v, CSRA_LIMIT_CLAIMS, 7) == CSRA_OK);
+	int ok = expect(v, der, len, NONCE, sizeof(NONCE), CSRA_VERDICT_VERIFIED, CSRA_OK);
+	CHECK(csra_verifier_set_limit(v, CSRA_LIMIT_CLAIMS, 6) == CSRA_OK);
+	ok = ok && expect(v, der, len, NONCE, sizeof(NONCE), CSRA_VERDICT_REJECTED, CSRA_ERR_LIMIT_CLAIMS);
+	csra_result *r = NULL;
+	CHECK(csra_verify_evidence(v, der, len, NONCE, sizeof(NONCE), NULL, &r) == CSRA_OK);
+	ok = ok && csra_result_find(r, "evidence.claim-count", CSRA_ERR_LIMIT_CLAIMS) >= 0;
+	csra_result_free(&r);
+	free(der);
+	csra_verifier_free(&v);
+	tp_pki_free(&p);
+	return ok;
+}
+
 static int test_claim_without_value(void)
 {
 	evopt o = { .no_value = 1 };
@@ -1365,7 +1483,8 @@ int main(void)
 		TU(test_alg_key_mismatch), TU(test_alg_params_not_allowed), TU(test_pss_default_params), TU(test_alg_unknown),
 		TU(test_alg_ml_dsa), TU(test_spki_import), TU(test_unsigned), TU(test_version_2),
 		TU(test_duplicate_transaction), TU(test_duplicate_platform), TU(test_duplicate_nonce),
-		TU(test_claim_wrong_element), TU(test_claim_wrong_type), TU(test_claim_without_value),
+		TU(test_claim_wrong_element), TU(test_claim_wrong_type), TU(test_claim_without_value), TU(test_claim_text_nul),
+		TU(test_claim_big_integers), TU(test_claim_cap),
 		TU(test_fipslevel_range), TU(test_key_without_identifier),
 		TU(test_key_identifier_shared), TU(test_unknown_claim_lenient_and_strict),
 		TU(test_ak_spki_binding), TU(test_ak_spki_second_ak_unverified),

@@ -46,7 +46,7 @@ static const char usage_request[] =
     "Options:\n"
     "  --claim NAME     ask for claim NAME (may repeat): transaction timestamp,\n"
     "                   ak-spki; platform vendor, oemid, hwmodel, hwversion,\n"
-    "                   hwserial, swname, swversion, debugstat, uptime, bootcount,\n"
+    "                   hwserial, swname, swversion, dbgstat, uptime, bootcount,\n"
     "                   fipsboot, fipsver, fipslevel, fipsmodule; key spki,\n"
     "                   extractable, sensitive, never-extractable, local, expiry,\n"
     "                   purpose\n"
@@ -604,15 +604,16 @@ static int key_signer(struct tok *t, const char *opt, const char *spec, EVP_PKEY
 /* ------------------------------------------------------------------ */
 /* request create */
 
-/* The claim of the draft named |name|, or CSRA_CLAIM_UNKNOWN. */
-static csra_claim claim_by_name(const char *name)
+/* The claim of the draft named |name|, or CSRA_CLAIM_UNKNOWN; warns of
+ * an old name still read for one release. */
+static csra_claim claim_by_name(const char *cmd, const char *name)
 {
-	for (int c = 1; c <= CSRA_CLAIM_KEY_PURPOSE; c++) {
-		const csra_claim_info *info = csra_claim_get((csra_claim)c);
-		if (info != NULL && strcmp(info->name, name) == 0)
-			return (csra_claim)c;
-	}
-	return CSRA_CLAIM_UNKNOWN;
+	int old;
+	csra_claim c = csra_claim_from_name(name, &old);
+	if (old)
+		fprintf(stderr, "csrattest: warning: %s: --claim %s is the old name of %s (the draft's); "
+		    "it goes in the next release\n", cmd, name, csra_claim_get(c)->name);
+	return c;
 }
 
 int cmd_request(int argc, char **argv)
@@ -636,7 +637,7 @@ int cmd_request(int argc, char **argv)
 			if (bad)
 				break;
 			const char *v = argv[++i];
-			csra_claim c = claim_by_name(v);
+			csra_claim c = claim_by_name(cmd, v);
 			if (c == CSRA_CLAIM_NONCE || c == CSRA_CLAIM_KEY_IDENTIFIER) {
 				cli_usage_error("%s: --claim %s: give it with %s", cmd, v,
 				    c == CSRA_CLAIM_NONCE ? "--nonce HEX" : "--key-id ID");
@@ -984,6 +985,8 @@ int cmd_evidence(int argc, char **argv)
 			    decls[i].opt, decls[i].file, e == CSRA_ERR_CLAIMS_FILE ? err : csra_strerror(e));
 			goto out;
 		}
+		if (err[0] != '\0')	/* loaded, with a warning (an old claim name) */
+			fprintf(stderr, "csrattest: warning: %s %s: %s\n", decls[i].opt, decls[i].file, err);
 	}
 
 	/* The attestation key. */

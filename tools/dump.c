@@ -15,13 +15,16 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <openssl/bn.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
 #include "csra_codec_int.h"
 #include "csra_input.h"
+#include "csrattest/claims.h"
 #include "csrattest/codec.h"
+#include "csrattest/verify.h"
 #include "csrattest/error.h"
 #include "dump.h"
 
@@ -309,13 +312,43 @@ static json_t *joid(dctx *c, const OBJECT_IDENTIFIER_t *oid)
 }
 
 /* jint is the INTEGER as a JSON number, or, if it does not fit in a long,
- * as a string "0x" + its two's-complement hex. */
+ * as a string of its decimal digits ("-" first when negative), as
+ * verify --json shows big claims; past CSRA_CLAIM_INT_MAX_BYTES octets
+ * (decimal conversion is quadratic) as "0x" + its two's-complement hex. */
 static json_t *jint(dctx *c, const INTEGER_t *i)
 {
 	long v;
 	json_t *j;
 	if (asn_INTEGER2long(i, &v) == 0) {
 		j = json_integer(v);
+		if (j == NULL)
+			c->oom = 1;
+		return j;
+	}
+	size_t n = isize(i->size);
+	if (n > 0 && n <= CSRA_CLAIM_INT_MAX_BYTES) {
+		/* The magnitude of the two's complement, then its digits. */
+		uint8_t m[CSRA_CLAIM_INT_MAX_BYTES];
+		int neg = (i->buf[0] & 0x80) != 0;
+		memcpy(m, i->buf, n);
+		if (neg) {
+			for (size_t k = 0; k < n; k++)
+				m[k] = (uint8_t)~m[k];
+			for (size_t k = n; k-- > 0;)
+				if (++m[k] != 0)
+					break;
+		}
+		BIGNUM *bn = BN_bin2bn(m, (int)n, NULL);
+		char *dec = bn != NULL ? BN_bn2dec(bn) : NULL;
+		sbuf b = { 0 };
+		if (neg)
+			sb_puts(&b, "-");
+		if (dec != NULL)
+			sb_puts(&b, dec);
+		j = dec == NULL || b.oom ? NULL : json_stringn_nocheck(b.p, b.len);
+		OPENSSL_free(dec);
+		BN_free(bn);
+		free(b.p);
 		if (j == NULL)
 			c->oom = 1;
 		return j;
@@ -654,6 +687,11 @@ static json_t *jevidence(dctx *c, const Evidence_t *ev, int explicit_certs)
 			const ReportedClaim_t *cl = re->claims.list.array[j];
 			json_t *co = jobj(c);
 			put(c, co, "claim_type", joid(c, &cl->claimType));
+			/* The draft's claim name ("dbgstat"): its ASN.1 OID names
+			 * differ for some. */
+			const csra_claim_info *info = csra_claim_get(csra_claim_from_oid(cl->claimType.buf,
+			    isize(cl->claimType.size)));
+			put(c, co, "name", info != NULL ? jstr(c, info->name) : json_null());
 			put(c, co, "value", jclaim_value(c, cl));
 			push(c, claims, co);
 		}
@@ -1247,6 +1285,8 @@ static void render_evidence(FILE *f, const json_t *ev, int in)
 			ind(f, in + 6);
 			fprintf(f, "Claim[%zu]: ", j);
 			put_oid(f, json_object_get(cl, "claim_type"), 0);
+			if (json_is_string(json_object_get(cl, "name")))
+				fprintf(f, " (%s)", json_string_value(json_object_get(cl, "name")));
 			fputs("\n", f);
 			render_claim_value(f, json_object_get(cl, "value"), in + 14);
 		}

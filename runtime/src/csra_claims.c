@@ -27,7 +27,7 @@ static const csra_claim_info rows[] = {
 	{ CSRA_CLAIM_HWSERIAL, "hwserial", P, CSRA_VALUE_UTF8, 0 },
 	{ CSRA_CLAIM_SWNAME, "swname", P, CSRA_VALUE_UTF8, 0 },
 	{ CSRA_CLAIM_SWVERSION, "swversion", P, CSRA_VALUE_UTF8, 0 },
-	{ CSRA_CLAIM_DEBUGSTAT, "debugstat", P, CSRA_VALUE_INTEGER, 0 },
+	{ CSRA_CLAIM_DBGSTAT, "dbgstat", P, CSRA_VALUE_INTEGER, 0 },	/* draft-07 5.2 */
 	{ CSRA_CLAIM_UPTIME, "uptime", P, CSRA_VALUE_INTEGER, 0 },
 	{ CSRA_CLAIM_BOOTCOUNT, "bootcount", P, CSRA_VALUE_INTEGER, 0 },
 	{ CSRA_CLAIM_FIPSBOOT, "fipsboot", P, CSRA_VALUE_BOOLEAN, 0 },
@@ -55,7 +55,7 @@ static const csra_oid_id claim_oids[] = {
 	[CSRA_CLAIM_HWSERIAL] = CSRA_OID_ID_EVIDENCE_CLAIM_PLATFORM_HWSERIAL,
 	[CSRA_CLAIM_SWNAME] = CSRA_OID_ID_EVIDENCE_CLAIM_PLATFORM_SWNAME,
 	[CSRA_CLAIM_SWVERSION] = CSRA_OID_ID_EVIDENCE_CLAIM_PLATFORM_SWVERSION,
-	[CSRA_CLAIM_DEBUGSTAT] = CSRA_OID_ID_EVIDENCE_CLAIM_PLATFORM_DEBUGSTAT,
+	[CSRA_CLAIM_DBGSTAT] = CSRA_OID_ID_EVIDENCE_CLAIM_PLATFORM_DEBUGSTAT,
 	[CSRA_CLAIM_UPTIME] = CSRA_OID_ID_EVIDENCE_CLAIM_PLATFORM_UPTIME,
 	[CSRA_CLAIM_BOOTCOUNT] = CSRA_OID_ID_EVIDENCE_CLAIM_PLATFORM_BOOTCOUNT,
 	[CSRA_CLAIM_FIPSBOOT] = CSRA_OID_ID_EVIDENCE_CLAIM_PLATFORM_FIPSBOOT,
@@ -83,6 +83,24 @@ const csra_claim_info *csra_claim_get(csra_claim claim)
 	return &rows[claim - 1];
 }
 
+csra_claim csra_claim_from_name(const char *name, int *old)
+{
+	if (old != NULL)
+		*old = 0;
+	if (name == NULL)
+		return CSRA_CLAIM_UNKNOWN;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		if (strcmp(rows[i].name, name) == 0)
+			return rows[i].claim;
+	/* csrattest 0.1 wrote "debugstat"; the draft's name is "dbgstat". */
+	if (strcmp(name, "debugstat") == 0) {
+		if (old != NULL)
+			*old = 1;
+		return CSRA_CLAIM_DBGSTAT;
+	}
+	return CSRA_CLAIM_UNKNOWN;
+}
+
 const uint8_t *csra_claim_oid(csra_claim claim, size_t *len)
 {
 	if (csra_claim_get(claim) == NULL)
@@ -98,7 +116,7 @@ const uint8_t *csra_claim_oid(csra_claim claim, size_t *len)
 static const csra_claim by_arc[3][14] = {
 	{ CSRA_CLAIM_NONCE, CSRA_CLAIM_TIMESTAMP, CSRA_CLAIM_AK_SPKI },
 	{ CSRA_CLAIM_VENDOR, CSRA_CLAIM_OEMID, CSRA_CLAIM_HWMODEL, CSRA_CLAIM_HWVERSION,
-	  CSRA_CLAIM_HWSERIAL, CSRA_CLAIM_SWNAME, CSRA_CLAIM_SWVERSION, CSRA_CLAIM_DEBUGSTAT,
+	  CSRA_CLAIM_HWSERIAL, CSRA_CLAIM_SWNAME, CSRA_CLAIM_SWVERSION, CSRA_CLAIM_DBGSTAT,
 	  CSRA_CLAIM_UPTIME, CSRA_CLAIM_BOOTCOUNT, CSRA_CLAIM_FIPSBOOT, CSRA_CLAIM_FIPSVER,
 	  CSRA_CLAIM_FIPSLEVEL, CSRA_CLAIM_FIPSMODULE },
 	{ CSRA_CLAIM_KEY_IDENTIFIER, CSRA_CLAIM_KEY_SPKI, CSRA_CLAIM_KEY_EXTRACTABLE,

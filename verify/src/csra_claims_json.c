@@ -28,6 +28,8 @@ struct load {
 	size_t n, cap;
 	char *err;
 	size_t err_len;
+	int warned;
+	char warn[400];		/* the first warning, given back in |err| on success */
 };
 
 static csra_err bad(struct load *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -160,14 +162,22 @@ static csra_err value(struct load *l, const csra_claim_info *info, json_t *j, co
 	return bad(l, "%s: unsupported claim", where);
 }
 
-static csra_claim claim_named(const char *name, csra_element el)
+/* The claim |name| of element |el|; an old spelling is noted in |l| for
+ * the warning. */
+static csra_claim claim_named(struct load *l, const char *name, csra_element el, const char *where)
 {
-	for (int c = 1; c <= CSRA_CLAIM_KEY_PURPOSE; c++) {
-		const csra_claim_info *info = csra_claim_get((csra_claim)c);
-		if (info != NULL && info->element == el && strcmp(info->name, name) == 0)
-			return (csra_claim)c;
+	int old;
+	csra_claim c = csra_claim_from_name(name, &old);
+	const csra_claim_info *info = csra_claim_get(c);
+	if (info == NULL || info->element != el)
+		return CSRA_CLAIM_UNKNOWN;
+	if (old && !l->warned) {
+		l->warned = 1;
+		snprintf(l->warn, sizeof(l->warn), "%.160s: \"debugstat\" is the old name of \"%s\" "
+		    "(the draft's); read as %s, but the old name goes in the next release", where,
+		    info->name, info->name);
 	}
-	return CSRA_CLAIM_UNKNOWN;
+	return c;
 }
 
 static csra_err push(struct load *l, csra_element el, const char *key_id, csra_claim c, json_t *j,
@@ -203,7 +213,7 @@ static csra_err claims(struct load *l, json_t *o, csra_element el, const char *k
 		snprintf(where, sizeof(where), "%s.%s", path, name);
 		if (el == CSRA_ELEMENT_KEY && strcmp(name, "identifier") == 0)
 			continue;
-		csra_claim c = claim_named(name, el);
+		csra_claim c = claim_named(l, name, el, where);
 		if (c == CSRA_CLAIM_UNKNOWN)
 			return bad(l, "%s: not a %s claim of the draft", where, el == CSRA_ELEMENT_KEY ? "key" : "platform");
 		csra_err e = push(l, el, key_id, c, j, where);
@@ -268,7 +278,7 @@ csra_err csra_attester_load_claims(csra_attester *a, const char *json, size_t le
 		err[0] = '\0';
 	if (a == NULL || json == NULL || (src != CSRA_SOURCE_OBSERVED && src != CSRA_SOURCE_DECLARED))
 		return CSRA_ERR_INVALID_ARGUMENT;
-	struct load l = { NULL, 0, 0, err, err_len };
+	struct load l = { NULL, 0, 0, err, err_len, 0, "" };
 	json_error_t je;
 	json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
 	csra_err e;
@@ -304,5 +314,7 @@ csra_err csra_attester_load_claims(csra_attester *a, const char *json, size_t le
 		free((void *)l.p[i].v.bytes);
 	free(l.p);
 	json_decref(root);
+	if (e == CSRA_OK && l.warned && err != NULL && err_len > 0)
+		snprintf(err, err_len, "%s", l.warn);
 	return e;
 }

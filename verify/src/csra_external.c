@@ -456,7 +456,10 @@ static int known_element(const char *e)
 	return strcmp(e, "key") == 0 || strcmp(e, "platform") == 0 || strcmp(e, "transaction") == 0;
 }
 
-/* Adds the reply's claims to |out|, or records why they are unusable. */
+/* Adds the reply's claims to |out|, or records why they are unusable. A
+ * claim |out| refuses (past the CSRA_LIMIT_CLAIMS cap, text with U+0000)
+ * fails the reply as a callback's does: check "statement.claims" with
+ * the same code. */
 static int parse_claims(json_t *claims, csra_result *r, csra_stmt_out *out)
 {
 	const char *elem, *name;
@@ -473,21 +476,27 @@ static int parse_claims(json_t *claims, csra_result *r, csra_stmt_out *out)
 		json_object_foreach(obj, name, v) {
 			snprintf(path, sizeof(path), "claims.%s.%s", elem, name);
 			/* A claim name cut to fit could pass for another claim. */
-			if (name[0] == '\0' || strlen(name) >= sizeof(out->claims[0].name))
+			if (name[0] == '\0' || strlen(name) > CSRA_STMT_MAX_NAME)
 				return reply_fail(r, path, "claim name empty or too long");
-			if (out->nclaims == CSRA_STMT_MAX_CLAIMS)
-				return reply_fail(r, path, "too many claims");
+			csra_err e;
 			if (json_is_boolean(v)) {
-				csra_stmt_add_bool(out, elem, name, json_is_true(v));
+				e = csra_stmt_add_bool(out, elem, name, json_is_true(v));
 			} else if (json_is_integer(v)) {
-				csra_stmt_add_int(out, elem, name, (int64_t)json_integer_value(v));
+				e = csra_stmt_add_int(out, elem, name, (int64_t)json_integer_value(v));
 			} else if (json_is_string(v)) {
-				size_t n = json_string_length(v);
-				if (n >= sizeof(out->claims[0].text))
-					return reply_fail(r, path, "string too long");
-				csra_stmt_add_text(out, elem, name, (const uint8_t *)json_string_value(v), n);
+				e = csra_stmt_add_text(out, elem, name, (const uint8_t *)json_string_value(v),
+				    json_string_length(v));
 			} else {
 				return reply_fail(r, path, "must be a boolean, an integer or a string");
+			}
+			if (e == CSRA_ERR_NOMEM) {
+				r->nomem = 1;
+				return 0;
+			}
+			if (e != CSRA_OK) {
+				csra_stmt_refused(out, r, "the reply");
+				return reply_fail(r, path, e == CSRA_ERR_LIMIT_CLAIMS ? "too many claims"
+				    : "claim refused (statement.claims)");
 			}
 		}
 	}
@@ -505,7 +514,9 @@ static int check_reply(const char *reply, size_t len, const uint8_t *request_spk
 	size_t spki_len = 0;
 	EVP_PKEY *key = NULL;
 	int ok = 0;
-	json_t *root = json_loadb(reply, len, JSON_REJECT_DUPLICATES, &je);
+	/* U+0000 is let through the parser to be refused as a claim, with
+	 * the code a callback's or an Evidence's gets. */
+	json_t *root = json_loadb(reply, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
 	if (root == NULL) {
 		snprintf(msg, sizeof(msg), "not JSON: line %d column %d: %s", je.line, je.column,
 		    csra_shown(je.text, buf, sizeof(buf)));
@@ -600,7 +611,6 @@ csra_err csra_external_verify(const csra_external *ext, const csra_stmt_in *in, 
 	char pem[PATH_MAX], prog[128];
 	if (in == NULL || r == NULL || out == NULL)
 		return CSRA_ERR_INVALID_ARGUMENT;
-	memset(out, 0, sizeof(*out));
 	memset(&ru, 0, sizeof(ru));
 	ru.in_fd = ru.out_fd = -1;
 	pem[0] = '\0';

@@ -38,8 +38,8 @@ typedef enum req_kind {
 	REQ_RANGE
 } req_kind;
 
-/* One claim requirement. Element and name are sized like csra_stmt_claim's
- * so that a name that fits here compares exactly there. */
+/* One claim requirement. Claims keep their whole names, so a requirement
+ * compares exactly whatever its size. */
 typedef struct req {
 	char element[16];
 	char name[40];
@@ -356,7 +356,10 @@ static int parse_req(parser *ps, const char *element, const char *name, json_t *
 		return bad(ps, path, "claim names are 1 to %zu bytes", sizeof(q->name) - 1);
 	memset(q, 0, sizeof(*q));
 	strcpy(q->element, element);	/* one of three known names */
-	strcpy(q->name, name);
+	/* The old spelling of the draft's dbgstat would never match a claim:
+	 * read as the draft's name for one release (docs/policy.md). */
+	strcpy(q->name, strcmp(element, "platform") == 0 && strcmp(name, "debugstat") == 0 ? "dbgstat"
+	    : name);
 	if (json_is_boolean(v)) {
 		q->kind = REQ_BOOL;
 		q->boolean = json_is_true(v);
@@ -364,9 +367,9 @@ static int parse_req(parser *ps, const char *element, const char *name, json_t *
 		q->kind = REQ_INT;
 		q->integer = (int64_t)json_integer_value(v);
 	} else if (json_is_string(v)) {
-		/* Statement verifiers keep 127 bytes of a text claim: a longer
-		 * requirement could never match, and one of exactly 127 could
-		 * match a longer, cut claim. */
+		/* A requirement is a vendor or version name: kept short. Claims
+		 * are whole and compared by length, so any length compares
+		 * exactly. */
 		if (json_string_length(v) >= sizeof(q->text) - 1)
 			return bad(ps, path, "strings are at most %zu bytes", sizeof(q->text) - 2);
 		q->kind = REQ_TEXT;
@@ -763,15 +766,30 @@ typedef enum met {
 	WRONG
 } met;
 
+/* An INTEGER claim against an int64_t requirement, mathematically: a big
+ * claim (outside int64_t) is below every bound when negative, above every
+ * bound otherwise. */
+static int int_meets(const req *q, const csra_stmt_claim *c)
+{
+	if (q->kind == REQ_INT)
+		return !c->big && c->integer == q->integer;
+	if (c->big)
+		return c->negative ? !q->has_min : !q->has_max;
+	return (!q->has_min || c->integer >= q->min) && (!q->has_max || c->integer <= q->max);
+}
+
 static int value_ok(const req *q, const csra_stmt_claim *c)
 {
 	switch (q->kind) {
 	case REQ_BOOL: return c->type == CSRA_VALUE_BOOLEAN && c->boolean == q->boolean;
-	case REQ_INT: return c->type == CSRA_VALUE_INTEGER && c->integer == q->integer;
-	case REQ_TEXT: return c->type == CSRA_VALUE_UTF8 && strcmp(c->text, q->text) == 0;
+	case REQ_INT:
 	case REQ_RANGE:
-		return c->type == CSRA_VALUE_INTEGER && (!q->has_min || c->integer >= q->min) &&
-		    (!q->has_max || c->integer <= q->max);
+		return c->type == CSRA_VALUE_INTEGER && int_meets(q, c);
+	case REQ_TEXT: {
+		/* By length: "Trusted HSM Inc\0 (not really)" is not "Trusted HSM Inc". */
+		size_t n = strlen(q->text);
+		return c->type == CSRA_VALUE_UTF8 && c->text_len == n && memcmp(c->text, q->text, n) == 0;
+	}
 	}
 	return 0;
 }
@@ -783,12 +801,12 @@ static met check_req(const req *q, const csra_stmt_out *o, const csra_stmt_claim
     const csra_stmt_claim **badc)
 {
 	*first = *badc = NULL;
-	for (size_t i = 0; i < o->nclaims && i < CSRA_STMT_MAX_CLAIMS; i++) {
+	for (size_t i = 0; i < o->nclaims; i++) {
 		const csra_stmt_claim *c = &o->claims[i];
-		/* First letters rule out most pairs without a call. */
+		/* First letters rule out most pairs without a call. Whole
+		 * names: a claim's is kept at its real length. */
 		if (c->name[0] != q->name[0] || c->element[0] != q->element[0] ||
-		    strncmp(c->element, q->element, sizeof(c->element)) != 0 ||
-		    strncmp(c->name, q->name, sizeof(c->name)) != 0)
+		    strcmp(c->element, q->element) != 0 || strcmp(c->name, q->name) != 0)
 			continue;
 		if (*first == NULL)
 			*first = c;
@@ -839,7 +857,11 @@ static void claim_str(const csra_stmt_claim *c, char *buf, size_t cap)
 		snprintf(buf, cap, "%s", c->boolean ? "true" : "false");
 		break;
 	case CSRA_VALUE_INTEGER:
-		snprintf(buf, cap, "%lld", (long long)c->integer);
+		if (!c->big)
+			snprintf(buf, cap, "%lld", (long long)c->integer);
+		else if (csra_int_decimal(c->bytes, c->len, buf, cap) == NULL)
+			snprintf(buf, cap, "an INTEGER of %zu octets, %s", c->len,
+			    c->negative ? "below any bound" : "above any bound");
 		break;
 	case CSRA_VALUE_UTF8:
 		snprintf(buf, cap, "\"%s\"", csra_shown(c->text, t, sizeof(t)));

@@ -288,14 +288,26 @@ int csra_cb_other(const csra_cb_result *res, size_t i, const uint8_t **format, s
 	return 1;
 }
 
-void csra_cb_add_bool(csra_cb_result *res, const char *element, const char *name, int v)
+csra_err csra_cb_add_bool(csra_cb_result *res, const char *element, const char *name, int v)
 {
-	csra_stmt_add_bool(res->out, element, name, v);
+	return csra_stmt_add_bool(res->out, element, name, v);
 }
 
-void csra_cb_add_int(csra_cb_result *res, const char *element, const char *name, int64_t v)
+csra_err csra_cb_add_int(csra_cb_result *res, const char *element, const char *name, int64_t v)
 {
-	csra_stmt_add_int(res->out, element, name, v);
+	return csra_stmt_add_int(res->out, element, name, v);
+}
+
+csra_err csra_cb_add_bigint(csra_cb_result *res, const char *element, const char *name,
+    const uint8_t *twos, size_t len)
+{
+	return csra_stmt_add_bigint(res->out, element, name, twos, len);
+}
+
+csra_err csra_cb_add_text(csra_cb_result *res, const char *element, const char *name,
+    const char *text, size_t len)
+{
+	return csra_stmt_add_text(res->out, element, name, (const uint8_t *)text, len);
 }
 
 size_t csra_result_statement_count(const csra_result *r)
@@ -362,10 +374,19 @@ static void evidence_claims(const csra_result *er, const csra_stmt_in *in, csra_
 			continue;
 		if (info->type == CSRA_VALUE_BOOLEAN)
 			csra_stmt_add_bool(out, el, info->name, v.boolean);
+		else if (info->type == CSRA_VALUE_INTEGER && v.big)
+			csra_stmt_add_bigint(out, el, info->name, v.bytes, v.len);
 		else if (info->type == CSRA_VALUE_INTEGER)
 			csra_stmt_add_int(out, el, info->name, v.integer);
 		else if (info->type == CSRA_VALUE_UTF8)
 			csra_stmt_add_text(out, el, info->name, v.bytes, v.len);
+	}
+	/* The Evidence's own checks refused what csrattest cannot carry;
+	 * anything left is out of memory or the cap, and fails the statement. */
+	if (csra_stmt_refused(out, child, "the Evidence")) {
+		out->verified = 0;
+		if (out->err == CSRA_ERR_NOMEM)
+			child->nomem = 1;
 	}
 }
 
@@ -434,10 +455,19 @@ static csra_err verify_statement(const csra_verifier *v, csra_decoded *d, const 
 		set_kind(child, "callback");
 		int ok = v->callbacks[i].cb(v->callbacks[i].arg, in->type, in->type_len, in->stmt,
 		    in->stmt_len, in->certs, &res);
-		out->verified = ok && res.verified;
+		/* A claim refused (over the cap, U+0000, ...) fails the
+		 * statement as it does an external reply: its policy would be
+		 * judged on part of what the callback said. */
+		int refused = csra_stmt_refused(out, child, "the callback");
+		if (refused && out->err == CSRA_ERR_NOMEM) {
+			free(res.spki);
+			return CSRA_ERR_NOMEM;
+		}
+		out->verified = ok && res.verified && !refused;
 		csra_result_add(child, "callback.verified", out->verified ? CSRA_STATUS_PASS : CSRA_STATUS_FAIL,
 		    out->verified ? CSRA_OK : CSRA_ERR_STMT_FAILED, "", "the callback %s",
-		    out->verified ? "verified the statement" : ok ? "did not verify the statement" : "failed");
+		    out->verified ? "verified the statement" : refused ? "gave a claim that was refused"
+		    : ok ? "did not verify the statement" : "failed");
 		out->bound = res.spki != NULL && same(res.spki, res.spki_len, in->request_spki,
 		    in->request_spki_len);
 		csra_result_add(child, "statement.binding", out->bound ? CSRA_STATUS_PASS : CSRA_STATUS_FAIL,
@@ -767,6 +797,7 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 			child->nomem = 1;
 		csra_stmt_in in = { type.c, type.clen, value.p, value.len, x->spki, x->spki_len,
 			nonce, nonce_len, certs, others, nothers, v->at ? v->at : time(NULL) };
+		csra_stmt_out_init(&(*outs)[i], csra_verifier_limit(v, CSRA_LIMIT_CLAIMS));
 		csra_err se = verify_statement(v, holder, &in, child, &(*outs)[i]);
 		/* A statement result that lost a check (the Evidence's, copied
 		 * above) or a field could read as verified: out of memory. */
@@ -777,16 +808,20 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 			break;
 		}
 		child->bound = (*outs)[i].verified && (*outs)[i].bound;
+		const csra_stmt_out *pout = &(*outs)[i];
 		if (child->stmt == NULL && strcmp(child->kind, "pkix-evidence") != 0) {
-			/* The claims go in the report; without them it is not whole. */
+			/* The claims go in the report; without them it is not whole.
+			 * Moved, not copied: the result owns them from here on. */
 			if ((child->stmt = malloc(sizeof(*child->stmt))) == NULL) {
 				result = CSRA_ERR_NOMEM;
 				break;
 			}
 			*child->stmt = (*outs)[i];
+			memset(&(*outs)[i], 0, sizeof((*outs)[i]));
+			pout = child->stmt;
 		}
 		csra_result_finish(child);
-		(*pstmts)[i] = (csra_policy_stmt){ type.c, type.clen, &(*outs)[i] };
+		(*pstmts)[i] = (csra_policy_stmt){ type.c, type.clen, pout };
 	}
 	*nstmts = x->r->nchildren;
 	free(others);
@@ -865,6 +900,8 @@ csra_err csra_verify_request(const csra_verifier *v, const uint8_t *der, size_t 
 		csra_result_add(r, "request.key", CSRA_STATUS_FAIL, CSRA_ERR_REQ_NO_KEY, "",
 		    "OpenSSL cannot use the request's public key");
 	}
+	for (size_t i = 0; outs != NULL && i < nstmts; i++)
+		csra_stmt_out_clear(&outs[i]);
 	free(outs);
 	free(pstmts);
 	free(x.spki);

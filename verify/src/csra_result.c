@@ -40,6 +40,7 @@ void csra_result_free(csra_result **rp)
 	free(r->kind);
 	free(r->type_oid);
 	free(r->type_name);
+	csra_stmt_out_clear(r->stmt);
 	free(r->stmt);
 	free(r->policy);
 	free(r->request_format);
@@ -401,8 +402,8 @@ static int utf8_valid(const char *s)
 	return 1;
 }
 
-/* Messages and names may carry text from certificates, and statement
- * claims are cut to fit: never let invalid UTF-8 drop a field silently. */
+/* Messages and names may carry text from certificates, and a callback's
+ * claims are not checked: never let invalid UTF-8 drop a field silently. */
 static json_t *jstr(const char *s)
 {
 	return json_string(utf8_valid(s) ? s : "(not valid UTF-8)");
@@ -436,11 +437,22 @@ static json_t *hex(const uint8_t *p, size_t n)
 	return j;
 }
 
+/* An INTEGER outside int64_t (minimal two's-complement octets) as a
+ * string of its decimal digits, "-" first when negative: JSON readers
+ * lose precision on big numbers (docs/verify.md). */
+static json_t *big_json(const uint8_t *twos, size_t n)
+{
+	char buf[3 * CSRA_STMT_MAX_INT_BYTES + 3];
+	if (csra_int_decimal(twos, n, buf, sizeof(buf)) == NULL)
+		return json_null();
+	return json_string(buf);
+}
+
 static json_t *value_json(const csra_claim_value *v, int *ok)
 {
 	switch (v->type) {
 	case CSRA_VALUE_BOOLEAN: return json_boolean(v->boolean);
-	case CSRA_VALUE_INTEGER: return json_integer((json_int_t)v->integer);
+	case CSRA_VALUE_INTEGER: return v->big ? big_json(v->bytes, v->len) : json_integer((json_int_t)v->integer);
 	case CSRA_VALUE_UTF8: return json_stringn((const char *)v->bytes, v->len);
 	case CSRA_VALUE_TIME: {
 		char buf[32];
@@ -490,7 +502,9 @@ static json_t *stmt_claims_json(const struct csra_stmt_out *out, int *ok)
 		const csra_stmt_claim *c = &out->claims[i];
 		json_t *el = member(o, c->element, json_object(), ok);
 		json_t *v = c->type == CSRA_VALUE_BOOLEAN ? json_boolean(c->boolean)
-		    : c->type == CSRA_VALUE_INTEGER ? json_integer((json_int_t)c->integer) : jstr(c->text);
+		    : c->type == CSRA_VALUE_INTEGER && c->big ? big_json(c->bytes, c->len)
+		    : c->type == CSRA_VALUE_INTEGER ? json_integer((json_int_t)c->integer)
+		    : jstr(c->text);	/* never holds U+0000: its whole length */
 		put(el, c->name, v, ok);
 	}
 	return o;

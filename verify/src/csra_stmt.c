@@ -1,48 +1,273 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "csra_stmt.h"
 
-static csra_stmt_claim *next(csra_stmt_out *out, const char *element, const char *name)
+/* Where a statement's claim strings live: chunks freed together, so a
+ * claim costs no malloc of its own. */
+struct csra_stmt_chunk {
+	struct csra_stmt_chunk *next;
+	size_t used, cap;
+	char data[];
+};
+
+void csra_stmt_out_init(csra_stmt_out *out, size_t limit)
 {
-	if (out->nclaims >= CSRA_STMT_MAX_CLAIMS)
+	memset(out, 0, sizeof(*out));
+	out->limit = limit;
+}
+
+void csra_stmt_out_clear(csra_stmt_out *out)
+{
+	if (out == NULL)
+		return;
+	while (out->chunks != NULL) {
+		struct csra_stmt_chunk *next = out->chunks->next;
+		free(out->chunks);
+		out->chunks = next;
+	}
+	free(out->claims);
+	memset(out, 0, sizeof(*out));
+}
+
+/* |n| bytes from |out|'s chunks, or NULL. */
+static char *chunk_alloc(csra_stmt_out *out, size_t n)
+{
+	struct csra_stmt_chunk *c = out->chunks;
+	if (c == NULL || c->cap - c->used < n) {
+		/* Small for the few claims most statements make; a big string
+		 * gets a chunk of its own size. */
+		size_t cap = n > 512 ? n : 512;
+		if (cap > SIZE_MAX - sizeof(*c) || (c = malloc(sizeof(*c) + cap)) == NULL)
+			return NULL;
+		c->next = out->chunks;
+		c->used = 0;
+		c->cap = cap;
+		out->chunks = c;
+	}
+	char *p = c->data + c->used;
+	c->used += n;
+	return p;
+}
+
+static char *chunk_str(csra_stmt_out *out, const char *s, size_t n)
+{
+	char *p = chunk_alloc(out, n + 1);
+	if (p != NULL) {
+		memcpy(p, s, n);
+		p[n] = '\0';
+	}
+	return p;
+}
+
+/* Keeps the first refusal, with the claim it concerns. */
+static csra_err refuse(csra_stmt_out *out, const char *element, const char *name, csra_err e)
+{
+	if (out->err == CSRA_OK) {
+		out->err = e;
+		snprintf(out->err_path, sizeof(out->err_path), "%s.%s", element ? element : "",
+		    name ? name : "");
+	}
+	return e;
+}
+
+static int name_ok(const char *s)
+{
+	return s != NULL && s[0] != '\0' && strnlen(s, CSRA_STMT_MAX_NAME + 1) <= CSRA_STMT_MAX_NAME;
+}
+
+/* A new claim at the end of |out|, or NULL with the reason given to
+ * refuse(). */
+static csra_stmt_claim *next(csra_stmt_out *out, const char *element, const char *name,
+    csra_err *e)
+{
+	size_t limit = out->limit ? out->limit : CSRA_STMT_DEFAULT_LIMIT;
+	*e = CSRA_OK;
+	if (!name_ok(element) || !name_ok(name))
+		*e = CSRA_ERR_INVALID_ARGUMENT;
+	else if (out->nclaims >= limit)
+		*e = CSRA_ERR_LIMIT_CLAIMS;
+	if (*e != CSRA_OK) {
+		refuse(out, element, name, *e);
 		return NULL;
-	csra_stmt_claim *c = &out->claims[out->nclaims++];
+	}
+	if (out->nclaims == out->cap) {
+		size_t cap = out->cap < 8 ? 16 : 2 * out->cap;
+		if (cap > limit)
+			cap = limit;
+		csra_stmt_claim *grown = realloc(out->claims, cap * sizeof(*grown));
+		if (grown == NULL) {
+			*e = refuse(out, element, name, CSRA_ERR_NOMEM);
+			return NULL;
+		}
+		out->claims = grown;
+		out->cap = cap;
+	}
+	char *el = chunk_str(out, element, strlen(element));
+	char *nm = el != NULL ? chunk_str(out, name, strlen(name)) : NULL;
+	if (nm == NULL) {
+		*e = refuse(out, element, name, CSRA_ERR_NOMEM);
+		return NULL;
+	}
+	csra_stmt_claim *c = &out->claims[out->nclaims];
 	memset(c, 0, sizeof(*c));
-	strncpy(c->element, element, sizeof(c->element) - 1);
-	strncpy(c->name, name, sizeof(c->name) - 1);
+	c->element = el;
+	c->name = nm;
 	return c;
 }
 
-void csra_stmt_add_bool(csra_stmt_out *out, const char *element, const char *name, int v)
+csra_err csra_stmt_add_bool(csra_stmt_out *out, const char *element, const char *name, int v)
 {
-	csra_stmt_claim *c = next(out, element, name);
-	if (c != NULL) {
-		c->type = CSRA_VALUE_BOOLEAN;
-		c->boolean = v != 0;
-	}
+	csra_err e;
+	csra_stmt_claim *c = next(out, element, name, &e);
+	if (c == NULL)
+		return e;
+	c->type = CSRA_VALUE_BOOLEAN;
+	c->boolean = v != 0;
+	out->nclaims++;
+	return CSRA_OK;
 }
 
-void csra_stmt_add_int(csra_stmt_out *out, const char *element, const char *name, int64_t v)
+csra_err csra_stmt_add_int(csra_stmt_out *out, const char *element, const char *name, int64_t v)
 {
-	csra_stmt_claim *c = next(out, element, name);
-	if (c != NULL) {
-		c->type = CSRA_VALUE_INTEGER;
-		c->integer = v;
-	}
+	csra_err e;
+	csra_stmt_claim *c = next(out, element, name, &e);
+	if (c == NULL)
+		return e;
+	c->type = CSRA_VALUE_INTEGER;
+	c->integer = v;
+	out->nclaims++;
+	return CSRA_OK;
 }
 
-void csra_stmt_add_text(csra_stmt_out *out, const char *element, const char *name,
+csra_err csra_stmt_add_bigint(csra_stmt_out *out, const char *element, const char *name,
+    const uint8_t *twos, size_t n)
+{
+	/* Minimal: no leading 0x00 before a clear top bit, nor 0xff before a
+	 * set one; equal values must have equal octets. */
+	if (twos == NULL || n == 0 || (n > 1 && ((twos[0] == 0 && !(twos[1] & 0x80)) ||
+	    (twos[0] == 0xff && (twos[1] & 0x80)))))
+		return refuse(out, element, name, CSRA_ERR_INVALID_ARGUMENT);
+	if (n > CSRA_STMT_MAX_INT_BYTES)
+		return refuse(out, element, name, CSRA_ERR_EV_INTEGER_RANGE);
+	if (n <= 8) {
+		uint64_t u = (twos[0] & 0x80) ? UINT64_MAX : 0;
+		for (size_t i = 0; i < n; i++)
+			u = (u << 8) | twos[i];
+		return csra_stmt_add_int(out, element, name, (int64_t)u);
+	}
+	csra_err e;
+	csra_stmt_claim *c = next(out, element, name, &e);
+	if (c == NULL)
+		return e;
+	uint8_t *b = (uint8_t *)chunk_alloc(out, n);
+	if (b == NULL)
+		return refuse(out, element, name, CSRA_ERR_NOMEM);
+	memcpy(b, twos, n);
+	c->type = CSRA_VALUE_INTEGER;
+	c->big = 1;
+	c->negative = (twos[0] & 0x80) != 0;
+	c->integer = c->negative ? INT64_MIN : INT64_MAX;	/* saturated, for careless readers */
+	c->bytes = b;
+	c->len = n;
+	out->nclaims++;
+	return CSRA_OK;
+}
+
+csra_err csra_stmt_add_text(csra_stmt_out *out, const char *element, const char *name,
     const uint8_t *p, size_t n)
 {
-	csra_stmt_claim *c = next(out, element, name);
-	if (c != NULL) {
-		c->type = CSRA_VALUE_UTF8;
-		if (n > sizeof(c->text) - 1)
-			n = sizeof(c->text) - 1;
-		memcpy(c->text, p, n);
-		c->text[n] = '\0';
+	/* Text is compared by length, but a C-string reader (a policy, a
+	 * log) would still stop at U+0000 and see another vendor. */
+	if (n != 0 && (p == NULL || memchr(p, 0, n) != NULL))
+		return refuse(out, element, name, p == NULL ? CSRA_ERR_INVALID_ARGUMENT : CSRA_ERR_EV_CLAIM_NUL);
+	csra_err e;
+	csra_stmt_claim *c = next(out, element, name, &e);
+	if (c == NULL)
+		return e;
+	char *t = chunk_str(out, n ? (const char *)p : "", n);
+	if (t == NULL)
+		return refuse(out, element, name, CSRA_ERR_NOMEM);
+	c->type = CSRA_VALUE_UTF8;
+	c->text = t;
+	c->text_len = n;
+	out->nclaims++;
+	return CSRA_OK;
+}
+
+int csra_stmt_refused(const csra_stmt_out *out, csra_result *r, const char *kind)
+{
+	if (out->err == CSRA_OK)
+		return 0;
+	char shown[80];
+	csra_shown(out->err_path, shown, sizeof(shown));
+	if (out->err == CSRA_ERR_LIMIT_CLAIMS)
+		csra_result_add(r, "statement.claims", CSRA_STATUS_FAIL, CSRA_ERR_LIMIT_CLAIMS, shown,
+		    "%s gave more than %zu claims (the limit); the statement is refused", kind,
+		    out->limit ? out->limit : (size_t)CSRA_STMT_DEFAULT_LIMIT);
+	else
+		csra_result_add(r, "statement.claims", CSRA_STATUS_FAIL, out->err, shown,
+		    "%s gave a claim csrattest refuses: %s", kind, csra_strerror(out->err));
+	return 1;
+}
+
+/* Divides the big-endian base-256 magnitude |m|/|n| by |d| in place;
+ * returns the remainder. */
+static uint32_t div_small(uint8_t *m, size_t n, uint32_t d)
+{
+	uint64_t rem = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t cur = (rem << 8) | m[i];
+		m[i] = (uint8_t)(cur / d);
+		rem = cur % d;
 	}
+	return (uint32_t)rem;
+}
+
+char *csra_int_decimal(const uint8_t *twos, size_t n, char *buf, size_t cap)
+{
+	uint8_t m[CSRA_STMT_MAX_INT_BYTES];
+	char tmp[3 * CSRA_STMT_MAX_INT_BYTES + 3];
+	if (twos == NULL || n == 0 || n > CSRA_STMT_MAX_INT_BYTES)
+		return NULL;
+	int neg = (twos[0] & 0x80) != 0;
+	memcpy(m, twos, n);
+	if (neg) {
+		/* The magnitude: invert and add one. */
+		for (size_t i = 0; i < n; i++)
+			m[i] = (uint8_t)~m[i];
+		for (size_t i = n; i-- > 0;)
+			if (++m[i] != 0)
+				break;
+	}
+	size_t k = sizeof(tmp), lead = 0;
+	tmp[--k] = '\0';
+	for (;;) {
+		while (lead < n && m[lead] == 0)
+			lead++;
+		if (lead == n)
+			break;
+		/* Nine digits a division. */
+		uint32_t r = div_small(m + lead, n - lead, 1000000000u);
+		int more = 0;
+		for (size_t i = lead; i < n; i++)
+			more |= m[i];
+		for (int d = 0; d < 9 && (more || r != 0); d++) {
+			tmp[--k] = (char)('0' + r % 10);
+			r /= 10;
+		}
+	}
+	if (tmp[k] == '\0')
+		tmp[--k] = '0';
+	if (neg)
+		tmp[--k] = '-';
+	size_t len = sizeof(tmp) - 1 - k;
+	if (len + 1 > cap)
+		return NULL;
+	memcpy(buf, tmp + k, len + 1);
+	return buf;
 }
 
 const csra_stmt_claim *csra_stmt_find(const csra_stmt_out *out, const char *element,

@@ -41,32 +41,83 @@ typedef struct csra_stmt_in {
 
 /* A claim a statement makes, for the report and the policy. Names are the
  * draft's claim names where they apply ("extractable", "fipslevel", ...);
- * other statement types use their own ("fixedTPM", ...). */
+ * other statement types use their own ("fixedTPM", ...). Strings and bytes
+ * live in the csra_stmt_out's chunks and are kept at their real length. */
 typedef struct csra_stmt_claim {
-	char element[16];	/* "key", "platform" or "transaction" */
-	char name[40];
+	const char *element;	/* "key", "platform" or "transaction"; NUL-terminated */
+	const char *name;	/* NUL-terminated */
 	csra_value_type type;	/* CSRA_VALUE_BOOLEAN, _INTEGER or _UTF8 */
 	int boolean;
-	int64_t integer;
-	char text[128];		/* NUL-terminated; truncated */
+	int64_t integer;	/* INTEGER when !big */
+	int big;		/* INTEGER outside int64_t: see bytes */
+	int negative;		/* big: the value is below zero */
+	const uint8_t *bytes;	/* big: minimal two's-complement big-endian, as DER's contents */
+	size_t len;
+	const char *text;	/* UTF8: |text_len| bytes, never U+0000, NUL-terminated */
+	size_t text_len;
 } csra_stmt_claim;
 
-#define CSRA_STMT_MAX_CLAIMS 48
+/* Bounds on what one claim may hold: a name longer than this is refused
+ * (it could only be meant to pass for another in a cut copy), and an
+ * INTEGER longer than CSRA_STMT_MAX_INT_BYTES octets (2048 bits) is
+ * CSRA_ERR_EV_INTEGER_RANGE: decimal rendering is quadratic in length. */
+#define CSRA_STMT_MAX_NAME 255
+#define CSRA_STMT_MAX_INT_BYTES CSRA_CLAIM_INT_MAX_BYTES
+
+struct csra_stmt_chunk;
 
 /* What a statement verifier reports, besides the checks it records in its
- * csra_result. */
+ * csra_result. Zero it before use (csra_stmt_out_init sets the cap); free
+ * what it holds with csra_stmt_out_clear. Its memory grows with its
+ * claims: the array doubles, strings go into shared chunks. */
 typedef struct csra_stmt_out {
 	int verified;		/* structure, signature and chain all hold */
 	int bound;		/* it attests a key byte-equal to request_spki */
-	csra_stmt_claim claims[CSRA_STMT_MAX_CLAIMS];	/* of the bound key, and platform */
-	size_t nclaims;
+	csra_stmt_claim *claims;	/* of the bound key, and platform */
+	size_t nclaims, cap;
+	struct csra_stmt_chunk *chunks;	/* the claims' strings and bytes */
+	size_t limit;		/* most claims it takes (CSRA_LIMIT_CLAIMS); 0: 4096 */
+	csra_err err;		/* the first claim refused: CSRA_ERR_LIMIT_CLAIMS, ... */
+	char err_path[64];	/* "element.name" of that claim (cut) */
 } csra_stmt_out;
 
-/* csra_stmt_add_bool/int/text append a claim to |out| (ignored when full). */
-void csra_stmt_add_bool(csra_stmt_out *out, const char *element, const char *name, int v);
-void csra_stmt_add_int(csra_stmt_out *out, const char *element, const char *name, int64_t v);
-void csra_stmt_add_text(csra_stmt_out *out, const char *element, const char *name,
+#define CSRA_STMT_DEFAULT_LIMIT 4096
+
+/* csra_stmt_out_init zeroes |out| and sets its claim cap to |limit|
+ * (0: CSRA_STMT_DEFAULT_LIMIT). csra_stmt_out_clear frees what |out|
+ * holds and zeroes it (NULL is fine). */
+void csra_stmt_out_init(csra_stmt_out *out, size_t limit);
+void csra_stmt_out_clear(csra_stmt_out *out);
+
+/* csra_stmt_add_bool/int/bigint/text append a claim to |out|. Each returns
+ * CSRA_OK; CSRA_ERR_LIMIT_CLAIMS when |out| already holds its limit;
+ * CSRA_ERR_EV_CLAIM_NUL for text containing U+0000;
+ * CSRA_ERR_EV_INTEGER_RANGE for an INTEGER over CSRA_STMT_MAX_INT_BYTES;
+ * CSRA_ERR_INVALID_ARGUMENT for a missing, empty or over-long element or
+ * name (or an INTEGER that is not minimal); or CSRA_ERR_NOMEM. The first
+ * failure is kept in out->err (the claim is not added): a statement with
+ * a refused claim must not verify, see csra_stmt_refused.
+ * csra_stmt_add_bigint takes the minimal two's-complement big-endian
+ * octets of an INTEGER (DER's contents) and stores it as an int64_t when
+ * it fits. */
+csra_err csra_stmt_add_bool(csra_stmt_out *out, const char *element, const char *name, int v);
+csra_err csra_stmt_add_int(csra_stmt_out *out, const char *element, const char *name, int64_t v);
+csra_err csra_stmt_add_bigint(csra_stmt_out *out, const char *element, const char *name,
+    const uint8_t *twos, size_t n);
+csra_err csra_stmt_add_text(csra_stmt_out *out, const char *element, const char *name,
     const uint8_t *p, size_t n);
+
+/* csra_stmt_refused records check "statement.claims" in |r|: failed with
+ * out->err if a claim was refused (and returns 1), else nothing (0).
+ * |kind| names the source ("the callback", "the reply"). */
+int csra_stmt_refused(const csra_stmt_out *out, csra_result *r, const char *kind);
+
+/* csra_int_decimal writes the INTEGER with minimal two's-complement
+ * octets |twos|/|n| (n <= CSRA_STMT_MAX_INT_BYTES) in decimal to |buf|
+ * (|cap| >= 3 * n + 3 bytes suffice) and returns |buf|, or NULL if it does
+ * not fit or |n| is 0 or over the bound. Quadratic in |n|: the bound
+ * keeps it cheap. */
+char *csra_int_decimal(const uint8_t *twos, size_t n, char *buf, size_t cap);
 
 /* csra_shown copies |s| into |buf| (|cap| bytes) as printable ASCII,
  * ending in "..." when cut, and returns |buf|: text from policy files,
@@ -79,7 +130,8 @@ const csra_stmt_claim *csra_stmt_find(const csra_stmt_out *out, const char *elem
 
 /* csra_tpm_verify checks a TPM 2.0 certify statement (type 2.23.133.20.1,
  * TcgAttestCertify) against TPM trust anchors |trust|: records its checks
- * in |r| (names "tpm.*", paths relative to the statement) and fills |out|.
+ * in |r| (names "tpm.*", paths relative to the statement) and fills |out|
+ * (set up by the caller with csra_stmt_out_init, which gives its cap).
  * Returns CSRA_OK, or CSRA_ERR_NOMEM. */
 csra_err csra_tpm_verify(const csra_stmt_in *in, X509_STORE *trust, csra_result *r,
     csra_stmt_out *out);
@@ -93,7 +145,8 @@ typedef struct csra_external {
 
 /* csra_external_verify runs |ext| with the statement's DER on its stdin and
  * the path of a PEM file holding the bundle's certificates appended as the
- * last argument, in an empty environment, and reads its JSON reply:
+ * last argument, in an empty environment, and reads its JSON reply into
+ * |out| (set up by the caller with csra_stmt_out_init):
  *   {"spki": "<base64 DER SubjectPublicKeyInfo of the attested key>",
  *    "claims": {"key": {"extractable": false, ...},
  *               "platform": {"fipslevel": 3, ...}}}
@@ -109,7 +162,7 @@ csra_err csra_external_verify(const csra_external *ext, const csra_stmt_in *in, 
  * "external.reply" and "external.key" in |r|, sets out->verified when the
  * reply is well-formed, out->bound when its spki is byte-equal to
  * |request_spki| (may be NULL), and appends the claims to |out| (zeroed by
- * the caller). Attackers may control the reply. Returns CSRA_OK, or
+ * the caller with csra_stmt_out_init). Attackers may control the reply. Returns CSRA_OK, or
  * CSRA_ERR_NOMEM (CSRA_ERR_INVALID_ARGUMENT if |r| or |out| is NULL). */
 csra_err csra_external_parse_reply(const char *buf, size_t len, const uint8_t *request_spki,
     size_t request_spki_len, csra_result *r, csra_stmt_out *out);

@@ -567,10 +567,17 @@ static void add_claims(struct tctx *x)
 		csra_stmt_add_bool(out, "key", "local", (a & TPMA_OBJECT_SENSITIVEDATAORIGIN) != 0);
 	}
 	if (x->attest_ok) {
-		/* A firmware version past INT64_MAX has no integer claim. */
-		if (x->attest.firmwareVersion <= (UINT64)INT64_MAX)
+		/* A UINT64: past INT64_MAX it is a big INTEGER (a 0x00, then its
+		 * eight octets, is its minimal two's complement). */
+		if (x->attest.firmwareVersion <= (UINT64)INT64_MAX) {
 			csra_stmt_add_int(out, "platform", "firmwareVersion",
 			    (int64_t)x->attest.firmwareVersion);
+		} else {
+			uint8_t fw[9] = { 0 };
+			for (int i = 0; i < 8; i++)
+				fw[1 + i] = (uint8_t)(x->attest.firmwareVersion >> (56 - 8 * i));
+			csra_stmt_add_bigint(out, "platform", "firmwareVersion", fw, sizeof(fw));
+		}
 		csra_stmt_add_bool(out, "platform", "clockInfo.safe", x->attest.clockInfo.safe != 0);
 		const TPM2B_NAME *qs = &x->attest.qualifiedSigner;
 		char hex[2 * sizeof(qs->name) + 1];
@@ -636,9 +643,13 @@ csra_err csra_tpm_verify(const csra_stmt_in *in, X509_STORE *trust, csra_result 
 	check_signature_chain(x, trust, &ok_sig, &ok_chain);
 	int ok_nonce = check_nonce(x);
 	add_claims(x);
+	/* Claims cut by the cap would be judged in part: the statement fails. */
+	int refused = csra_stmt_refused(out, r, "the TPM statement");
+	if (refused && out->err == CSRA_ERR_NOMEM)
+		r->nomem = 1;
 
 	out->verified = ok_attest && ok_public && ok_name && ok_sig && ok_chain && ok_nonce &&
-	    !r->nomem;
+	    !refused && !r->nomem;
 	free(x);
 	csra_decoded_free(&d);
 	if (r->nomem) {

@@ -404,15 +404,25 @@ static time_t gtime_to_time(const OCTET_STRING_t *g)
 	return (time_t)(days * 86400 + v[3] * 3600 + v[4] * 60 + v[5]);
 }
 
-/* A DER INTEGER (minimal, checked by the gate) as int64_t, if it fits. */
-static int integer_i64(const INTEGER_t *in, int64_t *out)
+/* A DER INTEGER (minimal, checked by the gate) into |out|: int64_t if it
+ * fits, else its octets (csra_claim_value). 0 if over 256 octets. */
+static int integer_value(const INTEGER_t *in, csra_claim_value *out)
 {
-	if (in->size < 1 || in->size > 8)
+	if (in->size < 1 || in->size > CSRA_CLAIM_INT_MAX_BYTES)
 		return 0;
-	uint64_t u = (in->buf[0] & 0x80) ? UINT64_MAX : 0;
+	int neg = (in->buf[0] & 0x80) != 0;
+	if (in->size > 8) {
+		out->big = 1;
+		out->negative = neg;
+		out->bytes = in->buf;
+		out->len = (size_t)in->size;
+		out->integer = neg ? INT64_MIN : INT64_MAX;
+		return 1;
+	}
+	uint64_t u = neg ? UINT64_MAX : 0;
 	for (int i = 0; i < in->size; i++)
 		u = (u << 8) | in->buf[i];
-	*out = (int64_t)u;	/* two's complement: implementation-defined, fine on our targets */
+	out->integer = (int64_t)u;	/* two's complement: implementation-defined, fine on our targets */
 	return 1;
 }
 
@@ -433,9 +443,19 @@ static csra_err claim_value(struct vctx *x, const ReportedClaim_t *cl, const csr
 		out->boolean = *(BOOLEAN_t *)val != 0;
 		break;
 	case CSRA_VALUE_INTEGER:
-		if (!integer_i64(val, &out->integer))
+		if (!integer_value(val, out))
 			return CSRA_ERR_EV_INTEGER_RANGE;
 		break;
+	case CSRA_VALUE_UTF8: {
+		/* Compared by length everywhere, but C-string readers would
+		 * stop at U+0000 and see another value. */
+		const OCTET_STRING_t *os = val;
+		if (os->size > 0 && memchr(os->buf, 0, (size_t)os->size) != NULL)
+			return CSRA_ERR_EV_CLAIM_NUL;
+		out->bytes = os->buf;
+		out->len = (size_t)os->size;
+		break;
+	}
 	case CSRA_VALUE_TIME:
 		out->time = gtime_to_time(val);
 		break;
@@ -592,7 +612,20 @@ static void check_content(struct vctx *x)
 		csra_result_add(r, "evidence.version", CSRA_STATUS_FAIL, CSRA_ERR_EV_VERSION,
 		    "tbs.version", "version must be 1 (draft-07 section 5)");
 
-	int n = tbs->reportedElements.list.count;
+	int n = tbs->reportedElements.list.count > 0 ? tbs->reportedElements.list.count : 0;
+	/* The claims of all elements, counted before any is worked through:
+	 * past the cap the Evidence is refused, not slowly accepted. */
+	size_t nclaims = 0, claim_cap = csra_verifier_limit(x->v, CSRA_LIMIT_CLAIMS);
+	for (int e = 0; e < n; e++) {
+		int k = tbs->reportedElements.list.array[e]->claims.list.count;
+		nclaims += k > 0 ? (size_t)k : 0;
+	}
+	if (nclaims > claim_cap) {
+		csra_result_add(r, "evidence.claim-count", CSRA_STATUS_FAIL, CSRA_ERR_LIMIT_CLAIMS,
+		    "tbs.reportedElements", "%zu claims, more than the limit of %zu (CSRA_LIMIT_CLAIMS)",
+		    nclaims, claim_cap);
+		return;
+	}
 	r->elements = calloc((size_t)n, sizeof(*r->elements));
 	if (r->elements == NULL) {
 		r->nomem = 1;
@@ -666,10 +699,15 @@ static void check_content(struct vctx *x)
 				continue;
 			}
 			if (claim == CSRA_CLAIM_FIPSLEVEL) {
-				int ok = cv.integer >= 1 && cv.integer <= 4;
-				csra_result_add(r, "claim.fipslevel", ok ? CSRA_STATUS_PASS : CSRA_STATUS_FAIL,
-				    ok ? CSRA_OK : CSRA_ERR_EV_FIPSLEVEL_RANGE, el_path(path, e, c),
-				    "fipslevel %lld %s", (long long)cv.integer, ok ? "is 1..4" : "is not 1..4");
+				int ok = !cv.big && cv.integer >= 1 && cv.integer <= 4;
+				if (cv.big)
+					csra_result_add(r, "claim.fipslevel", CSRA_STATUS_FAIL,
+					    CSRA_ERR_EV_FIPSLEVEL_RANGE, el_path(path, e, c),
+					    "fipslevel of %zu octets is not 1..4", cv.len);
+				else
+					csra_result_add(r, "claim.fipslevel", ok ? CSRA_STATUS_PASS : CSRA_STATUS_FAIL,
+					    ok ? CSRA_OK : CSRA_ERR_EV_FIPSLEVEL_RANGE, el_path(path, e, c),
+					    "fipslevel %lld %s", (long long)cv.integer, ok ? "is 1..4" : "is not 1..4");
 			}
 			if (!add_claim(r, claim, (size_t)e, (size_t)c, &cv))
 				return;

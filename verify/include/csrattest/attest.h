@@ -119,7 +119,9 @@ csra_err csra_attester_add_intermediate(csra_attester *a, X509 *cert);
  * value gets source |src|. A declared value never replaces an observed
  * one: the operator's word cannot mask what the device reports. On error
  * returns CSRA_ERR_CLAIMS_FILE and writes what and where (a JSON path)
- * into |err| (|err_len| bytes); the attester is then unchanged. */
+ * into |err| (|err_len| bytes); the attester is then unchanged. On
+ * success |err| is "" or a warning to show the operator: the old claim
+ * name "debugstat" is read as the draft's "dbgstat" for one release. */
 csra_err csra_attester_load_claims(csra_attester *a, const char *json, size_t len,
     csra_claim_source src, char *err, size_t err_len);
 

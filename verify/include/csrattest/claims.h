@@ -31,7 +31,7 @@ typedef enum csra_claim {
 	CSRA_CLAIM_HWSERIAL,
 	CSRA_CLAIM_SWNAME,
 	CSRA_CLAIM_SWVERSION,
-	CSRA_CLAIM_DEBUGSTAT,
+	CSRA_CLAIM_DBGSTAT,
 	CSRA_CLAIM_UPTIME,
 	CSRA_CLAIM_BOOTCOUNT,
 	CSRA_CLAIM_FIPSBOOT,
@@ -47,6 +47,10 @@ typedef enum csra_claim {
 	CSRA_CLAIM_KEY_EXPIRY,
 	CSRA_CLAIM_KEY_PURPOSE
 } csra_claim;
+
+/* The enum's name before 0.2, after the claim's old name: kept for one
+ * release. */
+#define CSRA_CLAIM_DEBUGSTAT CSRA_CLAIM_DBGSTAT
 
 /* csra_value_type is the ASN.1 type of a claim's value. */
 typedef enum csra_value_type {
@@ -69,6 +73,12 @@ typedef struct csra_claim_info {
 
 /* csra_claim_get returns the description of |claim| (static), or NULL. */
 const csra_claim_info *csra_claim_get(csra_claim claim);
+
+/* csra_claim_from_name returns the claim whose draft name is |name|
+ * ("fipslevel", "dbgstat", ...), or CSRA_CLAIM_UNKNOWN. The old spelling
+ * "debugstat" is still read as dbgstat for one release, setting |*old|
+ * (may be NULL) to 1 so that the caller can warn; |*old| is 0 otherwise. */
+csra_claim csra_claim_from_name(const char *name, int *old);
 
 /* csra_claim_oid returns the DER contents of |claim|'s OID (static) and
  * sets |*len|, or NULL for an unknown claim. */

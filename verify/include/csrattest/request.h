@@ -47,11 +47,28 @@ typedef struct csra_cb_result csra_cb_result;
 /* A callback's setters: whether the statement verified, the attested
  * key's DER SubjectPublicKeyInfo (copied; binding compares it byte for
  * byte with the request's), and claims for the policy ("key" or
- * "platform" element, the draft's claim names). */
+ * "platform" element, the draft's claim names; element and name are
+ * copied, 1..255 bytes).
+ *
+ * csra_cb_add_text adds a UTF8 claim of |len| bytes (copied; compared by
+ * length). csra_cb_add_bigint adds an INTEGER of any size up to 256
+ * octets given as |twos|/|len|, its minimal two's-complement big-endian
+ * octets (DER's INTEGER contents; copied).
+ *
+ * The csra_cb_add_* return CSRA_OK, or why the claim was refused:
+ * CSRA_ERR_LIMIT_CLAIMS past the verifier's CSRA_LIMIT_CLAIMS cap,
+ * CSRA_ERR_EV_CLAIM_NUL for text with U+0000, CSRA_ERR_EV_INTEGER_RANGE,
+ * CSRA_ERR_INVALID_ARGUMENT or CSRA_ERR_NOMEM. A refused claim fails the
+ * statement (check "statement.claims" with that code), whatever the
+ * callback returns: a policy must not be judged on part of the claims. */
 void csra_cb_set_verified(csra_cb_result *res, int verified);
 csra_err csra_cb_set_spki(csra_cb_result *res, const uint8_t *spki, size_t len);
-void csra_cb_add_bool(csra_cb_result *res, const char *element, const char *name, int v);
-void csra_cb_add_int(csra_cb_result *res, const char *element, const char *name, int64_t v);
+csra_err csra_cb_add_bool(csra_cb_result *res, const char *element, const char *name, int v);
+csra_err csra_cb_add_int(csra_cb_result *res, const char *element, const char *name, int64_t v);
+csra_err csra_cb_add_bigint(csra_cb_result *res, const char *element, const char *name,
+    const uint8_t *twos, size_t len);
+csra_err csra_cb_add_text(csra_cb_result *res, const char *element, const char *name,
+    const char *text, size_t len);
 
 /* csra_cb_other_count and csra_cb_other give the bundle's "other"
  * certificates (non-X.509 formats) to a callback: entry |i|'s format OID

@@ -162,15 +162,28 @@ long csra_result_find(const csra_result *r, const char *name, csra_err code);
 /* csra_result_has_failure returns 1 if a check failed with |code|. */
 int csra_result_has_failure(const csra_result *r, csra_err code);
 
-/* csra_claim_value is one typed claim value; byte fields point into |r|. */
+/* csra_claim_value is one typed claim value; byte fields point into |r|
+ * (owned by it, valid until it is freed).
+ *
+ * An INTEGER that fits int64_t is |integer| with |big| 0. One outside it
+ * (the ASN.1 type is unbounded) has |big| 1, |negative| its sign, and
+ * |bytes|/|len| its minimal two's-complement big-endian octets, as DER's
+ * contents (len 9 to 256); |integer| is then saturated to INT64_MIN or
+ * INT64_MAX so that code reading only it still orders it right. INTEGER
+ * claims over 256 octets are refused (CSRA_ERR_EV_INTEGER_RANGE). UTF8
+ * values never contain U+0000 (refused: CSRA_ERR_EV_CLAIM_NUL). */
+#define CSRA_CLAIM_INT_MAX_BYTES 256
+
 typedef struct csra_claim_value {
 	csra_value_type type;
 	int boolean;
-	int64_t integer;	/* INTEGER values outside int64_t are reported as a failure */
-	const uint8_t *bytes;	/* OCTETS, UTF8 (not NUL-terminated) */
+	int64_t integer;	/* INTEGER when !big; saturated when big */
+	const uint8_t *bytes;	/* OCTETS, UTF8 (not NUL-terminated), big INTEGER */
 	size_t len;
 	time_t time;
 	unsigned purposes;	/* CSRA_PURPOSE_* bits */
+	int big;		/* INTEGER outside int64_t: in |bytes| */
+	int negative;		/* big: below zero */
 } csra_claim_value;
 
 /* csra_result_platform_claim and csra_result_transaction_claim give the
