@@ -563,7 +563,7 @@ static void check_pkcs10(struct rctx *x, const uint8_t *der, size_t len)
 static void check_crmf(struct rctx *x, const uint8_t *der, size_t len)
 {
 	csra_result *r = x->r;
-	struct span top, msg, req, tmpl, key, exts, ext, id, val;
+	struct span top, msg, req, tmpl, key, exts, ext, id, val, popo, first, subj;
 	int n = 0;
 	if (!span_at(der, der + len, &top))
 		return;
@@ -574,23 +574,39 @@ static void check_crmf(struct rctx *x, const uint8_t *der, size_t len)
 		    "CertReqMessages holds %d messages; csrattest verifies one", n);
 		return;
 	}
-	const unsigned char *p = der;
-	OSSL_CRMF_MSGS *msgs = d2i_OSSL_CRMF_MSGS(NULL, &p, (long)len);
-	int ok = 0;
-	if (msgs != NULL && p == der + len) {
-		OSSL_CRMF_MSG *m = sk_OSSL_CRMF_MSG_value(msgs, 0);
-		ok = OSSL_CRMF_MSGS_verify_popo(msgs, OSSL_CRMF_MSG_get_certReqId(m),
-		    0, NULL, NULL) == 1;
-	}
-	OSSL_CRMF_MSGS_free(msgs);
-	csra_clear_openssl_errors();
-	csra_result_add(r, "request.signature", ok ? CSRA_STATUS_PASS : CSRA_STATUS_FAIL,
-	    ok ? CSRA_OK : CSRA_ERR_REQ_SIGNATURE, "[0].popo",
-	    ok ? "POPOSigningKey over the CertRequest verifies (proof of possession)"
-	    : "no valid POPOSigningKey (raVerified is not accepted)");
 	span_child(&top, 0, &msg);
 	span_child(&msg, 0, &req);
 	span_child(&req, 1, &tmpl);
+	/* POPOSigningKey ([1]) whose first field is poposkInput ([0]): its
+	 * signature covers POPOSigningKeyInput (sender or MAC, publicKey)
+	 * only, not the template's subject and attestation extension, so
+	 * another subject could be put on a victim's request. RFC 4211 4.1
+	 * forbids it when the template has subject and publicKey; without a
+	 * subject it is allowed there, but it would still leave the template
+	 * unsigned: refused always. */
+	if (span_child(&msg, 1, &popo) && popo.p[0] == 0xa1 && span_child(&popo, 0, &first) &&
+	    first.p[0] == 0xa0) {
+		int has_subject = span_tagged(&tmpl, 0xa5, &subj);
+		csra_result_add(r, "request.signature", CSRA_STATUS_FAIL, CSRA_ERR_REQ_POPO_INPUT,
+		    "[0].popo.signature.poposkInput", "POPOSigningKey has poposkInput: its signature "
+		    "covers POPOSigningKeyInput, not the CertRequest (%s)", has_subject
+		    ? "RFC 4211 4.1 forbids it when the template has subject and publicKey"
+		    : "the template has no subject; csrattest needs the POP over the whole template");
+	} else {
+		const unsigned char *p = der;
+		OSSL_CRMF_MSGS *msgs = d2i_OSSL_CRMF_MSGS(NULL, &p, (long)len);
+		int ok = 0;
+		/* OpenSSL takes the message's index in CertReqMessages, not its
+		 * certReqId: the one message is index 0. */
+		if (msgs != NULL && p == der + len)
+			ok = OSSL_CRMF_MSGS_verify_popo(msgs, 0, 0, NULL, NULL) == 1;
+		OSSL_CRMF_MSGS_free(msgs);
+		csra_clear_openssl_errors();
+		csra_result_add(r, "request.signature", ok ? CSRA_STATUS_PASS : CSRA_STATUS_FAIL,
+		    ok ? CSRA_OK : CSRA_ERR_REQ_SIGNATURE, "[0].popo",
+		    ok ? "POPOSigningKey over the CertRequest verifies (proof of possession)"
+		    : "no valid POPOSigningKey over the CertRequest (raVerified is not accepted)");
+	}
 	if (!span_tagged(&tmpl, 0xa6, &key)) {
 		csra_result_add(r, "request.key", CSRA_STATUS_FAIL, CSRA_ERR_REQ_NO_KEY,
 		    "[0].certReq.certTemplate", "the template has no publicKey");
