@@ -351,6 +351,26 @@ static int test_sample_expired(void)
 	return 1;
 }
 
+/* Before the sample AK's notBefore (2024-10-21): not yet valid, not
+ * expired. */
+static int test_sample_not_yet_valid(void)
+{
+	sample s;
+	CHECK(sample_load(&s));
+	X509_STORE *trust = store_of(s.root);
+	csra_result *r;
+	csra_stmt_out out;
+	run u = { s.stmt, s.stmt_len, s.spki, s.spki_len, NULL, 0, s.certs, trust, SAMPLE_AT - 86400 * 60 };
+	CHECK(verify(&u, &r, &out));
+	CHECK(csra_result_find(r, "tpm.chain", CSRA_ERR_AK_NOT_YET_VALID) >= 0);
+	CHECK(!csra_result_has_failure(r, CSRA_ERR_AK_EXPIRED));
+	CHECK(out.verified == 0);
+	csra_result_free(&r);
+	X509_STORE_free(trust);
+	sample_free(&s);
+	return 1;
+}
+
 static int test_sample_other_key(void)
 {
 	sample s;
@@ -976,7 +996,7 @@ static int test_made_wrong_type(void)
 int main(void)
 {
 	static const tu_test tests[] = {
-		TU(test_sample_good), TU(test_sample_untrusted), TU(test_sample_expired),
+		TU(test_sample_good), TU(test_sample_untrusted), TU(test_sample_expired), TU(test_sample_not_yet_valid),
 		TU(test_sample_other_key), TU(test_sample_nonce), TU(test_sample_name_flipped),
 		TU(test_sample_public_flipped), TU(test_sample_magic), TU(test_sample_truncated),
 		TU(test_sample_signature_flipped), TU(test_sample_no_public),

@@ -271,6 +271,27 @@ static int test_expired_ak(void)
 	    CSRA_ERR_AK_EXPIRED);
 }
 
+/* Before notBefore is not "expired": its own code, in ak.chain. */
+static int test_not_yet_valid_ak(void)
+{
+	tp_pki p;
+	size_t len;
+	CHECK(tp_pki_new(&p, "EC", "P-256", AK, YEAR, 2 * YEAR));
+	evopt o = { .intermediates = 1 };
+	uint8_t *der = make_ev(&p, &o, &len);
+	csra_verifier *v = verifier_for(&p);
+	csra_result *r = NULL;
+	CHECK(der != NULL && csra_verify_evidence(v, der, len, NONCE, sizeof(NONCE), NULL, &r) == CSRA_OK);
+	CHECK(csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
+	CHECK(csra_result_find(r, "ak.chain", CSRA_ERR_AK_NOT_YET_VALID) >= 0);
+	CHECK(!csra_result_has_failure(r, CSRA_ERR_AK_EXPIRED));
+	csra_result_free(&r);
+	csra_verifier_free(&v);
+	free(der);
+	tp_pki_free(&p);
+	return 1;
+}
+
 static int test_untrusted_root(void)
 {
 	tp_pki p, other;
@@ -904,7 +925,7 @@ int main(void)
 	static const tu_test tests[] = {
 		TU(test_good_p256), TU(test_good_p384), TU(test_other_curves_refused), TU(test_good_rsa3072), TU(test_good_ed25519),
 		TU(test_good_rsa_pss), TU(test_good_extra_eku), TU(test_missing_eku),
-		TU(test_wrong_eku_only), TU(test_missing_digital_signature), TU(test_expired_ak),
+		TU(test_wrong_eku_only), TU(test_missing_digital_signature), TU(test_expired_ak), TU(test_not_yet_valid_ak),
 		TU(test_untrusted_root), TU(test_wrong_signer_key), TU(test_rsa_too_small),
 		TU(test_alg_key_mismatch), TU(test_alg_params_not_allowed), TU(test_pss_default_params), TU(test_alg_unknown),
 		TU(test_alg_ml_dsa), TU(test_spki_import), TU(test_unsigned), TU(test_version_2),

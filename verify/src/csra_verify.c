@@ -101,8 +101,12 @@ csra_err csra_x509_verify_err(int err)
 {
 	switch (err) {
 	case X509_V_ERR_CERT_HAS_EXPIRED:
-	case X509_V_ERR_CERT_NOT_YET_VALID:
+	case X509_V_ERR_CRL_HAS_EXPIRED:
 		return CSRA_ERR_AK_EXPIRED;
+	/* Not expired: a clock or an issuance date to look at, not a renewal. */
+	case X509_V_ERR_CERT_NOT_YET_VALID:
+	case X509_V_ERR_CRL_NOT_YET_VALID:
+		return CSRA_ERR_AK_NOT_YET_VALID;
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
 	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:

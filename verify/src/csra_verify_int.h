@@ -167,8 +167,9 @@ int csra_cache_resize(struct csra_cache *c, size_t entries);
 void csra_cache_flush(struct csra_cache *c);
 
 /* csra_x509_verify_err maps an X509_verify_cert error to CSRA_ERR_AK_EXPIRED
- * (validity), CSRA_ERR_AK_UNTRUSTED (no path to an anchor) or
- * CSRA_ERR_AK_CHAIN (anything else). */
+ * (after notAfter), CSRA_ERR_AK_NOT_YET_VALID (before notBefore),
+ * CSRA_ERR_AK_UNTRUSTED (no path to an anchor) or CSRA_ERR_AK_CHAIN
+ * (anything else). */
 csra_err csra_x509_verify_err(int err);
 
 /* csra_sig_verify checks the signature algorithm |oid|/|oid_len| (DER
