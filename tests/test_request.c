@@ -600,6 +600,42 @@ static int test_crmf_subject_swapped_refused(void)
 	return popo_input_refused(&o);
 }
 
+/* The request key is the AK that signed its Evidence: the Evidence would
+ * verify and bind, and is refused (an AK signs attestations only). */
+static int test_request_key_is_ak(void)
+{
+	tp_pki p;
+	CHECK(tp_pki_new(&p, "EC", "P-256", TP_DIGSIG | TP_EKU_AK, -60, 86400L * 365));
+	size_t len = 0;
+	uint8_t *der = pkcs10_for(&p, p.ak_key, &GOOD, &len);
+	CHECK(der != NULL);
+	csra_verifier *v = csra_verifier_new();
+	csra_verifier_add_trust(v, p.root);
+	csra_result *r = NULL;
+	CHECK(csra_verify_request(v, der, len, NONCE, sizeof(NONCE), &r) == CSRA_OK);
+	CHECK(csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
+	CHECK(csra_result_statement_count(r) == 1);
+	const csra_result *st = csra_result_statement(r, 0);
+	CHECK(csra_result_find(st, "ak.request-key", CSRA_ERR_AK_IS_REQUEST_KEY) >= 0);
+	CHECK(!csra_result_statement_bound(r, 0));
+	CHECK(csra_result_has_failure(r, CSRA_ERR_POLICY_NO_STATEMENT));
+	csra_result_free(&r);
+	free(der);
+	csra_verifier_free(&v);
+
+	/* Another request key, the same PKI: verified. */
+	EVP_PKEY *k = tp_key("EC", "P-256");
+	der = pkcs10_for(&p, k, &GOOD, &len);
+	v = csra_verifier_new();
+	csra_verifier_add_trust(v, p.root);
+	int ok = check_request(v, der, len, CSRA_VERDICT_VERIFIED, CSRA_OK);
+	free(der);
+	csra_verifier_free(&v);
+	EVP_PKEY_free(k);
+	tp_pki_free(&p);
+	return ok;
+}
+
 /* certReqId is the requester's number, not the message's place: 5 is as
  * good as 0. */
 static int test_crmf_cert_req_id(void)
@@ -878,6 +914,63 @@ static int test_shared_tpm_ia5_badsig(void)
 	return shared_tpm("tpm2-certify-legacy-ia5hint-badsig.pem", 0);
 }
 
+/* The shared TPM sample's statement under |v|: verified or not, and if
+ * not, tpm.ak-eku failing with CSRA_ERR_AK_NO_EKU. */
+static int tpm_sample_stmt(const csra_verifier *v, const uint8_t *der, size_t len, int verified)
+{
+	csra_result *r = NULL;
+	CHECK(csra_verify_request(v, der, len, NULL, 0, &r) == CSRA_OK);
+	CHECK(csra_result_statement_count(r) == 1);
+	const csra_result *st = csra_result_statement(r, 0);
+	int ok = verified ? csra_result_verdict(st) == CSRA_VERDICT_VERIFIED
+	    : csra_result_verdict(st) == CSRA_VERDICT_REJECTED &&
+	      csra_result_find(st, "tpm.ak-eku", CSRA_ERR_AK_NO_EKU) >= 0;
+	if (!ok)
+		dump_failures(r, 0);
+	csra_result_free(&r);
+	return ok;
+}
+
+/* TPM AK EKUs: the TCG's by default; others accepted only when added
+ * (csra_verifier_add_tpm_ak_eku) or named by the policy (tpm_ak_ekus). */
+static int test_tpm_ak_eku_configured(void)
+{
+	uint8_t *der, oid[64], tcg[16];
+	size_t len, olen, tlen;
+	CHECK(tu_shared_der("vectors/csr/tpm2-certify-legacy-utf8hint.pem", &der, &len));
+	CHECK(csra_oid_from_str(TP_EKU_EXAMPLE_OID, oid, sizeof(oid), &olen));
+	CHECK(csra_oid_from_str("2.23.133.8.3", tcg, sizeof(tcg), &tlen));
+	X509 *root = bundle_root(der, len);
+	CHECK(root != NULL);
+	csra_verifier *v = csra_verifier_new();
+	CHECK(csra_verifier_add_tpm_trust(v, root) == CSRA_OK);
+	CHECK(csra_verifier_set_time(v, 1730419200) == CSRA_OK);	/* 2024-11-01 */
+	int ok = tpm_sample_stmt(v, der, len, 1);
+	CHECK(csra_verifier_add_tpm_ak_eku(v, oid, olen) == CSRA_OK);
+	ok = ok && tpm_sample_stmt(v, der, len, 0);
+	CHECK(csra_verifier_add_tpm_ak_eku(v, tcg, tlen) == CSRA_OK);
+	ok = ok && tpm_sample_stmt(v, der, len, 1);
+	/* PKIX Evidence's AK EKUs are another set. */
+	CHECK(csra_verifier_add_ak_eku(v, oid, olen) == CSRA_OK);
+	ok = ok && tpm_sample_stmt(v, der, len, 1);
+	csra_verifier_free(&v);
+
+	static const char json[] = "{\"name\": \"tpm\", \"tpm_ak_ekus\": [\"" TP_EKU_EXAMPLE_OID "\"]}";
+	csra_policy *pol = NULL;
+	char err[128];
+	CHECK(csra_policy_from_json(json, sizeof(json) - 1, &pol, err, sizeof(err)) == CSRA_OK);
+	v = csra_verifier_new();
+	CHECK(csra_verifier_add_tpm_trust(v, root) == CSRA_OK);
+	CHECK(csra_verifier_set_time(v, 1730419200) == CSRA_OK);
+	CHECK(csra_verifier_set_policy(v, pol) == CSRA_OK);
+	ok = ok && tpm_sample_stmt(v, der, len, 0);
+	csra_verifier_free(&v);
+	csra_policy_free(&pol);
+	X509_free(root);
+	free(der);
+	return ok;
+}
+
 int main(void)
 {
 	static const tu_test tests[] = {
@@ -888,7 +981,8 @@ int main(void)
 		TU(test_intermediates_only_in_bundle), TU(test_explicit_certs_evidence), TU(test_legacy_bundle),
 		TU(test_unknown_statement_type_only), TU(test_crmf_good), TU(test_crmf_bad_pop),
 		TU(test_crmf_poposk_input_refused), TU(test_crmf_subject_swapped_refused),
-		TU(test_crmf_cert_req_id),
+		TU(test_crmf_cert_req_id), TU(test_request_key_is_ak),
+		TU(test_tpm_ak_eku_configured),
 		TU(test_crmf_substituted_key), TU(test_malformed), TU(test_callback_verifier),
 		TU(test_json_record), TU(test_nested_values_built_once), TU(test_shared_tpm_utf8), TU(test_shared_tpm_ia5_badsig),
 	};

@@ -186,6 +186,21 @@ csra_err csra_verifier_set_policy(csra_verifier *v, const csra_policy *p)
 		if (e != CSRA_OK)
 			return e;
 	}
+	/* The policy's attestation-key EKUs, when it names any, replace the
+	 * verifier's for every verification (each certificate's EKU answer
+	 * is cached: flushed below). */
+	for (int tpm = 0; tpm < 2; tpm++) {
+		csra_eku_set_clear(&v->policy_ak_ekus[tpm]);
+		for (size_t i = 0; i < csra_policy_ak_eku_count(p, tpm); i++) {
+			size_t len;
+			const uint8_t *oid = csra_policy_ak_eku(p, tpm, i, &len);
+			int added = csra_eku_set_add(&v->policy_ak_ekus[tpm], oid, len);
+			if (added != 1) {
+				csra_eku_set_clear(&v->policy_ak_ekus[tpm]);
+				return added < 0 ? CSRA_ERR_INVALID_ARGUMENT : CSRA_ERR_NOMEM;
+			}
+		}
+	}
 	v->policy = p;
 	/* Anchors per type changed: no cached path may outlive them. */
 	v->trust_gen++;
@@ -369,6 +384,30 @@ static void evidence_claims(const csra_result *er, const csra_stmt_in *in, csra_
 	}
 }
 
+/* No AK that signed the Evidence has the request key: the pkix-key-
+ * attestation draft has an AK validate attestations only, and a request
+ * key that is an AK would let its holder have anything it signs read as
+ * Evidence (or the reverse). Records ak.request-key; returns 1 if none. */
+static int ak_not_request_key(const csra_result *er, const csra_stmt_in *in, csra_result *child)
+{
+	EVP_PKEY *req = csra_spki_pkey(in->request_spki, in->request_spki_len);
+	int ok = 1;
+	for (size_t i = 0; req != NULL && i < er->nsigners; i++) {
+		if (er->signers[i].key == NULL || EVP_PKEY_eq(er->signers[i].key, req) != 1)
+			continue;
+		char path[48];
+		snprintf(path, sizeof(path), "signatures[%zu]", i);
+		ok = csra_result_add(child, "ak.request-key", CSRA_STATUS_FAIL, CSRA_ERR_AK_IS_REQUEST_KEY,
+		    path, "the signer's key is the request key: an AK signs attestations only") && 0;
+	}
+	if (ok)
+		csra_result_add(child, "ak.request-key", CSRA_STATUS_PASS, CSRA_OK, "",
+		    "no signer's key is the request key");
+	EVP_PKEY_free(req);
+	csra_clear_openssl_errors();
+	return ok;
+}
+
 /* Names what |child| reports on; a report that lost it must not pass for
  * whole, so a failed copy is out of memory. */
 static void set_kind(csra_result *child, const char *kind)
@@ -401,6 +440,8 @@ static csra_err verify_statement(const csra_verifier *v, csra_decoded *d, const 
 		if (er->nomem)
 			child->nomem = 1;
 		out->verified = er->verdict == CSRA_VERDICT_VERIFIED;
+		if (!ak_not_request_key(er, in, child))
+			out->verified = 0;
 		if (out->verified)
 			evidence_claims(er, in, out, child);
 		else
@@ -419,7 +460,8 @@ static csra_err verify_statement(const csra_verifier *v, csra_decoded *d, const 
 	}
 	if (csra_oid_is(in->type, in->type_len, CSRA_OID_ID_TCGATTESTCERTIFY)) {
 		set_kind(child, "tpm2-certify");
-		return csra_tpm_verify(in, store_for(v, in->type, in->type_len, v->tpm_store), child, out);
+		return csra_tpm_verify(in, store_for(v, in->type, in->type_len, v->tpm_store),
+		    csra_verifier_ak_ekus(v, 1), child, out);
 	}
 	for (size_t i = 0; i < v->nexternals; i++) {
 		if (same(v->externals[i].oid, v->externals[i].oid_len, in->type, in->type_len)) {
