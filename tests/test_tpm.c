@@ -638,7 +638,7 @@ typedef struct mopt {
 	TPM2_ST type;
 	int bare_rsa_e;			/* RSA certified key: exponent 0 for 65537 */
 	unsigned ak_flags;		/* tp_cert's; 0: digitalSignature, TCG AK EKU */
-	int qn_null;			/* qualifiedName of an object in the null hierarchy */
+	int qn_external;		/* qualifiedName = Name, as for TPM2_LoadExternal */
 	int key_is_ak;			/* the certified (and request) key is the AK's */
 } mopt;
 
@@ -786,11 +786,12 @@ static int make(const mopt *o, made *m)
 		unsigned int dl = 0;
 		CHECK(EVP_Digest(pub, plen, nm->name + 2, &dl, EVP_sha256(), NULL) == 1);
 		nm->size = (UINT16)(2 + dl);
+		/* QN = nameAlg || H(TPM_RH_OWNER || Name), a primary in the
+		 * owner hierarchy (TPM 2.0 Part 1, Names); a loaded external
+		 * object's is its Name. */
 		a.attested.certify.qualifiedName = *nm;
-		if (o->qn_null) {
-			/* QN = nameAlg || H(TPM_RH_NULL || Name): the parent is
-			 * the null hierarchy (TPM 2.0 Part 1, Qualified Name). */
-			uint8_t buf[4 + sizeof(nm->name)] = { 0x40, 0x00, 0x00, 0x07 };
+		if (!o->qn_external) {
+			uint8_t buf[4 + sizeof(nm->name)] = { 0x40, 0x00, 0x00, 0x01 };
 			TPM2B_NAME *qn = &a.attested.certify.qualifiedName;
 			memcpy(buf + 4, nm->name, nm->size);
 			CHECK(EVP_Digest(buf, 4 + (size_t)nm->size, qn->name + 2, &dl, EVP_sha256(),
@@ -1105,13 +1106,13 @@ static int test_made_ak_is_request_key(void)
 
 /* TPM2_LoadExternal with a sensitive area (Part 3, LoadExternal): null
  * hierarchy, fixedTPM and fixedParent CLEAR; sensitiveDataOrigin is not
- * checked, so the loader may set it. Certifiable, and not created in the
- * TPM. */
+ * checked, so the loader may set it; the TPM sets qualifiedName to the
+ * Name. Certifiable, and not created in the TPM. */
 static int test_made_load_external_with_sensitive(void)
 {
 	mopt o = MADE(TPMA_OBJECT_SENSITIVEDATAORIGIN | TPMA_OBJECT_USERWITHAUTH |
 	    TPMA_OBJECT_SIGN_ENCRYPT);
-	o.qn_null = 1;
+	o.qn_external = 1;
 	made m;
 	CHECK(make(&o, &m));
 	csra_result *r;
@@ -1119,7 +1120,7 @@ static int test_made_load_external_with_sensitive(void)
 	CHECK(made_verify(&m, NONCE, sizeof(NONCE), &r, &out));
 	CHECK(csra_result_find(r, "tpm.created", CSRA_ERR_TPM_NOT_CREATED) >= 0);
 	CHECK(out.verified == 0);
-	/* Both reasons are reported: the attributes and the null-hierarchy QN. */
+	/* Both reasons are reported: the attributes and the QN. */
 	size_t n = 0;
 	for (size_t i = 0; i < csra_result_check_count(r); i++) {
 		const char *name;
@@ -1135,13 +1136,13 @@ static int test_made_load_external_with_sensitive(void)
 
 /* A public area alone, loaded with TPM2_LoadExternal, may carry any
  * attributes; a TPM will not certify it (no ADMIN authorization for an
- * object without its sensitive area), but a statement claiming it has its
- * QN rooted at the null hierarchy, where such objects go by default:
- * refused however fixed its attributes say it is. */
+ * object without its sensitive area), and one that did would report the
+ * Name as its qualifiedName: refused however fixed its attributes say it
+ * is. */
 static int test_made_load_external_public_only(void)
 {
 	mopt o = MADE(ATTRS_NEVER_EXTRACTABLE);
-	o.qn_null = 1;
+	o.qn_external = 1;
 	return made_fails(&o, "tpm.created", CSRA_ERR_TPM_NOT_CREATED);
 }
 

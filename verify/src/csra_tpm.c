@@ -187,10 +187,9 @@ static int check_name(struct tctx *x)
  * External refuses for an object with a sensitive area, TPM2_Import for
  * any, and which a public-only object cannot use (TPM2_Certify needs its
  * ADMIN authorization, not available without the sensitive area); and
- * sensitiveDataOrigin, which only then says the TPM generated it. A
- * qualifiedName that is H(TPM_RH_NULL || Name) names an object loaded
- * straight into the null hierarchy: TPM2_LoadExternal's, or an ephemeral
- * primary gone at the next reset: refused too.
+ * sensitiveDataOrigin, which only then says the TPM generated it. And a
+ * qualifiedName that is not the Name, which a TPM makes it for an object
+ * loaded with TPM2_LoadExternal.
  */
 static int check_created(struct tctx *x)
 {
@@ -215,28 +214,15 @@ static int check_created(struct tctx *x)
 		ok = csra_result_add(x->r, "tpm.created", CSRA_STATUS_FAIL, CSRA_ERR_TPM_NOT_CREATED,
 		    "tpmTPublic", "objectAttributes 0x%08x: %s clear: not shown to be generated in, and "
 		    "bound to, the TPM (imported, loaded external or duplicable)", (unsigned)a, clear) && 0;
-	/* QN of an object whose parent is the null hierarchy. */
-	const EVP_MD *md = hash_md(x->pub.nameAlg);
+	/* A TPM gives an object loaded with TPM2_LoadExternal its Name as
+	 * qualifiedName; any other object's is H(parent's QN || Name). */
 	const TPM2B_NAME *name = &x->attest.attested.certify.name;
 	const TPM2B_NAME *qn = &x->attest.attested.certify.qualifiedName;
-	uint8_t buf[4 + sizeof(name->name)], want[2 + EVP_MAX_MD_SIZE];
-	unsigned int dl = 0;
-	if (md != NULL && name->size <= sizeof(name->name)) {
-		buf[0] = (uint8_t)(TPM2_RH_NULL >> 24);
-		buf[1] = (uint8_t)(TPM2_RH_NULL >> 16);
-		buf[2] = (uint8_t)(TPM2_RH_NULL >> 8);
-		buf[3] = (uint8_t)TPM2_RH_NULL;
-		memcpy(buf + 4, name->name, name->size);
-		want[0] = (uint8_t)(x->pub.nameAlg >> 8);
-		want[1] = (uint8_t)x->pub.nameAlg;
-		if (EVP_Digest(buf, 4 + (size_t)name->size, want + 2, &dl, md, NULL) != 1)
-			dl = 0;
-		ERR_clear_error();
-	}
-	if (dl != 0 && qn->size == 2 + dl && memcmp(qn->name, want, 2 + dl) == 0)
+	if (qn->size == name->size && qn->size <= sizeof(qn->name) &&
+	    memcmp(qn->name, name->name, qn->size) == 0)
 		ok = csra_result_add(x->r, "tpm.created", CSRA_STATUS_FAIL, CSRA_ERR_TPM_NOT_CREATED,
-		    "tpmSAttest", "qualifiedName is that of an object loaded in the null hierarchy "
-		    "(TPM2_LoadExternal, or an ephemeral primary)") && 0;
+		    "tpmSAttest", "qualifiedName is the Name: the TPM loaded the object with "
+		    "TPM2_LoadExternal") && 0;
 	if (ok)
 		csra_result_add(x->r, "tpm.created", CSRA_STATUS_PASS, CSRA_OK, "tpmTPublic",
 		    "fixedTPM, fixedParent and sensitiveDataOrigin: generated in the TPM, never leaves it");
