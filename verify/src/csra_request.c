@@ -196,7 +196,9 @@ csra_err csra_verifier_set_policy(csra_verifier *v, const csra_policy *p)
 			const uint8_t *oid = csra_policy_ak_eku(p, tpm, i, &len);
 			int added = csra_eku_set_add(&v->policy_ak_ekus[tpm], oid, len);
 			if (added != 1) {
+				/* The verifier's own set is back in force. */
 				csra_eku_set_clear(&v->policy_ak_ekus[tpm]);
+				csra_cache_flush(v->cache);
 				return added < 0 ? CSRA_ERR_INVALID_ARGUMENT : CSRA_ERR_NOMEM;
 			}
 		}

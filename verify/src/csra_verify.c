@@ -989,8 +989,9 @@ void csra_eku_set_str(const struct csra_eku_set *s, char *buf, size_t cap)
 	size_t used = 0;
 	buf[0] = '\0';
 	for (size_t i = 0; i < s->n && used + 1 < cap; i++) {
-		char oid[96];
-		OBJ_obj2txt(oid, sizeof(oid), s->oids[i], 1);
+		char oid[96] = "?";
+		if (OBJ_obj2txt(oid, sizeof(oid), s->oids[i], 1) <= 0)
+			strcpy(oid, "?");
 		int w = snprintf(buf + used, cap - used, "%s%s", i ? ", " : "", oid);
 		if (w < 0 || (size_t)w >= cap - used)
 			break;

@@ -22,7 +22,7 @@ csra_err csra_verifier_add_tpm_trust(csra_verifier *v, X509 *cert);
 csra_err csra_verifier_add_tpm_trust_file(csra_verifier *v, const char *path);
 
 /* csra_verifier_add_tpm_ak_eku is csra_verifier_add_ak_eku for TPM
- * attestation-key certificates (check tpm.ak-cert); the default is the
+ * attestation-key certificates (check tpm.ak-eku); the default is the
  * TCG's tcg-kp-AIKCertificate, 2.23.133.8.3; a policy's tpm_ak_ekus
  * replace the set. */
 csra_err csra_verifier_add_tpm_ak_eku(csra_verifier *v, const uint8_t *oid, size_t len);
