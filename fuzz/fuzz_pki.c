@@ -21,7 +21,7 @@ static const struct {
 	[FUZZ_KEY_ROOT] = { "root", "P-256", "csrattest fuzz root", TP_CA },
 	[FUZZ_KEY_INTER] = { "intermediate", "P-256", "csrattest fuzz intermediate", TP_CA },
 	[FUZZ_KEY_AK] = { "ak", "P-256", "csrattest fuzz ak", TP_DIGSIG | TP_EKU_AK },
-	[FUZZ_KEY_TPM_AK] = { "tpm-ak", "P-256", "csrattest fuzz tpm ak", TP_DIGSIG },
+	[FUZZ_KEY_TPM_AK] = { "tpm-ak", "P-256", "csrattest fuzz tpm ak", TP_DIGSIG | TP_EKU_TPM_AK },
 	[FUZZ_KEY_SIGNER] = { "signer", "P-384", NULL, 0 },
 	[FUZZ_KEY_SUBJECT] = { "subject", "P-256", NULL, 0 },
 	[FUZZ_KEY_SUBJECT_P384] = { "subject-p384", "P-384", NULL, 0 },

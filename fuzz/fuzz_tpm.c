@@ -62,7 +62,7 @@ int fuzz_one(const uint8_t *data, size_t size)
 	in.at = FUZZ_T0;
 	csra_stmt_out *out = fuzz_realloc(NULL, sizeof(*out));
 	csra_stmt_out_init(out, 0);	/* as csra_request.c hands it over */
-	csra_err e = csra_tpm_verify(&in, trust, r, out);
+	csra_err e = csra_tpm_verify(&in, trust, NULL, r, out);
 	if (e != CSRA_OK) {
 		if (e != CSRA_ERR_NOMEM || fuzz_alloc_injected() == injected)
 			fuzz_fail("csra_tpm_verify failed", csra_err_name(e));

@@ -232,7 +232,14 @@ static uint8_t *tpm_statement(const uint8_t *nonce, size_t nonce_len, size_t *le
 	if (EVP_Digest(pubbuf, publen, nm->name + 2, &dl, EVP_sha256(), NULL) != 1)
 		die("TPM name");
 	nm->size = (UINT16)(2 + dl);
+	/* qualifiedName of a primary in the owner hierarchy: H(TPM_RH_OWNER ||
+	 * Name). One equal to the Name is a loaded external object's. */
+	uint8_t qbuf[4 + sizeof(nm->name)] = { 0x40, 0x00, 0x00, 0x01 };
+	memcpy(qbuf + 4, nm->name, nm->size);
 	a.attested.certify.qualifiedName = *nm;
+	if (EVP_Digest(qbuf, 4 + (size_t)nm->size, a.attested.certify.qualifiedName.name + 2, &dl,
+	    EVP_sha256(), NULL) != 1)
+		die("TPM qualified name");
 	uint8_t att[sizeof(TPMS_ATTEST)];
 	size_t attlen = 0;
 	if (Tss2_MU_TPMS_ATTEST_Marshal(&a, att, sizeof(att), &attlen) != TSS2_RC_SUCCESS)

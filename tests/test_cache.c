@@ -240,7 +240,7 @@ static int test_time_outside_validity(void)
 	}
 	/* Before notBefore likewise. */
 	CHECK(csra_verifier_set_time(v, now - 2 * 3600) == CSRA_OK);
-	r = run(v, der, len, NULL, CSRA_VERDICT_REJECTED, CSRA_ERR_AK_EXPIRED);
+	r = run(v, der, len, NULL, CSRA_VERDICT_REJECTED, CSRA_ERR_AK_NOT_YET_VALID);
 	CHECK(r != NULL && hits(v) == 1 && misses(v) == 4);
 	csra_result_free(&r);
 	/* Back inside: the path is still there. */

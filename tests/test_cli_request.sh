@@ -38,6 +38,13 @@ cat >"$tmp/policy.json" <<'POL'
  "key_algorithms": ["ec:P-256"]}
 POL
 check custom-policy 0 '"policy": "no-fips"' "$bin" verify "$s/request.pem" --trust "$s/root.pem" --policy "$tmp/policy.json" --json
+# AK EKUs: --ak-eku replaces the placeholder; a policy's ak_ekus replace both.
+check ak-eku-other 1 "CSRA_ERR_AK_NO_EKU" "$bin" verify "$s/request.pem" --trust "$s/root.pem" --nonce "$nonce" --ak-eku 1.3.6.1.4.1.32473.1
+echo '{"name": "ph", "ak_ekus": ["1.3.6.1.5.5.7.3.999"]}' >"$tmp/ph.json"
+check ak-eku-policy-wins 0 "VERIFIED" "$bin" verify "$s/request.pem" --trust "$s/root.pem" --nonce "$nonce" --ak-eku 1.3.6.1.4.1.32473.1 --policy "$tmp/ph.json"
+echo '{"name": "other", "ak_ekus": ["1.3.6.1.4.1.32473.1"]}' >"$tmp/other.json"
+check ak-eku-policy-other 1 "CSRA_ERR_AK_NO_EKU" "$bin" verify "$s/request.pem" --trust "$s/root.pem" --nonce "$nonce" --policy "$tmp/other.json"
+check tpm-ak-eku-bad 3 "dotted OID" "$bin" verify "$s/request.pem" --trust "$s/root.pem" --tpm-ak-eku 2.23.x
 echo '{"name": "x", "bogus": 1}' >"$tmp/bad.json"
 check bad-policy 3 "bogus" "$bin" verify "$s/request.pem" --trust "$s/root.pem" --policy "$tmp/bad.json"
 # An external verifier that vouches for the statement when its type is moved.

@@ -27,6 +27,12 @@ check evidence2-verified 0 "VERIFIED" "$bin" verify-evidence "$v/evidence2.pem" 
 check evidence2-json 0 '"verdict": "verified"' "$bin" verify-evidence "$v/evidence2.pem" --trust "$v/ca.crt" --json
 check evidence2-wrong-nonce 1 "CSRA_ERR_EV_NONCE_MISMATCH" "$bin" verify-evidence "$v/evidence2.pem" --trust "$v/ca.crt" --nonce 00
 check evidence2-expired-at 1 "CSRA_ERR_AK_EXPIRED" "$bin" verify-evidence "$v/evidence2.pem" --trust "$v/ca.crt" --at 2040-01-01T00:00:00Z
+check evidence2-not-yet-valid 1 "CSRA_ERR_AK_NOT_YET_VALID" "$bin" verify-evidence "$v/evidence2.pem" --trust "$v/ca.crt" --at 2000-01-01T00:00:00Z
+# Another AK EKU (the OID IANA will assign) replaces the placeholder,
+# which then counts only if given too.
+check ak-eku-other-only 1 "CSRA_ERR_AK_NO_EKU" "$bin" verify-evidence "$v/evidence2.pem" --trust "$v/ca.crt" --ak-eku 1.3.6.1.4.1.32473.1
+check ak-eku-both 0 "VERIFIED" "$bin" verify-evidence "$v/evidence2.pem" --trust "$v/ca.crt" --ak-eku 1.3.6.1.4.1.32473.1 --ak-eku 1.3.6.1.5.5.7.3.999
+check ak-eku-bad 3 "dotted OID" "$bin" verify-evidence "$v/evidence2.pem" --trust "$v/ca.crt" --ak-eku attestationKey
 check evidence1-needs-ak 1 "CSRA_ERR_SIG_KEYID_UNKNOWN" "$bin" verify-evidence "$v/evidence1.pem" --trust "$v/ca.crt" --untrusted "$v/int.crt"
 # The keyId signer's certificate offered only as untrusted, as with
 # openssl cms -certfile: found by its subject key identifier, and chained.

@@ -137,6 +137,12 @@ static int test_parse_errors(void)
 		{ "{\"name\": \"a\", \"key_algorithms\": [\"ed25519\", 1]}", "key_algorithms[1]: must be a string" },
 		{ "{\"name\": \"a\", \"key_algorithms\": [\"ed25519\", \"ed25519\"]}",
 		    "key_algorithms[1]: listed twice" },
+		{ "{\"name\": \"a\", \"ak_ekus\": []}", "ak_ekus: is empty" },
+		{ "{\"name\": \"a\", \"ak_ekus\": \"1.2.3\"}", "ak_ekus: must be an array" },
+		{ "{\"name\": \"a\", \"ak_ekus\": [\"1.2.3\", \"x\"]}", "ak_ekus[1]: not a dotted OID" },
+		{ "{\"name\": \"a\", \"tpm_ak_ekus\": [\"2.23.133.8.3\", \"2.23.133.8.3\"]}",
+		    "tpm_ak_ekus[1]: listed twice" },
+		{ "{\"name\": \"a\", \"tpm_ak_ekus\": [3]}", "tpm_ak_ekus[0]: must be a string" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		CHECK(parse_fails(cases[i].json, cases[i].msg));

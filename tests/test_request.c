@@ -11,6 +11,7 @@
 #include <openssl/pem.h>
 
 #include "csra_cbb.h"
+#include "csra_cbs.h"
 #include "csra_gate.h"
 #include "csra_codec_int.h"
 #include "csra_oid_table.h"
@@ -41,6 +42,9 @@ typedef struct reqopt {
 	int no_attestation;
 	const uint8_t *other_type;	/* statement type OID (DER contents) instead of PKIX Evidence */
 	size_t other_type_len;
+	long cert_req_id;		/* CRMF certReqId */
+	const char *crmf_subject;	/* CRMF template subject CN; NULL: "code signer" */
+	int poposk_input;		/* CRMF POP over POPOSigningKeyInput, not the CertRequest */
 } reqopt;
 
 /* A key claim: 0 the good value, 1 the wrong value, 2 absent. */
@@ -212,14 +216,72 @@ static uint8_t *pkcs10_for(const tp_pki *p, EVP_PKEY *subject, const reqopt *o, 
 	return out;
 }
 
+/* Replaces the POP of the one message of CertReqMessages |der| with a
+ * POPOSigningKey [1] whose poposkInput [0] (sender CN=victim, the
+ * template's publicKey) |key| signs, as OpenSSL verifies it: over the
+ * POPOSigningKeyInput SEQUENCE. The signature covers no template field
+ * but the key. */
+static uint8_t *with_poposk_input(const uint8_t *der, size_t len, EVP_PKEY *key, size_t *out_len)
+{
+	static const uint8_t ecdsa_sha256[] = { 0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d,
+		0x04, 0x03, 0x02 };
+	csra_cbs in, msgs, msg, req;
+	uint8_t tag;
+	csra_cbs_init(&in, der, len);
+	if (!csra_cbs_get_der_element(&in, &tag, NULL, &msgs) ||
+	    !csra_cbs_get_der_element(&msgs, &tag, NULL, &msg) ||
+	    !csra_cbs_get_der_element(&msg, &tag, &req, NULL))
+		return NULL;
+	X509_NAME *name = X509_NAME_new();
+	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)"victim", -1, -1, 0);
+	unsigned char *nder = NULL, *spki = NULL;
+	int nlen = i2d_X509_NAME(name, &nder), slen = i2d_PUBKEY(key, &spki);
+	X509_NAME_free(name);
+	csra_cbb c;
+	uint8_t *input = NULL, *out = NULL;
+	size_t ilen = 0;
+	/* POPOSigningKeyInput: authInfo sender [0] GeneralName directoryName [4]. */
+	if (nlen > 0 && slen > 0 && csra_cbb_init(&c, 512) && csra_cbb_open(&c, 0x30) &&
+	    csra_cbb_open(&c, 0xa0) && csra_cbb_add_tlv(&c, 0xa4, nder, (size_t)nlen) &&
+	    csra_cbb_close(&c) && csra_cbb_add_bytes(&c, spki, (size_t)slen) && csra_cbb_close(&c))
+		csra_cbb_finish(&c, &input, &ilen);
+	uint8_t sig[256];
+	size_t siglen = sizeof(sig);
+	EVP_MD_CTX *m = EVP_MD_CTX_new();
+	int ok = input != NULL && m != NULL &&
+	    EVP_DigestSignInit(m, NULL, EVP_sha256(), NULL, key) == 1 &&
+	    EVP_DigestSign(m, sig, &siglen, input, ilen) == 1;
+	EVP_MD_CTX_free(m);
+	static const uint8_t zero = 0;
+	/* The input's contents under [0] IMPLICIT. */
+	csra_cbs ic, icont;
+	if (ok) {
+		csra_cbs_init(&ic, input, ilen);
+		ok = csra_cbs_get_der_element(&ic, &tag, NULL, &icont);
+	}
+	if (ok && csra_cbb_init(&c, len + 1024) && csra_cbb_open(&c, 0x30) && csra_cbb_open(&c, 0x30) &&
+	    csra_cbb_add_bytes(&c, csra_cbs_data(&req), csra_cbs_len(&req)) &&
+	    csra_cbb_open(&c, 0xa1) &&
+	    csra_cbb_add_tlv(&c, 0xa0, csra_cbs_data(&icont), csra_cbs_len(&icont)) &&
+	    csra_cbb_add_bytes(&c, ecdsa_sha256, sizeof(ecdsa_sha256)) && csra_cbb_open(&c, 0x03) &&
+	    csra_cbb_add_bytes(&c, &zero, 1) && csra_cbb_add_bytes(&c, sig, siglen) &&
+	    csra_cbb_close(&c) && csra_cbb_close(&c) && csra_cbb_close(&c) && csra_cbb_close(&c))
+		csra_cbb_finish(&c, &out, out_len);
+	free(input);
+	OPENSSL_free(nder);
+	OPENSSL_free(spki);
+	return out;
+}
+
 static uint8_t *crmf_for(const tp_pki *p, EVP_PKEY *subject, const reqopt *o, size_t *len)
 {
 	OSSL_CRMF_MSG *m = OSSL_CRMF_MSG_new();
 	size_t blen;
 	uint8_t *bundle = bundle_for(p, subject, o, &blen), *out = NULL;
 	X509_NAME *name = X509_NAME_new();
-	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)"code signer", -1, -1, 0);
-	OSSL_CRMF_MSG_set_certReqId(m, 0);
+	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+	    (const unsigned char *)(o->crmf_subject ? o->crmf_subject : "code signer"), -1, -1, 0);
+	OSSL_CRMF_MSG_set_certReqId(m, (int)o->cert_req_id);
 	OSSL_CRMF_CERTTEMPLATE_fill(OSSL_CRMF_MSG_get0_tmpl(m), subject, name, NULL, NULL);
 	if (bundle)
 		csra_crmf_add_bundle(m, bundle, blen);
@@ -230,7 +292,9 @@ static uint8_t *crmf_for(const tp_pki *p, EVP_PKEY *subject, const reqopt *o, si
 	sk_OSSL_CRMF_MSG_push(msgs, m);
 	unsigned char *der = NULL;
 	int n = i2d_OSSL_CRMF_MSGS(msgs, &der);
-	if (n > 0) {
+	if (n > 0 && o->poposk_input) {
+		out = with_poposk_input(der, (size_t)n, signer, len);
+	} else if (n > 0) {
 		out = malloc((size_t)n);
 		memcpy(out, der, (size_t)n);
 		*len = (size_t)n;
@@ -490,6 +554,94 @@ static int test_crmf_substituted_key(void)
 {
 	reqopt o = { .substitute = 1 };
 	return run(&o, 1, CSRA_VERDICT_REJECTED, CSRA_ERR_STMT_NOT_BOUND);
+}
+
+/* |o|'s CRMF request is rejected, its request.signature check failing
+ * with CSRA_ERR_REQ_POPO_INPUT and never passing. */
+static int popo_input_refused(const reqopt *o)
+{
+	tp_pki p;
+	CHECK(tp_pki_new(&p, "EC", "P-256", TP_DIGSIG | TP_EKU_AK, -60, 86400L * 365));
+	EVP_PKEY *victim = tp_key("EC", "P-256");
+	size_t len = 0;
+	uint8_t *der = crmf_for(&p, victim, o, &len);
+	CHECK(der != NULL);
+	csra_verifier *v = csra_verifier_new();
+	csra_verifier_add_trust(v, p.root);
+	csra_result *r = NULL;
+	CHECK(csra_verify_request(v, der, len, NONCE, sizeof(NONCE), &r) == CSRA_OK);
+	if (csra_result_verdict(r) != CSRA_VERDICT_REJECTED)
+		dump_failures(r, 0);
+	CHECK(csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
+	CHECK(csra_result_find(r, "request.signature", CSRA_ERR_REQ_POPO_INPUT) >= 0);
+	CHECK(csra_result_find(r, "request.signature", CSRA_OK) < 0);
+	csra_result_free(&r);
+	csra_verifier_free(&v);
+	free(der);
+	EVP_PKEY_free(victim);
+	tp_pki_free(&p);
+	return 1;
+}
+
+/* RFC 4211 4.1: with subject and publicKey in the template, poposkInput
+ * MUST be omitted. Its signature covers sender and publicKey only. */
+static int test_crmf_poposk_input_refused(void)
+{
+	reqopt o = { .poposk_input = 1 };
+	return popo_input_refused(&o);
+}
+
+/* The attack: a victim's attested request, its POP over
+ * POPOSigningKeyInput kept and the template's subject changed. The POP
+ * still verifies with the victim's key; the request must not. */
+static int test_crmf_subject_swapped_refused(void)
+{
+	reqopt o = { .poposk_input = 1, .crmf_subject = "attacker" };
+	return popo_input_refused(&o);
+}
+
+/* The request key is the AK that signed its Evidence: the Evidence would
+ * verify and bind, and is refused (an AK signs attestations only). */
+static int test_request_key_is_ak(void)
+{
+	tp_pki p;
+	CHECK(tp_pki_new(&p, "EC", "P-256", TP_DIGSIG | TP_EKU_AK, -60, 86400L * 365));
+	size_t len = 0;
+	uint8_t *der = pkcs10_for(&p, p.ak_key, &GOOD, &len);
+	CHECK(der != NULL);
+	csra_verifier *v = csra_verifier_new();
+	csra_verifier_add_trust(v, p.root);
+	csra_result *r = NULL;
+	CHECK(csra_verify_request(v, der, len, NONCE, sizeof(NONCE), &r) == CSRA_OK);
+	CHECK(csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
+	CHECK(csra_result_statement_count(r) == 1);
+	const csra_result *st = csra_result_statement(r, 0);
+	CHECK(csra_result_find(st, "ak.request-key", CSRA_ERR_AK_IS_REQUEST_KEY) >= 0);
+	CHECK(!csra_result_statement_bound(r, 0));
+	CHECK(csra_result_has_failure(r, CSRA_ERR_POLICY_NO_STATEMENT));
+	csra_result_free(&r);
+	free(der);
+	csra_verifier_free(&v);
+
+	/* Another request key, the same PKI: verified. */
+	EVP_PKEY *k = tp_key("EC", "P-256");
+	der = pkcs10_for(&p, k, &GOOD, &len);
+	v = csra_verifier_new();
+	csra_verifier_add_trust(v, p.root);
+	int ok = check_request(v, der, len, CSRA_VERDICT_VERIFIED, CSRA_OK);
+	free(der);
+	csra_verifier_free(&v);
+	EVP_PKEY_free(k);
+	tp_pki_free(&p);
+	return ok;
+}
+
+/* certReqId is the requester's number, not the message's place: 5 is as
+ * good as 0. */
+static int test_crmf_cert_req_id(void)
+{
+	reqopt o = { .cert_req_id = 5 };
+	return run(&o, 1, CSRA_VERDICT_VERIFIED, CSRA_OK);
 }
 
 static int test_malformed(void)
@@ -961,6 +1113,63 @@ static int test_shared_tpm_ia5_badsig(void)
 	return shared_tpm("tpm2-certify-legacy-ia5hint-badsig.pem", 0);
 }
 
+/* The shared TPM sample's statement under |v|: verified or not, and if
+ * not, tpm.ak-eku failing with CSRA_ERR_AK_NO_EKU. */
+static int tpm_sample_stmt(const csra_verifier *v, const uint8_t *der, size_t len, int verified)
+{
+	csra_result *r = NULL;
+	CHECK(csra_verify_request(v, der, len, NULL, 0, &r) == CSRA_OK);
+	CHECK(csra_result_statement_count(r) == 1);
+	const csra_result *st = csra_result_statement(r, 0);
+	int ok = verified ? csra_result_verdict(st) == CSRA_VERDICT_VERIFIED
+	    : csra_result_verdict(st) == CSRA_VERDICT_REJECTED &&
+	      csra_result_find(st, "tpm.ak-eku", CSRA_ERR_AK_NO_EKU) >= 0;
+	if (!ok)
+		dump_failures(r, 0);
+	csra_result_free(&r);
+	return ok;
+}
+
+/* TPM AK EKUs: the TCG's by default; others accepted only when added
+ * (csra_verifier_add_tpm_ak_eku) or named by the policy (tpm_ak_ekus). */
+static int test_tpm_ak_eku_configured(void)
+{
+	uint8_t *der, oid[64], tcg[16];
+	size_t len, olen, tlen;
+	CHECK(tu_shared_der("vectors/csr/tpm2-certify-legacy-utf8hint.pem", &der, &len));
+	CHECK(csra_oid_from_str(TP_EKU_EXAMPLE_OID, oid, sizeof(oid), &olen));
+	CHECK(csra_oid_from_str("2.23.133.8.3", tcg, sizeof(tcg), &tlen));
+	X509 *root = bundle_root(der, len);
+	CHECK(root != NULL);
+	csra_verifier *v = csra_verifier_new();
+	CHECK(csra_verifier_add_tpm_trust(v, root) == CSRA_OK);
+	CHECK(csra_verifier_set_time(v, 1730419200) == CSRA_OK);	/* 2024-11-01 */
+	int ok = tpm_sample_stmt(v, der, len, 1);
+	CHECK(csra_verifier_add_tpm_ak_eku(v, oid, olen) == CSRA_OK);
+	ok = ok && tpm_sample_stmt(v, der, len, 0);
+	CHECK(csra_verifier_add_tpm_ak_eku(v, tcg, tlen) == CSRA_OK);
+	ok = ok && tpm_sample_stmt(v, der, len, 1);
+	/* PKIX Evidence's AK EKUs are another set. */
+	CHECK(csra_verifier_add_ak_eku(v, oid, olen) == CSRA_OK);
+	ok = ok && tpm_sample_stmt(v, der, len, 1);
+	csra_verifier_free(&v);
+
+	static const char json[] = "{\"name\": \"tpm\", \"tpm_ak_ekus\": [\"" TP_EKU_EXAMPLE_OID "\"]}";
+	csra_policy *pol = NULL;
+	char err[128];
+	CHECK(csra_policy_from_json(json, sizeof(json) - 1, &pol, err, sizeof(err)) == CSRA_OK);
+	v = csra_verifier_new();
+	CHECK(csra_verifier_add_tpm_trust(v, root) == CSRA_OK);
+	CHECK(csra_verifier_set_time(v, 1730419200) == CSRA_OK);
+	CHECK(csra_verifier_set_policy(v, pol) == CSRA_OK);
+	ok = ok && tpm_sample_stmt(v, der, len, 0);
+	csra_verifier_free(&v);
+	csra_policy_free(&pol);
+	X509_free(root);
+	free(der);
+	return ok;
+}
+
 int main(void)
 {
 	static const tu_test tests[] = {
@@ -970,6 +1179,9 @@ int main(void)
 		TU(test_no_attestation), TU(test_broken_request_signature), TU(test_untrusted_ak_root),
 		TU(test_intermediates_only_in_bundle), TU(test_explicit_certs_evidence), TU(test_legacy_bundle),
 		TU(test_unknown_statement_type_only), TU(test_crmf_good), TU(test_crmf_bad_pop),
+		TU(test_crmf_poposk_input_refused), TU(test_crmf_subject_swapped_refused),
+		TU(test_crmf_cert_req_id), TU(test_request_key_is_ak),
+		TU(test_tpm_ak_eku_configured),
 		TU(test_crmf_substituted_key), TU(test_malformed), TU(test_callback_verifier), TU(test_callback_claim_cap),
 		TU(test_callback_text_nul), TU(test_callback_big_integers),
 		TU(test_json_record), TU(test_nested_values_built_once), TU(test_shared_tpm_utf8), TU(test_shared_tpm_ia5_badsig),

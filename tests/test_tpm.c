@@ -223,6 +223,8 @@ static void bury(const csra_stmt_out *o)
 	graves = g;
 	graves[ngraves++] = *o;
 }
+/* The AK EKUs verify() accepts; NULL: the TCG's, the default. */
+static const struct csra_eku_set *g_ekus;
 
 static int verify(const run *u, csra_result **r, csra_stmt_out *out)
 {
@@ -239,7 +241,7 @@ static int verify(const run *u, csra_result **r, csra_stmt_out *out)
 	in.at = u->at;
 	*r = csra_result_new();
 	CHECK(*r != NULL);
-	CHECK(csra_tpm_verify(&in, u->trust, *r, out) == CSRA_OK);
+	CHECK(csra_tpm_verify(&in, u->trust, g_ekus, *r, out) == CSRA_OK);
 	bury(out);
 	return 1;
 }
@@ -262,7 +264,7 @@ static int all_pass(const csra_result *r, int nonce_skipped)
 		fprintf(stderr, "  %s: %s %s\n", name, csra_err_name(code), msg);
 		ok = 0;
 	}
-	CHECK(n == 8);
+	CHECK(n == 13);
 	return ok;
 }
 
@@ -368,6 +370,26 @@ static int test_sample_expired(void)
 	run u = { s.stmt, s.stmt_len, s.spki, s.spki_len, NULL, 0, s.certs, trust, SAMPLE_AT + 86400 * 60 };
 	CHECK(verify(&u, &r, &out));
 	CHECK(csra_result_find(r, "tpm.chain", CSRA_ERR_AK_EXPIRED) >= 0);
+	CHECK(out.verified == 0);
+	csra_result_free(&r);
+	X509_STORE_free(trust);
+	sample_free(&s);
+	return 1;
+}
+
+/* Before the sample AK's notBefore (2024-10-21): not yet valid, not
+ * expired. */
+static int test_sample_not_yet_valid(void)
+{
+	sample s;
+	CHECK(sample_load(&s));
+	X509_STORE *trust = store_of(s.root);
+	csra_result *r;
+	csra_stmt_out out;
+	run u = { s.stmt, s.stmt_len, s.spki, s.spki_len, NULL, 0, s.certs, trust, SAMPLE_AT - 86400 * 60 };
+	CHECK(verify(&u, &r, &out));
+	CHECK(csra_result_find(r, "tpm.chain", CSRA_ERR_AK_NOT_YET_VALID) >= 0);
+	CHECK(!csra_result_has_failure(r, CSRA_ERR_AK_EXPIRED));
 	CHECK(out.verified == 0);
 	csra_result_free(&r);
 	X509_STORE_free(trust);
@@ -638,7 +660,12 @@ typedef struct mopt {
 	TPM2_ALG_ID name_alg;
 	TPM2_ST type;
 	int bare_rsa_e;			/* RSA certified key: exponent 0 for 65537 */
+	unsigned ak_flags;		/* tp_cert's; 0: digitalSignature, TCG AK EKU */
+	int qn_external;		/* qualifiedName = Name, as for TPM2_LoadExternal */
+	int key_is_ak;			/* the certified (and request) key is the AK's */
 } mopt;
+
+#define MADE(attrs) { "EC", "P-256", TPM2_ALG_ECDSA, TPM2_ALG_SHA256, NULL, NULL, attrs, 0, 0, 0, 0, 0, 0 }
 
 /* firmwareVersion of the next make(); 0: 0x0001000200030004. */
 static uint64_t made_fw;
@@ -750,9 +777,14 @@ static int make(const mopt *o, made *m)
 	m->root_key = tp_key("EC", "P-256");
 	m->ak_key = tp_key(o->ak_alg, o->ak_param);
 	m->key = tp_key(o->key_alg ? o->key_alg : "EC", o->key_param ? o->key_param : "P-256");
+	if (o->key_is_ak && m->key != NULL && m->ak_key != NULL && EVP_PKEY_up_ref(m->ak_key)) {
+		EVP_PKEY_free(m->key);
+		m->key = m->ak_key;
+	}
 	CHECK(m->root_key && m->ak_key && m->key);
 	m->root = tp_cert("TPM root", m->root_key, NULL, NULL, TP_CA, -3600, 86400);
-	m->ak = tp_cert("TPM AK", m->ak_key, m->root, m->root_key, TP_DIGSIG, -3600, 86400);
+	m->ak = tp_cert("TPM AK", m->ak_key, m->root, m->root_key, o->ak_flags ? o->ak_flags :
+	    TP_DIGSIG | TP_EKU_TPM_AK, -3600, 86400);
 	CHECK(m->root && m->ak);
 	m->certs = sk_X509_new_null();
 	CHECK(m->certs && sk_X509_push(m->certs, m->root) && sk_X509_push(m->certs, m->ak));
@@ -782,7 +814,17 @@ static int make(const mopt *o, made *m)
 		unsigned int dl = 0;
 		CHECK(EVP_Digest(pub, plen, nm->name + 2, &dl, EVP_sha256(), NULL) == 1);
 		nm->size = (UINT16)(2 + dl);
+		/* QN = nameAlg || H(TPM_RH_OWNER || Name), a primary in the
+		 * owner hierarchy (TPM 2.0 Part 1, Names); a loaded external
+		 * object's is its Name. */
 		a.attested.certify.qualifiedName = *nm;
+		if (!o->qn_external) {
+			uint8_t buf[4 + sizeof(nm->name)] = { 0x40, 0x00, 0x00, 0x01 };
+			TPM2B_NAME *qn = &a.attested.certify.qualifiedName;
+			memcpy(buf + 4, nm->name, nm->size);
+			CHECK(EVP_Digest(buf, 4 + (size_t)nm->size, qn->name + 2, &dl, EVP_sha256(),
+			    NULL) == 1);
+		}
 	}
 	uint8_t att[sizeof(TPMS_ATTEST)];
 	size_t alen = 0;
@@ -823,7 +865,7 @@ static int good(const mopt *o)
 static int test_made_ecdsa_ak(void)
 {
 	mopt o = { "EC", "P-256", TPM2_ALG_ECDSA, TPM2_ALG_SHA256, NULL, NULL,
-		ATTRS_NEVER_EXTRACTABLE, 0, 0, 0 };
+		ATTRS_NEVER_EXTRACTABLE, 0, 0, 0, 0, 0, 0 };
 	made m;
 	CHECK(make(&o, &m));
 	csra_result *r;
@@ -876,7 +918,7 @@ static int test_made_ecdsa_ak(void)
 static int test_made_decoy_ak_cert(void)
 {
 	mopt o = { "EC", "P-256", TPM2_ALG_ECDSA, TPM2_ALG_SHA256, NULL, NULL,
-		ATTRS_NEVER_EXTRACTABLE, 0, 0, 0 };
+		ATTRS_NEVER_EXTRACTABLE, 0, 0, 0, 0, 0, 0 };
 	made m;
 	CHECK(make(&o, &m));
 	X509 *decoy = tp_cert("decoy AK", m.ak_key, NULL, NULL, TP_DIGSIG, -3600, 86400);
@@ -905,18 +947,22 @@ static int test_made_decoy_ak_cert(void)
 	return 1;
 }
 
-/* A duplicable key generated outside the TPM: the claims say so. */
+/* A duplicable key generated outside the TPM (TPM2_Import, or loaded
+ * with TPM2_LoadExternal): the claims say so, and the statement does not
+ * verify: the key is not shown to have been created in the TPM. */
 static int test_made_extractable(void)
 {
 	mopt o = { "EC", "P-256", TPM2_ALG_ECDSA, TPM2_ALG_SHA256, NULL, NULL,
 		TPMA_OBJECT_USERWITHAUTH | TPMA_OBJECT_SIGN_ENCRYPT | TPMA_OBJECT_DECRYPT |
-		TPMA_OBJECT_RESTRICTED, 0, 0, 0 };
+		TPMA_OBJECT_RESTRICTED, 0, 0, 0, 0, 0, 0 };
 	made m;
 	CHECK(make(&o, &m));
 	csra_result *r;
 	csra_stmt_out out;
 	CHECK(made_verify(&m, NONCE, sizeof(NONCE), &r, &out));
-	CHECK(all_pass(r, 0));
+	CHECK(csra_result_find(r, "tpm.created", CSRA_ERR_TPM_NOT_CREATED) >= 0);
+	CHECK(csra_result_find(r, "tpm.chain", CSRA_OK) >= 0);
+	CHECK(out.verified == 0 && out.bound == 1);
 	CHECK(claim_bool(&out, "key", "fixedTPM", 0));
 	CHECK(claim_bool(&out, "key", "fixedParent", 0));
 	CHECK(claim_bool(&out, "key", "sensitiveDataOrigin", 0));
@@ -935,8 +981,7 @@ static int test_made_extractable(void)
  * INTEGER, exact. */
 static int test_made_firmware_big(void)
 {
-	mopt o = { "EC", "P-256", TPM2_ALG_ECDSA, TPM2_ALG_SHA256, NULL, NULL,
-		ATTRS_NEVER_EXTRACTABLE, 0, 0, 0 };
+	mopt o = MADE(ATTRS_NEVER_EXTRACTABLE);
 	made m;
 	made_fw = 0x8000000000000001ull;
 	int ok = make(&o, &m);
@@ -960,14 +1005,14 @@ static int test_made_firmware_big(void)
 static int test_made_rsassa_ak(void)
 {
 	mopt o = { "RSA", "2048", TPM2_ALG_RSASSA, TPM2_ALG_SHA384, NULL, NULL,
-		ATTRS_NEVER_EXTRACTABLE, 0, 0, 0 };
+		ATTRS_NEVER_EXTRACTABLE, 0, 0, 0, 0, 0, 0 };
 	return good(&o);
 }
 
 static int test_made_rsapss_ak_rsa_key(void)
 {
 	mopt o = { "RSA", "3072", TPM2_ALG_RSAPSS, TPM2_ALG_SHA256, "RSA", "2048",
-		ATTRS_NEVER_EXTRACTABLE, 0, 0, 0 };
+		ATTRS_NEVER_EXTRACTABLE, 0, 0, 0, 0, 0, 0 };
 	CHECK(good(&o));
 	o.bare_rsa_e = 1;	/* exponent 0 in TPMT_PUBLIC means 65537 */
 	return good(&o);
@@ -976,7 +1021,7 @@ static int test_made_rsapss_ak_rsa_key(void)
 static int test_made_sha1_signature_refused(void)
 {
 	mopt o = { "EC", "P-256", TPM2_ALG_ECDSA, TPM2_ALG_SHA1, NULL, NULL,
-		ATTRS_NEVER_EXTRACTABLE, 0, 0, 0 };
+		ATTRS_NEVER_EXTRACTABLE, 0, 0, 0, 0, 0, 0 };
 	made m;
 	CHECK(make(&o, &m));
 	csra_result *r;
@@ -989,17 +1034,18 @@ static int test_made_sha1_signature_refused(void)
 	return 1;
 }
 
-/* nameAlg SM3 (not offered): the Name cannot be checked. */
+/* nameAlg SM3 (not offered): the Name cannot be checked: refused as a
+ * nameAlg. */
 static int test_made_unknown_name_alg(void)
 {
 	mopt o = { "EC", "P-256", TPM2_ALG_ECDSA, TPM2_ALG_SHA256, NULL, NULL,
-		ATTRS_NEVER_EXTRACTABLE, TPM2_ALG_SM3_256, 0, 0 };
+		ATTRS_NEVER_EXTRACTABLE, TPM2_ALG_SM3_256, 0, 0, 0, 0, 0 };
 	made m;
 	CHECK(make(&o, &m));
 	csra_result *r;
 	csra_stmt_out out;
 	CHECK(made_verify(&m, NULL, 0, &r, &out));
-	CHECK(csra_result_find(r, "tpm.name", CSRA_ERR_TPM_NAME) >= 0);
+	CHECK(csra_result_find(r, "tpm.name", CSRA_ERR_TPM_NAME_ALG) >= 0);
 	CHECK(out.verified == 0 && out.bound == 1);
 	csra_result_free(&r);
 	made_free(&m);
@@ -1010,7 +1056,7 @@ static int test_made_unknown_name_alg(void)
 static int test_made_wrong_type(void)
 {
 	mopt o = { "EC", "P-256", TPM2_ALG_ECDSA, TPM2_ALG_SHA256, NULL, NULL,
-		ATTRS_NEVER_EXTRACTABLE, 0, TPM2_ST_ATTEST_QUOTE, 0 };
+		ATTRS_NEVER_EXTRACTABLE, 0, TPM2_ST_ATTEST_QUOTE, 0, 0, 0, 0 };
 	made m;
 	CHECK(make(&o, &m));
 	csra_result *r;
@@ -1026,10 +1072,144 @@ static int test_made_wrong_type(void)
 	return 1;
 }
 
+/* One made statement whose check |name| fails with |code| (and which then
+ * does not verify). */
+static int made_fails(const mopt *o, const char *name, csra_err code)
+{
+	made m;
+	CHECK(make(o, &m));
+	csra_result *r;
+	csra_stmt_out out;
+	CHECK(made_verify(&m, NONCE, sizeof(NONCE), &r, &out));
+	if (csra_result_find(r, name, code) < 0) {
+		char *j = csra_result_json(r);
+		fprintf(stderr, "want %s in %s:\n%s\n", csra_err_name(code), name, j ? j : "");
+		free(j);
+		CHECK(0);
+	}
+	CHECK(out.verified == 0);
+	csra_result_free(&r);
+	made_free(&m);
+	return 1;
+}
+
+/* A CA certificate is no AK certificate, with digitalSignature and the
+ * TCG AK EKU or not. */
+static int test_made_ak_is_ca(void)
+{
+	mopt o = MADE(ATTRS_NEVER_EXTRACTABLE);
+	o.ak_flags = TP_CA | TP_DIGSIG | TP_EKU_TPM_AK;
+	CHECK(made_fails(&o, "tpm.ak-basic-constraints", CSRA_ERR_AK_IS_CA));
+	/* CA:TRUE, keyCertSign only, no EKU: every check says so. */
+	o.ak_flags = TP_CA;
+	CHECK(made_fails(&o, "tpm.ak-basic-constraints", CSRA_ERR_AK_IS_CA));
+	CHECK(made_fails(&o, "tpm.ak-key-usage", CSRA_ERR_AK_NO_DIGITAL_SIGNATURE));
+	CHECK(made_fails(&o, "tpm.ak-eku", CSRA_ERR_AK_NO_EKU));
+	return 1;
+}
+
+static int test_made_ak_no_digital_signature(void)
+{
+	mopt o = MADE(ATTRS_NEVER_EXTRACTABLE);
+	o.ak_flags = TP_EKU_TPM_AK;	/* keyEncipherment */
+	return made_fails(&o, "tpm.ak-key-usage", CSRA_ERR_AK_NO_DIGITAL_SIGNATURE);
+}
+
+/* Without tcg-kp-AIKCertificate the AK certificate is refused; another
+ * EKU (the PKIX Evidence placeholder here) only when configured. */
+static int test_made_ak_eku(void)
+{
+	mopt o = MADE(ATTRS_NEVER_EXTRACTABLE);
+	o.ak_flags = TP_DIGSIG;
+	CHECK(made_fails(&o, "tpm.ak-eku", CSRA_ERR_AK_NO_EKU));
+	o.ak_flags = TP_DIGSIG | TP_EKU_AK;
+	CHECK(made_fails(&o, "tpm.ak-eku", CSRA_ERR_AK_NO_EKU));
+	struct csra_eku_set set = { NULL, 0 };
+	const csra_oid_entry *e = &csra_oid_table[CSRA_OID_ID_KP_ATTESTATIONKEY];
+	CHECK(csra_eku_set_add(&set, e->der, e->der_len) == 1);
+	g_ekus = &set;
+	int ok = good(&o);
+	/* ... and then the TCG's is not accepted unless listed too. */
+	o.ak_flags = TP_DIGSIG | TP_EKU_TPM_AK;
+	ok = ok && made_fails(&o, "tpm.ak-eku", CSRA_ERR_AK_NO_EKU);
+	g_ekus = NULL;
+	csra_eku_set_clear(&set);
+	CHECK(ok);
+	return good(&o);
+}
+
+/* A SHA-1 Name: refused whatever else holds. */
+static int test_made_sha1_name_alg(void)
+{
+	mopt o = MADE(ATTRS_NEVER_EXTRACTABLE);
+	o.name_alg = TPM2_ALG_SHA1;
+	return made_fails(&o, "tpm.name", CSRA_ERR_TPM_NAME_ALG);
+}
+
+/* The AK certifies itself and the request key is the AK's key: bound, and
+ * refused. */
+static int test_made_ak_is_request_key(void)
+{
+	mopt o = MADE(ATTRS_NEVER_EXTRACTABLE);
+	o.key_is_ak = 1;
+	return made_fails(&o, "tpm.ak-request-key", CSRA_ERR_AK_IS_REQUEST_KEY);
+}
+
+/* TPM2_LoadExternal with a sensitive area (Part 3, LoadExternal): null
+ * hierarchy, fixedTPM and fixedParent CLEAR; sensitiveDataOrigin is not
+ * checked, so the loader may set it; the TPM sets qualifiedName to the
+ * Name. Certifiable, and not created in the TPM. */
+static int test_made_load_external_with_sensitive(void)
+{
+	mopt o = MADE(TPMA_OBJECT_SENSITIVEDATAORIGIN | TPMA_OBJECT_USERWITHAUTH |
+	    TPMA_OBJECT_SIGN_ENCRYPT);
+	o.qn_external = 1;
+	made m;
+	CHECK(make(&o, &m));
+	csra_result *r;
+	csra_stmt_out out;
+	CHECK(made_verify(&m, NONCE, sizeof(NONCE), &r, &out));
+	CHECK(csra_result_find(r, "tpm.created", CSRA_ERR_TPM_NOT_CREATED) >= 0);
+	CHECK(out.verified == 0);
+	/* Both reasons are reported: the attributes and the QN. */
+	size_t n = 0;
+	for (size_t i = 0; i < csra_result_check_count(r); i++) {
+		const char *name;
+		csra_err code;
+		CHECK(csra_result_check(r, i, &name, NULL, &code, NULL, NULL));
+		n += strcmp(name, "tpm.created") == 0 && code == CSRA_ERR_TPM_NOT_CREATED;
+	}
+	CHECK(n == 2);
+	csra_result_free(&r);
+	made_free(&m);
+	return 1;
+}
+
+/* A public area alone, loaded with TPM2_LoadExternal, may carry any
+ * attributes; a TPM will not certify it (no ADMIN authorization for an
+ * object without its sensitive area), and one that did would report the
+ * Name as its qualifiedName: refused however fixed its attributes say it
+ * is. */
+static int test_made_load_external_public_only(void)
+{
+	mopt o = MADE(ATTRS_NEVER_EXTRACTABLE);
+	o.qn_external = 1;
+	return made_fails(&o, "tpm.created", CSRA_ERR_TPM_NOT_CREATED);
+}
+
+/* fixedTPM and fixedParent, but the caller supplied the key material
+ * (sensitiveDataOrigin CLEAR): not generated by the TPM. */
+static int test_made_not_tpm_generated(void)
+{
+	mopt o = MADE(TPMA_OBJECT_FIXEDTPM | TPMA_OBJECT_FIXEDPARENT | TPMA_OBJECT_USERWITHAUTH |
+	    TPMA_OBJECT_SIGN_ENCRYPT);
+	return made_fails(&o, "tpm.created", CSRA_ERR_TPM_NOT_CREATED);
+}
+
 int main(void)
 {
 	static const tu_test tests[] = {
-		TU(test_sample_good), TU(test_sample_untrusted), TU(test_sample_expired),
+		TU(test_sample_good), TU(test_sample_untrusted), TU(test_sample_expired), TU(test_sample_not_yet_valid),
 		TU(test_sample_other_key), TU(test_sample_nonce), TU(test_sample_name_flipped),
 		TU(test_sample_public_flipped), TU(test_sample_magic), TU(test_sample_truncated),
 		TU(test_sample_signature_flipped), TU(test_sample_no_public),
@@ -1037,6 +1217,10 @@ int main(void)
 		TU(test_made_ecdsa_ak), TU(test_made_decoy_ak_cert), TU(test_made_extractable), TU(test_made_firmware_big), TU(test_made_rsassa_ak),
 		TU(test_made_rsapss_ak_rsa_key), TU(test_made_sha1_signature_refused),
 		TU(test_made_unknown_name_alg), TU(test_made_wrong_type),
+		TU(test_made_ak_is_ca), TU(test_made_ak_no_digital_signature), TU(test_made_ak_eku),
+		TU(test_made_sha1_name_alg), TU(test_made_ak_is_request_key),
+		TU(test_made_load_external_with_sensitive), TU(test_made_load_external_public_only),
+		TU(test_made_not_tpm_generated),
 	};
 	return tu_run(tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -14,10 +14,13 @@
 
 #include <openssl/pem.h>
 
+#include "csra_codec_int.h"
 #include "csra_oid_table.h"
 #include "csra_span.h"
 #include "csra_verify_int.h"
 #include "csrattest/build.h"
+#include "csrattest/policy.h"
+#include "csrattest/request.h"
 #include "csrattest/verify.h"
 #include "testpki.h"
 #include "testutil.h"
@@ -323,6 +326,115 @@ static int test_expired_ak(void)
 {
 	return run("EC", "P-256", AK, -2 * YEAR, -YEAR, &GOOD, NONCE, CSRA_VERDICT_REJECTED,
 	    CSRA_ERR_AK_EXPIRED);
+}
+
+/* Verifies |der| with |v|: the verdict, and unless CSRA_OK, check |name|
+ * failing with |code|. */
+static int expect_check(const csra_verifier *v, const uint8_t *der, size_t len, csra_verdict verdict,
+    const char *name, csra_err code)
+{
+	csra_result *r = NULL;
+	CHECK(der != NULL);
+	CHECK(csra_verify_evidence(v, der, len, NONCE, sizeof(NONCE), NULL, &r) == CSRA_OK);
+	int ok = csra_result_verdict(r) == verdict && (code == CSRA_OK || csra_result_find(r, name, code) >= 0);
+	if (!ok) {
+		char *j = csra_result_json(r);
+		fprintf(stderr, "want verdict %d, %s in %s:\n%s\n", verdict, csra_err_name(code), name,
+		    j ? j : "");
+		free(j);
+	}
+	csra_result_free(&r);
+	return ok;
+}
+
+/* A CA certificate is not an AK's, whatever its KeyUsage and EKU. */
+static int test_ak_is_ca(void)
+{
+	tp_pki p;
+	size_t len;
+	CHECK(tp_pki_new(&p, "EC", "P-256", TP_CA | AK, -60, YEAR));
+	evopt o = { .intermediates = 1 };
+	uint8_t *der = make_ev(&p, &o, &len);
+	csra_verifier *v = verifier_for(&p);
+	int ok = expect_check(v, der, len, CSRA_VERDICT_REJECTED, "ak.basic-constraints", CSRA_ERR_AK_IS_CA);
+	free(der);
+	csra_verifier_free(&v);
+	tp_pki_free(&p);
+	return ok;
+}
+
+/* The AK EKU is the placeholder unless configured: another one (the OID
+ * IANA will assign) is accepted only once added, by the setter or a
+ * policy, and then the placeholder only if added too. */
+static int test_configured_ak_eku(void)
+{
+	tp_pki p, q;
+	size_t len, qlen;
+	uint8_t oid[64], ph[64];
+	size_t olen, phlen;
+	CHECK(csra_oid_from_str(TP_EKU_EXAMPLE_OID, oid, sizeof(oid), &olen));
+	CHECK(csra_oid_from_str("1.3.6.1.5.5.7.3.999", ph, sizeof(ph), &phlen));
+	CHECK(tp_pki_new(&p, "EC", "P-256", TP_DIGSIG | TP_EKU_EXAMPLE, -60, YEAR));
+	CHECK(tp_pki_new(&q, "EC", "P-256", AK, -60, YEAR));
+	evopt o = { .intermediates = 1 };
+	uint8_t *der = make_ev(&p, &o, &len), *placeholder = make_ev(&q, &o, &qlen);
+	csra_verifier *v = verifier_for(&p);
+	CHECK(csra_verifier_add_trust(v, q.root) == CSRA_OK);
+	CHECK(csra_verifier_add_untrusted(v, q.inter) == CSRA_OK);
+	int ok = expect_check(v, der, len, CSRA_VERDICT_REJECTED, "ak.eku", CSRA_ERR_AK_NO_EKU) &&
+	    expect_check(v, placeholder, qlen, CSRA_VERDICT_VERIFIED, "", CSRA_OK);
+	/* Rejected answers are not cached, accepted EKUs are: the cache is
+	 * flushed by the change. */
+	CHECK(csra_verifier_add_ak_eku(v, oid, olen) == CSRA_OK);
+	ok = ok && expect_check(v, der, len, CSRA_VERDICT_VERIFIED, "", CSRA_OK) &&
+	    expect_check(v, placeholder, qlen, CSRA_VERDICT_REJECTED, "ak.eku", CSRA_ERR_AK_NO_EKU);
+	CHECK(csra_verifier_add_ak_eku(v, ph, phlen) == CSRA_OK);
+	ok = ok && expect_check(v, der, len, CSRA_VERDICT_VERIFIED, "", CSRA_OK) &&
+	    expect_check(v, placeholder, qlen, CSRA_VERDICT_VERIFIED, "", CSRA_OK);
+	static const uint8_t not_oid[] = { 0x2b, 0x80, 0x01 };	/* padded arc */
+	CHECK(csra_verifier_add_ak_eku(v, not_oid, sizeof(not_oid)) == CSRA_ERR_INVALID_ARGUMENT);
+	csra_verifier_free(&v);
+
+	/* A policy's ak_ekus replace the verifier's. */
+	static const char json[] = "{\"name\": \"new-eku\", \"ak_ekus\": [\"" TP_EKU_EXAMPLE_OID "\"]}";
+	csra_policy *pol = NULL;
+	char err[128];
+	CHECK(csra_policy_from_json(json, sizeof(json) - 1, &pol, err, sizeof(err)) == CSRA_OK);
+	v = verifier_for(&p);
+	CHECK(csra_verifier_add_trust(v, q.root) == CSRA_OK);
+	CHECK(csra_verifier_add_untrusted(v, q.inter) == CSRA_OK);
+	ok = ok && expect_check(v, der, len, CSRA_VERDICT_REJECTED, "ak.eku", CSRA_ERR_AK_NO_EKU);
+	CHECK(csra_verifier_set_policy(v, pol) == CSRA_OK);
+	ok = ok && expect_check(v, der, len, CSRA_VERDICT_VERIFIED, "", CSRA_OK) &&
+	    expect_check(v, placeholder, qlen, CSRA_VERDICT_REJECTED, "ak.eku", CSRA_ERR_AK_NO_EKU);
+	csra_verifier_free(&v);
+	csra_policy_free(&pol);
+	free(der);
+	free(placeholder);
+	tp_pki_free(&p);
+	tp_pki_free(&q);
+	return ok;
+}
+
+/* Before notBefore is not "expired": its own code, in ak.chain. */
+static int test_not_yet_valid_ak(void)
+{
+	tp_pki p;
+	size_t len;
+	CHECK(tp_pki_new(&p, "EC", "P-256", AK, YEAR, 2 * YEAR));
+	evopt o = { .intermediates = 1 };
+	uint8_t *der = make_ev(&p, &o, &len);
+	csra_verifier *v = verifier_for(&p);
+	csra_result *r = NULL;
+	CHECK(der != NULL && csra_verify_evidence(v, der, len, NONCE, sizeof(NONCE), NULL, &r) == CSRA_OK);
+	CHECK(csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
+	CHECK(csra_result_find(r, "ak.chain", CSRA_ERR_AK_NOT_YET_VALID) >= 0);
+	CHECK(!csra_result_has_failure(r, CSRA_ERR_AK_EXPIRED));
+	csra_result_free(&r);
+	csra_verifier_free(&v);
+	free(der);
+	tp_pki_free(&p);
+	return 1;
 }
 
 static int test_untrusted_root(void)
@@ -1478,7 +1590,8 @@ int main(void)
 	static const tu_test tests[] = {
 		TU(test_good_p256), TU(test_good_p384), TU(test_other_curves_refused), TU(test_good_rsa3072), TU(test_good_ed25519),
 		TU(test_good_rsa_pss), TU(test_good_extra_eku), TU(test_missing_eku),
-		TU(test_wrong_eku_only), TU(test_missing_digital_signature), TU(test_expired_ak),
+		TU(test_wrong_eku_only), TU(test_missing_digital_signature), TU(test_expired_ak), TU(test_not_yet_valid_ak), TU(test_ak_is_ca),
+		TU(test_configured_ak_eku),
 		TU(test_untrusted_root), TU(test_wrong_signer_key), TU(test_rsa_too_small),
 		TU(test_alg_key_mismatch), TU(test_alg_params_not_allowed), TU(test_pss_default_params), TU(test_alg_unknown),
 		TU(test_alg_ml_dsa), TU(test_spki_import), TU(test_unsigned), TU(test_version_2),

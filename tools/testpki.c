@@ -59,7 +59,8 @@ X509 *tp_cert(const char *cn, EVP_PKEY *key, X509 *issuer, EVP_PKEY *issuer_key,
 		ok = ok && add_ext(x, issuer, NID_authority_key_identifier, "keyid:always");
 	if (flags & TP_CA)
 		ok = ok && add_ext(x, issuer, NID_basic_constraints, "critical,CA:TRUE") &&
-		    add_ext(x, issuer, NID_key_usage, "critical,keyCertSign,cRLSign");
+		    add_ext(x, issuer, NID_key_usage, (flags & TP_DIGSIG)
+		    ? "critical,keyCertSign,cRLSign,digitalSignature" : "critical,keyCertSign,cRLSign");
 	else if (flags & TP_DIGSIG)
 		ok = ok && add_ext(x, issuer, NID_key_usage, "critical,digitalSignature");
 	else
@@ -68,6 +69,10 @@ X509 *tp_cert(const char *cn, EVP_PKEY *key, X509 *issuer, EVP_PKEY *issuer_key,
 		strcat(eku, csra_oid_table[CSRA_OID_ID_KP_ATTESTATIONKEY].dotted);
 	if (flags & TP_EKU_CODESIGN)
 		strcat(eku, eku[0] ? ",codeSigning" : "codeSigning");
+	if (flags & TP_EKU_TPM_AK)
+		strcat(eku, eku[0] ? ",2.23.133.8.3" : "2.23.133.8.3");
+	if (flags & TP_EKU_EXAMPLE)
+		strcat(eku, eku[0] ? "," TP_EKU_EXAMPLE_OID : TP_EKU_EXAMPLE_OID);
 	if (eku[0])
 		ok = ok && add_ext(x, issuer, NID_ext_key_usage, eku);
 	EVP_PKEY *sk = issuer_key ? issuer_key : key;

@@ -13,11 +13,14 @@
 /* tp_key generates a key: ("EC", "P-256"), ("RSA", "3072"), ("ED25519", NULL). */
 EVP_PKEY *tp_key(const char *alg, const char *param);
 
-#define TP_CA 1u		/* basicConstraints CA, keyCertSign */
+#define TP_CA 1u		/* basicConstraints CA, keyCertSign (and digitalSignature with TP_DIGSIG) */
 #define TP_DIGSIG 2u		/* keyUsage digitalSignature */
 #define TP_EKU_AK 4u		/* extendedKeyUsage id-kp-attestationKey */
 #define TP_EKU_CODESIGN 8u	/* extendedKeyUsage codeSigning */
 #define TP_NO_SKI 16u		/* no subject key identifier */
+#define TP_EKU_TPM_AK 32u	/* extendedKeyUsage tcg-kp-AIKCertificate (2.23.133.8.3) */
+#define TP_EKU_EXAMPLE 64u	/* extendedKeyUsage TP_EKU_EXAMPLE_OID: an AK EKU to configure */
+#define TP_EKU_EXAMPLE_OID "1.3.6.1.4.1.32473.1"	/* RFC 5612's documentation PEN */
 
 /* tp_cert issues a certificate for |key| named CN=|cn|, signed by |issuer|
  * with |issuer_key| (both NULL: self-signed), valid from now+|from| to

@@ -32,6 +32,8 @@ static const char usage[] =
     "  --at TIME              verification time: YYYY-MM-DDTHH:MM:SSZ or @SECONDS\n"
     "                         (default: now)\n"
     "  --signatures POLICY    all (default) or any-trusted\n"
+    "  --ak-eku OID           accept this EKU for AK certificates; may repeat;\n"
+    "                         the first replaces the default 1.3.6.1.5.5.7.3.999\n"
     "  --timestamp-window S[:SKEW]  require the timestamp within S seconds\n"
     "                         before the verification time (SKEW seconds slack;\n"
     "                         each at most 1000000000)\n"
@@ -45,6 +47,21 @@ static const char usage[] =
     "\n"
     "Exit status: 0 verified, 1 rejected (reasons printed), 2 malformed input,\n"
     "3 usage or I/O error.\n";
+
+/* --ak-eku / --tpm-ak-eku OID: adds an accepted attestation-key EKU. */
+static int add_ak_eku(csra_verifier *v, const char *cmd, const char *opt, const char *val)
+{
+	uint8_t oid[64];
+	size_t olen;
+	int tpm = strcmp(opt, "--tpm-ak-eku") == 0;
+	if (!csra_oid_from_str(val, oid, sizeof(oid), &olen) ||
+	    (tpm ? csra_verifier_add_tpm_ak_eku(v, oid, olen) : csra_verifier_add_ak_eku(v, oid, olen)) !=
+	    CSRA_OK) {
+		cli_usage_error("%s: %s wants a dotted OID", cmd, opt);
+		return 0;
+	}
+	return 1;
+}
 
 static const char *status_word(csra_status s)
 {
@@ -197,7 +214,7 @@ int cmd_verify_evidence(int argc, char **argv)
 		int takes = strcmp(a, "--trust") == 0 || strcmp(a, "--untrusted") == 0 ||
 		    strcmp(a, "--signer-cert") == 0 || strcmp(a, "--nonce") == 0 ||
 		    strcmp(a, "--at") == 0 || strcmp(a, "--signatures") == 0 ||
-		    strcmp(a, "--timestamp-window") == 0;
+		    strcmp(a, "--timestamp-window") == 0 || strcmp(a, "--ak-eku") == 0;
 		if (takes && val == NULL) {
 			cli_usage_error("verify-evidence: %s needs a value", a);
 			goto out;
@@ -238,6 +255,10 @@ int cmd_verify_evidence(int argc, char **argv)
 				goto out;
 			}
 			csra_verifier_set_sig_policy(v, p);
+			i++;
+		} else if (strcmp(a, "--ak-eku") == 0) {
+			if (!add_ak_eku(v, "verify-evidence", a, val))
+				goto out;
 			i++;
 		} else if (strcmp(a, "--timestamp-window") == 0) {
 			if (!set_window(v, val)) {
@@ -311,6 +332,11 @@ static const char usage_verify[] =
     "  --policy cabf-csbr|FILE  the policy (default cabf-csbr; FILE: docs/policy.md)\n"
     "  --nonce HEX            the nonce the CA issued\n"
     "  --evidence-type OID    statement type of PKIX Evidence (default 1.3.6.1.5.5.999)\n"
+    "  --ak-eku OID           accept this EKU for PKIX Evidence AK certificates;\n"
+    "                         may repeat; the first replaces the default\n"
+    "                         1.3.6.1.5.5.7.3.999 (a policy's ak_ekus win)\n"
+    "  --tpm-ak-eku OID       the same for TPM AK certificates (default\n"
+    "                         2.23.133.8.3; a policy's tpm_ak_ekus win)\n"
     "  --verifier OID=COMMAND hand statements of type OID to COMMAND (split on\n"
     "                         spaces, run without a shell; docs/external.md)\n"
     "  --verifier-timeout MS  time limit for external verifiers (default 10000)\n"
@@ -388,7 +414,8 @@ int cmd_verify(int argc, char **argv)
 		    strcmp(a, "--untrusted") == 0 || strcmp(a, "--policy") == 0 ||
 		    strcmp(a, "--nonce") == 0 || strcmp(a, "--at") == 0 ||
 		    strcmp(a, "--verifier") == 0 || strcmp(a, "--verifier-timeout") == 0 ||
-		    strcmp(a, "--evidence-type") == 0 || strcmp(a, "--timestamp-window") == 0;
+		    strcmp(a, "--evidence-type") == 0 || strcmp(a, "--timestamp-window") == 0 ||
+		    strcmp(a, "--ak-eku") == 0 || strcmp(a, "--tpm-ak-eku") == 0;
 		if (takes && val == NULL) {
 			cli_usage_error("verify: %s needs a value", a);
 			goto out;
@@ -436,6 +463,10 @@ int cmd_verify(int argc, char **argv)
 				cli_usage_error("verify: --evidence-type wants a dotted OID");
 				goto out;
 			}
+			i++;
+		} else if (strcmp(a, "--ak-eku") == 0 || strcmp(a, "--tpm-ak-eku") == 0) {
+			if (!add_ak_eku(v, "verify", a, val))
+				goto out;
 			i++;
 		} else if (strcmp(a, "--verifier") == 0) {
 			if (nvers == sizeof(vers) / sizeof(vers[0]) ||

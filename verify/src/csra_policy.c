@@ -88,6 +88,10 @@ struct csra_policy {
 	size_t nreqs;
 	alg *algs;		/* none: any key */
 	size_t nalgs;
+	/* EKUs that make a certificate an attestation key, [0] PKIX Evidence
+	 * and [1] TPM; none: the verifier's. */
+	stype *ak_ekus[2];
+	size_t nak_ekus[2];
 	char alg_list[400];	/* the accepted algorithms, for messages */
 };
 
@@ -123,6 +127,8 @@ void csra_policy_free(csra_policy **pp)
 	free(p->trust);
 	free(p->reqs);
 	free(p->algs);
+	free(p->ak_ekus[0]);
+	free(p->ak_ekus[1]);
 	free(p);
 	*pp = NULL;
 }
@@ -146,6 +152,19 @@ const char *csra_policy_trust(const csra_policy *p, size_t i, const uint8_t **ty
 	if (type_len != NULL)
 		*type_len = p->trust[i].type.len;
 	return p->trust[i].path;
+}
+
+size_t csra_policy_ak_eku_count(const csra_policy *p, int tpm)
+{
+	return p != NULL ? p->nak_ekus[tpm != 0] : 0;
+}
+
+const uint8_t *csra_policy_ak_eku(const csra_policy *p, int tpm, size_t i, size_t *len)
+{
+	if (p == NULL || i >= p->nak_ekus[tpm != 0])
+		return NULL;
+	*len = p->ak_ekus[tpm != 0][i].len;
+	return p->ak_ekus[tpm != 0][i].der;
 }
 
 /* Parsing ------------------------------------------------------------ */
@@ -237,6 +256,38 @@ static int parse_types(parser *ps, json_t *v)
 			if (ps->p->types[j].len == t->len && memcmp(ps->p->types[j].der, t->der, t->len) == 0)
 				return bad(ps, path, "listed twice");
 		ps->p->ntypes++;
+	}
+	return 1;
+}
+
+/* ak_ekus / tpm_ak_ekus: 1 to MAX_LIST dotted OIDs, none twice. An
+ * empty list would accept no attestation key: an error. */
+static int parse_ekus(parser *ps, const char *key, json_t *v, int tpm)
+{
+	char path[64];
+	if (v == NULL)
+		return 1;
+	if (!json_is_array(v))
+		return bad(ps, key, "must be an array");
+	size_t n = json_array_size(v);
+	if (n == 0)
+		return bad(ps, key, "is empty: no attestation key would be accepted");
+	if (n > MAX_LIST)
+		return bad(ps, key, "more than %d entries", MAX_LIST);
+	stype *l = ps->p->ak_ekus[tpm] = calloc(n, sizeof(stype));
+	if (l == NULL)
+		return nomem(ps);
+	for (size_t i = 0; i < n; i++) {
+		json_t *e = json_array_get(v, i);
+		snprintf(path, sizeof(path), "%s[%zu]", key, i);
+		if (!json_is_string(e))
+			return bad(ps, path, "must be a string");
+		if (!parse_oid(ps, path, json_string_value(e), &l[i]))
+			return 0;
+		for (size_t j = 0; j < i; j++)
+			if (l[j].len == l[i].len && memcmp(l[j].der, l[i].der, l[i].len) == 0)
+				return bad(ps, path, "listed twice");
+		ps->p->nak_ekus[tpm]++;
 	}
 	return 1;
 }
@@ -567,7 +618,8 @@ static csra_err parse(const char *json, size_t len, const char *base, csra_polic
 	}
 	json_object_foreach(root, k, v) {
 		if (strcmp(k, "name") != 0 && strcmp(k, "require_statement_types") != 0 &&
-		    strcmp(k, "trust") != 0 && strcmp(k, "claims") != 0 && strcmp(k, "key_algorithms") != 0) {
+		    strcmp(k, "trust") != 0 && strcmp(k, "claims") != 0 && strcmp(k, "key_algorithms") != 0 &&
+		    strcmp(k, "ak_ekus") != 0 && strcmp(k, "tpm_ak_ekus") != 0) {
 			bad(&ps, k, "unknown key");
 			goto done;
 		}
@@ -581,7 +633,9 @@ static csra_err parse(const char *json, size_t len, const char *base, csra_polic
 	    parse_types(&ps, json_object_get(root, "require_statement_types")) &&
 	    parse_trust(&ps, json_object_get(root, "trust")) &&
 	    parse_claims(&ps, json_object_get(root, "claims")) &&
-	    parse_algs(&ps, json_object_get(root, "key_algorithms"))) {
+	    parse_algs(&ps, json_object_get(root, "key_algorithms")) &&
+	    parse_ekus(&ps, "ak_ekus", json_object_get(root, "ak_ekus"), 0) &&
+	    parse_ekus(&ps, "tpm_ak_ekus", json_object_get(root, "tpm_ak_ekus"), 1)) {
 		finish(ps.p);
 		*out = ps.p;
 		ps.p = NULL;

@@ -35,6 +35,12 @@ int csra_policy_eval(const csra_policy *p, const csra_policy_input *in, csra_res
 /* csra_policy_trust_count / csra_policy_trust give the policy's trust
  * anchors per statement type: entry |i|'s type OID (DER contents) and
  * file or directory path. */
+/* The policy's attestation-key EKUs (DER OID contents), for PKIX Evidence
+ * (|tpm| 0) or TPM AK certificates (|tpm| 1); a count of 0: the
+ * verifier's own. */
+size_t csra_policy_ak_eku_count(const csra_policy *p, int tpm);
+const uint8_t *csra_policy_ak_eku(const csra_policy *p, int tpm, size_t i, size_t *len);
+
 size_t csra_policy_trust_count(const csra_policy *p);
 const char *csra_policy_trust(const csra_policy *p, size_t i, const uint8_t **type, size_t *type_len);
 

@@ -186,6 +186,23 @@ csra_err csra_verifier_set_policy(csra_verifier *v, const csra_policy *p)
 		if (e != CSRA_OK)
 			return e;
 	}
+	/* The policy's attestation-key EKUs, when it names any, replace the
+	 * verifier's for every verification (each certificate's EKU answer
+	 * is cached: flushed below). */
+	for (int tpm = 0; tpm < 2; tpm++) {
+		csra_eku_set_clear(&v->policy_ak_ekus[tpm]);
+		for (size_t i = 0; i < csra_policy_ak_eku_count(p, tpm); i++) {
+			size_t len;
+			const uint8_t *oid = csra_policy_ak_eku(p, tpm, i, &len);
+			int added = csra_eku_set_add(&v->policy_ak_ekus[tpm], oid, len);
+			if (added != 1) {
+				/* The verifier's own set is back in force. */
+				csra_eku_set_clear(&v->policy_ak_ekus[tpm]);
+				csra_cache_flush(v->cache);
+				return added < 0 ? CSRA_ERR_INVALID_ARGUMENT : CSRA_ERR_NOMEM;
+			}
+		}
+	}
 	v->policy = p;
 	/* Anchors per type changed: no cached path may outlive them. */
 	v->trust_gen++;
@@ -390,6 +407,30 @@ static void evidence_claims(const csra_result *er, const csra_stmt_in *in, csra_
 	}
 }
 
+/* No AK that signed the Evidence has the request key: the pkix-key-
+ * attestation draft has an AK validate attestations only, and a request
+ * key that is an AK would let its holder have anything it signs read as
+ * Evidence (or the reverse). Records ak.request-key; returns 1 if none. */
+static int ak_not_request_key(const csra_result *er, const csra_stmt_in *in, csra_result *child)
+{
+	EVP_PKEY *req = csra_spki_pkey(in->request_spki, in->request_spki_len);
+	int ok = 1;
+	for (size_t i = 0; req != NULL && i < er->nsigners; i++) {
+		if (er->signers[i].key == NULL || EVP_PKEY_eq(er->signers[i].key, req) != 1)
+			continue;
+		char path[48];
+		snprintf(path, sizeof(path), "signatures[%zu]", i);
+		ok = csra_result_add(child, "ak.request-key", CSRA_STATUS_FAIL, CSRA_ERR_AK_IS_REQUEST_KEY,
+		    path, "the signer's key is the request key: an AK signs attestations only") && 0;
+	}
+	if (ok)
+		csra_result_add(child, "ak.request-key", CSRA_STATUS_PASS, CSRA_OK, "",
+		    "no signer's key is the request key");
+	EVP_PKEY_free(req);
+	csra_clear_openssl_errors();
+	return ok;
+}
+
 /* Names what |child| reports on; a report that lost it must not pass for
  * whole, so a failed copy is out of memory. */
 static void set_kind(csra_result *child, const char *kind)
@@ -422,6 +463,8 @@ static csra_err verify_statement(const csra_verifier *v, csra_decoded *d, const 
 		if (er->nomem)
 			child->nomem = 1;
 		out->verified = er->verdict == CSRA_VERDICT_VERIFIED;
+		if (!ak_not_request_key(er, in, child))
+			out->verified = 0;
 		if (out->verified)
 			evidence_claims(er, in, out, child);
 		else
@@ -440,7 +483,8 @@ static csra_err verify_statement(const csra_verifier *v, csra_decoded *d, const 
 	}
 	if (csra_oid_is(in->type, in->type_len, CSRA_OID_ID_TCGATTESTCERTIFY)) {
 		set_kind(child, "tpm2-certify");
-		return csra_tpm_verify(in, store_for(v, in->type, in->type_len, v->tpm_store), child, out);
+		return csra_tpm_verify(in, store_for(v, in->type, in->type_len, v->tpm_store),
+		    csra_verifier_ak_ekus(v, 1), child, out);
 	}
 	for (size_t i = 0; i < v->nexternals; i++) {
 		if (same(v->externals[i].oid, v->externals[i].oid_len, in->type, in->type_len)) {
@@ -593,7 +637,7 @@ static void check_pkcs10(struct rctx *x, const uint8_t *der, size_t len)
 static void check_crmf(struct rctx *x, const uint8_t *der, size_t len)
 {
 	csra_result *r = x->r;
-	struct span top, msg, req, tmpl, key, exts, ext, id, val;
+	struct span top, msg, req, tmpl, key, exts, ext, id, val, popo, first, subj;
 	int n = 0;
 	if (!span_at(der, der + len, &top))
 		return;
@@ -604,23 +648,39 @@ static void check_crmf(struct rctx *x, const uint8_t *der, size_t len)
 		    "CertReqMessages holds %d messages; csrattest verifies one", n);
 		return;
 	}
-	const unsigned char *p = der;
-	OSSL_CRMF_MSGS *msgs = d2i_OSSL_CRMF_MSGS(NULL, &p, (long)len);
-	int ok = 0;
-	if (msgs != NULL && p == der + len) {
-		OSSL_CRMF_MSG *m = sk_OSSL_CRMF_MSG_value(msgs, 0);
-		ok = OSSL_CRMF_MSGS_verify_popo(msgs, OSSL_CRMF_MSG_get_certReqId(m),
-		    0, NULL, NULL) == 1;
-	}
-	OSSL_CRMF_MSGS_free(msgs);
-	csra_clear_openssl_errors();
-	csra_result_add(r, "request.signature", ok ? CSRA_STATUS_PASS : CSRA_STATUS_FAIL,
-	    ok ? CSRA_OK : CSRA_ERR_REQ_SIGNATURE, "[0].popo",
-	    ok ? "POPOSigningKey over the CertRequest verifies (proof of possession)"
-	    : "no valid POPOSigningKey (raVerified is not accepted)");
 	span_child(&top, 0, &msg);
 	span_child(&msg, 0, &req);
 	span_child(&req, 1, &tmpl);
+	/* POPOSigningKey ([1]) whose first field is poposkInput ([0]): its
+	 * signature covers POPOSigningKeyInput (sender or MAC, publicKey)
+	 * only, not the template's subject and attestation extension, so
+	 * another subject could be put on a victim's request. RFC 4211 4.1
+	 * forbids it when the template has subject and publicKey; without a
+	 * subject it is allowed there, but it would still leave the template
+	 * unsigned: refused always. */
+	if (span_child(&msg, 1, &popo) && popo.p[0] == 0xa1 && span_child(&popo, 0, &first) &&
+	    first.p[0] == 0xa0) {
+		int has_subject = span_tagged(&tmpl, 0xa5, &subj);
+		csra_result_add(r, "request.signature", CSRA_STATUS_FAIL, CSRA_ERR_REQ_POPO_INPUT,
+		    "[0].popo.signature.poposkInput", "POPOSigningKey has poposkInput: its signature "
+		    "covers POPOSigningKeyInput, not the CertRequest (%s)", has_subject
+		    ? "RFC 4211 4.1 forbids it when the template has subject and publicKey"
+		    : "the template has no subject; csrattest needs the POP over the whole template");
+	} else {
+		const unsigned char *p = der;
+		OSSL_CRMF_MSGS *msgs = d2i_OSSL_CRMF_MSGS(NULL, &p, (long)len);
+		int ok = 0;
+		/* OpenSSL takes the message's index in CertReqMessages, not its
+		 * certReqId: the one message is index 0. */
+		if (msgs != NULL && p == der + len)
+			ok = OSSL_CRMF_MSGS_verify_popo(msgs, 0, 0, NULL, NULL) == 1;
+		OSSL_CRMF_MSGS_free(msgs);
+		csra_clear_openssl_errors();
+		csra_result_add(r, "request.signature", ok ? CSRA_STATUS_PASS : CSRA_STATUS_FAIL,
+		    ok ? CSRA_OK : CSRA_ERR_REQ_SIGNATURE, "[0].popo",
+		    ok ? "POPOSigningKey over the CertRequest verifies (proof of possession)"
+		    : "no valid POPOSigningKey over the CertRequest (raVerified is not accepted)");
+	}
 	if (!span_tagged(&tmpl, 0xa6, &key)) {
 		csra_result_add(r, "request.key", CSRA_STATUS_FAIL, CSRA_ERR_REQ_NO_KEY,
 		    "[0].certReq.certTemplate", "the template has no publicKey");

@@ -128,13 +128,16 @@ const char *csra_shown(const char *s, char *buf, size_t cap);
 const csra_stmt_claim *csra_stmt_find(const csra_stmt_out *out, const char *element,
     const char *name);
 
+struct csra_eku_set;
+
 /* csra_tpm_verify checks a TPM 2.0 certify statement (type 2.23.133.20.1,
- * TcgAttestCertify) against TPM trust anchors |trust|: records its checks
- * in |r| (names "tpm.*", paths relative to the statement) and fills |out|
- * (set up by the caller with csra_stmt_out_init, which gives its cap).
- * Returns CSRA_OK, or CSRA_ERR_NOMEM. */
-csra_err csra_tpm_verify(const csra_stmt_in *in, X509_STORE *trust, csra_result *r,
-    csra_stmt_out *out);
+ * TcgAttestCertify) against TPM trust anchors |trust|, the AK certificate
+ * needing one of the EKUs |ekus| (NULL: tcg-kp-AIKCertificate): records
+ * its checks in |r| (names "tpm.*", paths relative to the statement) and
+ * fills |out| (set up by the caller with csra_stmt_out_init, which gives
+ * its cap). Returns CSRA_OK, or CSRA_ERR_NOMEM. */
+csra_err csra_tpm_verify(const csra_stmt_in *in, X509_STORE *trust, const struct csra_eku_set *ekus,
+    csra_result *r, csra_stmt_out *out);
 
 /* An external verifier: a command run without a shell. */
 typedef struct csra_external {

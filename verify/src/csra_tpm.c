@@ -27,15 +27,19 @@
 #include <openssl/param_build.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include <tss2/tss2_mu.h>
 
+#include "csra_codec_int.h"
 #include "csra_stmt.h"
+#include "csra_verify_int.h"
 
 #include "TcgAttestCertify.h"
 
 struct tctx {
 	const csra_stmt_in *in;
+	const struct csra_eku_set *ekus;	/* AK certificate EKUs accepted */
 	csra_result *r;
 	csra_stmt_out *out;
 	const uint8_t *attest_buf;	/* tpmSAttest contents */
@@ -144,11 +148,14 @@ static int check_name(struct tctx *x)
 		    "needs a TPMS_CERTIFY_INFO and a TPMT_PUBLIC");
 		return 0;
 	}
-	const EVP_MD *md = hash_md(x->pub.nameAlg);
+	/* SHA-1 Names are refused: a collision gives two public areas, with
+	 * other attributes or another key, one Name; the TPM certifies the
+	 * Name only. */
+	const EVP_MD *md = x->pub.nameAlg == TPM2_ALG_SHA1 ? NULL : hash_md(x->pub.nameAlg);
 	if (md == NULL) {
-		csra_result_add(x->r, "tpm.name", CSRA_STATUS_FAIL, CSRA_ERR_TPM_NAME, "tpmTPublic",
-		    "nameAlg 0x%04x is not SHA-1, SHA-256, SHA-384 or SHA-512",
-		    (unsigned)x->pub.nameAlg);
+		csra_result_add(x->r, "tpm.name", CSRA_STATUS_FAIL, CSRA_ERR_TPM_NAME_ALG, "tpmTPublic",
+		    "nameAlg 0x%04x is %s: SHA-256, SHA-384 or SHA-512 only", (unsigned)x->pub.nameAlg,
+		    x->pub.nameAlg == TPM2_ALG_SHA1 ? "SHA-1" : "unknown");
 		return 0;
 	}
 	uint8_t want[2 + EVP_MAX_MD_SIZE];
@@ -170,6 +177,56 @@ static int check_name(struct tctx *x)
 	csra_result_add(x->r, "tpm.name", CSRA_STATUS_PASS, CSRA_OK, "tpmSAttest",
 	    "certified Name is the Name of tpmTPublic");
 	return 1;
+}
+
+/* tpm.created ---------------------------------------------------------- */
+
+/*
+ * Whether the certified key was created in a TPM (docs/tpm.md, with the
+ * TPM 2.0 Library sections): fixedTPM and fixedParent, which TPM2_Load-
+ * External refuses for an object with a sensitive area, TPM2_Import for
+ * any, and which a public-only object cannot use (TPM2_Certify needs its
+ * ADMIN authorization, not available without the sensitive area); and
+ * sensitiveDataOrigin, which only then says the TPM generated it. And a
+ * qualifiedName that is not the Name, which a TPM makes it for an object
+ * loaded with TPM2_LoadExternal.
+ */
+static int check_created(struct tctx *x)
+{
+	if (!x->pub_ok || !x->attest_ok) {
+		csra_result_add(x->r, "tpm.created", CSRA_STATUS_SKIP, CSRA_OK, "tpmTPublic",
+		    "needs a TPMS_CERTIFY_INFO and a TPMT_PUBLIC");
+		return 0;
+	}
+	TPMA_OBJECT a = x->pub.objectAttributes;
+	static const struct { TPMA_OBJECT bit; const char *name; } need[] = {
+		{ TPMA_OBJECT_FIXEDTPM, "fixedTPM" },
+		{ TPMA_OBJECT_FIXEDPARENT, "fixedParent" },
+		{ TPMA_OBJECT_SENSITIVEDATAORIGIN, "sensitiveDataOrigin" },
+	};
+	char clear[64] = "";
+	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
+		if (!(a & need[i].bit))
+			snprintf(clear + strlen(clear), sizeof(clear) - strlen(clear), "%s%s",
+			    clear[0] ? ", " : "", need[i].name);
+	int ok = 1;
+	if (clear[0])
+		ok = csra_result_add(x->r, "tpm.created", CSRA_STATUS_FAIL, CSRA_ERR_TPM_NOT_CREATED,
+		    "tpmTPublic", "objectAttributes 0x%08x: %s clear: not shown to be generated in, and "
+		    "bound to, the TPM (imported, loaded external or duplicable)", (unsigned)a, clear) && 0;
+	/* A TPM gives an object loaded with TPM2_LoadExternal its Name as
+	 * qualifiedName; any other object's is H(parent's QN || Name). */
+	const TPM2B_NAME *name = &x->attest.attested.certify.name;
+	const TPM2B_NAME *qn = &x->attest.attested.certify.qualifiedName;
+	if (qn->size == name->size && qn->size <= sizeof(qn->name) &&
+	    memcmp(qn->name, name->name, qn->size) == 0)
+		ok = csra_result_add(x->r, "tpm.created", CSRA_STATUS_FAIL, CSRA_ERR_TPM_NOT_CREATED,
+		    "tpmSAttest", "qualifiedName is the Name: the TPM loaded the object with "
+		    "TPM2_LoadExternal") && 0;
+	if (ok)
+		csra_result_add(x->r, "tpm.created", CSRA_STATUS_PASS, CSRA_OK, "tpmTPublic",
+		    "fixedTPM, fixedParent and sensitiveDataOrigin: generated in the TPM, never leaves it");
+	return ok;
 }
 
 /* tpm.key ------------------------------------------------------------ */
@@ -419,9 +476,61 @@ static int chain_to(const struct tctx *x, X509_STORE *trust, X509 *cert, csra_er
 	return 0;
 }
 
+/* tpm.ak-* ----------------------------------------------------------- */
+
+static const char *const AK_CHECKS[] = { "tpm.ak-basic-constraints", "tpm.ak-key-usage",
+	"tpm.ak-eku", "tpm.ak-request-key" };
+
+/* The AK certificate (bundle certificate |i|) is an attestation key's, as
+ * the PKIX Evidence verifier's check_ak wants it: not a CA, KeyUsage
+ * digitalSignature, an AK EKU; and its key is not the request key, which
+ * would make the AK sign the request too (the pkix-key-attestation draft:
+ * nothing but attestation is to validate under an AK). Returns 1 if all
+ * hold. */
+static int check_ak_cert(struct tctx *x, X509 *cert, int i)
+{
+	char path[32], want[256];
+	int ok = 1;
+	uint32_t flags = X509_get_extension_flags(cert);
+	snprintf(path, sizeof(path), "certs[%d]", i);
+	if (flags & EXFLAG_CA)
+		ok = csra_result_add(x->r, AK_CHECKS[0], CSRA_STATUS_FAIL, CSRA_ERR_AK_IS_CA, path,
+		    "the AK certificate is a CA certificate (basicConstraints cA TRUE)") && 0;
+	else
+		csra_result_add(x->r, AK_CHECKS[0], CSRA_STATUS_PASS, CSRA_OK, path,
+		    "the AK certificate is not a CA certificate");
+	if ((flags & EXFLAG_KUSAGE) && (X509_get_key_usage(cert) & KU_DIGITAL_SIGNATURE))
+		csra_result_add(x->r, AK_CHECKS[1], CSRA_STATUS_PASS, CSRA_OK, path,
+		    "KeyUsage has digitalSignature");
+	else
+		ok = csra_result_add(x->r, AK_CHECKS[1], CSRA_STATUS_FAIL, CSRA_ERR_AK_NO_DIGITAL_SIGNATURE,
+		    path, "KeyUsage %s", (flags & EXFLAG_KUSAGE) ? "lacks digitalSignature" : "is absent") && 0;
+	int eku = csra_has_ak_eku(x->ekus, cert);
+	csra_eku_set_str(x->ekus, want, sizeof(want));
+	if (eku == 1)
+		csra_result_add(x->r, AK_CHECKS[2], CSRA_STATUS_PASS, CSRA_OK, path,
+		    "ExtendedKeyUsage has a TPM attestation-key EKU");
+	else
+		ok = csra_result_add(x->r, AK_CHECKS[2], CSRA_STATUS_FAIL, CSRA_ERR_AK_NO_EKU, path,
+		    "ExtendedKeyUsage %s a TPM attestation-key EKU (accepted: %s)",
+		    eku < 0 ? "does not decode: no" : "lacks", want) && 0;
+	EVP_PKEY *req = x->in->request_spki != NULL
+	    ? csra_spki_pkey(x->in->request_spki, x->in->request_spki_len) : NULL;
+	if (req != NULL && EVP_PKEY_eq(req, X509_get0_pubkey(cert)) == 1)
+		ok = csra_result_add(x->r, AK_CHECKS[3], CSRA_STATUS_FAIL, CSRA_ERR_AK_IS_REQUEST_KEY,
+		    path, "the AK's key is the request key: an AK signs attestations only") && 0;
+	else
+		csra_result_add(x->r, AK_CHECKS[3], CSRA_STATUS_PASS, CSRA_OK, path,
+		    "the AK's key is not the request key");
+	EVP_PKEY_free(req);
+	ERR_clear_error();
+	return ok;
+}
+
 /* Finds the AK: a bundle certificate whose key verifies the signature,
- * preferring one that also chains to |trust|. Records tpm.signature and
- * tpm.chain; sets |*sig_ok| and |*chain_ok|. */
+ * preferring one that also chains to |trust|. Records tpm.signature,
+ * tpm.chain and the tpm.ak-* checks of that certificate; sets |*sig_ok|
+ * and |*chain_ok| (which needs the tpm.ak-* checks too). */
 static void check_signature_chain(struct tctx *x, X509_STORE *trust, int *sig_ok, int *chain_ok)
 {
 	*sig_ok = *chain_ok = 0;
@@ -454,6 +563,9 @@ static void check_signature_chain(struct tctx *x, X509_STORE *trust, int *sig_ok
 			    n, x->sig_len);
 		csra_result_add(x->r, "tpm.chain", CSRA_STATUS_SKIP, CSRA_OK, "",
 		    "no AK certificate: no bundle certificate verifies the signature");
+		for (size_t i = 0; i < sizeof(AK_CHECKS) / sizeof(AK_CHECKS[0]); i++)
+			csra_result_add(x->r, AK_CHECKS[i], CSRA_STATUS_SKIP, CSRA_OK, "",
+			    "no AK certificate: no bundle certificate verifies the signature");
 		return;
 	}
 	*sig_ok = 1;
@@ -469,6 +581,7 @@ static void check_signature_chain(struct tctx *x, X509_STORE *trust, int *sig_ok
 	if (trust == NULL) {
 		csra_result_add(x->r, "tpm.chain", CSRA_STATUS_FAIL, CSRA_ERR_AK_UNTRUSTED, "",
 		    "no TPM trust anchors are configured");
+		check_ak_cert(x, sk_X509_value(x->in->certs, first), first);
 		return;
 	}
 	/* Another certificate for the same key may be the one that chains;
@@ -493,13 +606,15 @@ static void check_signature_chain(struct tctx *x, X509_STORE *trust, int *sig_ok
 		}
 	}
 	if (ak >= 0) {
-		*chain_ok = 1;
 		csra_result_add(x->r, "tpm.chain", CSRA_STATUS_PASS, CSRA_OK, "",
 		    "AK is bundle certificate %d: %s", ak, msg);
 	} else {
 		csra_result_add(x->r, "tpm.chain", CSRA_STATUS_FAIL, code, "",
 		    "AK is bundle certificate %d: %s", first, msg);
 	}
+	int shown = ak >= 0 ? ak : first;
+	int ak_ok = check_ak_cert(x, sk_X509_value(x->in->certs, shown), shown);
+	*chain_ok = ak >= 0 && ak_ok;
 }
 
 /* tpm.nonce ---------------------------------------------------------- */
@@ -593,8 +708,8 @@ static void add_claims(struct tctx *x)
 
 /* ------------------------------------------------------------------- */
 
-csra_err csra_tpm_verify(const csra_stmt_in *in, X509_STORE *trust, csra_result *r,
-    csra_stmt_out *out)
+csra_err csra_tpm_verify(const csra_stmt_in *in, X509_STORE *trust, const struct csra_eku_set *ekus,
+    csra_result *r, csra_stmt_out *out)
 {
 	if (in == NULL || r == NULL || out == NULL)
 		return CSRA_ERR_INVALID_ARGUMENT;
@@ -621,7 +736,23 @@ csra_err csra_tpm_verify(const csra_stmt_in *in, X509_STORE *trust, csra_result 
 		r->nomem = 1;
 		return CSRA_ERR_NOMEM;
 	}
+	/* Without a set: the TCG's AK EKU alone. */
+	struct csra_eku_set dflt = { NULL, 0 };
+	if (ekus == NULL) {
+		uint8_t oid[16];
+		size_t olen;
+		if (!csra_oid_from_str(CSRA_TCG_KP_AIK_CERTIFICATE, oid, sizeof(oid), &olen) ||
+		    csra_eku_set_add(&dflt, oid, olen) != 1) {
+			csra_eku_set_clear(&dflt);
+			free(x);
+			csra_decoded_free(&d);
+			r->nomem = 1;
+			return CSRA_ERR_NOMEM;
+		}
+		ekus = &dflt;
+	}
 	const TcgAttestCertify_t *st = csra_decoded_value(d);
+	x->ekus = ekus;
 	x->in = in;
 	x->r = r;
 	x->out = out;
@@ -638,6 +769,7 @@ csra_err csra_tpm_verify(const csra_stmt_in *in, X509_STORE *trust, csra_result 
 	int ok_attest = check_attest(x);
 	int ok_public = check_public(x);
 	int ok_name = check_name(x);
+	int ok_created = check_created(x);
 	check_key(x);
 	int ok_sig, ok_chain;
 	check_signature_chain(x, trust, &ok_sig, &ok_chain);
@@ -648,8 +780,9 @@ csra_err csra_tpm_verify(const csra_stmt_in *in, X509_STORE *trust, csra_result 
 	if (refused && out->err == CSRA_ERR_NOMEM)
 		r->nomem = 1;
 
-	out->verified = ok_attest && ok_public && ok_name && ok_sig && ok_chain && ok_nonce &&
-	    !refused && !r->nomem;
+	out->verified = ok_attest && ok_public && ok_name && ok_created && ok_sig && ok_chain &&
+	    ok_nonce && !refused && !r->nomem;
+	csra_eku_set_clear(&dflt);
 	free(x);
 	csra_decoded_free(&d);
 	if (r->nomem) {

@@ -51,10 +51,16 @@ csra_verifier *csra_verifier_new(void)
 	if (v == NULL)
 		return NULL;
 	const csra_oid_entry *e = &csra_oid_table[CSRA_OID_ID_KP_ATTESTATIONKEY];
+	uint8_t tcg_ak[16];
+	size_t tcg_ak_len = 0;
 	v->store = X509_STORE_new();
 	v->untrusted = sk_X509_new_null();
 	v->signer_certs = sk_X509_new_null();
-	v->eku_attestation = OBJ_txt2obj(e->dotted, 1);
+	/* The defaults: the draft's id-kp-attestationKey, and the TCG's
+	 * tcg-kp-AIKCertificate for TPM AKs. */
+	int ekus = csra_eku_set_add(&v->ak_ekus[0], e->der, e->der_len) == 1 &&
+	    csra_oid_from_str(CSRA_TCG_KP_AIK_CERTIFICATE, tcg_ak, sizeof(tcg_ak), &tcg_ak_len) &&
+	    csra_eku_set_add(&v->ak_ekus[1], tcg_ak, tcg_ak_len) == 1;
 	v->sig_policy = CSRA_SIG_ALL;
 	v->ts_max_age = -1;
 	v->cache = csra_cache_new(CSRA_CHAIN_CACHE_DEFAULT);
@@ -62,7 +68,7 @@ csra_verifier *csra_verifier_new(void)
 	for (size_t i = 0; i < CSRA_LIMIT_COUNT; i++)
 		v->limits[i] = limit_defaults[i];
 	if (v->store == NULL || v->untrusted == NULL || v->signer_certs == NULL ||
-	    v->eku_attestation == NULL || v->cache == NULL || v->sha256 == NULL ||
+	    !ekus || v->cache == NULL || v->sha256 == NULL ||
 	    !csra_request_init(v)) {
 		csra_verifier_free(&v);
 		return NULL;
@@ -86,7 +92,10 @@ void csra_verifier_free(csra_verifier **vp)
 		free(v->keys[i].id);
 	}
 	free(v->keys);
-	ASN1_OBJECT_free(v->eku_attestation);
+	for (int i = 0; i < 2; i++) {
+		csra_eku_set_clear(&v->ak_ekus[i]);
+		csra_eku_set_clear(&v->policy_ak_ekus[i]);
+	}
 	csra_request_free(v);
 	free(v);
 	*vp = NULL;
@@ -101,8 +110,12 @@ csra_err csra_x509_verify_err(int err)
 {
 	switch (err) {
 	case X509_V_ERR_CERT_HAS_EXPIRED:
-	case X509_V_ERR_CERT_NOT_YET_VALID:
+	case X509_V_ERR_CRL_HAS_EXPIRED:
 		return CSRA_ERR_AK_EXPIRED;
+	/* Not expired: a clock or an issuance date to look at, not a renewal. */
+	case X509_V_ERR_CERT_NOT_YET_VALID:
+	case X509_V_ERR_CRL_NOT_YET_VALID:
+		return CSRA_ERR_AK_NOT_YET_VALID;
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
 	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
@@ -973,20 +986,117 @@ static EVP_PKEY *d2i_spki(const struct span *s)
 	return k;
 }
 
-/* Whether |x|'s ExtendedKeyUsage has id-kp-attestationKey: 1 or 0, or -1
- * if the extension is there and OpenSSL could not decode it (malformed,
- * or out of memory: not an answer to keep). */
-static int has_eku(const csra_verifier *v, X509 *x)
+int csra_eku_set_add(struct csra_eku_set *s, const uint8_t *der, size_t len)
+{
+	uint8_t buf[2 + 126];
+	if (der == NULL || len == 0 || len > sizeof(buf) - 2)
+		return -1;
+	for (size_t i = 0; i < s->n; i++)
+		if ((size_t)OBJ_length(s->oids[i]) == len && memcmp(OBJ_get0_data(s->oids[i]), der, len) == 0)
+			return 1;
+	buf[0] = 0x06;
+	buf[1] = (uint8_t)len;
+	memcpy(buf + 2, der, len);
+	const unsigned char *p = buf;
+	ASN1_OBJECT *o = d2i_ASN1_OBJECT(NULL, &p, (long)(len + 2));
+	unsigned long err = o == NULL ? ERR_peek_last_error() : 0;
+	ASN1_OBJECT **grown = o != NULL ? realloc(s->oids, (s->n + 1) * sizeof(*grown)) : NULL;
+	csra_clear_openssl_errors();
+	if (o == NULL)
+		return ERR_GET_REASON(err) == ERR_R_MALLOC_FAILURE ? 0 : -1;
+	if (grown == NULL) {
+		ASN1_OBJECT_free(o);
+		return 0;
+	}
+	s->oids = grown;
+	s->oids[s->n++] = o;
+	return 1;
+}
+
+void csra_eku_set_clear(struct csra_eku_set *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		ASN1_OBJECT_free(s->oids[i]);
+	free(s->oids);
+	s->oids = NULL;
+	s->n = 0;
+}
+
+const struct csra_eku_set *csra_verifier_ak_ekus(const csra_verifier *v, int tpm)
+{
+	tpm = tpm != 0;
+	return v->policy_ak_ekus[tpm].n > 0 ? &v->policy_ak_ekus[tpm] : &v->ak_ekus[tpm];
+}
+
+void csra_eku_set_str(const struct csra_eku_set *s, char *buf, size_t cap)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < s->n && used + 1 < cap; i++) {
+		char oid[96] = "?";
+		if (OBJ_obj2txt(oid, sizeof(oid), s->oids[i], 1) <= 0)
+			strcpy(oid, "?");
+		int w = snprintf(buf + used, cap - used, "%s%s", i ? ", " : "", oid);
+		if (w < 0 || (size_t)w >= cap - used)
+			break;
+		used += (size_t)w;
+	}
+}
+
+/* The caller's EKUs replace the defaults with the first one added, so
+ * that the placeholder can be retired; a policy's replace them all. The
+ * chain cache keeps each certificate's EKU answer: flushed. */
+static csra_err add_ak_eku(csra_verifier *v, int tpm, const uint8_t *oid, size_t len)
+{
+	char text[160];
+	if (v == NULL || oid == NULL || len == 0 || len > 126 || !csra_oid_to_str(oid, len, text, sizeof(text)))
+		return CSRA_ERR_INVALID_ARGUMENT;
+	struct csra_eku_set fresh = { NULL, 0 };
+	struct csra_eku_set *s = v->ak_ekus_added[tpm] ? &v->ak_ekus[tpm] : &fresh;
+	int added = csra_eku_set_add(s, oid, len);
+	if (added != 1) {
+		csra_eku_set_clear(&fresh);
+		return added < 0 ? CSRA_ERR_INVALID_ARGUMENT : CSRA_ERR_NOMEM;
+	}
+	if (!v->ak_ekus_added[tpm]) {
+		csra_eku_set_clear(&v->ak_ekus[tpm]);
+		v->ak_ekus[tpm] = fresh;
+		v->ak_ekus_added[tpm] = 1;
+	}
+	v->trust_gen++;
+	csra_cache_flush(v->cache);
+	return CSRA_OK;
+}
+
+csra_err csra_verifier_add_ak_eku(csra_verifier *v, const uint8_t *oid, size_t len)
+{
+	return add_ak_eku(v, 0, oid, len);
+}
+
+csra_err csra_verifier_add_tpm_ak_eku(csra_verifier *v, const uint8_t *oid, size_t len)
+{
+	return add_ak_eku(v, 1, oid, len);
+}
+
+int csra_has_ak_eku(const struct csra_eku_set *s, X509 *x)
 {
 	int crit = -1;
 	EXTENDED_KEY_USAGE *eku = X509_get_ext_d2i(x, NID_ext_key_usage, &crit, NULL);
 	int found = eku == NULL && crit >= 0 ? -1 : 0;
-	for (int i = 0; eku != NULL && i < sk_ASN1_OBJECT_num(eku); i++)
-		if (OBJ_cmp(sk_ASN1_OBJECT_value(eku, i), v->eku_attestation) == 0)
-			found = 1;
+	for (int i = 0; eku != NULL && i < sk_ASN1_OBJECT_num(eku) && found == 0; i++)
+		for (size_t k = 0; k < s->n; k++)
+			if (OBJ_cmp(sk_ASN1_OBJECT_value(eku, i), s->oids[k]) == 0)
+				found = 1;
 	EXTENDED_KEY_USAGE_free(eku);
 	csra_clear_openssl_errors();
 	return found;
+}
+
+/* Whether |x|'s ExtendedKeyUsage has an attestation-key EKU in force for
+ * PKIX Evidence, as csra_has_ak_eku answers. */
+static int has_eku(const csra_verifier *v, X509 *x)
+{
+	return csra_has_ak_eku(csra_verifier_ak_ekus(v, 0), x);
 }
 
 static int ensure_pool(struct vctx *x, size_t *nbad);
@@ -1074,6 +1184,13 @@ static int check_ak(struct vctx *x, X509 *cert, const uint8_t *leaf_dg, int ak_e
 	csra_result *r = x->r;
 	int ok = 1;
 	uint32_t flags = X509_get_extension_flags(cert);
+	/* A CA key certifies; an AK's signs attestations only. */
+	if (flags & EXFLAG_CA)
+		ok = csra_result_add(r, "ak.basic-constraints", CSRA_STATUS_FAIL, CSRA_ERR_AK_IS_CA, path,
+		    "the AK certificate is a CA certificate (basicConstraints cA TRUE)") && 0;
+	else
+		csra_result_add(r, "ak.basic-constraints", CSRA_STATUS_PASS, CSRA_OK, path,
+		    "the AK certificate is not a CA certificate");
 	if ((flags & EXFLAG_KUSAGE) && (X509_get_key_usage(cert) & KU_DIGITAL_SIGNATURE))
 		csra_result_add(r, "ak.key-usage", CSRA_STATUS_PASS, CSRA_OK, path,
 		    "KeyUsage has digitalSignature");
@@ -1084,11 +1201,14 @@ static int check_ak(struct vctx *x, X509 *cert, const uint8_t *leaf_dg, int ak_e
 		ak_eku = has_eku(x->v, cert);
 	if (ak_eku == 1)
 		csra_result_add(r, "ak.eku", CSRA_STATUS_PASS, CSRA_OK, path,
-		    "ExtendedKeyUsage has id-kp-attestationKey");
-	else
+		    "ExtendedKeyUsage has an attestation-key EKU");
+	else {
+		char want[256];
+		csra_eku_set_str(csra_verifier_ak_ekus(x->v, 0), want, sizeof(want));
 		ok = csra_result_add(r, "ak.eku", CSRA_STATUS_FAIL, CSRA_ERR_AK_NO_EKU, path,
-		    "ExtendedKeyUsage lacks id-kp-attestationKey (%s)",
-		    csra_oid_table[CSRA_OID_ID_KP_ATTESTATIONKEY].dotted) && 0;
+		    "ExtendedKeyUsage %s an attestation-key EKU (accepted: %s)",
+		    ak_eku < 0 ? "does not decode: no" : "lacks", want) && 0;
+	}
 
 	uint8_t key[32];
 	int keyed = block_key(x, leaf_dg, key);

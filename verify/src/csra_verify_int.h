@@ -21,6 +21,16 @@ struct csra_callback_route;
 struct csra_type_store;
 struct csra_cache;
 
+/* tcg-kp-AIKCertificate (TCG EK Credential Profile): the default EKU of
+ * TPM attestation-key certificates. */
+#define CSRA_TCG_KP_AIK_CERTIFICATE "2.23.133.8.3"
+
+/* EKUs that make a certificate an attestation key. */
+struct csra_eku_set {
+	ASN1_OBJECT **oids;
+	size_t n;
+};
+
 struct csra_verifier {
 	X509_STORE *store;
 	int ntrust;
@@ -32,7 +42,12 @@ struct csra_verifier {
 	csra_sig_policy sig_policy;
 	int strict;
 	long ts_max_age, ts_skew;
-	ASN1_OBJECT *eku_attestation;
+	/* Attestation-key EKUs, [0] PKIX Evidence, [1] TPM: the caller's (or
+	 * the defaults until the caller adds one), and the policy's, which
+	 * replace them when the policy names any. */
+	struct csra_eku_set ak_ekus[2];
+	int ak_ekus_added[2];
+	struct csra_eku_set policy_ak_ekus[2];
 	/* Requests (csra_request.c). */
 	X509_STORE *tpm_store;
 	const csra_policy *policy;		/* NULL: cabf-csbr */
@@ -166,9 +181,28 @@ void csra_cache_free(struct csra_cache **c);
 int csra_cache_resize(struct csra_cache *c, size_t entries);
 void csra_cache_flush(struct csra_cache *c);
 
+/* csra_verifier_ak_ekus returns the attestation-key EKUs in force for
+ * PKIX Evidence (|tpm| 0) or TPM AK certificates (|tpm| 1). */
+const struct csra_eku_set *csra_verifier_ak_ekus(const csra_verifier *v, int tpm);
+
+/* csra_eku_set_add adds the OID |der|/|len| (DER contents): 1, or 0 when
+ * memory ran out, -1 when it is not an OID OpenSSL reads.
+ * csra_eku_set_clear empties |s|. */
+int csra_eku_set_add(struct csra_eku_set *s, const uint8_t *der, size_t len);
+void csra_eku_set_clear(struct csra_eku_set *s);
+
+/* csra_has_ak_eku answers whether |x|'s ExtendedKeyUsage has one of |s|'s
+ * OIDs: 1 or 0, or -1 if the extension is there and OpenSSL could not
+ * decode it. */
+int csra_has_ak_eku(const struct csra_eku_set *s, X509 *x);
+
+/* csra_eku_set_str writes |s|'s OIDs, dotted, comma-separated, into |buf|. */
+void csra_eku_set_str(const struct csra_eku_set *s, char *buf, size_t cap);
+
 /* csra_x509_verify_err maps an X509_verify_cert error to CSRA_ERR_AK_EXPIRED
- * (validity), CSRA_ERR_AK_UNTRUSTED (no path to an anchor) or
- * CSRA_ERR_AK_CHAIN (anything else). */
+ * (after notAfter), CSRA_ERR_AK_NOT_YET_VALID (before notBefore),
+ * CSRA_ERR_AK_UNTRUSTED (no path to an anchor) or CSRA_ERR_AK_CHAIN
+ * (anything else). */
 csra_err csra_x509_verify_err(int err);
 
 /* csra_sig_verify checks the signature algorithm |oid|/|oid_len| (DER

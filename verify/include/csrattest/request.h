@@ -21,6 +21,12 @@ extern "C" {
 csra_err csra_verifier_add_tpm_trust(csra_verifier *v, X509 *cert);
 csra_err csra_verifier_add_tpm_trust_file(csra_verifier *v, const char *path);
 
+/* csra_verifier_add_tpm_ak_eku is csra_verifier_add_ak_eku for TPM
+ * attestation-key certificates (check tpm.ak-eku); the default is the
+ * TCG's tcg-kp-AIKCertificate, 2.23.133.8.3; a policy's tpm_ak_ekus
+ * replace the set. */
+csra_err csra_verifier_add_tpm_ak_eku(csra_verifier *v, const uint8_t *oid, size_t len);
+
 /* csra_verifier_set_policy sets the policy requests are judged by (the
  * default is csra_policy_cabf_csbr()). |p| is borrowed: it must outlive
  * |v|. Trust anchors the policy names per statement type are loaded

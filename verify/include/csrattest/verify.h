@@ -56,6 +56,15 @@ csra_err csra_verifier_add_signer_cert(csra_verifier *v, X509 *cert);
 csra_err csra_verifier_add_signer_key(csra_verifier *v, EVP_PKEY *key, const uint8_t *keyid,
     size_t keyid_len);
 
+/* csra_verifier_add_ak_eku adds |oid| (DER contents of an OBJECT
+ * IDENTIFIER, |len| bytes) to the ExtendedKeyUsages that make a
+ * certificate a PKIX Evidence attestation key (check ak.eku). The default
+ * is the draft's id-kp-attestationKey placeholder, 1.3.6.1.5.5.7.3.999;
+ * the first call replaces it, later calls add (e.g. the placeholder
+ * again and the IANA-assigned OID during a transition). A policy that
+ * names ak_ekus replaces the whole set (docs/policy.md). */
+csra_err csra_verifier_add_ak_eku(csra_verifier *v, const uint8_t *oid, size_t len);
+
 /* csra_verifier_set_time fixes the verification time (0: the current time
  * at each call). */
 csra_err csra_verifier_set_time(csra_verifier *v, time_t t);
