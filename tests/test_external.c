@@ -122,6 +122,11 @@ typedef struct runres {
 	int64_t ms;
 } runres;
 
+/* The nonce and time the next runs give the command (none, 0: unset). */
+static const uint8_t *run_nonce;
+static size_t run_nonce_len;
+static time_t run_at;
+
 static void run_argv(char **argv, unsigned timeout_ms, size_t max_output, const uint8_t *s,
     size_t slen, runres *rr)
 {
@@ -130,6 +135,9 @@ static void run_argv(char **argv, unsigned timeout_ms, size_t max_output, const 
 	memset(&in, 0, sizeof(in));
 	in.stmt = s;
 	in.stmt_len = slen;
+	in.nonce = run_nonce;
+	in.nonce_len = run_nonce_len;
+	in.at = run_at;
 	in.request_spki = req_spki;
 	in.request_spki_len = req_spki_len;
 	in.certs = certs;
@@ -406,16 +414,82 @@ static int test_environment(void)
 {
 	char p[512], body[2048];
 	runres rr;
-	/* dash exports PWD itself; everything else would be ours. */
+	/* dash exports PWD itself; everything else is what docs/external.md
+	 * lists: PATH, the verification time and, when given, the nonce. */
 	snprintf(body, sizeof(body),
 	    "cat >/dev/null\n"
-	    "[ \"$(env | grep -v '^PWD=')\" = 'PATH=/usr/bin:/bin' ] || exit 20\n"
+	    "[ \"$(env | grep -v '^PWD=' | sort | tr '\\n' ' ')\" = "
+	    "'CSRATTEST_TIME=2026-12-06T07:17:16Z CSRATTEST_TIME_EPOCH=1796541436 "
+	    "PATH=/usr/bin:/bin ' ] || exit 20\n"
 	    "printf '%%s' '{\"spki\":\"%s\"}'\n", req_b64);
 	CHECK(setenv("CSRA_SECRET", "must-not-leak", 1) == 0);
+	run_at = 1796541436;
 	run1(script("env", body, p, sizeof(p)), 5000, 65536, &rr);
-	unsetenv("CSRA_SECRET");
 	CHECK(check_is(&rr, "external.run", CSRA_STATUS_PASS, CSRA_OK, NULL));
 	csra_result_free(&rr.r);
+	/* With a nonce: CSRATTEST_NONCE in lower-case hex, nothing else more. */
+	static const uint8_t nonce[] = { 0x0a, 0x1b, 0xfc, 0x00, 0xff };
+	run_nonce = nonce;
+	run_nonce_len = sizeof(nonce);
+	snprintf(body, sizeof(body),
+	    "cat >/dev/null\n"
+	    "[ \"$(env | grep -v '^PWD=' | sort | tr '\\n' ' ')\" = "
+	    "'CSRATTEST_NONCE=0a1bfc00ff CSRATTEST_TIME=2026-12-06T07:17:16Z "
+	    "CSRATTEST_TIME_EPOCH=1796541436 PATH=/usr/bin:/bin ' ] || exit 21\n"
+	    "printf '%%s' '{\"spki\":\"%s\"}'\n", req_b64);
+	run1(script("envn", body, p, sizeof(p)), 5000, 65536, &rr);
+	unsetenv("CSRA_SECRET");
+	run_nonce = NULL;
+	run_nonce_len = 0;
+	run_at = 0;
+	CHECK(check_is(&rr, "external.run", CSRA_STATUS_PASS, CSRA_OK, NULL));
+	csra_result_free(&rr.r);
+	return 1;
+}
+
+/* The reply's "freshness": what the command says it checked. "nonce" is
+ * taken only when a nonce was given; anything but "nonce" or "none" is a
+ * malformed reply; absent is "none". */
+static int test_freshness_reply(void)
+{
+	char p[512], reply[2048];
+	runres rr;
+	static const uint8_t nonce[] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	run_nonce = nonce;
+	run_nonce_len = sizeof(nonce);
+	snprintf(reply, sizeof(reply), "{\"spki\":\"%s\",\"freshness\":\"nonce\"}", req_b64);
+	run1(replier("fresh", reply, NULL, p, sizeof(p)), 5000, 65536, &rr);
+	CHECK(check_is(&rr, "external.reply", CSRA_STATUS_PASS, CSRA_OK, "freshness nonce"));
+	CHECK(rr.out.verified && rr.out.bound && rr.out.freshness == CSRA_FRESHNESS_NONCE);
+	csra_result_free(&rr.r);
+	snprintf(reply, sizeof(reply), "{\"spki\":\"%s\",\"freshness\":\"none\"}", req_b64);
+	run1(replier("fresh", reply, NULL, p, sizeof(p)), 5000, 65536, &rr);
+	CHECK(check_is(&rr, "external.reply", CSRA_STATUS_PASS, CSRA_OK, "freshness none"));
+	CHECK(rr.out.verified && rr.out.freshness == CSRA_FRESHNESS_NONE);
+	csra_result_free(&rr.r);
+	snprintf(reply, sizeof(reply), "{\"spki\":\"%s\"}", req_b64);
+	run1(replier("fresh", reply, NULL, p, sizeof(p)), 5000, 65536, &rr);
+	CHECK(rr.out.verified && rr.out.freshness == CSRA_FRESHNESS_NONE);
+	csra_result_free(&rr.r);
+	static const char *const bad[] = { "\"timestamp\"", "\"Nonce\"", "\"nonce\\u0000x\"", "true",
+		"1", "null", "[\"nonce\"]" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(reply, sizeof(reply), "{\"spki\":\"%s\",\"freshness\":%s}", req_b64, bad[i]);
+		run1(replier("fresh", reply, NULL, p, sizeof(p)), 5000, 65536, &rr);
+		if (rr.out.freshness != CSRA_FRESHNESS_NONE ||
+		    !failed_with(&rr, "external.reply", CSRA_ERR_EXT_JSON,
+			i == 2 ? "not JSON" : "freshness: must be \"nonce\" or \"none\"")) {
+			fprintf(stderr, "  case %s\n", bad[i]);
+			return 0;
+		}
+	}
+	/* Without a nonce there was nothing to compare: "nonce" is refused. */
+	run_nonce = NULL;
+	run_nonce_len = 0;
+	snprintf(reply, sizeof(reply), "{\"spki\":\"%s\",\"freshness\":\"nonce\"}", req_b64);
+	run1(replier("fresh", reply, NULL, p, sizeof(p)), 5000, 65536, &rr);
+	CHECK(rr.out.freshness == CSRA_FRESHNESS_NONE);
+	CHECK(failed_with(&rr, "external.reply", CSRA_ERR_EXT_JSON, "but no nonce was given"));
 	return 1;
 }
 
@@ -690,7 +764,7 @@ int main(void)
 		TU(setup), TU(test_good_reply), TU(test_timeout), TU(test_timeout_after_closing_stdout),
 		TU(test_garbage), TU(test_exit_status), TU(test_flood), TU(test_exec_failure),
 		TU(test_stdin_and_pem), TU(test_large_stdin), TU(test_sigpipe), TU(test_environment),
-		TU(test_argv_verbatim), TU(test_no_inherited_fds), TU(test_other_key),
+		TU(test_argv_verbatim), TU(test_no_inherited_fds), TU(test_other_key), TU(test_freshness_reply),
 		TU(test_background_killed), TU(test_bad_replies), TU(test_too_many_claims),
 		TU(test_nothing_left_behind),
 	};

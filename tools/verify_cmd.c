@@ -59,6 +59,7 @@ static const char *verdict_word(csra_verdict v)
 	switch (v) {
 	case CSRA_VERDICT_VERIFIED: return "VERIFIED";
 	case CSRA_VERDICT_REJECTED: return "REJECTED";
+	case CSRA_VERDICT_UNKNOWN: return "UNKNOWN";
 	default: return "MALFORMED";
 	}
 }
@@ -84,8 +85,14 @@ static void print_text(const char *file, const csra_result *r)
 	print_checks(r, 2);
 	for (size_t i = 0; i < csra_result_statement_count(r); i++) {
 		const csra_result *s = csra_result_statement(r, i);
-		printf("  statement %zu: %s, %s\n", i, verdict_word(csra_result_verdict(s)),
-		    csra_result_statement_bound(r, i) ? "bound to the request key" : "not bound to the request key");
+		/* Binding is only known for a statement that verified. */
+		const char *binding = csra_result_statement_bound(r, i) ? "bound to the request key"
+		    : csra_result_verdict(s) == CSRA_VERDICT_UNKNOWN
+		    ? "binding not checked: no verifier for its type"
+		    : !csra_result_statement_verified(r, i)
+		    ? "binding not checked: the statement did not verify"
+		    : "not bound to the request key";
+		printf("  statement %zu: %s, %s\n", i, verdict_word(csra_result_verdict(s)), binding);
 		print_checks(s, 4);
 	}
 }
@@ -285,7 +292,8 @@ static const char usage_verify[] =
     "  --trust-tpm FILE|DIR   trust anchors for TPM attestation keys\n"
     "  --untrusted FILE       more intermediate certificates (PEM)\n"
     "  --policy cabf-csbr|FILE  the policy (default cabf-csbr; FILE: docs/policy.md)\n"
-    "  --nonce HEX            the nonce the CA issued\n"
+    "  --nonce HEX            the nonce the CA issued; without it freshness is not\n"
+    "                         checked (a warning says so)\n"
     "  --evidence-type OID    statement type of PKIX Evidence (default 1.3.6.1.5.5.999)\n"
     "  --verifier OID=COMMAND hand statements of type OID to COMMAND (split on\n"
     "                         spaces, run without a shell; docs/external.md)\n"
@@ -464,6 +472,10 @@ int cmd_verify(int argc, char **argv)
 	}
 	if (trusts == 0 && strcmp(policy_arg, "cabf-csbr") == 0)
 		fprintf(stderr, "csrattest: warning: no --trust or --trust-tpm: no attestation key can be trusted\n");
+	/* On stderr: stdout may be the JSON record. */
+	if (nonce == NULL)
+		fprintf(stderr, "csrattest: warning: no --nonce: freshness is not checked, so an old "
+		    "attestation replayed in this request would be accepted\n");
 	static const char *const labels[] = { "CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST", NULL };
 	if ((rc = load_der(file, labels, &der, &len)) != TOOL_EXIT_OK)
 		goto out;

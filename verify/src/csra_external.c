@@ -34,8 +34,50 @@
 #include "csra_codec_int.h"
 #include "csra_stmt.h"
 
-/* The child's whole environment: no variable of ours reaches it. */
+/* The child's whole environment: no variable of ours reaches it, only
+ * PATH and what the verification gives it (make_env). */
 static char env_path[] = "PATH=/usr/bin:/bin";
+
+/* The child's environment: PATH; CSRATTEST_NONCE, the CA's nonce in
+ * lower-case hex, only when one was given; CSRATTEST_TIME, the
+ * verification time in RFC 3339 UTC, and CSRATTEST_TIME_EPOCH, the same
+ * in seconds since 1970. */
+typedef struct env {
+	char *vars[5];
+	char *nonce;		/* "CSRATTEST_NONCE=<hex>", allocated */
+	char time[64];
+	char epoch[48];
+} env;
+
+static int make_env(const csra_stmt_in *in, env *e)
+{
+	static const char hexd[] = "0123456789abcdef";
+	static const char pre[] = "CSRATTEST_NONCE=";
+	size_t n = 0;
+	struct tm tm;
+	e->nonce = NULL;
+	e->vars[n++] = env_path;
+	if (in->nonce != NULL) {
+		if (in->nonce_len > (SIZE_MAX - sizeof(pre)) / 2 ||
+		    (e->nonce = malloc(sizeof(pre) + 2 * in->nonce_len)) == NULL)
+			return 0;
+		memcpy(e->nonce, pre, sizeof(pre) - 1);
+		char *h = e->nonce + sizeof(pre) - 1;
+		for (size_t i = 0; i < in->nonce_len; i++) {
+			*h++ = hexd[in->nonce[i] >> 4];
+			*h++ = hexd[in->nonce[i] & 15];
+		}
+		*h = '\0';
+		e->vars[n++] = e->nonce;
+	}
+	if (gmtime_r(&in->at, &tm) != NULL &&
+	    strftime(e->time, sizeof(e->time), "CSRATTEST_TIME=%Y-%m-%dT%H:%M:%SZ", &tm) > 0)
+		e->vars[n++] = e->time;
+	snprintf(e->epoch, sizeof(e->epoch), "CSRATTEST_TIME_EPOCH=%lld", (long long)in->at);
+	e->vars[n++] = e->epoch;
+	e->vars[n] = NULL;
+	return 1;
+}
 
 /* Arguments beyond this are a configuration error, not a real command. */
 #define MAX_ARGS 1024
@@ -155,7 +197,7 @@ static int set_nonblock(int fd)
 /* Starts the command: stdin and stdout pipes, stderr /dev/null, no other
  * fd, its own process group (so that it and anything it starts can be
  * killed at once), default signal handling, the fixed environment. */
-static void spawn(const csra_external *ext, const char *pem, run *ru)
+static void spawn(const csra_external *ext, const char *pem, char **envp, run *ru)
 {
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 };
 	size_t argc = 0;
@@ -203,7 +245,6 @@ static void spawn(const csra_external *ext, const char *pem, run *ru)
 	    posix_spawnattr_setsigdefault(&attr, &all) != 0)
 		goto nomem;
 
-	char *envp[] = { env_path, NULL };
 	pid_t pid;
 	/* posix_spawn, not posix_spawnp: argv[0] is a path, never searched.
 	 * glibc reports exec failures here and reaps the failed child. */
@@ -401,7 +442,13 @@ static void run_command(const csra_external *ext, const csra_stmt_in *in, const 
 {
 	int64_t deadline = now_ms() + ext->timeout_ms;
 	int status = 0;
-	spawn(ext, pem, ru);
+	env e;
+	if (!make_env(in, &e)) {
+		fail(ru, RUN_NOMEM, "out of memory");
+		return;
+	}
+	spawn(ext, pem, e.vars, ru);
+	free(e.nonce);
 	if (ru->outcome == RUN_OK)
 		pump(ext, in, ru, deadline);
 	close_fd(&ru->in_fd);
@@ -497,7 +544,7 @@ static int parse_claims(json_t *claims, csra_result *r, csra_stmt_out *out)
 /* Checks the reply's form, records "external.reply" and, when it holds,
  * "external.key". Returns 1 if the reply is well-formed. */
 static int check_reply(const char *reply, size_t len, const uint8_t *request_spki,
-    size_t request_spki_len, csra_result *r, csra_stmt_out *out)
+    size_t request_spki_len, int have_nonce, csra_result *r, csra_stmt_out *out)
 {
 	json_error_t je;
 	char msg[200], buf[200];
@@ -520,8 +567,26 @@ static int check_reply(const char *reply, size_t len, const uint8_t *request_spk
 	json_object_foreach(root, k, v) {
 		/* An unknown key may carry meaning ("verified": false) that
 		 * ignoring it would throw away. */
-		if (strcmp(k, "spki") != 0 && strcmp(k, "claims") != 0) {
+		if (strcmp(k, "spki") != 0 && strcmp(k, "claims") != 0 && strcmp(k, "freshness") != 0) {
 			reply_fail(r, k, "unknown key");
+			goto out;
+		}
+	}
+	/* What the command checked of freshness: absent is "none". Anything
+	 * else is refused rather than guessed at, and "nonce" without a nonce
+	 * claims a comparison that cannot have happened. */
+	csra_freshness fresh = CSRA_FRESHNESS_NONE;
+	json_t *jf = json_object_get(root, "freshness");
+	if (jf != NULL) {
+		const char *fv = json_is_string(jf) ? json_string_value(jf) : NULL;
+		if (fv != NULL && strcmp(fv, "nonce") == 0 && json_string_length(jf) == 5) {
+			if (!have_nonce) {
+				reply_fail(r, "freshness", "\"nonce\", but no nonce was given");
+				goto out;
+			}
+			fresh = CSRA_FRESHNESS_NONCE;
+		} else if (fv == NULL || strcmp(fv, "none") != 0 || json_string_length(jf) != 4) {
+			reply_fail(r, "freshness", "must be \"nonce\" or \"none\"");
 			goto out;
 		}
 	}
@@ -551,8 +616,10 @@ static int check_reply(const char *reply, size_t len, const uint8_t *request_spk
 		goto out;
 	}
 	csra_result_add(r, "external.reply", CSRA_STATUS_PASS, CSRA_OK, "",
-	    "key type %s, %zu claim(s)",
-	    EVP_PKEY_get0_type_name(key) ? EVP_PKEY_get0_type_name(key) : "unknown", out->nclaims);
+	    "key type %s, %zu claim(s), freshness %s",
+	    EVP_PKEY_get0_type_name(key) ? EVP_PKEY_get0_type_name(key) : "unknown", out->nclaims,
+	    fresh == CSRA_FRESHNESS_NONCE ? "nonce" : "none");
+	out->freshness = fresh;
 	ok = 1;
 	if (request_spki != NULL && spki_len == request_spki_len &&
 	    memcmp(spki, request_spki, spki_len) == 0) {
@@ -571,11 +638,11 @@ out:
 }
 
 csra_err csra_external_parse_reply(const char *buf, size_t len, const uint8_t *request_spki,
-    size_t request_spki_len, csra_result *r, csra_stmt_out *out)
+    size_t request_spki_len, int have_nonce, csra_result *r, csra_stmt_out *out)
 {
 	if (r == NULL || out == NULL)
 		return CSRA_ERR_INVALID_ARGUMENT;
-	if (check_reply(buf, len, request_spki, request_spki_len, r, out))
+	if (check_reply(buf, len, request_spki, request_spki_len, have_nonce, r, out))
 		out->verified = 1;	/* the command vouched for the statement */
 	else
 		csra_result_add(r, "external.key", CSRA_STATUS_SKIP, CSRA_OK, "",
@@ -629,7 +696,7 @@ csra_err csra_external_verify(const csra_external *ext, const csra_stmt_in *in, 
 		    ru.len);
 		/* Its nomem is the result's, reported below. */
 		csra_external_parse_reply((const char *)ru.buf, ru.len, in->request_spki,
-		    in->request_spki_len, r, out);
+		    in->request_spki_len, in->nonce != NULL, r, out);
 	}
 	free(ru.buf);
 	return r->nomem ? CSRA_ERR_NOMEM : CSRA_OK;
