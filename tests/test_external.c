@@ -578,6 +578,81 @@ static int test_background_killed(void)
 	return 1;
 }
 
+/* Whether process |pid| is gone (or a zombie waiting for its reaper),
+ * polled at most |tries| times. */
+static int process_gone(pid_t pid, int tries)
+{
+	char stat_path[64], st[256];
+	snprintf(stat_path, sizeof(stat_path), "/proc/%d/stat", (int)pid);
+	for (int i = 0; i < tries; i++) {
+		FILE *f = fopen(stat_path, "r");
+		if (f == NULL)
+			return 1;
+		int zombie = fgets(st, sizeof(st), f) != NULL && strstr(st, ") Z ") != NULL;
+		fclose(f);
+		if (zombie)
+			return 1;
+		usleep(10000);
+	}
+	return 0;
+}
+
+static pid_t read_pid(const char *path)
+{
+	char buf[32];
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return -1;
+	pid_t pid = fgets(buf, sizeof(buf), f) != NULL ? (pid_t)atoi(buf) : -1;
+	fclose(f);
+	return pid;
+}
+
+/* Processes that leave the command's process group (setsid, a second
+ * session) or are orphaned by a double fork still die with the run: when
+ * the command exits and when it times out. */
+static int test_escapees_killed(void)
+{
+	char p[512], body[4096], pf1[512], pf2[512];
+	runres rr;
+	snprintf(pf1, sizeof(pf1), "%s/setsid.pid", sdir);
+	snprintf(pf2, sizeof(pf2), "%s/orphan.pid", sdir);
+	for (int timeout = 0; timeout < 2; timeout++) {
+		unlink(pf1);
+		unlink(pf2);
+		snprintf(body, sizeof(body),
+		    "cat >/dev/null\n"
+		    /* its own session and process group */
+		    "setsid sleep 100 </dev/null >/dev/null 2>&1 &\n"
+		    "echo $! > '%s'\n"
+		    /* a grandchild whose parent exits at once: an orphan, in a
+		     * session of its own too */
+		    "sh -c 'setsid sleep 100 </dev/null >/dev/null 2>&1 & echo $! > \"%s\"' "
+		    "</dev/null >/dev/null 2>&1\n"
+		    "while [ ! -s '%s' ] || [ ! -s '%s' ]; do :; done\n"
+		    "%s"
+		    "printf '%%s' '{\"spki\":\"%s\"}'\n",
+		    pf1, pf2, pf1, pf2, timeout ? "sleep 100\n" : "", req_b64);
+		run1(script("escape", body, p, sizeof(p)), timeout ? 700 : 5000, 65536, &rr);
+		if (timeout)
+			CHECK(failed_with(&rr, "external.run", CSRA_ERR_EXT_TIMEOUT, NULL));
+		else {
+			CHECK(check_is(&rr, "external.key", CSRA_STATUS_PASS, CSRA_OK, NULL));
+			csra_result_free(&rr.r);
+		}
+		pid_t a = read_pid(pf1), b = read_pid(pf2);
+		CHECK(a > 0 && b > 0);
+		int ga = process_gone(a, 100), gb = process_gone(b, 100);
+		/* Do not leave them behind when the check fails. */
+		if (!ga)
+			kill(a, SIGKILL);
+		if (!gb)
+			kill(b, SIGKILL);
+		CHECK(ga && gb);
+	}
+	return 1;
+}
+
 /* Writes |fmt| with every "%s" replaced by |v| (formats from a table
  * would be non-literal). */
 static void subst(const char *fmt, const char *v, char *out, size_t cap)
@@ -765,7 +840,7 @@ int main(void)
 		TU(test_garbage), TU(test_exit_status), TU(test_flood), TU(test_exec_failure),
 		TU(test_stdin_and_pem), TU(test_large_stdin), TU(test_sigpipe), TU(test_environment),
 		TU(test_argv_verbatim), TU(test_no_inherited_fds), TU(test_other_key), TU(test_freshness_reply),
-		TU(test_background_killed), TU(test_bad_replies), TU(test_too_many_claims),
+		TU(test_background_killed), TU(test_escapees_killed), TU(test_bad_replies), TU(test_too_many_claims),
 		TU(test_nothing_left_behind),
 	};
 	int rc = tu_run(tests, sizeof(tests) / sizeof(tests[0]));
