@@ -247,6 +247,10 @@ int cmd_verify_evidence(int argc, char **argv)
 	static const char *const labels[] = { "EVIDENCE", NULL };
 	if ((rc = load_der(file, labels, &der, &len)) != TOOL_EXIT_OK)
 		goto out;
+	/* As verify does: on stderr, stdout may be JSON. */
+	if (nonce == NULL)
+		fprintf(stderr, "csrattest: warning: no --nonce: freshness is not checked, so old "
+		    "Evidence replayed would be accepted\n");
 	csra_err e = csra_verify_evidence(v, der, len, nonce, nonce_len, NULL, &r);
 	if (e != CSRA_OK) {
 		fprintf(stderr, "csrattest: %s: %s\n", file, csra_strerror(e));
