@@ -493,6 +493,25 @@ static int test_freshness_reply(void)
 	return 1;
 }
 
+/* The command starts with no signal blocked or ignored, although the
+ * helper that runs it ignores ^C and friends and blocks SIGCHLD. */
+static int test_signals_default(void)
+{
+	char p[512], body[2048];
+	runres rr;
+	snprintf(body, sizeof(body),
+	    "cat >/dev/null\n"
+	    /* read by the shell itself: while it waits for a child it may
+	     * block signals of its own */
+	    "while IFS= read -r l; do case \"$l\" in SigIgn:*|SigBlk:*) "
+	    "case \"${l#*:}\" in *[1-9a-f]*) exit 40 ;; esac ;; esac; done < /proc/$$/status\n"
+	    "printf '%%s' '{\"spki\":\"%s\"}'\n", req_b64);
+	run1(script("signals", body, p, sizeof(p)), 5000, 65536, &rr);
+	CHECK(check_is(&rr, "external.run", CSRA_STATUS_PASS, CSRA_OK, NULL));
+	csra_result_free(&rr.r);
+	return 1;
+}
+
 /* Arguments reach the command as they are: no shell reads them. */
 static int test_argv_verbatim(void)
 {
@@ -839,7 +858,7 @@ int main(void)
 		TU(setup), TU(test_good_reply), TU(test_timeout), TU(test_timeout_after_closing_stdout),
 		TU(test_garbage), TU(test_exit_status), TU(test_flood), TU(test_exec_failure),
 		TU(test_stdin_and_pem), TU(test_large_stdin), TU(test_sigpipe), TU(test_environment),
-		TU(test_argv_verbatim), TU(test_no_inherited_fds), TU(test_other_key), TU(test_freshness_reply),
+		TU(test_argv_verbatim), TU(test_signals_default), TU(test_no_inherited_fds), TU(test_other_key), TU(test_freshness_reply),
 		TU(test_background_killed), TU(test_escapees_killed), TU(test_bad_replies), TU(test_too_many_claims),
 		TU(test_nothing_left_behind),
 	};

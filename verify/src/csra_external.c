@@ -192,9 +192,9 @@ err:
  * Then it writes the command's fate on the status pipe and exits.
  *
  * What still escapes: a descendant that changes its user ID (a setuid
- * program), which the helper may not signal, and one that becomes
- * another process's child by ptrace or the like. docs/external.md says
- * so.
+ * program), which the helper may not signal; it gives up on it after
+ * REAP_ROUNDS, and it goes to init when the helper exits.
+ * docs/external.md says so.
  *
  * The helper is forked from a possibly multithreaded process: until it
  * exits it makes only async-signal-safe calls (no malloc, no stdio). */
@@ -284,18 +284,22 @@ static int kill_children(pid_t me)
 	return n;
 }
 
-/* Kills and reaps every child until there is none. */
-static void reap_all(pid_t me)
+/* Rounds of reap_all before the helper gives up on a process it cannot
+ * kill (another user's): about two seconds. */
+#define REAP_ROUNDS 1000
+
+/* Kills and reaps every child until there is none, or REAP_ROUNDS have
+ * passed; |*status| gets |cmd|'s wait status when it is reaped here. */
+static void reap_all(pid_t me, pid_t cmd, int *status)
 {
-	for (;;) {
+	for (int round = 0; round < REAP_ROUNDS; round++) {
 		pid_t w;
 		int st;
 		while ((w = waitpid(-1, &st, WNOHANG)) > 0)
-			;
-		if (w < 0 && errno == ECHILD)
-			return;
+			if (w == cmd)
+				*status = st;
 		if (w < 0 && errno != EINTR)
-			return;
+			return;	/* ECHILD: none left */
 		kill_children(me);
 		struct timespec nap = { 0, 2000000 };
 		nanosleep(&nap, NULL);
@@ -332,6 +336,16 @@ static void helper(const struct helper_args *a)
 	sa.sa_handler = SIG_DFL;
 	for (int sig = 1; sig < NSIG; sig++)
 		sigaction(sig, &sa, NULL);
+	/* A terminal's ^C reaches the helper (it is in our process group),
+	 * not the command (its own group): dying of it would orphan the
+	 * command's tree to init. Our own death closes the control pipe,
+	 * which is the helper's signal to kill everything. */
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGPIPE, &sa, NULL);
 	sa.sa_handler = on_sigchld;
 	sigaction(SIGCHLD, &sa, NULL);
 	/* 0, 1 and 2 are closed here: the exec-error pipe must not land on
@@ -351,6 +365,10 @@ static void helper(const struct helper_args *a)
 		    close_range(4, ~0u, 0) != 0 || setpgid(0, 0) != 0) {
 			err = errno;
 		} else {
+			/* The helper ignores some signals: exec would keep that. */
+			sa.sa_handler = SIG_DFL;
+			for (int sig = 1; sig < NSIG; sig++)
+				sigaction(sig, &sa, NULL);
 			sigemptyset(&none);
 			sigprocmask(SIG_SETMASK, &none, NULL);
 			execve(a->argv[0], a->argv, a->envp);
@@ -375,9 +393,7 @@ static void helper(const struct helper_args *a)
 		;
 	close(ex[0]);
 	if (n == (ssize_t)sizeof(err)) {
-		while (waitpid(cmd, &status, 0) < 0 && errno == EINTR)
-			;
-		reap_all(me);
+		reap_all(me, cmd, &status);
 		put_report(a->st_w, REP_EXEC, err);
 		_exit(0);
 	}
@@ -402,9 +418,9 @@ static void helper(const struct helper_args *a)
 	kill(-cmd, SIGKILL);
 	if (!exited)
 		kill(cmd, SIGKILL);
-	while (waitpid(cmd, &status, 0) < 0 && errno == EINTR)
-		;
-	reap_all(me);
+	/* Reaped in there too: a command we may not kill must not hold the
+	 * run past REAP_ROUNDS. */
+	reap_all(me, cmd, &status);
 	put_report(a->st_w, exited ? REP_EXITED : REP_KILLED, status);
 	_exit(0);
 }
