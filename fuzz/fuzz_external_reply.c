@@ -70,8 +70,9 @@ int fuzz_one(const uint8_t *data, size_t size)
 	csra_stmt_out *out = fuzz_realloc(NULL, sizeof(*out));
 	csra_stmt_out_init(out, 0);
 	unsigned long injected = fuzz_alloc_injected();
+	/* With a nonce given, so that "freshness": "nonce" is read too. */
 	csra_err rc = csra_external_parse_reply(size ? (const char *)data : NULL, size, spki, spki_len,
-	    r, out);
+	    1, r, out);
 	int armed = fuzz_alloc_armed();
 	if (rc != CSRA_OK) {
 		if (rc != CSRA_ERR_NOMEM || fuzz_alloc_injected() == injected)
@@ -95,8 +96,9 @@ int fuzz_one(const uint8_t *data, size_t size)
 	} else {
 		if (reply->status != CSRA_STATUS_FAIL || reply->code != CSRA_ERR_EXT_JSON)
 			fuzz_fail("unverified, but the reply check does not fail with EXT_JSON", NULL);
-		if (key->status != CSRA_STATUS_SKIP || out->bound || out->nclaims != 0)
-			fuzz_fail("a refused reply still binds or claims", NULL);
+		if (key->status != CSRA_STATUS_SKIP || out->bound || out->nclaims != 0 ||
+		    out->freshness != CSRA_FRESHNESS_NONE)
+			fuzz_fail("a refused reply still binds, claims or vouches for freshness", NULL);
 	}
 	if (out->nclaims > CSRA_STMT_DEFAULT_LIMIT)
 		fuzz_fail("more claims than the cap", NULL);

@@ -105,9 +105,30 @@ static void check_result(const csra_result *r)
 			fuzz_fail("a statement result is missing", NULL);
 		if (csra_result_statement_bound(r, i)) {
 			bound++;
-			if (csra_result_verdict(s) != CSRA_VERDICT_VERIFIED)
-				fuzz_fail("a statement is bound but its own result is not verified", NULL);
+			/* Only freshness may fail beside a verified binding: it
+			 * is the policy's business, not the verifier's. */
+			for (size_t k = 0; k < csra_result_check_count(s); k++) {
+				const char *cn;
+				csra_status cs;
+				csra_result_check(s, k, &cn, &cs, NULL, NULL, NULL);
+				if (cs == CSRA_STATUS_FAIL && strcmp(cn, "freshness.nonce") != 0)
+					fuzz_fail("a statement is bound but its own result is not verified", cn);
+			}
 		}
+		if (csra_result_statement_bound(r, i) && !csra_result_statement_verified(r, i))
+			fuzz_fail("a statement is bound but not verified", NULL);
+		if ((csra_result_verdict(s) == CSRA_VERDICT_UNKNOWN) !=
+		    (csra_result_find(s, "statement.type", CSRA_ERR_STMT_UNKNOWN_TYPE) >= 0))
+			fuzz_fail("a statement of a known type is unknown, or the reverse", NULL);
+		/* Every statement says what became of its freshness. */
+		int fresh = 0;
+		for (size_t k = 0; k < csra_result_check_count(s); k++) {
+			const char *cn;
+			csra_result_check(s, k, &cn, NULL, NULL, NULL, NULL);
+			fresh += strcmp(cn, "freshness.nonce") == 0;
+		}
+		if (fresh != 1)
+			fuzz_fail("a statement without exactly one freshness.nonce check", NULL);
 		/* The accessors, for what they read. */
 		for (size_t k = 0; k < csra_result_key_count(s); k++) {
 			csra_claim_value cv;
@@ -132,13 +153,23 @@ static void check_result(const csra_result *r)
 		fuzz_fail("verified without an attestation", NULL);
 	if (bound == 0 || !walk(r, "policy.statement", CSRA_STATUS_PASS))
 		fuzz_fail("verified without a statement bound to the request key", NULL);
+	/* With a nonce, what the policy accepted was confirmed fresh (the
+	 * fuzz policies exempt no type). */
+	if (walk(r, "policy.freshness", CSRA_STATUS_PASS)) {
+		int fresh = 0;
+		for (size_t i = 0; i < n; i++)
+			fresh |= csra_result_statement_bound(r, i) &&
+			    walk(csra_result_statement(r, i), "freshness.nonce", CSRA_STATUS_PASS);
+		if (!fresh)
+			fuzz_fail("verified with a nonce, and no bound statement confirmed it", NULL);
+	}
 }
 
 /* The JSON report must be all of |r|: its verdict, every check (name and
  * status) and every statement's, never a part that looks whole. */
 static void check_json(const csra_result *r, json_t *j, int top)
 {
-	static const char *verdicts[] = { "verified", "rejected", "malformed" };
+	static const char *verdicts[] = { "verified", "rejected", "malformed", "unknown" };
 	static const char *statuses[] = { "pass", "fail", "warn", "skip" };
 	const char *v = json_string_value(json_object_get(j, "verdict"));
 	if (v == NULL || strcmp(v, verdicts[csra_result_verdict(r)]) != 0)

@@ -53,12 +53,15 @@ static time_t when_time(int8_t w)
 
 /* The callback statement: OCTET STRING { flags, fipslevel, spki }. */
 static int callback(void *arg, const uint8_t *type, size_t type_len, const uint8_t *stmt,
-    size_t stmt_len, STACK_OF(X509) *certs, csra_cb_result *res)
+    size_t stmt_len, STACK_OF(X509) *certs, const uint8_t *nonce, size_t nonce_len, time_t at,
+    csra_cb_result *res)
 {
 	(void)arg;
 	(void)type;
 	(void)type_len;
 	(void)certs;
+	(void)nonce_len;
+	(void)at;
 	if (stmt_len < 2 || stmt[0] != 0x04)
 		return 1;	/* not ours to read: unverified */
 	size_t hdr = 2;
@@ -75,6 +78,12 @@ static int callback(void *arg, const uint8_t *type, size_t type_len, const uint8
 	if (flags & FUZZ_CB_FAIL)
 		return 0;
 	csra_cb_set_verified(res, flags & FUZZ_CB_VERIFIED);
+	/* Refused without a nonce: the setter's contract, checked here. */
+	if ((flags & FUZZ_CB_FRESH) &&
+	    (csra_cb_set_freshness(res, CSRA_FRESHNESS_NONCE) == CSRA_OK) != (nonce != NULL)) {
+		fprintf(stderr, "csra_cb_set_freshness and the nonce disagree\n");
+		abort();
+	}
 	if ((flags & FUZZ_CB_SPKI) && n > 2 && csra_cb_set_spki(res, p + 2, n - 2) != CSRA_OK)
 		return 0;
 	if (flags & FUZZ_CB_CLAIMS) {

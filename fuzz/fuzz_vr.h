@@ -24,6 +24,8 @@
  * callback that reads them as OCTET STRING { flags, fipslevel, spki }:
  * flags bit 0 verified, bit 1 internal failure, bit 2 the spki is given,
  * bit 3 claims (extractable = bit 4, the others as cabf-csbr wants),
+ * bit 5 it reports the nonce confirmed (when one is given: it compares
+ * nothing, which is the point: the report is the callback's word),
  * fipslevel a signed byte.
  */
 #ifndef CSRA_FUZZ_VR_H
@@ -53,6 +55,7 @@
 #define FUZZ_CB_SPKI 0x04u
 #define FUZZ_CB_CLAIMS 0x08u
 #define FUZZ_CB_EXTRACTABLE 0x10u
+#define FUZZ_CB_FRESH 0x20u
 
 #define FUZZ_SIGNER_KEYID "csrattest fuzz signer"
 

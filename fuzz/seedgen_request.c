@@ -557,13 +557,22 @@ static void verify_request_seeds(const pki *k)
 	vr_seed("valid-pkcs10-legacy", &o, r, rlen, CSRA_VERDICT_VERIFIED);
 	free(b);
 
-	/* fuzz-claims: Evidence and the callback both required. */
+	/* fuzz-claims: Evidence and the callback both required; the callback
+	 * confirms the nonce. */
 	o = opts(2, FVR_WINDOW, nonce);
+	st[0] = st_evidence(k, FUZZ_KEY_SUBJECT, &o, SIGN_CERT);
+	st[1] = st_callback(FUZZ_CB_VERIFIED | FUZZ_CB_SPKI | FUZZ_CB_CLAIMS | FUZZ_CB_FRESH, 3,
+	    FUZZ_KEY_SUBJECT);
+	b = bundle(k, 0, st, 2, &blen);
+	r = crmf(FUZZ_KEY_SUBJECT, b, blen, &rlen);
+	vr_seed("valid-crmf-claims", &o, r, rlen, CSRA_VERDICT_VERIFIED);
+	free(b);
+	/* The same, the callback not confirming the nonce: it does not count. */
 	st[0] = st_evidence(k, FUZZ_KEY_SUBJECT, &o, SIGN_CERT);
 	st[1] = st_callback(FUZZ_CB_VERIFIED | FUZZ_CB_SPKI | FUZZ_CB_CLAIMS, 3, FUZZ_KEY_SUBJECT);
 	b = bundle(k, 0, st, 2, &blen);
 	r = crmf(FUZZ_KEY_SUBJECT, b, blen, &rlen);
-	vr_seed("valid-crmf-claims", &o, r, rlen, CSRA_VERDICT_VERIFIED);
+	vr_seed("rejected-crmf-claims-not-fresh", &o, r, rlen, CSRA_VERDICT_REJECTED);
 	free(b);
 
 	/* fuzz-trust: per-type anchors; Evidence whose intermediate is in the
@@ -627,6 +636,10 @@ static void external_reply_seeds(void)
 	put_str("corpus/external_reply", "good", reply);
 	snprintf(reply, sizeof(reply), "{\"spki\":\"%s\"}", b64);
 	put_str("corpus/external_reply", "spki-only", reply);
+	snprintf(reply, sizeof(reply), "{\"spki\":\"%s\",\"freshness\":\"nonce\"}", b64);
+	put_str("corpus/external_reply", "fresh-nonce", reply);
+	snprintf(reply, sizeof(reply), "{\"spki\":\"%s\",\"freshness\":\"timestamp\"}", b64);
+	put_str("corpus/external_reply", "fresh-bad", reply);
 	snprintf(reply, sizeof(reply), "{\"spki\":\"%s\",\"claims\":{\"key\":{\"local\":true}}}", b64o);
 	put_str("corpus/external_reply", "other-key", reply);
 	snprintf(reply, sizeof(reply), "{\"spki\":\"%s\",\"claims\":{\"key\":{\"x\":1.5}}}", b64);
@@ -664,6 +677,8 @@ static void policy_seeds(void)
 	    "  \"transaction\": {\"uptime\": 5}},\n"
 	    " \"key_algorithms\": [\"rsa:2048\", \"ec:P-256\", \"ed25519\", \"ed448\"]}\n");
 	put_str("corpus/policy", "minimal", "{\"name\":\"m\"}");
+	put_str("corpus/policy", "freshness",
+	    "{\"name\":\"f\",\"freshness\":\"required\",\"freshness_exempt\":[\"1.3.6.1.4.1.32473.1.1\"]}");
 	put_str("corpus/policy", "callback-type",
 	    "{\"name\":\"cb\",\"require_statement_types\":[\"1.3.6.1.4.1.32473.1.1\"],"
 	    "\"claims\":{\"platform\":{\"fipslevel\":{\"max\":3}}}}");

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
 # csrattest verify on requests made by csrattest-samples: verdicts, exit
-# codes, JSON, CRMF, policies and an external verifier.
+# codes, JSON, CRMF, policies, an external verifier and freshness.
 # Usage: test_cli_request.sh CSRATTEST CSRATTEST-SAMPLES
 bin=$1
 samples=$2
@@ -67,6 +67,55 @@ check external-garbage 1 "CSRA_ERR_EXT_JSON" "$bin" verify "$s/request.pem" --ev
 check window-fresh 0 "VERIFIED" "$bin" verify "$s/request.pem" --trust "$s/root.pem" --nonce "$nonce" --timestamp-window 300:60
 check window-stale 1 "CSRA_ERR_EV_TIMESTAMP_WINDOW" "$bin" verify "$s/request.pem" --trust "$s/root.pem" --nonce "$nonce" --timestamp-window 300:60 --at "@$(($(date +%s) + 3600))"
 check window-range 3 "timestamp-window" "$bin" verify "$s/request.pem" --trust "$s/root.pem" --timestamp-window 9223372036854775807
+# Freshness. vendor.sh ignores the nonce: with one given, its statement
+# is not confirmed fresh and does not count.
+ext="--evidence-type 1.3.6.1.4.1.99999.1 --verifier 1.3.6.1.5.5.999=$tmp/vendor.sh"
+check external-not-fresh 1 "CSRA_ERR_STMT_NOT_FRESH" "$bin" verify "$s/request.pem" $ext --nonce "$nonce"
+check external-not-fresh-no-statement 1 "1 not confirmed fresh" "$bin" verify "$s/request.pem" $ext --nonce "$nonce"
+# fresh.sh compares the nonce it is given with the one it knows the
+# statement carries (the samples' nonce) and says so.
+cat >"$tmp/fresh.sh" <<EOS
+#!/bin/sh
+cat >/dev/null
+[ -n "\$CSRATTEST_TIME" ] && [ -n "\$CSRATTEST_TIME_EPOCH" ] || exit 9
+f=none
+[ "\$CSRATTEST_NONCE" = "$nonce" ] && f=nonce
+printf '{"spki": "%s", "freshness": "%s", "claims": {"key": {"extractable": false, "never-extractable": true, "sensitive": true, "local": true}, "platform": {"fipsboot": true, "fipslevel": 3}}}' "$spki" "\$f"
+EOS
+chmod 755 "$tmp/fresh.sh"
+fresh="--evidence-type 1.3.6.1.4.1.99999.1 --verifier 1.3.6.1.5.5.999=$tmp/fresh.sh"
+check external-fresh 0 "\\[pass\\] freshness.nonce" "$bin" verify "$s/request.pem" $fresh --nonce "$nonce"
+check external-fresh-other-nonce 1 "CSRA_ERR_STMT_NOT_FRESH" "$bin" verify "$s/request.pem" $fresh --nonce 00
+# A policy exempting the type lets the unconfirmed statement count, with a warning.
+cat >"$tmp/exempt.json" <<'POL'
+{"name": "exempt", "freshness_exempt": ["1.3.6.1.5.5.999"],
+ "claims": {"key": {"extractable": false, "local": true}}}
+POL
+check external-exempt 0 "\\[warn\\] freshness.nonce" "$bin" verify "$s/request.pem" $ext --nonce "$nonce" --policy "$tmp/exempt.json"
+# Without --nonce: verified, with a warning on stderr, never on stdout.
+check no-nonce-warning 0 "warning: no --nonce" "$bin" verify "$s/request.pem" --trust "$s/root.pem" --json
+if grep -q "warning" "$tmp/out" || ! grep -q "no --nonce" "$tmp/err"; then
+	fail=$((fail + 1)); echo "FAIL no-nonce-warning-on-stderr"
+else
+	pass=$((pass + 1))
+fi
+check nonce-no-warning 0 "VERIFIED" "$bin" verify "$s/request.pem" --trust "$s/root.pem" --nonce "$nonce"
+if grep -q "no --nonce" "$tmp/err"; then
+	fail=$((fail + 1)); echo "FAIL nonce-no-warning: warned with a nonce"
+else
+	pass=$((pass + 1))
+fi
+# "freshness": "required" refuses a verification without a nonce.
+cat >"$tmp/required.json" <<'POL'
+{"name": "required", "freshness": "required", "claims": {"key": {"extractable": false}}}
+POL
+check required-no-nonce 1 "CSRA_ERR_POLICY_FRESHNESS" "$bin" verify "$s/request.pem" --trust "$s/root.pem" --policy "$tmp/required.json"
+check required-nonce 0 "\\[pass\\] policy.freshness" "$bin" verify "$s/request.pem" --trust "$s/root.pem" --policy "$tmp/required.json" --nonce "$nonce"
+# A statement no verifier handles is "unknown", not "verified", and its
+# binding was never checked.
+check unknown-json 1 '"verdict": "unknown"' "$bin" verify "$s/request.pem" --trust "$s/root.pem" --evidence-type 1.3.6.1.4.1.99999.1 --json
+check unknown-text 1 "statement 0: UNKNOWN, binding not checked: no verifier for its type" "$bin" verify "$s/request.pem" --trust "$s/root.pem" --evidence-type 1.3.6.1.4.1.99999.1
+check unverified-binding 1 "binding not checked: the statement did not verify" "$bin" verify "$s/request.pem" --trust "$s/root.pem" --nonce 00
 head -c 400 "$s/request-crmf.der" >"$tmp/trunc.der"
 check truncated 2 "MALFORMED" "$bin" verify "$tmp/trunc.der" --trust "$s/root.pem"
 check evidence-not-request 2 "not CERTIFICATE REQUEST" "$bin" verify "$s/evidence.pem" --trust "$s/root.pem"

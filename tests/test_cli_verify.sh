@@ -25,6 +25,13 @@ check() {	# name expected-exit grep-pattern command...
 
 check evidence2-verified 0 "VERIFIED" "$bin" verify-evidence "$v/evidence2.pem" --trust "$v/ca.crt" --nonce beefcafebabedead
 check evidence2-json 0 '"verdict": "verified"' "$bin" verify-evidence "$v/evidence2.pem" --trust "$v/ca.crt" --json
+# Without --nonce: a warning, on stderr only (stdout is the JSON).
+if grep -q "no --nonce" "$tmp/err" && ! grep -q "warning" "$tmp/out"; then
+	pass=$((pass + 1))
+else
+	fail=$((fail + 1))
+	echo "FAIL evidence2-no-nonce-warning"
+fi
 check evidence2-wrong-nonce 1 "CSRA_ERR_EV_NONCE_MISMATCH" "$bin" verify-evidence "$v/evidence2.pem" --trust "$v/ca.crt" --nonce 00
 check evidence2-expired-at 1 "CSRA_ERR_AK_EXPIRED" "$bin" verify-evidence "$v/evidence2.pem" --trust "$v/ca.crt" --at 2040-01-01T00:00:00Z
 check evidence2-not-yet-valid 1 "CSRA_ERR_AK_NOT_YET_VALID" "$bin" verify-evidence "$v/evidence2.pem" --trust "$v/ca.crt" --at 2000-01-01T00:00:00Z

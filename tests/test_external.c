@@ -148,6 +148,10 @@ static void bury(const csra_stmt_out *o)
 	graves = g;
 	graves[ngraves++] = *o;
 }
+/* The nonce and time the next runs give the command (none, 0: unset). */
+static const uint8_t *run_nonce;
+static size_t run_nonce_len;
+static time_t run_at;
 
 static void run_argv(char **argv, unsigned timeout_ms, size_t max_output, const uint8_t *s,
     size_t slen, runres *rr)
@@ -157,6 +161,9 @@ static void run_argv(char **argv, unsigned timeout_ms, size_t max_output, const 
 	memset(&in, 0, sizeof(in));
 	in.stmt = s;
 	in.stmt_len = slen;
+	in.nonce = run_nonce;
+	in.nonce_len = run_nonce_len;
+	in.at = run_at;
 	in.request_spki = req_spki;
 	in.request_spki_len = req_spki_len;
 	in.certs = certs;
@@ -434,14 +441,99 @@ static int test_environment(void)
 {
 	char p[512], body[2048];
 	runres rr;
-	/* dash exports PWD itself; everything else would be ours. */
+	/* dash exports PWD itself; everything else is what docs/external.md
+	 * lists: PATH, the verification time and, when given, the nonce. */
 	snprintf(body, sizeof(body),
 	    "cat >/dev/null\n"
-	    "[ \"$(env | grep -v '^PWD=')\" = 'PATH=/usr/bin:/bin' ] || exit 20\n"
+	    "[ \"$(env | grep -v '^PWD=' | sort | tr '\\n' ' ')\" = "
+	    "'CSRATTEST_TIME=2026-12-06T07:17:16Z CSRATTEST_TIME_EPOCH=1796541436 "
+	    "PATH=/usr/bin:/bin ' ] || exit 20\n"
 	    "printf '%%s' '{\"spki\":\"%s\"}'\n", req_b64);
 	CHECK(setenv("CSRA_SECRET", "must-not-leak", 1) == 0);
+	run_at = 1796541436;
 	run1(script("env", body, p, sizeof(p)), 5000, 65536, &rr);
+	CHECK(check_is(&rr, "external.run", CSRA_STATUS_PASS, CSRA_OK, NULL));
+	csra_result_free(&rr.r);
+	/* With a nonce: CSRATTEST_NONCE in lower-case hex, nothing else more. */
+	static const uint8_t nonce[] = { 0x0a, 0x1b, 0xfc, 0x00, 0xff };
+	run_nonce = nonce;
+	run_nonce_len = sizeof(nonce);
+	snprintf(body, sizeof(body),
+	    "cat >/dev/null\n"
+	    "[ \"$(env | grep -v '^PWD=' | sort | tr '\\n' ' ')\" = "
+	    "'CSRATTEST_NONCE=0a1bfc00ff CSRATTEST_TIME=2026-12-06T07:17:16Z "
+	    "CSRATTEST_TIME_EPOCH=1796541436 PATH=/usr/bin:/bin ' ] || exit 21\n"
+	    "printf '%%s' '{\"spki\":\"%s\"}'\n", req_b64);
+	run1(script("envn", body, p, sizeof(p)), 5000, 65536, &rr);
 	unsetenv("CSRA_SECRET");
+	run_nonce = NULL;
+	run_nonce_len = 0;
+	run_at = 0;
+	CHECK(check_is(&rr, "external.run", CSRA_STATUS_PASS, CSRA_OK, NULL));
+	csra_result_free(&rr.r);
+	return 1;
+}
+
+/* The reply's "freshness": what the command says it checked. "nonce" is
+ * taken only when a nonce was given; anything but "nonce" or "none" is a
+ * malformed reply; absent is "none". */
+static int test_freshness_reply(void)
+{
+	char p[512], reply[2048];
+	runres rr;
+	static const uint8_t nonce[] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	run_nonce = nonce;
+	run_nonce_len = sizeof(nonce);
+	snprintf(reply, sizeof(reply), "{\"spki\":\"%s\",\"freshness\":\"nonce\"}", req_b64);
+	run1(replier("fresh", reply, NULL, p, sizeof(p)), 5000, 65536, &rr);
+	CHECK(check_is(&rr, "external.reply", CSRA_STATUS_PASS, CSRA_OK, "freshness nonce"));
+	CHECK(rr.out.verified && rr.out.bound && rr.out.freshness == CSRA_FRESHNESS_NONCE);
+	csra_result_free(&rr.r);
+	snprintf(reply, sizeof(reply), "{\"spki\":\"%s\",\"freshness\":\"none\"}", req_b64);
+	run1(replier("fresh", reply, NULL, p, sizeof(p)), 5000, 65536, &rr);
+	CHECK(check_is(&rr, "external.reply", CSRA_STATUS_PASS, CSRA_OK, "freshness none"));
+	CHECK(rr.out.verified && rr.out.freshness == CSRA_FRESHNESS_NONE);
+	csra_result_free(&rr.r);
+	snprintf(reply, sizeof(reply), "{\"spki\":\"%s\"}", req_b64);
+	run1(replier("fresh", reply, NULL, p, sizeof(p)), 5000, 65536, &rr);
+	CHECK(rr.out.verified && rr.out.freshness == CSRA_FRESHNESS_NONE);
+	csra_result_free(&rr.r);
+	static const char *const bad[] = { "\"timestamp\"", "\"Nonce\"", "\"nonce\\u0000x\"", "true",
+		"1", "null", "[\"nonce\"]" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(reply, sizeof(reply), "{\"spki\":\"%s\",\"freshness\":%s}", req_b64, bad[i]);
+		run1(replier("fresh", reply, NULL, p, sizeof(p)), 5000, 65536, &rr);
+		if (rr.out.freshness != CSRA_FRESHNESS_NONE ||
+		    !failed_with(&rr, "external.reply", CSRA_ERR_EXT_JSON,
+			"freshness: must be \"nonce\" or \"none\"")) {
+			fprintf(stderr, "  case %s\n", bad[i]);
+			return 0;
+		}
+	}
+	/* Without a nonce there was nothing to compare: "nonce" is refused. */
+	run_nonce = NULL;
+	run_nonce_len = 0;
+	snprintf(reply, sizeof(reply), "{\"spki\":\"%s\",\"freshness\":\"nonce\"}", req_b64);
+	run1(replier("fresh", reply, NULL, p, sizeof(p)), 5000, 65536, &rr);
+	CHECK(rr.out.freshness == CSRA_FRESHNESS_NONE);
+	CHECK(failed_with(&rr, "external.reply", CSRA_ERR_EXT_JSON, "but no nonce was given"));
+	return 1;
+}
+
+/* The command starts with no signal blocked or ignored, although the
+ * helper that runs it ignores ^C and friends and blocks SIGCHLD. */
+static int test_signals_default(void)
+{
+	char p[512], body[2048];
+	runres rr;
+	snprintf(body, sizeof(body),
+	    "cat >/dev/null\n"
+	    /* read by the shell itself: while it waits for a child it may
+	     * block signals of its own */
+	    "while IFS= read -r l; do case \"$l\" in SigIgn:*|SigBlk:*) "
+	    "case \"${l#*:}\" in *[1-9a-f]*) exit 40 ;; esac ;; esac; done < /proc/$$/status\n"
+	    "printf '%%s' '{\"spki\":\"%s\"}'\n", req_b64);
+	run1(script("signals", body, p, sizeof(p)), 5000, 65536, &rr);
 	CHECK(check_is(&rr, "external.run", CSRA_STATUS_PASS, CSRA_OK, NULL));
 	csra_result_free(&rr.r);
 	return 1;
@@ -529,6 +621,81 @@ static int test_background_killed(void)
 			usleep(10000);
 	}
 	CHECK(gone);
+	return 1;
+}
+
+/* Whether process |pid| is gone (or a zombie waiting for its reaper),
+ * polled at most |tries| times. */
+static int process_gone(pid_t pid, int tries)
+{
+	char stat_path[64], st[256];
+	snprintf(stat_path, sizeof(stat_path), "/proc/%d/stat", (int)pid);
+	for (int i = 0; i < tries; i++) {
+		FILE *f = fopen(stat_path, "r");
+		if (f == NULL)
+			return 1;
+		int zombie = fgets(st, sizeof(st), f) != NULL && strstr(st, ") Z ") != NULL;
+		fclose(f);
+		if (zombie)
+			return 1;
+		usleep(10000);
+	}
+	return 0;
+}
+
+static pid_t read_pid(const char *path)
+{
+	char buf[32];
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return -1;
+	pid_t pid = fgets(buf, sizeof(buf), f) != NULL ? (pid_t)atoi(buf) : -1;
+	fclose(f);
+	return pid;
+}
+
+/* Processes that leave the command's process group (setsid, a second
+ * session) or are orphaned by a double fork still die with the run: when
+ * the command exits and when it times out. */
+static int test_escapees_killed(void)
+{
+	char p[512], body[4096], pf1[512], pf2[512];
+	runres rr;
+	snprintf(pf1, sizeof(pf1), "%s/setsid.pid", sdir);
+	snprintf(pf2, sizeof(pf2), "%s/orphan.pid", sdir);
+	for (int timeout = 0; timeout < 2; timeout++) {
+		unlink(pf1);
+		unlink(pf2);
+		snprintf(body, sizeof(body),
+		    "cat >/dev/null\n"
+		    /* its own session and process group */
+		    "setsid sleep 100 </dev/null >/dev/null 2>&1 &\n"
+		    "echo $! > '%s'\n"
+		    /* a grandchild whose parent exits at once: an orphan, in a
+		     * session of its own too */
+		    "sh -c 'setsid sleep 100 </dev/null >/dev/null 2>&1 & echo $! > \"%s\"' "
+		    "</dev/null >/dev/null 2>&1\n"
+		    "while [ ! -s '%s' ] || [ ! -s '%s' ]; do :; done\n"
+		    "%s"
+		    "printf '%%s' '{\"spki\":\"%s\"}'\n",
+		    pf1, pf2, pf1, pf2, timeout ? "sleep 100\n" : "", req_b64);
+		run1(script("escape", body, p, sizeof(p)), timeout ? 700 : 5000, 65536, &rr);
+		if (timeout)
+			CHECK(failed_with(&rr, "external.run", CSRA_ERR_EXT_TIMEOUT, NULL));
+		else {
+			CHECK(check_is(&rr, "external.key", CSRA_STATUS_PASS, CSRA_OK, NULL));
+			csra_result_free(&rr.r);
+		}
+		pid_t a = read_pid(pf1), b = read_pid(pf2);
+		CHECK(a > 0 && b > 0);
+		int ga = process_gone(a, 100), gb = process_gone(b, 100);
+		/* Do not leave them behind when the check fails. */
+		if (!ga)
+			kill(a, SIGKILL);
+		if (!gb)
+			kill(b, SIGKILL);
+		CHECK(ga && gb);
+	}
 	return 1;
 }
 
@@ -687,7 +854,7 @@ static int test_too_many_claims(void)
 			csra_result *r = csra_result_new();
 			csra_stmt_out out;
 			csra_stmt_out_init(&out, caps[k]);
-			CHECK(r != NULL && csra_external_parse_reply(reply, strlen(reply), req_spki, req_spki_len,
+			CHECK(r != NULL && csra_external_parse_reply(reply, strlen(reply), req_spki, req_spki_len, 0,
 			    r, &out) == CSRA_OK);
 			free(reply);
 			if (n == cap) {
@@ -790,8 +957,9 @@ int main(void)
 		TU(setup), TU(test_good_reply), TU(test_timeout), TU(test_timeout_after_closing_stdout),
 		TU(test_garbage), TU(test_exit_status), TU(test_flood), TU(test_exec_failure),
 		TU(test_stdin_and_pem), TU(test_large_stdin), TU(test_sigpipe), TU(test_environment),
-		TU(test_argv_verbatim), TU(test_no_inherited_fds), TU(test_other_key),
-		TU(test_background_killed), TU(test_bad_replies), TU(test_too_many_claims), TU(test_long_text),
+		TU(test_argv_verbatim), TU(test_signals_default), TU(test_no_inherited_fds), TU(test_other_key),
+		TU(test_freshness_reply), TU(test_background_killed), TU(test_escapees_killed), TU(test_bad_replies),
+		TU(test_too_many_claims), TU(test_long_text),
 		TU(test_nothing_left_behind),
 	};
 	int rc = tu_run(tests, sizeof(tests) / sizeof(tests[0]));

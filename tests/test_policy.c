@@ -71,6 +71,16 @@ static int test_parse_errors(void)
 		{ "{\"name\": \"a\", \"nmae\": \"b\"}", "nmae: unknown key" },
 		{ "{\"name\": \"a\", \"require_statement_types\": \"1.2.3\"}",
 		    "require_statement_types: must be an array" },
+		{ "{\"name\": \"a\", \"freshness\": \"sometimes\"}",
+		    "freshness: must be \"required\" or \"optional\"" },
+		{ "{\"name\": \"a\", \"freshness\": true}", "freshness: must be \"required\" or \"optional\"" },
+		{ "{\"name\": \"a\", \"freshness\": \"Required\"}", "freshness: must be" },
+		{ "{\"name\": \"a\", \"freshness_exempt\": \"1.2.3\"}", "freshness_exempt: must be an array" },
+		{ "{\"name\": \"a\", \"freshness_exempt\": [5]}", "freshness_exempt[0]: must be a string" },
+		{ "{\"name\": \"a\", \"freshness_exempt\": [\"1.2.3\", \"1.2.\"]}",
+		    "freshness_exempt[1]: not a dotted OID" },
+		{ "{\"name\": \"a\", \"freshness_exempt\": [\"1.2.3\", \"1.2.3\"]}",
+		    "freshness_exempt[1]: listed twice" },
 		{ "{\"name\": \"a\", \"require_statement_types\": [\"1.3.6.1.5.5.999\", \"abc\"]}",
 		    "require_statement_types[1]: not a dotted OID" },
 		{ "{\"name\": \"a\", \"require_statement_types\": [\"1.40.3\"]}",
@@ -256,6 +266,9 @@ typedef struct evalres {
 	csra_result *r;
 } evalres;
 
+/* Whether eval_n's verifications had a nonce. */
+static int eval_nonce;
+
 static evalres eval_n(const csra_policy *p, EVP_PKEY *k, const csra_stmt_out *outs,
     const uint8_t *const *types, const size_t *type_lens, size_t n)
 {
@@ -265,7 +278,7 @@ static evalres eval_n(const csra_policy *p, EVP_PKEY *k, const csra_stmt_out *ou
 		st[i].type_len = types ? type_lens[i] : sizeof(VENDOR_TYPE);
 		st[i].out = &outs[i];
 	}
-	csra_policy_input in = { k, st, n, NULL, 0 };
+	csra_policy_input in = { k, st, n, NULL, 0, eval_nonce };
 	evalres e = { 0, csra_result_new() };
 	if (e.r != NULL)
 		e.ok = csra_policy_eval(p, &in, e.r);
@@ -330,6 +343,54 @@ static int test_cabf_name_and_shape(void)
 	csra_policy_free(&p);
 	csra_policy_free(NULL);
 	return 1;
+}
+
+/* With a nonce, a statement counts only if its verifier confirmed it or
+ * the policy exempts its type; "required" fails without a nonce. */
+static int test_freshness_eval(void)
+{
+	csra_policy *cabf = csra_policy_cabf_csbr(), *ex = NULL, *req = NULL;
+	static const char exj[] = "{\"name\": \"ex\", \"freshness_exempt\": [\"1.3.6.1.5.5.999\"]}";
+	static const char reqj[] = "{\"name\": \"req\", \"freshness\": \"required\"}";
+	CHECK(cabf != NULL);
+	CHECK(csra_policy_from_json(exj, strlen(exj), &ex, NULL, 0) == CSRA_OK);
+	CHECK(csra_policy_from_json(reqj, strlen(reqj), &req, NULL, 0) == CSRA_OK);
+	csra_stmt_out o;
+	good_claims(&o);
+	int ok = 1;
+	/* Not confirmed, nonce given: nothing counts. */
+	eval_nonce = 1;
+	evalres e = eval1(cabf, k_p256, &o);
+	ok = ok && !e.ok && has(&e, "policy.statement", "", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_NO_STATEMENT,
+	    "1 not confirmed fresh") && has(&e, "policy.freshness", "", CSRA_STATUS_PASS, CSRA_OK, "");
+	csra_result_free(&e.r);
+	/* ... unless the type is exempt. */
+	e = eval1(ex, k_p256, &o);
+	ok = ok && e.ok && no_failures(&e);
+	csra_result_free(&e.r);
+	/* Confirmed: counts. */
+	o.freshness = CSRA_FRESHNESS_NONCE;
+	e = eval1(cabf, k_p256, &o);
+	ok = ok && e.ok && no_failures(&e);
+	csra_result_free(&e.r);
+	e = eval1(req, k_p256, &o);
+	ok = ok && e.ok && no_failures(&e);
+	csra_result_free(&e.r);
+	/* No nonce: freshness is not established; cabf-csbr does not require
+	 * it, "required" does. */
+	eval_nonce = 0;
+	o.freshness = CSRA_FRESHNESS_NONE;
+	e = eval1(cabf, k_p256, &o);
+	ok = ok && e.ok && has(&e, "policy.freshness", "", CSRA_STATUS_SKIP, CSRA_OK, "no nonce was given");
+	csra_result_free(&e.r);
+	e = eval1(req, k_p256, &o);
+	ok = ok && !e.ok && has(&e, "policy.freshness", "", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_FRESHNESS,
+	    "requires freshness") && has(&e, "policy.statement", "statements[0]", CSRA_STATUS_PASS, CSRA_OK, "");
+	csra_result_free(&e.r);
+	csra_policy_free(&cabf);
+	csra_policy_free(&ex);
+	csra_policy_free(&req);
+	return ok;
 }
 
 static int test_cabf_accepts(void)
@@ -418,8 +479,8 @@ static int test_key_description_from_spki(void)
 		int n = i2d_PUBKEY(keys[i], &spki);
 		CHECK(n > 0);
 		csra_policy_stmt st = { VENDOR_TYPE, sizeof(VENDOR_TYPE), &o };
-		csra_policy_input with = { keys[i], &st, 1, spki, (size_t)n };
-		csra_policy_input without = { keys[i], &st, 1, NULL, 0 };
+		csra_policy_input with = { keys[i], &st, 1, spki, (size_t)n, 0 };
+		csra_policy_input without = { keys[i], &st, 1, NULL, 0, 0 };
 		csra_result *a = csra_result_new(), *b = csra_result_new();
 		CHECK(a != NULL && b != NULL);
 		csra_policy_eval(p, &with, a);
@@ -898,6 +959,7 @@ int main(void)
 		TU(test_cabf_key_claims), TU(test_cabf_platform_claims), TU(test_cabf_no_statement),
 		TU(test_candidate_choice), TU(test_contradicting_claims), TU(test_custom_policy),
 		TU(test_stmt_out_size), TU(test_policy_old_claim_name), TU(test_minimal_policy), TU(test_policy_file),
+		TU(test_freshness_eval),
 	};
 	int rc = tu_run(tests, sizeof(tests) / sizeof(tests[0]));
 	teardown();

@@ -535,8 +535,33 @@ static int test_legacy_bundle(void)
 static int test_unknown_statement_type_only(void)
 {
 	reqopt o = { .unknown_only = 1 };
-	return run(&o, 0, CSRA_VERDICT_REJECTED, CSRA_ERR_STMT_UNKNOWN_TYPE) &&
-	    run(&o, 0, CSRA_VERDICT_REJECTED, CSRA_ERR_POLICY_NO_STATEMENT);
+	CHECK(run(&o, 0, CSRA_VERDICT_REJECTED, CSRA_ERR_STMT_UNKNOWN_TYPE) &&
+	    run(&o, 0, CSRA_VERDICT_REJECTED, CSRA_ERR_POLICY_NO_STATEMENT));
+	/* No verifier judged it: its verdict is "unknown", never "verified". */
+	tp_pki p;
+	CHECK(tp_pki_new(&p, "EC", "P-256", TP_DIGSIG | TP_EKU_AK, -60, 86400L * 365));
+	EVP_PKEY *subject = tp_key("EC", "P-256");
+	size_t len;
+	uint8_t *der = pkcs10_for(&p, subject, &o, &len);
+	csra_verifier *v = csra_verifier_new();
+	csra_verifier_add_trust(v, p.root);
+	csra_result *r = NULL;
+	CHECK(csra_verify_request(v, der, len, NONCE, sizeof(NONCE), &r) == CSRA_OK);
+	CHECK(csra_result_verdict(csra_result_statement(r, 0)) == CSRA_VERDICT_UNKNOWN);
+	CHECK(!csra_result_statement_verified(r, 0));
+	char *json = csra_result_json(r);
+	CHECK(json != NULL);
+	const char *st = strstr(json, "\"statements\"");
+	CHECK(st != NULL && strstr(st, "\"verdict\": \"unknown\"") != NULL &&
+	    strstr(st, "\"verdict\": \"verified\"") == NULL);
+	CHECK(strstr(st, "binding not checked: no verifier for this statement type") != NULL);
+	free(json);
+	csra_result_free(&r);
+	free(der);
+	csra_verifier_free(&v);
+	EVP_PKEY_free(subject);
+	tp_pki_free(&p);
+	return 1;
 }
 
 static int test_crmf_good(void)
@@ -653,11 +678,28 @@ static int test_malformed(void)
 	return ok;
 }
 
-/* An in-process verifier for a private statement type. */
+/* What the callbacks below saw, and whether they confirm the nonce. */
+static struct {
+	int calls, got_nonce, confirm;
+	time_t at;
+	csra_err set_rc;
+} cbseen;
+
+/* An in-process verifier for a private statement type. It confirms
+ * freshness when cbseen.confirm is set, and only for NONCE: the nonce
+ * the test's statements carry (2: claims it whatever it was given). */
 static int cb_accept(void *arg, const uint8_t *type, size_t type_len, const uint8_t *stmt,
-    size_t stmt_len, STACK_OF(X509) *certs, csra_cb_result *res)
+    size_t stmt_len, STACK_OF(X509) *certs, const uint8_t *nonce, size_t nonce_len, time_t at,
+    csra_cb_result *res)
 {
 	(void)type, (void)type_len, (void)stmt, (void)stmt_len, (void)certs;
+	cbseen.calls++;
+	cbseen.at = at;
+	cbseen.got_nonce = nonce != NULL && nonce_len == sizeof(NONCE) &&
+	    memcmp(nonce, NONCE, sizeof(NONCE)) == 0;
+	if (cbseen.confirm)
+		cbseen.set_rc = csra_cb_set_freshness(res, cbseen.got_nonce || cbseen.confirm == 2
+		    ? CSRA_FRESHNESS_NONCE : CSRA_FRESHNESS_NONE);
 	/* the bundle's one "other" certificate reaches the plug-in */
 	const uint8_t *fmt, *val;
 	size_t fmt_len, val_len;
@@ -691,7 +733,9 @@ static int test_callback_verifier(void)
 	csra_verifier *v = csra_verifier_new();
 	int ok = check_request(v, der, len, CSRA_VERDICT_REJECTED, CSRA_ERR_STMT_UNKNOWN_TYPE);
 	CHECK(csra_verifier_add_callback(v, priv, sizeof(priv), cb_accept, subject) == CSRA_OK);
+	cbseen.confirm = 1;
 	ok = ok && check_request(v, der, len, CSRA_VERDICT_VERIFIED, CSRA_OK);
+	cbseen.confirm = 0;
 	free(der);
 	csra_verifier_free(&v);
 	EVP_PKEY_free(subject);
@@ -710,10 +754,14 @@ struct cb_claims {
 };
 
 static int cb_claims(void *arg, const uint8_t *type, size_t type_len, const uint8_t *stmt,
-    size_t stmt_len, STACK_OF(X509) *certs, csra_cb_result *res)
+    size_t stmt_len, STACK_OF(X509) *certs, const uint8_t *nonce, size_t nonce_len, time_t at,
+    csra_cb_result *res)
 {
-	(void)type, (void)type_len, (void)stmt, (void)stmt_len, (void)certs;
+	(void)type, (void)type_len, (void)stmt, (void)stmt_len, (void)certs, (void)at;
 	struct cb_claims *a = arg;
+	/* As a format carrying the CA's nonce would: these tests are about claims. */
+	if (nonce != NULL && nonce_len == sizeof(NONCE) && memcmp(nonce, NONCE, nonce_len) == 0)
+		csra_cb_set_freshness(res, CSRA_FRESHNESS_NONCE);
 	unsigned char *spki = NULL;
 	int n = i2d_PUBKEY(a->key, &spki);
 	csra_cb_set_verified(res, 1);
@@ -895,6 +943,168 @@ static int test_callback_big_integers(void)
 		csra_result_free(&r);
 		CHECK(ok);
 	}
+	return 1;
+}
+
+/* Check |name| of statement 0 of |r|: its status, code and a part of its
+ * message. */
+static int stmt_check(const csra_result *r, const char *name, csra_status st, csra_err code,
+    const char *msg_part)
+{
+	const csra_result *s = csra_result_statement(r, 0);
+	CHECK(s != NULL);
+	for (size_t i = 0; i < csra_result_check_count(s); i++) {
+		const char *n, *m;
+		csra_status cs;
+		csra_err c;
+		csra_result_check(s, i, &n, &cs, &c, &m, NULL);
+		if (strcmp(n, name) != 0)
+			continue;
+		if (cs != st || c != code || strstr(m, msg_part) == NULL) {
+			fprintf(stderr, "  %s: status %d %s \"%s\"\n", n, (int)cs, csra_err_name(c), m);
+			return 0;
+		}
+		return 1;
+	}
+	fprintf(stderr, "  no check %s\n", name);
+	return 0;
+}
+
+/* The callback gets the CA's nonce and the verification time; with a
+ * nonce, its statement counts only if it confirms it (or the policy
+ * exempts the type); a policy may require a nonce. */
+static int test_callback_freshness(void)
+{
+	static const uint8_t priv[] = { 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x56 };
+	reqopt o = { .other_type = priv, .other_type_len = sizeof(priv) };
+	tp_pki p;
+	CHECK(tp_pki_new(&p, "EC", "P-256", TP_DIGSIG | TP_EKU_AK, -60, 86400L * 365));
+	EVP_PKEY *subject = tp_key("EC", "P-256");
+	size_t len;
+	uint8_t *der = pkcs10_for(&p, subject, &o, &len);
+	CHECK(der != NULL);
+	csra_verifier *v = csra_verifier_new();
+	CHECK(csra_verifier_add_callback(v, priv, sizeof(priv), cb_accept, subject) == CSRA_OK);
+	time_t at = time(NULL) - 10;
+	CHECK(csra_verifier_set_time(v, at) == CSRA_OK);
+	csra_result *r = NULL;
+
+	/* A callback that does not confirm the nonce: verified and bound,
+	 * but not fresh, so nothing meets the policy. */
+	memset(&cbseen, 0, sizeof(cbseen));
+	CHECK(csra_verify_request(v, der, len, NONCE, sizeof(NONCE), &r) == CSRA_OK);
+	CHECK(cbseen.calls == 1 && cbseen.got_nonce && cbseen.at == at);
+	CHECK(csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
+	CHECK(csra_result_statement_bound(r, 0) && csra_result_statement_verified(r, 0));
+	CHECK(stmt_check(r, "freshness.nonce", CSRA_STATUS_FAIL, CSRA_ERR_STMT_NOT_FRESH,
+	    "did not confirm the CA's nonce"));
+	CHECK(csra_result_find(r, "policy.statement", CSRA_ERR_POLICY_NO_STATEMENT) >= 0);
+	csra_result_free(&r);
+
+	/* The same callback confirming it: verified. */
+	memset(&cbseen, 0, sizeof(cbseen));
+	cbseen.confirm = 1;
+	CHECK(csra_verify_request(v, der, len, NONCE, sizeof(NONCE), &r) == CSRA_OK);
+	CHECK(cbseen.set_rc == CSRA_OK && cbseen.got_nonce);
+	CHECK(stmt_check(r, "freshness.nonce", CSRA_STATUS_PASS, CSRA_OK, "confirmed"));
+	CHECK(csra_result_verdict(r) == CSRA_VERDICT_VERIFIED);
+	csra_result_free(&r);
+
+	/* Another nonce: the callback, comparing, does not confirm it. */
+	static const uint8_t other[] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	CHECK(csra_verify_request(v, der, len, other, sizeof(other), &r) == CSRA_OK);
+	CHECK(!cbseen.got_nonce);
+	CHECK(stmt_check(r, "freshness.nonce", CSRA_STATUS_FAIL, CSRA_ERR_STMT_NOT_FRESH, ""));
+	CHECK(csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
+	csra_result_free(&r);
+
+	/* No nonce (NULL, or empty: no freshness wanted): nothing to confirm;
+	 * the setter refuses, the check is skipped, cabf-csbr does not
+	 * require freshness. */
+	for (int empty = 0; empty < 2; empty++) {
+		memset(&cbseen, 0, sizeof(cbseen));
+		cbseen.confirm = 2;
+		CHECK(csra_verify_request(v, der, len, empty ? NONCE : NULL, 0, &r) == CSRA_OK);
+		CHECK(cbseen.calls == 1 && cbseen.set_rc == CSRA_ERR_INVALID_ARGUMENT);
+		CHECK(stmt_check(r, "freshness.nonce", CSRA_STATUS_SKIP, CSRA_OK, "no nonce was given"));
+		CHECK(csra_result_find(r, "policy.freshness", CSRA_OK) >= 0);
+		CHECK(csra_result_verdict(r) == CSRA_VERDICT_VERIFIED);
+		csra_result_free(&r);
+	}
+	cbseen.confirm = 0;
+
+	/* A policy exempting the type: the unconfirmed statement counts, and
+	 * its check warns. */
+	static const char exempt[] = "{\"name\": \"x\", \"freshness_exempt\": [\"1.3.6.1.4.1.311.86\"]}";
+	csra_policy *pol = NULL;
+	CHECK(csra_policy_from_json(exempt, strlen(exempt), &pol, NULL, 0) == CSRA_OK);
+	CHECK(csra_verifier_set_policy(v, pol) == CSRA_OK);
+	CHECK(csra_verify_request(v, der, len, NONCE, sizeof(NONCE), &r) == CSRA_OK);
+	CHECK(stmt_check(r, "freshness.nonce", CSRA_STATUS_WARN, CSRA_ERR_STMT_NOT_FRESH, "exempts"));
+	CHECK(csra_result_verdict(r) == CSRA_VERDICT_VERIFIED);
+	csra_result_free(&r);
+
+	/* "freshness": "required": no nonce fails the policy; with one, the
+	 * confirmed statement passes. */
+	static const char required[] = "{\"name\": \"y\", \"freshness\": \"required\"}";
+	csra_policy *req = NULL;
+	CHECK(csra_policy_from_json(required, strlen(required), &req, NULL, 0) == CSRA_OK);
+	CHECK(csra_verifier_set_policy(v, req) == CSRA_OK);
+	CHECK(csra_verify_request(v, der, len, NULL, 0, &r) == CSRA_OK);
+	CHECK(csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
+	CHECK(csra_result_find(r, "policy.freshness", CSRA_ERR_POLICY_FRESHNESS) >= 0);
+	csra_result_free(&r);
+	cbseen.confirm = 1;
+	CHECK(csra_verify_request(v, der, len, NONCE, sizeof(NONCE), &r) == CSRA_OK);
+	CHECK(csra_result_verdict(r) == CSRA_VERDICT_VERIFIED);
+	CHECK(csra_result_find(r, "policy.freshness", CSRA_OK) >= 0);
+	csra_result_free(&r);
+	cbseen.confirm = 0;
+
+	free(der);
+	csra_verifier_free(&v);
+	csra_policy_free(&pol);
+	csra_policy_free(&req);
+	EVP_PKEY_free(subject);
+	tp_pki_free(&p);
+	return 1;
+}
+
+/* A callback that does not verify its statement: its binding was never
+ * checked, and the report says so rather than "not bound". */
+static int cb_refuse(void *arg, const uint8_t *type, size_t type_len, const uint8_t *stmt,
+    size_t stmt_len, STACK_OF(X509) *certs, const uint8_t *nonce, size_t nonce_len, time_t at,
+    csra_cb_result *res)
+{
+	(void)arg, (void)type, (void)type_len, (void)stmt, (void)stmt_len, (void)certs;
+	(void)nonce, (void)nonce_len, (void)at;
+	csra_cb_set_verified(res, 0);
+	return 1;
+}
+
+static int test_callback_unverified_binding(void)
+{
+	static const uint8_t priv[] = { 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x56 };
+	reqopt o = { .other_type = priv, .other_type_len = sizeof(priv) };
+	tp_pki p;
+	CHECK(tp_pki_new(&p, "EC", "P-256", TP_DIGSIG | TP_EKU_AK, -60, 86400L * 365));
+	EVP_PKEY *subject = tp_key("EC", "P-256");
+	size_t len;
+	uint8_t *der = pkcs10_for(&p, subject, &o, &len);
+	csra_verifier *v = csra_verifier_new();
+	CHECK(csra_verifier_add_callback(v, priv, sizeof(priv), cb_refuse, NULL) == CSRA_OK);
+	csra_result *r = NULL;
+	CHECK(csra_verify_request(v, der, len, NONCE, sizeof(NONCE), &r) == CSRA_OK);
+	CHECK(!csra_result_statement_verified(r, 0) && !csra_result_statement_bound(r, 0));
+	CHECK(stmt_check(r, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK,
+	    "binding not checked: the statement did not verify"));
+	CHECK(stmt_check(r, "freshness.nonce", CSRA_STATUS_SKIP, CSRA_OK, "did not verify"));
+	CHECK(!fails_with(r, CSRA_ERR_STMT_NOT_BOUND));
+	csra_result_free(&r);
+	free(der);
+	csra_verifier_free(&v);
+	EVP_PKEY_free(subject);
+	tp_pki_free(&p);
 	return 1;
 }
 
@@ -1184,6 +1394,7 @@ int main(void)
 		TU(test_tpm_ak_eku_configured),
 		TU(test_crmf_substituted_key), TU(test_malformed), TU(test_callback_verifier), TU(test_callback_claim_cap),
 		TU(test_callback_text_nul), TU(test_callback_big_integers),
+		TU(test_callback_freshness), TU(test_callback_unverified_binding),
 		TU(test_json_record), TU(test_nested_values_built_once), TU(test_shared_tpm_utf8), TU(test_shared_tpm_ia5_badsig),
 	};
 	return tu_run(tests, sizeof(tests) / sizeof(tests[0]));

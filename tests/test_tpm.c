@@ -256,10 +256,10 @@ static int all_pass(const csra_result *r, int nonce_skipped)
 		csra_status st;
 		csra_err code;
 		CHECK(csra_result_check(r, i, &name, &st, &code, &msg, NULL));
-		CHECK(strncmp(name, "tpm.", 4) == 0);
+		CHECK(strncmp(name, "tpm.", 4) == 0 || strcmp(name, "freshness.nonce") == 0);
 		n++;
 		if (st == CSRA_STATUS_PASS || (nonce_skipped && st == CSRA_STATUS_SKIP &&
-		    strcmp(name, "tpm.nonce") == 0))
+		    strcmp(name, "freshness.nonce") == 0))
 			continue;
 		fprintf(stderr, "  %s: %s %s\n", name, csra_err_name(code), msg);
 		ok = 0;
@@ -302,6 +302,8 @@ static int test_sample_good(void)
 	CHECK(verify(&u, &r, &out));
 	CHECK(all_pass(r, 1));
 	CHECK(out.bound == 1 && out.verified == 1);
+	/* No nonce given: nothing to be fresh against. */
+	CHECK(out.freshness == CSRA_FRESHNESS_NONE);
 	/* objectAttributes 0x00060072 */
 	CHECK(claim_bool(&out, "key", "fixedTPM", 1));
 	CHECK(claim_bool(&out, "key", "fixedParent", 1));
@@ -439,15 +441,15 @@ static int test_sample_nonce(void)
 	run u = { s.stmt, s.stmt_len, s.spki, s.spki_len, nonce, sizeof(nonce), s.certs, trust,
 		SAMPLE_AT };
 	CHECK(verify(&u, &r, &out));
-	CHECK(csra_result_find(r, "tpm.nonce", CSRA_ERR_TPM_NONCE) >= 0);
-	CHECK(out.verified == 0 && out.bound == 1);
+	CHECK(csra_result_find(r, "freshness.nonce", CSRA_ERR_TPM_NONCE) >= 0);
+	CHECK(out.verified == 0 && out.bound == 1 && out.freshness == CSRA_FRESHNESS_NONE);
 	csra_result_free(&r);
 	/* A prefix of extraData is not it either. */
 	static const uint8_t prefix[] = { 0x00, 0xff, 0x55 };
 	u.nonce = prefix;
 	u.nonce_len = sizeof(prefix);
 	CHECK(verify(&u, &r, &out));
-	CHECK(csra_result_find(r, "tpm.nonce", CSRA_ERR_TPM_NONCE) >= 0);
+	CHECK(csra_result_find(r, "freshness.nonce", CSRA_ERR_TPM_NONCE) >= 0);
 	csra_result_free(&r);
 	X509_STORE_free(trust);
 	sample_free(&s);
@@ -857,6 +859,10 @@ static int good(const mopt *o)
 	CHECK(made_verify(&m, NONCE, sizeof(NONCE), &r, &out));
 	CHECK(all_pass(r, 0));
 	CHECK(out.verified == 1 && out.bound == 1);
+	/* extraData is the nonce: the statement is fresh, under the name
+	 * every statement type's freshness check has. */
+	CHECK(out.freshness == CSRA_FRESHNESS_NONCE);
+	CHECK(csra_result_find(r, "freshness.nonce", CSRA_OK) >= 0);
 	csra_result_free(&r);
 	made_free(&m);
 	return 1;
@@ -893,7 +899,7 @@ static int test_made_ecdsa_ak(void)
 
 	/* Another nonce. */
 	CHECK(made_verify(&m, NONCE, sizeof(NONCE) - 1, &r, &out));
-	CHECK(csra_result_find(r, "tpm.nonce", CSRA_ERR_TPM_NONCE) >= 0);
+	CHECK(csra_result_find(r, "freshness.nonce", CSRA_ERR_TPM_NONCE) >= 0);
 	CHECK(out.verified == 0);
 	csra_result_free(&r);
 

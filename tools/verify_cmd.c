@@ -78,6 +78,7 @@ static const char *verdict_word(csra_verdict v)
 	switch (v) {
 	case CSRA_VERDICT_VERIFIED: return "VERIFIED";
 	case CSRA_VERDICT_REJECTED: return "REJECTED";
+	case CSRA_VERDICT_UNKNOWN: return "UNKNOWN";
 	default: return "MALFORMED";
 	}
 }
@@ -103,8 +104,14 @@ static void print_text(const char *file, const csra_result *r)
 	print_checks(r, 2);
 	for (size_t i = 0; i < csra_result_statement_count(r); i++) {
 		const csra_result *s = csra_result_statement(r, i);
-		printf("  statement %zu: %s, %s\n", i, verdict_word(csra_result_verdict(s)),
-		    csra_result_statement_bound(r, i) ? "bound to the request key" : "not bound to the request key");
+		/* Binding is only known for a statement that verified. */
+		const char *binding = csra_result_statement_bound(r, i) ? "bound to the request key"
+		    : csra_result_verdict(s) == CSRA_VERDICT_UNKNOWN
+		    ? "binding not checked: no verifier for its type"
+		    : !csra_result_statement_verified(r, i)
+		    ? "binding not checked: the statement did not verify"
+		    : "not bound to the request key";
+		printf("  statement %zu: %s, %s\n", i, verdict_word(csra_result_verdict(s)), binding);
 		print_checks(s, 4);
 	}
 }
@@ -284,6 +291,10 @@ int cmd_verify_evidence(int argc, char **argv)
 	static const char *const labels[] = { "EVIDENCE", NULL };
 	if ((rc = load_der(file, labels, &der, &len)) != TOOL_EXIT_OK)
 		goto out;
+	/* As verify does: on stderr, stdout may be JSON. */
+	if (nonce == NULL)
+		fprintf(stderr, "csrattest: warning: no --nonce: freshness is not checked, so old "
+		    "Evidence replayed would be accepted\n");
 	csra_err e = csra_verify_evidence(v, der, len, nonce, nonce_len, NULL, &r);
 	if (e != CSRA_OK) {
 		fprintf(stderr, "csrattest: %s: %s\n", file, csra_strerror(e));
@@ -330,7 +341,8 @@ static const char usage_verify[] =
     "  --untrusted FILE       more intermediate certificates (PEM); a keyId may\n"
     "                         name one of them, which must chain\n"
     "  --policy cabf-csbr|FILE  the policy (default cabf-csbr; FILE: docs/policy.md)\n"
-    "  --nonce HEX            the nonce the CA issued\n"
+    "  --nonce HEX            the nonce the CA issued; without it freshness is not\n"
+    "                         checked (a warning says so)\n"
     "  --evidence-type OID    statement type of PKIX Evidence (default 1.3.6.1.5.5.999)\n"
     "  --ak-eku OID           accept this EKU for PKIX Evidence AK certificates;\n"
     "                         may repeat; the first replaces the default\n"
@@ -529,6 +541,10 @@ int cmd_verify(int argc, char **argv)
 	}
 	if (trusts == 0 && strcmp(policy_arg, "cabf-csbr") == 0)
 		fprintf(stderr, "csrattest: warning: no --trust or --trust-tpm: no attestation key can be trusted\n");
+	/* On stderr: stdout may be the JSON record. */
+	if (nonce == NULL)
+		fprintf(stderr, "csrattest: warning: no --nonce: freshness is not checked, so an old "
+		    "attestation replayed in this request would be accepted\n");
 	static const char *const labels[] = { "CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST", NULL };
 	if ((rc = load_der(file, labels, &der, &len)) != TOOL_EXIT_OK)
 		goto out;

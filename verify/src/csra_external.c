@@ -6,7 +6,7 @@
  * Whatever the command does (hang, flood, die, answer garbage) becomes a
  * failed statement: never a crash, a hang, a zombie or a leaked fd.
  */
-#define _GNU_SOURCE	/* pipe2, mkostemp, posix_spawn_file_actions_addclosefrom_np */
+#define _GNU_SOURCE	/* pipe2, mkostemp, _Fork, close_range, ppoll */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,13 +14,14 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -34,8 +35,50 @@
 #include "csra_codec_int.h"
 #include "csra_stmt.h"
 
-/* The child's whole environment: no variable of ours reaches it. */
+/* The child's whole environment: no variable of ours reaches it, only
+ * PATH and what the verification gives it (make_env). */
 static char env_path[] = "PATH=/usr/bin:/bin";
+
+/* The child's environment: PATH; CSRATTEST_NONCE, the CA's nonce in
+ * lower-case hex, only when one was given; CSRATTEST_TIME, the
+ * verification time in RFC 3339 UTC, and CSRATTEST_TIME_EPOCH, the same
+ * in seconds since 1970. */
+typedef struct env {
+	char *vars[5];
+	char *nonce;		/* "CSRATTEST_NONCE=<hex>", allocated */
+	char time[64];
+	char epoch[48];
+} env;
+
+static int make_env(const csra_stmt_in *in, env *e)
+{
+	static const char hexd[] = "0123456789abcdef";
+	static const char pre[] = "CSRATTEST_NONCE=";
+	size_t n = 0;
+	struct tm tm;
+	e->nonce = NULL;
+	e->vars[n++] = env_path;
+	if (in->nonce != NULL) {
+		if (in->nonce_len > (SIZE_MAX - sizeof(pre)) / 2 ||
+		    (e->nonce = malloc(sizeof(pre) + 2 * in->nonce_len)) == NULL)
+			return 0;
+		memcpy(e->nonce, pre, sizeof(pre) - 1);
+		char *h = e->nonce + sizeof(pre) - 1;
+		for (size_t i = 0; i < in->nonce_len; i++) {
+			*h++ = hexd[in->nonce[i] >> 4];
+			*h++ = hexd[in->nonce[i] & 15];
+		}
+		*h = '\0';
+		e->vars[n++] = e->nonce;
+	}
+	if (gmtime_r(&in->at, &tm) != NULL &&
+	    strftime(e->time, sizeof(e->time), "CSRATTEST_TIME=%Y-%m-%dT%H:%M:%SZ", &tm) > 0)
+		e->vars[n++] = e->time;
+	snprintf(e->epoch, sizeof(e->epoch), "CSRATTEST_TIME_EPOCH=%lld", (long long)in->at);
+	e->vars[n++] = e->epoch;
+	e->vars[n] = NULL;
+	return 1;
+}
 
 /* Arguments beyond this are a configuration error, not a real command. */
 #define MAX_ARGS 1024
@@ -50,9 +93,11 @@ typedef enum outcome {
 } outcome;
 
 typedef struct run {
-	pid_t pid;		/* 0: none, or reaped */
+	pid_t pid;		/* the helper; 0: none, or reaped */
 	int in_fd;		/* our end of the child's stdin, -1 when closed */
 	int out_fd;		/* our end of the child's stdout, -1 when closed */
+	int ctl_fd;		/* the helper's control pipe: closing it kills the command */
+	int st_fd;		/* the helper's report */
 	uint8_t *buf;		/* the reply so far */
 	size_t len, cap;
 	outcome outcome;
@@ -132,6 +177,254 @@ err:
 	return 0;
 }
 
+/* The helper ------------------------------------------------------------
+ *
+ * A process group is not enough to kill what a command starts: a process
+ * that calls setsid() or setpgid() leaves it, and a double fork hands the
+ * grandchild to init. So the command runs under a helper, a child of
+ * ours that is a child subreaper (prctl PR_SET_CHILD_SUBREAPER, Linux
+ * 3.4): every orphan among its descendants becomes its child instead of
+ * init's, whatever session or group it is in. When the command exits,
+ * or when we close the control pipe (timeout, flood, error, or our own
+ * death), the helper kills the command's group, then every child it has
+ * and reaps them, again and again until it has none: each dead process's
+ * children are reparented to the helper, so the whole tree goes.
+ * Then it writes the command's fate on the status pipe and exits.
+ *
+ * What still escapes: a descendant that changes its user ID (a setuid
+ * program), which the helper may not signal; it gives up on it after
+ * REAP_ROUNDS, and it goes to init when the helper exits.
+ * docs/external.md says so.
+ *
+ * The helper is forked from a possibly multithreaded process: until it
+ * exits it makes only async-signal-safe calls (no malloc, no stdio). */
+
+struct helper_args {
+	char **argv, **envp;
+	int in_r, out_w, devnull;	/* the command's stdin, stdout, stderr */
+	int ctl_r;			/* EOF: kill everything now */
+	int st_w;			/* where the report goes */
+};
+
+/* What the helper reports. */
+enum { REP_EXEC = 1, REP_EXITED, REP_KILLED, REP_ERROR };
+struct report {
+	int kind;
+	int value;	/* REP_EXEC, REP_ERROR: errno; else the wait status */
+};
+
+static void on_sigchld(int sig)
+{
+	(void)sig;	/* only interrupts ppoll */
+}
+
+static void put_report(int fd, int kind, int value)
+{
+	struct report rep = { kind, value };
+	while (write(fd, &rep, sizeof(rep)) < 0 && errno == EINTR)
+		;
+}
+
+/* Sends SIGKILL to every process whose parent is |me|, found in /proc.
+ * Returns how many it signalled. */
+static int kill_children(pid_t me)
+{
+	char buf[4096], path[64], stat[512];
+	int n = 0, dir = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		return 0;
+	for (;;) {
+		long got = syscall(SYS_getdents64, dir, buf, sizeof(buf));
+		if (got <= 0)
+			break;
+		for (long off = 0; off < got;) {
+			const char *name = buf + off + 19;	/* struct linux_dirent64's d_name */
+			unsigned short reclen;
+			memcpy(&reclen, buf + off + 16, sizeof(reclen));
+			off += reclen;
+			pid_t pid = 0;
+			const char *c = name;
+			for (; *c >= '0' && *c <= '9' && pid < 100000000; c++)
+				pid = pid * 10 + (*c - '0');
+			if (*c != '\0' || pid <= 0)
+				continue;
+			/* "/proc/<pid>/stat", by hand: snprintf is not async-signal-safe. */
+			char digits[16];
+			size_t k = sizeof(digits);
+			for (pid_t q = pid; q > 0; q /= 10)
+				digits[--k] = (char)('0' + q % 10);
+			size_t pl = 0;
+			memcpy(path, "/proc/", 6), pl = 6;
+			memcpy(path + pl, digits + k, sizeof(digits) - k), pl += sizeof(digits) - k;
+			memcpy(path + pl, "/stat", 6);
+			int fd = open(path, O_RDONLY | O_CLOEXEC);
+			if (fd < 0)
+				continue;
+			ssize_t len = read(fd, stat, sizeof(stat) - 1);
+			close(fd);
+			if (len <= 0)
+				continue;
+			stat[len] = '\0';
+			/* "pid (comm) S ppid ...": comm may hold anything, so the
+			 * last ')' ends it. */
+			char *rp = NULL;
+			for (char *s = stat; *s; s++)
+				if (*s == ')')
+					rp = s;
+			if (rp == NULL || rp[1] != ' ' || rp[2] == '\0' || rp[3] != ' ')
+				continue;
+			pid_t ppid = 0;
+			for (c = rp + 4; *c >= '0' && *c <= '9'; c++)
+				ppid = ppid * 10 + (*c - '0');
+			if (ppid == me && kill(pid, SIGKILL) == 0)
+				n++;
+		}
+	}
+	close(dir);
+	return n;
+}
+
+/* Rounds of reap_all before the helper gives up on a process it cannot
+ * kill (another user's): about two seconds. */
+#define REAP_ROUNDS 1000
+
+/* Kills and reaps every child until there is none, or REAP_ROUNDS have
+ * passed; |*status| gets |cmd|'s wait status when it is reaped here. */
+static void reap_all(pid_t me, pid_t cmd, int *status)
+{
+	for (int round = 0; round < REAP_ROUNDS; round++) {
+		pid_t w;
+		int st;
+		while ((w = waitpid(-1, &st, WNOHANG)) > 0)
+			if (w == cmd)
+				*status = st;
+		if (w < 0 && errno != EINTR)
+			return;	/* ECHILD: none left */
+		kill_children(me);
+		struct timespec nap = { 0, 2000000 };
+		nanosleep(&nap, NULL);
+	}
+}
+
+static int above_stdio(int *fd);
+static void helper(const struct helper_args *a) __attribute__((noreturn));
+static void helper(const struct helper_args *a)
+{
+	struct sigaction sa;
+	sigset_t none, waitmask;
+	int ex[2];
+	pid_t me = getpid();
+
+	/* Only its own five fds: the parent's ends and every other fd of
+	 * the application (another thread's pipes, O_CLOEXEC or not) would
+	 * otherwise stay open as long as the helper lives. */
+	int keep[5] = { a->in_r, a->out_w, a->devnull, a->ctl_r, a->st_w };
+	for (int i = 1; i < 5; i++)
+		for (int j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
+			int t = keep[j];
+			keep[j] = keep[j - 1];
+			keep[j - 1] = t;
+		}
+	unsigned lo = 0;
+	for (int i = 0; i < 5; i++) {
+		if ((unsigned)keep[i] > lo)
+			close_range(lo, (unsigned)keep[i] - 1, 0);
+		lo = (unsigned)keep[i] + 1;
+	}
+	close_range(lo, ~0u, 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	for (int sig = 1; sig < NSIG; sig++)
+		sigaction(sig, &sa, NULL);
+	/* A terminal's ^C reaches the helper (it is in our process group),
+	 * not the command (its own group): dying of it would orphan the
+	 * command's tree to init. Our own death closes the control pipe,
+	 * which is the helper's signal to kill everything. */
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGPIPE, &sa, NULL);
+	sa.sa_handler = on_sigchld;
+	sigaction(SIGCHLD, &sa, NULL);
+	/* 0, 1 and 2 are closed here: the exec-error pipe must not land on
+	 * them, where the command's dup2s would overwrite it. */
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0 || pipe2(ex, O_CLOEXEC) != 0 ||
+	    !above_stdio(&ex[0]) || !above_stdio(&ex[1])) {
+		put_report(a->st_w, REP_ERROR, errno);
+		_exit(0);
+	}
+	pid_t cmd = _Fork();
+	if (cmd == 0) {
+		/* The command: 0, 1, 2, and fd 3 (close-on-exec) for the exec
+		 * error; nothing else. Sources are above 2 (above_stdio). */
+		int err;
+		if (dup2(a->in_r, 0) < 0 || dup2(a->out_w, 1) < 0 || dup2(a->devnull, 2) < 0 ||
+		    (ex[1] != 3 && dup2(ex[1], 3) < 0) || fcntl(3, F_SETFD, FD_CLOEXEC) != 0 ||
+		    close_range(4, ~0u, 0) != 0 || setpgid(0, 0) != 0) {
+			err = errno;
+		} else {
+			/* The helper ignores some signals: exec would keep that. */
+			sa.sa_handler = SIG_DFL;
+			for (int sig = 1; sig < NSIG; sig++)
+				sigaction(sig, &sa, NULL);
+			sigemptyset(&none);
+			sigprocmask(SIG_SETMASK, &none, NULL);
+			execve(a->argv[0], a->argv, a->envp);
+			err = errno;
+		}
+		while (write(3, &err, sizeof(err)) < 0 && errno == EINTR)
+			;
+		_exit(127);
+	}
+	int fork_errno = errno;
+	close(ex[1]);
+	close(a->in_r);
+	close(a->out_w);
+	close(a->devnull);
+	if (cmd < 0) {
+		put_report(a->st_w, REP_ERROR, fork_errno);
+		_exit(0);
+	}
+	int err = 0, status = 0, exited = 0;
+	ssize_t n;
+	while ((n = read(ex[0], &err, sizeof(err))) < 0 && errno == EINTR)
+		;
+	close(ex[0]);
+	if (n == (ssize_t)sizeof(err)) {
+		reap_all(me, cmd, &status);
+		put_report(a->st_w, REP_EXEC, err);
+		_exit(0);
+	}
+	/* Wait for the command's exit (SIGCHLD interrupts ppoll) or for the
+	 * parent's word (the control pipe closes). SIGCHLD is blocked but
+	 * during ppoll: none is lost between the check and the wait. */
+	sigfillset(&waitmask);
+	sigdelset(&waitmask, SIGCHLD);
+	for (;;) {
+		siginfo_t si;
+		memset(&si, 0, sizeof(si));
+		/* WNOWAIT: the command stays a zombie, so its pid, and so its
+		 * process group's id, cannot be reused before the kill below. */
+		if (waitid(P_PID, (id_t)cmd, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == cmd) {
+			exited = 1;
+			break;
+		}
+		struct pollfd pf = { a->ctl_r, POLLIN, 0 };
+		if (ppoll(&pf, 1, NULL, &waitmask) > 0)
+			break;
+	}
+	kill(-cmd, SIGKILL);
+	if (!exited)
+		kill(cmd, SIGKILL);
+	/* Reaped in there too: a command we may not kill must not hold the
+	 * run past REAP_ROUNDS. */
+	reap_all(me, cmd, &status);
+	put_report(a->st_w, exited ? REP_EXITED : REP_KILLED, status);
+	_exit(0);
+}
+
 /* The child --------------------------------------------------------- */
 
 /* Moves |*fd| above 2 so that the child's dup2 onto 0/1/2 can never meet
@@ -152,19 +445,16 @@ static int set_nonblock(int fd)
 	return fl >= 0 && fcntl(fd, F_SETFL, fl | O_NONBLOCK) == 0;
 }
 
-/* Starts the command: stdin and stdout pipes, stderr /dev/null, no other
- * fd, its own process group (so that it and anything it starts can be
- * killed at once), default signal handling, the fixed environment. */
-static void spawn(const csra_external *ext, const char *pem, run *ru)
+/* Starts the command under a helper process (see helper()): stdin and
+ * stdout pipes, stderr /dev/null, no other fd, its own process group,
+ * default signal handling, the environment |envp|. */
+static void spawn(const csra_external *ext, const char *pem, char **envp, run *ru)
 {
-	int in[2] = { -1, -1 }, out[2] = { -1, -1 };
+	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, ctl[2] = { -1, -1 }, st[2] = { -1, -1 };
+	int devnull = -1;
 	size_t argc = 0;
 	char **argv = NULL;
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
-	int have_fa = 0, have_attr = 0;
-	sigset_t none, all;
-	char prog[128];
+	sigset_t all, old;
 
 	while (argc < MAX_ARGS && ext->argv[argc] != NULL)
 		argc++;
@@ -178,58 +468,52 @@ static void spawn(const csra_external *ext, const char *pem, run *ru)
 		return;
 	}
 	memcpy(argv, ext->argv, argc * sizeof(*argv));
-	argv[argc] = (char *)pem;	/* posix_spawn's prototype; never written */
+	argv[argc] = (char *)pem;	/* execve's prototype; never written */
 
-	if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 || !above_stdio(&in[0]) ||
-	    !above_stdio(&in[1]) || !above_stdio(&out[0]) || !above_stdio(&out[1])) {
+	/* Everything the helper uses is made here: after the fork it may only
+	 * make async-signal-safe calls. */
+	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (devnull < 0 || pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 ||
+	    pipe2(ctl, O_CLOEXEC) != 0 || pipe2(st, O_CLOEXEC) != 0 || !above_stdio(&devnull) ||
+	    !above_stdio(&in[0]) || !above_stdio(&in[1]) || !above_stdio(&out[0]) ||
+	    !above_stdio(&out[1]) || !above_stdio(&ctl[0]) || !above_stdio(&st[1])) {
 		fail(ru, RUN_EXEC, "cannot create pipes: %s", strerror(errno));
 		goto done;
 	}
-	if (posix_spawn_file_actions_init(&fa) != 0)
-		goto nomem;
-	have_fa = 1;
-	if (posix_spawnattr_init(&attr) != 0)
-		goto nomem;
-	have_attr = 1;
-	sigemptyset(&none);
+	struct helper_args ha = { argv, envp, in[0], out[1], devnull, ctl[0], st[1] };
+	/* No signal handler of the application may run in the helper before
+	 * it resets them; the mask is restored here at once. */
 	sigfillset(&all);
-	if (posix_spawn_file_actions_adddup2(&fa, in[0], 0) != 0 ||
-	    posix_spawn_file_actions_adddup2(&fa, out[1], 1) != 0 ||
-	    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0) != 0 ||
-	    posix_spawn_file_actions_addclosefrom_np(&fa, 3) != 0 ||
-	    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
-		POSIX_SPAWN_SETSIGDEF) != 0 ||
-	    posix_spawnattr_setpgroup(&attr, 0) != 0 || posix_spawnattr_setsigmask(&attr, &none) != 0 ||
-	    posix_spawnattr_setsigdefault(&attr, &all) != 0)
-		goto nomem;
-
-	char *envp[] = { env_path, NULL };
-	pid_t pid;
-	/* posix_spawn, not posix_spawnp: argv[0] is a path, never searched.
-	 * glibc reports exec failures here and reaps the failed child. */
-	int rc = posix_spawn(&pid, argv[0], &fa, &attr, argv, envp);
-	if (rc != 0) {
-		fail(ru, RUN_EXEC, "cannot run %s: %s", csra_shown(argv[0], prog, sizeof(prog)), strerror(rc));
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	/* _Fork: no atfork handlers, which are the application's and may
+	 * take locks; the helper only makes async-signal-safe calls. */
+	pid_t pid = _Fork();
+	if (pid == 0)
+		helper(&ha);	/* never returns */
+	int fork_errno = errno;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (pid < 0) {
+		fail(ru, RUN_EXEC, "cannot fork: %s", strerror(fork_errno));
 		goto done;
 	}
 	ru->pid = pid;
 	ru->in_fd = in[1];
 	ru->out_fd = out[0];
-	in[1] = out[0] = -1;
+	ru->ctl_fd = ctl[1];
+	ru->st_fd = st[0];
+	in[1] = out[0] = ctl[1] = st[0] = -1;
 	if (!set_nonblock(ru->in_fd) || !set_nonblock(ru->out_fd))
 		fail(ru, RUN_EXEC, "cannot configure pipes: %s", strerror(errno));
-	goto done;
-nomem:
-	fail(ru, RUN_NOMEM, "out of memory");
 done:
-	if (have_fa)
-		posix_spawn_file_actions_destroy(&fa);
-	if (have_attr)
-		posix_spawnattr_destroy(&attr);
+	close_fd(&devnull);
 	close_fd(&in[0]);
 	close_fd(&in[1]);
 	close_fd(&out[0]);
 	close_fd(&out[1]);
+	close_fd(&ctl[0]);
+	close_fd(&ctl[1]);
+	close_fd(&st[0]);
+	close_fd(&st[1]);
 	free(argv);
 }
 
@@ -347,61 +631,64 @@ static void pump(const csra_external *ext, const csra_stmt_in *in, run *ru, int6
 	}
 }
 
-/* Waits for the child to exit without reaping it (WNOWAIT), so that its
- * pid, and so its process group id, stays ours until we have killed the
- * group. Returns 1 when it has exited, 0 at the deadline, -1 when it
- * cannot be waited for (reaped by someone else). */
-static int wait_exit(run *ru, int64_t deadline)
+/* Waits until the helper's report can be read (the command exited and
+ * what it left is dead) or the deadline passes: 1, 0 at the deadline, -1
+ * on error. */
+static int wait_report(run *ru, int64_t deadline)
 {
-	int nap = 1;
 	for (;;) {
-		siginfo_t si;
-		memset(&si, 0, sizeof(si));
-		if (waitid(P_PID, (id_t)ru->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0) {
-			if (si.si_pid == ru->pid)
-				return 1;
-		} else if (errno != EINTR) {
-			return -1;
-		}
 		int64_t left = deadline - now_ms();
 		if (left <= 0)
 			return 0;
-		if (nap > left)
-			nap = (int)left;
-		poll(NULL, 0, nap);
-		if (nap < 20)
-			nap *= 2;
+		struct pollfd pf = { ru->st_fd, POLLIN, 0 };
+		int r = poll(&pf, 1, left > INT_MAX ? INT_MAX : (int)left);
+		if (r > 0)
+			return 1;
+		if (r < 0 && errno != EINTR)
+			return -1;
 	}
 }
 
-/* Kills the child's process group (whatever it left running) and reaps
- * the child. Sets |*status|; returns 0 if the status is unknown. */
-static int finish(run *ru, int *status)
+/* Closes the control pipe (the helper then kills whatever still runs),
+ * reads the helper's report and reaps the helper. Returns 1 with |*rep|
+ * set, 0 when there is no report. */
+static int finish(run *ru, struct report *rep)
 {
-	int ok = 0;
+	size_t got = 0;
 	if (ru->pid <= 0)
 		return 0;
-	kill(-ru->pid, SIGKILL);
-	for (;;) {
-		pid_t w = waitpid(ru->pid, status, 0);
-		if (w == ru->pid) {
-			ok = 1;
-			break;
-		}
-		if (w < 0 && errno == EINTR)
+	close_fd(&ru->ctl_fd);
+	while (got < sizeof(*rep)) {
+		ssize_t n = read(ru->st_fd, (char *)rep + got, sizeof(*rep) - got);
+		if (n > 0)
+			got += (size_t)n;
+		else if (n < 0 && errno == EINTR)
 			continue;
-		break;	/* ECHILD: someone else reaped it (SIGCHLD ignored?) */
+		else
+			break;
 	}
+	close_fd(&ru->st_fd);
+	/* ECHILD: someone else reaped it (SIGCHLD ignored?); the report
+	 * came through the pipe anyway. */
+	while (waitpid(ru->pid, NULL, 0) < 0 && errno == EINTR)
+		;
 	ru->pid = 0;
-	return ok;
+	return got == sizeof(*rep);
 }
 
 /* Runs the command to completion or failure; the reply is in ru->buf. */
 static void run_command(const csra_external *ext, const csra_stmt_in *in, const char *pem, run *ru)
 {
 	int64_t deadline = now_ms() + ext->timeout_ms;
-	int status = 0;
-	spawn(ext, pem, ru);
+	struct report rep;
+	char prog[128];
+	env e;
+	if (!make_env(in, &e)) {
+		fail(ru, RUN_NOMEM, "out of memory");
+		return;
+	}
+	spawn(ext, pem, e.vars, ru);
+	free(e.nonce);
 	if (ru->outcome == RUN_OK)
 		pump(ext, in, ru, deadline);
 	close_fd(&ru->in_fd);
@@ -409,22 +696,28 @@ static void run_command(const csra_external *ext, const csra_stmt_in *in, const 
 	if (ru->pid <= 0)
 		return;
 	if (ru->outcome == RUN_OK) {
-		int w = wait_exit(ru, deadline);
+		int w = wait_report(ru, deadline);
 		if (w == 0)
 			fail(ru, RUN_TIMEOUT, "no exit within %u ms; the command was killed",
 			    ext->timeout_ms);
 		else if (w < 0)
 			fail(ru, RUN_EXIT, "cannot wait for the command: %s", strerror(errno));
 	}
-	int known = finish(ru, &status);
+	int known = finish(ru, &rep);
 	if (ru->outcome != RUN_OK)
 		return;
 	if (!known)
 		fail(ru, RUN_EXIT, "the command's exit status is unavailable");
-	else if (WIFSIGNALED(status))
-		fail(ru, RUN_EXIT, "killed by signal %d", WTERMSIG(status));
-	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		fail(ru, RUN_EXIT, "exited with status %d", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	else if (rep.kind == REP_EXEC)
+		fail(ru, RUN_EXEC, "cannot run %s: %s", csra_shown(ext->argv[0], prog, sizeof(prog)),
+		    strerror(rep.value));
+	else if (rep.kind != REP_EXITED)
+		fail(ru, RUN_EXEC, "cannot start %s: %s", csra_shown(ext->argv[0], prog, sizeof(prog)),
+		    strerror(rep.value));
+	else if (WIFSIGNALED(rep.value))
+		fail(ru, RUN_EXIT, "killed by signal %d", WTERMSIG(rep.value));
+	else if (!WIFEXITED(rep.value) || WEXITSTATUS(rep.value) != 0)
+		fail(ru, RUN_EXIT, "exited with status %d", WIFEXITED(rep.value) ? WEXITSTATUS(rep.value) : -1);
 }
 
 /* The reply ---------------------------------------------------------- */
@@ -506,7 +799,7 @@ static int parse_claims(json_t *claims, csra_result *r, csra_stmt_out *out)
 /* Checks the reply's form, records "external.reply" and, when it holds,
  * "external.key". Returns 1 if the reply is well-formed. */
 static int check_reply(const char *reply, size_t len, const uint8_t *request_spki,
-    size_t request_spki_len, csra_result *r, csra_stmt_out *out)
+    size_t request_spki_len, int have_nonce, csra_result *r, csra_stmt_out *out)
 {
 	json_error_t je;
 	char msg[200], buf[200];
@@ -531,8 +824,26 @@ static int check_reply(const char *reply, size_t len, const uint8_t *request_spk
 	json_object_foreach(root, k, v) {
 		/* An unknown key may carry meaning ("verified": false) that
 		 * ignoring it would throw away. */
-		if (strcmp(k, "spki") != 0 && strcmp(k, "claims") != 0) {
+		if (strcmp(k, "spki") != 0 && strcmp(k, "claims") != 0 && strcmp(k, "freshness") != 0) {
 			reply_fail(r, k, "unknown key");
+			goto out;
+		}
+	}
+	/* What the command checked of freshness: absent is "none". Anything
+	 * else is refused rather than guessed at, and "nonce" without a nonce
+	 * claims a comparison that cannot have happened. */
+	csra_freshness fresh = CSRA_FRESHNESS_NONE;
+	json_t *jf = json_object_get(root, "freshness");
+	if (jf != NULL) {
+		const char *fv = json_is_string(jf) ? json_string_value(jf) : NULL;
+		if (fv != NULL && strcmp(fv, "nonce") == 0 && json_string_length(jf) == 5) {
+			if (!have_nonce) {
+				reply_fail(r, "freshness", "\"nonce\", but no nonce was given");
+				goto out;
+			}
+			fresh = CSRA_FRESHNESS_NONCE;
+		} else if (fv == NULL || strcmp(fv, "none") != 0 || json_string_length(jf) != 4) {
+			reply_fail(r, "freshness", "must be \"nonce\" or \"none\"");
 			goto out;
 		}
 	}
@@ -562,8 +873,10 @@ static int check_reply(const char *reply, size_t len, const uint8_t *request_spk
 		goto out;
 	}
 	csra_result_add(r, "external.reply", CSRA_STATUS_PASS, CSRA_OK, "",
-	    "key type %s, %zu claim(s)",
-	    EVP_PKEY_get0_type_name(key) ? EVP_PKEY_get0_type_name(key) : "unknown", out->nclaims);
+	    "key type %s, %zu claim(s), freshness %s",
+	    EVP_PKEY_get0_type_name(key) ? EVP_PKEY_get0_type_name(key) : "unknown", out->nclaims,
+	    fresh == CSRA_FRESHNESS_NONCE ? "nonce" : "none");
+	out->freshness = fresh;
 	ok = 1;
 	if (request_spki != NULL && spki_len == request_spki_len &&
 	    memcmp(spki, request_spki, spki_len) == 0) {
@@ -582,11 +895,11 @@ out:
 }
 
 csra_err csra_external_parse_reply(const char *buf, size_t len, const uint8_t *request_spki,
-    size_t request_spki_len, csra_result *r, csra_stmt_out *out)
+    size_t request_spki_len, int have_nonce, csra_result *r, csra_stmt_out *out)
 {
 	if (r == NULL || out == NULL)
 		return CSRA_ERR_INVALID_ARGUMENT;
-	if (check_reply(buf, len, request_spki, request_spki_len, r, out))
+	if (check_reply(buf, len, request_spki, request_spki_len, have_nonce, r, out))
 		out->verified = 1;	/* the command vouched for the statement */
 	else
 		csra_result_add(r, "external.key", CSRA_STATUS_SKIP, CSRA_OK, "",
@@ -612,7 +925,7 @@ csra_err csra_external_verify(const csra_external *ext, const csra_stmt_in *in, 
 	if (in == NULL || r == NULL || out == NULL)
 		return CSRA_ERR_INVALID_ARGUMENT;
 	memset(&ru, 0, sizeof(ru));
-	ru.in_fd = ru.out_fd = -1;
+	ru.in_fd = ru.out_fd = ru.ctl_fd = ru.st_fd = -1;
 	pem[0] = '\0';
 
 	if (ext == NULL || ext->argv == NULL || ext->argv[0] == NULL || ext->argv[0][0] == '\0')
@@ -639,7 +952,7 @@ csra_err csra_external_verify(const csra_external *ext, const csra_stmt_in *in, 
 		    ru.len);
 		/* Its nomem is the result's, reported below. */
 		csra_external_parse_reply((const char *)ru.buf, ru.len, in->request_spki,
-		    in->request_spki_len, r, out);
+		    in->request_spki_len, in->nonce != NULL, r, out);
 	}
 	free(ru.buf);
 	return r->nomem ? CSRA_ERR_NOMEM : CSRA_OK;

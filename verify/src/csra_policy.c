@@ -93,6 +93,9 @@ struct csra_policy {
 	stype *ak_ekus[2];
 	size_t nak_ekus[2];
 	char alg_list[400];	/* the accepted algorithms, for messages */
+	int fresh_required;	/* "freshness": "required" */
+	stype *exempt;		/* freshness_exempt */
+	size_t nexempt;
 };
 
 /* The built-in profile: CA/B Code Signing BR 6.2.7.4.2 method 2 (a key
@@ -129,6 +132,7 @@ void csra_policy_free(csra_policy **pp)
 	free(p->algs);
 	free(p->ak_ekus[0]);
 	free(p->ak_ekus[1]);
+	free(p->exempt);
 	free(p);
 	*pp = NULL;
 }
@@ -229,55 +233,28 @@ static int parse_oid(parser *ps, const char *path, const char *s, stype *t)
 	return 1;
 }
 
-static int parse_types(parser *ps, json_t *v)
-{
-	char path[64];
-	if (v == NULL)
-		return 1;
-	if (!json_is_array(v))
-		return bad(ps, "require_statement_types", "must be an array");
-	size_t n = json_array_size(v);
-	if (n > MAX_LIST)
-		return bad(ps, "require_statement_types", "more than %d entries", MAX_LIST);
-	if (n == 0)
-		return 1;
-	ps->p->types = calloc(n, sizeof(stype));
-	if (ps->p->types == NULL)
-		return nomem(ps);
-	for (size_t i = 0; i < n; i++) {
-		json_t *e = json_array_get(v, i);
-		stype *t = &ps->p->types[i];
-		snprintf(path, sizeof(path), "require_statement_types[%zu]", i);
-		if (!json_is_string(e))
-			return bad(ps, path, "must be a string");
-		if (!parse_oid(ps, path, json_string_value(e), t))
-			return 0;
-		for (size_t j = 0; j < i; j++)
-			if (ps->p->types[j].len == t->len && memcmp(ps->p->types[j].der, t->der, t->len) == 0)
-				return bad(ps, path, "listed twice");
-		ps->p->ntypes++;
-	}
-	return 1;
-}
-
-/* ak_ekus / tpm_ak_ekus: 1 to MAX_LIST dotted OIDs, none twice. An
- * empty list would accept no attestation key: an error. */
-static int parse_ekus(parser *ps, const char *key, json_t *v, int tpm)
+/* parse_oid_list reads |key|'s value |v| (may be NULL: absent) as 0 to
+ * MAX_LIST dotted OIDs, none twice, into a new array |*out| of |*n|
+ * entries. With |empty| (why an empty list is refused) [] is an error. */
+static int parse_oid_list(parser *ps, const char *key, json_t *v, const char *empty, stype **out,
+    size_t *n)
 {
 	char path[64];
 	if (v == NULL)
 		return 1;
 	if (!json_is_array(v))
 		return bad(ps, key, "must be an array");
-	size_t n = json_array_size(v);
-	if (n == 0)
-		return bad(ps, key, "is empty: no attestation key would be accepted");
-	if (n > MAX_LIST)
+	size_t len = json_array_size(v);
+	if (len == 0 && empty != NULL)
+		return bad(ps, key, "is empty: %s", empty);
+	if (len > MAX_LIST)
 		return bad(ps, key, "more than %d entries", MAX_LIST);
-	stype *l = ps->p->ak_ekus[tpm] = calloc(n, sizeof(stype));
+	if (len == 0)
+		return 1;
+	stype *l = *out = calloc(len, sizeof(stype));
 	if (l == NULL)
 		return nomem(ps);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < len; i++) {
 		json_t *e = json_array_get(v, i);
 		snprintf(path, sizeof(path), "%s[%zu]", key, i);
 		if (!json_is_string(e))
@@ -287,9 +264,49 @@ static int parse_ekus(parser *ps, const char *key, json_t *v, int tpm)
 		for (size_t j = 0; j < i; j++)
 			if (l[j].len == l[i].len && memcmp(l[j].der, l[i].der, l[i].len) == 0)
 				return bad(ps, path, "listed twice");
-		ps->p->nak_ekus[tpm]++;
+		(*n)++;
 	}
 	return 1;
+}
+
+static int parse_types(parser *ps, json_t *v)
+{
+	return parse_oid_list(ps, "require_statement_types", v, NULL, &ps->p->types, &ps->p->ntypes);
+}
+
+/* ak_ekus / tpm_ak_ekus: an empty list would accept no attestation key. */
+static int parse_ekus(parser *ps, const char *key, json_t *v, int tpm)
+{
+	return parse_oid_list(ps, key, v, "no attestation key would be accepted", &ps->p->ak_ekus[tpm],
+	    &ps->p->nak_ekus[tpm]);
+}
+
+/* "freshness": "required" or "optional" (the default). */
+static int parse_freshness(parser *ps, json_t *v)
+{
+	if (v == NULL)
+		return 1;
+	const char *s = json_is_string(v) ? json_string_value(v) : "";
+	if (strcmp(s, "required") == 0 && json_string_length(v) == 8)
+		ps->p->fresh_required = 1;
+	else if (strcmp(s, "optional") != 0 || json_string_length(v) != 8)
+		return bad(ps, "freshness", "must be \"required\" or \"optional\"");
+	return 1;
+}
+
+/* "freshness_exempt": statement types that count without confirmed
+ * freshness, for formats that cannot carry a nonce. */
+static int parse_exempt(parser *ps, json_t *v)
+{
+	return parse_oid_list(ps, "freshness_exempt", v, NULL, &ps->p->exempt, &ps->p->nexempt);
+}
+
+int csra_policy_freshness_exempt(const csra_policy *p, const uint8_t *type, size_t type_len)
+{
+	for (size_t i = 0; p != NULL && i < p->nexempt; i++)
+		if (p->exempt[i].len == type_len && memcmp(p->exempt[i].der, type, type_len) == 0)
+			return 1;
+	return 0;
 }
 
 /* Joins a relative path to the policy file's directory. */
@@ -619,7 +636,8 @@ static csra_err parse(const char *json, size_t len, const char *base, csra_polic
 	json_object_foreach(root, k, v) {
 		if (strcmp(k, "name") != 0 && strcmp(k, "require_statement_types") != 0 &&
 		    strcmp(k, "trust") != 0 && strcmp(k, "claims") != 0 && strcmp(k, "key_algorithms") != 0 &&
-		    strcmp(k, "ak_ekus") != 0 && strcmp(k, "tpm_ak_ekus") != 0) {
+		    strcmp(k, "ak_ekus") != 0 && strcmp(k, "tpm_ak_ekus") != 0 &&
+		    strcmp(k, "freshness") != 0 && strcmp(k, "freshness_exempt") != 0) {
 			bad(&ps, k, "unknown key");
 			goto done;
 		}
@@ -635,7 +653,9 @@ static csra_err parse(const char *json, size_t len, const char *base, csra_polic
 	    parse_claims(&ps, json_object_get(root, "claims")) &&
 	    parse_algs(&ps, json_object_get(root, "key_algorithms")) &&
 	    parse_ekus(&ps, "ak_ekus", json_object_get(root, "ak_ekus"), 0) &&
-	    parse_ekus(&ps, "tpm_ak_ekus", json_object_get(root, "tpm_ak_ekus"), 1)) {
+	    parse_ekus(&ps, "tpm_ak_ekus", json_object_get(root, "tpm_ak_ekus"), 1) &&
+	    parse_freshness(&ps, json_object_get(root, "freshness")) &&
+	    parse_exempt(&ps, json_object_get(root, "freshness_exempt"))) {
 		finish(ps.p);
 		*out = ps.p;
 		ps.p = NULL;
@@ -958,7 +978,7 @@ static int eval_type(const csra_policy *p, const stype *t, const csra_policy_inp
     csra_result *r)
 {
 	char type[128], path[48];
-	size_t seen = 0, unverified = 0, unbound = 0, best = SIZE_MAX, sat = SIZE_MAX;
+	size_t seen = 0, unverified = 0, unbound = 0, stale = 0, best = SIZE_MAX, sat = SIZE_MAX;
 	if (t == NULL)
 		snprintf(type, sizeof(type), "any type");
 	else if (!csra_oid_to_str(t->der, t->len, type, sizeof(type)))
@@ -976,6 +996,13 @@ static int eval_type(const csra_policy *p, const stype *t, const csra_policy_inp
 			unbound++;
 			continue;
 		}
+		/* With a nonce given, an unconfirmed statement could be an old
+		 * one replayed: it counts only if its type is exempt. */
+		if (in->have_nonce && s->out->freshness != CSRA_FRESHNESS_NONCE &&
+		    !csra_policy_freshness_exempt(p, s->type, s->type_len)) {
+			stale++;
+			continue;
+		}
 		if (best == SIZE_MAX)
 			best = i;
 		if (meets_all(p, s->out)) {
@@ -985,9 +1012,9 @@ static int eval_type(const csra_policy *p, const stype *t, const csra_policy_inp
 	}
 	if (best == SIZE_MAX) {
 		csra_result_add(r, "policy.statement", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_NO_STATEMENT, "",
-		    "%s: no statement is verified and bound to the request key (of %zu: %zu not "
-		    "verified, %zu bound to another key)",
-		    type, seen, unverified, unbound);
+		    "%s: no statement is verified, bound to the request key and fresh (of %zu: %zu not "
+		    "verified, %zu bound to another key, %zu not confirmed fresh)",
+		    type, seen, unverified, unbound, stale);
 		return 0;
 	}
 	size_t idx = sat != SIZE_MAX ? sat : best;
@@ -1004,11 +1031,32 @@ static int eval_type(const csra_policy *p, const stype *t, const csra_policy_inp
 	return sat != SIZE_MAX;
 }
 
+/* policy.freshness: whether the verification could show freshness at
+ * all. Without a nonce nothing is fresh; "required" refuses that. */
+static int eval_freshness(const csra_policy *p, const csra_policy_input *in, csra_result *r)
+{
+	if (in->have_nonce) {
+		csra_result_add(r, "policy.freshness", CSRA_STATUS_PASS, CSRA_OK, "",
+		    "a nonce was given: statements count only if their verifier confirmed it%s",
+		    p->nexempt ? " or the policy exempts their type" : "");
+		return 1;
+	}
+	if (p->fresh_required) {
+		csra_result_add(r, "policy.freshness", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_FRESHNESS, "",
+		    "the policy requires freshness, and no nonce was given");
+		return 0;
+	}
+	csra_result_add(r, "policy.freshness", CSRA_STATUS_SKIP, CSRA_OK, "",
+	    "no nonce was given: freshness not established (the policy does not require it)");
+	return 1;
+}
+
 int csra_policy_eval(const csra_policy *p, const csra_policy_input *in, csra_result *r)
 {
 	if (p == NULL || in == NULL || r == NULL)
 		return 0;
 	int ok = eval_key(p, in->request_key, in->request_spki, in->request_spki_len, r);
+	ok = eval_freshness(p, in, r) && ok;
 	if (p->ntypes == 0) {
 		ok = eval_type(p, NULL, in, r) && ok;
 	} else {

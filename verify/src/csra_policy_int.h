@@ -22,6 +22,9 @@ typedef struct csra_policy_input {
 	/* The SubjectPublicKeyInfo |request_key| was made from, or NULL. */
 	const uint8_t *request_spki;
 	size_t request_spki_len;
+	/* The CA gave a nonce: a statement then counts only if its verifier
+	 * confirmed it (out->freshness) or the policy exempts its type. */
+	int have_nonce;
 } csra_policy_input;
 
 /* csra_policy_eval records one check per requirement in |r| (names
@@ -31,6 +34,11 @@ typedef struct csra_policy_input {
  * request key and carries the claim with an allowed value; the
  * requirements must all hold in the same statement. */
 int csra_policy_eval(const csra_policy *p, const csra_policy_input *in, csra_result *r);
+
+/* csra_policy_freshness_exempt says whether statements of type
+ * |type|/|type_len| (DER contents) may count without confirmed freshness
+ * ("freshness_exempt"). */
+int csra_policy_freshness_exempt(const csra_policy *p, const uint8_t *type, size_t type_len);
 
 /* csra_policy_trust_count / csra_policy_trust give the policy's trust
  * anchors per statement type: entry |i|'s type OID (DER contents) and

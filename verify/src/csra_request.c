@@ -57,6 +57,7 @@ struct csra_cb_result {
 	size_t spki_len;
 	int verified;
 	const csra_stmt_in *in;
+	csra_freshness freshness;
 };
 
 /* The built-in profile, read once per process and shared by every
@@ -274,6 +275,15 @@ void csra_cb_set_verified(csra_cb_result *res, int verified)
 	res->verified = verified != 0;
 }
 
+csra_err csra_cb_set_freshness(csra_cb_result *res, csra_freshness f)
+{
+	if (res == NULL || (f != CSRA_FRESHNESS_NONE && f != CSRA_FRESHNESS_NONCE) ||
+	    (f == CSRA_FRESHNESS_NONCE && res->in->nonce == NULL))
+		return CSRA_ERR_INVALID_ARGUMENT;
+	res->freshness = f;
+	return CSRA_OK;
+}
+
 csra_err csra_cb_set_spki(csra_cb_result *res, const uint8_t *spki, size_t len)
 {
 	if (spki == NULL || len == 0)
@@ -340,6 +350,11 @@ const csra_result *csra_result_statement(const csra_result *r, size_t i)
 int csra_result_statement_bound(const csra_result *r, size_t i)
 {
 	return i < r->nchildren && r->children[i]->bound;
+}
+
+int csra_result_statement_verified(const csra_result *r, size_t i)
+{
+	return i < r->nchildren && r->children[i]->stmt_verified;
 }
 
 /* Statements --------------------------------------------------------- */
@@ -439,6 +454,36 @@ static void set_kind(csra_result *child, const char *kind)
 		child->nomem = 1;
 }
 
+/* Records "freshness.nonce" for a statement whose verifier reports what it
+ * checked (external commands, callbacks) and keeps out->freshness only
+ * when a nonce was given. A verified statement the CA's nonce does not
+ * reach fails: an old statement replayed would look the same. A type the
+ * policy exempts (formats that cannot carry a nonce) only warns. */
+static void record_freshness(const csra_verifier *v, const csra_stmt_in *in, csra_result *child,
+    csra_stmt_out *out)
+{
+	const csra_policy *p = v->policy ? v->policy : v->default_policy;
+	if (in->nonce == NULL) {
+		out->freshness = CSRA_FRESHNESS_NONE;
+		csra_result_add(child, "freshness.nonce", CSRA_STATUS_SKIP, CSRA_OK, "",
+		    "no nonce was given: freshness not established");
+	} else if (!out->verified) {
+		out->freshness = CSRA_FRESHNESS_NONE;
+		csra_result_add(child, "freshness.nonce", CSRA_STATUS_SKIP, CSRA_OK, "",
+		    "not checked: the statement did not verify");
+	} else if (out->freshness == CSRA_FRESHNESS_NONCE) {
+		csra_result_add(child, "freshness.nonce", CSRA_STATUS_PASS, CSRA_OK, "",
+		    "the verifier confirmed that the statement carries the CA's nonce");
+	} else if (csra_policy_freshness_exempt(p, in->type, in->type_len)) {
+		csra_result_add(child, "freshness.nonce", CSRA_STATUS_WARN, CSRA_ERR_STMT_NOT_FRESH, "",
+		    "the verifier did not confirm the CA's nonce; the policy exempts this statement type");
+	} else {
+		csra_result_add(child, "freshness.nonce", CSRA_STATUS_FAIL, CSRA_ERR_STMT_NOT_FRESH, "",
+		    "the verifier did not confirm the CA's nonce: the statement does not count towards "
+		    "the policy");
+	}
+}
+
 /* Verifies one statement into |child| and |out|. |d| is the request's
  * decode, which holds the statement's bytes. */
 static csra_err verify_statement(const csra_verifier *v, csra_decoded *d, const csra_stmt_in *in,
@@ -465,11 +510,14 @@ static csra_err verify_statement(const csra_verifier *v, csra_decoded *d, const 
 		out->verified = er->verdict == CSRA_VERDICT_VERIFIED;
 		if (!ak_not_request_key(er, in, child))
 			out->verified = 0;
+		/* Verified with a nonce given: freshness.nonce passed. */
+		out->freshness = out->verified && in->nonce != NULL ? CSRA_FRESHNESS_NONCE
+		    : CSRA_FRESHNESS_NONE;
 		if (out->verified)
 			evidence_claims(er, in, out, child);
 		else
 			csra_result_add(child, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, "",
-			    "not checked: the Evidence did not verify");
+			    "binding not checked: the statement did not verify");
 		/* Keep the decoded Evidence for its claims in the report. */
 		child->elements = er->elements, er->elements = NULL;
 		child->nelements = er->nelements;
@@ -489,16 +537,19 @@ static csra_err verify_statement(const csra_verifier *v, csra_decoded *d, const 
 	for (size_t i = 0; i < v->nexternals; i++) {
 		if (same(v->externals[i].oid, v->externals[i].oid_len, in->type, in->type_len)) {
 			set_kind(child, "external");
-			return csra_external_verify(&v->externals[i].ext, in, child, out);
+			csra_err e = csra_external_verify(&v->externals[i].ext, in, child, out);
+			if (e == CSRA_OK)
+				record_freshness(v, in, child, out);
+			return e != CSRA_OK ? e : child->nomem ? CSRA_ERR_NOMEM : CSRA_OK;
 		}
 	}
 	for (size_t i = 0; i < v->ncallbacks; i++) {
 		if (!same(v->callbacks[i].oid, v->callbacks[i].oid_len, in->type, in->type_len))
 			continue;
-		csra_cb_result res = { out, NULL, 0, 0, in };
+		csra_cb_result res = { out, NULL, 0, 0, in, CSRA_FRESHNESS_NONE };
 		set_kind(child, "callback");
 		int ok = v->callbacks[i].cb(v->callbacks[i].arg, in->type, in->type_len, in->stmt,
-		    in->stmt_len, in->certs, &res);
+		    in->stmt_len, in->certs, in->nonce, in->nonce_len, in->at, &res);
 		/* A claim refused (over the cap, U+0000, ...) fails the
 		 * statement as it does an external reply: its policy would be
 		 * judged on part of what the callback said. */
@@ -512,11 +563,18 @@ static csra_err verify_statement(const csra_verifier *v, csra_decoded *d, const 
 		    out->verified ? CSRA_OK : CSRA_ERR_STMT_FAILED, "", "the callback %s",
 		    out->verified ? "verified the statement" : refused ? "gave a claim that was refused"
 		    : ok ? "did not verify the statement" : "failed");
-		out->bound = res.spki != NULL && same(res.spki, res.spki_len, in->request_spki,
-		    in->request_spki_len);
-		csra_result_add(child, "statement.binding", out->bound ? CSRA_STATUS_PASS : CSRA_STATUS_FAIL,
-		    out->bound ? CSRA_OK : CSRA_ERR_STMT_NOT_BOUND, "", "the attested key %s the request key",
-		    out->bound ? "is" : "is not");
+		if (out->verified) {
+			out->bound = res.spki != NULL && same(res.spki, res.spki_len, in->request_spki,
+			    in->request_spki_len);
+			csra_result_add(child, "statement.binding", out->bound ? CSRA_STATUS_PASS : CSRA_STATUS_FAIL,
+			    out->bound ? CSRA_OK : CSRA_ERR_STMT_NOT_BOUND, "", "the attested key %s the request key",
+			    out->bound ? "is" : "is not");
+		} else {
+			csra_result_add(child, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, "",
+			    "binding not checked: the statement did not verify");
+		}
+		out->freshness = res.freshness;
+		record_freshness(v, in, child, out);
 		free(res.spki);
 		return child->nomem ? CSRA_ERR_NOMEM : CSRA_OK;
 	}
@@ -525,6 +583,12 @@ static csra_err verify_statement(const csra_verifier *v, csra_decoded *d, const 
 	set_kind(child, "unknown");
 	csra_result_add(child, "statement.type", CSRA_STATUS_WARN, CSRA_ERR_STMT_UNKNOWN_TYPE, "",
 	    "no verifier for statement type %s: reported, never counts towards a policy", oid);
+	csra_result_add(child, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, "",
+	    "binding not checked: no verifier for this statement type");
+	csra_result_add(child, "freshness.nonce", CSRA_STATUS_SKIP, CSRA_OK, "",
+	    "not checked: no verifier for this statement type");
+	/* Neither verified nor rejected: said so in the report. */
+	child->verdict = CSRA_VERDICT_UNKNOWN;
 	return child->nomem ? CSRA_ERR_NOMEM : CSRA_OK;
 }
 
@@ -869,6 +933,16 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 		}
 		child->bound = (*outs)[i].verified && (*outs)[i].bound;
 		const csra_stmt_out *pout = &(*outs)[i];
+		child->stmt_verified = (*outs)[i].verified;
+		/* Every statement reports on its freshness, even one whose
+		 * verifier stopped before it got there. */
+		int has_fresh = 0;
+		for (size_t k = 0; k < child->nchecks && !has_fresh; k++)
+			has_fresh = strncmp(child->checks[k].name, "freshness.", 10) == 0;
+		if (!has_fresh)
+			csra_result_add(child, "freshness.nonce", CSRA_STATUS_SKIP, CSRA_OK, "",
+			    in.nonce == NULL ? "no nonce was given: freshness not established"
+			    : "not checked: the statement did not verify");
 		if (child->stmt == NULL && strcmp(child->kind, "pkix-evidence") != 0) {
 			/* The claims go in the report; without them it is not whole.
 			 * Moved, not copied: the result owns them from here on. */
@@ -896,6 +970,10 @@ csra_err csra_verify_request(const csra_verifier *v, const uint8_t *der, size_t 
 		*out = NULL;
 	if (v == NULL || der == NULL || out == NULL || (nonce == NULL && nonce_len != 0))
 		return CSRA_ERR_INVALID_ARGUMENT;
+	/* draft-ietf-lamps-attestation-freshness: a zero-length nonce says
+	 * the CA needs no freshness proof. */
+	if (nonce_len == 0)
+		nonce = NULL;
 	csra_result *r = csra_result_new();
 	if (r == NULL)
 		return CSRA_ERR_NOMEM;
@@ -954,7 +1032,7 @@ csra_err csra_verify_request(const csra_verifier *v, const uint8_t *der, size_t 
 	if (x.have_bundle && x.key != NULL)
 		e = check_bundle(&x, nonce, nonce_len, &outs, &pstmts, &nstmts);
 	if (e == CSRA_OK && x.key != NULL) {
-		csra_policy_input pin = { x.key, pstmts, nstmts, x.spki, x.spki_len };
+		csra_policy_input pin = { x.key, pstmts, nstmts, x.spki, x.spki_len, nonce != NULL };
 		csra_policy_eval(policy, &pin, r);
 	} else if (e == CSRA_OK) {
 		csra_result_add(r, "request.key", CSRA_STATUS_FAIL, CSRA_ERR_REQ_NO_KEY, "",

@@ -230,7 +230,7 @@ int csra_result_add(csra_result *r, const char *name, csra_status status, csra_e
 
 void csra_result_finish(csra_result *r)
 {
-	if (r->verdict == CSRA_VERDICT_MALFORMED)
+	if (r->verdict == CSRA_VERDICT_MALFORMED || r->verdict == CSRA_VERDICT_UNKNOWN)
 		return;
 	r->verdict = CSRA_VERDICT_VERIFIED;
 	for (size_t i = 0; i < r->nchecks; i++)
@@ -356,6 +356,7 @@ static const char *verdict_name(csra_verdict v)
 	switch (v) {
 	case CSRA_VERDICT_VERIFIED: return "verified";
 	case CSRA_VERDICT_REJECTED: return "rejected";
+	case CSRA_VERDICT_UNKNOWN: return "unknown";
 	default: return "malformed";
 	}
 }

@@ -14,6 +14,7 @@
 #include <openssl/x509.h>
 
 #include "csra_verify_int.h"
+#include "csrattest/request.h"
 
 /* An AttestationBundle "other" certificate entry. */
 typedef struct csra_other_cert {
@@ -71,6 +72,9 @@ struct csra_stmt_chunk;
  * what it holds with csra_stmt_out_clear. Its memory grows with its
  * claims: the array doubles, strings go into shared chunks. */
 typedef struct csra_stmt_out {
+	/* What the verifier confirmed of the CA's nonce: CSRA_FRESHNESS_NONCE
+	 * only when one was given and the statement carries it. */
+	csra_freshness freshness;
 	int verified;		/* structure, signature and chain all hold */
 	int bound;		/* it attests a key byte-equal to request_spki */
 	csra_stmt_claim *claims;	/* of the bound key, and platform */
@@ -148,9 +152,12 @@ typedef struct csra_external {
 
 /* csra_external_verify runs |ext| with the statement's DER on its stdin and
  * the path of a PEM file holding the bundle's certificates appended as the
- * last argument, in an empty environment, and reads its JSON reply into
- * |out| (set up by the caller with csra_stmt_out_init):
+ * last argument, in an environment holding only PATH, CSRATTEST_NONCE (the
+ * CA's nonce in hex, when given), CSRATTEST_TIME and CSRATTEST_TIME_EPOCH
+ * (the verification time), and reads its JSON reply into |out| (set up by
+ * the caller with csra_stmt_out_init):
  *   {"spki": "<base64 DER SubjectPublicKeyInfo of the attested key>",
+ *    "freshness": "nonce" | "none",
  *    "claims": {"key": {"extractable": false, ...},
  *               "platform": {"fipslevel": 3, ...}}}
  * A non-zero exit, a timeout, output over max_output or bad JSON is a
@@ -164,10 +171,12 @@ csra_err csra_external_verify(const csra_external *ext, const csra_stmt_in *in, 
  * csra_external_verify does once the command has succeeded: records
  * "external.reply" and "external.key" in |r|, sets out->verified when the
  * reply is well-formed, out->bound when its spki is byte-equal to
- * |request_spki| (may be NULL), and appends the claims to |out| (zeroed by
- * the caller with csra_stmt_out_init). Attackers may control the reply. Returns CSRA_OK, or
- * CSRA_ERR_NOMEM (CSRA_ERR_INVALID_ARGUMENT if |r| or |out| is NULL). */
+ * |request_spki| (may be NULL), out->freshness from its "freshness"
+ * member ("nonce" is malformed when |have_nonce| is 0: there was nothing
+ * to confirm), and appends the claims to |out| (set up by the caller with
+ * csra_stmt_out_init). Attackers may control the reply. Returns CSRA_OK,
+ * or CSRA_ERR_NOMEM (CSRA_ERR_INVALID_ARGUMENT if |r| or |out| is NULL). */
 csra_err csra_external_parse_reply(const char *buf, size_t len, const uint8_t *request_spki,
-    size_t request_spki_len, csra_result *r, csra_stmt_out *out);
+    size_t request_spki_len, int have_nonce, csra_result *r, csra_stmt_out *out);
 
 #endif

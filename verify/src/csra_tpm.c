@@ -617,30 +617,32 @@ static void check_signature_chain(struct tctx *x, X509_STORE *trust, int *sig_ok
 	*chain_ok = ak >= 0 && ak_ok;
 }
 
-/* tpm.nonce ---------------------------------------------------------- */
+/* freshness.nonce ---------------------------------------------------- */
 
+/* The CA's nonce is TPM2_Certify's qualifyingData, which the TPM signs as
+ * TPMS_ATTEST.extraData. Named like every statement's freshness check. */
 static int check_nonce(struct tctx *x)
 {
 	const csra_stmt_in *in = x->in;
 	if (in->nonce == NULL) {
-		csra_result_add(x->r, "tpm.nonce", CSRA_STATUS_SKIP, CSRA_OK, "tpmSAttest",
-		    "no nonce expected");
+		csra_result_add(x->r, "freshness.nonce", CSRA_STATUS_SKIP, CSRA_OK, "tpmSAttest.extraData",
+		    "no nonce was given: freshness not established");
 		return 1;
 	}
 	if (!x->attest_ok) {
-		csra_result_add(x->r, "tpm.nonce", CSRA_STATUS_SKIP, CSRA_OK, "tpmSAttest",
+		csra_result_add(x->r, "freshness.nonce", CSRA_STATUS_SKIP, CSRA_OK, "tpmSAttest.extraData",
 		    "needs a TPMS_ATTEST of TPM2_Certify");
 		return 0;
 	}
 	const TPM2B_DATA *ed = &x->attest.extraData;
 	if (ed->size != in->nonce_len || (in->nonce_len != 0 &&
 	    memcmp(ed->buffer, in->nonce, in->nonce_len) != 0)) {
-		csra_result_add(x->r, "tpm.nonce", CSRA_STATUS_FAIL, CSRA_ERR_TPM_NONCE, "tpmSAttest",
-		    "extraData (%u bytes) is not the expected nonce (%zu bytes)",
+		csra_result_add(x->r, "freshness.nonce", CSRA_STATUS_FAIL, CSRA_ERR_TPM_NONCE,
+		    "tpmSAttest.extraData", "extraData (%u bytes) is not the expected nonce (%zu bytes)",
 		    (unsigned)ed->size, in->nonce_len);
 		return 0;
 	}
-	csra_result_add(x->r, "tpm.nonce", CSRA_STATUS_PASS, CSRA_OK, "tpmSAttest",
+	csra_result_add(x->r, "freshness.nonce", CSRA_STATUS_PASS, CSRA_OK, "tpmSAttest.extraData",
 	    "extraData is the expected nonce");
 	return 1;
 }
@@ -715,6 +717,7 @@ csra_err csra_tpm_verify(const csra_stmt_in *in, X509_STORE *trust, const struct
 		return CSRA_ERR_INVALID_ARGUMENT;
 	out->verified = 0;
 	out->bound = 0;
+	out->freshness = CSRA_FRESHNESS_NONE;
 
 	csra_decoded *d = NULL;
 	csra_diag diag;
@@ -783,6 +786,8 @@ csra_err csra_tpm_verify(const csra_stmt_in *in, X509_STORE *trust, const struct
 	out->verified = ok_attest && ok_public && ok_name && ok_created && ok_sig && ok_chain &&
 	    ok_nonce && !refused && !r->nomem;
 	csra_eku_set_clear(&dflt);
+	/* Verified with a nonce given: extraData is that nonce. */
+	out->freshness = out->verified && in->nonce != NULL ? CSRA_FRESHNESS_NONCE : CSRA_FRESHNESS_NONE;
 	free(x);
 	csra_decoded_free(&d);
 	if (r->nomem) {

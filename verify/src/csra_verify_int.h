@@ -121,6 +121,7 @@ struct csra_result {
 	char *type_oid;			/* a statement's type, dotted */
 	char *type_name;
 	int bound;			/* a statement that verified and attests the request key */
+	int stmt_verified;		/* a statement its verifier verified: binding was checked */
 	struct csra_stmt_out *stmt;	/* a statement's claims (not PKIX Evidence's) */
 	int has_digest;
 	uint8_t digest[32];		/* SHA-256 of the input */

@@ -19,7 +19,9 @@ typedef struct csra_policy csra_policy;
  * bound to the request key, which is extractable=false,
  * never-extractable=true, sensitive=true and local=true (absent claims
  * fail), on a platform with fipsboot=true and fipslevel >= 2, the request
- * key RSA >= 3072 bits or ECDSA P-256/384/521. NULL on allocation failure.
+ * key RSA >= 3072 bits or ECDSA P-256/384/521. Freshness is optional
+ * (docs/policy.md says why): with a nonce given, only statements whose
+ * verifier confirmed it count. NULL on allocation failure.
  * Free with csra_policy_free. */
 csra_policy *csra_policy_cabf_csbr(void);
 

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <openssl/x509.h>
 
@@ -50,6 +51,17 @@ csra_err csra_verifier_add_external(csra_verifier *v, const uint8_t *oid, size_t
 /* csra_cb_result collects what an in-process verifier callback finds. */
 typedef struct csra_cb_result csra_cb_result;
 
+/* csra_freshness says what a statement verifier checked of the
+ * statement's freshness (docs/external.md, "Freshness"). Stable values. */
+typedef enum csra_freshness {
+	/* Nothing: the format carries no freshness, or it was not checked. */
+	CSRA_FRESHNESS_NONE = 0,
+	/* The signed statement carries exactly the nonce the CA gave (or the
+	 * value the statement type's own rules derive from it), and the
+	 * verifier compared it. */
+	CSRA_FRESHNESS_NONCE = 1
+} csra_freshness;
+
 /* A callback's setters: whether the statement verified, the attested
  * key's DER SubjectPublicKeyInfo (copied; binding compares it byte for
  * byte with the request's), and claims for the policy ("key" or
@@ -76,6 +88,16 @@ csra_err csra_cb_add_bigint(csra_cb_result *res, const char *element, const char
 csra_err csra_cb_add_text(csra_cb_result *res, const char *element, const char *name,
     const char *text, size_t len);
 
+/* csra_cb_set_freshness reports what the callback checked of freshness
+ * (the default is CSRA_FRESHNESS_NONE). CSRA_FRESHNESS_NONCE claims that
+ * the signed statement carries the nonce the callback was given; without
+ * a nonce there is nothing to confirm and it returns
+ * CSRA_ERR_INVALID_ARGUMENT, as for a value outside the enum, leaving the
+ * report unchanged. When the CA gave a nonce, a statement not confirmed
+ * fresh does not count towards the policy unless the policy exempts its
+ * type (docs/policy.md). */
+csra_err csra_cb_set_freshness(csra_cb_result *res, csra_freshness f);
+
 /* csra_cb_other_count and csra_cb_other give the bundle's "other"
  * certificates (non-X.509 formats) to a callback: entry |i|'s format OID
  * (DER contents) and value (its whole TLV), owned by the request being
@@ -85,10 +107,16 @@ int csra_cb_other(const csra_cb_result *res, size_t i, const uint8_t **format, s
     const uint8_t **value, size_t *value_len);
 
 /* csra_stmt_callback verifies statement |stmt|/|stmt_len| (its whole TLV)
- * of type |type|; |certs| are the bundle's certificates. It fills |res|
- * and returns 1, or 0 on an internal failure (the statement then fails). */
+ * of type |type|; |certs| are the bundle's certificates. |nonce|/
+ * |nonce_len| is the nonce the CA issued (NULL and 0 when it gave none:
+ * freshness cannot then be shown) and |at| the verification time, which
+ * certificate validity should be judged at. Everything is borrowed for
+ * the call. It fills |res| (csra_cb_set_freshness when it compared the
+ * nonce) and returns 1, or 0 on an internal failure (the statement then
+ * fails). */
 typedef int (*csra_stmt_callback)(void *arg, const uint8_t *type, size_t type_len,
-    const uint8_t *stmt, size_t stmt_len, STACK_OF(X509) *certs, csra_cb_result *res);
+    const uint8_t *stmt, size_t stmt_len, STACK_OF(X509) *certs, const uint8_t *nonce,
+    size_t nonce_len, time_t at, csra_cb_result *res);
 
 /* csra_verifier_add_callback routes statements of type |oid| to |cb|. */
 csra_err csra_verifier_add_callback(csra_verifier *v, const uint8_t *oid, size_t len,
@@ -99,8 +127,12 @@ csra_err csra_verifier_add_callback(csra_verifier *v, const uint8_t *oid, size_t
  * request's own signature (proof of possession), its id-aa-attestation
  * attribute or extension (draft-28 AttestationBundle, or the legacy
  * EvidenceBundle, with a warning), each statement by its type, each
- * statement's binding to the request key, and the policy. |nonce| (may be
- * NULL) is the nonce the CA issued. Returns CSRA_OK and |*out| whatever
+ * statement's binding to the request key, its freshness, and the policy.
+ * |nonce| (may be NULL) is the nonce the CA issued; an empty one is no
+ * nonce (draft-ietf-lamps-attestation-freshness: a zero-length nonce
+ * means the CA needs no freshness proof). With a nonce, a statement
+ * counts towards the policy only if its verifier confirmed it, or the
+ * policy exempts its type. Returns CSRA_OK and |*out| whatever
  * the verdict (statement results are csra_result_statement(*out, i)), or
  * an error with |*out| NULL. */
 csra_err csra_verify_request(const csra_verifier *v, const uint8_t *der, size_t len,
@@ -114,6 +146,11 @@ const csra_result *csra_result_statement(const csra_result *r, size_t i);
 /* csra_result_statement_bound says whether statement |i| verified and
  * attests the request key byte for byte. */
 int csra_result_statement_bound(const csra_result *r, size_t i);
+
+/* csra_result_statement_verified says whether statement |i|'s verifier
+ * verified it (structure, signature, chain), so that its binding to the
+ * request key was checked; 0 also for a type no verifier handles. */
+int csra_result_statement_verified(const csra_result *r, size_t i);
 
 #ifdef __cplusplus
 }

@@ -123,7 +123,10 @@ size_t csra_verifier_limit(const csra_verifier *v, csra_limit which);
 typedef enum csra_verdict {
 	CSRA_VERDICT_VERIFIED = 0,	/* every check that ran passed */
 	CSRA_VERDICT_REJECTED = 1,	/* well-formed, but a check failed */
-	CSRA_VERDICT_MALFORMED = 2	/* the input does not decode */
+	CSRA_VERDICT_MALFORMED = 2,	/* the input does not decode */
+	/* A request's statement of a type no verifier handles: neither
+	 * verified nor rejected, and never counted towards a policy. */
+	CSRA_VERDICT_UNKNOWN = 3
 } csra_verdict;
 
 /* csra_status is the outcome of one check. */
