@@ -1239,15 +1239,6 @@ static void check_block(struct vctx *x, int i, struct csra_signer_rec *s)
 	}
 }
 
-/* The child of |parent| after |prev| (NULL: the first). span_child walks
- * from the first child on every call: quadratic over many intermediates. */
-static int span_next(const struct span *parent, const struct span *prev, struct span *out)
-{
-	const uint8_t *p = prev != NULL ? prev->p + prev->len : parent->c;
-	const uint8_t *end = parent->c + parent->clen;
-	return p < end && span_at(p, end, out);
-}
-
 /* Builds the pool of intermediates for path building: the verifier's, the
  * caller's and Evidence.intermediateCertificates as received. With |nbad|
  * set, records a warning for each Evidence intermediate OpenSSL cannot
