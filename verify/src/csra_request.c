@@ -488,7 +488,7 @@ static int keep_spki(struct rctx *x, const struct span *s)
 static void check_pkcs10(struct rctx *x, const uint8_t *der, size_t len)
 {
 	csra_result *r = x->r;
-	struct span top, info, spki, attrs, a, type, values, first, alg, oid, params, sig;
+	struct span top, info, spki, attrs, a, type, values, alg, oid, params, sig;
 	if (!span_at(der, der + len, &top) || !span_child(&top, 0, &info) ||
 	    !span_child(&top, 1, &alg) || !span_child(&top, 2, &sig) || !span_child(&alg, 0, &oid) ||
 	    !span_child(&info, 2, &spki) || !span_tagged(&info, 0xa0, &attrs) || !keep_spki(x, &spki))
@@ -522,7 +522,13 @@ static void check_pkcs10(struct rctx *x, const uint8_t *der, size_t len)
 	}
 	int found = 0;
 	char path[64];
-	for (int i = 0; span_child(&attrs, i, &a); i++) {
+	/* Counted first (one pass over the headers): past the cap the
+	 * attributes are not looked at. */
+	if (!csra_within_limit(x->v, r, CSRA_LIMIT_ATTRIBUTES, span_count(&attrs, SIZE_MAX),
+	    "certificationRequestInfo.attributes"))
+		return;
+	int i = 0;
+	for (int more = span_next(&attrs, NULL, &a); more; more = span_next(&attrs, &a, &a), i++) {
 		if (!span_child(&a, 0, &type) || !span_child(&a, 1, &values) ||
 		    !csra_oid_is(type.c, type.clen, CSRA_OID_ID_AA_ATTESTATION))
 			continue;
@@ -533,16 +539,14 @@ static void check_pkcs10(struct rctx *x, const uint8_t *der, size_t len)
 			    "a second id-aa-attestation attribute (COUNTS MAX 1)");
 			continue;
 		}
-		int nvalues = 0;
-		while (span_child(&values, nvalues, &first))
-			nvalues++;
+		size_t nvalues = span_count(&values, SIZE_MAX);
 		if (nvalues != 1) {
 			csra_result_add(r, "request.attestation", CSRA_STATUS_FAIL,
 			    CSRA_ERR_REQ_ATTESTATION_VALUES, path,
-			    "the attribute holds %d values; exactly one AttestationBundle is allowed", nvalues);
+			    "the attribute holds %zu values; exactly one AttestationBundle is allowed", nvalues);
 			continue;
 		}
-		span_child(&values, 0, &x->bundle);
+		span_next(&values, NULL, &x->bundle);
 		x->have_bundle = 1;
 		/* The PKCS#10 decode resolved this value as a bundle, with the
 		 * statements' default types. */
@@ -564,14 +568,12 @@ static void check_crmf(struct rctx *x, const uint8_t *der, size_t len)
 {
 	csra_result *r = x->r;
 	struct span top, msg, req, tmpl, key, exts, ext, id, val;
-	int n = 0;
 	if (!span_at(der, der + len, &top))
 		return;
-	while (span_child(&top, n, &msg))
-		n++;
+	size_t n = span_count(&top, SIZE_MAX);
 	if (n != 1) {
 		csra_result_add(r, "request.crmf", CSRA_STATUS_FAIL, CSRA_ERR_REQ_CRMF_COUNT, "",
-		    "CertReqMessages holds %d messages; csrattest verifies one", n);
+		    "CertReqMessages holds %zu messages; csrattest verifies one", n);
 		return;
 	}
 	const unsigned char *p = der;
@@ -600,8 +602,14 @@ static void check_crmf(struct rctx *x, const uint8_t *der, size_t len)
 		return;
 	x->key = csra_spki_pkey(x->spki, x->spki_len);
 	int found = 0;
-	if (span_tagged(&tmpl, 0xa9, &exts)) {
-		for (int i = 0; span_child(&exts, i, &ext); i++) {
+	int capped = 0, has_exts = span_tagged(&tmpl, 0xa9, &exts);
+	/* Counted first: past the cap the extensions are not looked at. */
+	if (has_exts && !csra_within_limit(x->v, r, CSRA_LIMIT_EXTENSIONS, span_count(&exts, SIZE_MAX),
+	    "[0].certReq.certTemplate.extensions"))
+		capped = 1, has_exts = 0;
+	if (has_exts) {
+		int i = 0;
+		for (int more = span_next(&exts, NULL, &ext); more; more = span_next(&exts, &ext, &ext), i++) {
 			if (!span_child(&ext, 0, &id) || !csra_oid_is(id.c, id.clen, CSRA_OID_ID_AA_ATTESTATION))
 				continue;
 			char path[64];
@@ -611,11 +619,11 @@ static void check_crmf(struct rctx *x, const uint8_t *der, size_t len)
 				    CSRA_ERR_REQ_MULTIPLE_ATTESTATION, path, "a second id-aa-attestation extension");
 				continue;
 			}
-			/* extnValue is the last child: an OCTET STRING holding the bundle. */
-			int k = 1;
-			while (span_child(&ext, k + 1, &val))
-				k++;
-			span_child(&ext, k, &val);
+			/* extnValue is the last child (after critical, if present):
+			 * an OCTET STRING holding the bundle. */
+			memset(&val, 0, sizeof(val));
+			for (int got = span_next(&ext, &id, &val); got && val.p + val.len < ext.c + ext.clen;)
+				got = span_next(&ext, &val, &val);
 			if (val.clen == 0 || !span_at(val.c, val.c + val.clen, &x->bundle) ||
 			    x->bundle.p + x->bundle.len != val.c + val.clen) {
 				csra_result_add(r, "request.attestation", CSRA_STATUS_FAIL, CSRA_ERR_REQ_BUNDLE,
@@ -625,7 +633,7 @@ static void check_crmf(struct rctx *x, const uint8_t *der, size_t len)
 			x->have_bundle = 1;
 		}
 	}
-	if (found == 0)
+	if (found == 0 && !capped)
 		csra_result_add(r, "request.attestation", CSRA_STATUS_FAIL, CSRA_ERR_REQ_NO_ATTESTATION,
 		    "[0].certReq.certTemplate.extensions", "no id-aa-attestation extension");
 	else if (found == 1 && x->have_bundle)
@@ -696,17 +704,31 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 	if (certs == NULL) {
 		return CSRA_ERR_NOMEM;
 	}
-	if (span_child(&top, 1, &list)) {
-		for (int i = 0; span_child(&list, i, &c); i++) {
+	/* The statements, then the certificates, counted first (one pass over
+	 * their headers each): past a cap, neither list is worked through. */
+	struct span stmts, st, type, value;
+	span_child(&top, 0, &stmts);
+	int has_list = span_child(&top, 1, &list);
+	size_t n = span_count(&stmts, SIZE_MAX), ncerts = has_list ? span_count(&list, SIZE_MAX) : 0;
+	int within = csra_within_limit(v, r, CSRA_LIMIT_STATEMENTS, n, legacy ? "evidences" : "attestations");
+	if (!csra_within_limit(v, r, CSRA_LIMIT_CERTS, ncerts, "certs") || !within) {
+		free_certs(certs);
+		return CSRA_OK;
+	}
+	if (ncerts > 0 && (others = malloc(ncerts * sizeof(*others))) == NULL) {
+		free_certs(certs);
+		return CSRA_ERR_NOMEM;
+	}
+	if (has_list) {
+		int i = 0;
+		for (int more = span_next(&list, NULL, &c); more; more = span_next(&list, &c, &c), i++) {
 			if (c.p[0] == 0xa3) {	/* other [3] IMPLICIT OtherCertificateFormat */
 				struct span fmt, val;
-				csra_other_cert *grown = realloc(others, (nothers + 1) * sizeof(*grown));
-				if (grown == NULL || !span_child(&c, 0, &fmt) || !span_child(&c, 1, &val)) {
-					free(grown ? grown : others);
+				if (!span_child(&c, 0, &fmt) || !span_child(&c, 1, &val)) {
+					free(others);
 					free_certs(certs);
 					return CSRA_ERR_NOMEM;
 				}
-				others = grown;
 				others[nothers++] = (csra_other_cert){ fmt.c, fmt.clen, val.p, val.len };
 				continue;
 			}
@@ -733,11 +755,6 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 	}
 
 	/* attestations (or legacy evidences) */
-	struct span stmts, st, type, value;
-	span_child(&top, 0, &stmts);
-	size_t n = 0;
-	while (span_child(&stmts, (int)n, &st))
-		n++;
 	*outs = calloc(n ? n : 1, sizeof(**outs));
 	*pstmts = calloc(n ? n : 1, sizeof(**pstmts));
 	x->r->children = calloc(n ? n : 1, sizeof(csra_result *));
@@ -748,7 +765,7 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 	}
 	csra_err result = CSRA_OK;
 	for (size_t i = 0; i < n; i++) {
-		span_child(&stmts, (int)i, &st);
+		span_next(&stmts, i ? &st : NULL, &st);
 		span_child(&st, 0, &type);
 		span_child(&st, 1, &value);
 		csra_result *child = csra_result_new();
