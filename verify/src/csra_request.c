@@ -649,9 +649,10 @@ static void free_certs(STACK_OF(X509) *certs)
 }
 
 /* Decodes the bundle, collects its certificates and verifies each
- * statement. Returns the statement outcomes for the policy. */
+ * statement. Returns the statement outcomes for the policy: |*outs|, one
+ * allocation per statement, NULL-terminated (see free_outs). */
 static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_len,
-    csra_stmt_out **outs, csra_policy_stmt **pstmts, size_t *nstmts)
+    csra_stmt_out ***outs, csra_policy_stmt **pstmts, size_t *nstmts)
 {
 	csra_result *r = x->r;
 	const csra_verifier *v = x->v;
@@ -755,7 +756,7 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 	}
 
 	/* attestations (or legacy evidences) */
-	*outs = calloc(n ? n : 1, sizeof(**outs));
+	*outs = calloc(n + 1, sizeof(**outs));
 	*pstmts = calloc(n ? n : 1, sizeof(**pstmts));
 	x->r->children = calloc(n ? n : 1, sizeof(csra_result *));
 	if (*outs == NULL || *pstmts == NULL || x->r->children == NULL) {
@@ -769,7 +770,9 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 		span_child(&st, 0, &type);
 		span_child(&st, 1, &value);
 		csra_result *child = csra_result_new();
-		if (child == NULL) {
+		csra_stmt_out *out = (*outs)[i] = calloc(1, sizeof(*out));
+		if (child == NULL || out == NULL) {
+			csra_result_free(&child);
 			result = CSRA_ERR_NOMEM;
 			break;
 		}
@@ -784,7 +787,7 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 			child->nomem = 1;
 		csra_stmt_in in = { type.c, type.clen, value.p, value.len, x->spki, x->spki_len,
 			nonce, nonce_len, certs, others, nothers, v->at ? v->at : time(NULL) };
-		csra_err se = verify_statement(v, holder, &in, child, &(*outs)[i]);
+		csra_err se = verify_statement(v, holder, &in, child, out);
 		/* A statement result that lost a check (the Evidence's, copied
 		 * above) or a field could read as verified: out of memory. */
 		if (se == CSRA_OK && child->nomem)
@@ -793,22 +796,28 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 			result = se;
 			break;
 		}
-		child->bound = (*outs)[i].verified && (*outs)[i].bound;
-		if (child->stmt == NULL && strcmp(child->kind, "pkix-evidence") != 0) {
-			/* The claims go in the report; without them it is not whole. */
-			if ((child->stmt = malloc(sizeof(*child->stmt))) == NULL) {
-				result = CSRA_ERR_NOMEM;
-				break;
-			}
-			*child->stmt = (*outs)[i];
-		}
+		child->bound = out->verified && out->bound;
+		/* The claims go in the report: the child takes the outcome
+		 * itself, not a copy (free_outs leaves it). */
+		if (child->stmt == NULL && strcmp(child->kind, "pkix-evidence") != 0)
+			child->stmt = out;
 		csra_result_finish(child);
-		(*pstmts)[i] = (csra_policy_stmt){ type.c, type.clen, &(*outs)[i] };
+		(*pstmts)[i] = (csra_policy_stmt){ type.c, type.clen, out };
 	}
 	*nstmts = x->r->nchildren;
 	free(others);
 	free_certs(certs);
 	return result;
+}
+
+/* Frees the statement outcomes check_bundle made, but those that
+ * statement |i|'s result |r->children[i]| took. */
+static void free_outs(csra_stmt_out **outs, const csra_result *r)
+{
+	for (size_t i = 0; outs != NULL && outs[i] != NULL; i++)
+		if (i >= r->nchildren || r->children[i]->stmt != outs[i])
+			free(outs[i]);
+	free(outs);
 }
 
 csra_err csra_verify_request(const csra_verifier *v, const uint8_t *der, size_t len,
@@ -869,7 +878,7 @@ csra_err csra_verify_request(const csra_verifier *v, const uint8_t *der, size_t 
 	else
 		check_pkcs10(&x, dder, dlen);
 
-	csra_stmt_out *outs = NULL;
+	csra_stmt_out **outs = NULL;
 	csra_policy_stmt *pstmts = NULL;
 	size_t nstmts = 0;
 	csra_err e = CSRA_OK;
@@ -882,7 +891,7 @@ csra_err csra_verify_request(const csra_verifier *v, const uint8_t *der, size_t 
 		csra_result_add(r, "request.key", CSRA_STATUS_FAIL, CSRA_ERR_REQ_NO_KEY, "",
 		    "OpenSSL cannot use the request's public key");
 	}
-	free(outs);
+	free_outs(outs, r);
 	free(pstmts);
 	free(x.spki);
 	EVP_PKEY_free(x.key);
