@@ -15,6 +15,7 @@
 #include <openssl/x509v3.h>
 
 #include "csra_span.h"
+#include "csra_verify_int.h"
 #include "csrattest/build.h"
 #include "csrattest/request.h"
 #include "testpki.h"
@@ -210,6 +211,65 @@ static int test_linear_bundle_certs(void) { return linear(CERTS, 300); }
 static int test_linear_crmf_extensions(void) { return linear(EXTENSIONS, 300); }
 static int test_linear_signature_blocks(void) { return linear(BLOCKS, 64); }
 
+/* A request whose Evidence has |nkeys| key elements, the last one the
+ * request key's: verified and bound, under |v| (which trusts pki.root). */
+static uint8_t *many_keys_request(int nkeys, size_t *len)
+{
+	csra_evb *b = csra_evb_new();
+	unsigned char *own = NULL, *other = NULL;
+	EVP_PKEY *k2 = tp_key("EC", "P-256");
+	int own_len = i2d_PUBKEY(subject, &own), other_len = k2 ? i2d_PUBKEY(k2, &other) : 0;
+	uint8_t *ev = NULL, *der = NULL;
+	size_t evlen, idx;
+	int ok = b != NULL && own_len > 0 && other_len > 0;
+	for (int i = 0; ok && i < nkeys; i++) {
+		char id[32];
+		snprintf(id, sizeof(id), "key %d", i);
+		int last = i == nkeys - 1;
+		ok = csra_evb_add_element(b, CSRA_ELEMENT_KEY, &idx) == CSRA_OK &&
+		    csra_evb_add_utf8(b, idx, CSRA_CLAIM_KEY_IDENTIFIER, id, strlen(id)) == CSRA_OK &&
+		    csra_evb_add_octets(b, idx, CSRA_CLAIM_KEY_SPKI, last ? own : other,
+		    (size_t)(last ? own_len : other_len)) == CSRA_OK;
+	}
+	ok = ok && csra_evb_add_signer(b, pki.ak_key, pki.ak, CSRA_SID_CERT, NULL, 0) == CSRA_OK &&
+	    csra_evb_add_intermediate(b, pki.inter) == CSRA_OK && csra_evb_encode(b, &ev, &evlen) == CSRA_OK;
+	if (ok)
+		der = tp_attested_csr(subject, "many keys", ev, evlen, len);
+	free(ev);
+	OPENSSL_free(own);
+	OPENSSL_free(other);
+	EVP_PKEY_free(k2);
+	csra_evb_free(&b);
+	return der;
+}
+
+/* Finding the key element that attests the request key reads the claims
+ * once, not once per key element. */
+static int test_linear_key_binding(void)
+{
+	CHECK(setup());
+	csra_verifier *v = verifier(100000);
+	CHECK(v != NULL && csra_verifier_add_trust(v, pki.root) == CSRA_OK);
+	unsigned long long reads[2];
+	for (int k = 0; k < 2; k++) {
+		size_t len = 0;
+		uint8_t *der = many_keys_request(100 << k, &len);
+		csra_result *r = NULL;
+		CHECK(der != NULL);
+		unsigned long long r0 = csra_claim_reads();
+		CHECK(csra_verify_request(v, der, len, NULL, 0, &r) == CSRA_OK);
+		reads[k] = csra_claim_reads() - r0;
+		free(der);
+		/* Bound to the last key element: the lookup ran to the end. */
+		CHECK(csra_result_statement_count(r) == 1 && csra_result_statement_bound(r, 0));
+		csra_result_free(&r);
+	}
+	csra_verifier_free(&v);
+	fprintf(stderr, "  100 keys: %llu claim reads, 200 keys: %llu\n", reads[0], reads[1]);
+	CHECK(reads[0] > 0 && reads[1] * 10 <= reads[0] * 22);
+	return 1;
+}
+
 /* The check |name| with |code| is there, failing, at |path|. */
 static int has_limit(const csra_result *r, const char *name, csra_err code, const char *path)
 {
@@ -373,7 +433,7 @@ int main(void)
 	static const tu_test tests[] = {
 		TU(test_set_limit), TU(test_linear_statements), TU(test_linear_attributes),
 		TU(test_linear_bundle_certs), TU(test_linear_crmf_extensions),
-		TU(test_linear_signature_blocks), TU(test_limit_statements), TU(test_limit_bundle_certs),
+		TU(test_linear_signature_blocks), TU(test_linear_key_binding), TU(test_limit_statements), TU(test_limit_bundle_certs),
 		TU(test_limit_attributes), TU(test_limit_crmf_extensions), TU(test_limit_signature_blocks),
 		TU(test_limit_elements), TU(test_limit_evidence_certs),
 	};

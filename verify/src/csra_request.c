@@ -333,14 +333,20 @@ static X509_STORE *store_for(const csra_verifier *v, const uint8_t *type, size_t
 static void evidence_claims(const csra_result *er, const csra_stmt_in *in, csra_stmt_out *out,
     csra_result *child)
 {
-	size_t nk = csra_result_key_count(er);
-	long bound = -1;
-	for (size_t k = 0; k < nk && bound < 0; k++) {
-		csra_claim_value v;
-		if (csra_result_key_claim(er, k, CSRA_CLAIM_KEY_SPKI, &v) &&
-		    same(v.bytes, v.len, in->request_spki, in->request_spki_len))
-			bound = (long)k;
+	/* The first key element whose spki claim is the request's, in one
+	 * pass over the claims: asking each key element in turn rescans the
+	 * claims for each, quadratic in an Evidence of many keys. */
+	size_t nk = csra_result_key_count(er), be = SIZE_MAX;
+	for (size_t i = 0; i < er->nclaims; i++) {
+		const struct csra_claim_rec *cl = &er->claims[i];
+		if (cl->claim == CSRA_CLAIM_KEY_SPKI && cl->has_value && cl->element < be &&
+		    er->elements[cl->element] == CSRA_ELEMENT_KEY &&
+		    same(cl->value.bytes, cl->value.len, in->request_spki, in->request_spki_len))
+			be = cl->element;
 	}
+	long bound = -1;
+	for (size_t e = 0; be != SIZE_MAX && e <= be; e++)
+		bound += er->elements[e] == CSRA_ELEMENT_KEY;
 	if (bound < 0) {
 		csra_result_add(child, "statement.binding", CSRA_STATUS_FAIL, CSRA_ERR_STMT_NOT_BOUND, "",
 		    "no key element's spki claim is the request's SubjectPublicKeyInfo (%zu key element(s))", nk);
