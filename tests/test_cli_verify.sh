@@ -39,6 +39,12 @@ check no-trust 3 "trust" "$bin" verify-evidence "$v/evidence2.pem"
 check bad-nonce 3 "hex" "$bin" verify-evidence "$v/evidence2.pem" --trust "$v/ca.crt" --nonce xyz
 check bad-policy 3 "" "$bin" verify-evidence "$v/evidence2.pem" --trust "$v/ca.crt" --signatures some
 check bad-at 3 "" "$bin" verify-evidence "$v/evidence2.pem" --trust "$v/ca.crt" --at 2026-02-31T00:00:00Z
+# Caps (--limit): evidence2 has four reported elements and one signature block.
+check limit-elements-at-cap 0 "VERIFIED" "$bin" verify-evidence "$v/evidence2.pem" --trust "$v/ca.crt" --nonce beefcafebabedead --limit elements=4 --limit signers=1
+check limit-elements-over 1 "limit.elements.*CSRA_ERR_LIMIT_ELEMENTS" "$bin" verify-evidence "$v/evidence2.pem" --trust "$v/ca.crt" --nonce beefcafebabedead --limit elements=3
+check limit-zero 3 "limit" "$bin" verify-evidence "$v/evidence2.pem" --trust "$v/ca.crt" --limit elements=0
+check limit-unknown 3 "limit" "$bin" verify-evidence "$v/evidence2.pem" --trust "$v/ca.crt" --limit keys=3
+check limit-not-number 3 "limit" "$bin" verify-evidence "$v/evidence2.pem" --trust "$v/ca.crt" --limit signers=2x
 check cert-not-evidence 2 "not EVIDENCE" "$bin" verify-evidence "$v/ca.crt" --trust "$v/ca.crt"
 
 echo "$pass passed, $fail failed"

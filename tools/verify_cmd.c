@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* csrattest verify-evidence: PKIX Evidence against trust anchors. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,12 @@
 #include "csra_codec_int.h"
 #include "csrattest/request.h"
 #include "csrattest/verify.h"
+
+/* The --limit option, in both commands' help. */
+#define LIMIT_HELP \
+    "  --limit NAME=N         cap a count (statements 64, certs 256, attributes\n" \
+    "                         256, extensions 256, signers 16, claims 4096,\n" \
+    "                         elements 1024 by default; docs/verify.md); may repeat\n"
 
 static const char usage[] =
     "Usage: csrattest verify-evidence FILE --trust CA.pem [options]\n"
@@ -34,6 +41,7 @@ static const char usage[] =
     "  --timestamp-window S[:SKEW]  require the timestamp within S seconds\n"
     "                         before the verification time (SKEW seconds slack)\n"
     "  --strict               reject unknown elements and claims\n"
+    LIMIT_HELP
     "  --json                 print the result as JSON\n"
     "  -h, --help             show this help\n"
     "\n"
@@ -43,6 +51,29 @@ static const char usage[] =
     "\n"
     "Exit status: 0 verified, 1 rejected (reasons printed), 2 malformed input,\n"
     "3 usage or I/O error.\n";
+
+/* --limit NAME=N: csra_verifier_set_limit by the cap's name. */
+static int set_limit(csra_verifier *v, const char *spec)
+{
+	static const char *const names[CSRA_LIMIT_COUNT] = {
+		[CSRA_LIMIT_STATEMENTS] = "statements", [CSRA_LIMIT_CERTS] = "certs",
+		[CSRA_LIMIT_ATTRIBUTES] = "attributes", [CSRA_LIMIT_EXTENSIONS] = "extensions",
+		[CSRA_LIMIT_SIGNERS] = "signers", [CSRA_LIMIT_CLAIMS] = "claims",
+		[CSRA_LIMIT_ELEMENTS] = "elements",
+	};
+	const char *eq = strchr(spec, '=');
+	if (eq == NULL || eq[1] < '1' || eq[1] > '9')
+		return 0;
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(eq + 1, &end, 10);
+	if (*end != '\0' || errno != 0 || n > SIZE_MAX)
+		return 0;
+	for (int i = 0; i < CSRA_LIMIT_COUNT; i++)
+		if (strlen(names[i]) == (size_t)(eq - spec) && memcmp(names[i], spec, (size_t)(eq - spec)) == 0)
+			return csra_verifier_set_limit(v, (csra_limit)i, (size_t)n) == CSRA_OK;
+	return 0;
+}
 
 static const char *status_word(csra_status s)
 {
@@ -171,7 +202,7 @@ int cmd_verify_evidence(int argc, char **argv)
 		int takes = strcmp(a, "--trust") == 0 || strcmp(a, "--untrusted") == 0 ||
 		    strcmp(a, "--signer-cert") == 0 || strcmp(a, "--nonce") == 0 ||
 		    strcmp(a, "--at") == 0 || strcmp(a, "--signatures") == 0 ||
-		    strcmp(a, "--timestamp-window") == 0;
+		    strcmp(a, "--timestamp-window") == 0 || strcmp(a, "--limit") == 0;
 		if (takes && val == NULL) {
 			cli_usage_error("verify-evidence: %s needs a value", a);
 			goto out;
@@ -220,6 +251,12 @@ int cmd_verify_evidence(int argc, char **argv)
 			if ((n != 1 && n != 2) || age < 0 || skew < 0 ||
 			    csra_verifier_set_timestamp_window(v, age, skew) != CSRA_OK) {
 				cli_usage_error("verify-evidence: --timestamp-window wants SECONDS[:SKEW]");
+				goto out;
+			}
+			i++;
+		} else if (strcmp(a, "--limit") == 0) {
+			if (!set_limit(v, val)) {
+				cli_usage_error("verify-evidence: --limit wants NAME=N (N >= 1; docs/verify.md)");
 				goto out;
 			}
 			i++;
@@ -291,6 +328,7 @@ static const char usage_verify[] =
     "                         spaces, run without a shell; docs/external.md)\n"
     "  --verifier-timeout MS  time limit for external verifiers (default 10000)\n"
     "  --at TIME              verification time: YYYY-MM-DDTHH:MM:SSZ or @SECONDS\n"
+    LIMIT_HELP
     "  --json                 print the attestation record as JSON\n"
     "  -h, --help             show this help\n"
     "\n"
@@ -361,7 +399,7 @@ int cmd_verify(int argc, char **argv)
 		    strcmp(a, "--untrusted") == 0 || strcmp(a, "--policy") == 0 ||
 		    strcmp(a, "--nonce") == 0 || strcmp(a, "--at") == 0 ||
 		    strcmp(a, "--verifier") == 0 || strcmp(a, "--verifier-timeout") == 0 ||
-		    strcmp(a, "--evidence-type") == 0;
+		    strcmp(a, "--evidence-type") == 0 || strcmp(a, "--limit") == 0;
 		if (takes && val == NULL) {
 			cli_usage_error("verify: %s needs a value", a);
 			goto out;
@@ -426,6 +464,12 @@ int cmd_verify(int argc, char **argv)
 				goto out;
 			}
 			timeout_ms = (unsigned)ms;
+			i++;
+		} else if (strcmp(a, "--limit") == 0) {
+			if (!set_limit(v, val)) {
+				cli_usage_error("verify: --limit wants NAME=N (N >= 1; docs/verify.md)");
+				goto out;
+			}
 			i++;
 		} else if (a[0] == '-' && a[1] != '\0') {
 			cli_usage_error("verify: unknown option '%.64s'", a);
