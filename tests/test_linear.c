@@ -16,7 +16,9 @@
 
 #include "csra_span.h"
 #include "csra_verify_int.h"
+#include "csrattest/attest.h"
 #include "csrattest/build.h"
+#include "csrattest/signer.h"
 #include "csrattest/request.h"
 #include "testpki.h"
 #include "testutil.h"
@@ -270,6 +272,52 @@ static int test_linear_key_binding(void)
 	return 1;
 }
 
+/* An attestation request whose platform element asks for |n| unknown
+ * claims (no values: the attester ignores them). */
+static uint8_t *attest_request(int n, size_t *len)
+{
+	static const uint8_t oid[] = { 0x2b, 0x06, 0x01, 0x04, 0x01, 0x83, 0xb2, 0x03, 0x04, 0x01 };
+	csra_evb *b = csra_evb_new();
+	uint8_t *der = NULL;
+	size_t idx;
+	int ok = b != NULL && csra_evb_add_element(b, CSRA_ELEMENT_PLATFORM, &idx) == CSRA_OK &&
+	    csra_evb_add_empty(b, idx, CSRA_CLAIM_VENDOR) == CSRA_OK;
+	for (int i = 0; ok && i < n; i++)
+		ok = csra_evb_add_raw(b, idx, oid, sizeof(oid), NULL, 0) == CSRA_OK;
+	if (!ok || csra_evb_tbs(b, &der, len) != CSRA_OK)
+		der = NULL;
+	csra_evb_free(&b);
+	return der;
+}
+
+/* The attester reads a request's lists once. */
+static int test_linear_attest_request(void)
+{
+	CHECK(setup());
+	csra_attester *a = csra_attester_new();
+	csra_signer *sg = csra_signer_new_pkey(pki.ak_key);
+	csra_claim_value vendor = { .type = CSRA_VALUE_UTF8, .bytes = (const uint8_t *)"v", .len = 1 };
+	CHECK(a != NULL && sg != NULL && csra_attester_add_signer(a, sg, pki.ak, CSRA_SID_CERT) == CSRA_OK &&
+	    csra_attester_set_platform(a, CSRA_CLAIM_VENDOR, &vendor, CSRA_SOURCE_OBSERVED) == CSRA_OK);
+	csra_signer_free(&sg);
+	unsigned long long steps2[2];
+	for (int k = 0; k < 2; k++) {
+		size_t len = 0, evlen;
+		uint8_t *req = attest_request(300 << k, &len), *ev = NULL;
+		CHECK(req != NULL);
+		unsigned long long s0 = span_steps();
+		csra_err e = csra_attester_process(a, req, len, &ev, &evlen, NULL, NULL);
+		steps2[k] = span_steps() - s0;
+		free(req);
+		free(ev);
+		CHECK(e == CSRA_OK);
+	}
+	csra_attester_free(&a);
+	fprintf(stderr, "  300 claims: %llu steps, 600 claims: %llu steps\n", steps2[0], steps2[1]);
+	CHECK(steps2[0] > 300 && steps2[1] * 10 <= steps2[0] * 22);
+	return 1;
+}
+
 /* The check |name| with |code| is there, failing, at |path|. */
 static int has_limit(const csra_result *r, const char *name, csra_err code, const char *path)
 {
@@ -433,7 +481,7 @@ int main(void)
 	static const tu_test tests[] = {
 		TU(test_set_limit), TU(test_linear_statements), TU(test_linear_attributes),
 		TU(test_linear_bundle_certs), TU(test_linear_crmf_extensions),
-		TU(test_linear_signature_blocks), TU(test_linear_key_binding), TU(test_limit_statements), TU(test_limit_bundle_certs),
+		TU(test_linear_signature_blocks), TU(test_linear_key_binding), TU(test_linear_attest_request), TU(test_limit_statements), TU(test_limit_bundle_certs),
 		TU(test_limit_attributes), TU(test_limit_crmf_extensions), TU(test_limit_signature_blocks),
 		TU(test_limit_elements), TU(test_limit_evidence_certs),
 	};
