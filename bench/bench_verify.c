@@ -29,6 +29,7 @@
 #include <openssl/x509.h>
 
 #include "bench_common.h"
+#include "csra_cbb.h"
 #include "csra_oid_table.h"
 #include "csra_verify_int.h"
 #include "csrattest/build.h"
@@ -215,6 +216,7 @@ static struct {
 	const uint8_t *cur;
 	size_t cur_len;
 	const csra_verifier *cur_v;
+	int cur_evidence;		/* the hostile curve's input is an Evidence */
 } g;
 static volatile long g_sink;
 
@@ -542,6 +544,16 @@ static uint8_t *curve_input(const char *family, size_t target, STACK_OF(X509) *f
 	    : make_evidence(&g.pki, g.subject, 0, 0, fill, n, CSR_NONCE, sizeof(CSR_NONCE), len);
 }
 
+/* Raises every cap of |v| past what the curves add: the work is done, not
+ * refused. Returns 1 or 0. */
+static int uncap(csra_verifier *v)
+{
+	for (int i = 0; i < CSRA_LIMIT_COUNT; i++)
+		if (csra_verifier_set_limit(v, (csra_limit)i, (size_t)1 << 40) != CSRA_OK)
+			return 0;
+	return 1;
+}
+
 /* Times warm verification of each size; returns the number of points, or
  * -1 on failure. */
 static int run_curve(const size_t *sizes, int nsizes, int repeats, double target_ms, long iters,
@@ -552,7 +564,7 @@ static int run_curve(const size_t *sizes, int nsizes, int repeats, double target
 	EVP_PKEY *fk = tp_key("EC", "P-256");
 	int np = 0;
 	if (v == NULL || fill == NULL || fk == NULL || csra_verifier_add_trust(v, g.pki.root) != CSRA_OK ||
-	    csra_verifier_add_untrusted(v, g.pki.inter) != CSRA_OK)
+	    csra_verifier_add_untrusted(v, g.pki.inter) != CSRA_OK || !uncap(v))
 		goto fail;
 	/* Spare intermediates: issued by the root, named so that path
 	 * building passes over them, one key between them (signing is what
@@ -616,15 +628,253 @@ fail:
 	return -1;
 }
 
+/* The hostile curve ------------------------------------------------------ */
+
+/* What a hostile requester packs into one input, many times over, up to the
+ * decoder's input limit (4 MiB): unknown statements in the bundle of a
+ * PKCS#10 request, attributes of a PKCS#10 request, signature blocks (by an
+ * unknown keyId: no signature is computed) in one Evidence. The caps are
+ * raised so that every item is worked through. */
+static const char *hostile_families[] = { "stmts", "attrs", "blocks" };
+/* Each statement costs its result about 13 KB (the 10 KB csra_stmt_out,
+ * until it is sized to its content, and a 2 KB chunk of check strings):
+ * 3.5 GB for the 270,000 statements of 4 MiB, more than this benchmark
+ * should take. The default cap (64 statements) bounds it in use. */
+static const size_t hostile_max[] = { 262144, SIZE_MAX, SIZE_MAX };
+#define NHOSTILE 3
+/* 1.3.6.1.4.1.55555.1: no verifier knows it. */
+static const uint8_t HOSTILE_TYPE[] = { 0x2b, 0x06, 0x01, 0x04, 0x01, 0x83, 0xb2, 0x03, 0x01 };
+
+/* DER SET OF order (X.690 11.6): as octet strings, the shorter padded
+ * with zeros. */
+static int cmp_der(const void *a, const void *b)
+{
+	const struct tlv *x = a, *y = b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->p, y->p, n);
+	return c != 0 ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* A PKCS#10 request by g.subject with |bundle| and |nattrs| more
+ * attributes, encoded here: OpenSSL checks each attribute it adds against
+ * all the others, which for 200,000 attributes takes hours. */
+static uint8_t *hostile_csr(const uint8_t *bundle, size_t blen, long nattrs, size_t *len)
+{
+	static const uint8_t ecdsa_sha256[] = { 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02 };
+	const csra_oid_entry *aa = &csra_oid_table[CSRA_OID_ID_AA_ATTESTATION];
+	unsigned char *spki = NULL, *sig = NULL;
+	int spki_len = i2d_PUBKEY(g.subject, &spki);
+	size_t alen = 0, ilen = 0, siglen = 0;
+	uint8_t *attrs = NULL, *info = NULL, *out = NULL;
+	struct tlv *order = calloc((size_t)nattrs + 1, sizeof(*order));
+	csra_cbb a, c;
+	/* The attributes, each OID under 1.3.6.1.4.1.55555.2 with a 3-byte
+	 * last arc, then sorted into DER order. */
+	int ok = spki_len > 0 && order != NULL && csra_cbb_init(&a, (size_t)nattrs * 20 + blen + 32);
+	for (long i = 0; ok && i < nattrs; i++) {
+		long arc = 16384 + i;
+		uint8_t oid[] = { 0x2b, 0x06, 0x01, 0x04, 0x01, 0x83, 0xb2, 0x03, 0x02,
+			(uint8_t)(0x80 | (arc >> 14)), (uint8_t)(0x80 | ((arc >> 7) & 0x7f)), (uint8_t)(arc & 0x7f) };
+		static const uint8_t x[] = { 0x0c, 0x01, 'x' };
+		ok = csra_cbb_open(&a, 0x30) && csra_cbb_add_tlv(&a, 0x06, oid, sizeof(oid)) &&
+		    csra_cbb_add_tlv(&a, 0x31, x, sizeof(x)) && csra_cbb_close(&a);
+	}
+	ok = ok && csra_cbb_open(&a, 0x30) && csra_cbb_add_tlv(&a, 0x06, aa->der, aa->der_len) &&
+	    csra_cbb_add_tlv(&a, 0x31, bundle, blen) && csra_cbb_close(&a) && csra_cbb_finish(&a, &attrs, &alen);
+	if (!ok)
+		csra_cbb_cleanup(&a);
+	size_t n = 0;
+	for (const uint8_t *p = attrs; ok && p < attrs + alen; p += order[n++].len)
+		ok = tlv_at(p, attrs + alen, &order[n]);
+	if (ok)
+		qsort(order, n, sizeof(*order), cmp_der);
+	/* CertificationRequestInfo: version 0, an empty subject, the key,
+	 * the attributes; then signed as received. */
+	ok = ok && csra_cbb_init(&c, alen + (size_t)spki_len + 32) && csra_cbb_open(&c, 0x30) &&
+	    csra_cbb_add_int(&c, 0) && csra_cbb_add_bytes(&c, (const uint8_t *)"\x30\x00", 2) &&
+	    csra_cbb_add_bytes(&c, spki, (size_t)spki_len) && csra_cbb_open(&c, 0xa0);
+	for (size_t i = 0; ok && i < n; i++)
+		ok = csra_cbb_add_bytes(&c, order[i].p, order[i].len);
+	ok = ok && csra_cbb_close(&c) && csra_cbb_close(&c) && csra_cbb_finish(&c, &info, &ilen);
+	EVP_MD_CTX *mc = EVP_MD_CTX_new();
+	ok = ok && mc != NULL && EVP_DigestSignInit(mc, NULL, EVP_sha256(), NULL, g.subject) == 1 &&
+	    EVP_DigestSign(mc, NULL, &siglen, info, ilen) == 1 && (sig = OPENSSL_malloc(siglen + 1)) != NULL &&
+	    EVP_DigestSign(mc, sig + 1, &siglen, info, ilen) == 1;
+	EVP_MD_CTX_free(mc);
+	if (ok) {
+		sig[0] = 0;	/* no unused bits */
+		ok = csra_cbb_init(&c, ilen + siglen + 32) && csra_cbb_open(&c, 0x30) &&
+		    csra_cbb_add_bytes(&c, info, ilen) && csra_cbb_open(&c, 0x30) &&
+		    csra_cbb_add_tlv(&c, 0x06, ecdsa_sha256, sizeof(ecdsa_sha256)) && csra_cbb_close(&c) &&
+		    csra_cbb_add_tlv(&c, 0x03, sig, siglen + 1) && csra_cbb_close(&c) &&
+		    csra_cbb_finish(&c, &out, len);
+		if (!ok)
+			csra_cbb_cleanup(&c);
+	}
+	OPENSSL_free(sig);
+	OPENSSL_free(spki);
+	free(order);
+	free(attrs);
+	free(info);
+	return ok ? out : NULL;
+}
+
+/* A bundle of |n| + 1 unknown statements, each a NULL value. */
+static uint8_t *hostile_bundle(long n, size_t *len)
+{
+	static const uint8_t null_tlv[] = { 0x05, 0x00 };
+	csra_cbb c;
+	uint8_t *out = NULL;
+	int ok = csra_cbb_init(&c, (size_t)(n + 1) * 16 + 16) && csra_cbb_open(&c, 0x30) &&
+	    csra_cbb_open(&c, 0x30);
+	for (long i = 0; ok && i <= n; i++)
+		ok = csra_cbb_open(&c, 0x30) && csra_cbb_add_tlv(&c, 0x06, HOSTILE_TYPE, sizeof(HOSTILE_TYPE)) &&
+		    csra_cbb_add_bytes(&c, null_tlv, sizeof(null_tlv)) && csra_cbb_close(&c);
+	ok = ok && csra_cbb_close(&c) && csra_cbb_close(&c) && csra_cbb_finish(&c, &out, len);
+	if (!ok)
+		csra_cbb_cleanup(&c);
+	return ok ? out : NULL;
+}
+
+/* An Evidence whose one signature block, by an unknown keyId, is repeated
+ * |n| + 1 times. */
+static uint8_t *hostile_blocks(long n, size_t *len)
+{
+	static const uint8_t keyid[] = "no such key";
+	csra_evb *b = csra_evb_new();
+	uint8_t *one = NULL, *out = NULL;
+	size_t olen, k;
+	struct tlv top, tbs, sigs, blk;
+	csra_cbb c;
+	int ok = b != NULL && csra_evb_add_element(b, CSRA_ELEMENT_KEY, &k) == CSRA_OK &&
+	    csra_evb_add_utf8(b, k, CSRA_CLAIM_KEY_IDENTIFIER, "k", 1) == CSRA_OK &&
+	    csra_evb_add_signer(b, g.pki.ak_key, NULL, CSRA_SID_KEYID, keyid, sizeof(keyid) - 1) == CSRA_OK &&
+	    csra_evb_encode(b, &one, &olen) == CSRA_OK && tlv_at(one, one + olen, &top) &&
+	    tlv_child(&top, 0, &tbs) && tlv_child(&top, 1, &sigs) && tlv_child(&sigs, 0, &blk);
+	csra_evb_free(&b);
+	if (!ok || !csra_cbb_init(&c, tbs.len + (size_t)(n + 1) * blk.len + 16)) {
+		free(one);
+		return NULL;
+	}
+	ok = csra_cbb_open(&c, 0x30) && csra_cbb_add_bytes(&c, tbs.p, tbs.len) && csra_cbb_open(&c, 0x30);
+	for (long i = 0; ok && i <= n; i++)
+		ok = csra_cbb_add_bytes(&c, blk.p, blk.len);
+	ok = ok && csra_cbb_close(&c) && csra_cbb_close(&c) && csra_cbb_finish(&c, &out, len);
+	if (!ok)
+		csra_cbb_cleanup(&c);
+	free(one);
+	return ok ? out : NULL;
+}
+
+static uint8_t *hostile_make(int family, long n, size_t *len)
+{
+	if (family == 2)
+		return hostile_blocks(n, len);
+	size_t blen;
+	uint8_t *bundle = hostile_bundle(family == 0 ? n : 0, &blen);
+	uint8_t *der = bundle != NULL ? hostile_csr(bundle, blen, family == 1 ? n : 0, len) : NULL;
+	free(bundle);
+	return der;
+}
+
+/* The input of |family| nearest |target| bytes from above. */
+static uint8_t *hostile_input(int family, size_t target, long *count, size_t *len)
+{
+	size_t l0, l1;
+	uint8_t *a = hostile_make(family, 0, &l0), *b = hostile_make(family, 64, &l1);
+	free(a);
+	free(b);
+	if (a == NULL || b == NULL)
+		return NULL;
+	double per = (double)(l1 - l0) / 64;
+	long n = target > l0 ? (long)(((double)(target - l0) + per - 1) / per) : 0;
+	*count = n + 1;
+	return hostile_make(family, n, len);
+}
+
+/* Verification of the current hostile input: a result, no cap hit. */
+static int w_hostile(void)
+{
+	csra_result *r = NULL;
+	csra_err e = g.cur_evidence ? csra_verify_evidence(g.cur_v, g.cur, g.cur_len, NULL, 0, NULL, &r)
+	    : csra_verify_request(g.cur_v, g.cur, g.cur_len, NULL, 0, &r);
+	int ok = e == CSRA_OK && r != NULL;
+	for (csra_err c = CSRA_ERR_LIMIT_STATEMENTS; ok && c <= CSRA_ERR_LIMIT_ELEMENTS; c++)
+		ok = !csra_result_has_failure(r, c);
+	g_sink += (long)csra_result_check_count(r);
+	csra_result_free(&r);
+	return ok;
+}
+
+/* Times each hostile family at each size, as run_curve does. Returns the
+ * number of points, or -1 on failure. */
+static int run_hostile(const size_t *sizes, int nsizes, int repeats, double target_ms, long iters,
+    const char *only, struct point *pts)
+{
+	/* --only may name families (e.g. "hostile,attrs"): then just those. */
+	int named = 0;
+	for (int f = 0; only != NULL && f < NHOSTILE; f++)
+		named |= strstr(only, hostile_families[f]) != NULL;
+	csra_verifier *v = csra_verifier_new();
+	int np = 0;
+	if (v == NULL || csra_verifier_add_trust(v, g.pki.root) != CSRA_OK || !uncap(v)) {
+		csra_verifier_free(&v);
+		return -1;
+	}
+	for (int f = 0; f < NHOSTILE; f++) {
+		if (named && strstr(only, hostile_families[f]) == NULL)
+			continue;
+		for (int i = 0; i < nsizes && sizes[i] <= hostile_max[f]; i++) {
+			size_t len;
+			long count;
+			uint8_t *der = hostile_input(f, sizes[i], &count, &len);
+			if (der == NULL) {
+				csra_verifier_free(&v);
+				return -1;
+			}
+			g.cur = der;
+			g.cur_len = len;
+			g.cur_v = v;
+			g.cur_evidence = f == 2;
+			struct workload w = WL("hostile", "", w_hostile, 0, -1, -1);
+			double ns[16];
+			w.ns = ns;
+			int ok = w_hostile();
+			w.iters = iters ? iters : calibrate(&w, target_ms * 1e6);
+			for (int r = 0; ok && w.iters > 0 && r < repeats; r++) {
+				double t = run(&w, w.iters);
+				ok = t >= 0;
+				ns[r] = t / (double)w.iters;
+			}
+			if (!ok || w.iters <= 0) {
+				fprintf(stderr, "bench_verify: hostile %s input of %zu bytes fails\n",
+				    hostile_families[f], len);
+				free(der);
+				csra_verifier_free(&v);
+				return -1;
+			}
+			summarise(&w, repeats);
+			count_one(&w);
+			free(der);
+			pts[np++] = (struct point){ hostile_families[f], len, count, w.median, w.peak, w.counted };
+		}
+	}
+	csra_verifier_free(&v);
+	return np;
+}
+
 /* Main ------------------------------------------------------------------- */
 
 static void usage(void)
 {
 	fprintf(stderr, "usage: bench_verify [--smoke] [--iters N] [--repeats R] [--target-ms MS]\n"
-	    "                    [--only NAME[,NAME...]] [--no-curve] [--ca CERT] EVIDENCE\n"
+	    "                    [--only NAME[,NAME...]] [--no-curve] [--max-bytes N] [--ca CERT] EVIDENCE\n"
 	    "EVIDENCE: shared/vectors/pkix-evidence/evidence2.pem (PEM); CERT defaults to ca.crt\n"
 	    "beside it. --only times just the named workloads (for profiling), floors included\n"
-	    "only if named; \"curve\" names the size curve.\n");
+	    "only if named; \"curve\" names the size curve, \"hostile\" the hostile curve (many\n"
+	    "statements, attributes, signature blocks up to the 4 MiB input limit; \"stmts\",\n"
+	    "\"attrs\", \"blocks\" restrict it to those). --max-bytes\n"
+	    "stops both curves at inputs of N bytes.\n");
 }
 
 static void fmt_ratio(char *out, size_t cap, const struct workload *w)
@@ -664,20 +914,22 @@ int main(int argc, char **argv)
 	/* Before OpenSSL allocates anything: its allocations join the count. */
 	int ossl_counted = bench_count_openssl();
 	const char *path = NULL, *ca_path = NULL, *only = NULL;
-	long iters = 0;
-	int repeats = 7, smoke = 0, curve = 1;
+	long iters = 0, max_bytes = 0;
+	int repeats = 7, smoke = 0, curve = 1, hostile = 1;
 	double target_ms = 100;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--smoke") == 0)
 			smoke = 1;
 		else if (strcmp(argv[i], "--no-curve") == 0)
-			curve = 0;
+			curve = hostile = 0;
 		else if (strcmp(argv[i], "--iters") == 0 && i + 1 < argc)
 			iters = strtol(argv[++i], NULL, 10);
 		else if (strcmp(argv[i], "--repeats") == 0 && i + 1 < argc)
 			repeats = (int)strtol(argv[++i], NULL, 10);
 		else if (strcmp(argv[i], "--target-ms") == 0 && i + 1 < argc)
 			target_ms = strtod(argv[++i], NULL);
+		else if (strcmp(argv[i], "--max-bytes") == 0 && i + 1 < argc)
+			max_bytes = strtol(argv[++i], NULL, 10);
 		else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
 			only = argv[++i];
 		else if (strcmp(argv[i], "--ca") == 0 && i + 1 < argc)
@@ -719,7 +971,8 @@ int main(int argc, char **argv)
 			any |= !wl[k].skip;
 		}
 		curve = strstr(only, "curve") != NULL;
-		if (!any && !curve) {
+		hostile = strstr(only, "hostile") != NULL;
+		if (!any && !curve && !hostile) {
 			usage();
 			return 2;
 		}
@@ -776,11 +1029,26 @@ int main(int argc, char **argv)
 	/* The size curve: 1 KiB to 1 MiB (the smoke run stops at 16 KiB). */
 	static const size_t sizes[] = { 1024, 4096, 16384, 65536, 262144, 1048576 };
 	int nsizes = smoke ? 3 : (int)(sizeof(sizes) / sizeof(sizes[0]));
+	while (max_bytes > 0 && nsizes > 1 && sizes[nsizes - 1] > (size_t)max_bytes)
+		nsizes--;
 	struct point pts[2 * sizeof(sizes) / sizeof(sizes[0])];
 	int np = 0;
 	if (curve) {
 		np = run_curve(sizes, nsizes, smoke ? 1 : 3, target_ms / 2, iters, pts);
 		if (np < 0)
+			return 1;
+	}
+	/* The hostile curve: 1 KiB to just under the 4 MiB input limit (the
+	 * smoke run stops at 4 KiB). */
+	static const size_t hsizes[] = { 1024, 4096, 16384, 65536, 262144, 1048576, 4128768 };
+	int nhsizes = smoke ? 2 : (int)(sizeof(hsizes) / sizeof(hsizes[0]));
+	while (max_bytes > 0 && nhsizes > 1 && hsizes[nhsizes - 1] > (size_t)max_bytes)
+		nhsizes--;
+	struct point hpts[NHOSTILE * sizeof(hsizes) / sizeof(hsizes[0])];
+	int nhp = 0;
+	if (hostile) {
+		nhp = run_hostile(hsizes, nhsizes, smoke ? 1 : 3, target_ms / 2, iters, only, hpts);
+		if (nhp < 0)
 			return 1;
 	}
 
@@ -822,6 +1090,16 @@ int main(int argc, char **argv)
 			printf("%-6s %9zu %7ld %12.1f %8.1f %10zu %8.2f\n", pts[i].family, pts[i].bytes,
 			    pts[i].count, pts[i].median_ns / 1e3, pts[i].median_ns / (double)pts[i].bytes,
 			    pts[i].peak, (double)pts[i].peak / (double)pts[i].bytes);
+	}
+	if (nhp > 0) {
+		printf("\nhostile curve: every item worked through (caps raised), median of %d\n",
+		    smoke ? 1 : 3);
+		printf("%-6s %9s %7s %12s %8s %10s %8s\n", "input", "DER B", "items", "median us", "ns/B",
+		    "peak B", "peak/B");
+		for (int i = 0; i < nhp; i++)
+			printf("%-6s %9zu %7ld %12.1f %8.1f %10zu %8.2f\n", hpts[i].family, hpts[i].bytes,
+			    hpts[i].count, hpts[i].median_ns / 1e3, hpts[i].median_ns / (double)hpts[i].bytes,
+			    hpts[i].peak, (double)hpts[i].peak / (double)hpts[i].bytes);
 	}
 
 	/* The targets; informational, never the exit status. */
@@ -873,6 +1151,9 @@ int main(int argc, char **argv)
 	for (int i = 0; i < np; i++)
 		printf("CURVE %s %zu %ld %.1f %.2f %zu\n", pts[i].family, pts[i].bytes, pts[i].count,
 		    pts[i].median_ns, pts[i].median_ns / (double)pts[i].bytes, pts[i].counted ? pts[i].peak : 0);
+	for (int i = 0; i < nhp; i++)
+		printf("HOSTILE %s %zu %ld %.1f %.2f %zu\n", hpts[i].family, hpts[i].bytes, hpts[i].count,
+		    hpts[i].median_ns, hpts[i].median_ns / (double)hpts[i].bytes, hpts[i].counted ? hpts[i].peak : 0);
 	for (int i = 0; i < 5; i++)
 		printf("TARGET %s\n", t[i]);
 

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
 # Runs bench_verify and prints its results as Markdown: the workloads with
-# their ratios to the OpenSSL floors, the targets, and the size curve.
+# their ratios to the OpenSSL floors, the targets, the size curve and the
+# hostile curve.
 # usage: scripts/bench_verify_table.sh [BENCH_BINARY] [bench_verify options] [EVIDENCE]
 # Defaults: build/bench/bench_verify on ../shared/vectors/pkix-evidence/evidence2.pem.
 set -eu
@@ -20,6 +21,8 @@ for a in "$@"; do if [ -f "$a" ]; then input=; fi; done
 }
 /^CURVE / { crv[++nc] = sprintf("| %s | %d | %d | %.1f | %.1f | %d | %.1f |",
                                 $2, $3, $4, $5 / 1000, $6, $7, $3 > 0 ? $7 / $3 : 0) }
+/^HOSTILE / { hst[++nh] = sprintf("| %s | %d | %d | %.1f | %.1f | %d | %.1f |",
+                                 $2, $3, $4, $5 / 1000, $6, $7, $3 > 0 ? $7 / $3 : 0) }
 /^TARGET / {
   $1 = ""; sub(/^ /, "")
   i = index($0, ": ")
@@ -41,6 +44,12 @@ END {
     print "| input | DER bytes | elements/certs added | median us | ns/byte | peak heap B | peak B per input B |"
     print "|---|---:|---:|---:|---:|---:|---:|"
     for (i = 1; i <= nc; i++) print crv[i]
+  }
+  if (nh > 0) {
+    print ""
+    print "| hostile input | DER bytes | items | median us | ns/byte | peak heap B | peak B per input B |"
+    print "|---|---:|---:|---:|---:|---:|---:|"
+    for (i = 1; i <= nh; i++) print hst[i]
   }
   if (nr == 0) exit 1
 }'

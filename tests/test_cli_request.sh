@@ -120,6 +120,11 @@ head -c 400 "$s/request-crmf.der" >"$tmp/trunc.der"
 check truncated 2 "MALFORMED" "$bin" verify "$tmp/trunc.der" --trust "$s/root.pem"
 check evidence-not-request 2 "not CERTIFICATE REQUEST" "$bin" verify "$s/evidence.pem" --trust "$s/root.pem"
 check missing 3 "" "$bin" verify "$tmp/none.csr" --trust "$s/root.pem"
+# Caps (--limit): the sample has one attribute, one statement, one
+# intermediate and three reported elements.
+check limit-at-cap 0 "VERIFIED" "$bin" verify "$s/request.pem" --trust "$s/root.pem" --nonce "$nonce" --limit statements=1 --limit attributes=1 --limit certs=1 --limit elements=3
+check limit-over 1 "limit.elements.*CSRA_ERR_LIMIT_ELEMENTS" "$bin" verify "$s/request.pem" --trust "$s/root.pem" --nonce "$nonce" --limit elements=2
+check limit-bad 3 "limit" "$bin" verify "$s/request.pem" --trust "$s/root.pem" --limit statements=0
 check bad-verifier 3 "OID=COMMAND" "$bin" verify "$s/request.pem" --verifier nonsense
 
 echo "$pass passed, $fail failed"

@@ -62,6 +62,12 @@ check window-ok 0 "freshness.timestamp" "$bin" verify-evidence "$v/evidence2.pem
 for w in 9223372036854775807 99999999999999999999 1000000001 0:1000000001 300:9223372036854775807 -1 300: :60 300:60:1 300x " 300"; do
 	check "window-range '$w'" 3 "timestamp-window" "$bin" verify-evidence "$v/evidence2.pem" --trust "$v/ca.crt" --timestamp-window "$w"
 done
+# Caps (--limit): evidence2 has four reported elements and one signature block.
+check limit-elements-at-cap 0 "VERIFIED" "$bin" verify-evidence "$v/evidence2.pem" --trust "$v/ca.crt" --nonce beefcafebabedead --limit elements=4 --limit signers=1
+check limit-elements-over 1 "limit.elements.*CSRA_ERR_LIMIT_ELEMENTS" "$bin" verify-evidence "$v/evidence2.pem" --trust "$v/ca.crt" --nonce beefcafebabedead --limit elements=3
+check limit-zero 3 "limit" "$bin" verify-evidence "$v/evidence2.pem" --trust "$v/ca.crt" --limit elements=0
+check limit-unknown 3 "limit" "$bin" verify-evidence "$v/evidence2.pem" --trust "$v/ca.crt" --limit keys=3
+check limit-not-number 3 "limit" "$bin" verify-evidence "$v/evidence2.pem" --trust "$v/ca.crt" --limit signers=2x
 check cert-not-evidence 2 "not EVIDENCE" "$bin" verify-evidence "$v/ca.crt" --trust "$v/ca.crt"
 
 echo "$pass passed, $fail failed"

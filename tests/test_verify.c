@@ -694,7 +694,7 @@ static int test_claim_cap(void)
 	ok = ok && expect(v, der, len, NONCE, sizeof(NONCE), CSRA_VERDICT_REJECTED, CSRA_ERR_LIMIT_CLAIMS);
 	csra_result *r = NULL;
 	CHECK(csra_verify_evidence(v, der, len, NONCE, sizeof(NONCE), NULL, &r) == CSRA_OK);
-	ok = ok && csra_result_find(r, "evidence.claim-count", CSRA_ERR_LIMIT_CLAIMS) >= 0;
+	ok = ok && csra_result_find(r, "limit.claims", CSRA_ERR_LIMIT_CLAIMS) >= 0;
 	csra_result_free(&r);
 	free(der);
 	csra_verifier_free(&v);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* csrattest verify-evidence: PKIX Evidence against trust anchors. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,12 @@
 #include "csra_codec_int.h"
 #include "csrattest/request.h"
 #include "csrattest/verify.h"
+
+/* The --limit option, in both commands' help. */
+#define LIMIT_HELP \
+    "  --limit NAME=N         cap a count (statements 64, certs 256, attributes\n" \
+    "                         256, extensions 256, signers 16, claims 4096,\n" \
+    "                         elements 1024 by default; docs/verify.md); may repeat\n"
 
 static const char usage[] =
     "Usage: csrattest verify-evidence FILE --trust CA.pem [options]\n"
@@ -38,6 +45,7 @@ static const char usage[] =
     "                         before the verification time (SKEW seconds slack;\n"
     "                         each at most 1000000000)\n"
     "  --strict               reject unknown elements and claims\n"
+    LIMIT_HELP
     "  --json                 print the result as JSON\n"
     "  -h, --help             show this help\n"
     "\n"
@@ -61,6 +69,29 @@ static int add_ak_eku(csra_verifier *v, const char *cmd, const char *opt, const 
 		return 0;
 	}
 	return 1;
+}
+
+/* --limit NAME=N: csra_verifier_set_limit by the cap's name. */
+static int set_limit(csra_verifier *v, const char *spec)
+{
+	static const char *const names[CSRA_LIMIT_COUNT] = {
+		[CSRA_LIMIT_STATEMENTS] = "statements", [CSRA_LIMIT_CERTS] = "certs",
+		[CSRA_LIMIT_ATTRIBUTES] = "attributes", [CSRA_LIMIT_EXTENSIONS] = "extensions",
+		[CSRA_LIMIT_SIGNERS] = "signers", [CSRA_LIMIT_CLAIMS] = "claims",
+		[CSRA_LIMIT_ELEMENTS] = "elements",
+	};
+	const char *eq = strchr(spec, '=');
+	if (eq == NULL || eq[1] < '1' || eq[1] > '9')
+		return 0;
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(eq + 1, &end, 10);
+	if (*end != '\0' || errno != 0 || n > SIZE_MAX)
+		return 0;
+	for (int i = 0; i < CSRA_LIMIT_COUNT; i++)
+		if (strlen(names[i]) == (size_t)(eq - spec) && memcmp(names[i], spec, (size_t)(eq - spec)) == 0)
+			return csra_verifier_set_limit(v, (csra_limit)i, (size_t)n) == CSRA_OK;
+	return 0;
 }
 
 static const char *status_word(csra_status s)
@@ -221,7 +252,8 @@ int cmd_verify_evidence(int argc, char **argv)
 		int takes = strcmp(a, "--trust") == 0 || strcmp(a, "--untrusted") == 0 ||
 		    strcmp(a, "--signer-cert") == 0 || strcmp(a, "--nonce") == 0 ||
 		    strcmp(a, "--at") == 0 || strcmp(a, "--signatures") == 0 ||
-		    strcmp(a, "--timestamp-window") == 0 || strcmp(a, "--ak-eku") == 0;
+		    strcmp(a, "--timestamp-window") == 0 || strcmp(a, "--ak-eku") == 0 ||
+		    strcmp(a, "--limit") == 0;
 		if (takes && val == NULL) {
 			cli_usage_error("verify-evidence: %s needs a value", a);
 			goto out;
@@ -271,6 +303,12 @@ int cmd_verify_evidence(int argc, char **argv)
 			if (!set_window(v, val)) {
 				cli_usage_error("verify-evidence: --timestamp-window wants SECONDS[:SKEW], "
 				    "each 0..%ld", CSRA_TIMESTAMP_WINDOW_MAX);
+				goto out;
+			}
+			i++;
+		} else if (strcmp(a, "--limit") == 0) {
+			if (!set_limit(v, val)) {
+				cli_usage_error("verify-evidence: --limit wants NAME=N (N >= 1; docs/verify.md)");
 				goto out;
 			}
 			i++;
@@ -356,6 +394,7 @@ static const char usage_verify[] =
     "  --timestamp-window S[:SKEW]  require PKIX Evidence's timestamp within S\n"
     "                         seconds before the verification time (SKEW seconds\n"
     "                         slack; each at most 1000000000)\n"
+    LIMIT_HELP
     "  --json                 print the attestation record as JSON\n"
     "  -h, --help             show this help\n"
     "\n"
@@ -427,7 +466,7 @@ int cmd_verify(int argc, char **argv)
 		    strcmp(a, "--nonce") == 0 || strcmp(a, "--at") == 0 ||
 		    strcmp(a, "--verifier") == 0 || strcmp(a, "--verifier-timeout") == 0 ||
 		    strcmp(a, "--evidence-type") == 0 || strcmp(a, "--timestamp-window") == 0 ||
-		    strcmp(a, "--ak-eku") == 0 || strcmp(a, "--tpm-ak-eku") == 0;
+		    strcmp(a, "--ak-eku") == 0 || strcmp(a, "--tpm-ak-eku") == 0 || strcmp(a, "--limit") == 0;
 		if (takes && val == NULL) {
 			cli_usage_error("verify: %s needs a value", a);
 			goto out;
@@ -503,6 +542,12 @@ int cmd_verify(int argc, char **argv)
 				goto out;
 			}
 			timeout_ms = (unsigned)ms;
+			i++;
+		} else if (strcmp(a, "--limit") == 0) {
+			if (!set_limit(v, val)) {
+				cli_usage_error("verify: --limit wants NAME=N (N >= 1; docs/verify.md)");
+				goto out;
+			}
 			i++;
 		} else if (a[0] == '-' && a[1] != '\0') {
 			cli_usage_error("verify: unknown option '%.64s'", a);

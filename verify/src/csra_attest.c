@@ -533,7 +533,7 @@ static csra_err fail(struct proc *p, csra_err code, const uint8_t *at, const cha
 static csra_err read_request(struct proc *p, const uint8_t *req, size_t len, struct rel **out,
     size_t *nout)
 {
-	struct span tbs, version, list, el;
+	struct span tbs, version, list;
 	*out = NULL;
 	*nout = 0;
 	if (!span_at(req, req + len, &tbs) || !span_child(&tbs, 0, &version) ||
@@ -541,23 +541,21 @@ static csra_err read_request(struct proc *p, const uint8_t *req, size_t len, str
 		return fail(p, CSRA_ERR_INTERNAL, req, "TbsEvidence");
 	if (version.clen != 1 || version.c[0] != 1)
 		return fail(p, CSRA_ERR_EV_VERSION, version.p, "TbsEvidence.version");
-	size_t n = 0;
-	while (span_child(&list, (int)n, &el))
-		n++;
+	/* Each list counted, then walked, once: a list of many elements or
+	 * claims costs time linear in its size. */
+	size_t n = span_count(&list, SIZE_MAX);
 	struct rel *rels = calloc(n ? n : 1, sizeof(*rels));
 	if (rels == NULL)
 		return CSRA_ERR_NOMEM;
 	*out = rels;
 	for (size_t i = 0; i < n; i++) {
 		struct rel *r = &rels[i];
-		struct span claims, cl;
-		span_child(&list, (int)i, &r->tlv);
+		struct span claims;
+		span_next(&list, i ? &rels[i - 1].tlv : NULL, &r->tlv);
 		span_child(&r->tlv, 0, &r->oid);
 		span_child(&r->tlv, 1, &claims);
 		r->type = csra_element_from_oid(r->oid.c, r->oid.clen);
-		size_t m = 0;
-		while (span_child(&claims, (int)m, &cl))
-			m++;
+		size_t m = span_count(&claims, SIZE_MAX);
 		if ((r->claims = calloc(m ? m : 1, sizeof(*r->claims))) == NULL) {
 			*nout = i;
 			return CSRA_ERR_NOMEM;
@@ -565,7 +563,7 @@ static csra_err read_request(struct proc *p, const uint8_t *req, size_t len, str
 		r->nclaims = m;
 		for (size_t j = 0; j < m; j++) {
 			struct rclaim *c = &r->claims[j];
-			span_child(&claims, (int)j, &c->tlv);
+			span_next(&claims, j ? &r->claims[j - 1].tlv : NULL, &c->tlv);
 			span_child(&c->tlv, 0, &c->oid);
 			c->has_value = span_child(&c->tlv, 1, &c->value);
 			c->claim = csra_claim_from_oid(c->oid.c, c->oid.clen);
@@ -602,6 +600,9 @@ static csra_err check_request(struct proc *p, const struct rel *rels, size_t n)
 		if (r->type != CSRA_ELEMENT_KEY && seen[r->type]++)
 			return fail(p, CSRA_ERR_ATTREQ_DUPLICATE, r->tlv.p,
 			    "TbsEvidence.reportedElements[%zu] (a second %s element)", i, element_name(r->type));
+		/* Known claims seen in this element: a lookup, not a scan of the
+		 * claims before (quadratic in a long list). */
+		unsigned char claimed[CSRA_CLAIM_KEY_PURPOSE + 1] = { 0 };
 		for (size_t j = 0; j < r->nclaims; j++) {
 			const struct rclaim *c = &r->claims[j];
 			const csra_claim_info *info = csra_claim_get(c->claim);
@@ -614,9 +615,8 @@ static csra_err check_request(struct proc *p, const struct rel *rels, size_t n)
 			if (info->element != r->type)
 				return fail(p, CSRA_ERR_ATTREQ_WRONG_ELEMENT, c->oid.p, AT(".claimType (%s in a %s element)"),
 				    info->name, element_name(r->type));
-			for (size_t k = 0; k < j; k++)
-				if (r->claims[k].claim == c->claim)
-					return fail(p, CSRA_ERR_ATTREQ_DUPLICATE, c->tlv.p, AT(" (%s again)"), info->name);
+			if (claimed[c->claim]++)
+				return fail(p, CSRA_ERR_ATTREQ_DUPLICATE, c->tlv.p, AT(" (%s again)"), info->name);
 			int may_have_value = c->claim == CSRA_CLAIM_NONCE || c->claim == CSRA_CLAIM_KEY_IDENTIFIER;
 			if (c->has_value && !may_have_value)
 				return fail(p, CSRA_ERR_ATTREQ_VALUE, c->value.p, AT(".value (%s)"), info->name);

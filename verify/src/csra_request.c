@@ -377,14 +377,20 @@ static X509_STORE *store_for(const csra_verifier *v, const uint8_t *type, size_t
 static void evidence_claims(const csra_result *er, const csra_stmt_in *in, csra_stmt_out *out,
     csra_result *child)
 {
-	size_t nk = csra_result_key_count(er);
-	long bound = -1;
-	for (size_t k = 0; k < nk && bound < 0; k++) {
-		csra_claim_value v;
-		if (csra_result_key_claim(er, k, CSRA_CLAIM_KEY_SPKI, &v) &&
-		    same(v.bytes, v.len, in->request_spki, in->request_spki_len))
-			bound = (long)k;
+	/* The first key element whose spki claim is the request's, in one
+	 * pass over the claims: asking each key element in turn rescans the
+	 * claims for each, quadratic in an Evidence of many keys. */
+	size_t nk = csra_result_key_count(er), be = SIZE_MAX;
+	for (size_t i = 0; i < er->nclaims; i++) {
+		const struct csra_claim_rec *cl = &er->claims[i];
+		if (cl->claim == CSRA_CLAIM_KEY_SPKI && cl->has_value && cl->element < be &&
+		    er->elements[cl->element] == CSRA_ELEMENT_KEY &&
+		    same(cl->value.bytes, cl->value.len, in->request_spki, in->request_spki_len))
+			be = cl->element;
 	}
+	long bound = -1;
+	for (size_t e = 0; be != SIZE_MAX && e <= be; e++)
+		bound += er->elements[e] == CSRA_ELEMENT_KEY;
 	if (bound < 0) {
 		csra_result_add(child, "statement.binding", CSRA_STATUS_FAIL, CSRA_ERR_STMT_NOT_BOUND, "",
 		    "no key element's spki claim is the request's SubjectPublicKeyInfo (%zu key element(s))", nk);
@@ -626,7 +632,7 @@ static int keep_spki(struct rctx *x, const struct span *s)
 static void check_pkcs10(struct rctx *x, const uint8_t *der, size_t len)
 {
 	csra_result *r = x->r;
-	struct span top, info, spki, attrs, a, type, values, first, alg, oid, params, sig;
+	struct span top, info, spki, attrs, a, type, values, alg, oid, params, sig;
 	if (!span_at(der, der + len, &top) || !span_child(&top, 0, &info) ||
 	    !span_child(&top, 1, &alg) || !span_child(&top, 2, &sig) || !span_child(&alg, 0, &oid) ||
 	    !span_child(&info, 2, &spki) || !span_tagged(&info, 0xa0, &attrs) || !keep_spki(x, &spki))
@@ -660,7 +666,13 @@ static void check_pkcs10(struct rctx *x, const uint8_t *der, size_t len)
 	}
 	int found = 0;
 	char path[64];
-	for (int i = 0; span_child(&attrs, i, &a); i++) {
+	/* Counted first (one pass over the headers): past the cap the
+	 * attributes are not looked at. */
+	if (!csra_within_limit(x->v, r, CSRA_LIMIT_ATTRIBUTES, span_count(&attrs, SIZE_MAX),
+	    "certificationRequestInfo.attributes"))
+		return;
+	int i = 0;
+	for (int more = span_next(&attrs, NULL, &a); more; more = span_next(&attrs, &a, &a), i++) {
 		if (!span_child(&a, 0, &type) || !span_child(&a, 1, &values) ||
 		    !csra_oid_is(type.c, type.clen, CSRA_OID_ID_AA_ATTESTATION))
 			continue;
@@ -671,16 +683,14 @@ static void check_pkcs10(struct rctx *x, const uint8_t *der, size_t len)
 			    "a second id-aa-attestation attribute (COUNTS MAX 1)");
 			continue;
 		}
-		int nvalues = 0;
-		while (span_child(&values, nvalues, &first))
-			nvalues++;
+		size_t nvalues = span_count(&values, SIZE_MAX);
 		if (nvalues != 1) {
 			csra_result_add(r, "request.attestation", CSRA_STATUS_FAIL,
 			    CSRA_ERR_REQ_ATTESTATION_VALUES, path,
-			    "the attribute holds %d values; exactly one AttestationBundle is allowed", nvalues);
+			    "the attribute holds %zu values; exactly one AttestationBundle is allowed", nvalues);
 			continue;
 		}
-		span_child(&values, 0, &x->bundle);
+		span_next(&values, NULL, &x->bundle);
 		x->have_bundle = 1;
 		/* The PKCS#10 decode resolved this value as a bundle, with the
 		 * statements' default types. */
@@ -702,14 +712,12 @@ static void check_crmf(struct rctx *x, const uint8_t *der, size_t len)
 {
 	csra_result *r = x->r;
 	struct span top, msg, req, tmpl, key, exts, ext, id, val, popo, first, subj;
-	int n = 0;
 	if (!span_at(der, der + len, &top))
 		return;
-	while (span_child(&top, n, &msg))
-		n++;
+	size_t n = span_count(&top, SIZE_MAX);
 	if (n != 1) {
 		csra_result_add(r, "request.crmf", CSRA_STATUS_FAIL, CSRA_ERR_REQ_CRMF_COUNT, "",
-		    "CertReqMessages holds %d messages; csrattest verifies one", n);
+		    "CertReqMessages holds %zu messages; csrattest verifies one", n);
 		return;
 	}
 	span_child(&top, 0, &msg);
@@ -754,8 +762,14 @@ static void check_crmf(struct rctx *x, const uint8_t *der, size_t len)
 		return;
 	x->key = csra_spki_pkey(x->spki, x->spki_len);
 	int found = 0;
-	if (span_tagged(&tmpl, 0xa9, &exts)) {
-		for (int i = 0; span_child(&exts, i, &ext); i++) {
+	int capped = 0, has_exts = span_tagged(&tmpl, 0xa9, &exts);
+	/* Counted first: past the cap the extensions are not looked at. */
+	if (has_exts && !csra_within_limit(x->v, r, CSRA_LIMIT_EXTENSIONS, span_count(&exts, SIZE_MAX),
+	    "[0].certReq.certTemplate.extensions"))
+		capped = 1, has_exts = 0;
+	if (has_exts) {
+		int i = 0;
+		for (int more = span_next(&exts, NULL, &ext); more; more = span_next(&exts, &ext, &ext), i++) {
 			if (!span_child(&ext, 0, &id) || !csra_oid_is(id.c, id.clen, CSRA_OID_ID_AA_ATTESTATION))
 				continue;
 			char path[64];
@@ -765,11 +779,11 @@ static void check_crmf(struct rctx *x, const uint8_t *der, size_t len)
 				    CSRA_ERR_REQ_MULTIPLE_ATTESTATION, path, "a second id-aa-attestation extension");
 				continue;
 			}
-			/* extnValue is the last child: an OCTET STRING holding the bundle. */
-			int k = 1;
-			while (span_child(&ext, k + 1, &val))
-				k++;
-			span_child(&ext, k, &val);
+			/* extnValue is the last child (after critical, if present):
+			 * an OCTET STRING holding the bundle. */
+			memset(&val, 0, sizeof(val));
+			for (int got = span_next(&ext, &id, &val); got && val.p + val.len < ext.c + ext.clen;)
+				got = span_next(&ext, &val, &val);
 			if (val.clen == 0 || !span_at(val.c, val.c + val.clen, &x->bundle) ||
 			    x->bundle.p + x->bundle.len != val.c + val.clen) {
 				csra_result_add(r, "request.attestation", CSRA_STATUS_FAIL, CSRA_ERR_REQ_BUNDLE,
@@ -779,7 +793,7 @@ static void check_crmf(struct rctx *x, const uint8_t *der, size_t len)
 			x->have_bundle = 1;
 		}
 	}
-	if (found == 0)
+	if (found == 0 && !capped)
 		csra_result_add(r, "request.attestation", CSRA_STATUS_FAIL, CSRA_ERR_REQ_NO_ATTESTATION,
 		    "[0].certReq.certTemplate.extensions", "no id-aa-attestation extension");
 	else if (found == 1 && x->have_bundle)
@@ -795,9 +809,10 @@ static void free_certs(STACK_OF(X509) *certs)
 }
 
 /* Decodes the bundle, collects its certificates and verifies each
- * statement. Returns the statement outcomes for the policy. */
+ * statement. Returns the statement outcomes for the policy: |*outs|, one
+ * allocation per statement, NULL-terminated (see free_outs). */
 static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_len,
-    csra_stmt_out **outs, csra_policy_stmt **pstmts, size_t *nstmts)
+    csra_stmt_out ***outs, csra_policy_stmt **pstmts, size_t *nstmts)
 {
 	csra_result *r = x->r;
 	const csra_verifier *v = x->v;
@@ -850,17 +865,31 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 	if (certs == NULL) {
 		return CSRA_ERR_NOMEM;
 	}
-	if (span_child(&top, 1, &list)) {
-		for (int i = 0; span_child(&list, i, &c); i++) {
+	/* The statements, then the certificates, counted first (one pass over
+	 * their headers each): past a cap, neither list is worked through. */
+	struct span stmts, st, type, value;
+	span_child(&top, 0, &stmts);
+	int has_list = span_child(&top, 1, &list);
+	size_t n = span_count(&stmts, SIZE_MAX), ncerts = has_list ? span_count(&list, SIZE_MAX) : 0;
+	int within = csra_within_limit(v, r, CSRA_LIMIT_STATEMENTS, n, legacy ? "evidences" : "attestations");
+	if (!csra_within_limit(v, r, CSRA_LIMIT_CERTS, ncerts, "certs") || !within) {
+		free_certs(certs);
+		return CSRA_OK;
+	}
+	if (ncerts > 0 && (others = malloc(ncerts * sizeof(*others))) == NULL) {
+		free_certs(certs);
+		return CSRA_ERR_NOMEM;
+	}
+	if (has_list) {
+		int i = 0;
+		for (int more = span_next(&list, NULL, &c); more; more = span_next(&list, &c, &c), i++) {
 			if (c.p[0] == 0xa3) {	/* other [3] IMPLICIT OtherCertificateFormat */
 				struct span fmt, val;
-				csra_other_cert *grown = realloc(others, (nothers + 1) * sizeof(*grown));
-				if (grown == NULL || !span_child(&c, 0, &fmt) || !span_child(&c, 1, &val)) {
-					free(grown ? grown : others);
+				if (!span_child(&c, 0, &fmt) || !span_child(&c, 1, &val)) {
+					free(others);
 					free_certs(certs);
 					return CSRA_ERR_NOMEM;
 				}
-				others = grown;
 				others[nothers++] = (csra_other_cert){ fmt.c, fmt.clen, val.p, val.len };
 				continue;
 			}
@@ -887,12 +916,7 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 	}
 
 	/* attestations (or legacy evidences) */
-	struct span stmts, st, type, value;
-	span_child(&top, 0, &stmts);
-	size_t n = 0;
-	while (span_child(&stmts, (int)n, &st))
-		n++;
-	*outs = calloc(n ? n : 1, sizeof(**outs));
+	*outs = calloc(n + 1, sizeof(**outs));
 	*pstmts = calloc(n ? n : 1, sizeof(**pstmts));
 	x->r->children = calloc(n ? n : 1, sizeof(csra_result *));
 	if (*outs == NULL || *pstmts == NULL || x->r->children == NULL) {
@@ -902,11 +926,13 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 	}
 	csra_err result = CSRA_OK;
 	for (size_t i = 0; i < n; i++) {
-		span_child(&stmts, (int)i, &st);
+		span_next(&stmts, i ? &st : NULL, &st);
 		span_child(&st, 0, &type);
 		span_child(&st, 1, &value);
 		csra_result *child = csra_result_new();
-		if (child == NULL) {
+		csra_stmt_out *out = (*outs)[i] = calloc(1, sizeof(*out));
+		if (child == NULL || out == NULL) {
+			csra_result_free(&child);
 			result = CSRA_ERR_NOMEM;
 			break;
 		}
@@ -921,8 +947,8 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 			child->nomem = 1;
 		csra_stmt_in in = { type.c, type.clen, value.p, value.len, x->spki, x->spki_len,
 			nonce, nonce_len, certs, others, nothers, v->at ? v->at : time(NULL) };
-		csra_stmt_out_init(&(*outs)[i], csra_verifier_limit(v, CSRA_LIMIT_CLAIMS));
-		csra_err se = verify_statement(v, holder, &in, child, &(*outs)[i]);
+		csra_stmt_out_init(out, csra_verifier_limit(v, CSRA_LIMIT_CLAIMS));
+		csra_err se = verify_statement(v, holder, &in, child, out);
 		/* A statement result that lost a check (the Evidence's, copied
 		 * above) or a field could read as verified: out of memory. */
 		if (se == CSRA_OK && child->nomem)
@@ -931,9 +957,8 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 			result = se;
 			break;
 		}
-		child->bound = (*outs)[i].verified && (*outs)[i].bound;
-		const csra_stmt_out *pout = &(*outs)[i];
-		child->stmt_verified = (*outs)[i].verified;
+		child->bound = out->verified && out->bound;
+		child->stmt_verified = out->verified;
 		/* Every statement reports on its freshness, even one whose
 		 * verifier stopped before it got there. */
 		int has_fresh = 0;
@@ -943,24 +968,29 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 			csra_result_add(child, "freshness.nonce", CSRA_STATUS_SKIP, CSRA_OK, "",
 			    in.nonce == NULL ? "no nonce was given: freshness not established"
 			    : "not checked: the statement did not verify");
-		if (child->stmt == NULL && strcmp(child->kind, "pkix-evidence") != 0) {
-			/* The claims go in the report; without them it is not whole.
-			 * Moved, not copied: the result owns them from here on. */
-			if ((child->stmt = malloc(sizeof(*child->stmt))) == NULL) {
-				result = CSRA_ERR_NOMEM;
-				break;
-			}
-			*child->stmt = (*outs)[i];
-			memset(&(*outs)[i], 0, sizeof((*outs)[i]));
-			pout = child->stmt;
-		}
+		/* The claims go in the report: the child takes the outcome
+		 * itself, not a copy (free_outs leaves it). */
+		if (child->stmt == NULL && strcmp(child->kind, "pkix-evidence") != 0)
+			child->stmt = out;
 		csra_result_finish(child);
-		(*pstmts)[i] = (csra_policy_stmt){ type.c, type.clen, pout };
+		(*pstmts)[i] = (csra_policy_stmt){ type.c, type.clen, out };
 	}
 	*nstmts = x->r->nchildren;
 	free(others);
 	free_certs(certs);
 	return result;
+}
+
+/* Frees the statement outcomes check_bundle made, but those that
+ * statement |i|'s result |r->children[i]| took. */
+static void free_outs(csra_stmt_out **outs, const csra_result *r)
+{
+	for (size_t i = 0; outs != NULL && outs[i] != NULL; i++)
+		if (i >= r->nchildren || r->children[i]->stmt != outs[i]) {
+			csra_stmt_out_clear(outs[i]);
+			free(outs[i]);
+		}
+	free(outs);
 }
 
 csra_err csra_verify_request(const csra_verifier *v, const uint8_t *der, size_t len,
@@ -1025,7 +1055,7 @@ csra_err csra_verify_request(const csra_verifier *v, const uint8_t *der, size_t 
 	else
 		check_pkcs10(&x, dder, dlen);
 
-	csra_stmt_out *outs = NULL;
+	csra_stmt_out **outs = NULL;
 	csra_policy_stmt *pstmts = NULL;
 	size_t nstmts = 0;
 	csra_err e = CSRA_OK;
@@ -1038,9 +1068,7 @@ csra_err csra_verify_request(const csra_verifier *v, const uint8_t *der, size_t 
 		csra_result_add(r, "request.key", CSRA_STATUS_FAIL, CSRA_ERR_REQ_NO_KEY, "",
 		    "OpenSSL cannot use the request's public key");
 	}
-	for (size_t i = 0; outs != NULL && i < nstmts; i++)
-		csra_stmt_out_clear(&outs[i]);
-	free(outs);
+	free_outs(outs, r);
 	free(pstmts);
 	free(x.spki);
 	EVP_PKEY_free(x.key);

@@ -283,10 +283,20 @@ int csra_result_has_failure(const csra_result *r, csra_err code)
 	return 0;
 }
 
+/* Claim records element_claim read, per thread: tests assert that a
+ * request's claims are not rescanned per key element. */
+static _Thread_local unsigned long long claim_reads;
+
+unsigned long long csra_claim_reads(void)
+{
+	return claim_reads;
+}
+
 static int element_claim(const csra_result *r, size_t elem, csra_claim c, csra_claim_value *out)
 {
 	for (size_t i = 0; i < r->nclaims; i++) {
 		const struct csra_claim_rec *cl = &r->claims[i];
+		claim_reads++;
 		if (cl->element == elem && cl->claim == c && cl->has_value) {
 			*out = cl->value;
 			return 1;

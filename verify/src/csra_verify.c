@@ -301,6 +301,32 @@ size_t csra_verifier_limit(const csra_verifier *v, csra_limit which)
 	return v->limits[which];
 }
 
+/* By csra_limit: the check a count over its cap fails, and its code. */
+static const struct {
+	const char *check, *what;
+	csra_err code;
+} limit_checks[CSRA_LIMIT_COUNT] = {
+	[CSRA_LIMIT_STATEMENTS] = { "limit.statements", "statements", CSRA_ERR_LIMIT_STATEMENTS },
+	[CSRA_LIMIT_CERTS] = { "limit.certs", "certificates", CSRA_ERR_LIMIT_CERTS },
+	[CSRA_LIMIT_ATTRIBUTES] = { "limit.attributes", "attributes", CSRA_ERR_LIMIT_ATTRIBUTES },
+	[CSRA_LIMIT_EXTENSIONS] = { "limit.extensions", "extensions", CSRA_ERR_LIMIT_EXTENSIONS },
+	[CSRA_LIMIT_SIGNERS] = { "limit.signers", "signature blocks", CSRA_ERR_LIMIT_SIGNERS },
+	[CSRA_LIMIT_CLAIMS] = { "limit.claims", "claims", CSRA_ERR_LIMIT_CLAIMS },
+	[CSRA_LIMIT_ELEMENTS] = { "limit.elements", "reported elements", CSRA_ERR_LIMIT_ELEMENTS },
+};
+
+int csra_within_limit(const csra_verifier *v, csra_result *r, csra_limit which, size_t count,
+    const char *path)
+{
+	size_t cap = v->limits[which];
+	if (count <= cap)
+		return 1;
+	csra_result_add(r, limit_checks[which].check, CSRA_STATUS_FAIL, limit_checks[which].code, path,
+	    "%zu %s, over the cap of %zu: not processed (csra_verifier_set_limit)", count,
+	    limit_checks[which].what, cap);
+	return 0;
+}
+
 csra_err csra_verifier_set_sig_policy(csra_verifier *v, csra_sig_policy p)
 {
 	if (v == NULL || (p != CSRA_SIG_ALL && p != CSRA_SIG_ANY_TRUSTED))
@@ -626,19 +652,17 @@ static void check_content(struct vctx *x)
 		    "tbs.version", "version must be 1 (draft-07 section 5)");
 
 	int n = tbs->reportedElements.list.count > 0 ? tbs->reportedElements.list.count : 0;
+	if (!csra_within_limit(x->v, r, CSRA_LIMIT_ELEMENTS, (size_t)n, "tbs.reportedElements"))
+		return;
 	/* The claims of all elements, counted before any is worked through:
 	 * past the cap the Evidence is refused, not slowly accepted. */
-	size_t nclaims = 0, claim_cap = csra_verifier_limit(x->v, CSRA_LIMIT_CLAIMS);
+	size_t nclaims = 0;
 	for (int e = 0; e < n; e++) {
 		int k = tbs->reportedElements.list.array[e]->claims.list.count;
 		nclaims += k > 0 ? (size_t)k : 0;
 	}
-	if (nclaims > claim_cap) {
-		csra_result_add(r, "evidence.claim-count", CSRA_STATUS_FAIL, CSRA_ERR_LIMIT_CLAIMS,
-		    "tbs.reportedElements", "%zu claims, more than the limit of %zu (CSRA_LIMIT_CLAIMS)",
-		    nclaims, claim_cap);
+	if (!csra_within_limit(x->v, r, CSRA_LIMIT_CLAIMS, nclaims, "tbs.reportedElements"))
 		return;
-	}
 	r->elements = calloc((size_t)n, sizeof(*r->elements));
 	if (r->elements == NULL) {
 		r->nomem = 1;
@@ -1340,19 +1364,20 @@ static void cert_spki(const struct span *c, struct span *out)
 		memset(out, 0, sizeof(*out));
 }
 
-static void check_block(struct vctx *x, int i, struct csra_signer_rec *s)
+/* Block |i|, whose DER is |blk|. */
+static void check_block(struct vctx *x, int i, const struct span *blk, struct csra_signer_rec *s)
 {
 	csra_result *r = x->r;
 	const SignatureBlock_t *sb = x->ev->signatures.list.array[i];
 	char path[64], why[96];
-	struct span blk, sid, wrap, inner;
+	struct span sid, wrap, inner;
 	snprintf(path, sizeof(path), "signatures[%d]", i);
 	X509 *cert = NULL;
 	EVP_PKEY *key = NULL;
 	int caller_key = 0, have_dg = 0, ak_eku = -1;
 	uint8_t leaf_dg[32], *spki = NULL;
 	size_t spki_len = 0;
-	if (!span_child(&x->sigs, i, &blk) || !span_child(&blk, 0, &sid)) {
+	if (!span_child(blk, 0, &sid)) {
 		r->nomem = 1;	/* cannot happen on decoded input */
 		return;
 	}
@@ -1477,15 +1502,6 @@ static void check_block(struct vctx *x, int i, struct csra_signer_rec *s)
 	}
 }
 
-/* The child of |parent| after |prev| (NULL: the first). span_child walks
- * from the first child on every call: quadratic over many intermediates. */
-static int span_next(const struct span *parent, const struct span *prev, struct span *out)
-{
-	const uint8_t *p = prev != NULL ? prev->p + prev->len : parent->c;
-	const uint8_t *end = parent->c + parent->clen;
-	return p < end && span_at(p, end, out);
-}
-
 /* Builds the pool of intermediates for path building: the verifier's, the
  * caller's and Evidence.intermediateCertificates as received. With |nbad|
  * set, records a warning for each Evidence intermediate OpenSSL cannot
@@ -1543,9 +1559,13 @@ static int key_pool(struct vctx *x, STACK_OF(X509) *extra)
 		x->has_ev_certs = !x->explicit_certs ||
 		    span_child(&certs, 0, &x->ev_certs);
 	}
-	size_t nev = 0;
-	while (x->has_ev_certs && span_next(&x->ev_certs, nev ? &c : NULL, &c))
-		nev++;
+	size_t nev = x->has_ev_certs ? span_count(&x->ev_certs, SIZE_MAX) : 0;
+	/* Past the cap the Evidence's intermediates are neither hashed nor
+	 * parsed: the failure decides the verdict. */
+	if (!csra_within_limit(v, x->r, CSRA_LIMIT_CERTS, nev, "intermediateCertificates")) {
+		x->has_ev_certs = 0;
+		nev = 0;
+	}
 	if (nev > 0 && (x->ev_dg = malloc(nev * sizeof(*x->ev_dg))) == NULL)
 		return 0;
 
@@ -1601,6 +1621,8 @@ static void check_signatures(struct vctx *x)
 		bind_ak_spki(x);
 		return;
 	}
+	if (!csra_within_limit(x->v, r, CSRA_LIMIT_SIGNERS, (size_t)n, "signatures"))
+		return;
 	csra_result_add(r, "signature.present", CSRA_STATUS_PASS, CSRA_OK, "signatures",
 	    "%d signature block(s)", n);
 	r->signers = calloc((size_t)n, sizeof(*r->signers));
@@ -1615,8 +1637,15 @@ static void check_signatures(struct vctx *x)
 	}
 	size_t first = r->nchecks;
 	int trusted = 0;
-	for (int i = 0; i < n; i++)
-		check_block(x, i, &r->signers[i]);
+	/* The blocks' DER walked once, alongside their decoded values. */
+	struct span blk;
+	for (int i = 0; i < n; i++) {
+		if (!span_next(&x->sigs, i ? &blk : NULL, &blk)) {
+			r->nomem = 1;	/* cannot happen on decoded input */
+			return;
+		}
+		check_block(x, i, &blk, &r->signers[i]);
+	}
 	bind_ak_spki(x);
 	/* With ak-spki claims, a block counts only if the content names its
 	 * key: an unlisted one may be a counter-signature or added in transit. */

@@ -160,6 +160,17 @@ csra_err csra_verify_evidence_with(const csra_verifier *v, X509_STORE *store, cs
     const uint8_t *der, size_t len, const uint8_t *nonce, size_t nonce_len, STACK_OF(X509) *extra,
     csra_result **out);
 
+/* csra_claim_reads counts, per thread, the claim records read looking up
+ * one element's claim (csra_result.c), for tests of linearity. */
+unsigned long long csra_claim_reads(void);
+
+/* csra_within_limit: |count| items of the list at |path| against the cap
+ * |which| of |v|. Over it, records the check "limit.<which>" failing with
+ * its CSRA_ERR_LIMIT_* code (count and cap in the message) and returns 0:
+ * the caller then leaves the list unprocessed. Returns 1 within the cap. */
+int csra_within_limit(const csra_verifier *v, csra_result *r, csra_limit which, size_t count,
+    const char *path);
+
 /* csra_request_init / csra_request_free set up and release the request
  * part of a verifier (csra_request.c). */
 int csra_request_init(csra_verifier *v);
