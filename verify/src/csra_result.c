@@ -52,12 +52,16 @@ void csra_result_free(csra_result **rp)
 
 /* |n| bytes for the strings of a check. They come from chunks the result
  * frees at once: a verification records some forty checks, and a malloc
- * and free for each showed in its profile. */
+ * and free for each showed in its profile. Chunks start small and double:
+ * a request's statement results record a few checks each, and a hostile
+ * request may hold many statements. */
 static char *str_alloc(csra_result *r, size_t n)
 {
 	struct csra_strchunk *c = r->strs;
 	if (c == NULL || c->cap - c->used < n) {
-		size_t cap = n > 2048 ? n : 2048;
+		size_t cap = c == NULL ? 512 : c->cap < 2048 ? c->cap * 2 : 4096;
+		if (cap < n)
+			cap = n;
 		if ((c = malloc(sizeof(*c) + cap)) == NULL)
 			return NULL;
 		c->next = r->strs;
