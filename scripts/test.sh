@@ -19,6 +19,9 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$jobs"
 (cd build && ctest --output-on-failure -j"$jobs")
 
+echo "== the library as a CA product uses it: installed (find_package, pkg-config) and vendored (add_subdirectory)"
+scripts/consumer-check.sh build
+
 echo "== build and test (ASan+UBSan)"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCSRA_SANITIZE=ON >/dev/null
 cmake --build build-asan -j"$jobs"
@@ -27,7 +30,7 @@ cmake --build build-asan -j"$jobs"
 
 echo "== build and test (ThreadSanitizer: the shared verifier and its cache)"
 cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DCSRA_TSAN=ON >/dev/null
-cmake --build build-tsan -j"$jobs" --target test_threads test_cache
+cmake --build build-tsan -j"$jobs" --target csra_test_threads csra_test_cache
 (cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$top/tests/tsan.supp" \
 	ctest --output-on-failure -R '^test_(threads|cache)$')
 
