@@ -14,6 +14,12 @@ jobs=$(nproc 2>/dev/null || echo 2)
 echo "== generated/ matches asn1/ and runtime/patches/"
 scripts/regen.sh --check
 
+echo "== verify/csrattest.map exports exactly the public headers' functions"
+map=$(mktemp)
+python3 scripts/public-api.py map verify/include "$map"
+diff -u verify/csrattest.map "$map" || { echo "verify/csrattest.map is stale: scripts/public-api.py map verify/include verify/csrattest.map"; exit 1; }
+rm -f "$map"
+
 echo "== build and test (Release)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$jobs"
