@@ -18,6 +18,7 @@
 #include <csrattest/error.h>
 #include <csrattest/request.h>
 #include <csrattest/verify.h>
+#include <csrattest/version.h>
 
 /* The library's internal and asn1c headers must not leak to consumers. */
 #if defined(__has_include)
@@ -68,7 +69,7 @@ static int verify_file(const char *req_path, const char *roots, const char *nonc
 		char *record = csra_result_json(r);
 		printf("consumer: verdict %d, record of %zu bytes\n", (int)csra_result_verdict(r),
 		    record != NULL ? strlen(record) : 0);
-		free(record);
+		csra_free(record);
 		rc = csra_result_verdict(r) == CSRA_VERDICT_VERIFIED ? 0 : 1;
 	}
 	csra_result_free(&r);
@@ -80,6 +81,12 @@ out:
 
 int main(int argc, char **argv)
 {
+	/* Built against the headers of the library it runs with. */
+	if (strcmp(csra_version(), CSRA_VERSION_STRING) != 0 ||
+	    csra_version_number() != CSRA_VERSION_NUMBER) {
+		printf("consumer: headers %s, library %s\n", CSRA_VERSION_STRING, csra_version());
+		return 1;
+	}
 	if (argc == 4)
 		return verify_file(argv[1], argv[2], argv[3]);
 	return malformed_refused();
