@@ -20,6 +20,9 @@ python3 scripts/public-api.py map verify/include "$map"
 diff -u verify/csrattest.map "$map" || { echo "verify/csrattest.map is stale: scripts/public-api.py map verify/include verify/csrattest.map"; exit 1; }
 rm -f "$map"
 
+echo "== the shared library's ABI against the last release's (abi/)"
+scripts/abi-check.sh
+
 echo "== build and test (Release)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$jobs"
