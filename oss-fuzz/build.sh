@@ -36,7 +36,7 @@ cmake -S "$src" -B "$build" -DCMAKE_C_COMPILER="$CC" -DCMAKE_C_FLAGS="$CFLAGS" \
 	-DCMAKE_BUILD_TYPE=None -DCSRA_BENCH=OFF -DCSRA_FUZZ=ON -DCSRA_FUZZ_CFLAGS= \
 	-DCSRA_FUZZ_LDFLAGS="$LIB_FUZZING_ENGINE" -DCSRA_FUZZ_WERROR=OFF \
 	-DCSRA_FUZZ_ALLOC_VARIANTS=ON '-DCMAKE_BUILD_RPATH=$ORIGIN/lib'
-cmake --build "$build" -j"$(nproc)" --target fuzz_harnesses
+cmake --build "$build" -j"$(nproc)" --target csra_fuzz_harnesses
 
 for bin in "$build"/fuzz/fuzz_*; do
 	[ -f "$bin" ] && [ -x "$bin" ] || continue

@@ -138,7 +138,7 @@ if [ "$corpus" = 1 ]; then
 	# and checks that each valid-* request verifies under the harness.
 	b=${CSRA_BUILD_DIR:-$top/build}
 	cmake -S "$top" -B "$b" >/dev/null
-	cmake --build "$b" --target fuzz_seedgen_request >/dev/null
+	cmake --build "$b" --target csra_fuzz_seedgen_request >/dev/null
 	if [ "$force" = 1 ]; then
 		"$b/fuzz/fuzz_seedgen_request" --force "$top/fuzz"
 	else

@@ -35,7 +35,7 @@ suffix=${alloc:+-allocfail}
 command -v clang >/dev/null 2>&1 || { echo "fuzz: clang not found" >&2; exit 1; }
 cmake -S . -B "$bdir" -DCMAKE_C_COMPILER=clang -DCSRA_FUZZ=ON -DCSRA_BENCH=OFF \
 	-DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$bdir" -j"$jobs" --target fuzz_harnesses >/dev/null
+cmake --build "$bdir" -j"$jobs" --target csra_fuzz_harnesses >/dev/null
 sh scripts/fuzz-seed.sh --no-corpus --shared "${CSRA_SHARED_DIR:-$top/../shared}" \
 	--shared-out "$top/build/fuzz-seeds" >/dev/null
 

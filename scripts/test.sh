@@ -14,10 +14,27 @@ jobs=$(nproc 2>/dev/null || echo 2)
 echo "== generated/ matches asn1/ and runtime/patches/"
 scripts/regen.sh --check
 
+echo "== verify/csrattest.map exports exactly the public headers' functions"
+map=$(mktemp)
+python3 scripts/public-api.py map verify/include "$map"
+diff -u verify/csrattest.map "$map" || { echo "verify/csrattest.map is stale: scripts/public-api.py map verify/include verify/csrattest.map"; exit 1; }
+rm -f "$map"
+
+echo "== the shared library's ABI against the last release's (abi/)"
+scripts/abi-check.sh
+
 echo "== build and test (Release)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$jobs"
 (cd build && ctest --output-on-failure -j"$jobs")
+
+echo "== the library as a CA product uses it: installed (find_package, pkg-config) and vendored (add_subdirectory)"
+scripts/consumer-check.sh build
+
+echo "== build and test with clang (Release; the fuzz replays run in the other builds)"
+cmake -S . -B build-clang -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Release -DCSRA_BENCH=OFF >/dev/null
+cmake --build build-clang -j"$jobs"
+(cd build-clang && ctest --output-on-failure -j"$jobs" -LE fuzz)
 
 echo "== build and test (ASan+UBSan)"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCSRA_SANITIZE=ON >/dev/null
@@ -27,7 +44,7 @@ cmake --build build-asan -j"$jobs"
 
 echo "== build and test (ThreadSanitizer: the shared verifier and its cache)"
 cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DCSRA_TSAN=ON >/dev/null
-cmake --build build-tsan -j"$jobs" --target test_threads test_cache
+cmake --build build-tsan -j"$jobs" --target csra_test_threads csra_test_cache
 (cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$top/tests/tsan.supp" \
 	ctest --output-on-failure -R '^test_(threads|cache)$')
 

@@ -12,12 +12,9 @@
 #include <openssl/crypto.h>
 
 #include "csrattest/error.h"
+#include "csrattest/version.h"
 #include "cli.h"
 #include "dump.h"
-
-#ifndef CSRA_VERSION
-#define CSRA_VERSION "unknown"
-#endif
 
 static const char usage_main[] =
     "Usage: csrattest COMMAND [OPTIONS] ...\n"
@@ -157,7 +154,7 @@ int main(int argc, char **argv)
 		return cli_finish(TOOL_EXIT_OK);
 	}
 	if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
-		printf("csrattest %s (%s, jansson %s)\n", CSRA_VERSION,
+		printf("csrattest %s (%s, jansson %s)\n", csra_version(),
 		    OpenSSL_version(OPENSSL_VERSION), JANSSON_VERSION);
 		return cli_finish(TOOL_EXIT_OK);
 	}
