@@ -38,6 +38,7 @@ typedef struct csra_stmt_in {
 	const csra_other_cert *others;	/* the bundle's other entries */
 	size_t nothers;
 	time_t at;			/* verification time */
+	EVP_PKEY *request_key;		/* request_spki parsed, or NULL (then parsed where needed) */
 } csra_stmt_in;
 
 /* A claim a statement makes, for the report and the policy. Names are the

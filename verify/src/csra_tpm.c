@@ -514,15 +514,16 @@ static int check_ak_cert(struct tctx *x, X509 *cert, int i)
 		ok = csra_result_add(x->r, AK_CHECKS[2], CSRA_STATUS_FAIL, CSRA_ERR_AK_NO_EKU, path,
 		    "ExtendedKeyUsage %s a TPM attestation-key EKU (accepted: %s)",
 		    eku < 0 ? "does not decode: no" : "lacks", want) && 0;
-	EVP_PKEY *req = x->in->request_spki != NULL
+	EVP_PKEY *own = x->in->request_key == NULL && x->in->request_spki != NULL
 	    ? csra_spki_pkey(x->in->request_spki, x->in->request_spki_len) : NULL;
+	EVP_PKEY *req = x->in->request_key != NULL ? x->in->request_key : own;
 	if (req != NULL && EVP_PKEY_eq(req, X509_get0_pubkey(cert)) == 1)
 		ok = csra_result_add(x->r, AK_CHECKS[3], CSRA_STATUS_FAIL, CSRA_ERR_AK_IS_REQUEST_KEY,
 		    path, "the AK's key is the request key: an AK signs attestations only") && 0;
 	else
 		csra_result_add(x->r, AK_CHECKS[3], CSRA_STATUS_PASS, CSRA_OK, path,
 		    "the AK's key is not the request key");
-	EVP_PKEY_free(req);
+	EVP_PKEY_free(own);
 	ERR_clear_error();
 	return ok;
 }
