@@ -126,28 +126,6 @@ typedef struct runres {
 	int64_t ms;
 } runres;
 
-/* Statement outputs the tests read after the call that filled them: freed
- * at exit (a leak check would see them otherwise). */
-static csra_stmt_out *graves;
-static size_t ngraves;
-
-static void bury_all(void)
-{
-	for (size_t i = 0; i < ngraves; i++)
-		csra_stmt_out_clear(&graves[i]);
-	free(graves);
-}
-
-static void bury(const csra_stmt_out *o)
-{
-	if (ngraves == 0)
-		atexit(bury_all);
-	csra_stmt_out *g = realloc(graves, (ngraves + 1) * sizeof(*g));
-	if (g == NULL)
-		return;	/* a leak in a test, reported as one */
-	graves = g;
-	graves[ngraves++] = *o;
-}
 /* The nonce and time the next runs give the command (none, 0: unset). */
 static const uint8_t *run_nonce;
 static size_t run_nonce_len;
@@ -171,7 +149,7 @@ static void run_argv(char **argv, unsigned timeout_ms, size_t max_output, const 
 	rr->r = csra_result_new();
 	int64_t t0 = now_ms();
 	rr->rc = rr->r ? csra_external_verify(&ext, &in, rr->r, &rr->out) : CSRA_ERR_NOMEM;
-	bury(&rr->out);
+	tu_keep_stmt_out(&rr->out);
 	rr->ms = now_ms() - t0;
 }
 

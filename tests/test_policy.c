@@ -355,7 +355,7 @@ static int test_freshness_eval(void)
 	CHECK(cabf != NULL);
 	CHECK(csra_policy_from_json(exj, strlen(exj), &ex, NULL, 0) == CSRA_OK);
 	CHECK(csra_policy_from_json(reqj, strlen(reqj), &req, NULL, 0) == CSRA_OK);
-	csra_stmt_out o;
+	csra_stmt_out o = { 0 };
 	good_claims(&o);
 	int ok = 1;
 	/* Not confirmed, nonce given: nothing counts. */
@@ -387,6 +387,7 @@ static int test_freshness_eval(void)
 	ok = ok && !e.ok && has(&e, "policy.freshness", "", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_FRESHNESS,
 	    "requires freshness") && has(&e, "policy.statement", "statements[0]", CSRA_STATUS_PASS, CSRA_OK, "");
 	csra_result_free(&e.r);
+	csra_stmt_out_clear(&o);
 	csra_policy_free(&cabf);
 	csra_policy_free(&ex);
 	csra_policy_free(&req);

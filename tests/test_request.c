@@ -721,15 +721,28 @@ static int cb_accept(void *arg, const uint8_t *type, size_t type_len, const uint
 	return 1;
 }
 
+/* The private statement type the callback tests route to a callback. */
+static const uint8_t priv[] = { 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x56 };
+
+/* A PKCS#10 request for a new P-256 |*subject| carrying a statement of
+ * type |priv|, under a new PKI |*p|: its DER (free with free()), or NULL. */
+static uint8_t *cb_request(tp_pki *p, EVP_PKEY **subject, size_t *len)
+{
+	reqopt o = { .other_type = priv, .other_type_len = sizeof(priv) };
+	*subject = NULL;
+	if (!tp_pki_new(p, "EC", "P-256", TP_DIGSIG | TP_EKU_AK, -60, 86400L * 365))
+		return NULL;
+	*subject = tp_key("EC", "P-256");
+	return *subject != NULL ? pkcs10_for(p, *subject, &o, len) : NULL;
+}
+
 static int test_callback_verifier(void)
 {
-	static const uint8_t priv[] = { 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x56 };
-	reqopt o = { .other_type = priv, .other_type_len = sizeof(priv) };
 	tp_pki p;
-	CHECK(tp_pki_new(&p, "EC", "P-256", TP_DIGSIG | TP_EKU_AK, -60, 86400L * 365));
-	EVP_PKEY *subject = tp_key("EC", "P-256");
+	EVP_PKEY *subject;
 	size_t len;
-	uint8_t *der = pkcs10_for(&p, subject, &o, &len);
+	uint8_t *der = cb_request(&p, &subject, &len);
+	CHECK(der != NULL);
 	csra_verifier *v = csra_verifier_new();
 	int ok = check_request(v, der, len, CSRA_VERDICT_REJECTED, CSRA_ERR_STMT_UNKNOWN_TYPE);
 	CHECK(csra_verifier_add_callback(v, priv, sizeof(priv), cb_accept, subject) == CSRA_OK);
@@ -975,13 +988,10 @@ static int stmt_check(const csra_result *r, const char *name, csra_status st, cs
  * exempts the type); a policy may require a nonce. */
 static int test_callback_freshness(void)
 {
-	static const uint8_t priv[] = { 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x56 };
-	reqopt o = { .other_type = priv, .other_type_len = sizeof(priv) };
 	tp_pki p;
-	CHECK(tp_pki_new(&p, "EC", "P-256", TP_DIGSIG | TP_EKU_AK, -60, 86400L * 365));
-	EVP_PKEY *subject = tp_key("EC", "P-256");
+	EVP_PKEY *subject;
 	size_t len;
-	uint8_t *der = pkcs10_for(&p, subject, &o, &len);
+	uint8_t *der = cb_request(&p, &subject, &len);
 	CHECK(der != NULL);
 	csra_verifier *v = csra_verifier_new();
 	CHECK(csra_verifier_add_callback(v, priv, sizeof(priv), cb_accept, subject) == CSRA_OK);
@@ -1084,13 +1094,11 @@ static int cb_refuse(void *arg, const uint8_t *type, size_t type_len, const uint
 
 static int test_callback_unverified_binding(void)
 {
-	static const uint8_t priv[] = { 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x56 };
-	reqopt o = { .other_type = priv, .other_type_len = sizeof(priv) };
 	tp_pki p;
-	CHECK(tp_pki_new(&p, "EC", "P-256", TP_DIGSIG | TP_EKU_AK, -60, 86400L * 365));
-	EVP_PKEY *subject = tp_key("EC", "P-256");
+	EVP_PKEY *subject;
 	size_t len;
-	uint8_t *der = pkcs10_for(&p, subject, &o, &len);
+	uint8_t *der = cb_request(&p, &subject, &len);
+	CHECK(der != NULL);
 	csra_verifier *v = csra_verifier_new();
 	CHECK(csra_verifier_add_callback(v, priv, sizeof(priv), cb_refuse, NULL) == CSRA_OK);
 	csra_result *r = NULL;

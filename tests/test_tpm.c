@@ -201,28 +201,6 @@ typedef struct run {
 	time_t at;
 } run;
 
-/* Statement outputs the tests read after the call that filled them: freed
- * at exit (a leak check would see them otherwise). */
-static csra_stmt_out *graves;
-static size_t ngraves;
-
-static void bury_all(void)
-{
-	for (size_t i = 0; i < ngraves; i++)
-		csra_stmt_out_clear(&graves[i]);
-	free(graves);
-}
-
-static void bury(const csra_stmt_out *o)
-{
-	if (ngraves == 0)
-		atexit(bury_all);
-	csra_stmt_out *g = realloc(graves, (ngraves + 1) * sizeof(*g));
-	if (g == NULL)
-		return;	/* a leak in a test, reported as one */
-	graves = g;
-	graves[ngraves++] = *o;
-}
 /* The AK EKUs verify() accepts; NULL: the TCG's, the default. */
 static const struct csra_eku_set *g_ekus;
 
@@ -242,7 +220,7 @@ static int verify(const run *u, csra_result **r, csra_stmt_out *out)
 	*r = csra_result_new();
 	CHECK(*r != NULL);
 	CHECK(csra_tpm_verify(&in, u->trust, g_ekus, *r, out) == CSRA_OK);
-	bury(out);
+	tu_keep_stmt_out(out);
 	return 1;
 }
 

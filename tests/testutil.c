@@ -7,6 +7,7 @@
 #include "testutil.h"
 
 #include "csra_codec_int.h"
+#include "csra_stmt.h"
 #include "CertificationRequest.h"
 
 int tu_run(const tu_test *tests, size_t n)
@@ -61,4 +62,25 @@ const void *tu_attestation_value(const csra_decoded *d)
 		    CSRA_OID_ID_AA_ATTESTATION))
 			att = attrs->list.array[i];
 	return att != NULL && att->values.list.count == 1 ? att->values.list.array[0] : NULL;
+}
+
+static struct csra_stmt_out *kept;
+static size_t nkept;
+
+static void clear_kept(void)
+{
+	for (size_t i = 0; i < nkept; i++)
+		csra_stmt_out_clear(&kept[i]);
+	free(kept);
+}
+
+void tu_keep_stmt_out(const struct csra_stmt_out *o)
+{
+	if (nkept == 0)
+		atexit(clear_kept);
+	struct csra_stmt_out *k = realloc(kept, (nkept + 1) * sizeof(*k));
+	if (k == NULL)
+		return;	/* a leak in a test, reported as one */
+	kept = k;
+	kept[nkept++] = *o;
 }

@@ -33,4 +33,10 @@ int tu_shared_der(const char *rel, uint8_t **der, size_t *len);
 struct csra_decoded;
 const void *tu_attestation_value(const struct csra_decoded *d);
 
+/* tu_keep_stmt_out keeps |o| (a statement outcome a test still reads
+ * after the call that filled it) and clears it at exit, so that a leak
+ * check does not count it. */
+struct csra_stmt_out;
+void tu_keep_stmt_out(const struct csra_stmt_out *o);
+
 #endif
