@@ -109,10 +109,12 @@ csra_err csra_attester_add_intermediate(csra_attester *a, X509 *cert);
 
 /* csra_attester_load_claims reads claims from the JSON text |json|/|len|:
  *   {"platform": {"vendor": "Example", "fipsboot": true, "fipslevel": 3},
- *    "keys": [{"identifier": "k1", "spki": "<base64 DER>",
+ *    "keys": [{"identifier": "k1", "spki": {"base64": "<DER>"},
  *              "extractable": false, "purpose": ["sign"], ...}]}
  * Names are the draft's claim names; values are JSON booleans, integers,
- * strings, base64 strings (octet claims), RFC 3339 UTC times ("expiry")
+ * strings, octets (an object {"base64": ".."} or {"hex": ".."}; a plain
+ * string is taken as its UTF-8 bytes, so a base64 SubjectPublicKeyInfo
+ * given as a plain string would never match the key), RFC 3339 UTC times ("expiry")
  * and lists of capability names ("purpose": encrypt, decrypt, wrap,
  * unwrap, sign, sign-recover, verify, verify-recover, derive). Keys not
  * in the attester are added; claims of existing keys are replaced. Every
