@@ -9,6 +9,8 @@ cd "$top"
 scripts/install-deps.sh
 # install-deps.sh installed SoftHSM: its tests may not skip here.
 export CSRA_REQUIRE_SOFTHSM=1
+# ... and python3-jsonschema: the records the CLI tests print are validated.
+export CSRA_REQUIRE_SCHEMA=1
 jobs=$(nproc 2>/dev/null || echo 2)
 
 echo "== generated/ matches asn1/ and runtime/patches/"

@@ -13,11 +13,14 @@ trap 'rm -rf "$tmp"' EXIT
 s=$tmp/s
 nonce=$(cat "$s/nonce.hex")
 
+. "$(dirname "$0")/records.sh"
+
 check() {	# name expected-exit grep-pattern command...
 	name=$1 want=$2 pat=$3
 	shift 3
 	"$@" >"$tmp/out" 2>"$tmp/err"
 	got=$?
+	keep_record "$@"
 	if [ "$got" -eq "$want" ] && { [ -z "$pat" ] || grep -q -- "$pat" "$tmp/out" "$tmp/err"; }; then
 		pass=$((pass + 1))
 	else
@@ -126,6 +129,12 @@ check limit-at-cap 0 "VERIFIED" "$bin" verify "$s/request.pem" --trust "$s/root.
 check limit-over 1 "limit.elements.*CSRA_ERR_LIMIT_ELEMENTS" "$bin" verify "$s/request.pem" --trust "$s/root.pem" --nonce "$nonce" --limit elements=2
 check limit-bad 3 "limit" "$bin" verify "$s/request.pem" --trust "$s/root.pem" --limit statements=0
 check bad-verifier 3 "OID=COMMAND" "$bin" verify "$s/request.pem" --verifier nonsense
-
+# Framing errors still print a record under --json, verdict "malformed".
+: >"$tmp/empty.pem"
+check json-empty 2 '"code_name": "CSRA_ERR_INPUT_EMPTY"' "$bin" verify "$tmp/empty.pem" --trust "$s/root.pem" --json
+check json-label 2 '"verdict": "malformed"' "$bin" verify-evidence "$s/request.pem" --trust "$s/root.pem" --json
+printf 'hello' >"$tmp/hello.txt"
+check json-not-der 2 '"code_name": "CSRA_ERR_INPUT_NOT_DER"' "$bin" verify "$tmp/hello.txt" --trust "$s/root.pem" --json
+check_records
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -9,11 +9,14 @@ fail=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+. "$(dirname "$0")/records.sh"
+
 check() {	# name expected-exit grep-pattern command...
 	name=$1 want=$2 pat=$3
 	shift 3
 	"$@" >"$tmp/out" 2>"$tmp/err"
 	got=$?
+	keep_record "$@"
 	if [ "$got" -eq "$want" ] && { [ -z "$pat" ] || grep -q -- "$pat" "$tmp/out" "$tmp/err"; }; then
 		pass=$((pass + 1))
 	else
@@ -69,6 +72,6 @@ check limit-zero 3 "limit" "$bin" verify-evidence "$v/evidence2.pem" --trust "$v
 check limit-unknown 3 "limit" "$bin" verify-evidence "$v/evidence2.pem" --trust "$v/ca.crt" --limit keys=3
 check limit-not-number 3 "limit" "$bin" verify-evidence "$v/evidence2.pem" --trust "$v/ca.crt" --limit signers=2x
 check cert-not-evidence 2 "not EVIDENCE" "$bin" verify-evidence "$v/ca.crt" --trust "$v/ca.crt"
-
+check_records
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -17,6 +17,7 @@
 #include "csra_oid_table.h"
 #include "csrattest/build.h"
 #include "csrattest/request.h"
+#include "csrattest/version.h"
 #include "testpki.h"
 #include "testutil.h"
 
@@ -1162,6 +1163,23 @@ static int test_json_record(void)
 	    strstr(json, "\"bound_to_request_key\": true") && strstr(json, "\"verdict\": \"verified\""));
 	free(json);
 	csra_result_free(&r);
+	/* A fixed verification time is the evaluation time; the record also
+	 * says when it ran, and what format and library wrote it. */
+	CHECK(csra_verifier_set_time(v, 1767225600) == CSRA_OK);	/* 2026-01-01T00:00:00Z */
+	CHECK(csra_verify_request(v, der, len, NONCE, sizeof(NONCE), &r) == CSRA_OK);
+	CHECK((json = csra_result_json(r)) != NULL);
+	char want[64];
+	snprintf(want, sizeof(want), "\"csrattest_version\": \"%s\"", csra_version());
+	static const char head[] = "{\n  \"format\": \"csrattest-record\",\n  \"format_version\": 1,";
+	CHECK(strncmp(json, head, sizeof(head) - 1) == 0 && strstr(json, want) != NULL);
+	CHECK(strstr(json, "\"evaluated_at\": \"2026-01-01T00:00:00Z\"") != NULL &&
+	    strstr(json, "\"verified_at\": \"2026-01-01T00:00:00Z\"") == NULL);
+	free(json);
+	csra_result_free(&r);
+	CHECK(strcmp(csra_verdict_name(CSRA_VERDICT_UNKNOWN), "unknown") == 0 &&
+	    strcmp(csra_verdict_name((csra_verdict)99), "?") == 0 &&
+	    strcmp(csra_status_name(CSRA_STATUS_WARN), "warn") == 0);
+	CHECK(csra_verifier_set_time(v, 0) == CSRA_OK);
 	/* Not a request at all: reported with its digest too. */
 	der[0] = 0x31;
 	CHECK(csra_verify_request(v, der, len, NONCE, sizeof(NONCE), &r) == CSRA_OK);

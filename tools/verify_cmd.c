@@ -1,17 +1,20 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* csrattest verify-evidence: PKIX Evidence against trust anchors. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <openssl/evp.h>
 #include <openssl/pem.h>
 
 #include "cli.h"
 #include "csra_input.h"
 #include "csra_codec_int.h"
+#include "csra_verify_int.h"
 #include "csrattest/request.h"
 #include "csrattest/verify.h"
 
@@ -147,8 +150,40 @@ static void print_text(const char *file, const csra_result *r)
 	}
 }
 
-/* Reads FILE as DER: PEM with one of |labels|, base64 or DER. */
-static int load_der(const char *file, const char *const *labels, uint8_t **der, size_t *len)
+/* Under --json, input that is not one DER value of the right kind still
+ * gets a record of the usual shape, verdict "malformed": a CA that stores
+ * every record must not find a gap where a bad file was. */
+static void malformed_record(const char *kind, const uint8_t *in, size_t in_len, csra_err code,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void malformed_record(const char *kind, const uint8_t *in, size_t in_len, csra_err code,
+    const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	csra_result *r = csra_result_new();
+	if (r == NULL)
+		return;
+	r->kind = strdup(kind);
+	r->has_digest = EVP_Digest(in, in_len, r->digest, NULL, EVP_sha256(), NULL) == 1;
+	r->wall = r->at = time(NULL);
+	csra_result_add(r, "input", CSRA_STATUS_FAIL, code, "", "%s", msg);
+	csra_result_finish(r);
+	r->verdict = CSRA_VERDICT_MALFORMED;
+	char *json = r->kind != NULL && r->has_digest ? csra_result_json(r) : NULL;
+	if (json != NULL)
+		printf("%s\n", json);
+	free(json);
+	csra_result_free(&r);
+}
+
+/* Reads FILE as DER: PEM with one of |labels|, base64 or DER. With
+ * |kind| (not NULL: --json), a file that is none of these gets a
+ * "malformed" record of that kind on stdout besides the message. */
+static int load_der(const char *file, const char *const *labels, const char *kind, uint8_t **der,
+    size_t *len)
 {
 	uint8_t *in;
 	size_t in_len;
@@ -160,13 +195,20 @@ static int load_der(const char *file, const char *const *labels, uint8_t **der, 
 	}
 	csra_input_result res;
 	csra_input_err ie = csra_input_decode(in, in_len, TOOL_MAX_FILE, &res);
-	free(in);
 	if (ie != CSRA_INPUT_OK) {
+		int at = ie != CSRA_INPUT_NOT_DER && ie != CSRA_INPUT_TOO_LARGE && ie != CSRA_INPUT_NOMEM;
 		fprintf(stderr, "csrattest: %s: %s (%s)", file, csra_input_strerror(ie),
 		    csra_err_name(csra_input_err_code(ie)));
-		if (ie != CSRA_INPUT_NOT_DER && ie != CSRA_INPUT_TOO_LARGE && ie != CSRA_INPUT_NOMEM)
+		if (at)
 			fprintf(stderr, " at byte %zu", res.err_offset);
 		fputc('\n', stderr);
+		if (kind != NULL && ie != CSRA_INPUT_NOMEM && at)
+			malformed_record(kind, in, in_len, (csra_err)csra_input_err_code(ie), "%s at byte %zu",
+			    csra_input_strerror(ie), res.err_offset);
+		else if (kind != NULL && ie != CSRA_INPUT_NOMEM)
+			malformed_record(kind, in, in_len, (csra_err)csra_input_err_code(ie), "%s",
+			    csra_input_strerror(ie));
+		free(in);
 		return ie == CSRA_INPUT_NOMEM ? TOOL_EXIT_USAGE : TOOL_EXIT_MALFORMED;
 	}
 	int label_ok = res.kind != CSRA_INPUT_PEM;
@@ -174,9 +216,14 @@ static int load_der(const char *file, const char *const *labels, uint8_t **der, 
 		label_ok = strcmp(res.label, *l) == 0;
 	if (!label_ok) {
 		fprintf(stderr, "csrattest: %s: PEM label is %s, not %s\n", file, res.label, labels[0]);
+		if (kind != NULL)
+			malformed_record(kind, in, in_len, CSRA_ERR_INPUT_UNKNOWN_LABEL,
+			    "PEM label is %s, not %s", res.label, labels[0]);
+		free(in);
 		free(res.der);
 		return TOOL_EXIT_MALFORMED;
 	}
+	free(in);
 	*der = res.der;
 	*len = res.der_len;
 	return TOOL_EXIT_OK;
@@ -327,7 +374,7 @@ int cmd_verify_evidence(int argc, char **argv)
 		goto out;
 	}
 	static const char *const labels[] = { "EVIDENCE", NULL };
-	if ((rc = load_der(file, labels, &der, &len)) != TOOL_EXIT_OK)
+	if ((rc = load_der(file, labels, json ? "pkix-evidence" : NULL, &der, &len)) != TOOL_EXIT_OK)
 		goto out;
 	/* As verify does: on stderr, stdout may be JSON. */
 	if (nonce == NULL)
@@ -591,7 +638,7 @@ int cmd_verify(int argc, char **argv)
 		fprintf(stderr, "csrattest: warning: no --nonce: freshness is not checked, so an old "
 		    "attestation replayed in this request would be accepted\n");
 	static const char *const labels[] = { "CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST", NULL };
-	if ((rc = load_der(file, labels, &der, &len)) != TOOL_EXIT_OK)
+	if ((rc = load_der(file, labels, json ? "request" : NULL, &der, &len)) != TOOL_EXIT_OK)
 		goto out;
 	csra_err e = csra_verify_request(v, der, len, nonce, nonce_len, &r);
 	if (e != CSRA_OK) {

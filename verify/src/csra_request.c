@@ -1017,7 +1017,8 @@ csra_err csra_verify_request(const csra_verifier *v, const uint8_t *der, size_t 
 	/* The report would lack them: out of memory, reported below. */
 	if (r->kind == NULL || r->policy == NULL)
 		r->nomem = 1;
-	r->at = v->at ? v->at : time(NULL);
+	r->wall = time(NULL);
+	r->at = v->at ? v->at : r->wall;
 
 	/* Which request is it? The one of the two decodes that goes furthest
 	 * explains a failure best. */

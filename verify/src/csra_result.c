@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 
 #include "csra_stmt.h"
+#include "csrattest/version.h"
 #include "csra_verify_int.h"
 
 csra_result *csra_result_new(void)
@@ -365,24 +366,37 @@ STACK_OF(X509) *csra_result_signer_chain(const csra_result *r, size_t i)
 
 /* JSON --------------------------------------------------------------- */
 
-static const char *verdict_name(csra_verdict v)
+const char *csra_verdict_name(csra_verdict v)
 {
 	switch (v) {
 	case CSRA_VERDICT_VERIFIED: return "verified";
 	case CSRA_VERDICT_REJECTED: return "rejected";
+	case CSRA_VERDICT_MALFORMED: return "malformed";
 	case CSRA_VERDICT_UNKNOWN: return "unknown";
-	default: return "malformed";
 	}
+	return "?";
 }
 
-static const char *status_name(csra_status s)
+const char *csra_status_name(csra_status s)
 {
 	switch (s) {
 	case CSRA_STATUS_PASS: return "pass";
 	case CSRA_STATUS_FAIL: return "fail";
 	case CSRA_STATUS_WARN: return "warn";
-	default: return "skip";
+	case CSRA_STATUS_SKIP: return "skip";
 	}
+	return "?";
+}
+
+/* UTC, RFC 3339 with seconds: the record's times. */
+static json_t *utc(time_t t)
+{
+	char buf[32];
+	struct tm tm;
+	if (gmtime_r(&t, &tm) == NULL)
+		return json_null();
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return json_string(buf);
 }
 
 /* RFC 3629 UTF-8, as json_string requires it: checked here, so that a
@@ -553,12 +567,10 @@ static json_t *result_json(const csra_result *r, int *ok)
 	}
 	if (have_dg) {
 		put(root, "input_sha256", hex(dg, sizeof(dg)), ok);
-		char buf[32];
-		struct tm tm;
-		if (gmtime_r(&r->at, &tm) != NULL) {
-			strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-			put(root, "verified_at", json_string(buf), ok);
-		}
+		/* When it ran, and the time certificates' validity was judged
+		 * at: the same unless the caller fixed it (--at). */
+		put(root, "verified_at", utc(r->wall ? r->wall : r->at), ok);
+		put(root, "evaluated_at", utc(r->at), ok);
 	}
 	if (r->request_format)
 		put(root, "request_format", jstr(r->request_format), ok);
@@ -567,14 +579,14 @@ static json_t *result_json(const csra_result *r, int *ok)
 		put(root, "type_name", jstr(r->type_name ? r->type_name : ""), ok);
 		put(root, "bound_to_request_key", json_boolean(r->bound), ok);
 	}
-	put(root, "verdict", json_string(verdict_name(r->verdict)), ok);
+	put(root, "verdict", json_string(csra_verdict_name(r->verdict)), ok);
 	if (r->policy)
 		put(root, "policy", jstr(r->policy), ok);
 	for (size_t i = 0; i < r->nchecks; i++) {
 		const struct csra_check *c = &r->checks[i];
 		json_t *o = json_object();
 		put(o, "check", json_string(c->name), ok);
-		put(o, "status", json_string(status_name(c->status)), ok);
+		put(o, "status", json_string(csra_status_name(c->status)), ok);
 		put(o, "code", json_integer(c->code), ok);
 		put(o, "code_name", json_string(csra_err_name(c->code)), ok);
 		put(o, "message", jstr(c->message), ok);
@@ -667,7 +679,15 @@ static int sink_write(const char *buf, size_t size, void *data)
 char *csra_result_json(const csra_result *r)
 {
 	int ok = 1;
-	json_t *root = result_json(r, &ok);
+	/* What the record is, first: a CA stores it for years, and readers of
+	 * later versions must know which format they hold (docs/record.md). */
+	json_t *root = json_object(), *body = result_json(r, &ok);
+	put(root, "format", json_string(CSRA_RECORD_FORMAT), &ok);
+	put(root, "format_version", json_integer(CSRA_RECORD_VERSION), &ok);
+	put(root, "csrattest_version", json_string(csra_version()), &ok);
+	if (root == NULL || body == NULL || json_object_update(root, body) != 0)
+		ok = 0;
+	json_decref(body);
 	struct sink s = { NULL, 0, 0, 0 };
 	if (root != NULL && ok &&
 	    json_dump_callback(root, sink_write, &s, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 &&

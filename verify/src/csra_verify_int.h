@@ -126,7 +126,8 @@ struct csra_result {
 	int has_digest;
 	uint8_t digest[32];		/* SHA-256 of the input */
 	csra_decoded *input;		/* or the decode holding it: hashed when reported */
-	time_t at;
+	time_t at;			/* the time validity was judged at (--at, or now) */
+	time_t wall;			/* when the verification ran (0: not recorded) */
 	char *policy;
 	char *request_format;		/* "pkcs10" or "crmf" */
 };

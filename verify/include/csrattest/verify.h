@@ -218,10 +218,26 @@ size_t csra_result_signer_count(const csra_result *r);
 int csra_result_signer_trusted(const csra_result *r, size_t i);
 STACK_OF(X509) *csra_result_signer_chain(const csra_result *r, size_t i);
 
-/* csra_result_json renders the result as JSON for logs and the CLI:
- * verdict, checks, claims and signers. Returns a NUL-terminated string to
- * free with free(), or NULL on allocation failure. */
+/* CSRA_RECORD_FORMAT and CSRA_RECORD_VERSION name the JSON record
+ * csra_result_json writes (docs/record.md, docs/record.schema.json). The
+ * version grows when a member is removed or changes meaning; members may
+ * be added within a version. */
+#define CSRA_RECORD_FORMAT "csrattest-record"
+#define CSRA_RECORD_VERSION 1
+
+/* csra_result_json renders the result as the JSON record a CA keeps:
+ * format and version, the input's SHA-256, when it was verified and at
+ * which time validity was judged, verdict, checks, claims and signers.
+ * Returns a NUL-terminated string to free with csra_free, or NULL on
+ * allocation failure. */
 char *csra_result_json(const csra_result *r);
+
+/* csra_verdict_name and csra_status_name return the names the record uses
+ * ("verified", "rejected", "malformed", "unknown"; "pass", "fail", "warn",
+ * "skip"), or "?" for a value this build does not know. Static; never
+ * NULL. */
+const char *csra_verdict_name(csra_verdict v);
+const char *csra_status_name(csra_status s);
 
 #ifdef __cplusplus
 }
