@@ -554,6 +554,23 @@ static int uncap(csra_verifier *v)
 	return 1;
 }
 
+
+/* time_point times one input of a curve: |w|'s function once (it warms the
+ * cache, and must succeed), then |repeats| repeats of N operations into
+ * |ns| (at most 16). Returns 0 if an operation failed. */
+static int time_point(struct workload *w, double *ns, int repeats, double target_ms, long iters)
+{
+	w->ns = ns;
+	int ok = w->fn();
+	w->iters = iters ? iters : calibrate(w, target_ms * 1e6);
+	for (int r = 0; ok && w->iters > 0 && r < repeats; r++) {
+		double t = run(w, w->iters);
+		ok = t >= 0;
+		ns[r] = t / (double)w->iters;
+	}
+	return ok && w->iters > 0;
+}
+
 /* Times warm verification of each size; returns the number of points, or
  * -1 on failure. */
 static int run_curve(const size_t *sizes, int nsizes, int repeats, double target_ms, long iters,
@@ -596,15 +613,7 @@ static int run_curve(const size_t *sizes, int nsizes, int repeats, double target
 			g.cur_v = v;
 			struct workload w = WL("curve", "", w_curve, 0, -1, -1);
 			double ns[16];
-			w.ns = ns;
-			int ok = w_curve();	/* warms the cache, and must verify */
-			w.iters = iters ? iters : calibrate(&w, target_ms * 1e6);
-			for (int r = 0; ok && w.iters > 0 && r < repeats; r++) {
-				double t = run(&w, w.iters);
-				ok = t >= 0;
-				ns[r] = t / (double)w.iters;
-			}
-			if (!ok || w.iters <= 0) {
+			if (!time_point(&w, ns, repeats, target_ms, iters)) {
 				fprintf(stderr, "bench_verify: %s input of %zu bytes does not verify\n",
 				    families[f], len);
 				free(der);
@@ -835,15 +844,7 @@ static int run_hostile(const size_t *sizes, int nsizes, int repeats, double targ
 			g.cur_evidence = f == 2;
 			struct workload w = WL("hostile", "", w_hostile, 0, -1, -1);
 			double ns[16];
-			w.ns = ns;
-			int ok = w_hostile();
-			w.iters = iters ? iters : calibrate(&w, target_ms * 1e6);
-			for (int r = 0; ok && w.iters > 0 && r < repeats; r++) {
-				double t = run(&w, w.iters);
-				ok = t >= 0;
-				ns[r] = t / (double)w.iters;
-			}
-			if (!ok || w.iters <= 0) {
+			if (!time_point(&w, ns, repeats, target_ms, iters)) {
 				fprintf(stderr, "bench_verify: hostile %s input of %zu bytes fails\n",
 				    hostile_families[f], len);
 				free(der);
