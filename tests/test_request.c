@@ -1158,6 +1158,17 @@ static int test_json_record(void)
 	char *json = csra_result_json(r);
 	CHECK(json != NULL);
 	CHECK(has_input_sha256(json, der, len));
+	/* Each certificate of a signer's path by fingerprint and serial: the
+	 * trust anchor's as OpenSSL computes them. */
+	uint8_t md[32];
+	unsigned mdlen = 0;
+	char fp[80], want_fp[96];
+	CHECK(X509_digest(p.root, EVP_sha256(), md, &mdlen) == 1 && mdlen == 32);
+	for (unsigned k = 0; k < mdlen; k++)
+		snprintf(fp + 2 * k, 3, "%02x", md[k]);
+	snprintf(want_fp, sizeof(want_fp), "\"sha256\": \"%s\"", fp);
+	CHECK(strstr(json, want_fp) != NULL && strstr(json, "\"serial\": \"") != NULL &&
+	    strstr(json, "\"not_after\": \"") != NULL);
 	CHECK(strstr(json, "\"input_sha256\"") && strstr(json, "\"verified_at\"") &&
 	    strstr(json, "\"policy\": \"cabf-csbr\"") && strstr(json, "\"statements\"") &&
 	    strstr(json, "\"bound_to_request_key\": true") && strstr(json, "\"verdict\": \"verified\""));

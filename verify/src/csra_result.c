@@ -509,6 +509,44 @@ static json_t *result_json(const csra_result *r, int *ok);
 
 /* Returns the member |key| of |o|, adding |make| (consumed) if absent;
  * NULL when that fails. */
+/* What an auditor needs to find a certificate of a validated path again:
+ * its SHA-256 fingerprint, serial, issuer, subject and validity. */
+static json_t *cert_json(X509 *x, int *ok)
+{
+	json_t *o = json_object();
+	char name[256];
+	uint8_t md[EVP_MAX_MD_SIZE];
+	unsigned mdlen = 0;
+	if (X509_digest(x, EVP_sha256(), md, &mdlen) != 1)
+		*ok = 0;
+	put(o, "sha256", hex(md, mdlen), ok);
+	const ASN1_INTEGER *serial = X509_get0_serialNumber(x);
+	json_t *sn = hex(ASN1_STRING_get0_data(serial), (size_t)ASN1_STRING_length(serial));
+	if (sn != NULL && ASN1_STRING_type(serial) == V_ASN1_NEG_INTEGER) {
+		size_t n = json_string_length(sn);
+		char *neg = malloc(n + 2);
+		if (neg != NULL) {
+			neg[0] = '-';
+			memcpy(neg + 1, json_string_value(sn), n + 1);
+		}
+		json_decref(sn);
+		sn = neg != NULL ? json_string(neg) : NULL;
+		free(neg);
+	}
+	put(o, "serial", sn, ok);
+	X509_NAME_oneline(X509_get_issuer_name(x), name, sizeof(name));
+	put(o, "issuer", jstr(name), ok);
+	X509_NAME_oneline(X509_get_subject_name(x), name, sizeof(name));
+	put(o, "subject", jstr(name), ok);
+	struct tm tm;
+	time_t t;
+	if (ASN1_TIME_to_tm(X509_get0_notBefore(x), &tm) == 1 && (t = timegm(&tm)) != (time_t)-1)
+		put(o, "not_before", utc(t), ok);
+	if (ASN1_TIME_to_tm(X509_get0_notAfter(x), &tm) == 1 && (t = timegm(&tm)) != (time_t)-1)
+		put(o, "not_after", utc(t), ok);
+	return o;
+}
+
 static json_t *member(json_t *o, const char *key, json_t *make, int *ok)
 {
 	json_t *m = json_object_get(o, key);
@@ -616,12 +654,15 @@ static json_t *result_json(const csra_result *r, int *ok)
 		json_t *o = json_object(), *chain = json_array();
 		put(o, "verified", json_boolean(s->verified), ok);
 		put(o, "trusted", json_boolean(s->trusted), ok);
+		json_t *certs = json_array();
 		for (int k = 0; s->chain && k < sk_X509_num(s->chain); k++) {
 			char name[256];
 			X509_NAME_oneline(X509_get_subject_name(sk_X509_value(s->chain, k)), name, sizeof(name));
 			push(chain, jstr(name), ok);
+			push(certs, cert_json(sk_X509_value(s->chain, k), ok), ok);
 		}
 		put(o, "chain", chain, ok);
+		put(o, "certificates", certs, ok);
 		push(signers, o, ok);
 	}
 	put(root, "checks", checks, ok);
