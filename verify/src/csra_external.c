@@ -6,7 +6,7 @@
  * Whatever the command does (hang, flood, die, answer garbage) becomes a
  * failed statement: never a crash, a hang, a zombie or a leaked fd.
  */
-#define _GNU_SOURCE	/* pipe2, mkostemp, _Fork, close_range, ppoll */
+#define _GNU_SOURCE	/* pipe2, mkostemp, _Fork, close_range (glibc 2.34), ppoll */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -177,6 +178,46 @@ err:
 	return 0;
 }
 
+/* glibc 2.34 added _Fork and close_range; the kernel's close_range is 5.9's.
+ * Elsewhere, or built with CSRA_PORTABLE_FALLBACKS (CI's clang build, so
+ * that the fallbacks are tested), fork and a close loop stand in. */
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34)) && \
+    !defined(CSRA_PORTABLE_FALLBACKS)
+#define CSRA_HAVE_GLIBC_234 1
+#endif
+
+/* fork_bare forks without the application's atfork handlers where libc
+ * can (they may take locks); the child makes only async-signal-safe
+ * calls either way. */
+static pid_t fork_bare(void)
+{
+#ifdef CSRA_HAVE_GLIBC_234
+	return _Fork();
+#else
+	return fork();
+#endif
+}
+
+/* close_fds closes every fd in [lo, hi]. Without close_range: each fd up
+ * to the RLIMIT_NOFILE soft limit (an fd opened above a limit lowered
+ * later would stay open). Async-signal-safe. Returns 0, or -1. */
+static int close_fds(unsigned lo, unsigned hi)
+{
+#ifdef CSRA_HAVE_GLIBC_234
+	if (close_range(lo, hi, 0) == 0)
+		return 0;
+	if (errno != ENOSYS && errno != EPERM)
+		return -1;
+#endif
+	struct rlimit rl;
+	unsigned max = 1u << 16;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < (1u << 20))
+		max = (unsigned)rl.rlim_cur;
+	for (unsigned fd = lo; fd <= hi && fd < max; fd++)
+		close((int)fd);
+	return 0;
+}
+
 /* The helper ------------------------------------------------------------
  *
  * A process group is not enough to kill what a command starts: a process
@@ -328,10 +369,10 @@ static void helper(const struct helper_args *a)
 	unsigned lo = 0;
 	for (int i = 0; i < 5; i++) {
 		if ((unsigned)keep[i] > lo)
-			close_range(lo, (unsigned)keep[i] - 1, 0);
+			close_fds(lo, (unsigned)keep[i] - 1);
 		lo = (unsigned)keep[i] + 1;
 	}
-	close_range(lo, ~0u, 0);
+	close_fds(lo, ~0u);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_DFL;
 	for (int sig = 1; sig < NSIG; sig++)
@@ -355,14 +396,14 @@ static void helper(const struct helper_args *a)
 		put_report(a->st_w, REP_ERROR, errno);
 		_exit(0);
 	}
-	pid_t cmd = _Fork();
+	pid_t cmd = fork_bare();
 	if (cmd == 0) {
 		/* The command: 0, 1, 2, and fd 3 (close-on-exec) for the exec
 		 * error; nothing else. Sources are above 2 (above_stdio). */
 		int err;
 		if (dup2(a->in_r, 0) < 0 || dup2(a->out_w, 1) < 0 || dup2(a->devnull, 2) < 0 ||
 		    (ex[1] != 3 && dup2(ex[1], 3) < 0) || fcntl(3, F_SETFD, FD_CLOEXEC) != 0 ||
-		    close_range(4, ~0u, 0) != 0 || setpgid(0, 0) != 0) {
+		    close_fds(4, ~0u) != 0 || setpgid(0, 0) != 0) {
 			err = errno;
 		} else {
 			/* The helper ignores some signals: exec would keep that. */
@@ -485,9 +526,10 @@ static void spawn(const csra_external *ext, const char *pem, char **envp, run *r
 	 * it resets them; the mask is restored here at once. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	/* _Fork: no atfork handlers, which are the application's and may
-	 * take locks; the helper only makes async-signal-safe calls. */
-	pid_t pid = _Fork();
+	/* No atfork handlers where libc allows (fork_bare): they are the
+	 * application's and may take locks; the helper only makes
+	 * async-signal-safe calls. */
+	pid_t pid = fork_bare();
 	if (pid == 0)
 		helper(&ha);	/* never returns */
 	int fork_errno = errno;
