@@ -22,11 +22,7 @@ void csra_result_free(csra_result **rp)
 	if (rp == NULL || *rp == NULL)
 		return;
 	csra_result *r = *rp;
-	while (r->strs != NULL) {
-		struct csra_strchunk *next = r->strs->next;
-		free(r->strs);
-		r->strs = next;
-	}
+	csra_chunks_free(&r->strs);
 	free(r->checks);
 	free(r->claims);
 	free(r->elements);
@@ -51,28 +47,42 @@ void csra_result_free(csra_result **rp)
 	*rp = NULL;
 }
 
-/* |n| bytes for the strings of a check. They come from chunks the result
- * frees at once: a verification records some forty checks, and a malloc
- * and free for each showed in its profile. Chunks start small and double:
- * a request's statement results record a few checks each, and a hostile
- * request may hold many statements. */
-static char *str_alloc(csra_result *r, size_t n)
+/* Chunks start small and double: a request's statement results record a
+ * few checks each, and a hostile request may hold many statements; a
+ * verification records some forty checks, and a malloc and free for each
+ * showed in its profile. */
+char *csra_chunk_alloc(struct csra_strchunk **head, size_t n)
 {
-	struct csra_strchunk *c = r->strs;
+	struct csra_strchunk *c = *head;
 	if (c == NULL || c->cap - c->used < n) {
 		size_t cap = c == NULL ? 512 : c->cap < 2048 ? c->cap * 2 : 4096;
 		if (cap < n)
 			cap = n;
-		if ((c = malloc(sizeof(*c) + cap)) == NULL)
+		if (cap > SIZE_MAX - sizeof(*c) || (c = malloc(sizeof(*c) + cap)) == NULL)
 			return NULL;
-		c->next = r->strs;
+		c->next = *head;
 		c->used = 0;
 		c->cap = cap;
-		r->strs = c;
+		*head = c;
 	}
 	char *p = c->data + c->used;
 	c->used += n;
 	return p;
+}
+
+void csra_chunks_free(struct csra_strchunk **head)
+{
+	while (*head != NULL) {
+		struct csra_strchunk *next = (*head)->next;
+		free(*head);
+		*head = next;
+	}
+}
+
+/* |n| bytes for the strings of a check. */
+static char *str_alloc(csra_result *r, size_t n)
+{
+	return csra_chunk_alloc(&r->strs, n);
 }
 
 void csra_result_take_checks(csra_result *to, csra_result *from)

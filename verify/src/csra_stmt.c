@@ -5,14 +5,6 @@
 
 #include "csra_stmt.h"
 
-/* Where a statement's claim strings live: chunks freed together, so a
- * claim costs no malloc of its own. */
-struct csra_stmt_chunk {
-	struct csra_stmt_chunk *next;
-	size_t used, cap;
-	char data[];
-};
-
 void csra_stmt_out_init(csra_stmt_out *out, size_t limit)
 {
 	memset(out, 0, sizeof(*out));
@@ -23,11 +15,7 @@ void csra_stmt_out_clear(csra_stmt_out *out)
 {
 	if (out == NULL)
 		return;
-	while (out->chunks != NULL) {
-		struct csra_stmt_chunk *next = out->chunks->next;
-		free(out->chunks);
-		out->chunks = next;
-	}
+	csra_chunks_free(&out->chunks);
 	free(out->claims);
 	memset(out, 0, sizeof(*out));
 }
@@ -35,21 +23,7 @@ void csra_stmt_out_clear(csra_stmt_out *out)
 /* |n| bytes from |out|'s chunks, or NULL. */
 static char *chunk_alloc(csra_stmt_out *out, size_t n)
 {
-	struct csra_stmt_chunk *c = out->chunks;
-	if (c == NULL || c->cap - c->used < n) {
-		/* Small for the few claims most statements make; a big string
-		 * gets a chunk of its own size. */
-		size_t cap = n > 512 ? n : 512;
-		if (cap > SIZE_MAX - sizeof(*c) || (c = malloc(sizeof(*c) + cap)) == NULL)
-			return NULL;
-		c->next = out->chunks;
-		c->used = 0;
-		c->cap = cap;
-		out->chunks = c;
-	}
-	char *p = c->data + c->used;
-	c->used += n;
-	return p;
+	return csra_chunk_alloc(&out->chunks, n);
 }
 
 static char *chunk_str(csra_stmt_out *out, const char *s, size_t n)

@@ -66,7 +66,6 @@ typedef struct csra_stmt_claim {
 #define CSRA_STMT_MAX_NAME 255
 #define CSRA_STMT_MAX_INT_BYTES CSRA_CLAIM_INT_MAX_BYTES
 
-struct csra_stmt_chunk;
 
 /* What a statement verifier reports, besides the checks it records in its
  * csra_result. Zero it before use (csra_stmt_out_init sets the cap); free
@@ -80,7 +79,7 @@ typedef struct csra_stmt_out {
 	int bound;		/* it attests a key byte-equal to request_spki */
 	csra_stmt_claim *claims;	/* of the bound key, and platform */
 	size_t nclaims, cap;
-	struct csra_stmt_chunk *chunks;	/* the claims' strings and bytes */
+	struct csra_strchunk *chunks;	/* the claims' strings and bytes */
 	size_t limit;		/* most claims it takes (CSRA_LIMIT_CLAIMS); 0: 4096 */
 	csra_err err;		/* the first claim refused: CSRA_ERR_LIMIT_CLAIMS, ... */
 	char err_path[64];	/* "element.name" of that claim (cut) */

@@ -70,12 +70,20 @@ struct csra_verifier {
 	size_t limits[CSRA_LIMIT_COUNT];	/* csra_verifier_set_limit */
 };
 
-/* Where a result's check strings live. */
+/* Where a result's check strings and a statement's claim strings live:
+ * chunks freed together, so a string costs no malloc of its own. */
 struct csra_strchunk {
 	struct csra_strchunk *next;
 	size_t used, cap;
 	char data[];
 };
+
+/* csra_chunk_alloc returns |n| bytes from the chunk list |*head|, adding
+ * a chunk when the newest is full: 512 bytes first, doubling to 4 KiB, or
+ * |n| if larger. NULL on allocation failure. csra_chunks_free frees the
+ * list and sets |*head| to NULL. */
+char *csra_chunk_alloc(struct csra_strchunk **head, size_t n);
+void csra_chunks_free(struct csra_strchunk **head);
 
 struct csra_check {
 	char *name;		/* in the result's chunks: message and path follow it */
