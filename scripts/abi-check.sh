@@ -14,7 +14,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 bdir=build-abi
 jobs=$(nproc 2>/dev/null || echo 2)
-version=$(sed -n 's/^#define CSRA_VERSION_STRING "\(.*\)"$/\1/p' verify/include/csrattest/version.h)
+version=$(sed -n 's/^#define CSRA_VERSION_STRING "\(.*\)"$/\1/p' include/csrattest/version.h)
 [ -n "$version" ] || { echo "abi-check: no CSRA_VERSION_STRING in version.h" >&2; exit 2; }
 
 # A debug build of the shared library alone: abidw reads its DWARF.
@@ -22,7 +22,7 @@ cmake -S . -B "$bdir" -DCMAKE_BUILD_TYPE=Debug -DCSRA_BUILD_TESTS=OFF -DCSRA_BUI
 	-DCSRA_BENCH=OFF -DCSRA_INSTALL=OFF -DCSRA_BUILD_SHARED=ON >/dev/null
 cmake --build "$bdir" -j"$jobs" --target csrattest_shared >/dev/null
 cur=$bdir/csrattest.abi
-abidw --headers-dir verify/include/csrattest --no-corpus-path --no-show-locs --no-comp-dir-path \
+abidw --headers-dir include/csrattest --no-corpus-path --no-show-locs --no-comp-dir-path \
 	--drop-private-types --drop-undefined-syms --type-id-style hash "$bdir/libcsrattest.so" >"$cur"
 
 if [ "${1:-}" = "--update" ]; then

@@ -77,5 +77,5 @@ cmake --build "$work/sub" -j"$jobs" >/dev/null
 run "$work/sub/consumer"
 run "$work/sub/consumer_interposed"
 # The shared library exports the public API and nothing else.
-python3 "$top/scripts/public-api.py" check-so "$top/verify/include" "$libdir/libcsrattest.so"
+python3 "$top/scripts/public-api.py" check-so "$top/include" "$libdir/libcsrattest.so"
 say "all three ways build and run"

@@ -16,10 +16,10 @@ jobs=$(nproc 2>/dev/null || echo 2)
 echo "== generated/ matches asn1/ and runtime/patches/"
 scripts/regen.sh --check
 
-echo "== verify/csrattest.map exports exactly the public headers' functions"
+echo "== cmake/csrattest.map exports exactly the public headers' functions"
 map=$(mktemp)
-python3 scripts/public-api.py map verify/include "$map"
-diff -u verify/csrattest.map "$map" || { echo "verify/csrattest.map is stale: scripts/public-api.py map verify/include verify/csrattest.map"; exit 1; }
+python3 scripts/public-api.py map include "$map"
+diff -u cmake/csrattest.map "$map" || { echo "cmake/csrattest.map is stale: scripts/public-api.py map include cmake/csrattest.map"; exit 1; }
 rm -f "$map"
 
 echo "== the shared library's ABI against the last release's (abi/)"

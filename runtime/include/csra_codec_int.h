@@ -26,6 +26,11 @@ int csra_oid_is(const uint8_t *der, size_t len, csra_oid_id id);
 int csra_hex_digit(int c);
 int csra_hex_decode(const char *s, size_t n, uint8_t *out);
 
+/* csra_shown copies |s| into |buf| (|cap| bytes) as printable ASCII,
+ * ending in "..." when cut, and returns |buf|: text from policy files,
+ * claims and external replies may reach an operator's terminal. */
+const char *csra_shown(const char *s, char *buf, size_t cap);
+
 /* csra_base64_value returns the 6-bit value of |c| in RFC 4648's standard
  * alphabet, or -1. csra_base64_decode decodes canonical, padded base64
  * |s|/|n| without whitespace (one spelling per byte string: length a

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Hexadecimal and base64 text, for nonces, claims files, external
  * verifiers' replies and pkcs11: URIs alike. */
+#include <string.h>
+
 #include "csra_codec_int.h"
 
 int csra_hex_digit(int c)
@@ -64,4 +66,17 @@ int csra_base64_decode(const char *s, size_t n, uint8_t *out, size_t *out_len)
 	}
 	*out_len = o;
 	return 1;
+}
+
+const char *csra_shown(const char *s, char *buf, size_t cap)
+{
+	size_t i = 0;
+	for (; s[i] != '\0' && i + 1 < cap; i++) {
+		unsigned char c = (unsigned char)s[i];
+		buf[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+	}
+	buf[i] = '\0';
+	if (s[i] != '\0' && cap >= 4)
+		memcpy(buf + cap - 4, "...", 4);
+	return buf;
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csra_codec_int.h"
 #include "csra_stmt.h"
 
 void csra_stmt_out_init(csra_stmt_out *out, size_t limit)
@@ -251,17 +252,4 @@ const csra_stmt_claim *csra_stmt_find(const csra_stmt_out *out, const char *elem
 		if (strcmp(out->claims[i].element, element) == 0 && strcmp(out->claims[i].name, name) == 0)
 			return &out->claims[i];
 	return NULL;
-}
-
-const char *csra_shown(const char *s, char *buf, size_t cap)
-{
-	size_t i = 0;
-	for (; s[i] != '\0' && i + 1 < cap; i++) {
-		unsigned char c = (unsigned char)s[i];
-		buf[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
-	}
-	buf[i] = '\0';
-	if (s[i] != '\0' && cap >= 4)
-		memcpy(buf + cap - 4, "...", 4);
-	return buf;
 }

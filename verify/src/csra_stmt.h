@@ -123,11 +123,6 @@ int csra_stmt_refused(const csra_stmt_out *out, csra_result *r, const char *kind
  * keeps it cheap. */
 char *csra_int_decimal(const uint8_t *twos, size_t n, char *buf, size_t cap);
 
-/* csra_shown copies |s| into |buf| (|cap| bytes) as printable ASCII,
- * ending in "..." when cut, and returns |buf|: text from policy files,
- * claims and external replies may reach an operator's terminal. */
-const char *csra_shown(const char *s, char *buf, size_t cap);
-
 /* csra_stmt_find returns the claim |name| of |element| in |out|, or NULL. */
 const csra_stmt_claim *csra_stmt_find(const csra_stmt_out *out, const char *element,
     const char *name);

@@ -41,7 +41,6 @@
 
 #include "csra_codec_int.h"
 #include "csra_p11_int.h"
-#include "csra_stmt.h"
 #include "csrattest/claims.h"
 #include "csrattest/pkcs11.h"
 
