@@ -28,6 +28,8 @@ scripts/abi-check.sh
 echo "== build and test (Release)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$jobs"
+echo "== every call in the library goes down its layers"
+python3 scripts/layers.py build .
 (cd build && ctest --output-on-failure -j"$jobs")
 
 echo "== the library as a CA product uses it: installed (find_package, pkg-config) and vendored (add_subdirectory)"

@@ -32,436 +32,7 @@
 #include "Extensions.h"
 #include "LimitedCertChoices.h"
 
-struct csra_external_route {
-	uint8_t oid[64];
-	size_t oid_len;
-	csra_external ext;
-};
-
-struct csra_callback_route {
-	uint8_t oid[64];
-	size_t oid_len;
-	csra_stmt_callback cb;
-	void *arg;
-};
-
-struct csra_type_store {
-	uint8_t oid[64];
-	size_t oid_len;
-	X509_STORE *store;
-};
-
-struct csra_cb_result {
-	csra_stmt_out *out;
-	uint8_t *spki;
-	size_t spki_len;
-	int verified;
-	const csra_stmt_in *in;
-	csra_freshness freshness;
-};
-
-/* The built-in profile, read once per process and shared by every
- * verifier: a policy is not changed after it is read, and reading its
- * JSON was most of the cost of making a verifier. Never freed. */
-static pthread_once_t cabf_once = PTHREAD_ONCE_INIT;
-static csra_policy *cabf_shared;
-
-static void read_cabf(void)
-{
-	cabf_shared = csra_policy_cabf_csbr();
-}
-
-int csra_request_init(csra_verifier *v)
-{
-	const csra_oid_entry *e = &csra_oid_table[CSRA_OID_ID_STMT_PKIX_EVIDENCE];
-	memcpy(v->evidence_type, e->der, e->der_len);
-	v->evidence_type_len = e->der_len;
-	v->tpm_store = X509_STORE_new();
-	/* A failed first reading (memory) is not retried by pthread_once:
-	 * this verifier then reads its own. */
-	v->default_policy = pthread_once(&cabf_once, read_cabf) == 0 ? cabf_shared : NULL;
-	if (v->default_policy == NULL)
-		v->default_policy = v->own_default = csra_policy_cabf_csbr();
-	return v->tpm_store != NULL && v->default_policy != NULL;
-}
-
-static void free_type_stores(csra_verifier *v)
-{
-	for (size_t i = 0; i < v->ntype_stores; i++)
-		X509_STORE_free(v->type_stores[i].store);
-	free(v->type_stores);
-	v->type_stores = NULL;
-	v->ntype_stores = 0;
-}
-
-void csra_request_free(csra_verifier *v)
-{
-	X509_STORE_free(v->tpm_store);
-	csra_policy_free(&v->own_default);
-	for (size_t i = 0; i < v->nexternals; i++) {
-		for (char **a = v->externals[i].ext.argv; a && *a; a++)
-			free(*a);
-		free(v->externals[i].ext.argv);
-	}
-	free(v->externals);
-	free(v->callbacks);
-	free_type_stores(v);
-}
-
-static csra_err store_add(X509_STORE *store, X509 *cert)
-{
-	if (X509_STORE_add_cert(store, cert) != 1) {
-		unsigned long e = ERR_peek_last_error();
-		csra_clear_openssl_errors();
-		if (ERR_GET_REASON(e) != X509_R_CERT_ALREADY_IN_HASH_TABLE)
-			return CSRA_ERR_NOMEM;
-	}
-	return CSRA_OK;
-}
-
-csra_err csra_verifier_add_tpm_trust(csra_verifier *v, X509 *cert)
-{
-	if (v == NULL || cert == NULL)
-		return CSRA_ERR_INVALID_ARGUMENT;
-	if (csra_x509_settle(cert) < 0)
-		return CSRA_ERR_NOMEM;
-	v->trust_gen++;
-	csra_cache_flush(v->cache);
-	return store_add(v->tpm_store, cert);
-}
-
-/* Loads every certificate of a PEM file, or of each file of a directory,
- * into |store|. */
-static csra_err load_store(X509_STORE *store, const char *path)
-{
-	csra_verifier *tmp = csra_verifier_new();
-	if (tmp == NULL)
-		return CSRA_ERR_NOMEM;
-	/* Reuse the verifier's reader through a scratch verifier's trust:
-	 * its untrusted list collects the certificates. */
-	csra_err e = csra_verifier_add_untrusted_file(tmp, path);
-	for (int i = 0; e == CSRA_OK && i < sk_X509_num(tmp->untrusted); i++)
-		e = csra_x509_settle(sk_X509_value(tmp->untrusted, i)) < 0 ? CSRA_ERR_NOMEM
-		    : store_add(store, sk_X509_value(tmp->untrusted, i));
-	csra_verifier_free(&tmp);
-	return e;
-}
-
-csra_err csra_verifier_add_tpm_trust_file(csra_verifier *v, const char *path)
-{
-	if (v == NULL || path == NULL)
-		return CSRA_ERR_INVALID_ARGUMENT;
-	return load_store(v->tpm_store, path);
-}
-
-csra_err csra_verifier_set_policy(csra_verifier *v, const csra_policy *p)
-{
-	if (v == NULL || p == NULL)
-		return CSRA_ERR_INVALID_ARGUMENT;
-	free_type_stores(v);
-	size_t n = csra_policy_trust_count(p);
-	for (size_t i = 0; i < n; i++) {
-		const uint8_t *oid;
-		size_t oid_len;
-		const char *path = csra_policy_trust(p, i, &oid, &oid_len);
-		struct csra_type_store *ts = NULL;
-		for (size_t k = 0; k < v->ntype_stores; k++)
-			if (v->type_stores[k].oid_len == oid_len && memcmp(v->type_stores[k].oid, oid, oid_len) == 0)
-				ts = &v->type_stores[k];
-		if (ts == NULL) {
-			if (oid_len > sizeof(ts->oid))
-				return CSRA_ERR_INVALID_ARGUMENT;
-			struct csra_type_store *grown = realloc(v->type_stores,
-			    (v->ntype_stores + 1) * sizeof(*grown));
-			if (grown == NULL)
-				return CSRA_ERR_NOMEM;
-			v->type_stores = grown;
-			ts = &grown[v->ntype_stores];
-			memcpy(ts->oid, oid, oid_len);
-			ts->oid_len = oid_len;
-			if ((ts->store = X509_STORE_new()) == NULL)
-				return CSRA_ERR_NOMEM;
-			v->ntype_stores++;
-		}
-		csra_err e = load_store(ts->store, path);
-		if (e != CSRA_OK)
-			return e;
-	}
-	/* The policy's attestation-key EKUs, when it names any, replace the
-	 * verifier's for every verification (each certificate's EKU answer
-	 * is cached: flushed below). */
-	for (int tpm = 0; tpm < 2; tpm++) {
-		csra_eku_set_clear(&v->policy_ak_ekus[tpm]);
-		for (size_t i = 0; i < csra_policy_ak_eku_count(p, tpm); i++) {
-			size_t len;
-			const uint8_t *oid = csra_policy_ak_eku(p, tpm, i, &len);
-			int added = csra_eku_set_add(&v->policy_ak_ekus[tpm], oid, len);
-			if (added != 1) {
-				/* The verifier's own set is back in force. */
-				csra_eku_set_clear(&v->policy_ak_ekus[tpm]);
-				csra_cache_flush(v->cache);
-				return added < 0 ? CSRA_ERR_INVALID_ARGUMENT : CSRA_ERR_NOMEM;
-			}
-		}
-	}
-	v->policy = p;
-	/* Anchors per type changed: no cached path may outlive them. */
-	v->trust_gen++;
-	csra_cache_flush(v->cache);
-	return CSRA_OK;
-}
-
-csra_err csra_verifier_set_evidence_type(csra_verifier *v, const uint8_t *oid, size_t len)
-{
-	if (v == NULL || oid == NULL || len == 0 || len > sizeof(v->evidence_type))
-		return CSRA_ERR_INVALID_ARGUMENT;
-	memcpy(v->evidence_type, oid, len);
-	v->evidence_type_len = len;
-	return CSRA_OK;
-}
-
-csra_err csra_verifier_add_external(csra_verifier *v, const uint8_t *oid, size_t len,
-    const char *const *argv, unsigned timeout_ms, size_t max_output)
-{
-	if (v == NULL || oid == NULL || len == 0 || len > 64 || argv == NULL || argv[0] == NULL ||
-	    timeout_ms == 0 || max_output == 0)
-		return CSRA_ERR_INVALID_ARGUMENT;
-	size_t argc = 0;
-	while (argv[argc] != NULL)
-		argc++;
-	struct csra_external_route *n = realloc(v->externals, (v->nexternals + 1) * sizeof(*n));
-	if (n == NULL)
-		return CSRA_ERR_NOMEM;
-	v->externals = n;
-	struct csra_external_route *rt = &n[v->nexternals];
-	memset(rt, 0, sizeof(*rt));
-	if ((rt->ext.argv = calloc(argc + 1, sizeof(char *))) == NULL)
-		return CSRA_ERR_NOMEM;
-	for (size_t i = 0; i < argc; i++) {
-		if ((rt->ext.argv[i] = strdup(argv[i])) == NULL) {
-			for (size_t k = 0; k < i; k++)
-				free(rt->ext.argv[k]);
-			free(rt->ext.argv);
-			return CSRA_ERR_NOMEM;
-		}
-	}
-	memcpy(rt->oid, oid, len);
-	rt->oid_len = len;
-	rt->ext.timeout_ms = timeout_ms;
-	rt->ext.max_output = max_output;
-	v->nexternals++;
-	return CSRA_OK;
-}
-
-csra_err csra_verifier_add_callback(csra_verifier *v, const uint8_t *oid, size_t len,
-    csra_stmt_callback cb, void *arg)
-{
-	if (v == NULL || oid == NULL || len == 0 || len > 64 || cb == NULL)
-		return CSRA_ERR_INVALID_ARGUMENT;
-	struct csra_callback_route *n = realloc(v->callbacks, (v->ncallbacks + 1) * sizeof(*n));
-	if (n == NULL)
-		return CSRA_ERR_NOMEM;
-	v->callbacks = n;
-	memcpy(n[v->ncallbacks].oid, oid, len);
-	n[v->ncallbacks].oid_len = len;
-	n[v->ncallbacks].cb = cb;
-	n[v->ncallbacks].arg = arg;
-	v->ncallbacks++;
-	return CSRA_OK;
-}
-
-void csra_cb_set_verified(csra_cb_result *res, int verified)
-{
-	res->verified = verified != 0;
-}
-
-csra_err csra_cb_set_freshness(csra_cb_result *res, csra_freshness f)
-{
-	if (res == NULL || (f != CSRA_FRESHNESS_NONE && f != CSRA_FRESHNESS_NONCE) ||
-	    (f == CSRA_FRESHNESS_NONCE && res->in->nonce == NULL))
-		return CSRA_ERR_INVALID_ARGUMENT;
-	res->freshness = f;
-	return CSRA_OK;
-}
-
-csra_err csra_cb_set_spki(csra_cb_result *res, const uint8_t *spki, size_t len)
-{
-	if (spki == NULL || len == 0)
-		return CSRA_ERR_INVALID_ARGUMENT;
-	uint8_t *copy = malloc(len);
-	if (copy == NULL)
-		return CSRA_ERR_NOMEM;
-	memcpy(copy, spki, len);
-	free(res->spki);
-	res->spki = copy;
-	res->spki_len = len;
-	return CSRA_OK;
-}
-
-size_t csra_cb_other_count(const csra_cb_result *res)
-{
-	return res->in->nothers;
-}
-
-int csra_cb_other(const csra_cb_result *res, size_t i, const uint8_t **format, size_t *format_len,
-    const uint8_t **value, size_t *value_len)
-{
-	if (i >= res->in->nothers)
-		return 0;
-	*format = res->in->others[i].format;
-	*format_len = res->in->others[i].format_len;
-	*value = res->in->others[i].value;
-	*value_len = res->in->others[i].value_len;
-	return 1;
-}
-
-csra_err csra_cb_add_bool(csra_cb_result *res, const char *element, const char *name, int v)
-{
-	return csra_stmt_add_bool(res->out, element, name, v);
-}
-
-csra_err csra_cb_add_int(csra_cb_result *res, const char *element, const char *name, int64_t v)
-{
-	return csra_stmt_add_int(res->out, element, name, v);
-}
-
-csra_err csra_cb_add_bigint(csra_cb_result *res, const char *element, const char *name,
-    const uint8_t *twos, size_t len)
-{
-	return csra_stmt_add_bigint(res->out, element, name, twos, len);
-}
-
-csra_err csra_cb_add_text(csra_cb_result *res, const char *element, const char *name,
-    const char *text, size_t len)
-{
-	return csra_stmt_add_text(res->out, element, name, (const uint8_t *)text, len);
-}
-
-size_t csra_result_statement_count(const csra_result *r)
-{
-	return r->nchildren;
-}
-
-const csra_result *csra_result_statement(const csra_result *r, size_t i)
-{
-	return i < r->nchildren ? r->children[i] : NULL;
-}
-
-int csra_result_statement_bound(const csra_result *r, size_t i)
-{
-	return i < r->nchildren && r->children[i]->bound;
-}
-
-int csra_result_statement_verified(const csra_result *r, size_t i)
-{
-	return i < r->nchildren && r->children[i]->stmt_verified;
-}
-
 /* Statements --------------------------------------------------------- */
-
-static int same(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
-{
-	return alen == blen && memcmp(a, b, alen) == 0;
-}
-
-static X509_STORE *store_for(const csra_verifier *v, const uint8_t *type, size_t len, X509_STORE *dflt)
-{
-	for (size_t i = 0; i < v->ntype_stores; i++)
-		if (same(v->type_stores[i].oid, v->type_stores[i].oid_len, type, len))
-			return v->type_stores[i].store;
-	return dflt;
-}
-
-/* Claims of the PKIX Evidence key element bound to the request key, and
- * of the platform, as the policy reads them. */
-static void evidence_claims(const csra_result *er, const csra_stmt_in *in, csra_stmt_out *out,
-    csra_result *child)
-{
-	/* The first key element whose spki claim is the request's, in one
-	 * pass over the claims: asking each key element in turn rescans the
-	 * claims for each, quadratic in an Evidence of many keys. */
-	size_t nk = csra_result_key_count(er), be = SIZE_MAX;
-	for (size_t i = 0; i < er->nclaims; i++) {
-		const struct csra_claim_rec *cl = &er->claims[i];
-		if (cl->claim == CSRA_CLAIM_KEY_SPKI && cl->has_value && cl->element < be &&
-		    er->elements[cl->element] == CSRA_ELEMENT_KEY &&
-		    same(cl->value.bytes, cl->value.len, in->request_spki, in->request_spki_len))
-			be = cl->element;
-	}
-	long bound = -1;
-	for (size_t e = 0; be != SIZE_MAX && e <= be; e++)
-		bound += er->elements[e] == CSRA_ELEMENT_KEY;
-	if (bound < 0) {
-		csra_result_add(child, "statement.binding", CSRA_STATUS_FAIL, CSRA_ERR_STMT_NOT_BOUND, "",
-		    "no key element's spki claim is the request's SubjectPublicKeyInfo (%zu key element(s))", nk);
-		return;
-	}
-	out->bound = 1;
-	csra_result_add(child, "statement.binding", CSRA_STATUS_PASS, CSRA_OK, "",
-	    "key element %ld attests the request key (spki byte-equal)", bound);
-	for (int c = CSRA_CLAIM_NONCE; c <= CSRA_CLAIM_KEY_PURPOSE; c++) {
-		const csra_claim_info *info = csra_claim_get((csra_claim)c);
-		csra_claim_value v;
-		const char *el = info->element == CSRA_ELEMENT_KEY ? "key"
-		    : info->element == CSRA_ELEMENT_PLATFORM ? "platform" : "transaction";
-		int have = info->element == CSRA_ELEMENT_KEY
-		    ? csra_result_key_claim(er, (size_t)bound, (csra_claim)c, &v)
-		    : info->element == CSRA_ELEMENT_PLATFORM ? csra_result_platform_claim(er, (csra_claim)c, &v)
-		    : csra_result_transaction_claim(er, (csra_claim)c, &v);
-		if (!have)
-			continue;
-		if (info->type == CSRA_VALUE_BOOLEAN)
-			csra_stmt_add_bool(out, el, info->name, v.boolean);
-		else if (info->type == CSRA_VALUE_INTEGER && v.big)
-			csra_stmt_add_bigint(out, el, info->name, v.bytes, v.len);
-		else if (info->type == CSRA_VALUE_INTEGER)
-			csra_stmt_add_int(out, el, info->name, v.integer);
-		else if (info->type == CSRA_VALUE_UTF8)
-			csra_stmt_add_text(out, el, info->name, v.bytes, v.len);
-	}
-	/* The Evidence's own checks refused what csrattest cannot carry;
-	 * anything left is out of memory or the cap, and fails the statement. */
-	if (csra_stmt_refused(out, child, "the Evidence")) {
-		out->verified = 0;
-		if (out->err == CSRA_ERR_NOMEM)
-			child->nomem = 1;
-	}
-}
-
-/* No AK that signed the Evidence has the request key: the pkix-key-
- * attestation draft has an AK validate attestations only, and a request
- * key that is an AK would let its holder have anything it signs read as
- * Evidence (or the reverse). Records ak.request-key; returns 1 if none. */
-static int ak_not_request_key(const csra_result *er, const csra_stmt_in *in, csra_result *child)
-{
-	/* The request's own parse, when it has one: importing a key again
-	 * costs as much as the rest of the statement's checks. */
-	EVP_PKEY *own = in->request_key == NULL ? csra_spki_pkey(in->request_spki, in->request_spki_len) : NULL;
-	EVP_PKEY *req = in->request_key != NULL ? in->request_key : own;
-	int ok = 1;
-	for (size_t i = 0; req != NULL && i < er->nsigners; i++) {
-		if (er->signers[i].key == NULL || EVP_PKEY_eq(er->signers[i].key, req) != 1)
-			continue;
-		char path[48];
-		snprintf(path, sizeof(path), "signatures[%zu]", i);
-		ok = csra_result_add(child, "ak.request-key", CSRA_STATUS_FAIL, CSRA_ERR_AK_IS_REQUEST_KEY,
-		    path, "the signer's key is the request key: an AK signs attestations only") && 0;
-	}
-	if (ok)
-		csra_result_add(child, "ak.request-key", CSRA_STATUS_PASS, CSRA_OK, "",
-		    "no signer's key is the request key");
-	EVP_PKEY_free(own);
-	csra_clear_openssl_errors();
-	return ok;
-}
-
-/* Names what |child| reports on; a report that lost it must not pass for
- * whole, so a failed copy is out of memory. */
-static void set_kind(csra_result *child, const char *kind)
-{
-	if ((child->kind = strdup(kind)) == NULL)
-		child->nomem = 1;
-}
 
 /* Records "freshness.nonce" for a statement whose verifier reports what it
  * checked (external commands, callbacks) and keeps out->freshness only
@@ -493,103 +64,27 @@ static void record_freshness(const csra_verifier *v, const csra_stmt_in *in, csr
 	}
 }
 
-/* Verifies one statement into |child| and |out|. |d| is the request's
- * decode, which holds the statement's bytes. */
+/* Verifies one statement into |child| and |out| with the first format of
+ * the registry that takes its type. |d| is the request's decode, which
+ * holds the statement's bytes. */
 static csra_err verify_statement(const csra_verifier *v, csra_decoded *d, const csra_stmt_in *in,
     csra_result *child, csra_stmt_out *out)
 {
-	if (same(in->type, in->type_len, v->evidence_type, v->evidence_type_len)) {
-		csra_result *er = NULL;
-		X509_STORE *store = store_for(v, in->type, in->type_len, v->store);
-		csra_err e = csra_verify_evidence_with(v, store, d, in->stmt, in->stmt_len, in->nonce,
-		    in->nonce_len, in->certs, &er);
-		if (e != CSRA_OK)
-			return e;
-		set_kind(child, "pkix-evidence");
-		/* The Evidence's own checks and typed claims become the child's:
-		 * moved, as the child has none yet, else copied. */
-		if (child->nchecks == 0)
-			csra_result_take_checks(child, er);
-		struct csra_check *checks = er->checks;
-		for (size_t i = 0; i < er->nchecks; i++)
-			csra_result_add(child, checks[i].name, checks[i].status, checks[i].code,
-			    checks[i].path, "%s", checks[i].message);
-		if (er->nomem)
-			child->nomem = 1;
-		out->verified = er->verdict == CSRA_VERDICT_VERIFIED;
-		if (!ak_not_request_key(er, in, child))
-			out->verified = 0;
-		/* Verified with a nonce given: freshness.nonce passed. */
-		out->freshness = out->verified && in->nonce != NULL ? CSRA_FRESHNESS_NONCE
-		    : CSRA_FRESHNESS_NONE;
-		if (out->verified)
-			evidence_claims(er, in, out, child);
-		else
-			csra_result_add(child, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, "",
-			    "binding not checked: the statement did not verify");
-		/* Keep the decoded Evidence for its claims in the report. */
-		child->elements = er->elements, er->elements = NULL;
-		child->nelements = er->nelements;
-		child->claims = er->claims, er->claims = NULL;
-		child->nclaims = er->nclaims;
-		child->signers = er->signers, er->signers = NULL;
-		child->nsigners = er->nsigners, er->nsigners = 0;
-		child->decoded = er->decoded, er->decoded = NULL;
-		csra_result_free(&er);
-		return CSRA_OK;
-	}
-	if (csra_oid_is(in->type, in->type_len, CSRA_OID_ID_TCGATTESTCERTIFY)) {
-		set_kind(child, "tpm2-certify");
-		return csra_tpm_verify(in, store_for(v, in->type, in->type_len, v->tpm_store),
-		    csra_verifier_ak_ekus(v, 1), child, out);
-	}
-	for (size_t i = 0; i < v->nexternals; i++) {
-		if (same(v->externals[i].oid, v->externals[i].oid_len, in->type, in->type_len)) {
-			set_kind(child, "external");
-			csra_err e = csra_external_verify(&v->externals[i].ext, in, child, out);
-			if (e == CSRA_OK)
-				record_freshness(v, in, child, out);
-			return e != CSRA_OK ? e : child->nomem ? CSRA_ERR_NOMEM : CSRA_OK;
-		}
-	}
-	for (size_t i = 0; i < v->ncallbacks; i++) {
-		if (!same(v->callbacks[i].oid, v->callbacks[i].oid_len, in->type, in->type_len))
+	for (const csra_format *const *f = csra_formats; *f != NULL; f++) {
+		const void *route = NULL;
+		if (!(*f)->handles(v, in->type, in->type_len, &route))
 			continue;
-		csra_cb_result res = { out, NULL, 0, 0, in, CSRA_FRESHNESS_NONE };
-		set_kind(child, "callback");
-		int ok = v->callbacks[i].cb(v->callbacks[i].arg, in->type, in->type_len, in->stmt,
-		    in->stmt_len, in->certs, in->nonce, in->nonce_len, in->at, &res);
-		/* A claim refused (over the cap, U+0000, ...) fails the
-		 * statement as it does an external reply: its policy would be
-		 * judged on part of what the callback said. */
-		int refused = csra_stmt_refused(out, child, "the callback");
-		if (refused && out->err == CSRA_ERR_NOMEM) {
-			free(res.spki);
-			return CSRA_ERR_NOMEM;
-		}
-		out->verified = ok && res.verified && !refused;
-		csra_result_add(child, "callback.verified", out->verified ? CSRA_STATUS_PASS : CSRA_STATUS_FAIL,
-		    out->verified ? CSRA_OK : CSRA_ERR_STMT_FAILED, "", "the callback %s",
-		    out->verified ? "verified the statement" : refused ? "gave a claim that was refused"
-		    : ok ? "did not verify the statement" : "failed");
-		if (out->verified) {
-			out->bound = res.spki != NULL && same(res.spki, res.spki_len, in->request_spki,
-			    in->request_spki_len);
-			csra_result_add(child, "statement.binding", out->bound ? CSRA_STATUS_PASS : CSRA_STATUS_FAIL,
-			    out->bound ? CSRA_OK : CSRA_ERR_STMT_NOT_BOUND, "", "the attested key %s the request key",
-			    out->bound ? "is" : "is not");
-		} else {
-			csra_result_add(child, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, "",
-			    "binding not checked: the statement did not verify");
-		}
-		out->freshness = res.freshness;
-		record_freshness(v, in, child, out);
-		free(res.spki);
-		return child->nomem ? CSRA_ERR_NOMEM : CSRA_OK;
+		if ((child->kind = strdup((*f)->kind)) == NULL)
+			child->nomem = 1;
+		csra_err e = (*f)->verify(v, route, d, in, child, out);
+		if (e == CSRA_OK && out->reports_freshness)
+			record_freshness(v, in, child, out);
+		return e != CSRA_OK ? e : child->nomem ? CSRA_ERR_NOMEM : CSRA_OK;
 	}
 	char oid[96];
 	csra_oid_to_str(in->type, in->type_len, oid, sizeof(oid));
-	set_kind(child, "unknown");
+	if ((child->kind = strdup("unknown")) == NULL)
+		child->nomem = 1;
 	csra_result_add(child, "statement.type", CSRA_STATUS_WARN, CSRA_ERR_STMT_UNKNOWN_TYPE, "",
 	    "no verifier for statement type %s: reported, never counts towards a policy", oid);
 	csra_result_add(child, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, "",
@@ -600,6 +95,7 @@ static csra_err verify_statement(const csra_verifier *v, csra_decoded *d, const 
 	child->verdict = CSRA_VERDICT_UNKNOWN;
 	return child->nomem ? CSRA_ERR_NOMEM : CSRA_OK;
 }
+
 
 /* Requests ----------------------------------------------------------- */
 
@@ -834,7 +330,7 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 	/* Decoded already, by the same rules, unless the Evidence statement
 	 * type is not the default one the request's decode used. */
 	const csra_oid_entry *dflt = &csra_oid_table[CSRA_OID_ID_STMT_PKIX_EVIDENCE];
-	if (!x->bundle_checked || !same(v->evidence_type, v->evidence_type_len, dflt->der, dflt->der_len))
+	if (!x->bundle_checked || !csra_same(v->evidence_type, v->evidence_type_len, dflt->der, dflt->der_len))
 		e = csra_decode(codec, legacy ? CSRA_PDU_EVIDENCE_BUNDLE : CSRA_PDU_ATTESTATION_BUNDLE,
 		    x->bundle.p, x->bundle.len, &d, &dg);
 	csra_codec_free(&codec);
@@ -944,7 +440,7 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 		csra_oid_to_str(type.c, type.clen, oid, sizeof(oid));
 		child->type_oid = strdup(oid);
 		const csra_oid_entry *named = csra_oid_find(type.c, type.clen);
-		child->type_name = strdup(same(type.c, type.clen, v->evidence_type, v->evidence_type_len)
+		child->type_name = strdup(csra_same(type.c, type.clen, v->evidence_type, v->evidence_type_len)
 		    ? "PKIX Evidence" : named ? named->name : "");
 		if (child->type_oid == NULL || child->type_name == NULL)
 			child->nomem = 1;

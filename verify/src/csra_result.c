@@ -750,3 +750,23 @@ char *csra_result_json(const csra_result *r)
 	free(s.p);
 	return NULL;
 }
+
+size_t csra_result_statement_count(const csra_result *r)
+{
+	return r->nchildren;
+}
+
+const csra_result *csra_result_statement(const csra_result *r, size_t i)
+{
+	return i < r->nchildren ? r->children[i] : NULL;
+}
+
+int csra_result_statement_bound(const csra_result *r, size_t i)
+{
+	return i < r->nchildren && r->children[i]->bound;
+}
+
+int csra_result_statement_verified(const csra_result *r, size_t i)
+{
+	return i < r->nchildren && r->children[i]->stmt_verified;
+}

@@ -9,12 +9,19 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <time.h>
 
 #include <openssl/x509.h>
 
 #include "csra_verify_int.h"
 #include "csrattest/request.h"
+
+/* csra_same says whether |a|/|alen| and |b|/|blen| are the same bytes. */
+static inline int csra_same(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+{
+	return alen == blen && (alen == 0 || memcmp(a, b, alen) == 0);
+}
 
 /* An AttestationBundle "other" certificate entry. */
 typedef struct csra_other_cert {
@@ -81,6 +88,7 @@ typedef struct csra_stmt_out {
 	size_t nclaims, cap;
 	struct csra_strchunk *chunks;	/* the claims' strings and bytes */
 	size_t limit;		/* most claims it takes (CSRA_LIMIT_CLAIMS); 0: 4096 */
+	int reports_freshness;	/* freshness is what the verifier reported: see csra_format */
 	csra_err err;		/* the first claim refused: CSRA_ERR_LIMIT_CLAIMS, ... */
 	char err_path[64];	/* "element.name" of that claim (cut) */
 } csra_stmt_out;
@@ -173,5 +181,49 @@ csra_err csra_external_verify(const csra_external *ext, const csra_stmt_in *in, 
  * or CSRA_ERR_NOMEM (CSRA_ERR_INVALID_ARGUMENT if |r| or |out| is NULL). */
 csra_err csra_external_parse_reply(const char *buf, size_t len, const uint8_t *request_spki,
     size_t request_spki_len, int have_nonce, csra_result *r, csra_stmt_out *out);
+
+/* The verifier's routes from a statement type to a verifier of the
+ * caller's, and its trust anchors per type (from the policy). */
+struct csra_external_route {
+	uint8_t oid[64];
+	size_t oid_len;
+	csra_external ext;
+};
+
+struct csra_callback_route {
+	uint8_t oid[64];
+	size_t oid_len;
+	csra_stmt_callback cb;
+	void *arg;
+};
+
+struct csra_type_store {
+	uint8_t oid[64];
+	size_t oid_len;
+	X509_STORE *store;
+};
+
+/* A statement format: one module per format, listed in csra_formats.c.
+ * |kind| names it in results and records. handles() says whether it
+ * verifies statements of type |type| under |v|, and may hand verify() the
+ * verifier's route for it (an external command, a callback). verify()
+ * records its checks in |child| and fills |out|: verified when structure,
+ * signature and chain hold, bound when it attests a key byte-equal to
+ * in->request_spki, freshness and claims. A format that can only report
+ * what its verifier confirmed of the nonce sets out->reports_freshness:
+ * the request then records "freshness.nonce" under the policy. Returns
+ * CSRA_OK, or CSRA_ERR_NOMEM. */
+typedef struct csra_format {
+	const char *kind;
+	int (*handles)(const csra_verifier *v, const uint8_t *type, size_t len, const void **route);
+	csra_err (*verify)(const csra_verifier *v, const void *route, csra_decoded *d,
+	    const csra_stmt_in *in, csra_result *child, csra_stmt_out *out);
+} csra_format;
+
+extern const csra_format csra_format_pkix_evidence, csra_format_tpm2_certify,
+    csra_format_external, csra_format_callback;
+
+/* The registry, in the order formats are tried; NULL-terminated. */
+extern const csra_format *const csra_formats[];
 
 #endif

@@ -798,3 +798,19 @@ csra_err csra_tpm_verify(const csra_stmt_in *in, X509_STORE *trust, const struct
 	}
 	return CSRA_OK;
 }
+
+static int tpm_handles(const csra_verifier *v, const uint8_t *type, size_t len, const void **route)
+{
+	(void)v, (void)route;
+	return csra_oid_is(type, len, CSRA_OID_ID_TCGATTESTCERTIFY);
+}
+
+static csra_err tpm_verify(const csra_verifier *v, const void *route, csra_decoded *d,
+    const csra_stmt_in *in, csra_result *child, csra_stmt_out *out)
+{
+	(void)route, (void)d;
+	return csra_tpm_verify(in, csra_verifier_store_for(v, in->type, in->type_len, v->tpm_store),
+	    csra_verifier_ak_ekus(v, 1), child, out);
+}
+
+const csra_format csra_format_tpm2_certify = { "tpm2-certify", tpm_handles, tpm_verify };

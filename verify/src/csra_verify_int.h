@@ -180,10 +180,10 @@ unsigned long long csra_claim_reads(void);
 int csra_within_limit(const csra_verifier *v, csra_result *r, csra_limit which, size_t count,
     const char *path);
 
-/* csra_request_init / csra_request_free set up and release the request
- * part of a verifier (csra_request.c). */
-int csra_request_init(csra_verifier *v);
-void csra_request_free(csra_verifier *v);
+/* csra_verifier_store_for returns the trust anchors |v|'s policy gives
+ * statements of type |type|/|len|, or |dflt| when it gives none. */
+X509_STORE *csra_verifier_store_for(const csra_verifier *v, const uint8_t *type, size_t len,
+    X509_STORE *dflt);
 
 /* csra_result_finish sets the verdict from the checks. */
 void csra_result_finish(csra_result *r);
@@ -225,6 +225,10 @@ void csra_eku_set_str(const struct csra_eku_set *s, char *buf, size_t cap);
  * CSRA_ERR_AK_UNTRUSTED (no path to an anchor) or CSRA_ERR_AK_CHAIN
  * (anything else). */
 csra_err csra_x509_verify_err(int err);
+
+/* csra_x509_push_ref settles |cert| (csra_x509_settle) and pushes a
+ * reference to it on |sk|. */
+csra_err csra_x509_push_ref(STACK_OF(X509) *sk, X509 *cert);
 
 /* csra_sig_verify checks the signature algorithm |oid|/|oid_len| (DER
  * contents) with parameters |params|/|params_len| (their whole TLV, or

@@ -23,6 +23,7 @@
 #include "csra_codec_int.h"
 #include "csra_gate.h"
 #include "csra_span.h"
+#include "csra_stmt.h"
 #include "csra_verify_int.h"
 
 #include "BOOLEAN.h"
@@ -34,327 +35,6 @@
 #include "ReportedClaim.h"
 #include "ReportedElement.h"
 #include "SignatureBlock.h"
-
-static const size_t limit_defaults[CSRA_LIMIT_COUNT] = {
-	[CSRA_LIMIT_STATEMENTS] = 64,
-	[CSRA_LIMIT_CERTS] = 256,
-	[CSRA_LIMIT_ATTRIBUTES] = 256,
-	[CSRA_LIMIT_EXTENSIONS] = 256,
-	[CSRA_LIMIT_SIGNERS] = 16,
-	[CSRA_LIMIT_CLAIMS] = 4096,
-	[CSRA_LIMIT_ELEMENTS] = 1024,
-};
-
-csra_verifier *csra_verifier_new(void)
-{
-	csra_verifier *v = calloc(1, sizeof(*v));
-	if (v == NULL)
-		return NULL;
-	const csra_oid_entry *e = &csra_oid_table[CSRA_OID_ID_KP_ATTESTATIONKEY];
-	uint8_t tcg_ak[16];
-	size_t tcg_ak_len = 0;
-	v->store = X509_STORE_new();
-	v->untrusted = sk_X509_new_null();
-	v->signer_certs = sk_X509_new_null();
-	/* The defaults: the draft's id-kp-attestationKey, and the TCG's
-	 * tcg-kp-AIKCertificate for TPM AKs. */
-	int ekus = csra_eku_set_add(&v->ak_ekus[0], e->der, e->der_len) == 1 &&
-	    csra_oid_from_str(CSRA_TCG_KP_AIK_CERTIFICATE, tcg_ak, sizeof(tcg_ak), &tcg_ak_len) &&
-	    csra_eku_set_add(&v->ak_ekus[1], tcg_ak, tcg_ak_len) == 1;
-	v->sig_policy = CSRA_SIG_ALL;
-	v->ts_max_age = -1;
-	v->cache = csra_cache_new(CSRA_CHAIN_CACHE_DEFAULT);
-	v->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
-	for (size_t i = 0; i < CSRA_LIMIT_COUNT; i++)
-		v->limits[i] = limit_defaults[i];
-	if (v->store == NULL || v->untrusted == NULL || v->signer_certs == NULL ||
-	    !ekus || v->cache == NULL || v->sha256 == NULL ||
-	    !csra_request_init(v)) {
-		csra_verifier_free(&v);
-		return NULL;
-	}
-	return v;
-}
-
-void csra_verifier_free(csra_verifier **vp)
-{
-	if (vp == NULL || *vp == NULL)
-		return;
-	csra_verifier *v = *vp;
-	csra_cache_free(&v->cache);	/* first: its paths pin the stores */
-	EVP_MD_free(v->sha256);
-	free(v->untrusted_dg);
-	X509_STORE_free(v->store);
-	sk_X509_pop_free(v->untrusted, X509_free);
-	sk_X509_pop_free(v->signer_certs, X509_free);
-	for (size_t i = 0; i < v->nkeys; i++) {
-		EVP_PKEY_free(v->keys[i].key);
-		free(v->keys[i].id);
-	}
-	free(v->keys);
-	for (int i = 0; i < 2; i++) {
-		csra_eku_set_clear(&v->ak_ekus[i]);
-		csra_eku_set_clear(&v->policy_ak_ekus[i]);
-	}
-	csra_request_free(v);
-	free(v);
-	*vp = NULL;
-}
-
-/* OpenSSL caches a certificate's extensions on first use, and two threads
- * doing so at once can replace what the other reads (openssl/openssl
- * issue 32609): certificates threads share have it done before. An
- * allocation failure then marks the certificate invalid for good. Returns
- * 1 if its extensions are valid, 0 if not, -1 if memory ran out. */
-csra_err csra_x509_verify_err(int err)
-{
-	switch (err) {
-	case X509_V_ERR_CERT_HAS_EXPIRED:
-	case X509_V_ERR_CRL_HAS_EXPIRED:
-		return CSRA_ERR_AK_EXPIRED;
-	/* Not expired: a clock or an issuance date to look at, not a renewal. */
-	case X509_V_ERR_CERT_NOT_YET_VALID:
-	case X509_V_ERR_CRL_NOT_YET_VALID:
-		return CSRA_ERR_AK_NOT_YET_VALID;
-	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
-	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
-	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
-	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
-	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
-		return CSRA_ERR_AK_UNTRUSTED;
-	default:
-		return CSRA_ERR_AK_CHAIN;
-	}
-}
-
-int csra_x509_settle(X509 *cert)
-{
-	csra_clear_openssl_errors();
-	if ((X509_get_extension_flags(cert) & EXFLAG_INVALID) == 0)
-		return 1;
-	int nomem = 0;
-	unsigned long e;
-	while ((e = ERR_get_error()) != 0)
-		nomem |= ERR_GET_REASON(e) == ERR_R_MALLOC_FAILURE;
-	return nomem ? -1 : 0;
-}
-
-csra_err csra_verifier_add_trust(csra_verifier *v, X509 *cert)
-{
-	if (v == NULL || cert == NULL)
-		return CSRA_ERR_INVALID_ARGUMENT;
-	if (csra_x509_settle(cert) < 0)
-		return CSRA_ERR_NOMEM;
-	if (X509_STORE_add_cert(v->store, cert) != 1) {
-		/* A certificate already present is not an error. */
-		unsigned long e = ERR_peek_last_error();
-		csra_clear_openssl_errors();
-		if (ERR_GET_REASON(e) != X509_R_CERT_ALREADY_IN_HASH_TABLE)
-			return CSRA_ERR_NOMEM;
-	}
-	v->ntrust++;
-	v->trust_gen++;
-	csra_cache_flush(v->cache);	/* their keys can no longer match: free them now */
-	return CSRA_OK;
-}
-
-static csra_err push_ref(STACK_OF(X509) *sk, X509 *cert)
-{
-	if (csra_x509_settle(cert) < 0)
-		return CSRA_ERR_NOMEM;
-	if (!X509_up_ref(cert))
-		return CSRA_ERR_INTERNAL;
-	if (!sk_X509_push(sk, cert)) {
-		X509_free(cert);
-		return CSRA_ERR_NOMEM;
-	}
-	return CSRA_OK;
-}
-
-csra_err csra_verifier_add_untrusted(csra_verifier *v, X509 *cert)
-{
-	if (v == NULL || cert == NULL)
-		return CSRA_ERR_INVALID_ARGUMENT;
-	/* Its digest joins the chain-cache key of every verification. */
-	size_t n = (size_t)sk_X509_num(v->untrusted);
-	uint8_t (*dg)[32] = realloc(v->untrusted_dg, (n + 1) * sizeof(*dg));
-	if (dg == NULL)
-		return CSRA_ERR_NOMEM;
-	v->untrusted_dg = dg;
-	if (X509_digest(cert, v->sha256, dg[n], NULL) != 1) {
-		csra_clear_openssl_errors();
-		return CSRA_ERR_NOMEM;
-	}
-	return push_ref(v->untrusted, cert);
-}
-
-csra_err csra_verifier_add_signer_cert(csra_verifier *v, X509 *cert)
-{
-	if (v == NULL || cert == NULL)
-		return CSRA_ERR_INVALID_ARGUMENT;
-	return push_ref(v->signer_certs, cert);
-}
-
-csra_err csra_verifier_add_signer_key(csra_verifier *v, EVP_PKEY *key, const uint8_t *keyid,
-    size_t keyid_len)
-{
-	if (v == NULL || key == NULL || keyid == NULL || keyid_len == 0)
-		return CSRA_ERR_INVALID_ARGUMENT;
-	struct keyid_key *n = realloc(v->keys, (v->nkeys + 1) * sizeof(*n));
-	if (n == NULL)
-		return CSRA_ERR_NOMEM;
-	v->keys = n;
-	uint8_t *id = malloc(keyid_len);
-	if (id == NULL)
-		return CSRA_ERR_NOMEM;
-	if (!EVP_PKEY_up_ref(key)) {
-		free(id);
-		return CSRA_ERR_INTERNAL;
-	}
-	memcpy(id, keyid, keyid_len);
-	n[v->nkeys++] = (struct keyid_key){ key, id, keyid_len };
-	return CSRA_OK;
-}
-
-/* Reads every certificate of the PEM file |path| (or of each regular file
- * of the directory |path|) into |add|. */
-static csra_err add_pem(csra_verifier *v, const char *path,
-    csra_err (*add)(csra_verifier *, X509 *))
-{
-	struct stat st;
-	if (v == NULL || path == NULL)
-		return CSRA_ERR_INVALID_ARGUMENT;
-	if (stat(path, &st) != 0)
-		return CSRA_ERR_IO;
-	if (S_ISDIR(st.st_mode)) {
-		DIR *d = opendir(path);
-		struct dirent *de;
-		int any = 0;
-		if (d == NULL)
-			return CSRA_ERR_IO;
-		while ((de = readdir(d)) != NULL) {
-			char sub[PATH_MAX];
-			struct stat sst;
-			if (de->d_name[0] == '.' ||
-			    snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name) >= (int)sizeof(sub) ||
-			    stat(sub, &sst) != 0 || !S_ISREG(sst.st_mode))
-				continue;
-			if (add_pem(v, sub, add) == CSRA_OK)
-				any = 1;
-		}
-		closedir(d);
-		return any ? CSRA_OK : CSRA_ERR_IO;
-	}
-	FILE *f = fopen(path, "r");
-	if (f == NULL)
-		return CSRA_ERR_IO;
-	X509 *x;
-	int n = 0;
-	csra_err e = CSRA_OK;
-	while (e == CSRA_OK && (x = PEM_read_X509(f, NULL, NULL, NULL)) != NULL) {
-		e = add(v, x);
-		X509_free(x);
-		n++;
-	}
-	csra_clear_openssl_errors();	/* PEM_read_X509 ends with "no start line" */
-	fclose(f);
-	return e != CSRA_OK ? e : n ? CSRA_OK : CSRA_ERR_IO;
-}
-
-csra_err csra_verifier_add_trust_file(csra_verifier *v, const char *path)
-{
-	return add_pem(v, path, csra_verifier_add_trust);
-}
-
-csra_err csra_verifier_add_untrusted_file(csra_verifier *v, const char *path)
-{
-	return add_pem(v, path, csra_verifier_add_untrusted);
-}
-
-csra_err csra_verifier_set_time(csra_verifier *v, time_t t)
-{
-	if (v == NULL || t < 0)
-		return CSRA_ERR_INVALID_ARGUMENT;
-	v->at = t;
-	return CSRA_OK;
-}
-
-csra_err csra_verifier_set_chain_cache(csra_verifier *v, size_t entries)
-{
-	if (v == NULL)
-		return CSRA_ERR_INVALID_ARGUMENT;
-	return csra_cache_resize(v->cache, entries) ? CSRA_OK : CSRA_ERR_NOMEM;
-}
-
-csra_err csra_verifier_set_limit(csra_verifier *v, csra_limit which, size_t max)
-{
-	if (v == NULL || (unsigned)which >= CSRA_LIMIT_COUNT || max == 0)
-		return CSRA_ERR_INVALID_ARGUMENT;
-	v->limits[which] = max;
-	return CSRA_OK;
-}
-
-size_t csra_verifier_limit(const csra_verifier *v, csra_limit which)
-{
-	if (v == NULL || (unsigned)which >= CSRA_LIMIT_COUNT)
-		return 0;
-	return v->limits[which];
-}
-
-/* By csra_limit: the check a count over its cap fails, and its code. */
-static const struct {
-	const char *check, *what;
-	csra_err code;
-} limit_checks[CSRA_LIMIT_COUNT] = {
-	[CSRA_LIMIT_STATEMENTS] = { "limit.statements", "statements", CSRA_ERR_LIMIT_STATEMENTS },
-	[CSRA_LIMIT_CERTS] = { "limit.certs", "certificates", CSRA_ERR_LIMIT_CERTS },
-	[CSRA_LIMIT_ATTRIBUTES] = { "limit.attributes", "attributes", CSRA_ERR_LIMIT_ATTRIBUTES },
-	[CSRA_LIMIT_EXTENSIONS] = { "limit.extensions", "extensions", CSRA_ERR_LIMIT_EXTENSIONS },
-	[CSRA_LIMIT_SIGNERS] = { "limit.signers", "signature blocks", CSRA_ERR_LIMIT_SIGNERS },
-	[CSRA_LIMIT_CLAIMS] = { "limit.claims", "claims", CSRA_ERR_LIMIT_CLAIMS },
-	[CSRA_LIMIT_ELEMENTS] = { "limit.elements", "reported elements", CSRA_ERR_LIMIT_ELEMENTS },
-};
-
-int csra_within_limit(const csra_verifier *v, csra_result *r, csra_limit which, size_t count,
-    const char *path)
-{
-	size_t cap = v->limits[which];
-	if (count <= cap)
-		return 1;
-	csra_result_add(r, limit_checks[which].check, CSRA_STATUS_FAIL, limit_checks[which].code, path,
-	    "%zu %s, over the cap of %zu: not processed (csra_verifier_set_limit)", count,
-	    limit_checks[which].what, cap);
-	return 0;
-}
-
-csra_err csra_verifier_set_sig_policy(csra_verifier *v, csra_sig_policy p)
-{
-	if (v == NULL || (p != CSRA_SIG_ALL && p != CSRA_SIG_ANY_TRUSTED))
-		return CSRA_ERR_INVALID_ARGUMENT;
-	v->sig_policy = p;
-	return CSRA_OK;
-}
-
-csra_err csra_verifier_set_strict(csra_verifier *v, int on)
-{
-	if (v == NULL)
-		return CSRA_ERR_INVALID_ARGUMENT;
-	v->strict = on != 0;
-	return CSRA_OK;
-}
-
-csra_err csra_verifier_set_timestamp_window(csra_verifier *v, long max_age, long skew)
-{
-	/* Refused rather than clamped: a caller asking for more than decades
-	 * has made a mistake, and bounded values keep the window's arithmetic
-	 * (max_age + skew) from overflowing. */
-	if (v == NULL || skew < 0 || skew > CSRA_TIMESTAMP_WINDOW_MAX ||
-	    max_age > CSRA_TIMESTAMP_WINDOW_MAX)
-		return CSRA_ERR_INVALID_ARGUMENT;
-	v->ts_max_age = max_age;
-	v->ts_skew = skew;
-	return CSRA_OK;
-}
 
 /* Claims ------------------------------------------------------------- */
 
@@ -765,160 +445,6 @@ static void check_content(struct vctx *x)
 
 /* Signatures --------------------------------------------------------- */
 
-enum params_rule { P_ABSENT, P_NULL_OR_ABSENT, P_PSS };
-
-struct sigalg {
-	csra_oid_id oid;
-	const char *md;		/* NULL: the algorithm hashes itself */
-	const char *key;	/* OpenSSL key type name */
-	int key_id;		/* its EVP_PKEY_* id, or NID_undef: EVP_PKEY_is_a then */
-	enum params_rule params;
-};
-
-/* Adding an algorithm is a row here; ML-DSA rows work whenever the linked
- * OpenSSL (3.5 and later) knows the key type, and otherwise fail as
- * CSRA_ERR_SIG_ALG_UNAVAILABLE. */
-static const struct sigalg sigalgs[] = {
-	{ CSRA_OID_ECDSA_WITH_SHA256, "SHA256", "EC", EVP_PKEY_EC, P_ABSENT },
-	{ CSRA_OID_ECDSA_WITH_SHA384, "SHA384", "EC", EVP_PKEY_EC, P_ABSENT },
-	{ CSRA_OID_ECDSA_WITH_SHA512, "SHA512", "EC", EVP_PKEY_EC, P_ABSENT },
-	{ CSRA_OID_SHA256WITHRSAENCRYPTION, "SHA256", "RSA", EVP_PKEY_RSA, P_NULL_OR_ABSENT },
-	{ CSRA_OID_SHA384WITHRSAENCRYPTION, "SHA384", "RSA", EVP_PKEY_RSA, P_NULL_OR_ABSENT },
-	{ CSRA_OID_SHA512WITHRSAENCRYPTION, "SHA512", "RSA", EVP_PKEY_RSA, P_NULL_OR_ABSENT },
-	{ CSRA_OID_ID_RSASSA_PSS, NULL, "RSA", EVP_PKEY_RSA, P_PSS },
-	{ CSRA_OID_ID_ED25519, NULL, "ED25519", EVP_PKEY_ED25519, P_ABSENT },
-	{ CSRA_OID_ID_ED448, NULL, "ED448", EVP_PKEY_ED448, P_ABSENT },
-	{ CSRA_OID_ID_ML_DSA_44, NULL, "ML-DSA-44", NID_undef, P_ABSENT },
-	{ CSRA_OID_ID_ML_DSA_65, NULL, "ML-DSA-65", NID_undef, P_ABSENT },
-	{ CSRA_OID_ID_ML_DSA_87, NULL, "ML-DSA-87", NID_undef, P_ABSENT },
-};
-
-static const struct sigalg *find_sigalg(const uint8_t *oid, size_t len)
-{
-	for (size_t i = 0; i < sizeof(sigalgs) / sizeof(sigalgs[0]); i++)
-		if (csra_oid_is(oid, len, sigalgs[i].oid))
-			return &sigalgs[i];
-	return NULL;
-}
-
-/* RSASSA-PSS parameters (RFC 4055): SHA-2 hash, MGF1 with the same hash,
- * salt as long as the hash, trailer 1. Sets |*md| and |*salt|. */
-static csra_err pss_params(const uint8_t *params, size_t params_len, const EVP_MD **md, int *salt)
-{
-	if (params == NULL)
-		return CSRA_ERR_SIG_ALG_PARAMS;
-	const unsigned char *p = params;
-	RSA_PSS_PARAMS *pss = d2i_RSA_PSS_PARAMS(NULL, &p, (long)params_len);
-	X509_ALGOR *mgf_md = NULL;
-	csra_err e = CSRA_ERR_SIG_ALG_PARAMS;
-	/* Absent fields default to SHA-1, which is not accepted. */
-	if (pss == NULL || p != params + params_len || pss->hashAlgorithm == NULL ||
-	    pss->maskGenAlgorithm == NULL)
-		goto out;
-	int hnid = OBJ_obj2nid(pss->hashAlgorithm->algorithm);
-	if (hnid != NID_sha256 && hnid != NID_sha384 && hnid != NID_sha512)
-		goto out;
-	/* OpenSSL 3.0's d2i leaves maskHash unset: unpack MGF1's parameter. */
-	if (OBJ_obj2nid(pss->maskGenAlgorithm->algorithm) != NID_mgf1 ||
-	    pss->maskGenAlgorithm->parameter == NULL ||
-	    (mgf_md = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(X509_ALGOR),
-	    pss->maskGenAlgorithm->parameter)) == NULL ||
-	    OBJ_obj2nid(mgf_md->algorithm) != hnid)
-		goto out;
-	*md = EVP_get_digestbynid(hnid);
-	long s = 20;
-	if (pss->saltLength != NULL && (s = ASN1_INTEGER_get(pss->saltLength)) < 0)
-		goto out;
-	if (*md == NULL || s != EVP_MD_get_size(*md))
-		goto out;
-	if (pss->trailerField != NULL && ASN1_INTEGER_get(pss->trailerField) != 1)
-		goto out;
-	*salt = (int)s;
-	e = CSRA_OK;
-out:
-	X509_ALGOR_free(mgf_md);
-	RSA_PSS_PARAMS_free(pss);
-	csra_clear_openssl_errors();
-	return e;
-}
-
-static int is_null(const uint8_t *p, size_t len)
-{
-	return p != NULL && len == 2 && p[0] == 0x05 && p[1] == 0x00;
-}
-
-csra_err csra_sig_verify(const uint8_t *oid, size_t oid_len, const uint8_t *params, size_t params_len,
-    const uint8_t *sig, size_t sig_len, EVP_PKEY *key, const uint8_t *key_spki, size_t key_spki_len,
-    const uint8_t *tbs, size_t tbs_len, char *why, size_t whylen)
-{
-	const struct sigalg *alg = find_sigalg(oid, oid_len);
-	const EVP_MD *md = NULL;
-	int salt = 0;
-	why[0] = '\0';
-	if (alg == NULL)
-		return CSRA_ERR_SIG_ALG_UNKNOWN;
-	switch (alg->params) {
-	case P_ABSENT:
-		if (params != NULL)
-			return CSRA_ERR_SIG_ALG_PARAMS;
-		break;
-	case P_NULL_OR_ABSENT:
-		if (params != NULL && !is_null(params, params_len))
-			return CSRA_ERR_SIG_ALG_PARAMS;
-		break;
-	case P_PSS: {
-		csra_err e = pss_params(params, params_len, &md, &salt);
-		if (e != CSRA_OK)
-			return e;
-		break;
-	}
-	}
-	if (strncmp(alg->key, "ML-DSA", 6) == 0) {
-		EVP_PKEY_CTX *probe = EVP_PKEY_CTX_new_from_name(NULL, alg->key, NULL);
-		csra_clear_openssl_errors();
-		if (probe == NULL)
-			return CSRA_ERR_SIG_ALG_UNAVAILABLE;
-		EVP_PKEY_CTX_free(probe);
-	}
-	/* By id where OpenSSL has one: EVP_PKEY_is_a looks the name up in a
-	 * locked table, copying it first, on every call. */
-	int id = EVP_PKEY_get_base_id(key);
-	int key_ok = alg->key_id != NID_undef ? id == alg->key_id : EVP_PKEY_is_a(key, alg->key);
-	key_ok = key_ok || (alg->params == P_PSS && id == EVP_PKEY_RSA_PSS);
-	if (!key_ok)
-		return CSRA_ERR_SIG_ALG_KEY_MISMATCH;
-	if (alg->key_id == EVP_PKEY_RSA && EVP_PKEY_get_bits(key) < 2048) {
-		snprintf(why, whylen, "%d bits", EVP_PKEY_get_bits(key));
-		return CSRA_ERR_SIG_RSA_TOO_SMALL;
-	}
-	if (alg->key_id == EVP_PKEY_EC && csra_spki_named_curve(key_spki, key_spki_len) == NULL) {
-		char group[64];
-		size_t glen;
-		if (!EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group,
-		    sizeof(group), &glen) ||
-		    (strcmp(group, "prime256v1") != 0 && strcmp(group, "secp384r1") != 0 &&
-		    strcmp(group, "secp521r1") != 0)) {
-			snprintf(why, whylen, "curve not P-256, P-384 or P-521");
-			return CSRA_ERR_SIG_KEY_UNSUPPORTED;
-		}
-	}
-	if (md == NULL && alg->md != NULL)
-		md = EVP_get_digestbyname(alg->md);
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	EVP_PKEY_CTX *pctx = NULL;
-	csra_err e = CSRA_ERR_SIG_INVALID;
-	if (ctx != NULL && EVP_DigestVerifyInit(ctx, &pctx, md, NULL, key) == 1 &&
-	    (alg->params != P_PSS ||
-	    (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
-	    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, salt) == 1 &&
-	    EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) == 1)) &&
-	    EVP_DigestVerify(ctx, sig, sig_len, tbs, tbs_len) == 1)
-		e = CSRA_OK;
-	EVP_MD_CTX_free(ctx);
-	csra_clear_openssl_errors();
-	return e;
-}
-
 /* csra_sig_verify for a signature block over |tbs|. */
 static csra_err verify_sig(const SignatureBlock_t *sb, EVP_PKEY *key, const struct span *key_spki,
     const struct span *tbs, char *why, size_t whylen)
@@ -1008,112 +534,6 @@ static EVP_PKEY *d2i_spki(const struct span *s)
 		return NULL;
 	}
 	return k;
-}
-
-int csra_eku_set_add(struct csra_eku_set *s, const uint8_t *der, size_t len)
-{
-	uint8_t buf[2 + 126];
-	if (der == NULL || len == 0 || len > sizeof(buf) - 2)
-		return -1;
-	for (size_t i = 0; i < s->n; i++)
-		if ((size_t)OBJ_length(s->oids[i]) == len && memcmp(OBJ_get0_data(s->oids[i]), der, len) == 0)
-			return 1;
-	buf[0] = 0x06;
-	buf[1] = (uint8_t)len;
-	memcpy(buf + 2, der, len);
-	const unsigned char *p = buf;
-	ASN1_OBJECT *o = d2i_ASN1_OBJECT(NULL, &p, (long)(len + 2));
-	unsigned long err = o == NULL ? ERR_peek_last_error() : 0;
-	ASN1_OBJECT **grown = o != NULL ? realloc(s->oids, (s->n + 1) * sizeof(*grown)) : NULL;
-	csra_clear_openssl_errors();
-	if (o == NULL)
-		return ERR_GET_REASON(err) == ERR_R_MALLOC_FAILURE ? 0 : -1;
-	if (grown == NULL) {
-		ASN1_OBJECT_free(o);
-		return 0;
-	}
-	s->oids = grown;
-	s->oids[s->n++] = o;
-	return 1;
-}
-
-void csra_eku_set_clear(struct csra_eku_set *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		ASN1_OBJECT_free(s->oids[i]);
-	free(s->oids);
-	s->oids = NULL;
-	s->n = 0;
-}
-
-const struct csra_eku_set *csra_verifier_ak_ekus(const csra_verifier *v, int tpm)
-{
-	tpm = tpm != 0;
-	return v->policy_ak_ekus[tpm].n > 0 ? &v->policy_ak_ekus[tpm] : &v->ak_ekus[tpm];
-}
-
-void csra_eku_set_str(const struct csra_eku_set *s, char *buf, size_t cap)
-{
-	size_t used = 0;
-	buf[0] = '\0';
-	for (size_t i = 0; i < s->n && used + 1 < cap; i++) {
-		char oid[96] = "?";
-		if (OBJ_obj2txt(oid, sizeof(oid), s->oids[i], 1) <= 0)
-			strcpy(oid, "?");
-		int w = snprintf(buf + used, cap - used, "%s%s", i ? ", " : "", oid);
-		if (w < 0 || (size_t)w >= cap - used)
-			break;
-		used += (size_t)w;
-	}
-}
-
-/* The caller's EKUs replace the defaults with the first one added, so
- * that the placeholder can be retired; a policy's replace them all. The
- * chain cache keeps each certificate's EKU answer: flushed. */
-static csra_err add_ak_eku(csra_verifier *v, int tpm, const uint8_t *oid, size_t len)
-{
-	char text[160];
-	if (v == NULL || oid == NULL || len == 0 || len > 126 || !csra_oid_to_str(oid, len, text, sizeof(text)))
-		return CSRA_ERR_INVALID_ARGUMENT;
-	struct csra_eku_set fresh = { NULL, 0 };
-	struct csra_eku_set *s = v->ak_ekus_added[tpm] ? &v->ak_ekus[tpm] : &fresh;
-	int added = csra_eku_set_add(s, oid, len);
-	if (added != 1) {
-		csra_eku_set_clear(&fresh);
-		return added < 0 ? CSRA_ERR_INVALID_ARGUMENT : CSRA_ERR_NOMEM;
-	}
-	if (!v->ak_ekus_added[tpm]) {
-		csra_eku_set_clear(&v->ak_ekus[tpm]);
-		v->ak_ekus[tpm] = fresh;
-		v->ak_ekus_added[tpm] = 1;
-	}
-	v->trust_gen++;
-	csra_cache_flush(v->cache);
-	return CSRA_OK;
-}
-
-csra_err csra_verifier_add_ak_eku(csra_verifier *v, const uint8_t *oid, size_t len)
-{
-	return add_ak_eku(v, 0, oid, len);
-}
-
-csra_err csra_verifier_add_tpm_ak_eku(csra_verifier *v, const uint8_t *oid, size_t len)
-{
-	return add_ak_eku(v, 1, oid, len);
-}
-
-int csra_has_ak_eku(const struct csra_eku_set *s, X509 *x)
-{
-	int crit = -1;
-	EXTENDED_KEY_USAGE *eku = X509_get_ext_d2i(x, NID_ext_key_usage, &crit, NULL);
-	int found = eku == NULL && crit >= 0 ? -1 : 0;
-	for (int i = 0; eku != NULL && i < sk_ASN1_OBJECT_num(eku) && found == 0; i++)
-		for (size_t k = 0; k < s->n; k++)
-			if (OBJ_cmp(sk_ASN1_OBJECT_value(eku, i), s->oids[k]) == 0)
-				found = 1;
-	EXTENDED_KEY_USAGE_free(eku);
-	csra_clear_openssl_errors();
-	return found;
 }
 
 /* Whether |x|'s ExtendedKeyUsage has an attestation-key EKU in force for
@@ -1516,10 +936,10 @@ static int ensure_pool(struct vctx *x, size_t *nbad)
 	if ((x->pool = sk_X509_new_null()) == NULL)
 		return 0;
 	for (int i = 0; i < sk_X509_num(v->untrusted); i++)
-		if (push_ref(x->pool, sk_X509_value(v->untrusted, i)) != CSRA_OK)
+		if (csra_x509_push_ref(x->pool, sk_X509_value(v->untrusted, i)) != CSRA_OK)
 			return 0;
 	for (int i = 0; x->extra != NULL && i < sk_X509_num(x->extra); i++)
-		if (push_ref(x->pool, sk_X509_value(x->extra, i)) != CSRA_OK)
+		if (csra_x509_push_ref(x->pool, sk_X509_value(x->extra, i)) != CSRA_OK)
 			return 0;
 	for (int i = 0; x->has_ev_certs && span_next(&x->ev_certs, i ? &c : NULL, &c); i++) {
 		X509 *cert = x->ev_dg != NULL ? parse_known(x, &c, x->ev_dg[i], 1, NULL, NULL, NULL)
@@ -1979,3 +1399,139 @@ csra_err csra_verify_evidence_with(const csra_verifier *v, X509_STORE *store, cs
 	span_at(dder, dder + dlen, &x.ev_span);
 	return verify_decoded(&x, len, nonce, nonce_len, extra, out);
 }
+
+/* The statement format ------------------------------------------------ */
+
+/* Claims of the PKIX Evidence key element bound to the request key, and
+ * of the platform, as the policy reads them. */
+static void evidence_claims(const csra_result *er, const csra_stmt_in *in, csra_stmt_out *out,
+    csra_result *child)
+{
+	/* The first key element whose spki claim is the request's, in one
+	 * pass over the claims: asking each key element in turn rescans the
+	 * claims for each, quadratic in an Evidence of many keys. */
+	size_t nk = csra_result_key_count(er), be = SIZE_MAX;
+	for (size_t i = 0; i < er->nclaims; i++) {
+		const struct csra_claim_rec *cl = &er->claims[i];
+		if (cl->claim == CSRA_CLAIM_KEY_SPKI && cl->has_value && cl->element < be &&
+		    er->elements[cl->element] == CSRA_ELEMENT_KEY &&
+		    csra_same(cl->value.bytes, cl->value.len, in->request_spki, in->request_spki_len))
+			be = cl->element;
+	}
+	long bound = -1;
+	for (size_t e = 0; be != SIZE_MAX && e <= be; e++)
+		bound += er->elements[e] == CSRA_ELEMENT_KEY;
+	if (bound < 0) {
+		csra_result_add(child, "statement.binding", CSRA_STATUS_FAIL, CSRA_ERR_STMT_NOT_BOUND, "",
+		    "no key element's spki claim is the request's SubjectPublicKeyInfo (%zu key element(s))", nk);
+		return;
+	}
+	out->bound = 1;
+	csra_result_add(child, "statement.binding", CSRA_STATUS_PASS, CSRA_OK, "",
+	    "key element %ld attests the request key (spki byte-equal)", bound);
+	for (int c = CSRA_CLAIM_NONCE; c <= CSRA_CLAIM_KEY_PURPOSE; c++) {
+		const csra_claim_info *info = csra_claim_get((csra_claim)c);
+		csra_claim_value v;
+		const char *el = info->element == CSRA_ELEMENT_KEY ? "key"
+		    : info->element == CSRA_ELEMENT_PLATFORM ? "platform" : "transaction";
+		int have = info->element == CSRA_ELEMENT_KEY
+		    ? csra_result_key_claim(er, (size_t)bound, (csra_claim)c, &v)
+		    : info->element == CSRA_ELEMENT_PLATFORM ? csra_result_platform_claim(er, (csra_claim)c, &v)
+		    : csra_result_transaction_claim(er, (csra_claim)c, &v);
+		if (!have)
+			continue;
+		if (info->type == CSRA_VALUE_BOOLEAN)
+			csra_stmt_add_bool(out, el, info->name, v.boolean);
+		else if (info->type == CSRA_VALUE_INTEGER && v.big)
+			csra_stmt_add_bigint(out, el, info->name, v.bytes, v.len);
+		else if (info->type == CSRA_VALUE_INTEGER)
+			csra_stmt_add_int(out, el, info->name, v.integer);
+		else if (info->type == CSRA_VALUE_UTF8)
+			csra_stmt_add_text(out, el, info->name, v.bytes, v.len);
+	}
+	/* The Evidence's own checks refused what csrattest cannot carry;
+	 * anything left is out of memory or the cap, and fails the statement. */
+	if (csra_stmt_refused(out, child, "the Evidence")) {
+		out->verified = 0;
+		if (out->err == CSRA_ERR_NOMEM)
+			child->nomem = 1;
+	}
+}
+
+/* No AK that signed the Evidence has the request key: the pkix-key-
+ * attestation draft has an AK validate attestations only, and a request
+ * key that is an AK would let its holder have anything it signs read as
+ * Evidence (or the reverse). Records ak.request-key; returns 1 if none. */
+static int ak_not_request_key(const csra_result *er, const csra_stmt_in *in, csra_result *child)
+{
+	/* The request's own parse, when it has one: importing a key again
+	 * costs as much as the rest of the statement's checks. */
+	EVP_PKEY *own = in->request_key == NULL ? csra_spki_pkey(in->request_spki, in->request_spki_len) : NULL;
+	EVP_PKEY *req = in->request_key != NULL ? in->request_key : own;
+	int ok = 1;
+	for (size_t i = 0; req != NULL && i < er->nsigners; i++) {
+		if (er->signers[i].key == NULL || EVP_PKEY_eq(er->signers[i].key, req) != 1)
+			continue;
+		char path[48];
+		snprintf(path, sizeof(path), "signatures[%zu]", i);
+		ok = csra_result_add(child, "ak.request-key", CSRA_STATUS_FAIL, CSRA_ERR_AK_IS_REQUEST_KEY,
+		    path, "the signer's key is the request key: an AK signs attestations only") && 0;
+	}
+	if (ok)
+		csra_result_add(child, "ak.request-key", CSRA_STATUS_PASS, CSRA_OK, "",
+		    "no signer's key is the request key");
+	EVP_PKEY_free(own);
+	csra_clear_openssl_errors();
+	return ok;
+}
+
+static int evidence_handles(const csra_verifier *v, const uint8_t *type, size_t len, const void **route)
+{
+	(void)route;
+	return csra_same(type, len, v->evidence_type, v->evidence_type_len);
+}
+
+static csra_err evidence_verify(const csra_verifier *v, const void *route, csra_decoded *d,
+    const csra_stmt_in *in, csra_result *child, csra_stmt_out *out)
+{
+	(void)route;
+	csra_result *er = NULL;
+	X509_STORE *store = csra_verifier_store_for(v, in->type, in->type_len, v->store);
+	csra_err e = csra_verify_evidence_with(v, store, d, in->stmt, in->stmt_len, in->nonce,
+	    in->nonce_len, in->certs, &er);
+	if (e != CSRA_OK)
+		return e;
+	/* The Evidence's own checks and typed claims become the child's:
+	 * moved, as the child has none yet, else copied. */
+	if (child->nchecks == 0)
+		csra_result_take_checks(child, er);
+	struct csra_check *checks = er->checks;
+	for (size_t i = 0; i < er->nchecks; i++)
+		csra_result_add(child, checks[i].name, checks[i].status, checks[i].code,
+		    checks[i].path, "%s", checks[i].message);
+	if (er->nomem)
+		child->nomem = 1;
+	out->verified = er->verdict == CSRA_VERDICT_VERIFIED;
+	if (!ak_not_request_key(er, in, child))
+		out->verified = 0;
+	/* Verified with a nonce given: freshness.nonce passed. */
+	out->freshness = out->verified && in->nonce != NULL ? CSRA_FRESHNESS_NONCE
+	    : CSRA_FRESHNESS_NONE;
+	if (out->verified)
+		evidence_claims(er, in, out, child);
+	else
+		csra_result_add(child, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, "",
+		    "binding not checked: the statement did not verify");
+	/* Keep the decoded Evidence for its claims in the report. */
+	child->elements = er->elements, er->elements = NULL;
+	child->nelements = er->nelements;
+	child->claims = er->claims, er->claims = NULL;
+	child->nclaims = er->nclaims;
+	child->signers = er->signers, er->signers = NULL;
+	child->nsigners = er->nsigners, er->nsigners = 0;
+	child->decoded = er->decoded, er->decoded = NULL;
+	csra_result_free(&er);
+	return CSRA_OK;
+}
+
+const csra_format csra_format_pkix_evidence = { "pkix-evidence", evidence_handles, evidence_verify };

@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * What every format's checks share: signature verification by algorithm
+ * identifier, and OpenSSL's certificate-path answers in csrattest's codes.
+ */
+#include <limits.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/rsa.h>
+#include <openssl/x509v3.h>
+
+#include "csra_codec_int.h"
+#include "csra_verify_int.h"
+
+/* OpenSSL caches a certificate's extensions on first use, and two threads
+ * doing so at once can replace what the other reads (openssl/openssl
+ * issue 32609): certificates threads share have it done before. An
+ * allocation failure then marks the certificate invalid for good. Returns
+ * 1 if its extensions are valid, 0 if not, -1 if memory ran out. */
+csra_err csra_x509_verify_err(int err)
+{
+	switch (err) {
+	case X509_V_ERR_CERT_HAS_EXPIRED:
+	case X509_V_ERR_CRL_HAS_EXPIRED:
+		return CSRA_ERR_AK_EXPIRED;
+	/* Not expired: a clock or an issuance date to look at, not a renewal. */
+	case X509_V_ERR_CERT_NOT_YET_VALID:
+	case X509_V_ERR_CRL_NOT_YET_VALID:
+		return CSRA_ERR_AK_NOT_YET_VALID;
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+		return CSRA_ERR_AK_UNTRUSTED;
+	default:
+		return CSRA_ERR_AK_CHAIN;
+	}
+}
+
+int csra_x509_settle(X509 *cert)
+{
+	csra_clear_openssl_errors();
+	if ((X509_get_extension_flags(cert) & EXFLAG_INVALID) == 0)
+		return 1;
+	int nomem = 0;
+	unsigned long e;
+	while ((e = ERR_get_error()) != 0)
+		nomem |= ERR_GET_REASON(e) == ERR_R_MALLOC_FAILURE;
+	return nomem ? -1 : 0;
+}
+
+enum params_rule { P_ABSENT, P_NULL_OR_ABSENT, P_PSS };
+
+struct sigalg {
+	csra_oid_id oid;
+	const char *md;		/* NULL: the algorithm hashes itself */
+	const char *key;	/* OpenSSL key type name */
+	int key_id;		/* its EVP_PKEY_* id, or NID_undef: EVP_PKEY_is_a then */
+	enum params_rule params;
+};
+
+/* Adding an algorithm is a row here; ML-DSA rows work whenever the linked
+ * OpenSSL (3.5 and later) knows the key type, and otherwise fail as
+ * CSRA_ERR_SIG_ALG_UNAVAILABLE. */
+static const struct sigalg sigalgs[] = {
+	{ CSRA_OID_ECDSA_WITH_SHA256, "SHA256", "EC", EVP_PKEY_EC, P_ABSENT },
+	{ CSRA_OID_ECDSA_WITH_SHA384, "SHA384", "EC", EVP_PKEY_EC, P_ABSENT },
+	{ CSRA_OID_ECDSA_WITH_SHA512, "SHA512", "EC", EVP_PKEY_EC, P_ABSENT },
+	{ CSRA_OID_SHA256WITHRSAENCRYPTION, "SHA256", "RSA", EVP_PKEY_RSA, P_NULL_OR_ABSENT },
+	{ CSRA_OID_SHA384WITHRSAENCRYPTION, "SHA384", "RSA", EVP_PKEY_RSA, P_NULL_OR_ABSENT },
+	{ CSRA_OID_SHA512WITHRSAENCRYPTION, "SHA512", "RSA", EVP_PKEY_RSA, P_NULL_OR_ABSENT },
+	{ CSRA_OID_ID_RSASSA_PSS, NULL, "RSA", EVP_PKEY_RSA, P_PSS },
+	{ CSRA_OID_ID_ED25519, NULL, "ED25519", EVP_PKEY_ED25519, P_ABSENT },
+	{ CSRA_OID_ID_ED448, NULL, "ED448", EVP_PKEY_ED448, P_ABSENT },
+	{ CSRA_OID_ID_ML_DSA_44, NULL, "ML-DSA-44", NID_undef, P_ABSENT },
+	{ CSRA_OID_ID_ML_DSA_65, NULL, "ML-DSA-65", NID_undef, P_ABSENT },
+	{ CSRA_OID_ID_ML_DSA_87, NULL, "ML-DSA-87", NID_undef, P_ABSENT },
+};
+
+static const struct sigalg *find_sigalg(const uint8_t *oid, size_t len)
+{
+	for (size_t i = 0; i < sizeof(sigalgs) / sizeof(sigalgs[0]); i++)
+		if (csra_oid_is(oid, len, sigalgs[i].oid))
+			return &sigalgs[i];
+	return NULL;
+}
+
+/* RSASSA-PSS parameters (RFC 4055): SHA-2 hash, MGF1 with the same hash,
+ * salt as long as the hash, trailer 1. Sets |*md| and |*salt|. */
+static csra_err pss_params(const uint8_t *params, size_t params_len, const EVP_MD **md, int *salt)
+{
+	if (params == NULL)
+		return CSRA_ERR_SIG_ALG_PARAMS;
+	const unsigned char *p = params;
+	RSA_PSS_PARAMS *pss = d2i_RSA_PSS_PARAMS(NULL, &p, (long)params_len);
+	X509_ALGOR *mgf_md = NULL;
+	csra_err e = CSRA_ERR_SIG_ALG_PARAMS;
+	/* Absent fields default to SHA-1, which is not accepted. */
+	if (pss == NULL || p != params + params_len || pss->hashAlgorithm == NULL ||
+	    pss->maskGenAlgorithm == NULL)
+		goto out;
+	int hnid = OBJ_obj2nid(pss->hashAlgorithm->algorithm);
+	if (hnid != NID_sha256 && hnid != NID_sha384 && hnid != NID_sha512)
+		goto out;
+	/* OpenSSL 3.0's d2i leaves maskHash unset: unpack MGF1's parameter. */
+	if (OBJ_obj2nid(pss->maskGenAlgorithm->algorithm) != NID_mgf1 ||
+	    pss->maskGenAlgorithm->parameter == NULL ||
+	    (mgf_md = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(X509_ALGOR),
+	    pss->maskGenAlgorithm->parameter)) == NULL ||
+	    OBJ_obj2nid(mgf_md->algorithm) != hnid)
+		goto out;
+	*md = EVP_get_digestbynid(hnid);
+	long s = 20;
+	if (pss->saltLength != NULL && (s = ASN1_INTEGER_get(pss->saltLength)) < 0)
+		goto out;
+	if (*md == NULL || s != EVP_MD_get_size(*md))
+		goto out;
+	if (pss->trailerField != NULL && ASN1_INTEGER_get(pss->trailerField) != 1)
+		goto out;
+	*salt = (int)s;
+	e = CSRA_OK;
+out:
+	X509_ALGOR_free(mgf_md);
+	RSA_PSS_PARAMS_free(pss);
+	csra_clear_openssl_errors();
+	return e;
+}
+
+static int is_null(const uint8_t *p, size_t len)
+{
+	return p != NULL && len == 2 && p[0] == 0x05 && p[1] == 0x00;
+}
+
+csra_err csra_sig_verify(const uint8_t *oid, size_t oid_len, const uint8_t *params, size_t params_len,
+    const uint8_t *sig, size_t sig_len, EVP_PKEY *key, const uint8_t *key_spki, size_t key_spki_len,
+    const uint8_t *tbs, size_t tbs_len, char *why, size_t whylen)
+{
+	const struct sigalg *alg = find_sigalg(oid, oid_len);
+	const EVP_MD *md = NULL;
+	int salt = 0;
+	why[0] = '\0';
+	if (alg == NULL)
+		return CSRA_ERR_SIG_ALG_UNKNOWN;
+	switch (alg->params) {
+	case P_ABSENT:
+		if (params != NULL)
+			return CSRA_ERR_SIG_ALG_PARAMS;
+		break;
+	case P_NULL_OR_ABSENT:
+		if (params != NULL && !is_null(params, params_len))
+			return CSRA_ERR_SIG_ALG_PARAMS;
+		break;
+	case P_PSS: {
+		csra_err e = pss_params(params, params_len, &md, &salt);
+		if (e != CSRA_OK)
+			return e;
+		break;
+	}
+	}
+	if (strncmp(alg->key, "ML-DSA", 6) == 0) {
+		EVP_PKEY_CTX *probe = EVP_PKEY_CTX_new_from_name(NULL, alg->key, NULL);
+		csra_clear_openssl_errors();
+		if (probe == NULL)
+			return CSRA_ERR_SIG_ALG_UNAVAILABLE;
+		EVP_PKEY_CTX_free(probe);
+	}
+	/* By id where OpenSSL has one: EVP_PKEY_is_a looks the name up in a
+	 * locked table, copying it first, on every call. */
+	int id = EVP_PKEY_get_base_id(key);
+	int key_ok = alg->key_id != NID_undef ? id == alg->key_id : EVP_PKEY_is_a(key, alg->key);
+	key_ok = key_ok || (alg->params == P_PSS && id == EVP_PKEY_RSA_PSS);
+	if (!key_ok)
+		return CSRA_ERR_SIG_ALG_KEY_MISMATCH;
+	if (alg->key_id == EVP_PKEY_RSA && EVP_PKEY_get_bits(key) < 2048) {
+		snprintf(why, whylen, "%d bits", EVP_PKEY_get_bits(key));
+		return CSRA_ERR_SIG_RSA_TOO_SMALL;
+	}
+	if (alg->key_id == EVP_PKEY_EC && csra_spki_named_curve(key_spki, key_spki_len) == NULL) {
+		char group[64];
+		size_t glen;
+		if (!EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group,
+		    sizeof(group), &glen) ||
+		    (strcmp(group, "prime256v1") != 0 && strcmp(group, "secp384r1") != 0 &&
+		    strcmp(group, "secp521r1") != 0)) {
+			snprintf(why, whylen, "curve not P-256, P-384 or P-521");
+			return CSRA_ERR_SIG_KEY_UNSUPPORTED;
+		}
+	}
+	if (md == NULL && alg->md != NULL)
+		md = EVP_get_digestbyname(alg->md);
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	EVP_PKEY_CTX *pctx = NULL;
+	csra_err e = CSRA_ERR_SIG_INVALID;
+	if (ctx != NULL && EVP_DigestVerifyInit(ctx, &pctx, md, NULL, key) == 1 &&
+	    (alg->params != P_PSS ||
+	    (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
+	    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, salt) == 1 &&
+	    EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) == 1)) &&
+	    EVP_DigestVerify(ctx, sig, sig_len, tbs, tbs_len) == 1)
+		e = CSRA_OK;
+	EVP_MD_CTX_free(ctx);
+	csra_clear_openssl_errors();
+	return e;
+}
+
+csra_err csra_x509_push_ref(STACK_OF(X509) *sk, X509 *cert)
+{
+	if (csra_x509_settle(cert) < 0)
+		return CSRA_ERR_NOMEM;
+	if (!X509_up_ref(cert))
+		return CSRA_ERR_INTERNAL;
+	if (!sk_X509_push(sk, cert)) {
+		X509_free(cert);
+		return CSRA_ERR_NOMEM;
+	}
+	return CSRA_OK;
+}
