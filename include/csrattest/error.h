@@ -27,6 +27,7 @@ typedef enum csra_err {
 	CSRA_ERR_INPUT_BAD_BASE64 = 24,
 	CSRA_ERR_INPUT_NOT_DER = 25,
 	CSRA_ERR_INPUT_MULTIPLE_PEM = 26,
+	CSRA_ERR_INPUT_WRONG_LABEL = 27,	/* a PEM block of another kind than the one asked for */
 
 	/* Strict DER: the encoding itself. */
 	CSRA_ERR_DER_TRUNCATED = 100,
@@ -106,6 +107,8 @@ typedef enum csra_err {
 	CSRA_ERR_AK_IS_CA = 276,		/* the attestation key's certificate is a CA certificate */
 	CSRA_ERR_AK_NOT_YET_VALID = 277,	/* a certificate of the path is not yet valid */
 	CSRA_ERR_AK_IS_REQUEST_KEY = 278,	/* the request key is the key of an AK that signed a statement */
+	CSRA_ERR_AK_REVOKED = 279,		/* a CRL revokes the attestation key's certificate or one above it */
+	CSRA_ERR_AK_CRL = 280,			/* CRL checking is on and a CRL is missing, stale or invalid */
 
 	/* Policies. */
 	CSRA_ERR_POLICY = 300,			/* a policy file is invalid */
@@ -115,6 +118,8 @@ typedef enum csra_err {
 	CSRA_ERR_POLICY_CLAIM_ABSENT = 304,
 	CSRA_ERR_POLICY_CLAIM_VALUE = 305,
 	CSRA_ERR_POLICY_FRESHNESS = 306,	/* the policy requires freshness the request does not show */
+	CSRA_ERR_POLICY_FORMAT = 307,		/* an attestation format the policy does not accept */
+	CSRA_ERR_POLICY_FIRMWARE = 308,		/* firmware older than the policy's floor for its vendor */
 
 	/* TPM 2.0 certify statements. */
 	CSRA_ERR_TPM_MALFORMED = 320,		/* TPMS_ATTEST or TPMT_PUBLIC does not unmarshal */
@@ -184,7 +189,25 @@ typedef enum csra_err {
 	CSRA_ERR_LIMIT_EXTENSIONS = 453,
 	CSRA_ERR_LIMIT_SIGNERS = 454,
 	CSRA_ERR_LIMIT_CLAIMS = 455,
-	CSRA_ERR_LIMIT_ELEMENTS = 456
+	CSRA_ERR_LIMIT_ELEMENTS = 456,
+
+	/* Vendor attestation formats (docs/formats.md). Chains use the
+	 * CSRA_ERR_AK_* codes, signatures CSRA_ERR_SIG_*. */
+	CSRA_ERR_FMT_UNKNOWN = 500,	/* no format recognises the attestation */
+	CSRA_ERR_FMT_MALFORMED = 501,	/* the attestation does not decode as its format */
+	CSRA_ERR_FMT_AMBIGUOUS = 502,	/* several formats claim the attestation */
+	CSRA_ERR_FMT_QUIRK = 503,	/* a deviation of this vendor's, accepted for this format only */
+	CSRA_ERR_FMT_NO_KEY = 504,	/* the attestation names no attested key */
+	CSRA_ERR_FMT_EXTENSION = 505,	/* a vendor extension or attribute does not decode */
+	CSRA_ERR_FMT_TRUST_EXPIRING = 506, /* a bundled vendor root expires soon */
+
+	/* Keys weak by construction (CA/B BR 6.1.1.3), attested or requested. */
+	CSRA_ERR_WEAK_ROCA = 520,	/* RSA modulus with the ROCA fingerprint (CVE-2017-15361) */
+	CSRA_ERR_WEAK_FERMAT = 521,	/* RSA modulus whose primes are close (Fermat factorable) */
+	CSRA_ERR_WEAK_SMALL_FACTOR = 522, /* RSA modulus with a small prime factor */
+	CSRA_ERR_WEAK_EXPONENT = 523,	/* RSA public exponent outside the BRs' range */
+	CSRA_ERR_WEAK_EC_POINT = 524,	/* EC public key not a valid point of its curve */
+	CSRA_ERR_WEAK_EC_SUBGROUP = 525	/* EC public key outside the prime-order subgroup */
 } csra_err;
 
 /* csra_strerror returns a static, NUL-terminated English message for |err|,
