@@ -22,6 +22,21 @@ extern "C" {
 csra_err csra_verifier_add_tpm_trust(csra_verifier *v, X509 *cert);
 csra_err csra_verifier_add_tpm_trust_file(csra_verifier *v, const char *path);
 
+/* csra_verifier_add_format_trust adds |cert| (a reference is taken) to the
+ * trust anchors of the vendor attestation format named |format|
+ * ("yubico-piv", "thales-luna", ...: docs/formats.md); the vendor bundle's
+ * roots for it stay trusted unless dropped with
+ * csra_verifier_drop_format_bundle. csra_verifier_add_format_trust_file
+ * reads PEM files or a directory. Return CSRA_ERR_INVALID_ARGUMENT for a
+ * format csrattest does not know. */
+csra_err csra_verifier_add_format_trust(csra_verifier *v, const char *format, X509 *cert);
+csra_err csra_verifier_add_format_trust_file(csra_verifier *v, const char *format, const char *path);
+
+/* csra_verifier_drop_format_bundle stops trusting the vendor bundle's
+ * roots for |format|: only those added with csra_verifier_add_format_trust
+ * remain. */
+csra_err csra_verifier_drop_format_bundle(csra_verifier *v, const char *format);
+
 /* csra_verifier_add_tpm_ak_eku is csra_verifier_add_ak_eku for TPM
  * attestation-key certificates (check tpm.ak-eku); the default is the
  * TCG's tcg-kp-AIKCertificate, 2.23.133.8.3; a policy's tpm_ak_ekus

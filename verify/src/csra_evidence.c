@@ -1534,4 +1534,4 @@ static csra_err evidence_verify(const csra_verifier *v, const void *route, csra_
 	return CSRA_OK;
 }
 
-const csra_format csra_format_pkix_evidence = { "pkix-evidence", evidence_handles, evidence_verify };
+const csra_format csra_format_pkix_evidence = { "pkix-evidence", evidence_handles, NULL, evidence_verify };

@@ -18,6 +18,7 @@ void csra_stmt_out_clear(csra_stmt_out *out)
 		return;
 	csra_chunks_free(&out->chunks);
 	free(out->claims);
+	free(out->keys);
 	memset(out, 0, sizeof(*out));
 }
 
@@ -252,4 +253,50 @@ const csra_stmt_claim *csra_stmt_find(const csra_stmt_out *out, const char *elem
 		if (strcmp(out->claims[i].element, element) == 0 && strcmp(out->claims[i].name, name) == 0)
 			return &out->claims[i];
 	return NULL;
+}
+
+csra_err csra_stmt_add_key(csra_stmt_out *out, const uint8_t *spki, size_t len)
+{
+	if (spki == NULL || len == 0)
+		return CSRA_ERR_INVALID_ARGUMENT;
+	size_t limit = out->limit ? out->limit : CSRA_STMT_DEFAULT_LIMIT;
+	if (out->nkeys + out->nclaims >= limit)
+		return CSRA_ERR_LIMIT_CLAIMS;
+	if (out->nkeys == out->keys_cap) {
+		size_t cap = out->keys_cap ? 2 * out->keys_cap : 2;
+		struct csra_stmt_key *k = realloc(out->keys, cap * sizeof(*k));
+		if (k == NULL)
+			return CSRA_ERR_NOMEM;
+		out->keys = k, out->keys_cap = cap;
+	}
+	uint8_t *copy = (uint8_t *)chunk_alloc(out, len);
+	if (copy == NULL)
+		return CSRA_ERR_NOMEM;
+	memcpy(copy, spki, len);
+	out->keys[out->nkeys].spki = copy;
+	out->keys[out->nkeys].len = len;
+	out->nkeys++;
+	return CSRA_OK;
+}
+
+int csra_stmt_bind(const csra_stmt_in *in, csra_stmt_out *out, csra_result *child)
+{
+	out->bound = 0;
+	if (in->request_spki == NULL) {
+		csra_result_add(child, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, "",
+		    "no key to bind to: the attestation was verified on its own (%zu attested key(s))",
+		    out->nkeys);
+		return 0;
+	}
+	for (size_t i = 0; i < out->nkeys; i++) {
+		if (csra_same(out->keys[i].spki, out->keys[i].len, in->request_spki, in->request_spki_len)) {
+			out->bound = 1;
+			csra_result_add(child, "statement.binding", CSRA_STATUS_PASS, CSRA_OK, "",
+			    "attested key %zu is the request key (spki byte-equal)", i);
+			return 1;
+		}
+	}
+	csra_result_add(child, "statement.binding", CSRA_STATUS_FAIL, CSRA_ERR_STMT_NOT_BOUND, "",
+	    "none of the %zu attested key(s) is the request key", out->nkeys);
+	return 0;
 }

@@ -89,11 +89,20 @@ typedef struct csra_stmt_out {
 	struct csra_strchunk *chunks;	/* the claims' strings and bytes */
 	size_t limit;		/* most claims it takes (CSRA_LIMIT_CLAIMS); 0: 4096 */
 	int reports_freshness;	/* freshness is what the verifier reported: see csra_format */
+	struct csra_stmt_key *keys;	/* the attested keys (csra_stmt_add_key) */
+	size_t nkeys, keys_cap;
 	csra_err err;		/* the first claim refused: CSRA_ERR_LIMIT_CLAIMS, ... */
 	char err_path[64];	/* "element.name" of that claim (cut) */
 } csra_stmt_out;
 
 #define CSRA_STMT_DEFAULT_LIMIT 4096
+
+/* An attested public key: its SubjectPublicKeyInfo, DER, in the
+ * csra_stmt_out's chunks. */
+struct csra_stmt_key {
+	const uint8_t *spki;
+	size_t len;
+};
 
 /* csra_stmt_out_init zeroes |out| and sets its claim cap to |limit|
  * (0: CSRA_STMT_DEFAULT_LIMIT). csra_stmt_out_clear frees what |out|
@@ -118,6 +127,19 @@ csra_err csra_stmt_add_bigint(csra_stmt_out *out, const char *element, const cha
     const uint8_t *twos, size_t n);
 csra_err csra_stmt_add_text(csra_stmt_out *out, const char *element, const char *name,
     const uint8_t *p, size_t n);
+
+/* csra_stmt_add_key appends the attested key |spki|/|len| (DER
+ * SubjectPublicKeyInfo, copied) to |out|. Returns CSRA_OK,
+ * CSRA_ERR_INVALID_ARGUMENT (empty), CSRA_ERR_LIMIT_CLAIMS (over the claim
+ * cap: keys count as claims) or CSRA_ERR_NOMEM. */
+csra_err csra_stmt_add_key(csra_stmt_out *out, const uint8_t *spki, size_t len);
+
+/* csra_stmt_bind records "statement.binding" in |child| for a statement
+ * that verified: pass when one of out's attested keys is byte-equal to
+ * in->request_spki (out->bound set), fail with CSRA_ERR_STMT_NOT_BOUND
+ * when none is, skip when there is no key to bind to (in->request_spki
+ * NULL: an attestation verified on its own). Returns out->bound. */
+int csra_stmt_bind(const csra_stmt_in *in, csra_stmt_out *out, csra_result *child);
 
 /* csra_stmt_refused records check "statement.claims" in |r|: failed with
  * out->err if a claim was refused (and returns 1), else nothing (0).
@@ -204,6 +226,11 @@ struct csra_type_store {
 };
 
 /* A statement format: one module per format, listed in csra_formats.c.
+ * Vendor formats (verify/formats/<name>/) report their claims in the
+ * vocabulary of PKIX Evidence (docs/formats.md), their attested keys with
+ * csra_stmt_add_key, bind with csra_stmt_bind, take their anchors from
+ * csra_verifier_format_store, and record every vendor deviation they
+ * accept as a "quirk.<what>" check (CSRA_STATUS_WARN, CSRA_ERR_FMT_QUIRK).
  * |kind| names it in results and records. handles() says whether it
  * verifies statements of type |type| under |v|, and may hand verify() the
  * verifier's route for it (an external command, a callback). verify()
@@ -216,6 +243,14 @@ struct csra_type_store {
 typedef struct csra_format {
 	const char *kind;
 	int (*handles)(const csra_verifier *v, const uint8_t *type, size_t len, const void **route);
+	/* For attestations given as files beside a request (or alone): 1 if
+	 * |p|/|len|, the file's bytes as read (PEM or DER), is in this
+	 * format. Cheap: structure only, never a signature. NULL: the format
+	 * only comes inside an AttestationBundle. verify() then gets
+	 * in->type NULL (type_len 0), in->stmt the file's bytes, in->certs
+	 * the caller's extra certificates (may be NULL), and
+	 * in->request_spki the key to bind to, or NULL. */
+	int (*detect)(const uint8_t *p, size_t len);
 	csra_err (*verify)(const csra_verifier *v, const void *route, csra_decoded *d,
 	    const csra_stmt_in *in, csra_result *child, csra_stmt_out *out);
 } csra_format;
@@ -225,5 +260,13 @@ extern const csra_format csra_format_pkix_evidence, csra_format_tpm2_certify,
 
 /* The registry, in the order formats are tried; NULL-terminated. */
 extern const csra_format *const csra_formats[];
+
+/* csra_format_find returns the format named |kind|, or NULL. */
+const csra_format *csra_format_find(const char *kind);
+
+/* csra_verifier_format_store returns the trust anchors for format |kind|:
+ * the vendor bundle's roots for it (unless the caller dropped them) and
+ * those the caller added. NULL when it has none. */
+X509_STORE *csra_verifier_format_store(const csra_verifier *v, const char *kind);
 
 #endif

@@ -36,6 +36,7 @@ static const size_t limit_defaults[CSRA_LIMIT_COUNT] = {
 /* The statement routes, the TPM anchors and the default policy. */
 static int routes_init(csra_verifier *v);
 static void routes_free(csra_verifier *v);
+static void format_trust_free(csra_verifier *v);
 
 /* By csra_limit: the check a count over its cap fails, and its code. */
 static const struct {
@@ -103,6 +104,7 @@ void csra_verifier_free(csra_verifier **vp)
 		csra_eku_set_clear(&v->policy_ak_ekus[i]);
 	}
 	routes_free(v);
+	format_trust_free(v);
 	free(v);
 	*vp = NULL;
 }
@@ -619,4 +621,91 @@ X509_STORE *csra_verifier_store_for(const csra_verifier *v, const uint8_t *type,
 		if (v->type_stores[i].oid_len == len && memcmp(v->type_stores[i].oid, type, len) == 0)
 			return v->type_stores[i].store;
 	return dflt;
+}
+
+/* Vendor formats' trust anchors ------------------------------------------ */
+
+/* One vendor format's anchors: the bundle's (unless dropped) and the
+ * caller's, in one store rebuilt on each change (configuration time).
+ * Formats with no entry use the bundle's shared store. */
+struct csra_format_trust {
+	char kind[32];
+	STACK_OF(X509) *added;		/* the caller's */
+	int dropped;			/* the bundle's roots are not trusted */
+	X509_STORE *store;
+};
+
+static struct csra_format_trust *format_trust(csra_verifier *v, const char *kind)
+{
+	if (strlen(kind) >= sizeof(v->format_trust[0].kind))
+		return NULL;
+	for (size_t i = 0; i < v->nformat_trust; i++)
+		if (strcmp(v->format_trust[i].kind, kind) == 0)
+			return &v->format_trust[i];
+	struct csra_format_trust *n = realloc(v->format_trust, (v->nformat_trust + 1) * sizeof(*n));
+	if (n == NULL)
+		return NULL;
+	v->format_trust = n;
+	memset(&n[v->nformat_trust], 0, sizeof(*n));
+	strcpy(n[v->nformat_trust].kind, kind);
+	return &n[v->nformat_trust++];
+}
+
+static csra_err format_trust_rebuild(csra_verifier *v, struct csra_format_trust *t)
+{
+	X509_STORE *s = X509_STORE_new();
+	if (s == NULL)
+		return CSRA_ERR_NOMEM;
+	STACK_OF(X509) *bundle = t->dropped ? NULL : csra_trust_bundle_roots(t->kind);
+	csra_err e = CSRA_OK;
+	for (int i = 0; e == CSRA_OK && i < sk_X509_num(bundle); i++)
+		e = store_add(s, sk_X509_value(bundle, i));
+	for (int i = 0; e == CSRA_OK && i < sk_X509_num(t->added); i++)
+		e = store_add(s, sk_X509_value(t->added, i));
+	if (e != CSRA_OK) {
+		X509_STORE_free(s);
+		return e;
+	}
+	X509_STORE_free(t->store);
+	t->store = s;
+	v->trust_gen++;
+	csra_cache_flush(v->cache);
+	return CSRA_OK;
+}
+
+csra_err csra_verifier_format_trust_add(csra_verifier *v, const char *kind, X509 *cert)
+{
+	struct csra_format_trust *t = format_trust(v, kind);
+	if (t == NULL || (t->added == NULL && (t->added = sk_X509_new_null()) == NULL))
+		return CSRA_ERR_NOMEM;
+	csra_err e = csra_x509_push_ref(t->added, cert);
+	return e != CSRA_OK ? e : format_trust_rebuild(v, t);
+}
+
+csra_err csra_verifier_format_trust_drop(csra_verifier *v, const char *kind)
+{
+	struct csra_format_trust *t = format_trust(v, kind);
+	if (t == NULL)
+		return CSRA_ERR_NOMEM;
+	t->dropped = 1;
+	return format_trust_rebuild(v, t);
+}
+
+X509_STORE *csra_verifier_format_store(const csra_verifier *v, const char *kind)
+{
+	for (size_t i = 0; i < v->nformat_trust; i++)
+		if (strcmp(v->format_trust[i].kind, kind) == 0)
+			return v->format_trust[i].store;
+	return csra_trust_bundle_store(kind);
+}
+
+static void format_trust_free(csra_verifier *v)
+{
+	for (size_t i = 0; i < v->nformat_trust; i++) {
+		sk_X509_pop_free(v->format_trust[i].added, X509_free);
+		X509_STORE_free(v->format_trust[i].store);
+	}
+	free(v->format_trust);
+	v->format_trust = NULL;
+	v->nformat_trust = 0;
 }

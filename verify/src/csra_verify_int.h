@@ -19,6 +19,7 @@ struct keyid_key {
 struct csra_external_route;
 struct csra_callback_route;
 struct csra_type_store;
+struct csra_format_trust;
 struct csra_cache;
 
 /* tcg-kp-AIKCertificate (TCG EK Credential Profile): the default EKU of
@@ -61,6 +62,8 @@ struct csra_verifier {
 	size_t ncallbacks;
 	struct csra_type_store *type_stores;	/* the policy's anchors per type */
 	size_t ntype_stores;
+	struct csra_format_trust *format_trust;	/* anchors per vendor format */
+	size_t nformat_trust;
 	/* Chain cache (csra_cache.c). trust_gen is bumped by every change of
 	 * trust anchors made here and is part of every key. */
 	struct csra_cache *cache;
@@ -184,6 +187,22 @@ int csra_within_limit(const csra_verifier *v, csra_result *r, csra_limit which, 
  * statements of type |type|/|len|, or |dflt| when it gives none. */
 X509_STORE *csra_verifier_store_for(const csra_verifier *v, const uint8_t *type, size_t len,
     X509_STORE *dflt);
+
+/* csra_trust_bundle_roots returns the vendor bundle's roots for format
+ * |kind| (csra_trust_bundle.c), parsed once per process and shared: never
+ * modify or free them. NULL when the bundle has none for it (or memory
+ * ran out parsing them). */
+STACK_OF(X509) *csra_trust_bundle_roots(const char *kind);
+
+/* csra_trust_bundle_store returns a store of those roots, shared by every
+ * verifier of the process (OpenSSL's stores are safe to share for
+ * lookups), or NULL. */
+X509_STORE *csra_trust_bundle_store(const char *kind);
+
+/* csra_verifier_format_trust_add / _drop: the anchors of vendor format
+ * |kind| (csra_verifier_add_format_trust checks the name). */
+csra_err csra_verifier_format_trust_add(csra_verifier *v, const char *kind, X509 *cert);
+csra_err csra_verifier_format_trust_drop(csra_verifier *v, const char *kind);
 
 /* csra_result_finish sets the verdict from the checks. */
 void csra_result_finish(csra_result *r);
