@@ -10,8 +10,9 @@
 
 /* One statement's outcome, as the policy sees it. */
 typedef struct csra_policy_stmt {
-	const uint8_t *type;	/* statement type OID, DER contents */
+	const uint8_t *type;	/* statement type OID, DER contents; NULL for a file beside the request */
 	size_t type_len;
+	const char *kind;	/* its format's name: "pkix-evidence", "yubico-piv", ... */
 	const csra_stmt_out *out;	/* verified, bound, claims */
 } csra_policy_stmt;
 
@@ -48,6 +49,11 @@ int csra_policy_freshness_exempt(const csra_policy *p, const uint8_t *type, size
  * verifier's own. */
 size_t csra_policy_ak_eku_count(const csra_policy *p, int tpm);
 const uint8_t *csra_policy_ak_eku(const csra_policy *p, int tpm, size_t i, size_t *len);
+
+/* csra_policy_waives says whether |p| waives the check named |check|
+ * ("waive": a known-weak-key check a CA has decided to accept, ...): the
+ * check is then recorded as a warning instead of a failure. */
+int csra_policy_waives(const csra_policy *p, const char *check);
 
 size_t csra_policy_trust_count(const csra_policy *p);
 const char *csra_policy_trust(const csra_policy *p, size_t i, const uint8_t **type, size_t *type_len);

@@ -472,7 +472,7 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 		if (child->stmt == NULL && strcmp(child->kind, "pkix-evidence") != 0)
 			child->stmt = out;
 		csra_result_finish(child);
-		(*pstmts)[i] = (csra_policy_stmt){ type.c, type.clen, out };
+		(*pstmts)[i] = (csra_policy_stmt){ type.c, type.clen, child->kind, out };
 	}
 	*nstmts = x->r->nchildren;
 	free(others);
