@@ -64,9 +64,9 @@ void fuzz_init(void)
 	outs[1].verified = 1;
 	csra_stmt_add_bool(&outs[1], "key", "fixedTPM", 1);
 	cabf_claims(&outs[2], 1);
-	sets[1][0] = (csra_policy_stmt){ ev->der, ev->der_len, &outs[0] };
-	sets[1][1] = (csra_policy_stmt){ tpm->der, tpm->der_len, &outs[1] };
-	sets[1][2] = (csra_policy_stmt){ cb, sizeof(cb), &outs[2] };
+	sets[1][0] = (csra_policy_stmt){ ev->der, ev->der_len, "pkix-evidence", &outs[0] };
+	sets[1][1] = (csra_policy_stmt){ tpm->der, tpm->der_len, "tpm2-certify", &outs[1] };
+	sets[1][2] = (csra_policy_stmt){ cb, sizeof(cb), "callback", &outs[2] };
 	set_len[1] = 3;
 	/* Set 2: Evidence falling short, and a callback's claims of other
 	 * types than the draft's. */
@@ -81,8 +81,8 @@ void fuzz_init(void)
 	    negbig[] = { 0xc0, 0, 0, 0, 0, 0, 0, 0, 0 };
 	csra_stmt_add_bigint(&outs[4], "platform", "bootcount", big, sizeof(big));
 	csra_stmt_add_bigint(&outs[4], "platform", "uptime", negbig, sizeof(negbig));
-	sets[2][0] = (csra_policy_stmt){ ev->der, ev->der_len, &outs[3] };
-	sets[2][1] = (csra_policy_stmt){ cb, sizeof(cb), &outs[4] };
+	sets[2][0] = (csra_policy_stmt){ ev->der, ev->der_len, "pkix-evidence", &outs[3] };
+	sets[2][1] = (csra_policy_stmt){ cb, sizeof(cb), "callback", &outs[4] };
 	set_len[2] = 2;
 	/* Set 0: no statement at all. */
 }

@@ -276,6 +276,7 @@ static evalres eval_n(const csra_policy *p, EVP_PKEY *k, const csra_stmt_out *ou
 	for (size_t i = 0; i < n; i++) {
 		st[i].type = types ? types[i] : VENDOR_TYPE;
 		st[i].type_len = types ? type_lens[i] : sizeof(VENDOR_TYPE);
+		st[i].kind = "callback";
 		st[i].out = &outs[i];
 	}
 	csra_policy_input in = { k, st, n, NULL, 0, eval_nonce };
@@ -479,7 +480,7 @@ static int test_key_description_from_spki(void)
 		unsigned char *spki = NULL;
 		int n = i2d_PUBKEY(keys[i], &spki);
 		CHECK(n > 0);
-		csra_policy_stmt st = { VENDOR_TYPE, sizeof(VENDOR_TYPE), &o };
+		csra_policy_stmt st = { VENDOR_TYPE, sizeof(VENDOR_TYPE), "callback", &o };
 		csra_policy_input with = { keys[i], &st, 1, spki, (size_t)n, 0 };
 		csra_policy_input without = { keys[i], &st, 1, NULL, 0, 0 };
 		csra_result *a = csra_result_new(), *b = csra_result_new();
