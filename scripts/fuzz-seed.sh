@@ -115,6 +115,17 @@ if [ "$corpus" = 1 ]; then
 		put "$s/der_roundtrip" "$f" "$g/$f.der" $SEL_CSR
 	done
 
+	# fuzz_certbag: each envelope vendors use, made from the seed PKI.
+	cb="$s/certbag"
+	mkdir -p "$cb"
+	cp "$g/ca.der" "$cb/cert.der"
+	{ pem CERTIFICATE "$g/ak.der"; pem CERTIFICATE "$g/ca.der"; } >"$cb/chain.pem"
+	ossl x509 -inform DER -in "$g/ak.der" -out "$g/ak.pem"
+	ossl x509 -inform DER -in "$g/ca.der" -out "$g/ca.pem"
+	ossl crl2pkcs7 -nocrl -certfile "$g/ak.pem" -certfile "$g/ca.pem" -outform DER -out "$cb/certs-only.p7b"
+	ossl crl2pkcs7 -nocrl -certfile "$g/ak.pem" -certfile "$g/ca.pem" -out "$cb/certs-only-p7.pem"
+	{ printf 'x\n'; pem CERTIFICATE "$g/ca.der"; } >"$cb/text-before.pem"
+
 	# fuzz_input: each armour, raw base64, raw DER and broken forms.
 	i="$s/input"
 	mkdir -p "$i"
@@ -231,6 +242,21 @@ for f in "$shared"/vectors/csr/*.pem; do
 		put "$o/tpm" "$b-tpm" "$work/part"
 		put "$o/decode" "$b-tpm" "$work/part" $SEL_TPM
 		put "$o/der_roundtrip" "$b-tpm" "$work/part" $SEL_TPM
+	done
+done
+
+# Vendors' certificate bags (docs/formats.md), and the certs-only
+# SignedData in the Purebred YubiKey requests' attribute.
+for f in "$shared"/vectors/vendors/*/*.pem "$shared"/vectors/vendors/*/*/*.pem \
+    "$shared"/vectors/vendors/*/*.p7b "$shared"/vectors/vendors/*/*/*.der; do
+	[ -e "$f" ] || continue
+	put "$o/certbag" "shared-$(echo "$f" | sed 's|.*/vendors/||; s|/|-|g')" "$f"
+done
+for f in "$shared"/vectors/vendors/yubico-piv/purebred-SampleAttestations/*/*_request.bin; do
+	[ -e "$f" ] && command -v openssl >/dev/null 2>&1 || continue
+	tlv_after "$f" ":1.3.6.1.4.1.37623.26.4" 2 | head -n 1 | while read -r off len; do
+		cut_der "$f" "$off" "$len" "$work/part"
+		put "$o/certbag" "shared-purebred-$(basename "$f" .bin)" "$work/part"
 	done
 done
 
