@@ -153,6 +153,35 @@ csra_err csra_verifier_add_callback(csra_verifier *v, const uint8_t *oid, size_t
 csra_err csra_verify_request(const csra_verifier *v, const uint8_t *der, size_t len,
     const uint8_t *nonce, size_t nonce_len, csra_result **out);
 
+/* csra_verify_request_ex is csra_verify_request with |nfiles| attestations
+ * given beside the request: |files|[i]/|lens|[i] the bytes of each as
+ * read (PEM or DER, borrowed for the call), of format |formats|[i] ("yubico-piv",
+ * "thales-luna", ...: docs/formats.md), or detected when |formats| or
+ * |formats|[i] is NULL. Each is verified and bound to the request key
+ * exactly like a statement carried inside the request, and reported as a
+ * statement result of its own. A request carrying no id-aa-attestation
+ * then does not fail for that. */
+csra_err csra_verify_request_ex(const csra_verifier *v, const uint8_t *der, size_t len,
+    const uint8_t *nonce, size_t nonce_len, const uint8_t *const *files, const size_t *lens,
+    const char *const *formats, size_t nfiles, csra_result **out);
+
+/* csra_verify_attestations verifies |nfiles| attestations (as in
+ * csra_verify_request_ex) without a request: bound to the key |spki|/
+ * |spki_len| (DER SubjectPublicKeyInfo, e.g. of a certificate issued
+ * earlier, re-checked at renewal or in an audit) and judged by the policy
+ * as a request for that key would be; or, with |spki| NULL, each verified
+ * on its own, unbound and without a policy, its attested keys reported
+ * (csra_result_attested_key). Returns CSRA_OK and |*out| whatever the
+ * verdict, or an error with |*out| NULL. */
+csra_err csra_verify_attestations(const csra_verifier *v, const uint8_t *spki, size_t spki_len,
+    const uint8_t *nonce, size_t nonce_len, const uint8_t *const *files, const size_t *lens,
+    const char *const *formats, size_t nfiles, csra_result **out);
+
+/* csra_result_attested_key returns the |i|th key statement result |r|
+ * attests (DER SubjectPublicKeyInfo, owned by |r|) and sets |*len|, or
+ * NULL past the last. */
+const uint8_t *csra_result_attested_key(const csra_result *r, size_t i, size_t *len);
+
 /* csra_result_statement_count / csra_result_statement give a request
  * result's per-statement results (owned by |r|). */
 size_t csra_result_statement_count(const csra_result *r);

@@ -110,6 +110,16 @@ struct rctx {
 	csra_decoded *d;		/* the request's decode */
 	csra_decoded *bundle_d;		/* the bundle's, when decoded on its own */
 	EVP_PKEY *key;
+	/* Statements, from the bundle and beside it: one outcome and one
+	 * policy entry per child of r (outs NULL-terminated, see free_outs). */
+	csra_stmt_out **outs;
+	csra_policy_stmt *pstmts;
+	size_t cap;
+	/* Attestations given beside the request (csra_verify_request_ex) and
+	 * vendor attributes found in it. */
+	size_t nfiles;
+	struct span vendor_attr;	/* the Purebred YubiKey attribute's value */
+	int have_vendor_attr;
 };
 
 /* Keeps the request key's SubjectPublicKeyInfo as received, under the
@@ -128,6 +138,10 @@ static int keep_spki(struct rctx *x, const struct span *s)
 
 /* PKCS#10: the self-signature (OpenSSL verifies it over the
  * CertificationRequestInfo as received), the SPKI and the one attribute. */
+/* 1.3.6.1.4.1.37623.26.4: the attribute Purebred's YubiKey requests carry
+ * their PIV attestation in, a certs-only SignedData (DER contents). */
+static const uint8_t purebred_attr[] = { 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0xa5, 0x77, 0x1a, 0x04 };
+
 static void check_pkcs10(struct rctx *x, const uint8_t *der, size_t len)
 {
 	csra_result *r = x->r;
@@ -172,8 +186,22 @@ static void check_pkcs10(struct rctx *x, const uint8_t *der, size_t len)
 		return;
 	int i = 0;
 	for (int more = span_next(&attrs, NULL, &a); more; more = span_next(&attrs, &a, &a), i++) {
-		if (!span_child(&a, 0, &type) || !span_child(&a, 1, &values) ||
-		    !csra_oid_is(type.c, type.clen, CSRA_OID_ID_AA_ATTESTATION))
+		if (!span_child(&a, 0, &type) || !span_child(&a, 1, &values))
+			continue;
+		if (csra_same(type.c, type.clen, purebred_attr, sizeof(purebred_attr))) {
+			snprintf(path, sizeof(path), "certificationRequestInfo.attributes[%d]", i);
+			if (x->have_vendor_attr || span_count(&values, 2) != 1) {
+				csra_result_add(r, "request.vendor-attestation", CSRA_STATUS_FAIL,
+				    CSRA_ERR_REQ_ATTESTATION_VALUES, path,
+				    "attribute 1.3.6.1.4.1.37623.26.4 must appear once with one value");
+				x->have_vendor_attr = 0;
+				continue;
+			}
+			span_next(&values, NULL, &x->vendor_attr);
+			x->have_vendor_attr = 1;
+			continue;
+		}
+		if (!csra_oid_is(type.c, type.clen, CSRA_OID_ID_AA_ATTESTATION))
 			continue;
 		snprintf(path, sizeof(path), "certificationRequestInfo.attributes[%d]", i);
 		if (found++) {
@@ -195,7 +223,12 @@ static void check_pkcs10(struct rctx *x, const uint8_t *der, size_t len)
 		 * statements' default types. */
 		x->bundle_checked = 1;
 	}
-	if (found == 0)
+	if (found == 0 && (x->nfiles > 0 || x->have_vendor_attr))
+		csra_result_add(r, "request.attestation", CSRA_STATUS_SKIP, CSRA_OK,
+		    "certificationRequestInfo.attributes",
+		    "no id-aa-attestation attribute: the attestation %s",
+		    x->nfiles > 0 ? "is given beside the request" : "is in a vendor attribute");
+	else if (found == 0)
 		csra_result_add(r, "request.attestation", CSRA_STATUS_FAIL, CSRA_ERR_REQ_NO_ATTESTATION,
 		    "certificationRequestInfo.attributes", "no id-aa-attestation attribute");
 	else if (found == 1 && x->have_bundle)
@@ -292,7 +325,11 @@ static void check_crmf(struct rctx *x, const uint8_t *der, size_t len)
 			x->have_bundle = 1;
 		}
 	}
-	if (found == 0 && !capped)
+	if (found == 0 && !capped && x->nfiles > 0)
+		csra_result_add(r, "request.attestation", CSRA_STATUS_SKIP, CSRA_OK,
+		    "[0].certReq.certTemplate.extensions",
+		    "no id-aa-attestation extension: the attestation is given beside the request");
+	else if (found == 0 && !capped)
 		csra_result_add(r, "request.attestation", CSRA_STATUS_FAIL, CSRA_ERR_REQ_NO_ATTESTATION,
 		    "[0].certReq.certTemplate.extensions", "no id-aa-attestation extension");
 	else if (found == 1 && x->have_bundle)
@@ -300,6 +337,147 @@ static void check_crmf(struct rctx *x, const uint8_t *der, size_t len)
 		    "[0].certReq.certTemplate.extensions", "one id-aa-attestation extension");
 	if (found > 1)
 		x->have_bundle = 0;
+}
+
+/* Room for |n| more statements in x's arrays and r's children. */
+static int reserve(struct rctx *x, size_t n)
+{
+	size_t have = x->r->nchildren, want = have + n;
+	if (want <= x->cap)
+		return 1;
+	csra_stmt_out **o = realloc(x->outs, (want + 1) * sizeof(*o));
+	if (o == NULL)
+		return 0;
+	x->outs = o;
+	memset(o + have, 0, (want + 1 - have) * sizeof(*o));
+	csra_policy_stmt *ps = realloc(x->pstmts, want * sizeof(*ps));
+	if (ps == NULL)
+		return 0;
+	x->pstmts = ps;
+	csra_result **ch = realloc(x->r->children, want * sizeof(*ch));
+	if (ch == NULL)
+		return 0;
+	x->r->children = ch;
+	x->cap = want;
+	return 1;
+}
+
+/* A new child of x->r and its outcome, for a statement; NULL when memory
+ * ran out. */
+static csra_result *new_statement(struct rctx *x, csra_stmt_out **out)
+{
+	if (!reserve(x, 1))
+		return NULL;
+	csra_result *child = csra_result_new();
+	csra_stmt_out *o = calloc(1, sizeof(*o));
+	if (child == NULL || o == NULL) {
+		csra_result_free(&child);
+		free(o);
+		return NULL;
+	}
+	x->outs[x->r->nchildren] = o;
+	x->r->children[x->r->nchildren++] = child;
+	csra_stmt_out_init(o, csra_verifier_limit(x->v, CSRA_LIMIT_CLAIMS));
+	*out = o;
+	return child;
+}
+
+/* What every statement's result gets once its format has run. */
+static void finish_statement(struct rctx *x, const csra_stmt_in *in, csra_result *child, csra_stmt_out *out)
+{
+	child->bound = out->verified && out->bound;
+	child->stmt_verified = out->verified;
+	/* Every statement reports on its freshness, even one whose
+	 * verifier stopped before it got there. */
+	int has_fresh = 0;
+	for (size_t k = 0; k < child->nchecks && !has_fresh; k++)
+		has_fresh = strncmp(child->checks[k].name, "freshness.", 10) == 0;
+	if (!has_fresh)
+		csra_result_add(child, "freshness.nonce", CSRA_STATUS_SKIP, CSRA_OK, "",
+		    in->nonce == NULL ? "no nonce was given: freshness not established"
+		    : "not checked: the statement did not verify");
+	/* The claims go in the report: the child takes the outcome itself,
+	 * not a copy (free_outs leaves it). */
+	if (child->stmt == NULL && child->kind != NULL && strcmp(child->kind, "pkix-evidence") != 0)
+		child->stmt = out;
+	csra_result_finish(child);
+	x->pstmts[x->r->nchildren - 1] = (csra_policy_stmt){ in->type, in->type_len, child->kind, out };
+}
+
+/* The format of an attestation given beside a request: |name|'s, or the
+ * one format whose detect() takes it. Records "attestation.format". */
+static const csra_format *file_format(const uint8_t *p, size_t len, const char *name, csra_result *child)
+{
+	const csra_format *found = NULL;
+	if (name != NULL) {
+		found = csra_format_find(name);
+		if (found == NULL || found->detect == NULL) {
+			char shown[40];
+			csra_result_add(child, "attestation.format", CSRA_STATUS_FAIL, CSRA_ERR_FMT_UNKNOWN, "",
+			    "\"%s\" is not a format csrattest verifies beside a request",
+			    csra_shown(name, shown, sizeof(shown)));
+			return NULL;
+		}
+		csra_result_add(child, "attestation.format", CSRA_STATUS_PASS, CSRA_OK, "",
+		    "%s, as the caller said", found->kind);
+		return found;
+	}
+	char names[160] = "";
+	size_t n = 0;
+	for (const csra_format *const *f = csra_formats; *f != NULL; f++) {
+		if ((*f)->detect == NULL || !(*f)->detect(p, len))
+			continue;
+		if (n++ == 0)
+			found = *f;
+		size_t used = strlen(names);
+		snprintf(names + used, sizeof(names) - used, "%s%s", used ? ", " : "", (*f)->kind);
+	}
+	if (n == 1) {
+		csra_result_add(child, "attestation.format", CSRA_STATUS_PASS, CSRA_OK, "", "%s, detected",
+		    found->kind);
+		return found;
+	}
+	if (n == 0)
+		csra_result_add(child, "attestation.format", CSRA_STATUS_FAIL, CSRA_ERR_FMT_UNKNOWN, "",
+		    "no format csrattest knows recognises this attestation (%zu bytes)", len);
+	else
+		csra_result_add(child, "attestation.format", CSRA_STATUS_FAIL, CSRA_ERR_FMT_AMBIGUOUS, "",
+		    "several formats recognise this attestation (%s): name one", names);
+	return NULL;
+}
+
+/* Verifies one attestation given beside the request (or found in a
+ * vendor attribute of it) as a statement of its own. */
+static csra_err check_file(struct rctx *x, const uint8_t *p, size_t len, const char *format,
+    const char *origin, const uint8_t *nonce, size_t nonce_len)
+{
+	csra_stmt_out *out = NULL;
+	csra_result *child = new_statement(x, &out);
+	if (child == NULL)
+		return CSRA_ERR_NOMEM;
+	if ((child->type_name = strdup(origin)) == NULL)
+		child->nomem = 1;
+	csra_stmt_in in = { NULL, 0, p, len, x->spki, x->spki_len, nonce, nonce_len, NULL, NULL, 0,
+		x->v->at ? x->v->at : time(NULL), x->key };
+	const csra_format *f = file_format(p, len, format, child);
+	csra_err e = CSRA_OK;
+	if (f == NULL) {
+		if ((child->kind = strdup("unknown")) == NULL)
+			child->nomem = 1;
+		csra_result_add(child, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, "",
+		    "binding not checked: no format for this attestation");
+	} else {
+		if ((child->kind = strdup(f->kind)) == NULL)
+			child->nomem = 1;
+		e = f->verify(x->v, NULL, NULL, &in, child, out);
+		if (e == CSRA_OK && out->reports_freshness)
+			record_freshness(x->v, &in, child, out);
+	}
+	if (e == CSRA_OK && child->nomem)
+		e = CSRA_ERR_NOMEM;
+	if (e == CSRA_OK)
+		finish_statement(x, &in, child, out);
+	return e;
 }
 
 static void free_certs(STACK_OF(X509) *certs)
@@ -310,8 +488,7 @@ static void free_certs(STACK_OF(X509) *certs)
 /* Decodes the bundle, collects its certificates and verifies each
  * statement. Returns the statement outcomes for the policy: |*outs|, one
  * allocation per statement, NULL-terminated (see free_outs). */
-static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_len,
-    csra_stmt_out ***outs, csra_policy_stmt **pstmts, size_t *nstmts)
+static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_len)
 {
 	csra_result *r = x->r;
 	const csra_verifier *v = x->v;
@@ -415,27 +592,17 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 	}
 
 	/* attestations (or legacy evidences) */
-	*outs = calloc(n + 1, sizeof(**outs));
-	*pstmts = calloc(n ? n : 1, sizeof(**pstmts));
-	x->r->children = calloc(n ? n : 1, sizeof(csra_result *));
-	if (*outs == NULL || *pstmts == NULL || x->r->children == NULL) {
-		free(others);
-		free_certs(certs);
-		return CSRA_ERR_NOMEM;
-	}
-	csra_err result = CSRA_OK;
-	for (size_t i = 0; i < n; i++) {
+	csra_err result = reserve(x, n + x->nfiles + x->have_vendor_attr) ? CSRA_OK : CSRA_ERR_NOMEM;
+	for (size_t i = 0; i < n && result == CSRA_OK; i++) {
 		span_next(&stmts, i ? &st : NULL, &st);
 		span_child(&st, 0, &type);
 		span_child(&st, 1, &value);
-		csra_result *child = csra_result_new();
-		csra_stmt_out *out = (*outs)[i] = calloc(1, sizeof(*out));
-		if (child == NULL || out == NULL) {
-			csra_result_free(&child);
+		csra_stmt_out *out = NULL;
+		csra_result *child = new_statement(x, &out);
+		if (child == NULL) {
 			result = CSRA_ERR_NOMEM;
 			break;
 		}
-		x->r->children[x->r->nchildren++] = child;
 		char oid[96];
 		csra_oid_to_str(type.c, type.clen, oid, sizeof(oid));
 		child->type_oid = strdup(oid);
@@ -446,7 +613,6 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 			child->nomem = 1;
 		csra_stmt_in in = { type.c, type.clen, value.p, value.len, x->spki, x->spki_len,
 			nonce, nonce_len, certs, others, nothers, v->at ? v->at : time(NULL), x->key };
-		csra_stmt_out_init(out, csra_verifier_limit(v, CSRA_LIMIT_CLAIMS));
 		csra_err se = verify_statement(v, holder, &in, child, out);
 		/* A statement result that lost a check (the Evidence's, copied
 		 * above) or a field could read as verified: out of memory. */
@@ -456,25 +622,8 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 			result = se;
 			break;
 		}
-		child->bound = out->verified && out->bound;
-		child->stmt_verified = out->verified;
-		/* Every statement reports on its freshness, even one whose
-		 * verifier stopped before it got there. */
-		int has_fresh = 0;
-		for (size_t k = 0; k < child->nchecks && !has_fresh; k++)
-			has_fresh = strncmp(child->checks[k].name, "freshness.", 10) == 0;
-		if (!has_fresh)
-			csra_result_add(child, "freshness.nonce", CSRA_STATUS_SKIP, CSRA_OK, "",
-			    in.nonce == NULL ? "no nonce was given: freshness not established"
-			    : "not checked: the statement did not verify");
-		/* The claims go in the report: the child takes the outcome
-		 * itself, not a copy (free_outs leaves it). */
-		if (child->stmt == NULL && strcmp(child->kind, "pkix-evidence") != 0)
-			child->stmt = out;
-		csra_result_finish(child);
-		(*pstmts)[i] = (csra_policy_stmt){ type.c, type.clen, child->kind, out };
+		finish_statement(x, &in, child, out);
 	}
-	*nstmts = x->r->nchildren;
 	free(others);
 	free_certs(certs);
 	return result;
@@ -495,9 +644,45 @@ static void free_outs(csra_stmt_out **outs, const csra_result *r)
 csra_err csra_verify_request(const csra_verifier *v, const uint8_t *der, size_t len,
     const uint8_t *nonce, size_t nonce_len, csra_result **out)
 {
+	return csra_verify_request_ex(v, der, len, nonce, nonce_len, NULL, NULL, NULL, 0, out);
+}
+
+/* Every (pointer, length) of a caller's list of attestations is there. */
+static int files_ok(const uint8_t *const *files, const size_t *lens, size_t n)
+{
+	if (n > 0 && (files == NULL || lens == NULL))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (files[i] == NULL || lens[i] == 0)
+			return 0;
+	return 1;
+}
+
+/* The attestations given beside the request, then the one a vendor
+ * attribute of it carries. */
+static csra_err check_files(struct rctx *x, const uint8_t *const *files, const size_t *lens,
+    const char *const *formats, size_t nfiles, const uint8_t *nonce, size_t nonce_len)
+{
+	csra_err e = CSRA_OK;
+	for (size_t i = 0; e == CSRA_OK && i < nfiles; i++) {
+		char origin[48];
+		snprintf(origin, sizeof(origin), "attestation file %zu", i + 1);
+		e = check_file(x, files[i], lens[i], formats != NULL ? formats[i] : NULL, origin, nonce, nonce_len);
+	}
+	if (e == CSRA_OK && x->have_vendor_attr)
+		e = check_file(x, x->vendor_attr.p, x->vendor_attr.len, "yubico-piv",
+		    "request attribute 1.3.6.1.4.1.37623.26.4", nonce, nonce_len);
+	return e;
+}
+
+csra_err csra_verify_request_ex(const csra_verifier *v, const uint8_t *der, size_t len,
+    const uint8_t *nonce, size_t nonce_len, const uint8_t *const *files, const size_t *lens,
+    const char *const *formats, size_t nfiles, csra_result **out)
+{
 	if (out != NULL)
 		*out = NULL;
-	if (v == NULL || der == NULL || out == NULL || (nonce == NULL && nonce_len != 0))
+	if (v == NULL || der == NULL || out == NULL || (nonce == NULL && nonce_len != 0) ||
+	    !files_ok(files, lens, nfiles))
 		return CSRA_ERR_INVALID_ARGUMENT;
 	/* draft-ietf-lamps-attestation-freshness: a zero-length nonce says
 	 * the CA needs no freshness proof. */
@@ -506,7 +691,7 @@ csra_err csra_verify_request(const csra_verifier *v, const uint8_t *der, size_t 
 	csra_result *r = csra_result_new();
 	if (r == NULL)
 		return CSRA_ERR_NOMEM;
-	struct rctx x = { v, r, NULL, 0, { 0 }, 0, 0, NULL, NULL, NULL };
+	struct rctx x = { .v = v, .r = r, .nfiles = nfiles };
 	const csra_policy *policy = v->policy ? v->policy : v->default_policy;
 	r->kind = strdup("request");
 	r->policy = strdup(csra_policy_name(policy));
@@ -555,24 +740,90 @@ csra_err csra_verify_request(const csra_verifier *v, const uint8_t *der, size_t 
 	else
 		check_pkcs10(&x, dder, dlen);
 
-	csra_stmt_out **outs = NULL;
-	csra_policy_stmt *pstmts = NULL;
-	size_t nstmts = 0;
 	csra_err e = CSRA_OK;
 	if (x.have_bundle && x.key != NULL)
-		e = check_bundle(&x, nonce, nonce_len, &outs, &pstmts, &nstmts);
+		e = check_bundle(&x, nonce, nonce_len);
+	if (e == CSRA_OK && x.key != NULL)
+		e = check_files(&x, files, lens, formats, nfiles, nonce, nonce_len);
 	if (e == CSRA_OK && x.key != NULL) {
-		csra_policy_input pin = { x.key, pstmts, nstmts, x.spki, x.spki_len, nonce != NULL };
+		csra_policy_input pin = { x.key, x.pstmts, r->nchildren, x.spki, x.spki_len, nonce != NULL };
 		csra_policy_eval(policy, &pin, r);
 	} else if (e == CSRA_OK) {
 		csra_result_add(r, "request.key", CSRA_STATUS_FAIL, CSRA_ERR_REQ_NO_KEY, "",
 		    "OpenSSL cannot use the request's public key");
 	}
-	free_outs(outs, r);
-	free(pstmts);
+	free_outs(x.outs, r);
+	free(x.pstmts);
 	free(x.spki);
 	EVP_PKEY_free(x.key);
 	csra_decoded_free(&x.bundle_d);
+	csra_result_finish(r);
+	if (e != CSRA_OK || r->nomem) {
+		csra_result_free(&r);
+		return e != CSRA_OK ? e : CSRA_ERR_NOMEM;
+	}
+	*out = r;
+	return CSRA_OK;
+}
+
+csra_err csra_verify_attestations(const csra_verifier *v, const uint8_t *spki, size_t spki_len,
+    const uint8_t *nonce, size_t nonce_len, const uint8_t *const *files, const size_t *lens,
+    const char *const *formats, size_t nfiles, csra_result **out)
+{
+	if (out != NULL)
+		*out = NULL;
+	if (v == NULL || out == NULL || nfiles == 0 || !files_ok(files, lens, nfiles) ||
+	    (spki == NULL) != (spki_len == 0) || (nonce == NULL && nonce_len != 0))
+		return CSRA_ERR_INVALID_ARGUMENT;
+	if (nonce_len == 0)
+		nonce = NULL;
+	csra_result *r = csra_result_new();
+	if (r == NULL)
+		return CSRA_ERR_NOMEM;
+	struct rctx x = { .v = v, .r = r, .nfiles = nfiles };
+	const csra_policy *policy = v->policy ? v->policy : v->default_policy;
+	r->kind = strdup(spki != NULL ? "key" : "attestations");
+	if (r->kind == NULL || (spki != NULL && (r->policy = strdup(csra_policy_name(policy))) == NULL))
+		r->nomem = 1;
+	r->wall = time(NULL);
+	r->at = v->at ? v->at : r->wall;
+	csra_err e = CSRA_OK;
+	if (spki != NULL) {
+		if ((x.spki = malloc(spki_len)) == NULL) {
+			csra_result_free(&r);
+			return CSRA_ERR_NOMEM;
+		}
+		memcpy(x.spki, spki, spki_len);
+		x.spki_len = spki_len;
+		x.key = csra_spki_pkey(spki, spki_len);
+		if (x.key == NULL)
+			csra_result_add(r, "request.key", CSRA_STATUS_FAIL, CSRA_ERR_REQ_NO_KEY, "",
+			    "OpenSSL cannot use the key the attestations are to be bound to");
+		else
+			csra_result_add(r, "request.key", CSRA_STATUS_PASS, CSRA_OK, "",
+			    "the key to bind to, given by the caller (%zu bytes of SubjectPublicKeyInfo)", spki_len);
+	}
+	if (spki == NULL || x.key != NULL)
+		e = check_files(&x, files, lens, formats, nfiles, nonce, nonce_len);
+	if (e == CSRA_OK && x.key != NULL) {
+		csra_policy_input pin = { x.key, x.pstmts, r->nchildren, x.spki, x.spki_len, nonce != NULL };
+		csra_policy_eval(policy, &pin, r);
+	} else if (e == CSRA_OK && spki == NULL) {
+		/* On their own: each must verify; there is no key to judge. */
+		for (size_t i = 0; i < r->nchildren; i++) {
+			char path[48];
+			snprintf(path, sizeof(path), "attestations[%zu]", i);
+			int ok = r->children[i]->stmt_verified;
+			csra_result_add(r, "attestation.verified", ok ? CSRA_STATUS_PASS : CSRA_STATUS_FAIL,
+			    ok ? CSRA_OK : CSRA_ERR_STMT_FAILED, path, "the %s attestation %s",
+			    r->children[i]->kind ? r->children[i]->kind : "unknown",
+			    ok ? "verified" : "did not verify");
+		}
+	}
+	free_outs(x.outs, r);
+	free(x.pstmts);
+	free(x.spki);
+	EVP_PKEY_free(x.key);
 	csra_result_finish(r);
 	if (e != CSRA_OK || r->nomem) {
 		csra_result_free(&r);

@@ -770,3 +770,11 @@ int csra_result_statement_verified(const csra_result *r, size_t i)
 {
 	return i < r->nchildren && r->children[i]->stmt_verified;
 }
+
+const uint8_t *csra_result_attested_key(const csra_result *r, size_t i, size_t *len)
+{
+	if (r == NULL || r->stmt == NULL || i >= r->stmt->nkeys || len == NULL)
+		return NULL;
+	*len = r->stmt->keys[i].len;
+	return r->stmt->keys[i].spki;
+}
