@@ -16,6 +16,9 @@ jobs=$(nproc 2>/dev/null || echo 2)
 echo "== generated/ matches asn1/ and runtime/patches/"
 scripts/regen.sh --check
 
+echo "== the vendor trust bundle: fingerprints as listed, built from trust/"
+python3 scripts/trust-bundle.py --check
+
 echo "== cmake/csrattest.map exports exactly the public headers' functions"
 map=$(mktemp)
 python3 scripts/public-api.py map include "$map"

@@ -57,4 +57,7 @@ int cmd_request(int argc, char **argv);
 int cmd_evidence(int argc, char **argv);
 int cmd_csr(int argc, char **argv);
 
+/* csrattest trust list (trust_cmd.c). */
+int cmd_trust(int argc, char **argv);
+
 #endif

@@ -34,6 +34,7 @@ static const char usage_main[] =
     "                or a PKCS#11 token\n"
     "  csr create --key FILE|pkcs11:URI --subject DN --out FILE\n"
     "                make a PKCS#10 or CRMF request carrying Evidence\n"
+    "  trust list    show the vendor trust bundle (roots per attestation format)\n"
     "\n"
     "Options:\n"
     "  -h, --help    show this help (csrattest COMMAND --help for a command)\n"
@@ -170,6 +171,8 @@ int main(int argc, char **argv)
 		return cmd_evidence(argc - 1, argv + 1);
 	if (strcmp(cmd, "csr") == 0)
 		return cmd_csr(argc - 1, argv + 1);
+	if (strcmp(cmd, "trust") == 0)
+		return cmd_trust(argc - 1, argv + 1);
 	cli_usage_error("unknown command '%.64s'", cmd);
 	return TOOL_EXIT_USAGE;
 }

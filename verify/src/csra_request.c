@@ -472,6 +472,10 @@ static csra_err check_file(struct rctx *x, const uint8_t *p, size_t len, const c
 		e = f->verify(x->v, NULL, NULL, &in, child, out);
 		if (e == CSRA_OK && out->reports_freshness)
 			record_freshness(x->v, &in, child, out);
+		/* A root about to expire fails every attestation under it on
+		 * the day: said a year ahead, in every record. */
+		if (e == CSRA_OK && csra_verifier_format_uses_bundle(x->v, f->kind))
+			csra_trust_bundle_expiry(f->kind, in.at, 365, child);
 	}
 	if (e == CSRA_OK && child->nomem)
 		e = CSRA_ERR_NOMEM;

@@ -699,6 +699,14 @@ X509_STORE *csra_verifier_format_store(const csra_verifier *v, const char *kind)
 	return csra_trust_bundle_store(kind);
 }
 
+int csra_verifier_format_uses_bundle(const csra_verifier *v, const char *kind)
+{
+	for (size_t i = 0; i < v->nformat_trust; i++)
+		if (strcmp(v->format_trust[i].kind, kind) == 0)
+			return !v->format_trust[i].dropped;
+	return 1;
+}
+
 static void format_trust_free(csra_verifier *v)
 {
 	for (size_t i = 0; i < v->nformat_trust; i++) {

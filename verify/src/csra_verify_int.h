@@ -199,10 +199,30 @@ STACK_OF(X509) *csra_trust_bundle_roots(const char *kind);
  * lookups), or NULL. */
 X509_STORE *csra_trust_bundle_store(const char *kind);
 
+/* csra_trust_bundle_intermediates returns the bundle's published
+ * intermediates for format |kind| (those its devices do not carry), for
+ * path building only: never anchors. Shared; NULL when none. */
+STACK_OF(X509) *csra_trust_bundle_intermediates(const char *kind);
+
+/* csra_trust_bundle_count / csra_trust_bundle_entry list the bundle, for
+ * "csrattest trust list": entry |i|'s certificate (NULL if it failed its
+ * fingerprint), format, role and SHA-256 (hex). */
+size_t csra_trust_bundle_count(void);
+X509 *csra_trust_bundle_entry(size_t i, const char **kind, int *root, const char **sha256);
+
+/* csra_trust_bundle_expiry records "trust.bundle-expiry" (a warning,
+ * CSRA_ERR_FMT_TRUST_EXPIRING) in |r| for each bundled root of |kind| that
+ * has expired at |at| or expires within |warn_days| of it. */
+void csra_trust_bundle_expiry(const char *kind, time_t at, long warn_days, csra_result *r);
+
 /* csra_verifier_format_trust_add / _drop: the anchors of vendor format
  * |kind| (csra_verifier_add_format_trust checks the name). */
 csra_err csra_verifier_format_trust_add(csra_verifier *v, const char *kind, X509 *cert);
 csra_err csra_verifier_format_trust_drop(csra_verifier *v, const char *kind);
+
+/* csra_verifier_format_uses_bundle says whether format |kind|'s anchors
+ * include the vendor bundle's (not dropped). */
+int csra_verifier_format_uses_bundle(const csra_verifier *v, const char *kind);
 
 /* csra_result_finish sets the verdict from the checks. */
 void csra_result_finish(csra_result *r);
