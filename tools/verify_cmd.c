@@ -8,12 +8,14 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
 #include "cli.h"
 #include "csra_input.h"
 #include "csra_codec_int.h"
+#include "csra_stmt.h"
 #include "csra_verify_int.h"
 #include "csrattest/request.h"
 #include "csrattest/verify.h"
@@ -25,13 +27,16 @@
     "                         elements 1024 by default; docs/verify.md); may repeat\n"
 
 static const char usage[] =
-    "Usage: csrattest verify-evidence FILE --trust CA.pem [options]\n"
+    "Usage: csrattest verify-evidence FILE [--trust CA.pem] [options]\n"
     "\n"
-    "Verify PKIX Evidence (draft-ietf-rats-pkix-key-attestation-07): every\n"
+    "Verify an attestation on its own and print the keys it attests. PKIX\n"
+    "Evidence (draft-ietf-rats-pkix-key-attestation-07, needs --trust): every\n"
     "signature block over the TbsEvidence bytes, the attestation-key\n"
     "certificate (digitalSignature, EKU id-kp-attestationKey) and its path\n"
     "to a trust anchor, the draft's rules on content, ak-spki binding and\n"
-    "freshness. Every check that ran is printed with its outcome.\n"
+    "freshness. A vendor attestation (docs/formats.md: yubico-piv, yubihsm2,\n"
+    "thales-luna, ...): its format's checks against the vendor's bundled\n"
+    "roots (csrattest trust list). Every check that ran is printed.\n"
     "\n"
     "Options:\n"
     "  --trust FILE|DIR       trust anchors (PEM); may repeat; required\n"
@@ -48,6 +53,9 @@ static const char usage[] =
     "                         before the verification time (SKEW seconds slack;\n"
     "                         each at most 1000000000)\n"
     "  --strict               reject unknown elements and claims\n"
+    "  --format NAME          the attestation's format (default auto: detected)\n"
+    "  --trust-format NAME=FILE|DIR  more roots for vendor format NAME\n"
+    "  --no-bundle NAME       do not trust the bundled roots of format NAME\n"
     LIMIT_HELP
     "  --json                 print the result as JSON\n"
     "  -h, --help             show this help\n"
@@ -55,6 +63,7 @@ static const char usage[] =
     "Examples:\n"
     "  csrattest verify-evidence evidence.pem --trust vendor-root.pem\n"
     "  csrattest verify-evidence ev.der --trust roots/ --nonce beefcafebabedead --json\n"
+    "  csrattest verify-evidence luna-pkc.p7b\n"
     "\n"
     "Exit status: 0 verified, 1 rejected (reasons printed), 2 malformed input,\n"
     "3 usage or I/O error.\n";
@@ -281,10 +290,188 @@ static int add_files(csra_verifier *v, const char *opt, const char *path)
 	return e == CSRA_OK;
 }
 
+/* Attestations given beside a request (--evidence), read raw: each
+ * format reads its own PEM or DER. */
+struct evfiles {
+	const char *path[16];
+	uint8_t *data[16];
+	size_t len[16];
+	const char *format[16];
+	size_t n;
+};
+
+static int read_evfiles(struct evfiles *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		int r = cli_read_file(f->path[i], &f->data[i], &f->len[i]);
+		if (r != 0) {
+			fprintf(stderr, "csrattest: --evidence %s: %s\n", f->path[i],
+			    r < 0 ? strerror(errno) : "larger than 16 MiB");
+			return r < 0 ? TOOL_EXIT_USAGE : TOOL_EXIT_MALFORMED;
+		}
+		if (f->len[i] == 0) {
+			fprintf(stderr, "csrattest: --evidence %s: empty\n", f->path[i]);
+			return TOOL_EXIT_MALFORMED;
+		}
+	}
+	return TOOL_EXIT_OK;
+}
+
+static void free_evfiles(struct evfiles *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		free(f->data[i]);
+}
+
+/* --trust-format NAME=FILE|DIR and --no-bundle NAME. */
+static int format_trust_opt(csra_verifier *v, const char *cmd, const char *opt, const char *val)
+{
+	if (strcmp(opt, "--no-bundle") == 0) {
+		if (csra_verifier_drop_format_bundle(v, val) != CSRA_OK) {
+			cli_usage_error("%s: --no-bundle: '%.64s' is not a vendor format (csrattest trust list)", cmd, val);
+			return 0;
+		}
+		return 1;
+	}
+	const char *eq = strchr(val, '=');
+	char name[32];
+	if (eq == NULL || eq == val || (size_t)(eq - val) >= sizeof(name) || eq[1] == '\0') {
+		cli_usage_error("%s: --trust-format wants NAME=FILE|DIR", cmd);
+		return 0;
+	}
+	memcpy(name, val, (size_t)(eq - val));
+	name[eq - val] = '\0';
+	csra_err e = csra_verifier_add_format_trust_file(v, name, eq + 1);
+	if (e == CSRA_ERR_INVALID_ARGUMENT) {
+		cli_usage_error("%s: --trust-format: '%.31s' is not a vendor format (csrattest trust list)", cmd, name);
+		return 0;
+	}
+	if (e != CSRA_OK) {
+		fprintf(stderr, "csrattest: --trust-format %s: %s\n", val,
+		    e == CSRA_ERR_IO ? "cannot read a PEM certificate from it" : csra_strerror(e));
+		return 0;
+	}
+	return 1;
+}
+
+/* The DER SubjectPublicKeyInfo of --key FILE: a certificate (PEM or DER)
+ * or a public key (PEM "PUBLIC KEY" or DER SubjectPublicKeyInfo). */
+static int read_key(const char *file, uint8_t **spki, size_t *spki_len)
+{
+	uint8_t *in;
+	size_t in_len;
+	int r = cli_read_file(file, &in, &in_len);
+	if (r != 0) {
+		fprintf(stderr, "csrattest: --key %s: %s\n", file, r < 0 ? strerror(errno) : "larger than 16 MiB");
+		return r < 0 ? TOOL_EXIT_USAGE : TOOL_EXIT_MALFORMED;
+	}
+	BIO *b = BIO_new_mem_buf(in, (int)in_len);
+	X509 *x = b != NULL ? PEM_read_bio_X509(b, NULL, NULL, NULL) : NULL;
+	EVP_PKEY *k = NULL;
+	if (x == NULL && b != NULL && BIO_reset(b) == 1)
+		k = PEM_read_bio_PUBKEY(b, NULL, NULL, NULL);
+	if (x == NULL && k == NULL) {
+		const unsigned char *p = in;
+		x = d2i_X509(NULL, &p, (long)in_len);
+		if (x != NULL && p != in + in_len) {
+			X509_free(x);
+			x = NULL;
+		}
+		p = in;
+		if (x == NULL && (k = d2i_PUBKEY(NULL, &p, (long)in_len)) != NULL && p != in + in_len) {
+			EVP_PKEY_free(k);
+			k = NULL;
+		}
+	}
+	BIO_free(b);
+	free(in);
+	ERR_clear_error();
+	int n = x != NULL ? i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x), NULL) : k != NULL ? i2d_PUBKEY(k, NULL) : -1;
+	*spki = n > 0 ? malloc((size_t)n) : NULL;
+	unsigned char *q = *spki;
+	if (*spki != NULL)
+		n = x != NULL ? i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x), &q) : i2d_PUBKEY(k, &q);
+	X509_free(x);
+	EVP_PKEY_free(k);
+	if (*spki == NULL || n <= 0) {
+		free(*spki);
+		*spki = NULL;
+		fprintf(stderr, "csrattest: --key %s: not a certificate or a public key (PEM or DER)\n", file);
+		return TOOL_EXIT_MALFORMED;
+	}
+	*spki_len = (size_t)n;
+	return TOOL_EXIT_OK;
+}
+
+/* Prints the keys each statement of |r| attests (verify-evidence). */
+static void print_attested_keys(const csra_result *r)
+{
+	for (size_t i = 0; i < csra_result_statement_count(r); i++) {
+		const csra_result *s = csra_result_statement(r, i);
+		size_t len;
+		const uint8_t *spki;
+		for (size_t k = 0; (spki = csra_result_attested_key(s, k, &len)) != NULL; k++) {
+			uint8_t dg[32];
+			if (EVP_Digest(spki, len, dg, NULL, EVP_sha256(), NULL) != 1)
+				continue;
+			printf("  attestation %zu attests key %zu: SubjectPublicKeyInfo SHA-256 ", i, k);
+			for (size_t j = 0; j < sizeof(dg); j++)
+				printf("%02x", dg[j]);
+			printf("\n");
+		}
+	}
+}
+
+/* Whether a vendor format (not PKIX Evidence) claims |p|/|len|. */
+static int vendor_file(const uint8_t *p, size_t len)
+{
+	for (const csra_format *const *f = csra_formats; *f != NULL; f++)
+		if ((*f)->detect != NULL && (*f)->detect(p, len))
+			return 1;
+	return 0;
+}
+
+/* verify-evidence on a vendor attestation: alone, unbound, no policy. */
+static int verify_vendor_file(csra_verifier *v, const char *file, const char *format, int json,
+    const uint8_t *nonce, size_t nonce_len)
+{
+	struct evfiles f = { .path = { file }, .format = { format }, .n = 1 };
+	int rc = read_evfiles(&f);
+	csra_result *r = NULL;
+	if (rc == TOOL_EXIT_OK) {
+		const uint8_t *files[1] = { f.data[0] };
+		csra_err e = csra_verify_attestations(v, NULL, 0, nonce, nonce_len, files, f.len, f.format, 1, &r);
+		if (e != CSRA_OK) {
+			fprintf(stderr, "csrattest: %s: %s\n", file, csra_strerror(e));
+			rc = TOOL_EXIT_USAGE;
+		}
+	}
+	if (r != NULL) {
+		if (json) {
+			char *s = csra_result_json(r);
+			if (s != NULL)
+				puts(s);
+			rc = s != NULL ? TOOL_EXIT_OK : TOOL_EXIT_USAGE;
+			free(s);
+		} else {
+			print_text(file, r);
+			print_attested_keys(r);
+		}
+		if (rc == TOOL_EXIT_OK)
+			rc = csra_result_verdict(r) == CSRA_VERDICT_VERIFIED ? TOOL_EXIT_OK
+			    : csra_result_verdict(r) == CSRA_VERDICT_REJECTED ? TOOL_EXIT_REJECTED : TOOL_EXIT_MALFORMED;
+	}
+	csra_result_free(&r);
+	free_evfiles(&f);
+	return rc;
+}
+
 int cmd_verify_evidence(int argc, char **argv)
 {
-	const char *file = NULL;
+	const char *file = NULL, *format = NULL;
 	int json = 0, trusts = 0, rc = TOOL_EXIT_USAGE;
+	const char *trust_files[16];
+	size_t ntrust_files = 0;
 	uint8_t *nonce = NULL, *der = NULL;
 	size_t nonce_len = 0, len = 0;
 	csra_result *r = NULL;
@@ -300,7 +487,8 @@ int cmd_verify_evidence(int argc, char **argv)
 		    strcmp(a, "--signer-cert") == 0 || strcmp(a, "--nonce") == 0 ||
 		    strcmp(a, "--at") == 0 || strcmp(a, "--signatures") == 0 ||
 		    strcmp(a, "--timestamp-window") == 0 || strcmp(a, "--ak-eku") == 0 ||
-		    strcmp(a, "--limit") == 0;
+		    strcmp(a, "--limit") == 0 || strcmp(a, "--format") == 0 ||
+		    strcmp(a, "--trust-format") == 0 || strcmp(a, "--no-bundle") == 0;
 		if (takes && val == NULL) {
 			cli_usage_error("verify-evidence: %s needs a value", a);
 			goto out;
@@ -317,7 +505,17 @@ int cmd_verify_evidence(int argc, char **argv)
 		    strcmp(a, "--signer-cert") == 0) {
 			if (!add_files(v, a, val))
 				goto out;
+			if (strcmp(a, "--trust") == 0 && ntrust_files < sizeof(trust_files) / sizeof(trust_files[0]))
+				trust_files[ntrust_files++] = val;
 			trusts += strcmp(a, "--trust") == 0;
+			i++;
+		} else if (strcmp(a, "--format") == 0) {
+			format = strcmp(val, "auto") == 0 ? NULL : val;
+			i++;
+		} else if (strcmp(a, "--trust-format") == 0 || strcmp(a, "--no-bundle") == 0) {
+			if (!format_trust_opt(v, "verify-evidence", a, val))
+				goto out;
+			trusts++;
 			i++;
 		} else if (strcmp(a, "--nonce") == 0) {
 			free(nonce);
@@ -369,8 +567,36 @@ int cmd_verify_evidence(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (file == NULL || trusts == 0) {
-		cli_usage_error("verify-evidence: %s", file ? "--trust is required" : "no FILE given");
+	if (file == NULL) {
+		cli_usage_error("verify-evidence: no FILE given");
+		goto out;
+	}
+	/* A vendor attestation: its format's bundled roots, and --trust's. */
+	if (format != NULL && strcmp(format, "pkix-evidence") != 0) {
+		for (size_t t = 0; t < ntrust_files; t++) {
+			char spec[4096];
+			snprintf(spec, sizeof(spec), "%s=%s", format, trust_files[t]);
+			if (!format_trust_opt(v, "verify-evidence", "--trust-format", spec))
+				goto out;
+		}
+		rc = verify_vendor_file(v, file, format, json, nonce, nonce_len);
+		goto out;
+	}
+	if (format == NULL) {
+		uint8_t *raw = NULL;
+		size_t raw_len = 0;
+		int vendor = cli_read_file(file, &raw, &raw_len) == 0 && vendor_file(raw, raw_len);
+		free(raw);
+		if (vendor) {
+			if (ntrust_files > 0)
+				fprintf(stderr, "csrattest: warning: --trust applies to PKIX Evidence; name the "
+				    "format (--format) or use --trust-format NAME=FILE for a vendor attestation\n");
+			rc = verify_vendor_file(v, file, NULL, json, nonce, nonce_len);
+			goto out;
+		}
+	}
+	if (trusts == 0) {
+		cli_usage_error("verify-evidence: --trust is required for PKIX Evidence");
 		goto out;
 	}
 	static const char *const labels[] = { "EVIDENCE", NULL };
@@ -412,13 +638,17 @@ out:
 }
 
 static const char usage_verify[] =
-    "Usage: csrattest verify REQUEST --trust FILE|DIR [options]\n"
+    "Usage: csrattest verify REQUEST [--evidence FILE]... [--trust FILE|DIR] [options]\n"
+    "       csrattest verify --key CERT|PUBKEY --evidence FILE... [options]\n"
     "\n"
-    "Verify the attestation in a certificate request (PKCS#10 PEM/DER, or CRMF\n"
+    "Verify the attestation of a certificate request (PKCS#10 PEM/DER, or CRMF\n"
     "CertReqMessages DER) per draft-ietf-lamps-csr-attestation-28: the request's\n"
     "own signature, its one id-aa-attestation attribute or extension, every\n"
-    "statement (PKIX Evidence, TPM 2.0 certify, external verifiers), each\n"
-    "statement's binding to the request key, and the policy.\n"
+    "statement (PKIX Evidence, TPM 2.0 certify, external verifiers), vendor\n"
+    "attestations given beside it (--evidence: Yubico PIV, YubiHSM 2, Thales\n"
+    "Luna, ...; docs/formats.md), each one's binding to the request key, and\n"
+    "the policy. With --key instead of a request, the attestations are bound to\n"
+    "that key (a certificate issued earlier, re-checked at renewal or audit).\n"
     "\n"
     "Options:\n"
     "  --trust FILE|DIR       trust anchors for PKIX Evidence attestation keys\n"
@@ -426,6 +656,14 @@ static const char usage_verify[] =
     "  --untrusted FILE       more intermediate certificates (PEM); a keyId may\n"
     "                         name one of them, which must chain\n"
     "  --policy cabf-csbr|FILE  the policy (default cabf-csbr; FILE: docs/policy.md)\n"
+    "  --evidence FILE        a vendor attestation given beside the request (PEM or\n"
+    "                         DER); may repeat (at most 16)\n"
+    "  --format auto|NAME     the --evidence files' format (default auto: detected)\n"
+    "  --key FILE             bind to this certificate's or public key's key, with\n"
+    "                         no request\n"
+    "  --trust-format NAME=FILE|DIR  more roots for vendor format NAME (besides its\n"
+    "                         bundled roots: csrattest trust list)\n"
+    "  --no-bundle NAME       do not trust the bundled roots of format NAME\n"
     "  --nonce HEX            the nonce the CA issued; without it freshness is not\n"
     "                         checked (a warning says so)\n"
     "  --evidence-type OID    statement type of PKIX Evidence (default 1.3.6.1.5.5.999)\n"
@@ -448,6 +686,8 @@ static const char usage_verify[] =
     "Examples:\n"
     "  csrattest verify req.csr --trust hsm-vendor-roots/ --nonce 0c9e7876bdedc1c3\n"
     "  csrattest verify req.der --trust roots.pem --policy my-policy.json --json\n"
+    "  csrattest verify hsm.csr --evidence luna-pkc.p7b\n"
+    "  csrattest verify --key issued.pem --evidence attestation.pem --json\n"
     "\n"
     "Exit status: 0 verified and policy met, 1 rejected, 2 malformed input,\n"
     "3 usage or I/O error.\n";
@@ -491,7 +731,10 @@ static void free_argv(char **av)
 
 int cmd_verify(int argc, char **argv)
 {
-	const char *file = NULL, *policy_arg = "cabf-csbr";
+	const char *file = NULL, *policy_arg = "cabf-csbr", *keyfile = NULL, *format = NULL;
+	struct evfiles ev = { .n = 0 };
+	uint8_t *spki = NULL;
+	size_t spki_len = 0;
 	int json = 0, rc = TOOL_EXIT_USAGE, trusts = 0;
 	unsigned timeout_ms = 10000;
 	uint8_t *nonce = NULL, *der = NULL;
@@ -513,7 +756,9 @@ int cmd_verify(int argc, char **argv)
 		    strcmp(a, "--nonce") == 0 || strcmp(a, "--at") == 0 ||
 		    strcmp(a, "--verifier") == 0 || strcmp(a, "--verifier-timeout") == 0 ||
 		    strcmp(a, "--evidence-type") == 0 || strcmp(a, "--timestamp-window") == 0 ||
-		    strcmp(a, "--ak-eku") == 0 || strcmp(a, "--tpm-ak-eku") == 0 || strcmp(a, "--limit") == 0;
+		    strcmp(a, "--ak-eku") == 0 || strcmp(a, "--tpm-ak-eku") == 0 || strcmp(a, "--limit") == 0 ||
+		    strcmp(a, "--evidence") == 0 || strcmp(a, "--format") == 0 || strcmp(a, "--key") == 0 ||
+		    strcmp(a, "--trust-format") == 0 || strcmp(a, "--no-bundle") == 0;
 		if (takes && val == NULL) {
 			cli_usage_error("verify: %s needs a value", a);
 			goto out;
@@ -538,6 +783,23 @@ int cmd_verify(int argc, char **argv)
 			i++;
 		} else if (strcmp(a, "--policy") == 0) {
 			policy_arg = val;
+			i++;
+		} else if (strcmp(a, "--evidence") == 0) {
+			if (ev.n == sizeof(ev.path) / sizeof(ev.path[0])) {
+				cli_usage_error("verify: at most 16 --evidence files");
+				goto out;
+			}
+			ev.path[ev.n++] = val;
+			i++;
+		} else if (strcmp(a, "--format") == 0) {
+			format = strcmp(val, "auto") == 0 ? NULL : val;
+			i++;
+		} else if (strcmp(a, "--key") == 0) {
+			keyfile = val;
+			i++;
+		} else if (strcmp(a, "--trust-format") == 0 || strcmp(a, "--no-bundle") == 0) {
+			if (!format_trust_opt(v, "verify", a, val))
+				goto out;
 			i++;
 		} else if (strcmp(a, "--nonce") == 0) {
 			free(nonce);
@@ -606,10 +868,20 @@ int cmd_verify(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (file == NULL) {
-		cli_usage_error("verify: no REQUEST given");
+	if (file == NULL && keyfile == NULL) {
+		cli_usage_error("verify: no REQUEST (or --key FILE) given");
 		goto out;
 	}
+	if (file != NULL && keyfile != NULL) {
+		cli_usage_error("verify: REQUEST and --key both name the key: give one");
+		goto out;
+	}
+	if (keyfile != NULL && ev.n == 0) {
+		cli_usage_error("verify: --key needs the attestation(s): --evidence FILE");
+		goto out;
+	}
+	for (size_t k = 0; k < ev.n; k++)
+		ev.format[k] = format;
 	for (size_t i = 0; i < nvers; i++) {
 		if (csra_verifier_add_external(v, vers[i].oid, vers[i].len, (const char *const *)vers[i].argv,
 		    timeout_ms, 1u << 20) != CSRA_OK) {
@@ -631,16 +903,28 @@ int cmd_verify(int argc, char **argv)
 		fprintf(stderr, "csrattest: --policy %s: cannot load its trust anchors\n", policy_arg);
 		goto out;
 	}
-	if (trusts == 0 && strcmp(policy_arg, "cabf-csbr") == 0)
+	if (trusts == 0 && ev.n == 0 && strcmp(policy_arg, "cabf-csbr") == 0)
 		fprintf(stderr, "csrattest: warning: no --trust or --trust-tpm: no attestation key can be trusted\n");
 	/* On stderr: stdout may be the JSON record. */
 	if (nonce == NULL)
 		fprintf(stderr, "csrattest: warning: no --nonce: freshness is not checked, so an old "
 		    "attestation replayed in this request would be accepted\n");
-	static const char *const labels[] = { "CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST", NULL };
-	if ((rc = load_der(file, labels, json ? "request" : NULL, &der, &len)) != TOOL_EXIT_OK)
+	if ((rc = read_evfiles(&ev)) != TOOL_EXIT_OK)
 		goto out;
-	csra_err e = csra_verify_request(v, der, len, nonce, nonce_len, &r);
+	csra_err e;
+	if (keyfile != NULL) {
+		if ((rc = read_key(keyfile, &spki, &spki_len)) != TOOL_EXIT_OK)
+			goto out;
+		file = keyfile;
+		e = csra_verify_attestations(v, spki, spki_len, nonce, nonce_len, (const uint8_t *const *)ev.data,
+		    ev.len, ev.format, ev.n, &r);
+	} else {
+		static const char *const labels[] = { "CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST", NULL };
+		if ((rc = load_der(file, labels, json ? "request" : NULL, &der, &len)) != TOOL_EXIT_OK)
+			goto out;
+		e = csra_verify_request_ex(v, der, len, nonce, nonce_len, (const uint8_t *const *)ev.data,
+		    ev.len, ev.format, ev.n, &r);
+	}
 	if (e != CSRA_OK) {
 		fprintf(stderr, "csrattest: %s: %s\n", file, csra_strerror(e));
 		rc = TOOL_EXIT_USAGE;
@@ -665,6 +949,8 @@ out:
 	csra_result_free(&r);
 	csra_verifier_free(&v);
 	csra_policy_free(&policy);
+	free_evfiles(&ev);
+	free(spki);
 	free(nonce);
 	free(der);
 	return cli_finish(rc);

@@ -686,6 +686,22 @@ static json_t *result_json(const csra_result *r, int *ok)
 		json_decref(signers);
 	if (r->stmt)
 		put(root, "claims", stmt_claims_json(r->stmt, ok), ok);
+	if (r->stmt && r->stmt->nkeys) {
+		/* What the statement attests, bound or not: an auditor can
+		 * match it to the issued certificate's key. */
+		json_t *keys = json_array();
+		for (size_t i = 0; i < r->stmt->nkeys; i++) {
+			uint8_t kdg[32];
+			json_t *k = json_object();
+			if (EVP_Digest(r->stmt->keys[i].spki, r->stmt->keys[i].len, kdg, NULL, EVP_sha256(), NULL) != 1)
+				*ok = 0;
+			else
+				put(k, "spki_sha256", hex(kdg, sizeof(kdg)), ok);
+			put(k, "spki", hex(r->stmt->keys[i].spki, r->stmt->keys[i].len), ok);
+			push(keys, k, ok);
+		}
+		put(root, "attested_keys", keys, ok);
+	}
 	if (r->nchildren) {
 		json_t *stmts = json_array();
 		for (size_t i = 0; i < r->nchildren; i++)
