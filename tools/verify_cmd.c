@@ -148,7 +148,9 @@ static void print_text(const char *file, const csra_result *r)
 	for (size_t i = 0; i < csra_result_statement_count(r); i++) {
 		const csra_result *s = csra_result_statement(r, i);
 		/* Binding is only known for a statement that verified. */
-		const char *binding = csra_result_statement_bound(r, i) ? "bound to the request key"
+		const char *binding = r->kind != NULL && strcmp(r->kind, "attestations") == 0
+		    ? "verified on its own: no key to bind to"
+		    : csra_result_statement_bound(r, i) ? "bound to the request key"
 		    : csra_result_verdict(s) == CSRA_VERDICT_UNKNOWN
 		    ? "binding not checked: no verifier for its type"
 		    : !csra_result_statement_verified(r, i)
@@ -368,7 +370,9 @@ static int read_key(const char *file, uint8_t **spki, size_t *spki_len)
 	BIO *b = BIO_new_mem_buf(in, (int)in_len);
 	X509 *x = b != NULL ? PEM_read_bio_X509(b, NULL, NULL, NULL) : NULL;
 	EVP_PKEY *k = NULL;
-	if (x == NULL && b != NULL && BIO_reset(b) == 1)
+	BIO_free(b);
+	b = x == NULL ? BIO_new_mem_buf(in, (int)in_len) : NULL;
+	if (b != NULL)
 		k = PEM_read_bio_PUBKEY(b, NULL, NULL, NULL);
 	if (x == NULL && k == NULL) {
 		const unsigned char *p = in;
@@ -426,7 +430,7 @@ static void print_attested_keys(const csra_result *r)
 static int vendor_file(const uint8_t *p, size_t len)
 {
 	for (const csra_format *const *f = csra_formats; *f != NULL; f++)
-		if ((*f)->detect != NULL && (*f)->detect(p, len))
+		if ((*f)->detect != NULL && *f != &csra_format_pkix_evidence && (*f)->detect(p, len))
 			return 1;
 	return 0;
 }

@@ -22,6 +22,7 @@
 
 #include "csra_codec_int.h"
 #include "csra_gate.h"
+#include "csra_input.h"
 #include "csra_span.h"
 #include "csra_stmt.h"
 #include "csra_verify_int.h"
@@ -1407,16 +1408,26 @@ csra_err csra_verify_evidence_with(const csra_verifier *v, X509_STORE *store, cs
 static void evidence_claims(const csra_result *er, const csra_stmt_in *in, csra_stmt_out *out,
     csra_result *child)
 {
-	/* The first key element whose spki claim is the request's, in one
-	 * pass over the claims: asking each key element in turn rescans the
-	 * claims for each, quadratic in an Evidence of many keys. */
+	/* Every key element's spki is an attested key; the first whose spki
+	 * claim is the request's binds, found in one pass over the claims:
+	 * asking each key element in turn rescans the claims for each,
+	 * quadratic in an Evidence of many keys. */
 	size_t nk = csra_result_key_count(er), be = SIZE_MAX;
 	for (size_t i = 0; i < er->nclaims; i++) {
 		const struct csra_claim_rec *cl = &er->claims[i];
-		if (cl->claim == CSRA_CLAIM_KEY_SPKI && cl->has_value && cl->element < be &&
-		    er->elements[cl->element] == CSRA_ELEMENT_KEY &&
+		if (cl->claim != CSRA_CLAIM_KEY_SPKI || !cl->has_value ||
+		    er->elements[cl->element] != CSRA_ELEMENT_KEY)
+			continue;
+		if (csra_stmt_add_key(out, cl->value.bytes, cl->value.len) != CSRA_OK)
+			out->err = out->err != CSRA_OK ? out->err : CSRA_ERR_NOMEM;
+		if (cl->element < be && in->request_spki != NULL &&
 		    csra_same(cl->value.bytes, cl->value.len, in->request_spki, in->request_spki_len))
 			be = cl->element;
+	}
+	if (in->request_spki == NULL) {
+		csra_result_add(child, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, "",
+		    "no key to bind to: the Evidence was verified on its own (%zu key element(s))", nk);
+		return;
 	}
 	long bound = -1;
 	for (size_t e = 0; be != SIZE_MAX && e <= be; e++)
@@ -1491,14 +1502,55 @@ static int evidence_handles(const csra_verifier *v, const uint8_t *type, size_t 
 	return csra_same(type, len, v->evidence_type, v->evidence_type_len);
 }
 
+/* PKIX Evidence as a file beside a request: PEM "EVIDENCE", base64 or
+ * DER that the strict decoder reads as Evidence. */
+static int evidence_detect(const uint8_t *p, size_t len)
+{
+	csra_input_result ir;
+	if (csra_input_decode(p, len, len, &ir) != CSRA_INPUT_OK)
+		return 0;
+	int yes = strcmp(ir.label, "EVIDENCE") == 0;
+	if (!yes && ir.label[0] == '\0') {
+		csra_decoded *dec = NULL;
+		csra_diag dg;
+		yes = csra_decode(NULL, CSRA_PDU_EVIDENCE, ir.der, ir.der_len, &dec, &dg) == CSRA_OK;
+		csra_decoded_free(&dec);
+	}
+	free(ir.der);
+	return yes;
+}
+
 static csra_err evidence_verify(const csra_verifier *v, const void *route, csra_decoded *d,
     const csra_stmt_in *in, csra_result *child, csra_stmt_out *out)
 {
 	(void)route;
 	csra_result *er = NULL;
+	const uint8_t *der = in->stmt;
+	size_t der_len = in->stmt_len;
+	uint8_t *file_der = NULL;
+	if (in->type == NULL) {
+		/* A file beside the request, as read. */
+		csra_input_result ir;
+		csra_input_err ie = csra_input_decode(in->stmt, in->stmt_len, in->stmt_len, &ir);
+		if (ie == CSRA_INPUT_NOMEM)
+			return CSRA_ERR_NOMEM;
+		if (ie != CSRA_INPUT_OK || (ir.label[0] != '\0' && strcmp(ir.label, "EVIDENCE") != 0)) {
+			free(ir.der);
+			csra_result_add(child, "evidence.input", CSRA_STATUS_FAIL,
+			    ie != CSRA_INPUT_OK ? (csra_err)csra_input_err_code(ie) : CSRA_ERR_INPUT_WRONG_LABEL, "",
+			    "%s at byte %zu", ie != CSRA_INPUT_OK ? csra_input_strerror(ie)
+			    : "a PEM block other than EVIDENCE", ir.err_offset);
+			csra_result_add(child, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, "",
+			    "binding not checked: the statement did not verify");
+			return CSRA_OK;
+		}
+		der = file_der = ir.der;
+		der_len = ir.der_len;
+	}
 	X509_STORE *store = csra_verifier_store_for(v, in->type, in->type_len, v->store);
-	csra_err e = csra_verify_evidence_with(v, store, d, in->stmt, in->stmt_len, in->nonce,
+	csra_err e = csra_verify_evidence_with(v, store, d, der, der_len, in->nonce,
 	    in->nonce_len, in->certs, &er);
+	free(file_der);
 	if (e != CSRA_OK)
 		return e;
 	/* The Evidence's own checks and typed claims become the child's:
@@ -1534,4 +1586,5 @@ static csra_err evidence_verify(const csra_verifier *v, const void *route, csra_
 	return CSRA_OK;
 }
 
-const csra_format csra_format_pkix_evidence = { "pkix-evidence", evidence_handles, NULL, evidence_verify };
+const csra_format csra_format_pkix_evidence = { "pkix-evidence", evidence_handles, evidence_detect,
+	evidence_verify };

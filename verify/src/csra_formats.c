@@ -27,11 +27,12 @@ const csra_format *csra_format_find(const char *kind)
 	return NULL;
 }
 
-/* Vendor formats only: the others have trust of their own. */
+/* Vendor formats only: PKIX Evidence, TPM certify and the caller's
+ * routes have trust of their own (csra_verifier_add_trust, ...). */
 static const csra_format *vendor_format(const char *kind)
 {
 	const csra_format *f = csra_format_find(kind);
-	return f != NULL && f->detect != NULL ? f : NULL;
+	return f != NULL && f->detect != NULL && f != &csra_format_pkix_evidence ? f : NULL;
 }
 
 csra_err csra_verifier_add_format_trust(csra_verifier *v, const char *format, X509 *cert)

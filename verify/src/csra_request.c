@@ -396,9 +396,10 @@ static void finish_statement(struct rctx *x, const csra_stmt_in *in, csra_result
 		csra_result_add(child, "freshness.nonce", CSRA_STATUS_SKIP, CSRA_OK, "",
 		    in->nonce == NULL ? "no nonce was given: freshness not established"
 		    : "not checked: the statement did not verify");
-	/* The claims go in the report: the child takes the outcome itself,
-	 * not a copy (free_outs leaves it). */
-	if (child->stmt == NULL && child->kind != NULL && strcmp(child->kind, "pkix-evidence") != 0)
+	/* The claims and attested keys go in the report: the child takes the
+	 * outcome itself, not a copy (free_outs leaves it). PKIX Evidence's
+	 * claims are reported from its elements instead. */
+	if (child->stmt == NULL)
 		child->stmt = out;
 	csra_result_finish(child);
 	x->pstmts[x->r->nchildren - 1] = (csra_policy_stmt){ in->type, in->type_len, child->kind, out };

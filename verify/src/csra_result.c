@@ -684,7 +684,7 @@ static json_t *result_json(const csra_result *r, int *ok)
 		put(root, "signers", signers, ok);
 	else
 		json_decref(signers);
-	if (r->stmt)
+	if (r->stmt && r->nelements == 0)
 		put(root, "claims", stmt_claims_json(r->stmt, ok), ok);
 	if (r->stmt && r->stmt->nkeys) {
 		/* What the statement attests, bound or not: an auditor can
