@@ -50,6 +50,8 @@ static const char usage_dump[] =
     "Evidence down to each claim, PKCS#10 and CRMF requests with their\n"
     "attestation attribute or extension (AttestationBundle, draft-28, or the\n"
     "legacy EvidenceBundle of drafts -10..-21), and certificate summaries.\n"
+    "A vendor attestation (docs/formats.md) is shown as its format reads it:\n"
+    "its certificates, claims and attested keys.\n"
     "FILE may be PEM (EVIDENCE, CERTIFICATE REQUEST, NEW CERTIFICATE REQUEST,\n"
     "CERTIFICATE), base64 or raw DER, at most 16 MiB; \"-\" reads stdin.\n"
     "\n"

@@ -1725,6 +1725,10 @@ static json_t *build(dctx *c, csra_decoded *d)
 
 int dump_run(const char *file, const uint8_t *in, size_t in_len, dump_type type, int json)
 {
+	/* A vendor attestation: what its format reads from it. */
+	const char *vendor = type == DUMP_AUTO ? dump_vendor_format(in, in_len) : NULL;
+	if (vendor != NULL)
+		return dump_vendor(file, in, in_len, vendor, json);
 	csra_input_result r;
 	csra_input_err ie = csra_input_decode(in, in_len, TOOL_MAX_FILE, &r);
 	if (ie != CSRA_INPUT_OK) {

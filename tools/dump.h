@@ -30,4 +30,9 @@ int dump_run(const char *file, const uint8_t *in, size_t in_len, dump_type type,
 void dump_report(const char *file, int json, int code, const char *what,
     const char *detail, size_t offset);
 
+/* dump_vendor_format returns the vendor format that claims |in|, or NULL;
+ * dump_vendor prints what that format reads from it (dump_vendor.c). */
+const char *dump_vendor_format(const uint8_t *in, size_t in_len);
+int dump_vendor(const char *file, const uint8_t *in, size_t in_len, const char *kind, int json);
+
 #endif
