@@ -265,6 +265,22 @@ void csra_eku_set_str(const struct csra_eku_set *s, char *buf, size_t cap);
  * (anything else). */
 csra_err csra_x509_verify_err(int err);
 
+/* csra_chain_check validates |leaf| to an anchor of |store| (NULL: none)
+ * with the intermediates |untrusted| at time |at|, through |v|'s chain
+ * cache: a vendor format's path. |cb| (may be NULL) is the format's
+ * X509_STORE_CTX verify callback, accepting exactly its vendor's
+ * deviations; |cb_id| names it, so paths validated under different
+ * callbacks never share an entry. |key_bytes|/|key_len| (may be NULL:
+ * then not cached) are the bytes the leaf and its intermediates came
+ * from (the attestation file). A format finds which deviations a cached
+ * path holds from its certificates, not from the callback, which a hit
+ * does not run. Returns 1 and |*chain| (free with sk_X509_pop_free) when
+ * a path holds; 0 with |*err| (X509_V_ERR_*) and |*depth|; -1 when memory
+ * ran out. */
+int csra_chain_check(const csra_verifier *v, X509_STORE *store, X509 *leaf, STACK_OF(X509) *untrusted,
+    time_t at, X509_STORE_CTX_verify_cb cb, const char *cb_id, const uint8_t *key_bytes,
+    size_t key_len, STACK_OF(X509) **chain, int *err, int *depth);
+
 /* csra_x509_push_ref settles |cert| (csra_x509_settle) and pushes a
  * reference to it on |sk|. */
 csra_err csra_x509_push_ref(STACK_OF(X509) *sk, X509 *cert);

@@ -219,3 +219,116 @@ csra_err csra_x509_push_ref(STACK_OF(X509) *sk, X509 *cert)
 	}
 	return CSRA_OK;
 }
+
+/* Vendor formats' chains, through the chain cache --------------------------- */
+
+static int asn1_time_t(const ASN1_TIME *t, time_t *out)
+{
+	struct tm tm;
+	if (ASN1_TIME_to_tm(t, &tm) != 1)
+		return 0;
+	*out = timegm(&tm);
+	return 1;
+}
+
+/* Narrows [lo, hi] to the times at which |c| is as valid as at |at|. */
+static int narrow_window(X509 *c, time_t at, time_t *lo, time_t *hi)
+{
+	time_t nb, na;
+	if (!asn1_time_t(X509_get0_notBefore(c), &nb) || !asn1_time_t(X509_get0_notAfter(c), &na))
+		return 0;
+	if (at < nb)
+		*hi = nb - 1 < *hi ? nb - 1 : *hi;
+	else
+		*lo = nb > *lo ? nb : *lo;
+	if (at < na)
+		*hi = na - 1 < *hi ? na - 1 : *hi;
+	else
+		*lo = na > *lo ? na : *lo;
+	return 1;
+}
+
+/* The times at which validating again builds |chain| again: no certificate
+ * in it, nor any candidate issuer of one, changes validity. */
+static int window_of(X509_STORE_CTX *ctx, STACK_OF(X509) *chain, STACK_OF(X509) *untrusted, time_t at,
+    time_t *lo, time_t *hi)
+{
+	*lo = 0;
+	*hi = (time_t)(sizeof(time_t) == 8 ? INT64_MAX : INT32_MAX);
+	int ok = 1;
+	for (int i = 0; ok && i < sk_X509_num(chain); i++) {
+		X509 *c = sk_X509_value(chain, i);
+		const X509_NAME *issuer = X509_get_issuer_name(c);
+		ok = narrow_window(c, at, lo, hi);
+		for (int k = 0; ok && k < sk_X509_num(untrusted); k++) {
+			X509 *p = sk_X509_value(untrusted, k);
+			if (X509_NAME_cmp(X509_get_subject_name(p), issuer) == 0)
+				ok = narrow_window(p, at, lo, hi);
+		}
+		csra_clear_openssl_errors();
+		STACK_OF(X509) *anchors = X509_STORE_CTX_get1_certs(ctx, issuer);
+		if (anchors == NULL && ERR_peek_error() != 0)
+			ok = 0;
+		for (int k = 0; ok && k < sk_X509_num(anchors); k++)
+			ok = narrow_window(sk_X509_value(anchors, k), at, lo, hi);
+		sk_X509_pop_free(anchors, X509_free);
+	}
+	csra_clear_openssl_errors();
+	return ok;
+}
+
+int csra_chain_check(const csra_verifier *v, X509_STORE *store, X509 *leaf, STACK_OF(X509) *untrusted,
+    time_t at, X509_STORE_CTX_verify_cb cb, const char *cb_id, const uint8_t *key_bytes,
+    size_t key_len, STACK_OF(X509) **chain, int *err, int *depth)
+{
+	*chain = NULL;
+	*err = X509_V_OK;
+	*depth = 0;
+	if (store == NULL) {
+		*err = X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY;
+		return 0;
+	}
+	/* The key: the anchors (this store, at this trust generation), the
+	 * deviations accepted (cb_id) and the bytes that give the leaf and
+	 * its intermediates. */
+	uint8_t key[32];
+	int keyed = 0;
+	EVP_MD_CTX *kc = EVP_MD_CTX_new();
+	if (kc != NULL && key_bytes != NULL && EVP_DigestInit_ex(kc, v->sha256, NULL) == 1) {
+		const void *sp = store;
+		unsigned long gen = v->trust_gen;
+		const char *id = cb_id != NULL ? cb_id : "";
+		keyed = EVP_DigestUpdate(kc, "format-chain", 12) == 1 &&
+		    EVP_DigestUpdate(kc, &sp, sizeof(sp)) == 1 && EVP_DigestUpdate(kc, &gen, sizeof(gen)) == 1 &&
+		    EVP_DigestUpdate(kc, id, strlen(id) + 1) == 1 &&
+		    EVP_DigestUpdate(kc, key_bytes, key_len) == 1 && EVP_DigestFinal_ex(kc, key, NULL) == 1;
+	}
+	EVP_MD_CTX_free(kc);
+	if (keyed && (*chain = csra_cache_get_chain(v->cache, key, at)) != NULL)
+		return 1;
+	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+	if (ctx == NULL || X509_STORE_CTX_init(ctx, store, leaf, untrusted) != 1) {
+		X509_STORE_CTX_free(ctx);
+		csra_clear_openssl_errors();
+		return -1;
+	}
+	X509_STORE_CTX_set_time(ctx, 0, at);
+	if (cb != NULL)
+		X509_STORE_CTX_set_verify_cb(ctx, cb);
+	int rc = X509_verify_cert(ctx);
+	if (rc == 1) {
+		*chain = X509_STORE_CTX_get1_chain(ctx);
+		time_t lo, hi;
+		if (*chain == NULL)
+			rc = -1;
+		else if (keyed && window_of(ctx, *chain, untrusted, at, &lo, &hi))
+			csra_cache_put_chain(v->cache, key, store, *chain, lo, hi);
+	} else {
+		*err = X509_STORE_CTX_get_error(ctx);
+		*depth = X509_STORE_CTX_get_error_depth(ctx);
+		rc = *err == X509_V_ERR_OUT_OF_MEM ? -1 : 0;
+	}
+	X509_STORE_CTX_free(ctx);
+	csra_clear_openssl_errors();
+	return rc;
+}
