@@ -54,7 +54,7 @@ static void record_freshness(const csra_verifier *v, const csra_stmt_in *in, csr
 	} else if (out->freshness == CSRA_FRESHNESS_NONCE) {
 		csra_result_add(child, "freshness.nonce", CSRA_STATUS_PASS, CSRA_OK, "",
 		    "the verifier confirmed that the statement carries the CA's nonce");
-	} else if (csra_policy_freshness_exempt(p, in->type, in->type_len)) {
+	} else if (csra_policy_freshness_exempt(p, in->type, in->type_len, child->kind)) {
 		csra_result_add(child, "freshness.nonce", CSRA_STATUS_WARN, CSRA_ERR_STMT_NOT_FRESH, "",
 		    "the verifier did not confirm the CA's nonce; the policy exempts this statement type");
 	} else {
@@ -563,6 +563,7 @@ csra_err csra_verify_request(const csra_verifier *v, const uint8_t *der, size_t 
 		e = check_bundle(&x, nonce, nonce_len, &outs, &pstmts, &nstmts);
 	if (e == CSRA_OK && x.key != NULL) {
 		csra_policy_input pin = { x.key, pstmts, nstmts, x.spki, x.spki_len, nonce != NULL };
+		csra_policy_check_formats(policy, csra_formats, r);
 		csra_policy_eval(policy, &pin, r);
 	} else if (e == CSRA_OK) {
 		csra_result_add(r, "request.key", CSRA_STATUS_FAIL, CSRA_ERR_REQ_NO_KEY, "",
