@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Policies: which request keys are acceptable, which statement types must
- * vouch for them, what their claims must say, and the trust anchors per
- * statement type. Parsed from JSON (docs/policy.md); the built-in
+ * vouch for them, which formats count, what their claims must say (per
+ * format if need be), firmware floors per format, the known-weak-key
+ * checks a CA waives, and the trust anchors per statement type. Parsed from JSON (docs/policy.md); the built-in
  * "cabf-csbr" profile is JSON too, so that it is read by the same code and
  * means exactly what the same file would.
  */
@@ -156,7 +157,9 @@ struct csra_policy {
 
 /* The built-in profile: CA/B Code Signing BR 6.2.7.4.2 method 2 (a key
  * generated and kept in a FIPS 140-2 level 2+ module) and 6.1.5.2 (RSA
- * 3072+ or ECDSA on the NIST curves). */
+ * 3072+ or ECDSA on the NIST curves). The vendor formats that cannot
+ * carry a nonce count without one (docs/policy.md "Freshness in
+ * cabf-csbr"). */
 static const char CABF_CSBR[] =
     "{\"name\": \"cabf-csbr\","
     " \"claims\": {"
