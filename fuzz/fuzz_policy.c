@@ -6,7 +6,8 @@
  * outcomes. Checks: the parser's contract (error text terminated and
  * within the buffer, nothing written past it), a name as docs/policy.md
  * allows, printable messages, and an evaluation that passes exactly when
- * none of its checks fails. In alloc-fail mode a failed allocation must
+ * none of its checks fails; a waiver only for the known-weak-key checks.
+ * In alloc-fail mode a failed allocation must
  * read as CSRA_ERR_NOMEM, never as a policy another run accepts or a
  * requirement met that the normal run found unmet.
  */
@@ -21,10 +22,10 @@
 #include "fuzz_pki.h"
 
 #define NKEYS 4
-#define NSETS 3
+#define NSETS 4
 
 static EVP_PKEY *keys[NKEYS];
-static csra_stmt_out outs[5];
+static csra_stmt_out outs[8];
 static csra_policy_stmt sets[NSETS][3];
 static size_t set_len[NSETS];
 
@@ -84,6 +85,23 @@ void fuzz_init(void)
 	sets[2][0] = (csra_policy_stmt){ ev->der, ev->der_len, "pkix-evidence", &outs[3] };
 	sets[2][1] = (csra_policy_stmt){ cb, sizeof(cb), "callback", &outs[4] };
 	set_len[2] = 2;
+	/* Set 3: vendor attestations given as files (no type OID): a YubiKey
+	 * meeting cabf-csbr at firmware 5.7.4, a YubiHSM 2 with a firmware
+	 * version that does not parse, and a Luna statement bound to another
+	 * key without one. */
+	outs[5].verified = outs[5].bound = 1;
+	cabf_claims(&outs[5], 1);
+	csra_stmt_add_text(&outs[5], "platform", "swversion", (const uint8_t *)"5.7.4", 5);
+	csra_stmt_add_text(&outs[5], "key", "pinpolicy", (const uint8_t *)"always", 6);
+	outs[6].verified = outs[6].bound = 1;
+	cabf_claims(&outs[6], 1);
+	csra_stmt_add_text(&outs[6], "platform", "swversion", (const uint8_t *)"2.x", 3);
+	outs[7].verified = 1;
+	cabf_claims(&outs[7], 1);
+	sets[3][0] = (csra_policy_stmt){ NULL, 0, "yubico-piv", &outs[5] };
+	sets[3][1] = (csra_policy_stmt){ NULL, 0, "yubihsm2", &outs[6] };
+	sets[3][2] = (csra_policy_stmt){ NULL, 0, "thales-luna", &outs[7] };
+	set_len[3] = 3;
 	/* Set 0: no statement at all. */
 }
 
@@ -113,13 +131,19 @@ static int eval(const csra_policy *p, EVP_PKEY *key, const csra_policy_stmt *stm
 		return -1;
 	}
 	csra_policy_input in = { key, stmts, n, NULL, 0, 0 };
+	/* Warnings only: they must not change the verdict. */
+	csra_policy_check_formats(p, csra_formats, r);
 	int met = csra_policy_eval(p, &in, r);
 	int failed = 0;
 	for (size_t i = 0; i < r->nchecks; i++) {
 		const struct csra_check *c = &r->checks[i];
 		if (strcmp(c->name, "policy.key-algorithm") != 0 && strcmp(c->name, "policy.statement") != 0 &&
-		    strcmp(c->name, "policy.claim") != 0 && strcmp(c->name, "policy.freshness") != 0)
+		    strcmp(c->name, "policy.claim") != 0 && strcmp(c->name, "policy.freshness") != 0 &&
+		    strcmp(c->name, "policy.format") != 0 && strcmp(c->name, "policy.firmware") != 0 &&
+		    strcmp(c->name, "policy.formats") != 0)
 			fuzz_fail("a policy check with another name", c->name);
+		if (strcmp(c->name, "policy.formats") == 0 && c->status != CSRA_STATUS_WARN)
+			fuzz_fail("policy.formats is only ever a warning", c->message);
 		printable(c->message, c->name);
 		printable(c->path, c->name);
 		failed |= c->status == CSRA_STATUS_FAIL;
@@ -197,6 +221,12 @@ int fuzz_one(const uint8_t *data, size_t size)
 		if (path == NULL || path[0] == '\0' || type == NULL || tlen == 0)
 			fuzz_fail("an empty trust entry", NULL);
 	}
+	/* Only the known-weak-key checks can be waived, whatever the input. */
+	static const char *const never[] = { "evidence.signature", "statement.binding", "request.signature",
+		"key.weak", "policy.claim", "" };
+	for (size_t i = 0; i < sizeof(never) / sizeof(never[0]); i++)
+		if (csra_policy_waives(p, never[i]))
+			fuzz_fail("a policy waives a check that is not a known-weak-key check", never[i]);
 	if (!armed && fuzz_alloc_mode()) {
 		memset(&ref, 0, sizeof(ref));
 		ref.have = 1;

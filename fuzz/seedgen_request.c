@@ -668,7 +668,8 @@ static void policy_seeds(void)
 	    "{\"name\": \"cabf-csbr\",\n \"claims\": {\n"
 	    "  \"key\": {\"extractable\": false, \"never-extractable\": true, \"sensitive\": true,"
 	    " \"local\": true},\n  \"platform\": {\"fipsboot\": true, \"fipslevel\": {\"min\": 2}}},\n"
-	    " \"key_algorithms\": [\"rsa:3072\", \"ec:P-256\", \"ec:P-384\", \"ec:P-521\"]}\n");
+	    " \"key_algorithms\": [\"rsa:3072\", \"ec:P-256\", \"ec:P-384\", \"ec:P-521\"],\n"
+	    " \"freshness_exempt\": [\"yubico-piv\", \"yubihsm2\", \"thales-luna\"]}\n");
 	put_str("corpus/policy", "example",
 	    "{\"name\": \"example\",\n \"require_statement_types\": [\"1.3.6.1.5.5.999\", \"2.23.133.20.1\"],\n"
 	    " \"trust\": {\"1.3.6.1.5.5.999\": [\"vendor-root.pem\"], \"2.23.133.20.1\": [\"tpm-roots/\"]},\n"
@@ -687,6 +688,25 @@ static void policy_seeds(void)
 	put_str("corpus/policy", "empty-algs", "{\"name\":\"a\",\"key_algorithms\":[]}");
 	put_str("corpus/policy", "unknown-key", "{\"nmae\":\"x\"}");
 	put_str("corpus/policy", "not-json", "{\"name\": ");
+	/* Format policies (docs/policy.md "Formats"). */
+	put_str("corpus/policy", "formats",
+	    "{\"name\": \"vendors\",\n \"formats\": [\"pkix-evidence\", \"yubico-piv\", \"yubihsm2\"],\n"
+	    " \"claims\": {\"key\": {\"extractable\": false, \"never-extractable\": true, \"sensitive\": true,"
+	    " \"local\": true},\n  \"platform\": {\"fipsboot\": true, \"fipslevel\": {\"min\": 2}}},\n"
+	    " \"format_claims\": {\"yubico-piv\": {\"key\": {\"never-extractable\": null, \"sensitive\": null,"
+	    " \"pinpolicy\": \"always\"},\n   \"platform\": {\"fipslevel\": {\"min\": 3}}},\n"
+	    "  \"yubihsm2\": {\"platform\": {\"fipsboot\": null}}},\n"
+	    " \"firmware_min\": {\"yubico-piv\": \"5.7.4\", \"yubihsm2\": \"2.2.0\"},\n"
+	    " \"freshness_exempt\": [\"yubico-piv\", \"1.3.6.1.4.1.32473.1.1\"],\n"
+	    " \"waive\": [\"key.weak.roca\", \"key.weak.ec-subgroup\"]}\n");
+	put_str("corpus/policy", "firmware",
+	    "{\"name\":\"fw\",\"firmware_min\":{\"yubico-piv\":\"5.10\",\"thales-luna\":\"7.8.4.0\"}}");
+	put_str("corpus/policy", "formats-unknown",
+	    "{\"name\":\"u\",\"formats\":[\"yubikey-piv\",\"callback\"],\"format_claims\":{\"callback\":{}}}");
+	put_str("corpus/policy", "bad-version", "{\"name\":\"v\",\"firmware_min\":{\"yubico-piv\":\"5.7.\"}}");
+	put_str("corpus/policy", "bad-waive", "{\"name\":\"w\",\"waive\":[\"evidence.signature\"]}");
+	put_str("corpus/policy", "null-removes-nothing",
+	    "{\"name\":\"n\",\"format_claims\":{\"yubihsm2\":{\"key\":{\"local\":null}}}}");
 }
 
 int main(int argc, char **argv)

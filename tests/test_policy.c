@@ -153,9 +153,147 @@ static int test_parse_errors(void)
 		{ "{\"name\": \"a\", \"tpm_ak_ekus\": [\"2.23.133.8.3\", \"2.23.133.8.3\"]}",
 		    "tpm_ak_ekus[1]: listed twice" },
 		{ "{\"name\": \"a\", \"tpm_ak_ekus\": [3]}", "tpm_ak_ekus[0]: must be a string" },
+		/* Format names: [a-z0-9-], 1 to 31 characters. U+0000 never
+		 * reaches the policy: jansson refuses it in strings and keys. */
+		{ "{\"name\": \"a\", \"formats\": \"yubico-piv\"}", "formats: must be an array" },
+		{ "{\"name\": \"a\", \"formats\": []}", "formats: must list 1 to 64 formats" },
+		{ "{\"name\": \"a\", \"formats\": [\"yubico-piv\", 3]}", "formats[1]: must be a string" },
+		{ "{\"name\": \"a\", \"formats\": [\"Yubico-PIV\"]}",
+		    "formats[0]: \"Yubico-PIV\" is not a format name ([a-z0-9-], 1 to 31 characters)" },
+		{ "{\"name\": \"a\", \"formats\": [\"\"]}", "formats[0]: \"\" is not a format name" },
+		{ "{\"name\": \"a\", \"formats\": [\"pkix_evidence\"]}", "formats[0]: \"pkix_evidence\" is not" },
+		{ "{\"name\": \"a\", \"formats\": [\"1.2.3\"]}", "formats[0]: \"1.2.3\" is not a format name" },
+		{ "{\"name\": \"a\", \"formats\": [\"yubico-piv\\u0000x\"]}", "policy: not JSON" },
+		{ "{\"name\": \"a\", \"formats\": [\"abcdefghijklmnopqrstuvwxyz012345\"]}",
+		    "formats[0]: \"abcdefghijklmnopqrstuvwxyz012345\" is not a format name" },
+		{ "{\"name\": \"a\", \"formats\": [\"yubihsm2\", \"yubico-piv\", \"yubihsm2\"]}",
+		    "formats[2]: listed twice" },
+		/* format_claims: "claims" per format. */
+		{ "{\"name\": \"a\", \"format_claims\": []}", "format_claims: must be an object" },
+		{ "{\"name\": \"a\", \"format_claims\": {\"yubico-piv\": true}}",
+		    "format_claims.yubico-piv: must be an object" },
+		{ "{\"name\": \"a\", \"format_claims\": {\"YubiKey\": {}}}",
+		    "format_claims.YubiKey: \"YubiKey\" is not a format name" },
+		{ "{\"name\": \"a\", \"format_claims\": {\"yubico-piv\\u0000\": {}}}",
+		    "policy: not JSON" },
+		{ "{\"name\": \"a\", \"format_claims\": {\"yubico-piv\": {\"hsm\": {}}}}",
+		    "format_claims.yubico-piv.hsm: unknown element (key, platform or transaction)" },
+		{ "{\"name\": \"a\", \"format_claims\": {\"yubico-piv\": {\"key\": []}}}",
+		    "format_claims.yubico-piv.key: must be an object" },
+		{ "{\"name\": \"a\", \"format_claims\": {\"yubico-piv\": {\"key\": {\"extractable\": 0}}}}",
+		    "format_claims.yubico-piv.key.extractable: must be a boolean" },
+		{ "{\"name\": \"a\", \"format_claims\": {\"yubico-piv\": {\"platform\": {\"fipslevel\": {}}}}}",
+		    "format_claims.yubico-piv.platform.fipslevel: a range needs min, max or both" },
+		{ "{\"name\": \"a\", \"format_claims\": {\"yubico-piv\": {\"key\": {\"spki\": \"x\"}}}}",
+		    "format_claims.yubico-piv.key.spki: policies cannot require" },
+		{ "{\"name\": \"a\", \"format_claims\": {\"yubico-piv\": {\"key\": {\"pinpolicy\": [1]}}}}",
+		    "format_claims.yubico-piv.key.pinpolicy: must be a boolean, an integer, a string or" },
+		{ "{\"name\": \"a\", \"claims\": {\"key\": {\"local\": true}},"
+		    " \"format_claims\": {\"yubico-piv\": {\"key\": {\"sensitive\": null}}}}",
+		    "format_claims.yubico-piv.key.sensitive: null removes nothing: claims has no requirement" },
+		{ "{\"name\": \"a\", \"claims\": {\"key\": {\"local\": true}},"
+		    " \"format_claims\": {\"yubico-piv\": {\"platform\": {\"local\": null}}}}",
+		    "format_claims.yubico-piv.platform.local: null removes nothing" },
+		{ "{\"name\": \"a\", \"formats\": [\"pkix-evidence\"],"
+		    " \"format_claims\": {\"yubico-piv\": {}}}",
+		    "format_claims.yubico-piv: \"yubico-piv\" is not in formats: its statements never count" },
+		/* firmware_min: a dotted numeric version per format. */
+		{ "{\"name\": \"a\", \"firmware_min\": [\"5.7.4\"]}", "firmware_min: must be an object" },
+		{ "{\"name\": \"a\", \"firmware_min\": {\"YubiKey\": \"5.7.4\"}}",
+		    "firmware_min.YubiKey: \"YubiKey\" is not a format name" },
+		{ "{\"name\": \"a\", \"firmware_min\": {\"yubico-piv\": 5}}",
+		    "firmware_min.yubico-piv: must be a dotted numeric version (1 to 8 numbers of at most 9 digits" },
+		{ "{\"name\": \"a\", \"firmware_min\": {\"yubico-piv\": \"\"}}",
+		    "firmware_min.yubico-piv: must be a dotted numeric version" },
+		{ "{\"name\": \"a\", \"firmware_min\": {\"yubico-piv\": \"5.7.\"}}",
+		    "firmware_min.yubico-piv: must be a dotted numeric version" },
+		{ "{\"name\": \"a\", \"firmware_min\": {\"yubico-piv\": \".5\"}}",
+		    "firmware_min.yubico-piv: must be a dotted numeric version" },
+		{ "{\"name\": \"a\", \"firmware_min\": {\"yubico-piv\": \"5..7\"}}",
+		    "firmware_min.yubico-piv: must be a dotted numeric version" },
+		{ "{\"name\": \"a\", \"firmware_min\": {\"yubico-piv\": \"v5.7\"}}",
+		    "firmware_min.yubico-piv: must be a dotted numeric version" },
+		{ "{\"name\": \"a\", \"firmware_min\": {\"yubico-piv\": \"5.7.4-rc1\"}}",
+		    "firmware_min.yubico-piv: must be a dotted numeric version" },
+		{ "{\"name\": \"a\", \"firmware_min\": {\"yubico-piv\": \"5.-7\"}}",
+		    "firmware_min.yubico-piv: must be a dotted numeric version" },
+		{ "{\"name\": \"a\", \"firmware_min\": {\"yubico-piv\": \"1234567890\"}}",
+		    "firmware_min.yubico-piv: must be a dotted numeric version" },
+		{ "{\"name\": \"a\", \"firmware_min\": {\"yubico-piv\": \"1.2.3.4.5.6.7.8.9\"}}",
+		    "firmware_min.yubico-piv: must be a dotted numeric version" },
+		{ "{\"name\": \"a\", \"firmware_min\": {\"yubico-piv\": \"5.7\\u00004\"}}", "policy: not JSON" },
+		{ "{\"name\": \"a\", \"formats\": [\"yubihsm2\"], \"firmware_min\": {\"yubico-piv\": \"5.7.4\"}}",
+		    "firmware_min.yubico-piv: \"yubico-piv\" is not in formats" },
+		/* freshness_exempt: a dotted OID or a format name. */
+		{ "{\"name\": \"a\", \"freshness_exempt\": [\"yubico-piv\", \"Yubico PIV\"]}",
+		    "freshness_exempt[1]: neither a dotted OID nor a format name ([a-z0-9-], 1 to 31 characters)" },
+		{ "{\"name\": \"a\", \"freshness_exempt\": [\"yubico-piv\", \"1.2.3\", \"yubico-piv\"]}",
+		    "freshness_exempt[2]: listed twice" },
+		{ "{\"name\": \"a\", \"freshness_exempt\": [\"\"]}", "freshness_exempt[0]: neither a dotted OID" },
+		/* waive: only the known-weak-key checks. */
+		{ "{\"name\": \"a\", \"waive\": \"key.weak.roca\"}", "waive: must be an array" },
+		{ "{\"name\": \"a\", \"waive\": [\"key.weak.roca\", 1]}", "waive[1]: must be a string" },
+		{ "{\"name\": \"a\", \"waive\": [\"key.weak.roca\", \"evidence.signature\"]}",
+		    "waive[1]: \"evidence.signature\" cannot be waived (only the key.weak.* checks" },
+		{ "{\"name\": \"a\", \"waive\": [\"statement.binding\"]}",
+		    "waive[0]: \"statement.binding\" cannot be waived" },
+		{ "{\"name\": \"a\", \"waive\": [\"key.weak\"]}", "waive[0]: \"key.weak\" cannot be waived" },
+		{ "{\"name\": \"a\", \"waive\": [\"key.weak.*\"]}", "waive[0]: \"key.weak.*\" cannot be waived" },
+		{ "{\"name\": \"a\", \"waive\": [\"KEY.WEAK.ROCA\"]}", "waive[0]: \"KEY.WEAK.ROCA\" cannot" },
+		{ "{\"name\": \"a\", \"waive\": [\"key.weak.roca\\u0000\"]}", "policy: not JSON" },
+		{ "{\"name\": \"a\", \"waive\": [\"key.weak.fermat\", \"key.weak.fermat\"]}",
+		    "waive[1]: listed twice" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		CHECK(parse_fails(cases[i].json, cases[i].msg));
+	return 1;
+}
+
+/* Writes {"name": "a", "<key>": <open><entries><close>} into |buf|:
+ * |n| entries, each |pre|, its index and |post|. */
+static const char *list_policy(char *buf, size_t cap, const char *key, const char *open, const char *pre,
+    const char *post, const char *close, int n)
+{
+	size_t len = (size_t)snprintf(buf, cap, "{\"name\": \"a\", \"%s\": %s", key, open);
+	for (int i = 0; i < n; i++)
+		len += (size_t)snprintf(buf + len, cap - len, "%s%s%d%s", i ? "," : "", pre, i, post);
+	snprintf(buf + len, cap - len, "%s}", close);
+	return buf;
+}
+
+static int parses(const char *json)
+{
+	char err[256] = "";
+	csra_policy *p = NULL;
+	csra_err rc = csra_policy_from_json(json, strlen(json), &p, err, sizeof(err));
+	csra_policy_free(&p);
+	if (rc != CSRA_OK)
+		fprintf(stderr, "  refused: %s\n", err);
+	return rc == CSRA_OK;
+}
+
+/* Every new list and map holds at most 64 entries. */
+static int test_format_limits(void)
+{
+	static char buf[16384];
+	CHECK(parses(list_policy(buf, sizeof(buf), "formats", "[", "\"f", "\"", "]", 64)));
+	CHECK(parse_fails(list_policy(buf, sizeof(buf), "formats", "[", "\"f", "\"", "]", 65),
+	    "formats: must list 1 to 64 formats"));
+	CHECK(parses(list_policy(buf, sizeof(buf), "firmware_min", "{", "\"f", "\": \"1.0\"", "}", 64)));
+	CHECK(parse_fails(list_policy(buf, sizeof(buf), "firmware_min", "{", "\"f", "\": \"1.0\"", "}", 65),
+	    "firmware_min: more than 64 formats"));
+	CHECK(parses(list_policy(buf, sizeof(buf), "format_claims", "{", "\"f",
+	    "\": {\"key\": {\"local\": true}}", "}", 64)));
+	CHECK(parse_fails(list_policy(buf, sizeof(buf), "format_claims", "{", "\"f", "\": {}", "}", 65),
+	    "format_claims: more than 64 formats"));
+	CHECK(parses(list_policy(buf, sizeof(buf), "freshness_exempt", "[", "\"f", "\"", "]", 64)));
+	CHECK(parse_fails(list_policy(buf, sizeof(buf), "freshness_exempt", "[", "\"f", "\"", "]", 65),
+	    "freshness_exempt: more than 64 entries"));
+	CHECK(parse_fails(list_policy(buf, sizeof(buf), "waive", "[", "\"w", "\"", "]", 65),
+	    "waive: more than 64 entries"));
+	/* 65 claims in one element of one format. */
+	CHECK(parse_fails(list_policy(buf, sizeof(buf), "format_claims", "{\"yubico-piv\": {\"key\": {",
+	    "\"c", "\": true", "}}}", 65), "format_claims.yubico-piv.key: more than 64 claims"));
 	return 1;
 }
 
@@ -185,6 +323,7 @@ static int test_parse_limits(void)
 	ok = ok && parse_fails(buf, "claims.key: more than 64 claims");
 	free(buf);
 	CHECK(ok);
+	CHECK(test_format_limits());
 	/* Over 1 MiB, even if only whitespace. */
 	size_t big = (1u << 20) + 16;
 	buf = malloc(big + 1);
@@ -679,6 +818,446 @@ static int test_contradicting_claims(void)
 	return 1;
 }
 
+/* Formats ------------------------------------------------------------- */
+
+/* Evaluates statements |outs| whose formats are |kinds|, given as files
+ * beside the request (no type OID). */
+static evalres eval_k(const csra_policy *p, const csra_stmt_out *outs, const char *const *kinds,
+    size_t n)
+{
+	csra_policy_stmt st[8];
+	for (size_t i = 0; i < n; i++)
+		st[i] = (csra_policy_stmt){ NULL, 0, kinds[i], &outs[i] };
+	csra_policy_input in = { k_p256, st, n, NULL, 0, eval_nonce };
+	evalres e = { 0, csra_result_new() };
+	if (e.r != NULL)
+		e.ok = csra_policy_eval(p, &in, e.r);
+	return e;
+}
+
+/* How many checks |name| at |path| (NULL: any) the result holds. */
+static size_t count(const evalres *e, const char *name, const char *path)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < csra_result_check_count(e->r); i++) {
+		const char *cn, *pa;
+		csra_result_check(e->r, i, &cn, NULL, NULL, NULL, &pa);
+		n += strcmp(cn, name) == 0 && (path == NULL || strcmp(pa, path) == 0);
+	}
+	return n;
+}
+
+static csra_policy *load(const char *json)
+{
+	char err[256] = "";
+	csra_policy *p = NULL;
+	if (csra_policy_from_json(json, strlen(json), &p, err, sizeof(err)) != CSRA_OK)
+		fprintf(stderr, "  policy refused: %s\n", err);
+	return p;
+}
+
+/* "formats": only statements of the listed formats count; a verified one
+ * of another format fails policy.format and does not count. */
+static int test_formats_filter(void)
+{
+	csra_policy *p = load("{\"name\": \"f\", \"formats\": [\"pkix-evidence\", \"yubico-piv\"]}");
+	csra_policy *all = load("{\"name\": \"all\"}");
+	CHECK(p != NULL && all != NULL);
+	csra_stmt_out o[2] = { { 0 } };
+	good_claims(&o[0]);
+	good_claims(&o[1]);
+	int ok = 1;
+
+	/* A listed format counts. */
+	const char *piv[] = { "yubico-piv" };
+	evalres e = eval_k(p, o, piv, 1);
+	ok = ok && e.ok && no_failures(&e) && count(&e, "policy.format", NULL) == 0 &&
+	    has(&e, "policy.statement", "statements[0]", CSRA_STATUS_PASS, CSRA_OK, NULL);
+	csra_result_free(&e.r);
+	CHECK(ok);
+
+	/* Another does not: policy.format fails, and nothing else counts. */
+	const char *tpm[] = { "tpm2-certify" };
+	e = eval_k(p, o, tpm, 1);
+	ok = ok && !e.ok && has(&e, "policy.format", "statements[0]", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_FORMAT,
+	    "statement 0 is of format tpm2-certify, which the policy does not count (it counts "
+	    "pkix-evidence, yubico-piv)") &&
+	    has(&e, "policy.statement", "", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_NO_STATEMENT,
+	    "1 of a format not counted, 0 below a firmware floor") && count(&e, "policy.claim", NULL) == 0;
+	csra_result_free(&e.r);
+	CHECK(ok);
+	/* ... which a policy without "formats" counts. */
+	e = eval_k(all, o, tpm, 1);
+	ok = ok && e.ok && no_failures(&e) && count(&e, "policy.format", NULL) == 0;
+	csra_result_free(&e.r);
+	CHECK(ok);
+
+	/* Beside a counted statement, one of another format is still
+	 * reported, and fails the policy: the statement that counts is the
+	 * listed one. */
+	const char *mixed[] = { "tpm2-certify", "pkix-evidence" };
+	e = eval_k(p, o, mixed, 2);
+	ok = ok && !e.ok && has(&e, "policy.format", "statements[0]", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_FORMAT,
+	    NULL) && has(&e, "policy.statement", "statements[1]", CSRA_STATUS_PASS, CSRA_OK, NULL) &&
+	    count(&e, "policy.format", NULL) == 1;
+	csra_result_free(&e.r);
+	CHECK(ok);
+
+	/* Only verified statements are judged by format; a statement of no
+	 * known format (kind NULL) does not count. */
+	o[0].verified = 0;
+	e = eval_k(p, o, tpm, 1);
+	ok = ok && !e.ok && count(&e, "policy.format", NULL) == 0 &&
+	    has(&e, "policy.statement", "", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_NO_STATEMENT, "1 not verified, 0 bound");
+	csra_result_free(&e.r);
+	o[0].verified = 1;
+	const char *none[] = { NULL };
+	e = eval_k(p, o, none, 1);
+	ok = ok && !e.ok && has(&e, "policy.format", "statements[0]", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_FORMAT,
+	    "of format (unknown)");
+	csra_result_free(&e.r);
+	CHECK(ok);
+
+	csra_stmt_out_clear(&o[0]);
+	csra_stmt_out_clear(&o[1]);
+	csra_policy_free(&p);
+	csra_policy_free(&all);
+	return 1;
+}
+
+/* "format_claims": the generic requirements with the format's applied on
+ * top; null drops a requirement for that format only. */
+static int test_format_claims(void)
+{
+	csra_policy *p = load("{\"name\": \"fc\","
+	    " \"claims\": {\"key\": {\"extractable\": false, \"never-extractable\": true, \"sensitive\": true,"
+	    "  \"local\": true}, \"platform\": {\"fipsboot\": true, \"fipslevel\": {\"min\": 2}}},"
+	    " \"format_claims\": {"
+	    "  \"yubico-piv\": {\"key\": {\"never-extractable\": null, \"sensitive\": null,"
+	    "   \"pinpolicy\": \"always\"}, \"platform\": {\"fipslevel\": {\"min\": 3}}},"
+	    "  \"yubihsm2\": {}}}");
+	CHECK(p != NULL);
+	csra_stmt_out o = { 0 };
+	int ok = 1;
+	const char *piv[] = { "yubico-piv" }, *hsm[] = { "yubihsm2" }, *ev[] = { "pkix-evidence" };
+
+	/* A YubiKey cannot say never-extractable or sensitive: not asked. */
+	good_claims(&o);
+	drop(&o, "key", "never-extractable");
+	drop(&o, "key", "sensitive");
+	csra_stmt_add_text(&o, "key", "pinpolicy", (const uint8_t *)"always", 6);
+	evalres e = eval_k(p, &o, piv, 1);
+	ok = ok && e.ok && no_failures(&e) &&
+	    has(&e, "policy.statement", "statements[0]", CSRA_STATUS_PASS, CSRA_OK,
+	    "meets all 5 claim requirement(s)") &&
+	    count(&e, "policy.claim", "key.never-extractable") == 0 && count(&e, "policy.claim", "key.sensitive") == 0 &&
+	    has(&e, "policy.claim", "key.pinpolicy", CSRA_STATUS_PASS, CSRA_OK, "required \"always\"") &&
+	    has(&e, "policy.claim", "platform.fipslevel", CSRA_STATUS_PASS, CSRA_OK, "required at least 3") &&
+	    count(&e, "policy.claim", "platform.fipslevel") == 1 &&
+	    has(&e, "policy.claim", "key.extractable", CSRA_STATUS_PASS, CSRA_OK, NULL);
+	csra_result_free(&e.r);
+	CHECK(ok);
+
+	/* The format's fipslevel replaces the generic one: 2 is not enough. */
+	find_rw(&o, "platform", "fipslevel")->integer = 2;
+	e = eval_k(p, &o, piv, 1);
+	ok = ok && !e.ok && has(&e, "policy.claim", "platform.fipslevel", CSRA_STATUS_FAIL,
+	    CSRA_ERR_POLICY_CLAIM_VALUE, "is 2; required at least 3");
+	csra_result_free(&e.r);
+	CHECK(ok);
+	/* Its own claim is required. */
+	find_rw(&o, "platform", "fipslevel")->integer = 3;
+	drop(&o, "key", "pinpolicy");
+	e = eval_k(p, &o, piv, 1);
+	ok = ok && !e.ok && has(&e, "policy.claim", "key.pinpolicy", CSRA_STATUS_FAIL,
+	    CSRA_ERR_POLICY_CLAIM_ABSENT, "statement 0 has no key.pinpolicy claim");
+	csra_result_free(&e.r);
+	CHECK(ok);
+
+	/* Other formats keep the generic requirements: what the YubiKey may
+	 * omit, they may not. */
+	good_claims(&o);
+	drop(&o, "key", "never-extractable");
+	for (int i = 0; i < 2; i++) {
+		e = eval_k(p, &o, i ? hsm : ev, 1);
+		ok = ok && !e.ok && has(&e, "policy.claim", "key.never-extractable", CSRA_STATUS_FAIL,
+		    CSRA_ERR_POLICY_CLAIM_ABSENT, NULL) &&
+		    has(&e, "policy.claim", "platform.fipslevel", CSRA_STATUS_PASS, CSRA_OK, "required at least 2") &&
+		    count(&e, "policy.claim", "key.pinpolicy") == 0;
+		csra_result_free(&e.r);
+		CHECK(ok);
+	}
+	good_claims(&o);
+	find_rw(&o, "platform", "fipslevel")->integer = 2;
+	e = eval_k(p, &o, hsm, 1);
+	ok = ok && e.ok && no_failures(&e) && has(&e, "policy.statement", "statements[0]", CSRA_STATUS_PASS,
+	    CSRA_OK, "meets all 6 claim requirement(s)");
+	csra_result_free(&e.r);
+	CHECK(ok);
+
+	/* Each statement is judged by its own format's requirements. */
+	csra_stmt_out two[2] = { { 0 } };
+	good_claims(&two[0]);
+	drop(&two[0], "key", "sensitive");	/* fails as pkix-evidence */
+	good_claims(&two[1]);
+	drop(&two[1], "key", "sensitive");	/* passes as yubico-piv */
+	csra_stmt_add_text(&two[1], "key", "pinpolicy", (const uint8_t *)"always", 6);
+	const char *both[] = { "pkix-evidence", "yubico-piv" };
+	e = eval_k(p, two, both, 2);
+	ok = ok && e.ok && has(&e, "policy.statement", "statements[1]", CSRA_STATUS_PASS, CSRA_OK, NULL);
+	csra_result_free(&e.r);
+	CHECK(ok);
+	csra_stmt_out_clear(&two[0]);
+	csra_stmt_out_clear(&two[1]);
+	csra_stmt_out_clear(&o);
+	csra_policy_free(&p);
+
+	/* A format entry without generic claims. */
+	p = load("{\"name\": \"fc2\", \"format_claims\": {\"yubihsm2\": {\"key\": {\"local\": true}}}}");
+	CHECK(p != NULL);
+	csra_stmt_out_init(&o, 0);
+	o.verified = o.bound = 1;
+	e = eval_k(p, &o, hsm, 1);
+	ok = !e.ok && has(&e, "policy.claim", "key.local", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_CLAIM_ABSENT, NULL);
+	csra_result_free(&e.r);
+	e = eval_k(p, &o, piv, 1);
+	ok = ok && e.ok && count(&e, "policy.claim", NULL) == 0;
+	csra_result_free(&e.r);
+	csra_policy_free(&p);
+	csra_stmt_out_clear(&o);
+	CHECK(ok);
+	return 1;
+}
+
+/* One firmware case: swversion |sw| (NULL: none) against the policy's
+ * floor for yubico-piv. |code| CSRA_OK: met. */
+static int fw_case(const csra_policy *p, const char *sw, csra_err code, const char *msg)
+{
+	csra_stmt_out o = { 0 };
+	good_claims(&o);
+	if (sw != NULL)
+		csra_stmt_add_text(&o, "platform", "swversion", (const uint8_t *)sw, strlen(sw));
+	const char *piv[] = { "yubico-piv" };
+	evalres e = eval_k(p, &o, piv, 1);
+	int ok = code == CSRA_OK ?
+	    e.ok && no_failures(&e) && has(&e, "policy.firmware", "platform.swversion", CSRA_STATUS_PASS, CSRA_OK,
+	    msg) :
+	    !e.ok && has(&e, "policy.firmware", "platform.swversion", CSRA_STATUS_FAIL, code, msg) &&
+	    /* ... and the statement does not count. */
+	    has(&e, "policy.statement", "", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_NO_STATEMENT,
+	    "0 of a format not counted, 1 below a firmware floor");
+	csra_result_free(&e.r);
+	csra_stmt_out_clear(&o);
+	if (!ok)
+		fprintf(stderr, "  swversion %s\n", sw ? sw : "(none)");
+	return ok;
+}
+
+/* "firmware_min": swversion compared component by component as
+ * integers; absent or unparseable fails. */
+static int test_firmware_floor(void)
+{
+	csra_policy *p = load("{\"name\": \"fw\", \"firmware_min\": {\"yubico-piv\": \"5.7.4\", \"yubihsm2\": \"2.2\"}}");
+	CHECK(p != NULL);
+	CHECK(fw_case(p, "5.7.3", CSRA_ERR_POLICY_FIRMWARE,
+	    "statement 0 (yubico-piv): firmware \"5.7.3\" is below the floor; must be at least 5.7.4"));
+	CHECK(fw_case(p, "4.3.4", CSRA_ERR_POLICY_FIRMWARE, "is below the floor"));
+	CHECK(fw_case(p, "5.7", CSRA_ERR_POLICY_FIRMWARE, "is below the floor"));
+	CHECK(fw_case(p, "5.6.99", CSRA_ERR_POLICY_FIRMWARE, "is below the floor"));
+	CHECK(fw_case(p, "5.7.4", CSRA_OK, "statement 0 (yubico-piv): firmware \"5.7.4\", at least 5.7.4"));
+	CHECK(fw_case(p, "5.7.4.0", CSRA_OK, NULL));
+	CHECK(fw_case(p, "5.7.5", CSRA_OK, NULL));
+	CHECK(fw_case(p, "5.10.0", CSRA_OK, NULL));	/* not compared as text */
+	CHECK(fw_case(p, "5.07.04", CSRA_OK, NULL));
+	CHECK(fw_case(p, "10", CSRA_OK, NULL));
+	CHECK(fw_case(p, NULL, CSRA_ERR_POLICY_FIRMWARE,
+	    "statement 0 (yubico-piv) has no platform.swversion claim; firmware must be at least 5.7.4"));
+	static const char *garbage[] = { "", "abc", "5.7.4-rc1", "5..7", ".5.7", "5.7.", "v5.7.4", " 5.7.4",
+		"5.7.4 ", "5,7,4", "-5.7.4", "5.7.1234567890", "1.1.1.1.1.1.1.1.1" };
+	for (size_t i = 0; i < sizeof(garbage) / sizeof(garbage[0]); i++)
+		CHECK(fw_case(p, garbage[i], CSRA_ERR_POLICY_FIRMWARE, "is not a dotted numeric version; must be at least 5.7.4"));
+
+	/* "5.10" against a floor of "5.7", and the other way round. */
+	csra_policy *q = load("{\"name\": \"fw\", \"firmware_min\": {\"yubico-piv\": \"5.7\"}}");
+	csra_policy *r = load("{\"name\": \"fw\", \"firmware_min\": {\"yubico-piv\": \"5.10\"}}");
+	CHECK(q != NULL && r != NULL);
+	CHECK(fw_case(q, "5.10", CSRA_OK, NULL));
+	CHECK(fw_case(r, "5.7", CSRA_ERR_POLICY_FIRMWARE, "firmware \"5.7\" is below the floor; must be at least 5.10"));
+	CHECK(fw_case(r, "5.9.99", CSRA_ERR_POLICY_FIRMWARE, "is below the floor"));
+	csra_policy_free(&q);
+	csra_policy_free(&r);
+
+	/* Not text: not a version. Reported twice: every report must meet
+	 * the floor. */
+	csra_stmt_out o = { 0 };
+	const char *piv[] = { "yubico-piv" }, *ev[] = { "pkix-evidence" };
+	good_claims(&o);
+	csra_stmt_add_int(&o, "platform", "swversion", 574);
+	evalres e = eval_k(p, &o, piv, 1);
+	int ok = !e.ok && has(&e, "policy.firmware", "platform.swversion", CSRA_STATUS_FAIL,
+	    CSRA_ERR_POLICY_FIRMWARE, "firmware 574 is not a dotted numeric version");
+	csra_result_free(&e.r);
+	good_claims(&o);
+	csra_stmt_add_text(&o, "platform", "swversion", (const uint8_t *)"5.7.4", 5);
+	csra_stmt_add_text(&o, "platform", "swversion", (const uint8_t *)"4.3.4", 5);
+	e = eval_k(p, &o, piv, 1);
+	ok = ok && !e.ok && has(&e, "policy.firmware", "platform.swversion", CSRA_STATUS_FAIL,
+	    CSRA_ERR_POLICY_FIRMWARE, "\"4.3.4\" is below");
+	csra_result_free(&e.r);
+	/* In another element it is not the firmware. */
+	good_claims(&o);
+	csra_stmt_add_text(&o, "key", "swversion", (const uint8_t *)"5.7.4", 5);
+	e = eval_k(p, &o, piv, 1);
+	ok = ok && !e.ok && has(&e, "policy.firmware", "platform.swversion", CSRA_STATUS_FAIL,
+	    CSRA_ERR_POLICY_FIRMWARE, "has no platform.swversion claim");
+	csra_result_free(&e.r);
+	CHECK(ok);
+	/* Formats without a floor are not checked. */
+	good_claims(&o);
+	e = eval_k(p, &o, ev, 1);
+	ok = e.ok && count(&e, "policy.firmware", NULL) == 0;
+	csra_result_free(&e.r);
+	CHECK(ok);
+	/* Every verified statement is checked, whichever is chosen: a low one
+	 * fails the policy though another meets everything. */
+	csra_stmt_out two[2] = { { 0 } };
+	good_claims(&two[0]);
+	csra_stmt_add_text(&two[0], "platform", "swversion", (const uint8_t *)"5.7.4", 5);
+	good_claims(&two[1]);
+	csra_stmt_add_text(&two[1], "platform", "swversion", (const uint8_t *)"2.1.9", 5);
+	const char *kinds[] = { "yubico-piv", "yubihsm2" };
+	e = eval_k(p, two, kinds, 2);
+	ok = !e.ok && has(&e, "policy.firmware", "platform.swversion", CSRA_STATUS_PASS, CSRA_OK, "statement 0") &&
+	    has(&e, "policy.firmware", "platform.swversion", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_FIRMWARE,
+	    "statement 1 (yubihsm2): firmware \"2.1.9\" is below the floor; must be at least 2.2") &&
+	    has(&e, "policy.statement", "statements[0]", CSRA_STATUS_PASS, CSRA_OK, NULL);
+	csra_result_free(&e.r);
+	CHECK(ok);
+	csra_stmt_out_clear(&two[0]);
+	csra_stmt_out_clear(&two[1]);
+	csra_stmt_out_clear(&o);
+	csra_policy_free(&p);
+	return 1;
+}
+
+/* freshness_exempt names formats as well as types: files beside a
+ * request have no type OID. */
+static int test_freshness_exempt_by_name(void)
+{
+	csra_policy *p = load("{\"name\": \"ex\", \"freshness_exempt\": [\"yubico-piv\", \"1.3.6.1.5.5.999\"]}");
+	csra_policy *cabf = csra_policy_cabf_csbr();
+	CHECK(p != NULL && cabf != NULL);
+	CHECK(csra_policy_freshness_exempt(p, NULL, 0, "yubico-piv"));
+	CHECK(!csra_policy_freshness_exempt(p, NULL, 0, "yubico"));
+	CHECK(!csra_policy_freshness_exempt(p, NULL, 0, "thales-luna"));
+	CHECK(!csra_policy_freshness_exempt(p, NULL, 0, NULL));
+	CHECK(csra_policy_freshness_exempt(p, VENDOR_TYPE, sizeof(VENDOR_TYPE), NULL));
+	CHECK(csra_policy_freshness_exempt(p, VENDOR_TYPE, sizeof(VENDOR_TYPE), "callback"));
+	CHECK(!csra_policy_freshness_exempt(p, TPM_TYPE, sizeof(TPM_TYPE), "tpm2-certify"));
+	CHECK(!csra_policy_freshness_exempt(NULL, VENDOR_TYPE, sizeof(VENDOR_TYPE), "yubico-piv"));
+	/* cabf-csbr: the vendor formats that cannot carry a nonce. */
+	CHECK(csra_policy_freshness_exempt(cabf, NULL, 0, "yubico-piv"));
+	CHECK(csra_policy_freshness_exempt(cabf, NULL, 0, "yubihsm2"));
+	CHECK(csra_policy_freshness_exempt(cabf, NULL, 0, "thales-luna"));
+	CHECK(!csra_policy_freshness_exempt(cabf, NULL, 0, "pkix-evidence"));
+	CHECK(!csra_policy_freshness_exempt(cabf, TPM_TYPE, sizeof(TPM_TYPE), "tpm2-certify"));
+	CHECK(!csra_policy_freshness_exempt(cabf, VENDOR_TYPE, sizeof(VENDOR_TYPE), "callback"));
+
+	/* Evaluated with a nonce, unconfirmed. */
+	csra_stmt_out o[2] = { { 0 } };
+	good_claims(&o[0]);
+	good_claims(&o[1]);
+	eval_nonce = 1;
+	const char *piv[] = { "yubico-piv" }, *luna[] = { "thales-luna" };
+	evalres e = eval_k(p, o, piv, 1);
+	int ok = e.ok && no_failures(&e) && has(&e, "policy.freshness", "", CSRA_STATUS_PASS, CSRA_OK,
+	    "or the policy exempts their type or format");
+	csra_result_free(&e.r);
+	e = eval_k(p, o, luna, 1);
+	ok = ok && !e.ok && has(&e, "policy.statement", "", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_NO_STATEMENT,
+	    "1 not confirmed fresh)");
+	csra_result_free(&e.r);
+	e = eval_k(cabf, o, luna, 1);
+	ok = ok && e.ok && no_failures(&e);
+	csra_result_free(&e.r);
+	eval_nonce = 0;
+	csra_stmt_out_clear(&o[0]);
+	csra_stmt_out_clear(&o[1]);
+	csra_policy_free(&p);
+	csra_policy_free(&cabf);
+	CHECK(ok);
+	return 1;
+}
+
+/* "waive": the known-weak-key checks, each by name, and nothing else. */
+static int test_waive(void)
+{
+	static const char *const weak[] = { "key.weak.roca", "key.weak.fermat", "key.weak.small-factor",
+		"key.weak.exponent", "key.weak.ec-point", "key.weak.ec-subgroup" };
+	csra_policy *all = load("{\"name\": \"w\", \"waive\": [\"key.weak.roca\", \"key.weak.fermat\","
+	    " \"key.weak.small-factor\", \"key.weak.exponent\", \"key.weak.ec-point\", \"key.weak.ec-subgroup\"]}");
+	csra_policy *roca = load("{\"name\": \"w\", \"waive\": [\"key.weak.roca\"]}");
+	csra_policy *none = load("{\"name\": \"w\", \"waive\": []}");
+	csra_policy *cabf = csra_policy_cabf_csbr();
+	CHECK(all != NULL && roca != NULL && none != NULL && cabf != NULL);
+	for (size_t i = 0; i < sizeof(weak) / sizeof(weak[0]); i++) {
+		CHECK(csra_policy_waives(all, weak[i]));
+		CHECK(csra_policy_waives(roca, weak[i]) == (i == 0));
+		CHECK(!csra_policy_waives(none, weak[i]));
+		CHECK(!csra_policy_waives(cabf, weak[i]));
+		CHECK(!csra_policy_waives(NULL, weak[i]));
+	}
+	static const char *const never[] = { "evidence.signature", "statement.binding", "request.signature",
+		"key.weak", "key.weak.roca ", "key.weak.", "", "policy.claim" };
+	for (size_t i = 0; i < sizeof(never) / sizeof(never[0]); i++)
+		CHECK(!csra_policy_waives(all, never[i]));
+	CHECK(!csra_policy_waives(all, NULL));
+	csra_policy_free(&all);
+	csra_policy_free(&roca);
+	csra_policy_free(&none);
+	csra_policy_free(&cabf);
+	return 1;
+}
+
+/* policy.formats: a name no format of the registry has warns, where it
+ * is in the policy. */
+static int test_check_formats(void)
+{
+	static const csra_format ev = { "pkix-evidence", NULL, NULL, NULL },
+	    piv = { "yubico-piv", NULL, NULL, NULL };
+	static const csra_format *const reg[] = { &ev, &piv, NULL };
+	csra_policy *p = load("{\"name\": \"names\", \"formats\": [\"pkix-evidence\", \"yubikey-piv\", \"yubico-piv\"],"
+	    " \"format_claims\": {\"yubico-piv\": {}, \"yubikey-piv\": {}},"
+	    " \"firmware_min\": {\"yubikey-piv\": \"5.7.4\", \"yubico-piv\": \"5.7.4\"},"
+	    " \"freshness_exempt\": [\"1.2.3\", \"yubico-piv\", \"yubihsm\"]}");
+	CHECK(p != NULL);
+	evalres e = { 0, csra_result_new() };
+	CHECK(e.r != NULL);
+	csra_policy_check_formats(p, reg, e.r);
+	int ok = count(&e, "policy.formats", NULL) == 4 &&
+	    has(&e, "policy.formats", "formats[1]", CSRA_STATUS_WARN, CSRA_ERR_POLICY_FORMAT,
+	    "no format named \"yubikey-piv\" is known to this verifier: the entry matches no statement") &&
+	    has(&e, "policy.formats", "format_claims.yubikey-piv", CSRA_STATUS_WARN, CSRA_ERR_POLICY_FORMAT, NULL) &&
+	    has(&e, "policy.formats", "firmware_min.yubikey-piv", CSRA_STATUS_WARN, CSRA_ERR_POLICY_FORMAT, NULL) &&
+	    has(&e, "policy.formats", "freshness_exempt[2]", CSRA_STATUS_WARN, CSRA_ERR_POLICY_FORMAT,
+	    "\"yubihsm\"");
+	csra_result_free(&e.r);
+	csra_policy_free(&p);
+	CHECK(ok);
+	/* Nothing to say: nothing recorded. */
+	p = load("{\"name\": \"names\", \"formats\": [\"yubico-piv\"]}");
+	e.r = csra_result_new();
+	CHECK(p != NULL && e.r != NULL);
+	csra_policy_check_formats(p, reg, e.r);
+	csra_policy_check_formats(NULL, reg, e.r);
+	csra_policy_check_formats(p, NULL, e.r);
+	ok = csra_result_check_count(e.r) == 0;
+	csra_result_free(&e.r);
+	csra_policy_free(&p);
+	CHECK(ok);
+	return 1;
+}
+
 /* Custom policies ------------------------------------------------------- */
 
 static const char CUSTOM[] =
@@ -961,7 +1540,8 @@ int main(void)
 		TU(test_cabf_key_claims), TU(test_cabf_platform_claims), TU(test_cabf_no_statement),
 		TU(test_candidate_choice), TU(test_contradicting_claims), TU(test_custom_policy),
 		TU(test_stmt_out_size), TU(test_policy_old_claim_name), TU(test_minimal_policy), TU(test_policy_file),
-		TU(test_freshness_eval),
+		TU(test_freshness_eval), TU(test_formats_filter), TU(test_format_claims), TU(test_firmware_floor),
+		TU(test_freshness_exempt_by_name), TU(test_waive), TU(test_check_formats),
 	};
 	int rc = tu_run(tests, sizeof(tests) / sizeof(tests[0]));
 	teardown();

@@ -1055,6 +1055,30 @@ static int test_callback_freshness(void)
 	CHECK(csra_result_verdict(r) == CSRA_VERDICT_VERIFIED);
 	csra_result_free(&r);
 
+	/* ... or its format, by name (files beside a request have no type
+	 * OID); a format name the registry does not have warns. */
+	static const char by_name[] = "{\"name\": \"z\", \"freshness_exempt\": [\"callback\", \"no-such-format\"]}";
+	csra_policy *named = NULL;
+	CHECK(csra_policy_from_json(by_name, strlen(by_name), &named, NULL, 0) == CSRA_OK);
+	CHECK(csra_verifier_set_policy(v, named) == CSRA_OK);
+	CHECK(csra_verify_request(v, der, len, NONCE, sizeof(NONCE), &r) == CSRA_OK);
+	CHECK(stmt_check(r, "freshness.nonce", CSRA_STATUS_WARN, CSRA_ERR_STMT_NOT_FRESH, "exempts"));
+	CHECK(csra_result_verdict(r) == CSRA_VERDICT_VERIFIED);
+	long fi = csra_result_find(r, "policy.formats", CSRA_ERR_POLICY_FORMAT);
+	const char *fpath = NULL;
+	csra_status fst = CSRA_STATUS_PASS;
+	CHECK(fi >= 0);
+	csra_result_check(r, (size_t)fi, NULL, &fst, NULL, NULL, &fpath);
+	CHECK(fst == CSRA_STATUS_WARN && strcmp(fpath, "freshness_exempt[1]") == 0);
+	size_t nwarn = 0;
+	for (size_t i = 0; i < csra_result_check_count(r); i++) {
+		const char *n;
+		csra_result_check(r, i, &n, NULL, NULL, NULL, NULL);
+		nwarn += strcmp(n, "policy.formats") == 0;
+	}
+	CHECK(nwarn == 1);
+	csra_result_free(&r);
+
 	/* "freshness": "required": no nonce fails the policy; with one, the
 	 * confirmed statement passes. */
 	static const char required[] = "{\"name\": \"y\", \"freshness\": \"required\"}";
@@ -1075,6 +1099,7 @@ static int test_callback_freshness(void)
 	free(der);
 	csra_verifier_free(&v);
 	csra_policy_free(&pol);
+	csra_policy_free(&named);
 	csra_policy_free(&req);
 	EVP_PKEY_free(subject);
 	tp_pki_free(&p);

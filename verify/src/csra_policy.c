@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Policies: which request keys are acceptable, which statement types must
- * vouch for them, what their claims must say, and the trust anchors per
- * statement type. Parsed from JSON (docs/policy.md); the built-in
+ * vouch for them, which formats count, what their claims must say (per
+ * format if need be), firmware floors per format, the known-weak-key
+ * checks a CA waives, and the trust anchors per statement type. Parsed from JSON (docs/policy.md); the built-in
  * "cabf-csbr" profile is JSON too, so that it is read by the same code and
  * means exactly what the same file would.
  */
@@ -30,8 +31,11 @@
 #define OID_CAP 64
 #define MAX_NAME 128
 #define MAX_PATH 4095
+#define MAX_FORMAT 31		/* a format name: [a-z0-9-], 1 to 31 characters */
+#define MAX_VERSION 8		/* components of a firmware version */
 
 typedef enum req_kind {
+	REQ_NONE,	/* format_claims: null, the generic requirement removed */
 	REQ_BOOL,
 	REQ_INT,
 	REQ_TEXT,
@@ -78,6 +82,46 @@ typedef struct trust {
 	char *path;
 } trust;
 
+/* A format's name, as csra_format.kind spells it. */
+typedef struct fname {
+	char s[MAX_FORMAT + 1];
+	size_t at;	/* its index in the policy's list, for messages */
+} fname;
+
+/* The claim requirements a statement must meet: pointers into
+ * csra_policy.reqs (the generic ones) and .freqs (format_claims). */
+typedef struct reqset {
+	const req **r;
+	size_t n;
+} reqset;
+
+/* format_claims[name]: "claims" with that format's entries applied. */
+typedef struct fmtreqs {
+	fname name;
+	reqset set;
+} fmtreqs;
+
+/* A dotted numeric version: each component 0 to 999999999. */
+typedef struct version {
+	uint32_t c[MAX_VERSION];
+	size_t n;
+} version;
+
+/* firmware_min[name]. */
+typedef struct fwfloor {
+	fname name;
+	version min;
+	char text[MAX_VERSION * 10];	/* as written, for messages */
+} fwfloor;
+
+/* The checks a policy may waive ("waive"): the known-weak-key checks,
+ * and nothing else. A signature or chain check must never be waivable. */
+static const char *const WAIVABLE[] = {
+	"key.weak.roca", "key.weak.fermat", "key.weak.small-factor", "key.weak.exponent",
+	"key.weak.ec-point", "key.weak.ec-subgroup",
+};
+#define NWAIVABLE (sizeof(WAIVABLE) / sizeof(WAIVABLE[0]))
+
 struct csra_policy {
 	char *name;
 	stype *types;		/* require_statement_types; none: any one statement */
@@ -94,20 +138,36 @@ struct csra_policy {
 	size_t nak_ekus[2];
 	char alg_list[400];	/* the accepted algorithms, for messages */
 	int fresh_required;	/* "freshness": "required" */
-	stype *exempt;		/* freshness_exempt */
+	stype *exempt;		/* freshness_exempt: types */
 	size_t nexempt;
+	fname *exempt_kinds;	/* freshness_exempt: formats */
+	size_t nexempt_kinds;
+	fname *formats;		/* formats; none: every format counts */
+	size_t nformats;
+	char format_list[400];	/* the formats that count, for messages */
+	reqset generic;		/* claims, for formats without format_claims */
+	req *freqs;		/* format_claims' requirements */
+	size_t nfreqs;
+	fmtreqs *fclaims;	/* format_claims */
+	size_t nfclaims;
+	fwfloor *fw;		/* firmware_min */
+	size_t nfw;
+	unsigned waived;	/* bit i: WAIVABLE[i] */
 };
 
 /* The built-in profile: CA/B Code Signing BR 6.2.7.4.2 method 2 (a key
  * generated and kept in a FIPS 140-2 level 2+ module) and 6.1.5.2 (RSA
- * 3072+ or ECDSA on the NIST curves). */
+ * 3072+ or ECDSA on the NIST curves). The vendor formats that cannot
+ * carry a nonce count without one (docs/policy.md "Freshness in
+ * cabf-csbr"). */
 static const char CABF_CSBR[] =
     "{\"name\": \"cabf-csbr\","
     " \"claims\": {"
     "  \"key\": {\"extractable\": false, \"never-extractable\": true,"
     "            \"sensitive\": true, \"local\": true},"
     "  \"platform\": {\"fipsboot\": true, \"fipslevel\": {\"min\": 2}}},"
-    " \"key_algorithms\": [\"rsa:3072\", \"ec:P-256\", \"ec:P-384\", \"ec:P-521\"]}";
+    " \"key_algorithms\": [\"rsa:3072\", \"ec:P-256\", \"ec:P-384\", \"ec:P-521\"],"
+    " \"freshness_exempt\": [\"yubico-piv\", \"yubihsm2\", \"thales-luna\"]}";
 
 static const struct {
 	const char *spelled;	/* in policies */
@@ -133,6 +193,14 @@ void csra_policy_free(csra_policy **pp)
 	free(p->ak_ekus[0]);
 	free(p->ak_ekus[1]);
 	free(p->exempt);
+	free(p->exempt_kinds);
+	free(p->formats);
+	free(p->generic.r);
+	free(p->freqs);
+	for (size_t i = 0; i < p->nfclaims; i++)
+		free(p->fclaims[i].set.r);
+	free(p->fclaims);
+	free(p->fw);
 	free(p);
 	*pp = NULL;
 }
@@ -294,19 +362,261 @@ static int parse_freshness(parser *ps, json_t *v)
 	return 1;
 }
 
-/* "freshness_exempt": statement types that count without confirmed
- * freshness, for formats that cannot carry a nonce. */
-static int parse_exempt(parser *ps, json_t *v)
+/* Whether |s|/|len| is a format's name: [a-z0-9-], 1 to MAX_FORMAT. By
+ * length: a JSON key holding U+0000 is not the name before it. */
+static int format_name_ok(const char *s, size_t len)
 {
-	return parse_oid_list(ps, "freshness_exempt", v, NULL, &ps->p->exempt, &ps->p->nexempt);
+	if (len == 0 || len > MAX_FORMAT)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return 0;
+	return 1;
 }
 
-int csra_policy_freshness_exempt(const csra_policy *p, const uint8_t *type, size_t type_len)
+static int parse_format_name(parser *ps, const char *path, const char *s, size_t len, fname *out)
 {
-	for (size_t i = 0; p != NULL && i < p->nexempt; i++)
+	char shown_s[48];
+	if (!format_name_ok(s, len))
+		return bad(ps, path, "\"%s\" is not a format name ([a-z0-9-], 1 to %d characters)",
+		    csra_shown(s, shown_s, sizeof(shown_s)), MAX_FORMAT);
+	memcpy(out->s, s, len);
+	out->s[len] = '\0';
+	return 1;
+}
+
+static const fname *find_name(const fname *l, size_t n, const char *s)
+{
+	for (size_t i = 0; s != NULL && i < n; i++)
+		if (strcmp(l[i].s, s) == 0)
+			return &l[i];
+	return NULL;
+}
+
+/* "freshness_exempt": statement types (dotted OIDs) and formats (names)
+ * that count without confirmed freshness, for formats that cannot carry
+ * a nonce. Files beside a request have no type OID: only their format
+ * names them. A name never holds a dot, an OID always does. */
+static int parse_exempt(parser *ps, json_t *v)
+{
+	char path[64];
+	csra_policy *p = ps->p;
+	if (v == NULL)
+		return 1;
+	if (!json_is_array(v))
+		return bad(ps, "freshness_exempt", "must be an array");
+	size_t len = json_array_size(v);
+	if (len > MAX_LIST)
+		return bad(ps, "freshness_exempt", "more than %d entries", MAX_LIST);
+	if (len == 0)
+		return 1;
+	p->exempt = calloc(len, sizeof(stype));
+	p->exempt_kinds = calloc(len, sizeof(fname));
+	if (p->exempt == NULL || p->exempt_kinds == NULL)
+		return nomem(ps);
+	for (size_t i = 0; i < len; i++) {
+		json_t *e = json_array_get(v, i);
+		snprintf(path, sizeof(path), "freshness_exempt[%zu]", i);
+		if (!json_is_string(e))
+			return bad(ps, path, "must be a string");
+		const char *str = json_string_value(e);
+		size_t sl = json_string_length(e);
+		if (memchr(str, '.', sl) != NULL) {
+			stype *t = &p->exempt[p->nexempt];
+			if (!parse_oid(ps, path, str, t))
+				return 0;
+			for (size_t j = 0; j < p->nexempt; j++)
+				if (p->exempt[j].len == t->len && memcmp(p->exempt[j].der, t->der, t->len) == 0)
+					return bad(ps, path, "listed twice");
+			p->nexempt++;
+		} else {
+			fname *f = &p->exempt_kinds[p->nexempt_kinds];
+			if (!format_name_ok(str, sl))
+				return bad(ps, path, "neither a dotted OID nor a format name ([a-z0-9-], 1 to %d "
+				    "characters)", MAX_FORMAT);
+			memcpy(f->s, str, sl + 1);
+			if (find_name(p->exempt_kinds, p->nexempt_kinds, f->s) != NULL)
+				return bad(ps, path, "listed twice");
+			f->at = i;
+			p->nexempt_kinds++;
+		}
+	}
+	return 1;
+}
+
+int csra_policy_freshness_exempt(const csra_policy *p, const uint8_t *type, size_t type_len,
+    const char *kind)
+{
+	if (p == NULL)
+		return 0;
+	for (size_t i = 0; type != NULL && i < p->nexempt; i++)
 		if (p->exempt[i].len == type_len && memcmp(p->exempt[i].der, type, type_len) == 0)
 			return 1;
+	return find_name(p->exempt_kinds, p->nexempt_kinds, kind) != NULL;
+}
+
+/* "formats": the formats whose statements count; absent: all. [] would
+ * count none, which is not what anyone writing it means. */
+static int parse_formats(parser *ps, json_t *v)
+{
+	char path[64];
+	csra_policy *p = ps->p;
+	if (v == NULL)
+		return 1;
+	if (!json_is_array(v))
+		return bad(ps, "formats", "must be an array");
+	size_t len = json_array_size(v);
+	if (len == 0 || len > MAX_LIST)
+		return bad(ps, "formats", "must list 1 to %d formats (omit it to count every format)",
+		    MAX_LIST);
+	p->formats = calloc(len, sizeof(fname));
+	if (p->formats == NULL)
+		return nomem(ps);
+	for (size_t i = 0; i < len; i++) {
+		json_t *e = json_array_get(v, i);
+		snprintf(path, sizeof(path), "formats[%zu]", i);
+		if (!json_is_string(e))
+			return bad(ps, path, "must be a string");
+		if (!parse_format_name(ps, path, json_string_value(e), json_string_length(e),
+		    &p->formats[i]))
+			return 0;
+		if (find_name(p->formats, i, p->formats[i].s) != NULL)
+			return bad(ps, path, "listed twice");
+		p->nformats++;
+	}
+	return 1;
+}
+
+/* Whether statements of format |kind| count at all. */
+static int format_counts(const csra_policy *p, const char *kind)
+{
+	return p->nformats == 0 || find_name(p->formats, p->nformats, kind) != NULL;
+}
+
+/* A key of format_claims or firmware_min: a format name, and one that
+ * "formats" counts (an entry for another would never apply). */
+static int parse_format_key(parser *ps, const char *path, const char *key, size_t keylen, fname *out)
+{
+	if (!parse_format_name(ps, path, key, keylen, out))
+		return 0;
+	if (!format_counts(ps->p, out->s))
+		return bad(ps, path, "\"%s\" is not in formats: its statements never count", out->s);
+	return 1;
+}
+
+/* Reads a dotted numeric version: 1 to MAX_VERSION numbers of 1 to 9
+ * digits each ("5.7.4", "2.2.0"), nothing else. Linear in |len|. */
+static int version_parse(const char *s, size_t len, version *out)
+{
+	size_t digits = 0;
+	memset(out, 0, sizeof(*out));
+	if (len == 0)
+		return 0;
+	out->n = 1;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '.') {
+			if (digits == 0 || out->n == MAX_VERSION)
+				return 0;
+			out->n++;
+			digits = 0;
+		} else if (s[i] >= '0' && s[i] <= '9' && digits < 9) {
+			out->c[out->n - 1] = out->c[out->n - 1] * 10 + (uint32_t)(s[i] - '0');
+			digits++;
+		} else {
+			return 0;
+		}
+	}
+	return digits > 0;
+}
+
+/* <0, 0, >0 as |a| is below, equal to, above |b|, component by
+ * component as integers; missing components are 0 ("5.7" is "5.7.0"). */
+static int version_cmp(const version *a, const version *b)
+{
+	for (size_t i = 0; i < MAX_VERSION; i++)
+		if (a->c[i] != b->c[i])
+			return a->c[i] < b->c[i] ? -1 : 1;
 	return 0;
+}
+
+/* "firmware_min": format -> the least firmware version (platform
+ * swversion) its statements may report. */
+static int parse_firmware(parser *ps, json_t *v)
+{
+	char path[64];
+	const char *key;
+	size_t keylen;
+	json_t *x;
+	csra_policy *p = ps->p;
+	if (v == NULL)
+		return 1;
+	if (!json_is_object(v))
+		return bad(ps, "firmware_min", "must be an object");
+	size_t len = json_object_size(v);
+	if (len > MAX_LIST)
+		return bad(ps, "firmware_min", "more than %d formats", MAX_LIST);
+	if (len == 0)
+		return 1;
+	p->fw = calloc(len, sizeof(fwfloor));
+	if (p->fw == NULL)
+		return nomem(ps);
+	json_object_keylen_foreach(v, key, keylen, x) {
+		fwfloor *f = &p->fw[p->nfw];
+		char name[48];
+		snprintf(path, sizeof(path), "firmware_min.%s", csra_shown(key, name, sizeof(name)));
+		if (!parse_format_key(ps, path, key, keylen, &f->name))
+			return 0;
+		for (size_t j = 0; j < p->nfw; j++)
+			if (strcmp(p->fw[j].name.s, f->name.s) == 0)
+				return bad(ps, path, "listed twice");
+		if (!json_is_string(x) || json_string_length(x) >= sizeof(f->text) ||
+		    !version_parse(json_string_value(x), json_string_length(x), &f->min))
+			return bad(ps, path, "must be a dotted numeric version (1 to %d numbers of at most 9 "
+			    "digits, as \"5.7.4\")", MAX_VERSION);
+		memcpy(f->text, json_string_value(x), json_string_length(x) + 1);
+		p->nfw++;
+	}
+	return 1;
+}
+
+static const fwfloor *find_floor(const csra_policy *p, const char *kind)
+{
+	for (size_t i = 0; kind != NULL && i < p->nfw; i++)
+		if (strcmp(p->fw[i].name.s, kind) == 0)
+			return &p->fw[i];
+	return NULL;
+}
+
+/* "waive": known-weak-key checks the CA accepts as warnings. Any other
+ * name is an error: a policy must not be able to waive a signature. */
+static int parse_waive(parser *ps, json_t *v)
+{
+	char path[64], shown_s[48];
+	if (v == NULL)
+		return 1;
+	if (!json_is_array(v))
+		return bad(ps, "waive", "must be an array");
+	size_t len = json_array_size(v);
+	if (len > MAX_LIST)
+		return bad(ps, "waive", "more than %d entries", MAX_LIST);
+	for (size_t i = 0; i < len; i++) {
+		json_t *e = json_array_get(v, i);
+		snprintf(path, sizeof(path), "waive[%zu]", i);
+		if (!json_is_string(e))
+			return bad(ps, path, "must be a string");
+		size_t w = 0;
+		while (w < NWAIVABLE && (strlen(WAIVABLE[w]) != json_string_length(e) ||
+		    strcmp(WAIVABLE[w], json_string_value(e)) != 0))
+			w++;
+		if (w == NWAIVABLE)
+			return bad(ps, path, "\"%s\" cannot be waived (only the key.weak.* checks: roca, "
+			    "fermat, small-factor, exponent, ec-point, ec-subgroup)",
+			    csra_shown(json_string_value(e), shown_s, sizeof(shown_s)));
+		if (ps->p->waived & (1u << w))
+			return bad(ps, path, "listed twice");
+		ps->p->waived |= 1u << w;
+	}
+	return 1;
 }
 
 /* Joins a relative path to the policy file's directory. */
@@ -415,11 +725,9 @@ static int parse_range(parser *ps, const char *path, json_t *v, req *q)
 	return 1;
 }
 
-static int parse_req(parser *ps, const char *element, const char *name, json_t *v)
+/* Sets |q| to no requirement on claim |element|.|name|. */
+static int req_name(parser *ps, const char *path, const char *element, const char *name, req *q)
 {
-	char path[160];
-	req *q = &ps->p->reqs[ps->p->nreqs];
-	snprintf(path, sizeof(path), "claims.%s.%s", element, name);
 	if (name[0] == '\0' || strlen(name) >= sizeof(q->name))
 		return bad(ps, path, "claim names are 1 to %zu bytes", sizeof(q->name) - 1);
 	memset(q, 0, sizeof(*q));
@@ -428,6 +736,17 @@ static int parse_req(parser *ps, const char *element, const char *name, json_t *
 	 * read as the draft's name for one release (docs/policy.md). */
 	strcpy(q->name, strcmp(element, "platform") == 0 && strcmp(name, "debugstat") == 0 ? "dbgstat"
 	    : name);
+	q->kind = REQ_NONE;
+	return 1;
+}
+
+/* Reads the requirement |v| on claim |element|.|name| into |q|; |path|
+ * names it in errors. A JSON null (format_claims only) is the caller's. */
+static int parse_req(parser *ps, const char *path, const char *element, const char *name, json_t *v,
+    req *q)
+{
+	if (!req_name(ps, path, element, name, q))
+		return 0;
 	if (json_is_boolean(v)) {
 		q->kind = REQ_BOOL;
 		q->boolean = json_is_true(v);
@@ -468,22 +787,21 @@ static int parse_req(parser *ps, const char *element, const char *name, json_t *
 	default:
 		return bad(ps, path, "policies cannot require this claim's value");
 	}
-	ps->p->nreqs++;
 	return 1;
 }
 
-static int parse_claims(parser *ps, json_t *v)
+/* Checks the shape of a claims object |v| at |prefix| ("claims",
+ * "format_claims.yubico-piv"): elements key, platform or transaction,
+ * each an object of at most MAX_LIST claims. Adds their count to |total|. */
+static int claims_shape(parser *ps, const char *prefix, json_t *v, size_t *total)
 {
 	char path[128];
-	const char *elem, *name;
-	json_t *obj, *x;
-	if (v == NULL)
-		return 1;
+	const char *elem;
+	json_t *obj;
 	if (!json_is_object(v))
-		return bad(ps, "claims", "must be an object");
-	size_t total = 0;
+		return bad(ps, prefix, "must be an object");
 	json_object_foreach(v, elem, obj) {
-		snprintf(path, sizeof(path), "claims.%s", elem);
+		snprintf(path, sizeof(path), "%s.%s", prefix, elem);
 		if (strcmp(elem, "key") != 0 && strcmp(elem, "platform") != 0 &&
 		    strcmp(elem, "transaction") != 0)
 			return bad(ps, path, "unknown element (key, platform or transaction)");
@@ -491,20 +809,145 @@ static int parse_claims(parser *ps, json_t *v)
 			return bad(ps, path, "must be an object");
 		if (json_object_size(obj) > MAX_LIST)
 			return bad(ps, path, "more than %d claims", MAX_LIST);
-		total += json_object_size(obj);
+		*total += json_object_size(obj);
 	}
+	return 1;
+}
+
+static int parse_claims(parser *ps, json_t *v)
+{
+	char path[160];
+	const char *elem, *name;
+	json_t *obj, *x;
+	size_t total = 0;
+	csra_policy *p = ps->p;
+	if (v == NULL)
+		return 1;
+	if (!claims_shape(ps, "claims", v, &total))
+		return 0;
 	if (total == 0)
 		return 1;
-	ps->p->reqs = calloc(total, sizeof(req));
-	if (ps->p->reqs == NULL)
+	p->reqs = calloc(total, sizeof(req));
+	p->generic.r = calloc(total, sizeof(req *));
+	if (p->reqs == NULL || p->generic.r == NULL)
 		return nomem(ps);
 	json_object_foreach(v, elem, obj) {
 		json_object_foreach(obj, name, x) {
-			if (!parse_req(ps, elem, name, x))
+			snprintf(path, sizeof(path), "claims.%s.%s", elem, name);
+			if (!parse_req(ps, path, elem, name, x, &p->reqs[p->nreqs]))
 				return 0;
+			p->generic.r[p->generic.n++] = &p->reqs[p->nreqs++];
 		}
 	}
 	return 1;
+}
+
+static int same_claim(const req *a, const char *element, const char *name)
+{
+	return strcmp(a->element, element) == 0 && strcmp(a->name, name) == 0;
+}
+
+/* format_claims[F]: the generic requirements with F's applied on top. An
+ * entry for a claim replaces the generic one; null removes it (a format
+ * that cannot express the claim). |v| has passed claims_shape. */
+static int parse_format_reqs(parser *ps, const char *prefix, json_t *v, fmtreqs *f)
+{
+	char path[200];
+	const char *elem, *name;
+	json_t *obj, *x;
+	csra_policy *p = ps->p;
+	size_t first = p->nfreqs, n = 0, own = 0;
+	json_object_foreach(v, elem, obj)
+		own += json_object_size(obj);
+	f->set.r = calloc(p->generic.n + own + 1, sizeof(req *));
+	if (f->set.r == NULL)
+		return nomem(ps);
+	json_object_foreach(v, elem, obj) {
+		json_object_foreach(obj, name, x) {
+			snprintf(path, sizeof(path), "%s.%s.%s", prefix, elem, name);
+			req *q = &p->freqs[p->nfreqs];
+			if (!json_is_null(x)) {
+				if (!parse_req(ps, path, elem, name, x, q))
+					return 0;
+			} else {
+				size_t g = 0;
+				if (!req_name(ps, path, elem, name, q))
+					return 0;
+				while (g < p->generic.n && !same_claim(p->generic.r[g], q->element, q->name))
+					g++;
+				if (g == p->generic.n)
+					return bad(ps, path, "null removes nothing: claims has no requirement on this "
+					    "claim");
+			}
+			p->nfreqs++;
+		}
+	}
+	/* The generic requirements this format keeps, then its own. */
+	for (size_t g = 0; g < p->generic.n; g++) {
+		const req *q = p->generic.r[g];
+		size_t o = first;
+		while (o < p->nfreqs && !same_claim(&p->freqs[o], q->element, q->name))
+			o++;
+		if (o == p->nfreqs)
+			f->set.r[n++] = q;
+	}
+	for (size_t o = first; o < p->nfreqs; o++)
+		if (p->freqs[o].kind != REQ_NONE)
+			f->set.r[n++] = &p->freqs[o];
+	f->set.n = n;
+	return 1;
+}
+
+/* "format_claims": format -> claim requirements, as "claims". */
+static int parse_format_claims(parser *ps, json_t *v)
+{
+	char path[64], name[48];
+	const char *key;
+	size_t keylen;
+	json_t *x;
+	csra_policy *p = ps->p;
+	size_t total = 0;
+	if (v == NULL)
+		return 1;
+	if (!json_is_object(v))
+		return bad(ps, "format_claims", "must be an object");
+	if (json_object_size(v) > MAX_LIST)
+		return bad(ps, "format_claims", "more than %d formats", MAX_LIST);
+	json_object_keylen_foreach(v, key, keylen, x) {
+		snprintf(path, sizeof(path), "format_claims.%s", csra_shown(key, name, sizeof(name)));
+		if (!claims_shape(ps, path, x, &total))
+			return 0;
+	}
+	if (json_object_size(v) == 0)
+		return 1;
+	p->fclaims = calloc(json_object_size(v), sizeof(fmtreqs));
+	p->freqs = calloc(total + 1, sizeof(req));
+	if (p->fclaims == NULL || p->freqs == NULL)
+		return nomem(ps);
+	json_object_keylen_foreach(v, key, keylen, x) {
+		fmtreqs *f = &p->fclaims[p->nfclaims];
+		snprintf(path, sizeof(path), "format_claims.%s", csra_shown(key, name, sizeof(name)));
+		if (!parse_format_key(ps, path, key, keylen, &f->name))
+			return 0;
+		for (size_t j = 0; j < p->nfclaims; j++)
+			if (strcmp(p->fclaims[j].name.s, f->name.s) == 0)
+				return bad(ps, path, "listed twice");
+		/* Counted now: its set is freed with the policy even if
+		 * reading it fails. */
+		p->nfclaims++;
+		if (!parse_format_reqs(ps, path, x, f))
+			return 0;
+	}
+	return 1;
+}
+
+/* The requirements a statement of format |kind| must meet. */
+static const reqset *reqs_for(const csra_policy *p, const char *kind)
+{
+	for (size_t i = 0; kind != NULL && i < p->nfclaims; i++)
+		if (strcmp(p->fclaims[i].name.s, kind) == 0)
+			return &p->fclaims[i].set;
+	return &p->generic;
 }
 
 static int parse_alg(parser *ps, const char *path, const char *s, alg *a)
@@ -592,13 +1035,25 @@ static void finish(csra_policy *p)
 		}
 		n += (size_t)w;
 	}
-	for (size_t i = 0; i < p->nreqs; i++) {
-		req *q = &p->reqs[i];
+	for (size_t i = 0; i < p->nreqs + p->nfreqs; i++) {
+		req *q = i < p->nreqs ? &p->reqs[i] : &p->freqs[i - p->nreqs];
 		char name[48];
 		/* A claim name is any 1 to 39 bytes: shown like the values. */
 		snprintf(q->path, sizeof(q->path), "%s.%s", q->element,
 		    csra_shown(q->name, name, sizeof(name)));
 		req_str(q, q->want, sizeof(q->want));
+	}
+	n = 0;
+	if (p->nformats == 0)
+		snprintf(p->format_list, sizeof(p->format_list), "every format");
+	for (size_t i = 0; i < p->nformats; i++) {
+		int w = snprintf(p->format_list + n, sizeof(p->format_list) - n, "%s%s", i ? ", " : "",
+		    p->formats[i].s);
+		if (w < 0 || (size_t)w >= sizeof(p->format_list) - n) {
+			memcpy(p->format_list + sizeof(p->format_list) - 4, "...", 4);
+			break;
+		}
+		n += (size_t)w;
 	}
 }
 
@@ -637,7 +1092,9 @@ static csra_err parse(const char *json, size_t len, const char *base, csra_polic
 		if (strcmp(k, "name") != 0 && strcmp(k, "require_statement_types") != 0 &&
 		    strcmp(k, "trust") != 0 && strcmp(k, "claims") != 0 && strcmp(k, "key_algorithms") != 0 &&
 		    strcmp(k, "ak_ekus") != 0 && strcmp(k, "tpm_ak_ekus") != 0 &&
-		    strcmp(k, "freshness") != 0 && strcmp(k, "freshness_exempt") != 0) {
+		    strcmp(k, "freshness") != 0 && strcmp(k, "freshness_exempt") != 0 &&
+		    strcmp(k, "formats") != 0 && strcmp(k, "format_claims") != 0 &&
+		    strcmp(k, "firmware_min") != 0 && strcmp(k, "waive") != 0) {
 			bad(&ps, k, "unknown key");
 			goto done;
 		}
@@ -655,7 +1112,11 @@ static csra_err parse(const char *json, size_t len, const char *base, csra_polic
 	    parse_ekus(&ps, "ak_ekus", json_object_get(root, "ak_ekus"), 0) &&
 	    parse_ekus(&ps, "tpm_ak_ekus", json_object_get(root, "tpm_ak_ekus"), 1) &&
 	    parse_freshness(&ps, json_object_get(root, "freshness")) &&
-	    parse_exempt(&ps, json_object_get(root, "freshness_exempt"))) {
+	    parse_exempt(&ps, json_object_get(root, "freshness_exempt")) &&
+	    parse_formats(&ps, json_object_get(root, "formats")) &&
+	    parse_format_claims(&ps, json_object_get(root, "format_claims")) &&
+	    parse_firmware(&ps, json_object_get(root, "firmware_min")) &&
+	    parse_waive(&ps, json_object_get(root, "waive"))) {
 		finish(ps.p);
 		*out = ps.p;
 		ps.p = NULL;
@@ -855,6 +1316,7 @@ static int int_meets(const req *q, const csra_stmt_claim *c)
 static int value_ok(const req *q, const csra_stmt_claim *c)
 {
 	switch (q->kind) {
+	case REQ_NONE: return 1;
 	case REQ_BOOL: return c->type == CSRA_VALUE_BOOLEAN && c->boolean == q->boolean;
 	case REQ_INT:
 	case REQ_RANGE:
@@ -890,11 +1352,11 @@ static met check_req(const req *q, const csra_stmt_out *o, const csra_stmt_claim
 	return *first == NULL ? ABSENT : *badc != NULL ? WRONG : MET;
 }
 
-static int meets_all(const csra_policy *p, const csra_stmt_out *o)
+static int meets_all(const reqset *set, const csra_stmt_out *o)
 {
 	const csra_stmt_claim *f, *b;
-	for (size_t i = 0; i < p->nreqs; i++)
-		if (check_req(&p->reqs[i], o, &f, &b) != MET)
+	for (size_t i = 0; i < set->n; i++)
+		if (check_req(set->r[i], o, &f, &b) != MET)
 			return 0;
 	return 1;
 }
@@ -903,6 +1365,9 @@ static void req_str(const req *q, char *buf, size_t cap)
 {
 	char t[140];
 	switch (q->kind) {
+	case REQ_NONE:
+		snprintf(buf, cap, "nothing");
+		break;
 	case REQ_BOOL:
 		snprintf(buf, cap, "%s", q->boolean ? "true" : "false");
 		break;
@@ -951,12 +1416,12 @@ static int of_type(const csra_policy_stmt *s, const stype *t)
 	return t == NULL || (s->type != NULL && s->type_len == t->len && memcmp(s->type, t->der, t->len) == 0);
 }
 
-/* One claim check per requirement, against statement |idx|. */
-static void report_claims(const csra_policy *p, const csra_policy_stmt *s, size_t idx, csra_result *r)
+/* One claim check per requirement of |set|, against statement |idx|. */
+static void report_claims(const reqset *set, const csra_policy_stmt *s, size_t idx, csra_result *r)
 {
 	char got[160];
-	for (size_t i = 0; i < p->nreqs; i++) {
-		const req *q = &p->reqs[i];
+	for (size_t i = 0; i < set->n; i++) {
+		const req *q = set->r[i];
 		const csra_stmt_claim *first, *badc;
 		met m = check_req(q, s->out, &first, &badc);
 		const char *path = q->path, *want = q->want;
@@ -972,13 +1437,97 @@ static void report_claims(const csra_policy *p, const csra_policy_stmt *s, size_
 	}
 }
 
+typedef enum fw {
+	FW_NONE,	/* no floor for the format */
+	FW_OK,
+	FW_LOW,		/* below the floor */
+	FW_ABSENT,	/* no swversion claim */
+	FW_BAD		/* a swversion claim that is not a dotted numeric version */
+} fw;
+
+/* Whether statement |o| of format |kind| meets its firmware floor. Every
+ * swversion claim must: a second, lower one must not be ignored. |*c| is
+ * the claim that decided (the first failing one, or the first). */
+static fw firmware_of(const csra_policy *p, const char *kind, const csra_stmt_out *o,
+    const fwfloor **floor, const csra_stmt_claim **c)
+{
+	fw res = FW_ABSENT;
+	*c = NULL;
+	if ((*floor = find_floor(p, kind)) == NULL)
+		return FW_NONE;
+	for (size_t i = 0; o != NULL && i < o->nclaims; i++) {
+		const csra_stmt_claim *x = &o->claims[i];
+		version ver;
+		if (strcmp(x->name, "swversion") != 0 || strcmp(x->element, "platform") != 0)
+			continue;
+		if (x->type != CSRA_VALUE_UTF8 || !version_parse(x->text, x->text_len, &ver)) {
+			*c = x;
+			return FW_BAD;
+		}
+		if (version_cmp(&ver, &(*floor)->min) < 0) {
+			*c = x;
+			return FW_LOW;
+		}
+		if (*c == NULL)
+			*c = x;
+		res = FW_OK;
+	}
+	return res;
+}
+
+/* policy.format and policy.firmware for every verified statement: one of
+ * a format the policy does not count, or below its format's firmware
+ * floor, does not count (eval_type), and says why here. */
+static int eval_gates(const csra_policy *p, const csra_policy_input *in, csra_result *r)
+{
+	char path[48], got[160], kind[48];
+	int ok = 1;
+	for (size_t i = 0; in->stmts != NULL && i < in->nstmts; i++) {
+		const csra_policy_stmt *s = &in->stmts[i];
+		if (s->out == NULL || !s->out->verified)
+			continue;
+		snprintf(path, sizeof(path), "statements[%zu]", i);
+		csra_shown(s->kind != NULL ? s->kind : "(unknown)", kind, sizeof(kind));
+		if (!format_counts(p, s->kind)) {
+			csra_result_add(r, "policy.format", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_FORMAT, path,
+			    "statement %zu is of format %s, which the policy does not count (it counts %s)",
+			    i, kind, p->format_list);
+			ok = 0;
+			continue;
+		}
+		const fwfloor *floor;
+		const csra_stmt_claim *c;
+		fw f = firmware_of(p, s->kind, s->out, &floor, &c);
+		if (f == FW_NONE)
+			continue;
+		if (c != NULL)
+			claim_str(c, got, sizeof(got));
+		if (f == FW_OK)
+			csra_result_add(r, "policy.firmware", CSRA_STATUS_PASS, CSRA_OK, "platform.swversion",
+			    "statement %zu (%s): firmware %s, at least %s", i, kind, got, floor->text);
+		else if (f == FW_ABSENT)
+			csra_result_add(r, "policy.firmware", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_FIRMWARE,
+			    "platform.swversion", "statement %zu (%s) has no platform.swversion claim; "
+			    "firmware must be at least %s", i, kind, floor->text);
+		else
+			csra_result_add(r, "policy.firmware", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_FIRMWARE,
+			    "platform.swversion", "statement %zu (%s): firmware %s %s; must be at least %s", i,
+			    kind, got, f == FW_LOW ? "is below the floor" : "is not a dotted numeric version",
+			    floor->text);
+		ok = ok && f == FW_OK;
+	}
+	return ok;
+}
+
 /* Evaluates one required type (|t|, or NULL for any): records
  * "policy.statement" and the claim checks. Returns 1 if met. */
 static int eval_type(const csra_policy *p, const stype *t, const csra_policy_input *in,
     csra_result *r)
 {
-	char type[128], path[48];
-	size_t seen = 0, unverified = 0, unbound = 0, stale = 0, best = SIZE_MAX, sat = SIZE_MAX;
+	char type[128], path[48], more[96] = "";
+	size_t seen = 0, unverified = 0, unbound = 0, stale = 0, uncounted = 0, low = 0;
+	size_t best = SIZE_MAX, sat = SIZE_MAX;
+	const reqset *set = &p->generic;
 	if (t == NULL)
 		snprintf(type, sizeof(type), "any type");
 	else if (!csra_oid_to_str(t->der, t->len, type, sizeof(type)))
@@ -999,22 +1548,42 @@ static int eval_type(const csra_policy *p, const stype *t, const csra_policy_inp
 		/* With a nonce given, an unconfirmed statement could be an old
 		 * one replayed: it counts only if its type is exempt. */
 		if (in->have_nonce && s->out->freshness != CSRA_FRESHNESS_NONCE &&
-		    !csra_policy_freshness_exempt(p, s->type, s->type_len)) {
+		    !csra_policy_freshness_exempt(p, s->type, s->type_len, s->kind)) {
 			stale++;
 			continue;
 		}
-		if (best == SIZE_MAX)
+		/* eval_gates reported these. */
+		if (!format_counts(p, s->kind)) {
+			uncounted++;
+			continue;
+		}
+		const fwfloor *floor;
+		const csra_stmt_claim *c;
+		fw f = firmware_of(p, s->kind, s->out, &floor, &c);
+		if (f != FW_NONE && f != FW_OK) {
+			low++;
+			continue;
+		}
+		const reqset *own = reqs_for(p, s->kind);
+		if (best == SIZE_MAX) {
 			best = i;
-		if (meets_all(p, s->out)) {
+			set = own;
+		}
+		if (meets_all(own, s->out)) {
 			sat = i;
+			set = own;
 			break;
 		}
 	}
 	if (best == SIZE_MAX) {
+		/* Said only when it applies: the message's start is stable. */
+		if (uncounted + low > 0)
+			snprintf(more, sizeof(more), ", %zu of a format not counted, %zu below a firmware floor",
+			    uncounted, low);
 		csra_result_add(r, "policy.statement", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_NO_STATEMENT, "",
 		    "%s: no statement is verified, bound to the request key and fresh (of %zu: %zu not "
-		    "verified, %zu bound to another key, %zu not confirmed fresh)",
-		    type, seen, unverified, unbound, stale);
+		    "verified, %zu bound to another key, %zu not confirmed fresh%s)",
+		    type, seen, unverified, unbound, stale, more);
 		return 0;
 	}
 	size_t idx = sat != SIZE_MAX ? sat : best;
@@ -1022,12 +1591,12 @@ static int eval_type(const csra_policy *p, const stype *t, const csra_policy_inp
 	if (sat != SIZE_MAX)
 		csra_result_add(r, "policy.statement", CSRA_STATUS_PASS, CSRA_OK, path,
 		    "%s: statement %zu is verified, bound to the request key and meets all %zu claim "
-		    "requirement(s)", type, idx, p->nreqs);
+		    "requirement(s)", type, idx, set->n);
 	else
 		csra_result_add(r, "policy.statement", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_UNMET, path,
 		    "%s: statement %zu is verified and bound to the request key but does not meet the "
 		    "claim requirements, nor does any other", type, idx);
-	report_claims(p, &in->stmts[idx], idx, r);
+	report_claims(set, &in->stmts[idx], idx, r);
 	return sat != SIZE_MAX;
 }
 
@@ -1038,7 +1607,7 @@ static int eval_freshness(const csra_policy *p, const csra_policy_input *in, csr
 	if (in->have_nonce) {
 		csra_result_add(r, "policy.freshness", CSRA_STATUS_PASS, CSRA_OK, "",
 		    "a nonce was given: statements count only if their verifier confirmed it%s",
-		    p->nexempt ? " or the policy exempts their type" : "");
+		    p->nexempt + p->nexempt_kinds ? " or the policy exempts their type or format" : "");
 		return 1;
 	}
 	if (p->fresh_required) {
@@ -1057,6 +1626,7 @@ int csra_policy_eval(const csra_policy *p, const csra_policy_input *in, csra_res
 		return 0;
 	int ok = eval_key(p, in->request_key, in->request_spki, in->request_spki_len, r);
 	ok = eval_freshness(p, in, r) && ok;
+	ok = eval_gates(p, in, r) && ok;
 	if (p->ntypes == 0) {
 		ok = eval_type(p, NULL, in, r) && ok;
 	} else {
@@ -1068,7 +1638,44 @@ int csra_policy_eval(const csra_policy *p, const csra_policy_input *in, csra_res
 
 int csra_policy_waives(const csra_policy *p, const char *check)
 {
-	/* No policy waives anything yet. */
-	(void)p, (void)check;
+	for (size_t i = 0; p != NULL && check != NULL && i < NWAIVABLE; i++)
+		if (strcmp(WAIVABLE[i], check) == 0)
+			return (p->waived >> i) & 1u;
 	return 0;
+}
+
+/* One policy.formats warning for |name| at |path| if |registry| has no
+ * format of that name. */
+static void check_known(const csra_format *const *registry, const char *path, const char *name,
+    csra_result *r)
+{
+	for (const csra_format *const *f = registry; *f != NULL; f++)
+		if ((*f)->kind != NULL && strcmp((*f)->kind, name) == 0)
+			return;
+	csra_result_add(r, "policy.formats", CSRA_STATUS_WARN, CSRA_ERR_POLICY_FORMAT, path,
+	    "no format named \"%s\" is known to this verifier: the entry matches no statement", name);
+}
+
+void csra_policy_check_formats(const csra_policy *p, const csra_format *const *registry,
+    csra_result *r)
+{
+	char path[64];
+	if (p == NULL || registry == NULL || r == NULL)
+		return;
+	for (size_t i = 0; i < p->nformats; i++) {
+		snprintf(path, sizeof(path), "formats[%zu]", i);
+		check_known(registry, path, p->formats[i].s, r);
+	}
+	for (size_t i = 0; i < p->nfclaims; i++) {
+		snprintf(path, sizeof(path), "format_claims.%s", p->fclaims[i].name.s);
+		check_known(registry, path, p->fclaims[i].name.s, r);
+	}
+	for (size_t i = 0; i < p->nfw; i++) {
+		snprintf(path, sizeof(path), "firmware_min.%s", p->fw[i].name.s);
+		check_known(registry, path, p->fw[i].name.s, r);
+	}
+	for (size_t i = 0; i < p->nexempt_kinds; i++) {
+		snprintf(path, sizeof(path), "freshness_exempt[%zu]", p->exempt_kinds[i].at);
+		check_known(registry, path, p->exempt_kinds[i].s, r);
+	}
 }

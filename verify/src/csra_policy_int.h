@@ -37,9 +37,21 @@ typedef struct csra_policy_input {
 int csra_policy_eval(const csra_policy *p, const csra_policy_input *in, csra_result *r);
 
 /* csra_policy_freshness_exempt says whether statements of type
- * |type|/|type_len| (DER contents) may count without confirmed freshness
- * ("freshness_exempt"). */
-int csra_policy_freshness_exempt(const csra_policy *p, const uint8_t *type, size_t type_len);
+ * |type|/|type_len| (DER contents; NULL for a file beside the request) or
+ * of format |kind| (may be NULL) may count without confirmed freshness
+ * ("freshness_exempt" lists OIDs and format names). */
+int csra_policy_freshness_exempt(const csra_policy *p, const uint8_t *type, size_t type_len,
+    const char *kind);
+
+/* csra_policy_check_formats records a "policy.formats" warning in |r|
+ * for each format name the policy uses ("formats", "format_claims",
+ * "firmware_min", "freshness_exempt") that no format of |registry| (a
+ * NULL-terminated list, csra_formats) has: such an entry matches no
+ * statement, and a misspelt firmware floor would otherwise be silently
+ * void. The policy cannot look at the registry itself (it is a layer
+ * above); the caller hands it over. */
+void csra_policy_check_formats(const csra_policy *p, const csra_format *const *registry,
+    csra_result *r);
 
 /* csra_policy_trust_count / csra_policy_trust give the policy's trust
  * anchors per statement type: entry |i|'s type OID (DER contents) and

@@ -54,7 +54,7 @@ static void record_freshness(const csra_verifier *v, const csra_stmt_in *in, csr
 	} else if (out->freshness == CSRA_FRESHNESS_NONCE) {
 		csra_result_add(child, "freshness.nonce", CSRA_STATUS_PASS, CSRA_OK, "",
 		    "the verifier confirmed that the statement carries the CA's nonce");
-	} else if (csra_policy_freshness_exempt(p, in->type, in->type_len)) {
+	} else if (csra_policy_freshness_exempt(p, in->type, in->type_len, child->kind)) {
 		csra_result_add(child, "freshness.nonce", CSRA_STATUS_WARN, CSRA_ERR_STMT_NOT_FRESH, "",
 		    "the verifier did not confirm the CA's nonce; the policy exempts this statement type");
 	} else {
@@ -752,6 +752,7 @@ csra_err csra_verify_request_ex(const csra_verifier *v, const uint8_t *der, size
 		e = check_files(&x, files, lens, formats, nfiles, nonce, nonce_len);
 	if (e == CSRA_OK && x.key != NULL) {
 		csra_policy_input pin = { x.key, x.pstmts, r->nchildren, x.spki, x.spki_len, nonce != NULL };
+		csra_policy_check_formats(policy, csra_formats, r);
 		csra_policy_eval(policy, &pin, r);
 	} else if (e == CSRA_OK) {
 		csra_result_add(r, "request.key", CSRA_STATUS_FAIL, CSRA_ERR_REQ_NO_KEY, "",
@@ -812,6 +813,7 @@ csra_err csra_verify_attestations(const csra_verifier *v, const uint8_t *spki, s
 		e = check_files(&x, files, lens, formats, nfiles, nonce, nonce_len);
 	if (e == CSRA_OK && x.key != NULL) {
 		csra_policy_input pin = { x.key, x.pstmts, r->nchildren, x.spki, x.spki_len, nonce != NULL };
+		csra_policy_check_formats(policy, csra_formats, r);
 		csra_policy_eval(policy, &pin, r);
 	} else if (e == CSRA_OK && spki == NULL) {
 		/* On their own: each must verify; there is no key to judge. */
