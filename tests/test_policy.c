@@ -857,7 +857,7 @@ static csra_policy *load(const char *json)
 }
 
 /* "formats": only statements of the listed formats count; a verified one
- * of another format fails policy.format and does not count. */
+ * of another format is reported by policy.format and does not count. */
 static int test_formats_filter(void)
 {
 	csra_policy *p = load("{\"name\": \"f\", \"formats\": [\"pkix-evidence\", \"yubico-piv\"]}");
@@ -879,7 +879,7 @@ static int test_formats_filter(void)
 	/* Another does not: policy.format fails, and nothing else counts. */
 	const char *tpm[] = { "tpm2-certify" };
 	e = eval_k(p, o, tpm, 1);
-	ok = ok && !e.ok && has(&e, "policy.format", "statements[0]", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_FORMAT,
+	ok = ok && !e.ok && has(&e, "policy.format", "statements[0]", CSRA_STATUS_WARN, CSRA_ERR_POLICY_FORMAT,
 	    "statement 0 is of format tpm2-certify, which the policy does not count (it counts "
 	    "pkix-evidence, yubico-piv)") &&
 	    has(&e, "policy.statement", "", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_NO_STATEMENT,
@@ -893,11 +893,11 @@ static int test_formats_filter(void)
 	CHECK(ok);
 
 	/* Beside a counted statement, one of another format is still
-	 * reported, and fails the policy: the statement that counts is the
-	 * listed one. */
+	 * reported (a warning) and does not fail the policy: the statement
+	 * that counts is the listed one. */
 	const char *mixed[] = { "tpm2-certify", "pkix-evidence" };
 	e = eval_k(p, o, mixed, 2);
-	ok = ok && !e.ok && has(&e, "policy.format", "statements[0]", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_FORMAT,
+	ok = ok && e.ok && has(&e, "policy.format", "statements[0]", CSRA_STATUS_WARN, CSRA_ERR_POLICY_FORMAT,
 	    NULL) && has(&e, "policy.statement", "statements[1]", CSRA_STATUS_PASS, CSRA_OK, NULL) &&
 	    count(&e, "policy.format", NULL) == 1;
 	csra_result_free(&e.r);
@@ -913,7 +913,7 @@ static int test_formats_filter(void)
 	o[0].verified = 1;
 	const char *none[] = { NULL };
 	e = eval_k(p, o, none, 1);
-	ok = ok && !e.ok && has(&e, "policy.format", "statements[0]", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_FORMAT,
+	ok = ok && !e.ok && has(&e, "policy.format", "statements[0]", CSRA_STATUS_WARN, CSRA_ERR_POLICY_FORMAT,
 	    "of format (unknown)");
 	csra_result_free(&e.r);
 	CHECK(ok);
@@ -1042,7 +1042,7 @@ static int fw_case(const csra_policy *p, const char *sw, csra_err code, const ch
 	int ok = code == CSRA_OK ?
 	    e.ok && no_failures(&e) && has(&e, "policy.firmware", "platform.swversion", CSRA_STATUS_PASS, CSRA_OK,
 	    msg) :
-	    !e.ok && has(&e, "policy.firmware", "platform.swversion", CSRA_STATUS_FAIL, code, msg) &&
+	    !e.ok && has(&e, "policy.firmware", "platform.swversion", CSRA_STATUS_WARN, code, msg) &&
 	    /* ... and the statement does not count. */
 	    has(&e, "policy.statement", "", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_NO_STATEMENT,
 	    "0 of a format not counted, 1 below a firmware floor");
@@ -1094,21 +1094,21 @@ static int test_firmware_floor(void)
 	good_claims(&o);
 	csra_stmt_add_int(&o, "platform", "swversion", 574);
 	evalres e = eval_k(p, &o, piv, 1);
-	int ok = !e.ok && has(&e, "policy.firmware", "platform.swversion", CSRA_STATUS_FAIL,
+	int ok = !e.ok && has(&e, "policy.firmware", "platform.swversion", CSRA_STATUS_WARN,
 	    CSRA_ERR_POLICY_FIRMWARE, "firmware 574 is not a dotted numeric version");
 	csra_result_free(&e.r);
 	good_claims(&o);
 	csra_stmt_add_text(&o, "platform", "swversion", (const uint8_t *)"5.7.4", 5);
 	csra_stmt_add_text(&o, "platform", "swversion", (const uint8_t *)"4.3.4", 5);
 	e = eval_k(p, &o, piv, 1);
-	ok = ok && !e.ok && has(&e, "policy.firmware", "platform.swversion", CSRA_STATUS_FAIL,
+	ok = ok && !e.ok && has(&e, "policy.firmware", "platform.swversion", CSRA_STATUS_WARN,
 	    CSRA_ERR_POLICY_FIRMWARE, "\"4.3.4\" is below");
 	csra_result_free(&e.r);
 	/* In another element it is not the firmware. */
 	good_claims(&o);
 	csra_stmt_add_text(&o, "key", "swversion", (const uint8_t *)"5.7.4", 5);
 	e = eval_k(p, &o, piv, 1);
-	ok = ok && !e.ok && has(&e, "policy.firmware", "platform.swversion", CSRA_STATUS_FAIL,
+	ok = ok && !e.ok && has(&e, "policy.firmware", "platform.swversion", CSRA_STATUS_WARN,
 	    CSRA_ERR_POLICY_FIRMWARE, "has no platform.swversion claim");
 	csra_result_free(&e.r);
 	CHECK(ok);
@@ -1119,7 +1119,8 @@ static int test_firmware_floor(void)
 	csra_result_free(&e.r);
 	CHECK(ok);
 	/* Every verified statement is checked, whichever is chosen: a low one
-	 * fails the policy though another meets everything. */
+	 * is reported and does not count; another that meets everything
+	 * still meets the policy. */
 	csra_stmt_out two[2] = { { 0 } };
 	good_claims(&two[0]);
 	csra_stmt_add_text(&two[0], "platform", "swversion", (const uint8_t *)"5.7.4", 5);
@@ -1127,8 +1128,8 @@ static int test_firmware_floor(void)
 	csra_stmt_add_text(&two[1], "platform", "swversion", (const uint8_t *)"2.1.9", 5);
 	const char *kinds[] = { "yubico-piv", "yubihsm2" };
 	e = eval_k(p, two, kinds, 2);
-	ok = !e.ok && has(&e, "policy.firmware", "platform.swversion", CSRA_STATUS_PASS, CSRA_OK, "statement 0") &&
-	    has(&e, "policy.firmware", "platform.swversion", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_FIRMWARE,
+	ok = e.ok && has(&e, "policy.firmware", "platform.swversion", CSRA_STATUS_PASS, CSRA_OK, "statement 0") &&
+	    has(&e, "policy.firmware", "platform.swversion", CSRA_STATUS_WARN, CSRA_ERR_POLICY_FIRMWARE,
 	    "statement 1 (yubihsm2): firmware \"2.1.9\" is below the floor; must be at least 2.2") &&
 	    has(&e, "policy.statement", "statements[0]", CSRA_STATUS_PASS, CSRA_OK, NULL);
 	csra_result_free(&e.r);

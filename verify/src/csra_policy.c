@@ -1478,10 +1478,9 @@ static fw firmware_of(const csra_policy *p, const char *kind, const csra_stmt_ou
 /* policy.format and policy.firmware for every verified statement: one of
  * a format the policy does not count, or below its format's firmware
  * floor, does not count (eval_type), and says why here. */
-static int eval_gates(const csra_policy *p, const csra_policy_input *in, csra_result *r)
+static void eval_gates(const csra_policy *p, const csra_policy_input *in, csra_result *r)
 {
 	char path[48], got[160], kind[48];
-	int ok = 1;
 	for (size_t i = 0; in->stmts != NULL && i < in->nstmts; i++) {
 		const csra_policy_stmt *s = &in->stmts[i];
 		if (s->out == NULL || !s->out->verified)
@@ -1489,10 +1488,11 @@ static int eval_gates(const csra_policy *p, const csra_policy_input *in, csra_re
 		snprintf(path, sizeof(path), "statements[%zu]", i);
 		csra_shown(s->kind != NULL ? s->kind : "(unknown)", kind, sizeof(kind));
 		if (!format_counts(p, s->kind)) {
-			csra_result_add(r, "policy.format", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_FORMAT, path,
+			/* Not counted, not failed: another statement may still
+			 * meet the policy (policy.statement says if none does). */
+			csra_result_add(r, "policy.format", CSRA_STATUS_WARN, CSRA_ERR_POLICY_FORMAT, path,
 			    "statement %zu is of format %s, which the policy does not count (it counts %s)",
 			    i, kind, p->format_list);
-			ok = 0;
 			continue;
 		}
 		const fwfloor *floor;
@@ -1506,17 +1506,15 @@ static int eval_gates(const csra_policy *p, const csra_policy_input *in, csra_re
 			csra_result_add(r, "policy.firmware", CSRA_STATUS_PASS, CSRA_OK, "platform.swversion",
 			    "statement %zu (%s): firmware %s, at least %s", i, kind, got, floor->text);
 		else if (f == FW_ABSENT)
-			csra_result_add(r, "policy.firmware", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_FIRMWARE,
+			csra_result_add(r, "policy.firmware", CSRA_STATUS_WARN, CSRA_ERR_POLICY_FIRMWARE,
 			    "platform.swversion", "statement %zu (%s) has no platform.swversion claim; "
 			    "firmware must be at least %s", i, kind, floor->text);
 		else
-			csra_result_add(r, "policy.firmware", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_FIRMWARE,
+			csra_result_add(r, "policy.firmware", CSRA_STATUS_WARN, CSRA_ERR_POLICY_FIRMWARE,
 			    "platform.swversion", "statement %zu (%s): firmware %s %s; must be at least %s", i,
 			    kind, got, f == FW_LOW ? "is below the floor" : "is not a dotted numeric version",
 			    floor->text);
-		ok = ok && f == FW_OK;
 	}
-	return ok;
 }
 
 /* Evaluates one required type (|t|, or NULL for any): records
@@ -1626,7 +1624,7 @@ int csra_policy_eval(const csra_policy *p, const csra_policy_input *in, csra_res
 		return 0;
 	int ok = eval_key(p, in->request_key, in->request_spki, in->request_spki_len, r);
 	ok = eval_freshness(p, in, r) && ok;
-	ok = eval_gates(p, in, r) && ok;
+	eval_gates(p, in, r);
 	if (p->ntypes == 0) {
 		ok = eval_type(p, NULL, in, r) && ok;
 	} else {
