@@ -620,6 +620,46 @@ static uint8_t *pem_bag(struct node *const *nodes, size_t k, size_t *len)
 	return out;
 }
 
+/* A certs-only SignedData of the nodes' DER in the order given (OpenSSL
+ * would sort them), with a CRL-shaped [1] element when |crls|. */
+static uint8_t *p7_bag(struct node *const *nodes, size_t k, int crls, size_t *len)
+{
+	static const uint8_t signed_data[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02 };
+	static const uint8_t data[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01 };
+	csra_cbb b;
+	uint8_t *out = NULL;
+	csra_cbb_init(&b, 4096);
+	csra_cbb_open(&b, 0x30);
+	csra_cbb_add_tlv(&b, 0x06, signed_data, sizeof(signed_data));
+	csra_cbb_open(&b, 0xa0);
+	csra_cbb_open(&b, 0x30);
+	csra_cbb_add_int(&b, 1);
+	csra_cbb_open(&b, 0x31);
+	csra_cbb_close(&b);
+	csra_cbb_open(&b, 0x30);
+	csra_cbb_add_tlv(&b, 0x06, data, sizeof(data));
+	csra_cbb_close(&b);
+	csra_cbb_open(&b, 0xa0);
+	for (size_t i = 0; i < k; i++)
+		csra_cbb_add_bytes(&b, nodes[i]->der, nodes[i]->len);
+	csra_cbb_close(&b);
+	if (crls) {
+		/* An empty CRL set: present is what counts. */
+		csra_cbb_open(&b, 0xa1);
+		csra_cbb_close(&b);
+	}
+	csra_cbb_open(&b, 0x31);
+	csra_cbb_close(&b);
+	csra_cbb_close(&b);
+	csra_cbb_close(&b);
+	csra_cbb_close(&b);
+	if (!csra_cbb_finish(&b, &out, len)) {
+		csra_cbb_cleanup(&b);
+		return NULL;
+	}
+	return out;
+}
+
 static csra_verifier *verifier_with(X509 *root)
 {
 	csra_verifier *v = verifier(T_2026, NULL);
@@ -746,6 +786,55 @@ static int test_serial_mismatch(void)
 	return 1;
 }
 
+/* A SignedData with its certificates in chain order, not DER's (Luna's
+ * RSA PKCs): accepted, recorded as quirk.unsorted-set; one in DER order
+ * records no quirk; one carrying CRLs is refused. */
+static int test_set_order_and_crls(void)
+{
+	struct node root, hoc, leaf;
+	CHECK(make(&root, NULL, "EC:P-384", "Test ECC Root", 1, 14, NULL));
+	CHECK(make(&hoc, &root, "EC:P-384", "7", 1, 15, NULL));
+	CHECK(make(&leaf, &hoc, "EC:P-256", "43000000ae00000207000000", 0, 13, NULL));
+	/* DER's order (X.690 11.6: by encoding, the shorter padded with
+	 * zeros), and its reverse. */
+	struct node *orders[2][3] = { { &leaf, &hoc, &root } };
+	for (int i = 0; i < 3; i++)
+		for (int j = 0; j + 1 < 3 - i; j++) {
+			struct node *a = orders[0][j], *b = orders[0][j + 1];
+			size_t m = a->len < b->len ? a->len : b->len;
+			int c = memcmp(a->der, b->der, m);
+			if (c > 0 || (c == 0 && a->len > b->len))
+				orders[0][j] = b, orders[0][j + 1] = a;
+		}
+	for (int i = 0; i < 3; i++)
+		orders[1][i] = orders[0][2 - i];
+	int quirks = 0;
+	for (int o = 0; o < 3; o++) {
+		size_t len;
+		uint8_t *p7 = p7_bag(orders[o & 1], 3, o == 2, &len);
+		CHECK(p7 != NULL);
+		csra_verifier *v = verifier_with(root.cert);
+		const csra_result *st;
+		csra_result *r = attest(v, NULL, 0, p7, len, "thales-luna", &st);
+		CHECK(r != NULL);
+		if (o == 2) {
+			CHECK(has(st, "thales-luna.decode", CSRA_STATUS_FAIL, CSRA_ERR_FMT_MALFORMED, "crls"));
+		} else {
+			CHECK(has(st, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, NULL));
+			int q = count(st, "quirk.unsorted-set");
+			CHECK(q == 0 || has(st, "quirk.unsorted-set", CSRA_STATUS_WARN, CSRA_ERR_FMT_QUIRK,
+			    "certificates"));
+			quirks += q;
+		}
+		csra_result_free(&r);
+		csra_verifier_free(&v);
+		free(p7);
+	}
+	CHECK(quirks == 1);
+	node_free(&root), node_free(&hoc), node_free(&leaf);
+	return 1;
+}
+
 int main(void)
 {
 	static const tu_test tests[] = {
@@ -762,6 +851,7 @@ int main(void)
 		TU(test_rsa_hierarchy),
 		TU(test_negative_s_placement),
 		TU(test_serial_mismatch),
+		TU(test_set_order_and_crls),
 	};
 	return tu_run(tests, sizeof(tests) / sizeof(tests[0]));
 }

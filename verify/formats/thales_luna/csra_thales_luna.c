@@ -14,7 +14,9 @@
  * any other certificate once the value is re-encoded as the unsigned
  * INTEGER it means; and extensions encoding critical=FALSE (a DEFAULT) in
  * any certificate of the PKC. Every other DER error, and a negative
- * INTEGER in any other certificate's signature, is refused.
+ * INTEGER in any other certificate's signature, is refused. The
+ * SignedData's certificates in chain order rather than DER's SET OF order
+ * (Thales's RSA PKCs) are accepted and recorded too; CRLs are refused.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -454,7 +456,7 @@ static int bag_index(struct lctx *x, X509 *c)
 
 /* ak.chain: OpenSSL's path validation from the leaf (its canonical copy
  * when the quirk applied) to a thales-luna anchor at in->at, the bag's
- * other certificates untrusted. */
+ * other certificates and the caller's untrusted. */
 static void check_chain(struct lctx *x, int leaf_sig_ok)
 {
 	char path[32], msg[256];
@@ -470,6 +472,10 @@ static void check_chain(struct lctx *x, int leaf_sig_ok)
 	int good = pool != NULL && ctx != NULL;
 	for (int i = 0; good && i < sk_X509_num(x->bag.certs); i++)
 		if (i != x->leaf && !sk_X509_push(pool, sk_X509_value(x->bag.certs, i)))
+			good = 0;
+	/* The caller's extra certificates, e.g. an intermediate not in the PKC. */
+	for (int i = 0; good && x->in->certs != NULL && i < sk_X509_num(x->in->certs); i++)
+		if (!sk_X509_push(pool, sk_X509_value(x->in->certs, i)))
 			good = 0;
 	if (!good || X509_STORE_CTX_init(ctx, store, x->leaf_x, pool) != 1) {
 		x->oom = 1;
@@ -585,8 +591,21 @@ static csra_err luna_verify(const csra_verifier *v, const void *route, csra_deco
 		fail(&x, KIND ".decode", CSRA_ERR_FMT_MALFORMED, path, "the leaf does not split into its fields");
 		goto unbound;
 	}
+	if (x.bag.quirks & CSRA_CERTBAG_HAS_CRLS) {
+		fail(&x, KIND ".decode", CSRA_ERR_FMT_MALFORMED, "crls",
+		    "the SignedData carries CRLs: a PKC carries certificates only");
+		goto unbound;
+	}
 	csra_result_add(child, KIND ".decode", CSRA_STATUS_PASS, CSRA_OK, path,
 	    "a PKC of %d certificate(s), the leaf at certs[%d]", sk_X509_num(x.bag.certs), x.leaf);
+	/* Luna writes its SignedData's SET OF certificates in chain order
+	 * (Thales's RSA sample: ThalesGroup/luna-pkc-validator tests/rsa-pkc.p7b),
+	 * not DER's; the order means nothing here. */
+	if ((x.bag.quirks & CSRA_CERTBAG_UNSORTED_SET) &&
+	    !csra_result_add(child, "quirk.unsorted-set", CSRA_STATUS_WARN, CSRA_ERR_FMT_QUIRK, "certificates",
+	    "the SignedData's certificates are in chain order, not DER SET OF order (X.690 11.6); "
+	    "accepted: Luna writes PKCs so"))
+		x.oom = 1;
 	for (size_t i = 0; i < x.bag.n && !x.oom; i++)
 		check_der(&x, i);
 	if (X509_get_extension_flags(sk_X509_value(x.bag.certs, x.leaf)) & EXFLAG_CA)
