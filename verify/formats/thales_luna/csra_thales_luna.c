@@ -390,8 +390,8 @@ static int find_issuer(struct lctx *x, X509 *leaf)
 /* ak.signature: the leaf's signature by its issuer, as OpenSSL verifies
  * it; else, only for an ECDSA signature whose sole fault is a negative r
  * or s, over the same TBSCertificate with the value read unsigned. Sets
- * x->leaf_x. */
-static void check_leaf_signature(struct lctx *x)
+ * x->leaf_x; returns 1 if the signature verified. */
+static int check_leaf_signature(struct lctx *x)
 {
 	char path[32];
 	X509 *leaf = sk_X509_value(x->bag.certs, x->leaf);
@@ -403,13 +403,13 @@ static void check_leaf_signature(struct lctx *x)
 	if (is < 0) {
 		fail(x, "ak.signature", CSRA_ERR_AK_CHAIN, path,
 		    "no certificate of the PKC issued the leaf (name and key identifier)");
-		return;
+		return 0;
 	}
 	EVP_PKEY *key = X509_get0_pubkey(sk_X509_value(x->bag.certs, is));
 	if (key != NULL && X509_verify(leaf, key) == 1) {
 		csra_result_add(x->r, "ak.signature", CSRA_STATUS_PASS, CSRA_OK, path,
 		    "the leaf's signature verifies with certs[%d]'s key", is);
-		return;
+		return 1;
 	}
 	csra_clear_openssl_errors();
 	const char *which = NULL;
@@ -425,12 +425,13 @@ static void check_leaf_signature(struct lctx *x)
 		    "(SEC 1 4.1.4: r, s in [1, n-1]), as Luna HSMs write it", which))
 			x->oom = 1;
 		csra_clear_openssl_errors();
-		return;
+		return 1;
 	}
 	X509_free(canon);
 	csra_clear_openssl_errors();
 	fail(x, "ak.signature", CSRA_ERR_SIG_INVALID, path,
 	    "the leaf's signature does not verify with its issuer's key");
+	return 0;
 }
 
 /* A verify callback that lets through the leaf's signature failure (at
@@ -610,9 +611,7 @@ static csra_err luna_verify(const csra_verifier *v, const void *route, csra_deco
 		check_der(&x, i);
 	if (X509_get_extension_flags(sk_X509_value(x.bag.certs, x.leaf)) & EXFLAG_CA)
 		fail(&x, KIND ".leaf", CSRA_ERR_AK_CHAIN, path, "the PKC leaf is a CA certificate");
-	int before = x.ok;
-	check_leaf_signature(&x);
-	check_chain(&x, x.ok == before);
+	check_chain(&x, check_leaf_signature(&x));
 	claims(&x, &leaf);
 	if (csra_stmt_add_key(out, csra_cbs_data(&leaf.spki), csra_cbs_len(&leaf.spki)) == CSRA_ERR_NOMEM)
 		x.oom = 1;
