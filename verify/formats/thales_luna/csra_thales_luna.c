@@ -204,12 +204,17 @@ bad:
 }
 
 /* The path csra_decode gives a DEFAULT encoded in an extension's critical
- * field: "...extensions[N].critical" (nothing else). */
+ * field, "Certificate.tbsCertificate.extensions[N].critical", and nothing
+ * else. */
 static int is_critical_path(const char *path)
 {
-	const char *e = strstr(path, "extensions");
-	const char *tail = strrchr(path, '.');
-	return e != NULL && tail != NULL && strcmp(tail, ".critical") == 0 && e < tail;
+	static const char head[] = "Certificate.tbsCertificate.extensions[", tail[] = "].critical";
+	const char *p = path + sizeof(head) - 1;
+	if (strncmp(path, head, sizeof(head) - 1) != 0 || *p < '0' || *p > '9')
+		return 0;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return strcmp(p, tail) == 0;
 }
 
 struct lctx {
@@ -275,9 +280,9 @@ static void check_der(struct lctx *x, size_t i)
 			csra_result_add(x->r, KIND ".der", CSRA_STATUS_PASS, CSRA_OK, path,
 			    "the certificate is DER but for critical=FALSE encoded");
 			if (!csra_result_add(x->r, "quirk.critical-false-encoded", CSRA_STATUS_WARN,
-			    CSRA_ERR_FMT_QUIRK, path, "%d extension(s) encode critical=FALSE, a DEFAULT "
-			    "DER omits (X.690 11.5); accepted: Luna PKCs encode it so (Thales "
-			    "luna-pkc-validator's sample)", dropped))
+			    CSRA_ERR_FMT_QUIRK, path, "%d extension(s) encode critical=FALSE (the first "
+			    "at %s), a DEFAULT DER omits (X.690 11.5); accepted: Luna PKCs encode it so "
+			    "(Thales luna-pkc-validator's samples)", dropped, diag.path))
 				x->oom = 1;
 			return;
 		}
