@@ -25,6 +25,7 @@
 #include "csra_verify_int.h"
 #include "csrattest/request.h"
 #include "csrattest/verify.h"
+#include "csrattest/version.h"
 #include "testutil.h"
 
 #define DIR "vectors/vendors/thales-luna/"
@@ -211,6 +212,11 @@ static int test_sample_request(void)
 	CHECK(key_bool(st, "extractable", 0));
 	/* No FIPS-mode claim: the PKC does not show the HSM's mode. */
 	CHECK(!has_claim(st, "platform", "fipsboot") && !has_claim(st, "platform", "fipslevel"));
+	/* The record a CA keeps carries the quirks and claims. */
+	char *json = csra_result_json(r);
+	CHECK(json != NULL && strstr(json, "\"quirk.ecdsa-negative-s\"") != NULL &&
+	    strstr(json, "\"521174\"") != NULL);
+	csra_free(json);
 	csra_result_free(&r);
 	csra_verifier_free(&v);
 	free(pkc);
