@@ -8,6 +8,8 @@
  *                                    (valid-*), and a few that must not
  *   fuzz/corpus/external_reply/      replies of an external verifier
  *   fuzz/corpus/policy/              policies
+ *   fuzz/corpus/thales_luna/         Luna-shaped PKCs under the fixed root,
+ *                                    valid-* checked to verify and bind
  *
  *   seedgen_request [--force] FUZZDIR
  *
@@ -28,10 +30,15 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/core_names.h>
+#include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 #include <tss2/tss2_mu.h>
 
+#include "csra_cbb.h"
+#include "csra_cbs.h"
 #include "csra_oid_table.h"
+#include "csra_stmt.h"
 #include "csrattest/attest.h"
 #include "csrattest/build.h"
 #include "fuzz_pki.h"
@@ -619,6 +626,225 @@ static void verify_request_seeds(const pki *k)
 
 /* The external_reply and policy seeds --------------------------------- */
 
+/* Thales Luna PKCs ---------------------------------------------------- */
+
+static void luna_ext(X509 *x, X509 *issuer, int nid, const char *value)
+{
+	X509V3_CTX ctx;
+	X509V3_set_ctx(&ctx, issuer, x, NULL, NULL, 0);
+	X509_EXTENSION *e = X509V3_EXT_conf_nid(NULL, &ctx, nid, value);
+	if (e == NULL || !X509_add_ext(x, e, -1))
+		die("Luna extension %d", nid);
+	X509_EXTENSION_free(e);
+}
+
+/* A PKC-shaped certificate for |key| by |issuer| (NULL: self) signed with
+ * |ikey|: ExtendedKeyUsage 1.3.6.1.4.1.12383.1.|eku|, and for the leaf
+ * the HSM serial extension (7, little-endian). Returns its DER. */
+static uint8_t *luna_cert(fuzz_key_id key, X509 *issuer, fuzz_key_id ikey, const char *cn, int ca,
+    int eku, size_t *len, X509 **keep)
+{
+	static const uint8_t serial[4] = { 0x07, 0x00, 0x00, 0x00 };
+	char ekus[64];
+	X509 *x = X509_new();
+	X509_NAME *name = x ? X509_get_subject_name(x) : NULL;
+	if (x == NULL || !X509_set_version(x, 2) || !ASN1_INTEGER_set(X509_get_serialNumber(x), 7 + eku) ||
+	    !X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, (const unsigned char *)"csrattest", -1, -1, 0) ||
+	    !X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)cn, -1, -1, 0) ||
+	    !X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer) : name) ||
+	    !ASN1_TIME_set(X509_getm_notBefore(x), FUZZ_NOT_BEFORE) ||
+	    !ASN1_TIME_set(X509_getm_notAfter(x), FUZZ_NOT_AFTER) || !X509_set_pubkey(x, fuzz_key(key)))
+		die("Luna certificate %s", cn);
+	snprintf(ekus, sizeof(ekus), "critical,1.3.6.1.4.1.12383.1.%d", eku);
+	luna_ext(x, issuer ? issuer : x, NID_subject_key_identifier, "hash");
+	luna_ext(x, issuer ? issuer : x, NID_authority_key_identifier, "keyid:always");
+	luna_ext(x, issuer ? issuer : x, NID_ext_key_usage, ekus);
+	luna_ext(x, issuer ? issuer : x, NID_key_usage, ca ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature");
+	if (ca)
+		luna_ext(x, issuer ? issuer : x, NID_basic_constraints, "critical,CA:TRUE");
+	else {
+		ASN1_OBJECT *o = OBJ_txt2obj("1.3.6.1.4.1.12383.2.1", 1);
+		ASN1_OCTET_STRING *v = ASN1_OCTET_STRING_new();
+		X509_EXTENSION *e = o && v && ASN1_OCTET_STRING_set(v, serial, 4)
+		    ? X509_EXTENSION_create_by_OBJ(NULL, o, 0, v) : NULL;
+		if (e == NULL || !X509_add_ext(x, e, -1))
+			die("Luna serial extension");
+		X509_EXTENSION_free(e);
+		ASN1_OBJECT_free(o);
+		ASN1_OCTET_STRING_free(v);
+	}
+	if (X509_sign(x, fuzz_key(ikey), EVP_sha384()) <= 0)
+		die("Luna signature");
+	unsigned char *der = NULL;
+	int n = i2d_X509(x, &der);
+	if (n <= 0)
+		die("Luna DER");
+	uint8_t *out = malloc((size_t)n);
+	if (out == NULL)
+		die("memory");
+	memcpy(out, der, (size_t)n);
+	OPENSSL_free(der);
+	*len = (size_t)n;
+	if (keep != NULL)
+		*keep = x;
+	else
+		X509_free(x);
+	return out;
+}
+
+/* |der| with its ECDSA signature's s written as Luna writes it when its
+ * top bit is set: negative, the 0x00 pad dropped. NULL when s is short. */
+static uint8_t *luna_negative_s(const uint8_t *der, size_t len, size_t *out_len)
+{
+	csra_cbs in, cert, tbs, alg, bits, seq, r, s;
+	uint8_t tag, unused, *out = NULL;
+	csra_cbs_init(&in, der, len);
+	if (!csra_cbs_get_der_element(&in, &tag, NULL, &cert) ||
+	    !csra_cbs_get_der_element(&cert, &tag, &tbs, NULL) ||
+	    !csra_cbs_get_der_element(&cert, &tag, &alg, NULL) ||
+	    !csra_cbs_get_der_element(&cert, &tag, NULL, &bits) || !csra_cbs_get_u8(&bits, &unused) ||
+	    !csra_cbs_get_der_element(&bits, &tag, NULL, &seq) ||
+	    !csra_cbs_get_der_element(&seq, &tag, &r, NULL) ||
+	    !csra_cbs_get_der_element(&seq, &tag, NULL, &s))
+		die("Luna signature shape");
+	if (csra_cbs_len(&s) < 2 || csra_cbs_data(&s)[0] != 0x00)
+		return NULL;
+	csra_cbb b;
+	csra_cbb_init(&b, len);
+	csra_cbb_open(&b, 0x30);
+	csra_cbb_add_bytes(&b, csra_cbs_data(&tbs), csra_cbs_len(&tbs));
+	csra_cbb_add_bytes(&b, csra_cbs_data(&alg), csra_cbs_len(&alg));
+	csra_cbb_open(&b, 0x03);
+	csra_cbb_add_bytes(&b, &unused, 1);
+	csra_cbb_open(&b, 0x30);
+	csra_cbb_add_bytes(&b, csra_cbs_data(&r), csra_cbs_len(&r));
+	csra_cbb_add_tlv(&b, 0x02, csra_cbs_data(&s) + 1, csra_cbs_len(&s) - 1);
+	csra_cbb_close(&b);
+	csra_cbb_close(&b);
+	csra_cbb_close(&b);
+	if (!csra_cbb_finish(&b, &out, out_len))
+		die("memory");
+	return out;
+}
+
+/* A certs-only SignedData of |n| certificates in the order given. */
+static uint8_t *luna_p7(uint8_t *const *certs, const size_t *lens, size_t n, size_t *len)
+{
+	static const uint8_t signed_data[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02 };
+	static const uint8_t data[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01 };
+	csra_cbb b;
+	uint8_t *out = NULL;
+	csra_cbb_init(&b, 4096);
+	csra_cbb_open(&b, 0x30);
+	csra_cbb_add_tlv(&b, 0x06, signed_data, sizeof(signed_data));
+	csra_cbb_open(&b, 0xa0);
+	csra_cbb_open(&b, 0x30);
+	csra_cbb_add_int(&b, 1);
+	csra_cbb_open(&b, 0x31);
+	csra_cbb_close(&b);
+	csra_cbb_open(&b, 0x30);
+	csra_cbb_add_tlv(&b, 0x06, data, sizeof(data));
+	csra_cbb_close(&b);
+	csra_cbb_open(&b, 0xa0);
+	for (size_t i = 0; i < n; i++)
+		csra_cbb_add_bytes(&b, certs[i], lens[i]);
+	csra_cbb_close(&b);
+	csra_cbb_open(&b, 0x31);
+	csra_cbb_close(&b);
+	csra_cbb_close(&b);
+	csra_cbb_close(&b);
+	csra_cbb_close(&b);
+	if (!csra_cbb_finish(&b, &out, len))
+		die("memory");
+	return out;
+}
+
+/* Does |p| verify (and bind to the subject key) as fuzz_thales_luna sees it? */
+static int luna_verifies(X509 *root, const uint8_t *p, size_t len)
+{
+	csra_verifier *v = csra_verifier_new();
+	csra_result *r = NULL;
+	size_t spki_len;
+	unsigned char *spki = fuzz_spki(FUZZ_KEY_SUBJECT, &spki_len);
+	const uint8_t *files[1] = { p };
+	size_t lens[1] = { len };
+	const char *fmts[1] = { "thales-luna" };
+	if (v == NULL || spki == NULL || csra_verifier_set_time(v, FUZZ_T0) != CSRA_OK ||
+	    csra_verifier_drop_format_bundle(v, "thales-luna") != CSRA_OK ||
+	    csra_verifier_add_format_trust(v, "thales-luna", root) != CSRA_OK ||
+	    csra_verify_attestations(v, NULL, 0, NULL, 0, files, lens, fmts, 1, &r) != CSRA_OK)
+		die("Luna check");
+	int ok = csra_result_statement_verified(r, 0);
+	size_t klen;
+	const uint8_t *k = csra_result_attested_key(csra_result_statement(r, 0), 0, &klen);
+	ok = ok && k != NULL && klen == spki_len && memcmp(k, spki, klen) == 0;
+	csra_result_free(&r);
+	csra_verifier_free(&v);
+	OPENSSL_free(spki);
+	return ok;
+}
+
+static void thales_luna_seeds(X509 *root)
+{
+	X509 *hoc = NULL;
+	size_t l[3], nl = 0, len;
+	uint8_t *c[3], *neg = NULL;
+	c[1] = luna_cert(FUZZ_KEY_INTER, root, FUZZ_KEY_ROOT, "7", 1, 15, &l[1], &hoc);
+	c[0] = luna_cert(FUZZ_KEY_SUBJECT, hoc, FUZZ_KEY_INTER, "43000000ae00000207000000", 0, 13, &l[0], NULL);
+	unsigned char *rd = NULL;
+	int rn = i2d_X509(root, &rd);
+	if (rn <= 0 || (c[2] = malloc((size_t)rn)) == NULL)
+		die("root DER");
+	memcpy(c[2], rd, (size_t)rn);
+	l[2] = (size_t)rn;
+	OPENSSL_free(rd);
+	/* The leaf as Luna writes it half the time: s negative. */
+	for (int tries = 0; neg == NULL && tries < 64; tries++) {
+		size_t tl;
+		uint8_t *t = luna_cert(FUZZ_KEY_SUBJECT, hoc, FUZZ_KEY_INTER, "43000000ae00000207000000", 0, 13,
+		    &tl, NULL);
+		neg = luna_negative_s(t, tl, &nl);
+		free(t);
+	}
+	if (neg == NULL)
+		die("no signature with s's top bit set in 64 tries");
+	struct { const char *name; int valid; uint8_t *p; size_t n; } seeds[4];
+	seeds[0].name = "valid-chain-order.p7b", seeds[0].valid = 1;
+	seeds[0].p = luna_p7(c, l, 3, &seeds[0].n);
+	uint8_t *nc[3] = { neg, c[1], c[2] };
+	size_t nls[3] = { nl, l[1], l[2] };
+	seeds[1].name = "valid-negative-s.p7b", seeds[1].valid = 1;
+	seeds[1].p = luna_p7(nc, nls, 3, &seeds[1].n);
+	/* PEM, without the root: the anchor comes from the verifier. */
+	BIO *bio = BIO_new(BIO_s_mem());
+	char *pem;
+	if (bio == NULL || !PEM_write_bio(bio, "CERTIFICATE", "", c[0], (long)l[0]) ||
+	    !PEM_write_bio(bio, "CERTIFICATE", "", c[1], (long)l[1]))
+		die("PEM");
+	len = (size_t)BIO_get_mem_data(bio, &pem);
+	seeds[2].name = "valid-chain.pem", seeds[2].valid = 1;
+	seeds[2].p = malloc(len);
+	memcpy(seeds[2].p, pem, len);
+	seeds[2].n = len;
+	BIO_free(bio);
+	/* The HOC alone: no PKC leaf. */
+	seeds[3].name = "no-leaf.p7b", seeds[3].valid = 0;
+	seeds[3].p = luna_p7(c + 1, l + 1, 2, &seeds[3].n);
+	for (int i = 0; i < 4; i++) {
+		if (luna_verifies(root, seeds[i].p, seeds[i].n) != seeds[i].valid) {
+			fprintf(stderr, "seedgen_request: thales_luna/%s: %s\n", seeds[i].name,
+			    seeds[i].valid ? "does not verify" : "verifies");
+			failures++;
+		}
+		put("corpus/thales_luna", seeds[i].name, seeds[i].p, seeds[i].n);
+		free(seeds[i].p);
+	}
+	for (int i = 0; i < 3; i++)
+		free(c[i]);
+	free(neg);
+	X509_free(hoc);
+}
+
 static void external_reply_seeds(void)
 {
 	size_t len, len2;
@@ -755,6 +981,7 @@ int main(int argc, char **argv)
 	attest_seeds();
 	external_reply_seeds();
 	policy_seeds();
+	thales_luna_seeds(root);
 	X509_free(k.root);
 	X509_free(k.inter);
 	X509_free(k.ak);

@@ -252,6 +252,11 @@ for f in "$shared"/vectors/vendors/*/*.pem "$shared"/vectors/vendors/*/*/*.pem \
 	[ -e "$f" ] || continue
 	put "$o/certbag" "shared-$(echo "$f" | sed 's|.*/vendors/||; s|/|-|g')" "$f"
 done
+# fuzz_thales_luna: the Luna PKC, and other vendors' chains it must not take.
+for f in "$shared"/vectors/vendors/thales-luna/*.p7b "$shared"/vectors/vendors/*/*/chain.pem; do
+	[ -e "$f" ] || continue
+	put "$o/thales_luna" "shared-$(echo "$f" | sed 's|.*/vendors/||; s|/|-|g')" "$f"
+done
 for f in "$shared"/vectors/vendors/yubico-piv/purebred-SampleAttestations/*/*_request.bin; do
 	[ -e "$f" ] && command -v openssl >/dev/null 2>&1 || continue
 	tlv_after "$f" ":1.3.6.1.4.1.37623.26.4" 2 | head -n 1 | while read -r off len; do

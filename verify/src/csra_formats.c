@@ -14,6 +14,7 @@
 const csra_format *const csra_formats[] = {
 	&csra_format_pkix_evidence,
 	&csra_format_tpm2_certify,
+	&csra_format_thales_luna,
 	&csra_format_external,
 	&csra_format_callback,
 	NULL,

@@ -255,6 +255,7 @@ typedef struct csra_format {
 	    const csra_stmt_in *in, csra_result *child, csra_stmt_out *out);
 } csra_format;
 
+extern const csra_format csra_format_thales_luna;
 extern const csra_format csra_format_pkix_evidence, csra_format_tpm2_certify,
     csra_format_external, csra_format_callback;
 

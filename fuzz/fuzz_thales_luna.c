@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Thales Luna Public Key Confirmations (verify/formats/thales_luna), which
+ * whoever sends the CSR controls: the format's detect() and verify() on
+ * the input, as a file beside a request for the fixed subject key, with
+ * the fixed fuzz root as the only thales-luna anchor and at most 16
+ * certificates. Checks: verify() returns CSRA_OK (CSRA_ERR_NOMEM only
+ * with an injected failure); "statement.binding" recorded exactly once;
+ * every "quirk.*" check a warning with CSRA_ERR_FMT_QUIRK; a verified PKC
+ * was detected, passed "ak.signature" and "ak.chain", and attests one
+ * key; bound only when verified; no freshness claimed; all text printable
+ * ASCII. In alloc-fail mode a failed allocation may fail a PKC, never
+ * make it verify or bind where the normal run did not.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csra_stmt.h"
+#include "fuzz_alloc.h"
+#include "fuzz_common.h"
+#include "fuzz_pki.h"
+
+static csra_verifier *v;
+static unsigned char *spki;
+static size_t spki_len;
+
+void fuzz_init(void)
+{
+	const unsigned char *p = fuzz_root_der;
+	X509 *root = d2i_X509(NULL, &p, (long)fuzz_root_der_len);
+	v = csra_verifier_new();
+	spki = fuzz_spki(FUZZ_KEY_SUBJECT, &spki_len);
+	if (root == NULL || v == NULL || spki == NULL ||
+	    csra_verifier_set_time(v, FUZZ_T0) != CSRA_OK ||
+	    csra_verifier_set_limit(v, CSRA_LIMIT_CERTS, 16) != CSRA_OK ||
+	    csra_verifier_drop_format_bundle(v, "thales-luna") != CSRA_OK ||
+	    csra_verifier_add_format_trust(v, "thales-luna", root) != CSRA_OK)
+		fuzz_fail("cannot set up the verifier", NULL);
+	X509_free(root);
+}
+
+static struct {
+	int have, verified, bound;
+} ref;
+
+static void printable(const char *s, const char *what)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+			fuzz_fail("check text is not printable ASCII", what);
+}
+
+static const struct csra_check *find(const csra_result *r, const char *name, int *count)
+{
+	const struct csra_check *found = NULL;
+	*count = 0;
+	for (size_t i = 0; i < r->nchecks; i++)
+		if (strcmp(r->checks[i].name, name) == 0) {
+			found = &r->checks[i];
+			(*count)++;
+		}
+	return found;
+}
+
+int fuzz_one(const uint8_t *data, size_t size)
+{
+	const csra_format *f = &csra_format_thales_luna;
+	unsigned long injected = fuzz_alloc_injected();
+	int detected = f->detect(size ? data : NULL, size);
+	csra_result *r = csra_result_new();
+	if (r == NULL) {
+		if (!fuzz_alloc_armed())
+			fuzz_fail("csra_result_new failed", NULL);
+		return 0;
+	}
+	csra_stmt_out *out = fuzz_realloc(NULL, sizeof(*out));
+	csra_stmt_out_init(out, 0);
+	csra_stmt_in in;
+	memset(&in, 0, sizeof(in));
+	in.stmt = size ? data : NULL;
+	in.stmt_len = size;
+	in.request_spki = spki;
+	in.request_spki_len = spki_len;
+	in.at = FUZZ_T0;
+	csra_err rc = f->verify(v, NULL, NULL, &in, r, out);
+	int armed = fuzz_alloc_armed();
+	if (rc != CSRA_OK) {
+		if (rc != CSRA_ERR_NOMEM || fuzz_alloc_injected() == injected)
+			fuzz_fail("verify failed", csra_err_name(rc));
+		goto done;
+	}
+	if (r->nomem)
+		fuzz_fail("CSRA_OK with the result out of memory", NULL);
+	for (size_t i = 0; i < r->nchecks; i++) {
+		printable(r->checks[i].message, r->checks[i].name);
+		printable(r->checks[i].path, r->checks[i].name);
+		if (strncmp(r->checks[i].name, "quirk.", 6) == 0 &&
+		    (r->checks[i].status != CSRA_STATUS_WARN || r->checks[i].code != CSRA_ERR_FMT_QUIRK))
+			fuzz_fail("a quirk recorded other than as a CSRA_ERR_FMT_QUIRK warning",
+			    r->checks[i].name);
+	}
+	int n;
+	const struct csra_check *binding = find(r, "statement.binding", &n);
+	if (n != 1)
+		fuzz_fail("statement.binding not recorded exactly once", NULL);
+	if (!out->reports_freshness || out->freshness != CSRA_FRESHNESS_NONE)
+		fuzz_fail("a PKC vouching for freshness", NULL);
+	if (out->verified) {
+		const struct csra_check *sig = find(r, "ak.signature", &n), *chain;
+		if (sig == NULL || n != 1 || sig->status != CSRA_STATUS_PASS)
+			fuzz_fail("verified without ak.signature passing", NULL);
+		chain = find(r, "ak.chain", &n);
+		if (chain == NULL || n != 1 || chain->status != CSRA_STATUS_PASS)
+			fuzz_fail("verified without ak.chain passing", NULL);
+		if (!detected && fuzz_alloc_injected() == injected)
+			fuzz_fail("verified, but not detected as a PKC", NULL);
+		if (out->nkeys != 1)
+			fuzz_fail("verified with other than one attested key", NULL);
+		if (out->bound != (binding->status == CSRA_STATUS_PASS))
+			fuzz_fail("bound and the binding check disagree", NULL);
+	} else if (out->bound || binding->status != CSRA_STATUS_SKIP) {
+		fuzz_fail("an unverified PKC bound", NULL);
+	}
+	if (!armed && fuzz_alloc_mode()) {
+		ref.have = 1;
+		ref.verified = out->verified;
+		ref.bound = out->bound;
+	} else if (armed && ref.have) {
+		if ((out->verified && !ref.verified) || (out->bound && !ref.bound))
+			fuzz_fail("a PKC accepted only because an allocation failed", NULL);
+		if (fuzz_alloc_injected() == injected &&
+		    (out->verified != ref.verified || out->bound != ref.bound))
+			fuzz_fail("the same PKC read differently", NULL);
+		memset(&ref, 0, sizeof(ref));
+	}
+done:
+	csra_stmt_out_clear(out);
+	free(out);
+	csra_result_free(&r);
+	return 0;
+}
