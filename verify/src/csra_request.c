@@ -120,6 +120,10 @@ struct rctx {
 	size_t nfiles;
 	struct span vendor_attr;	/* the Purebred YubiKey attribute's value */
 	int have_vendor_attr;
+	/* The self-signature verifies only with its ECDSA AlgorithmIdentifier's
+	 * NULL parameters ignored: decided once the statements are known
+	 * (luna_request_quirk). */
+	int sig_null_params;
 };
 
 /* Keeps the request key's SubjectPublicKeyInfo as received, under the
@@ -161,7 +165,21 @@ static void check_pkcs10(struct rctx *x, const uint8_t *der, size_t len)
 	else
 		e = csra_sig_verify(oid.c, oid.clen, has_params ? params.p : NULL, has_params ? params.len : 0,
 		    sig.c + 1, sig.clen - 1, x->key, x->spki, x->spki_len, info.p, info.len, why, sizeof(why));
-	if (e == CSRA_OK) {
+	/* Thales Luna's requests give ecdsa-with-SHA2 NULL parameters, which
+	 * RFC 5758 3.2 forbids: verified without them, and accepted only if
+	 * a Luna PKC in this verification attests the key. */
+	if (e == CSRA_ERR_SIG_ALG_PARAMS && has_params && params.len == 2 && params.p[0] == 0x05 &&
+	    params.p[1] == 0x00 && (csra_oid_is(oid.c, oid.clen, CSRA_OID_ECDSA_WITH_SHA256) ||
+	    csra_oid_is(oid.c, oid.clen, CSRA_OID_ECDSA_WITH_SHA384) ||
+	    csra_oid_is(oid.c, oid.clen, CSRA_OID_ECDSA_WITH_SHA512)) &&
+	    csra_sig_verify(oid.c, oid.clen, NULL, 0, sig.c + 1, sig.clen - 1, x->key, x->spki, x->spki_len,
+	    info.p, info.len, why, sizeof(why)) == CSRA_OK) {
+		x->sig_null_params = 1;
+		e = CSRA_ERR_SIG_ALG_PARAMS;
+	}
+	if (x->sig_null_params) {
+		/* Recorded by luna_request_quirk. */
+	} else if (e == CSRA_OK) {
 		csra_result_add(r, "request.signature", CSRA_STATUS_PASS, CSRA_OK, "signature",
 		    "the request's self-signature verifies (proof of possession)");
 	} else {
@@ -652,6 +670,32 @@ csra_err csra_verify_request(const csra_verifier *v, const uint8_t *der, size_t 
 	return csra_verify_request_ex(v, der, len, nonce, nonce_len, NULL, NULL, NULL, 0, out);
 }
 
+/* The request's self-signature with ECDSA NULL parameters (check_pkcs10):
+ * Thales Luna's tools write them. Passes, with the deviation recorded, if
+ * a thales-luna statement verified and attests the request key: for that
+ * format only; fails as any bad algorithm identifier otherwise. */
+static void luna_request_quirk(struct rctx *x)
+{
+	if (!x->sig_null_params)
+		return;
+	for (size_t i = 0; i < x->r->nchildren; i++) {
+		const csra_result *c = x->r->children[i];
+		if (c->bound && c->kind != NULL && strcmp(c->kind, "thales-luna") == 0) {
+			csra_result_add(x->r, "request.signature", CSRA_STATUS_PASS, CSRA_OK, "signature",
+			    "the request's self-signature verifies (proof of possession), its ECDSA "
+			    "parameters read as absent");
+			csra_result_add(x->r, "quirk.request-ecdsa-null-params", CSRA_STATUS_WARN, CSRA_ERR_FMT_QUIRK,
+			    "signatureAlgorithm.parameters", "ecdsa-with-SHA2 with NULL parameters (RFC 5758 3.2: "
+			    "absent); accepted: Thales Luna writes its requests so, and statement %zu, a Luna PKC, "
+			    "attests this key", i);
+			return;
+		}
+	}
+	csra_result_add(x->r, "request.signature", CSRA_STATUS_FAIL, CSRA_ERR_REQ_SIGNATURE, "signature",
+	    "the request's self-signature does not verify: %s (ecdsa-with-SHA2 with NULL parameters, "
+	    "accepted only for a request a Thales Luna PKC attests)", csra_strerror(CSRA_ERR_SIG_ALG_PARAMS));
+}
+
 /* Every (pointer, length) of a caller's list of attestations is there. */
 static int files_ok(const uint8_t *const *files, const size_t *lens, size_t n)
 {
@@ -750,6 +794,8 @@ csra_err csra_verify_request_ex(const csra_verifier *v, const uint8_t *der, size
 		e = check_bundle(&x, nonce, nonce_len);
 	if (e == CSRA_OK && x.key != NULL)
 		e = check_files(&x, files, lens, formats, nfiles, nonce, nonce_len);
+	if (e == CSRA_OK)
+		luna_request_quirk(&x);
 	if (e == CSRA_OK && x.key != NULL) {
 		csra_policy_input pin = { x.key, x.pstmts, r->nchildren, x.spki, x.spki_len, nonce != NULL };
 		csra_policy_check_formats(policy, csra_formats, r);
