@@ -554,6 +554,10 @@ csra_err csra_verify_request(const csra_verifier *v, const uint8_t *der, size_t 
 		check_crmf(&x, dder, dlen);
 	else
 		check_pkcs10(&x, dder, dlen);
+	/* A key weak by construction is refused whatever vouches for it. */
+	if (x.spki != NULL)
+		csra_weak_key_check(v, x.spki, x.spki_len, r,
+		    crmf ? "[0].certReq.certTemplate.publicKey" : "certificationRequestInfo.subjectPKInfo", policy);
 
 	csra_stmt_out **outs = NULL;
 	csra_policy_stmt *pstmts = NULL;
