@@ -305,7 +305,7 @@ static int test_small_factors(void)
 	CHECK(q != NULL && e != NULL && f != NULL);
 	static const struct { unsigned long f; const char *needle; } cases[] = {
 		{ 3, "divisible by 3 (1 prime" },
-		{ 65521, "divisible by 65521, the largest prime below 2^16" },
+		{ 1021, "divisible by 1021, the largest prime below 2^10 (1 prime below 2^10 divides it)" },
 		{ 2 * 3 * 5, "divisible by 2 (3 primes" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -313,10 +313,10 @@ static int test_small_factors(void)
 		struct buf s = spki_of(f, q, e);
 		CHECK(fails(&s, "key.weak.small-factor", CSRA_ERR_WEAK_SMALL_FACTOR, cases[i].needle));
 	}
-	/* 65537, the first prime above the bound, is not looked for. */
-	CHECK(BN_set_word(f, 65537));
+	/* 1031, the first prime above the bound, is not looked for. */
+	CHECK(BN_set_word(f, 1031));
 	struct buf s = spki_of(f, q, e);
-	CHECK(passes(&s, "no prime factor below 2^16"));
+	CHECK(passes(&s, "no prime factor below 2^10"));
 	BN_free(q), BN_free(e), BN_free(f);
 	return 1;
 }
@@ -424,7 +424,7 @@ static int test_fresh_keys_pass(void)
 {
 	static const char *const kinds[][3] = {
 		{ "RSA", "2048", "RSA-2048: no ROCA fingerprint, no close primes (256 Fermat steps), "
-		  "no prime factor below 2^16, odd exponent in [2^16+1, 2^256-1]" },
+		  "no prime factor below 2^10, odd exponent in [2^16+1, 2^256-1]" },
 		{ "RSA", "3072", "RSA-3072" },
 		{ "EC", "P-256", "EC P-256" }, { "EC", "P-384", "EC P-384" }, { "EC", "P-521", "EC P-521" },
 	};
