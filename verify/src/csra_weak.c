@@ -14,6 +14,7 @@
  */
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,7 +95,10 @@ static void fail(struct outcome *o, int t, const char *fmt, ...)
 
 /* Per-process tables ---------------------------------------------------- */
 
-static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+/* Made at first use, under this mutex; retried after an allocation
+ * failure rather than left broken for the process. */
+static pthread_mutex_t init_mu = PTHREAD_MUTEX_INITIALIZER;
+static atomic_int tables_ok;
 static struct roca_prime {
 	unsigned p;
 	uint64_t in[3];			/* residues in <65537> mod p: bit r */
@@ -109,11 +113,12 @@ static BIGNUM *small_product;		/* their product */
 static uint32_t chunk_prod[NSMALL];
 static uint16_t chunk_start[NSMALL + 1];
 static size_t nchunks;
-static int tables_ok;
 
 static void make_tables(void)
 {
 	uint8_t composite[SMALL_BOUND] = { 0 };
+	nsmall = nroca = nchunks = 0;
+	memset(roca, 0, sizeof(roca));
 	for (unsigned i = 2; i < SMALL_BOUND && nsmall < NSMALL; i++) {
 		if (composite[i])
 			continue;
@@ -142,11 +147,26 @@ static void make_tables(void)
 	}
 	chunk_start[nchunks] = (uint16_t)nsmall;
 	if ((small_product = BN_new()) == NULL || !BN_one(small_product))
-		return;
+		goto fail;
 	for (size_t k = 0; k < nchunks; k++)
 		if (!BN_mul_word(small_product, chunk_prod[k]))
-			return;
-	tables_ok = 1;
+			goto fail;
+	atomic_store_explicit(&tables_ok, 1, memory_order_release);
+	return;
+fail:
+	BN_free(small_product);
+	small_product = NULL;
+}
+
+static int tables_ready(void)
+{
+	if (atomic_load_explicit(&tables_ok, memory_order_acquire))
+		return 1;
+	pthread_mutex_lock(&init_mu);
+	if (!atomic_load_explicit(&tables_ok, memory_order_relaxed))
+		make_tables();
+	pthread_mutex_unlock(&init_mu);
+	return atomic_load_explicit(&tables_ok, memory_order_acquire);
 }
 
 /* The named curves, their groups made once per process. */
@@ -154,32 +174,35 @@ static struct weak_curve {
 	csra_oid_id oid;
 	int nid;
 	const char *name;
-	pthread_once_t once;
+	atomic_int ready;
 	EC_GROUP *group;
 	BIGNUM *p, *a, *b;
 } curves[] = {
-	{ CSRA_OID_SECP256R1, NID_X9_62_prime256v1, "P-256", PTHREAD_ONCE_INIT, NULL, NULL, NULL, NULL },
-	{ CSRA_OID_SECP384R1, NID_secp384r1, "P-384", PTHREAD_ONCE_INIT, NULL, NULL, NULL, NULL },
-	{ CSRA_OID_SECP521R1, NID_secp521r1, "P-521", PTHREAD_ONCE_INIT, NULL, NULL, NULL, NULL },
+	{ CSRA_OID_SECP256R1, NID_X9_62_prime256v1, "P-256", 0, NULL, NULL, NULL, NULL },
+	{ CSRA_OID_SECP384R1, NID_secp384r1, "P-384", 0, NULL, NULL, NULL, NULL },
+	{ CSRA_OID_SECP521R1, NID_secp521r1, "P-521", 0, NULL, NULL, NULL, NULL },
 };
 
-static void make_curve(struct weak_curve *c)
+/* The group of |c| and its p, a, b: made once (under init_mu), or 0. */
+static int curve_ready(struct weak_curve *c)
 {
-	EC_GROUP *g = EC_GROUP_new_by_curve_name(c->nid);
-	BIGNUM *p = BN_new(), *a = BN_new(), *b = BN_new();
-	if (g != NULL && p != NULL && a != NULL && b != NULL && EC_GROUP_get_curve(g, p, a, b, NULL)) {
-		c->group = g, c->p = p, c->a = a, c->b = b;
-		return;
+	if (atomic_load_explicit(&c->ready, memory_order_acquire))
+		return 1;
+	pthread_mutex_lock(&init_mu);
+	if (!atomic_load_explicit(&c->ready, memory_order_relaxed)) {
+		EC_GROUP *g = EC_GROUP_new_by_curve_name(c->nid);
+		BIGNUM *p = BN_new(), *a = BN_new(), *b = BN_new();
+		if (g != NULL && p != NULL && a != NULL && b != NULL && EC_GROUP_get_curve(g, p, a, b, NULL)) {
+			c->group = g, c->p = p, c->a = a, c->b = b;
+			atomic_store_explicit(&c->ready, 1, memory_order_release);
+		} else {
+			EC_GROUP_free(g);
+			BN_free(p), BN_free(a), BN_free(b);
+		}
 	}
-	EC_GROUP_free(g);
-	BN_free(p), BN_free(a), BN_free(b);
+	pthread_mutex_unlock(&init_mu);
+	return atomic_load_explicit(&c->ready, memory_order_acquire);
 }
-
-#define MAKE_CURVE(i) static void make_curve_##i(void) { make_curve(&curves[i]); }
-MAKE_CURVE(0)
-MAKE_CURVE(1)
-MAKE_CURVE(2)
-static void (*const make_curves[])(void) = { make_curve_0, make_curve_1, make_curve_2 };
 
 /* RSA ------------------------------------------------------------------- */
 
@@ -291,9 +314,14 @@ static int fermat_test(struct outcome *o, const BIGNUM *n, BN_CTX *ctx)
 			if (square && !BN_is_one(t)) {
 				ok = BN_lshift1(t, b);	/* |p - q| = 2b */
 				char *hex = ok && BN_num_bits(t) <= 128 ? BN_bn2hex(t) : NULL;
-				fail(o, T_FERMAT, "the modulus factors by Fermat's method in %lu step%s: its "
-				    "primes differ by %s%s (%d bits, for a %d-bit modulus)", i + 1, i ? "s" : "",
-				    hex ? "0x" : "a number of ", hex ? hex : "", BN_num_bits(t), BN_num_bits(n));
+				if (hex != NULL)
+					fail(o, T_FERMAT, "the modulus factors by Fermat's method in %lu step%s: its "
+					    "primes differ by 0x%s, %d bits (a %d-bit modulus)", i + 1, i ? "s" : "",
+					    hex, BN_num_bits(t), BN_num_bits(n));
+				else
+					fail(o, T_FERMAT, "the modulus factors by Fermat's method in %lu step%s: its "
+					    "primes differ by a %d-bit number (a %d-bit modulus)", i + 1, i ? "s" : "",
+					    BN_num_bits(t), BN_num_bits(n));
 				OPENSSL_free(hex);
 				break;
 			}
@@ -389,7 +417,7 @@ static int check_ec(struct outcome *o, const struct span *param, const struct sp
 	for (size_t i = 0; i < sizeof(curves) / sizeof(curves[0]); i++)
 		if (param->p[0] == 0x06 && csra_oid_is(param->c, param->clen, curves[i].oid)) {
 			c = &curves[i];
-			if (pthread_once(&c->once, make_curves[i]) != 0 || c->group == NULL)
+			if (!curve_ready(c))
 				return 0;
 		}
 	if (c == NULL) {
@@ -488,7 +516,7 @@ static int run(struct outcome *o, const uint8_t *spki, size_t len)
 		return 1;
 	}
 	int has_param = span_child(&alg, 1, &param);
-	if (pthread_once(&tables_once, make_tables) != 0 || !tables_ok)
+	if (!tables_ready())
 		return 0;
 	BN_CTX *ctx = BN_CTX_new();
 	if (ctx == NULL)
