@@ -212,6 +212,9 @@ static struct {
 	X509_REQ *req;
 	EVP_PKEY *req_pub, *csr_ak_pub;
 	csra_verifier *csr_warm;	/* trusts pki.root */
+	/* Known-weak-key checks: SPKIs of an RSA-3072 and a P-256 key. */
+	uint8_t *weak_rsa, *weak_ec;
+	size_t weak_rsa_len, weak_ec_len;
 	/* The size curve's current input. */
 	const uint8_t *cur;
 	size_t cur_len;
@@ -279,6 +282,37 @@ static int w_csr_cold(void)
 	return ok;
 }
 
+/* The weak-key checks of one key, recorded in a result: cold with the
+ * cache off (every test runs), warm from the cache (a digest and a
+ * lookup). */
+static int weak_check(const csra_verifier *v, const uint8_t *spki, size_t len)
+{
+	csra_result *r = csra_result_new();
+	int ok = r != NULL && csra_weak_key_check(v, spki, len, r, "k", NULL) == 1;
+	csra_result_free(&r);
+	return ok;
+}
+
+static int w_weak_rsa_cold(void)
+{
+	return weak_check(g.nocache, g.weak_rsa, g.weak_rsa_len);
+}
+
+static int w_weak_rsa_warm(void)
+{
+	return weak_check(g.warm, g.weak_rsa, g.weak_rsa_len);
+}
+
+static int w_weak_ec_cold(void)
+{
+	return weak_check(g.nocache, g.weak_ec, g.weak_ec_len);
+}
+
+static int w_weak_ec_warm(void)
+{
+	return weak_check(g.warm, g.weak_ec, g.weak_ec_len);
+}
+
 /* One ECDSA verification as a caller of OpenSSL writes it, key parsed. */
 static int ecdsa_verify(EVP_PKEY *key, const struct ev_parts *e)
 {
@@ -340,7 +374,8 @@ static int w_curve(void)
 }
 
 enum {
-	W_STRICT, W_EV_WARM, W_EV_NOCACHE, W_EV_COLD, W_CSR_WARM, W_CSR_COLD, W_MT1, W_MT2,
+	W_STRICT, W_EV_WARM, W_EV_NOCACHE, W_EV_COLD, W_CSR_WARM, W_CSR_COLD,
+	W_WEAK_RSA_COLD, W_WEAK_RSA_WARM, W_WEAK_EC_COLD, W_WEAK_EC_WARM, W_MT1, W_MT2,
 	F_ECDSA, F_COLD, F_CSR_SIG, F_CSR_EV_SIG, NWL
 };
 
@@ -367,6 +402,10 @@ static struct workload wl[NWL] = {
 	[W_EV_COLD] = WL("ev_cold", "new verifier+ca.crt+verify", w_ev_cold, 0, F_COLD, -1),
 	[W_CSR_WARM] = WL("csr_warm", "verify CSR+Evidence, cache hit", w_csr_warm, 0, F_CSR_SIG, F_CSR_EV_SIG),
 	[W_CSR_COLD] = WL("csr_cold", "new verifier+root+verify CSR", w_csr_cold, 0, -1, -1),
+	[W_WEAK_RSA_COLD] = WL("weak_rsa_cold", "weak-key checks, RSA-3072, no cache", w_weak_rsa_cold, 0, W_CSR_WARM, -1),
+	[W_WEAK_RSA_WARM] = WL("weak_rsa_warm", "weak-key checks, RSA-3072, cached", w_weak_rsa_warm, 0, W_CSR_WARM, -1),
+	[W_WEAK_EC_COLD] = WL("weak_ec_cold", "weak-key checks, P-256, no cache", w_weak_ec_cold, 0, W_CSR_WARM, -1),
+	[W_WEAK_EC_WARM] = WL("weak_ec_warm", "weak-key checks, P-256, cached", w_weak_ec_warm, 0, W_CSR_WARM, -1),
 	[W_MT1] = WL("ev_warm_1thr", "ev_warm, 1 thread", w_ev_warm, 1, F_ECDSA, -1),
 	[W_MT2] = WL("ev_warm_2thr", "ev_warm, 2 threads, per op", w_ev_warm, 2, F_ECDSA, -1),
 	[F_ECDSA] = WL("floor_ecdsa", "EVP_DigestVerify, evidence2", f_ecdsa, 0, -1, -1),
@@ -505,7 +544,21 @@ static int setup_csr(void)
 	g.req_pub = g.req ? X509_REQ_get_pubkey(g.req) : NULL;
 	g.csr_ak_pub = X509_get_pubkey(g.pki.ak);
 	g.csr_warm = csra_verifier_new();
-	return g.req_pub && g.csr_ak_pub && g.csr_warm &&
+	EVP_PKEY *rsa = tp_key("RSA", "3072");
+	unsigned char *der = NULL;
+	int n = rsa ? i2d_PUBKEY(rsa, &der) : 0;
+	g.weak_rsa = n > 0 ? malloc((size_t)n) : NULL;
+	if (g.weak_rsa != NULL)
+		memcpy(g.weak_rsa, der, (size_t)n), g.weak_rsa_len = (size_t)n;
+	OPENSSL_free(der);
+	EVP_PKEY_free(rsa);
+	der = NULL;
+	n = i2d_PUBKEY(g.subject, &der);
+	g.weak_ec = n > 0 ? malloc((size_t)n) : NULL;
+	if (g.weak_ec != NULL)
+		memcpy(g.weak_ec, der, (size_t)n), g.weak_ec_len = (size_t)n;
+	OPENSSL_free(der);
+	return g.req_pub && g.csr_ak_pub && g.csr_warm && g.weak_rsa && g.weak_ec &&
 	    csra_verifier_add_trust(g.csr_warm, g.pki.root) == CSRA_OK;
 }
 
@@ -1079,7 +1132,7 @@ int main(int argc, char **argv)
 		    w->median, w->min, w->max, rf, a, pk, lk);
 	}
 	printf("x floor: ev_warm/floor_ecdsa, ev_nocache and ev_cold/floor_cold, "
-	    "csr_warm/(floor_csr_sig+floor_csr_ev_sig), ev_warm_2thr/ev_warm_1thr\n");
+	    "csr_warm/(floor_csr_sig+floor_csr_ev_sig), weak_*/csr_warm, ev_warm_2thr/ev_warm_1thr\n");
 	if (np > 0) {
 		printf("\nsize curve: warm verification (chain cache hit), median of %d\n", smoke ? 1 : 3);
 		printf("%-6s %9s %7s %12s %8s %10s %8s\n", "input", "DER B", "added", "median us", "ns/B",
@@ -1170,6 +1223,8 @@ int main(int argc, char **argv)
 	tp_pki_free(&g.pki);
 	free(g.csr);
 	free(g.csr_ev);
+	free(g.weak_rsa);
+	free(g.weak_ec);
 	free(g.ev);
 	(void)g_sink;
 	return 0;

@@ -24,7 +24,7 @@
 
 #include "csra_verify_int.h"
 
-enum { K_CHAIN, K_CERT, K_POOL, NKINDS };
+enum { K_CHAIN, K_CERT, K_POOL, K_WEAK, NKINDS };
 
 struct node {
 	struct node *hnext;		/* bucket chain */
@@ -32,7 +32,8 @@ struct node {
 	uint8_t key[32];
 	int kind;
 	X509 *cert;			/* K_CERT */
-	uint8_t *spki;			/* K_CERT: i2d_PUBKEY of its key, once asked for */
+	uint8_t *spki;			/* K_CERT: i2d_PUBKEY of its key, once asked for;
+					 * K_WEAK: the weak-key outcome's bytes */
 	size_t spki_len;
 	int ak_eku;			/* K_CERT: EKU has id-kp-attestationKey */
 	STACK_OF(X509) *chain;		/* K_CHAIN, leaf first, each up-ref'd */
@@ -151,9 +152,10 @@ static int size_locked(struct csra_cache *c, size_t entries)
 	lru_init(&c->lru[K_CHAIN], entries);
 	lru_init(&c->lru[K_CERT], entries ? certs : 0);
 	lru_init(&c->lru[K_POOL], entries);
+	lru_init(&c->lru[K_WEAK], entries);
 	if (entries == 0)
 		return 1;
-	size_t want = entries > SIZE_MAX / 4 ? SIZE_MAX : 2 * entries + certs, nb = 16;
+	size_t want = entries > SIZE_MAX / 4 ? SIZE_MAX : 3 * entries + certs, nb = 16;
 	while (nb < want && nb < ((size_t)1 << 24))
 		nb <<= 1;
 	if ((c->buckets = calloc(nb, sizeof(*c->buckets))) == NULL) {
@@ -363,6 +365,46 @@ void csra_cache_put_pool(struct csra_cache *c, const uint8_t key[32])
 	}
 	pthread_mutex_unlock(&c->mu);
 	free(n);
+}
+
+int csra_cache_get_blob(struct csra_cache *c, const uint8_t key[32], void *out, size_t cap,
+    size_t *len)
+{
+	int found = 0;
+	pthread_mutex_lock(&c->mu);
+	struct node *n = find(c, K_WEAK, key);
+	if (n != NULL) {
+		unlink_lru(n);
+		push_front(&c->lru[K_WEAK], n);
+		*len = n->spki_len;
+		memcpy(out, n->spki, n->spki_len < cap ? n->spki_len : cap);
+		found = 1;
+	}
+	pthread_mutex_unlock(&c->mu);
+	return found;
+}
+
+void csra_cache_put_blob(struct csra_cache *c, const uint8_t key[32], const void *data, size_t len)
+{
+	if (c->lru[K_WEAK].cap == 0)	/* set only while the verifier is configured */
+		return;
+	struct node *n = calloc(1, sizeof(*n));
+	if (n == NULL || (n->spki = malloc(len)) == NULL) {
+		free(n);
+		return;
+	}
+	memcpy(n->spki, data, len);
+	n->spki_len = len;
+	memcpy(n->key, key, 32);
+	n->kind = K_WEAK;
+	pthread_mutex_lock(&c->mu);
+	if (c->lru[K_WEAK].cap > 0 && find(c, K_WEAK, key) == NULL) {
+		insert(c, n);
+		n = NULL;
+	}
+	pthread_mutex_unlock(&c->mu);
+	if (n != NULL)
+		free_node(n);
 }
 
 void csra_cache_stats(const csra_verifier *v, unsigned long *hits, unsigned long *misses)

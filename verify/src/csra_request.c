@@ -788,6 +788,10 @@ csra_err csra_verify_request_ex(const csra_verifier *v, const uint8_t *der, size
 		check_crmf(&x, dder, dlen);
 	else
 		check_pkcs10(&x, dder, dlen);
+	/* A key weak by construction is refused whatever vouches for it. */
+	if (x.spki != NULL)
+		csra_weak_key_check(v, x.spki, x.spki_len, r,
+		    crmf ? "[0].certReq.certTemplate.publicKey" : "certificationRequestInfo.subjectPKInfo", policy);
 
 	csra_err e = CSRA_OK;
 	if (x.have_bundle && x.key != NULL)

@@ -346,8 +346,35 @@ void csra_cache_put_chain(struct csra_cache *c, const uint8_t key[32], X509_STOR
 int csra_cache_has_pool(struct csra_cache *c, const uint8_t key[32]);
 void csra_cache_put_pool(struct csra_cache *c, const uint8_t key[32]);
 
+/* csra_cache_get_blob copies into |out| (at most |cap| bytes) the data
+ * stored under |key| by csra_cache_put_blob, sets |*len| to its length
+ * and returns 1; 0 if there is none. csra_cache_put_blob stores a copy of
+ * |data|/|len| (known-weak-key outcomes, csra_weak.c). */
+int csra_cache_get_blob(struct csra_cache *c, const uint8_t key[32], void *out, size_t cap,
+    size_t *len);
+void csra_cache_put_blob(struct csra_cache *c, const uint8_t key[32], const void *data, size_t len);
+
 /* csra_cache_stats reports |v|'s chain-cache hits and misses so far (for
  * tests). */
 void csra_cache_stats(const csra_verifier *v, unsigned long *hits, unsigned long *misses);
+
+/* csra_weak_key_check tests the key of the DER SubjectPublicKeyInfo
+ * |spki|/|len| for known weaknesses (csra_weak.c, docs/verify.md
+ * "Known-weak keys"): RSA for the ROCA fingerprint, close primes, small
+ * prime factors and the exponent's range; EC on P-256/384/521 for the
+ * point being on its curve and in its prime-order subgroup. Records in |r|,
+ * at |path|, each failed test as "key.weak.<test>" with its
+ * CSRA_ERR_WEAK_* code (CSRA_STATUS_WARN instead of FAIL when |policy|,
+ * which may be NULL, waives that check name), and the tests passed (or
+ * why some did not run) as one "key.weak" check. The outcome is cached in
+ * |v|'s cache under the SPKI's SHA-256, so a key is tested once. Returns 1
+ * if no failure was left unwaived, else 0 (also when memory ran out:
+ * |r| is then marked). */
+int csra_weak_key_check(const csra_verifier *v, const uint8_t *spki, size_t len, csra_result *r,
+    const char *path, const csra_policy *policy);
+
+/* csra_weak_full_checks counts, per thread, the keys csra_weak_key_check
+ * tested in full rather than found in the cache (for tests). */
+unsigned long long csra_weak_full_checks(void);
 
 #endif
