@@ -139,13 +139,13 @@ static void check_pkcs10(struct rctx *x, const uint8_t *der, size_t len)
 	int has_params = span_child(&alg, 1, &params);
 	char why[96] = "";
 	csra_err e = CSRA_ERR_REQ_SIGNATURE;
-	x->key = csra_spki_pkey(spki.p, spki.len);
+	x->key = csra_spki_pkey(x->v, spki.p, spki.len);
 	if (x->key == NULL)
 		snprintf(why, sizeof(why), "OpenSSL cannot use the request's public key");
 	else if (sig.clen == 0 || sig.c[0] != 0)
 		snprintf(why, sizeof(why), "the signature BIT STRING has unused bits");
 	else
-		e = csra_sig_verify(oid.c, oid.clen, has_params ? params.p : NULL, has_params ? params.len : 0,
+		e = csra_sig_verify(x->v, oid.c, oid.clen, has_params ? params.p : NULL, has_params ? params.len : 0,
 		    sig.c + 1, sig.clen - 1, x->key, x->spki, x->spki_len, info.p, info.len, why, sizeof(why));
 	if (e == CSRA_OK) {
 		csra_result_add(r, "request.signature", CSRA_STATUS_PASS, CSRA_OK, "signature",
@@ -259,7 +259,7 @@ static void check_crmf(struct rctx *x, const uint8_t *der, size_t len)
 	}
 	if (!keep_spki(x, &key))
 		return;
-	x->key = csra_spki_pkey(x->spki, x->spki_len);
+	x->key = csra_spki_pkey(x->v, x->spki, x->spki_len);
 	int found = 0;
 	int capped = 0, has_exts = span_tagged(&tmpl, 0xa9, &exts);
 	/* Counted first: past the cap the extensions are not looked at. */
@@ -392,10 +392,8 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 				others[nothers++] = (csra_other_cert){ fmt.c, fmt.clen, val.p, val.len };
 				continue;
 			}
-			const unsigned char *p = c.p;
-			X509 *cert = d2i_X509(NULL, &p, (long)c.len);
-			csra_clear_openssl_errors();
-			if (cert == NULL || p != c.p + c.len) {
+			X509 *cert = csra_d2i_x509(v, c.p, c.len);
+			if (cert == NULL) {
 				char path[48];
 				snprintf(path, sizeof(path), "certs[%d]", i);
 				csra_result_add(r, "bundle.certs", CSRA_STATUS_WARN, CSRA_ERR_REQ_CERT_CHOICE, path,
@@ -429,6 +427,8 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 		span_child(&st, 0, &type);
 		span_child(&st, 1, &value);
 		csra_result *child = csra_result_new();
+		if (child != NULL)
+			csra_result_set_md(child, v);
 		csra_stmt_out *out = (*outs)[i] = calloc(1, sizeof(*out));
 		if (child == NULL || out == NULL) {
 			csra_result_free(&child);
@@ -445,7 +445,7 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 		if (child->type_oid == NULL || child->type_name == NULL)
 			child->nomem = 1;
 		csra_stmt_in in = { type.c, type.clen, value.p, value.len, x->spki, x->spki_len,
-			nonce, nonce_len, certs, others, nothers, v->at ? v->at : time(NULL), x->key };
+			nonce, nonce_len, certs, others, nothers, v->at ? v->at : time(NULL), x->key, v };
 		csra_stmt_out_init(out, csra_verifier_limit(v, CSRA_LIMIT_CLAIMS));
 		csra_err se = verify_statement(v, holder, &in, child, out);
 		/* A statement result that lost a check (the Evidence's, copied
@@ -506,6 +506,7 @@ csra_err csra_verify_request(const csra_verifier *v, const uint8_t *der, size_t 
 	csra_result *r = csra_result_new();
 	if (r == NULL)
 		return CSRA_ERR_NOMEM;
+	csra_result_set_md(r, v);
 	struct rctx x = { v, r, NULL, 0, { 0 }, 0, 0, NULL, NULL, NULL };
 	const csra_policy *policy = v->policy ? v->policy : v->default_policy;
 	r->kind = strdup("request");
