@@ -18,6 +18,7 @@
 
 #include "csra_verify_int.h"
 #include "csrattest/build.h"
+#include "csrattest/request.h"
 #include "csrattest/verify.h"
 #include "testpki.h"
 #include "testutil.h"
@@ -501,6 +502,43 @@ static int test_libctx(void)
 	return ok;
 }
 
+/* A request's self-signature is checked in the verifier's context too:
+ * passes with the provider there, fails with it gone. */
+static int request_sig(const csra_verifier *v, const uint8_t *der, size_t len, csra_err want)
+{
+	csra_result *r = NULL;
+	CHECK(csra_verify_request(v, der, len, NONCE, sizeof(NONCE), &r) == CSRA_OK);
+	int ok = csra_result_find(r, "request.signature", want) >= 0;
+	csra_result_free(&r);
+	return ok;
+}
+
+static int test_libctx_request(void)
+{
+	struct fx f;
+	size_t len = 0;
+	uint8_t *csr = NULL;
+	EVP_PKEY *subject = tp_key("EC", "P-256");
+	OSSL_LIB_CTX *ctx = OSSL_LIB_CTX_new();
+	OSSL_PROVIDER *prov = ctx ? OSSL_PROVIDER_load(ctx, "default") : NULL;
+	int ok = prov != NULL && subject != NULL && fx_new(&f) && fx_trust(&f) &&
+	    (csr = tp_attested_csr(subject, "libctx", f.ev, f.len, &len)) != NULL &&
+	    csra_verifier_set_libctx(f.v, ctx, NULL) == CSRA_OK &&
+	    request_sig(f.v, csr, len, CSRA_OK);
+	if (ok) {
+		OSSL_PROVIDER_unload(prov);
+		prov = NULL;
+		ok = request_sig(f.v, csr, len, CSRA_ERR_REQ_SIGNATURE);
+	}
+	free(csr);
+	EVP_PKEY_free(subject);
+	fx_free(&f);
+	OSSL_PROVIDER_unload(prov);
+	OSSL_LIB_CTX_free(ctx);
+	ERR_clear_error();
+	return ok;
+}
+
 /* A context without SHA-256 (only the "null" or the "base" provider: a
  * context with none loaded gets the default one on first use), or a
  * property query no provider satisfies, is refused and the verifier left
@@ -584,6 +622,7 @@ int main(void)
 		TU(test_param_crl_flag),
 		TU(test_param_overridden),
 		TU(test_libctx),
+		TU(test_libctx_request),
 		TU(test_libctx_refused),
 		TU(test_libctx_parts),
 	};

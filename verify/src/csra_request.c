@@ -244,7 +244,7 @@ static void check_crmf(struct rctx *x, const uint8_t *der, size_t len)
 		/* OpenSSL takes the message's index in CertReqMessages, not its
 		 * certReqId: the one message is index 0. */
 		if (msgs != NULL && p == der + len)
-			ok = OSSL_CRMF_MSGS_verify_popo(msgs, 0, 0, NULL, NULL) == 1;
+			ok = OSSL_CRMF_MSGS_verify_popo(msgs, 0, 0, csra_libctx(x->v), csra_propq(x->v)) == 1;
 		OSSL_CRMF_MSGS_free(msgs);
 		csra_clear_openssl_errors();
 		csra_result_add(r, "request.signature", ok ? CSRA_STATUS_PASS : CSRA_STATUS_FAIL,
