@@ -144,7 +144,7 @@ int fuzz_one(const uint8_t *data, size_t size)
 	/* OpenSSL's import refuses points off the curve: what it takes from
 	 * an uncompressed or compressed point is on it. */
 	unsigned long injected = fuzz_alloc_injected();
-	EVP_PKEY *k = csra_spki_named_curve(data, size) != NULL ? csra_spki_pkey(data, size) : NULL;
+	EVP_PKEY *k = csra_spki_named_curve(data, size) != NULL ? csra_spki_pkey(NULL, data, size) : NULL;
 	int form = point_form(data, size);
 	if (k != NULL && (form == 0x02 || form == 0x03 || form == 0x04) &&
 	    csra_result_has_failure(r, CSRA_ERR_WEAK_EC_POINT) && fuzz_alloc_injected() == injected)

@@ -135,6 +135,17 @@ check json-empty 2 '"code_name": "CSRA_ERR_INPUT_EMPTY"' "$bin" verify "$tmp/emp
 check json-label 2 '"verdict": "malformed"' "$bin" verify-evidence "$s/request.pem" --trust "$s/root.pem" --json
 printf 'hello' >"$tmp/hello.txt"
 check json-not-der 2 '"code_name": "CSRA_ERR_INPUT_NOT_DER"' "$bin" verify "$tmp/hello.txt" --trust "$s/root.pem" --json
+# Revocation (--crl): the samples' CRLs, none revoked; the intermediate's
+# revoking the AK; CRL checks on without the intermediate's CRL.
+check crl-none-revoked 0 "VERIFIED" "$bin" verify "$s/request.pem" --trust "$s/root.pem" --nonce "$nonce" --crl "$s/crl-root.pem" --crl "$s/crl-intermediate.pem"
+check crl-ak-revoked 1 "ak.chain.*CSRA_ERR_AK_REVOKED" "$bin" verify "$s/request.pem" --trust "$s/root.pem" --nonce "$nonce" --crl "$s/crl-root.pem" --crl "$s/crl-ak-revoked.pem"
+check crl-ak-revoked-json 1 '"code_name": "CSRA_ERR_AK_REVOKED"' "$bin" verify "$s/request.pem" --trust "$s/root.pem" --nonce "$nonce" --crl "$s/crl-root.pem" --crl "$s/crl-ak-revoked.pem" --json
+check crl-missing 1 "ak.chain.*CSRA_ERR_AK_CRL" "$bin" verify "$s/request.pem" --trust "$s/root.pem" --nonce "$nonce" --crl "$s/crl-root.pem"
+mkdir "$tmp/crls" && cp "$s/crl-root.pem" "$s/crl-ak-revoked.pem" "$tmp/crls/"
+check crl-dir 1 "ak.chain.*CSRA_ERR_AK_REVOKED" "$bin" verify "$s/request.pem" --trust "$s/root.pem" --nonce "$nonce" --crl "$tmp/crls"
+check crl-evidence 1 "ak.chain.*CSRA_ERR_AK_REVOKED" "$bin" verify-evidence "$s/evidence.pem" --trust "$s/root.pem" --nonce "$nonce" --crl "$s/crl-root.pem" --crl "$s/crl-ak-revoked.pem"
+check crl-not-a-crl 3 "cannot read a CRL" "$bin" verify "$s/request.pem" --trust "$s/root.pem" --crl "$s/root.pem"
+check crl-no-value 3 "needs a value" "$bin" verify "$s/request.pem" --trust "$s/root.pem" --crl
 check_records
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

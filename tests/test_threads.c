@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include <openssl/pem.h>
+#include <openssl/provider.h>
 
 #include "csra_oid_table.h"
 #include "csrattest/build.h"
@@ -115,6 +116,13 @@ static int run_job(const struct job *j)
 	if (!ok)
 		fprintf(stderr, "  %s: error %d, verdict %d (expected %d)\n", j->what, (int)e,
 		    r ? (int)csra_result_verdict(r) : -1, (int)j->verdict);
+	for (size_t i = 0; !ok && r != NULL && i < csra_result_check_count(r); i++) {
+		const char *n, *m;
+		csra_status st;
+		csra_err c;
+		if (csra_result_check(r, i, &n, &st, &c, &m, NULL) && st == CSRA_STATUS_FAIL)
+			fprintf(stderr, "    %s %s: %s\n", n, csra_err_name(c), m);
+	}
 	csra_result_free(&r);
 	return ok;
 }
@@ -235,10 +243,72 @@ static int test_shared_verifier(void)
 	return 1;
 }
 
+/* A verifier with CRLs, a caller's store and parameters, in a library
+ * context of its own, shared: the CRLs and the context are read by every
+ * thread at once. */
+static int test_shared_trust(void)
+{
+	tp_pki p;
+	CHECK(tp_pki_new(&p, "EC", "P-256", TP_DIGSIG | TP_EKU_AK, -3600, 365 * DAY));
+	/* A second AK under the same intermediate, revoked by its CRL. */
+	EVP_PKEY *subject = tp_key("EC", "P-256"), *rkey = tp_key("EC", "P-256");
+	X509 *rak = rkey ? tp_cert("revoked ak", rkey, p.inter, p.int_key, TP_DIGSIG | TP_EKU_AK, -3600,
+	    365 * DAY) : NULL;
+	CHECK(subject != NULL && rak != NULL);
+	njobs = 0;
+	size_t len;
+	uint8_t *ev = evidence(p.ak_key, p.ak, p.inter, subject, &len);
+	add_job("unrevoked", 0, ev, len, NONCE, sizeof(NONCE), CSRA_VERDICT_VERIFIED, CSRA_OK);
+	uint8_t *d = ev ? tp_attested_csr(subject, "thread test", ev, len, &len) : NULL;
+	add_job("unrevoked request", 1, d, len, NONCE, sizeof(NONCE), CSRA_VERDICT_VERIFIED, CSRA_OK);
+	d = evidence(rkey, rak, p.inter, subject, &len);
+	add_job("revoked", 0, d, len, NONCE, sizeof(NONCE), CSRA_VERDICT_REJECTED, CSRA_ERR_AK_REVOKED);
+	for (size_t i = 0; i < njobs; i++)
+		CHECK(jobs[i].der != NULL);
+
+	OSSL_LIB_CTX *ctx = OSSL_LIB_CTX_new();
+	OSSL_PROVIDER *prov = ctx ? OSSL_PROVIDER_load(ctx, "default") : NULL;
+	X509_STORE *store = X509_STORE_new();
+	X509_VERIFY_PARAM *param = X509_VERIFY_PARAM_new();
+	csra_verifier *v = csra_verifier_new();
+	X509_CRL *crls[2] = { tp_crl(p.root, p.root_key, NULL, -600, DAY),
+		tp_crl(p.inter, p.int_key, rak, -600, DAY) };
+	CHECK(prov && store && param && v && X509_STORE_add_cert(store, p.root) == 1);
+	X509_VERIFY_PARAM_set_depth(param, 4);
+	CHECK(csra_verifier_set_libctx(v, ctx, "provider=default") == CSRA_OK &&
+	    csra_verifier_set_trust_store(v, store) == CSRA_OK &&
+	    csra_verifier_set_verify_param(v, param) == CSRA_OK &&
+	    csra_verifier_add_untrusted(v, p.inter) == CSRA_OK);
+	for (int i = 0; i < 2; i++)
+		CHECK(crls[i] != NULL && csra_verifier_add_crl(v, crls[i]) == CSRA_OK);
+	shared = v;
+	for (size_t i = 0; i < njobs; i++)
+		CHECK(run_job(&jobs[i]));
+	int ok = run_threads();
+	CHECK(ok && csra_verifier_set_chain_cache(v, 1) == CSRA_OK);
+	CHECK(run_threads());
+
+	csra_verifier_free(&v);
+	for (int i = 0; i < 2; i++)
+		X509_CRL_free(crls[i]);
+	X509_VERIFY_PARAM_free(param);
+	X509_STORE_free(store);
+	OSSL_PROVIDER_unload(prov);
+	OSSL_LIB_CTX_free(ctx);
+	for (size_t i = 0; i < njobs; i++)
+		free(jobs[i].der);
+	EVP_PKEY_free(subject);
+	EVP_PKEY_free(rkey);
+	X509_free(rak);
+	tp_pki_free(&p);
+	return 1;
+}
+
 int main(void)
 {
 	static const tu_test tests[] = {
 		TU(test_shared_verifier),
+		TU(test_shared_trust),
 	};
 	return tu_run(tests, sizeof(tests) / sizeof(tests[0]));
 }

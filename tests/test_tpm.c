@@ -203,6 +203,8 @@ typedef struct run {
 
 /* The AK EKUs verify() accepts; NULL: the TCG's, the default. */
 static const struct csra_eku_set *g_ekus;
+/* The verifier whose CRLs, param and library context apply; NULL: none. */
+static const csra_verifier *g_v;
 
 static int verify(const run *u, csra_result **r, csra_stmt_out *out)
 {
@@ -217,6 +219,7 @@ static int verify(const run *u, csra_result **r, csra_stmt_out *out)
 	in.nonce_len = u->nonce_len;
 	in.certs = u->certs;
 	in.at = u->at;
+	in.v = g_v;
 	*r = csra_result_new();
 	CHECK(*r != NULL);
 	CHECK(csra_tpm_verify(&in, u->trust, g_ekus, *r, out) == CSRA_OK);
@@ -1079,6 +1082,36 @@ static int made_fails(const mopt *o, const char *name, csra_err code)
 
 /* A CA certificate is no AK certificate, with digitalSignature and the
  * TCG AK EKU or not. */
+/* The verifier's CRLs apply to TPM AK chains: a revoked AK fails
+ * tpm.chain with its own code; a current CRL revoking nothing passes. */
+static int test_made_ak_revoked(void)
+{
+	mopt o = { "EC", "P-256", TPM2_ALG_ECDSA, TPM2_ALG_SHA256, NULL, NULL,
+		ATTRS_NEVER_EXTRACTABLE, 0, 0, 0, 0, 0, 0 };
+	made m;
+	csra_result *r;
+	csra_stmt_out out;
+	CHECK(make(&o, &m));
+	for (int revoke = 0; revoke < 2; revoke++) {
+		csra_verifier *v = csra_verifier_new();
+		X509_CRL *crl = tp_crl(m.root, m.root_key, revoke ? m.ak : NULL, -600, 86400);
+		CHECK(v != NULL && crl != NULL && csra_verifier_add_crl(v, crl) == CSRA_OK);
+		X509_CRL_free(crl);
+		g_v = v;
+		int ran = made_verify(&m, NONCE, sizeof(NONCE), &r, &out);
+		g_v = NULL;
+		csra_verifier_free(&v);
+		CHECK(ran);
+		if (revoke)
+			CHECK(csra_result_find(r, "tpm.chain", CSRA_ERR_AK_REVOKED) >= 0 && out.verified == 0);
+		else
+			CHECK(all_pass(r, 0) && out.verified == 1);
+		csra_result_free(&r);
+	}
+	made_free(&m);
+	return 1;
+}
+
 static int test_made_ak_is_ca(void)
 {
 	mopt o = MADE(ATTRS_NEVER_EXTRACTABLE);
@@ -1201,7 +1234,7 @@ int main(void)
 		TU(test_made_ecdsa_ak), TU(test_made_decoy_ak_cert), TU(test_made_extractable), TU(test_made_firmware_big), TU(test_made_rsassa_ak),
 		TU(test_made_rsapss_ak_rsa_key), TU(test_made_sha1_signature_refused),
 		TU(test_made_unknown_name_alg), TU(test_made_wrong_type),
-		TU(test_made_ak_is_ca), TU(test_made_ak_no_digital_signature), TU(test_made_ak_eku),
+		TU(test_made_ak_revoked), TU(test_made_ak_is_ca), TU(test_made_ak_no_digital_signature), TU(test_made_ak_eku),
 		TU(test_made_sha1_name_alg), TU(test_made_ak_is_request_key),
 		TU(test_made_load_external_with_sensitive), TU(test_made_load_external_public_only),
 		TU(test_made_not_tpm_generated),

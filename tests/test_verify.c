@@ -262,9 +262,9 @@ static int sig_on_curve(const char *curve, csra_err want)
 	int n = i2d_PUBKEY(k, &spki);
 	CHECK(n > 0);
 	const csra_oid_entry *alg = &csra_oid_table[CSRA_OID_ECDSA_WITH_SHA256];
-	csra_err with = csra_sig_verify(alg->der, alg->der_len, NULL, 0, sig, siglen, k, spki, (size_t)n,
+	csra_err with = csra_sig_verify(NULL, alg->der, alg->der_len, NULL, 0, sig, siglen, k, spki, (size_t)n,
 	    tbs, sizeof(tbs), why, sizeof(why));
-	csra_err without = csra_sig_verify(alg->der, alg->der_len, NULL, 0, sig, siglen, k, NULL, 0,
+	csra_err without = csra_sig_verify(NULL, alg->der, alg->der_len, NULL, 0, sig, siglen, k, NULL, 0,
 	    tbs, sizeof(tbs), why, sizeof(why));
 	if (with != want || without != want)
 		fprintf(stderr, "  %s: with SPKI %s, without %s\n", curve, csra_err_name(with),
@@ -1485,15 +1485,15 @@ static int spki_same(EVP_PKEY *k)
 	unsigned char *der = NULL;
 	int n = i2d_PUBKEY(k, &der);
 	CHECK(n > 0);
-	EVP_PKEY *got = csra_spki_pkey(der, (size_t)n);
+	EVP_PKEY *got = csra_spki_pkey(NULL, der, (size_t)n);
 	CHECK(got != NULL && EVP_PKEY_eq(got, k) == 1);
 	EVP_PKEY_free(got);
 	/* Trailing bytes or a short buffer: nothing. */
 	unsigned char *longer = malloc((size_t)n + 1);
 	memcpy(longer, der, (size_t)n);
 	longer[n] = 0;
-	CHECK(csra_spki_pkey(longer, (size_t)n + 1) == NULL);
-	CHECK(csra_spki_pkey(der, (size_t)n - 1) == NULL);
+	CHECK(csra_spki_pkey(NULL, longer, (size_t)n + 1) == NULL);
+	CHECK(csra_spki_pkey(NULL, der, (size_t)n - 1) == NULL);
 	free(longer);
 	OPENSSL_free(der);
 	return 1;
@@ -1513,7 +1513,7 @@ static int test_spki_import(void)
 	unsigned char *der = NULL;
 	int n = i2d_PUBKEY(k, &der);
 	der[n - 1] ^= 1;
-	CHECK(csra_spki_pkey(der, (size_t)n) == NULL);
+	CHECK(csra_spki_pkey(NULL, der, (size_t)n) == NULL);
 	OPENSSL_free(der);
 	EVP_PKEY_free(k);
 	return 1;

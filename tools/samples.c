@@ -45,6 +45,17 @@ static int write_cert(const char *dir, const char *name, X509 *x)
 	return ok;
 }
 
+static int write_crl(const char *dir, const char *name, X509_CRL *crl)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	char *p;
+	int ok = b && crl && PEM_write_bio_X509_CRL(b, crl);
+	long n = ok ? BIO_get_mem_data(b, &p) : 0;
+	ok = ok && write_file(dir, name, p, (size_t)n);
+	BIO_free(b);
+	return ok;
+}
+
 static int write_pem(const char *dir, const char *name, const char *label, const uint8_t *der, size_t len)
 {
 	BIO *b = BIO_new(BIO_s_mem());
@@ -110,8 +121,9 @@ int main(int argc, char **argv)
 	if (argc != 2 || argv[1][0] == '-') {
 		fprintf(stderr, "usage: csrattest-samples DIR\n"
 		    "Writes root.pem, intermediate.pem, ak.pem, subject-key.pem, evidence.pem,\n"
-		    "nonce.hex, request.pem and request-crmf.der into DIR: demo data only, made\n"
-		    "with fresh keys each run.\n");
+		    "nonce.hex, request.pem, request-crmf.der and CRLs (crl-root.pem,\n"
+		    "crl-intermediate.pem: none revoked; crl-ak-revoked.pem: the intermediate's,\n"
+		    "revoking the AK) into DIR: demo data only, made with fresh keys each run.\n");
 		return 3;
 	}
 	const char *dir = argv[1];
@@ -178,6 +190,15 @@ int main(int argc, char **argv)
 	    write_file(dir, "nonce.hex", nonce_hex, strlen(nonce_hex)) &&
 	    write_pem(dir, "request.pem", "CERTIFICATE REQUEST", csr, csr_len) &&
 	    write_file(dir, "request-crmf.der", crmf, crmf_len);
+	/* CRLs for --crl: current for 30 days. */
+	X509_CRL *crls[3] = { tp_crl(p.root, p.root_key, NULL, -300, 86400L * 30),
+		tp_crl(p.inter, p.int_key, NULL, -300, 86400L * 30),
+		tp_crl(p.inter, p.int_key, p.ak, -300, 86400L * 30) };
+	ok = ok && write_crl(dir, "crl-root.pem", crls[0]) &&
+	    write_crl(dir, "crl-intermediate.pem", crls[1]) &&
+	    write_crl(dir, "crl-ak-revoked.pem", crls[2]);
+	for (int i = 0; i < 3; i++)
+		X509_CRL_free(crls[i]);
 	free(bundle);
 	free(csr);
 	free(crmf);
@@ -192,6 +213,6 @@ int main(int argc, char **argv)
 		return 3;
 	}
 	printf("wrote %s/{root,intermediate,ak}.pem, subject-key.pem, evidence.pem, nonce.hex,\n"
-	    "      request.pem (PKCS#10) and request-crmf.der (CRMF)\n", dir);
+	    "      request.pem (PKCS#10), request-crmf.der (CRMF) and crl-*.pem\n", dir);
 	return 0;
 }

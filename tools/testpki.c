@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include <string.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include <openssl/x509v3.h>
 
@@ -83,6 +84,33 @@ X509 *tp_cert(const char *cn, EVP_PKEY *key, X509 *issuer, EVP_PKEY *issuer_key,
 		return NULL;
 	}
 	return x;
+}
+
+/* A CRL of |issuer| signed with |key|, current from now+|last| to
+ * now+|next| seconds, revoking |revoked| (may be NULL). */
+X509_CRL *tp_crl(X509 *issuer, EVP_PKEY *key, X509 *revoked, long last, long next)
+{
+	X509_CRL *crl = X509_CRL_new();
+	ASN1_TIME *lu = ASN1_TIME_adj(NULL, time(NULL), 0, last);
+	ASN1_TIME *nu = ASN1_TIME_adj(NULL, time(NULL), 0, next);
+	int ok = crl != NULL && lu != NULL && nu != NULL && X509_CRL_set_version(crl, 1) &&
+	    X509_CRL_set_issuer_name(crl, X509_get_subject_name(issuer)) &&
+	    X509_CRL_set1_lastUpdate(crl, lu) && X509_CRL_set1_nextUpdate(crl, nu);
+	if (ok && revoked != NULL) {
+		X509_REVOKED *r = X509_REVOKED_new();
+		ok = r != NULL && X509_REVOKED_set_serialNumber(r, X509_get_serialNumber(revoked)) &&
+		    X509_REVOKED_set_revocationDate(r, lu) && X509_CRL_add0_revoked(crl, r);
+		if (!ok)
+			X509_REVOKED_free(r);
+	}
+	ok = ok && X509_CRL_sort(crl) && X509_CRL_sign(crl, key, EVP_sha256()) > 0;
+	ASN1_TIME_free(lu);
+	ASN1_TIME_free(nu);
+	if (!ok) {
+		X509_CRL_free(crl);
+		return NULL;
+	}
+	return crl;
 }
 
 int tp_pki_new(tp_pki *p, const char *alg, const char *param, unsigned ak_flags, long from, long to)

@@ -28,6 +28,11 @@ EVP_PKEY *tp_key(const char *alg, const char *param);
 X509 *tp_cert(const char *cn, EVP_PKEY *key, X509 *issuer, EVP_PKEY *issuer_key, unsigned flags,
     long from, long to);
 
+/* tp_crl makes a CRL of |issuer| signed with |key|, current from
+ * now+|last| to now+|next| seconds, revoking |revoked| (may be NULL).
+ * Returns NULL on failure. */
+X509_CRL *tp_crl(X509 *issuer, EVP_PKEY *key, X509 *revoked, long last, long next);
+
 /* A root, an intermediate and an attestation key certified by it. */
 typedef struct tp_pki {
 	EVP_PKEY *root_key, *int_key, *ak_key;

@@ -43,6 +43,9 @@ static const char usage[] =
     "  --untrusted FILE       more intermediate certificates (PEM); may repeat;\n"
     "                         a keyId may name one of them, which must chain\n"
     "  --signer-cert FILE     AK certificates a keyId may name (PEM); may repeat\n"
+    "  --crl FILE|DIR         CRLs (PEM or DER; a directory: each file); may\n"
+    "                         repeat; turns on revocation checks of the whole\n"
+    "                         AK path: each CA in it needs a current CRL\n"
     "  --nonce HEX            the expected transaction nonce\n"
     "  --at TIME              verification time: YYYY-MM-DDTHH:MM:SSZ or @SECONDS\n"
     "                         (default: now)\n"
@@ -271,6 +274,8 @@ static int add_files(csra_verifier *v, const char *opt, const char *path)
 		e = csra_verifier_add_trust_file(v, path);
 	} else if (strcmp(opt, "--untrusted") == 0) {
 		e = csra_verifier_add_untrusted_file(v, path);
+	} else if (strcmp(opt, "--crl") == 0) {
+		e = csra_verifier_add_crl_file(v, path);
 	} else {
 		FILE *f = fopen(path, "r");
 		X509 *x;
@@ -288,7 +293,8 @@ static int add_files(csra_verifier *v, const char *opt, const char *path)
 	}
 	if (e != CSRA_OK)
 		fprintf(stderr, "csrattest: %s %s: %s\n", opt, path,
-		    e == CSRA_ERR_IO ? "cannot read a PEM certificate from it" : csra_strerror(e));
+		    e != CSRA_ERR_IO ? csra_strerror(e) : strcmp(opt, "--crl") == 0
+		    ? "cannot read a CRL from it" : "cannot read a PEM certificate from it");
 	return e == CSRA_OK;
 }
 
@@ -488,7 +494,7 @@ int cmd_verify_evidence(int argc, char **argv)
 		const char *a = argv[i];
 		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
 		int takes = strcmp(a, "--trust") == 0 || strcmp(a, "--untrusted") == 0 ||
-		    strcmp(a, "--signer-cert") == 0 || strcmp(a, "--nonce") == 0 ||
+		    strcmp(a, "--signer-cert") == 0 || strcmp(a, "--crl") == 0 || strcmp(a, "--nonce") == 0 ||
 		    strcmp(a, "--at") == 0 || strcmp(a, "--signatures") == 0 ||
 		    strcmp(a, "--timestamp-window") == 0 || strcmp(a, "--ak-eku") == 0 ||
 		    strcmp(a, "--limit") == 0 || strcmp(a, "--format") == 0 ||
@@ -506,7 +512,7 @@ int cmd_verify_evidence(int argc, char **argv)
 		} else if (strcmp(a, "--strict") == 0) {
 			csra_verifier_set_strict(v, 1);
 		} else if (strcmp(a, "--trust") == 0 || strcmp(a, "--untrusted") == 0 ||
-		    strcmp(a, "--signer-cert") == 0) {
+		    strcmp(a, "--signer-cert") == 0 || strcmp(a, "--crl") == 0) {
 			if (!add_files(v, a, val))
 				goto out;
 			if (strcmp(a, "--trust") == 0 && ntrust_files < sizeof(trust_files) / sizeof(trust_files[0]))
@@ -659,6 +665,10 @@ static const char usage_verify[] =
     "  --trust-tpm FILE|DIR   trust anchors for TPM attestation keys\n"
     "  --untrusted FILE       more intermediate certificates (PEM); a keyId may\n"
     "                         name one of them, which must chain\n"
+    "  --crl FILE|DIR         CRLs (PEM or DER; a directory: each file); may\n"
+    "                         repeat; turns on revocation checks of every AK\n"
+    "                         path (PKIX Evidence and TPM): each CA in it needs\n"
+    "                         a current CRL\n"
     "  --policy cabf-csbr|FILE  the policy (default cabf-csbr; FILE: docs/policy.md)\n"
     "  --evidence FILE        a vendor attestation given beside the request (PEM or\n"
     "                         DER); may repeat (at most 16)\n"
@@ -756,7 +766,7 @@ int cmd_verify(int argc, char **argv)
 		const char *a = argv[i];
 		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
 		int takes = strcmp(a, "--trust") == 0 || strcmp(a, "--trust-tpm") == 0 ||
-		    strcmp(a, "--untrusted") == 0 || strcmp(a, "--policy") == 0 ||
+		    strcmp(a, "--untrusted") == 0 || strcmp(a, "--policy") == 0 || strcmp(a, "--crl") == 0 ||
 		    strcmp(a, "--nonce") == 0 || strcmp(a, "--at") == 0 ||
 		    strcmp(a, "--verifier") == 0 || strcmp(a, "--verifier-timeout") == 0 ||
 		    strcmp(a, "--evidence-type") == 0 || strcmp(a, "--timestamp-window") == 0 ||
@@ -777,6 +787,10 @@ int cmd_verify(int argc, char **argv)
 			if (!add_files(v, a, val))
 				goto out;
 			trusts++;
+			i++;
+		} else if (strcmp(a, "--crl") == 0) {
+			if (!add_files(v, a, val))
+				goto out;
 			i++;
 		} else if (strcmp(a, "--trust-tpm") == 0) {
 			if (csra_verifier_add_tpm_trust_file(v, val) != CSRA_OK) {

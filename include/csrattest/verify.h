@@ -37,9 +37,69 @@ void csra_verifier_free(csra_verifier **v);
 /* csra_verifier_add_trust adds |cert| as a trust anchor (a reference is
  * taken). csra_verifier_add_trust_file adds every certificate of a PEM
  * file, or of every file in a directory. Return CSRA_OK,
- * CSRA_ERR_IO (unreadable, or no certificate in it) or CSRA_ERR_NOMEM. */
+ * CSRA_ERR_IO (unreadable, or no certificate in it) or CSRA_ERR_NOMEM;
+ * CSRA_ERR_INVALID_ARGUMENT after csra_verifier_set_trust_store. */
 csra_err csra_verifier_add_trust(csra_verifier *v, X509 *cert);
 csra_err csra_verifier_add_trust_file(csra_verifier *v, const char *path);
+
+/* csra_verifier_set_trust_store makes |store| the trust anchors of PKIX
+ * Evidence, in place of the verifier's own: a reference is taken (not a
+ * copy), so its CRLs, flags, depth and lookup methods (a hashed directory,
+ * say) apply as the caller set them. Refused (CSRA_ERR_INVALID_ARGUMENT)
+ * once csra_verifier_add_trust added an anchor, and csra_verifier_add_trust
+ * is refused after it: one place says which anchors are in force. The TPM
+ * and per-type (policy) stores keep their own anchors; the verify param and
+ * CRLs below apply to them too, the caller store's CRLs do not. The
+ * verifier cannot see changes made to |store| afterwards (new CRLs, say):
+ * call csra_verifier_flush_cache after each. Not thread-safe against
+ * verifications running on |v|. */
+csra_err csra_verifier_set_trust_store(csra_verifier *v, X509_STORE *store);
+
+/* csra_verifier_set_verify_param copies |param| (NULL: forget it) and
+ * applies it to every path validation (PKIX Evidence and TPM AK chains)
+ * after the store's own settings: its flags are added (X509_V_FLAG_
+ * CRL_CHECK, _CRL_CHECK_ALL, _X509_STRICT, _POLICY_CHECK, _PARTIAL_CHAIN,
+ * ...), its depth, policies, auth level, trust setting and host/email/IP
+ * checks replace the store's. csrattest's own settings win where its
+ * checks depend on them: the verification time (csra_verifier_set_time)
+ * replaces the param's, and no purpose is checked (the AK EKU checks are
+ * csrattest's; OpenSSL's purposes know no attestation key). A param with
+ * X509_V_FLAG_NO_CHECK_TIME or X509_V_FLAG_IGNORE_CRITICAL is refused
+ * (CSRA_ERR_INVALID_ARGUMENT), and both flags are cleared if a caller's
+ * store sets them. Returns CSRA_OK, CSRA_ERR_INVALID_ARGUMENT or
+ * CSRA_ERR_NOMEM. */
+csra_err csra_verifier_set_verify_param(csra_verifier *v, const X509_VERIFY_PARAM *param);
+
+/* csra_verifier_set_libctx makes every OpenSSL operation of |v| use the
+ * library context |libctx| (NULL: the default one) with the property
+ * query |propq| (copied; may be NULL): digests, key and certificate
+ * parsing, signature verification, path validation. A FIPS provider
+ * loaded in a context of its own, with "fips=yes", is the intended use.
+ * |libctx| is not owned: it must outlive |v| and every result made with
+ * it. Refused (CSRA_ERR_INVALID_ARGUMENT, |v| unchanged) when SHA-256 cannot
+ * be fetched there. Set it before loading CRLs from files (they are
+ * parsed in the context in force) and before sharing |v|. */
+csra_err csra_verifier_set_libctx(csra_verifier *v, OSSL_LIB_CTX *libctx, const char *propq);
+
+/* csra_verifier_add_crl adds |crl| (a reference is taken) to the CRLs of
+ * every path validation of |v| (PKIX Evidence, TPM and per-type stores, a
+ * caller's store too), and turns on X509_V_FLAG_CRL_CHECK |
+ * X509_V_FLAG_CRL_CHECK_ALL: every certificate of a path then needs a
+ * current CRL from its issuer. A revoked AK or intermediate fails its
+ * chain check with CSRA_ERR_AK_REVOKED; a missing, expired or badly signed
+ * CRL with CSRA_ERR_AK_CRL. csra_verifier_add_crl_file reads a PEM file of
+ * one or more CRLs or a DER CRL, or every such file of a directory
+ * (others are skipped). Return CSRA_OK, CSRA_ERR_IO (unreadable, or no
+ * CRL in it), CSRA_ERR_INVALID_ARGUMENT or CSRA_ERR_NOMEM. Cached paths
+ * are dropped. */
+csra_err csra_verifier_add_crl(csra_verifier *v, X509_CRL *crl);
+csra_err csra_verifier_add_crl_file(csra_verifier *v, const char *path);
+
+/* csra_verifier_flush_cache drops every cached path and parsed
+ * certificate, for changes the verifier cannot see: CRLs or anchors added
+ * to a caller's X509_STORE after csra_verifier_set_trust_store. Not
+ * thread-safe against verifications running on |v|. */
+csra_err csra_verifier_flush_cache(csra_verifier *v);
 
 /* csra_verifier_add_untrusted adds |cert| to the intermediates offered to
  * path building for every verification; csra_verifier_add_untrusted_file

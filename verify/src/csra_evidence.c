@@ -447,26 +447,19 @@ static void check_content(struct vctx *x)
 /* Signatures --------------------------------------------------------- */
 
 /* csra_sig_verify for a signature block over |tbs|. */
-static csra_err verify_sig(const SignatureBlock_t *sb, EVP_PKEY *key, const struct span *key_spki,
-    const struct span *tbs, char *why, size_t whylen)
+static csra_err verify_sig(const csra_verifier *v, const SignatureBlock_t *sb, EVP_PKEY *key,
+    const struct span *key_spki, const struct span *tbs, char *why, size_t whylen)
 {
 	const ANY_t *params = sb->signatureAlgorithm.parameters;
-	return csra_sig_verify(sb->signatureAlgorithm.algorithm.buf,
+	return csra_sig_verify(v, sb->signatureAlgorithm.algorithm.buf,
 	    (size_t)sb->signatureAlgorithm.algorithm.size, params ? params->buf : NULL,
 	    params ? (size_t)params->size : 0, sb->signatureValue.buf, (size_t)sb->signatureValue.size,
 	    key, key_spki->len ? key_spki->p : NULL, key_spki->len, tbs->p, tbs->len, why, whylen);
 }
 
-static X509 *d2i_cert(const struct span *s)
+static X509 *d2i_cert(const csra_verifier *v, const struct span *s)
 {
-	const unsigned char *p = s->p;
-	X509 *x = d2i_X509(NULL, &p, (long)s->len);
-	if (x == NULL || p != s->p + s->len) {
-		X509_free(x);
-		csra_clear_openssl_errors();
-		return NULL;
-	}
-	return x;
+	return csra_d2i_x509(v, s->p, s->len);
 }
 
 /* SHA-256 of |p|/|n| with the verifier's fetched digest. */
@@ -510,7 +503,7 @@ static X509 *parse_known(const struct vctx *x, const struct span *s, const uint8
 			*ak_eku = eku >= 0 ? eku : has_eku(x->v, c);
 		return c;
 	}
-	c = d2i_cert(s);
+	c = d2i_cert(x->v, s);
 	if (c != NULL)
 		eku = has_eku(x->v, c);
 	if (ak_eku != NULL)
@@ -525,10 +518,10 @@ static X509 *parse_known(const struct vctx *x, const struct span *s, const uint8
 	return c;
 }
 
-static EVP_PKEY *d2i_spki(const struct span *s)
+static EVP_PKEY *d2i_spki(const csra_verifier *v, const struct span *s)
 {
 	const unsigned char *p = s->p;
-	EVP_PKEY *k = d2i_PUBKEY(NULL, &p, (long)s->len);
+	EVP_PKEY *k = d2i_PUBKEY_ex(NULL, &p, (long)s->len, csra_libctx(v), csra_propq(v));
 	if (k == NULL || p != s->p + s->len) {
 		EVP_PKEY_free(k);
 		csra_clear_openssl_errors();
@@ -574,16 +567,59 @@ static int narrow(X509 *c, time_t at, time_t *lo, time_t *hi)
 	return 1;
 }
 
+/* Narrows [lo, hi] to the times at which |crl| is as current as at |at|
+ * (OpenSSL: current while lastUpdate <= t < nextUpdate, if it has one). */
+static int narrow_crl(X509_CRL *crl, time_t at, time_t *lo, time_t *hi)
+{
+	time_t last, next;
+	const ASN1_TIME *nu = X509_CRL_get0_nextUpdate(crl);
+	if (!asn1_time(X509_CRL_get0_lastUpdate(crl), &last) || (nu != NULL && !asn1_time(nu, &next)))
+		return 0;
+	if (at < last)
+		*hi = last - 1 < *hi ? last - 1 : *hi;
+	else
+		*lo = last > *lo ? last : *lo;
+	if (nu != NULL && at < next)
+		*hi = next - 1 < *hi ? next - 1 : *hi;
+	else if (nu != NULL)
+		*lo = next > *lo ? next : *lo;
+	return 1;
+}
+
+/* With CRL checks on: narrows [lo, hi] by every CRL naming |issuer| that
+ * path validation could have used, the verifier's and the store's. */
+static int narrow_crls(struct vctx *x, X509_STORE_CTX *ctx, const X509_NAME *issuer, time_t *lo,
+    time_t *hi)
+{
+	int ok = 1;
+	for (int k = 0; ok && k < sk_X509_CRL_num(x->v->crls); k++) {
+		X509_CRL *crl = sk_X509_CRL_value(x->v->crls, k);
+		if (X509_NAME_cmp(X509_CRL_get_issuer(crl), issuer) == 0)
+			ok = narrow_crl(crl, x->at, lo, hi);
+	}
+	csra_clear_openssl_errors();
+	STACK_OF(X509_CRL) *crls = X509_STORE_CTX_get1_crls(ctx, issuer);
+	if (crls == NULL && ERR_peek_error() != 0)
+		ok = 0;
+	for (int k = 0; ok && k < sk_X509_CRL_num(crls); k++)
+		ok = narrow_crl(sk_X509_CRL_value(crls, k), x->at, lo, hi);
+	sk_X509_CRL_pop_free(crls, X509_CRL_free);
+	return ok;
+}
+
 /* The times at which validating again would build |chain| again: when no
  * certificate in it, nor any candidate issuer of one (an offered or trusted
  * certificate named as its issuer), changes validity, since OpenSSL prefers
- * issuers valid at the verification time. Returns 0 if a time is unreadable. */
+ * issuers valid at the verification time; and, with CRL checks on, no CRL
+ * of an issuer begins or ends. Returns 0 if a time is unreadable. */
 static int chain_window(struct vctx *x, X509_STORE_CTX *ctx, STACK_OF(X509) *chain, time_t *lo,
     time_t *hi)
 {
 	*lo = 0;
 	*hi = (time_t)(sizeof(time_t) == 8 ? INT64_MAX : INT32_MAX);
 	int ok = 1;
+	int crl_check = (X509_VERIFY_PARAM_get_flags(X509_STORE_CTX_get0_param(ctx)) &
+	    X509_V_FLAG_CRL_CHECK) != 0;
 	for (int i = 0; ok && i < sk_X509_num(chain); i++) {
 		X509 *c = sk_X509_value(chain, i);
 		const X509_NAME *issuer = X509_get_issuer_name(c);
@@ -601,6 +637,8 @@ static int chain_window(struct vctx *x, X509_STORE_CTX *ctx, STACK_OF(X509) *cha
 		for (int k = 0; ok && k < sk_X509_num(anchors); k++)
 			ok = narrow(sk_X509_value(anchors, k), x->at, lo, hi);
 		sk_X509_pop_free(anchors, X509_free);
+		if (ok && crl_check)
+			ok = narrow_crls(x, ctx, issuer, lo, hi);
 	}
 	csra_clear_openssl_errors();
 	return ok;
@@ -665,17 +703,15 @@ static int check_ak(struct vctx *x, X509 *cert, const uint8_t *leaf_dg, int ak_e
 		return ok;
 	}
 
-	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
-	if (!ensure_pool(x, NULL) || ctx == NULL ||
-	    X509_STORE_CTX_init(ctx, x->store, cert, x->pool) != 1) {
-		X509_STORE_CTX_free(ctx);
+	/* No purpose is checked (csra_store_ctx): OpenSSL then checks no EKU
+	 * along the path, so an AK whose only EKU is id-kp-attestationKey is
+	 * not refused for it; the EKU check above is ours. */
+	X509_STORE_CTX *ctx = ensure_pool(x, NULL) ? csra_store_ctx(x->v, x->store, cert, x->pool, x->at)
+	    : NULL;
+	if (ctx == NULL) {
 		r->nomem = 1;
 		return 0;
 	}
-	/* No purpose is set: OpenSSL then checks no EKU along the path, so an
-	 * AK whose only EKU is id-kp-attestationKey is not refused for it; the
-	 * EKU check above is ours. */
-	X509_STORE_CTX_set_time(ctx, 0, x->at);
 	int vr = X509_verify_cert(ctx);
 	if (vr == 1) {
 		s->chain = X509_STORE_CTX_get1_chain(ctx);
@@ -685,11 +721,10 @@ static int check_ak(struct vctx *x, X509 *cert, const uint8_t *leaf_dg, int ak_e
 		if (keyed && s->chain != NULL && chain_window(x, ctx, s->chain, &lo, &hi))
 			csra_cache_put_chain(x->v->cache, key, x->store, s->chain, lo, hi);
 	} else {
-		int err = X509_STORE_CTX_get_error(ctx);
-		csra_err code = csra_x509_verify_err(err);
-		csra_result_add(r, "ak.chain", CSRA_STATUS_FAIL, code, path,
-		    "OpenSSL: %s (at depth %d)", X509_verify_cert_error_string(err),
-		    X509_STORE_CTX_get_error_depth(ctx));
+		csra_err code = csra_x509_verify_err(X509_STORE_CTX_get_error(ctx));
+		char msg[512];
+		csra_x509_verify_msg(ctx, msg, sizeof(msg));
+		csra_result_add(r, "ak.chain", CSRA_STATUS_FAIL, code, path, "%s", msg);
 		ok = 0;
 	}
 	X509_STORE_CTX_free(ctx);
@@ -752,10 +787,10 @@ static int keyid_names(const struct vctx *x, const OCTET_STRING_t *kid, X509 *ce
 	const unsigned char *bits;
 	int blen;
 	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned mdlen = 0;
+	size_t mdlen = 0;
 	int hashed = xp != NULL && kid->size == 20 &&
 	    X509_PUBKEY_get0_param(NULL, &bits, &blen, NULL, xp) == 1 &&
-	    EVP_Digest(bits, (size_t)blen, md, &mdlen, EVP_sha1(), NULL) == 1;
+	    EVP_Q_digest(csra_libctx(x->v), "SHA1", csra_propq(x->v), bits, (size_t)blen, md, &mdlen) == 1;
 	X509_PUBKEY_free(own);
 	csra_clear_openssl_errors();
 	if (hashed && mdlen == 20 && memcmp(md, kid->buf, 20) == 0)
@@ -821,7 +856,7 @@ static void check_block(struct vctx *x, int i, const struct span *blk, struct cs
 		memset(&x->blocks[i].in_spki, 0, sizeof(x->blocks[i].in_spki));
 		if (span_tagged(&sid, 0xa1, &wrap) && span_child(&wrap, 0, &inner))
 			x->blocks[i].in_spki = inner;
-		if (x->blocks[i].in_spki.len == 0 || (key = d2i_spki(&inner)) == NULL) {
+		if (x->blocks[i].in_spki.len == 0 || (key = d2i_spki(x->v, &inner)) == NULL) {
 			csra_result_add(r, "signature.signer", CSRA_STATUS_FAIL, CSRA_ERR_SIG_BAD_KEY,
 			    path, "OpenSSL cannot parse the signer's subjectPublicKeyInfo");
 			X509_free(cert);
@@ -895,7 +930,7 @@ static void check_block(struct vctx *x, int i, const struct span *blk, struct cs
 	s->key = key;
 
 	/* The key's SubjectPublicKeyInfo as received, when it came with it. */
-	csra_err e = verify_sig(sb, key, &x->blocks[i].in_spki, &x->tbs, why, sizeof(why));
+	csra_err e = verify_sig(x->v, sb, key, &x->blocks[i].in_spki, &x->tbs, why, sizeof(why));
 	if (e == CSRA_OK) {
 		s->verified = 1;
 		csra_result_add(r, "signature.value", CSRA_STATUS_PASS, CSRA_OK, path,
@@ -944,7 +979,7 @@ static int ensure_pool(struct vctx *x, size_t *nbad)
 			return 0;
 	for (int i = 0; x->has_ev_certs && span_next(&x->ev_certs, i ? &c : NULL, &c); i++) {
 		X509 *cert = x->ev_dg != NULL ? parse_known(x, &c, x->ev_dg[i], 1, NULL, NULL, NULL)
-		    : d2i_cert(&c);
+		    : d2i_cert(v, &c);
 		if (cert == NULL) {
 			if (nbad == NULL)
 				continue;	/* all parsed before: memory ran out */
@@ -993,9 +1028,16 @@ static int key_pool(struct vctx *x, STACK_OF(X509) *extra)
 	EVP_MD_CTX *kc = EVP_MD_CTX_new();
 	uintptr_t store = (uintptr_t)x->store;
 	int nobj = sk_X509_OBJECT_num(X509_STORE_get0_objects(x->store));
+	/* The store's own flags and depth: a caller's store may change them
+	 * (its CRLs this cannot see: csra_verifier_flush_cache). The
+	 * verifier's own settings are in trust_gen. */
+	const X509_VERIFY_PARAM *sp = X509_STORE_get0_param(x->store);
+	uint64_t settings[2] = { (uint64_t)X509_VERIFY_PARAM_get_flags(sp),
+		(uint64_t)(int64_t)X509_VERIFY_PARAM_get_depth(sp) };
 	int keyed = kc != NULL && EVP_DigestInit_ex(kc, v->sha256, NULL) == 1 &&
 	    EVP_DigestUpdate(kc, &store, sizeof(store)) == 1 &&
 	    EVP_DigestUpdate(kc, &nobj, sizeof(nobj)) == 1 &&
+	    EVP_DigestUpdate(kc, settings, sizeof(settings)) == 1 &&
 	    EVP_DigestUpdate(kc, &v->trust_gen, sizeof(v->trust_gen)) == 1;
 	for (int i = 0; keyed && i < sk_X509_num(v->untrusted); i++)
 		keyed = EVP_DigestUpdate(kc, v->untrusted_dg[i], 32) == 1;
@@ -1370,6 +1412,7 @@ csra_err csra_verify_evidence_with(const csra_verifier *v, X509_STORE *store, cs
 	x.at = v->at ? v->at : time(NULL);
 	if ((x.r = csra_result_new()) == NULL)
 		return CSRA_ERR_NOMEM;
+	csra_result_set_md(x.r, v);
 	/* Within a request the Evidence was decoded with it, by the same
 	 * rules: its structure is taken from there, not decoded again. */
 	if (parent != NULL && (x.ev = csra_decoded_evidence_at(parent, der, len, &x.explicit_certs)) != NULL) {
@@ -1477,7 +1520,8 @@ static int ak_not_request_key(const csra_result *er, const csra_stmt_in *in, csr
 {
 	/* The request's own parse, when it has one: importing a key again
 	 * costs as much as the rest of the statement's checks. */
-	EVP_PKEY *own = in->request_key == NULL ? csra_spki_pkey(in->request_spki, in->request_spki_len) : NULL;
+	EVP_PKEY *own = in->request_key == NULL ? csra_spki_pkey(in->v, in->request_spki,
+	    in->request_spki_len) : NULL;
 	EVP_PKEY *req = in->request_key != NULL ? in->request_key : own;
 	int ok = 1;
 	for (size_t i = 0; req != NULL && i < er->nsigners; i++) {

@@ -19,9 +19,9 @@
 #include "csra_span.h"
 #include "csra_verify_int.h"
 
-static EVP_PKEY *fromdata(const char *type, OSSL_PARAM *params)
+static EVP_PKEY *fromdata(const csra_verifier *v, const char *type, OSSL_PARAM *params)
 {
-	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, type, NULL);
+	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(csra_libctx(v), type, csra_propq(v));
 	EVP_PKEY *k = NULL;
 	if (ctx == NULL || EVP_PKEY_fromdata_init(ctx) != 1 ||
 	    EVP_PKEY_fromdata(ctx, &k, EVP_PKEY_PUBLIC_KEY, params) != 1)
@@ -46,13 +46,13 @@ static struct curve {
 	{ CSRA_OID_SECP521R1, "secp521r1", PTHREAD_ONCE_INIT, NULL },
 };
 
-static EVP_PKEY *ec_import(const char *group, const uint8_t *point, size_t len)
+static EVP_PKEY *ec_import(const csra_verifier *v, const char *group, const uint8_t *point, size_t len)
 {
 	OSSL_PARAM params[3];
 	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, (char *)group, 0);
 	params[1] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, (void *)point, len);
 	params[2] = OSSL_PARAM_construct_end();
-	return fromdata("EC", params);
+	return fromdata(v, "EC", params);
 }
 
 /* The template of one curve: the public half of a key made for it (a
@@ -63,7 +63,7 @@ static EVP_PKEY *ec_import(const char *group, const uint8_t *point, size_t len)
 		EVP_PKEY *k = EVP_EC_gen(curves[i].group); \
 		unsigned char *pt = NULL; \
 		size_t n = k ? EVP_PKEY_get1_encoded_public_key(k, &pt) : 0; \
-		curves[i].tmpl = n ? ec_import(curves[i].group, pt, n) : NULL; \
+		curves[i].tmpl = n ? ec_import(NULL, curves[i].group, pt, n) : NULL; \
 		OPENSSL_free(pt); \
 		EVP_PKEY_free(k); \
 		csra_clear_openssl_errors(); \
@@ -74,7 +74,7 @@ MAKE_TEMPLATE(2)
 static void (*const make_template[])(void) = { make_template_0, make_template_1, make_template_2 };
 
 /* id-ecPublicKey with a named curve: the point, as the BIT STRING holds it. */
-static EVP_PKEY *ec_key(const struct span *oid, const struct span *bits)
+static EVP_PKEY *ec_key(const csra_verifier *v, const struct span *oid, const struct span *bits)
 {
 	size_t i = 0;
 	while (i < sizeof(curves) / sizeof(curves[0]) && !csra_oid_is(oid->c, oid->clen, curves[i].oid))
@@ -83,14 +83,17 @@ static EVP_PKEY *ec_key(const struct span *oid, const struct span *bits)
 		return NULL;
 	const uint8_t *point = bits->c + 1;
 	size_t len = bits->clen - 1;
-	if (pthread_once(&curves[i].once, make_template[i]) == 0 && curves[i].tmpl != NULL) {
+	/* The templates live in OpenSSL's default library context: a
+	 * verifier with its own imports every key there. */
+	if (csra_libctx(v) == NULL && csra_propq(v) == NULL &&
+	    pthread_once(&curves[i].once, make_template[i]) == 0 && curves[i].tmpl != NULL) {
 		EVP_PKEY *k = EVP_PKEY_dup(curves[i].tmpl);
 		if (k != NULL && EVP_PKEY_set1_encoded_public_key(k, point, len) == 1)
 			return k;
 		EVP_PKEY_free(k);
 		/* Refused or out of memory: import decides. */
 	}
-	return ec_import(curves[i].group, point, len);
+	return ec_import(v, curves[i].group, point, len);
 }
 
 /* A positive INTEGER's magnitude as a BIGNUM. */
@@ -104,7 +107,7 @@ static BIGNUM *positive(const struct span *i)
 }
 
 /* rsaEncryption: RSAPublicKey ::= SEQUENCE { modulus, publicExponent }. */
-static EVP_PKEY *rsa_key(const struct span *bits)
+static EVP_PKEY *rsa_key(const csra_verifier *v, const struct span *bits)
 {
 	struct span pk, n, e, extra;
 	if (bits->clen < 2 || bits->c[0] != 0 || !span_at(bits->c + 1, bits->c + bits->clen, &pk) ||
@@ -119,7 +122,7 @@ static EVP_PKEY *rsa_key(const struct span *bits)
 	    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn) == 1 &&
 	    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, be) == 1 &&
 	    (params = OSSL_PARAM_BLD_to_param(bld)) != NULL)
-		k = fromdata("RSA", params);
+		k = fromdata(v, "RSA", params);
 	OSSL_PARAM_free(params);
 	OSSL_PARAM_BLD_free(bld);
 	BN_free(bn);
@@ -141,7 +144,7 @@ const char *csra_spki_named_curve(const uint8_t *spki, size_t len)
 	return NULL;
 }
 
-EVP_PKEY *csra_spki_pkey(const uint8_t *spki, size_t len)
+EVP_PKEY *csra_spki_pkey(const csra_verifier *v, const uint8_t *spki, size_t len)
 {
 	struct span top, alg, oid, param, bits, extra;
 	EVP_PKEY *k = NULL;
@@ -152,15 +155,15 @@ EVP_PKEY *csra_spki_pkey(const uint8_t *spki, size_t len)
 	int has_param = span_child(&alg, 1, &param);
 	if (csra_oid_is(oid.c, oid.clen, CSRA_OID_ID_ECPUBLICKEY) && has_param && param.p[0] == 0x06 &&
 	    !span_child(&alg, 2, &extra))
-		k = ec_key(&param, &bits);
+		k = ec_key(v, &param, &bits);
 	else if (csra_oid_is(oid.c, oid.clen, CSRA_OID_RSAENCRYPTION) && has_param &&
 	    param.len == 2 && param.p[0] == 0x05 && !span_child(&alg, 2, &extra))
-		k = rsa_key(&bits);
+		k = rsa_key(v, &bits);
 	if (k == NULL) {
 		/* Other key types, and anything the import refused, as OpenSSL
 		 * reads them: a refusal there is final. */
 		const unsigned char *p = spki;
-		k = d2i_PUBKEY(NULL, &p, (long)len);
+		k = d2i_PUBKEY_ex(NULL, &p, (long)len, csra_libctx(v), csra_propq(v));
 		if (k != NULL && p != spki + len) {
 			EVP_PKEY_free(k);
 			k = NULL;

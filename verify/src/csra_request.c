@@ -157,13 +157,13 @@ static void check_pkcs10(struct rctx *x, const uint8_t *der, size_t len)
 	int has_params = span_child(&alg, 1, &params);
 	char why[96] = "";
 	csra_err e = CSRA_ERR_REQ_SIGNATURE;
-	x->key = csra_spki_pkey(spki.p, spki.len);
+	x->key = csra_spki_pkey(x->v, spki.p, spki.len);
 	if (x->key == NULL)
 		snprintf(why, sizeof(why), "OpenSSL cannot use the request's public key");
 	else if (sig.clen == 0 || sig.c[0] != 0)
 		snprintf(why, sizeof(why), "the signature BIT STRING has unused bits");
 	else
-		e = csra_sig_verify(oid.c, oid.clen, has_params ? params.p : NULL, has_params ? params.len : 0,
+		e = csra_sig_verify(x->v, oid.c, oid.clen, has_params ? params.p : NULL, has_params ? params.len : 0,
 		    sig.c + 1, sig.clen - 1, x->key, x->spki, x->spki_len, info.p, info.len, why, sizeof(why));
 	/* Thales Luna's requests give ecdsa-with-SHA2 NULL parameters, which
 	 * RFC 5758 3.2 forbids: verified without them, and accepted only if
@@ -172,7 +172,7 @@ static void check_pkcs10(struct rctx *x, const uint8_t *der, size_t len)
 	    params.p[1] == 0x00 && (csra_oid_is(oid.c, oid.clen, CSRA_OID_ECDSA_WITH_SHA256) ||
 	    csra_oid_is(oid.c, oid.clen, CSRA_OID_ECDSA_WITH_SHA384) ||
 	    csra_oid_is(oid.c, oid.clen, CSRA_OID_ECDSA_WITH_SHA512)) &&
-	    csra_sig_verify(oid.c, oid.clen, NULL, 0, sig.c + 1, sig.clen - 1, x->key, x->spki, x->spki_len,
+	    csra_sig_verify(x->v, oid.c, oid.clen, NULL, 0, sig.c + 1, sig.clen - 1, x->key, x->spki, x->spki_len,
 	    info.p, info.len, why, sizeof(why)) == CSRA_OK) {
 		x->sig_null_params = 1;
 		e = CSRA_ERR_SIG_ALG_PARAMS;
@@ -295,7 +295,7 @@ static void check_crmf(struct rctx *x, const uint8_t *der, size_t len)
 		/* OpenSSL takes the message's index in CertReqMessages, not its
 		 * certReqId: the one message is index 0. */
 		if (msgs != NULL && p == der + len)
-			ok = OSSL_CRMF_MSGS_verify_popo(msgs, 0, 0, NULL, NULL) == 1;
+			ok = OSSL_CRMF_MSGS_verify_popo(msgs, 0, 0, csra_libctx(x->v), csra_propq(x->v)) == 1;
 		OSSL_CRMF_MSGS_free(msgs);
 		csra_clear_openssl_errors();
 		csra_result_add(r, "request.signature", ok ? CSRA_STATUS_PASS : CSRA_STATUS_FAIL,
@@ -310,7 +310,7 @@ static void check_crmf(struct rctx *x, const uint8_t *der, size_t len)
 	}
 	if (!keep_spki(x, &key))
 		return;
-	x->key = csra_spki_pkey(x->spki, x->spki_len);
+	x->key = csra_spki_pkey(x->v, x->spki, x->spki_len);
 	int found = 0;
 	int capped = 0, has_exts = span_tagged(&tmpl, 0xa9, &exts);
 	/* Counted first: past the cap the extensions are not looked at. */
@@ -387,6 +387,8 @@ static csra_result *new_statement(struct rctx *x, csra_stmt_out **out)
 	if (!reserve(x, 1))
 		return NULL;
 	csra_result *child = csra_result_new();
+	if (child != NULL)
+		csra_result_set_md(child, x->v);
 	csra_stmt_out *o = calloc(1, sizeof(*o));
 	if (child == NULL || o == NULL) {
 		csra_result_free(&child);
@@ -477,7 +479,7 @@ static csra_err check_file(struct rctx *x, const uint8_t *p, size_t len, const c
 	if ((child->type_name = strdup(origin)) == NULL)
 		child->nomem = 1;
 	csra_stmt_in in = { NULL, 0, p, len, x->spki, x->spki_len, nonce, nonce_len, NULL, NULL, 0,
-		x->v->at ? x->v->at : time(NULL), x->key };
+		x->v->at ? x->v->at : time(NULL), x->key, x->v };
 	const csra_format *f = file_format(p, len, format, child);
 	csra_err e = CSRA_OK;
 	if (f == NULL) {
@@ -592,10 +594,8 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 				others[nothers++] = (csra_other_cert){ fmt.c, fmt.clen, val.p, val.len };
 				continue;
 			}
-			const unsigned char *p = c.p;
-			X509 *cert = d2i_X509(NULL, &p, (long)c.len);
-			csra_clear_openssl_errors();
-			if (cert == NULL || p != c.p + c.len) {
+			X509 *cert = csra_d2i_x509(v, c.p, c.len);
+			if (cert == NULL) {
 				char path[48];
 				snprintf(path, sizeof(path), "certs[%d]", i);
 				csra_result_add(r, "bundle.certs", CSRA_STATUS_WARN, CSRA_ERR_REQ_CERT_CHOICE, path,
@@ -635,7 +635,7 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 		if (child->type_oid == NULL || child->type_name == NULL)
 			child->nomem = 1;
 		csra_stmt_in in = { type.c, type.clen, value.p, value.len, x->spki, x->spki_len,
-			nonce, nonce_len, certs, others, nothers, v->at ? v->at : time(NULL), x->key };
+			nonce, nonce_len, certs, others, nothers, v->at ? v->at : time(NULL), x->key, v };
 		csra_err se = verify_statement(v, holder, &in, child, out);
 		/* A statement result that lost a check (the Evidence's, copied
 		 * above) or a field could read as verified: out of memory. */
@@ -740,6 +740,7 @@ csra_err csra_verify_request_ex(const csra_verifier *v, const uint8_t *der, size
 	csra_result *r = csra_result_new();
 	if (r == NULL)
 		return CSRA_ERR_NOMEM;
+	csra_result_set_md(r, v);
 	struct rctx x = { .v = v, .r = r, .nfiles = nfiles };
 	const csra_policy *policy = v->policy ? v->policy : v->default_policy;
 	r->kind = strdup("request");
@@ -836,6 +837,7 @@ csra_err csra_verify_attestations(const csra_verifier *v, const uint8_t *spki, s
 	csra_result *r = csra_result_new();
 	if (r == NULL)
 		return CSRA_ERR_NOMEM;
+	csra_result_set_md(r, v);
 	struct rctx x = { .v = v, .r = r, .nfiles = nfiles };
 	const csra_policy *policy = v->policy ? v->policy : v->default_policy;
 	r->kind = strdup(spki != NULL ? "key" : "attestations");
@@ -851,7 +853,7 @@ csra_err csra_verify_attestations(const csra_verifier *v, const uint8_t *spki, s
 		}
 		memcpy(x.spki, spki, spki_len);
 		x.spki_len = spki_len;
-		x.key = csra_spki_pkey(spki, spki_len);
+		x.key = csra_spki_pkey(v, spki, spki_len);
 		if (x.key == NULL)
 			csra_result_add(r, "request.key", CSRA_STATUS_FAIL, CSRA_ERR_REQ_NO_KEY, "",
 			    "OpenSSL cannot use the key the attestations are to be bound to");

@@ -17,6 +17,19 @@ csra_result *csra_result_new(void)
 	return calloc(1, sizeof(csra_result));
 }
 
+void csra_result_set_md(csra_result *r, const csra_verifier *v)
+{
+	if (r->sha256 == NULL && v->sha256 != NULL && EVP_MD_up_ref(v->sha256))
+		r->sha256 = v->sha256;
+}
+
+/* The SHA-256 of the verifier that made |r|, in its library context; a
+ * result made otherwise (tests) has OpenSSL's default one. */
+static const EVP_MD *result_md(const csra_result *r)
+{
+	return r->sha256 != NULL ? r->sha256 : EVP_sha256();
+}
+
 void csra_result_free(csra_result **rp)
 {
 	if (rp == NULL || *rp == NULL)
@@ -37,6 +50,7 @@ void csra_result_free(csra_result **rp)
 	free(r->kind);
 	free(r->type_oid);
 	free(r->type_name);
+	EVP_MD_free(r->sha256);
 	csra_stmt_out_clear(r->stmt);
 	free(r->stmt);
 	free(r->policy);
@@ -521,13 +535,13 @@ static json_t *result_json(const csra_result *r, int *ok);
  * NULL when that fails. */
 /* What an auditor needs to find a certificate of a validated path again:
  * its SHA-256 fingerprint, serial, issuer, subject and validity. */
-static json_t *cert_json(X509 *x, int *ok)
+static json_t *cert_json(const csra_result *r, X509 *x, int *ok)
 {
 	json_t *o = json_object();
 	char name[256];
 	uint8_t md[EVP_MAX_MD_SIZE];
 	unsigned mdlen = 0;
-	if (X509_digest(x, EVP_sha256(), md, &mdlen) != 1)
+	if (X509_digest(x, result_md(r), md, &mdlen) != 1)
 		*ok = 0;
 	put(o, "sha256", hex(md, mdlen), ok);
 	const ASN1_INTEGER *serial = X509_get0_serialNumber(x);
@@ -609,7 +623,7 @@ static json_t *result_json(const csra_result *r, int *ok)
 		/* Only a report needs it: not taken during verification. */
 		size_t len;
 		const uint8_t *der = csra_decoded_der(r->input, &len);
-		if (EVP_Digest(der, len, dg, NULL, EVP_sha256(), NULL) != 1)
+		if (EVP_Digest(der, len, dg, NULL, result_md(r), NULL) != 1)
 			*ok = 0;
 		have_dg = 1;
 	}
@@ -669,7 +683,7 @@ static json_t *result_json(const csra_result *r, int *ok)
 			char name[256];
 			X509_NAME_oneline(X509_get_subject_name(sk_X509_value(s->chain, k)), name, sizeof(name));
 			push(chain, jstr(name), ok);
-			push(certs, cert_json(sk_X509_value(s->chain, k), ok), ok);
+			push(certs, cert_json(r, sk_X509_value(s->chain, k), ok), ok);
 		}
 		put(o, "chain", chain, ok);
 		put(o, "certificates", certs, ok);

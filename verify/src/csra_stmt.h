@@ -46,6 +46,9 @@ typedef struct csra_stmt_in {
 	size_t nothers;
 	time_t at;			/* verification time */
 	EVP_PKEY *request_key;		/* request_spki parsed, or NULL (then parsed where needed) */
+	/* The verifier: its library context, X509_VERIFY_PARAM and CRLs for
+	 * OpenSSL's work (csra_store_ctx, csra_sig_verify); NULL: defaults. */
+	const struct csra_verifier *v;
 } csra_stmt_in;
 
 /* A claim a statement makes, for the report and the policy. Names are the

@@ -127,14 +127,15 @@ static int check_public(struct tctx *x)
 
 /* tpm.name ----------------------------------------------------------- */
 
-/* The digests a Name may use; others (SM3, SHA-3) are refused. */
-static const EVP_MD *hash_md(TPM2_ALG_ID alg)
+/* The digests a Name may use; others (SM3, SHA-3) are refused. By name:
+ * OpenSSL fetches them from the verifier's library context. */
+static const char *hash_md(TPM2_ALG_ID alg)
 {
 	switch (alg) {
-	case TPM2_ALG_SHA1: return EVP_sha1();
-	case TPM2_ALG_SHA256: return EVP_sha256();
-	case TPM2_ALG_SHA384: return EVP_sha384();
-	case TPM2_ALG_SHA512: return EVP_sha512();
+	case TPM2_ALG_SHA1: return "SHA1";
+	case TPM2_ALG_SHA256: return "SHA256";
+	case TPM2_ALG_SHA384: return "SHA384";
+	case TPM2_ALG_SHA512: return "SHA512";
 	default: return NULL;
 	}
 }
@@ -151,7 +152,7 @@ static int check_name(struct tctx *x)
 	/* SHA-1 Names are refused: a collision gives two public areas, with
 	 * other attributes or another key, one Name; the TPM certifies the
 	 * Name only. */
-	const EVP_MD *md = x->pub.nameAlg == TPM2_ALG_SHA1 ? NULL : hash_md(x->pub.nameAlg);
+	const char *md = x->pub.nameAlg == TPM2_ALG_SHA1 ? NULL : hash_md(x->pub.nameAlg);
 	if (md == NULL) {
 		csra_result_add(x->r, "tpm.name", CSRA_STATUS_FAIL, CSRA_ERR_TPM_NAME_ALG, "tpmTPublic",
 		    "nameAlg 0x%04x is %s: SHA-256, SHA-384 or SHA-512 only", (unsigned)x->pub.nameAlg,
@@ -159,10 +160,11 @@ static int check_name(struct tctx *x)
 		return 0;
 	}
 	uint8_t want[2 + EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
+	size_t mdlen = 0;
 	want[0] = (uint8_t)(x->pub.nameAlg >> 8);
 	want[1] = (uint8_t)x->pub.nameAlg;
-	if (EVP_Digest(x->pub_buf, x->pub_len, want + 2, &mdlen, md, NULL) != 1) {
+	if (EVP_Q_digest(csra_libctx(x->in->v), md, csra_propq(x->in->v), x->pub_buf, x->pub_len,
+	    want + 2, &mdlen) != 1) {
 		ERR_clear_error();
 		csra_result_add(x->r, "tpm.name", CSRA_STATUS_FAIL, CSRA_ERR_TPM_NAME, "tpmTPublic",
 		    "OpenSSL cannot compute the nameAlg digest");
@@ -231,11 +233,11 @@ static int check_created(struct tctx *x)
 
 /* tpm.key ------------------------------------------------------------ */
 
-static EVP_PKEY *fromdata(const char *type, OSSL_PARAM_BLD *bld)
+static EVP_PKEY *fromdata(const struct tctx *x, const char *type, OSSL_PARAM_BLD *bld)
 {
 	EVP_PKEY *pk = NULL;
 	OSSL_PARAM *params = OSSL_PARAM_BLD_to_param(bld);
-	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, type, NULL);
+	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(csra_libctx(x->in->v), type, csra_propq(x->in->v));
 	if (params == NULL || ctx == NULL || EVP_PKEY_fromdata_init(ctx) != 1 ||
 	    EVP_PKEY_fromdata(ctx, &pk, EVP_PKEY_PUBLIC_KEY, params) != 1)
 		pk = NULL;
@@ -244,7 +246,7 @@ static EVP_PKEY *fromdata(const char *type, OSSL_PARAM_BLD *bld)
 	return pk;
 }
 
-static EVP_PKEY *rsa_key(const TPMT_PUBLIC *p)
+static EVP_PKEY *rsa_key(const struct tctx *x, const TPMT_PUBLIC *p)
 {
 	const TPM2B_PUBLIC_KEY_RSA *u = &p->unique.rsa;
 	if (u->size == 0 || u->size > sizeof(u->buffer))
@@ -257,14 +259,14 @@ static EVP_PKEY *rsa_key(const TPMT_PUBLIC *p)
 	if (n != NULL && e != NULL && bld != NULL && BN_set_word(e, exp) &&
 	    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n) &&
 	    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e))
-		pk = fromdata("RSA", bld);
+		pk = fromdata(x, "RSA", bld);
 	OSSL_PARAM_BLD_free(bld);
 	BN_free(n);
 	BN_free(e);
 	return pk;
 }
 
-static EVP_PKEY *ecc_key(const TPMT_PUBLIC *p)
+static EVP_PKEY *ecc_key(const struct tctx *x, const TPMT_PUBLIC *p)
 {
 	const char *group;
 	size_t fs;
@@ -288,7 +290,7 @@ static EVP_PKEY *ecc_key(const TPMT_PUBLIC *p)
 	if (bld != NULL &&
 	    OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, group, 0) &&
 	    OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pt, 1 + 2 * fs))
-		pk = fromdata("EC", bld);
+		pk = fromdata(x, "EC", bld);
 	OSSL_PARAM_BLD_free(bld);
 	return pk;
 }
@@ -304,9 +306,9 @@ static int check_key(struct tctx *x)
 	}
 	EVP_PKEY *pk = NULL;
 	if (x->pub.type == TPM2_ALG_RSA)
-		pk = rsa_key(&x->pub);
+		pk = rsa_key(x, &x->pub);
 	else if (x->pub.type == TPM2_ALG_ECC)
-		pk = ecc_key(&x->pub);
+		pk = ecc_key(x, &x->pub);
 	ERR_clear_error();
 	if (pk == NULL) {
 		csra_result_add(x->r, "tpm.key", CSRA_STATUS_FAIL, CSRA_ERR_TPM_KEY_MISMATCH,
@@ -342,12 +344,13 @@ static int check_key(struct tctx *x)
 /* Verifies |sig| over tpmSAttest with |key|: digest |md|, and for RSA
  * |pad| (RSA_PKCS1_PADDING or RSA_PKCS1_PSS_PADDING). PSS salts of any
  * length verify: TPMs differ (hash length or maximum). */
-static int verify_with(const struct tctx *x, EVP_PKEY *key, const EVP_MD *md, int pad,
+static int verify_with(const struct tctx *x, EVP_PKEY *key, const char *md, int pad,
     const uint8_t *sig, size_t siglen)
 {
 	EVP_MD_CTX *mctx = EVP_MD_CTX_new();
 	EVP_PKEY_CTX *pctx = NULL;
-	int ok = mctx != NULL && EVP_DigestVerifyInit(mctx, &pctx, md, NULL, key) == 1;
+	int ok = mctx != NULL && EVP_DigestVerifyInit_ex(mctx, &pctx, md, csra_libctx(x->in->v),
+	    csra_propq(x->in->v), key, NULL) == 1;
 	if (ok && pad != 0)
 		ok = EVP_PKEY_CTX_set_rsa_padding(pctx, pad) > 0 &&
 		    (pad != RSA_PKCS1_PSS_PADDING ||
@@ -366,7 +369,7 @@ static int rsa_ok(EVP_PKEY *key)
 }
 
 /* The TPMT_SIGNATURE hashes accepted for signatures (no SHA-1). */
-static const EVP_MD *sig_md(TPM2_ALG_ID alg)
+static const char *sig_md(TPM2_ALG_ID alg)
 {
 	return alg == TPM2_ALG_SHA1 ? NULL : hash_md(alg);
 }
@@ -375,7 +378,7 @@ static const EVP_MD *sig_md(TPM2_ALG_ID alg)
 static int verify_raw(const struct tctx *x, EVP_PKEY *key)
 {
 	return key != NULL && rsa_ok(key) && x->sig_len == (size_t)EVP_PKEY_get_size(key) &&
-	    verify_with(x, key, EVP_sha256(), RSA_PKCS1_PADDING, x->sig_buf, x->sig_len);
+	    verify_with(x, key, "SHA256", RSA_PKCS1_PADDING, x->sig_buf, x->sig_len);
 }
 
 static int verify_tpmt(const struct tctx *x, EVP_PKEY *key, const TPMT_SIGNATURE *s)
@@ -387,7 +390,7 @@ static int verify_tpmt(const struct tctx *x, EVP_PKEY *key, const TPMT_SIGNATURE
 	case TPM2_ALG_RSAPSS: {
 		const TPMS_SIGNATURE_RSA *rs = s->sigAlg == TPM2_ALG_RSASSA ? &s->signature.rsassa
 		    : &s->signature.rsapss;
-		const EVP_MD *md = sig_md(rs->hash);
+		const char *md = sig_md(rs->hash);
 		if (md == NULL || !rsa_ok(key) || rs->sig.size > sizeof(rs->sig.buffer))
 			return 0;
 		return verify_with(x, key, md,
@@ -396,7 +399,7 @@ static int verify_tpmt(const struct tctx *x, EVP_PKEY *key, const TPMT_SIGNATURE
 	}
 	case TPM2_ALG_ECDSA: {
 		const TPMS_SIGNATURE_ECC *es = &s->signature.ecdsa;
-		const EVP_MD *md = sig_md(es->hash);
+		const char *md = sig_md(es->hash);
 		if (md == NULL || !EVP_PKEY_is_a(key, "EC") ||
 		    es->signatureR.size > sizeof(es->signatureR.buffer) ||
 		    es->signatureS.size > sizeof(es->signatureS.buffer))
@@ -452,13 +455,9 @@ static const char *sig_alg_name(TPM2_ALG_ID alg)
 static int chain_to(const struct tctx *x, X509_STORE *trust, X509 *cert, csra_err *code,
     char *msg, size_t msglen)
 {
-	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
-	if (ctx == NULL || X509_STORE_CTX_init(ctx, trust, cert, x->in->certs) != 1) {
-		X509_STORE_CTX_free(ctx);
-		ERR_clear_error();
+	X509_STORE_CTX *ctx = csra_store_ctx(x->in->v, trust, cert, x->in->certs, x->in->at);
+	if (ctx == NULL)
 		return -1;
-	}
-	X509_STORE_CTX_set_time(ctx, 0, x->in->at);
 	int vr = X509_verify_cert(ctx);
 	if (vr == 1) {
 		STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
@@ -467,10 +466,8 @@ static int chain_to(const struct tctx *x, X509_STORE *trust, X509 *cert, csra_er
 		X509_STORE_CTX_free(ctx);
 		return 1;
 	}
-	int err = X509_STORE_CTX_get_error(ctx);
-	*code = csra_x509_verify_err(err);
-	snprintf(msg, msglen, "OpenSSL: %s (at depth %d)", X509_verify_cert_error_string(err),
-	    X509_STORE_CTX_get_error_depth(ctx));
+	*code = csra_x509_verify_err(X509_STORE_CTX_get_error(ctx));
+	csra_x509_verify_msg(ctx, msg, msglen);
 	X509_STORE_CTX_free(ctx);
 	ERR_clear_error();
 	return 0;
@@ -515,7 +512,7 @@ static int check_ak_cert(struct tctx *x, X509 *cert, int i)
 		    "ExtendedKeyUsage %s a TPM attestation-key EKU (accepted: %s)",
 		    eku < 0 ? "does not decode: no" : "lacks", want) && 0;
 	EVP_PKEY *own = x->in->request_key == NULL && x->in->request_spki != NULL
-	    ? csra_spki_pkey(x->in->request_spki, x->in->request_spki_len) : NULL;
+	    ? csra_spki_pkey(x->in->v, x->in->request_spki, x->in->request_spki_len) : NULL;
 	EVP_PKEY *req = x->in->request_key != NULL ? x->in->request_key : own;
 	if (req != NULL && EVP_PKEY_eq(req, X509_get0_pubkey(cert)) == 1)
 		ok = csra_result_add(x->r, AK_CHECKS[3], CSRA_STATUS_FAIL, CSRA_ERR_AK_IS_REQUEST_KEY,
@@ -588,7 +585,7 @@ static void check_signature_chain(struct tctx *x, X509_STORE *trust, int *sig_ok
 	/* Another certificate for the same key may be the one that chains;
 	 * if none does, the first one's failure is reported. */
 	csra_err code = CSRA_ERR_AK_CHAIN, ignored;
-	char msg[256], other[256];
+	char msg[512], other[512];
 	int ak = -1;
 	for (int i = first; i < n && ak < 0; i++) {
 		X509 *cert = sk_X509_value(x->in->certs, i);

@@ -90,6 +90,9 @@ void csra_verifier_free(csra_verifier **vp)
 	csra_verifier *v = *vp;
 	csra_cache_free(&v->cache);	/* first: its paths pin the stores */
 	EVP_MD_free(v->sha256);
+	X509_VERIFY_PARAM_free(v->param);
+	sk_X509_CRL_pop_free(v->crls, X509_CRL_free);
+	free(v->propq);
 	free(v->untrusted_dg);
 	X509_STORE_free(v->store);
 	sk_X509_pop_free(v->untrusted, X509_free);
@@ -111,7 +114,9 @@ void csra_verifier_free(csra_verifier **vp)
 
 csra_err csra_verifier_add_trust(csra_verifier *v, X509 *cert)
 {
-	if (v == NULL || cert == NULL)
+	/* The caller's store holds the anchors it chose: not added to behind
+	 * its back. */
+	if (v == NULL || cert == NULL || v->caller_store)
 		return CSRA_ERR_INVALID_ARGUMENT;
 	if (csra_x509_settle(cert) < 0)
 		return CSRA_ERR_NOMEM;
@@ -220,6 +225,8 @@ static csra_err add_pem(csra_verifier *v, const char *path,
 
 csra_err csra_verifier_add_trust_file(csra_verifier *v, const char *path)
 {
+	if (v != NULL && v->caller_store)
+		return CSRA_ERR_INVALID_ARGUMENT;
 	return add_pem(v, path, csra_verifier_add_trust);
 }
 
@@ -716,4 +723,244 @@ static void format_trust_free(csra_verifier *v)
 	free(v->format_trust);
 	v->format_trust = NULL;
 	v->nformat_trust = 0;
+}
+
+/* Trust in OpenSSL's terms ----------------------------------------------- */
+
+/* Every change here can change what a path validation answers: cached
+ * paths are keyed on trust_gen and dropped. */
+static void trust_changed(csra_verifier *v)
+{
+	v->trust_gen++;
+	csra_cache_flush(v->cache);
+}
+
+csra_err csra_verifier_set_trust_store(csra_verifier *v, X509_STORE *store)
+{
+	/* Anchors added before would silently stop counting: refused, as
+	 * csra_verifier_add_trust is after the store is handed over. */
+	if (v == NULL || store == NULL || (!v->caller_store && v->ntrust > 0))
+		return CSRA_ERR_INVALID_ARGUMENT;
+	if (!X509_STORE_up_ref(store))
+		return CSRA_ERR_INTERNAL;
+	X509_STORE_free(v->store);
+	v->store = store;
+	v->caller_store = 1;
+	trust_changed(v);
+	return CSRA_OK;
+}
+
+/* Flags csrattest does not let a caller's parameters or store turn on:
+ * each would accept what its checks refuse (an AK past notAfter, a
+ * critical extension nobody understood). */
+#define CSRA_VFY_FORBIDDEN (X509_V_FLAG_NO_CHECK_TIME | X509_V_FLAG_IGNORE_CRITICAL)
+
+csra_err csra_verifier_set_verify_param(csra_verifier *v, const X509_VERIFY_PARAM *param)
+{
+	if (v == NULL)
+		return CSRA_ERR_INVALID_ARGUMENT;
+	X509_VERIFY_PARAM *p = NULL;
+	if (param != NULL) {
+		if (X509_VERIFY_PARAM_get_flags(param) & CSRA_VFY_FORBIDDEN)
+			return CSRA_ERR_INVALID_ARGUMENT;
+		if ((p = X509_VERIFY_PARAM_new()) == NULL || X509_VERIFY_PARAM_set1(p, param) != 1) {
+			X509_VERIFY_PARAM_free(p);
+			csra_clear_openssl_errors();
+			return CSRA_ERR_NOMEM;
+		}
+	}
+	X509_VERIFY_PARAM_free(v->param);
+	v->param = p;
+	trust_changed(v);
+	return CSRA_OK;
+}
+
+csra_err csra_verifier_set_libctx(csra_verifier *v, OSSL_LIB_CTX *libctx, const char *propq)
+{
+	if (v == NULL)
+		return CSRA_ERR_INVALID_ARGUMENT;
+	char *pq = NULL;
+	if (propq != NULL && (pq = strdup(propq)) == NULL)
+		return CSRA_ERR_NOMEM;
+	/* Fetched now: a context that has no SHA-256 under |propq| is refused
+	 * here, and the verifier keeps the one it had. */
+	EVP_MD *md = EVP_MD_fetch(libctx, "SHA256", propq);
+	csra_clear_openssl_errors();
+	if (md == NULL) {
+		free(pq);
+		return CSRA_ERR_INVALID_ARGUMENT;
+	}
+	/* The verifier's intermediates' digests, in the new context. */
+	for (int i = 0; i < sk_X509_num(v->untrusted); i++)
+		if (X509_digest(sk_X509_value(v->untrusted, i), md, v->untrusted_dg[i], NULL) != 1) {
+			csra_clear_openssl_errors();
+			EVP_MD_free(md);
+			free(pq);
+			return CSRA_ERR_INVALID_ARGUMENT;
+		}
+	EVP_MD_free(v->sha256);
+	v->sha256 = md;
+	free(v->propq);
+	v->propq = pq;
+	v->libctx = libctx;
+	/* Cached certificates were parsed in the old context. */
+	trust_changed(v);
+	return CSRA_OK;
+}
+
+csra_err csra_verifier_flush_cache(csra_verifier *v)
+{
+	if (v == NULL)
+		return CSRA_ERR_INVALID_ARGUMENT;
+	trust_changed(v);
+	return CSRA_OK;
+}
+
+csra_err csra_verifier_add_crl(csra_verifier *v, X509_CRL *crl)
+{
+	if (v == NULL || crl == NULL)
+		return CSRA_ERR_INVALID_ARGUMENT;
+	if (v->crls == NULL && (v->crls = sk_X509_CRL_new_null()) == NULL)
+		return CSRA_ERR_NOMEM;
+	/* OpenSSL sorts a CRL's entries on the first lookup, under the CRL's
+	 * lock; done now, before threads share it. */
+	ASN1_INTEGER *zero = ASN1_INTEGER_new();
+	X509_REVOKED *rev = NULL;
+	if (zero == NULL)
+		return CSRA_ERR_NOMEM;
+	X509_CRL_get0_by_serial(crl, &rev, zero);
+	ASN1_INTEGER_free(zero);
+	if (!X509_CRL_up_ref(crl))
+		return CSRA_ERR_INTERNAL;
+	if (!sk_X509_CRL_push(v->crls, crl)) {
+		X509_CRL_free(crl);
+		return CSRA_ERR_NOMEM;
+	}
+	csra_clear_openssl_errors();
+	trust_changed(v);
+	return CSRA_OK;
+}
+
+/* Adds the CRLs of one file: PEM (any number), else one DER CRL. */
+static csra_err add_crl_one(csra_verifier *v, const char *path)
+{
+	BIO *b = BIO_new_file(path, "rb");
+	if (b == NULL) {
+		csra_clear_openssl_errors();
+		return CSRA_ERR_IO;
+	}
+	int n = 0;
+	csra_err e = CSRA_OK;
+	X509_CRL *crl;
+	for (;;) {
+		crl = X509_CRL_new_ex(v->libctx, v->propq);
+		if (crl == NULL) {
+			e = CSRA_ERR_NOMEM;
+			break;
+		}
+		if (PEM_read_bio_X509_CRL(b, &crl, NULL, NULL) == NULL) {
+			X509_CRL_free(crl);
+			break;
+		}
+		e = csra_verifier_add_crl(v, crl);
+		X509_CRL_free(crl);
+		if (e != CSRA_OK)
+			break;
+		n++;
+	}
+	csra_clear_openssl_errors();
+	if (e == CSRA_OK && n == 0 && BIO_reset(b) == 0) {
+		crl = X509_CRL_new_ex(v->libctx, v->propq);
+		if (crl != NULL && d2i_X509_CRL_bio(b, &crl) != NULL) {
+			e = csra_verifier_add_crl(v, crl);
+			n = e == CSRA_OK;
+		}
+		X509_CRL_free(crl);
+		csra_clear_openssl_errors();
+	}
+	BIO_free(b);
+	return e != CSRA_OK ? e : n ? CSRA_OK : CSRA_ERR_IO;
+}
+
+csra_err csra_verifier_add_crl_file(csra_verifier *v, const char *path)
+{
+	struct stat st;
+	if (v == NULL || path == NULL)
+		return CSRA_ERR_INVALID_ARGUMENT;
+	if (stat(path, &st) != 0)
+		return CSRA_ERR_IO;
+	if (!S_ISDIR(st.st_mode))
+		return add_crl_one(v, path);
+	DIR *d = opendir(path);
+	struct dirent *de;
+	int any = 0;
+	csra_err e = CSRA_OK;
+	if (d == NULL)
+		return CSRA_ERR_IO;
+	while (e != CSRA_ERR_NOMEM && (de = readdir(d)) != NULL) {
+		char sub[PATH_MAX];
+		struct stat sst;
+		if (de->d_name[0] == '.' ||
+		    snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name) >= (int)sizeof(sub) ||
+		    stat(sub, &sst) != 0 || !S_ISREG(sst.st_mode))
+			continue;
+		/* Other files (certificates, notes) may sit beside the CRLs. */
+		if ((e = add_crl_one(v, sub)) == CSRA_OK)
+			any = 1;
+	}
+	closedir(d);
+	return e == CSRA_ERR_NOMEM ? e : any ? CSRA_OK : CSRA_ERR_IO;
+}
+
+OSSL_LIB_CTX *csra_libctx(const csra_verifier *v)
+{
+	return v != NULL ? v->libctx : NULL;
+}
+
+const char *csra_propq(const csra_verifier *v)
+{
+	return v != NULL ? v->propq : NULL;
+}
+
+X509 *csra_d2i_x509(const csra_verifier *v, const uint8_t *der, size_t len)
+{
+	const unsigned char *p = der;
+	X509 *x = len <= LONG_MAX ? X509_new_ex(csra_libctx(v), csra_propq(v)) : NULL;
+	/* d2i_X509 frees |x| when it fails to decode into it. */
+	if (x != NULL && (d2i_X509(&x, &p, (long)len) == NULL || p != der + len)) {
+		X509_free(x);
+		x = NULL;
+	}
+	csra_clear_openssl_errors();
+	return x;
+}
+
+X509_STORE_CTX *csra_store_ctx(const csra_verifier *v, X509_STORE *store, X509 *leaf,
+    STACK_OF(X509) *untrusted, time_t at)
+{
+	X509_STORE_CTX *ctx = X509_STORE_CTX_new_ex(csra_libctx(v), csra_propq(v));
+	if (ctx == NULL || X509_STORE_CTX_init(ctx, store, leaf, untrusted) != 1)
+		goto fail;
+	/* X509_STORE_CTX_init took the store's flags, depth and policies;
+	 * the caller's parameters add theirs and override its depth. */
+	X509_VERIFY_PARAM *p = X509_STORE_CTX_get0_param(ctx);
+	if (v != NULL && v->param != NULL && X509_VERIFY_PARAM_set1(p, v->param) != 1)
+		goto fail;
+	if (v != NULL && sk_X509_CRL_num(v->crls) > 0) {
+		X509_STORE_CTX_set0_crls(ctx, v->crls);
+		X509_VERIFY_PARAM_set_flags(p, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
+	}
+	/* Not the caller's to change: the time validity is judged at, and
+	 * no purpose (csrattest checks the AK EKUs itself; OpenSSL's purposes
+	 * know no attestation key; X509_PURPOSE_ANY checks none and replaces
+	 * any the store or parameters set). */
+	X509_VERIFY_PARAM_clear_flags(p, CSRA_VFY_FORBIDDEN);
+	if (X509_VERIFY_PARAM_set_purpose(p, X509_PURPOSE_ANY) != 1)
+		goto fail;
+	X509_STORE_CTX_set_time(ctx, 0, at);
+	return ctx;
+fail:
+	X509_STORE_CTX_free(ctx);
+	csra_clear_openssl_errors();
+	return NULL;
 }

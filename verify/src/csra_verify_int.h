@@ -71,6 +71,13 @@ struct csra_verifier {
 	EVP_MD *sha256;				/* fetched once: keys are hashed per call */
 	uint8_t (*untrusted_dg)[32];		/* SHA-256 of each |untrusted| cert's DER */
 	size_t limits[CSRA_LIMIT_COUNT];	/* csra_verifier_set_limit */
+	/* Trust in OpenSSL's terms (csra_verifier_set_trust_store, _set_verify_param,
+	 * _set_libctx, _add_crl). |store| is the caller's when |caller_store|. */
+	int caller_store;
+	X509_VERIFY_PARAM *param;		/* the caller's, copied; NULL: none */
+	STACK_OF(X509_CRL) *crls;		/* handed to every path validation */
+	OSSL_LIB_CTX *libctx;			/* the caller's (not owned); NULL: default */
+	char *propq;				/* owned; NULL: none */
 };
 
 /* Where a result's check strings and a statement's claim strings live:
@@ -141,7 +148,12 @@ struct csra_result {
 	time_t wall;			/* when the verification ran (0: not recorded) */
 	char *policy;
 	char *request_format;		/* "pkcs10" or "crmf" */
+	EVP_MD *sha256;			/* the verifier's (a reference): the record's digests */
 };
+
+/* csra_result_set_md gives |r| a reference to |v|'s SHA-256, fetched in its
+ * library context, for the digests the record reports. */
+void csra_result_set_md(csra_result *r, const csra_verifier *v);
 
 /* csra_clear_openssl_errors empties OpenSSL's error queue for this thread,
  * as ERR_clear_error does; looking first is several times cheaper when it
@@ -261,7 +273,9 @@ void csra_eku_set_str(const struct csra_eku_set *s, char *buf, size_t cap);
 
 /* csra_x509_verify_err maps an X509_verify_cert error to CSRA_ERR_AK_EXPIRED
  * (after notAfter), CSRA_ERR_AK_NOT_YET_VALID (before notBefore),
- * CSRA_ERR_AK_UNTRUSTED (no path to an anchor) or CSRA_ERR_AK_CHAIN
+ * CSRA_ERR_AK_UNTRUSTED (no path to an anchor), CSRA_ERR_AK_REVOKED (a
+ * certificate of the path is on a CRL), CSRA_ERR_AK_CRL (no usable CRL:
+ * missing, expired, not yet valid, badly signed) or CSRA_ERR_AK_CHAIN
  * (anything else). */
 csra_err csra_x509_verify_err(int err);
 
@@ -281,6 +295,30 @@ int csra_chain_check(const csra_verifier *v, X509_STORE *store, X509 *leaf, STAC
     time_t at, X509_STORE_CTX_verify_cb cb, const char *cb_id, const uint8_t *key_bytes,
     size_t key_len, STACK_OF(X509) **chain, int *err, int *depth);
 
+/* csra_x509_verify_msg writes what failed in |ctx| for the check's
+ * message: OpenSSL's reason, the depth and the subject of the certificate
+ * concerned (the revoked one, or the one without a usable CRL). */
+void csra_x509_verify_msg(X509_STORE_CTX *ctx, char *buf, size_t cap);
+
+/* csra_store_ctx returns a path-validation context for |leaf| against the
+ * anchors of |store| with the intermediates |untrusted| at time |at|, in
+ * |v|'s library context (|v| may be NULL: OpenSSL's defaults): the store's
+ * settings, then the caller's X509_VERIFY_PARAM, then |v|'s CRLs (CRL
+ * checks on for the whole path), then what csrattest does not leave to
+ * either (the time, no purpose, no IGNORE_CRITICAL). NULL on allocation
+ * failure. */
+X509_STORE_CTX *csra_store_ctx(const csra_verifier *v, X509_STORE *store, X509 *leaf,
+    STACK_OF(X509) *untrusted, time_t at);
+
+/* csra_libctx and csra_propq return |v|'s library context and property
+ * query (NULL for OpenSSL's defaults, and for |v| NULL). */
+OSSL_LIB_CTX *csra_libctx(const csra_verifier *v);
+const char *csra_propq(const csra_verifier *v);
+
+/* csra_d2i_x509 parses the DER certificate |der|/|len|, all of it, in
+ * |v|'s library context; NULL if it does not parse. */
+X509 *csra_d2i_x509(const csra_verifier *v, const uint8_t *der, size_t len);
+
 /* csra_x509_push_ref settles |cert| (csra_x509_settle) and pushes a
  * reference to it on |sk|. */
 csra_err csra_x509_push_ref(STACK_OF(X509) *sk, X509 *cert);
@@ -291,8 +329,9 @@ csra_err csra_x509_push_ref(STACK_OF(X509) *sk, X509 *cert);
  * |key|, then verifies |sig| over |tbs| with OpenSSL. Returns CSRA_OK or
  * the CSRA_ERR_SIG_* reason, with detail in |why| ("" if none).
  * |key_spki|/|key_spki_len| (may be NULL) is the SubjectPublicKeyInfo
- * |key| was made from, which names its curve. */
-csra_err csra_sig_verify(const uint8_t *oid, size_t oid_len, const uint8_t *params, size_t params_len,
+ * |key| was made from, which names its curve. OpenSSL's algorithms come
+ * from |v|'s library context (|v| may be NULL: the default one). */
+csra_err csra_sig_verify(const csra_verifier *v, const uint8_t *oid, size_t oid_len, const uint8_t *params, size_t params_len,
     const uint8_t *sig, size_t sig_len, EVP_PKEY *key, const uint8_t *key_spki, size_t key_spki_len,
     const uint8_t *tbs, size_t tbs_len, char *why, size_t whylen);
 
@@ -300,8 +339,8 @@ csra_err csra_sig_verify(const uint8_t *oid, size_t oid_len, const uint8_t *para
  * |spki|/|len| (the whole of it), or returns NULL. EC keys on P-256/384/
  * 521 and RSA keys are imported from their parts (OpenSSL 3.0's DER
  * decoders cost as much as a signature check); others go through
- * d2i_PUBKEY. */
-EVP_PKEY *csra_spki_pkey(const uint8_t *spki, size_t len);
+ * d2i_PUBKEY. In |v|'s library context (|v| may be NULL: the default). */
+EVP_PKEY *csra_spki_pkey(const csra_verifier *v, const uint8_t *spki, size_t len);
 
 /* csra_spki_named_curve returns OpenSSL's name of the curve the DER
  * SubjectPublicKeyInfo |spki|/|len| names, if it is an id-ecPublicKey on

@@ -24,11 +24,9 @@ csra_err csra_x509_verify_err(int err)
 {
 	switch (err) {
 	case X509_V_ERR_CERT_HAS_EXPIRED:
-	case X509_V_ERR_CRL_HAS_EXPIRED:
 		return CSRA_ERR_AK_EXPIRED;
 	/* Not expired: a clock or an issuance date to look at, not a renewal. */
 	case X509_V_ERR_CERT_NOT_YET_VALID:
-	case X509_V_ERR_CRL_NOT_YET_VALID:
 		return CSRA_ERR_AK_NOT_YET_VALID;
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
@@ -36,9 +34,39 @@ csra_err csra_x509_verify_err(int err)
 	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
 	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
 		return CSRA_ERR_AK_UNTRUSTED;
+	case X509_V_ERR_CERT_REVOKED:
+		return CSRA_ERR_AK_REVOKED;
+	/* The certificate may be fine: the CRL that would say so is not. An
+	 * expired CRL is not an expired AK (it used to be reported so). */
+	case X509_V_ERR_UNABLE_TO_GET_CRL:
+	case X509_V_ERR_UNABLE_TO_DECRYPT_CRL_SIGNATURE:
+	case X509_V_ERR_CRL_SIGNATURE_FAILURE:
+	case X509_V_ERR_CRL_NOT_YET_VALID:
+	case X509_V_ERR_CRL_HAS_EXPIRED:
+	case X509_V_ERR_ERROR_IN_CRL_LAST_UPDATE_FIELD:
+	case X509_V_ERR_ERROR_IN_CRL_NEXT_UPDATE_FIELD:
+	case X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER:
+	case X509_V_ERR_KEYUSAGE_NO_CRL_SIGN:
+	case X509_V_ERR_UNHANDLED_CRITICAL_CRL_EXTENSION:
+	case X509_V_ERR_DIFFERENT_CRL_SCOPE:
+	case X509_V_ERR_CRL_PATH_VALIDATION_ERROR:
+		return CSRA_ERR_AK_CRL;
 	default:
 		return CSRA_ERR_AK_CHAIN;
 	}
+}
+
+void csra_x509_verify_msg(X509_STORE_CTX *ctx, char *buf, size_t cap)
+{
+	int err = X509_STORE_CTX_get_error(ctx);
+	int depth = X509_STORE_CTX_get_error_depth(ctx);
+	X509 *c = X509_STORE_CTX_get_current_cert(ctx);
+	char subject[256] = "";
+	if (c != NULL)
+		X509_NAME_oneline(X509_get_subject_name(c), subject, sizeof(subject));
+	snprintf(buf, cap, "OpenSSL: %s (at depth %d%s%s)", X509_verify_cert_error_string(err), depth,
+	    subject[0] ? ", " : "", subject);
+	csra_clear_openssl_errors();
 }
 
 int csra_x509_settle(X509 *cert)
@@ -91,7 +119,7 @@ static const struct sigalg *find_sigalg(const uint8_t *oid, size_t len)
 
 /* RSASSA-PSS parameters (RFC 4055): SHA-2 hash, MGF1 with the same hash,
  * salt as long as the hash, trailer 1. Sets |*md| and |*salt|. */
-static csra_err pss_params(const uint8_t *params, size_t params_len, const EVP_MD **md, int *salt)
+static csra_err pss_params(const uint8_t *params, size_t params_len, const char **md, int *salt)
 {
 	if (params == NULL)
 		return CSRA_ERR_SIG_ALG_PARAMS;
@@ -113,11 +141,14 @@ static csra_err pss_params(const uint8_t *params, size_t params_len, const EVP_M
 	    pss->maskGenAlgorithm->parameter)) == NULL ||
 	    OBJ_obj2nid(mgf_md->algorithm) != hnid)
 		goto out;
-	*md = EVP_get_digestbynid(hnid);
+	/* By name and size: the digest itself is fetched from the verifier's
+	 * library context when the signature is verified. */
+	*md = hnid == NID_sha256 ? "SHA256" : hnid == NID_sha384 ? "SHA384" : "SHA512";
+	long size = hnid == NID_sha256 ? 32 : hnid == NID_sha384 ? 48 : 64;
 	long s = 20;
 	if (pss->saltLength != NULL && (s = ASN1_INTEGER_get(pss->saltLength)) < 0)
 		goto out;
-	if (*md == NULL || s != EVP_MD_get_size(*md))
+	if (s != size)
 		goto out;
 	if (pss->trailerField != NULL && ASN1_INTEGER_get(pss->trailerField) != 1)
 		goto out;
@@ -135,12 +166,14 @@ static int is_null(const uint8_t *p, size_t len)
 	return p != NULL && len == 2 && p[0] == 0x05 && p[1] == 0x00;
 }
 
-csra_err csra_sig_verify(const uint8_t *oid, size_t oid_len, const uint8_t *params, size_t params_len,
+csra_err csra_sig_verify(const csra_verifier *v, const uint8_t *oid, size_t oid_len, const uint8_t *params, size_t params_len,
     const uint8_t *sig, size_t sig_len, EVP_PKEY *key, const uint8_t *key_spki, size_t key_spki_len,
     const uint8_t *tbs, size_t tbs_len, char *why, size_t whylen)
 {
 	const struct sigalg *alg = find_sigalg(oid, oid_len);
-	const EVP_MD *md = NULL;
+	const char *md = NULL;
+	OSSL_LIB_CTX *libctx = csra_libctx(v);
+	const char *propq = csra_propq(v);
 	int salt = 0;
 	why[0] = '\0';
 	if (alg == NULL)
@@ -162,7 +195,7 @@ csra_err csra_sig_verify(const uint8_t *oid, size_t oid_len, const uint8_t *para
 	}
 	}
 	if (strncmp(alg->key, "ML-DSA", 6) == 0) {
-		EVP_PKEY_CTX *probe = EVP_PKEY_CTX_new_from_name(NULL, alg->key, NULL);
+		EVP_PKEY_CTX *probe = EVP_PKEY_CTX_new_from_name(libctx, alg->key, propq);
 		csra_clear_openssl_errors();
 		if (probe == NULL)
 			return CSRA_ERR_SIG_ALG_UNAVAILABLE;
@@ -190,16 +223,18 @@ csra_err csra_sig_verify(const uint8_t *oid, size_t oid_len, const uint8_t *para
 			return CSRA_ERR_SIG_KEY_UNSUPPORTED;
 		}
 	}
-	if (md == NULL && alg->md != NULL)
-		md = EVP_get_digestbyname(alg->md);
+	if (md == NULL)
+		md = alg->md;
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	EVP_PKEY_CTX *pctx = NULL;
 	csra_err e = CSRA_ERR_SIG_INVALID;
-	if (ctx != NULL && EVP_DigestVerifyInit(ctx, &pctx, md, NULL, key) == 1 &&
+	/* In the verifier's library context: a provider it does not have
+	 * (a FIPS-only context and Ed448, say) fails the signature. */
+	if (ctx != NULL && EVP_DigestVerifyInit_ex(ctx, &pctx, md, libctx, propq, key, NULL) == 1 &&
 	    (alg->params != P_PSS ||
 	    (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
 	    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, salt) == 1 &&
-	    EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) == 1)) &&
+	    EVP_PKEY_CTX_set_rsa_mgf1_md_name(pctx, md, propq) == 1)) &&
 	    EVP_DigestVerify(ctx, sig, sig_len, tbs, tbs_len) == 1)
 		e = CSRA_OK;
 	EVP_MD_CTX_free(ctx);
@@ -306,13 +341,12 @@ int csra_chain_check(const csra_verifier *v, X509_STORE *store, X509 *leaf, STAC
 	EVP_MD_CTX_free(kc);
 	if (keyed && (*chain = csra_cache_get_chain(v->cache, key, at)) != NULL)
 		return 1;
-	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
-	if (ctx == NULL || X509_STORE_CTX_init(ctx, store, leaf, untrusted) != 1) {
-		X509_STORE_CTX_free(ctx);
+	/* The verifier's CRLs, parameters and library context apply. */
+	X509_STORE_CTX *ctx = csra_store_ctx(v, store, leaf, untrusted, at);
+	if (ctx == NULL) {
 		csra_clear_openssl_errors();
 		return -1;
 	}
-	X509_STORE_CTX_set_time(ctx, 0, at);
 	if (cb != NULL)
 		X509_STORE_CTX_set_verify_cb(ctx, cb);
 	int rc = X509_verify_cert(ctx);
