@@ -246,6 +246,43 @@ static int test_sample_alone(void)
 	return 1;
 }
 
+/* The chain cache covers Luna paths: the second verification of a PKC
+ * finds its path (a hit), a change of anchors empties it, and a cached
+ * path still records the quirks, which come from the certificates. */
+static int test_chain_cached(void)
+{
+	size_t plen;
+	uint8_t *pkc = slurp(DIR "ecc-pkc.p7b", &plen);
+	CHECK(pkc != NULL);
+	csra_verifier *v = verifier(T_2026, DIR "luna-ecc-root-certificate.pem");
+	unsigned long h0, m0, h1, m1, h2, m2;
+	const csra_result *st;
+	csra_cache_stats(v, &h0, &m0);
+	csra_result *r = attest(v, NULL, 0, pkc, plen, "thales-luna", &st);
+	CHECK(r != NULL && has(st, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, "certs[0]"));
+	csra_result_free(&r);
+	csra_cache_stats(v, &h1, &m1);
+	CHECK(h1 == h0 && m1 == m0 + 1);
+	r = attest(v, NULL, 0, pkc, plen, "thales-luna", &st);
+	CHECK(r != NULL && has(st, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, "certs[0]") &&
+	    count(st, "quirk.ecdsa-negative-s") == 1 && count(st, "quirk.critical-false-encoded") == 2);
+	csra_result_free(&r);
+	csra_cache_stats(v, &h2, &m2);
+	CHECK(h2 == h1 + 1 && m2 == m1);
+	/* Another anchor for the format: nothing cached survives. */
+	char root[1024];
+	snprintf(root, sizeof(root), "%s/%s", CSRA_SHARED_DIR, DIR "chrysalis-its-root-from-pkic-doc.pem");
+	CHECK(csra_verifier_add_format_trust_file(v, "thales-luna", root) == CSRA_OK);
+	r = attest(v, NULL, 0, pkc, plen, "thales-luna", &st);
+	CHECK(r != NULL && has(st, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, "certs[0]"));
+	csra_result_free(&r);
+	csra_cache_stats(v, &h1, &m1);
+	CHECK(h1 == h2 && m1 == m2 + 1);
+	csra_verifier_free(&v);
+	free(pkc);
+	return 1;
+}
+
 /* detect: the Luna PKC, not another vendor's chain or root. */
 static int test_detect(void)
 {
@@ -851,6 +888,7 @@ int main(void)
 		TU(test_sample_request),
 		TU(test_sample_alone),
 		TU(test_detect),
+		TU(test_chain_cached),
 		TU(test_tampered_leaf),
 		TU(test_tampered_hoc),
 		TU(test_other_key),

@@ -314,11 +314,13 @@ static int window_of(X509_STORE_CTX *ctx, STACK_OF(X509) *chain, STACK_OF(X509) 
 
 int csra_chain_check(const csra_verifier *v, X509_STORE *store, X509 *leaf, STACK_OF(X509) *untrusted,
     time_t at, X509_STORE_CTX_verify_cb cb, const char *cb_id, const uint8_t *key_bytes,
-    size_t key_len, STACK_OF(X509) **chain, int *err, int *depth)
+    size_t key_len, STACK_OF(X509) **chain, int *err, int *depth, X509 **failed)
 {
 	*chain = NULL;
 	*err = X509_V_OK;
 	*depth = 0;
+	if (failed != NULL)
+		*failed = NULL;
 	if (store == NULL) {
 		*err = X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY;
 		return 0;
@@ -360,6 +362,9 @@ int csra_chain_check(const csra_verifier *v, X509_STORE *store, X509 *leaf, STAC
 	} else {
 		*err = X509_STORE_CTX_get_error(ctx);
 		*depth = X509_STORE_CTX_get_error_depth(ctx);
+		X509 *cur = X509_STORE_CTX_get_current_cert(ctx);
+		if (failed != NULL && cur != NULL && X509_up_ref(cur))
+			*failed = cur;
 		rc = *err == X509_V_ERR_OUT_OF_MEM ? -1 : 0;
 	}
 	X509_STORE_CTX_free(ctx);

@@ -473,40 +473,45 @@ static void check_chain(struct lctx *x, int leaf_sig_ok)
 		    "no trust anchors for " KIND " (add Thales's root for this format)");
 		return;
 	}
-	STACK_OF(X509) *pool = sk_X509_new_null();
-	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
-	int good = pool != NULL && ctx != NULL;
+	STACK_OF(X509) *pool = sk_X509_new_null(), *chain = NULL;
+	int good = pool != NULL;
 	for (int i = 0; good && i < sk_X509_num(x->bag.certs); i++)
 		if (i != x->leaf && !sk_X509_push(pool, sk_X509_value(x->bag.certs, i)))
 			good = 0;
 	/* The caller's extra certificates, e.g. an intermediate not in the PKC. */
-	for (int i = 0; good && x->in->certs != NULL && i < sk_X509_num(x->in->certs); i++)
+	int extra = x->in->certs != NULL && sk_X509_num(x->in->certs) > 0;
+	for (int i = 0; good && extra && i < sk_X509_num(x->in->certs); i++)
 		if (!sk_X509_push(pool, sk_X509_value(x->in->certs, i)))
 			good = 0;
-	if (!good || X509_STORE_CTX_init(ctx, store, x->leaf_x, pool) != 1) {
+	if (!good) {
 		x->oom = 1;
-		goto out;
+		sk_X509_free(pool);
+		return;
 	}
-	X509_STORE_CTX_set_time(ctx, 0, x->in->at);
-	if (!leaf_sig_ok)
-		X509_STORE_CTX_set_verify_cb(ctx, skip_leaf_sig);
-	if (X509_verify_cert(ctx) == 1) {
-		STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
+	/* Through the chain cache, keyed on the PKC's bytes (which give the
+	 * leaf and its issuers) when nothing else joins the pool. */
+	int err, depth;
+	X509 *bad = NULL;
+	int rc = csra_chain_check(x->v, store, x->leaf_x, pool, x->in->at, leaf_sig_ok ? NULL : skip_leaf_sig,
+	    leaf_sig_ok ? KIND : KIND "/leaf-signature-checked-apart", extra ? NULL : x->in->stmt,
+	    x->in->stmt_len, &chain, &err, &depth, &bad);
+	if (rc == 1) {
 		csra_result_add(x->r, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, path,
-		    "path of %d certificate(s) to a " KIND " trust anchor", chain ? sk_X509_num(chain) : 0);
-		goto out;
+		    "path of %d certificate(s) to a " KIND " trust anchor", sk_X509_num(chain));
+	} else if (rc < 0) {
+		x->oom = 1;
+	} else {
+		int at = bag_index(x, bad);
+		if (at >= 0)
+			snprintf(path, sizeof(path), "certs[%d]", at);
+		snprintf(msg, sizeof(msg), "OpenSSL: %s (at depth %d)", X509_verify_cert_error_string(err), depth);
+		/* A signature that does not verify is a tampered or forged
+		 * certificate, whatever its place in the path. */
+		fail(x, "ak.chain", err == X509_V_ERR_CERT_SIGNATURE_FAILURE ? CSRA_ERR_SIG_INVALID
+		    : csra_x509_verify_err(err), path, msg);
 	}
-	int err = X509_STORE_CTX_get_error(ctx), depth = X509_STORE_CTX_get_error_depth(ctx);
-	int at = bag_index(x, X509_STORE_CTX_get_current_cert(ctx));
-	if (at >= 0)
-		snprintf(path, sizeof(path), "certs[%d]", at);
-	snprintf(msg, sizeof(msg), "OpenSSL: %s (at depth %d)", X509_verify_cert_error_string(err), depth);
-	/* A signature that does not verify is a tampered or forged certificate,
-	 * whatever its place in the path. */
-	fail(x, "ak.chain", err == X509_V_ERR_CERT_SIGNATURE_FAILURE ? CSRA_ERR_SIG_INVALID
-	    : csra_x509_verify_err(err), path, msg);
-out:
-	X509_STORE_CTX_free(ctx);
+	X509_free(bad);
+	sk_X509_pop_free(chain, X509_free);
 	sk_X509_free(pool);
 	csra_clear_openssl_errors();
 }
