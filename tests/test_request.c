@@ -1284,7 +1284,7 @@ static X509 *bundle_root(const uint8_t *der, size_t len)
 	X509 *root = NULL;
 	if (csra_decode(NULL, CSRA_PDU_CERTIFICATION_REQUEST, der, len, &d, NULL) != CSRA_OK)
 		return NULL;
-	const CertificationRequest_t *req = csra_decoded_value(d);
+	const CertificationRequest_t *req = csra_decoded_asn1(d);
 	const CRIAttributes_t *attrs = &req->certificationRequestInfo.attributes;
 	for (int i = 0; i < attrs->list.count && root == NULL; i++) {
 		const CRIAttribute_t *a = attrs->list.array[i];

@@ -54,7 +54,7 @@ int tu_shared_der(const char *rel, uint8_t **der, size_t *len)
 
 const void *tu_attestation_value(const csra_decoded *d)
 {
-	const CertificationRequest_t *req = csra_decoded_value(d);
+	const CertificationRequest_t *req = csra_decoded_asn1(d);
 	const CRIAttributes_t *attrs = &req->certificationRequestInfo.attributes;
 	const CRIAttribute_t *att = NULL;
 	for (int i = 0; i < attrs->list.count; i++)

@@ -1704,7 +1704,7 @@ static const char *form_name(csra_input_kind k)
 
 static json_t *build(dctx *c, csra_decoded *d)
 {
-	const void *v = csra_decoded_value(d);
+	const void *v = csra_decoded_asn1(d);
 	switch (csra_decoded_pdu(d)) {
 	case CSRA_PDU_EVIDENCE:
 		return jevidence(c, v, csra_decoded_evidence_explicit(d));

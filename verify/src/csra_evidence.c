@@ -1392,7 +1392,7 @@ csra_err csra_verify_evidence_with(const csra_verifier *v, X509_STORE *store, cs
 		return x.r->nomem ? (csra_result_free(out), CSRA_ERR_NOMEM) : CSRA_OK;
 	}
 	x.r->decoded = x.d;
-	x.ev = csra_decoded_value(x.d);
+	x.ev = csra_decoded_asn1(x.d);
 	x.explicit_certs = csra_decoded_evidence_explicit(x.d);
 	size_t dlen;
 	const uint8_t *dder = csra_decoded_der(x.d, &dlen);
