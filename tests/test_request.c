@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/crmf.h>
 #include <openssl/pem.h>
@@ -1205,6 +1206,112 @@ static int test_json_record(void)
 	return 1;
 }
 
+/* A clock callback: counts its calls and gives |t| (0: fails). */
+struct test_clock {
+	time_t t;
+	int calls;
+};
+
+static int test_clock_fn(void *arg, time_t *now)
+{
+	struct test_clock *c = arg;
+	c->calls++;
+	*now = c->t;
+	return c->t != 0;
+}
+
+/* Runs |v| on |der|; 1 if statement 0 (the Evidence) failed with
+ * CSRA_ERR_AK_EXPIRED, 0 if not; -1 on error. Sets |*verdict|. */
+static int clock_run(const csra_verifier *v, const uint8_t *der, size_t len, csra_verdict *verdict,
+    char **json)
+{
+	csra_result *r = NULL;
+	if (csra_verify_request(v, der, len, NONCE, sizeof(NONCE), &r) != CSRA_OK)
+		return -1;
+	*verdict = csra_result_verdict(r);
+	const csra_result *st = csra_result_statement_count(r) ? csra_result_statement(r, 0) : NULL;
+	int expired = st != NULL && csra_result_has_failure(st, CSRA_ERR_AK_EXPIRED);
+	*json = csra_result_json(r);
+	csra_result_free(&r);
+	return expired;
+}
+
+/* The clock is read once per verification, and that time, not the
+ * system's, judges every certificate (the Evidence's AK inside the
+ * request too) and is the record's evaluated_at. */
+static int test_clock_callback(void)
+{
+	tp_pki p;
+	EVP_PKEY *subject;
+	size_t len;
+	uint8_t *der = good_pkcs10(&p, &subject, &len);	/* AK valid from now - 60 s, a year */
+	CHECK(der != NULL);
+	csra_verifier *v = csra_verifier_new();
+	CHECK(v != NULL && csra_verifier_add_trust(v, p.root) == CSRA_OK);
+	struct test_clock c = { time(NULL), 0 };
+	CHECK(csra_verifier_set_clock(v, test_clock_fn, &c) == CSRA_OK);
+	csra_verdict verdict;
+	char *json = NULL;
+
+	CHECK(clock_run(v, der, len, &verdict, &json) == 0);
+	CHECK(c.calls == 1 && verdict == CSRA_VERDICT_VERIFIED && json != NULL);
+	free(json);
+
+	/* Two years on, by the clock: the AK has expired. */
+	c.t = time(NULL) + 2 * 365 * 86400L;
+	c.calls = 0;
+	CHECK(clock_run(v, der, len, &verdict, &json) == 1);
+	CHECK(c.calls == 1 && verdict == CSRA_VERDICT_REJECTED && json != NULL);
+	struct tm tm;
+	char want[64];
+	CHECK(gmtime_r(&c.t, &tm) != NULL);
+	CHECK(strftime(want, sizeof(want), "\"evaluated_at\": \"%Y-%m-%dT%H:%M:%SZ\"", &tm) > 0);
+	CHECK(strstr(json, want) != NULL);
+	free(json);
+
+	/* A fixed time replaces the clock, and the clock a fixed time. */
+	c.calls = 0;
+	CHECK(csra_verifier_set_time(v, time(NULL)) == CSRA_OK);
+	CHECK(clock_run(v, der, len, &verdict, &json) == 0 && verdict == CSRA_VERDICT_VERIFIED);
+	CHECK(c.calls == 0);
+	free(json);
+	CHECK(csra_verifier_set_clock(v, test_clock_fn, &c) == CSRA_OK);
+	CHECK(clock_run(v, der, len, &verdict, &json) == 1 && c.calls == 1);
+	free(json);
+
+	/* No time: nothing verified, a check saying why, no evaluated_at. */
+	c.t = 0;
+	c.calls = 0;
+	csra_result *r = NULL;
+	CHECK(csra_verify_request(v, der, len, NONCE, sizeof(NONCE), &r) == CSRA_OK);
+	CHECK(c.calls == 1 && csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
+	CHECK(csra_result_find(r, "time.clock", CSRA_ERR_CLOCK) >= 0);
+	CHECK(csra_result_statement_count(r) == 0);
+	CHECK((json = csra_result_json(r)) != NULL);
+	CHECK(strstr(json, "\"evaluated_at\"") == NULL && has_input_sha256(json, der, len));
+	free(json);
+	csra_result_free(&r);
+	/* A negative time is no time either. */
+	c.t = -5;
+	CHECK(csra_verify_request(v, der, len, NONCE, sizeof(NONCE), &r) == CSRA_OK);
+	CHECK(csra_result_find(r, "time.clock", CSRA_ERR_CLOCK) >= 0);
+	csra_result_free(&r);
+
+	/* NULL restores the system clock. */
+	CHECK(csra_verifier_set_clock(v, NULL, NULL) == CSRA_OK);
+	c.calls = 0;
+	CHECK(clock_run(v, der, len, &verdict, &json) == 0 && verdict == CSRA_VERDICT_VERIFIED);
+	CHECK(c.calls == 0);
+	free(json);
+	CHECK(csra_verifier_set_clock(NULL, test_clock_fn, &c) == CSRA_ERR_INVALID_ARGUMENT);
+
+	free(der);
+	csra_verifier_free(&v);
+	EVP_PKEY_free(subject);
+	tp_pki_free(&p);
+	return 1;
+}
+
 /* Asserts that |val|/|len| opened as |td| within |d| is one structure
  * built once, and the same DER as a fresh decode of the bytes. */
 static int built_once(csra_decoded *d, asn_TYPE_descriptor_t *td, const uint8_t *val, size_t len,
@@ -1432,7 +1539,7 @@ int main(void)
 		TU(test_crmf_substituted_key), TU(test_malformed), TU(test_callback_verifier), TU(test_callback_claim_cap),
 		TU(test_callback_text_nul), TU(test_callback_big_integers),
 		TU(test_callback_freshness), TU(test_callback_unverified_binding),
-		TU(test_json_record), TU(test_nested_values_built_once), TU(test_shared_tpm_utf8), TU(test_shared_tpm_ia5_badsig),
+		TU(test_json_record), TU(test_clock_callback), TU(test_nested_values_built_once), TU(test_shared_tpm_utf8), TU(test_shared_tpm_ia5_badsig),
 	};
 	return tu_run(tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -445,7 +445,7 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 		if (child->type_oid == NULL || child->type_name == NULL)
 			child->nomem = 1;
 		csra_stmt_in in = { type.c, type.clen, value.p, value.len, x->spki, x->spki_len,
-			nonce, nonce_len, certs, others, nothers, v->at ? v->at : time(NULL), x->key };
+			nonce, nonce_len, certs, others, nothers, x->r->at, x->key };
 		csra_stmt_out_init(out, csra_verifier_limit(v, CSRA_LIMIT_CLAIMS));
 		csra_err se = verify_statement(v, holder, &in, child, out);
 		/* A statement result that lost a check (the Evidence's, copied
@@ -513,8 +513,16 @@ csra_err csra_verify_request(const csra_verifier *v, const uint8_t *der, size_t 
 	/* The report would lack them: out of memory, reported below. */
 	if (r->kind == NULL || r->policy == NULL)
 		r->nomem = 1;
-	r->wall = time(NULL);
-	r->at = v->at ? v->at : r->wall;
+	/* The time is read once: every check and statement uses r->at. */
+	if (!csra_verifier_now(v, &r->at, &r->wall)) {
+		r->has_digest = EVP_Digest(der, len, r->digest, NULL, v->sha256, NULL) == 1;
+		csra_clear_openssl_errors();
+		csra_result_add(r, "time.clock", CSRA_STATUS_FAIL, CSRA_ERR_CLOCK, "",
+		    "the verifier's clock gave no time: nothing was verified");
+		csra_result_finish(r);
+		*out = r;
+		return r->nomem ? (csra_result_free(out), CSRA_ERR_NOMEM) : CSRA_OK;
+	}
 
 	/* Which request is it? The one of the two decodes that goes furthest
 	 * explains a failure best. */

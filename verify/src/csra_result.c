@@ -618,7 +618,9 @@ static json_t *result_json(const csra_result *r, int *ok)
 		/* When it ran, and the time certificates' validity was judged
 		 * at: the same unless the caller fixed it (--at). */
 		put(root, "verified_at", utc(r->wall ? r->wall : r->at), ok);
-		put(root, "evaluated_at", utc(r->at), ok);
+		/* None when the clock gave no time and nothing was judged. */
+		if (r->at != 0)
+			put(root, "evaluated_at", utc(r->at), ok);
 	}
 	if (r->request_format)
 		put(root, "request_format", jstr(r->request_format), ok);
