@@ -759,7 +759,7 @@ static int test_callback_verifier(void)
 }
 
 /* Claims a callback gives, per test. */
-enum cb_mode { CB_MANY, CB_NUL, CB_LONG, CB_BIG };
+enum cb_mode { CB_MANY, CB_NUL, CB_LONG, CB_BIG, CB_BYTES };
 struct cb_claims {
 	EVP_PKEY *key;
 	enum cb_mode mode;
@@ -813,6 +813,13 @@ static int cb_claims(void *arg, const uint8_t *type, size_t type_len, const uint
 		if (csra_cb_add_bigint(res, "platform", "dbgstat", p100, sizeof(p100)) != CSRA_OK)
 			a->refused++;
 		break;
+	case CB_BYTES: {
+		/* Bytes with U+0000 inside, which text would refuse, and none. */
+		static const uint8_t fw[] = { 0xab, 0x00, 0xcd, 0xef };
+		e[6] = csra_cb_add_bytes(res, "platform", "fwhash", fw, sizeof(fw));
+		e[7] = csra_cb_add_bytes(res, "platform", "empty", NULL, 0);
+		break;
+	}
 	}
 	for (size_t i = 0; i < 8; i++)
 		if (e[i] != CSRA_OK)
@@ -949,6 +956,49 @@ static int test_callback_big_integers(void)
 			    strstr(json, "\"uptime\": \"-9223372036854775809\"") &&
 			    strstr(json, "\"dbgstat\": \"1267650600228229401496703205376\"") &&
 			    strstr(json, "\"fipslevel\": 3");
+			free(json);
+		}
+		if (!ok) {
+			fprintf(stderr, "  case %zu: %s\n", i, cases[i].claims);
+			dump_failures(r, 0);
+		}
+		csra_result_free(&r);
+		CHECK(ok);
+	}
+	return 1;
+}
+
+/* A callback's bytes claims: kept whole (U+0000 too), in the record as
+ * lowercase hex, and met by a policy string that spells them in hex. */
+static int test_callback_bytes(void)
+{
+	static const struct {
+		const char *claims;
+		int ok;
+	} cases[] = {
+		{ "{\"fwhash\": \"ab00cdef\"}", 1 },
+		{ "{\"fwhash\": \"AB00CDEF\"}", 1 },
+		{ "{\"fwhash\": \"ab00cd\"}", 0 },		/* a prefix */
+		{ "{\"fwhash\": \"ab00cdef00\"}", 0 },
+		{ "{\"fwhash\": \"ab\"}", 0 },
+		{ "{\"fwhash\": \"zz00cdef\"}", 0 },	/* not hex */
+		{ "{\"empty\": \"\"}", 1 },
+		{ "{\"empty\": \"00\"}", 0 },
+		{ "{\"fwhash\": true}", 0 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char pol[256];
+		snprintf(pol, sizeof(pol), "{\"name\": \"bytes\", \"claims\": {\"platform\": %s}}",
+		    cases[i].claims);
+		struct cb_claims a = { .mode = CB_BYTES };
+		csra_result *r = cb_run(&a, pol, 0);
+		CHECK(r != NULL && a.refused == 0);
+		int ok = (csra_result_verdict(r) == CSRA_VERDICT_VERIFIED) == cases[i].ok &&
+		    (cases[i].ok || csra_result_find(r, "policy.claim", CSRA_ERR_POLICY_CLAIM_VALUE) >= 0);
+		if (i == 0) {
+			char *json = csra_result_json(r);
+			ok = ok && json != NULL && strstr(json, "\"fwhash\": \"ab00cdef\"") &&
+			    strstr(json, "\"empty\": \"\"");
 			free(json);
 		}
 		if (!ok) {
@@ -1537,7 +1587,7 @@ int main(void)
 		TU(test_crmf_cert_req_id), TU(test_request_key_is_ak),
 		TU(test_tpm_ak_eku_configured),
 		TU(test_crmf_substituted_key), TU(test_malformed), TU(test_callback_verifier), TU(test_callback_claim_cap),
-		TU(test_callback_text_nul), TU(test_callback_big_integers),
+		TU(test_callback_text_nul), TU(test_callback_big_integers), TU(test_callback_bytes),
 		TU(test_callback_freshness), TU(test_callback_unverified_binding),
 		TU(test_json_record), TU(test_clock_callback), TU(test_nested_values_built_once), TU(test_shared_tpm_utf8), TU(test_shared_tpm_ia5_badsig),
 	};

@@ -581,6 +581,7 @@ static json_t *stmt_claims_json(const struct csra_stmt_out *out, int *ok)
 		json_t *v = c->type == CSRA_VALUE_BOOLEAN ? json_boolean(c->boolean)
 		    : c->type == CSRA_VALUE_INTEGER && c->big ? big_json(c->bytes, c->len)
 		    : c->type == CSRA_VALUE_INTEGER ? json_integer((json_int_t)c->integer)
+		    : c->type == CSRA_VALUE_OCTETS ? hex(c->bytes, c->len)	/* as Evidence's octets */
 		    : jstr(c->text);	/* never holds U+0000: its whole length */
 		put(el, c->name, v, ok);
 	}
