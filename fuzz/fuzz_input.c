@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Input detection (PEM, base64, raw DER) as a file reader sees it, with
- * the contract of csra_input.h checked on every result, then the DER it
+ * the contract of csra_input.h checked on every result, the public reader
+ * (csrattest/input.h) held to the same answer, then the DER it
  * yields through the strict decoder as Evidence and as PKCS#10, the two
  * things csrattest reads from files.
  */
