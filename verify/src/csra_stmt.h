@@ -191,7 +191,7 @@ typedef struct csra_external {
  *   {"spki": "<base64 DER SubjectPublicKeyInfo of the attested key>",
  *    "freshness": "nonce" | "none",
  *    "claims": {"key": {"extractable": false, ...},
- *               "platform": {"fipslevel": 3, ...}}}
+ *               "platform": {"fipslevel": 3, "fw": {"bytes": "<base64>"}, ...}}}
  * A non-zero exit, a timeout, output over max_output or bad JSON is a
  * failed statement (checks "external.*" in |r|), never a crash. Returns
  * CSRA_OK, or CSRA_ERR_NOMEM. */
