@@ -8,6 +8,7 @@
 
 #include "csra_cbs.h"
 #include "csra_input.h"
+#include "csrattest/codec.h"
 #include "csrattest/input.h"
 #include "csrattest/version.h"
 
@@ -760,10 +761,22 @@ static int test_pub_codes(void) {
 /* Raw DER is copied as is: trailing data is the strict decoder's to find
  * (csra_decode reports CSRA_ERR_DER_TRAILING_DATA), not the reader's. */
 static int test_pub_der_trailing(void) {
-  static const uint8_t der_trail[] = {0x30, 0x03, 0x02, 0x01, 0x05, 0x00, 0x00};
+  /* KeyPurposes { 1.2 } and two bytes more. */
+  static const uint8_t der_trail[] = {0x30, 0x03, 0x06, 0x01, 0x2a, 0x00, 0x00};
+  uint8_t *der = NULL;
+  size_t len = 0;
+  csra_decoded *d = NULL;
+  csra_diag dg;
 
   CHECK(pub_ok(__func__, der_trail, sizeof(der_trail), CSRA_INPUT_ACCEPT_ANY, CSRA_INPUT_DER, "",
                der_trail, sizeof(der_trail)));
+  /* The same in base64: framing is all the reader does. */
+  CHECK(pub_ok(__func__, "MAMGASoAAA==", 12, 0, CSRA_INPUT_BASE64, "", der_trail,
+               sizeof(der_trail)));
+  CHECK(csra_input_read(der_trail, sizeof(der_trail), 0, &der, &len, NULL) == CSRA_OK);
+  CHECK(csra_decode(NULL, CSRA_PDU_KEY_PURPOSES, der, len, &d, &dg) == CSRA_ERR_DER_TRAILING_DATA);
+  CHECK(d == NULL && dg.offset == 5);
+  csra_free(der);
   return 1;
 }
 
