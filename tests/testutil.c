@@ -28,11 +28,9 @@ char *__wrap_csra_result_json(const csra_result *r)
 	const char *dir = getenv("CSRA_RECORD_DIR");
 	if (json == NULL || dir == NULL || dir[0] == '\0')
 		return json;
-	extern char *program_invocation_short_name;
 	char path[4096];
 	unsigned long n = __atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED);	/* test_threads */
-	snprintf(path, sizeof(path), "%s/%s-%ld-%lu.json", dir, program_invocation_short_name,
-	    (long)getpid(), n);
+	snprintf(path, sizeof(path), "%s/%s-%ld-%lu.json", dir, CSRA_TEST_NAME, (long)getpid(), n);
 	FILE *f = fopen(path, "w");
 	size_t len = strlen(json);
 	if (f == NULL || fwrite(json, 1, len, f) != len || fclose(f) != 0) {
