@@ -61,7 +61,7 @@ static void check_evidence(const uint8_t *ev, size_t len)
 	fuzz_alloc_resume();
 	if (e != CSRA_OK)
 		fuzz_fail("the attester's Evidence does not decode", csra_err_name(e));
-	const Evidence_t *x = csra_decoded_value(d);
+	const Evidence_t *x = csra_decoded_asn1(d);
 	size_t id_len;
 	const uint8_t *id_oid = csra_claim_oid(CSRA_CLAIM_KEY_IDENTIFIER, &id_len);
 	for (int i = 0; i < x->tbs.reportedElements.list.count; i++) {

@@ -224,11 +224,11 @@ static void check_reference(csra_pdu pdu, const uint8_t *der, size_t len, csra_e
 		td = &asn_DEF_EvidenceExplicitCerts;
 	/* The same bytes back from both values, and the same text where asn1c
 	 * can print it. */
-	fuzz_expect_der(td, csra_decoded_value(r), der, len, "reference decoder's value");
+	fuzz_expect_der(td, csra_decoded_asn1(r), der, len, "reference decoder's value");
 	size_t la = 0, lb = 0;
 	injected = fuzz_alloc_injected();
-	char *a = print_value(td, csra_decoded_value(d), &la);
-	char *b = print_value(td, csra_decoded_value(r), &lb);
+	char *a = print_value(td, csra_decoded_asn1(d), &la);
+	char *b = print_value(td, csra_decoded_asn1(r), &lb);
 	if ((a == NULL) != (b == NULL) && fuzz_alloc_injected() == injected)
 		fuzz_fail("asn_fprint fails on only one decoder's value", td->name);
 	if (a != NULL && (la != lb || memcmp(a, b, la) != 0)) {
@@ -256,7 +256,7 @@ static asn_TYPE_descriptor_t *decoded_td(const csra_decoded *d)
 void fuzz_check_decoded(csra_decoded *d, int flags)
 {
 	asn_TYPE_descriptor_t *td = decoded_td(d);
-	const void *value = csra_decoded_value(d);
+	const void *value = csra_decoded_asn1(d);
 	size_t len;
 	const uint8_t *der = csra_decoded_der(d, &len);
 	if (td == NULL || value == NULL || (der == NULL && len != 0))

@@ -115,8 +115,10 @@ int fuzz_one(const uint8_t *data, size_t size)
 		if (c->type == CSRA_VALUE_UTF8 && strlen(c->text) != c->text_len)
 			fuzz_fail("a claim text with U+0000 or cut", c->name);
 		if (c->type != CSRA_VALUE_UTF8 && c->type != CSRA_VALUE_BOOLEAN &&
-		    c->type != CSRA_VALUE_INTEGER)
+		    c->type != CSRA_VALUE_INTEGER && c->type != CSRA_VALUE_OCTETS)
 			fuzz_fail("a claim of another type", c->name);
+		if (c->type == CSRA_VALUE_OCTETS && c->bytes == NULL)
+			fuzz_fail("a bytes claim without its bytes", c->name);
 	}
 	if (!armed && fuzz_alloc_mode()) {
 		ref.have = 1;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Input detection (PEM, base64, raw DER) as a file reader sees it, with
- * the contract of csra_input.h checked on every result, then the DER it
+ * the contract of csra_input.h checked on every result, the public reader
+ * (csrattest/input.h) held to the same answer, then the DER it
  * yields through the strict decoder as Evidence and as PKCS#10, the two
  * things csrattest reads from files.
  */
@@ -9,9 +10,47 @@
 #include <string.h>
 
 #include "csra_input.h"
+#include "csrattest/input.h"
+#include "csrattest/version.h"
 #include "fuzz_common.h"
 
 #define MAX_DER (1u << 20)
+
+/* The public reader must agree with csra_input_decode: the same DER, or
+ * the same code and offset, unless the label is not in |accept|. */
+static void check_public(const uint8_t *data, size_t size, csra_input_err e,
+    const csra_input_result *r)
+{
+	unsigned accept = size ? data[size - 1] & CSRA_INPUT_ACCEPT_ANY : 0;
+	uint8_t *der = NULL;
+	size_t len = 0;
+	csra_input_info info;
+	memset(&info, 0x5a, sizeof(info));
+	csra_err pe = csra_input_read(size ? data : NULL, size, accept, &der, &len, &info);
+	if (memchr(info.label, '\0', sizeof(info.label)) == NULL)
+		fuzz_fail("public label not terminated", NULL);
+	if (pe != CSRA_OK && (der != NULL || len != 0))
+		fuzz_fail("public reader handed back DER with an error", csra_err_name(pe));
+	/* With allocations failing, either call may run out alone. */
+	if (pe == CSRA_ERR_NOMEM || e == CSRA_INPUT_NOMEM) {
+		csra_free(der);
+		return;
+	}
+	if (e != CSRA_INPUT_OK) {
+		if (pe != (csra_err)csra_input_err_code(e))
+			fuzz_fail("public reader's code differs", csra_err_name(pe));
+		if (info.err_offset != CSRA_INPUT_NO_OFFSET && info.err_offset != r->err_offset)
+			fuzz_fail("public reader's offset differs", csra_err_name(pe));
+	} else if (pe == CSRA_ERR_INPUT_WRONG_LABEL) {
+		if (r->kind != CSRA_INPUT_PEM || strcmp(info.label, r->label) != 0 ||
+		    info.err_offset >= size)
+			fuzz_fail("wrong label reported badly", info.label);
+	} else if (pe != CSRA_OK || len != r->der_len || memcmp(der, r->der, len) != 0 ||
+	    info.kind != r->kind || strcmp(info.label, r->label) != 0) {
+		fuzz_fail("public reader's result differs", csra_err_name(pe));
+	}
+	csra_free(der);
+}
 
 int fuzz_one(const uint8_t *data, size_t size)
 {
@@ -22,6 +61,9 @@ int fuzz_one(const uint8_t *data, size_t size)
 		fuzz_fail("label not terminated", csra_input_strerror(e));
 	if (csra_input_strerror(e) == NULL)
 		fuzz_fail("csra_input_strerror returned NULL", NULL);
+	/* MAX_DER is below CSRA_INPUT_MAX: only compare where both caps agree. */
+	if (e != CSRA_INPUT_TOO_LARGE)
+		check_public(data, size, e, &r);
 	if (e != CSRA_INPUT_OK) {
 		if (r.der != NULL || r.der_len != 0)
 			fuzz_fail("DER handed back with an error", csra_input_strerror(e));

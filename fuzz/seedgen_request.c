@@ -880,6 +880,13 @@ static void external_reply_seeds(void)
 	snprintf(reply, sizeof(reply), "{\"spki\":\"%s\",\"claims\":{\"platform\":"
 	    "{\"vendor\":\"Trusted HSM Inc\\u0000 (not really)\"}}}", b64);
 	put_str("corpus/external_reply", "nul-text", reply);
+	/* Bytes claims: {"bytes": base64}, and one that is not canonical. */
+	snprintf(reply, sizeof(reply), "{\"spki\":\"%s\",\"claims\":{\"platform\":"
+	    "{\"fwhash\":{\"bytes\":\"qwDN7w==\"},\"none\":{\"bytes\":\"\"}}}}", b64);
+	put_str("corpus/external_reply", "bytes", reply);
+	snprintf(reply, sizeof(reply), "{\"spki\":\"%s\",\"claims\":{\"platform\":"
+	    "{\"fwhash\":{\"bytes\":\"qwDN7x==\"}}}}", b64);
+	put_str("corpus/external_reply", "bytes-bad", reply);
 	put_str("corpus/external_reply", "not-der", "{\"spki\":\"MAA=\"}");
 	put_str("corpus/external_reply", "not-json", "{\"spki\": \x01");
 	put_str("corpus/external_reply", "array", "[\"spki\"]");

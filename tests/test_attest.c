@@ -40,7 +40,7 @@ static int roundtrip(csra_pdu pdu, asn_TYPE_descriptor_t *td, const uint8_t *der
 	CHECK(csra_decode(NULL, pdu, der, len, &d, NULL) == CSRA_OK);
 	uint8_t *buf = malloc(len);
 	CHECK(buf != NULL);
-	asn_enc_rval_t er = der_encode_to_buffer(td, (void *)csra_decoded_value(d), buf, len);
+	asn_enc_rval_t er = der_encode_to_buffer(td, (void *)csra_decoded_asn1(d), buf, len);
 	int same = er.encoded == (ssize_t)len && memcmp(buf, der, len) == 0;
 	free(buf);
 	csra_decoded_free(&d);
@@ -979,7 +979,7 @@ static int test_samples_through_encoder(void)
 		CHECK(tu_shared_der(rel, &der, &len));
 		csra_decoded *d;
 		CHECK(csra_decode(NULL, CSRA_PDU_EVIDENCE, der, len, &d, NULL) == CSRA_OK);
-		const Evidence_t *ev = csra_decoded_value(d);
+		const Evidence_t *ev = csra_decoded_asn1(d);
 		csra_evb *b = csra_evb_new();
 		long version;
 		CHECK(asn_INTEGER2long(&ev->tbs.version, &version) == 0);

@@ -154,7 +154,7 @@ static int build_and_check(EVP_PKEY *ak, const EVP_MD *md_check, int explicit_ce
 	csra_diag dg;
 	CHECK(csra_decode(NULL, CSRA_PDU_EVIDENCE, der, len, &d, &dg) == CSRA_OK);
 	CHECK(csra_decoded_evidence_explicit(d) == explicit_certs);
-	const Evidence_t *ev = csra_decoded_value(d);
+	const Evidence_t *ev = csra_decoded_asn1(d);
 	CHECK(ev->tbs.reportedElements.list.count == 3);
 	CHECK(ev->signatures.list.count == 1);
 	CHECK(der_roundtrip(explicit_certs ? &asn_DEF_EvidenceExplicitCerts : &asn_DEF_Evidence, ev, der, len));
@@ -286,7 +286,7 @@ static int test_samples_roundtrip(void)
 		CHECK(tu_shared_der(rel, &der, &len));
 		csra_decoded *d;
 		CHECK(csra_decode(NULL, CSRA_PDU_EVIDENCE, der, len, &d, NULL) == CSRA_OK);
-		CHECK(der_roundtrip(&asn_DEF_Evidence, csra_decoded_value(d), der, len));
+		CHECK(der_roundtrip(&asn_DEF_Evidence, csra_decoded_asn1(d), der, len));
 		csra_decoded_free(&d);
 		free(der);
 	}

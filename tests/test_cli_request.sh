@@ -133,6 +133,9 @@ check bad-verifier 3 "OID=COMMAND" "$bin" verify "$s/request.pem" --verifier non
 : >"$tmp/empty.pem"
 check json-empty 2 '"code_name": "CSRA_ERR_INPUT_EMPTY"' "$bin" verify "$tmp/empty.pem" --trust "$s/root.pem" --json
 check json-label 2 '"verdict": "malformed"' "$bin" verify-evidence "$s/request.pem" --trust "$s/root.pem" --json
+# A request where Evidence is expected: the label check's own code.
+check json-wrong-label 2 '"code_name": "CSRA_ERR_INPUT_WRONG_LABEL"' "$bin" verify-evidence "$s/request.pem" --trust "$s/root.pem" --json
+check wrong-label-msg 2 'PEM label is CERTIFICATE REQUEST, not EVIDENCE (CSRA_ERR_INPUT_WRONG_LABEL) at byte 11' "$bin" verify-evidence "$s/request.pem" --trust "$s/root.pem"
 printf 'hello' >"$tmp/hello.txt"
 check json-not-der 2 '"code_name": "CSRA_ERR_INPUT_NOT_DER"' "$bin" verify "$tmp/hello.txt" --trust "$s/root.pem" --json
 # Revocation (--crl): the samples' CRLs, none revoked; the intermediate's

@@ -140,7 +140,7 @@ static int test_evidence1_decodes(void)
 	CHECK(tu_shared_der("vectors/pkix-evidence/evidence1.pem", &der, &len));
 	CHECK(len == 448);
 	CHECK(csra_decode(NULL, CSRA_PDU_EVIDENCE, der, len, &d, NULL) == CSRA_OK);
-	const Evidence_t *ev = csra_decoded_value(d);
+	const Evidence_t *ev = csra_decoded_asn1(d);
 	CHECK(ev->tbs.reportedElements.list.count == 2);
 	CHECK(ev->signatures.list.count == 1);
 	CHECK(ev->signatures.list.array[0]->sid.keyId != NULL);
@@ -159,7 +159,7 @@ static int test_evidence2_decodes_with_nonce(void)
 	CHECK(tu_shared_der("vectors/pkix-evidence/evidence2.pem", &der, &len));
 	CHECK(len == 1832);
 	CHECK(csra_decode(NULL, CSRA_PDU_EVIDENCE, der, len, &d, NULL) == CSRA_OK);
-	const Evidence_t *ev = csra_decoded_value(d);
+	const Evidence_t *ev = csra_decoded_asn1(d);
 	CHECK(ev->tbs.reportedElements.list.count == 4);
 	CHECK(ev->intermediateCertificates != NULL);
 	CHECK(ev->intermediateCertificates->list.count == 1);
@@ -199,7 +199,7 @@ static int test_evidence3_decodes(void)
 	CHECK(tu_shared_der("vectors/pkix-evidence/evidence3.pem", &der, &len));
 	CHECK(len == 2938);
 	CHECK(csra_decode(NULL, CSRA_PDU_EVIDENCE, der, len, &d, NULL) == CSRA_OK);
-	const Evidence_t *ev = csra_decoded_value(d);
+	const Evidence_t *ev = csra_decoded_asn1(d);
 	CHECK(ev->signatures.list.count == 2);
 	int platforms = 0;
 	for (int i = 0; i < ev->tbs.reportedElements.list.count; i++) {
@@ -309,7 +309,7 @@ static int test_evidence_explicit_certs(void)
 	csra_decoded *d;
 	CHECK(csra_decode(NULL, CSRA_PDU_EVIDENCE, out.b, out.n, &d, NULL) == CSRA_OK);
 	CHECK(csra_decoded_evidence_explicit(d));
-	const Evidence_t *ev = csra_decoded_value(d);
+	const Evidence_t *ev = csra_decoded_asn1(d);
 	CHECK(ev->intermediateCertificates && ev->intermediateCertificates->list.count == 1);
 	csra_decoded_free(&d);
 	free(der);
@@ -327,15 +327,15 @@ static int same_as_asn1c(csra_pdu pdu, const uint8_t *der, size_t len)
 	size_t la = 0, lb = 0;
 	FILE *fa = open_memstream(&pa, &la), *fb = open_memstream(&pb, &lb);
 	CHECK(fa && fb);
-	CHECK(asn_fprint(fa, td, csra_decoded_value(a)) == 0);
-	CHECK(asn_fprint(fb, td, csra_decoded_value(b)) == 0);
+	CHECK(asn_fprint(fa, td, csra_decoded_asn1(a)) == 0);
+	CHECK(asn_fprint(fb, td, csra_decoded_asn1(b)) == 0);
 	fclose(fa);
 	fclose(fb);
 	CHECK(la == lb && la > 0 && memcmp(pa, pb, la) == 0);
 	free(pa);
 	free(pb);
 	uint8_t *enc = malloc(len);
-	asn_enc_rval_t er = der_encode_to_buffer(td, (void *)csra_decoded_value(a), enc, len);
+	asn_enc_rval_t er = der_encode_to_buffer(td, (void *)csra_decoded_asn1(a), enc, len);
 	CHECK(er.encoded == (ssize_t)len && memcmp(enc, der, len) == 0);
 	free(enc);
 	csra_decoded_free(&a);

@@ -738,7 +738,7 @@ static int test_bad_replies(void)
 		{ "{\"spki\":\"%s\",\"claims\":{\"hsm\":{}}}", "claims.hsm: unknown element" },
 		{ "{\"spki\":\"%s\",\"claims\":{\"key\":[]}}", "claims.key: must be an object" },
 		{ "{\"spki\":\"%s\",\"claims\":{\"key\":{\"extractable\":null}}}",
-		    "claims.key.extractable: must be a boolean, an integer or a string" },
+		    "claims.key.extractable: must be a boolean, an integer, a string or {\"bytes\"" },
 		{ "{\"spki\":\"%s\",\"claims\":{\"key\":{\"local\":[true]}}}",
 		    "claims.key.local: must be a boolean" },
 		{ "{\"spki\":\"%s\",\"claims\":{\"platform\":{\"fipslevel\":2.5}}}",
@@ -853,6 +853,58 @@ static int test_too_many_claims(void)
 	return 1;
 }
 
+/* Bytes claims: {"bytes": "<base64>"} only; a string stays text. */
+static int test_bytes_claims(void)
+{
+	static const struct {
+		const char *value;	/* the claim "fw" of platform */
+		int ok;
+		const char *problem;	/* external.reply's message, when not ok */
+	} cases[] = {
+		{ "{\"bytes\": \"qwDN7w==\"}", 1, NULL },		/* ab 00 cd ef */
+		{ "{\"bytes\": \"\"}", 1, NULL },
+		{ "\"qwDN7w==\"", 1, NULL },				/* text */
+		{ "{\"bytes\": \"qwDN7w\"}", 0, "not canonical base64" },
+		{ "{\"bytes\": \"qwDN7x==\"}", 0, "not canonical base64" },
+		{ "{\"bytes\": \"qw DN7w==\"}", 0, "not canonical base64" },
+		{ "{\"bytes\": 5}", 0, "{\"bytes\"" },
+		{ "{\"bytes\": \"qwDN7w==\", \"x\": 1}", 0, "{\"bytes\"" },
+		{ "{\"hex\": \"ab00cdef\"}", 0, "{\"bytes\"" },
+		{ "{}", 0, "{\"bytes\"" },
+		{ "[1]", 0, "{\"bytes\"" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char reply[2048];
+		snprintf(reply, sizeof(reply), "{\"spki\":\"%s\",\"claims\":{\"platform\":{\"fw\":%s}}}",
+		    req_b64, cases[i].value);
+		runres rr;
+		csra_stmt_out_init(&rr.out, 0);
+		rr.r = csra_result_new();
+		CHECK(rr.r != NULL && csra_external_parse_reply(reply, strlen(reply), req_spki, req_spki_len, 0,
+		    rr.r, &rr.out) == CSRA_OK);
+		int ok;
+		const csra_stmt_claim *c = csra_stmt_find(&rr.out, "platform", "fw");
+		if (!cases[i].ok)
+			ok = rr.out.verified == 0 && rr.out.nclaims == 0 &&
+			    check_is(&rr, "external.reply", CSRA_STATUS_FAIL, CSRA_ERR_EXT_JSON, cases[i].problem);
+		else if (i == 0)
+			ok = c != NULL && c->type == CSRA_VALUE_OCTETS && c->len == 4 &&
+			    memcmp(c->bytes, "\xab\x00\xcd\xef", 4) == 0;
+		else if (i == 1)
+			ok = c != NULL && c->type == CSRA_VALUE_OCTETS && c->len == 0;
+		else
+			ok = c != NULL && c->type == CSRA_VALUE_UTF8 && strcmp(c->text, "qwDN7w==") == 0;
+		if (cases[i].ok)
+			ok = ok && rr.out.verified == 1;
+		if (!ok)
+			fprintf(stderr, "  case %zu: %s\n", i, cases[i].value);
+		csra_stmt_out_clear(&rr.out);
+		csra_result_free(&rr.r);
+		CHECK(ok);
+	}
+	return 1;
+}
+
 /* Text claims are kept whole (they were cut at 127 bytes), and U+0000 in
  * one is refused with the code every statement type uses. */
 static int test_long_text(void)
@@ -937,7 +989,7 @@ int main(void)
 		TU(test_stdin_and_pem), TU(test_large_stdin), TU(test_sigpipe), TU(test_environment),
 		TU(test_argv_verbatim), TU(test_signals_default), TU(test_no_inherited_fds), TU(test_other_key),
 		TU(test_freshness_reply), TU(test_background_killed), TU(test_escapees_killed), TU(test_bad_replies),
-		TU(test_too_many_claims), TU(test_long_text),
+		TU(test_too_many_claims), TU(test_long_text), TU(test_bytes_claims),
 		TU(test_nothing_left_behind),
 	};
 	int rc = tu_run(tests, sizeof(tests) / sizeof(tests[0]));

@@ -8,6 +8,12 @@
 
 #include "csra_cbs.h"
 #include "csra_input.h"
+#include "csrattest/codec.h"
+#include "csrattest/input.h"
+#include "csrattest/version.h"
+
+#include <errno.h>
+#include <unistd.h>
 
 #define CHECK(cond)                                                     \
   do {                                                                  \
@@ -619,6 +625,248 @@ static int test_cbs_bounds(void) {
   return 1;
 }
 
+/* The public reader (csrattest/input.h). */
+
+/* pub_err reads |in| with |accept| and checks the code, the offset in
+ * |info| and that nothing is handed back. */
+static int pub_err(const char *caller, const void *in, size_t len, unsigned accept,
+                   csra_err want, size_t want_off) {
+  uint8_t *der = (uint8_t *)1;
+  size_t der_len = 99;
+  csra_input_info info;
+  csra_err got = csra_input_read(in, len, accept, &der, &der_len, &info);
+
+  if (got != want || info.err_offset != want_off || der != NULL || der_len != 0) {
+    fprintf(stderr, "%s: want %s at %zu, got %s at %zu (der %p, %zu)\n", caller,
+            csra_err_name(want), want_off, csra_err_name(got), info.err_offset,
+            (void *)der, der_len);
+    return 0;
+  }
+  if (want != CSRA_ERR_INPUT_WRONG_LABEL && info.label[0] != '\0') {
+    fprintf(stderr, "%s: label \"%s\" handed back with an error\n", caller, info.label);
+    return 0;
+  }
+  /* info is optional. */
+  der = (uint8_t *)1;
+  if (csra_input_read(in, len, accept, &der, &der_len, NULL) != want || der != NULL) {
+    fprintf(stderr, "%s: different answer without info\n", caller);
+    return 0;
+  }
+  return 1;
+}
+
+#define PUB_ERR(in, accept, want, off) \
+  pub_err(__func__, (in), strlen(in), (accept), (want), (off))
+
+/* pub_ok reads |in| and checks the DER, form and label. */
+static int pub_ok(const char *caller, const void *in, size_t len, unsigned accept,
+                  csra_input_kind kind, const char *label, const uint8_t *want,
+                  size_t want_len) {
+  uint8_t *der = NULL;
+  size_t der_len = 0;
+  csra_input_info info;
+  csra_err got = csra_input_read(in, len, accept, &der, &der_len, &info);
+  int ok = got == CSRA_OK && info.kind == kind && strcmp(info.label, label) == 0 &&
+           info.err_offset == 0 && der_len == want_len && der != NULL &&
+           memcmp(der, want, want_len) == 0;
+
+  if (!ok)
+    fprintf(stderr, "%s: got %s kind %d label \"%s\" len %zu\n", caller, csra_err_name(got),
+            (int)info.kind, info.label, der_len);
+  csra_free(der);
+  return ok;
+}
+
+static const uint8_t kSmallDer[] = {0x30, 0x03, 0x02, 0x01, 0x05};
+
+static int test_pub_forms(void) {
+  static const char ev_lf[] = "-----BEGIN EVIDENCE-----\nMAMCAQU=\n-----END EVIDENCE-----\n";
+  static const char ev_crlf[] =
+      "-----BEGIN EVIDENCE-----\r\nMAMCAQU=\r\n-----END EVIDENCE-----\r\n";
+  static const char csr[] =
+      "-----BEGIN CERTIFICATE REQUEST-----\nMAMCAQU=\n-----END CERTIFICATE REQUEST-----\n";
+  static const char ncsr[] = "-----BEGIN NEW CERTIFICATE REQUEST-----\nMAMCAQU=\n"
+                             "-----END NEW CERTIFICATE REQUEST-----\n";
+  static const char cert[] = "-----BEGIN CERTIFICATE-----\nMAMCAQU=\n-----END CERTIFICATE-----\n";
+
+  CHECK(pub_ok(__func__, ev_lf, strlen(ev_lf), CSRA_INPUT_ACCEPT_EVIDENCE, CSRA_INPUT_PEM,
+               "EVIDENCE", kSmallDer, sizeof(kSmallDer)));
+  CHECK(pub_ok(__func__, ev_crlf, strlen(ev_crlf), CSRA_INPUT_ACCEPT_EVIDENCE, CSRA_INPUT_PEM,
+               "EVIDENCE", kSmallDer, sizeof(kSmallDer)));
+  CHECK(pub_ok(__func__, csr, strlen(csr), CSRA_INPUT_ACCEPT_CSR, CSRA_INPUT_PEM,
+               "CERTIFICATE REQUEST", kSmallDer, sizeof(kSmallDer)));
+  CHECK(pub_ok(__func__, ncsr, strlen(ncsr), CSRA_INPUT_ACCEPT_CSR, CSRA_INPUT_PEM,
+               "NEW CERTIFICATE REQUEST", kSmallDer, sizeof(kSmallDer)));
+  CHECK(pub_ok(__func__, cert, strlen(cert), CSRA_INPUT_ACCEPT_CERTIFICATE, CSRA_INPUT_PEM,
+               "CERTIFICATE", kSmallDer, sizeof(kSmallDer)));
+  CHECK(pub_ok(__func__, cert, strlen(cert), CSRA_INPUT_ACCEPT_ANY, CSRA_INPUT_PEM,
+               "CERTIFICATE", kSmallDer, sizeof(kSmallDer)));
+  /* Base64 and DER carry no label: accepted whatever |accept| says. */
+  CHECK(pub_ok(__func__, "MAMC\r\nAQU=\r\n", 12, 0, CSRA_INPUT_BASE64, "", kSmallDer,
+               sizeof(kSmallDer)));
+  CHECK(pub_ok(__func__, kSmallDer, sizeof(kSmallDer), 0, CSRA_INPUT_DER, "", kSmallDer,
+               sizeof(kSmallDer)));
+  return 1;
+}
+
+/* A known label the caller did not ask for: its own code, the label named,
+ * the offset of the label on the BEGIN line. */
+static int test_pub_wrong_label(void) {
+  static const char csr[] =
+      "\n-----BEGIN CERTIFICATE REQUEST-----\nMAMCAQU=\n-----END CERTIFICATE REQUEST-----\n";
+  static const char cert[] = "-----BEGIN CERTIFICATE-----\nMAMCAQU=\n-----END CERTIFICATE-----\n";
+  csra_input_info info;
+  uint8_t *der;
+  size_t len;
+
+  CHECK(PUB_ERR(csr, CSRA_INPUT_ACCEPT_EVIDENCE, CSRA_ERR_INPUT_WRONG_LABEL, 12));
+  CHECK(PUB_ERR(csr, CSRA_INPUT_ACCEPT_EVIDENCE | CSRA_INPUT_ACCEPT_CERTIFICATE,
+                CSRA_ERR_INPUT_WRONG_LABEL, 12));
+  CHECK(PUB_ERR(cert, CSRA_INPUT_ACCEPT_CSR, CSRA_ERR_INPUT_WRONG_LABEL, 11));
+  /* |accept| 0: no PEM at all. */
+  CHECK(PUB_ERR(cert, 0, CSRA_ERR_INPUT_WRONG_LABEL, 11));
+  CHECK(csra_input_read((const uint8_t *)csr, strlen(csr), CSRA_INPUT_ACCEPT_EVIDENCE, &der,
+                        &len, &info) == CSRA_ERR_INPUT_WRONG_LABEL);
+  CHECK(strcmp(info.label, "CERTIFICATE REQUEST") == 0 && info.kind == CSRA_INPUT_PEM);
+  /* A label no reader knows stays UNKNOWN_LABEL, and is not handed back. */
+  CHECK(PUB_ERR("-----BEGIN PRIVATE KEY-----\nMAMCAQU=\n-----END PRIVATE KEY-----\n",
+                CSRA_INPUT_ACCEPT_ANY, CSRA_ERR_INPUT_UNKNOWN_LABEL, 11));
+  return 1;
+}
+
+/* Each other code, with its offset. */
+static int test_pub_codes(void) {
+  static const char two[] = "-----BEGIN EVIDENCE-----\nMAMCAQU=\n-----END EVIDENCE-----\n"
+                            "-----BEGIN EVIDENCE-----\nMAMCAQU=\n-----END EVIDENCE-----\n";
+  static const char noend[] = "-----BEGIN EVIDENCE-----\nMAMCAQU=\n";
+  static const char badchar[] = "-----BEGIN EVIDENCE-----\nMAM*AQU=\n-----END EVIDENCE-----\n";
+  static const char empty_body[] = "-----BEGIN EVIDENCE-----\n\n-----END EVIDENCE-----\n";
+  static const char crlf_hdr[] =
+      "-----BEGIN EVIDENCE-----\r\nProc-Type: 4,ENCRYPTED\r\nMAMCAQU=\r\n-----END EVIDENCE-----\r\n";
+  const unsigned ev = CSRA_INPUT_ACCEPT_EVIDENCE;
+
+  CHECK(pub_err(__func__, NULL, 0, ev, CSRA_ERR_INPUT_EMPTY, 0));
+  CHECK(PUB_ERR(" \r\n\t", ev, CSRA_ERR_INPUT_EMPTY, 0));
+  CHECK(PUB_ERR(empty_body, ev, CSRA_ERR_INPUT_EMPTY, offset_of(empty_body, "-----END")));
+  CHECK(PUB_ERR(noend, ev, CSRA_ERR_INPUT_BAD_PEM, strlen(noend)));
+  CHECK(PUB_ERR(crlf_hdr, ev, CSRA_ERR_INPUT_BAD_PEM, offset_of(crlf_hdr, "Proc-Type")));
+  CHECK(PUB_ERR(badchar, ev, CSRA_ERR_INPUT_BAD_BASE64, offset_of(badchar, "*")));
+  CHECK(PUB_ERR(two, ev, CSRA_ERR_INPUT_MULTIPLE_PEM, offset_of_nth(two, "-----BEGIN", 2)));
+  /* Whole-input errors have no offset. */
+  CHECK(PUB_ERR("hello, world", ev, CSRA_ERR_INPUT_NOT_DER, CSRA_INPUT_NO_OFFSET));
+  CHECK(PUB_ERR("MAMCAQU", ev, CSRA_ERR_INPUT_NOT_DER, CSRA_INPUT_NO_OFFSET));
+  return 1;
+}
+
+/* Raw DER is copied as is: trailing data is the strict decoder's to find
+ * (csra_decode reports CSRA_ERR_DER_TRAILING_DATA), not the reader's. */
+static int test_pub_der_trailing(void) {
+  /* KeyPurposes { 1.2 } and two bytes more. */
+  static const uint8_t der_trail[] = {0x30, 0x03, 0x06, 0x01, 0x2a, 0x00, 0x00};
+  uint8_t *der = NULL;
+  size_t len = 0;
+  csra_decoded *d = NULL;
+  csra_diag dg;
+
+  CHECK(pub_ok(__func__, der_trail, sizeof(der_trail), CSRA_INPUT_ACCEPT_ANY, CSRA_INPUT_DER, "",
+               der_trail, sizeof(der_trail)));
+  /* The same in base64: framing is all the reader does. */
+  CHECK(pub_ok(__func__, "MAMGASoAAA==", 12, 0, CSRA_INPUT_BASE64, "", der_trail,
+               sizeof(der_trail)));
+  CHECK(csra_input_read(der_trail, sizeof(der_trail), 0, &der, &len, NULL) == CSRA_OK);
+  CHECK(csra_decode(NULL, CSRA_PDU_KEY_PURPOSES, der, len, &d, &dg) == CSRA_ERR_DER_TRAILING_DATA);
+  CHECK(d == NULL && dg.offset == 5);
+  csra_free(der);
+  return 1;
+}
+
+static int test_pub_args_and_size(void) {
+  uint8_t *der = (uint8_t *)1;
+  size_t len = 5;
+  csra_input_info info;
+  uint8_t *big;
+
+  CHECK(csra_input_read(NULL, 3, CSRA_INPUT_ACCEPT_ANY, &der, &len, &info) ==
+        CSRA_ERR_INVALID_ARGUMENT);
+  CHECK(der == NULL && len == 0 && info.err_offset == CSRA_INPUT_NO_OFFSET);
+  CHECK(csra_input_read(kSmallDer, sizeof(kSmallDer), 0, NULL, &len, NULL) ==
+        CSRA_ERR_INVALID_ARGUMENT);
+  /* One byte over the cap, though it is valid DER in itself. */
+  big = calloc(CSRA_INPUT_MAX + 1, 1);
+  CHECK(big != NULL);
+  big[0] = 0x30;
+  der = (uint8_t *)1;
+  if (csra_input_read(big, CSRA_INPUT_MAX + 1, 0, &der, &len, &info) != CSRA_ERR_INPUT_TOO_LARGE ||
+      der != NULL || info.err_offset != CSRA_INPUT_NO_OFFSET || info.kind != 0) {
+    free(big);
+    CHECK(!"input over CSRA_INPUT_MAX accepted");
+  }
+  /* At the cap: read (the strict decoder judges the DER later). */
+  if (csra_input_read(big, CSRA_INPUT_MAX, 0, &der, &len, &info) != CSRA_OK ||
+      len != CSRA_INPUT_MAX || info.kind != CSRA_INPUT_DER) {
+    free(big);
+    CHECK(!"input at CSRA_INPUT_MAX refused");
+  }
+  csra_free(der);
+  free(big);
+  return 1;
+}
+
+/* write_tmp writes |len| bytes of |b| to a new temporary file. */
+static int write_tmp(char *path, const void *b, size_t len) {
+  int fd = mkstemp(path);
+  FILE *f;
+  int ok;
+
+  if (fd < 0)
+    return 0;
+  f = fdopen(fd, "wb");
+  if (f == NULL) {
+    close(fd);
+    return 0;
+  }
+  ok = fwrite(b, 1, len, f) == len;
+  return fclose(f) == 0 && ok;
+}
+
+static int test_pub_file(void) {
+  static const char ev[] = "-----BEGIN EVIDENCE-----\r\nMAMCAQU=\r\n-----END EVIDENCE-----\r\n";
+  char path[] = "/tmp/csra_test_input_XXXXXX";
+  char bigpath[] = "/tmp/csra_test_input_big_XXXXXX";
+  uint8_t *der = NULL, *big;
+  size_t len = 0;
+  csra_input_info info;
+  csra_err e;
+  int ok;
+
+  CHECK(write_tmp(path, ev, strlen(ev)));
+  e = csra_input_read_file(path, CSRA_INPUT_ACCEPT_EVIDENCE, &der, &len, &info);
+  ok = e == CSRA_OK && len == sizeof(kSmallDer) && memcmp(der, kSmallDer, len) == 0 &&
+       strcmp(info.label, "EVIDENCE") == 0;
+  csra_free(der);
+  e = csra_input_read_file(path, CSRA_INPUT_ACCEPT_CSR, &der, &len, &info);
+  unlink(path);
+  CHECK(ok);
+  CHECK(e == CSRA_ERR_INPUT_WRONG_LABEL && der == NULL && info.err_offset == 11);
+
+  errno = 0;
+  CHECK(csra_input_read_file("/nonexistent/csra/input", 0, &der, &len, &info) == CSRA_ERR_IO);
+  CHECK(errno == ENOENT && der == NULL && info.err_offset == CSRA_INPUT_NO_OFFSET);
+  CHECK(csra_input_read_file("/tmp", 0, &der, &len, &info) == CSRA_ERR_IO);
+
+  /* A file over the cap is refused without reading it all into memory. */
+  big = calloc(CSRA_INPUT_MAX + 1, 1);
+  CHECK(big != NULL);
+  big[0] = 0x30;
+  ok = write_tmp(bigpath, big, CSRA_INPUT_MAX + 1);
+  free(big);
+  CHECK(ok);
+  e = csra_input_read_file(bigpath, 0, &der, &len, &info);
+  unlink(bigpath);
+  CHECK(e == CSRA_ERR_INPUT_TOO_LARGE && der == NULL && info.err_offset == CSRA_INPUT_NO_OFFSET);
+  return 1;
+}
+
 typedef struct {
   const char *name;
   int (*fn)(void);
@@ -658,6 +906,12 @@ static const test_case kTests[] = {
     TEST(test_only_whitespace),
     TEST(test_too_large),
     TEST(test_strerror),
+    TEST(test_pub_forms),
+    TEST(test_pub_wrong_label),
+    TEST(test_pub_codes),
+    TEST(test_pub_der_trailing),
+    TEST(test_pub_args_and_size),
+    TEST(test_pub_file),
     TEST(test_cbs_reads),
     TEST(test_cbs_bounds),
 };

@@ -1407,6 +1407,15 @@ static int test_stmt_out_size(void)
 	CHECK(csra_stmt_add_bigint(&o, "platform", "uptime", big, 257) == CSRA_ERR_EV_INTEGER_RANGE);
 	CHECK(o.err == CSRA_ERR_EV_CLAIM_NUL && strcmp(o.err_path, "platform.vendor") == 0);
 	CHECK(o.nclaims == 8);
+	/* Bytes: any bytes, U+0000 too, kept whole; NULL only when empty. */
+	CHECK(csra_stmt_add_bytes(&o, "platform", "fw", (const uint8_t *)"a\0b", 3) == CSRA_OK);
+	CHECK(csra_stmt_add_bytes(&o, "platform", "none", NULL, 0) == CSRA_OK);
+	CHECK(csra_stmt_add_bytes(&o, "platform", "bad", NULL, 2) == CSRA_ERR_INVALID_ARGUMENT);
+	c = csra_stmt_find(&o, "platform", "fw");
+	CHECK(c != NULL && c->type == CSRA_VALUE_OCTETS && c->len == 3 && memcmp(c->bytes, "a\0b", 3) == 0);
+	c = csra_stmt_find(&o, "platform", "none");
+	CHECK(c != NULL && c->type == CSRA_VALUE_OCTETS && c->len == 0 && c->bytes != NULL);
+	CHECK(o.nclaims == 10 && csra_stmt_find(&o, "platform", "bad") == NULL);
 	csra_stmt_out_clear(&o);
 	CHECK(o.claims == NULL && o.nclaims == 0);
 	/* Decimal rendering of big INTEGERs. */

@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/crmf.h>
 #include <openssl/pem.h>
@@ -758,7 +759,7 @@ static int test_callback_verifier(void)
 }
 
 /* Claims a callback gives, per test. */
-enum cb_mode { CB_MANY, CB_NUL, CB_LONG, CB_BIG };
+enum cb_mode { CB_MANY, CB_NUL, CB_LONG, CB_BIG, CB_BYTES };
 struct cb_claims {
 	EVP_PKEY *key;
 	enum cb_mode mode;
@@ -812,6 +813,13 @@ static int cb_claims(void *arg, const uint8_t *type, size_t type_len, const uint
 		if (csra_cb_add_bigint(res, "platform", "dbgstat", p100, sizeof(p100)) != CSRA_OK)
 			a->refused++;
 		break;
+	case CB_BYTES: {
+		/* Bytes with U+0000 inside, which text would refuse, and none. */
+		static const uint8_t fw[] = { 0xab, 0x00, 0xcd, 0xef };
+		e[6] = csra_cb_add_bytes(res, "platform", "fwhash", fw, sizeof(fw));
+		e[7] = csra_cb_add_bytes(res, "platform", "empty", NULL, 0);
+		break;
+	}
 	}
 	for (size_t i = 0; i < 8; i++)
 		if (e[i] != CSRA_OK)
@@ -948,6 +956,49 @@ static int test_callback_big_integers(void)
 			    strstr(json, "\"uptime\": \"-9223372036854775809\"") &&
 			    strstr(json, "\"dbgstat\": \"1267650600228229401496703205376\"") &&
 			    strstr(json, "\"fipslevel\": 3");
+			free(json);
+		}
+		if (!ok) {
+			fprintf(stderr, "  case %zu: %s\n", i, cases[i].claims);
+			dump_failures(r, 0);
+		}
+		csra_result_free(&r);
+		CHECK(ok);
+	}
+	return 1;
+}
+
+/* A callback's bytes claims: kept whole (U+0000 too), in the record as
+ * lowercase hex, and met by a policy string that spells them in hex. */
+static int test_callback_bytes(void)
+{
+	static const struct {
+		const char *claims;
+		int ok;
+	} cases[] = {
+		{ "{\"fwhash\": \"ab00cdef\"}", 1 },
+		{ "{\"fwhash\": \"AB00CDEF\"}", 1 },
+		{ "{\"fwhash\": \"ab00cd\"}", 0 },		/* a prefix */
+		{ "{\"fwhash\": \"ab00cdef00\"}", 0 },
+		{ "{\"fwhash\": \"ab\"}", 0 },
+		{ "{\"fwhash\": \"zz00cdef\"}", 0 },	/* not hex */
+		{ "{\"empty\": \"\"}", 1 },
+		{ "{\"empty\": \"00\"}", 0 },
+		{ "{\"fwhash\": true}", 0 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char pol[256];
+		snprintf(pol, sizeof(pol), "{\"name\": \"bytes\", \"claims\": {\"platform\": %s}}",
+		    cases[i].claims);
+		struct cb_claims a = { .mode = CB_BYTES };
+		csra_result *r = cb_run(&a, pol, 0);
+		CHECK(r != NULL && a.refused == 0);
+		int ok = (csra_result_verdict(r) == CSRA_VERDICT_VERIFIED) == cases[i].ok &&
+		    (cases[i].ok || csra_result_find(r, "policy.claim", CSRA_ERR_POLICY_CLAIM_VALUE) >= 0);
+		if (i == 0) {
+			char *json = csra_result_json(r);
+			ok = ok && json != NULL && strstr(json, "\"fwhash\": \"ab00cdef\"") &&
+			    strstr(json, "\"empty\": \"\"");
 			free(json);
 		}
 		if (!ok) {
@@ -1230,6 +1281,112 @@ static int test_json_record(void)
 	return 1;
 }
 
+/* A clock callback: counts its calls and gives |t| (0: fails). */
+struct test_clock {
+	time_t t;
+	int calls;
+};
+
+static int test_clock_fn(void *arg, time_t *now)
+{
+	struct test_clock *c = arg;
+	c->calls++;
+	*now = c->t;
+	return c->t != 0;
+}
+
+/* Runs |v| on |der|; 1 if statement 0 (the Evidence) failed with
+ * CSRA_ERR_AK_EXPIRED, 0 if not; -1 on error. Sets |*verdict|. */
+static int clock_run(const csra_verifier *v, const uint8_t *der, size_t len, csra_verdict *verdict,
+    char **json)
+{
+	csra_result *r = NULL;
+	if (csra_verify_request(v, der, len, NONCE, sizeof(NONCE), &r) != CSRA_OK)
+		return -1;
+	*verdict = csra_result_verdict(r);
+	const csra_result *st = csra_result_statement_count(r) ? csra_result_statement(r, 0) : NULL;
+	int expired = st != NULL && csra_result_has_failure(st, CSRA_ERR_AK_EXPIRED);
+	*json = csra_result_json(r);
+	csra_result_free(&r);
+	return expired;
+}
+
+/* The clock is read once per verification, and that time, not the
+ * system's, judges every certificate (the Evidence's AK inside the
+ * request too) and is the record's evaluated_at. */
+static int test_clock_callback(void)
+{
+	tp_pki p;
+	EVP_PKEY *subject;
+	size_t len;
+	uint8_t *der = good_pkcs10(&p, &subject, &len);	/* AK valid from now - 60 s, a year */
+	CHECK(der != NULL);
+	csra_verifier *v = csra_verifier_new();
+	CHECK(v != NULL && csra_verifier_add_trust(v, p.root) == CSRA_OK);
+	struct test_clock c = { time(NULL), 0 };
+	CHECK(csra_verifier_set_clock(v, test_clock_fn, &c) == CSRA_OK);
+	csra_verdict verdict;
+	char *json = NULL;
+
+	CHECK(clock_run(v, der, len, &verdict, &json) == 0);
+	CHECK(c.calls == 1 && verdict == CSRA_VERDICT_VERIFIED && json != NULL);
+	free(json);
+
+	/* Two years on, by the clock: the AK has expired. */
+	c.t = time(NULL) + 2 * 365 * 86400L;
+	c.calls = 0;
+	CHECK(clock_run(v, der, len, &verdict, &json) == 1);
+	CHECK(c.calls == 1 && verdict == CSRA_VERDICT_REJECTED && json != NULL);
+	struct tm tm;
+	char want[64];
+	CHECK(gmtime_r(&c.t, &tm) != NULL);
+	CHECK(strftime(want, sizeof(want), "\"evaluated_at\": \"%Y-%m-%dT%H:%M:%SZ\"", &tm) > 0);
+	CHECK(strstr(json, want) != NULL);
+	free(json);
+
+	/* A fixed time replaces the clock, and the clock a fixed time. */
+	c.calls = 0;
+	CHECK(csra_verifier_set_time(v, time(NULL)) == CSRA_OK);
+	CHECK(clock_run(v, der, len, &verdict, &json) == 0 && verdict == CSRA_VERDICT_VERIFIED);
+	CHECK(c.calls == 0);
+	free(json);
+	CHECK(csra_verifier_set_clock(v, test_clock_fn, &c) == CSRA_OK);
+	CHECK(clock_run(v, der, len, &verdict, &json) == 1 && c.calls == 1);
+	free(json);
+
+	/* No time: nothing verified, a check saying why, no evaluated_at. */
+	c.t = 0;
+	c.calls = 0;
+	csra_result *r = NULL;
+	CHECK(csra_verify_request(v, der, len, NONCE, sizeof(NONCE), &r) == CSRA_OK);
+	CHECK(c.calls == 1 && csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
+	CHECK(csra_result_find(r, "time.clock", CSRA_ERR_CLOCK) >= 0);
+	CHECK(csra_result_statement_count(r) == 0);
+	CHECK((json = csra_result_json(r)) != NULL);
+	CHECK(strstr(json, "\"evaluated_at\"") == NULL && has_input_sha256(json, der, len));
+	free(json);
+	csra_result_free(&r);
+	/* A negative time is no time either. */
+	c.t = -5;
+	CHECK(csra_verify_request(v, der, len, NONCE, sizeof(NONCE), &r) == CSRA_OK);
+	CHECK(csra_result_find(r, "time.clock", CSRA_ERR_CLOCK) >= 0);
+	csra_result_free(&r);
+
+	/* NULL restores the system clock. */
+	CHECK(csra_verifier_set_clock(v, NULL, NULL) == CSRA_OK);
+	c.calls = 0;
+	CHECK(clock_run(v, der, len, &verdict, &json) == 0 && verdict == CSRA_VERDICT_VERIFIED);
+	CHECK(c.calls == 0);
+	free(json);
+	CHECK(csra_verifier_set_clock(NULL, test_clock_fn, &c) == CSRA_ERR_INVALID_ARGUMENT);
+
+	free(der);
+	csra_verifier_free(&v);
+	EVP_PKEY_free(subject);
+	tp_pki_free(&p);
+	return 1;
+}
+
 /* Asserts that |val|/|len| opened as |td| within |d| is one structure
  * built once, and the same DER as a fresh decode of the bytes. */
 static int built_once(csra_decoded *d, asn_TYPE_descriptor_t *td, const uint8_t *val, size_t len,
@@ -1309,7 +1466,7 @@ static X509 *bundle_root(const uint8_t *der, size_t len)
 	X509 *root = NULL;
 	if (csra_decode(NULL, CSRA_PDU_CERTIFICATION_REQUEST, der, len, &d, NULL) != CSRA_OK)
 		return NULL;
-	const CertificationRequest_t *req = csra_decoded_value(d);
+	const CertificationRequest_t *req = csra_decoded_asn1(d);
 	const CRIAttributes_t *attrs = &req->certificationRequestInfo.attributes;
 	for (int i = 0; i < attrs->list.count && root == NULL; i++) {
 		const CRIAttribute_t *a = attrs->list.array[i];
@@ -1455,9 +1612,9 @@ int main(void)
 		TU(test_crmf_cert_req_id), TU(test_request_key_is_ak),
 		TU(test_tpm_ak_eku_configured),
 		TU(test_crmf_substituted_key), TU(test_malformed), TU(test_callback_verifier), TU(test_callback_claim_cap),
-		TU(test_callback_text_nul), TU(test_callback_big_integers),
+		TU(test_callback_text_nul), TU(test_callback_big_integers), TU(test_callback_bytes),
 		TU(test_callback_freshness), TU(test_callback_unverified_binding),
-		TU(test_json_record), TU(test_nested_values_built_once), TU(test_shared_tpm_utf8), TU(test_shared_tpm_ia5_badsig),
+		TU(test_json_record), TU(test_clock_callback), TU(test_nested_values_built_once), TU(test_shared_tpm_utf8), TU(test_shared_tpm_ia5_badsig),
 	};
 	return tu_run(tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -94,7 +94,7 @@ static int split_stmt(sample *s)
 {
 	csra_decoded *d;
 	CHECK(csra_decode(NULL, CSRA_PDU_TPM_CERTIFY, s->stmt, s->stmt_len, &d, NULL) == CSRA_OK);
-	const TcgAttestCertify_t *t = csra_decoded_value(d);
+	const TcgAttestCertify_t *t = csra_decoded_asn1(d);
 	CHECK(t->tpmTPublic != NULL);
 	s->attest_len = (size_t)t->tpmSAttest.size;
 	s->sig_len = (size_t)t->signature.size;
@@ -116,7 +116,7 @@ static int sample_load(sample *s)
 	CHECK(tu_shared_der("vectors/csr/tpm2-certify-legacy-utf8hint.pem", &der, &len));
 	CHECK(csra_decode(NULL, CSRA_PDU_CERTIFICATION_REQUEST, der, len, &d, NULL) == CSRA_OK);
 	free(der);
-	const CertificationRequest_t *req = csra_decoded_value(d);
+	const CertificationRequest_t *req = csra_decoded_asn1(d);
 	const ANY_t *val = tu_attestation_value(d);
 	CHECK(val != NULL);
 	csra_codec *codec = csra_codec_new();

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/pem.h>
 
@@ -430,6 +431,49 @@ static int test_not_yet_valid_ak(void)
 	CHECK(csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
 	CHECK(csra_result_find(r, "ak.chain", CSRA_ERR_AK_NOT_YET_VALID) >= 0);
 	CHECK(!csra_result_has_failure(r, CSRA_ERR_AK_EXPIRED));
+	csra_result_free(&r);
+	csra_verifier_free(&v);
+	free(der);
+	tp_pki_free(&p);
+	return 1;
+}
+
+/* A clock callback: counts its calls and gives |t|. */
+struct ev_clock {
+	time_t t;
+	int calls;
+};
+
+static int ev_clock_fn(void *arg, time_t *now)
+{
+	struct ev_clock *c = arg;
+	c->calls++;
+	*now = c->t;
+	return 1;
+}
+
+/* csra_verify_evidence reads the verifier's clock once, and its time
+ * judges the AK: valid now, expired in nine months (the root still
+ * valid then). */
+static int test_clock_evidence(void)
+{
+	tp_pki p;
+	size_t len;
+	CHECK(tp_pki_new(&p, "EC", "P-256", AK, -60, YEAR / 2));
+	evopt o = { .intermediates = 1 };
+	uint8_t *der = make_ev(&p, &o, &len);
+	csra_verifier *v = verifier_for(&p);
+	struct ev_clock c = { time(NULL), 0 };
+	CHECK(der != NULL && csra_verifier_set_clock(v, ev_clock_fn, &c) == CSRA_OK);
+	csra_result *r = NULL;
+	CHECK(csra_verify_evidence(v, der, len, NONCE, sizeof(NONCE), NULL, &r) == CSRA_OK);
+	CHECK(c.calls == 1 && csra_result_find(r, "ak.chain", CSRA_OK) >= 0 &&
+	    !csra_result_has_failure(r, CSRA_ERR_AK_EXPIRED));
+	csra_result_free(&r);
+	c.t = time(NULL) + YEAR * 3 / 4;
+	c.calls = 0;
+	CHECK(csra_verify_evidence(v, der, len, NONCE, sizeof(NONCE), NULL, &r) == CSRA_OK);
+	CHECK(c.calls == 1 && csra_result_find(r, "ak.chain", CSRA_ERR_AK_EXPIRED) >= 0);
 	csra_result_free(&r);
 	csra_verifier_free(&v);
 	free(der);
@@ -1590,7 +1634,7 @@ int main(void)
 	static const tu_test tests[] = {
 		TU(test_good_p256), TU(test_good_p384), TU(test_other_curves_refused), TU(test_good_rsa3072), TU(test_good_ed25519),
 		TU(test_good_rsa_pss), TU(test_good_extra_eku), TU(test_missing_eku),
-		TU(test_wrong_eku_only), TU(test_missing_digital_signature), TU(test_expired_ak), TU(test_not_yet_valid_ak), TU(test_ak_is_ca),
+		TU(test_wrong_eku_only), TU(test_missing_digital_signature), TU(test_expired_ak), TU(test_not_yet_valid_ak), TU(test_clock_evidence), TU(test_ak_is_ca),
 		TU(test_configured_ak_eku),
 		TU(test_untrusted_root), TU(test_wrong_signer_key), TU(test_rsa_too_small),
 		TU(test_alg_key_mismatch), TU(test_alg_params_not_allowed), TU(test_pss_default_params), TU(test_alg_unknown),

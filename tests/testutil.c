@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/pem.h>
 
@@ -9,6 +10,35 @@
 #include "csra_codec_int.h"
 #include "csra_stmt.h"
 #include "CertificationRequest.h"
+
+/* Every record a C test makes is kept for scripts/check-record.py: the
+ * tests link with -Wl,--wrap=csra_result_json (tests/CMakeLists.txt), so
+ * each of their calls lands here. With CSRA_RECORD_DIR set (ctest sets
+ * it), the record is written there as <program>-<pid>-<n>.json; the test
+ * "records_c" then validates them all against docs/record.schema.json.
+ * A record that cannot be written aborts the test: a record silently not
+ * checked would look like one that validated. */
+char *__real_csra_result_json(const csra_result *r);
+char *__wrap_csra_result_json(const csra_result *r);
+
+char *__wrap_csra_result_json(const csra_result *r)
+{
+	static unsigned long seq;
+	char *json = __real_csra_result_json(r);
+	const char *dir = getenv("CSRA_RECORD_DIR");
+	if (json == NULL || dir == NULL || dir[0] == '\0')
+		return json;
+	char path[4096];
+	unsigned long n = __atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED);	/* test_threads */
+	snprintf(path, sizeof(path), "%s/%s-%ld-%lu.json", dir, CSRA_TEST_NAME, (long)getpid(), n);
+	FILE *f = fopen(path, "w");
+	size_t len = strlen(json);
+	if (f == NULL || fwrite(json, 1, len, f) != len || fclose(f) != 0) {
+		fprintf(stderr, "testutil: cannot keep the record in %s\n", path);
+		abort();
+	}
+	return json;
+}
 
 int tu_run(const tu_test *tests, size_t n)
 {
@@ -54,7 +84,7 @@ int tu_shared_der(const char *rel, uint8_t **der, size_t *len)
 
 const void *tu_attestation_value(const csra_decoded *d)
 {
-	const CertificationRequest_t *req = csra_decoded_value(d);
+	const CertificationRequest_t *req = csra_decoded_asn1(d);
 	const CRIAttributes_t *attrs = &req->certificationRequestInfo.attributes;
 	const CRIAttribute_t *att = NULL;
 	for (int i = 0; i < attrs->list.count; i++)

@@ -18,6 +18,10 @@ typedef struct tu_test {
 } tu_test;
 #define TU(f) { #f, f }
 
+/* Every csra_result_json call of a test is wrapped (testutil.c): with
+ * CSRA_RECORD_DIR set, each record is also written there, and ctest's
+ * "records_c" validates them against docs/record.schema.json. */
+
 /* tu_run runs |tests|, prints "ok"/"FAIL" per test and "N passed, M
  * failed", and returns the exit status: 0 if all passed. */
 int tu_run(const tu_test *tests, size_t n);

@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "csra_codec_int.h"
+#include "csra_input.h"
 
 __attribute__((format(printf, 1, 2)))
 void cli_usage_error(const char *fmt, ...)
@@ -25,61 +26,21 @@ void cli_usage_error(const char *fmt, ...)
 }
 
 /* cli_read_file reads |path| ("-": stdin) into a malloc'd buffer. Returns 0, -1
- * on an I/O error (errno set) or 1 if it holds more than TOOL_MAX_FILE. */
+ * on an I/O error (errno set) or 1 if it holds more than TOOL_MAX_FILE. The
+ * reading itself is the library's, which csra_input_read_file uses too. */
 int cli_read_file(const char *path, uint8_t **out, size_t *out_len)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	size_t len = 0, cap = 0;
-	uint8_t *buf = NULL;
-	int rc = 0;
 	*out = NULL;
 	*out_len = 0;
 	if (f == NULL)
 		return -1;
-	for (;;) {
-		if (len == cap) {
-			if (cap > TOOL_MAX_FILE) {
-				rc = 1;
-				break;
-			}
-			size_t ncap = cap ? cap * 2 : 65536;
-			if (ncap > TOOL_MAX_FILE + 1)
-				ncap = TOOL_MAX_FILE + 1;	/* one past the cap tells "too large" */
-			uint8_t *nb = realloc(buf, ncap);
-			if (nb == NULL) {
-				errno = ENOMEM;
-				rc = -1;
-				break;
-			}
-			buf = nb;
-			cap = ncap;
-		}
-		size_t n = fread(buf + len, 1, cap - len, f);
-		len += n;
-		if (n == 0) {
-			if (ferror(f)) {
-				if (errno == 0)
-					errno = EIO;
-				rc = -1;
-			}
-			break;
-		}
-		if (len > TOOL_MAX_FILE) {
-			rc = 1;
-			break;
-		}
-	}
+	int rc = csra_read_stream(f, TOOL_MAX_FILE, out, out_len);
 	int saved = errno;
 	if (f != stdin)
 		fclose(f);
 	errno = saved;
-	if (rc != 0) {
-		free(buf);
-		return rc;
-	}
-	*out = buf;
-	*out_len = len;
-	return 0;
+	return rc;
 }
 
 /* cli_finish flushes stdout: a full disk or closed pipe is an I/O error. */

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "csrattest/input.h"
+
 /* Exit codes of the tool, the same for every command. */
 #define TOOL_EXIT_OK 0
 #define TOOL_EXIT_REJECTED 1	/* well-formed, but verification failed */
@@ -14,7 +16,7 @@
 #define TOOL_EXIT_USAGE 3	/* bad command line, I/O error, out of memory */
 
 /* The largest file the tool reads. */
-#define TOOL_MAX_FILE (16u << 20)
+#define TOOL_MAX_FILE CSRA_INPUT_MAX
 
 /* cli_usage_error prints "csrattest: <message>" and a hint to stderr. */
 void cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

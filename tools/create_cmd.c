@@ -235,37 +235,35 @@ static int read_whole(const char *opt, const char *file, uint8_t **buf, size_t *
 	return TOOL_EXIT_OK;
 }
 
-/* Reads |file| as DER: PEM with label |label| (NULL: no PEM accepted),
- * base64 or DER. Errors name the file and the byte offset. */
-static int load_der(const char *opt, const char *file, const char *label, uint8_t **der, size_t *len)
+/* Reads |file| as DER: PEM with a label |accept| names (0: no PEM
+ * accepted; |want| is the label for messages), base64 or DER, through the
+ * library's public reader. Errors name the file and the byte offset. */
+static int load_der(const char *opt, const char *file, unsigned accept, const char *want,
+    uint8_t **der, size_t *len)
 {
 	uint8_t *in;
 	size_t in_len;
 	int rc = read_whole(opt, file, &in, &in_len);
 	if (rc != TOOL_EXIT_OK)
 		return rc;
-	csra_input_result res;
-	csra_input_err ie = csra_input_decode(in, in_len, TOOL_MAX_FILE, &res);
+	csra_input_info info;
+	csra_err e = csra_input_read(in, in_len, accept, der, len, &info);
 	free(in);
-	if (ie != CSRA_INPUT_OK) {
-		if (ie == CSRA_INPUT_NOMEM)
-			return say(TOOL_EXIT_USAGE, "%s %s: %s", opt, file, csra_strerror(CSRA_ERR_NOMEM));
-		if (ie == CSRA_INPUT_NOT_DER || ie == CSRA_INPUT_TOO_LARGE)
-			return say(TOOL_EXIT_MALFORMED, "%s %s: %s (%s)", opt, file, csra_input_strerror(ie),
-			    csra_err_name(csra_input_err_code(ie)));
-		return say(TOOL_EXIT_MALFORMED, "%s %s: %s (%s) at byte %zu", opt, file, csra_input_strerror(ie),
-		    csra_err_name(csra_input_err_code(ie)), res.err_offset);
-	}
-	if (res.kind == CSRA_INPUT_PEM && (label == NULL || strcmp(res.label, label) != 0)) {
-		free(res.der);
-		if (label == NULL)
-			return say(TOOL_EXIT_MALFORMED, "%s %s: PEM (%s) where DER or base64 is expected", opt, file,
-			    res.label);
-		return say(TOOL_EXIT_MALFORMED, "%s %s: PEM label is %s, not %s", opt, file, res.label, label);
-	}
-	*der = res.der;
-	*len = res.der_len;
-	return TOOL_EXIT_OK;
+	if (e == CSRA_OK)
+		return TOOL_EXIT_OK;
+	if (e == CSRA_ERR_NOMEM)
+		return say(TOOL_EXIT_USAGE, "%s %s: %s", opt, file, csra_strerror(e));
+	if (e == CSRA_ERR_INPUT_WRONG_LABEL && accept == 0)
+		return say(TOOL_EXIT_MALFORMED, "%s %s: PEM (%s) where DER or base64 is expected (%s)", opt,
+		    file, info.label, csra_err_name(e));
+	if (e == CSRA_ERR_INPUT_WRONG_LABEL)
+		return say(TOOL_EXIT_MALFORMED, "%s %s: PEM label is %s, not %s (%s) at byte %zu", opt, file,
+		    info.label, want, csra_err_name(e), info.err_offset);
+	if (info.err_offset == CSRA_INPUT_NO_OFFSET)
+		return say(TOOL_EXIT_MALFORMED, "%s %s: %s (%s)", opt, file, csra_strerror(e),
+		    csra_err_name(e));
+	return say(TOOL_EXIT_MALFORMED, "%s %s: %s (%s) at byte %zu", opt, file, csra_strerror(e),
+	    csra_err_name(e), info.err_offset);
 }
 
 /* Prints a strict decode failure with its code, ASN.1 path and offset. */
@@ -925,7 +923,7 @@ int cmd_evidence(int argc, char **argv)
 	for (size_t i = 0; i < ndecls; i++)
 		if ((rc = read_whole(decls[i].opt, decls[i].file, &decls[i].json, &decls[i].len)) != TOOL_EXIT_OK)
 			goto out;
-	if (request != NULL && (rc = load_der("--request", request, NULL, &req, &req_len)) != TOOL_EXIT_OK)
+	if (request != NULL && (rc = load_der("--request", request, 0, NULL, &req, &req_len)) != TOOL_EXIT_OK)
 		goto out;
 	if (!is_uri(ak) && (rc = load_pkey("--ak", ak, &ak_key)) != TOOL_EXIT_OK)
 		goto out;
@@ -1239,7 +1237,7 @@ int cmd_csr(int argc, char **argv)
 	for (size_t i = 0; i < nev; i++) {
 		uint8_t *ev;
 		size_t ev_len;
-		if ((rc = load_der("--evidence", evidence[i], "EVIDENCE", &ev, &ev_len)) != TOOL_EXIT_OK)
+		if ((rc = load_der("--evidence", evidence[i], CSRA_INPUT_ACCEPT_EVIDENCE, "EVIDENCE", &ev, &ev_len)) != TOOL_EXIT_OK)
 			goto out;
 		csra_decoded *d = NULL;
 		csra_diag diag;

@@ -1704,7 +1704,7 @@ static const char *form_name(csra_input_kind k)
 
 static json_t *build(dctx *c, csra_decoded *d)
 {
-	const void *v = csra_decoded_value(d);
+	const void *v = csra_decoded_asn1(d);
 	switch (csra_decoded_pdu(d)) {
 	case CSRA_PDU_EVIDENCE:
 		return jevidence(c, v, csra_decoded_evidence_explicit(d));
@@ -1729,21 +1729,21 @@ int dump_run(const char *file, const uint8_t *in, size_t in_len, dump_type type,
 	const char *vendor = type == DUMP_AUTO ? dump_vendor_format(in, in_len) : NULL;
 	if (vendor != NULL)
 		return dump_vendor(file, in, in_len, vendor, json);
-	csra_input_result r;
-	csra_input_err ie = csra_input_decode(in, in_len, TOOL_MAX_FILE, &r);
-	if (ie != CSRA_INPUT_OK) {
-		int code = csra_input_err_code(ie);
-		size_t off = r.err_offset;
-		/* These concern the input as a whole: no offset to show. */
-		if (ie == CSRA_INPUT_TOO_LARGE || ie == CSRA_INPUT_NOT_DER || ie == CSRA_INPUT_NOMEM)
-			off = SIZE_MAX;
-		dump_report(file, json, code, "bad input", csra_input_strerror(ie), off);
-		return ie == CSRA_INPUT_NOMEM ? TOOL_EXIT_USAGE : TOOL_EXIT_MALFORMED;
+	/* The library's public reader, as every command uses; any label. */
+	csra_input_info r;
+	uint8_t *der;
+	size_t der_len;
+	csra_err ie = csra_input_read(in, in_len, CSRA_INPUT_ACCEPT_ANY, &der, &der_len, &r);
+	_Static_assert(CSRA_INPUT_NO_OFFSET == SIZE_MAX, "dump_report takes SIZE_MAX as no offset");
+	if (ie != CSRA_OK) {
+		/* CSRA_INPUT_NO_OFFSET is SIZE_MAX: no offset to show. */
+		dump_report(file, json, ie, "bad input", csra_strerror(ie), r.err_offset);
+		return ie == CSRA_ERR_NOMEM ? TOOL_EXIT_USAGE : TOOL_EXIT_MALFORMED;
 	}
 
 	csra_codec *codec = csra_codec_new();
 	if (codec == NULL) {
-		free(r.der);
+		free(der);
 		dump_report(file, json, CSRA_ERR_NOMEM, "error", csra_strerror(CSRA_ERR_NOMEM), SIZE_MAX);
 		return TOOL_EXIT_USAGE;
 	}
@@ -1779,9 +1779,9 @@ int dump_run(const char *file, const uint8_t *in, size_t in_len, dump_type type,
 		csra_pdu pdu = tries[i];
 		/* "bundle" covers both forms, told apart the codec's way. */
 		if (pdu == CSRA_PDU_ATTESTATION_BUNDLE &&
-		    bundle_td(codec, r.der, r.der_len) == &asn_DEF_EvidenceBundle)
+		    bundle_td(codec, der, der_len) == &asn_DEF_EvidenceBundle)
 			pdu = CSRA_PDU_EVIDENCE_BUNDLE;
-		e = csra_decode(codec, pdu, r.der, r.der_len, &d, &dg);
+		e = csra_decode(codec, pdu, der, der_len, &d, &dg);
 		if (e == CSRA_OK || e == CSRA_ERR_NOMEM)
 			break;
 		/* Report the attempt that got furthest; SIZE_MAX means no offset. */
@@ -1793,7 +1793,7 @@ int dump_run(const char *file, const uint8_t *in, size_t in_len, dump_type type,
 		}
 	}
 	if (e != CSRA_OK) {
-		free(r.der);
+		free(der);
 		csra_codec_free(&codec);
 		if (e == CSRA_ERR_NOMEM) {
 			dump_report(file, json, CSRA_ERR_NOMEM, "error", csra_strerror(CSRA_ERR_NOMEM), SIZE_MAX);
@@ -1811,10 +1811,10 @@ int dump_run(const char *file, const uint8_t *in, size_t in_len, dump_type type,
 	put(&c, root, "file", jtext(&c, (const uint8_t *)file, strlen(file)));
 	put(&c, inp, "form", jstr(&c, form_name(r.kind)));
 	put(&c, inp, "pem_label", r.kind == CSRA_INPUT_PEM ? jstr(&c, r.label) : json_null());
-	put(&c, inp, "der_length", json_integer((json_int_t)r.der_len));
+	put(&c, inp, "der_length", json_integer((json_int_t)der_len));
 	put(&c, root, "input", inp);
 	put(&c, root, "value", build(&c, d));
-	free(r.der);
+	free(der);
 
 	if (c.nested_err) {
 		/* Scripts test .error whatever went wrong; the tree stays too. */

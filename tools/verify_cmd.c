@@ -193,11 +193,13 @@ static void malformed_record(const char *kind, const uint8_t *in, size_t in_len,
 	csra_result_free(&r);
 }
 
-/* Reads FILE as DER: PEM with one of |labels|, base64 or DER. With
- * |kind| (not NULL: --json), a file that is none of these gets a
- * "malformed" record of that kind on stdout besides the message. */
-static int load_der(const char *file, const char *const *labels, const char *kind, uint8_t **der,
-    size_t *len)
+/* Reads FILE as DER: PEM with a label |accept| names
+ * (CSRA_INPUT_ACCEPT_*; |want| is its name for messages), base64 or DER,
+ * through the library's public reader. With |kind| (not NULL: --json), a
+ * file that is none of these gets a "malformed" record of that kind on
+ * stdout besides the message. */
+static int load_der(const char *file, unsigned accept, const char *want, const char *kind,
+    uint8_t **der, size_t *len)
 {
 	uint8_t *in;
 	size_t in_len;
@@ -207,40 +209,30 @@ static int load_der(const char *file, const char *const *labels, const char *kin
 		    r < 0 ? strerror(errno) : "larger than 16 MiB");
 		return r < 0 ? TOOL_EXIT_USAGE : TOOL_EXIT_MALFORMED;
 	}
-	csra_input_result res;
-	csra_input_err ie = csra_input_decode(in, in_len, TOOL_MAX_FILE, &res);
-	if (ie != CSRA_INPUT_OK) {
-		int at = ie != CSRA_INPUT_NOT_DER && ie != CSRA_INPUT_TOO_LARGE && ie != CSRA_INPUT_NOMEM;
-		fprintf(stderr, "csrattest: %s: %s (%s)", file, csra_input_strerror(ie),
-		    csra_err_name(csra_input_err_code(ie)));
-		if (at)
-			fprintf(stderr, " at byte %zu", res.err_offset);
-		fputc('\n', stderr);
-		if (kind != NULL && ie != CSRA_INPUT_NOMEM && at)
-			malformed_record(kind, in, in_len, (csra_err)csra_input_err_code(ie), "%s at byte %zu",
-			    csra_input_strerror(ie), res.err_offset);
-		else if (kind != NULL && ie != CSRA_INPUT_NOMEM)
-			malformed_record(kind, in, in_len, (csra_err)csra_input_err_code(ie), "%s",
-			    csra_input_strerror(ie));
-		free(in);
-		return ie == CSRA_INPUT_NOMEM ? TOOL_EXIT_USAGE : TOOL_EXIT_MALFORMED;
-	}
-	int label_ok = res.kind != CSRA_INPUT_PEM;
-	for (const char *const *l = labels; !label_ok && *l; l++)
-		label_ok = strcmp(res.label, *l) == 0;
-	if (!label_ok) {
-		fprintf(stderr, "csrattest: %s: PEM label is %s, not %s\n", file, res.label, labels[0]);
+	csra_input_info info;
+	csra_err e = csra_input_read(in, in_len, accept, der, len, &info);
+	if (e == CSRA_ERR_INPUT_WRONG_LABEL) {
+		fprintf(stderr, "csrattest: %s: PEM label is %s, not %s (%s) at byte %zu\n", file,
+		    info.label, want, csra_err_name(e), info.err_offset);
 		if (kind != NULL)
-			malformed_record(kind, in, in_len, CSRA_ERR_INPUT_UNKNOWN_LABEL,
-			    "PEM label is %s, not %s", res.label, labels[0]);
-		free(in);
-		free(res.der);
-		return TOOL_EXIT_MALFORMED;
+			malformed_record(kind, in, in_len, e, "PEM label is %s, not %s at byte %zu",
+			    info.label, want, info.err_offset);
+	} else if (e != CSRA_OK) {
+		int at = info.err_offset != CSRA_INPUT_NO_OFFSET;
+		fprintf(stderr, "csrattest: %s: %s (%s)", file, csra_strerror(e), csra_err_name(e));
+		if (at)
+			fprintf(stderr, " at byte %zu", info.err_offset);
+		fputc('\n', stderr);
+		if (kind != NULL && e != CSRA_ERR_NOMEM && at)
+			malformed_record(kind, in, in_len, e, "%s at byte %zu", csra_strerror(e),
+			    info.err_offset);
+		else if (kind != NULL && e != CSRA_ERR_NOMEM)
+			malformed_record(kind, in, in_len, e, "%s", csra_strerror(e));
 	}
 	free(in);
-	*der = res.der;
-	*len = res.der_len;
-	return TOOL_EXIT_OK;
+	if (e == CSRA_OK)
+		return TOOL_EXIT_OK;
+	return e == CSRA_ERR_NOMEM ? TOOL_EXIT_USAGE : TOOL_EXIT_MALFORMED;
 }
 
 /* Parses --timestamp-window's "S[:SKEW]": decimal seconds, each
@@ -609,8 +601,8 @@ int cmd_verify_evidence(int argc, char **argv)
 		cli_usage_error("verify-evidence: --trust is required for PKIX Evidence");
 		goto out;
 	}
-	static const char *const labels[] = { "EVIDENCE", NULL };
-	if ((rc = load_der(file, labels, json ? "pkix-evidence" : NULL, &der, &len)) != TOOL_EXIT_OK)
+	if ((rc = load_der(file, CSRA_INPUT_ACCEPT_EVIDENCE, "EVIDENCE", json ? "pkix-evidence" : NULL,
+	    &der, &len)) != TOOL_EXIT_OK)
 		goto out;
 	/* As verify does: on stderr, stdout may be JSON. */
 	if (nonce == NULL)
@@ -937,8 +929,8 @@ int cmd_verify(int argc, char **argv)
 		e = csra_verify_attestations(v, spki, spki_len, nonce, nonce_len, (const uint8_t *const *)ev.data,
 		    ev.len, ev.format, ev.n, &r);
 	} else {
-		static const char *const labels[] = { "CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST", NULL };
-		if ((rc = load_der(file, labels, json ? "request" : NULL, &der, &len)) != TOOL_EXIT_OK)
+		if ((rc = load_der(file, CSRA_INPUT_ACCEPT_CSR, "CERTIFICATE REQUEST", json ? "request" : NULL,
+		    &der, &len)) != TOOL_EXIT_OK)
 			goto out;
 		e = csra_verify_request_ex(v, der, len, nonce, nonce_len, (const uint8_t *const *)ev.data,
 		    ev.len, ev.format, ev.n, &r);

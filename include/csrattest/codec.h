@@ -85,12 +85,6 @@ csra_pdu csra_decoded_pdu(const csra_decoded *d);
 /* csra_decoded_der returns |d|'s DER bytes (owned by |d|) and sets |*len|. */
 const uint8_t *csra_decoded_der(const csra_decoded *d, size_t *len);
 
-/* csra_decoded_value returns the asn1c structure decoded (owned by |d|):
- * Evidence_t, AttestationBundle_t, EvidenceBundle_t, CertificationRequest_t,
- * CertReqMessages_t, Certificate_t, TcgAttestCertify_t, KeyPurposes_t or
- * Extensions_t, as |pdu| says. For code built with generated/ headers. */
-const void *csra_decoded_value(const csra_decoded *d);
-
 /* csra_decoded_evidence_explicit returns 1 if |d| is Evidence whose
  * intermediateCertificates were [0] EXPLICIT (the module text) rather
  * than [0] IMPLICIT (the draft's samples), else 0. */

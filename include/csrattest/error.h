@@ -18,6 +18,7 @@ typedef enum csra_err {
 	CSRA_ERR_INVALID_ARGUMENT = 2,
 	CSRA_ERR_INTERNAL = 3,
 	CSRA_ERR_IO = 4,
+	CSRA_ERR_CLOCK = 5,	/* the verifier's clock callback gave no time */
 
 	/* Input framing: PEM, base64, raw DER detection. */
 	CSRA_ERR_INPUT_EMPTY = 20,

@@ -84,7 +84,10 @@ typedef enum csra_freshness {
  * copied, 1..255 bytes).
  *
  * csra_cb_add_text adds a UTF8 claim of |len| bytes (copied; compared by
- * length). csra_cb_add_bigint adds an INTEGER of any size up to 256
+ * length). csra_cb_add_bytes adds an OCTETS claim of the |len| bytes at
+ * |p| (copied; any bytes; |p| may be NULL if |len| is 0): the record
+ * shows it as lowercase hex, and a policy's string requirement on it is
+ * read as hex. csra_cb_add_bigint adds an INTEGER of any size up to 256
  * octets given as |twos|/|len|, its minimal two's-complement big-endian
  * octets (DER's INTEGER contents; copied).
  *
@@ -102,6 +105,8 @@ csra_err csra_cb_add_bigint(csra_cb_result *res, const char *element, const char
     const uint8_t *twos, size_t len);
 csra_err csra_cb_add_text(csra_cb_result *res, const char *element, const char *name,
     const char *text, size_t len);
+csra_err csra_cb_add_bytes(csra_cb_result *res, const char *element, const char *name,
+    const uint8_t *p, size_t len);
 
 /* csra_cb_set_freshness reports what the callback checked of freshness
  * (the default is CSRA_FRESHNESS_NONE). CSRA_FRESHNESS_NONCE claims that

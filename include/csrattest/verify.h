@@ -126,8 +126,24 @@ csra_err csra_verifier_add_signer_key(csra_verifier *v, EVP_PKEY *key, const uin
 csra_err csra_verifier_add_ak_eku(csra_verifier *v, const uint8_t *oid, size_t len);
 
 /* csra_verifier_set_time fixes the verification time (0: the current time
- * at each call). */
+ * at each call). It replaces a clock set by csra_verifier_set_clock. */
 csra_err csra_verifier_set_time(csra_verifier *v, time_t t);
+
+/* csra_clock_fn gives the time to verify at: it sets |*now| (> 0) and
+ * returns 1, or returns 0 if it cannot tell (a trusted time source that
+ * is unreachable). |arg| is csra_verifier_set_clock's. */
+typedef int (*csra_clock_fn)(void *arg, time_t *now);
+
+/* csra_verifier_set_clock makes |clock| the source of the verification
+ * time; NULL restores the system clock. It replaces a time fixed by
+ * csra_verifier_set_time, and that replaces it. The clock is read once
+ * per csra_verify_request or csra_verify_evidence call, from the calling
+ * thread (so it must be thread-safe if the verifier is shared), and that
+ * one time judges every certificate, timestamp and statement of the call
+ * and is recorded as evaluated_at. If it returns 0 or a time <= 0,
+ * nothing is verified: the result holds the failed check "time.clock"
+ * (CSRA_ERR_CLOCK) and is rejected. |arg| is borrowed. */
+csra_err csra_verifier_set_clock(csra_verifier *v, csra_clock_fn clock, void *arg);
 
 /* csra_verifier_set_sig_policy sets the signature policy. */
 csra_err csra_verifier_set_sig_policy(csra_verifier *v, csra_sig_policy p);

@@ -95,6 +95,13 @@ csra_err csra_decoded_open_fresh(csra_decoded *d, asn_TYPE_descriptor_t *td,
 const void *csra_decoded_evidence_at(csra_decoded *d, const uint8_t *val, size_t len,
     int *explicit_certs);
 
+/* csra_decoded_asn1 returns the asn1c structure decoded (owned by |d|):
+ * Evidence_t, AttestationBundle_t, EvidenceBundle_t, CertificationRequest_t,
+ * CertReqMessages_t, Certificate_t, TcgAttestCertify_t, KeyPurposes_t or
+ * Extensions_t, as csra_decoded_pdu says. Internal: asn1c's structures are
+ * not part of the ABI (it was the public csra_decoded_value until 0.3.0). */
+const void *csra_decoded_asn1(const csra_decoded *d);
+
 /* csra_decoded_ref returns |d| with one more reference: each is given up
  * with csra_decoded_free, and the last frees it. Not thread-safe: a
  * decoded value belongs to one thread at a time. */

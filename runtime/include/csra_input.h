@@ -4,6 +4,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+
+#include "csrattest/input.h"
 
 #if defined(__cplusplus)
 extern "C" {
@@ -56,12 +59,8 @@ extern "C" {
  * Nothing here checks that the result is well-formed DER; a strict DER
  * decoder does that later. */
 
-/* csra_input_kind is the form the input was found to be in. */
-typedef enum csra_input_kind {
-  CSRA_INPUT_DER = 1,
-  CSRA_INPUT_PEM,
-  CSRA_INPUT_BASE64
-} csra_input_kind;
+/* csra_input_kind (the form the input was found to be in) is public:
+ * csrattest/input.h, whose csra_input_read wraps csra_input_decode. */
 
 /* csra_input_err is the result of csra_input_decode. */
 typedef enum csra_input_err {
@@ -118,6 +117,9 @@ typedef struct csra_input_result {
    *                    line.
    *   TOO_LARGE, NOT_DER, NOMEM: 0 (they concern the input as a whole). */
   size_t err_offset;
+  /* For PEM, the offset of the label on the BEGIN line once the label is
+   * known to be one of the accepted ones (also on success); else 0. */
+  size_t label_offset;
 } csra_input_result;
 
 /* csra_input_decode detects the form of the |in_len| bytes at |in| (see the
@@ -137,6 +139,13 @@ csra_input_err csra_input_decode(const uint8_t *in, size_t in_len,
 int csra_input_err_code(csra_input_err e);
 
 const char *csra_input_strerror(csra_input_err e);
+
+/* csra_read_stream reads |f| to its end into a malloc'd buffer, refusing
+ * more than |max| bytes (it reads at most |max| + 1). Returns 0 with
+ * |*out| (free with free(); NULL when empty) and |*out_len| set, -1 on an
+ * I/O error or allocation failure (errno set), or 1 if |f| holds more
+ * than |max| bytes. The CLI and csra_input_read_file share it. */
+int csra_read_stream(FILE *f, size_t max, uint8_t **out, size_t *out_len);
 
 #if defined(__cplusplus)
 }

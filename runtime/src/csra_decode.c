@@ -476,7 +476,7 @@ const uint8_t *csra_decoded_der(const csra_decoded *d, size_t *len)
 	return d->der;
 }
 
-const void *csra_decoded_value(const csra_decoded *d)
+const void *csra_decoded_asn1(const csra_decoded *d)
 {
 	return d->value;
 }

@@ -16,6 +16,7 @@ static const struct err_entry errs[] = {
 	E(CSRA_ERR_INVALID_ARGUMENT, "invalid argument"),
 	E(CSRA_ERR_INTERNAL, "internal error"),
 	E(CSRA_ERR_IO, "input/output error"),
+	E(CSRA_ERR_CLOCK, "the verification clock gave no time"),
 	E(CSRA_ERR_INPUT_EMPTY, "input is empty"),
 	E(CSRA_ERR_INPUT_TOO_LARGE, "input is larger than the configured limit"),
 	E(CSRA_ERR_INPUT_BAD_PEM, "malformed PEM armour"),

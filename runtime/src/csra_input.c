@@ -3,6 +3,8 @@
 #include "csra_codec_int.h"
 #include "csrattest/error.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -218,6 +220,7 @@ static csra_input_err decode_pem(const uint8_t *in, size_t len, size_t pos,
     out->err_offset = label_start;
     return CSRA_INPUT_UNKNOWN_LABEL;
   }
+  out->label_offset = label_start;
   for (i += sizeof(kDashes) - 1; i < content_end && is_blank(in[i]); i++) {
   }
   if (i < content_end) {
@@ -379,4 +382,166 @@ int csra_input_err_code(csra_input_err e)
 	case CSRA_INPUT_NOMEM: return CSRA_ERR_NOMEM;
 	default: return CSRA_ERR_INTERNAL;
 	}
+}
+
+int csra_read_stream(FILE *f, size_t max, uint8_t **out, size_t *out_len)
+{
+	size_t len = 0, cap = 0;
+	uint8_t *buf = NULL;
+	int rc = 0;
+
+	*out = NULL;
+	*out_len = 0;
+	for (;;) {
+		if (len == cap) {
+			if (cap > max) {
+				rc = 1;
+				break;
+			}
+			size_t ncap = cap ? cap * 2 : 65536;
+			if (ncap > max + 1 || ncap < cap)
+				ncap = max + 1;	/* one past the cap tells "too large" */
+			uint8_t *nb = realloc(buf, ncap);
+			if (nb == NULL) {
+				errno = ENOMEM;
+				rc = -1;
+				break;
+			}
+			buf = nb;
+			cap = ncap;
+		}
+		size_t n = fread(buf + len, 1, cap - len, f);
+		len += n;
+		if (n == 0) {
+			if (ferror(f)) {
+				if (errno == 0)
+					errno = EIO;
+				rc = -1;
+			}
+			break;
+		}
+		if (len > max) {
+			rc = 1;
+			break;
+		}
+	}
+	if (rc != 0) {
+		int saved = errno;
+		free(buf);
+		errno = saved;
+		return rc;
+	}
+	*out = buf;
+	*out_len = len;
+	return 0;
+}
+
+/* Every accepted label fits csra_input_info.label. */
+_Static_assert(sizeof("NEW CERTIFICATE REQUEST") <= sizeof(((csra_input_info *)0)->label),
+    "csra_input_info.label too small");
+
+/* label_bit maps an accepted PEM label to its CSRA_INPUT_ACCEPT_* bit. */
+static unsigned label_bit(const char *label)
+{
+	if (strcmp(label, "EVIDENCE") == 0)
+		return CSRA_INPUT_ACCEPT_EVIDENCE;
+	if (strcmp(label, "CERTIFICATE REQUEST") == 0 ||
+	    strcmp(label, "NEW CERTIFICATE REQUEST") == 0)
+		return CSRA_INPUT_ACCEPT_CSR;
+	if (strcmp(label, "CERTIFICATE") == 0)
+		return CSRA_INPUT_ACCEPT_CERTIFICATE;
+	return 0;
+}
+
+static void info_fail(csra_input_info *info, size_t off)
+{
+	if (info != NULL) {
+		info->label[0] = '\0';
+		info->err_offset = off;
+	}
+}
+
+csra_err csra_input_read(const uint8_t *in, size_t len, unsigned accept, uint8_t **der,
+    size_t *der_len, csra_input_info *info)
+{
+	csra_input_result r;
+	csra_input_err e;
+
+	if (info != NULL)
+		memset(info, 0, sizeof(*info));
+	if (der != NULL)
+		*der = NULL;
+	if (der_len != NULL)
+		*der_len = 0;
+	if (der == NULL || der_len == NULL || (in == NULL && len != 0)) {
+		info_fail(info, CSRA_INPUT_NO_OFFSET);
+		return CSRA_ERR_INVALID_ARGUMENT;
+	}
+	/* The CLI never decodes more than it reads: the same cap on the
+	 * input as on the DER, so memory stays bounded for either reader. */
+	if (len > CSRA_INPUT_MAX) {
+		info_fail(info, CSRA_INPUT_NO_OFFSET);
+		return CSRA_ERR_INPUT_TOO_LARGE;
+	}
+	e = csra_input_decode(len ? in : NULL, len, CSRA_INPUT_MAX, &r);
+	if (info != NULL)
+		info->kind = r.kind;
+	if (e != CSRA_INPUT_OK) {
+		int whole = e == CSRA_INPUT_TOO_LARGE || e == CSRA_INPUT_NOT_DER ||
+		    e == CSRA_INPUT_NOMEM;
+		info_fail(info, whole ? CSRA_INPUT_NO_OFFSET : r.err_offset);
+		return (csra_err)csra_input_err_code(e);
+	}
+	if (r.kind == CSRA_INPUT_PEM && (label_bit(r.label) & accept) == 0) {
+		/* A block of another kind: say which, and where its label is. */
+		if (info != NULL) {
+			memcpy(info->label, r.label, strlen(r.label) + 1);
+			info->err_offset = r.label_offset;
+		}
+		free(r.der);
+		return CSRA_ERR_INPUT_WRONG_LABEL;
+	}
+	if (info != NULL)
+		memcpy(info->label, r.label, strlen(r.label) + 1);
+	*der = r.der;
+	*der_len = r.der_len;
+	return CSRA_OK;
+}
+
+csra_err csra_input_read_file(const char *path, unsigned accept, uint8_t **der,
+    size_t *der_len, csra_input_info *info)
+{
+	uint8_t *in;
+	size_t len;
+	FILE *f;
+	int rc, saved;
+	csra_err e;
+
+	if (info != NULL)
+		memset(info, 0, sizeof(*info));
+	if (der != NULL)
+		*der = NULL;
+	if (der_len != NULL)
+		*der_len = 0;
+	if (path == NULL || der == NULL || der_len == NULL) {
+		info_fail(info, CSRA_INPUT_NO_OFFSET);
+		return CSRA_ERR_INVALID_ARGUMENT;
+	}
+	f = fopen(path, "rb");
+	if (f == NULL) {
+		info_fail(info, CSRA_INPUT_NO_OFFSET);
+		return CSRA_ERR_IO;
+	}
+	rc = csra_read_stream(f, CSRA_INPUT_MAX, &in, &len);
+	saved = errno;
+	fclose(f);
+	if (rc != 0) {
+		info_fail(info, CSRA_INPUT_NO_OFFSET);
+		errno = saved;
+		return rc > 0 ? CSRA_ERR_INPUT_TOO_LARGE :
+		    saved == ENOMEM ? CSRA_ERR_NOMEM : CSRA_ERR_IO;
+	}
+	e = csra_input_read(in, len, accept, der, der_len, info);
+	free(in);
+	return e;
 }

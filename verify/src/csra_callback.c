@@ -86,6 +86,12 @@ csra_err csra_cb_add_text(csra_cb_result *res, const char *element, const char *
 	return csra_stmt_add_text(res->out, element, name, (const uint8_t *)text, len);
 }
 
+csra_err csra_cb_add_bytes(csra_cb_result *res, const char *element, const char *name,
+    const uint8_t *p, size_t len)
+{
+	return csra_stmt_add_bytes(res->out, element, name, p, len);
+}
+
 static int callback_handles(const csra_verifier *v, const uint8_t *type, size_t len, const void **route)
 {
 	for (size_t i = 0; i < v->ncallbacks; i++) {

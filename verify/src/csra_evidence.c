@@ -1394,12 +1394,12 @@ csra_err csra_verify_evidence(const csra_verifier *v, const uint8_t *der, size_t
     const uint8_t *nonce, size_t nonce_len, STACK_OF(X509) *extra, csra_result **out)
 {
 	return csra_verify_evidence_with(v, v ? v->store : NULL, NULL, der, len, nonce, nonce_len, extra,
-	    out);
+	    0, out);
 }
 
 csra_err csra_verify_evidence_with(const csra_verifier *v, X509_STORE *store, csra_decoded *parent,
     const uint8_t *der, size_t len, const uint8_t *nonce, size_t nonce_len, STACK_OF(X509) *extra,
-    csra_result **out)
+    time_t at, csra_result **out)
 {
 	if (out != NULL)
 		*out = NULL;
@@ -1409,10 +1409,20 @@ csra_err csra_verify_evidence_with(const csra_verifier *v, X509_STORE *store, cs
 	memset(&x, 0, sizeof(x));
 	x.v = v;
 	x.store = store;
-	x.at = v->at ? v->at : time(NULL);
 	if ((x.r = csra_result_new()) == NULL)
 		return CSRA_ERR_NOMEM;
 	csra_result_set_md(x.r, v);
+	/* One time for the whole verification: a request's, or read now. */
+	if (at != 0) {
+		x.at = at;
+	} else if (!csra_verifier_now(v, &x.at, &x.r->wall)) {
+		csra_result_add(x.r, "time.clock", CSRA_STATUS_FAIL, CSRA_ERR_CLOCK, "",
+		    "the verifier's clock gave no time: nothing was verified");
+		csra_result_finish(x.r);
+		*out = x.r;
+		return x.r->nomem ? (csra_result_free(out), CSRA_ERR_NOMEM) : CSRA_OK;
+	}
+	x.r->at = x.at;
 	/* Within a request the Evidence was decoded with it, by the same
 	 * rules: its structure is taken from there, not decoded again. */
 	if (parent != NULL && (x.ev = csra_decoded_evidence_at(parent, der, len, &x.explicit_certs)) != NULL) {
@@ -1436,7 +1446,7 @@ csra_err csra_verify_evidence_with(const csra_verifier *v, X509_STORE *store, cs
 		return x.r->nomem ? (csra_result_free(out), CSRA_ERR_NOMEM) : CSRA_OK;
 	}
 	x.r->decoded = x.d;
-	x.ev = csra_decoded_value(x.d);
+	x.ev = csra_decoded_asn1(x.d);
 	x.explicit_certs = csra_decoded_evidence_explicit(x.d);
 	size_t dlen;
 	const uint8_t *dder = csra_decoded_der(x.d, &dlen);
@@ -1593,7 +1603,7 @@ static csra_err evidence_verify(const csra_verifier *v, const void *route, csra_
 	}
 	X509_STORE *store = csra_verifier_store_for(v, in->type, in->type_len, v->store);
 	csra_err e = csra_verify_evidence_with(v, store, d, der, der_len, in->nonce,
-	    in->nonce_len, in->certs, &er);
+	    in->nonce_len, in->certs, in->at, &er);
 	free(file_der);
 	if (e != CSRA_OK)
 		return e;

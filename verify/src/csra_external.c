@@ -786,6 +786,31 @@ static int reply_fail(csra_result *r, const char *path, const char *problem)
 	return 0;
 }
 
+/* A bytes claim, {"bytes": "<canonical base64>"}: an object, so that no
+ * string is ever read as anything but text. Adds it to |out| and returns
+ * its code, or returns -1 after recording why the value is malformed. */
+static int add_bytes_claim(json_t *v, const char *elem, const char *name, const char *path,
+    csra_result *r, csra_stmt_out *out)
+{
+	json_t *b = json_object_get(v, "bytes");
+	if (json_object_size(v) != 1 || !json_is_string(b)) {
+		reply_fail(r, path, "an object value must be {\"bytes\": \"<base64>\"}");
+		return -1;
+	}
+	size_t n = json_string_length(b), len = 0;
+	uint8_t *bytes = malloc(n / 4 * 3 + 1);
+	if (bytes == NULL)
+		return CSRA_ERR_NOMEM;
+	if (n != 0 && !csra_base64_decode(json_string_value(b), n, bytes, &len)) {
+		free(bytes);
+		reply_fail(r, path, "bytes: not canonical base64");
+		return -1;
+	}
+	csra_err e = csra_stmt_add_bytes(out, elem, name, bytes, len);
+	free(bytes);
+	return e;
+}
+
 static int known_element(const char *e)
 {
 	return strcmp(e, "key") == 0 || strcmp(e, "platform") == 0 || strcmp(e, "transaction") == 0;
@@ -821,8 +846,14 @@ static int parse_claims(json_t *claims, csra_result *r, csra_stmt_out *out)
 			} else if (json_is_string(v)) {
 				e = csra_stmt_add_text(out, elem, name, (const uint8_t *)json_string_value(v),
 				    json_string_length(v));
+			} else if (json_is_object(v)) {
+				int be = add_bytes_claim(v, elem, name, path, r, out);
+				if (be < 0)
+					return 0;
+				e = (csra_err)be;
 			} else {
-				return reply_fail(r, path, "must be a boolean, an integer or a string");
+				return reply_fail(r, path,
+				    "must be a boolean, an integer, a string or {\"bytes\": \"<base64>\"}");
 			}
 			if (e == CSRA_ERR_NOMEM) {
 				r->nomem = 1;

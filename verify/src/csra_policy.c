@@ -1313,6 +1313,20 @@ static int int_meets(const req *q, const csra_stmt_claim *c)
 	return (!q->has_min || c->integer >= q->min) && (!q->has_max || c->integer <= q->max);
 }
 
+/* Whether the text |s|/|n| is the hex (either case) of |b|/|len|: a
+ * policy names a bytes claim as the record shows it. */
+static int hex_is(const char *s, size_t n, const uint8_t *b, size_t len)
+{
+	if (n != 2 * len)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		int hi = csra_hex_digit((unsigned char)s[2 * i]), lo = csra_hex_digit((unsigned char)s[2 * i + 1]);
+		if (hi < 0 || lo < 0 || (uint8_t)(hi << 4 | lo) != b[i])
+			return 0;
+	}
+	return 1;
+}
+
 static int value_ok(const req *q, const csra_stmt_claim *c)
 {
 	switch (q->kind) {
@@ -1324,6 +1338,8 @@ static int value_ok(const req *q, const csra_stmt_claim *c)
 	case REQ_TEXT: {
 		/* By length: "Trusted HSM Inc\0 (not really)" is not "Trusted HSM Inc". */
 		size_t n = strlen(q->text);
+		if (c->type == CSRA_VALUE_OCTETS)
+			return hex_is(q->text, n, c->bytes, c->len);
 		return c->type == CSRA_VALUE_UTF8 && c->text_len == n && memcmp(c->text, q->text, n) == 0;
 	}
 	}
@@ -1405,6 +1421,17 @@ static void claim_str(const csra_stmt_claim *c, char *buf, size_t cap)
 	case CSRA_VALUE_UTF8:
 		snprintf(buf, cap, "\"%s\"", csra_shown(c->text, t, sizeof(t)));
 		break;
+	case CSRA_VALUE_OCTETS: {
+		/* Hex, as the record shows it; a long value cut. */
+		size_t n = c->len, k = 0;
+		t[0] = '\0';
+		if (n > (sizeof(t) - 4) / 2)
+			n = (sizeof(t) - 4) / 2;
+		for (size_t i = 0; i < n; i++)
+			k += (size_t)snprintf(t + k, sizeof(t) - k, "%02x", c->bytes[i]);
+		snprintf(buf, cap, "hex %s%s", t, n < c->len ? "..." : "");
+		break;
+	}
 	default:
 		snprintf(buf, cap, "a value of type %d", (int)c->type);
 		break;

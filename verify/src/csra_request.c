@@ -479,7 +479,7 @@ static csra_err check_file(struct rctx *x, const uint8_t *p, size_t len, const c
 	if ((child->type_name = strdup(origin)) == NULL)
 		child->nomem = 1;
 	csra_stmt_in in = { NULL, 0, p, len, x->spki, x->spki_len, nonce, nonce_len, NULL, NULL, 0,
-		x->v->at ? x->v->at : time(NULL), x->key, x->v };
+		x->r->at, x->key, x->v };
 	const csra_format *f = file_format(p, len, format, child);
 	csra_err e = CSRA_OK;
 	if (f == NULL) {
@@ -635,7 +635,7 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 		if (child->type_oid == NULL || child->type_name == NULL)
 			child->nomem = 1;
 		csra_stmt_in in = { type.c, type.clen, value.p, value.len, x->spki, x->spki_len,
-			nonce, nonce_len, certs, others, nothers, v->at ? v->at : time(NULL), x->key, v };
+			nonce, nonce_len, certs, others, nothers, x->r->at, x->key, v };
 		csra_err se = verify_statement(v, holder, &in, child, out);
 		/* A statement result that lost a check (the Evidence's, copied
 		 * above) or a field could read as verified: out of memory. */
@@ -748,8 +748,16 @@ csra_err csra_verify_request_ex(const csra_verifier *v, const uint8_t *der, size
 	/* The report would lack them: out of memory, reported below. */
 	if (r->kind == NULL || r->policy == NULL)
 		r->nomem = 1;
-	r->wall = time(NULL);
-	r->at = v->at ? v->at : r->wall;
+	/* The time is read once: every check and statement uses r->at. */
+	if (!csra_verifier_now(v, &r->at, &r->wall)) {
+		r->has_digest = EVP_Digest(der, len, r->digest, NULL, v->sha256, NULL) == 1;
+		csra_clear_openssl_errors();
+		csra_result_add(r, "time.clock", CSRA_STATUS_FAIL, CSRA_ERR_CLOCK, "",
+		    "the verifier's clock gave no time: nothing was verified");
+		csra_result_finish(r);
+		*out = r;
+		return r->nomem ? (csra_result_free(out), CSRA_ERR_NOMEM) : CSRA_OK;
+	}
 
 	/* Which request is it? The one of the two decodes that goes furthest
 	 * explains a failure best. */
@@ -843,9 +851,15 @@ csra_err csra_verify_attestations(const csra_verifier *v, const uint8_t *spki, s
 	r->kind = strdup(spki != NULL ? "key" : "attestations");
 	if (r->kind == NULL || (spki != NULL && (r->policy = strdup(csra_policy_name(policy))) == NULL))
 		r->nomem = 1;
-	r->wall = time(NULL);
-	r->at = v->at ? v->at : r->wall;
 	csra_err e = CSRA_OK;
+	/* The time is read once: every attestation is judged at r->at. */
+	if (!csra_verifier_now(v, &r->at, &r->wall)) {
+		csra_result_add(r, "time.clock", CSRA_STATUS_FAIL, CSRA_ERR_CLOCK, "",
+		    "the verifier's clock gave no time: nothing was verified");
+		csra_result_finish(r);
+		*out = r;
+		return r->nomem ? (csra_result_free(out), CSRA_ERR_NOMEM) : CSRA_OK;
+	}
 	if (spki != NULL) {
 		if ((x.spki = malloc(spki_len)) == NULL) {
 			csra_result_free(&r);

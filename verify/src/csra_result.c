@@ -595,6 +595,7 @@ static json_t *stmt_claims_json(const struct csra_stmt_out *out, int *ok)
 		json_t *v = c->type == CSRA_VALUE_BOOLEAN ? json_boolean(c->boolean)
 		    : c->type == CSRA_VALUE_INTEGER && c->big ? big_json(c->bytes, c->len)
 		    : c->type == CSRA_VALUE_INTEGER ? json_integer((json_int_t)c->integer)
+		    : c->type == CSRA_VALUE_OCTETS ? hex(c->bytes, c->len)	/* as Evidence's octets */
 		    : jstr(c->text);	/* never holds U+0000: its whole length */
 		put(el, c->name, v, ok);
 	}
@@ -632,7 +633,9 @@ static json_t *result_json(const csra_result *r, int *ok)
 		/* When it ran, and the time certificates' validity was judged
 		 * at: the same unless the caller fixed it (--at). */
 		put(root, "verified_at", utc(r->wall ? r->wall : r->at), ok);
-		put(root, "evaluated_at", utc(r->at), ok);
+		/* None when the clock gave no time and nothing was judged. */
+		if (r->at != 0)
+			put(root, "evaluated_at", utc(r->at), ok);
 	}
 	if (r->request_format)
 		put(root, "request_format", jstr(r->request_format), ok);

@@ -173,6 +173,28 @@ csra_err csra_stmt_add_text(csra_stmt_out *out, const char *element, const char 
 	return CSRA_OK;
 }
 
+csra_err csra_stmt_add_bytes(csra_stmt_out *out, const char *element, const char *name,
+    const uint8_t *p, size_t n)
+{
+	if (n != 0 && p == NULL)
+		return refuse(out, element, name, CSRA_ERR_INVALID_ARGUMENT);
+	csra_err e;
+	csra_stmt_claim *c = next(out, element, name, &e);
+	if (c == NULL)
+		return e;
+	/* One byte more, so that an empty value has an address too. */
+	uint8_t *b = (uint8_t *)chunk_alloc(out, n + 1);
+	if (b == NULL)
+		return refuse(out, element, name, CSRA_ERR_NOMEM);
+	if (n != 0)
+		memcpy(b, p, n);
+	c->type = CSRA_VALUE_OCTETS;
+	c->bytes = b;
+	c->len = n;
+	out->nclaims++;
+	return CSRA_OK;
+}
+
 int csra_stmt_refused(const csra_stmt_out *out, csra_result *r, const char *kind)
 {
 	if (out->err == CSRA_OK)

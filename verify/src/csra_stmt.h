@@ -58,12 +58,13 @@ typedef struct csra_stmt_in {
 typedef struct csra_stmt_claim {
 	const char *element;	/* "key", "platform" or "transaction"; NUL-terminated */
 	const char *name;	/* NUL-terminated */
-	csra_value_type type;	/* CSRA_VALUE_BOOLEAN, _INTEGER or _UTF8 */
+	csra_value_type type;	/* CSRA_VALUE_BOOLEAN, _INTEGER, _UTF8 or _OCTETS */
 	int boolean;
 	int64_t integer;	/* INTEGER when !big */
 	int big;		/* INTEGER outside int64_t: see bytes */
 	int negative;		/* big: the value is below zero */
-	const uint8_t *bytes;	/* big: minimal two's-complement big-endian, as DER's contents */
+	const uint8_t *bytes;	/* big: minimal two's-complement big-endian, as DER's contents;
+				 * OCTETS: the |len| bytes (non-NULL, even when |len| is 0) */
 	size_t len;
 	const char *text;	/* UTF8: |text_len| bytes, never U+0000, NUL-terminated */
 	size_t text_len;
@@ -131,6 +132,12 @@ csra_err csra_stmt_add_bigint(csra_stmt_out *out, const char *element, const cha
 csra_err csra_stmt_add_text(csra_stmt_out *out, const char *element, const char *name,
     const uint8_t *p, size_t n);
 
+/* csra_stmt_add_bytes appends an OCTETS claim of the |n| bytes at |p|
+ * (copied; any bytes, U+0000 included; |p| may be NULL only if |n| is 0).
+ * Errors as csra_stmt_add_text's, without CSRA_ERR_EV_CLAIM_NUL. */
+csra_err csra_stmt_add_bytes(csra_stmt_out *out, const char *element, const char *name,
+    const uint8_t *p, size_t n);
+
 /* csra_stmt_add_key appends the attested key |spki|/|len| (DER
  * SubjectPublicKeyInfo, copied) to |out|. Returns CSRA_OK,
  * CSRA_ERR_INVALID_ARGUMENT (empty), CSRA_ERR_LIMIT_CLAIMS (over the claim
@@ -187,7 +194,7 @@ typedef struct csra_external {
  *   {"spki": "<base64 DER SubjectPublicKeyInfo of the attested key>",
  *    "freshness": "nonce" | "none",
  *    "claims": {"key": {"extractable": false, ...},
- *               "platform": {"fipslevel": 3, ...}}}
+ *               "platform": {"fipslevel": 3, "fw": {"bytes": "<base64>"}, ...}}}
  * A non-zero exit, a timeout, output over max_output or bad JSON is a
  * failed statement (checks "external.*" in |r|), never a crash. Returns
  * CSRA_OK, or CSRA_ERR_NOMEM. */

@@ -752,7 +752,7 @@ csra_err csra_tpm_verify(const csra_stmt_in *in, X509_STORE *trust, const struct
 		}
 		ekus = &dflt;
 	}
-	const TcgAttestCertify_t *st = csra_decoded_value(d);
+	const TcgAttestCertify_t *st = csra_decoded_asn1(d);
 	x->ekus = ekus;
 	x->in = in;
 	x->r = r;

@@ -240,7 +240,35 @@ csra_err csra_verifier_set_time(csra_verifier *v, time_t t)
 	if (v == NULL || t < 0)
 		return CSRA_ERR_INVALID_ARGUMENT;
 	v->at = t;
+	v->clock = NULL;
+	v->clock_arg = NULL;
 	return CSRA_OK;
+}
+
+csra_err csra_verifier_set_clock(csra_verifier *v, csra_clock_fn clock, void *arg)
+{
+	if (v == NULL)
+		return CSRA_ERR_INVALID_ARGUMENT;
+	v->at = 0;
+	v->clock = clock;
+	v->clock_arg = clock ? arg : NULL;
+	return CSRA_OK;
+}
+
+int csra_verifier_now(const csra_verifier *v, time_t *now, time_t *wall)
+{
+	time_t sys = time(NULL), t = 0;
+	if (wall != NULL)
+		*wall = sys;
+	*now = 0;
+	if (v->at != 0)
+		t = v->at;
+	else if (v->clock == NULL)
+		t = sys;
+	else if (!v->clock(v->clock_arg, &t) || t <= 0)
+		return 0;	/* no time: nothing can be judged */
+	*now = t;
+	return 1;
 }
 
 csra_err csra_verifier_set_chain_cache(csra_verifier *v, size_t entries)

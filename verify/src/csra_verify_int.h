@@ -39,7 +39,9 @@ struct csra_verifier {
 	STACK_OF(X509) *signer_certs;
 	struct keyid_key *keys;
 	size_t nkeys;
-	time_t at;
+	time_t at;			/* fixed time (0: none), or ... */
+	csra_clock_fn clock;		/* ... the caller's clock (NULL: time()) */
+	void *clock_arg;
 	csra_sig_policy sig_policy;
 	int strict;
 	long ts_max_age, ts_skew;
@@ -179,10 +181,16 @@ int csra_result_add(csra_result *r, const char *name, csra_status status, csra_e
  * anchors of |store| (the TPM's, or a policy's per statement type). With
  * |parent| (may be NULL), the decode of a request that holds |der|/|len|
  * within its bytes: the Evidence structure it built is used, and the
- * result takes a reference to |parent|. */
+ * result takes a reference to |parent|. |at| is the request's
+ * verification time (0: read the verifier's clock now). */
 csra_err csra_verify_evidence_with(const csra_verifier *v, X509_STORE *store, csra_decoded *parent,
     const uint8_t *der, size_t len, const uint8_t *nonce, size_t nonce_len, STACK_OF(X509) *extra,
-    csra_result **out);
+    time_t at, csra_result **out);
+
+/* csra_verifier_now reads the verification time once: the fixed time,
+ * the clock callback's, or time(). Returns 1, or 0 (|*now| 0) if the
+ * callback gave none. |*wall| (may be NULL) is the system time. */
+int csra_verifier_now(const csra_verifier *v, time_t *now, time_t *wall);
 
 /* csra_claim_reads counts, per thread, the claim records read looking up
  * one element's claim (csra_result.c), for tests of linearity. */
