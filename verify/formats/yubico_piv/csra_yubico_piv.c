@@ -15,6 +15,7 @@
  * OpenSSL trusts them as anchors only under X509_V_FLAG_PARTIAL_CHAIN,
  * which this format never sets.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -362,11 +363,14 @@ static csra_err piv_verify(const csra_verifier *v, const void *route, csra_decod
 	csra_certbag b;
 	char why[160];
 	size_t max = csra_verifier_limit(v, CSRA_LIMIT_CERTS);
-	csra_err e = csra_certbag_read(in->stmt, in->stmt_len, max < 4096 ? max + 1 : max, &b, why, sizeof(why));
+	csra_err e = csra_certbag_read(in->stmt, in->stmt_len, max < SIZE_MAX ? max + 1 : max, &b, why, sizeof(why));
 	if (e == CSRA_ERR_NOMEM)
 		return e;
 	int ok = e == CSRA_OK && csra_within_limit(v, r, CSRA_LIMIT_CERTS, b.n, "certs");
-	if (e != CSRA_OK)
+	/* Past the read's own cap: over the limit too, whatever the count. */
+	if (e == CSRA_ERR_FMT_MALFORMED && strncmp(why, "more than ", 10) == 0)
+		(void)csra_within_limit(v, r, CSRA_LIMIT_CERTS, max < SIZE_MAX ? max + 1 : max, "certs");
+	else if (e != CSRA_OK)
 		csra_result_add(r, "yubico-piv.decode", CSRA_STATUS_FAIL, e == CSRA_ERR_INPUT_EMPTY ? e :
 		    CSRA_ERR_FMT_MALFORMED, "", "not a certificate bag: %s", why);
 	else if (ok && b.quirks != 0)

@@ -9,6 +9,7 @@
  * docs.yubico.com/hardware/oid/oid-product-arc.html. The chain is plain
  * X.509: no deviation is accepted.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -146,6 +147,29 @@ static int bits(const ASN1_OCTET_STRING *v, size_t bytes, const uint8_t **b)
 	return 1;
 }
 
+/* Well-formed UTF-8 (RFC 3629): no overlong forms, surrogates or code
+ * points past U+10FFFF. */
+static int utf8_ok(const uint8_t *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		uint8_t c = s[i];
+		size_t k = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 :
+		    c >= 0xf0 && c <= 0xf4 ? 3 : 4;
+		if (k == 4 || n - i - 1 < k)
+			return 0;
+		uint32_t cp = k == 0 ? c : (uint32_t)(c & (0x3f >> k));
+		for (size_t j = 1; j <= k; j++) {
+			if ((s[i + j] & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (s[i + j] & 0x3f);
+		}
+		if ((k == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (k == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+			return 0;
+		i += k + 1;
+	}
+	return 1;
+}
+
 static csra_err text(csra_stmt_out *out, const char *element, const char *name, const char *s)
 {
 	return csra_stmt_add_text(out, element, name, (const uint8_t *)s, strlen(s));
@@ -249,7 +273,7 @@ static int check_extensions(X509 *leaf, int li, X509 *dev, int di, csra_result *
 	}
 	if ((k = hsm_ext(leaf, EXT_LABEL, &v)) > 0) {
 		/* Labels are 40 bytes at most (YH_OBJ_LABEL_LEN). */
-		if (k > 1 || !ext_tlv(v, 0x0c, &c, &n) || n > 40 || memchr(c, 0, n) != NULL)
+		if (k > 1 || !ext_tlv(v, 0x0c, &c, &n) || n > 40 || memchr(c, 0, n) != NULL || !utf8_ok(c, n))
 			BAD("label", "9", "a UTF8String of at most 40 bytes");
 		else {
 			csra_stmt_add_text(out, "key", "label", c, n);
@@ -331,11 +355,14 @@ static csra_err hsm_verify(const csra_verifier *v, const void *route, csra_decod
 	csra_certbag b;
 	char why[160];
 	size_t max = csra_verifier_limit(v, CSRA_LIMIT_CERTS);
-	csra_err e = csra_certbag_read(in->stmt, in->stmt_len, max < 4096 ? max + 1 : max, &b, why, sizeof(why));
+	csra_err e = csra_certbag_read(in->stmt, in->stmt_len, max < SIZE_MAX ? max + 1 : max, &b, why, sizeof(why));
 	if (e == CSRA_ERR_NOMEM)
 		return e;
 	int ok = e == CSRA_OK && csra_within_limit(v, r, CSRA_LIMIT_CERTS, b.n, "certs");
-	if (e != CSRA_OK)
+	/* Past the read's own cap: over the limit too, whatever the count. */
+	if (e == CSRA_ERR_FMT_MALFORMED && strncmp(why, "more than ", 10) == 0)
+		(void)csra_within_limit(v, r, CSRA_LIMIT_CERTS, max < SIZE_MAX ? max + 1 : max, "certs");
+	else if (e != CSRA_OK)
 		csra_result_add(r, "yubihsm2.decode", CSRA_STATUS_FAIL, e == CSRA_ERR_INPUT_EMPTY ? e :
 		    CSRA_ERR_FMT_MALFORMED, "", "not a certificate bag: %s", why);
 	else if (ok && b.quirks != 0)
