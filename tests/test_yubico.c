@@ -882,16 +882,20 @@ static const uint8_t HSM_FW[] = { 0x04, 0x03, 2, 4, 0 }, HSM_SERIAL[] = { 0x02, 
 
 /* A made YubiHSM chain: key <- device (bcs[1]) <- root; the file holds
  * key and device. */
+static const struct ext *hsm_extra;	/* one more extension for the key certificate, or NULL */
+
 static csra_result *hsm_made(const uint8_t *origin, size_t olen, const uint8_t *caps, size_t clen, int dev_bc,
     const char *dev_name, const csra_result **st, struct pki *p)
 {
-	const struct ext exts[] = {
+	struct ext exts[] = {
 		{ "1.3.6.1.4.1.41482.4.1", HSM_FW, sizeof(HSM_FW) }, { "1.3.6.1.4.1.41482.4.2", HSM_SERIAL, sizeof(HSM_SERIAL) },
-		{ "1.3.6.1.4.1.41482.4.3", origin, olen }, { "1.3.6.1.4.1.41482.4.5", caps, clen },
+		{ "1.3.6.1.4.1.41482.4.3", origin, olen }, { "1.3.6.1.4.1.41482.4.5", caps, clen }, { NULL, NULL, 0 },
 	};
+	if (hsm_extra != NULL)
+		exts[4] = *hsm_extra;
 	const char *names[] = { "YubiHSM Attestation id:0x0001", dev_name, "made YubiHSM root" };
 	const int bcs[] = { BC_NONE, dev_bc, 1 };
-	if (!pki_make(p, 3, names, bcs, exts, 4))
+	if (!pki_make(p, 3, names, bcs, exts, hsm_extra ? 5 : 4))
 		return NULL;
 	csra_verifier *v = verifier("yubihsm2", NULL);
 	if (v == NULL)
@@ -956,6 +960,55 @@ static int test_hsm_bad_extensions(void)
 	CHECK(has(st, "yubihsm2.extension.capabilities", CSRA_STATUS_FAIL, CSRA_ERR_FMT_EXTENSION));
 	csra_result_free(&r);
 	pki_free(&p);
+	/* A label that is not UTF-8 (an overlong "/"), and a good one. */
+	static const uint8_t bad_label[] = { 0x0c, 0x03, 'a', 0xc0, 0xaf }, good_label[] = { 0x0c, 0x03, 'k', 0xc3, 0xa9 };
+	const struct ext bad = { "1.3.6.1.4.1.41482.4.9", bad_label, sizeof(bad_label) },
+		good = { "1.3.6.1.4.1.41482.4.9", good_label, sizeof(good_label) };
+	hsm_extra = &bad;
+	r = hsm_made(HSM_GEN, sizeof(HSM_GEN), HSM_CAPS, sizeof(HSM_CAPS), 0, "YubiHSM Attestation (12345)", &st, &p);
+	hsm_extra = NULL;
+	CHECK(r != NULL && !csra_result_statement_verified(r, 0));
+	CHECK(has(st, "yubihsm2.extension.label", CSRA_STATUS_FAIL, CSRA_ERR_FMT_EXTENSION));
+	csra_result_free(&r);
+	pki_free(&p);
+	hsm_extra = &good;
+	r = hsm_made(HSM_GEN, sizeof(HSM_GEN), HSM_CAPS, sizeof(HSM_CAPS), 0, "YubiHSM Attestation (12345)", &st, &p);
+	hsm_extra = NULL;
+	CHECK(r != NULL && csra_result_statement_verified(r, 0));
+	CHECK(claim_text(st, "key", "label", "k\xc3\xa9"));
+	csra_result_free(&r);
+	pki_free(&p);
+	return 1;
+}
+
+/* More certificates than CSRA_LIMIT_CERTS: refused by the cap, for both
+ * formats, and the bag is not worked through. */
+static int test_cert_limit(void)
+{
+	uint8_t *bag, *chain;
+	size_t len, clen;
+	CHECK(purebred_bag0(&bag, &len));
+	chain = slurp(HSM_DIR "chain.pem", &clen);
+	CHECK(chain != NULL);
+	const struct {
+		const char *kind, *root;
+		const uint8_t *file;
+		size_t len;
+	} cases[] = { { "yubico-piv", PIV_ROOT, bag, len }, { "yubihsm2", HSM_ROOT, chain, clen } };
+	for (size_t i = 0; i < 2; i++) {
+		csra_verifier *v = verifier(cases[i].kind, cases[i].root);
+		CHECK(v != NULL);
+		CHECK(csra_verifier_set_limit(v, CSRA_LIMIT_CERTS, 1) == CSRA_OK);
+		const csra_result *st;
+		csra_result *r = attest(v, NULL, 0, cases[i].file, cases[i].len, cases[i].kind, &st);
+		CHECK(r != NULL && !csra_result_statement_verified(r, 0));
+		CHECK(has(st, "limit.certs", CSRA_STATUS_FAIL, CSRA_ERR_LIMIT_CERTS));
+		CHECK(absent(st, "ak.chain"));
+		csra_result_free(&r);
+		csra_verifier_free(&v);
+	}
+	free(bag);
+	free(chain);
 	return 1;
 }
 
@@ -982,7 +1035,7 @@ int main(void)
 		TU(test_piv_untrusted), TU(test_piv_expired), TU(test_piv_tampered), TU(test_piv_made_yk4_shape),
 		TU(test_piv_quirk_elsewhere_refused), TU(test_piv_2024_shape), TU(test_piv_bad_extensions),
 		TU(test_piv_malformed), TU(test_hsm_shared), TU(test_hsm_tampered), TU(test_hsm_claims_made),
-		TU(test_hsm_bad_extensions), TU(test_hsm_no_quirk),
+		TU(test_hsm_bad_extensions), TU(test_hsm_no_quirk), TU(test_cert_limit),
 	};
 	return tu_run(tests, sizeof(tests) / sizeof(tests[0]));
 }
