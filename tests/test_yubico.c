@@ -799,6 +799,11 @@ static int test_hsm_shared(void)
 	CHECK(no_claim(st, "platform", "fipsboot"));
 	const csra_stmt_claim *c = csra_stmt_find(st->stmt, "key", "object-id");
 	CHECK(c != NULL && c->integer == 0x24);
+	/* cabf-csbr: the key claims hold, but nothing says FIPS mode or
+	 * level (docs/formats.md): refused for those alone. */
+	CHECK(csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
+	CHECK(has(r, "policy.claim", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_CLAIM_ABSENT));
+	CHECK(csra_result_find(r, "policy.claim", CSRA_ERR_POLICY_CLAIM_VALUE) < 0);
 	csra_result_free(&r);
 
 	/* Bound to another key (the PIV root's): not bound. */
