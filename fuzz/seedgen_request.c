@@ -10,6 +10,9 @@
  *   fuzz/corpus/policy/              policies
  *   fuzz/corpus/thales_luna/         Luna-shaped PKCs under the fixed root,
  *                                    valid-* checked to verify and bind
+ *   fuzz/corpus/yubico/              YubiKey PIV and YubiHSM 2 bags under
+ *                                    the fixed root, for the request key,
+ *                                    each checked to verify (valid-*)
  *
  *   seedgen_request [--force] FUZZDIR
  *
@@ -41,6 +44,7 @@
 #include "csra_stmt.h"
 #include "csrattest/attest.h"
 #include "csrattest/build.h"
+#include "csrattest/request.h"
 #include "fuzz_pki.h"
 #include "fuzz_vr.h"
 
@@ -942,6 +946,115 @@ static void policy_seeds(void)
 	    "{\"name\":\"n\",\"format_claims\":{\"yubihsm2\":{\"key\":{\"local\":null}}}}");
 }
 
+/* Yubico ------------------------------------------------------------- */
+
+struct yext {
+	const char *oid;	/* dotted */
+	const char *hex;	/* the extnValue contents */
+};
+
+/* A certificate for key |id| named CN=|cn| by |issuer| (key |by|), with
+ * basicConstraints |bc| (NULL: none) and Yubico's extensions |ext|. */
+static X509 *ycert(fuzz_key_id id, const char *cn, X509 *issuer, fuzz_key_id by, const char *bc,
+    const struct yext *ext, size_t n)
+{
+	X509 *x = X509_new();
+	EVP_PKEY *key = fuzz_key(id), *ikey = fuzz_key(by);
+	int ok = x && key && ikey && X509_set_version(x, 2) &&
+	    ASN1_INTEGER_set(X509_get_serialNumber(x), 0x59000 + (long)id) &&
+	    X509_NAME_add_entry_by_txt(X509_get_subject_name(x), "CN", MBSTRING_ASC,
+	    (const unsigned char *)cn, -1, -1, 0) &&
+	    X509_set_issuer_name(x, X509_get_subject_name(issuer)) &&
+	    ASN1_TIME_set(X509_getm_notBefore(x), FUZZ_NOT_BEFORE) && ASN1_TIME_set(X509_getm_notAfter(x), FUZZ_NOT_AFTER) &&
+	    X509_set_pubkey(x, key);
+	if (ok && bc != NULL) {
+		X509_EXTENSION *e = X509V3_EXT_conf_nid(NULL, NULL, NID_basic_constraints, bc);
+		ok = e != NULL && X509_add_ext(x, e, -1);
+		X509_EXTENSION_free(e);
+	}
+	for (size_t i = 0; ok && i < n; i++) {
+		long len = 0;
+		unsigned char *v = OPENSSL_hexstr2buf(ext[i].hex, &len);
+		ASN1_OBJECT *o = OBJ_txt2obj(ext[i].oid, 1);
+		ASN1_OCTET_STRING *os = ASN1_OCTET_STRING_new();
+		ok = v && o && os && ASN1_OCTET_STRING_set(os, v, (int)len);
+		X509_EXTENSION *e = ok ? X509_EXTENSION_create_by_OBJ(NULL, o, 0, os) : NULL;
+		ok = e != NULL && X509_add_ext(x, e, -1);
+		X509_EXTENSION_free(e);
+		ASN1_OCTET_STRING_free(os);
+		ASN1_OBJECT_free(o);
+		OPENSSL_free(v);
+	}
+	if (!ok || X509_sign(x, ikey, EVP_sha256()) <= 0)
+		die("Yubico-shaped certificate %s", cn);
+	return x;
+}
+
+/* Writes the PEM chain of |a| then |b| as corpus/yubico/|name| and checks
+ * that format |kind| verifies it under |root| bound to the request key. */
+static void yubico_seed(const char *name, const char *kind, X509 *root, X509 *a, X509 *b)
+{
+	BIO *bio = BIO_new(BIO_s_mem());
+	char *p;
+	if (bio == NULL || !PEM_write_bio_X509(bio, a) || !PEM_write_bio_X509(bio, b))
+		die("PEM");
+	long n = BIO_get_mem_data(bio, &p);
+	put("corpus/yubico", name, p, (size_t)n);
+	csra_verifier *v = csra_verifier_new();
+	size_t slen;
+	unsigned char *spki = fuzz_spki(FUZZ_KEY_SUBJECT, &slen);
+	csra_result *r = NULL;
+	const uint8_t *files[] = { (const uint8_t *)p };
+	const size_t lens[] = { (size_t)n };
+	const char *fmts[] = { kind };
+	if (v == NULL || spki == NULL || csra_verifier_set_time(v, FUZZ_T0) != CSRA_OK ||
+	    csra_verifier_drop_format_bundle(v, kind) != CSRA_OK ||
+	    csra_verifier_add_format_trust(v, kind, root) != CSRA_OK ||
+	    csra_verify_attestations(v, spki, slen, NULL, 0, files, lens, fmts, 1, &r) != CSRA_OK)
+		die("verifying %s", name);
+	if (!csra_result_statement_bound(r, 0)) {
+		fprintf(stderr, "seedgen_request: %s does not verify and bind as %s\n", name, kind);
+		failures++;
+	}
+	csra_result_free(&r);
+	OPENSSL_free(spki);
+	csra_verifier_free(&v);
+	BIO_free(bio);
+}
+
+/* Bags shaped like a YubiKey 4's (slot <- F9 without basicConstraints)
+ * and a YubiHSM 2's (key <- device CA), with the fixed keys: the request
+ * key is the attested one, so that the harness reaches the binding. */
+static void yubico_seeds(X509 *root)
+{
+	static const struct yext f9x[] = { { "1.3.6.1.4.1.41482.3.3", "050303" } };
+	static const struct yext slotx[] = {
+		{ "1.3.6.1.4.1.41482.3.3", "050303" }, { "1.3.6.1.4.1.41482.3.7", "02023039" },
+		{ "1.3.6.1.4.1.41482.3.8", "0302" }, { "1.3.6.1.4.1.41482.3.9", "82" },
+	};
+	static const struct yext devx[] = {
+		{ "1.3.6.1.4.1.41482.4.1", "0403020200" }, { "1.3.6.1.4.1.41482.4.2", "02023039" },
+		{ "1.3.6.1.4.1.41482.4.10", "020105" },
+	};
+	static const struct yext keyx[] = {
+		{ "1.3.6.1.4.1.41482.4.1", "0403020200" }, { "1.3.6.1.4.1.41482.4.2", "02023039" },
+		{ "1.3.6.1.4.1.41482.4.3", "03020001" }, { "1.3.6.1.4.1.41482.4.4", "030300000c" },
+		{ "1.3.6.1.4.1.41482.4.5", "0309000000000400000660" }, { "1.3.6.1.4.1.41482.4.6", "020124" },
+		{ "1.3.6.1.4.1.41482.4.9", "0c0473656564" },
+	};
+	X509 *f9 = ycert(FUZZ_KEY_INTER, "Yubico PIV Attestation", root, FUZZ_KEY_ROOT, NULL, f9x, 1);
+	X509 *slot = ycert(FUZZ_KEY_SUBJECT, "YubiKey PIV Attestation 9a", f9, FUZZ_KEY_INTER, NULL, slotx, 4);
+	yubico_seed("valid-piv.pem", "yubico-piv", root, f9, slot);
+	X509 *dev = ycert(FUZZ_KEY_AK, "YubiHSM Attestation (12345)", root, FUZZ_KEY_ROOT,
+	    "critical,CA:TRUE,pathlen:0", devx, 3);
+	X509 *hk = ycert(FUZZ_KEY_SUBJECT, "YubiHSM Attestation id:0x0024", dev, FUZZ_KEY_AK, NULL, keyx, 7);
+	yubico_seed("valid-hsm.pem", "yubihsm2", root, hk, dev);
+	X509_free(f9);
+	X509_free(slot);
+	X509_free(dev);
+	X509_free(hk);
+}
+
 int main(int argc, char **argv)
 {
 	int i = 1;
@@ -989,6 +1102,7 @@ int main(int argc, char **argv)
 	external_reply_seeds();
 	policy_seeds();
 	thales_luna_seeds(root);
+	yubico_seeds(root);
 	X509_free(k.root);
 	X509_free(k.inter);
 	X509_free(k.ak);

@@ -126,6 +126,43 @@ if [ "$corpus" = 1 ]; then
 	ossl crl2pkcs7 -nocrl -certfile "$g/ak.pem" -certfile "$g/ca.pem" -out "$cb/certs-only-p7.pem"
 	{ printf 'x\n'; pem CERTIFICATE "$g/ca.der"; } >"$cb/text-before.pem"
 
+	# fuzz_yubico: bags shaped like a YubiKey's (slot certificate <- F9
+	# without basicConstraints <- root) and a YubiHSM 2's (key <- device
+	# <- root), with Yubico's extensions, from the seed root.
+	y="$s/yubico"
+	mkdir -p "$y"
+	ossl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$g/f9.key" \
+		-subj "/CN=Yubico PIV Attestation" -out "$g/f9.csr"
+	printf '%s\n' "1.3.6.1.4.1.41482.3.3=DER:050303" >"$g/f9.ext"
+	ossl x509 -req -in "$g/f9.csr" -CA "$g/ca.der" -CAform DER -CAkey "$g/ca.key" \
+		-set_serial 4661 -days 3650 -extfile "$g/f9.ext" -out "$g/f9.pem"
+	ossl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$g/slot.key" \
+		-subj "/CN=YubiKey PIV Attestation 9a" -out "$g/slot.csr"
+	printf '%s\n' "1.3.6.1.4.1.41482.3.3=DER:050303" "1.3.6.1.4.1.41482.3.7=DER:02023039" \
+		"1.3.6.1.4.1.41482.3.8=DER:0302" "1.3.6.1.4.1.41482.3.9=DER:82" >"$g/slot.ext"
+	ossl x509 -req -in "$g/slot.csr" -CA "$g/f9.pem" -CAkey "$g/f9.key" \
+		-set_serial 4662 -days 3650 -extfile "$g/slot.ext" -out "$g/slot.pem"
+	cat "$g/slot.pem" "$g/f9.pem" >"$y/piv-chain.pem"
+	cat "$g/f9.pem" "$g/slot.pem" "$g/ca.pem" >"$y/piv-chain-root-reversed.pem"
+	ossl crl2pkcs7 -nocrl -certfile "$g/slot.pem" -certfile "$g/f9.pem" -outform DER -out "$y/piv.p7b"
+	ossl x509 -in "$g/slot.pem" -outform DER -out "$y/piv-slot-only.der"
+	ossl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$g/dev.key" \
+		-subj "/CN=YubiHSM Attestation (12345)" -out "$g/dev.csr"
+	printf '%s\n' "basicConstraints=critical,CA:TRUE,pathlen:0" "1.3.6.1.4.1.41482.4.1=DER:0403020200" \
+		"1.3.6.1.4.1.41482.4.2=DER:02023039" "1.3.6.1.4.1.41482.4.10=DER:020105" >"$g/dev.ext"
+	ossl x509 -req -in "$g/dev.csr" -CA "$g/ca.der" -CAform DER -CAkey "$g/ca.key" \
+		-set_serial 4663 -days 3650 -extfile "$g/dev.ext" -out "$g/dev.pem"
+	ossl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$g/hk.key" \
+		-subj "/CN=YubiHSM Attestation id:0x0024" -out "$g/hk.csr"
+	printf '%s\n' "1.3.6.1.4.1.41482.4.1=DER:0403020200" "1.3.6.1.4.1.41482.4.2=DER:02023039" \
+		"1.3.6.1.4.1.41482.4.3=DER:03020001" "1.3.6.1.4.1.41482.4.4=DER:030300000c" \
+		"1.3.6.1.4.1.41482.4.5=DER:0309000000000400010660" "1.3.6.1.4.1.41482.4.6=DER:020124" \
+		"1.3.6.1.4.1.41482.4.9=DER:0c0473656564" >"$g/hk.ext"
+	ossl x509 -req -in "$g/hk.csr" -CA "$g/dev.pem" -CAkey "$g/dev.key" \
+		-set_serial 4664 -days 3650 -extfile "$g/hk.ext" -out "$g/hk.pem"
+	cat "$g/hk.pem" "$g/dev.pem" >"$y/hsm-chain.pem"
+	ossl crl2pkcs7 -nocrl -certfile "$g/hk.pem" -certfile "$g/dev.pem" -outform DER -out "$y/hsm.p7b"
+
 	# fuzz_input: each armour, raw base64, raw DER and broken forms.
 	i="$s/input"
 	mkdir -p "$i"
@@ -262,7 +299,14 @@ for f in "$shared"/vectors/vendors/yubico-piv/purebred-SampleAttestations/*/*_re
 	tlv_after "$f" ":1.3.6.1.4.1.37623.26.4" 2 | head -n 1 | while read -r off len; do
 		cut_der "$f" "$off" "$len" "$work/part"
 		put "$o/certbag" "shared-purebred-$(basename "$f" .bin)" "$work/part"
+		put "$o/yubico" "shared-purebred-$(basename "$f" .bin)" "$work/part"
 	done
+done
+# fuzz_yubico: the YubiKey and YubiHSM samples as they come.
+for f in "$shared"/vectors/vendors/yubico-piv/*.pem "$shared"/vectors/vendors/yubico-piv/*/*.pem \
+    "$shared"/vectors/vendors/yubihsm2/*/chain.pem; do
+	[ -e "$f" ] || continue
+	put "$o/yubico" "shared-$(echo "$f" | sed 's|.*/vendors/||; s|/|-|g')" "$f"
 done
 
 # Only the harness directories this script writes are replaced.

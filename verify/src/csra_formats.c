@@ -14,6 +14,8 @@
 const csra_format *const csra_formats[] = {
 	&csra_format_pkix_evidence,
 	&csra_format_tpm2_certify,
+	&csra_format_yubico_piv,
+	&csra_format_yubihsm2,
 	&csra_format_thales_luna,
 	&csra_format_external,
 	&csra_format_callback,
