@@ -277,6 +277,23 @@ extern const csra_format *const csra_formats[];
 /* csra_format_find returns the format named |kind|, or NULL. */
 const csra_format *csra_format_find(const char *kind);
 
+struct csra_certbag;
+
+/* csra_format_chain records "ak.chain" for a vendor format: |leaf|'s path
+ * to |kind|'s anchors at in->at (csra_chain_check: the chain cache, the
+ * verifier's CRLs, parameters and library context), the bag's other
+ * certificates, the caller's (in->certs) and the bundle's published
+ * intermediates for |kind| as helpers; |cb|/|cb_arg|/|cb_id| the
+ * format's accepted deviations. The check's path names the bag's
+ * certificate concerned ("certs[i]"; the leaf is the bag's |leaf_at|th,
+ * or -1: found by comparison); a bad signature anywhere is
+ * CSRA_ERR_SIG_INVALID. Returns 1 and |*chain| (free with
+ * sk_X509_pop_free), 0 when no path holds (recorded), -1 when memory ran
+ * out (not recorded). */
+int csra_format_chain(const csra_verifier *v, const char *kind, const csra_stmt_in *in,
+    const struct csra_certbag *bag, X509 *leaf, long leaf_at, X509_STORE_CTX_verify_cb cb,
+    void *cb_arg, const char *cb_id, csra_result *r, STACK_OF(X509) **chain);
+
 /* csra_verifier_format_store returns the trust anchors for format |kind|:
  * the vendor bundle's roots for it (unless the caller dropped them) and
  * those the caller added. NULL when it has none. */

@@ -291,7 +291,8 @@ csra_err csra_x509_verify_err(int err);
  * with the intermediates |untrusted| at time |at|, through |v|'s chain
  * cache: a vendor format's path. |cb| (may be NULL) is the format's
  * X509_STORE_CTX verify callback, accepting exactly its vendor's
- * deviations; |cb_id| names it, so paths validated under different
+ * deviations, with |cb_arg| as the context's app data (may be NULL);
+ * |cb_id| names it, so paths validated under different
  * callbacks never share an entry. |key_bytes|/|key_len| (may be NULL:
  * then not cached) are the bytes the leaf and its intermediates came
  * from (the attestation file). A format finds which deviations a cached
@@ -302,7 +303,7 @@ csra_err csra_x509_verify_err(int err);
  * |*depth| and, if |failed| is not NULL, |*failed| the certificate
  * concerned (a new reference, or NULL); -1 when memory ran out. */
 int csra_chain_check(const csra_verifier *v, X509_STORE *store, X509 *leaf, STACK_OF(X509) *untrusted,
-    time_t at, X509_STORE_CTX_verify_cb cb, const char *cb_id, const uint8_t *key_bytes,
+    time_t at, X509_STORE_CTX_verify_cb cb, void *cb_arg, const char *cb_id, const uint8_t *key_bytes,
     size_t key_len, STACK_OF(X509) **chain, int *err, int *depth, X509 **failed);
 
 /* csra_x509_verify_msg writes what failed in |ctx| for the check's

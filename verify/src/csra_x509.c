@@ -12,7 +12,9 @@
 #include <openssl/rsa.h>
 #include <openssl/x509v3.h>
 
+#include "csra_certbag.h"
 #include "csra_codec_int.h"
+#include "csra_stmt.h"
 #include "csra_verify_int.h"
 
 /* OpenSSL caches a certificate's extensions on first use, and two threads
@@ -313,7 +315,7 @@ static int window_of(X509_STORE_CTX *ctx, STACK_OF(X509) *chain, STACK_OF(X509) 
 }
 
 int csra_chain_check(const csra_verifier *v, X509_STORE *store, X509 *leaf, STACK_OF(X509) *untrusted,
-    time_t at, X509_STORE_CTX_verify_cb cb, const char *cb_id, const uint8_t *key_bytes,
+    time_t at, X509_STORE_CTX_verify_cb cb, void *cb_arg, const char *cb_id, const uint8_t *key_bytes,
     size_t key_len, STACK_OF(X509) **chain, int *err, int *depth, X509 **failed)
 {
 	*chain = NULL;
@@ -351,6 +353,11 @@ int csra_chain_check(const csra_verifier *v, X509_STORE *store, X509 *leaf, STAC
 	}
 	if (cb != NULL)
 		X509_STORE_CTX_set_verify_cb(ctx, cb);
+	if (cb_arg != NULL && !X509_STORE_CTX_set_app_data(ctx, cb_arg)) {
+		X509_STORE_CTX_free(ctx);
+		csra_clear_openssl_errors();
+		return -1;
+	}
 	int rc = X509_verify_cert(ctx);
 	if (rc == 1) {
 		*chain = X509_STORE_CTX_get1_chain(ctx);
@@ -368,6 +375,62 @@ int csra_chain_check(const csra_verifier *v, X509_STORE *store, X509 *leaf, STAC
 		rc = *err == X509_V_ERR_OUT_OF_MEM ? -1 : 0;
 	}
 	X509_STORE_CTX_free(ctx);
+	csra_clear_openssl_errors();
+	return rc;
+}
+
+int csra_format_chain(const csra_verifier *v, const char *kind, const csra_stmt_in *in,
+    const csra_certbag *bag, X509 *leaf, long leaf_at, X509_STORE_CTX_verify_cb cb, void *cb_arg,
+    const char *cb_id, csra_result *r, STACK_OF(X509) **chain)
+{
+	*chain = NULL;
+	char path[32] = "";
+	for (size_t i = 0; leaf_at < 0 && i < bag->n; i++)
+		if (X509_cmp(sk_X509_value(bag->certs, (int)i), leaf) == 0)
+			leaf_at = (long)i;
+	if (leaf_at >= 0)
+		snprintf(path, sizeof(path), "certs[%ld]", leaf_at);
+	X509_STORE *store = csra_verifier_format_store(v, kind);
+	if (store == NULL) {
+		csra_result_add(r, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_AK_UNTRUSTED, path,
+		    "no trust anchors for %s (neither the bundle's nor the caller's)", kind);
+		return 0;
+	}
+	/* The bag's certificates, the caller's, and the vendor's published
+	 * intermediates its devices do not carry: path helpers, never anchors. */
+	STACK_OF(X509) *pool = sk_X509_dup(bag->certs);
+	int extra = in->certs != NULL && sk_X509_num(in->certs) > 0;
+	STACK_OF(X509) *published = csra_verifier_format_uses_bundle(v, kind)
+	    ? csra_trust_bundle_intermediates(kind) : NULL;
+	for (int i = 0; pool != NULL && extra && i < sk_X509_num(in->certs); i++)
+		if (!sk_X509_push(pool, sk_X509_value(in->certs, i)))
+			sk_X509_free(pool), pool = NULL;
+	for (int i = 0; pool != NULL && i < sk_X509_num(published); i++)
+		if (!sk_X509_push(pool, sk_X509_value(published, i)))
+			sk_X509_free(pool), pool = NULL;
+	if (pool == NULL)
+		return -1;
+	int err, depth;
+	X509 *bad = NULL;
+	/* Cached under the attestation's bytes, which give the leaf and the
+	 * bag, unless the caller's certificates join the pool. */
+	int rc = csra_chain_check(v, store, leaf, pool, in->at, cb, cb_arg, cb_id != NULL ? cb_id : kind,
+	    extra ? NULL : in->stmt, in->stmt_len, chain, &err, &depth, &bad);
+	sk_X509_free(pool);
+	if (rc == 1) {
+		csra_result_add(r, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, path,
+		    "path of %d certificate(s) to a %s trust anchor", sk_X509_num(*chain), kind);
+	} else if (rc == 0) {
+		for (size_t i = 0; bad != NULL && bad != leaf && i < bag->n; i++)
+			if (X509_cmp(sk_X509_value(bag->certs, (int)i), bad) == 0)
+				snprintf(path, sizeof(path), "certs[%zu]", i);
+		/* A signature that does not verify is a tampered or forged
+		 * certificate, whatever its place in the path. */
+		csra_result_add(r, "ak.chain", CSRA_STATUS_FAIL, err == X509_V_ERR_CERT_SIGNATURE_FAILURE
+		    ? CSRA_ERR_SIG_INVALID : err == X509_V_OK ? CSRA_ERR_AK_CHAIN : csra_x509_verify_err(err),
+		    path, "OpenSSL: %s (at depth %d)", X509_verify_cert_error_string(err), depth);
+	}
+	X509_free(bad);
 	csra_clear_openssl_errors();
 	return rc;
 }

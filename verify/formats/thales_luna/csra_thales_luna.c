@@ -450,70 +450,22 @@ static int skip_leaf_sig(int ok, X509_STORE_CTX *ctx)
 	return ok;
 }
 
-static int bag_index(struct lctx *x, X509 *c)
-{
-	if (c == x->leaf_x)
-		return x->leaf;
-	for (int i = 0; c != NULL && i < sk_X509_num(x->bag.certs); i++)
-		if (X509_cmp(sk_X509_value(x->bag.certs, i), c) == 0)
-			return i;
-	return -1;
-}
-
 /* ak.chain: OpenSSL's path validation from the leaf (its canonical copy
  * when the quirk applied) to a thales-luna anchor at in->at, the bag's
  * other certificates and the caller's untrusted. */
 static void check_chain(struct lctx *x, int leaf_sig_ok)
 {
-	char path[32], msg[256];
-	snprintf(path, sizeof(path), "certs[%d]", x->leaf);
-	X509_STORE *store = csra_verifier_format_store(x->v, KIND);
-	if (store == NULL) {
-		fail(x, "ak.chain", CSRA_ERR_AK_UNTRUSTED, path,
-		    "no trust anchors for " KIND " (add Thales's root for this format)");
-		return;
-	}
-	STACK_OF(X509) *pool = sk_X509_new_null(), *chain = NULL;
-	int good = pool != NULL;
-	for (int i = 0; good && i < sk_X509_num(x->bag.certs); i++)
-		if (i != x->leaf && !sk_X509_push(pool, sk_X509_value(x->bag.certs, i)))
-			good = 0;
-	/* The caller's extra certificates, e.g. an intermediate not in the PKC. */
-	int extra = x->in->certs != NULL && sk_X509_num(x->in->certs) > 0;
-	for (int i = 0; good && extra && i < sk_X509_num(x->in->certs); i++)
-		if (!sk_X509_push(pool, sk_X509_value(x->in->certs, i)))
-			good = 0;
-	if (!good) {
+	STACK_OF(X509) *chain = NULL;
+	/* The leaf's canonical copy when the quirk applied: its signature
+	 * was checked apart (ak.signature), and skip_leaf_sig says so. */
+	int rc = csra_format_chain(x->v, KIND, x->in, &x->bag, x->leaf_x, x->leaf,
+	    leaf_sig_ok ? NULL : skip_leaf_sig, NULL, leaf_sig_ok ? KIND : KIND "/leaf-signature-checked-apart",
+	    x->r, &chain);
+	if (rc != 1)
+		x->ok = 0;
+	if (rc < 0)
 		x->oom = 1;
-		sk_X509_free(pool);
-		return;
-	}
-	/* Through the chain cache, keyed on the PKC's bytes (which give the
-	 * leaf and its issuers) when nothing else joins the pool. */
-	int err, depth;
-	X509 *bad = NULL;
-	int rc = csra_chain_check(x->v, store, x->leaf_x, pool, x->in->at, leaf_sig_ok ? NULL : skip_leaf_sig,
-	    leaf_sig_ok ? KIND : KIND "/leaf-signature-checked-apart", extra ? NULL : x->in->stmt,
-	    x->in->stmt_len, &chain, &err, &depth, &bad);
-	if (rc == 1) {
-		csra_result_add(x->r, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, path,
-		    "path of %d certificate(s) to a " KIND " trust anchor", sk_X509_num(chain));
-	} else if (rc < 0) {
-		x->oom = 1;
-	} else {
-		int at = bag_index(x, bad);
-		if (at >= 0)
-			snprintf(path, sizeof(path), "certs[%d]", at);
-		snprintf(msg, sizeof(msg), "OpenSSL: %s (at depth %d)", X509_verify_cert_error_string(err), depth);
-		/* A signature that does not verify is a tampered or forged
-		 * certificate, whatever its place in the path. */
-		fail(x, "ak.chain", err == X509_V_ERR_CERT_SIGNATURE_FAILURE ? CSRA_ERR_SIG_INVALID
-		    : csra_x509_verify_err(err), path, msg);
-	}
-	X509_free(bad);
 	sk_X509_pop_free(chain, X509_free);
-	sk_X509_free(pool);
-	csra_clear_openssl_errors();
 }
 
 /* The claims: what the leaf and HOC say, and what Thales documents of

@@ -171,42 +171,24 @@ static csra_err check_chain(const csra_verifier *v, const csra_stmt_in *in, cons
     X509 *leaf, X509 *f9, csra_result *r, int *ok)
 {
 	*ok = 0;
-	X509_STORE *store = csra_verifier_format_store(v, KIND);
-	if (store == NULL) {
-		csra_result_add(r, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_AK_UNTRUSTED, "",
-		    "no trust anchors for yubico-piv (neither the bundle's nor the caller's)");
-		return CSRA_OK;
-	}
-	STACK_OF(X509) *untrusted = sk_X509_dup(b->certs);
-	for (int i = 0; untrusted != NULL && i < sk_X509_num(in->certs); i++)
-		if (!sk_X509_push(untrusted, sk_X509_value(in->certs, i))) {
-			sk_X509_free(untrusted);
-			untrusted = NULL;
-		}
-	X509_STORE_CTX *ctx = untrusted ? X509_STORE_CTX_new() : NULL;
 	struct quirks q = { f9, 0 };
-	if (ctx == NULL || X509_STORE_CTX_init(ctx, store, leaf, untrusted) != 1 ||
-	    !X509_STORE_CTX_set_app_data(ctx, &q)) {
-		X509_STORE_CTX_free(ctx);
-		sk_X509_free(untrusted);
-		csra_clear_openssl_errors();
+	STACK_OF(X509) *chain = NULL;
+	int vr = csra_format_chain(v, KIND, in, b, leaf, -1, quirk_cb, &q, KIND "/yubikey4-quirks", r, &chain);
+	if (vr < 0)
 		return CSRA_ERR_NOMEM;
-	}
-	X509_STORE_CTX_set_time(ctx, 0, in->at);
-	X509_STORE_CTX_set_verify_cb(ctx, quirk_cb);
-	int vr = X509_verify_cert(ctx);
 	if (vr == 1) {
 		*ok = 1;
-		csra_result_add(r, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, "",
-		    "path of %d certificates to a Yubico PIV root", sk_X509_num(X509_STORE_CTX_get0_chain(ctx)));
+		/* Which deviations the path holds, from its certificates: a
+		 * cached path did not run the callback. */
+		X509 *mid = sk_X509_num(chain) >= 2 ? sk_X509_value(chain, 1) : NULL;
+		X509 *top = sk_X509_value(chain, sk_X509_num(chain) - 1);
+		if (mid != NULL && X509_cmp(mid, f9) == 0 && !(X509_get_extension_flags(mid) & EXFLAG_BCONS))
+			q.accepted |= Q_F9_NO_BC;
+		if (sk_X509_num(chain) == 3 && mid != NULL && X509_cmp(mid, f9) == 0 &&
+		    (X509_get_extension_flags(top) & EXFLAG_SS) && X509_get_pathlen(top) == 0)
+			q.accepted |= Q_ROOT_PATHLEN;
 	} else {
-		int err = X509_STORE_CTX_get_error(ctx);
-		/* A bad signature anywhere on the path is a bad signature. */
-		csra_err code = err == X509_V_ERR_CERT_SIGNATURE_FAILURE ? CSRA_ERR_SIG_INVALID :
-		    err == X509_V_OK ? CSRA_ERR_AK_CHAIN : csra_x509_verify_err(err);
-		csra_result_add(r, "ak.chain", CSRA_STATUS_FAIL, code, "",
-		    "OpenSSL: %s (at depth %d)", X509_verify_cert_error_string(err),
-		    X509_STORE_CTX_get_error_depth(ctx));
+		q.accepted = 0;
 	}
 	if (q.accepted & Q_F9_NO_BC)
 		csra_result_add(r, "quirk.f9-no-basic-constraints", CSRA_STATUS_WARN, CSRA_ERR_FMT_QUIRK, "",
@@ -216,8 +198,7 @@ static csra_err check_chain(const csra_verifier *v, const csra_stmt_in *in, cons
 		csra_result_add(r, "quirk.root-pathlen", CSRA_STATUS_WARN, CSRA_ERR_FMT_QUIRK, "",
 		    "accepted: the Yubico PIV root's first issue carries pathLenConstraint 0, yet Yubico "
 		    "chains the F9 certificate below it (the 2018 re-issue, same key, has pathlen 1)");
-	X509_STORE_CTX_free(ctx);
-	sk_X509_free(untrusted);
+	sk_X509_pop_free(chain, X509_free);
 	csra_clear_openssl_errors();
 	return CSRA_OK;
 }

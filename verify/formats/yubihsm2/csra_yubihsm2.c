@@ -307,40 +307,12 @@ static csra_err check_chain(const csra_verifier *v, const csra_stmt_in *in, cons
     X509 *leaf, csra_result *r, int *ok)
 {
 	*ok = 0;
-	X509_STORE *store = csra_verifier_format_store(v, KIND);
-	if (store == NULL) {
-		csra_result_add(r, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_AK_UNTRUSTED, "",
-		    "no trust anchors for yubihsm2 (neither the bundle's nor the caller's)");
-		return CSRA_OK;
-	}
-	STACK_OF(X509) *untrusted = sk_X509_dup(b->certs);
-	for (int i = 0; untrusted != NULL && i < sk_X509_num(in->certs); i++)
-		if (!sk_X509_push(untrusted, sk_X509_value(in->certs, i))) {
-			sk_X509_free(untrusted);
-			untrusted = NULL;
-		}
-	X509_STORE_CTX *ctx = untrusted ? X509_STORE_CTX_new() : NULL;
-	if (ctx == NULL || X509_STORE_CTX_init(ctx, store, leaf, untrusted) != 1) {
-		X509_STORE_CTX_free(ctx);
-		sk_X509_free(untrusted);
-		csra_clear_openssl_errors();
+	STACK_OF(X509) *chain = NULL;
+	int vr = csra_format_chain(v, KIND, in, b, leaf, -1, NULL, NULL, NULL, r, &chain);
+	sk_X509_pop_free(chain, X509_free);
+	if (vr < 0)
 		return CSRA_ERR_NOMEM;
-	}
-	X509_STORE_CTX_set_time(ctx, 0, in->at);
-	if (X509_verify_cert(ctx) == 1) {
-		*ok = 1;
-		csra_result_add(r, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, "",
-		    "path of %d certificates to a YubiHSM root", sk_X509_num(X509_STORE_CTX_get0_chain(ctx)));
-	} else {
-		int err = X509_STORE_CTX_get_error(ctx);
-		csra_err code = err == X509_V_ERR_CERT_SIGNATURE_FAILURE ? CSRA_ERR_SIG_INVALID :
-		    err == X509_V_OK ? CSRA_ERR_AK_CHAIN : csra_x509_verify_err(err);
-		csra_result_add(r, "ak.chain", CSRA_STATUS_FAIL, code, "", "OpenSSL: %s (at depth %d)",
-		    X509_verify_cert_error_string(err), X509_STORE_CTX_get_error_depth(ctx));
-	}
-	X509_STORE_CTX_free(ctx);
-	sk_X509_free(untrusted);
-	csra_clear_openssl_errors();
+	*ok = vr == 1;
 	return CSRA_OK;
 }
 
