@@ -405,6 +405,19 @@ static csra_result *new_statement(struct rctx *x, csra_stmt_out **out)
 /* What every statement's result gets once its format has run. */
 static void finish_statement(struct rctx *x, const csra_stmt_in *in, csra_result *child, csra_stmt_out *out)
 {
+	/* Every attested key is tested for known weaknesses, not only the
+	 * request's (tested on the request, and cached: a bound key costs a
+	 * lookup here): an attestation vouching for a weak key does not
+	 * verify. */
+	const csra_policy *policy = x->v->policy ? x->v->policy : x->v->default_policy;
+	for (size_t i = 0; out->verified && i < out->nkeys; i++) {
+		char path[40];
+		snprintf(path, sizeof(path), "attested_keys[%zu]", i);
+		if (csra_same(out->keys[i].spki, out->keys[i].len, x->spki, x->spki_len))
+			continue;
+		if (!csra_weak_key_check(x->v, out->keys[i].spki, out->keys[i].len, child, path, policy))
+			out->verified = 0;
+	}
 	child->bound = out->verified && out->bound;
 	child->stmt_verified = out->verified;
 	/* Every statement reports on its freshness, even one whose
@@ -868,6 +881,7 @@ csra_err csra_verify_attestations(const csra_verifier *v, const uint8_t *spki, s
 		memcpy(x.spki, spki, spki_len);
 		x.spki_len = spki_len;
 		x.key = csra_spki_pkey(v, spki, spki_len);
+		csra_weak_key_check(v, spki, spki_len, r, "key", policy);
 		if (x.key == NULL)
 			csra_result_add(r, "request.key", CSRA_STATUS_FAIL, CSRA_ERR_REQ_NO_KEY, "",
 			    "OpenSSL cannot use the key the attestations are to be bound to");
