@@ -78,7 +78,8 @@ typedef struct stype {
 } stype;
 
 typedef struct trust {
-	stype type;
+	stype type;		/* a statement type's anchors, or */
+	char *format;		/* a vendor format's ("bundle": keep the bundle's) */
 	char *path;
 } trust;
 
@@ -185,8 +186,10 @@ void csra_policy_free(csra_policy **pp)
 	csra_policy *p = *pp;
 	free(p->name);
 	free(p->types);
-	for (size_t i = 0; i < p->ntrust; i++)
+	for (size_t i = 0; i < p->ntrust; i++) {
 		free(p->trust[i].path);
+		free(p->trust[i].format);
+	}
 	free(p->trust);
 	free(p->reqs);
 	free(p->algs);
@@ -213,6 +216,11 @@ const char *csra_policy_name(const csra_policy *p)
 size_t csra_policy_trust_count(const csra_policy *p)
 {
 	return p != NULL ? p->ntrust : 0;
+}
+
+const char *csra_policy_trust_format(const csra_policy *p, size_t i)
+{
+	return p != NULL && i < p->ntrust ? p->trust[i].format : NULL;
 }
 
 const char *csra_policy_trust(const csra_policy *p, size_t i, const uint8_t **type, size_t *type_len)
@@ -662,8 +670,15 @@ static int parse_trust(parser *ps, json_t *v)
 		return nomem(ps);
 	json_object_foreach(v, key, list) {
 		stype t;
+		memset(&t, 0, sizeof(t));
 		snprintf(path, sizeof(path), "trust.%s", key);
-		if (!parse_oid(ps, path, key, &t))
+		/* A dotted OID: a statement type; else a vendor format's name,
+		 * whose bundled roots these replace (or, with the entry
+		 * "bundle", join). */
+		int format = strchr(key, '.') == NULL;
+		if (format && !format_name_ok(key, strlen(key)))
+			return bad(ps, path, "is neither a dotted OID nor a format name");
+		if (!format && !parse_oid(ps, path, key, &t))
 			return 0;
 		for (size_t i = 0; i < json_array_size(list); i++) {
 			json_t *e = json_array_get(list, i);
@@ -674,10 +689,13 @@ static int parse_trust(parser *ps, json_t *v)
 				return bad(ps, path, "longer than %d bytes", MAX_PATH);
 			trust *tr = &ps->p->trust[ps->p->ntrust];
 			tr->type = t;
-			tr->path = resolve(ps->base, json_string_value(e));
+			if (format && (tr->format = strdup(key)) == NULL)
+				return nomem(ps);
+			tr->path = format && strcmp(json_string_value(e), "bundle") == 0 ? strdup("bundle")
+			    : resolve(ps->base, json_string_value(e));
+			ps->p->ntrust++;
 			if (tr->path == NULL)
 				return nomem(ps);
-			ps->p->ntrust++;
 		}
 	}
 	return 1;
@@ -1702,5 +1720,12 @@ void csra_policy_check_formats(const csra_policy *p, const csra_format *const *r
 	for (size_t i = 0; i < p->nexempt_kinds; i++) {
 		snprintf(path, sizeof(path), "freshness_exempt[%zu]", p->exempt_kinds[i].at);
 		check_known(registry, path, p->exempt_kinds[i].s, r);
+	}
+	for (size_t i = 0; i < p->ntrust; i++) {
+		if (p->trust[i].format == NULL || (i > 0 && p->trust[i - 1].format != NULL &&
+		    strcmp(p->trust[i - 1].format, p->trust[i].format) == 0))
+			continue;
+		snprintf(path, sizeof(path), "trust.%s", p->trust[i].format);
+		check_known(registry, path, p->trust[i].format, r);
 	}
 }

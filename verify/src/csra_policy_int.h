@@ -68,6 +68,11 @@ const uint8_t *csra_policy_ak_eku(const csra_policy *p, int tpm, size_t i, size_
 int csra_policy_waives(const csra_policy *p, const char *check);
 
 size_t csra_policy_trust_count(const csra_policy *p);
+
+/* csra_policy_trust_format returns the vendor format entry |i|'s anchors
+ * are for (then csra_policy_trust gives no type, and its path "bundle"
+ * means: keep the format's bundled roots), or NULL for a statement type. */
+const char *csra_policy_trust_format(const csra_policy *p, size_t i);
 const char *csra_policy_trust(const csra_policy *p, size_t i, const uint8_t **type, size_t *type_len);
 
 #endif

@@ -534,6 +534,35 @@ csra_err csra_verifier_add_tpm_trust_file(csra_verifier *v, const char *path)
 	return load_store(v->tpm_store, path);
 }
 
+/* A policy's anchors for vendor format |format|: they replace the
+ * bundle's roots unless one of its entries for the format is "bundle";
+ * each path's certificates are added as the caller's would be. */
+static csra_err policy_format_trust(csra_verifier *v, const csra_policy *p, size_t i, const char *format,
+    const char *path)
+{
+	int first = i == 0 || csra_policy_trust_format(p, i - 1) == NULL ||
+	    strcmp(csra_policy_trust_format(p, i - 1), format) != 0;
+	if (first) {
+		int keep = 0;
+		for (size_t k = i; k < csra_policy_trust_count(p) && csra_policy_trust_format(p, k) != NULL &&
+		    strcmp(csra_policy_trust_format(p, k), format) == 0; k++)
+			keep |= strcmp(csra_policy_trust(p, k, NULL, NULL), "bundle") == 0;
+		csra_err e = keep ? CSRA_OK : csra_verifier_format_trust_drop(v, format);
+		if (e != CSRA_OK)
+			return e;
+	}
+	if (strcmp(path, "bundle") == 0)
+		return CSRA_OK;
+	csra_verifier *tmp = csra_verifier_new();
+	if (tmp == NULL)
+		return CSRA_ERR_NOMEM;
+	csra_err e = csra_verifier_add_untrusted_file(tmp, path);
+	for (int k = 0; e == CSRA_OK && k < sk_X509_num(tmp->untrusted); k++)
+		e = csra_verifier_format_trust_add(v, format, sk_X509_value(tmp->untrusted, k));
+	csra_verifier_free(&tmp);
+	return e;
+}
+
 csra_err csra_verifier_set_policy(csra_verifier *v, const csra_policy *p)
 {
 	if (v == NULL || p == NULL)
@@ -544,6 +573,13 @@ csra_err csra_verifier_set_policy(csra_verifier *v, const csra_policy *p)
 		const uint8_t *oid;
 		size_t oid_len;
 		const char *path = csra_policy_trust(p, i, &oid, &oid_len);
+		const char *format = csra_policy_trust_format(p, i);
+		if (format != NULL) {
+			csra_err fe = policy_format_trust(v, p, i, format, path);
+			if (fe != CSRA_OK)
+				return fe;
+			continue;
+		}
 		struct csra_type_store *ts = NULL;
 		for (size_t k = 0; k < v->ntype_stores; k++)
 			if (v->type_stores[k].oid_len == oid_len && memcmp(v->type_stores[k].oid, oid, oid_len) == 0)
