@@ -106,6 +106,22 @@ static int ev_split(const uint8_t *der, size_t len, struct ev_parts *e)
 	return 1;
 }
 
+/* Reads |path| as it is (a vendor attestation), or NULL. */
+static uint8_t *read_raw(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf = f != NULL ? malloc(1 << 20) : NULL;
+	size_t n = buf != NULL ? fread(buf, 1, 1 << 20, f) : 0;
+	if (f != NULL)
+		fclose(f);
+	if (n == 0 || n == 1 << 20) {
+		free(buf);
+		return NULL;
+	}
+	*len = n;
+	return buf;
+}
+
 /* Reads the first PEM block of |path|, any label, as DER. */
 static uint8_t *read_pem(const char *path, size_t *len)
 {
@@ -212,6 +228,11 @@ static struct {
 	X509_REQ *req;
 	EVP_PKEY *req_pub, *csr_ak_pub;
 	csra_verifier *csr_warm;	/* trusts pki.root */
+	/* Vendor formats: the shared Luna PKC and YubiHSM 2 chain, alone,
+	 * against the bundled roots (NULL when ../shared lacks them). */
+	uint8_t *luna, *hsm;
+	size_t luna_len, hsm_len;
+	csra_verifier *fmt_warm;
 	/* Known-weak-key checks: SPKIs of an RSA-3072 and a P-256 key. */
 	uint8_t *weak_rsa, *weak_ec;
 	size_t weak_rsa_len, weak_ec_len;
@@ -280,6 +301,26 @@ static int w_csr_cold(void)
 	    expect_verified(csra_verify_request(v, g.csr, g.csr_len, CSR_NONCE, sizeof(CSR_NONCE), &r), &r);
 	csra_verifier_free(&v);
 	return ok;
+}
+
+/* A vendor attestation alone, as verify-evidence checks it: the format's
+ * decode, its path (cached), its signatures, attested key and claims. */
+static int vendor_alone(const uint8_t *file, size_t len)
+{
+	csra_result *r = NULL;
+	const uint8_t *files[1] = { file };
+	return expect_verified(csra_verify_attestations(g.fmt_warm, NULL, 0, NULL, 0, files, &len, NULL, 1, &r),
+	    &r);
+}
+
+static int w_luna_warm(void)
+{
+	return vendor_alone(g.luna, g.luna_len);
+}
+
+static int w_hsm_warm(void)
+{
+	return vendor_alone(g.hsm, g.hsm_len);
 }
 
 /* The weak-key checks of one key, recorded in a result: cold with the
@@ -375,7 +416,7 @@ static int w_curve(void)
 
 enum {
 	W_STRICT, W_EV_WARM, W_EV_NOCACHE, W_EV_COLD, W_CSR_WARM, W_CSR_COLD,
-	W_WEAK_RSA_COLD, W_WEAK_RSA_WARM, W_WEAK_EC_COLD, W_WEAK_EC_WARM, W_MT1, W_MT2,
+	W_WEAK_RSA_COLD, W_WEAK_RSA_WARM, W_WEAK_EC_COLD, W_WEAK_EC_WARM, W_LUNA_WARM, W_HSM_WARM, W_MT1, W_MT2,
 	F_ECDSA, F_COLD, F_CSR_SIG, F_CSR_EV_SIG, NWL
 };
 
@@ -406,6 +447,8 @@ static struct workload wl[NWL] = {
 	[W_WEAK_RSA_WARM] = WL("weak_rsa_warm", "weak-key checks, RSA-3072, cached", w_weak_rsa_warm, 0, W_CSR_WARM, -1),
 	[W_WEAK_EC_COLD] = WL("weak_ec_cold", "weak-key checks, P-256, no cache", w_weak_ec_cold, 0, W_CSR_WARM, -1),
 	[W_WEAK_EC_WARM] = WL("weak_ec_warm", "weak-key checks, P-256, cached", w_weak_ec_warm, 0, W_CSR_WARM, -1),
+	[W_LUNA_WARM] = WL("luna_warm", "verify a Luna PKC alone, cache hit", w_luna_warm, 0, W_EV_WARM, -1),
+	[W_HSM_WARM] = WL("yubihsm2_warm", "verify a YubiHSM 2 chain alone, cache hit", w_hsm_warm, 0, W_EV_WARM, -1),
 	[W_MT1] = WL("ev_warm_1thr", "ev_warm, 1 thread", w_ev_warm, 1, F_ECDSA, -1),
 	[W_MT2] = WL("ev_warm_2thr", "ev_warm, 2 threads, per op", w_ev_warm, 2, F_ECDSA, -1),
 	[F_ECDSA] = WL("floor_ecdsa", "EVP_DigestVerify, evidence2", f_ecdsa, 0, -1, -1),
@@ -527,6 +570,31 @@ static int setup_evidence2(const char *ev_path, const char *ca_path)
 	return g.ak_pub && g.warm && g.nocache && csra_verifier_add_trust(g.warm, g.ca) == CSRA_OK &&
 	    csra_verifier_add_trust(g.nocache, g.ca) == CSRA_OK &&
 	    csra_verifier_set_chain_cache(g.nocache, 0) == CSRA_OK;
+}
+
+/* The vendor samples beside the Evidence's directory (shared/vectors/
+ * vendors/): their workloads are skipped when absent. */
+static void setup_vendors(const char *ev_path)
+{
+	char dir[4096], f[4200];
+	snprintf(dir, sizeof(dir), "%s", ev_path);
+	for (int up = 0; up < 2; up++) {
+		char *slash = strrchr(dir, '/');
+		if (slash == NULL)
+			snprintf(dir, sizeof(dir), "%s", up == 0 ? "." : "..");
+		else
+			*slash = '\0';
+	}
+	snprintf(f, sizeof(f), "%s/vendors/thales-luna/ecc-pkc.p7b", dir);
+	g.luna = read_raw(f, &g.luna_len);
+	snprintf(f, sizeof(f), "%s/vendors/yubihsm2/niklasgillstrom-hsm/chain.pem", dir);
+	g.hsm = read_raw(f, &g.hsm_len);
+	g.fmt_warm = csra_verifier_new();
+	wl[W_LUNA_WARM].skip |= g.luna == NULL || g.fmt_warm == NULL;
+	wl[W_HSM_WARM].skip |= g.hsm == NULL || g.fmt_warm == NULL;
+	/* A time within every sample's validity, as the other workloads'. */
+	if (g.fmt_warm != NULL)
+		csra_verifier_set_time(g.fmt_warm, 1767225600);	/* 2026-01-01 */
 }
 
 static int setup_csr(void)
@@ -1029,6 +1097,7 @@ int main(int argc, char **argv)
 		}
 	}
 
+	setup_vendors(path);
 	if (!setup_evidence2(path, ca_path) || !setup_csr()) {
 		fprintf(stderr, "bench_verify: set-up failed\n");
 		return 1;

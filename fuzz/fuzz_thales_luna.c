@@ -67,7 +67,7 @@ int fuzz_one(const uint8_t *data, size_t size)
 {
 	const csra_format *f = &csra_format_thales_luna;
 	unsigned long injected = fuzz_alloc_injected();
-	int detected = f->detect(size ? data : NULL, size);
+	int detected = csra_format_detects(f, size ? data : NULL, size);
 	csra_result *r = csra_result_new();
 	if (r == NULL) {
 		if (!fuzz_alloc_armed())

@@ -65,7 +65,7 @@ int fuzz_one(const uint8_t *data, size_t size)
 		const csra_format *f = csra_format_find(KINDS[k]);
 		if (f == NULL || f->detect == NULL)
 			fuzz_fail("format not registered", KINDS[k]);
-		(void)f->detect(data, size);
+		(void)csra_format_detects(f, data, size);
 		csra_result *r = csra_result_new();
 		if (r == NULL)
 			continue;	/* only under injection */

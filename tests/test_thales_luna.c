@@ -296,13 +296,13 @@ static int test_detect(void)
 	size_t len;
 	uint8_t *p = slurp(DIR "ecc-pkc.p7b", &len);
 	CHECK(p != NULL);
-	CHECK(csra_format_thales_luna.detect(p, len) == 1);
+	CHECK(csra_format_detects(&csra_format_thales_luna, p, len) == 1);
 	CHECK(csra_format_find("thales-luna") == &csra_format_thales_luna);
 	free(p);
 	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
 		p = slurp(others[i], &len);
 		CHECK(p != NULL);
-		int d = csra_format_thales_luna.detect(p, len);
+		int d = csra_format_detects(&csra_format_thales_luna, p, len);
 		free(p);
 		if (d != 0)
 			fprintf(stderr, "  detected: %s\n", others[i]);
@@ -742,7 +742,7 @@ static int test_rsa_hierarchy(void)
 	size_t len, slen;
 	uint8_t *pem = pem_bag(bag, 5, &len), *spki = spki_of(leaf.key, &slen);
 	CHECK(pem != NULL && spki != NULL);
-	CHECK(csra_format_thales_luna.detect(pem, len) == 1);
+	CHECK(csra_format_detects(&csra_format_thales_luna, pem, len) == 1);
 	csra_verifier *v = verifier_with(root.cert);
 	CHECK(v != NULL);
 	const csra_result *st;

@@ -448,17 +448,17 @@ static int test_detect(void)
 	CHECK(purebred_bag0(&bag, &len));
 	const csra_format *piv = csra_format_find("yubico-piv"), *hsm = csra_format_find("yubihsm2");
 	CHECK(piv != NULL && hsm != NULL);
-	CHECK(piv->detect(bag, len) == 1);
-	CHECK(hsm->detect(bag, len) == 0);
+	CHECK(csra_format_detects(piv, bag, len) == 1);
+	CHECK(csra_format_detects(hsm, bag, len) == 0);
 	chain = slurp(HSM_DIR "chain.pem", &clen);
 	CHECK(chain != NULL);
-	CHECK(hsm->detect(chain, clen) == 1);
-	CHECK(piv->detect(chain, clen) == 0);
+	CHECK(csra_format_detects(hsm, chain, clen) == 1);
+	CHECK(csra_format_detects(piv, chain, clen) == 0);
 	/* Another vendor's root alone: neither. */
 	size_t rlen;
 	uint8_t *root = slurp(PIV_ROOT, &rlen);
 	CHECK(root != NULL);
-	CHECK(piv->detect(root, rlen) == 0 && hsm->detect(root, rlen) == 0);
+	CHECK(csra_format_detects(piv, root, rlen) == 0 && csra_format_detects(hsm, root, rlen) == 0);
 	free(root);
 	free(bag);
 	free(chain);

@@ -23,7 +23,7 @@
 const char *dump_vendor_format(const uint8_t *in, size_t in_len)
 {
 	for (const csra_format *const *f = csra_formats; *f != NULL; f++)
-		if ((*f)->detect != NULL && *f != &csra_format_pkix_evidence && (*f)->detect(in, in_len))
+		if ((*f)->detect != NULL && *f != &csra_format_pkix_evidence && csra_format_detects(*f, in, in_len))
 			return (*f)->kind;
 	return NULL;
 }

@@ -428,7 +428,7 @@ static void print_attested_keys(const csra_result *r)
 static int vendor_file(const uint8_t *p, size_t len)
 {
 	for (const csra_format *const *f = csra_formats; *f != NULL; f++)
-		if ((*f)->detect != NULL && *f != &csra_format_pkix_evidence && (*f)->detect(p, len))
+		if ((*f)->detect != NULL && *f != &csra_format_pkix_evidence && csra_format_detects(*f, p, len))
 			return 1;
 	return 0;
 }

@@ -1558,8 +1558,9 @@ static int evidence_handles(const csra_verifier *v, const uint8_t *type, size_t 
 
 /* PKIX Evidence as a file beside a request: PEM "EVIDENCE", base64 or
  * DER that the strict decoder reads as Evidence. */
-static int evidence_detect(const uint8_t *p, size_t len)
+static int evidence_detect(const uint8_t *p, size_t len, const struct csra_certbag *bag)
 {
+	(void)bag;
 	csra_input_result ir;
 	if (csra_input_decode(p, len, len, &ir) != CSRA_INPUT_OK)
 		return 0;

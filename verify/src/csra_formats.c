@@ -5,8 +5,10 @@
  * external commands and callbacks take the types none of them does.
  */
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "csra_certbag.h"
 #include "csra_stmt.h"
 #include "csra_verify_int.h"
 #include "csrattest/request.h"
@@ -65,4 +67,37 @@ csra_err csra_verifier_drop_format_bundle(csra_verifier *v, const char *format)
 	if (v == NULL || vendor_format(format) == NULL)
 		return CSRA_ERR_INVALID_ARGUMENT;
 	return csra_verifier_format_trust_drop(v, format);
+}
+
+const csra_format *csra_format_detect(const uint8_t *p, size_t len, const struct csra_certbag *bag,
+    size_t *n, char *names, size_t names_cap)
+{
+	const csra_format *found = NULL;
+	*n = 0;
+	if (names != NULL && names_cap > 0)
+		names[0] = '\0';
+	for (const csra_format *const *f = csra_formats; *f != NULL; f++) {
+		if ((*f)->detect == NULL || !(*f)->detect(p, len, bag))
+			continue;
+		if ((*n)++ == 0)
+			found = *f;
+		if (names != NULL && names_cap > 0) {
+			size_t used = strlen(names);
+			snprintf(names + used, names_cap - used, "%s%s", used ? ", " : "", (*f)->kind);
+		}
+	}
+	return found;
+}
+
+int csra_format_detects(const csra_format *f, const uint8_t *p, size_t len)
+{
+	if (f->detect == NULL)
+		return 0;
+	csra_certbag bag;
+	char why[8];
+	int have = p != NULL && len > 0 && csra_certbag_detect(p, len) && csra_certbag_read(p, len, 0, &bag, why, sizeof(why)) == CSRA_OK;
+	int yes = f->detect(p, len, have ? &bag : NULL);
+	if (have)
+		csra_certbag_clear(&bag);
+	return yes;
 }

@@ -15,6 +15,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include "csra_certbag.h"
 #include "csra_codec_int.h"
 #include "csra_policy_int.h"
 #include "csra_span.h"
@@ -439,8 +440,10 @@ static void finish_statement(struct rctx *x, const csra_stmt_in *in, csra_result
 }
 
 /* The format of an attestation given beside a request: |name|'s, or the
- * one format whose detect() takes it. Records "attestation.format". */
-static const csra_format *file_format(const uint8_t *p, size_t len, const char *name, csra_result *child)
+ * one format whose detect() takes it (|bag|: its certificates, or NULL).
+ * Records "attestation.format". */
+static const csra_format *file_format(const uint8_t *p, size_t len, const struct csra_certbag *bag,
+    const char *name, csra_result *child)
 {
 	const csra_format *found = NULL;
 	if (name != NULL) {
@@ -456,16 +459,9 @@ static const csra_format *file_format(const uint8_t *p, size_t len, const char *
 		    "%s, as the caller said", found->kind);
 		return found;
 	}
-	char names[160] = "";
-	size_t n = 0;
-	for (const csra_format *const *f = csra_formats; *f != NULL; f++) {
-		if ((*f)->detect == NULL || !(*f)->detect(p, len))
-			continue;
-		if (n++ == 0)
-			found = *f;
-		size_t used = strlen(names);
-		snprintf(names + used, sizeof(names) - used, "%s%s", used ? ", " : "", (*f)->kind);
-	}
+	char names[160];
+	size_t n;
+	found = csra_format_detect(p, len, bag, &n, names, sizeof(names));
 	if (n == 1) {
 		csra_result_add(child, "attestation.format", CSRA_STATUS_PASS, CSRA_OK, "", "%s, detected",
 		    found->kind);
@@ -492,8 +488,15 @@ static csra_err check_file(struct rctx *x, const uint8_t *p, size_t len, const c
 	if ((child->type_name = strdup(origin)) == NULL)
 		child->nomem = 1;
 	csra_stmt_in in = { NULL, 0, p, len, x->spki, x->spki_len, nonce, nonce_len, NULL, NULL, 0,
-		x->r->at, x->key, x->v };
-	const csra_format *f = file_format(p, len, format, child);
+		x->r->at, x->key, x->v, NULL };
+	/* Certificates are what most vendor formats come as: read once, for
+	 * every format's detect() and the chosen one's verify(). */
+	csra_certbag bag;
+	char why[8];
+	int have_bag = csra_certbag_detect(p, len) && csra_stmt_certbag(x->v, &in, &bag, why, sizeof(why)) == CSRA_OK;
+	if (have_bag)
+		in.bag = &bag;
+	const csra_format *f = file_format(p, len, in.bag, format, child);
 	csra_err e = CSRA_OK;
 	if (f == NULL) {
 		if ((child->kind = strdup("unknown")) == NULL)
@@ -515,6 +518,8 @@ static csra_err check_file(struct rctx *x, const uint8_t *p, size_t len, const c
 		e = CSRA_ERR_NOMEM;
 	if (e == CSRA_OK)
 		finish_statement(x, &in, child, out);
+	if (have_bag)
+		csra_certbag_clear(&bag);
 	return e;
 }
 
@@ -648,7 +653,7 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 		if (child->type_oid == NULL || child->type_name == NULL)
 			child->nomem = 1;
 		csra_stmt_in in = { type.c, type.clen, value.p, value.len, x->spki, x->spki_len,
-			nonce, nonce_len, certs, others, nothers, x->r->at, x->key, v };
+			nonce, nonce_len, certs, others, nothers, x->r->at, x->key, v, NULL };
 		csra_err se = verify_statement(v, holder, &in, child, out);
 		/* A statement result that lost a check (the Evidence's, copied
 		 * above) or a field could read as verified: out of memory. */

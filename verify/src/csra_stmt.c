@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csra_certbag.h"
 #include "csra_codec_int.h"
 #include "csra_stmt.h"
 
@@ -321,4 +322,23 @@ int csra_stmt_bind(const csra_stmt_in *in, csra_stmt_out *out, csra_result *chil
 	csra_result_add(child, "statement.binding", CSRA_STATUS_FAIL, CSRA_ERR_STMT_NOT_BOUND, "",
 	    "none of the %zu attested key(s) is the request key", out->nkeys);
 	return 0;
+}
+
+csra_err csra_stmt_certbag(const csra_verifier *v, const csra_stmt_in *in, csra_certbag *b,
+    char *why, size_t why_len)
+{
+	if (in->bag != NULL) {
+		*b = *in->bag;
+		return CSRA_OK;
+	}
+	size_t max = csra_verifier_limit(v, CSRA_LIMIT_CERTS);
+	return csra_certbag_read(in->stmt, in->stmt_len, max < SIZE_MAX ? max + 1 : max, b, why, why_len);
+}
+
+void csra_stmt_certbag_done(const csra_stmt_in *in, csra_certbag *b)
+{
+	if (in->bag == NULL)
+		csra_certbag_clear(b);
+	else
+		memset(b, 0, sizeof(*b));
 }

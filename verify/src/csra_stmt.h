@@ -49,6 +49,9 @@ typedef struct csra_stmt_in {
 	/* The verifier: its library context, X509_VERIFY_PARAM and CRLs for
 	 * OpenSSL's work (csra_store_ctx, csra_sig_verify); NULL: defaults. */
 	const struct csra_verifier *v;
+	/* A file's certificate bag, read once for every format's detect()
+	 * and verify() (csra_stmt_certbag), or NULL. */
+	const struct csra_certbag *bag;
 } csra_stmt_in;
 
 /* A claim a statement makes, for the report and the policy. Names are the
@@ -255,12 +258,14 @@ typedef struct csra_format {
 	int (*handles)(const csra_verifier *v, const uint8_t *type, size_t len, const void **route);
 	/* For attestations given as files beside a request (or alone): 1 if
 	 * |p|/|len|, the file's bytes as read (PEM or DER), is in this
-	 * format. Cheap: structure only, never a signature. NULL: the format
+	 * format; |bag| is its certificates when it reads as a certificate
+	 * bag (read once for all formats), else NULL. Cheap: structure and
+	 * the vendor's marks only, never a signature. NULL: the format
 	 * only comes inside an AttestationBundle. verify() then gets
 	 * in->type NULL (type_len 0), in->stmt the file's bytes, in->certs
 	 * the caller's extra certificates (may be NULL), and
 	 * in->request_spki the key to bind to, or NULL. */
-	int (*detect)(const uint8_t *p, size_t len);
+	int (*detect)(const uint8_t *p, size_t len, const struct csra_certbag *bag);
 	csra_err (*verify)(const csra_verifier *v, const void *route, csra_decoded *d,
 	    const csra_stmt_in *in, csra_result *child, csra_stmt_out *out);
 } csra_format;
@@ -278,6 +283,25 @@ extern const csra_format *const csra_formats[];
 const csra_format *csra_format_find(const char *kind);
 
 struct csra_certbag;
+
+/* csra_stmt_certbag gives |*b| the certificates of the file statement
+ * |in|: in->bag, shared (borrowed: finish with csra_stmt_certbag_done,
+ * never csra_certbag_clear), or read from in->stmt. At most the
+ * verifier's CSRA_LIMIT_CERTS + 1, so that one over the cap shows.
+ * Returns what csra_certbag_read does. */
+csra_err csra_stmt_certbag(const csra_verifier *v, const csra_stmt_in *in, struct csra_certbag *b,
+    char *why, size_t why_len);
+void csra_stmt_certbag_done(const csra_stmt_in *in, struct csra_certbag *b);
+
+/* csra_format_detect returns the one format whose detect() takes |p|/|len|
+ * (PEM or DER as read; |bag| its certificates or NULL), and sets |*n| to
+ * how many did; |names| (may be NULL) gets them, comma-separated. */
+const csra_format *csra_format_detect(const uint8_t *p, size_t len, const struct csra_certbag *bag,
+    size_t *n, char *names, size_t names_cap);
+
+/* csra_format_detects reads |p|/|len| as a bag if it is one and asks |f|'s
+ * detect(): for callers with one file and one format in mind. */
+int csra_format_detects(const csra_format *f, const uint8_t *p, size_t len);
 
 /* csra_format_chain records "ak.chain" for a vendor format: |leaf|'s path
  * to |kind|'s anchors at in->at (csra_chain_check: the chain cache, the

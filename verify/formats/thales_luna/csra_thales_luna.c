@@ -59,19 +59,13 @@ static int is_pkc_leaf(X509 *x)
 }
 
 /* A Luna PKC is a certificate bag with a PKC leaf in it. */
-static int luna_detect(const uint8_t *p, size_t len)
+static int luna_detect(const uint8_t *p, size_t len, const csra_certbag *bag)
 {
-	if (!csra_certbag_detect(p, len))
-		return 0;
-	csra_certbag b;
-	char why[8];
-	int found = 0;
-	if (csra_certbag_read(p, len, 16, &b, why, sizeof(why)) != CSRA_OK)
-		return 0;
-	for (int i = 0; i < sk_X509_num(b.certs) && !found; i++)
-		found = is_pkc_leaf(sk_X509_value(b.certs, i));
-	csra_certbag_clear(&b);
-	return found;
+	(void)p, (void)len;
+	for (size_t i = 0; bag != NULL && i < bag->n; i++)
+		if (is_pkc_leaf(sk_X509_value(bag->certs, (int)i)))
+			return 1;
+	return 0;
 }
 
 static int no_type(const csra_verifier *v, const uint8_t *type, size_t len, const void **route)
@@ -523,13 +517,17 @@ static csra_err luna_verify(const csra_verifier *v, const void *route, csra_deco
 	struct lctx x = { .v = v, .in = in, .r = child, .out = out, .ok = 1, .leaf = -1 };
 	char why[160], path[32];
 	out->reports_freshness = 1;
-	size_t cap = csra_verifier_limit(v, CSRA_LIMIT_CERTS);
-	csra_err e = csra_certbag_read(in->stmt, in->stmt_len, cap, &x.bag, why, sizeof(why));
+	csra_err e = csra_stmt_certbag(v, in, &x.bag, why, sizeof(why));
 	if (e == CSRA_ERR_NOMEM)
 		return e;
 	if (e != CSRA_OK) {
 		fail(&x, KIND ".decode", e == CSRA_ERR_INPUT_EMPTY ? e : CSRA_ERR_FMT_MALFORMED, "",
 		    why[0] ? why : "not a certificate bag");
+		goto unbound;
+	}
+	/* Read one over the cap (csra_stmt_certbag): past it, not looked at. */
+	if (!csra_within_limit(v, child, CSRA_LIMIT_CERTS, x.bag.n, "certs")) {
+		x.ok = 0;
 		goto unbound;
 	}
 	for (int i = 0; i < sk_X509_num(x.bag.certs); i++)
@@ -595,11 +593,11 @@ unbound:
 		goto oom;
 done:
 	X509_free(x.leaf_x);
-	csra_certbag_clear(&x.bag);
+	csra_stmt_certbag_done(in, &x.bag);
 	return CSRA_OK;
 oom:
 	X509_free(x.leaf_x);
-	csra_certbag_clear(&x.bag);
+	csra_stmt_certbag_done(in, &x.bag);
 	return CSRA_ERR_NOMEM;
 }
 

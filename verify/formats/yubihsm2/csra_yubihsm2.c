@@ -67,19 +67,13 @@ static int has_hsm_ext(const X509 *x)
 	return 0;
 }
 
-static int hsm_detect(const uint8_t *p, size_t len)
+static int hsm_detect(const uint8_t *p, size_t len, const csra_certbag *bag)
 {
-	if (!csra_certbag_detect(p, len))
-		return 0;
-	csra_certbag b;
-	char why[8];
-	if (csra_certbag_read(p, len, 16, &b, why, sizeof(why)) != CSRA_OK)
-		return 0;
-	int found = 0;
-	for (size_t i = 0; i < b.n && !found; i++)
-		found = has_hsm_ext(sk_X509_value(b.certs, (int)i));
-	csra_certbag_clear(&b);
-	return found;
+	(void)p, (void)len;
+	for (size_t i = 0; bag != NULL && i < bag->n; i++)
+		if (has_hsm_ext(sk_X509_value(bag->certs, (int)i)))
+			return 1;
+	return 0;
 }
 
 static int hsm_handles(const csra_verifier *v, const uint8_t *type, size_t len, const void **route)
@@ -327,7 +321,7 @@ static csra_err hsm_verify(const csra_verifier *v, const void *route, csra_decod
 	csra_certbag b;
 	char why[160];
 	size_t max = csra_verifier_limit(v, CSRA_LIMIT_CERTS);
-	csra_err e = csra_certbag_read(in->stmt, in->stmt_len, max < SIZE_MAX ? max + 1 : max, &b, why, sizeof(why));
+	csra_err e = csra_stmt_certbag(v, in, &b, why, sizeof(why));
 	if (e == CSRA_ERR_NOMEM)
 		return e;
 	int ok = e == CSRA_OK && csra_within_limit(v, r, CSRA_LIMIT_CERTS, b.n, "certs");
@@ -378,7 +372,7 @@ static csra_err hsm_verify(const csra_verifier *v, const void *route, csra_decod
 	if (!ok) {
 		csra_result_add(r, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, "",
 		    "binding not checked: the attestation did not verify");
-		csra_certbag_clear(&b);
+		csra_stmt_certbag_done(in, &b);
 		return r->nomem ? CSRA_ERR_NOMEM : CSRA_OK;
 	}
 	X509 *leaf = sk_X509_value(b.certs, li), *dev = sk_X509_value(b.certs, di);
@@ -416,7 +410,7 @@ static csra_err hsm_verify(const csra_verifier *v, const void *route, csra_decod
 		if (out->err == CSRA_ERR_NOMEM)
 			e = CSRA_ERR_NOMEM;
 	}
-	csra_certbag_clear(&b);
+	csra_stmt_certbag_done(in, &b);
 	return e == CSRA_OK && r->nomem ? CSRA_ERR_NOMEM : e;
 }
 
