@@ -17,7 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include "csra_cbs.h"
 #include "csra_certbag.h"
@@ -29,6 +31,7 @@ static const uint8_t oid_signed_data[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0
 static const uint8_t oid_data[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01 };
 
 struct bagctx {
+	const csra_verifier *v;	/* its cache of parsed certificates, or NULL */
 	csra_certbag *b;
 	size_t max;
 	char *why;
@@ -75,13 +78,11 @@ static csra_err add_cert(struct bagctx *x, const csra_cbs *whole)
 		return bad(x, off(x, whole), "more than %zu certificates", x->max);
 	const uint8_t *p = csra_cbs_data(whole);
 	size_t len = csra_cbs_len(whole);
-	const uint8_t *q = p;
-	X509 *cert = len <= LONG_MAX ? d2i_X509(NULL, &q, (long)len) : NULL;
-	if (cert == NULL || q != p + len) {
-		X509_free(cert);
-		csra_clear_openssl_errors();
+	/* A certificate seen before is taken from the verifier's cache:
+	 * parsing is most of what reading a bag costs. */
+	X509 *cert = csra_x509_parse_cached(x->v, p, len);
+	if (cert == NULL)
 		return bad(x, off(x, whole), "certificate %zu does not parse as X.509", b->n);
-	}
 	if (b->n == b->cap) {
 		size_t cap = b->cap ? 2 * b->cap : 4;
 		struct csra_certbag_entry *e = realloc(b->entries, cap * sizeof(*e));
@@ -246,6 +247,12 @@ static csra_err read_pem(struct bagctx *x, const uint8_t *p, size_t len)
 csra_err csra_certbag_read(const uint8_t *p, size_t len, size_t max, csra_certbag *out,
     char *why, size_t why_len)
 {
+	return csra_certbag_read_v(NULL, p, len, max, out, why, why_len);
+}
+
+csra_err csra_certbag_read_v(const csra_verifier *v, const uint8_t *p, size_t len, size_t max,
+    csra_certbag *out, char *why, size_t why_len)
+{
 	memset(out, 0, sizeof(*out));
 	if (why != NULL && why_len > 0)
 		why[0] = '\0';
@@ -253,7 +260,7 @@ csra_err csra_certbag_read(const uint8_t *p, size_t len, size_t max, csra_certba
 		return CSRA_ERR_INPUT_EMPTY;
 	if ((out->certs = sk_X509_new_null()) == NULL)
 		return CSRA_ERR_NOMEM;
-	struct bagctx x = { out, max ? max : 256, why, why_len, 0, p };
+	struct bagctx x = { v, out, max ? max : 256, why, why_len, 0, p };
 	size_t i = 0;
 	while (i < len && is_ws(p[i]))
 		i++;

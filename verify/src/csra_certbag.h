@@ -39,6 +39,13 @@ typedef struct csra_certbag {
 csra_err csra_certbag_read(const uint8_t *p, size_t len, size_t max, csra_certbag *out,
     char *why, size_t why_len);
 
+/* csra_certbag_read_v is csra_certbag_read taking certificates |v| has
+ * parsed before from its cache (by the SHA-256 of their DER), parsing the
+ * others in |v|'s library context and caching them. |v| may be NULL. */
+struct csra_verifier;
+csra_err csra_certbag_read_v(const struct csra_verifier *v, const uint8_t *p, size_t len, size_t max,
+    csra_certbag *out, char *why, size_t why_len);
+
 /* csra_certbag_detect says whether |p|/|len| looks like a bag: a PEM
  * CERTIFICATE or PKCS7 block first, or a DER SEQUENCE whose first element
  * is a SEQUENCE (a certificate) or an OID (a ContentInfo). Structure only. */

@@ -332,7 +332,7 @@ csra_err csra_stmt_certbag(const csra_verifier *v, const csra_stmt_in *in, csra_
 		return CSRA_OK;
 	}
 	size_t max = csra_verifier_limit(v, CSRA_LIMIT_CERTS);
-	return csra_certbag_read(in->stmt, in->stmt_len, max < SIZE_MAX ? max + 1 : max, b, why, why_len);
+	return csra_certbag_read_v(v, in->stmt, in->stmt_len, max < SIZE_MAX ? max + 1 : max, b, why, why_len);
 }
 
 void csra_stmt_certbag_done(const csra_stmt_in *in, csra_certbag *b)

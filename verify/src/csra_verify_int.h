@@ -330,6 +330,21 @@ const char *csra_propq(const csra_verifier *v);
  * |v|'s library context; NULL if it does not parse. */
 X509 *csra_d2i_x509(const csra_verifier *v, const uint8_t *der, size_t len);
 
+/* csra_x509_verify_cached verifies |cert|'s signature with |key| (the
+ * issuer's) as X509_verify does, remembering in |v|'s cache, under the
+ * DERs of |cert| (|cert_der|, as received) and of its issuer and |tag|
+ * (the format's name for how it checks), that it held: a vendor format's
+ * signature checks cost a digest once an attestation was verified. Only a
+ * pass is remembered. Returns 1 or 0. */
+int csra_x509_verify_cached(const csra_verifier *v, X509 *cert, const uint8_t *cert_der, size_t cert_len,
+    const uint8_t *issuer_der, size_t issuer_len, EVP_PKEY *key, const char *tag);
+
+/* csra_x509_parse_cached returns the certificate of the DER |der|/|len|
+ * (all of it; a new reference), from |v|'s cache of parsed certificates
+ * when seen before (by SHA-256), else parsed in |v|'s library context
+ * and cached. |v| may be NULL (never cached). NULL if it does not parse. */
+X509 *csra_x509_parse_cached(const csra_verifier *v, const uint8_t *der, size_t len);
+
 /* csra_x509_push_ref settles |cert| (csra_x509_settle) and pushes a
  * reference to it on |sk|. */
 csra_err csra_x509_push_ref(STACK_OF(X509) *sk, X509 *cert);

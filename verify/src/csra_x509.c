@@ -434,3 +434,49 @@ int csra_format_chain(const csra_verifier *v, const char *kind, const csra_stmt_
 	csra_clear_openssl_errors();
 	return rc;
 }
+
+int csra_x509_verify_cached(const csra_verifier *v, X509 *cert, const uint8_t *cert_der, size_t cert_len,
+    const uint8_t *issuer_der, size_t issuer_len, EVP_PKEY *key, const char *tag)
+{
+	uint8_t dg[32], seen = 0;
+	size_t got = 0;
+	int keyed = 0;
+	EVP_MD_CTX *kc = EVP_MD_CTX_new();
+	if (kc != NULL && EVP_DigestInit_ex(kc, v->sha256, NULL) == 1)
+		keyed = EVP_DigestUpdate(kc, "x509-signature", 15) == 1 &&
+		    EVP_DigestUpdate(kc, tag, strlen(tag) + 1) == 1 &&
+		    EVP_DigestUpdate(kc, &cert_len, sizeof(cert_len)) == 1 &&
+		    EVP_DigestUpdate(kc, cert_der, cert_len) == 1 &&
+		    EVP_DigestUpdate(kc, issuer_der, issuer_len) == 1 && EVP_DigestFinal_ex(kc, dg, NULL) == 1;
+	EVP_MD_CTX_free(kc);
+	if (keyed && csra_cache_get_blob(v->cache, dg, &seen, 1, &got) && got == 1 && seen == 1)
+		return 1;
+	int ok = key != NULL && X509_verify(cert, key) == 1;
+	csra_clear_openssl_errors();
+	/* Only a signature that verified is remembered: a failure costs the
+	 * check again, and can never become a pass. */
+	if (ok && keyed) {
+		seen = 1;
+		csra_cache_put_blob(v->cache, dg, &seen, 1);
+	}
+	return ok;
+}
+
+X509 *csra_x509_parse_cached(const csra_verifier *v, const uint8_t *der, size_t len)
+{
+	uint8_t dg[32];
+	int have_dg = v != NULL && EVP_Digest(der, len, dg, NULL, v->sha256, NULL) == 1;
+	X509 *cert = have_dg ? csra_cache_get_cert(v->cache, dg, NULL, NULL, NULL) : NULL;
+	if (cert != NULL)
+		return cert;
+	if ((cert = csra_d2i_x509(v, der, len)) == NULL) {
+		csra_clear_openssl_errors();
+		return NULL;
+	}
+	/* Shared only whole: its key decoded and its extensions settled. */
+	if (have_dg && csra_x509_settle(cert) == 1 && X509_get0_pubkey(cert) != NULL &&
+	    (X509_get_extension_flags(cert) & EXFLAG_NO_FINGERPRINT) == 0)
+		csra_cache_put_cert(v->cache, dg, cert, -1);
+	csra_clear_openssl_errors();
+	return cert;
+}

@@ -317,7 +317,8 @@ static void add_unsigned(csra_cbb *b, const csra_cbs *v)
  * thing wrong with that signature's encoding is the sign of r or s: sets
  * |*which| ("r", "s" or "r and s"). NULL otherwise (or out of memory:
  * |*oom|). */
-static X509 *canonical_leaf(const uint8_t *der, size_t len, const char **which, int *oom)
+static X509 *canonical_leaf(const csra_verifier *v, const uint8_t *der, size_t len, const char **which,
+    int *oom)
 {
 	struct certparts c;
 	csra_cbs alg, algc, o, sig, bits, seq, r, s;
@@ -364,9 +365,8 @@ static X509 *canonical_leaf(const uint8_t *der, size_t len, const char **which, 
 		*oom = 1;
 		return NULL;
 	}
-	const unsigned char *p = out;
-	X509 *x = d2i_X509(NULL, &p, (long)out_len);
-	if (x == NULL || p != out + out_len || csra_x509_settle(x) != 1) {
+	X509 *x = csra_x509_parse_cached(v, out, out_len);
+	if (x == NULL || csra_x509_settle(x) != 1) {
 		*oom = x == NULL;	/* it parsed once: only memory can fail */
 		X509_free(x);
 		x = NULL;
@@ -405,15 +405,17 @@ static int check_leaf_signature(struct lctx *x)
 		return 0;
 	}
 	EVP_PKEY *key = X509_get0_pubkey(sk_X509_value(x->bag.certs, is));
-	if (key != NULL && X509_verify(leaf, key) == 1) {
+	const struct csra_certbag_entry *ie = &x->bag.entries[is];
+	if (key != NULL && csra_x509_verify_cached(x->v, leaf, en->der, en->len, ie->der, ie->len, key, KIND)) {
 		csra_result_add(x->r, "ak.signature", CSRA_STATUS_PASS, CSRA_OK, path,
 		    "the leaf's signature verifies with certs[%d]'s key", is);
 		return 1;
 	}
 	csra_clear_openssl_errors();
 	const char *which = NULL;
-	X509 *canon = key != NULL ? canonical_leaf(en->der, en->len, &which, &x->oom) : NULL;
-	if (canon != NULL && X509_verify(canon, key) == 1) {
+	X509 *canon = key != NULL ? canonical_leaf(x->v, en->der, en->len, &which, &x->oom) : NULL;
+	if (canon != NULL && csra_x509_verify_cached(x->v, canon, en->der, en->len, ie->der, ie->len, key,
+	    KIND "/s-read-unsigned")) {
 		X509_free(x->leaf_x);
 		x->leaf_x = canon;
 		csra_result_add(x->r, "ak.signature", CSRA_STATUS_PASS, CSRA_OK, path,

@@ -399,7 +399,8 @@ static csra_err piv_verify(const csra_verifier *v, const void *route, csra_decod
 
 	/* The attestation itself: the slot certificate's signature by F9. */
 	EVP_PKEY *fk = X509_get0_pubkey(f9);
-	int sig = fk != NULL && X509_verify(leaf, fk) == 1;
+	int sig = fk != NULL && csra_x509_verify_cached(v, leaf, b.entries[li].der, b.entries[li].len,
+	    b.entries[fi].der, b.entries[fi].len, fk, KIND);
 	csra_clear_openssl_errors();
 	if (sig)
 		csra_result_add(r, "ak.signature", CSRA_STATUS_PASS, CSRA_OK, lpath,

@@ -381,7 +381,8 @@ static csra_err hsm_verify(const csra_verifier *v, const void *route, csra_decod
 
 	int exts = check_extensions(leaf, li, dev, di, r, out);
 	EVP_PKEY *dk = X509_get0_pubkey(dev);
-	int sig = dk != NULL && X509_verify(leaf, dk) == 1;
+	int sig = dk != NULL && csra_x509_verify_cached(v, leaf, b.entries[li].der, b.entries[li].len,
+	    b.entries[di].der, b.entries[di].len, dk, KIND);
 	csra_clear_openssl_errors();
 	if (sig)
 		csra_result_add(r, "ak.signature", CSRA_STATUS_PASS, CSRA_OK, lpath,
