@@ -10,9 +10,9 @@ extern "C" {
 /* Semantic versioning (CHANGELOG.md). Before 1.0.0 a minor release may
  * change the API and ABI. CMakeLists.txt reads the numbers from here. */
 #define CSRA_VERSION_MAJOR 0
-#define CSRA_VERSION_MINOR 2
+#define CSRA_VERSION_MINOR 3
 #define CSRA_VERSION_PATCH 0
-#define CSRA_VERSION_STRING "0.2.0"
+#define CSRA_VERSION_STRING "0.3.0"
 
 /* CSRA_VERSION_NUMBER is 0xMMmmpp00, for comparisons in #if. */
 #define CSRA_VERSION_NUMBER \
