@@ -539,111 +539,6 @@ static int has_eku(const csra_verifier *v, X509 *x)
 
 static int ensure_pool(struct vctx *x, size_t *nbad);
 
-/* ASN1_TIME to time_t. */
-static int asn1_time(const ASN1_TIME *t, time_t *out)
-{
-	struct tm tm;
-	if (ASN1_TIME_to_tm(t, &tm) != 1)
-		return 0;
-	*out = timegm(&tm);
-	return 1;
-}
-
-/* Narrows [lo, hi] to the times at which |c| is as valid as it is at |at|
- * (OpenSSL: valid while notBefore <= t < notAfter). */
-static int narrow(X509 *c, time_t at, time_t *lo, time_t *hi)
-{
-	time_t nb, na;
-	if (!asn1_time(X509_get0_notBefore(c), &nb) || !asn1_time(X509_get0_notAfter(c), &na))
-		return 0;
-	if (at < nb)
-		*hi = nb - 1 < *hi ? nb - 1 : *hi;
-	else
-		*lo = nb > *lo ? nb : *lo;
-	if (at < na)
-		*hi = na - 1 < *hi ? na - 1 : *hi;
-	else
-		*lo = na > *lo ? na : *lo;
-	return 1;
-}
-
-/* Narrows [lo, hi] to the times at which |crl| is as current as at |at|
- * (OpenSSL: current while lastUpdate <= t < nextUpdate, if it has one). */
-static int narrow_crl(X509_CRL *crl, time_t at, time_t *lo, time_t *hi)
-{
-	time_t last, next;
-	const ASN1_TIME *nu = X509_CRL_get0_nextUpdate(crl);
-	if (!asn1_time(X509_CRL_get0_lastUpdate(crl), &last) || (nu != NULL && !asn1_time(nu, &next)))
-		return 0;
-	if (at < last)
-		*hi = last - 1 < *hi ? last - 1 : *hi;
-	else
-		*lo = last > *lo ? last : *lo;
-	if (nu != NULL && at < next)
-		*hi = next - 1 < *hi ? next - 1 : *hi;
-	else if (nu != NULL)
-		*lo = next > *lo ? next : *lo;
-	return 1;
-}
-
-/* With CRL checks on: narrows [lo, hi] by every CRL naming |issuer| that
- * path validation could have used, the verifier's and the store's. */
-static int narrow_crls(struct vctx *x, X509_STORE_CTX *ctx, const X509_NAME *issuer, time_t *lo,
-    time_t *hi)
-{
-	int ok = 1;
-	for (int k = 0; ok && k < sk_X509_CRL_num(x->v->crls); k++) {
-		X509_CRL *crl = sk_X509_CRL_value(x->v->crls, k);
-		if (X509_NAME_cmp(X509_CRL_get_issuer(crl), issuer) == 0)
-			ok = narrow_crl(crl, x->at, lo, hi);
-	}
-	csra_clear_openssl_errors();
-	STACK_OF(X509_CRL) *crls = X509_STORE_CTX_get1_crls(ctx, issuer);
-	if (crls == NULL && ERR_peek_error() != 0)
-		ok = 0;
-	for (int k = 0; ok && k < sk_X509_CRL_num(crls); k++)
-		ok = narrow_crl(sk_X509_CRL_value(crls, k), x->at, lo, hi);
-	sk_X509_CRL_pop_free(crls, X509_CRL_free);
-	return ok;
-}
-
-/* The times at which validating again would build |chain| again: when no
- * certificate in it, nor any candidate issuer of one (an offered or trusted
- * certificate named as its issuer), changes validity, since OpenSSL prefers
- * issuers valid at the verification time; and, with CRL checks on, no CRL
- * of an issuer begins or ends. Returns 0 if a time is unreadable. */
-static int chain_window(struct vctx *x, X509_STORE_CTX *ctx, STACK_OF(X509) *chain, time_t *lo,
-    time_t *hi)
-{
-	*lo = 0;
-	*hi = (time_t)(sizeof(time_t) == 8 ? INT64_MAX : INT32_MAX);
-	int ok = 1;
-	int crl_check = (X509_VERIFY_PARAM_get_flags(X509_STORE_CTX_get0_param(ctx)) &
-	    X509_V_FLAG_CRL_CHECK) != 0;
-	for (int i = 0; ok && i < sk_X509_num(chain); i++) {
-		X509 *c = sk_X509_value(chain, i);
-		const X509_NAME *issuer = X509_get_issuer_name(c);
-		ok = narrow(c, x->at, lo, hi);
-		for (int k = 0; ok && k < sk_X509_num(x->pool); k++) {
-			X509 *p = sk_X509_value(x->pool, k);
-			if (X509_NAME_cmp(X509_get_subject_name(p), issuer) == 0)
-				ok = narrow(p, x->at, lo, hi);
-		}
-		/* NULL is "none" or a failure; only the error queue tells. */
-		csra_clear_openssl_errors();
-		STACK_OF(X509) *anchors = X509_STORE_CTX_get1_certs(ctx, issuer);
-		if (anchors == NULL && ERR_peek_error() != 0)
-			ok = 0;
-		for (int k = 0; ok && k < sk_X509_num(anchors); k++)
-			ok = narrow(sk_X509_value(anchors, k), x->at, lo, hi);
-		sk_X509_pop_free(anchors, X509_free);
-		if (ok && crl_check)
-			ok = narrow_crls(x, ctx, issuer, lo, hi);
-	}
-	csra_clear_openssl_errors();
-	return ok;
-}
-
 /* The chain-cache key of a block: the store and pool (x->pool_key) and the
  * leaf's DER digest. */
 static int block_key(const struct vctx *x, const uint8_t leaf_dg[32], uint8_t key[32])
@@ -718,7 +613,7 @@ static int check_ak(struct vctx *x, X509 *cert, const uint8_t *leaf_dg, int ak_e
 		csra_result_add(r, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, path,
 		    "path of %d certificate(s) to a trust anchor", s->chain ? sk_X509_num(s->chain) : 0);
 		time_t lo, hi;
-		if (keyed && s->chain != NULL && chain_window(x, ctx, s->chain, &lo, &hi))
+		if (keyed && s->chain != NULL && csra_x509_chain_window(x->v, ctx, s->chain, x->pool, x->at, &lo, &hi))
 			csra_cache_put_chain(x->v->cache, key, x->store, s->chain, lo, hi);
 	} else {
 		csra_err code = csra_x509_verify_err(X509_STORE_CTX_get_error(ctx));

@@ -682,6 +682,17 @@ static void free_outs(csra_stmt_out **outs, const csra_result *r)
 	free(outs);
 }
 
+/* The verifier's clock gave no time: |r| is rejected with time.clock and
+ * handed back with nothing verified, no validity being judgeable. */
+static csra_err no_time(csra_result *r, csra_result **out)
+{
+	csra_result_add(r, "time.clock", CSRA_STATUS_FAIL, CSRA_ERR_CLOCK, "",
+	    "the verifier's clock gave no time: nothing was verified");
+	csra_result_finish(r);
+	*out = r;
+	return r->nomem ? (csra_result_free(out), CSRA_ERR_NOMEM) : CSRA_OK;
+}
+
 csra_err csra_verify_request(const csra_verifier *v, const uint8_t *der, size_t len,
     const uint8_t *nonce, size_t nonce_len, csra_result **out)
 {
@@ -770,11 +781,7 @@ csra_err csra_verify_request_ex(const csra_verifier *v, const uint8_t *der, size
 	if (!csra_verifier_now(v, &r->at, &r->wall)) {
 		r->has_digest = EVP_Digest(der, len, r->digest, NULL, v->sha256, NULL) == 1;
 		csra_clear_openssl_errors();
-		csra_result_add(r, "time.clock", CSRA_STATUS_FAIL, CSRA_ERR_CLOCK, "",
-		    "the verifier's clock gave no time: nothing was verified");
-		csra_result_finish(r);
-		*out = r;
-		return r->nomem ? (csra_result_free(out), CSRA_ERR_NOMEM) : CSRA_OK;
+		return no_time(r, out);
 	}
 
 	/* Which request is it? The one of the two decodes that goes furthest
@@ -871,13 +878,8 @@ csra_err csra_verify_attestations(const csra_verifier *v, const uint8_t *spki, s
 		r->nomem = 1;
 	csra_err e = CSRA_OK;
 	/* The time is read once: every attestation is judged at r->at. */
-	if (!csra_verifier_now(v, &r->at, &r->wall)) {
-		csra_result_add(r, "time.clock", CSRA_STATUS_FAIL, CSRA_ERR_CLOCK, "",
-		    "the verifier's clock gave no time: nothing was verified");
-		csra_result_finish(r);
-		*out = r;
-		return r->nomem ? (csra_result_free(out), CSRA_ERR_NOMEM) : CSRA_OK;
-	}
+	if (!csra_verifier_now(v, &r->at, &r->wall))
+		return no_time(r, out);
 	if (spki != NULL) {
 		if ((x.spki = malloc(spki_len)) == NULL) {
 			csra_result_free(&r);

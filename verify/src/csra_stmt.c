@@ -342,3 +342,55 @@ void csra_stmt_certbag_done(const csra_stmt_in *in, csra_certbag *b)
 	else
 		memset(b, 0, sizeof(*b));
 }
+
+int csra_format_open_bag(const csra_verifier *v, const char *kind, const csra_stmt_in *in, csra_result *r,
+    csra_certbag *b, csra_err *err)
+{
+	char why[160], name[48];
+	size_t max = csra_verifier_limit(v, CSRA_LIMIT_CERTS);
+	snprintf(name, sizeof(name), "%s.decode", kind);
+	csra_err e = *err = csra_stmt_certbag(v, in, b, why, sizeof(why));
+	if (e == CSRA_ERR_NOMEM)
+		return 0;
+	int ok = e == CSRA_OK && csra_within_limit(v, r, CSRA_LIMIT_CERTS, b->n, "certs");
+	/* Past the read's own cap: over the limit too, whatever the count. */
+	if (e == CSRA_ERR_FMT_MALFORMED && strncmp(why, "more than ", 10) == 0)
+		(void)csra_within_limit(v, r, CSRA_LIMIT_CERTS, max < SIZE_MAX ? max + 1 : max, "certs");
+	else if (e != CSRA_OK)
+		csra_result_add(r, name, CSRA_STATUS_FAIL, e == CSRA_ERR_INPUT_EMPTY ? e : CSRA_ERR_FMT_MALFORMED,
+		    "", "not a certificate bag: %s", why);
+	else if (ok && b->quirks != 0)
+		ok = csra_result_add(r, name, CSRA_STATUS_FAIL, CSRA_ERR_FMT_MALFORMED, "",
+		    "the PKCS#7 envelope is not DER (%s)", (b->quirks & CSRA_CERTBAG_UNSORTED_SET) ?
+		    "certificates out of SET OF order" : "it carries CRLs") && 0;
+	else if (ok)
+		csra_result_add(r, name, CSRA_STATUS_PASS, CSRA_OK, "", "%zu certificate(s)%s",
+		    b->n, b->pkcs7 ? " in a certs-only PKCS#7" : "");
+	return ok;
+}
+
+int csra_certbag_leaf(const csra_certbag *b, int *leaf, int *issuer)
+{
+	int li = -1, ii = -1, nleaves = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		X509 *c = sk_X509_value(b->certs, (int)i);
+		int issues = 0;
+		for (size_t j = 0; j < b->n && !issues; j++)
+			issues = j != i && X509_NAME_cmp(X509_get_subject_name(c),
+			    X509_get_issuer_name(sk_X509_value(b->certs, (int)j))) == 0;
+		if (!issues && nleaves++ == 0)
+			li = (int)i;
+	}
+	if (nleaves != 1) {
+		*leaf = *issuer = -1;
+		return -1;
+	}
+	X509 *l = sk_X509_value(b->certs, li);
+	for (size_t j = 0; j < b->n; j++)
+		if ((int)j != li && X509_NAME_cmp(X509_get_subject_name(sk_X509_value(b->certs, (int)j)),
+		    X509_get_issuer_name(l)) == 0)
+			ii = ii < 0 ? (int)j : -2;
+	*leaf = li;
+	*issuer = ii;
+	return ii >= 0 ? 1 : ii == -2 ? -2 : 0;
+}

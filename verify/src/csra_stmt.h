@@ -293,6 +293,21 @@ csra_err csra_stmt_certbag(const csra_verifier *v, const csra_stmt_in *in, struc
     char *why, size_t why_len);
 void csra_stmt_certbag_done(const csra_stmt_in *in, struct csra_certbag *b);
 
+/* csra_format_open_bag reads the certificate bag of a vendor format's file
+ * statement (csra_stmt_certbag) and records "<kind>.decode": passed with
+ * the count, or failed (not a bag, a PKCS#7 envelope out of DER, which a
+ * format that accepts it must check for itself) or "limit.certs" over
+ * the cap. Returns 1 when the bag is usable; |*err| is the read's code
+ * (CSRA_ERR_NOMEM: nothing recorded). Finish with csra_stmt_certbag_done. */
+int csra_format_open_bag(const csra_verifier *v, const char *kind, const csra_stmt_in *in, csra_result *r,
+    struct csra_certbag *b, csra_err *err);
+
+/* csra_certbag_leaf finds the bag's one certificate that issues no other
+ * (never the input order) and its issuer in the bag, by name: returns 1
+ * with |*leaf| and |*issuer|; -1 if not exactly one issues no other; 0
+ * if its issuer is missing, -2 if several could be it (|*leaf| set). */
+int csra_certbag_leaf(const struct csra_certbag *b, int *leaf, int *issuer);
+
 /* csra_format_detect returns the one format whose detect() takes |p|/|len|
  * (PEM or DER as read; |bag| its certificates or NULL), and sets |*n| to
  * how many did; |names| (may be NULL) gets them, comma-separated. */

@@ -287,6 +287,16 @@ void csra_eku_set_str(const struct csra_eku_set *s, char *buf, size_t cap);
  * (anything else). */
 csra_err csra_x509_verify_err(int err);
 
+/* csra_x509_chain_window sets [|*lo|, |*hi|] to the times at which
+ * validating again would build |chain| (validated in |ctx| at |at|, with
+ * the intermediates |pool|) again: no certificate in it, nor any
+ * candidate issuer of one, changes validity (OpenSSL prefers issuers
+ * valid at the verification time), and, with CRL checks on, no CRL of an
+ * issuer (|v|'s or the store's) begins or ends. Returns 0 if a time is
+ * unreadable. */
+int csra_x509_chain_window(const csra_verifier *v, X509_STORE_CTX *ctx, STACK_OF(X509) *chain,
+    STACK_OF(X509) *pool, time_t at, time_t *lo, time_t *hi);
+
 /* csra_chain_check validates |leaf| to an anchor of |store| (NULL: none)
  * with the intermediates |untrusted| at time |at|, through |v|'s chain
  * cache: a vendor format's path. |cb| (may be NULL) is the format's

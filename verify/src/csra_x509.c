@@ -259,7 +259,8 @@ csra_err csra_x509_push_ref(STACK_OF(X509) *sk, X509 *cert)
 
 /* Vendor formats' chains, through the chain cache --------------------------- */
 
-static int asn1_time_t(const ASN1_TIME *t, time_t *out)
+/* ASN1_TIME to time_t. */
+static int asn1_time(const ASN1_TIME *t, time_t *out)
 {
 	struct tm tm;
 	if (ASN1_TIME_to_tm(t, &tm) != 1)
@@ -268,11 +269,12 @@ static int asn1_time_t(const ASN1_TIME *t, time_t *out)
 	return 1;
 }
 
-/* Narrows [lo, hi] to the times at which |c| is as valid as at |at|. */
-static int narrow_window(X509 *c, time_t at, time_t *lo, time_t *hi)
+/* Narrows [lo, hi] to the times at which |c| is as valid as it is at |at|
+ * (OpenSSL: valid while notBefore <= t < notAfter). */
+static int narrow(X509 *c, time_t at, time_t *lo, time_t *hi)
 {
 	time_t nb, na;
-	if (!asn1_time_t(X509_get0_notBefore(c), &nb) || !asn1_time_t(X509_get0_notAfter(c), &na))
+	if (!asn1_time(X509_get0_notBefore(c), &nb) || !asn1_time(X509_get0_notAfter(c), &na))
 		return 0;
 	if (at < nb)
 		*hi = nb - 1 < *hi ? nb - 1 : *hi;
@@ -285,30 +287,78 @@ static int narrow_window(X509 *c, time_t at, time_t *lo, time_t *hi)
 	return 1;
 }
 
-/* The times at which validating again builds |chain| again: no certificate
- * in it, nor any candidate issuer of one, changes validity. */
-static int window_of(X509_STORE_CTX *ctx, STACK_OF(X509) *chain, STACK_OF(X509) *untrusted, time_t at,
+/* Narrows [lo, hi] to the times at which |crl| is as current as at |at|
+ * (OpenSSL: current while lastUpdate <= t < nextUpdate, if it has one). */
+static int narrow_crl(X509_CRL *crl, time_t at, time_t *lo, time_t *hi)
+{
+	time_t last, next;
+	const ASN1_TIME *nu = X509_CRL_get0_nextUpdate(crl);
+	if (!asn1_time(X509_CRL_get0_lastUpdate(crl), &last) || (nu != NULL && !asn1_time(nu, &next)))
+		return 0;
+	if (at < last)
+		*hi = last - 1 < *hi ? last - 1 : *hi;
+	else
+		*lo = last > *lo ? last : *lo;
+	if (nu != NULL && at < next)
+		*hi = next - 1 < *hi ? next - 1 : *hi;
+	else if (nu != NULL)
+		*lo = next > *lo ? next : *lo;
+	return 1;
+}
+
+/* With CRL checks on: narrows [lo, hi] by every CRL naming |issuer| that
+ * path validation could have used, the verifier's and the store's. */
+static int narrow_crls(const csra_verifier *v, X509_STORE_CTX *ctx, const X509_NAME *issuer, time_t at,
     time_t *lo, time_t *hi)
+{
+	int ok = 1;
+	for (int k = 0; ok && k < sk_X509_CRL_num(v->crls); k++) {
+		X509_CRL *crl = sk_X509_CRL_value(v->crls, k);
+		if (X509_NAME_cmp(X509_CRL_get_issuer(crl), issuer) == 0)
+			ok = narrow_crl(crl, at, lo, hi);
+	}
+	csra_clear_openssl_errors();
+	STACK_OF(X509_CRL) *crls = X509_STORE_CTX_get1_crls(ctx, issuer);
+	if (crls == NULL && ERR_peek_error() != 0)
+		ok = 0;
+	for (int k = 0; ok && k < sk_X509_CRL_num(crls); k++)
+		ok = narrow_crl(sk_X509_CRL_value(crls, k), at, lo, hi);
+	sk_X509_CRL_pop_free(crls, X509_CRL_free);
+	return ok;
+}
+
+/* The times at which validating again would build |chain| again: when no
+ * certificate in it, nor any candidate issuer of one (an offered or trusted
+ * certificate named as its issuer), changes validity, since OpenSSL prefers
+ * issuers valid at the verification time; and, with CRL checks on, no CRL
+ * of an issuer begins or ends. Returns 0 if a time is unreadable. */
+int csra_x509_chain_window(const csra_verifier *v, X509_STORE_CTX *ctx, STACK_OF(X509) *chain,
+    STACK_OF(X509) *pool, time_t at, time_t *lo, time_t *hi)
 {
 	*lo = 0;
 	*hi = (time_t)(sizeof(time_t) == 8 ? INT64_MAX : INT32_MAX);
 	int ok = 1;
+	int crl_check = (X509_VERIFY_PARAM_get_flags(X509_STORE_CTX_get0_param(ctx)) &
+	    X509_V_FLAG_CRL_CHECK) != 0;
 	for (int i = 0; ok && i < sk_X509_num(chain); i++) {
 		X509 *c = sk_X509_value(chain, i);
 		const X509_NAME *issuer = X509_get_issuer_name(c);
-		ok = narrow_window(c, at, lo, hi);
-		for (int k = 0; ok && k < sk_X509_num(untrusted); k++) {
-			X509 *p = sk_X509_value(untrusted, k);
+		ok = narrow(c, at, lo, hi);
+		for (int k = 0; ok && k < sk_X509_num(pool); k++) {
+			X509 *p = sk_X509_value(pool, k);
 			if (X509_NAME_cmp(X509_get_subject_name(p), issuer) == 0)
-				ok = narrow_window(p, at, lo, hi);
+				ok = narrow(p, at, lo, hi);
 		}
+		/* NULL is "none" or a failure; only the error queue tells. */
 		csra_clear_openssl_errors();
 		STACK_OF(X509) *anchors = X509_STORE_CTX_get1_certs(ctx, issuer);
 		if (anchors == NULL && ERR_peek_error() != 0)
 			ok = 0;
 		for (int k = 0; ok && k < sk_X509_num(anchors); k++)
-			ok = narrow_window(sk_X509_value(anchors, k), at, lo, hi);
+			ok = narrow(sk_X509_value(anchors, k), at, lo, hi);
 		sk_X509_pop_free(anchors, X509_free);
+		if (ok && crl_check)
+			ok = narrow_crls(v, ctx, issuer, at, lo, hi);
 	}
 	csra_clear_openssl_errors();
 	return ok;
@@ -364,7 +414,7 @@ int csra_chain_check(const csra_verifier *v, X509_STORE *store, X509 *leaf, STAC
 		time_t lo, hi;
 		if (*chain == NULL)
 			rc = -1;
-		else if (keyed && window_of(ctx, *chain, untrusted, at, &lo, &hi))
+		else if (keyed && csra_x509_chain_window(v, ctx, *chain, untrusted, at, &lo, &hi))
 			csra_cache_put_chain(v->cache, key, store, *chain, lo, hi);
 	} else {
 		*err = X509_STORE_CTX_get_error(ctx);

@@ -336,44 +336,16 @@ static csra_err piv_verify(const csra_verifier *v, const void *route, csra_decod
 	out->reports_freshness = 1;
 	out->freshness = CSRA_FRESHNESS_NONE;
 	csra_certbag b;
-	char why[160];
-	size_t max = csra_verifier_limit(v, CSRA_LIMIT_CERTS);
-	csra_err e = csra_stmt_certbag(v, in, &b, why, sizeof(why));
+	csra_err e;
+	int ok = csra_format_open_bag(v, KIND, in, r, &b, &e);
 	if (e == CSRA_ERR_NOMEM)
 		return e;
-	int ok = e == CSRA_OK && csra_within_limit(v, r, CSRA_LIMIT_CERTS, b.n, "certs");
-	/* Past the read's own cap: over the limit too, whatever the count. */
-	if (e == CSRA_ERR_FMT_MALFORMED && strncmp(why, "more than ", 10) == 0)
-		(void)csra_within_limit(v, r, CSRA_LIMIT_CERTS, max < SIZE_MAX ? max + 1 : max, "certs");
-	else if (e != CSRA_OK)
-		csra_result_add(r, "yubico-piv.decode", CSRA_STATUS_FAIL, e == CSRA_ERR_INPUT_EMPTY ? e :
-		    CSRA_ERR_FMT_MALFORMED, "", "not a certificate bag: %s", why);
-	else if (ok && b.quirks != 0)
-		ok = csra_result_add(r, "yubico-piv.decode", CSRA_STATUS_FAIL, CSRA_ERR_FMT_MALFORMED, "",
-		    "the PKCS#7 envelope is not DER (%s)", (b.quirks & CSRA_CERTBAG_UNSORTED_SET) ?
-		    "certificates out of SET OF order" : "it carries CRLs") && 0;
-	else if (ok)
-		csra_result_add(r, "yubico-piv.decode", CSRA_STATUS_PASS, CSRA_OK, "", "%zu certificate(s)%s",
-		    b.n, b.pkcs7 ? " in a certs-only PKCS#7" : "");
-
-	/* The slot certificate is the one that issues no other in the bag
-	 * (never the input order); F9 is its issuer, which must be there. */
-	int li = -1, fi = -1, nleaves = 0;
-	for (size_t i = 0; ok && i < b.n; i++) {
-		X509 *c = sk_X509_value(b.certs, (int)i);
-		int issues = 0;
-		for (size_t j = 0; j < b.n && !issues; j++)
-			issues = j != i && X509_NAME_cmp(X509_get_subject_name(c),
-			    X509_get_issuer_name(sk_X509_value(b.certs, (int)j))) == 0;
-		if (!issues && nleaves++ == 0)
-			li = (int)i;
-	}
-	if (ok && nleaves == 1) {
-		X509 *leaf = sk_X509_value(b.certs, li);
-		for (size_t j = 0; j < b.n; j++)
-			if ((int)j != li && X509_NAME_cmp(X509_get_subject_name(sk_X509_value(b.certs, (int)j)),
-			    X509_get_issuer_name(leaf)) == 0)
-				fi = fi < 0 ? (int)j : -2;
+	int li = -1, fi = -1, nleaves = 1;
+	if (ok) {
+		int found = csra_certbag_leaf(&b, &li, &fi);
+		nleaves = found == -1 ? 0 : 1;
+		if (found == -2)
+			fi = -2;
 	}
 	if (ok) {
 		if (nleaves != 1 || fi < 0)
