@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include <openssl/bn.h>
+#include <openssl/err.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/obj_mac.h>
@@ -460,9 +461,20 @@ static int check_ec(struct outcome *o, const struct span *param, const struct sp
 		/* y^2 = x^3 + ax + b must have a root. */
 		ok = BN_mod_sqr(l, x, c->p, ctx) && BN_mod_add(l, l, c->a, c->p, ctx) &&
 		    BN_mod_mul(rh, l, x, c->p, ctx) && BN_mod_add(rh, rh, c->b, c->p, ctx);
-		if (ok && BN_mod_sqrt(y, rh, c->p, ctx) == NULL) {
-			fail(o, T_EC_POINT, "no point of %s has this compressed x coordinate", c->name);
-			goto out;
+		if (ok) {
+			ERR_set_mark();
+			if (BN_mod_sqrt(y, rh, c->p, ctx) == NULL) {
+				/* NULL is also how memory running out looks: only
+				 * "not a square" is a finding (one cached, at that). */
+				unsigned long e = ERR_peek_last_error();
+				ERR_pop_to_mark();
+				if (ERR_GET_LIB(e) == ERR_LIB_BN && ERR_GET_REASON(e) == BN_R_NOT_A_SQUARE)
+					fail(o, T_EC_POINT, "no point of %s has this compressed x coordinate", c->name);
+				else
+					ok = 0;
+				goto out;
+			}
+			ERR_pop_to_mark();
 		}
 		if (ok && BN_is_odd(y) != (pt[0] == 0x03))
 			ok = BN_sub(y, c->p, y);
