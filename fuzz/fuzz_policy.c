@@ -218,7 +218,10 @@ int fuzz_one(const uint8_t *data, size_t size)
 		const uint8_t *type = NULL;
 		size_t tlen = 0;
 		const char *path = csra_policy_trust(p, i, &type, &tlen);
-		if (path == NULL || path[0] == '\0' || type == NULL || tlen == 0)
+		/* A statement type's anchors, or a vendor format's (no type). */
+		const char *format = csra_policy_trust_format(p, i);
+		if (path == NULL || path[0] == '\0' ||
+		    (format == NULL && (type == NULL || tlen == 0)) || (format != NULL && format[0] == '\0'))
 			fuzz_fail("an empty trust entry", NULL);
 	}
 	/* Only the known-weak-key checks can be waived, whatever the input. */

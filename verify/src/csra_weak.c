@@ -313,8 +313,12 @@ static int fermat_test(struct outcome *o, const BIGNUM *n, BN_CTX *ctx)
 			if (square && !(ok = BN_copy(t, a0) && BN_add_word(t, i) && BN_sub(t, t, b)))
 				break;
 			if (square && !BN_is_one(t)) {
-				ok = BN_lshift1(t, b);	/* |p - q| = 2b */
-				char *hex = ok && BN_num_bits(t) <= 128 ? BN_bn2hex(t) : NULL;
+				/* |p - q| = 2b. Out of memory here is not a finding,
+				 * nor a finding told otherwise (outcomes are cached). */
+				char *hex = NULL;
+				if (!(ok = BN_lshift1(t, b)) ||
+				    (BN_num_bits(t) <= 128 && !(ok = (hex = BN_bn2hex(t)) != NULL)))
+					break;
 				if (hex != NULL)
 					fail(o, T_FERMAT, "the modulus factors by Fermat's method in %lu step%s: its "
 					    "primes differ by 0x%s, %d bits (a %d-bit modulus)", i + 1, i ? "s" : "",
