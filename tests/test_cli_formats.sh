@@ -110,6 +110,15 @@ if [ -d "$luna" ]; then
 	/usr/bin/python3 -c 'import sys; d = bytearray(open(sys.argv[1], "rb").read()); d[45 + 4 + 0x262 - 1] ^= 1; open(sys.argv[2], "wb").write(d)' "$luna/ecc-pkc.p7b" "$tmp/tampered.p7b"
 	check luna-tampered 1 "CSRA_ERR_SIG_INVALID" "$bin" verify "$luna/ecc-test.csr" --evidence "$tmp/tampered.p7b" --policy "$tmp/vendor-policy.json"
 fi
+if [ -d "$hsm" ] && [ -d "$luna" ]; then
+	# Two formats claim a file holding a Luna PKC and a YubiHSM 2 chain:
+	# detection refuses to pick, naming both; naming one decides.
+	{ openssl pkcs7 -inform DER -in "$luna/ecc-pkc.p7b" -print_certs | grep -v '^subject=\|^issuer=\|^$'
+	  cat "$hsm/chain.pem"; } >"$tmp/two-vendors.pem" 2>/dev/null
+	check ambiguous 1 "CSRA_ERR_FMT_AMBIGUOUS" "$bin" verify "$luna/ecc-test.csr" --evidence "$tmp/two-vendors.pem" --policy "$tmp/vendor-policy.json"
+	check ambiguous-names 1 "thales-luna, yubihsm2\|yubihsm2, thales-luna" "$bin" verify "$luna/ecc-test.csr" --evidence "$tmp/two-vendors.pem" --policy "$tmp/vendor-policy.json"
+	check ambiguous-named 0 "thales-luna, as the caller said" "$bin" verify "$luna/ecc-test.csr" --evidence "$tmp/two-vendors.pem" --format thales-luna --policy "$tmp/vendor-policy.json"
+fi
 if [ -d "$hsm" ]; then
 	check hsm-cabf 1 "platform.fipsboot" "$bin" verify "$hsm/csr.pem" --evidence "$hsm/chain.pem"
 	check hsm-policy 0 "VERIFIED" "$bin" verify "$hsm/csr.pem" --evidence "$hsm/chain.pem" --policy "$tmp/vendor-policy.json"
