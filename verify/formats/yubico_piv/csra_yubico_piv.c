@@ -340,18 +340,15 @@ static csra_err piv_verify(const csra_verifier *v, const void *route, csra_decod
 	int ok = csra_format_open_bag(v, KIND, in, r, &b, &e);
 	if (e == CSRA_ERR_NOMEM)
 		return e;
-	int li = -1, fi = -1, nleaves = 1;
+	int li = -1, fi = -1;
+	/* 1: the leaf and its issuer; -1: no single leaf; 0, -2: no issuer,
+	 * or several (csra_certbag_leaf). */
+	int found = ok ? csra_certbag_leaf(&b, &li, &fi) : 1;
 	if (ok) {
-		int found = csra_certbag_leaf(&b, &li, &fi);
-		nleaves = found == -1 ? 0 : 1;
-		if (found == -2)
-			fi = -2;
-	}
-	if (ok) {
-		if (nleaves != 1 || fi < 0)
+		if (found != 1)
 			ok = csra_result_add(r, "yubico-piv.leaf", CSRA_STATUS_FAIL, CSRA_ERR_FMT_MALFORMED, "", "%s",
-			    nleaves != 1 ? "not exactly one certificate issues no other: which is the slot "
-			    "certificate is ambiguous" : fi == -2 ? "several certificates could have issued the slot "
+			    found == -1 ? "not exactly one certificate issues no other: which is the slot "
+			    "certificate is ambiguous" : found == -2 ? "several certificates could have issued the slot "
 			    "certificate" : "the device's F9 certificate (the slot certificate's issuer) is missing") && 0;
 		else
 			csra_result_add(r, "yubico-piv.leaf", CSRA_STATUS_PASS, CSRA_OK, "",

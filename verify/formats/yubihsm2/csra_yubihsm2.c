@@ -323,18 +323,15 @@ static csra_err hsm_verify(const csra_verifier *v, const void *route, csra_decod
 	int ok = csra_format_open_bag(v, KIND, in, r, &b, &e);
 	if (e == CSRA_ERR_NOMEM)
 		return e;
-	int li = -1, di = -1, nleaves = 1;
+	int li = -1, di = -1;
+	/* 1: the leaf and its issuer; -1: no single leaf; 0, -2: no issuer,
+	 * or several (csra_certbag_leaf). */
+	int found = ok ? csra_certbag_leaf(&b, &li, &di) : 1;
 	if (ok) {
-		int found = csra_certbag_leaf(&b, &li, &di);
-		nleaves = found == -1 ? 0 : 1;
-		if (found == -2)
-			di = -2;
-	}
-	if (ok) {
-		if (nleaves != 1 || di < 0)
+		if (found != 1)
 			ok = csra_result_add(r, "yubihsm2.leaf", CSRA_STATUS_FAIL, CSRA_ERR_FMT_MALFORMED, "", "%s",
-			    nleaves != 1 ? "not exactly one certificate issues no other: which is the key's "
-			    "certificate is ambiguous" : di == -2 ? "several certificates could have issued the key's "
+			    found == -1 ? "not exactly one certificate issues no other: which is the key's "
+			    "certificate is ambiguous" : found == -2 ? "several certificates could have issued the key's "
 			    "certificate" : "the device's attestation certificate (the key certificate's issuer) "
 			    "is missing") && 0;
 		else
