@@ -191,6 +191,7 @@ typedef enum csra_err {
 	CSRA_ERR_LIMIT_SIGNERS = 454,
 	CSRA_ERR_LIMIT_CLAIMS = 455,
 	CSRA_ERR_LIMIT_ELEMENTS = 456,
+	CSRA_ERR_LIMIT_INFLATED = 457,	/* a compressed attestation inflates past its cap */
 
 	/* Vendor attestation formats (docs/formats.md). Chains use the
 	 * CSRA_ERR_AK_* codes, signatures CSRA_ERR_SIG_*. */
@@ -201,6 +202,8 @@ typedef enum csra_err {
 	CSRA_ERR_FMT_NO_KEY = 504,	/* the attestation names no attested key */
 	CSRA_ERR_FMT_EXTENSION = 505,	/* a vendor extension or attribute does not decode */
 	CSRA_ERR_FMT_TRUST_EXPIRING = 506, /* a bundled vendor root expires soon */
+	CSRA_ERR_FMT_PART_MISSING = 507,	/* a part the format needs (signature, certificates) is not given */
+	CSRA_ERR_FMT_PART_UNUSED = 508,	/* a part given with the attestation is none the format reads */
 
 	/* Keys weak by construction (CA/B BR 6.1.1.3), attested or requested. */
 	CSRA_ERR_WEAK_ROCA = 520,	/* RSA modulus with the ROCA fingerprint (CVE-2017-15361) */

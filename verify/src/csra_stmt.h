@@ -52,6 +52,17 @@ typedef struct csra_stmt_in {
 	/* A file's certificate bag, read once for every format's detect()
 	 * and verify() (csra_stmt_certbag), or NULL. */
 	const struct csra_certbag *bag;
+	/* A file attestation given in several parts (csra_attestation: an
+	 * XML statement, its detached signature and a certificate chain; a
+	 * binary and its certificates), every part in the caller's order,
+	 * in->stmt among them (the one detect() took). A format reads the
+	 * parts it needs by content, records CSRA_ERR_FMT_PART_MISSING for
+	 * one it lacks and CSRA_ERR_FMT_PART_UNUSED for one it cannot place.
+	 * A single file: nparts 1, parts[0] == stmt. Inside an
+	 * AttestationBundle: NULL, 0. */
+	const uint8_t *const *parts;
+	const size_t *part_lens;
+	size_t nparts;
 } csra_stmt_in;
 
 /* A claim a statement makes, for the report and the policy. Names are the
