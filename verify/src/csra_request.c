@@ -487,8 +487,10 @@ static csra_err check_file(struct rctx *x, const uint8_t *p, size_t len, const c
 		return CSRA_ERR_NOMEM;
 	if ((child->type_name = strdup(origin)) == NULL)
 		child->nomem = 1;
+	const uint8_t *parts[1] = { p };
+	size_t part_lens[1] = { len };
 	csra_stmt_in in = { NULL, 0, p, len, x->spki, x->spki_len, nonce, nonce_len, NULL, NULL, 0,
-		x->r->at, x->key, x->v, NULL };
+		x->r->at, x->key, x->v, NULL, parts, part_lens, 1 };
 	/* Certificates are what most vendor formats come as: read once, for
 	 * every format's detect() and the chosen one's verify(). */
 	csra_certbag bag;
@@ -653,7 +655,7 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 		if (child->type_oid == NULL || child->type_name == NULL)
 			child->nomem = 1;
 		csra_stmt_in in = { type.c, type.clen, value.p, value.len, x->spki, x->spki_len,
-			nonce, nonce_len, certs, others, nothers, x->r->at, x->key, v, NULL };
+			nonce, nonce_len, certs, others, nothers, x->r->at, x->key, v, NULL, NULL, NULL, 0 };
 		csra_err se = verify_statement(v, holder, &in, child, out);
 		/* A statement result that lost a check (the Evidence's, copied
 		 * above) or a field could read as verified: out of memory. */
