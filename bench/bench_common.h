@@ -61,8 +61,12 @@ bench_counts bench_count_end(void);
  * Returns 1 if OpenSSL took the hooks. */
 int bench_count_openssl(void);
 
-/* bench_now_ns is CLOCK_MONOTONIC in nanoseconds. */
+/* bench_now_ns is CLOCK_MONOTONIC in nanoseconds, or after
+ * bench_use_cpu_clock(1) the process's CPU time (CLOCK_PROCESS_CPUTIME_ID):
+ * on a shared, overloaded machine, time spent waiting for a core is not
+ * the code's, and wall-clock ratios drown in it. */
 double bench_now_ns(void);
+void bench_use_cpu_clock(int on);
 
 /* bench_cmp_double orders doubles, for qsort. */
 int bench_cmp_double(const void *a, const void *b);

@@ -52,9 +52,9 @@ cmake --build build-asan -j"$jobs"
 
 echo "== build and test (ThreadSanitizer: the shared verifier and its cache)"
 cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DCSRA_TSAN=ON >/dev/null
-cmake --build build-tsan -j"$jobs" --target csra_test_threads csra_test_cache
+cmake --build build-tsan -j"$jobs" --target csra_test_threads csra_test_cache csra_test_issuer_cache
 (cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$top/tests/tsan.supp" \
-	ctest --output-on-failure -R '^test_(threads|cache)$')
+	ctest --output-on-failure -R '^test_(threads|cache|issuer_cache)$')
 
 # Every fuzz harness for a short while under ASan+UBSan, two at a time on
 # two cores; then again with allocations failing. Any finding fails CI and

@@ -14,6 +14,14 @@
  * Failures are never stored, nor anything an allocation failure could have
  * spoilt (csra_verify.c caches only certificates whose extensions OpenSSL
  * processed as valid).
+ *
+ * Validated issuers (K_ISSUER) hold the path above a leaf OpenSSL
+ * validated in full, and a store holding the leaf's issuer alone: a new
+ * leaf under that issuer is validated against it as a partial-chain
+ * anchor (csra_x509.c, csra_issuer_path). They follow the same rules as
+ * paths: keyed by everything path building for the leaf looks at,
+ * reusable only within the window in which nothing above the leaf changes
+ * validity, dropped with the rest when trust, CRLs or parameters change.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -24,7 +32,7 @@
 
 #include "csra_verify_int.h"
 
-enum { K_CHAIN, K_CERT, K_POOL, K_WEAK, NKINDS };
+enum { K_CHAIN, K_CERT, K_POOL, K_WEAK, K_ISSUER, NKINDS };
 
 struct node {
 	struct node *hnext;		/* bucket chain */
@@ -36,9 +44,11 @@ struct node {
 					 * K_WEAK: the weak-key outcome's bytes */
 	size_t spki_len;
 	int ak_eku;			/* K_CERT: EKU has id-kp-attestationKey */
-	STACK_OF(X509) *chain;		/* K_CHAIN, leaf first, each up-ref'd */
-	X509_STORE *store;		/* K_CHAIN: pinned, so its address is not reused */
-	time_t lo, hi;			/* K_CHAIN: reusable for lo <= at <= hi */
+	STACK_OF(X509) *chain;		/* K_CHAIN, leaf first, each up-ref'd;
+					 * K_ISSUER: the path above a leaf */
+	X509_STORE *store;		/* K_CHAIN, K_ISSUER: pinned, so its address is not reused */
+	X509_STORE *anchor;		/* K_ISSUER: the leaf's issuer alone, a partial-chain anchor */
+	time_t lo, hi;			/* K_CHAIN, K_ISSUER: reusable for lo <= at <= hi */
 };
 
 struct lru {
@@ -52,6 +62,7 @@ struct csra_cache {
 	size_t mask;			/* buckets - 1; a power of two */
 	struct lru lru[NKINDS];
 	unsigned long hits, misses;	/* chain lookups */
+	unsigned long ihits, imisses;	/* validated-issuer lookups */
 };
 
 /* Parsed certificates per cached path: a leaf and an intermediate or two
@@ -102,6 +113,7 @@ static void free_node(struct node *n)
 	free(n->spki);
 	sk_X509_pop_free(n->chain, X509_free);
 	X509_STORE_free(n->store);
+	X509_STORE_free(n->anchor);
 	free(n);
 }
 
@@ -153,9 +165,10 @@ static int size_locked(struct csra_cache *c, size_t entries)
 	lru_init(&c->lru[K_CERT], entries ? certs : 0);
 	lru_init(&c->lru[K_POOL], entries);
 	lru_init(&c->lru[K_WEAK], entries);
+	lru_init(&c->lru[K_ISSUER], entries);
 	if (entries == 0)
 		return 1;
-	size_t want = entries > SIZE_MAX / 4 ? SIZE_MAX : 3 * entries + certs, nb = 16;
+	size_t want = entries > SIZE_MAX / 8 ? SIZE_MAX : 4 * entries + certs, nb = 16;
 	while (nb < want && nb < ((size_t)1 << 24))
 		nb <<= 1;
 	if ((c->buckets = calloc(nb, sizeof(*c->buckets))) == NULL) {
@@ -337,6 +350,67 @@ void csra_cache_put_chain(struct csra_cache *c, const uint8_t key[32], X509_STOR
 		free_node(n);
 }
 
+int csra_cache_get_issuer(struct csra_cache *c, const uint8_t key[32], time_t at, X509_STORE **anchor,
+    STACK_OF(X509) **upper, time_t *lo, time_t *hi)
+{
+	*anchor = NULL;
+	*upper = NULL;
+	pthread_mutex_lock(&c->mu);
+	struct node *n = find(c, K_ISSUER, key);
+	if (n != NULL && at >= n->lo && at <= n->hi && X509_STORE_up_ref(n->anchor)) {
+		if ((*upper = dup_ref(n->chain)) == NULL) {
+			X509_STORE_free(n->anchor);
+		} else {
+			*anchor = n->anchor;
+			*lo = n->lo;
+			*hi = n->hi;
+			unlink_lru(n);
+			push_front(&c->lru[K_ISSUER], n);
+		}
+	}
+	if (*anchor != NULL)
+		c->ihits++;
+	else
+		c->imisses++;
+	pthread_mutex_unlock(&c->mu);
+	csra_clear_openssl_errors();
+	return *anchor != NULL;
+}
+
+void csra_cache_put_issuer(struct csra_cache *c, const uint8_t key[32], X509_STORE *store,
+    X509_STORE *anchor, STACK_OF(X509) *upper, time_t lo, time_t hi)
+{
+	if (c->lru[K_ISSUER].cap == 0 || lo > hi)
+		return;
+	struct node *n = calloc(1, sizeof(*n));
+	if (n == NULL || (n->chain = dup_ref(upper)) == NULL || !X509_STORE_up_ref(store)) {
+		if (n != NULL)
+			sk_X509_pop_free(n->chain, X509_free);
+		free(n);
+		csra_clear_openssl_errors();
+		return;
+	}
+	n->store = store;
+	if (!X509_STORE_up_ref(anchor)) {
+		free_node(n);
+		csra_clear_openssl_errors();
+		return;
+	}
+	n->anchor = anchor;
+	memcpy(n->key, key, 32);
+	n->kind = K_ISSUER;
+	n->lo = lo;
+	n->hi = hi;
+	pthread_mutex_lock(&c->mu);
+	if (c->lru[K_ISSUER].cap > 0) {
+		insert(c, n);
+		n = NULL;
+	}
+	pthread_mutex_unlock(&c->mu);
+	if (n != NULL)
+		free_node(n);
+}
+
 int csra_cache_has_pool(struct csra_cache *c, const uint8_t key[32])
 {
 	pthread_mutex_lock(&c->mu);
@@ -415,5 +489,16 @@ void csra_cache_stats(const csra_verifier *v, unsigned long *hits, unsigned long
 		*hits = c->hits;
 	if (misses != NULL)
 		*misses = c->misses;
+	pthread_mutex_unlock(&c->mu);
+}
+
+void csra_cache_issuer_stats(const csra_verifier *v, unsigned long *hits, unsigned long *misses)
+{
+	struct csra_cache *c = v->cache;
+	pthread_mutex_lock(&c->mu);
+	if (hits != NULL)
+		*hits = c->ihits;
+	if (misses != NULL)
+		*misses = c->imisses;
 	pthread_mutex_unlock(&c->mu);
 }

@@ -598,6 +598,25 @@ static int check_ak(struct vctx *x, X509 *cert, const uint8_t *leaf_dg, int ak_e
 		return ok;
 	}
 
+	/* A new leaf under an issuer validated before: OpenSSL validates it
+	 * with that issuer as a partial-chain anchor (csra_issuer_path). */
+	uint8_t ikey[32];
+	int ikeyed = keyed && csra_issuer_key(x->v, x->pool_key, cert, ikey);
+	if (ikeyed) {
+		time_t lo, hi;
+		int ir = csra_issuer_path(x->v, cert, ikey, x->at, &s->chain, &lo, &hi);
+		if (ir < 0) {
+			r->nomem = 1;
+			return 0;
+		}
+		if (ir == 1) {
+			csra_result_add(r, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, path,
+			    "path of %d certificate(s) to a trust anchor", sk_X509_num(s->chain));
+			csra_cache_put_chain(x->v->cache, key, x->store, s->chain, lo, hi);
+			return ok;
+		}
+	}
+
 	/* No purpose is checked (csra_store_ctx): OpenSSL then checks no EKU
 	 * along the path, so an AK whose only EKU is id-kp-attestationKey is
 	 * not refused for it; the EKU check above is ours. */
@@ -615,6 +634,8 @@ static int check_ak(struct vctx *x, X509 *cert, const uint8_t *leaf_dg, int ak_e
 		time_t lo, hi;
 		if (keyed && s->chain != NULL && csra_x509_chain_window(x->v, ctx, s->chain, x->pool, x->at, &lo, &hi))
 			csra_cache_put_chain(x->v->cache, key, x->store, s->chain, lo, hi);
+		if (ikeyed && s->chain != NULL)
+			csra_issuer_remember(x->v, x->store, ctx, s->chain, x->pool, x->at, ikey);
 	} else {
 		csra_err code = csra_x509_verify_err(X509_STORE_CTX_get_error(ctx));
 		char msg[512];

@@ -415,6 +415,50 @@ STACK_OF(X509) *csra_cache_get_chain(struct csra_cache *c, const uint8_t key[32]
 void csra_cache_put_chain(struct csra_cache *c, const uint8_t key[32], X509_STORE *store,
     STACK_OF(X509) *chain, time_t lo, time_t hi);
 
+/* csra_cache_get_issuer: the validated issuer stored under |key| if |at|
+ * lies in its window: sets |*anchor| (a store holding the issuer alone; a
+ * new reference), |*upper| (the path from the issuer up, each certificate
+ * up-ref'd) and the window, and returns 1; else 0. Counts a hit or a miss.
+ * csra_cache_put_issuer stores them, with a reference on |store|, the
+ * trust store they were validated in (its address is in the key). */
+int csra_cache_get_issuer(struct csra_cache *c, const uint8_t key[32], time_t at, X509_STORE **anchor,
+    STACK_OF(X509) **upper, time_t *lo, time_t *hi);
+void csra_cache_put_issuer(struct csra_cache *c, const uint8_t key[32], X509_STORE *store,
+    X509_STORE *anchor, STACK_OF(X509) *upper, time_t lo, time_t hi);
+
+/* csra_cache_issuer_stats reports |v|'s validated-issuer lookups that
+ * found an entry (hits) and that did not (misses), for tests. */
+void csra_cache_issuer_stats(const csra_verifier *v, unsigned long *hits, unsigned long *misses);
+
+/* Validated issuers (csra_x509.c; docs/verify.md "Chain cache"). A new
+ * leaf under an issuer OpenSSL already validated up to a trust anchor is
+ * validated by X509_verify_cert with that issuer alone as a partial-chain
+ * anchor, and its path is the leaf and the issuer's path; only where
+ * nothing above the issuer can change the leaf's outcome.
+ *
+ * csra_issuer_key derives the cache key of |leaf|'s issuer from |pool_key|
+ * (the trust store, the offered intermediates, the settings and trust
+ * generation) and what OpenSSL's issuer search reads of the leaf: 1, or 0
+ * when the leaf is not one this applies to (self-issued, proxy, invalid
+ * extensions) or hashing failed.
+ *
+ * csra_issuer_remember, after OpenSSL validated |chain| in full in |ctx|
+ * (against |store|, with the intermediates |pool|, at |at|), stores its
+ * issuer under |key| unless something above the leaf could change another
+ * leaf's outcome: CRL checks, policy processing, Suite B, the caller's
+ * partial chains, store callbacks, name or policy constraints above it.
+ *
+ * csra_issuer_path validates |leaf| against the issuer stored under |key|
+ * at |at|. Returns 1 with |*chain| (leaf first; free with sk_X509_pop_free)
+ * and the window [lo, hi] in which that path stands; 0 when no issuer is
+ * stored or OpenSSL refused the leaf (the full path then decides and
+ * reports); -1 when memory ran out. */
+int csra_issuer_key(const csra_verifier *v, const uint8_t pool_key[32], X509 *leaf, uint8_t key[32]);
+void csra_issuer_remember(const csra_verifier *v, X509_STORE *store, X509_STORE_CTX *ctx,
+    STACK_OF(X509) *chain, STACK_OF(X509) *pool, time_t at, const uint8_t key[32]);
+int csra_issuer_path(const csra_verifier *v, X509 *leaf, const uint8_t key[32], time_t at,
+    STACK_OF(X509) **chain, time_t *lo, time_t *hi);
+
 /* csra_cache_has_pool returns 1 if every certificate of the intermediate
  * pool hashed to |key| parsed before (csra_cache_put_pool), so the pool
  * need only be parsed for a path the cache does not hold. */

@@ -327,13 +327,15 @@ static int narrow_crls(const csra_verifier *v, X509_STORE_CTX *ctx, const X509_N
 	return ok;
 }
 
-/* The times at which validating again would build |chain| again: when no
- * certificate in it, nor any candidate issuer of one (an offered or trusted
- * certificate named as its issuer), changes validity, since OpenSSL prefers
- * issuers valid at the verification time; and, with CRL checks on, no CRL
- * of an issuer begins or ends. Returns 0 if a time is unreadable. */
-int csra_x509_chain_window(const csra_verifier *v, X509_STORE_CTX *ctx, STACK_OF(X509) *chain,
-    STACK_OF(X509) *pool, time_t at, time_t *lo, time_t *hi)
+/* The times at which validating again would build |chain| from its
+ * |first|th certificate up again: when no certificate in it from |first|
+ * on, nor any candidate issuer of any of its certificates (an offered or
+ * trusted certificate named as its issuer), changes validity, since
+ * OpenSSL prefers issuers valid at the verification time; and, with CRL
+ * checks on, no CRL of an issuer begins or ends. Returns 0 if a time is
+ * unreadable. */
+static int window_from(const csra_verifier *v, X509_STORE_CTX *ctx, STACK_OF(X509) *chain,
+    STACK_OF(X509) *pool, time_t at, int first, time_t *lo, time_t *hi)
 {
 	*lo = 0;
 	*hi = (time_t)(sizeof(time_t) == 8 ? INT64_MAX : INT32_MAX);
@@ -343,7 +345,8 @@ int csra_x509_chain_window(const csra_verifier *v, X509_STORE_CTX *ctx, STACK_OF
 	for (int i = 0; ok && i < sk_X509_num(chain); i++) {
 		X509 *c = sk_X509_value(chain, i);
 		const X509_NAME *issuer = X509_get_issuer_name(c);
-		ok = narrow(c, at, lo, hi);
+		if (i >= first)
+			ok = narrow(c, at, lo, hi);
 		for (int k = 0; ok && k < sk_X509_num(pool); k++) {
 			X509 *p = sk_X509_value(pool, k);
 			if (X509_NAME_cmp(X509_get_subject_name(p), issuer) == 0)
@@ -362,6 +365,176 @@ int csra_x509_chain_window(const csra_verifier *v, X509_STORE_CTX *ctx, STACK_OF
 	}
 	csra_clear_openssl_errors();
 	return ok;
+}
+
+int csra_x509_chain_window(const csra_verifier *v, X509_STORE_CTX *ctx, STACK_OF(X509) *chain,
+    STACK_OF(X509) *pool, time_t at, time_t *lo, time_t *hi)
+{
+	return window_from(v, ctx, chain, pool, at, 0, lo, hi);
+}
+
+/* Validated issuers as partial-chain anchors ------------------------------ */
+
+/* Verification flags under which something above a leaf's issuer can
+ * change the leaf's outcome, or under which the path's top matters:
+ * revocation (CRLs of every certificate), policy processing (policies
+ * flow down the whole path), Suite B (the algorithms of the whole path),
+ * a caller's partial chains (the leaf itself, or its issuer, may be an
+ * anchor). With any of them, every leaf is validated in full. */
+#define CSRA_VFY_WHOLE_PATH (X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL | X509_V_FLAG_USE_DELTAS | \
+	X509_V_FLAG_EXTENDED_CRL_SUPPORT | X509_V_FLAG_POLICY_CHECK | X509_V_FLAG_EXPLICIT_POLICY | \
+	X509_V_FLAG_INHIBIT_ANY | X509_V_FLAG_INHIBIT_MAP | X509_V_FLAG_NOTIFY_POLICY | \
+	X509_V_FLAG_SUITEB_128_LOS_ONLY | X509_V_FLAG_SUITEB_192_LOS | X509_V_FLAG_SUITEB_128_LOS | \
+	X509_V_FLAG_PARTIAL_CHAIN)
+
+/* Whether a leaf's own properties let its issuer stand for the path: not
+ * self-issued (OpenSSL treats those apart), not a proxy certificate, its
+ * extensions valid. */
+static int leaf_plain(X509 *leaf)
+{
+	uint32_t f = X509_get_extension_flags(leaf);
+	return (f & (EXFLAG_SI | EXFLAG_PROXY | EXFLAG_INVALID)) == 0;
+}
+
+int csra_issuer_key(const csra_verifier *v, const uint8_t pool_key[32], X509 *leaf, uint8_t key[32])
+{
+	if (!leaf_plain(leaf))
+		return 0;
+	/* What OpenSSL's issuer search reads of the leaf (x509_likely_issued:
+	 * the issuer name, the authorityKeyIdentifier, the signature
+	 * algorithm the issuer's key must match); the rest is the pool key:
+	 * anchors, offered intermediates, settings, trust generation. */
+	const unsigned char *name = NULL;
+	size_t name_len = 0;
+	const ASN1_OCTET_STRING *akid = NULL;
+	int idx = X509_get_ext_by_NID(leaf, NID_authority_key_identifier, -1);
+	if (idx >= 0)
+		akid = X509_EXTENSION_get_data(X509_get_ext(leaf, idx));
+	unsigned char *alg = NULL;
+	int alg_len = i2d_X509_ALGOR(X509_get0_tbs_sigalg(leaf), &alg);
+	EVP_MD_CTX *kc = EVP_MD_CTX_new();
+	uint64_t lens[2] = { 0, akid != NULL ? (uint64_t)ASN1_STRING_length(akid) : UINT64_MAX };
+	int ok = alg_len > 0 && kc != NULL &&
+	    X509_NAME_get0_der(X509_get_issuer_name(leaf), &name, &name_len) == 1 &&
+	    (lens[0] = name_len, EVP_DigestInit_ex(kc, v->sha256, NULL) == 1) &&
+	    EVP_DigestUpdate(kc, "validated-issuer", 17) == 1 &&
+	    EVP_DigestUpdate(kc, pool_key, 32) == 1 && EVP_DigestUpdate(kc, lens, sizeof(lens)) == 1 &&
+	    EVP_DigestUpdate(kc, name, name_len) == 1 &&
+	    (akid == NULL || EVP_DigestUpdate(kc, ASN1_STRING_get0_data(akid),
+	    (size_t)ASN1_STRING_length(akid)) == 1) &&
+	    EVP_DigestUpdate(kc, alg, (size_t)alg_len) == 1 && EVP_DigestFinal_ex(kc, key, NULL) == 1;
+	EVP_MD_CTX_free(kc);
+	OPENSSL_free(alg);
+	csra_clear_openssl_errors();
+	return ok;
+}
+
+/* Whether |x| carries an extension that makes what lies above a leaf
+ * depend on the leaf: name constraints (checked against every name
+ * below), policy constraints, policy mappings, inhibitAnyPolicy. */
+static int constrains_below(X509 *x)
+{
+	static const int nids[] = { NID_name_constraints, NID_policy_constraints, NID_policy_mappings,
+		NID_inhibit_any_policy };
+	for (size_t i = 0; i < sizeof(nids) / sizeof(nids[0]); i++)
+		if (X509_get_ext_by_NID(x, nids[i], -1) >= 0)
+			return 1;
+	return 0;
+}
+
+/* Whether a store only answers lookups: a caller's store with callbacks
+ * of its own could judge a path by more than OpenSSL does. */
+static int store_plain(X509_STORE *s)
+{
+	return X509_STORE_get_verify_cb(s) == NULL && X509_STORE_get_verify(s) == NULL &&
+	    X509_STORE_get_get_issuer(s) == NULL && X509_STORE_get_check_issued(s) == NULL &&
+	    X509_STORE_get_check_revocation(s) == NULL && X509_STORE_get_check_policy(s) == NULL &&
+	    X509_STORE_get_lookup_certs(s) == NULL && X509_STORE_get_get_crl(s) == NULL &&
+	    X509_STORE_get_check_crl(s) == NULL && X509_STORE_get_cert_crl(s) == NULL;
+}
+
+void csra_issuer_remember(const csra_verifier *v, X509_STORE *store, X509_STORE_CTX *ctx,
+    STACK_OF(X509) *chain, STACK_OF(X509) *pool, time_t at, const uint8_t key[32])
+{
+	int n = sk_X509_num(chain);
+	/* A leaf, its issuer and something above: with the issuer the anchor
+	 * itself the full path is as short already. */
+	if (n < 3 || sk_X509_CRL_num(v->crls) > 0 || !store_plain(store) ||
+	    (X509_VERIFY_PARAM_get_flags(X509_STORE_CTX_get0_param(ctx)) & CSRA_VFY_WHOLE_PATH) != 0 ||
+	    !leaf_plain(sk_X509_value(chain, 0)))
+		return;
+	for (int i = 1; i < n; i++) {
+		X509 *c = sk_X509_value(chain, i);
+		/* Path lengths need no test: OpenSSL (and RFC 5280 6.1.4 (l))
+		 * never counts the leaf, so a validated path's limits hold
+		 * for every leaf below it. Trust settings on a certificate
+		 * under the anchor would make it the path's top. */
+		if (constrains_below(c) || csra_x509_settle(c) != 1 ||
+		    (i < n - 1 && (X509_get0_trust_objects(c) != NULL || X509_get0_reject_objects(c) != NULL)))
+			return;
+	}
+	time_t lo, hi;
+	if (!window_from(v, ctx, chain, pool, at, 1, &lo, &hi))
+		return;
+	X509_STORE *anchor = X509_STORE_new();
+	STACK_OF(X509) *upper = sk_X509_new_reserve(NULL, n - 1);
+	int ok = anchor != NULL && upper != NULL &&
+	    X509_STORE_set1_param(anchor, X509_STORE_get0_param(store)) == 1 &&
+	    X509_STORE_add_cert(anchor, sk_X509_value(chain, 1)) == 1;
+	for (int i = 1; ok && i < n; i++)
+		ok = sk_X509_push(upper, sk_X509_value(chain, i)) > 0;
+	if (ok) {
+		/* Sorted now, while one thread holds it: lookups sort on first use. */
+		STACK_OF(X509) *warm = X509_STORE_CTX_get1_certs(ctx, X509_get_subject_name(sk_X509_value(chain, 1)));
+		sk_X509_pop_free(warm, X509_free);
+		csra_cache_put_issuer(v->cache, key, store, anchor, upper, lo, hi);
+	}
+	sk_X509_free(upper);	/* the cache took references of its own */
+	X509_STORE_free(anchor);
+	csra_clear_openssl_errors();
+}
+
+int csra_issuer_path(const csra_verifier *v, X509 *leaf, const uint8_t key[32], time_t at,
+    STACK_OF(X509) **chain, time_t *lo, time_t *hi)
+{
+	*chain = NULL;
+	X509_STORE *anchor = NULL;
+	STACK_OF(X509) *upper = NULL;
+	if (!csra_cache_get_issuer(v->cache, key, at, &anchor, &upper, lo, hi))
+		return 0;
+	/* The verifier's parameters and library context, as the full path;
+	 * the issuer's store carries the trust store's own parameters. */
+	X509_STORE_CTX *ctx = csra_store_ctx(v, anchor, leaf, NULL, at);
+	int rc = -1;
+	if (ctx != NULL) {
+		X509_VERIFY_PARAM_set_flags(X509_STORE_CTX_get0_param(ctx), X509_V_FLAG_PARTIAL_CHAIN);
+		rc = 0;
+		/* Only a pass is taken: any failure is the full path's to
+		 * report, in its words. */
+		if (X509_verify_cert(ctx) == 1) {
+			STACK_OF(X509) *got = X509_STORE_CTX_get0_chain(ctx);
+			if (sk_X509_num(got) == 2 && sk_X509_value(got, 1) == sk_X509_value(upper, 0) &&
+			    sk_X509_insert(upper, leaf, 0) > 0) {
+				if (X509_up_ref(leaf)) {
+					*chain = upper;
+					upper = NULL;
+					rc = 1;
+				} else {
+					(void)sk_X509_shift(upper);
+				}
+			}
+		}
+		X509_STORE_CTX_free(ctx);
+	}
+	sk_X509_pop_free(upper, X509_free);
+	X509_STORE_free(anchor);
+	csra_clear_openssl_errors();
+	/* The leaf's own path: the issuer's window and the leaf's validity. */
+	if (rc == 1 && !narrow(leaf, at, lo, hi)) {
+		*lo = 1;
+		*hi = 0;	/* an empty window: not cached */
+	}
+	return rc;
 }
 
 int csra_chain_check(const csra_verifier *v, X509_STORE *store, X509 *leaf, STACK_OF(X509) *untrusted,

@@ -1,0 +1,573 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Validated issuers as partial-chain anchors (csra_issuer_path): a new AK
+ * certificate under an intermediate validated before is validated by
+ * OpenSSL with that intermediate as its anchor, and records exactly what a
+ * full validation by a fresh verifier records; and the full path decides
+ * wherever something above the intermediate could change the outcome
+ * (name constraints, CRLs, trust changes, time), or the leaf is refused.
+ * Counts are asserted, never timings.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/x509v3.h>
+
+#include "csra_verify_int.h"
+#include "csrattest/build.h"
+#include "csrattest/verify.h"
+#include "testpki.h"
+#include "testutil.h"
+
+#define DAY 86400L
+
+static const uint8_t NONCE[] = { 0xbe, 0xef, 0xca, 0xfe, 0xba, 0xbe, 0xde, 0xad };
+
+/* Evidence signed by |key| with |cert| in the signer identifier and
+ * |inter| in intermediateCertificates. */
+static uint8_t *make_ev(EVP_PKEY *key, X509 *cert, X509 *inter, size_t *len)
+{
+	csra_evb *b = csra_evb_new();
+	size_t tx, k;
+	uint8_t *der = NULL;
+	int ok = b != NULL &&
+	    csra_evb_add_element(b, CSRA_ELEMENT_TRANSACTION, &tx) == CSRA_OK &&
+	    csra_evb_add_octets(b, tx, CSRA_CLAIM_NONCE, NONCE, sizeof(NONCE)) == CSRA_OK &&
+	    csra_evb_add_element(b, CSRA_ELEMENT_KEY, &k) == CSRA_OK &&
+	    csra_evb_add_utf8(b, k, CSRA_CLAIM_KEY_IDENTIFIER, "k1", 2) == CSRA_OK &&
+	    csra_evb_add_signer(b, key, cert, CSRA_SID_CERT, NULL, 0) == CSRA_OK &&
+	    csra_evb_add_intermediate(b, inter) == CSRA_OK && csra_evb_encode(b, &der, len) == CSRA_OK;
+	csra_evb_free(&b);
+	if (!ok) {
+		free(der);
+		return NULL;
+	}
+	return der;
+}
+
+static unsigned long ihits(const csra_verifier *v)
+{
+	unsigned long h = 0;
+	csra_cache_issuer_stats(v, &h, NULL);
+	return h;
+}
+
+static unsigned long imisses(const csra_verifier *v)
+{
+	unsigned long m = 0;
+	csra_cache_issuer_stats(v, NULL, &m);
+	return m;
+}
+
+/* One device: its AK key and certificate, and its Evidence. */
+struct dev {
+	EVP_PKEY *key;
+	X509 *cert;
+	uint8_t *ev;
+	size_t len;
+};
+
+static int dev_new(struct dev *d, const char *cn, X509 *inter, EVP_PKEY *ikey, long from, long to)
+{
+	memset(d, 0, sizeof(*d));
+	d->key = tp_key("EC", "P-256");
+	d->cert = d->key ? tp_cert(cn, d->key, inter, ikey, TP_DIGSIG | TP_EKU_AK, from, to) : NULL;
+	d->ev = d->cert ? make_ev(d->key, d->cert, inter, &d->len) : NULL;
+	return d->ev != NULL;
+}
+
+static void dev_free(struct dev *d)
+{
+	EVP_PKEY_free(d->key);
+	X509_free(d->cert);
+	free(d->ev);
+}
+
+/* Adds the extension |nid| = |value| to |*x| (replacing one of that
+ * kind), signs it again with |ikey| as issued by |issuer| (NULL: itself)
+ * and parses it again, so no cached extension data survives. */
+static int amend(X509 **x, int nid, const char *value, X509 *issuer, EVP_PKEY *ikey)
+{
+	X509V3_CTX v3;
+	int idx = X509_get_ext_by_NID(*x, nid, -1);
+	if (idx >= 0)
+		X509_EXTENSION_free(X509_delete_ext(*x, idx));
+	X509V3_set_ctx(&v3, issuer ? issuer : *x, *x, NULL, NULL, 0);
+	X509_EXTENSION *ext = X509V3_EXT_conf_nid(NULL, &v3, nid, value);
+	unsigned char *der = NULL;
+	int ok = ext != NULL && X509_add_ext(*x, ext, -1) == 1 && X509_sign(*x, ikey, EVP_sha256()) > 0;
+	X509_EXTENSION_free(ext);
+	int n = ok ? i2d_X509(*x, &der) : 0;
+	const unsigned char *p = der;
+	X509 *again = n > 0 ? d2i_X509(NULL, &p, n) : NULL;
+	OPENSSL_free(der);
+	if (again == NULL)
+		return 0;
+	X509_free(*x);
+	*x = again;
+	return 1;
+}
+
+/* Verifies |d| and checks the verdict and (unless CSRA_OK) a failing
+ * code; NULL on a mismatch. */
+static csra_result *run(const csra_verifier *v, const struct dev *d, csra_verdict verdict, csra_err code)
+{
+	csra_result *r = NULL;
+	if (csra_verify_evidence(v, d->ev, d->len, NONCE, sizeof(NONCE), NULL, &r) != CSRA_OK)
+		return NULL;
+	if (csra_result_verdict(r) != verdict || (code != CSRA_OK && !csra_result_has_failure(r, code))) {
+		char *j = csra_result_json(r);
+		fprintf(stderr, "  unexpected result: %s\n", j ? j : "?");
+		free(j);
+		csra_result_free(&r);
+	}
+	return r;
+}
+
+/* What a fresh verifier, cache off, trusting |root| (with |crls|, may be
+ * NULL) at |at| records for |d|: what the partial path must equal. */
+static csra_result *fresh(X509 *root, X509_CRL *const *crls, time_t at, const struct dev *d)
+{
+	csra_verifier *v = csra_verifier_new();
+	csra_result *r = NULL;
+	int ok = v != NULL && csra_verifier_add_trust(v, root) == CSRA_OK &&
+	    csra_verifier_set_time(v, at) == CSRA_OK && csra_verifier_set_chain_cache(v, 0) == CSRA_OK;
+	for (int i = 0; ok && crls != NULL && crls[i] != NULL; i++)
+		ok = csra_verifier_add_crl(v, crls[i]) == CSRA_OK;
+	if (ok && csra_verify_evidence(v, d->ev, d->len, NONCE, sizeof(NONCE), NULL, &r) != CSRA_OK)
+		r = NULL;
+	csra_verifier_free(&v);
+	return r;
+}
+
+/* Same checks, messages, claims and signers, and the same chains
+ * certificate by certificate. */
+static int same_result(const csra_result *a, const csra_result *b)
+{
+	CHECK(a != NULL && b != NULL);
+	char *ja = csra_result_json(a), *jb = csra_result_json(b);
+	int ok = ja != NULL && jb != NULL && strcmp(ja, jb) == 0;
+	if (!ok)
+		fprintf(stderr, "  differ:\n  %s\n  %s\n", ja ? ja : "?", jb ? jb : "?");
+	free(ja);
+	free(jb);
+	CHECK(ok);
+	CHECK(csra_result_signer_count(a) == csra_result_signer_count(b));
+	for (size_t i = 0; i < csra_result_signer_count(a); i++) {
+		STACK_OF(X509) *ca = csra_result_signer_chain(a, i), *cb = csra_result_signer_chain(b, i);
+		CHECK(sk_X509_num(ca) == sk_X509_num(cb));
+		for (int k = 0; k < sk_X509_num(ca); k++)
+			CHECK(X509_cmp(sk_X509_value(ca, k), sk_X509_value(cb, k)) == 0);
+	}
+	return 1;
+}
+
+/* Verifies |d| on |v| expecting |verdict|/|code| and exactly what a fresh
+ * verifier records. */
+static int run_same(const csra_verifier *v, X509 *root, X509_CRL *const *crls, time_t at,
+    const struct dev *d, csra_verdict verdict, csra_err code)
+{
+	csra_result *r = run(v, d, verdict, code), *f = fresh(root, crls, at, d);
+	int ok = r != NULL && f != NULL && same_result(r, f);
+	csra_result_free(&r);
+	csra_result_free(&f);
+	return ok;
+}
+
+static int test_new_leaf_takes_issuer(void)
+{
+	tp_pki p;
+	struct dev a, b, c;
+	time_t now = time(NULL);
+	CHECK(tp_pki_new(&p, "EC", "P-256", TP_DIGSIG | TP_EKU_AK, -3600, 365 * DAY));
+	CHECK(dev_new(&a, "ak a", p.inter, p.int_key, -3600, 365 * DAY));
+	CHECK(dev_new(&b, "ak b", p.inter, p.int_key, -3600, 365 * DAY));
+	CHECK(dev_new(&c, "ak c", p.inter, p.int_key, -3600, 365 * DAY));
+	csra_verifier *v = csra_verifier_new();
+	CHECK(v && csra_verifier_add_trust(v, p.root) == CSRA_OK && csra_verifier_set_time(v, now) == CSRA_OK);
+	CHECK(run_same(v, p.root, NULL, now, &a, CSRA_VERDICT_VERIFIED, CSRA_OK));
+	CHECK(ihits(v) == 0 && imisses(v) == 1);
+	/* New leaves: the issuer validated with a's path stands for it. */
+	CHECK(run_same(v, p.root, NULL, now, &b, CSRA_VERDICT_VERIFIED, CSRA_OK));
+	CHECK(ihits(v) == 1 && imisses(v) == 1);
+	CHECK(run_same(v, p.root, NULL, now, &c, CSRA_VERDICT_VERIFIED, CSRA_OK));
+	CHECK(ihits(v) == 2 && imisses(v) == 1);
+	/* b again: its own path, kept from the partial validation. */
+	unsigned long h0 = 0;
+	csra_cache_stats(v, &h0, NULL);
+	csra_result *r = run(v, &b, CSRA_VERDICT_VERIFIED, CSRA_OK);
+	unsigned long h1 = 0;
+	csra_cache_stats(v, &h1, NULL);
+	CHECK(r != NULL && h1 == h0 + 1 && ihits(v) == 2);
+	CHECK(sk_X509_num(csra_result_signer_chain(r, 0)) == 3);
+	csra_result_free(&r);
+	/* Cache off: no issuer is kept or found. */
+	CHECK(csra_verifier_set_chain_cache(v, 0) == CSRA_OK);
+	unsigned long m0 = imisses(v);
+	CHECK(run_same(v, p.root, NULL, now, &c, CSRA_VERDICT_VERIFIED, CSRA_OK));
+	CHECK(ihits(v) == 2 && imisses(v) == m0 + 1);
+	csra_verifier_free(&v);
+	dev_free(&a);
+	dev_free(&b);
+	dev_free(&c);
+	tp_pki_free(&p);
+	return 1;
+}
+
+/* An expired leaf under a cached issuer: the partial validation refuses
+ * it, and the full path reports, as a fresh verifier does. */
+static int test_leaf_expired(void)
+{
+	tp_pki p;
+	struct dev a, old, early;
+	time_t now = time(NULL);
+	CHECK(tp_pki_new(&p, "EC", "P-256", TP_DIGSIG | TP_EKU_AK, -3600, 365 * DAY));
+	CHECK(dev_new(&a, "ak a", p.inter, p.int_key, -3600, 365 * DAY));
+	CHECK(dev_new(&old, "ak old", p.inter, p.int_key, -10 * DAY, -DAY));
+	CHECK(dev_new(&early, "ak early", p.inter, p.int_key, DAY, 10 * DAY));
+	csra_verifier *v = csra_verifier_new();
+	CHECK(v && csra_verifier_add_trust(v, p.root) == CSRA_OK && csra_verifier_set_time(v, now) == CSRA_OK);
+	CHECK(run_same(v, p.root, NULL, now, &a, CSRA_VERDICT_VERIFIED, CSRA_OK));
+	CHECK(run_same(v, p.root, NULL, now, &old, CSRA_VERDICT_REJECTED, CSRA_ERR_AK_EXPIRED));
+	CHECK(ihits(v) == 1);
+	CHECK(run_same(v, p.root, NULL, now, &early, CSRA_VERDICT_REJECTED, CSRA_ERR_AK_NOT_YET_VALID));
+	CHECK(ihits(v) == 2);
+	/* Failures are not kept: the same again is refused again. */
+	CHECK(run_same(v, p.root, NULL, now, &old, CSRA_VERDICT_REJECTED, CSRA_ERR_AK_EXPIRED));
+	csra_verifier_free(&v);
+	dev_free(&a);
+	dev_free(&old);
+	dev_free(&early);
+	tp_pki_free(&p);
+	return 1;
+}
+
+/* The intermediate expires 10 days from now: at day 20 its entry is out of
+ * its window and the full path refuses the new leaf. */
+static int test_issuer_expired_since(void)
+{
+	EVP_PKEY *rk = tp_key("EC", "P-256"), *ik = tp_key("EC", "P-256");
+	CHECK(rk && ik);
+	X509 *root = tp_cert("test root", rk, NULL, NULL, TP_CA, -3600, 365 * DAY);
+	X509 *inter = tp_cert("test intermediate", ik, root, rk, TP_CA, -3600, 10 * DAY);
+	struct dev a, b, c;
+	time_t now = time(NULL);
+	CHECK(root && inter);
+	CHECK(dev_new(&a, "ak a", inter, ik, -3600, 365 * DAY));
+	CHECK(dev_new(&b, "ak b", inter, ik, -3600, 365 * DAY));
+	CHECK(dev_new(&c, "ak c", inter, ik, -3600, 365 * DAY));
+	csra_verifier *v = csra_verifier_new();
+	CHECK(v && csra_verifier_add_trust(v, root) == CSRA_OK && csra_verifier_set_time(v, now) == CSRA_OK);
+	CHECK(run_same(v, root, NULL, now, &a, CSRA_VERDICT_VERIFIED, CSRA_OK));
+	CHECK(run_same(v, root, NULL, now, &b, CSRA_VERDICT_VERIFIED, CSRA_OK));
+	CHECK(ihits(v) == 1);
+	CHECK(csra_verifier_set_time(v, now + 20 * DAY) == CSRA_OK);
+	unsigned long m0 = imisses(v);
+	CHECK(run_same(v, root, NULL, now + 20 * DAY, &c, CSRA_VERDICT_REJECTED, CSRA_ERR_AK_EXPIRED));
+	CHECK(ihits(v) == 1 && imisses(v) == m0 + 1);
+	/* Back in the window the entry stands again. */
+	CHECK(csra_verifier_set_time(v, now + DAY) == CSRA_OK);
+	CHECK(run_same(v, root, NULL, now + DAY, &c, CSRA_VERDICT_VERIFIED, CSRA_OK));
+	CHECK(ihits(v) == 2);
+	csra_verifier_free(&v);
+	dev_free(&a);
+	dev_free(&b);
+	dev_free(&c);
+	X509_free(inter);
+	X509_free(root);
+	EVP_PKEY_free(rk);
+	EVP_PKEY_free(ik);
+	return 1;
+}
+
+/* The root excludes DNS names under bad.example. With the intermediate
+ * alone as anchor OpenSSL would not see the root's constraints: so such an
+ * issuer is never kept, and a leaf naming host.bad.example fails as on
+ * the full path. */
+static int test_name_constraints_above(void)
+{
+	tp_pki p;
+	struct dev a, bad;
+	time_t now = time(NULL);
+	CHECK(tp_pki_new(&p, "EC", "P-256", TP_DIGSIG | TP_EKU_AK, -3600, 365 * DAY));
+	CHECK(amend(&p.root, NID_name_constraints, "critical,excluded;DNS:bad.example", NULL, p.root_key));
+	CHECK(dev_new(&a, "ak a", p.inter, p.int_key, -3600, 365 * DAY));
+	memset(&bad, 0, sizeof(bad));
+	bad.key = tp_key("EC", "P-256");
+	bad.cert = tp_cert("ak bad", bad.key, p.inter, p.int_key, TP_DIGSIG | TP_EKU_AK, -3600, 365 * DAY);
+	CHECK(bad.cert != NULL);
+	CHECK(amend(&bad.cert, NID_subject_alt_name, "DNS:host.bad.example", p.inter, p.int_key));
+	CHECK((bad.ev = make_ev(bad.key, bad.cert, p.inter, &bad.len)) != NULL);
+	csra_verifier *v = csra_verifier_new();
+	CHECK(v && csra_verifier_add_trust(v, p.root) == CSRA_OK && csra_verifier_set_time(v, now) == CSRA_OK);
+	CHECK(run_same(v, p.root, NULL, now, &a, CSRA_VERDICT_VERIFIED, CSRA_OK));
+	CHECK(run_same(v, p.root, NULL, now, &bad, CSRA_VERDICT_REJECTED, CSRA_ERR_AK_CHAIN));
+	CHECK(ihits(v) == 0 && imisses(v) == 2);
+	csra_verifier_free(&v);
+	dev_free(&a);
+	dev_free(&bad);
+	tp_pki_free(&p);
+	return 1;
+}
+
+/* A root with pathLenConstraint 0 above an intermediate: every leaf
+ * fails, on both paths alike, and nothing is kept; with pathLen 1 the
+ * issuer is kept (OpenSSL never counts the leaf: RFC 5280 6.1.4 (l)). */
+static int test_pathlen(void)
+{
+	tp_pki p;
+	struct dev a, b;
+	time_t now = time(NULL);
+	CHECK(tp_pki_new(&p, "EC", "P-256", TP_DIGSIG | TP_EKU_AK, -3600, 365 * DAY));
+	CHECK(amend(&p.root, NID_basic_constraints, "critical,CA:TRUE,pathlen:0", NULL, p.root_key));
+	CHECK(dev_new(&a, "ak a", p.inter, p.int_key, -3600, 365 * DAY));
+	CHECK(dev_new(&b, "ak b", p.inter, p.int_key, -3600, 365 * DAY));
+	csra_verifier *v = csra_verifier_new();
+	CHECK(v && csra_verifier_add_trust(v, p.root) == CSRA_OK && csra_verifier_set_time(v, now) == CSRA_OK);
+	CHECK(run_same(v, p.root, NULL, now, &a, CSRA_VERDICT_REJECTED, CSRA_ERR_AK_CHAIN));
+	CHECK(run_same(v, p.root, NULL, now, &b, CSRA_VERDICT_REJECTED, CSRA_ERR_AK_CHAIN));
+	CHECK(ihits(v) == 0 && imisses(v) == 2);
+	csra_verifier_free(&v);
+
+	CHECK(amend(&p.root, NID_basic_constraints, "critical,CA:TRUE,pathlen:1", NULL, p.root_key));
+	CHECK((v = csra_verifier_new()) != NULL && csra_verifier_add_trust(v, p.root) == CSRA_OK &&
+	    csra_verifier_set_time(v, now) == CSRA_OK);
+	CHECK(run_same(v, p.root, NULL, now, &a, CSRA_VERDICT_VERIFIED, CSRA_OK));
+	CHECK(run_same(v, p.root, NULL, now, &b, CSRA_VERDICT_VERIFIED, CSRA_OK));
+	CHECK(ihits(v) == 1);
+	csra_verifier_free(&v);
+	dev_free(&a);
+	dev_free(&b);
+	tp_pki_free(&p);
+	return 1;
+}
+
+/* A CRL revoking the intermediate, added after its issuer was kept: the
+ * generation changes, CRLs make every path a full one, and the new leaf
+ * is refused as revoked. */
+static int test_crl_after_caching(void)
+{
+	tp_pki p;
+	struct dev a, b, c;
+	time_t now = time(NULL);
+	CHECK(tp_pki_new(&p, "EC", "P-256", TP_DIGSIG | TP_EKU_AK, -3600, 365 * DAY));
+	CHECK(dev_new(&a, "ak a", p.inter, p.int_key, -3600, 365 * DAY));
+	CHECK(dev_new(&b, "ak b", p.inter, p.int_key, -3600, 365 * DAY));
+	CHECK(dev_new(&c, "ak c", p.inter, p.int_key, -3600, 365 * DAY));
+	X509_CRL *crls[3] = { tp_crl(p.root, p.root_key, p.inter, -3600, 30 * DAY),
+		tp_crl(p.inter, p.int_key, NULL, -3600, 30 * DAY), NULL };
+	CHECK(crls[0] && crls[1]);
+	csra_verifier *v = csra_verifier_new();
+	CHECK(v && csra_verifier_add_trust(v, p.root) == CSRA_OK && csra_verifier_set_time(v, now) == CSRA_OK);
+	CHECK(run_same(v, p.root, NULL, now, &a, CSRA_VERDICT_VERIFIED, CSRA_OK));
+	CHECK(run_same(v, p.root, NULL, now, &b, CSRA_VERDICT_VERIFIED, CSRA_OK));
+	CHECK(ihits(v) == 1);
+	CHECK(csra_verifier_add_crl(v, crls[0]) == CSRA_OK && csra_verifier_add_crl(v, crls[1]) == CSRA_OK);
+	CHECK(run_same(v, p.root, crls, now, &c, CSRA_VERDICT_REJECTED, CSRA_ERR_AK_REVOKED));
+	CHECK(run_same(v, p.root, crls, now, &b, CSRA_VERDICT_REJECTED, CSRA_ERR_AK_REVOKED));
+	CHECK(ihits(v) == 1);
+	csra_verifier_free(&v);
+
+	/* CRLs that revoke nothing: still every leaf on the full path. */
+	crls[0] = (X509_CRL_free(crls[0]), tp_crl(p.root, p.root_key, NULL, -3600, 30 * DAY));
+	CHECK(crls[0] != NULL);
+	CHECK((v = csra_verifier_new()) != NULL && csra_verifier_add_trust(v, p.root) == CSRA_OK &&
+	    csra_verifier_set_time(v, now) == CSRA_OK && csra_verifier_add_crl(v, crls[0]) == CSRA_OK &&
+	    csra_verifier_add_crl(v, crls[1]) == CSRA_OK);
+	CHECK(run_same(v, p.root, crls, now, &a, CSRA_VERDICT_VERIFIED, CSRA_OK));
+	CHECK(run_same(v, p.root, crls, now, &b, CSRA_VERDICT_VERIFIED, CSRA_OK));
+	CHECK(ihits(v) == 0 && imisses(v) == 2);
+	csra_verifier_free(&v);
+	X509_CRL_free(crls[0]);
+	X509_CRL_free(crls[1]);
+	dev_free(&a);
+	dev_free(&b);
+	dev_free(&c);
+	tp_pki_free(&p);
+	return 1;
+}
+
+/* The caller's store replaced by one with another root: the cached issuer
+ * is gone with the generation, and the new leaf is untrusted. */
+static int test_anchor_replaced(void)
+{
+	tp_pki p, q;
+	struct dev a, b, c;
+	time_t now = time(NULL);
+	CHECK(tp_pki_new(&p, "EC", "P-256", TP_DIGSIG | TP_EKU_AK, -3600, 365 * DAY));
+	CHECK(tp_pki_new(&q, "EC", "P-256", TP_DIGSIG | TP_EKU_AK, -3600, 365 * DAY));
+	CHECK(dev_new(&a, "ak a", p.inter, p.int_key, -3600, 365 * DAY));
+	CHECK(dev_new(&b, "ak b", p.inter, p.int_key, -3600, 365 * DAY));
+	CHECK(dev_new(&c, "ak c", p.inter, p.int_key, -3600, 365 * DAY));
+	X509_STORE *s1 = X509_STORE_new(), *s2 = X509_STORE_new();
+	CHECK(s1 && s2 && X509_STORE_add_cert(s1, p.root) == 1 && X509_STORE_add_cert(s2, q.root) == 1);
+	csra_verifier *v = csra_verifier_new();
+	CHECK(v && csra_verifier_set_trust_store(v, s1) == CSRA_OK && csra_verifier_set_time(v, now) == CSRA_OK);
+	CHECK(run_same(v, p.root, NULL, now, &a, CSRA_VERDICT_VERIFIED, CSRA_OK));
+	CHECK(run_same(v, p.root, NULL, now, &b, CSRA_VERDICT_VERIFIED, CSRA_OK));
+	CHECK(ihits(v) == 1);
+	CHECK(csra_verifier_set_trust_store(v, s2) == CSRA_OK);
+	CHECK(run_same(v, q.root, NULL, now, &c, CSRA_VERDICT_REJECTED, CSRA_ERR_AK_UNTRUSTED));
+	CHECK(run_same(v, q.root, NULL, now, &b, CSRA_VERDICT_REJECTED, CSRA_ERR_AK_UNTRUSTED));
+	CHECK(ihits(v) == 1);
+	/* Back to a store with p's root: validated in full again first. */
+	CHECK(csra_verifier_set_trust_store(v, s1) == CSRA_OK);
+	unsigned long m0 = imisses(v);
+	CHECK(run_same(v, p.root, NULL, now, &c, CSRA_VERDICT_VERIFIED, CSRA_OK));
+	CHECK(ihits(v) == 1 && imisses(v) == m0 + 1);
+	csra_verifier_free(&v);
+	X509_STORE_free(s1);
+	X509_STORE_free(s2);
+	dev_free(&a);
+	dev_free(&b);
+	dev_free(&c);
+	tp_pki_free(&p);
+	tp_pki_free(&q);
+	return 1;
+}
+
+/* Two intermediates with one name and different keys, both offered: a
+ * leaf under the second never takes the first's entry (its
+ * authorityKeyIdentifier is in the key), and is validated through the
+ * second. */
+static int test_same_name_other_key(void)
+{
+	tp_pki p;
+	time_t now = time(NULL);
+	CHECK(tp_pki_new(&p, "EC", "P-256", TP_DIGSIG | TP_EKU_AK, -3600, 365 * DAY));
+	EVP_PKEY *ik2 = tp_key("EC", "P-256");
+	X509 *inter2 = ik2 ? tp_cert("test intermediate", ik2, p.root, p.root_key, TP_CA, -3600, 365 * DAY) : NULL;
+	CHECK(inter2 != NULL);
+	struct dev a, b;
+	CHECK(dev_new(&a, "ak a", p.inter, p.int_key, -3600, 365 * DAY));
+	CHECK(dev_new(&b, "ak b", inter2, ik2, -3600, 365 * DAY));
+	/* b's Evidence offers the same intermediate as a's: one pool. */
+	free(b.ev);
+	CHECK((b.ev = make_ev(b.key, b.cert, p.inter, &b.len)) != NULL);
+	STACK_OF(X509) *both = sk_X509_new_null();
+	CHECK(both && sk_X509_push(both, p.inter) && sk_X509_push(both, inter2));
+	csra_verifier *v = csra_verifier_new();
+	CHECK(v && csra_verifier_add_trust(v, p.root) == CSRA_OK && csra_verifier_set_time(v, now) == CSRA_OK);
+	csra_result *r = NULL;
+	/* The same pool for both: the caller's two and the Evidence's own. */
+	CHECK(csra_verify_evidence(v, a.ev, a.len, NONCE, sizeof(NONCE), both, &r) == CSRA_OK &&
+	    csra_result_verdict(r) == CSRA_VERDICT_VERIFIED);
+	csra_result_free(&r);
+	CHECK(csra_verify_evidence(v, b.ev, b.len, NONCE, sizeof(NONCE), both, &r) == CSRA_OK &&
+	    csra_result_verdict(r) == CSRA_VERDICT_VERIFIED);
+	CHECK(X509_cmp(sk_X509_value(csra_result_signer_chain(r, 0), 1), inter2) == 0);
+	CHECK(ihits(v) == 0 && imisses(v) == 2);
+	csra_result_free(&r);
+	csra_verifier_free(&v);
+	sk_X509_free(both);
+	dev_free(&a);
+	dev_free(&b);
+	X509_free(inter2);
+	EVP_PKEY_free(ik2);
+	tp_pki_free(&p);
+	return 1;
+}
+
+/* Entries are capped with the chain cache's size: with room for one, a
+ * second issuer evicts the first. */
+static int test_lru_bound(void)
+{
+	tp_pki p, q;
+	struct dev a1, b1, a2, c1;
+	time_t now = time(NULL);
+	CHECK(tp_pki_new(&p, "EC", "P-256", TP_DIGSIG | TP_EKU_AK, -3600, 365 * DAY));
+	CHECK(tp_pki_new(&q, "EC", "P-256", TP_DIGSIG | TP_EKU_AK, -3600, 365 * DAY));
+	CHECK(dev_new(&a1, "ak a1", p.inter, p.int_key, -3600, 365 * DAY));
+	CHECK(dev_new(&b1, "ak b1", p.inter, p.int_key, -3600, 365 * DAY));
+	CHECK(dev_new(&c1, "ak c1", p.inter, p.int_key, -3600, 365 * DAY));
+	CHECK(dev_new(&a2, "ak a2", q.inter, q.int_key, -3600, 365 * DAY));
+	csra_verifier *v = csra_verifier_new();
+	CHECK(v && csra_verifier_add_trust(v, p.root) == CSRA_OK && csra_verifier_add_trust(v, q.root) == CSRA_OK &&
+	    csra_verifier_set_time(v, now) == CSRA_OK && csra_verifier_set_chain_cache(v, 1) == CSRA_OK);
+	csra_result *r;
+	CHECK((r = run(v, &a1, CSRA_VERDICT_VERIFIED, CSRA_OK)) != NULL);
+	csra_result_free(&r);
+	CHECK((r = run(v, &b1, CSRA_VERDICT_VERIFIED, CSRA_OK)) != NULL);
+	csra_result_free(&r);
+	CHECK(ihits(v) == 1 && imisses(v) == 1);
+	CHECK((r = run(v, &a2, CSRA_VERDICT_VERIFIED, CSRA_OK)) != NULL);
+	csra_result_free(&r);
+	CHECK((r = run(v, &c1, CSRA_VERDICT_VERIFIED, CSRA_OK)) != NULL);
+	csra_result_free(&r);
+	CHECK(ihits(v) == 1 && imisses(v) == 3);
+	csra_verifier_free(&v);
+	dev_free(&a1);
+	dev_free(&b1);
+	dev_free(&c1);
+	dev_free(&a2);
+	tp_pki_free(&p);
+	tp_pki_free(&q);
+	return 1;
+}
+
+/* Threads sharing one verifier verify distinct leaves under one issuer
+ * (run under TSan by scripts/test.sh). */
+#define NDEV 16
+#define NTHR 4
+static struct {
+	const csra_verifier *v;
+	struct dev d[NDEV];
+} mt;
+
+static void *mt_run(void *arg)
+{
+	long t = (long)(intptr_t)arg, bad = 0;
+	for (int round = 0; round < 4; round++)
+		for (int i = 0; i < NDEV; i++) {
+			csra_result *r = NULL;
+			const struct dev *d = &mt.d[(i + t * 5) % NDEV];
+			if (csra_verify_evidence(mt.v, d->ev, d->len, NONCE, sizeof(NONCE), NULL, &r) != CSRA_OK ||
+			    csra_result_verdict(r) != CSRA_VERDICT_VERIFIED ||
+			    sk_X509_num(csra_result_signer_chain(r, 0)) != 3)
+				bad++;
+			csra_result_free(&r);
+		}
+	return (void *)(intptr_t)bad;
+}
+
+static int test_threads(void)
+{
+	tp_pki p;
+	CHECK(tp_pki_new(&p, "EC", "P-256", TP_DIGSIG | TP_EKU_AK, -3600, 365 * DAY));
+	for (int i = 0; i < NDEV; i++) {
+		char cn[32];
+		snprintf(cn, sizeof(cn), "ak %d", i);
+		CHECK(dev_new(&mt.d[i], cn, p.inter, p.int_key, -3600, 365 * DAY));
+	}
+	csra_verifier *v = csra_verifier_new();
+	CHECK(v && csra_verifier_add_trust(v, p.root) == CSRA_OK && csra_verifier_set_chain_cache(v, 4) == CSRA_OK);
+	mt.v = v;
+	pthread_t tid[NTHR];
+	for (long t = 0; t < NTHR; t++)
+		CHECK(pthread_create(&tid[t], NULL, mt_run, (void *)(intptr_t)t) == 0);
+	long bad = 0;
+	for (int t = 0; t < NTHR; t++) {
+		void *rv;
+		CHECK(pthread_join(tid[t], &rv) == 0);
+		bad += (long)(intptr_t)rv;
+	}
+	CHECK(bad == 0);
+	CHECK(ihits(v) > 0);
+	csra_verifier_free(&v);
+	for (int i = 0; i < NDEV; i++)
+		dev_free(&mt.d[i]);
+	tp_pki_free(&p);
+	return 1;
+}
+
+int main(void)
+{
+	static const tu_test tests[] = {
+		TU(test_new_leaf_takes_issuer), TU(test_leaf_expired), TU(test_issuer_expired_since),
+		TU(test_name_constraints_above), TU(test_pathlen), TU(test_crl_after_caching),
+		TU(test_anchor_replaced), TU(test_same_name_other_key), TU(test_lru_bound), TU(test_threads),
+	};
+	return tu_run(tests, sizeof(tests) / sizeof(tests[0]));
+}
