@@ -447,25 +447,38 @@ static const struct csra_msgs *messages(const csra_result *r)
 	struct csra_msgs *m = atomic_load_explicit(&rw->msgs, memory_order_acquire);
 	if (m != NULL && m->n >= r->nchecks)
 		return m;
-	char msg[CSRA_MSG_MAX];
-	size_t total = 0;
-	for (size_t i = 0; i < r->nchecks; i++)
-		total += format_message(&r->checks[i], msg) + 1;
-	size_t head = sizeof(*m) + r->nchecks * sizeof(m->msg[0]);
-	struct csra_msgs *nm = malloc(head + total);
+	/* One pass: each message formatted once, appended to a growing
+	 * text; its offsets become pointers when the text stops moving. */
+	char msg[CSRA_MSG_MAX], *text = NULL;
+	size_t used = 0, cap = 0;
+	struct csra_msgs *nm = malloc(sizeof(*nm) + r->nchecks * sizeof(nm->msg[0]));
 	if (nm == NULL)
 		return NULL;
+	for (size_t i = 0; i < r->nchecks; i++) {
+		size_t k = format_message(&r->checks[i], msg) + 1;
+		if (cap - used < k) {
+			size_t ncap = cap ? 2 * cap : 64 * r->nchecks + CSRA_MSG_MAX;
+			char *t = ncap < cap ? NULL : realloc(text, ncap);
+			if (t == NULL) {
+				free(text);
+				free(nm);
+				return NULL;
+			}
+			text = t, cap = ncap;
+		}
+		memcpy(text + used, msg, k);
+		nm->msg[i] = (const char *)(uintptr_t)used;	/* an offset, for now */
+		used += k;
+	}
+	for (size_t i = 0; i < r->nchecks; i++)
+		nm->msg[i] = text + (uintptr_t)nm->msg[i];
+	nm->text = text;
 	nm->prev = m;
 	nm->n = r->nchecks;
-	char *p = (char *)nm + head;
-	for (size_t i = 0; i < r->nchecks; i++) {
-		size_t k = format_message(&r->checks[i], msg);
-		nm->msg[i] = memcpy(p, msg, k + 1);
-		p += k + 1;
-	}
 	if (!atomic_compare_exchange_strong_explicit(&rw->msgs, &m, nm, memory_order_acq_rel,
 	    memory_order_acquire)) {
-		free(nm);	/* another reader's block, for as many checks */
+		free(nm->text);	/* another reader's block, for as many checks */
+		free(nm);
 		return m;
 	}
 	return nm;
@@ -482,6 +495,7 @@ static void msgs_free(csra_result *r)
 	struct csra_msgs *m = atomic_exchange(&r->msgs, NULL);
 	while (m != NULL) {
 		struct csra_msgs *prev = m->prev;
+		free(m->text);
 		free(m);
 		m = prev;
 	}

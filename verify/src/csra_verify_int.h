@@ -132,6 +132,7 @@ struct csra_check {
 struct csra_msgs {
 	struct csra_msgs *prev;
 	size_t n;
+	char *text;		/* what msg[] points into */
 	const char *msg[];
 };
 
