@@ -84,7 +84,10 @@ static int test_conversions(void)
 	CASE("100%% sure");
 	CASE("%d %i %d %d", 0, -1, INT32_MIN, INT32_MAX);
 	CASE("%u %o %x %X %#x %#o", 4000000000u, 8u, 0xabcu, 0xabcu, 255u, 8u);
+#ifndef __clang__
 	CASE("%hhd %hhu %hd %hu", 300, 300, 70000, 70000);	/* converted as printf converts */
+#endif
+	CASE("%hhd %hhu %hd %hu", (signed char)-3, (unsigned char)200, (short)-300, (unsigned short)60000);
 	CASE("%ld %lu %lld %llu %lx", -7L, 7UL, (long long)INT64_MIN, (unsigned long long)UINT64_MAX, 0xffUL);
 	CASE("%jd %ju %zu %zd %td %zx", (intmax_t)-3, (uintmax_t)3, (size_t)SIZE_MAX, (ssize_t)-4,
 	    (ptrdiff_t)-5, (size_t)0xfe);
