@@ -71,10 +71,12 @@ def literal_text(lit):
 
 
 def bad_conversions(text):
-    bad, i = [], 0
+    bad, i, nargs = [], 0, 0
     while True:
         i = text.find('%', i)
         if i < 0:
+            if nargs > 32:  # MAX_ARGS in csra_result.c
+                bad.append('%d arguments' % nargs)
             return bad
         m = CONV.match(text, i)
         flags, width, prec, lm, c = m.groups()
@@ -82,6 +84,8 @@ def bad_conversions(text):
             (c in INTS and lm != 'L') or \
             (c in FLOATS and lm in (None, 'l')) or \
             (c in ('c', 's', 'p') and lm is None)
+        if c != '%':
+            nargs += 1 + (width == '*') + (prec == '*')
         if not ok or len(flags) > 5 or (width and len(width) > 9) or (prec and len(prec) > 9):
             bad.append(m.group(0))
         i = m.end()

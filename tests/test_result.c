@@ -212,6 +212,15 @@ static int test_unsupported(void)
 	CHECK(r != NULL);
 	CHECK(csra_result_add(r, "t", CSRA_STATUS_PASS, CSRA_OK, "", "%d then %ls", 1, L"wide"));
 	CHECK(message_is(r, 0, "unsupported message template: %d then %ls"));
+	/* 32 arguments are kept (a '*' counts), 33 are more than a check takes. */
+#define D8 "%d%d%d%d%d%d%d%d"
+	CHECK(csra_result_add(r, "t", CSRA_STATUS_PASS, CSRA_OK, "", D8 D8 D8 "%d%d%d%d%d%d%*d", 1, 2, 3, 4, 5, 6,
+	    7, 8, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 3, 2));
+	CHECK(message_is(r, 1, "123456789012345678901234567890  2"));
+	CHECK(csra_result_add(r, "t", CSRA_STATUS_PASS, CSRA_OK, "", D8 D8 D8 D8 "%d", 1, 2, 3, 4, 5, 6, 7, 8, 9,
+	    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3));
+	CHECK(message_is(r, 2, "unsupported message template: " D8 D8 D8 D8 "%d"));
+#undef D8
 	csra_result_free(&r);
 	return 1;
 }
