@@ -403,7 +403,8 @@ static size_t format_message(const struct csra_check *c, char out[CSRA_MSG_MAX])
 			out[n++] = '%';
 			continue;
 		}
-		if (ai >= c->nargs)
+		unsigned need = 1u + (cv.width && *cv.width == '*') + (cv.prec && *cv.prec == '*');
+		if (c->nargs - ai < need)
 			break;	/* not reached: recording read the same conversions */
 		int k = fmt_conv(out + n, cap - n, &cv, c->args, &ai);
 		if (k > 0)
