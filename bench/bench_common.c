@@ -260,3 +260,41 @@ const char *bench_compiler(void)
 	return "unknown";
 #endif
 }
+
+/* The floor: tag and length of every TLV, descending into constructed
+ * ones, checking bounds and nothing else. The depth cap only protects the
+ * stack. */
+long bench_tlv_walk(const uint8_t *p, const uint8_t *end, unsigned depth)
+{
+	long count = 0;
+	while (p < end) {
+		uint8_t id = *p++;
+		if ((id & 0x1f) == 0x1f) {
+			do {
+				if (p >= end)
+					return -1;
+			} while (*p++ & 0x80);
+		}
+		if (p >= end)
+			return -1;
+		size_t len = *p++;
+		if (len & 0x80) {
+			size_t k = len & 0x7f;
+			if (k > sizeof(size_t) || (size_t)(end - p) < k)
+				return -1;
+			for (len = 0; k > 0; k--)
+				len = (len << 8) | *p++;
+		}
+		if (len > (size_t)(end - p))
+			return -1;
+		count++;
+		if ((id & 0x20) && depth < 64) {
+			long inner = bench_tlv_walk(p, p + len, depth + 1);
+			if (inner < 0)
+				return -1;
+			count += inner;
+		}
+		p += len;
+	}
+	return count;
+}

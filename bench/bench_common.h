@@ -17,6 +17,7 @@
 #define CSRA_BENCH_COMMON_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifndef CSRA_BENCH_BUILD
 #define CSRA_BENCH_BUILD "?"
@@ -77,5 +78,11 @@ int bench_cmp_double(const void *a, const void *b);
 void bench_cpu_model(char *out, size_t cap);
 void bench_loadavg(char *out, size_t cap);
 const char *bench_compiler(void);
+
+/* bench_tlv_walk is the floor strict decoding is measured against: the tag
+ * and length of every TLV in [p, end), descending into constructed ones
+ * (up to |depth| 64), checking bounds and nothing else. Returns the number
+ * of TLVs, or -1 if one overruns. */
+long bench_tlv_walk(const uint8_t *p, const uint8_t *end, unsigned depth);
 
 #endif

@@ -274,6 +274,15 @@ static int w_strict(void)
 	return e == CSRA_OK;
 }
 
+/* The strict decode's floor: the same bytes walked (bench_common.c). */
+static volatile long tlv_sink;
+static int f_tlv_walk(void)
+{
+	long n = bench_tlv_walk(g.ev, g.ev + g.ev_len, 0);
+	tlv_sink = n;
+	return n > 0;
+}
+
 static int w_ev_warm(void)
 {
 	csra_result *r = NULL;
@@ -451,7 +460,7 @@ static int w_curve(void)
 enum {
 	W_STRICT, W_EV_WARM, W_EV_NOCACHE, W_EV_COLD, W_CSR_WARM, W_CSR_COLD,
 	W_WEAK_RSA_COLD, W_WEAK_RSA_WARM, W_WEAK_EC_COLD, W_WEAK_EC_WARM, W_LUNA_WARM, W_HSM_WARM, W_MT1, W_MT2,
-	W_NEW_AK, F_ECDSA, F_COLD, F_CSR_SIG, F_CSR_EV_SIG, F_NEW_AK, NWL
+	W_NEW_AK, F_ECDSA, F_COLD, F_CSR_SIG, F_CSR_EV_SIG, F_NEW_AK, F_TLV_WALK, NWL
 };
 
 struct workload {
@@ -471,7 +480,7 @@ struct workload {
 /* Designated initializers: the measured fields start at zero. */
 #define WL(n, w, f, thr, fl, fl2) { .name = n, .what = w, .fn = f, .threads = thr, .floor = fl, .floor2 = fl2 }
 static struct workload wl[NWL] = {
-	[W_STRICT] = WL("strict_decode", "csra_decode+free, evidence2", w_strict, 0, -1, -1),
+	[W_STRICT] = WL("strict_decode", "csra_decode+free, evidence2", w_strict, 0, F_TLV_WALK, -1),
 	[W_EV_WARM] = WL("ev_warm", "verify evidence2, cache hit", w_ev_warm, 0, F_ECDSA, -1),
 	[W_EV_NOCACHE] = WL("ev_nocache", "verify evidence2, cache off", w_ev_nocache, 0, F_COLD, -1),
 	[W_EV_COLD] = WL("ev_cold", "new verifier+ca.crt+verify", w_ev_cold, 0, F_COLD, -1),
@@ -491,6 +500,7 @@ static struct workload wl[NWL] = {
 	[F_CSR_SIG] = WL("floor_csr_sig", "X509_REQ_verify", f_csr_sig, 0, -1, -1),
 	[F_CSR_EV_SIG] = WL("floor_csr_ev_sig", "EVP_DigestVerify, CSR's Evidence", f_csr_ev_sig, 0, -1, -1),
 	[F_NEW_AK] = WL("floor_new_ak", "d2i leaf+X509_verify+ECDSA", f_new_ak, 0, -1, -1),
+	[F_TLV_WALK] = WL("floor_tlv_walk", "bare tag-length walk, evidence2", f_tlv_walk, 0, -1, -1),
 };
 
 /* Timing ----------------------------------------------------------------- */
@@ -1267,7 +1277,7 @@ int main(int argc, char **argv)
 		printf("%-16s %-32s %8ld %10.0f %10.0f %10.0f %7s %9s %9s %7s\n", w->name, w->what, w->iters,
 		    w->median, w->min, w->max, rf, a, pk, lk);
 	}
-	printf("x floor: ev_warm/floor_ecdsa, ev_nocache and ev_cold/floor_cold, "
+	printf("x floor: strict_decode/floor_tlv_walk, ev_warm/floor_ecdsa, ev_nocache and ev_cold/floor_cold, "
 	    "csr_warm/(floor_csr_sig+floor_csr_ev_sig), weak_*/csr_warm, ev_warm_2thr/ev_warm_1thr, "
 	    "new_ak/floor_new_ak\n");
 	if (np > 0) {
@@ -1300,13 +1310,15 @@ int main(int argc, char **argv)
 	double r_cold = RATIO(W_EV_COLD, F_COLD);
 	snprintf(t[0], sizeof(t[0]), "warm verify-evidence <= 1.2x one ECDSA verify: %s (%.2fx)%s",
 	    wl[W_EV_WARM].skip || wl[F_ECDSA].skip ? "not run" : r_warm <= 1.2 ? "met" : "NOT met", r_warm, sm);
-	snprintf(t[1], sizeof(t[1]), "warm CSR verify <= 1.2x (CSR sig + Evidence sig): %s (%.2fx)%s",
-	    wl[W_CSR_WARM].skip || csr_floor <= 0 ? "not run" : r_csr <= 1.2 ? "met" : "NOT met", r_csr, sm);
+	snprintf(t[1], sizeof(t[1]), "warm CSR verify <= 1.1x (CSR sig + Evidence sig): %s (%.2fx)%s",
+	    wl[W_CSR_WARM].skip || csr_floor <= 0 ? "not run" : r_csr <= 1.1 ? "met" : "NOT met", r_csr, sm);
 	snprintf(t[2], sizeof(t[2]), "cold verify-evidence <= 1.1x OpenSSL's own floor: %s (%.2fx)%s",
 	    wl[W_EV_COLD].skip || wl[F_COLD].skip ? "not run" : r_cold <= 1.1 ? "met" : "NOT met", r_cold, sm);
-	snprintf(t[3], sizeof(t[3]), "strict decode <= 5 us: %s (%.2f us)%s",
-	    wl[W_STRICT].skip ? "not run" : wl[W_STRICT].median <= 5000 ? "met" : "NOT met",
-	    wl[W_STRICT].median / 1e3, sm);
+	/* Against the walk of the same bytes in this run: an absolute time
+	 * holds on one machine only. */
+	double r_strict = RATIO(W_STRICT, F_TLV_WALK);
+	snprintf(t[3], sizeof(t[3]), "strict decode <= 3x the bare tag-length walk: %s (%.2fx)%s",
+	    wl[W_STRICT].skip || wl[F_TLV_WALK].skip ? "not run" : r_strict <= 3 ? "met" : "NOT met", r_strict, sm);
 	const struct workload *hw = &wl[W_EV_NOCACHE];
 	snprintf(t[4], sizeof(t[4]), "peak heap of one verify-evidence <= 64 KiB: %s (%zu B uncached, "
 	    "%zu B cached; leak %zu B)", !hw->counted || !wl[W_EV_WARM].counted ? "not counted" :

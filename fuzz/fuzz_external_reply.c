@@ -82,7 +82,7 @@ int fuzz_one(const uint8_t *data, size_t size)
 	if (r->nomem)
 		fuzz_fail("CSRA_OK with the result out of memory", NULL);
 	for (size_t i = 0; i < r->nchecks; i++) {
-		printable(r->checks[i].message, r->checks[i].name);
+		printable(csra_check_message(r, i), r->checks[i].name);
 		printable(r->checks[i].path, r->checks[i].name);
 	}
 	const struct csra_check *reply = only(r, "external.reply"), *key = only(r, "external.key");

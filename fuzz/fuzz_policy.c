@@ -143,8 +143,8 @@ static int eval(const csra_policy *p, EVP_PKEY *key, const csra_policy_stmt *stm
 		    strcmp(c->name, "policy.formats") != 0)
 			fuzz_fail("a policy check with another name", c->name);
 		if (strcmp(c->name, "policy.formats") == 0 && c->status != CSRA_STATUS_WARN)
-			fuzz_fail("policy.formats is only ever a warning", c->message);
-		printable(c->message, c->name);
+			fuzz_fail("policy.formats is only ever a warning", csra_check_message(r, i));
+		printable(csra_check_message(r, i), c->name);
 		printable(c->path, c->name);
 		failed |= c->status == CSRA_STATUS_FAIL;
 		if (c->status != CSRA_STATUS_SKIP && (c->status == CSRA_STATUS_PASS) != (c->code == CSRA_OK))

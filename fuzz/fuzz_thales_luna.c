@@ -93,7 +93,7 @@ int fuzz_one(const uint8_t *data, size_t size)
 	if (r->nomem)
 		fuzz_fail("CSRA_OK with the result out of memory", NULL);
 	for (size_t i = 0; i < r->nchecks; i++) {
-		printable(r->checks[i].message, r->checks[i].name);
+		printable(csra_check_message(r, i), r->checks[i].name);
 		printable(r->checks[i].path, r->checks[i].name);
 		if (strncmp(r->checks[i].name, "quirk.", 6) == 0 &&
 		    (r->checks[i].status != CSRA_STATUS_WARN || r->checks[i].code != CSRA_ERR_FMT_QUIRK))

@@ -33,6 +33,8 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$jobs"
 echo "== every call in the library goes down its layers"
 python3 scripts/layers.py build .
+echo "== every check's message template is a literal csra_result_add can format"
+python3 scripts/check-messages.py .
 (cd build && ctest --output-on-failure -j"$jobs")
 
 echo "== the library as a CA product uses it: installed (find_package, pkg-config) and vendored (add_subdirectory)"
@@ -52,9 +54,9 @@ cmake --build build-asan -j"$jobs"
 
 echo "== build and test (ThreadSanitizer: the shared verifier and its cache)"
 cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DCSRA_TSAN=ON >/dev/null
-cmake --build build-tsan -j"$jobs" --target csra_test_threads csra_test_cache csra_test_issuer_cache
+cmake --build build-tsan -j"$jobs" --target csra_test_threads csra_test_cache csra_test_issuer_cache csra_test_result
 (cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$top/tests/tsan.supp" \
-	ctest --output-on-failure -R '^test_(threads|cache|issuer_cache)$')
+	ctest --output-on-failure -R '^test_(threads|cache|issuer_cache|result)$')
 
 # Every fuzz harness for a short while under ASan+UBSan, two at a time on
 # two cores; then again with allocations failing. Any finding fails CI and

@@ -237,10 +237,21 @@ size_t csra_result_check_count(const csra_result *r);
  * e.g. "signature.value"), its status, the error code (CSRA_OK when it
  * passed), a human message, and the path of the element or claim
  * concerned (e.g. "tbs.reportedElements[2].claims[3]"; "" for the whole
- * Evidence). Strings are owned by |r|. Returns 1, or 0 if |i| is out of
- * range. */
+ * Evidence). Strings are owned by |r| and valid until it is freed. The
+ * messages are formatted at the first call that asks for one (safe from
+ * several threads at once); if memory runs out then, |*message| is a fixed
+ * text saying so (csra_result_check_message needs none). Returns 1, or 0
+ * if |i| is out of range. */
 int csra_result_check(const csra_result *r, size_t i, const char **name, csra_status *status,
     csra_err *code, const char **message, const char **path);
+
+/* csra_result_check_message formats check |i|'s message (printable ASCII,
+ * at most 511 bytes) into |buf|, the caller's, of |cap| bytes, cut to fit
+ * and NUL-terminated as snprintf does (|buf| may be NULL when |cap| is 0).
+ * It allocates nothing and does not modify |r|. Returns the message's
+ * length (a result >= |cap| means it was cut), or -1 if |i| is out of
+ * range. */
+int csra_result_check_message(const csra_result *r, size_t i, char *buf, size_t cap);
 
 /* csra_result_find returns the index of the first check named |name| with
  * error code |code| (CSRA_OK matches passing checks), or -1. For tests

@@ -1528,10 +1528,8 @@ static csra_err evidence_verify(const csra_verifier *v, const void *route, csra_
 	 * moved, as the child has none yet, else copied. */
 	if (child->nchecks == 0)
 		csra_result_take_checks(child, er);
-	struct csra_check *checks = er->checks;
 	for (size_t i = 0; i < er->nchecks; i++)
-		csra_result_add(child, checks[i].name, checks[i].status, checks[i].code,
-		    checks[i].path, "%s", checks[i].message);
+		csra_result_copy_check(child, er, i);
 	if (er->nomem)
 		child->nomem = 1;
 	out->verified = er->verdict == CSRA_VERDICT_VERIFIED;

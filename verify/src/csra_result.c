@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The verification result: every check run, typed claims, signers. */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include <jansson.h>
 #include <openssl/evp.h>
@@ -11,6 +13,8 @@
 #include "csra_stmt.h"
 #include "csrattest/version.h"
 #include "csra_verify_int.h"
+
+static void msgs_free(csra_result *r);
 
 csra_result *csra_result_new(void)
 {
@@ -36,6 +40,7 @@ void csra_result_free(csra_result **rp)
 		return;
 	csra_result *r = *rp;
 	csra_chunks_free(&r->strs);
+	msgs_free(r);
 	free(r->checks);
 	free(r->claims);
 	free(r->elements);
@@ -93,15 +98,11 @@ void csra_chunks_free(struct csra_strchunk **head)
 	}
 }
 
-/* |n| bytes for the strings of a check. */
-static char *str_alloc(csra_result *r, size_t n)
-{
-	return csra_chunk_alloc(&r->strs, n);
-}
-
 void csra_result_take_checks(csra_result *to, csra_result *from)
 {
 	free(to->checks);
+	msgs_free(to);
+	msgs_free(from);	/* for |from|'s checks, which |to| now has */
 	to->checks = from->checks, from->checks = NULL;
 	to->nchecks = from->nchecks, from->nchecks = 0;
 	to->cap = from->cap, from->cap = 0;
@@ -111,93 +112,73 @@ void csra_result_take_checks(csra_result *to, csra_result *from)
 	*tail = from->strs, from->strs = NULL;
 }
 
-/* The conversion at |f| (just after a '%') if the plain formatter below
- * handles it: its length, else 0. */
-static size_t plain_conv(const char *f)
-{
-	if (f[0] == 's' || f[0] == 'd' || f[0] == 'u' || f[0] == '%')
-		return 1;
-	if ((f[0] == 'z' && f[1] == 'u') || (f[0] == 'l' && (f[1] == 'u' || f[1] == 'd')))
-		return 2;
-	if (f[0] == 'l' && f[1] == 'l' && (f[2] == 'u' || f[2] == 'd'))
-		return 3;
-	return 0;
-}
+/* Checks as data ------------------------------------------------------- */
 
-static void put_str(char *out, size_t cap, size_t *n, const char *s)
-{
-	if (s == NULL)
-		s = "(null)";	/* as glibc prints it, never a crash */
-	size_t room = *n < cap - 1 ? cap - 1 - *n : 0, len = strnlen(s, room);
-	memcpy(out + *n, s, len);
-	*n += len;
-}
+/* A conversion of a message template, as both recording and formatting
+ * read it: they walk the template alike, so the arguments line up. */
+struct conv {
+	size_t len;		/* from the '%' on */
+	const char *flags;
+	size_t nflags;
+	const char *width, *prec;	/* digits, or "*"; NULL: none */
+	size_t nwidth, nprec;
+	enum { L_NONE, L_HH, L_H, L_L, L_LL, L_J, L_Z, L_T, L_BAD } lm;
+	char c;			/* the conversion; 0: unsupported */
+};
 
-static void put_num(char *out, size_t cap, size_t *n, int neg, unsigned long long u)
+/* Parses the conversion at |f| (a '%'); c->c is 0 when it is not one
+ * csra_result_add takes. */
+static void parse_conv(const char *f, struct conv *c)
 {
-	char d[24];
-	size_t k = sizeof(d);
-	d[--k] = '\0';
-	do
-		d[--k] = (char)('0' + u % 10);
-	while ((u /= 10) != 0);
-	if (neg)
-		d[--k] = '-';
-	put_str(out, cap, n, d + k);
-}
-
-/* vsnprintf for the messages checks use, which need only %s, %d, %u and
- * their z, l and ll forms: glibc's general machinery cost more than the
- * rest of recording a check. Returns the length written, or -1 (nothing
- * consumed) when |fmt| has another conversion. */
-static long plain_format(char *out, size_t cap, const char *fmt, va_list ap)
-{
-	for (const char *f = fmt; (f = strchr(f, '%')) != NULL; f += 1 + plain_conv(f + 1))
-		if (plain_conv(f + 1) == 0)
-			return -1;
-	size_t n = 0;
-	for (const char *f = fmt; *f != '\0' && n < cap - 1; f++) {
-		if (*f != '%') {
-			/* The literal run up to the next conversion, at once. */
-			size_t run = strcspn(f, "%"), room = cap - 1 - n;
-			if (run > room)
-				run = room;
-			memcpy(out + n, f, run);
-			n += run;
-			f += run - 1;
-			continue;
-		}
-		f++;
-		if (*f == '%' || *f == 's') {
-			if (*f == '%')
-				out[n++] = '%';
-			else
-				put_str(out, cap, &n, va_arg(ap, const char *));
-			continue;
-		}
-		enum { M_INT, M_LONG, M_LLONG, M_SIZE } m = M_INT;	/* plain_conv vetted it */
-		if (*f == 'z')
-			m = M_SIZE, f++;
-		else if (f[0] == 'l' && f[1] == 'l')
-			m = M_LLONG, f += 2;
-		else if (*f == 'l')
-			m = M_LONG, f++;
-		if (*f == 'd') {
-			long long v = m == M_INT ? va_arg(ap, int) : m == M_LONG ? va_arg(ap, long)
-			    : va_arg(ap, long long);
-			put_num(out, cap, &n, v < 0, v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v);
+	const char *p = f + 1;
+	memset(c, 0, sizeof(*c));
+	c->flags = p;
+	while (*p != '\0' && strchr("-+ #0", *p) != NULL)
+		p++;
+	c->nflags = (size_t)(p - c->flags);
+	if (*p == '*') {
+		c->width = p++, c->nwidth = 1;
+	} else if (*p >= '1' && *p <= '9') {
+		for (c->width = p; *p >= '0' && *p <= '9'; p++)
+			c->nwidth++;
+	}
+	if (*p == '.') {
+		p++;
+		if (*p == '*') {
+			c->prec = p++, c->nprec = 1;
 		} else {
-			unsigned long long u = m == M_INT ? va_arg(ap, unsigned) : m == M_LONG ? va_arg(ap, unsigned long)
-			    : m == M_LLONG ? va_arg(ap, unsigned long long) : va_arg(ap, size_t);
-			put_num(out, cap, &n, 0, u);
+			for (c->prec = p; *p >= '0' && *p <= '9'; p++)
+				c->nprec++;
 		}
 	}
-	out[n] = '\0';
-	return (long)n;
+	if (p[0] == 'h' && p[1] == 'h')
+		c->lm = L_HH, p += 2;
+	else if (p[0] == 'l' && p[1] == 'l')
+		c->lm = L_LL, p += 2;
+	else if (*p == 'h' || *p == 'l' || *p == 'j' || *p == 'z' || *p == 't' || *p == 'L')
+		c->lm = *p == 'h' ? L_H : *p == 'l' ? L_L : *p == 'j' ? L_J : *p == 'z' ? L_Z
+		    : *p == 't' ? L_T : L_BAD, p++;
+	c->len = (size_t)(p - f) + (*p != '\0');
+	/* Bounded so that the rebuilt conversion fits its buffer (fmt_conv). */
+	if (c->nflags > 5 || c->nwidth > 9 || c->nprec > 9 || *p == '\0')
+		return;
+	int is_int = strchr("diuoxX", *p) != NULL;
+	if (is_int ? c->lm != L_BAD
+	    : strchr("eEfFgGaA", *p) != NULL ? c->lm == L_NONE || c->lm == L_L
+	    : strchr("cspm%", *p) != NULL && *p != 'm' ? c->lm == L_NONE : 0)
+		c->c = *p;
+	if (c->c == '%' && c->len != 2)
+		c->c = 0;	/* "%5%" and such: undefined */
 }
 
-int csra_result_add(csra_result *r, const char *name, csra_status status, csra_err code,
-    const char *path, const char *fmt, ...)
+/* A conversion's template, for the message of a check whose template
+ * csra_result_add does not take. */
+static const char unsupported[] = "unsupported message template: %s";
+
+#define MAX_ARGS 32
+
+/* Room for one more check in |r|. */
+static int grow(csra_result *r)
 {
 	if (r->nchecks == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 16;
@@ -209,52 +190,316 @@ int csra_result_add(csra_result *r, const char *name, csra_status status, csra_e
 		r->checks = n;
 		r->cap = cap;
 	}
-	/* One block for the three strings, and no formatting for a message
-	 * without conversions: checks are recorded on every verification. */
-	char msg[512];
-	const char *m = fmt;
-	size_t lm;
-	if (strchr(fmt, '%') != NULL) {
-		va_list ap;
-		va_start(ap, fmt);
-		long pl = plain_format(msg, sizeof(msg), fmt, ap);
-		va_end(ap);
-		if (pl < 0) {
-			va_start(ap, fmt);
-			vsnprintf(msg, sizeof(msg), fmt, ap);
-			va_end(ap);
-		}
-		m = msg;
-		lm = pl >= 0 ? (size_t)pl : strlen(msg);
-	} else {
-		lm = strnlen(fmt, sizeof(msg) - 1);	/* truncated as vsnprintf would */
-	}
+	return 1;
+}
+
+/* Records the check (one block for its arguments and strings; |slen[i]|
+ * is string argument i's length with its NUL, else 0, |strs| their sum). */
+static int store(csra_result *r, const char *name, csra_status status, csra_err code, const char *path,
+    const char *fmt, const union csra_msg_arg *a, const size_t *slen, size_t nargs, size_t strs)
+{
 	if (path == NULL)
 		path = "";
-	size_t ln = strlen(name) + 1, lp = strlen(path) + 1;
-	char *blk = str_alloc(r, ln + lm + 1 + lp);
+	size_t ln = strlen(name) + 1, lp = strlen(path) + 1, la = nargs * sizeof(a[0]);
+	size_t align = _Alignof(union csra_msg_arg) - 1;
+	char *blk = csra_chunk_alloc(&r->strs, align + la + ln + lp + strs);
 	if (blk == NULL) {
 		r->nomem = 1;
 		return 0;
 	}
+	union csra_msg_arg *args = (union csra_msg_arg *)(((uintptr_t)blk + align) & ~(uintptr_t)align);
+	char *s = (char *)args + la;
+	uint32_t mask = 0;
+	for (size_t i = 0; i < nargs; i++) {
+		args[i] = a[i];
+		if (slen[i] != 0) {
+			memcpy(s, a[i].s, slen[i] - 1);
+			s[slen[i] - 1] = '\0';
+			args[i].s = s;
+			s += slen[i];
+			mask |= (uint32_t)1 << i;
+		}
+	}
 	struct csra_check *c = &r->checks[r->nchecks];
-	c->name = memcpy(blk, name, ln);
-	/* Messages quote attacker-chosen text (identifiers, OpenSSL's view of
-	 * names) and end up on operators' terminals and in logs: printable
-	 * ASCII only, so no escape sequence or bidi override gets through.
-	 * Copied and filtered in one branch-free pass the compiler vectorises
-	 * (through locals: a store through c->message could alias c). */
-	char *dst = blk + ln;
-	const unsigned char *src = (const unsigned char *)m;
-	for (size_t i = 0; i < lm; i++)
-		dst[i] = (char)((unsigned)(src[i] - 0x20) < 0x5fu ? src[i] : '?');
-	dst[lm] = '\0';
-	c->message = dst;
-	c->path = memcpy(blk + ln + lm + 1, path, lp);
+	c->name = memcpy(s, name, ln);
+	c->path = memcpy(s + ln, path, lp);
+	c->fmt = fmt;
+	c->args = args;
+	c->nargs = (unsigned)nargs;
+	c->strmask = mask;
 	c->status = status;
 	c->code = code;
 	r->nchecks++;
 	return 1;
+}
+
+int csra_result_copy_check(csra_result *to, const csra_result *from, size_t i)
+{
+	if (!grow(to))
+		return 0;
+	const struct csra_check *c = &from->checks[i];
+	size_t slen[MAX_ARGS], strs = 0;
+	for (unsigned k = 0; k < c->nargs; k++)
+		strs += slen[k] = c->strmask & ((uint32_t)1 << k) ? strlen(c->args[k].s) + 1 : 0;
+	return store(to, c->name, c->status, c->code, c->path, c->fmt, c->args, slen, c->nargs, strs);
+}
+
+int csra_result_add(csra_result *r, const char *name, csra_status status, csra_err code,
+    const char *path, const char *fmt, ...)
+{
+	if (!grow(r))
+		return 0;
+	/* The arguments, read once; their strings' lengths (what a message
+	 * can show of them) size the one block the check takes. */
+	union csra_msg_arg a[MAX_ARGS];
+	size_t slen[MAX_ARGS], nargs = 0, strs = 0;
+	const char *tmpl = fmt;
+	va_list ap;
+	va_start(ap, fmt);
+	for (const char *f = fmt; (f = strchr(f, '%')) != NULL;) {
+		struct conv c;
+		parse_conv(f, &c);
+		f += c.len;
+		if (c.c == '%')
+			continue;
+		int prec = -1;
+		if (c.c == 0 || nargs + (c.width && *c.width == '*') + (c.prec && *c.prec == '*') >= MAX_ARGS) {
+			nargs = 0;
+			break;
+		}
+		if (c.width && *c.width == '*')
+			slen[nargs] = 0, a[nargs++].i = va_arg(ap, int);
+		if (c.prec && *c.prec == '*') {
+			slen[nargs] = 0, a[nargs].i = va_arg(ap, int);
+			prec = (int)a[nargs++].i;
+		} else if (c.prec) {
+			prec = atoi(c.prec);	/* at most 9 digits */
+		}
+		slen[nargs] = 0;
+		union csra_msg_arg *v = &a[nargs++];
+		switch (c.c) {
+		case 'd': case 'i':
+			v->i = c.lm == L_HH ? (signed char)va_arg(ap, int) : c.lm == L_H ? (short)va_arg(ap, int)
+			    : c.lm == L_L ? va_arg(ap, long) : c.lm == L_LL ? va_arg(ap, long long)
+			    : c.lm == L_J ? va_arg(ap, intmax_t) : c.lm == L_Z ? va_arg(ap, ssize_t)
+			    : c.lm == L_T ? va_arg(ap, ptrdiff_t) : va_arg(ap, int);
+			break;
+		case 'u': case 'o': case 'x': case 'X':
+			v->u = c.lm == L_HH ? (unsigned char)va_arg(ap, unsigned) : c.lm == L_H
+			    ? (unsigned short)va_arg(ap, unsigned) : c.lm == L_L ? va_arg(ap, unsigned long)
+			    : c.lm == L_LL ? va_arg(ap, unsigned long long) : c.lm == L_J ? va_arg(ap, uintmax_t)
+			    : c.lm == L_Z ? va_arg(ap, size_t) : c.lm == L_T ? (uintmax_t)va_arg(ap, ptrdiff_t)
+			    : va_arg(ap, unsigned);
+			break;
+		case 'c':
+			v->i = va_arg(ap, int);
+			break;
+		case 'p':
+			v->p = va_arg(ap, void *);
+			break;
+		case 's':
+			/* Often transient: copied, as much as a message can show
+			 * (and no further than a precision lets printf read). */
+			v->s = va_arg(ap, const char *);
+			if (v->s != NULL)
+				strs += slen[nargs - 1] = strnlen(v->s, prec >= 0 && prec < CSRA_MSG_MAX - 1
+				    ? (size_t)prec : CSRA_MSG_MAX - 1) + 1;
+			break;
+		default:	/* e E f F g G a A */
+			v->d = va_arg(ap, double);
+			break;
+		}
+	}
+	va_end(ap);
+	if (nargs == 0 && strchr(fmt, '%') != NULL) {
+		/* Nothing read, or an unsupported conversion: quote the
+		 * template, which has no conversion taking an argument only
+		 * when all its '%'s are "%%". */
+		const char *f = fmt;
+		while ((f = strchr(f, '%')) != NULL && f[1] == '%')
+			f += 2;
+		if (f != NULL) {
+			tmpl = unsupported;
+			a[0].s = fmt;
+			strs = slen[0] = strnlen(fmt, CSRA_MSG_MAX - 1) + 1;
+			nargs = 1;
+		}
+	}
+	return store(r, name, status, code, path, tmpl, a, slen, nargs, strs);
+}
+
+/* The conversion |c| of |arg| (and its '*' arguments before it, at
+ * |*ai|) into |out|, by snprintf: the conversion rebuilt with the
+ * arguments' recorded types. Returns what snprintf returns. */
+static int fmt_conv(char *out, size_t room, const struct conv *c, const union csra_msg_arg *args,
+    unsigned *ai)
+{
+	char spec[48], *q = spec;
+	*q++ = '%';
+	memcpy(q, c->flags, c->nflags), q += c->nflags;
+	if (c->width && *c->width == '*') {
+		intmax_t w = args[(*ai)++].i;
+		/* A negative width is the '-' flag and its size. */
+		q += sprintf(q, "%s%jd", w < 0 ? "-" : "", w < 0 ? -w : w);
+	} else if (c->width) {
+		memcpy(q, c->width, c->nwidth), q += c->nwidth;
+	}
+	if (c->prec && *c->prec == '*') {
+		intmax_t p = args[(*ai)++].i;
+		if (p >= 0)	/* a negative one is none */
+			q += sprintf(q, ".%jd", p);
+	} else if (c->prec) {
+		*q++ = '.';
+		memcpy(q, c->prec, c->nprec), q += c->nprec;
+	}
+	const union csra_msg_arg *v = &args[(*ai)++];
+	int n;
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	switch (c->c) {
+	case 'd': case 'i': case 'u': case 'o': case 'x': case 'X':
+		q[0] = 'j', q[1] = c->c, q[2] = '\0';
+		n = c->c == 'd' || c->c == 'i' ? snprintf(out, room, spec, v->i) : snprintf(out, room, spec, v->u);
+		break;
+	case 'c':
+		q[0] = 'c', q[1] = '\0';
+		n = snprintf(out, room, spec, (int)v->i);
+		break;
+	case 's':
+		q[0] = 's', q[1] = '\0';
+		n = snprintf(out, room, spec, v->s);
+		break;
+	case 'p':
+		q[0] = 'p', q[1] = '\0';
+		n = snprintf(out, room, spec, v->p);
+		break;
+	default:
+		q[0] = c->c, q[1] = '\0';
+		n = snprintf(out, room, spec, v->d);
+		break;
+	}
+#pragma GCC diagnostic pop
+	return n;
+}
+
+/* Check |c|'s message into |out| (CSRA_MSG_MAX bytes), cut as
+ * vsnprintf cuts it there; returns its length. */
+static size_t format_message(const struct csra_check *c, char out[CSRA_MSG_MAX])
+{
+	size_t n = 0, cap = CSRA_MSG_MAX;
+	unsigned ai = 0;
+	for (const char *f = c->fmt; *f != '\0' && n < cap - 1;) {
+		if (*f != '%') {
+			size_t run = strcspn(f, "%"), room = cap - 1 - n;
+			memcpy(out + n, f, run < room ? run : room);
+			n += run < room ? run : room;
+			f += run;
+			continue;
+		}
+		struct conv cv;
+		parse_conv(f, &cv);
+		f += cv.len;
+		if (cv.c == '%') {
+			out[n++] = '%';
+			continue;
+		}
+		unsigned need = 1u + (cv.width && *cv.width == '*') + (cv.prec && *cv.prec == '*');
+		if (c->nargs - ai < need)
+			break;	/* not reached: recording read the same conversions */
+		int k = fmt_conv(out + n, cap - n, &cv, c->args, &ai);
+		if (k > 0)
+			n += (size_t)k < cap - 1 - n ? (size_t)k : cap - 1 - n;
+	}
+	out[n] = '\0';
+	/* A %c of 0 ends the message, as it ended vsnprintf's. */
+	n = strlen(out);
+	/* Messages quote attacker-chosen text (identifiers, OpenSSL's view of
+	 * names) and end up on operators' terminals and in logs: printable
+	 * ASCII only, so no escape sequence or bidi override gets through.
+	 * Every output (JSON, text, the getters) comes through here. */
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned)((unsigned char)out[i] - 0x20) >= 0x5fu)
+			out[i] = '?';
+	return n;
+}
+
+int csra_result_check_message(const csra_result *r, size_t i, char *buf, size_t cap)
+{
+	if (r == NULL || i >= r->nchecks || (buf == NULL && cap != 0))
+		return -1;
+	char msg[CSRA_MSG_MAX];
+	size_t n = format_message(&r->checks[i], msg);
+	if (cap > 0) {
+		size_t k = n < cap - 1 ? n : cap - 1;
+		memcpy(buf, msg, k);
+		buf[k] = '\0';
+	}
+	return (int)n;
+}
+
+/* The formatted messages of all checks, made once and shared by every
+ * reader: results are read by several threads at once, so the first to
+ * need one formats them all into a new block and publishes it with a
+ * compare-and-swap; a loser frees its own and takes the winner's. NULL
+ * when memory runs out. */
+static const struct csra_msgs *messages(const csra_result *r)
+{
+	csra_result *rw = (csra_result *)r;	/* only the atomic member */
+	struct csra_msgs *m = atomic_load_explicit(&rw->msgs, memory_order_acquire);
+	if (m != NULL && m->n >= r->nchecks)
+		return m;
+	/* One pass: each message formatted once, appended to a growing
+	 * text; its offsets become pointers when the text stops moving. */
+	char msg[CSRA_MSG_MAX], *text = NULL;
+	size_t used = 0, cap = 0;
+	struct csra_msgs *nm = malloc(sizeof(*nm) + r->nchecks * sizeof(nm->msg[0]));
+	if (nm == NULL)
+		return NULL;
+	for (size_t i = 0; i < r->nchecks; i++) {
+		size_t k = format_message(&r->checks[i], msg) + 1;
+		if (cap - used < k) {
+			size_t ncap = cap ? 2 * cap : 64 * r->nchecks + CSRA_MSG_MAX;
+			char *t = ncap < cap ? NULL : realloc(text, ncap);
+			if (t == NULL) {
+				free(text);
+				free(nm);
+				return NULL;
+			}
+			text = t, cap = ncap;
+		}
+		memcpy(text + used, msg, k);
+		nm->msg[i] = (const char *)(uintptr_t)used;	/* an offset, for now */
+		used += k;
+	}
+	for (size_t i = 0; i < r->nchecks; i++)
+		nm->msg[i] = text + (uintptr_t)nm->msg[i];
+	nm->text = text;
+	nm->prev = m;
+	nm->n = r->nchecks;
+	if (!atomic_compare_exchange_strong_explicit(&rw->msgs, &m, nm, memory_order_acq_rel,
+	    memory_order_acquire)) {
+		free(nm->text);	/* another reader's block, for as many checks */
+		free(nm);
+		return m;
+	}
+	return nm;
+}
+
+const char *csra_check_message(const csra_result *r, size_t i)
+{
+	const struct csra_msgs *m = messages(r);
+	return m != NULL && i < m->n ? m->msg[i] : "(message not available: out of memory)";
+}
+
+static void msgs_free(csra_result *r)
+{
+	struct csra_msgs *m = atomic_exchange(&r->msgs, NULL);
+	while (m != NULL) {
+		struct csra_msgs *prev = m->prev;
+		free(m->text);
+		free(m);
+		m = prev;
+	}
 }
 
 void csra_result_finish(csra_result *r)
@@ -290,7 +535,7 @@ int csra_result_check(const csra_result *r, size_t i, const char **name, csra_st
 	if (code)
 		*code = c->code;
 	if (message)
-		*message = c->message;
+		*message = csra_check_message(r, i);
 	if (path)
 		*path = c->path;
 	return 1;
@@ -654,7 +899,9 @@ static json_t *result_json(const csra_result *r, int *ok)
 		put(o, "status", json_string(csra_status_name(c->status)), ok);
 		put(o, "code", json_integer(c->code), ok);
 		put(o, "code_name", json_string(csra_err_name(c->code)), ok);
-		put(o, "message", jstr(c->message), ok);
+		char msg[CSRA_MSG_MAX];
+		format_message(c, msg);	/* into this buffer: |r| is shared, read only */
+		put(o, "message", json_string(msg), ok);	/* printable ASCII */
 		put(o, "path", jstr(c->path), ok);
 		push(checks, o, ok);
 	}

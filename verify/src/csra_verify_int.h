@@ -3,6 +3,9 @@
 #ifndef CSRA_VERIFY_INT_H
 #define CSRA_VERIFY_INT_H
 
+#include <stdatomic.h>
+#include <stdint.h>
+
 #include <openssl/err.h>
 #include <openssl/x509.h>
 
@@ -97,12 +100,40 @@ struct csra_strchunk {
 char *csra_chunk_alloc(struct csra_strchunk **head, size_t n);
 void csra_chunks_free(struct csra_strchunk **head);
 
+/* One argument of a check's message, as recorded: integers widened to
+ * intmax_t/uintmax_t (after their length modifier's conversion), strings
+ * copied into the result's chunks. */
+union csra_msg_arg {
+	intmax_t i;
+	uintmax_t u;
+	double d;
+	const char *s;
+	const void *p;
+};
+
+/* A check is recorded as data; its message is formatted from |fmt| (a
+ * string literal: csra_result_add only takes one) and |args| when it is
+ * read (csra_result_check_message), so verifying formats nothing. */
 struct csra_check {
-	char *name;		/* in the result's chunks: message and path follow it */
-	char *message;
+	char *name;		/* in the result's chunks, with path and args */
 	char *path;
+	const char *fmt;	/* static storage */
+	const union csra_msg_arg *args;
+	unsigned nargs;
+	uint32_t strmask;	/* which args are strings (copied ones) */
 	csra_status status;
 	csra_err code;
+};
+
+/* The messages csra_result_check hands out, formatted at its first call:
+ * a block for the first |n| checks. A check added later makes a new block
+ * that keeps the older (|prev|), so strings handed out stay valid until
+ * the result is freed. */
+struct csra_msgs {
+	struct csra_msgs *prev;
+	size_t n;
+	char *text;		/* what msg[] points into */
+	const char *msg[];
 };
 
 struct csra_claim_rec {
@@ -124,7 +155,8 @@ struct csra_result {
 	csra_verdict verdict;
 	struct csra_check *checks;
 	size_t nchecks, cap;
-	struct csra_strchunk *strs;	/* the checks' strings */
+	struct csra_strchunk *strs;	/* the checks' strings and arguments */
+	_Atomic(struct csra_msgs *) msgs;	/* formatted messages (csra_result_check) */
 	int nomem;
 	csra_decoded *decoded;	/* owns what claim values point to */
 	csra_element *elements;
@@ -173,9 +205,30 @@ csra_result *csra_result_new(void);
 void csra_result_take_checks(csra_result *to, csra_result *from);
 
 /* csra_result_add records a check; returns 0 (and marks the result) on
- * allocation failure. */
+ * allocation failure, with no part of the check recorded. Its message is
+ * kept as the template |fmt| and its arguments, and formatted only when
+ * read: |fmt| must have static storage (a string literal, or a choice of
+ * literals), as only the pointer is kept. -Wformat-nonliteral (in
+ * -Wformat=2, on for every file of the library) refuses anything else, and
+ * scripts/check-messages.py checks every call site. Strings are copied (as
+ * much as a message can show), integers kept as such. Conversions: flags,
+ * width and precision (also '*'), the length modifiers hh h l ll j z t,
+ * and d i u o x X c s p e E f F g G a A and %%; any other (%n, %ls, %Lf,
+ * ...) records the message "unsupported message template: ..." instead. */
 int csra_result_add(csra_result *r, const char *name, csra_status status, csra_err code,
     const char *path, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* csra_result_copy_check records |from|'s check |i| in |to| as it is
+ * (its strings copied); returns 0 (and marks |to|) on allocation failure. */
+int csra_result_copy_check(csra_result *to, const csra_result *from, size_t i);
+
+/* csra_check_message returns check |i|'s message as csra_result_check
+ * hands it out (formatted at the first call; never NULL). */
+const char *csra_check_message(const csra_result *r, size_t i);
+
+/* CSRA_MSG_MAX: a message's bytes at most, with its NUL (the cap it had
+ * when messages were formatted as checks were recorded). */
+#define CSRA_MSG_MAX 512
 
 /* csra_verify_evidence_with is csra_verify_evidence with the trust
  * anchors of |store| (the TPM's, or a policy's per statement type). With
