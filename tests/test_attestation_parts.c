@@ -20,22 +20,6 @@
 #define HSM "vectors/vendors/yubihsm2/niklasgillstrom-hsm/"
 #define T_2026 ((time_t)1767225600)	/* 2026-01-01T00:00:00Z */
 
-static uint8_t *slurp(const char *rel, size_t *len)
-{
-	char path[1024];
-	snprintf(path, sizeof(path), "%s/%s", CSRA_SHARED_DIR, rel);
-	FILE *f = fopen(path, "rb");
-	if (f == NULL) {
-		fprintf(stderr, "cannot open %s\n", path);
-		return NULL;
-	}
-	uint8_t *buf = malloc(1 << 20);
-	size_t n = buf != NULL ? fread(buf, 1, 1 << 20, f) : 0;
-	fclose(f);
-	*len = n;
-	return buf;
-}
-
 /* The one check |name| of statement |s|: its code and path. */
 static int stmt_check(const csra_result *s, const char *name, csra_status *st, csra_err *code, const char **path,
     const char **msg)
@@ -114,7 +98,7 @@ static int test_bad_lists(void)
 static int test_one_part_same(void)
 {
 	size_t clen = 0, plen = 0;
-	uint8_t *csr = NULL, *pkc = slurp(LUNA "ecc-pkc.p7b", &plen);
+	uint8_t *csr = NULL, *pkc = tu_shared_file(LUNA "ecc-pkc.p7b", &plen);
 	CHECK(tu_shared_der(LUNA "ecc-test.csr", &csr, &clen) && pkc != NULL);
 	csra_verifier *v = csra_verifier_new();
 	CHECK(v != NULL);
@@ -144,7 +128,7 @@ static int test_one_part_same(void)
 static int test_unread_part(void)
 {
 	size_t clen = 0, plen = 0;
-	uint8_t *csr = NULL, *pkc = slurp(LUNA "ecc-pkc.p7b", &plen);
+	uint8_t *csr = NULL, *pkc = tu_shared_file(LUNA "ecc-pkc.p7b", &plen);
 	CHECK(tu_shared_der(LUNA "ecc-test.csr", &csr, &clen) && pkc != NULL);
 	static const uint8_t junk[5] = "junk";
 	csra_verifier *v = csra_verifier_new();
@@ -182,7 +166,7 @@ static int test_unread_part(void)
 static int test_two_formats(void)
 {
 	size_t plen = 0, hlen = 0;
-	uint8_t *pkc = slurp(LUNA "ecc-pkc.p7b", &plen), *chain = slurp(HSM "chain.pem", &hlen);
+	uint8_t *pkc = tu_shared_file(LUNA "ecc-pkc.p7b", &plen), *chain = tu_shared_file(HSM "chain.pem", &hlen);
 	CHECK(pkc != NULL && chain != NULL);
 	csra_verifier *v = csra_verifier_new();
 	CHECK(v != NULL);

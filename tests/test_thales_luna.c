@@ -32,22 +32,6 @@
 #define T_2026 ((time_t)1767225600)	/* 2026-01-01T00:00:00Z */
 #define T_AFTER ((time_t)1913000000)	/* 2030-08-15, after every notAfter of the sample */
 
-static uint8_t *slurp(const char *rel, size_t *len)
-{
-	char path[1024];
-	snprintf(path, sizeof(path), "%s/%s", CSRA_SHARED_DIR, rel);
-	FILE *f = fopen(path, "rb");
-	if (f == NULL) {
-		fprintf(stderr, "cannot open %s\n", path);
-		return NULL;
-	}
-	uint8_t *buf = malloc(1 << 20);
-	size_t n = buf != NULL ? fread(buf, 1, 1 << 20, f) : 0;
-	fclose(f);
-	*len = n;
-	return buf;
-}
-
 static csra_verifier *verifier(time_t at, const char *root)
 {
 	csra_verifier *v = csra_verifier_new();
@@ -184,7 +168,7 @@ static int key_bool(const csra_result *st, const char *name, int want)
 static int test_sample_request(void)
 {
 	size_t plen, clen;
-	uint8_t *pkc = slurp(DIR "ecc-pkc.p7b", &plen), *csr = NULL;
+	uint8_t *pkc = tu_shared_file(DIR "ecc-pkc.p7b", &plen), *csr = NULL;
 	CHECK(pkc != NULL);
 	CHECK(tu_shared_der(DIR "ecc-test.csr", &csr, &clen));
 	csra_verifier *v = verifier(T_2026, DIR "luna-ecc-root-certificate.pem");
@@ -228,7 +212,7 @@ static int test_sample_request(void)
 static int test_sample_alone(void)
 {
 	size_t plen, slen, klen;
-	uint8_t *pkc = slurp(DIR "ecc-pkc.p7b", &plen), *spki = csr_spki(DIR "ecc-test.csr", &slen);
+	uint8_t *pkc = tu_shared_file(DIR "ecc-pkc.p7b", &plen), *spki = csr_spki(DIR "ecc-test.csr", &slen);
 	CHECK(pkc != NULL && spki != NULL);
 	csra_verifier *v = verifier(T_2026, DIR "luna-ecc-root-certificate.pem");
 	const csra_result *st;
@@ -252,7 +236,7 @@ static int test_sample_alone(void)
 static int test_chain_cached(void)
 {
 	size_t plen;
-	uint8_t *pkc = slurp(DIR "ecc-pkc.p7b", &plen);
+	uint8_t *pkc = tu_shared_file(DIR "ecc-pkc.p7b", &plen);
 	CHECK(pkc != NULL);
 	csra_verifier *v = verifier(T_2026, DIR "luna-ecc-root-certificate.pem");
 	unsigned long h0, m0, h1, m1, h2, m2;
@@ -294,13 +278,13 @@ static int test_detect(void)
 		"vectors/vendors/yubico-piv/yubico-piv-root-ca-serial-263751.pem",
 	};
 	size_t len;
-	uint8_t *p = slurp(DIR "ecc-pkc.p7b", &len);
+	uint8_t *p = tu_shared_file(DIR "ecc-pkc.p7b", &len);
 	CHECK(p != NULL);
 	CHECK(csra_format_detects(&csra_format_thales_luna, p, len) == 1);
 	CHECK(csra_format_find("thales-luna") == &csra_format_thales_luna);
 	free(p);
 	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
-		p = slurp(others[i], &len);
+		p = tu_shared_file(others[i], &len);
 		CHECK(p != NULL);
 		int d = csra_format_detects(&csra_format_thales_luna, p, len);
 		free(p);
@@ -332,7 +316,7 @@ static uint8_t *tamper_sig(const uint8_t *pkc, size_t len, size_t i)
 static int test_tampered_leaf(void)
 {
 	size_t len;
-	uint8_t *pkc = slurp(DIR "ecc-pkc.p7b", &len), *t = tamper_sig(pkc, len, 0);
+	uint8_t *pkc = tu_shared_file(DIR "ecc-pkc.p7b", &len), *t = tamper_sig(pkc, len, 0);
 	CHECK(t != NULL);
 	csra_verifier *v = verifier(T_2026, DIR "luna-ecc-root-certificate.pem");
 	const csra_result *st;
@@ -355,7 +339,7 @@ static int test_tampered_leaf(void)
 static int test_tampered_hoc(void)
 {
 	size_t len;
-	uint8_t *pkc = slurp(DIR "ecc-pkc.p7b", &len), *t = tamper_sig(pkc, len, 1);
+	uint8_t *pkc = tu_shared_file(DIR "ecc-pkc.p7b", &len), *t = tamper_sig(pkc, len, 1);
 	CHECK(t != NULL);
 	csra_verifier *v = verifier(T_2026, DIR "luna-ecc-root-certificate.pem");
 	const csra_result *st;
@@ -374,7 +358,7 @@ static int test_tampered_hoc(void)
 static int test_other_key(void)
 {
 	size_t len;
-	uint8_t *pkc = slurp(DIR "ecc-pkc.p7b", &len);
+	uint8_t *pkc = tu_shared_file(DIR "ecc-pkc.p7b", &len);
 	EVP_PKEY *k = EVP_EC_gen("P-256");
 	unsigned char *spki = NULL;
 	int n = k != NULL ? i2d_PUBKEY(k, &spki) : -1;
@@ -401,7 +385,7 @@ static int test_untrusted(void)
 	static const char *const roots[] = { NULL, DIR "chrysalis-its-root-from-pkic-doc.pem",
 		"vectors/vendors/yubihsm2/yubihsm2-attest-ca-crt_from-niklasgillstrom-hsm.pem" };
 	size_t len;
-	uint8_t *pkc = slurp(DIR "ecc-pkc.p7b", &len);
+	uint8_t *pkc = tu_shared_file(DIR "ecc-pkc.p7b", &len);
 	CHECK(pkc != NULL);
 	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
 		csra_verifier *v = verifier(T_2026, roots[i]);
@@ -422,7 +406,7 @@ static int test_untrusted(void)
 static int test_expired(void)
 {
 	size_t len;
-	uint8_t *pkc = slurp(DIR "ecc-pkc.p7b", &len);
+	uint8_t *pkc = tu_shared_file(DIR "ecc-pkc.p7b", &len);
 	CHECK(pkc != NULL);
 	csra_verifier *v = verifier(T_AFTER, DIR "luna-ecc-root-certificate.pem");
 	const csra_result *st;
@@ -467,7 +451,7 @@ static int test_other_der_errors(void)
 	static const uint8_t bc_crit[] = { 0x06, 0x03, 0x55, 0x1d, 0x13, 0x01, 0x01, 0xff };
 	static const uint8_t bc_bad[] = { 0x06, 0x03, 0x55, 0x1d, 0x13, 0x01, 0x01, 0x01 };
 	size_t len;
-	uint8_t *pkc = slurp(DIR "ecc-pkc.p7b", &len);
+	uint8_t *pkc = tu_shared_file(DIR "ecc-pkc.p7b", &len);
 	CHECK(pkc != NULL);
 	static const uint8_t v3[] = { 0xa0, 0x03, 0x02, 0x01, 0x02 };
 	static const uint8_t v1[] = { 0xa0, 0x03, 0x02, 0x01, 0x00 };
@@ -499,7 +483,7 @@ static int test_other_der_errors(void)
 static int test_no_leaf(void)
 {
 	size_t len;
-	uint8_t *p = slurp(DIR "luna-ecc-root-certificate.pem", &len);
+	uint8_t *p = tu_shared_file(DIR "luna-ecc-root-certificate.pem", &len);
 	CHECK(p != NULL);
 	csra_verifier *v = verifier(T_2026, DIR "luna-ecc-root-certificate.pem");
 	const csra_result *st;

@@ -32,34 +32,6 @@ static const char *const REQUESTS[] = {
 
 /* Helpers ------------------------------------------------------------- */
 
-static uint8_t *slurp(const char *rel, size_t *len)
-{
-	char path[512];
-	snprintf(path, sizeof(path), "%s/%s", CSRA_SHARED_DIR, rel);
-	FILE *f = fopen(path, "rb");
-	if (f == NULL) {
-		fprintf(stderr, "cannot open %s\n", path);
-		return NULL;
-	}
-	uint8_t *buf = NULL;
-	size_t cap = 0, n = 0;
-	for (;;) {
-		if (n == cap) {
-			uint8_t *nb = realloc(buf, cap = cap ? cap * 2 : 4096);
-			if (nb == NULL)
-				break;
-			buf = nb;
-		}
-		size_t got = fread(buf + n, 1, cap - n, f);
-		if (got == 0)
-			break;
-		n += got;
-	}
-	fclose(f);
-	*len = n;
-	return buf;
-}
-
 static char *shared_path(const char *rel)
 {
 	static char path[512];
@@ -77,7 +49,7 @@ static csra_verifier *verifier(const char *kind, const char *root)
 	if (root != NULL && strstr(root, ".der") != NULL) {
 		/* The trust file reader takes PEM: a DER root goes in parsed. */
 		size_t len;
-		uint8_t *der = slurp(root, &len);
+		uint8_t *der = tu_shared_file(root, &len);
 		const unsigned char *p = der;
 		X509 *x = der ? d2i_X509(NULL, &p, (long)len) : NULL;
 		csra_err e = x ? csra_verifier_add_format_trust(v, kind, x) : CSRA_ERR_INVALID_ARGUMENT;
@@ -365,7 +337,7 @@ static int purebred_one(const char *root, int pathlen_quirk)
 		char rel[256];
 		snprintf(rel, sizeof(rel), PUREBRED "%s", REQUESTS[i]);
 		size_t len;
-		uint8_t *der = slurp(rel, &len);
+		uint8_t *der = tu_shared_file(rel, &len);
 		CHECK(der != NULL);
 		/* Twice: the second finds the path in the chain cache, and
 		 * still records the deviations it holds. */
@@ -434,7 +406,7 @@ static int test_purebred_current_root(void)
 static int purebred_bag0(uint8_t **bag, size_t *len)
 {
 	size_t rlen;
-	uint8_t *req = slurp(PUREBRED "Yubikey_4_3_3/2_device_scep_request.bin", &rlen);
+	uint8_t *req = tu_shared_file(PUREBRED "Yubikey_4_3_3/2_device_scep_request.bin", &rlen);
 	*bag = req ? purebred_bag(req, rlen, len) : NULL;
 	free(req);
 	return *bag != NULL;
@@ -450,13 +422,13 @@ static int test_detect(void)
 	CHECK(piv != NULL && hsm != NULL);
 	CHECK(csra_format_detects(piv, bag, len) == 1);
 	CHECK(csra_format_detects(hsm, bag, len) == 0);
-	chain = slurp(HSM_DIR "chain.pem", &clen);
+	chain = tu_shared_file(HSM_DIR "chain.pem", &clen);
 	CHECK(chain != NULL);
 	CHECK(csra_format_detects(hsm, chain, clen) == 1);
 	CHECK(csra_format_detects(piv, chain, clen) == 0);
 	/* Another vendor's root alone: neither. */
 	size_t rlen;
-	uint8_t *root = slurp(PIV_ROOT, &rlen);
+	uint8_t *root = tu_shared_file(PIV_ROOT, &rlen);
 	CHECK(root != NULL);
 	CHECK(csra_format_detects(piv, root, rlen) == 0 && csra_format_detects(hsm, root, rlen) == 0);
 	free(root);
@@ -808,7 +780,7 @@ static int test_hsm_shared(void)
 	uint8_t *csr, *chain;
 	size_t csr_len, len;
 	CHECK(tu_shared_der(HSM_DIR "csr.pem", &csr, &csr_len));
-	chain = slurp(HSM_DIR "chain.pem", &len);
+	chain = tu_shared_file(HSM_DIR "chain.pem", &len);
 	CHECK(chain != NULL);
 	const uint8_t *files[] = { chain };
 	csra_result *r = NULL;
@@ -895,7 +867,7 @@ static int test_hsm_tampered(void)
 	csra_verifier *v = verifier("yubihsm2", HSM_ROOT);
 	CHECK(v != NULL);
 	size_t len;
-	uint8_t *chain = slurp(HSM_DIR "chain.pem", &len);
+	uint8_t *chain = tu_shared_file(HSM_DIR "chain.pem", &len);
 	CHECK(chain != NULL);
 	for (size_t which = 0; which < 2; which++) {
 		tamper_at = which;
@@ -1031,7 +1003,7 @@ static int test_cert_limit(void)
 	uint8_t *bag, *chain;
 	size_t len, clen;
 	CHECK(purebred_bag0(&bag, &len));
-	chain = slurp(HSM_DIR "chain.pem", &clen);
+	chain = tu_shared_file(HSM_DIR "chain.pem", &clen);
 	CHECK(chain != NULL);
 	const struct {
 		const char *kind, *root;

@@ -8,6 +8,7 @@
 #include "testutil.h"
 
 #include "csra_codec_int.h"
+#include "csra_input.h"
 #include "csra_stmt.h"
 #include "CertificationRequest.h"
 
@@ -80,6 +81,24 @@ int tu_shared_der(const char *rel, uint8_t **der, size_t *len)
 	OPENSSL_free(data);
 	*len = (size_t)n;
 	return 1;
+}
+
+uint8_t *tu_shared_file(const char *rel, size_t *len)
+{
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/%s", CSRA_SHARED_DIR, rel);
+	*len = 0;
+	uint8_t *buf = NULL;
+	FILE *f = fopen(path, "rb");
+	int rc = f != NULL ? csra_read_stream(f, 1 << 20, &buf, len) : -1;
+	if (f != NULL)
+		fclose(f);
+	if (rc != 0 || buf == NULL) {
+		fprintf(stderr, "  cannot read %s\n", path);
+		free(buf);
+		return NULL;
+	}
+	return buf;
 }
 
 const void *tu_attestation_value(const csra_decoded *d)

@@ -31,6 +31,11 @@ int tu_run(const tu_test *tests, size_t n);
  * (free with free()) and |*len|; returns 1, or 0 with a message. */
 int tu_shared_der(const char *rel, uint8_t **der, size_t *len);
 
+/* tu_shared_file reads |rel| under the shared directory as it is (at
+ * most 1 MiB): returns it (free with free()) and sets |*len|, or NULL with
+ * a message. */
+uint8_t *tu_shared_file(const char *rel, size_t *len);
+
 /* tu_attestation_value returns the value of the one id-aa-attestation
  * attribute (an ANY_t) of the decoded PKCS#10 request |d|, or NULL if it
  * has none or the attribute has other than one value. */

@@ -894,69 +894,52 @@ static csra_err verify_request_atts(const csra_verifier *v, const uint8_t *der, 
 static csra_err verify_attestations_atts(const csra_verifier *v, const uint8_t *spki, size_t spki_len,
     const uint8_t *nonce, size_t nonce_len, const struct att_in *atts, size_t nfiles, csra_result **out);
 
-csra_err csra_verify_request_ex(const csra_verifier *v, const uint8_t *der, size_t len,
+/* The four entry points: the caller's list as att_in views, then a
+ * request's verification (|request|) or attestations' against |p| (an
+ * SPKI or NULL). */
+static csra_err verify_views(int request, const csra_verifier *v, const uint8_t *p, size_t len,
     const uint8_t *nonce, size_t nonce_len, const uint8_t *const *files, const size_t *lens,
-    const char *const *formats, size_t nfiles, csra_result **out)
+    const char *const *formats, const csra_attestation *const *atts, size_t n, csra_result **out)
 {
 	int nomem;
-	struct att_in *a = att_views(files, lens, formats, NULL, nfiles, &nomem);
+	struct att_in *a = att_views(files, lens, formats, atts, n, &nomem);
 	if (a == NULL) {
 		if (out != NULL)
 			*out = NULL;
 		return nomem ? CSRA_ERR_NOMEM : CSRA_ERR_INVALID_ARGUMENT;
 	}
-	csra_err e = verify_request_atts(v, der, len, nonce, nonce_len, a, nfiles, out);
+	csra_err e = request ? verify_request_atts(v, p, len, nonce, nonce_len, a, n, out)
+	    : verify_attestations_atts(v, p, len, nonce, nonce_len, a, n, out);
 	free(a);
 	return e;
+}
+
+csra_err csra_verify_request_ex(const csra_verifier *v, const uint8_t *der, size_t len,
+    const uint8_t *nonce, size_t nonce_len, const uint8_t *const *files, const size_t *lens,
+    const char *const *formats, size_t nfiles, csra_result **out)
+{
+	return verify_views(1, v, der, len, nonce, nonce_len, files, lens, formats, NULL, nfiles, out);
 }
 
 csra_err csra_verify_request_with(const csra_verifier *v, const uint8_t *der, size_t len,
     const uint8_t *nonce, size_t nonce_len, const csra_attestation *const *atts, size_t natts,
     csra_result **out)
 {
-	int nomem;
-	struct att_in *a = att_views(NULL, NULL, NULL, atts, natts, &nomem);
-	if (a == NULL || (natts > 0 && atts == NULL)) {
-		free(a);
-		if (out != NULL)
-			*out = NULL;
-		return nomem ? CSRA_ERR_NOMEM : CSRA_ERR_INVALID_ARGUMENT;
-	}
-	csra_err e = verify_request_atts(v, der, len, nonce, nonce_len, a, natts, out);
-	free(a);
-	return e;
+	return verify_views(1, v, der, len, nonce, nonce_len, NULL, NULL, NULL, atts, natts, out);
 }
 
 csra_err csra_verify_attestations(const csra_verifier *v, const uint8_t *spki, size_t spki_len,
     const uint8_t *nonce, size_t nonce_len, const uint8_t *const *files, const size_t *lens,
     const char *const *formats, size_t nfiles, csra_result **out)
 {
-	int nomem;
-	struct att_in *a = att_views(files, lens, formats, NULL, nfiles, &nomem);
-	if (a == NULL) {
-		if (out != NULL)
-			*out = NULL;
-		return nomem ? CSRA_ERR_NOMEM : CSRA_ERR_INVALID_ARGUMENT;
-	}
-	csra_err e = verify_attestations_atts(v, spki, spki_len, nonce, nonce_len, a, nfiles, out);
-	free(a);
-	return e;
+	return verify_views(0, v, spki, spki_len, nonce, nonce_len, files, lens, formats, NULL, nfiles, out);
 }
 
 csra_err csra_verify_attestations_with(const csra_verifier *v, const uint8_t *spki, size_t spki_len,
     const uint8_t *nonce, size_t nonce_len, const csra_attestation *const *atts, size_t natts,
     csra_result **out)
 {
-	int nomem;
-	struct att_in *a = atts != NULL ? att_views(NULL, NULL, NULL, atts, natts, &nomem) : NULL;
-	if (a == NULL) {
-		if (out != NULL)
-			*out = NULL;
-		return atts != NULL && nomem ? CSRA_ERR_NOMEM : CSRA_ERR_INVALID_ARGUMENT;
-	}
-	csra_err e = verify_attestations_atts(v, spki, spki_len, nonce, nonce_len, a, natts, out);
-	free(a);
-	return e;
+	return verify_views(0, v, spki, spki_len, nonce, nonce_len, NULL, NULL, NULL, atts, natts, out);
 }
 
 static csra_err verify_request_atts(const csra_verifier *v, const uint8_t *der, size_t len,
