@@ -499,8 +499,36 @@ static int attr_bool(const struct object *o, uint32_t type, int *v)
  * every byte before them (Google's verify_attestation.py: data =
  * attestation[:-256]), verified in full by OpenSSL (padding and DigestInfo
  * checked: never a comparison of the hash's bytes alone). */
+/* The key under which a verified signature of |b| by |cert| is
+ * remembered in the verifier's cache: the binary's bytes (signature
+ * included) and the partition certificate's DER. Only a pass is
+ * remembered (as csra_x509_verify_cached does), so a warm verification
+ * costs a digest instead of an RSA operation. */
+static int sig_cache_key(struct mctx *x, const struct blob *b, X509 *cert, uint8_t key[32])
+{
+	unsigned char *der = NULL;
+	int dl = i2d_X509(cert, &der);
+	EVP_MD_CTX *kc = dl > 0 ? EVP_MD_CTX_new() : NULL;
+	int ok = kc != NULL && EVP_DigestInit_ex(kc, x->v->sha256, NULL) == 1 &&
+	    EVP_DigestUpdate(kc, KIND "/signature", sizeof(KIND "/signature")) == 1 &&
+	    EVP_DigestUpdate(kc, &b->len, sizeof(b->len)) == 1 && EVP_DigestUpdate(kc, b->buf, b->len) == 1 &&
+	    EVP_DigestUpdate(kc, der, (size_t)dl) == 1 && EVP_DigestFinal_ex(kc, key, NULL) == 1;
+	EVP_MD_CTX_free(kc);
+	OPENSSL_free(der);
+	csra_clear_openssl_errors();
+	return ok;
+}
+
 static int check_signature(struct mctx *x, const struct blob *b, X509 *cert, const char *certpath)
 {
+	uint8_t ck[32], seen = 0;
+	size_t got = 0;
+	int keyed = sig_cache_key(x, b, cert, ck);
+	if (keyed && csra_cache_get_blob(x->v->cache, ck, &seen, 1, &got) && got == 1 && seen == 1) {
+		pass(x, "ak.signature", b->name, "RSA PKCS#1 v1.5 / SHA-256 over the first %zu byte(s), "
+		    "verified with the partition certificate %s's key", b->len - SIG_LEN, certpath);
+		return 1;
+	}
 	EVP_PKEY *key = X509_get0_pubkey(cert);
 	if (key == NULL || EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA || EVP_PKEY_get_size(key) != SIG_LEN) {
 		csra_clear_openssl_errors();
@@ -525,6 +553,10 @@ static int check_signature(struct mctx *x, const struct blob *b, X509 *cert, con
 		    "the RSA PKCS#1 v1.5 / SHA-256 signature over the first %zu byte(s) does not verify "
 		    "with %s's key", b->len - SIG_LEN, certpath);
 		return 0;
+	}
+	if (keyed) {
+		seen = 1;
+		csra_cache_put_blob(x->v->cache, ck, &seen, 1);
 	}
 	pass(x, "ak.signature", b->name, "RSA PKCS#1 v1.5 / SHA-256 over the first %zu byte(s), "
 	    "verified with the partition certificate %s's key", b->len - SIG_LEN, certpath);
@@ -979,10 +1011,24 @@ static int attested_key(struct mctx *x, const struct blob *b, const struct objec
 	}
 	if (!built)
 		return -1;
-	/* OpenSSL's import validates it (an EC point on its curve). */
-	EVP_PKEY *k = csra_spki_pkey(x->v, spki, spki_len);
+	/* OpenSSL's import validates it (an EC point on its curve); a key
+	 * that passed is remembered under its SPKI's digest. */
+	uint8_t kk[32], seen = 0;
+	size_t got = 0;
+	int keyed = EVP_Digest(spki, spki_len, kk, NULL, x->v->sha256, NULL) == 1;
+	kk[0] ^= 0x5a;	/* not the digest other users of the cache key by */
+	EVP_PKEY *k = NULL;
+	if (!(keyed && csra_cache_get_blob(x->v->cache, kk, &seen, 1, &got) && got == 1 && seen == 1)) {
+		k = csra_spki_pkey(x->v, spki, spki_len);
+		if (k != NULL && keyed) {
+			seen = 1;
+			csra_cache_put_blob(x->v->cache, kk, &seen, 1);
+		}
+	} else {
+		seen = 2;
+	}
 	csra_clear_openssl_errors();
-	if (k == NULL) {
+	if (k == NULL && seen != 2) {
 		free(spki);
 		fail(x, KIND ".attribute", CSRA_ERR_FMT_EXTENSION, path,
 		    "the key material is not a valid %s public key", ktype == CKK_RSA ? "RSA" : "EC");
