@@ -564,6 +564,12 @@ static int t_parts(void)
 	ok = ok && run(&x, v, T_NOW, NULL, 0, three, three_len, 3) && !x.out.verified &&
 	    has(x.r, "marvell-liquidsecurity.parts", CSRA_STATUS_FAIL, CSRA_ERR_FMT_PART_UNUSED, "parts[2]");
 	run_free(&x);
+	/* The attestation given twice: the second is a part too many. */
+	const uint8_t *twice[3] = { s.dat, s.certs, s.dat };
+	size_t twice_len[3] = { s.dat_len, s.certs_len, s.dat_len };
+	ok = ok && run(&x, v, T_NOW, NULL, 0, twice, twice_len, 3) && !x.out.verified &&
+	    has(x.r, "marvell-liquidsecurity.parts", CSRA_STATUS_FAIL, CSRA_ERR_FMT_PART_UNUSED, "parts[2]");
+	run_free(&x);
 	size_t pl;
 	uint8_t *pem = certs_pem(&c, 1u << 4 | 1u << 5, -1, &pl);
 	ok = ok && run2(&x, v, T_NOW, NULL, 0, s.dat, s.dat_len, pem, pl) && !x.out.verified &&

@@ -264,6 +264,11 @@ static int inflate_blob(struct mctx *x, const uint8_t *p, size_t len, struct blo
 {
 	z_stream z;
 	memset(&z, 0, sizeof(z));
+	/* zlib counts input in uInt: anything near that is no attestation. */
+	if (len > (size_t)INT32_MAX) {
+		fail(x, "limit.inflated", CSRA_ERR_LIMIT_INFLATED, b->name, "%zu compressed bytes", len);
+		return 0;
+	}
 	if (inflateInit2(&z, 16 + 15) != Z_OK)
 		return -1;
 	size_t cap = 4096;
@@ -274,7 +279,7 @@ static int inflate_blob(struct mctx *x, const uint8_t *p, size_t len, struct blo
 		return -1;
 	}
 	z.next_in = (Bytef *)p;
-	z.avail_in = (uInt)len;	/* len <= MAX_JSON-sized inputs: callers cap it */
+	z.avail_in = (uInt)len;
 	size_t have = 0;
 	for (;;) {
 		if (have == cap) {
@@ -1015,8 +1020,11 @@ static int attested_key(struct mctx *x, const struct blob *b, const struct objec
 	 * that passed is remembered under its SPKI's digest. */
 	uint8_t kk[32], seen = 0;
 	size_t got = 0;
-	int keyed = EVP_Digest(spki, spki_len, kk, NULL, x->v->sha256, NULL) == 1;
-	kk[0] ^= 0x5a;	/* not the digest other users of the cache key by */
+	EVP_MD_CTX *kc = EVP_MD_CTX_new();
+	int keyed = kc != NULL && EVP_DigestInit_ex(kc, x->v->sha256, NULL) == 1 &&
+	    EVP_DigestUpdate(kc, KIND "/key", sizeof(KIND "/key")) == 1 &&
+	    EVP_DigestUpdate(kc, spki, spki_len) == 1 && EVP_DigestFinal_ex(kc, kk, NULL) == 1;
+	EVP_MD_CTX_free(kc);
 	EVP_PKEY *k = NULL;
 	if (!(keyed && csra_cache_get_blob(x->v->cache, kk, &seen, 1, &got) && got == 1 && seen == 1)) {
 		k = csra_spki_pkey(x->v, spki, spki_len);
@@ -1282,11 +1290,15 @@ static int read_parts(struct mctx *x, const uint8_t **certs, size_t *certs_len)
 		parts = one, lens = one_len, n = 1;
 	*certs = NULL;
 	char path[32];
-	int ok = 1;
+	int ok = 1, stmt_seen = 0;
 	for (size_t i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "parts[%zu]", i);
-		if (parts[i] == x->in->stmt && lens[i] == x->in->stmt_len)
+		/* The attestation itself, once: the same bytes given twice are
+		 * a part too many. */
+		if (!stmt_seen && parts[i] == x->in->stmt && lens[i] == x->in->stmt_len) {
+			stmt_seen = 1;
 			continue;
+		}
 		if (!x->azure && *certs == NULL && csra_certbag_detect(parts[i], lens[i])) {
 			*certs = parts[i], *certs_len = lens[i];
 			continue;
