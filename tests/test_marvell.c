@@ -690,6 +690,20 @@ static int t_structure(void)
 		run_free(&x);
 		free(d);
 	}
+	/* The private object's 0x1003 (the SPKI's SHA-256) changed. */
+	const uint8_t *h = ok ? find_tlv(s.raw, s.raw_len, 0x1003, 32) : NULL;
+	if (ok && h != NULL) {
+		char path[48];
+		size_t off = (size_t)(h - s.raw) - 8;
+		snprintf(path, sizeof(path), "attestation@%zu", off);
+		s.raw[off + 8] ^= 0x01;
+		struct run x;
+		ok = run2(&x, v, T_NOW, NULL, 0, s.raw, s.raw_len, s.certs, s.certs_len) && !x.out.verified &&
+		    has(x.r, "marvell-liquidsecurity.attribute", CSRA_STATUS_FAIL, CSRA_ERR_FMT_EXTENSION, path);
+		run_free(&x);
+	} else {
+		ok = 0;
+	}
 	unload(&s);
 	csra_verifier_free(&v);
 	return ok;
@@ -866,6 +880,56 @@ static int t_quirk_elsewhere(void)
 	return ok;
 }
 
+/* Through the public API (csra_attestation): the .dat and .certs in
+ * either order, detected; bound to the rebuilt key, to another key, and
+ * alone; the .dat without its .certs. */
+static int t_public(void)
+{
+	csra_verifier *v = csra_verifier_new();
+	struct sample s = { 0 }, r2 = { 0 };
+	int ok = v != NULL && csra_verifier_set_time(v, T_NOW) == CSRA_OK && load(&s, "ec") && load(&r2, "rsa");
+	size_t kl = 0, rl = 0;
+	uint8_t *k = ok ? openssl_spki(s.raw, s.raw_len, 0, &kl) : NULL;
+	uint8_t *rk = ok ? openssl_spki(r2.raw, r2.raw_len, 1, &rl) : NULL;
+	for (int order = 0; ok && order < 2; order++) {
+		csra_attestation *a = csra_attestation_new();
+		ok = a != NULL &&
+		    csra_attestation_add_part(a, order ? s.certs : s.dat, order ? s.certs_len : s.dat_len) == CSRA_OK &&
+		    csra_attestation_add_part(a, order ? s.dat : s.certs, order ? s.dat_len : s.certs_len) == CSRA_OK;
+		const csra_attestation *const atts[1] = { a };
+		csra_result *r = NULL;
+		ok = ok && csra_verify_attestations_with(v, NULL, 0, NULL, 0, atts, 1, &r) == CSRA_OK &&
+		    csra_result_statement_count(r) == 1 &&
+		    has(csra_result_statement(r, 0), "ak.chain.owner", CSRA_STATUS_PASS, CSRA_OK, NULL);
+		size_t al = 0;
+		const uint8_t *ak = ok ? csra_result_attested_key(csra_result_statement(r, 0), 0, &al) : NULL;
+		ok = ok && ak != NULL && csra_same(ak, al, k, kl);
+		csra_result_free(&r);
+		/* Bound: the rebuilt key passes, another key does not. */
+		ok = ok && csra_verify_attestations_with(v, k, kl, NULL, 0, atts, 1, &r) == CSRA_OK &&
+		    has(csra_result_statement(r, 0), "statement.binding", CSRA_STATUS_PASS, CSRA_OK, NULL);
+		csra_result_free(&r);
+		ok = ok && csra_verify_attestations_with(v, rk, rl, NULL, 0, atts, 1, &r) == CSRA_OK &&
+		    csra_result_verdict(r) != CSRA_VERDICT_VERIFIED &&
+		    has(csra_result_statement(r, 0), "statement.binding", CSRA_STATUS_FAIL, CSRA_ERR_STMT_NOT_BOUND, NULL);
+		csra_result_free(&r);
+		csra_attestation_free(&a);
+	}
+	csra_attestation *a = csra_attestation_new();
+	csra_result *r = NULL;
+	ok = ok && a != NULL && csra_attestation_add_part(a, s.dat, s.dat_len) == CSRA_OK;
+	const csra_attestation *const one[1] = { a };
+	ok = ok && csra_verify_attestations_with(v, NULL, 0, NULL, 0, one, 1, &r) == CSRA_OK &&
+	    has(csra_result_statement(r, 0), "marvell-liquidsecurity.parts", CSRA_STATUS_FAIL,
+	    CSRA_ERR_FMT_PART_MISSING, "");
+	csra_result_free(&r);
+	csra_attestation_free(&a);
+	free(k), free(rk);
+	unload(&s), unload(&r2);
+	csra_verifier_free(&v);
+	return ok;
+}
+
 int main(void)
 {
 	static const tu_test tests[] = {
@@ -881,6 +945,7 @@ int main(void)
 		{ "Azure MRVL-1 JSON built from the sample", t_azure },
 		{ "link check deviations only when asked", t_link },
 		{ "a CA:FALSE card is refused", t_quirk_elsewhere },
+		{ "the public API: parts in either order, bound", t_public },
 	};
 	return tu_run(tests, sizeof(tests) / sizeof(tests[0]));
 }

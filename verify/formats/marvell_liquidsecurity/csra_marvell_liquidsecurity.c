@@ -1043,12 +1043,33 @@ static int attested_key(struct mctx *x, const struct blob *b, const struct objec
 		return 0;
 	}
 	EVP_PKEY_free(k);
+	/* Attribute 0x1003 of the samples' key objects is the SHA-256 of the
+	 * key's SubjectPublicKeyInfo (as the HSM encodes it: both samples
+	 * agree with this rebuild). Undocumented, so only used when present:
+	 * a mismatch means the HSM's key is not the one rebuilt here. */
+	const struct attr *h = find_attr(o, 0x1003);
+	uint8_t dg[32];
+	int hashed = 0;
+	if (h != NULL && h->len == 32) {
+		if (EVP_Digest(spki, spki_len, dg, NULL, x->v->sha256, NULL) != 1) {
+			free(spki);
+			return -1;
+		}
+		if (memcmp(dg, h->p, 32) != 0) {
+			free(spki);
+			snprintf(path, sizeof(path), "%s@%zu", b->name, h->off);
+			fail(x, KIND ".attribute", CSRA_ERR_FMT_EXTENSION, path,
+			    "attribute 0x1003 is not the SHA-256 of the rebuilt SubjectPublicKeyInfo");
+			return 0;
+		}
+		hashed = 1;
+	}
 	csra_err ae = csra_stmt_add_key(x->out, spki, spki_len);
 	free(spki);
 	if (ae == CSRA_ERR_NOMEM)
 		return -1;
-	pass(x, KIND ".key", path, "the attested %s key, rebuilt as a SubjectPublicKeyInfo",
-	    ktype == CKK_RSA ? "RSA" : "EC");
+	pass(x, KIND ".key", path, "the attested %s key, rebuilt as a SubjectPublicKeyInfo%s",
+	    ktype == CKK_RSA ? "RSA" : "EC", hashed ? " (its SHA-256 is attribute 0x1003's)" : "");
 	return 1;
 }
 
@@ -1480,4 +1501,5 @@ const csra_format csra_format_marvell_liquidsecurity = {
 	.handles = no_type,
 	.detect = mrvl_detect,
 	.verify = mrvl_verify,
+	.multipart = 1,
 };
