@@ -193,6 +193,79 @@ if [ "$corpus" = 1 ]; then
 		"$b/fuzz/fuzz_seedgen_request" "$top/fuzz"
 	fi
 
+	# fuzz_marvell: LiquidSecurity-shaped attestations of our own: a root,
+	# a v1 card certificate, an RSA-2048 partition certificate (names as
+	# Marvell writes them), an owner root and the owner's card and
+	# partition certificates with the same keys; the binary (EC, RSA and
+	# secret-key objects) signed by the partition key; as .dat (gzip) or
+	# raw + "\n==part==\n" + the certificates, and as MRVL-1 JSON.
+	m="$s/marvell"
+	mkdir -p "$m"
+	mv1="$g/mrvl"
+	mkdir -p "$mv1"
+	for k in root card part oroot; do ossl genrsa -out "$mv1/$k.key" 2048; done
+	ossl req -x509 -key "$mv1/root.key" -subj "/CN=fuzz liquidsecurity root" -days 7300 -out "$mv1/root.pem"
+	ossl req -new -key "$mv1/card.key" -subj "/CN=HSM:FUZZ0001, for FIPS mode" -out "$mv1/card.csr"
+	ossl x509 -req -in "$mv1/card.csr" -CA "$mv1/root.pem" -CAkey "$mv1/root.key" -set_serial 1 -days 7300 \
+		-out "$mv1/card.pem"
+	ossl req -new -key "$mv1/part.key" -subj "/CN=HSM:FUZZ0001:PARTN:1, for FIPS mode" -out "$mv1/part.csr"
+	printf 'basicConstraints=CA:FALSE\n' >"$mv1/leaf.ext"
+	ossl x509 -req -in "$mv1/part.csr" -CA "$mv1/card.pem" -CAkey "$mv1/card.key" -set_serial 2 -days 7300 \
+		-extfile "$mv1/leaf.ext" -out "$mv1/part.pem"
+	ossl req -x509 -key "$mv1/oroot.key" -subj "/CN=fuzz owner root" -days 7300 -out "$mv1/oroot.pem"
+	ossl x509 -req -in "$mv1/card.csr" -CA "$mv1/oroot.pem" -CAkey "$mv1/oroot.key" -set_serial 3 -days 7300 \
+		-extfile "$mv1/leaf.ext" -out "$mv1/ocard.pem"
+	ossl x509 -req -in "$mv1/part.csr" -CA "$mv1/oroot.pem" -CAkey "$mv1/oroot.key" -set_serial 4 -days 7300 \
+		-extfile "$mv1/leaf.ext" -out "$mv1/opart.pem"
+	cat "$mv1/root.pem" "$mv1/card.pem" "$mv1/part.pem" "$mv1/oroot.pem" "$mv1/ocard.pem" "$mv1/opart.pem" \
+		>"$mv1/certs.pem"
+	ossl ecparam -name prime256v1 -genkey -noout -out "$mv1/ec.key"
+	ossl ec -in "$mv1/ec.key" -pubout -outform DER -out "$mv1/ec.spki"
+	ossl rsa -in "$mv1/card.key" -pubout -outform DER -out "$mv1/rsa.spki"
+	python3 - "$mv1" <<'PY'
+import base64, gzip, struct, subprocess, sys
+d = sys.argv[1]
+ec = open(d + "/ec.spki", "rb").read()[-65:]
+rsa = open(d + "/rsa.spki", "rb").read()
+mod, exp = rsa[-261:-5], rsa[-3:]
+def tlv(t, v): return struct.pack(">II", t, len(v)) + v
+def obj(h, attrs):
+    body = b"".join(tlv(t, v) for t, v in attrs)
+    return struct.pack(">III", h, len(attrs), len(body)) + body
+def flags(cls, kt, priv):
+    return [(0x0000, bytes([cls])), (0x0100, bytes([kt])), (0x0003, b"fuzz_key" + bytes(8)),
+            (0x0162, bytes([0 if priv else 1])), (0x0164, bytes([1 if priv else 0])), (0x0163, b"\x01"),
+            (0x0103, bytes([1 if priv else 0])), (0x0165, bytes([1 if priv else 0]))]
+def binary(objs):
+    info_len = 8
+    o1 = objs[0]
+    off2 = info_len + len(o1) if len(objs) == 2 else 0
+    buf = struct.pack(">HHHH", 1, 3, 8, off2) + b"".join(objs)
+    handles = b"".join(struct.pack(">II", 0, struct.unpack(">I", o[:4])[0]) for o in objs)
+    total = 16 + len(handles) + len(buf) + 256
+    data = struct.pack(">IIII", 0, 3, total, len(buf)) + handles + buf
+    sig = subprocess.run(["openssl", "dgst", "-sha256", "-sign", d + "/part.key"], input=data,
+                         capture_output=True, check=True).stdout
+    return data + sig
+kinds = {
+    "ec": binary([obj(0x11, flags(2, 3, 0) + [(0x0120, ec)]), obj(0x12, flags(3, 3, 1) + [(0x0120, ec)])]),
+    "rsa": binary([obj(0x21, flags(2, 0, 0) + [(0x0120, mod), (0x0121, struct.pack(">I", 2048)), (0x0122, exp)]),
+                   obj(0x22, flags(3, 0, 1) + [(0x0120, mod), (0x0121, struct.pack(">I", 2048)), (0x0122, exp)])]),
+    "aes": binary([obj(0x31, flags(4, 0x1f, 1) + [(0x0161, struct.pack(">I", 32))])]),
+}
+certs = open(d + "/certs.pem", "rb").read()
+sep = b"\n==part==\n"
+for k, b in kinds.items():
+    open(d + "/out-%s-dat" % k, "wb").write(gzip.compress(b, mtime=0) + sep + certs)
+    open(d + "/out-%s-raw" % k, "wb").write(b + sep + certs)
+u = lambda x: base64.urlsafe_b64encode(x).rstrip(b"=")
+open(d + "/out-ec-json", "wb").write(b'{"version": "MRVL-1", "privateKeyAttestation": "' + u(kinds["ec"]) +
+    b'", "certificatePemFile": "' + u(certs) + b'"}')
+PY
+	for k in ec-dat rsa-dat aes-dat ec-raw rsa-raw aes-raw ec-json; do
+		put "$m" "synthetic-$k" "$mv1/out-$k"
+	done
+
 	# Install: keep what is committed unless asked to replace it.
 	added=0 kept=0
 	for f in $(cd "$s" && find . -type f | LC_ALL=C sort); do
@@ -301,6 +374,13 @@ for f in "$shared"/vectors/vendors/yubico-piv/purebred-SampleAttestations/*/*_re
 		put "$o/certbag" "shared-purebred-$(basename "$f" .bin)" "$work/part"
 		put "$o/yubico" "shared-purebred-$(basename "$f" .bin)" "$work/part"
 	done
+done
+# fuzz_marvell: Google Cloud HSM's samples, .dat and .certs joined as the
+# harness splits them.
+for f in "$shared"/vectors/vendors/google-cloudhsm/*/*.dat; do
+	[ -e "$f" ] || continue
+	{ cat "$f"; printf '\n==part==\n'; cat "${f%.dat}.certs"; } >"$work/part"
+	put "$o/marvell" "shared-$(basename "$f" .dat)" "$work/part"
 done
 # fuzz_yubico: the YubiKey and YubiHSM samples as they come.
 for f in "$shared"/vectors/vendors/yubico-piv/*.pem "$shared"/vectors/vendors/yubico-piv/*/*.pem \

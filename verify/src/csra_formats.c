@@ -19,6 +19,7 @@ const csra_format *const csra_formats[] = {
 	&csra_format_yubico_piv,
 	&csra_format_yubihsm2,
 	&csra_format_thales_luna,
+	&csra_format_marvell_liquidsecurity,
 	&csra_format_external,
 	&csra_format_callback,
 	NULL,
@@ -33,23 +34,28 @@ const csra_format *csra_format_find(const char *kind)
 }
 
 /* Vendor formats only: PKIX Evidence, TPM certify and the caller's
- * routes have trust of their own (csra_verifier_add_trust, ...). */
-static const csra_format *vendor_format(const char *kind)
+ * routes have trust of their own (csra_verifier_add_trust, ...). A trust
+ * name is a vendor format's kind, or a name the vendor bundle has roots
+ * under that a format reads besides its own (google-cloudhsm: the owner
+ * half of a marvell-liquidsecurity attestation). */
+static int vendor_format(const char *kind)
 {
 	const csra_format *f = csra_format_find(kind);
-	return f != NULL && f->detect != NULL && f != &csra_format_pkix_evidence ? f : NULL;
+	if (f != NULL)
+		return f->detect != NULL && f != &csra_format_pkix_evidence;
+	return kind != NULL && csra_trust_bundle_roots(kind) != NULL;
 }
 
 csra_err csra_verifier_add_format_trust(csra_verifier *v, const char *format, X509 *cert)
 {
-	if (v == NULL || cert == NULL || vendor_format(format) == NULL)
+	if (v == NULL || cert == NULL || !vendor_format(format))
 		return CSRA_ERR_INVALID_ARGUMENT;
 	return csra_verifier_format_trust_add(v, format, cert);
 }
 
 csra_err csra_verifier_add_format_trust_file(csra_verifier *v, const char *format, const char *path)
 {
-	if (v == NULL || path == NULL || vendor_format(format) == NULL)
+	if (v == NULL || path == NULL || !vendor_format(format))
 		return CSRA_ERR_INVALID_ARGUMENT;
 	csra_verifier *tmp = csra_verifier_new();
 	if (tmp == NULL)
@@ -64,7 +70,7 @@ csra_err csra_verifier_add_format_trust_file(csra_verifier *v, const char *forma
 
 csra_err csra_verifier_drop_format_bundle(csra_verifier *v, const char *format)
 {
-	if (v == NULL || vendor_format(format) == NULL)
+	if (v == NULL || !vendor_format(format))
 		return CSRA_ERR_INVALID_ARGUMENT;
 	return csra_verifier_format_trust_drop(v, format);
 }

@@ -286,6 +286,7 @@ typedef struct csra_format {
 } csra_format;
 
 extern const csra_format csra_format_thales_luna;
+extern const csra_format csra_format_marvell_liquidsecurity;
 extern const csra_format csra_format_pkix_evidence, csra_format_tpm2_certify,
     csra_format_external, csra_format_callback;
 extern const csra_format csra_format_yubico_piv;

@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Marvell LiquidSecurity attestations (verify/formats/marvell_liquidsecurity),
+ * which whoever sends the CSR controls: the input is split into parts at
+ * each "\n==part==\n" (the .dat and the .certs, or an MRVL-1 JSON and
+ * whatever comes with it), the first part given to detect(), all of them
+ * to verify() as a file attestation's parts, for the fixed subject key,
+ * with the bundled roots (so the shared samples, uncommitted seeds,
+ * verify in full) and at most 16 certificates. Checks: verify() returns
+ * CSRA_OK (CSRA_ERR_NOMEM only with an injected failure);
+ * "statement.binding" recorded exactly once; every "quirk.*" check a
+ * CSRA_ERR_FMT_QUIRK warning; a verified attestation passed "ak.signature"
+ * and "ak.chain" and was detected; bound only when verified; no freshness
+ * claimed; all text printable ASCII. In alloc-fail mode a failed
+ * allocation may fail an attestation, never make it verify or bind.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csra_stmt.h"
+#include "fuzz_alloc.h"
+#include "fuzz_common.h"
+#include "fuzz_pki.h"
+
+#define SEP "\n==part==\n"
+#define MAX_PARTS 8
+
+static csra_verifier *v;
+static unsigned char *spki;
+static size_t spki_len;
+
+void fuzz_init(void)
+{
+	v = csra_verifier_new();
+	spki = fuzz_spki(FUZZ_KEY_SUBJECT, &spki_len);
+	if (v == NULL || spki == NULL || csra_verifier_set_limit(v, CSRA_LIMIT_CERTS, 16) != CSRA_OK)
+		fuzz_fail("cannot set up the verifier", NULL);
+}
+
+static struct {
+	int have, verified, bound;
+} ref;
+
+static void printable(const char *s, const char *what)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+			fuzz_fail("check text is not printable ASCII", what);
+}
+
+static const struct csra_check *find(const csra_result *r, const char *name, int *count)
+{
+	const struct csra_check *found = NULL;
+	*count = 0;
+	for (size_t i = 0; i < r->nchecks; i++)
+		if (strcmp(r->checks[i].name, name) == 0) {
+			found = &r->checks[i];
+			(*count)++;
+		}
+	return found;
+}
+
+int fuzz_one(const uint8_t *data, size_t size)
+{
+	const csra_format *f = &csra_format_marvell_liquidsecurity;
+	const uint8_t *parts[MAX_PARTS];
+	size_t lens[MAX_PARTS], n = 0, at = 0, sl = sizeof(SEP) - 1;
+	while (n < MAX_PARTS - 1) {
+		const uint8_t *hit = NULL;
+		for (size_t i = at; i + sl <= size; i++)
+			if (data[i] == '\n' && memcmp(data + i, SEP, sl) == 0) {
+				hit = data + i;
+				break;
+			}
+		if (hit == NULL)
+			break;
+		parts[n] = data + at, lens[n++] = (size_t)(hit - data) - at;
+		at = (size_t)(hit - data) + sl;
+	}
+	parts[n] = data + at, lens[n++] = size - at;
+	if (lens[0] == 0)
+		return 0;
+	unsigned long injected = fuzz_alloc_injected();
+	int detected = csra_format_detects(f, parts[0], lens[0]);
+	csra_result *r = csra_result_new();
+	if (r == NULL) {
+		if (!fuzz_alloc_armed())
+			fuzz_fail("csra_result_new failed", NULL);
+		return 0;
+	}
+	csra_stmt_out *out = fuzz_realloc(NULL, sizeof(*out));
+	csra_stmt_out_init(out, 0);
+	csra_stmt_in in;
+	memset(&in, 0, sizeof(in));
+	in.stmt = parts[0];
+	in.stmt_len = lens[0];
+	in.parts = parts;
+	in.part_lens = lens;
+	in.nparts = n;
+	in.request_spki = spki;
+	in.request_spki_len = spki_len;
+	in.at = FUZZ_T0;
+	in.v = v;
+	csra_err rc = f->verify(v, NULL, NULL, &in, r, out);
+	int armed = fuzz_alloc_armed();
+	if (rc != CSRA_OK) {
+		if (rc != CSRA_ERR_NOMEM || fuzz_alloc_injected() == injected)
+			fuzz_fail("verify failed", csra_err_name(rc));
+		goto done;
+	}
+	if (r->nomem)
+		fuzz_fail("CSRA_OK with the result out of memory", NULL);
+	for (size_t i = 0; i < r->nchecks; i++) {
+		printable(csra_check_message(r, i), r->checks[i].name);
+		printable(r->checks[i].path, r->checks[i].name);
+		if (strncmp(r->checks[i].name, "quirk.", 6) == 0 &&
+		    (r->checks[i].status != CSRA_STATUS_WARN || r->checks[i].code != CSRA_ERR_FMT_QUIRK))
+			fuzz_fail("a quirk recorded other than as a CSRA_ERR_FMT_QUIRK warning", r->checks[i].name);
+	}
+	int k;
+	const struct csra_check *binding = find(r, "statement.binding", &k);
+	if (k != 1)
+		fuzz_fail("statement.binding not recorded exactly once", NULL);
+	if (!out->reports_freshness || out->freshness != CSRA_FRESHNESS_NONE)
+		fuzz_fail("an attestation vouching for freshness", NULL);
+	if (out->verified) {
+		const struct csra_check *sig = find(r, "ak.signature", &k), *chain;
+		if (sig == NULL || sig->status != CSRA_STATUS_PASS)
+			fuzz_fail("verified without ak.signature passing", NULL);
+		chain = find(r, "ak.chain", &k);
+		if (chain == NULL || chain->status != CSRA_STATUS_PASS)
+			fuzz_fail("verified without ak.chain passing", NULL);
+		if (!detected && fuzz_alloc_injected() == injected)
+			fuzz_fail("verified, but not detected", NULL);
+		if (out->nkeys > 1)
+			fuzz_fail("verified with more than one attested key", NULL);
+		if (out->bound != (binding->status == CSRA_STATUS_PASS))
+			fuzz_fail("bound and the binding check disagree", NULL);
+	} else if (out->bound || binding->status != CSRA_STATUS_SKIP) {
+		fuzz_fail("an unverified attestation bound", NULL);
+	}
+	if (!armed && fuzz_alloc_mode()) {
+		ref.have = 1;
+		ref.verified = out->verified;
+		ref.bound = out->bound;
+	} else if (armed && ref.have) {
+		if ((out->verified && !ref.verified) || (out->bound && !ref.bound))
+			fuzz_fail("an attestation accepted only because an allocation failed", NULL);
+		memset(&ref, 0, sizeof(ref));
+	}
+done:
+	csra_stmt_out_clear(out);
+	free(out);
+	csra_result_free(&r);
+	return 0;
+}
