@@ -739,6 +739,17 @@ static csra_err c4a_verify(const csra_verifier *v, const void *route, csra_decod
 		    : "C4aAttestationMessage.claims.version", "%s", "version is not 1, the only one published");
 		goto unbound;
 	}
+	/* The module's SIZE (1..MAX) constraints, which the strict decode
+	 * leaves to its callers: a message without signer blocks must not
+	 * pass "every block verified" under the policy all. */
+	const char *empty = nsig == 0 ? "C4aAttestationMessage.signers"
+	    : x.m->claims.claims.list.count == 0 ? "C4aAttestationMessage.claims.claims"
+	    : x.m->certificates != NULL && x.m->certificates->list.count == 0 ? "C4aAttestationMessage.certificates"
+	    : NULL;
+	if (empty != NULL) {
+		FAIL((&x), KIND ".decode", CSRA_ERR_FMT_MALFORMED, empty, "%s is empty: SIZE (1..MAX)", empty);
+		goto unbound;
+	}
 	x.signer_der = calloc((size_t)nsig, sizeof(*x.signer_der));
 	x.signer_spki = calloc((size_t)nsig, sizeof(*x.signer_spki));
 	x.sid_spki = calloc((size_t)nsig, sizeof(*x.sid_spki));
