@@ -334,7 +334,7 @@ static int check_block(struct cctx *x, int i)
 		EVP_PKEY *key = X509_get0_pubkey(cert);
 		csra_clear_openssl_errors();
 		const ANY_t *params = alg->parameters;
-		csra_err e = key == NULL ? CSRA_ERR_SIG_BAD_KEY : csra_sig_verify(x->v, alg->algorithm.buf,
+		csra_err e = key == NULL ? CSRA_ERR_SIG_BAD_KEY : csra_sig_verify_cached(x->v, KIND, alg->algorithm.buf,
 		    (size_t)alg->algorithm.size, params ? params->buf : NULL, params ? (size_t)params->size : 0,
 		    sb->signature.buf, (size_t)sb->signature.size, key, csra_cbs_data(&x->signer_spki[i]),
 		    csra_cbs_len(&x->signer_spki[i]), csra_cbs_data(&x->tbs), csra_cbs_len(&x->tbs), why,
