@@ -581,6 +581,17 @@ static int test_again(void)
 		CHECK(has(st, "signature.algorithm", CSRA_STATUS_WARN, CSRA_ERR_SIG_ALG_UNAVAILABLE, "signatures[1]"));
 		csra_result_free(&r);
 	}
+	/* A remembered pass is of those bytes only: the same verifier
+	 * still refuses a changed claim or signature. */
+	static const size_t offs[2] = { OFF_SERIAL_TEXT, OFF_ECDSA_SIG };
+	for (int k = 0; k < 2; k++) {
+		der[offs[k]] ^= 0x01;
+		csra_result *r = attest(v, NULL, 0, der, len, NULL, &st);
+		CHECK(r != NULL && csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
+		CHECK(has(st, "signature.value", CSRA_STATUS_FAIL, CSRA_ERR_SIG_INVALID, "signatures[0]"));
+		csra_result_free(&r);
+		der[offs[k]] ^= 0x01;
+	}
 	csra_verifier_free(&v);
 	free(der);
 	return 1;
