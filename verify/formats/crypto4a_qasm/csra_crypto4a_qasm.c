@@ -173,7 +173,9 @@ struct cctx {
 	if (!csra_result_add((x)->r, name, CSRA_STATUS_FAIL, code, path, __VA_ARGS__)) (x)->oom = 1; } while (0)
 
 /* The TLV elements of the message, as received: the claims, each signer's
- * certificate and the certificates. The strict decode has checked them. */
+ * certificate and the certificates. The strict decode has checked them.
+ * Returns 1; 0 if they do not split; 2 for a certificate OpenSSL cannot
+ * parse (recorded); -1 when memory ran out. */
 static int split(struct cctx *x, const uint8_t *der, size_t len, int nsig)
 {
 	csra_cbs c, whole, msg, sigs, certs;
@@ -239,11 +241,13 @@ static int split(struct cctx *x, const uint8_t *der, size_t len, int nsig)
 		X509 *xc = csra_x509_parse_cached(x->v, en->der, en->len);
 		csra_clear_openssl_errors();
 		if (xc == NULL) {
+			/* The bag's certificates and entries must stay one for
+			 * one (csra_format_chain walks both): refused here. */
 			char path[32];
 			snprintf(path, sizeof(path), "certs[%zu]", x->bag.n - 1);
 			FAIL(x, KIND ".decode", CSRA_ERR_FMT_MALFORMED, path, "%s",
 			    "OpenSSL cannot parse the certificate");
-			continue;
+			return 2;
 		}
 		if (!sk_X509_push(x->bag.certs, xc)) {
 			X509_free(xc);
@@ -763,6 +767,8 @@ static csra_err c4a_verify(const csra_verifier *v, const void *route, csra_decod
 		FAIL((&x), KIND ".decode", CSRA_ERR_FMT_MALFORMED, "", "%s", "the message does not split into its fields");
 		goto unbound;
 	}
+	if (sp == 2)
+		goto unbound;
 	if (x.bag.n > 0 && !csra_within_limit(v, r, CSRA_LIMIT_CERTS, x.bag.n, "certs")) {
 		x.ok = 0;
 		goto unbound;
