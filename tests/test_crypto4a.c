@@ -552,6 +552,30 @@ static int test_input_and_parts(void)
 	csra_result_free(&cr);
 	csra_stmt_out_clear(&out);
 
+	/* Through the public API: an attestation of two parts, the message
+	 * and the C4A root beside it, is refused (one file, one part), and
+	 * of the message alone verified. */
+	{
+		uint8_t *root;
+		size_t rlen;
+		CHECK(rd("vectors/vendors/crypto4a/C4A_RCA.pem", &root, &rlen));
+		for (int two = 0; two < 2; two++) {
+			csra_attestation *a = csra_attestation_new();
+			CHECK(a != NULL && csra_attestation_add_part(a, der, len) == CSRA_OK);
+			CHECK(!two || csra_attestation_add_part(a, root, rlen) == CSRA_OK);
+			const csra_attestation *atts[1] = { a };
+			r = NULL;
+			CHECK(csra_verify_attestations_with(v, NULL, 0, NULL, 0, atts, 1, &r) == CSRA_OK);
+			CHECK(csra_result_verdict(r) == (two ? CSRA_VERDICT_REJECTED : CSRA_VERDICT_VERIFIED));
+			st = csra_result_statement(r, 0);
+			CHECK(st != NULL);
+			CHECK(!two || has(st, "attestation.parts", CSRA_STATUS_FAIL, CSRA_ERR_FMT_PART_UNUSED, NULL));
+			csra_result_free(&r);
+			csra_attestation_free(&a);
+		}
+		free(root);
+	}
+
 	/* One part: verified. */
 	in.nparts = 1;
 	csra_stmt_out_init(&out, 0);
