@@ -626,7 +626,7 @@ static void check_claims(struct cctx *x)
 			csra_cbs_init(&s, p, (size_t)cv->choice.bytes.size);
 			EVP_PKEY *pk = NULL;
 			if (csra_cbs_get_der_element(&s, &tag, &whole, NULL) && tag == 0x30 && csra_cbs_len(&s) == 0)
-				pk = d2i_PUBKEY(NULL, &p, cv->choice.bytes.size);
+				pk = csra_spki_pkey(x->v, p, (size_t)cv->choice.bytes.size);
 			csra_clear_openssl_errors();
 			if (pk == NULL) {
 				bad = 1;
