@@ -485,6 +485,21 @@ static int test_claim_other_object(void)
 	return 1;
 }
 
+/* An unknown claim OID is kept, named by its OID (here 6.1.4
+ * certified-production renumbered 6.1.99: the signature then fails,
+ * the claims are still read and reported). */
+static int test_unknown_claim(void)
+{
+	const csra_result *st;
+	csra_result *r = flipped(157, 0x04 ^ 0x63, &st, T_2026);
+	CHECK(r != NULL && csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
+	CHECK(has(st, "signature.value", CSRA_STATUS_FAIL, CSRA_ERR_SIG_INVALID, "signatures[0]"));
+	CHECK(bool_is(st, "platform", "1.3.6.1.4.1.39901.6.1.99", 1));
+	CHECK(claim(st, "platform", "certified-production") == NULL);
+	csra_result_free(&r);
+	return 1;
+}
+
 /* detect(): the sample in both forms; no other vendor's file, and this
  * one claimed by no other format. */
 static int test_detect(void)
@@ -634,6 +649,7 @@ int main(void)
 		TU(test_expired),
 		TU(test_structure),
 		TU(test_claim_other_object),
+		TU(test_unknown_claim),
 		TU(test_detect),
 		TU(test_input_and_parts),
 		TU(test_again),
