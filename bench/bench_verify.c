@@ -234,9 +234,9 @@ static struct {
 	uint8_t *luna, *hsm;
 	size_t luna_len, hsm_len;
 	/* Google Cloud HSM's EC sample: .dat and .certs (two parts). */
-	uint8_t *mrvl_dat, *mrvl_certs;
-	size_t mrvl_dat_len, mrvl_certs_len;
 	csra_verifier *fmt_warm;
+	csra_attestation *mrvl_att, *c4a_att;
+	csra_verifier *c4a_warm;
 	/* Known-weak-key checks: SPKIs of an RSA-3072 and a P-256 key. */
 	uint8_t *weak_rsa, *weak_ec;
 	size_t weak_rsa_len, weak_ec_len;
@@ -339,6 +339,25 @@ static int vendor_alone(const uint8_t *file, size_t len)
 	    &r);
 }
 
+/* The same for an attestation of several parts, on verifier |v|. */
+static int vendor_att_alone(const csra_verifier *v, const csra_attestation *a)
+{
+	csra_result *r = NULL;
+	const csra_attestation *atts[1] = { a };
+	return expect_verified(csra_verify_attestations_with(v, NULL, 0, NULL, 0, atts, 1, &r), &r);
+}
+
+/* An attestation of the parts |p|/|n| (read_raw's, NULL if one is
+ * missing), or NULL. */
+static csra_attestation *bench_att(uint8_t *const *p, const size_t *n, size_t count)
+{
+	csra_attestation *a = csra_attestation_new();
+	for (size_t i = 0; a != NULL && i < count; i++)
+		if (p[i] == NULL || csra_attestation_add_part(a, p[i], n[i]) != CSRA_OK)
+			csra_attestation_free(&a);
+	return a;
+}
+
 static int w_luna_warm(void)
 {
 	return vendor_alone(g.luna, g.luna_len);
@@ -349,26 +368,19 @@ static int w_hsm_warm(void)
 	return vendor_alone(g.hsm, g.hsm_len);
 }
 
-/* A Marvell attestation alone: .dat and .certs, handed to the format as
- * the request layer hands a file attestation's parts (the public
- * several-parts API is not there yet): inflate, parse, the signature, both
- * chains' links (cached) and the key rebuilt. */
+/* A Marvell attestation alone: .dat and .certs as one attestation of two
+ * parts: inflate, parse, the signature, both chains' links (cached) and
+ * the key rebuilt. */
 static int w_mrvl_warm(void)
 {
-	const uint8_t *parts[2] = { g.mrvl_dat, g.mrvl_certs };
-	size_t lens[2] = { g.mrvl_dat_len, g.mrvl_certs_len };
-	csra_stmt_in in;
-	csra_stmt_out out;
-	memset(&in, 0, sizeof(in));
-	in.stmt = parts[0], in.stmt_len = lens[0], in.parts = parts, in.part_lens = lens, in.nparts = 2;
-	in.at = 1767225600, in.v = g.fmt_warm;
-	csra_result *r = csra_result_new();
-	csra_stmt_out_init(&out, 0);
-	int ok = r != NULL && csra_format_marvell_liquidsecurity.verify(g.fmt_warm, NULL, NULL, &in, r, &out) ==
-	    CSRA_OK && out.verified;
-	csra_stmt_out_clear(&out);
-	csra_result_free(&r);
-	return ok;
+	return vendor_att_alone(g.fmt_warm, g.mrvl_att);
+}
+
+/* The QASM's second block is HSS/LMS, which OpenSSL 3.0 cannot verify:
+ * the sample verifies under any-trusted, on its own verifier. */
+static int w_c4a_warm(void)
+{
+	return vendor_att_alone(g.c4a_warm, g.c4a_att);
 }
 
 /* The weak-key checks of one key, recorded in a result: cold with the
@@ -486,7 +498,7 @@ static int w_curve(void)
 enum {
 	W_STRICT, W_EV_WARM, W_EV_NOCACHE, W_EV_COLD, W_CSR_WARM, W_CSR_COLD,
 	W_WEAK_RSA_COLD, W_WEAK_RSA_WARM, W_WEAK_EC_COLD, W_WEAK_EC_WARM, W_LUNA_WARM, W_HSM_WARM, W_MRVL_WARM,
-	W_MT1, W_MT2, W_NEW_AK, F_ECDSA, F_COLD, F_CSR_SIG, F_CSR_EV_SIG, F_NEW_AK, F_TLV_WALK, NWL
+	W_C4A_WARM, W_MT1, W_MT2, W_NEW_AK, F_ECDSA, F_COLD, F_CSR_SIG, F_CSR_EV_SIG, F_NEW_AK, F_TLV_WALK, NWL
 };
 
 struct workload {
@@ -520,6 +532,8 @@ static struct workload wl[NWL] = {
 	[W_HSM_WARM] = WL("yubihsm2_warm", "verify a YubiHSM 2 chain alone, cache hit", w_hsm_warm, 0, W_EV_WARM, -1),
 	[W_MRVL_WARM] = WL("marvell_warm", "verify a Cloud HSM .dat+.certs alone, cache hit", w_mrvl_warm, 0,
 	    W_EV_WARM, -1),
+	[W_C4A_WARM] = WL("crypto4a_warm", "verify a Crypto4A QASM message alone (any-trusted), cache hit",
+	    w_c4a_warm, 0, W_EV_WARM, -1),
 	[W_MT1] = WL("ev_warm_1thr", "ev_warm, 1 thread", w_ev_warm, 1, F_ECDSA, -1),
 	[W_MT2] = WL("ev_warm_2thr", "ev_warm, 2 threads, per op", w_ev_warm, 2, F_ECDSA, -1),
 	[W_NEW_AK] = WL("new_ak", "verify a new AK under known issuers", w_new_ak, 0, F_NEW_AK, -1),
@@ -666,14 +680,27 @@ static void setup_vendors(const char *ev_path)
 	g.fmt_warm = csra_verifier_new();
 	wl[W_LUNA_WARM].skip |= g.luna == NULL || g.fmt_warm == NULL;
 	wl[W_HSM_WARM].skip |= g.hsm == NULL || g.fmt_warm == NULL;
+	/* Attestations of several parts (or one), as csra_attestation. */
+	uint8_t *p[2];
+	size_t n[2];
 	snprintf(f, sizeof(f), "%s/vendors/google-cloudhsm/smallstep-crypto-testdata/ec.dat", dir);
-	g.mrvl_dat = read_raw(f, &g.mrvl_dat_len);
+	p[0] = read_raw(f, &n[0]);
 	snprintf(f, sizeof(f), "%s/vendors/google-cloudhsm/smallstep-crypto-testdata/ec.certs", dir);
-	g.mrvl_certs = read_raw(f, &g.mrvl_certs_len);
-	wl[W_MRVL_WARM].skip |= g.mrvl_dat == NULL || g.mrvl_certs == NULL || g.fmt_warm == NULL;
+	p[1] = read_raw(f, &n[1]);
+	g.mrvl_att = bench_att(p, n, 2);
+	free(p[0]), free(p[1]);
+	wl[W_MRVL_WARM].skip |= g.mrvl_att == NULL || g.fmt_warm == NULL;
 	/* A time within every sample's validity, as the other workloads'. */
 	if (g.fmt_warm != NULL)
 		csra_verifier_set_time(g.fmt_warm, 1767225600);	/* 2026-01-01 */
+	snprintf(f, sizeof(f), "%s/vendors/crypto4a/attestation.der", dir);
+	p[0] = read_raw(f, &n[0]);
+	g.c4a_att = bench_att(p, n, 1);
+	free(p[0]);
+	g.c4a_warm = csra_verifier_new();
+	wl[W_C4A_WARM].skip |= g.c4a_att == NULL || g.c4a_warm == NULL ||
+	    csra_verifier_set_sig_policy(g.c4a_warm, CSRA_SIG_ANY_TRUSTED) != CSRA_OK ||
+	    csra_verifier_set_time(g.c4a_warm, 1767225600) != CSRA_OK;
 }
 
 /* NEWAK devices under pki.inter (setup_csr first). */
@@ -1358,11 +1385,23 @@ int main(int argc, char **argv)
 	    hw->peak <= 65536 && wl[W_EV_WARM].peak <= 65536 && hw->leak == 0 && wl[W_EV_WARM].leak == 0
 	    ? "met" : "NOT met", hw->peak, wl[W_EV_WARM].peak, hw->leak + wl[W_EV_WARM].leak);
 	/* A vendor format costs no more than PKIX Evidence, warm. */
-	double r_luna = wl[W_EV_WARM].median > 0 ? wl[W_LUNA_WARM].median / wl[W_EV_WARM].median : 0;
-	double r_hsm = wl[W_EV_WARM].median > 0 ? wl[W_HSM_WARM].median / wl[W_EV_WARM].median : 0;
-	snprintf(t[5], sizeof(t[5]), "warm vendor format <= 1.0x warm PKIX Evidence: %s (Luna %.2fx, "
-	    "YubiHSM 2 %.2fx)%s", wl[W_LUNA_WARM].skip || wl[W_HSM_WARM].skip || wl[W_EV_WARM].skip ? "not run"
-	    : r_luna <= 1.0 && r_hsm <= 1.0 ? "met" : "NOT met", r_luna, r_hsm, sm);
+	static const int vendors[] = { W_LUNA_WARM, W_HSM_WARM, W_MRVL_WARM, W_C4A_WARM };
+	char vr[96] = "";
+	int vmet = 1, vrun = !wl[W_EV_WARM].skip;
+	for (size_t i = 0; i < sizeof(vendors) / sizeof(vendors[0]); i++) {
+		const struct workload *w = &wl[vendors[i]];
+		double rv = wl[W_EV_WARM].median > 0 ? w->median / wl[W_EV_WARM].median : 0;
+		size_t used = strlen(vr);
+		if (w->skip) {
+			vrun = 0;
+			continue;
+		}
+		vmet &= rv <= 1.0;
+		snprintf(vr + used, sizeof(vr) - used, "%s%.*s %.2fx", used ? ", " : "",
+		    (int)strcspn(w->name, "_"), w->name, rv);
+	}
+	snprintf(t[5], sizeof(t[5]), "warm vendor format <= 1.0x warm PKIX Evidence: %s (%s)%s",
+	    !vrun ? "not run" : vmet ? "met" : "NOT met", vr, sm);
 	double r_new = RATIO(W_NEW_AK, F_NEW_AK);
 	snprintf(t[6], sizeof(t[6]), "new AK under known issuers <= 1.2x (d2i leaf + its signature + Evidence "
 	    "sig): %s (%.2fx)%s", wl[W_NEW_AK].skip || wl[F_NEW_AK].skip ? "not run" : r_new <= 1.2 ? "met"
@@ -1424,6 +1463,12 @@ int main(int argc, char **argv)
 	free(g.weak_rsa);
 	free(g.weak_ec);
 	free(g.ev);
+	free(g.luna);
+	free(g.hsm);
+	csra_attestation_free(&g.mrvl_att);
+	csra_attestation_free(&g.c4a_att);
+	csra_verifier_free(&g.fmt_warm);
+	csra_verifier_free(&g.c4a_warm);
 	(void)g_sink;
 	return 0;
 }

@@ -27,6 +27,16 @@ extern struct asn_TYPE_descriptor_s asn_DEF_EvidenceStatement;
 extern struct asn_TYPE_descriptor_s asn_DEF_EvidenceHint;
 extern struct asn_TYPE_descriptor_s asn_DEF_EvidenceBundle;
 extern struct asn_TYPE_descriptor_s asn_DEF_TcgAttestCertify;
+extern struct asn_TYPE_descriptor_s asn_DEF_C4aAttestationMessage;
+extern struct asn_TYPE_descriptor_s asn_DEF_C4aClaims;
+extern struct asn_TYPE_descriptor_s asn_DEF_C4aClaimList;
+extern struct asn_TYPE_descriptor_s asn_DEF_C4aClaim;
+extern struct asn_TYPE_descriptor_s asn_DEF_C4aObjectRef;
+extern struct asn_TYPE_descriptor_s asn_DEF_C4aClaimValue;
+extern struct asn_TYPE_descriptor_s asn_DEF_C4aSignerInfos;
+extern struct asn_TYPE_descriptor_s asn_DEF_C4aSignerInfo;
+extern struct asn_TYPE_descriptor_s asn_DEF_C4aSignerIdentifier;
+extern struct asn_TYPE_descriptor_s asn_DEF_C4aCertificates;
 extern struct asn_TYPE_descriptor_s asn_DEF_CertificationRequest;
 extern struct asn_TYPE_descriptor_s asn_DEF_CertificationRequestInfo;
 extern struct asn_TYPE_descriptor_s asn_DEF_CRIAttributes;
@@ -86,6 +96,17 @@ struct asn_TYPE_descriptor_s *asn_pdu_collection[] = {
 	&asn_DEF_EvidenceHint,	
 	&asn_DEF_EvidenceBundle,	
 	&asn_DEF_TcgAttestCertify,	
+	/* From module Crypto4A-QASM-Attestation in ../asn1/Crypto4A-QASM.asn1 */
+	&asn_DEF_C4aAttestationMessage,	
+	&asn_DEF_C4aClaims,	
+	&asn_DEF_C4aClaimList,	
+	&asn_DEF_C4aClaim,	
+	&asn_DEF_C4aObjectRef,	
+	&asn_DEF_C4aClaimValue,	
+	&asn_DEF_C4aSignerInfos,	
+	&asn_DEF_C4aSignerInfo,	
+	&asn_DEF_C4aSignerIdentifier,	
+	&asn_DEF_C4aCertificates,	
 	/* From module PKCS-10-Subset in ../asn1/PKCS10.asn1 */
 	&asn_DEF_CertificationRequest,	
 	&asn_DEF_CertificationRequestInfo,	

@@ -163,6 +163,29 @@ if [ "$corpus" = 1 ]; then
 	cat "$g/hk.pem" "$g/dev.pem" >"$y/hsm-chain.pem"
 	ossl crl2pkcs7 -nocrl -certfile "$g/hk.pem" -certfile "$g/dev.pem" -outform DER -out "$y/hsm.p7b"
 
+	# fuzz_crypto4a: ATTESTATION MESSAGEs shaped like the QASM's (the
+	# sample's claims, an ECDSA P-384 block by an AK the seed root
+	# certifies with the QASM AK EKU, an HSS/LMS-labelled block, the
+	# root in certificates [0]), in DER and PEM, and "all"-policy forms
+	# (0x31 in front: fuzz_crypto4a.c).
+	c4="$s/crypto4a"
+	mkdir -p "$c4"
+	ossl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-384 -nodes -keyout "$g/c4a.key" \
+		-subj "/CN=Seed QASM Assertion Authority EC" -out "$g/c4a.csr"
+	printf '%s\n' "keyUsage=critical,digitalSignature" "extendedKeyUsage=1.3.6.1.4.1.39901.4.1.1" \
+		"subjectKeyIdentifier=hash" "authorityKeyIdentifier=keyid" >"$g/c4a.ext"
+	ossl x509 -req -in "$g/c4a.csr" -CA "$g/ca.der" -CAform DER -CAkey "$g/ca.key" \
+		-set_serial 4665 -days 3650 -extfile "$g/c4a.ext" -outform DER -out "$g/c4a.der"
+	ossl req -new -key "$g/csr.key" -subj "/CN=x" -outform DER -out "$g/c4a-key.csr"
+	ossl req -in "$g/c4a-key.csr" -inform DER -pubkey -noout -out "$g/c4a-key.pub"
+	ossl pkey -pubin -in "$g/c4a-key.pub" -outform DER -out "$g/c4a-key.spki"
+	python3 "$top/scripts/c4a-seed.py" claims "$g/c4a-key.spki" "$g/c4a-claims.der"
+	ossl dgst -sha384 -sign "$g/c4a.key" -out "$g/c4a.sig" "$g/c4a-claims.der"
+	python3 "$top/scripts/c4a-seed.py" message "$g/c4a-claims.der" "$g/c4a.der" "$g/c4a.sig" \
+		"$g/ca.der" "$c4/message.der" "$c4/one-signer.der"
+	pem "ATTESTATION MESSAGE" "$c4/message.der" >"$c4/message.pem"
+	{ printf '1'; cat "$c4/message.der"; } >"$c4/all-message"
+
 	# fuzz_input: each armour, raw base64, raw DER and broken forms.
 	i="$s/input"
 	mkdir -p "$i"
@@ -381,6 +404,13 @@ for f in "$shared"/vectors/vendors/google-cloudhsm/*/*.dat; do
 	[ -e "$f" ] || continue
 	{ cat "$f"; printf '\n==part==\n'; cat "${f%.dat}.certs"; } >"$work/part"
 	put "$o/marvell" "shared-$(basename "$f" .dat)" "$work/part"
+done
+# fuzz_crypto4a: the QASM sample as it comes, and under the policy all.
+for f in "$shared"/vectors/vendors/crypto4a/attestation.*; do
+	[ -e "$f" ] || continue
+	put "$o/crypto4a" "shared-$(basename "$f")" "$f"
+	{ printf '1'; cat "$f"; } >"$work/all"
+	put "$o/crypto4a" "shared-all-$(basename "$f")" "$work/all"
 done
 # fuzz_yubico: the YubiKey and YubiHSM samples as they come.
 for f in "$shared"/vectors/vendors/yubico-piv/*.pem "$shared"/vectors/vendors/yubico-piv/*/*.pem \

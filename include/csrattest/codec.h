@@ -23,7 +23,8 @@ typedef enum csra_pdu {
 	CSRA_PDU_TPM_CERTIFY = 7,		/* TPM 2.0 certify statement */
 	CSRA_PDU_KEY_PURPOSES = 8,		/* value of the purpose claim */
 	CSRA_PDU_EXTENSIONS = 9,		/* X.509 Extensions */
-	CSRA_PDU_TBS_EVIDENCE = 10		/* TbsEvidence: an attestation request */
+	CSRA_PDU_TBS_EVIDENCE = 10,		/* TbsEvidence: an attestation request */
+	CSRA_PDU_CRYPTO4A_ATTESTATION = 11	/* Crypto4A QASM ATTESTATION MESSAGE */
 } csra_pdu;
 
 /* csra_pdu_name returns the ASN.1 type name of |pdu|, or NULL. */

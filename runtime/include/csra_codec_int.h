@@ -98,7 +98,7 @@ const void *csra_decoded_evidence_at(csra_decoded *d, const uint8_t *val, size_t
 /* csra_decoded_asn1 returns the asn1c structure decoded (owned by |d|):
  * Evidence_t, AttestationBundle_t, EvidenceBundle_t, CertificationRequest_t,
  * CertReqMessages_t, Certificate_t, TcgAttestCertify_t, KeyPurposes_t or
- * Extensions_t, as csra_decoded_pdu says. Internal: asn1c's structures are
+ * Extensions_t or C4aAttestationMessage_t, as csra_decoded_pdu says. Internal: asn1c's structures are
  * not part of the ABI (it was the public csra_decoded_value until 0.3.0). */
 const void *csra_decoded_asn1(const csra_decoded *d);
 

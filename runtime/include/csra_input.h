@@ -21,7 +21,8 @@ extern "C" {
  *  2. PEM: after leading ASCII whitespace the input starts with
  *     "-----BEGIN ". Then it must be exactly one RFC 7468 block:
  *       - the label must be exactly one of EVIDENCE, CERTIFICATE REQUEST,
- *         NEW CERTIFICATE REQUEST, CERTIFICATE (case-sensitive);
+ *         NEW CERTIFICATE REQUEST, CERTIFICATE, ATTESTATION MESSAGE
+ *         (Crypto4A QASM) (case-sensitive);
  *       - lines end in LF or CRLF; spaces and tabs may follow the closing
  *         "-----" of the BEGIN and END lines;
  *       - body lines may be of any length and may be blank; they hold only

@@ -17,6 +17,7 @@
 #include "CertReqMessages.h"
 #include "Certificate.h"
 #include "CertificationRequest.h"
+#include "C4aAttestationMessage.h"
 #include "Evidence.h"
 #include "TbsEvidence.h"
 #include "EvidenceBundle.h"
@@ -74,6 +75,7 @@ static const struct {
 	{ CSRA_PDU_KEY_PURPOSES, &asn_DEF_KeyPurposes },
 	{ CSRA_PDU_EXTENSIONS, &asn_DEF_Extensions },
 	{ CSRA_PDU_TBS_EVIDENCE, &asn_DEF_TbsEvidence },
+	{ CSRA_PDU_CRYPTO4A_ATTESTATION, &asn_DEF_C4aAttestationMessage },
 };
 
 asn_TYPE_descriptor_t *csra_pdu_td(csra_pdu pdu)

@@ -22,6 +22,9 @@ static const char *const kLabels[] = {
     "CERTIFICATE REQUEST",
     "NEW CERTIFICATE REQUEST",
     "CERTIFICATE",
+    /* Crypto4A QASM (verify/formats/crypto4a_qasm): read by that format
+     * only; csra_input_read has no CSRA_INPUT_ACCEPT_* bit for it. */
+    "ATTESTATION MESSAGE",
 };
 
 /* is_ws is ASCII whitespace; not isspace(), which depends on the locale. */

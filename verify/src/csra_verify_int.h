@@ -424,6 +424,16 @@ csra_err csra_sig_verify(const csra_verifier *v, const uint8_t *oid, size_t oid_
     const uint8_t *sig, size_t sig_len, EVP_PKEY *key, const uint8_t *key_spki, size_t key_spki_len,
     const uint8_t *tbs, size_t tbs_len, char *why, size_t whylen);
 
+/* csra_sig_verify_cached is csra_sig_verify remembering in |v|'s cache,
+ * under |tag| (the caller's name for what it checks) and every input
+ * (algorithm, parameters, signature, |key_spki|, |tbs|), that a
+ * signature verified: a vendor format's message verified again costs a
+ * digest of it. Only CSRA_OK is remembered; without |key_spki| (which
+ * names the key) nothing is. */
+csra_err csra_sig_verify_cached(const csra_verifier *v, const char *tag, const uint8_t *oid, size_t oid_len,
+    const uint8_t *params, size_t params_len, const uint8_t *sig, size_t sig_len, EVP_PKEY *key,
+    const uint8_t *key_spki, size_t key_spki_len, const uint8_t *tbs, size_t tbs_len, char *why, size_t whylen);
+
 /* csra_spki_pkey makes an OpenSSL key of the DER SubjectPublicKeyInfo
  * |spki|/|len| (the whole of it), or returns NULL. EC keys on P-256/384/
  * 521 and RSA keys are imported from their parts (OpenSSL 3.0's DER

@@ -685,6 +685,43 @@ int csra_x509_verify_cached(const csra_verifier *v, X509 *cert, const uint8_t *c
 	return ok;
 }
 
+/* Each input length-prefixed, so that no two sets of inputs hash alike. */
+static int digest_part(EVP_MD_CTX *c, const void *p, size_t n)
+{
+	return EVP_DigestUpdate(c, &n, sizeof(n)) == 1 && (n == 0 || EVP_DigestUpdate(c, p, n) == 1);
+}
+
+csra_err csra_sig_verify_cached(const csra_verifier *v, const char *tag, const uint8_t *oid, size_t oid_len,
+    const uint8_t *params, size_t params_len, const uint8_t *sig, size_t sig_len, EVP_PKEY *key,
+    const uint8_t *key_spki, size_t key_spki_len, const uint8_t *tbs, size_t tbs_len, char *why, size_t whylen)
+{
+	uint8_t dg[32], seen = 0;
+	size_t got = 0;
+	int keyed = 0;
+	EVP_MD_CTX *kc = key_spki != NULL && v != NULL ? EVP_MD_CTX_new() : NULL;
+	if (kc != NULL && EVP_DigestInit_ex(kc, v->sha256, NULL) == 1)
+		keyed = digest_part(kc, "sig-verify", 10) && digest_part(kc, tag, strlen(tag)) &&
+		    digest_part(kc, oid, oid_len) && digest_part(kc, params, params ? params_len : 0) &&
+		    digest_part(kc, sig, sig_len) && digest_part(kc, key_spki, key_spki_len) &&
+		    digest_part(kc, tbs, tbs_len) && EVP_DigestFinal_ex(kc, dg, NULL) == 1;
+	EVP_MD_CTX_free(kc);
+	csra_clear_openssl_errors();
+	if (keyed && csra_cache_get_blob(v->cache, dg, &seen, 1, &got) && got == 1 && seen == 1) {
+		if (whylen > 0)
+			why[0] = '\0';
+		return CSRA_OK;
+	}
+	csra_err e = csra_sig_verify(v, oid, oid_len, params, params_len, sig, sig_len, key, key_spki, key_spki_len,
+	    tbs, tbs_len, why, whylen);
+	/* Only a pass is remembered: a failure is checked again, and can
+	 * never become a pass. */
+	if (e == CSRA_OK && keyed) {
+		seen = 1;
+		csra_cache_put_blob(v->cache, dg, &seen, 1);
+	}
+	return e;
+}
+
 X509 *csra_x509_parse_cached(const csra_verifier *v, const uint8_t *der, size_t len)
 {
 	uint8_t dg[32];

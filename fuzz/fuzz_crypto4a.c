@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Crypto4A QASM ATTESTATION MESSAGEs (verify/formats/crypto4a_qasm), which
+ * whoever sends the CSR controls: the format's detect() and verify() on
+ * the input (DER or PEM), as a file beside a request for the fixed
+ * subject key, under the signature policy any-trusted (the first input
+ * byte's low bit picks all instead), with the bundled C4A_RCA and the
+ * fixed fuzz root as the anchors and at most 16 certificates, 8 signer
+ * blocks and 64 claims. Checks: verify() returns CSRA_OK (CSRA_ERR_NOMEM
+ * only with an injected failure); "statement.binding" recorded exactly
+ * once; a verified message was detected, passed "signature.policy" and
+ * has at least one "signature.value" and "ak.chain" passing, attests one
+ * key; no check but the binding failed in a verified one, and under all
+ * none warned of a block that did not verify; bound
+ * only when verified; no freshness claimed; all text printable ASCII. In
+ * alloc-fail mode a failed allocation may fail a message, never make it
+ * verify or bind where the normal run did not.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csra_stmt.h"
+#include "fuzz_alloc.h"
+#include "fuzz_common.h"
+#include "fuzz_pki.h"
+
+static csra_verifier *v_any, *v_all;
+static unsigned char *spki;
+static size_t spki_len;
+
+static csra_verifier *make(csra_sig_policy sp, X509 *root)
+{
+	csra_verifier *v = csra_verifier_new();
+	if (v == NULL || csra_verifier_set_time(v, FUZZ_T0) != CSRA_OK ||
+	    csra_verifier_set_sig_policy(v, sp) != CSRA_OK ||
+	    csra_verifier_set_limit(v, CSRA_LIMIT_CERTS, 16) != CSRA_OK ||
+	    csra_verifier_set_limit(v, CSRA_LIMIT_SIGNERS, 8) != CSRA_OK ||
+	    csra_verifier_set_limit(v, CSRA_LIMIT_CLAIMS, 64) != CSRA_OK ||
+	    csra_verifier_add_format_trust(v, "crypto4a-qasm", root) != CSRA_OK)
+		fuzz_fail("cannot set up the verifier", NULL);
+	return v;
+}
+
+void fuzz_init(void)
+{
+	const unsigned char *p = fuzz_root_der;
+	X509 *root = d2i_X509(NULL, &p, (long)fuzz_root_der_len);
+	spki = fuzz_spki(FUZZ_KEY_SUBJECT, &spki_len);
+	if (root == NULL || spki == NULL)
+		fuzz_fail("cannot set up the verifier", NULL);
+	v_any = make(CSRA_SIG_ANY_TRUSTED, root);
+	v_all = make(CSRA_SIG_ALL, root);
+	X509_free(root);
+}
+
+static struct {
+	int have, verified, bound;
+} ref;
+
+static void printable(const char *s, const char *what)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+			fuzz_fail("check text is not printable ASCII", what);
+}
+
+static const struct csra_check *find(const csra_result *r, const char *name, csra_status st, int *count)
+{
+	const struct csra_check *found = NULL;
+	*count = 0;
+	for (size_t i = 0; i < r->nchecks; i++)
+		if (strcmp(r->checks[i].name, name) == 0 && (st == 0 || r->checks[i].status == st)) {
+			found = &r->checks[i];
+			(*count)++;
+		}
+	return found;
+}
+
+int fuzz_one(const uint8_t *data, size_t size)
+{
+	const csra_format *f = &csra_format_crypto4a_qasm;
+	unsigned long injected = fuzz_alloc_injected();
+	/* A DER message starts with 0x30 (low bit 0): any-trusted; the
+	 * same bytes with 0x31 in front are tried under all. */
+	int all = size > 0 && (data[0] & 1);
+	const csra_verifier *v = all ? v_all : v_any;
+	if (all)
+		data++, size--;
+	int detected = csra_format_detects(f, size ? data : NULL, size);
+	csra_result *r = csra_result_new();
+	if (r == NULL) {
+		if (!fuzz_alloc_armed())
+			fuzz_fail("csra_result_new failed", NULL);
+		return 0;
+	}
+	csra_stmt_out *out = fuzz_realloc(NULL, sizeof(*out));
+	csra_stmt_out_init(out, 0);
+	csra_stmt_in in;
+	memset(&in, 0, sizeof(in));
+	const uint8_t *parts[1] = { size ? data : NULL };
+	size_t lens[1] = { size };
+	in.stmt = size ? data : NULL;
+	in.stmt_len = size;
+	in.parts = parts;
+	in.part_lens = lens;
+	in.nparts = 1;
+	in.request_spki = spki;
+	in.request_spki_len = spki_len;
+	in.at = FUZZ_T0;
+	in.v = v;
+	csra_err rc = f->verify(v, NULL, NULL, &in, r, out);
+	int armed = fuzz_alloc_armed();
+	if (rc != CSRA_OK) {
+		if (rc != CSRA_ERR_NOMEM || fuzz_alloc_injected() == injected)
+			fuzz_fail("verify failed", csra_err_name(rc));
+		goto done;
+	}
+	if (r->nomem)
+		fuzz_fail("CSRA_OK with the result out of memory", NULL);
+	for (size_t i = 0; i < r->nchecks; i++) {
+		printable(csra_check_message(r, i), r->checks[i].name);
+		printable(r->checks[i].path, r->checks[i].name);
+	}
+	int n;
+	const struct csra_check *binding = find(r, "statement.binding", 0, &n);
+	if (n != 1)
+		fuzz_fail("statement.binding not recorded exactly once", NULL);
+	if (!out->reports_freshness || out->freshness != CSRA_FRESHNESS_NONE)
+		fuzz_fail("a message vouching for freshness", NULL);
+	if (out->verified) {
+		const struct csra_check *c = find(r, "signature.policy", CSRA_STATUS_PASS, &n);
+		if (c == NULL || n != 1)
+			fuzz_fail("verified without signature.policy passing", NULL);
+		if (find(r, "signature.value", CSRA_STATUS_PASS, &n) == NULL)
+			fuzz_fail("verified without a signature verifying", NULL);
+		if (find(r, "ak.chain", CSRA_STATUS_PASS, &n) == NULL)
+			fuzz_fail("verified without a chain", NULL);
+		if (all && (find(r, "signature.algorithm", 0, &n) != NULL || find(r, "ak.chain", CSRA_STATUS_WARN, &n)))
+			fuzz_fail("verified under all with a block that did not verify", NULL);
+		for (size_t i = 0; i < r->nchecks; i++)
+			if (r->checks[i].status == CSRA_STATUS_FAIL &&
+			    strcmp(r->checks[i].name, "statement.binding") != 0)
+				fuzz_fail("verified with a failed check", r->checks[i].name);
+		if (!detected && fuzz_alloc_injected() == injected)
+			fuzz_fail("verified, but not detected as an ATTESTATION MESSAGE", NULL);
+		if (out->nkeys != 1)
+			fuzz_fail("verified with other than one attested key", NULL);
+		if (out->bound != (binding->status == CSRA_STATUS_PASS))
+			fuzz_fail("bound and the binding check disagree", NULL);
+	} else if (out->bound || binding->status != CSRA_STATUS_SKIP) {
+		fuzz_fail("an unverified message bound", NULL);
+	}
+	if (!armed && fuzz_alloc_mode()) {
+		ref.have = 1;
+		ref.verified = out->verified;
+		ref.bound = out->bound;
+	} else if (armed && ref.have) {
+		if ((out->verified && !ref.verified) || (out->bound && !ref.bound))
+			fuzz_fail("a message accepted only because an allocation failed", NULL);
+		if (fuzz_alloc_injected() == injected &&
+		    (out->verified != ref.verified || out->bound != ref.bound))
+			fuzz_fail("the same message read differently", NULL);
+		memset(&ref, 0, sizeof(ref));
+	}
+done:
+	csra_stmt_out_clear(out);
+	free(out);
+	csra_result_free(&r);
+	return 0;
+}
