@@ -37,7 +37,12 @@ const char *csra_shown(const char *s, char *buf, size_t cap);
  * multiple of 4, '=' only as padding, zero pad bits) into |out|, which
  * holds n / 4 * 3 bytes, and sets |*out_len|; returns 1, or 0 if |s| is
  * not such base64 (|out| then holds a prefix). */
-int csra_base64_value(int c);
+extern const unsigned char csra_base64_table[128];	/* value + 1; 0: not base64 */
+static inline int csra_base64_value(int c)
+{
+	/* A table, inline: PEM chains are decoded a character at a time. */
+	return c >= 0 && c < 128 ? (int)csra_base64_table[c] - 1 : -1;
+}
 int csra_base64_decode(const char *s, size_t n, uint8_t *out, size_t *out_len);
 
 /* csra_oid_to_str writes the dotted form of the DER contents |der|/|len|

@@ -525,7 +525,7 @@ static csra_err check_file(struct rctx *x, const struct att_in *a, const char *o
 	if ((child->type_name = strdup(origin)) == NULL)
 		child->nomem = 1;
 	csra_stmt_in in = { NULL, 0, a->parts[0], a->lens[0], x->spki, x->spki_len, nonce, nonce_len, NULL, NULL,
-		0, x->r->at, x->key, x->v, NULL, a->parts, a->lens, a->n };
+		0, x->r->at, x->key, x->v, NULL, a->parts, a->lens, a->n, NULL };
 	/* Certificates are what most vendor formats come as: each part read
 	 * once, for every format's detect(), and the chosen part's bag kept
 	 * for its verify(). */
@@ -540,7 +540,7 @@ static csra_err check_file(struct rctx *x, const struct att_in *a, const char *o
 	}
 	size_t main;
 	const csra_format *f = file_format(a, bagp, &main, child);
-	in.stmt = a->parts[main], in.stmt_len = a->lens[main], in.bag = bagp[main];
+	in.stmt = a->parts[main], in.stmt_len = a->lens[main], in.bag = bagp[main], in.part_bags = bagp;
 	csra_err e = CSRA_OK;
 	/* A part no one reads could be what the caller meant to be checked. */
 	int unread = 0;
@@ -709,7 +709,7 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 		if (child->type_oid == NULL || child->type_name == NULL)
 			child->nomem = 1;
 		csra_stmt_in in = { type.c, type.clen, value.p, value.len, x->spki, x->spki_len,
-			nonce, nonce_len, certs, others, nothers, x->r->at, x->key, v, NULL, NULL, NULL, 0 };
+			nonce, nonce_len, certs, others, nothers, x->r->at, x->key, v, NULL, NULL, NULL, 0, NULL };
 		csra_err se = verify_statement(v, holder, &in, child, out);
 		/* A statement result that lost a check (the Evidence's, copied
 		 * above) or a field could read as verified: out of memory. */

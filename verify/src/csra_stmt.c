@@ -343,6 +343,29 @@ void csra_stmt_certbag_done(const csra_stmt_in *in, csra_certbag *b)
 		memset(b, 0, sizeof(*b));
 }
 
+csra_err csra_stmt_part_certbag(const csra_verifier *v, const csra_stmt_in *in, const uint8_t *p, size_t len,
+    csra_certbag *b, int *borrowed, char *why, size_t why_len)
+{
+	*borrowed = 0;
+	for (size_t i = 0; in->part_bags != NULL && i < in->nparts; i++)
+		if (in->parts[i] == p && in->part_lens[i] == len && in->part_bags[i] != NULL) {
+			*b = *in->part_bags[i];
+			*borrowed = 1;
+			return CSRA_OK;
+		}
+	csra_stmt_in one = *in;
+	one.stmt = p, one.stmt_len = len, one.bag = NULL;
+	return csra_stmt_certbag(v, &one, b, why, why_len);
+}
+
+void csra_stmt_part_certbag_done(csra_certbag *b, int borrowed)
+{
+	if (borrowed)
+		memset(b, 0, sizeof(*b));
+	else
+		csra_certbag_clear(b);
+}
+
 int csra_format_open_bag(const csra_verifier *v, const char *kind, const csra_stmt_in *in, csra_result *r,
     csra_certbag *b, csra_err *err)
 {

@@ -63,6 +63,10 @@ typedef struct csra_stmt_in {
 	const uint8_t *const *parts;
 	const size_t *part_lens;
 	size_t nparts;
+	/* part_bags[i]: part i's certificates as the request layer read them
+	 * for detection (csra_stmt_certbag's cap), or NULL; the array may be
+	 * NULL. Read through csra_stmt_part_certbag. */
+	const struct csra_certbag *const *part_bags;
 } csra_stmt_in;
 
 /* A claim a statement makes, for the report and the policy. Names are the
@@ -309,6 +313,14 @@ struct csra_certbag;
 csra_err csra_stmt_certbag(const csra_verifier *v, const csra_stmt_in *in, struct csra_certbag *b,
     char *why, size_t why_len);
 void csra_stmt_certbag_done(const csra_stmt_in *in, struct csra_certbag *b);
+
+/* csra_stmt_part_certbag is csra_stmt_certbag for the part |p|/|len| of
+ * |in| (one of in->parts): the request layer's bag for it when it read one
+ * (borrowed: |*borrowed| set), else read now. Finish with
+ * csra_stmt_part_certbag_done. */
+csra_err csra_stmt_part_certbag(const csra_verifier *v, const csra_stmt_in *in, const uint8_t *p, size_t len,
+    struct csra_certbag *b, int *borrowed, char *why, size_t why_len);
+void csra_stmt_part_certbag_done(struct csra_certbag *b, int borrowed);
 
 /* csra_format_open_bag reads the certificate bag of a vendor format's file
  * statement (csra_stmt_certbag) and records "<kind>.decode": passed with

@@ -211,6 +211,7 @@ struct mctx {
 	int azure;		/* the input was Azure's MRVL-1 JSON */
 	csra_certbag bag;
 	int have_bag;
+	int bag_borrowed;	/* bag is the request layer's (csra_stmt_part_certbag) */
 	/* Certificates by role, indices into bag (-1: none). */
 	int part, card, opart, ocard;
 	char serial[96];	/* from the card's name */
@@ -1340,8 +1341,7 @@ static int read_parts(struct mctx *x, const uint8_t **certs, size_t *certs_len)
 static int read_bag(struct mctx *x, const uint8_t *p, size_t len)
 {
 	char why[160];
-	size_t cap = csra_verifier_limit(x->v, CSRA_LIMIT_CERTS);
-	csra_err e = csra_certbag_read_v(x->v, p, len, cap + 1, &x->bag, why, sizeof(why));
+	csra_err e = csra_stmt_part_certbag(x->v, x->in, p, len, &x->bag, &x->bag_borrowed, why, sizeof(why));
 	if (e == CSRA_ERR_NOMEM)
 		return -1;
 	if (e != CSRA_OK) {
@@ -1485,14 +1485,14 @@ done:
 	blob_clear(&pub);
 	free(jpriv), free(jpub), free(jcerts);
 	if (x.have_bag)
-		csra_certbag_clear(&x.bag);
+		csra_stmt_part_certbag_done(&x.bag, x.bag_borrowed);
 	return CSRA_OK;
 oom:
 	blob_clear(&priv);
 	blob_clear(&pub);
 	free(jpriv), free(jpub), free(jcerts);
 	if (x.have_bag)
-		csra_certbag_clear(&x.bag);
+		csra_stmt_part_certbag_done(&x.bag, x.bag_borrowed);
 	return CSRA_ERR_NOMEM;
 }
 
