@@ -19,6 +19,7 @@ const csra_format *const csra_formats[] = {
 	&csra_format_yubico_piv,
 	&csra_format_yubihsm2,
 	&csra_format_thales_luna,
+	&csra_format_securosys_primus,
 	&csra_format_external,
 	&csra_format_callback,
 	NULL,
