@@ -21,8 +21,10 @@
 #include <openssl/x509v3.h>
 
 #include "csra_certbag.h"
+#include "csra_policy_int.h"
 #include "csra_stmt.h"
 #include "csra_verify_int.h"
+#include "csrattest/policy.h"
 #include "csrattest/request.h"
 #include "csrattest/verify.h"
 #include "testutil.h"
@@ -825,6 +827,45 @@ static int test_hostile(void)
 	return 1;
 }
 
+/* cabf-csbr: the sample's key claims all hold (generated, never
+ * extractable, sensitive), and it counts without a nonce; it fails for
+ * want of FIPS claims, which a Primus key attestation does not carry. */
+static int test_cabf_csbr(void)
+{
+	struct sample s;
+	CHECK(sample(&s));
+	csra_verifier *v = verifier();
+	csra_policy *cabf = csra_policy_cabf_csbr();
+	CHECK(v != NULL && cabf != NULL);
+	CHECK(csra_policy_freshness_exempt(cabf, NULL, 0, "securosys-primus"));
+	struct buf parts[3] = { s.xml, s.sig, s.chain };
+	struct run x;
+	CHECK(run(&x, v, T_2026, s.spki, s.spki_len, parts, 3));
+	CHECK(x.out.verified == 1 && x.out.bound == 1);
+	EVP_PKEY *k = csra_spki_pkey(NULL, s.spki, s.spki_len);
+	CHECK(k != NULL);
+	csra_policy_stmt st = { NULL, 0, "securosys-primus", &x.out };
+	csra_policy_input in = { k, &st, 1, s.spki, s.spki_len, 1 };
+	csra_result *pr = csra_result_new();
+	CHECK(pr != NULL);
+	CHECK(csra_policy_eval(cabf, &in, pr) == 0);
+	CHECK(has(pr, "policy.freshness", CSRA_STATUS_PASS, CSRA_OK, ""));
+	CHECK(has(pr, "policy.key-algorithm", CSRA_STATUS_PASS, CSRA_OK, ""));
+	const char *held[] = { "key.extractable", "key.never-extractable", "key.sensitive", "key.local" };
+	for (size_t i = 0; i < 4; i++)
+		CHECK(has(pr, "policy.claim", CSRA_STATUS_PASS, CSRA_OK, held[i]));
+	CHECK(has(pr, "policy.claim", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_CLAIM_ABSENT, "platform.fipsboot"));
+	CHECK(has(pr, "policy.claim", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_CLAIM_ABSENT, "platform.fipslevel"));
+	CHECK(has(pr, "policy.statement", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_UNMET, "statements[0]"));
+	csra_result_free(&pr);
+	EVP_PKEY_free(k);
+	run_free(&x);
+	csra_policy_free(&cabf);
+	csra_verifier_free(&v);
+	sample_free(&s);
+	return 1;
+}
+
 int main(void)
 {
 	static const tu_test tests[] = {
@@ -836,6 +877,7 @@ int main(void)
 		TU(test_detect),
 		TU(test_synthetic_good),
 		TU(test_hostile),
+		TU(test_cabf_csbr),
 	};
 	return tu_run(tests, sizeof(tests) / sizeof(tests[0]));
 }
