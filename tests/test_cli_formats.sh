@@ -86,6 +86,16 @@ if [ -d "$luna" ]; then
 	check luna-quirks 0 "quirk.ecdsa-negative-s" "$bin" verify "$luna/ecc-test.csr" --evidence "$luna/ecc-pkc.p7b" --policy "$tmp/vendor-policy.json"
 	check luna-request-quirk 0 "quirk.request-ecdsa-null-params" "$bin" verify "$luna/ecc-test.csr" --evidence "$luna/ecc-pkc.p7b" --policy "$tmp/vendor-policy.json"
 	check luna-json 0 '"kind": "thales-luna"' "$bin" verify "$luna/ecc-test.csr" --evidence "$luna/ecc-pkc.p7b" --policy "$tmp/vendor-policy.json" --json
+	# One attestation as several files: a part its one-file format does
+	# not read fails it; a missing or empty file name is a usage error; a
+	# file whose name holds a comma is one file.
+	check parts-unread 1 "CSRA_ERR_FMT_PART_UNUSED" "$bin" verify "$luna/ecc-test.csr" --evidence "$luna/ecc-pkc.p7b,$luna/ecc-test.csr" --policy "$tmp/vendor-policy.json"
+	check parts-unread-alone 1 "attestation.parts" "$bin" verify-evidence "$luna/ecc-test.csr,$luna/ecc-pkc.p7b"
+	check parts-missing 3 "no-such-part" "$bin" verify "$luna/ecc-test.csr" --evidence "$luna/ecc-pkc.p7b,$tmp/no-such-part"
+	check parts-empty-name 3 "an empty file name" "$bin" verify "$luna/ecc-test.csr" --evidence "$luna/ecc-pkc.p7b,"
+	cp "$luna/ecc-pkc.p7b" "$tmp/pkc,copy.p7b"
+	check parts-comma-name 0 "VERIFIED" "$bin" verify "$luna/ecc-test.csr" --evidence "$tmp/pkc,copy.p7b" --policy "$tmp/vendor-policy.json"
+	check parts-dump 0 "thales-luna attestation" "$bin" dump "$luna/ecc-test.csr,$luna/ecc-pkc.p7b"
 	check luna-alone 0 "attests key 0" "$bin" verify-evidence "$luna/ecc-pkc.p7b"
 	check luna-dump 0 "thales-luna attestation, 3 certificate(s)" "$bin" dump "$luna/ecc-pkc.p7b"
 	check luna-dump-json 0 '"format": "thales-luna"' "$bin" dump --json "$luna/ecc-pkc.p7b"

@@ -1224,8 +1224,8 @@ static int test_waive(void)
  * is in the policy. */
 static int test_check_formats(void)
 {
-	static const csra_format ev = { "pkix-evidence", NULL, NULL, NULL },
-	    piv = { "yubico-piv", NULL, NULL, NULL };
+	static const csra_format ev = { "pkix-evidence", NULL, NULL, NULL, 0 },
+	    piv = { "yubico-piv", NULL, NULL, NULL, 0 };
 	static const csra_format *const reg[] = { &ev, &piv, NULL };
 	csra_policy *p = load("{\"name\": \"names\", \"formats\": [\"pkix-evidence\", \"yubikey-piv\", \"yubico-piv\"],"
 	    " \"format_claims\": {\"yubico-piv\": {}, \"yubikey-piv\": {}},"

@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "csra_codec_int.h"
 #include "csra_input.h"
+#include "csrattest/request.h"
 
 __attribute__((format(printf, 1, 2)))
 void cli_usage_error(const char *fmt, ...)
@@ -41,6 +42,51 @@ int cli_read_file(const char *path, uint8_t **out, size_t *out_len)
 		fclose(f);
 	errno = saved;
 	return rc;
+}
+
+int cli_read_attestation(const char *opt, const char *arg, const char *format, csra_attestation **out)
+{
+	csra_attestation *a = *out = csra_attestation_new();
+	if (a == NULL || csra_attestation_set_format(a, format) != CSRA_OK) {
+		fprintf(stderr, "csrattest: %s %s: %s\n", opt, arg, csra_strerror(a ? CSRA_ERR_INVALID_ARGUMENT
+		    : CSRA_ERR_NOMEM));
+		return TOOL_EXIT_USAGE;
+	}
+	/* A file whose name holds a comma is still one file. */
+	struct stat st;
+	int whole = strchr(arg, ',') == NULL || strcmp(arg, "-") == 0 || stat(arg, &st) == 0;
+	const char *p = arg;
+	do {
+		size_t n = whole ? strlen(p) : strcspn(p, ",");
+		char path[4096];
+		if (n == 0 || n >= sizeof(path)) {
+			fprintf(stderr, "csrattest: %s %s: %s\n", opt, arg, n == 0 ? "an empty file name in the list"
+			    : "a file name too long");
+			return TOOL_EXIT_USAGE;
+		}
+		memcpy(path, p, n);
+		path[n] = '\0';
+		p += n + (p[n] == ',');
+		uint8_t *data;
+		size_t len;
+		int r = cli_read_file(path, &data, &len);
+		if (r != 0) {
+			fprintf(stderr, "csrattest: %s %s: %s\n", opt, path, r < 0 ? strerror(errno) : "larger than 16 MiB");
+			return r < 0 ? TOOL_EXIT_USAGE : TOOL_EXIT_MALFORMED;
+		}
+		csra_err e = len == 0 ? CSRA_ERR_INPUT_EMPTY : csra_attestation_add_part(a, data, len);
+		free(data);
+		if (e != CSRA_OK) {
+			fprintf(stderr, "csrattest: %s %s: %s\n", opt, path, e == CSRA_ERR_INPUT_EMPTY ? "empty"
+			    : e == CSRA_ERR_INVALID_ARGUMENT ? "more than 8 files in one attestation" : csra_strerror(e));
+			return e == CSRA_ERR_INPUT_EMPTY ? TOOL_EXIT_MALFORMED : TOOL_EXIT_USAGE;
+		}
+	} while (!whole && *p != '\0');
+	if (!whole && arg[strlen(arg) - 1] == ',') {
+		fprintf(stderr, "csrattest: %s %s: %s\n", opt, arg, "an empty file name in the list");
+		return TOOL_EXIT_USAGE;
+	}
+	return TOOL_EXIT_OK;
 }
 
 /* cli_finish flushes stdout: a full disk or closed pipe is an I/O error. */

@@ -30,6 +30,16 @@ int cli_read_file(const char *path, uint8_t **out, size_t *out_len);
  * output could not be written. */
 int cli_finish(int rc);
 
+struct csra_attestation;
+
+/* cli_read_attestation reads the attestation |arg| names: one file, or the
+ * files of one attestation given as several, separated by commas
+ * ("attestation.xml,attestation.sig,chain.pem"), unless |arg| names an
+ * existing file as a whole. |format| NULL: detected. Errors are printed,
+ * prefixed with |opt|. Returns a TOOL_EXIT_* code and |*out| (free with
+ * csra_attestation_free). */
+int cli_read_attestation(const char *opt, const char *arg, const char *format, struct csra_attestation **out);
+
 /* cli_write_file_atomic writes |data|/|len| to |path| ("-": stdout): to a
  * temporary file in the same directory (mkstemp), fsync'd and renamed over
  * |path|; on any failure the temporary file is removed and an existing

@@ -7,11 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 #include <openssl/crypto.h>
 
 #include "csrattest/error.h"
+#include "csrattest/request.h"
 #include "csrattest/version.h"
 #include "cli.h"
 #include "dump.h"
@@ -51,7 +53,8 @@ static const char usage_dump[] =
     "attestation attribute or extension (AttestationBundle, draft-28, or the\n"
     "legacy EvidenceBundle of drafts -10..-21), and certificate summaries.\n"
     "A vendor attestation (docs/formats.md) is shown as its format reads it:\n"
-    "its certificates, claims and attested keys.\n"
+    "its certificates, claims and attested keys; one given as several files\n"
+    "is named by all of them, comma-separated (attestation.xml,sig,chain.pem).\n"
     "FILE may be PEM (EVIDENCE, CERTIFICATE REQUEST, NEW CERTIFICATE REQUEST,\n"
     "CERTIFICATE), base64 or raw DER, at most 16 MiB; \"-\" reads stdin.\n"
     "\n"
@@ -128,6 +131,16 @@ static int cmd_dump(int argc, char **argv)
 		return TOOL_EXIT_USAGE;
 	}
 
+	/* Several files of one vendor attestation, comma-separated. */
+	struct stat st;
+	if (strchr(file, ',') != NULL && stat(file, &st) != 0) {
+		csra_attestation *a = NULL;
+		int rc = cli_read_attestation("dump", file, NULL, &a);
+		if (rc == TOOL_EXIT_OK)
+			rc = dump_vendor_parts(file, a, json);
+		csra_attestation_free(&a);
+		return cli_finish(rc);
+	}
 	uint8_t *in;
 	size_t in_len;
 	int r = cli_read_file(file, &in, &in_len);

@@ -30,9 +30,14 @@ int dump_run(const char *file, const uint8_t *in, size_t in_len, dump_type type,
 void dump_report(const char *file, int json, int code, const char *what,
     const char *detail, size_t offset);
 
+struct csra_attestation;
+
 /* dump_vendor_format returns the vendor format that claims |in|, or NULL;
- * dump_vendor prints what that format reads from it (dump_vendor.c). */
+ * dump_vendor prints what that format reads from it (dump_vendor.c).
+ * dump_vendor_parts does both for an attestation given as several files
+ * (|file| names them, comma-separated). */
 const char *dump_vendor_format(const uint8_t *in, size_t in_len);
 int dump_vendor(const char *file, const uint8_t *in, size_t in_len, const char *kind, int json);
+int dump_vendor_parts(const char *file, const struct csra_attestation *a, int json);
 
 #endif

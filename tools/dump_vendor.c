@@ -52,22 +52,30 @@ static json_t *cert_json(X509 *x, const struct csra_certbag_entry *e)
 	    "spki_sha256", spki_fp, "offset", (json_int_t)e->offset);
 }
 
-int dump_vendor(const char *file, const uint8_t *in, size_t in_len, const char *kind, int json)
+/* What |kind| reads from the attestation |a|: its parts' certificates,
+ * and the statement's result against the bundled roots. */
+static int dump_att(const char *file, const csra_attestation *a, const char *kind, int json)
 {
-	csra_certbag bag;
-	char why[200];
 	json_t *certs = json_array();
-	if (csra_certbag_read(in, in_len, 0, &bag, why, sizeof(why)) == CSRA_OK) {
-		for (size_t i = 0; i < bag.n; i++)
-			json_array_append_new(certs, cert_json(sk_X509_value(bag.certs, i), &bag.entries[i]));
+	const uint8_t *in;
+	size_t in_len;
+	for (size_t k = 0; (in = csra_attestation_part(a, k, &in_len)) != NULL; k++) {
+		csra_certbag bag;
+		char why[200];
+		if (csra_certbag_read(in, in_len, 0, &bag, why, sizeof(why)) != CSRA_OK)
+			continue;
+		for (size_t i = 0; i < bag.n; i++) {
+			json_t *c = cert_json(sk_X509_value(bag.certs, i), &bag.entries[i]);
+			if (csra_attestation_part_count(a) > 1)
+				json_object_set_new(c, "part", json_integer((json_int_t)k));
+			json_array_append_new(certs, c);
+		}
 		csra_certbag_clear(&bag);
 	}
 	csra_verifier *v = csra_verifier_new();
 	csra_result *r = NULL;
-	const uint8_t *files[1] = { in };
-	const char *formats[1] = { kind };
-	csra_err e = v != NULL ? csra_verify_attestations(v, NULL, 0, NULL, 0, files, &in_len, formats, 1, &r)
-	    : CSRA_ERR_NOMEM;
+	const csra_attestation *atts[1] = { a };
+	csra_err e = v != NULL ? csra_verify_attestations_with(v, NULL, 0, NULL, 0, atts, 1, &r) : CSRA_ERR_NOMEM;
 	csra_verifier_free(&v);
 	if (e != CSRA_OK) {
 		json_decref(certs);
@@ -115,4 +123,31 @@ int dump_vendor(const char *file, const uint8_t *in, size_t in_len, const char *
 	}
 	csra_result_free(&r);
 	return TOOL_EXIT_OK;
+}
+
+int dump_vendor(const char *file, const uint8_t *in, size_t in_len, const char *kind, int json)
+{
+	csra_attestation *a = csra_attestation_new();
+	csra_err e = a == NULL ? CSRA_ERR_NOMEM : csra_attestation_add_part(a, in, in_len);
+	if (e == CSRA_OK)
+		e = csra_attestation_set_format(a, kind);
+	int rc = e == CSRA_OK ? dump_att(file, a, kind, json) : TOOL_EXIT_USAGE;
+	if (e != CSRA_OK)
+		dump_report(file, json, e, "error", csra_strerror(e), SIZE_MAX);
+	csra_attestation_free(&a);
+	return rc;
+}
+
+int dump_vendor_parts(const char *file, const csra_attestation *a, int json)
+{
+	const uint8_t *in;
+	size_t in_len;
+	for (size_t k = 0; (in = csra_attestation_part(a, k, &in_len)) != NULL; k++) {
+		const char *kind = dump_vendor_format(in, in_len);
+		if (kind != NULL)
+			return dump_att(file, a, kind, json);
+	}
+	dump_report(file, json, CSRA_ERR_FMT_UNKNOWN, "unknown format",
+	    "no vendor format recognises any of these files", SIZE_MAX);
+	return TOOL_EXIT_MALFORMED;
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <openssl/err.h>
@@ -27,7 +28,7 @@
     "                         elements 1024 by default; docs/verify.md); may repeat\n"
 
 static const char usage[] =
-    "Usage: csrattest verify-evidence FILE [--trust CA.pem] [options]\n"
+    "Usage: csrattest verify-evidence FILE[,FILE...] [--trust CA.pem] [options]\n"
     "\n"
     "Verify an attestation on its own and print the keys it attests. PKIX\n"
     "Evidence (draft-ietf-rats-pkix-key-attestation-07, needs --trust): every\n"
@@ -36,7 +37,9 @@ static const char usage[] =
     "to a trust anchor, the draft's rules on content, ak-spki binding and\n"
     "freshness. A vendor attestation (docs/formats.md: yubico-piv, yubihsm2,\n"
     "thales-luna, ...): its format's checks against the vendor's bundled\n"
-    "roots (csrattest trust list). Every check that ran is printed.\n"
+    "roots (csrattest trust list); one given as several files (Securosys:\n"
+    "XML,signature,chain; Google Cloud HSM: .dat,.certs) names them all,\n"
+    "comma-separated. Every check that ran is printed.\n"
     "\n"
     "Options:\n"
     "  --trust FILE|DIR       trust anchors (PEM); may repeat; required\n"
@@ -67,6 +70,7 @@ static const char usage[] =
     "  csrattest verify-evidence evidence.pem --trust vendor-root.pem\n"
     "  csrattest verify-evidence ev.der --trust roots/ --nonce beefcafebabedead --json\n"
     "  csrattest verify-evidence luna-pkc.p7b\n"
+    "  csrattest verify-evidence ec.dat,ec.certs --json\n"
     "\n"
     "Exit status: 0 verified, 1 rejected (reasons printed), 2 malformed input,\n"
     "3 usage or I/O error.\n";
@@ -291,11 +295,11 @@ static int add_files(csra_verifier *v, const char *opt, const char *path)
 }
 
 /* Attestations given beside a request (--evidence), read raw: each
- * format reads its own PEM or DER. */
+ * format reads its own PEM or DER; one --evidence may name several files
+ * of one attestation (cli_read_attestation). */
 struct evfiles {
 	const char *path[16];
-	uint8_t *data[16];
-	size_t len[16];
+	csra_attestation *att[16];
 	const char *format[16];
 	size_t n;
 };
@@ -303,16 +307,9 @@ struct evfiles {
 static int read_evfiles(struct evfiles *f)
 {
 	for (size_t i = 0; i < f->n; i++) {
-		int r = cli_read_file(f->path[i], &f->data[i], &f->len[i]);
-		if (r != 0) {
-			fprintf(stderr, "csrattest: --evidence %s: %s\n", f->path[i],
-			    r < 0 ? strerror(errno) : "larger than 16 MiB");
-			return r < 0 ? TOOL_EXIT_USAGE : TOOL_EXIT_MALFORMED;
-		}
-		if (f->len[i] == 0) {
-			fprintf(stderr, "csrattest: --evidence %s: empty\n", f->path[i]);
-			return TOOL_EXIT_MALFORMED;
-		}
+		int rc = cli_read_attestation("--evidence", f->path[i], f->format[i], &f->att[i]);
+		if (rc != TOOL_EXIT_OK)
+			return rc;
 	}
 	return TOOL_EXIT_OK;
 }
@@ -320,7 +317,7 @@ static int read_evfiles(struct evfiles *f)
 static void free_evfiles(struct evfiles *f)
 {
 	for (size_t i = 0; i < f->n; i++)
-		free(f->data[i]);
+		csra_attestation_free(&f->att[i]);
 }
 
 /* --trust-format NAME=FILE|DIR and --no-bundle NAME. */
@@ -441,8 +438,8 @@ static int verify_vendor_file(csra_verifier *v, const char *file, const char *fo
 	int rc = read_evfiles(&f);
 	csra_result *r = NULL;
 	if (rc == TOOL_EXIT_OK) {
-		const uint8_t *files[1] = { f.data[0] };
-		csra_err e = csra_verify_attestations(v, NULL, 0, nonce, nonce_len, files, f.len, f.format, 1, &r);
+		csra_err e = csra_verify_attestations_with(v, NULL, 0, nonce, nonce_len,
+		    (const csra_attestation *const *)f.att, 1, &r);
 		if (e != CSRA_OK) {
 			fprintf(stderr, "csrattest: %s: %s\n", file, csra_strerror(e));
 			rc = TOOL_EXIT_USAGE;
@@ -587,7 +584,9 @@ int cmd_verify_evidence(int argc, char **argv)
 	if (format == NULL) {
 		uint8_t *raw = NULL;
 		size_t raw_len = 0;
-		int vendor = cli_read_file(file, &raw, &raw_len) == 0 && vendor_file(raw, raw_len);
+		struct stat st;
+		int vendor = (strchr(file, ',') != NULL && stat(file, &st) != 0) ||
+		    (cli_read_file(file, &raw, &raw_len) == 0 && vendor_file(raw, raw_len));
 		free(raw);
 		if (vendor) {
 			if (ntrust_files > 0)
@@ -662,8 +661,11 @@ static const char usage_verify[] =
     "                         path (PKIX Evidence and TPM): each CA in it needs\n"
     "                         a current CRL\n"
     "  --policy cabf-csbr|FILE  the policy (default cabf-csbr; FILE: docs/policy.md)\n"
-    "  --evidence FILE        a vendor attestation given beside the request (PEM or\n"
-    "                         DER); may repeat (at most 16)\n"
+    "  --evidence FILE[,FILE...]  a vendor attestation given beside the request\n"
+    "                         (PEM or DER); several files of one attestation\n"
+    "                         comma-separated (Securosys: XML,signature,chain;\n"
+    "                         Google Cloud HSM: .dat,.certs); may repeat (at\n"
+    "                         most 16)\n"
     "  --format auto|NAME     the --evidence files' format (default auto: detected)\n"
     "  --key FILE             bind to this certificate's or public key's key, with\n"
     "                         no request\n"
@@ -693,6 +695,7 @@ static const char usage_verify[] =
     "  csrattest verify req.csr --trust hsm-vendor-roots/ --nonce 0c9e7876bdedc1c3\n"
     "  csrattest verify req.der --trust roots.pem --policy my-policy.json --json\n"
     "  csrattest verify hsm.csr --evidence luna-pkc.p7b\n"
+    "  csrattest verify hsm.csr --evidence attestation.xml,attestation.sig,chain.pem\n"
     "  csrattest verify --key issued.pem --evidence attestation.pem --json\n"
     "\n"
     "Exit status: 0 verified and policy met, 1 rejected, 2 malformed input,\n"
@@ -926,14 +929,14 @@ int cmd_verify(int argc, char **argv)
 		if ((rc = read_key(keyfile, &spki, &spki_len)) != TOOL_EXIT_OK)
 			goto out;
 		file = keyfile;
-		e = csra_verify_attestations(v, spki, spki_len, nonce, nonce_len, (const uint8_t *const *)ev.data,
-		    ev.len, ev.format, ev.n, &r);
+		e = csra_verify_attestations_with(v, spki, spki_len, nonce, nonce_len,
+		    (const csra_attestation *const *)ev.att, ev.n, &r);
 	} else {
 		if ((rc = load_der(file, CSRA_INPUT_ACCEPT_CSR, "CERTIFICATE REQUEST", json ? "request" : NULL,
 		    &der, &len)) != TOOL_EXIT_OK)
 			goto out;
-		e = csra_verify_request_ex(v, der, len, nonce, nonce_len, (const uint8_t *const *)ev.data,
-		    ev.len, ev.format, ev.n, &r);
+		e = csra_verify_request_with(v, der, len, nonce, nonce_len,
+		    (const csra_attestation *const *)ev.att, ev.n, &r);
 	}
 	if (e != CSRA_OK) {
 		fprintf(stderr, "csrattest: %s: %s\n", file, csra_strerror(e));

@@ -170,6 +170,59 @@ csra_err csra_verify_request_ex(const csra_verifier *v, const uint8_t *der, size
     const uint8_t *nonce, size_t nonce_len, const uint8_t *const *files, const size_t *lens,
     const char *const *formats, size_t nfiles, csra_result **out);
 
+/* csra_attestation is one attestation given beside a request (or alone),
+ * as one file or as several: Securosys Primus sends an XML statement, its
+ * detached signature and the attestation key's chain; Google Cloud HSM a
+ * compressed binary and its certificate chains. Each part is the bytes of
+ * one file as read (PEM or DER). The format is found from the parts (the
+ * one format whose detection takes one of them) or named; the format
+ * places each part by its content, never by its order, and an attestation
+ * with a part its format does not read fails (CSRA_ERR_FMT_PART_UNUSED). */
+typedef struct csra_attestation csra_attestation;
+
+/* The most parts one attestation takes. */
+#define CSRA_ATTESTATION_MAX_PARTS 8
+
+/* csra_attestation_new returns an empty attestation, or NULL when memory
+ * runs out. csra_attestation_free frees |*ap| (NULL is fine) and sets
+ * |*ap| to NULL. */
+csra_attestation *csra_attestation_new(void);
+void csra_attestation_free(csra_attestation **ap);
+
+/* csra_attestation_add_part appends a copy of the |len| bytes at |p| as
+ * the attestation's next part. Returns CSRA_OK; CSRA_ERR_INVALID_ARGUMENT
+ * for a NULL |a| or |p|, an empty part or a part past
+ * CSRA_ATTESTATION_MAX_PARTS; or CSRA_ERR_NOMEM. */
+csra_err csra_attestation_add_part(csra_attestation *a, const uint8_t *p, size_t len);
+
+/* csra_attestation_set_format names the attestation's format
+ * ("securosys-primus", ...: docs/formats.md; copied), or with NULL has it
+ * detected (the default). Returns CSRA_OK, CSRA_ERR_INVALID_ARGUMENT
+ * (NULL |a|, a name over 31 bytes) or CSRA_ERR_NOMEM. An unknown name
+ * fails the attestation's "attestation.format" check when verified. */
+csra_err csra_attestation_set_format(csra_attestation *a, const char *format);
+
+/* csra_attestation_part_count returns how many parts |a| has (0 for
+ * NULL). csra_attestation_part returns part |i| (owned by |a|) and sets
+ * |*len|, or NULL past the last. */
+size_t csra_attestation_part_count(const csra_attestation *a);
+const uint8_t *csra_attestation_part(const csra_attestation *a, size_t i, size_t *len);
+
+/* csra_verify_request_with is csra_verify_request_ex with the
+ * attestations given as csra_attestation objects (|atts|, borrowed for
+ * the call; each with at least one part), so that one attestation may be
+ * several files. */
+csra_err csra_verify_request_with(const csra_verifier *v, const uint8_t *der, size_t len,
+    const uint8_t *nonce, size_t nonce_len, const csra_attestation *const *atts, size_t natts,
+    csra_result **out);
+
+/* csra_verify_attestations_with is csra_verify_attestations with the
+ * attestations given as csra_attestation objects (see
+ * csra_verify_request_with); |natts| >= 1. */
+csra_err csra_verify_attestations_with(const csra_verifier *v, const uint8_t *spki, size_t spki_len,
+    const uint8_t *nonce, size_t nonce_len, const csra_attestation *const *atts, size_t natts,
+    csra_result **out);
+
 /* csra_verify_attestations verifies |nfiles| attestations (as in
  * csra_verify_request_ex) without a request: bound to the key |spki|/
  * |spki_len| (DER SubjectPublicKeyInfo, e.g. of a certificate issued

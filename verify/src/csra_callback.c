@@ -140,4 +140,4 @@ static csra_err callback_verify(const csra_verifier *v, const void *route, csra_
 	return child->nomem ? CSRA_ERR_NOMEM : CSRA_OK;
 }
 
-const csra_format csra_format_callback = { "callback", callback_handles, NULL, callback_verify };
+const csra_format csra_format_callback = { "callback", callback_handles, NULL, callback_verify, 0 };

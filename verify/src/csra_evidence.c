@@ -1537,4 +1537,4 @@ static csra_err evidence_verify(const csra_verifier *v, const void *route, csra_
 }
 
 const csra_format csra_format_pkix_evidence = { "pkix-evidence", evidence_handles, evidence_detect,
-	evidence_verify };
+	evidence_verify, 0 };

@@ -1051,4 +1051,4 @@ static csra_err external_verify(const csra_verifier *v, const void *route, csra_
 	return csra_external_verify(&rt->ext, in, child, out);
 }
 
-const csra_format csra_format_external = { "external", external_handles, NULL, external_verify };
+const csra_format csra_format_external = { "external", external_handles, NULL, external_verify, 0 };

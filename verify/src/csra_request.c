@@ -439,37 +439,74 @@ static void finish_statement(struct rctx *x, const csra_stmt_in *in, csra_result
 	x->pstmts[x->r->nchildren - 1] = (csra_policy_stmt){ in->type, in->type_len, child->kind, out };
 }
 
-/* The format of an attestation given beside a request: |name|'s, or the
- * one format whose detect() takes it (|bag|: its certificates, or NULL).
- * Records "attestation.format". */
-static const csra_format *file_format(const uint8_t *p, size_t len, const struct csra_certbag *bag,
-    const char *name, csra_result *child)
+/* One attestation given beside a request: its parts (one per file) and
+ * its format's name, or NULL: detected. */
+struct att_in {
+	const uint8_t *const *parts;
+	const size_t *lens;
+	size_t n;
+	const char *format;
+};
+
+/* The format of an attestation given beside a request: |a|'s named one,
+ * or the one format whose detect() takes one of its parts (|bags|[i]:
+ * part i's certificates, or NULL). |*main| gets the part the format took
+ * (the first; 0 when none did). Records "attestation.format". */
+static const csra_format *file_format(const struct att_in *a, const csra_certbag *const *bags, size_t *main,
+    csra_result *child)
 {
-	const csra_format *found = NULL;
-	if (name != NULL) {
-		found = csra_format_find(name);
+	*main = 0;
+	if (a->format != NULL) {
+		const csra_format *found = csra_format_find(a->format);
 		if (found == NULL || found->detect == NULL) {
 			char shown[40];
 			csra_result_add(child, "attestation.format", CSRA_STATUS_FAIL, CSRA_ERR_FMT_UNKNOWN, "",
 			    "\"%s\" is not a format csrattest verifies beside a request",
-			    csra_shown(name, shown, sizeof(shown)));
+			    csra_shown(a->format, shown, sizeof(shown)));
 			return NULL;
 		}
+		for (size_t i = 0; i < a->n; i++)
+			if (found->detect(a->parts[i], a->lens[i], bags[i])) {
+				*main = i;
+				break;
+			}
 		csra_result_add(child, "attestation.format", CSRA_STATUS_PASS, CSRA_OK, "",
 		    "%s, as the caller said", found->kind);
 		return found;
 	}
-	char names[160];
-	size_t n;
-	found = csra_format_detect(p, len, bag, &n, names, sizeof(names));
+	/* Every format that takes any part; one part may be claimed by one
+	 * format and another part by another: that is ambiguous too. */
+	const csra_format *found = NULL;
+	size_t n = 0;
+	char names[160] = "";
+	for (const csra_format *const *f = csra_formats; *f != NULL; f++) {
+		if ((*f)->detect == NULL)
+			continue;
+		size_t i = 0;
+		while (i < a->n && !(*f)->detect(a->parts[i], a->lens[i], bags[i]))
+			i++;
+		if (i == a->n)
+			continue;
+		if (n++ == 0)
+			found = *f, *main = i;
+		size_t used = strlen(names);
+		snprintf(names + used, sizeof(names) - used, "%s%s", used ? ", " : "", (*f)->kind);
+	}
 	if (n == 1) {
-		csra_result_add(child, "attestation.format", CSRA_STATUS_PASS, CSRA_OK, "", "%s, detected",
-		    found->kind);
+		if (a->n == 1)
+			csra_result_add(child, "attestation.format", CSRA_STATUS_PASS, CSRA_OK, "", "%s, detected",
+			    found->kind);
+		else
+			csra_result_add(child, "attestation.format", CSRA_STATUS_PASS, CSRA_OK, "",
+			    "%s, detected from part %zu of %zu", found->kind, *main + 1, a->n);
 		return found;
 	}
+	size_t total = 0;
+	for (size_t i = 0; i < a->n; i++)
+		total += a->lens[i];
 	if (n == 0)
 		csra_result_add(child, "attestation.format", CSRA_STATUS_FAIL, CSRA_ERR_FMT_UNKNOWN, "",
-		    "no format csrattest knows recognises this attestation (%zu bytes)", len);
+		    "no format csrattest knows recognises this attestation (%zu part(s), %zu bytes)", a->n, total);
 	else
 		csra_result_add(child, "attestation.format", CSRA_STATUS_FAIL, CSRA_ERR_FMT_AMBIGUOUS, "",
 		    "several formats recognise this attestation (%s): name one", names);
@@ -478,8 +515,8 @@ static const csra_format *file_format(const uint8_t *p, size_t len, const struct
 
 /* Verifies one attestation given beside the request (or found in a
  * vendor attribute of it) as a statement of its own. */
-static csra_err check_file(struct rctx *x, const uint8_t *p, size_t len, const char *format,
-    const char *origin, const uint8_t *nonce, size_t nonce_len)
+static csra_err check_file(struct rctx *x, const struct att_in *a, const char *origin, const uint8_t *nonce,
+    size_t nonce_len)
 {
 	csra_stmt_out *out = NULL;
 	csra_result *child = new_statement(x, &out);
@@ -487,24 +524,40 @@ static csra_err check_file(struct rctx *x, const uint8_t *p, size_t len, const c
 		return CSRA_ERR_NOMEM;
 	if ((child->type_name = strdup(origin)) == NULL)
 		child->nomem = 1;
-	const uint8_t *parts[1] = { p };
-	size_t part_lens[1] = { len };
-	csra_stmt_in in = { NULL, 0, p, len, x->spki, x->spki_len, nonce, nonce_len, NULL, NULL, 0,
-		x->r->at, x->key, x->v, NULL, parts, part_lens, 1 };
-	/* Certificates are what most vendor formats come as: read once, for
-	 * every format's detect() and the chosen one's verify(). */
-	csra_certbag bag;
-	char why[8];
-	int have_bag = csra_certbag_detect(p, len) && csra_stmt_certbag(x->v, &in, &bag, why, sizeof(why)) == CSRA_OK;
-	if (have_bag)
-		in.bag = &bag;
-	const csra_format *f = file_format(p, len, in.bag, format, child);
+	csra_stmt_in in = { NULL, 0, a->parts[0], a->lens[0], x->spki, x->spki_len, nonce, nonce_len, NULL, NULL,
+		0, x->r->at, x->key, x->v, NULL, a->parts, a->lens, a->n };
+	/* Certificates are what most vendor formats come as: each part read
+	 * once, for every format's detect(), and the chosen part's bag kept
+	 * for its verify(). */
+	csra_certbag bags[CSRA_ATTESTATION_MAX_PARTS];
+	const csra_certbag *bagp[CSRA_ATTESTATION_MAX_PARTS] = { NULL };
+	for (size_t i = 0; i < a->n; i++) {
+		char why[8];
+		in.stmt = a->parts[i], in.stmt_len = a->lens[i];
+		if (csra_certbag_detect(a->parts[i], a->lens[i]) &&
+		    csra_stmt_certbag(x->v, &in, &bags[i], why, sizeof(why)) == CSRA_OK)
+			bagp[i] = &bags[i];
+	}
+	size_t main;
+	const csra_format *f = file_format(a, bagp, &main, child);
+	in.stmt = a->parts[main], in.stmt_len = a->lens[main], in.bag = bagp[main];
 	csra_err e = CSRA_OK;
-	if (f == NULL) {
-		if ((child->kind = strdup("unknown")) == NULL)
+	/* A part no one reads could be what the caller meant to be checked. */
+	int unread = 0;
+	for (size_t i = 0; f != NULL && !f->multipart && i < a->n; i++) {
+		char path[32];
+		snprintf(path, sizeof(path), "parts[%zu]", i);
+		if (i != main && ++unread)
+			csra_result_add(child, "attestation.parts", CSRA_STATUS_FAIL, CSRA_ERR_FMT_PART_UNUSED, path,
+			    "part %zu of %zu (%zu bytes) is not read: a %s attestation is one file", i + 1, a->n,
+			    a->lens[i], f->kind);
+	}
+	if (f == NULL || unread) {
+		if ((child->kind = strdup(f != NULL ? f->kind : "unknown")) == NULL)
 			child->nomem = 1;
 		csra_result_add(child, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, "",
-		    "binding not checked: no format for this attestation");
+		    f == NULL ? "binding not checked: no format for this attestation"
+		    : "binding not checked: the attestation has parts its format does not read");
 	} else {
 		if ((child->kind = strdup(f->kind)) == NULL)
 			child->nomem = 1;
@@ -520,8 +573,9 @@ static csra_err check_file(struct rctx *x, const uint8_t *p, size_t len, const c
 		e = CSRA_ERR_NOMEM;
 	if (e == CSRA_OK)
 		finish_statement(x, &in, child, out);
-	if (have_bag)
-		csra_certbag_clear(&bag);
+	for (size_t i = 0; i < a->n; i++)
+		if (bagp[i] != NULL)
+			csra_certbag_clear(&bags[i]);
 	return e;
 }
 
@@ -727,42 +781,190 @@ static void luna_request_quirk(struct rctx *x)
 	    "accepted only for a request a Thales Luna PKC attests)", csra_strerror(CSRA_ERR_SIG_ALG_PARAMS));
 }
 
-/* Every (pointer, length) of a caller's list of attestations is there. */
-static int files_ok(const uint8_t *const *files, const size_t *lens, size_t n)
+/* csra_attestation: the parts are copies, owned. */
+struct csra_attestation {
+	uint8_t *parts[CSRA_ATTESTATION_MAX_PARTS];
+	size_t lens[CSRA_ATTESTATION_MAX_PARTS];
+	size_t n;
+	char format[32];	/* "" : detected */
+};
+
+csra_attestation *csra_attestation_new(void)
 {
-	if (n > 0 && (files == NULL || lens == NULL))
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (files[i] == NULL || lens[i] == 0)
-			return 0;
-	return 1;
+	return calloc(1, sizeof(csra_attestation));
+}
+
+void csra_attestation_free(csra_attestation **ap)
+{
+	if (ap == NULL || *ap == NULL)
+		return;
+	for (size_t i = 0; i < (*ap)->n; i++)
+		free((*ap)->parts[i]);
+	free(*ap);
+	*ap = NULL;
+}
+
+csra_err csra_attestation_add_part(csra_attestation *a, const uint8_t *p, size_t len)
+{
+	if (a == NULL || p == NULL || len == 0 || a->n == CSRA_ATTESTATION_MAX_PARTS)
+		return CSRA_ERR_INVALID_ARGUMENT;
+	if ((a->parts[a->n] = malloc(len)) == NULL)
+		return CSRA_ERR_NOMEM;
+	memcpy(a->parts[a->n], p, len);
+	a->lens[a->n++] = len;
+	return CSRA_OK;
+}
+
+csra_err csra_attestation_set_format(csra_attestation *a, const char *format)
+{
+	if (a == NULL || (format != NULL && strlen(format) >= sizeof(a->format)))
+		return CSRA_ERR_INVALID_ARGUMENT;
+	snprintf(a->format, sizeof(a->format), "%s", format != NULL ? format : "");
+	return CSRA_OK;
+}
+
+size_t csra_attestation_part_count(const csra_attestation *a)
+{
+	return a != NULL ? a->n : 0;
+}
+
+const uint8_t *csra_attestation_part(const csra_attestation *a, size_t i, size_t *len)
+{
+	if (a == NULL || len == NULL || i >= a->n)
+		return NULL;
+	*len = a->lens[i];
+	return a->parts[i];
+}
+
+/* The caller's attestations as att_in views (borrowed): |files| one part
+ * each, or |atts|. Returns NULL for a list that is not all there (or
+ * out of memory: |*nomem| set), else an array to free. */
+static struct att_in *att_views(const uint8_t *const *files, const size_t *lens, const char *const *formats,
+    const csra_attestation *const *atts, size_t n, int *nomem)
+{
+	*nomem = 0;
+	if (n > 0 && (atts == NULL && (files == NULL || lens == NULL)))
+		return NULL;
+	struct att_in *v = calloc(n ? n : 1, sizeof(*v));
+	if (v == NULL) {
+		*nomem = 1;
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (atts != NULL) {
+			if (atts[i] == NULL || atts[i]->n == 0)
+				break;
+			v[i] = (struct att_in){ (const uint8_t *const *)atts[i]->parts, atts[i]->lens, atts[i]->n,
+				atts[i]->format[0] ? atts[i]->format : NULL };
+		} else {
+			if (files[i] == NULL || lens[i] == 0)
+				break;
+			v[i] = (struct att_in){ &files[i], &lens[i], 1, formats != NULL ? formats[i] : NULL };
+		}
+		if (i + 1 == n)
+			return v;
+	}
+	if (n == 0)
+		return v;
+	free(v);
+	return NULL;
 }
 
 /* The attestations given beside the request, then the one a vendor
  * attribute of it carries. */
-static csra_err check_files(struct rctx *x, const uint8_t *const *files, const size_t *lens,
-    const char *const *formats, size_t nfiles, const uint8_t *nonce, size_t nonce_len)
+static csra_err check_files(struct rctx *x, const struct att_in *atts, size_t natts, const uint8_t *nonce,
+    size_t nonce_len)
 {
 	csra_err e = CSRA_OK;
-	for (size_t i = 0; e == CSRA_OK && i < nfiles; i++) {
+	for (size_t i = 0; e == CSRA_OK && i < natts; i++) {
 		char origin[48];
 		snprintf(origin, sizeof(origin), "attestation file %zu", i + 1);
-		e = check_file(x, files[i], lens[i], formats != NULL ? formats[i] : NULL, origin, nonce, nonce_len);
+		e = check_file(x, &atts[i], origin, nonce, nonce_len);
 	}
-	if (e == CSRA_OK && x->have_vendor_attr)
-		e = check_file(x, x->vendor_attr.p, x->vendor_attr.len, "yubico-piv",
-		    "request attribute 1.3.6.1.4.1.37623.26.4", nonce, nonce_len);
+	if (e == CSRA_OK && x->have_vendor_attr) {
+		const uint8_t *p = x->vendor_attr.p;
+		struct att_in a = { &p, &x->vendor_attr.len, 1, "yubico-piv" };
+		e = check_file(x, &a, "request attribute 1.3.6.1.4.1.37623.26.4", nonce, nonce_len);
+	}
 	return e;
 }
+
+static csra_err verify_request_atts(const csra_verifier *v, const uint8_t *der, size_t len,
+    const uint8_t *nonce, size_t nonce_len, const struct att_in *atts, size_t nfiles, csra_result **out);
+static csra_err verify_attestations_atts(const csra_verifier *v, const uint8_t *spki, size_t spki_len,
+    const uint8_t *nonce, size_t nonce_len, const struct att_in *atts, size_t nfiles, csra_result **out);
 
 csra_err csra_verify_request_ex(const csra_verifier *v, const uint8_t *der, size_t len,
     const uint8_t *nonce, size_t nonce_len, const uint8_t *const *files, const size_t *lens,
     const char *const *formats, size_t nfiles, csra_result **out)
 {
+	int nomem;
+	struct att_in *a = att_views(files, lens, formats, NULL, nfiles, &nomem);
+	if (a == NULL) {
+		if (out != NULL)
+			*out = NULL;
+		return nomem ? CSRA_ERR_NOMEM : CSRA_ERR_INVALID_ARGUMENT;
+	}
+	csra_err e = verify_request_atts(v, der, len, nonce, nonce_len, a, nfiles, out);
+	free(a);
+	return e;
+}
+
+csra_err csra_verify_request_with(const csra_verifier *v, const uint8_t *der, size_t len,
+    const uint8_t *nonce, size_t nonce_len, const csra_attestation *const *atts, size_t natts,
+    csra_result **out)
+{
+	int nomem;
+	struct att_in *a = att_views(NULL, NULL, NULL, atts, natts, &nomem);
+	if (a == NULL || (natts > 0 && atts == NULL)) {
+		free(a);
+		if (out != NULL)
+			*out = NULL;
+		return nomem ? CSRA_ERR_NOMEM : CSRA_ERR_INVALID_ARGUMENT;
+	}
+	csra_err e = verify_request_atts(v, der, len, nonce, nonce_len, a, natts, out);
+	free(a);
+	return e;
+}
+
+csra_err csra_verify_attestations(const csra_verifier *v, const uint8_t *spki, size_t spki_len,
+    const uint8_t *nonce, size_t nonce_len, const uint8_t *const *files, const size_t *lens,
+    const char *const *formats, size_t nfiles, csra_result **out)
+{
+	int nomem;
+	struct att_in *a = att_views(files, lens, formats, NULL, nfiles, &nomem);
+	if (a == NULL) {
+		if (out != NULL)
+			*out = NULL;
+		return nomem ? CSRA_ERR_NOMEM : CSRA_ERR_INVALID_ARGUMENT;
+	}
+	csra_err e = verify_attestations_atts(v, spki, spki_len, nonce, nonce_len, a, nfiles, out);
+	free(a);
+	return e;
+}
+
+csra_err csra_verify_attestations_with(const csra_verifier *v, const uint8_t *spki, size_t spki_len,
+    const uint8_t *nonce, size_t nonce_len, const csra_attestation *const *atts, size_t natts,
+    csra_result **out)
+{
+	int nomem;
+	struct att_in *a = atts != NULL ? att_views(NULL, NULL, NULL, atts, natts, &nomem) : NULL;
+	if (a == NULL) {
+		if (out != NULL)
+			*out = NULL;
+		return atts != NULL && nomem ? CSRA_ERR_NOMEM : CSRA_ERR_INVALID_ARGUMENT;
+	}
+	csra_err e = verify_attestations_atts(v, spki, spki_len, nonce, nonce_len, a, natts, out);
+	free(a);
+	return e;
+}
+
+static csra_err verify_request_atts(const csra_verifier *v, const uint8_t *der, size_t len,
+    const uint8_t *nonce, size_t nonce_len, const struct att_in *atts, size_t nfiles, csra_result **out)
+{
 	if (out != NULL)
 		*out = NULL;
-	if (v == NULL || der == NULL || out == NULL || (nonce == NULL && nonce_len != 0) ||
-	    !files_ok(files, lens, nfiles))
+	if (v == NULL || der == NULL || out == NULL || (nonce == NULL && nonce_len != 0))
 		return CSRA_ERR_INVALID_ARGUMENT;
 	/* draft-ietf-lamps-attestation-freshness: a zero-length nonce says
 	 * the CA needs no freshness proof. */
@@ -833,7 +1035,7 @@ csra_err csra_verify_request_ex(const csra_verifier *v, const uint8_t *der, size
 	if (x.have_bundle && x.key != NULL)
 		e = check_bundle(&x, nonce, nonce_len);
 	if (e == CSRA_OK && x.key != NULL)
-		e = check_files(&x, files, lens, formats, nfiles, nonce, nonce_len);
+		e = check_files(&x, atts, nfiles, nonce, nonce_len);
 	if (e == CSRA_OK)
 		luna_request_quirk(&x);
 	if (e == CSRA_OK && x.key != NULL) {
@@ -858,13 +1060,12 @@ csra_err csra_verify_request_ex(const csra_verifier *v, const uint8_t *der, size
 	return CSRA_OK;
 }
 
-csra_err csra_verify_attestations(const csra_verifier *v, const uint8_t *spki, size_t spki_len,
-    const uint8_t *nonce, size_t nonce_len, const uint8_t *const *files, const size_t *lens,
-    const char *const *formats, size_t nfiles, csra_result **out)
+static csra_err verify_attestations_atts(const csra_verifier *v, const uint8_t *spki, size_t spki_len,
+    const uint8_t *nonce, size_t nonce_len, const struct att_in *atts, size_t nfiles, csra_result **out)
 {
 	if (out != NULL)
 		*out = NULL;
-	if (v == NULL || out == NULL || nfiles == 0 || !files_ok(files, lens, nfiles) ||
+	if (v == NULL || out == NULL || nfiles == 0 ||
 	    (spki == NULL) != (spki_len == 0) || (nonce == NULL && nonce_len != 0))
 		return CSRA_ERR_INVALID_ARGUMENT;
 	if (nonce_len == 0)
@@ -899,7 +1100,7 @@ csra_err csra_verify_attestations(const csra_verifier *v, const uint8_t *spki, s
 			    "the key to bind to, given by the caller (%zu bytes of SubjectPublicKeyInfo)", spki_len);
 	}
 	if (spki == NULL || x.key != NULL)
-		e = check_files(&x, files, lens, formats, nfiles, nonce, nonce_len);
+		e = check_files(&x, atts, nfiles, nonce, nonce_len);
 	if (e == CSRA_OK && x.key != NULL) {
 		csra_policy_input pin = { x.key, x.pstmts, r->nchildren, x.spki, x.spki_len, nonce != NULL };
 		csra_policy_check_formats(policy, csra_formats, r);

@@ -279,6 +279,10 @@ typedef struct csra_format {
 	int (*detect)(const uint8_t *p, size_t len, const struct csra_certbag *bag);
 	csra_err (*verify)(const csra_verifier *v, const void *route, csra_decoded *d,
 	    const csra_stmt_in *in, csra_result *child, csra_stmt_out *out);
+	/* 1: verify() reads in->parts (a file attestation may come as
+	 * several files) and fails for a part it cannot place. 0: one file;
+	 * an attestation of more parts fails before verify() runs. */
+	int multipart;
 } csra_format;
 
 extern const csra_format csra_format_thales_luna;

@@ -810,4 +810,4 @@ static csra_err tpm_verify(const csra_verifier *v, const void *route, csra_decod
 	    csra_verifier_ak_ekus(v, 1), child, out);
 }
 
-const csra_format csra_format_tpm2_certify = { "tpm2-certify", tpm_handles, NULL, tpm_verify };
+const csra_format csra_format_tpm2_certify = { "tpm2-certify", tpm_handles, NULL, tpm_verify, 0 };
