@@ -884,4 +884,5 @@ const csra_format csra_format_securosys_primus = {
 	.handles = sp_handles,
 	.detect = sp_detect,
 	.verify = sp_verify,
+	.multipart = 1,
 };
