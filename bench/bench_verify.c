@@ -233,6 +233,7 @@ static struct {
 	uint8_t *luna, *hsm;
 	size_t luna_len, hsm_len;
 	csra_verifier *fmt_warm;
+	csra_attestation *primus;	/* Securosys: XML, signature, chain */
 	/* Known-weak-key checks: SPKIs of an RSA-3072 and a P-256 key. */
 	uint8_t *weak_rsa, *weak_ec;
 	size_t weak_rsa_len, weak_ec_len;
@@ -321,6 +322,13 @@ static int w_luna_warm(void)
 static int w_hsm_warm(void)
 {
 	return vendor_alone(g.hsm, g.hsm_len);
+}
+
+static int w_primus_warm(void)
+{
+	csra_result *r = NULL;
+	const csra_attestation *atts[1] = { g.primus };
+	return expect_verified(csra_verify_attestations_with(g.fmt_warm, NULL, 0, NULL, 0, atts, 1, &r), &r);
 }
 
 /* The weak-key checks of one key, recorded in a result: cold with the
@@ -416,7 +424,7 @@ static int w_curve(void)
 
 enum {
 	W_STRICT, W_EV_WARM, W_EV_NOCACHE, W_EV_COLD, W_CSR_WARM, W_CSR_COLD,
-	W_WEAK_RSA_COLD, W_WEAK_RSA_WARM, W_WEAK_EC_COLD, W_WEAK_EC_WARM, W_LUNA_WARM, W_HSM_WARM, W_MT1, W_MT2,
+	W_WEAK_RSA_COLD, W_WEAK_RSA_WARM, W_WEAK_EC_COLD, W_WEAK_EC_WARM, W_LUNA_WARM, W_HSM_WARM, W_PRIMUS_WARM, W_MT1, W_MT2,
 	F_ECDSA, F_COLD, F_CSR_SIG, F_CSR_EV_SIG, NWL
 };
 
@@ -449,6 +457,8 @@ static struct workload wl[NWL] = {
 	[W_WEAK_EC_WARM] = WL("weak_ec_warm", "weak-key checks, P-256, cached", w_weak_ec_warm, 0, W_CSR_WARM, -1),
 	[W_LUNA_WARM] = WL("luna_warm", "verify a Luna PKC alone, cache hit", w_luna_warm, 0, W_EV_WARM, -1),
 	[W_HSM_WARM] = WL("yubihsm2_warm", "verify a YubiHSM 2 chain alone, cache hit", w_hsm_warm, 0, W_EV_WARM, -1),
+	[W_PRIMUS_WARM] = WL("securosys_warm", "verify a Primus key attestation alone, cache hit", w_primus_warm, 0,
+	    W_EV_WARM, -1),
 	[W_MT1] = WL("ev_warm_1thr", "ev_warm, 1 thread", w_ev_warm, 1, F_ECDSA, -1),
 	[W_MT2] = WL("ev_warm_2thr", "ev_warm, 2 threads, per op", w_ev_warm, 2, F_ECDSA, -1),
 	[F_ECDSA] = WL("floor_ecdsa", "EVP_DigestVerify, evidence2", f_ecdsa, 0, -1, -1),
@@ -592,6 +602,18 @@ static void setup_vendors(const char *ev_path)
 	g.fmt_warm = csra_verifier_new();
 	wl[W_LUNA_WARM].skip |= g.luna == NULL || g.fmt_warm == NULL;
 	wl[W_HSM_WARM].skip |= g.hsm == NULL || g.fmt_warm == NULL;
+	/* Securosys Primus: its three files as one attestation. */
+	static const char *const primus[] = { "attestation.xml", "attestation.sig", "chain.pem" };
+	g.primus = csra_attestation_new();
+	for (size_t i = 0; g.primus != NULL && i < 3; i++) {
+		size_t n;
+		uint8_t *b;
+		snprintf(f, sizeof(f), "%s/vendors/securosys/niklasgillstrom-hsm/%s", dir, primus[i]);
+		if ((b = read_raw(f, &n)) == NULL || csra_attestation_add_part(g.primus, b, n) != CSRA_OK)
+			csra_attestation_free(&g.primus);
+		free(b);
+	}
+	wl[W_PRIMUS_WARM].skip |= g.primus == NULL || g.fmt_warm == NULL;
 	/* A time within every sample's validity, as the other workloads'. */
 	if (g.fmt_warm != NULL)
 		csra_verifier_set_time(g.fmt_warm, 1767225600);	/* 2026-01-01 */

@@ -308,6 +308,15 @@ static int test_tampered(void)
 	CHECK(sample(&s));
 	csra_verifier *v = verifier();
 	CHECK(v != NULL);
+	/* The genuine parts first, twice: the signature check that passed is
+	 * remembered, and must not make any variant below pass. */
+	struct buf genuine[3] = { s.xml, s.sig, s.chain };
+	for (int i = 0; i < 2; i++) {
+		struct run g;
+		CHECK(run(&g, v, T_2026, s.spki, s.spki_len, genuine, 3));
+		CHECK(g.o->verified == 1 && has(g.r, "ak.signature", CSRA_STATUS_PASS, CSRA_OK, "parts[1]"));
+		run_free(&g);
+	}
 	struct buf xml = dup_buf(&s.xml);
 	CHECK(xml.p != NULL);
 	xml.p[xml.len] = '\0';
