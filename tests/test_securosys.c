@@ -481,6 +481,18 @@ static int test_parts(void)
 	CHECK(x.o->verified == 0);
 	CHECK(fails_with(x.r, "securosys-primus.parts", CSRA_ERR_FMT_PART_UNUSED, "the certificate chain"));
 	run_free(&x);
+	/* A chain part that is no certificate bag: its decode fails, and the
+	 * verification goes on to report it (it used to return the bag's
+	 * read error, failing the whole call; found by fuzz_securosys). */
+	struct buf bad_chain = { (uint8_t *)"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", 0 };
+	bad_chain.len = strlen((const char *)bad_chain.p);
+	struct buf with_bad[3] = { s.xml, s.sig, bad_chain };
+	CHECK(run(&x, v, T_2026, s.spki, s.spki_len, with_bad, 3));
+	CHECK(x.o->verified == 0);
+	CHECK(has(x.r, "securosys-primus.chain.decode", CSRA_STATUS_FAIL, CSRA_ERR_FMT_MALFORMED, ""));
+	CHECK(has(x.r, "securosys-primus.decode", CSRA_STATUS_SKIP, CSRA_OK, ""));
+	CHECK(has(x.r, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, NULL));
+	run_free(&x);
 	csra_verifier_free(&v);
 	sample_free(&s);
 	return 1;

@@ -810,6 +810,8 @@ static csra_err sp_verify(const csra_verifier *v, const void *route, csra_decode
 		have_bag = csra_format_open_bag(v, KIND ".chain", &cin, r, &b, &e);
 		if (e == CSRA_ERR_NOMEM)
 			return e;
+		/* A bag that does not read is recorded, not this call's error. */
+		e = CSRA_OK;
 		int found = have_bag ? csra_certbag_leaf(&b, &li, &di) : 1;
 		if (have_bag && (found == 1 || found == 0) && li >= 0) {
 			leaf = sk_X509_value(b.certs, li);
