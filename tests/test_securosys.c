@@ -767,6 +767,17 @@ static int test_hostile(void)
 	CHECK(xml != NULL && refused(&k, xml, strlen(xml), CSRA_ERR_FMT_MALFORMED, "securosys-primus.decode",
 	    "nested deeper than 32"));
 	free(xml);
+	/* Too many siblings: the duplicate check stays linear. */
+	char *many = malloc(100 * 16 + 1);
+	CHECK(many != NULL);
+	many[0] = '\0';
+	for (int i = 0; i < 100; i++)
+		sprintf(many + strlen(many), "\t<f%03d>x</f%03d>\n", i, i);
+	xml = doc(&k, "", many, GOOD_ATTRS);
+	free(many);
+	CHECK(xml != NULL && refused(&k, xml, strlen(xml), CSRA_ERR_FMT_MALFORMED, "securosys-primus.decode",
+	    "more than 64 elements in <private_key>"));
+	free(xml);
 	/* Over the size cap. */
 	size_t big = 300 * 1024;
 	char *pad = malloc(big + 32);

@@ -39,6 +39,7 @@
 #define KIND "securosys-primus"
 #define XML_MAX (256 * 1024)	/* the vendor's files are about 1.5 KiB */
 #define XML_DEPTH 32		/* the vendor's are 3 deep */
+#define XML_CHILDREN 64		/* elements in one element: the vendor's have at most 12 */
 #define SIG_MIN 256		/* raw signatures: RSA-2048 ... */
 #define SIG_MAX 1024		/* ... RSA-8192 */
 #define ROOT_NAME "private_key"
@@ -313,7 +314,12 @@ static int elem_children(struct xread *x, const xmlNode *e, int depth)
 	}
 	int elements = 0;
 	for (const xmlNode *c = e->children; c != NULL; c = c->next)
-		elements |= c->type == XML_ELEMENT_NODE;
+		if (c->type == XML_ELEMENT_NODE && ++elements > XML_CHILDREN) {
+			/* Bounds the duplicate check below (quadratic in the
+			 * count) to linear time in the input. */
+			XBAD(x, e, "more than %d elements in <%s>", XML_CHILDREN, (const char *)e->name);
+			return -1;
+		}
 	for (const xmlNode *c = e->children; c != NULL; c = c->next) {
 		/* A field holds text; a structure holds elements and
 		 * whitespace between them: never both. */
