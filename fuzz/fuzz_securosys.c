@@ -18,15 +18,14 @@
  * "ak.chain" and "securosys-primus.decode" passing and one attested key,
  * and only when the first part is detected; bound only when verified; no
  * freshness; printable text. In alloc-fail mode a failed allocation may
- * cost a verdict, never grant one. libxml2's allocations go through the
- * injector too (xmlMemSetup, here: the library sets no libxml2 globals).
+ * cost a verdict, never grant one. libxml2's allocations are left out of
+ * the injection (see fuzz_init).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libxml/parser.h>
-#include <libxml/xmlmemory.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -81,9 +80,12 @@ static X509 *mkcert(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *ikey,
 
 void fuzz_init(void)
 {
-	/* Before anything parses XML: libxml2's allocations, failable. */
-	if (xmlMemSetup(free, malloc, realloc, strdup) != 0)
-		fuzz_fail("xmlMemSetup failed", NULL);
+	/* libxml2's allocations are NOT routed through the injector
+	 * (xmlMemSetup): libxml2 2.9.14 (Debian 12) dereferences NULL in
+	 * xmlParseDocument after a failed allocation
+	 * (repro/securosys/repro-allocfail-libxml2-parse-null), which is for
+	 * libxml2 to fix; like jansson's lexer (fuzz/README.md) it is left
+	 * out. Our code's allocations and OpenSSL's still fail. */
 	const unsigned char *p = fuzz_root_der;
 	X509 *froot = d2i_X509(NULL, &p, (long)fuzz_root_der_len);
 	unsigned char *der = NULL;
