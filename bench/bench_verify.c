@@ -235,7 +235,7 @@ static struct {
 	size_t luna_len, hsm_len;
 	/* Google Cloud HSM's EC sample: .dat and .certs (two parts). */
 	csra_verifier *fmt_warm;
-	csra_attestation *mrvl_att, *c4a_att;
+	csra_attestation *mrvl_att, *c4a_att, *primus_att;
 	csra_verifier *c4a_warm;
 	/* Known-weak-key checks: SPKIs of an RSA-3072 and a P-256 key. */
 	uint8_t *weak_rsa, *weak_ec;
@@ -383,6 +383,13 @@ static int w_c4a_warm(void)
 	return vendor_att_alone(g.c4a_warm, g.c4a_att);
 }
 
+/* A Securosys Primus key attestation alone: the XML, its signature and the
+ * chain, three parts. */
+static int w_primus_warm(void)
+{
+	return vendor_att_alone(g.fmt_warm, g.primus_att);
+}
+
 /* The weak-key checks of one key, recorded in a result: cold with the
  * cache off (every test runs), warm from the cache (a digest and a
  * lookup). */
@@ -498,7 +505,8 @@ static int w_curve(void)
 enum {
 	W_STRICT, W_EV_WARM, W_EV_NOCACHE, W_EV_COLD, W_CSR_WARM, W_CSR_COLD,
 	W_WEAK_RSA_COLD, W_WEAK_RSA_WARM, W_WEAK_EC_COLD, W_WEAK_EC_WARM, W_LUNA_WARM, W_HSM_WARM, W_MRVL_WARM,
-	W_C4A_WARM, W_MT1, W_MT2, W_NEW_AK, F_ECDSA, F_COLD, F_CSR_SIG, F_CSR_EV_SIG, F_NEW_AK, F_TLV_WALK, NWL
+	W_C4A_WARM, W_PRIMUS_WARM, W_MT1, W_MT2, W_NEW_AK, F_ECDSA, F_COLD, F_CSR_SIG, F_CSR_EV_SIG, F_NEW_AK, F_TLV_WALK,
+	NWL
 };
 
 struct workload {
@@ -534,6 +542,8 @@ static struct workload wl[NWL] = {
 	    W_EV_WARM, -1),
 	[W_C4A_WARM] = WL("crypto4a_warm", "verify a Crypto4A QASM message alone (any-trusted), cache hit",
 	    w_c4a_warm, 0, W_EV_WARM, -1),
+	[W_PRIMUS_WARM] = WL("securosys_warm", "verify a Primus key attestation alone, cache hit", w_primus_warm, 0,
+	    W_EV_WARM, -1),
 	[W_MT1] = WL("ev_warm_1thr", "ev_warm, 1 thread", w_ev_warm, 1, F_ECDSA, -1),
 	[W_MT2] = WL("ev_warm_2thr", "ev_warm, 2 threads, per op", w_ev_warm, 2, F_ECDSA, -1),
 	[W_NEW_AK] = WL("new_ak", "verify a new AK under known issuers", w_new_ak, 0, F_NEW_AK, -1),
@@ -690,6 +700,18 @@ static void setup_vendors(const char *ev_path)
 	g.mrvl_att = bench_att(p, n, 2);
 	free(p[0]), free(p[1]);
 	wl[W_MRVL_WARM].skip |= g.mrvl_att == NULL || g.fmt_warm == NULL;
+	/* Securosys Primus: its three files as one attestation. */
+	static const char *const primus[] = { "attestation.xml", "attestation.sig", "chain.pem" };
+	uint8_t *pp[3];
+	size_t pn[3];
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(f, sizeof(f), "%s/vendors/securosys/niklasgillstrom-hsm/%s", dir, primus[i]);
+		pp[i] = read_raw(f, &pn[i]);
+	}
+	g.primus_att = bench_att(pp, pn, 3);
+	for (size_t i = 0; i < 3; i++)
+		free(pp[i]);
+	wl[W_PRIMUS_WARM].skip |= g.primus_att == NULL || g.fmt_warm == NULL;
 	/* A time within every sample's validity, as the other workloads'. */
 	if (g.fmt_warm != NULL)
 		csra_verifier_set_time(g.fmt_warm, 1767225600);	/* 2026-01-01 */
@@ -1362,7 +1384,7 @@ int main(int argc, char **argv)
 
 	/* The targets; informational, never the exit status. */
 	const char *sm = smoke ? " [smoke: not meaningful]" : "";
-	char t[7][160];
+	char t[7][224];
 #define RATIO(a, b) (wl[b].median > 0 ? wl[a].median / wl[b].median : 0)
 	double r_warm = RATIO(W_EV_WARM, F_ECDSA);
 	double csr_floor = wl[F_CSR_SIG].median + wl[F_CSR_EV_SIG].median;
@@ -1385,8 +1407,8 @@ int main(int argc, char **argv)
 	    hw->peak <= 65536 && wl[W_EV_WARM].peak <= 65536 && hw->leak == 0 && wl[W_EV_WARM].leak == 0
 	    ? "met" : "NOT met", hw->peak, wl[W_EV_WARM].peak, hw->leak + wl[W_EV_WARM].leak);
 	/* A vendor format costs no more than PKIX Evidence, warm. */
-	static const int vendors[] = { W_LUNA_WARM, W_HSM_WARM, W_MRVL_WARM, W_C4A_WARM };
-	char vr[96] = "";
+	static const int vendors[] = { W_LUNA_WARM, W_HSM_WARM, W_MRVL_WARM, W_C4A_WARM, W_PRIMUS_WARM };
+	char vr[128] = "";
 	int vmet = 1, vrun = !wl[W_EV_WARM].skip;
 	for (size_t i = 0; i < sizeof(vendors) / sizeof(vendors[0]); i++) {
 		const struct workload *w = &wl[vendors[i]];
@@ -1467,6 +1489,7 @@ int main(int argc, char **argv)
 	free(g.hsm);
 	csra_attestation_free(&g.mrvl_att);
 	csra_attestation_free(&g.c4a_att);
+	csra_attestation_free(&g.primus_att);
 	csra_verifier_free(&g.fmt_warm);
 	csra_verifier_free(&g.c4a_warm);
 	(void)g_sink;

@@ -205,6 +205,45 @@ if [ "$corpus" = 1 ]; then
 	pem "PRIVATE KEY" "$s/evidence/min" >"$i/unknown-label.pem"
 	printf ' \t\r\n' >"$i/whitespace"
 
+	# fuzz_securosys: a flags byte (1: the harness signs the first part,
+	# 2: it adds its chain), then parts split at SEP. The XML attests the
+	# harness's request key, fuzz/fixtures/root.der's, so that seeds bind.
+	sp="$s/securosys"
+	mkdir -p "$sp"
+	SEP='
+--csra-part--
+'
+	pk=$(openssl x509 -inform DER -in "$top/fuzz/fixtures/root.der" -pubkey -noout |
+		openssl pkey -pubin -outform DER | base64 -w 0)
+	# sxml FILE [BEFORE-ROOT] [EXTRA-FIELD] [ATTRIBUTES]
+	sxml() {
+		{ printf '<?xml version="1.0" encoding="UTF-8"?>\n%s<private_key creation="generated">\n' "${2:-}"
+		  printf '\t<label>seed</label>\n\t<create_time>2025-10-01T20:31:53Z</create_time>\n'
+		  printf '\t<attest_time>2025-10-18T20:19:33Z</attest_time>\n\t<key_use_count>0</key_use_count>\n'
+		  printf '\t<algorithm>EC</algorithm>\n\t<algorithm_oid>1.2.840.10045.2.1</algorithm_oid>\n'
+		  printf '\t<key_size>256</key_size>\n\t<public_key>%s</public_key>\n%s' "$pk" "${3:-}"
+		  printf '\t<attributes>\n\t\t<sign>true</sign>\n\t\t<sensitive>true</sensitive>\n%s' "${4:-}"
+		  printf '\t\t<always_sensitive>true</always_sensitive>\n\t\t<extractable>false</extractable>\n'
+		  printf '\t\t<never_extractable>true</never_extractable>\n\t</attributes>\n</private_key>\n'
+		} >"$1"
+	}
+	sxml "$g/s-valid.xml"
+	sxml "$g/s-doctype.xml" '<!DOCTYPE private_key [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>
+' '	<note>&b;</note>
+'
+	sxml "$g/s-dup.xml" "" "" '		<extractable>true</extractable>
+'
+	sxml "$g/s-deep.xml" "" '	<a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a>x</a></a></a></a></a></a></a></a></a></a></a></a></a></a></a></a></a></a></a></a></a></a></a></a></a></a></a></a></a></a></a></a></a></a>
+'
+	{ printf '\003'; cat "$g/s-valid.xml"; } >"$sp/valid-signed"
+	{ printf '\003'; cat "$g/s-valid.xml"; printf '%s' "$SEP"; printf 'not a part'; } >"$sp/rejected-extra-part"
+	{ printf '\001'; cat "$g/s-valid.xml"; } >"$sp/rejected-no-chain"
+	{ printf '\000'; cat "$g/s-valid.xml"; printf '%s' "$SEP"; head -c 256 /dev/zero | tr '\0' 'A' | base64 -w 0
+	  printf '%s' "$SEP"; pem CERTIFICATE "$g/ak.der"; pem CERTIFICATE "$g/ca.der"; } >"$sp/rejected-own-parts"
+	{ printf '\003'; cat "$g/s-doctype.xml"; } >"$sp/rejected-doctype"
+	{ printf '\003'; cat "$g/s-dup.xml"; } >"$sp/rejected-duplicate"
+	{ printf '\003'; cat "$g/s-deep.xml"; } >"$sp/rejected-deep"
+
 	# The library-made seeds: the generator keeps or replaces files itself,
 	# and checks that each valid-* request verifies under the harness.
 	b=${CSRA_BUILD_DIR:-$top/build}
@@ -411,6 +450,18 @@ for f in "$shared"/vectors/vendors/crypto4a/attestation.*; do
 	put "$o/crypto4a" "shared-$(basename "$f")" "$f"
 	{ printf '1'; cat "$f"; } >"$work/all"
 	put "$o/crypto4a" "shared-all-$(basename "$f")" "$work/all"
+done
+# fuzz_securosys: the Primus sample's parts as they come (the harness's
+# flags byte 0: its own signature and chain; 1: the XML signed by the
+# harness, the sample's chain).
+for d in "$shared"/vectors/vendors/securosys/*/; do
+	[ -e "$d/attestation.xml" ] || continue
+	n="shared-securosys-$(basename "$d")"
+	{ printf '\000'; cat "$d/attestation.xml"; printf '\n--csra-part--\n'; cat "$d/attestation.sig"
+	  printf '\n--csra-part--\n'; cat "$d/chain.pem"; } >"$work/part"
+	put "$o/securosys" "$n" "$work/part"
+	{ printf '\001'; cat "$d/attestation.xml"; printf '\n--csra-part--\n'; cat "$d/chain.pem"; } >"$work/part"
+	put "$o/securosys" "$n-resigned" "$work/part"
 done
 # fuzz_yubico: the YubiKey and YubiHSM samples as they come.
 for f in "$shared"/vectors/vendors/yubico-piv/*.pem "$shared"/vectors/vendors/yubico-piv/*/*.pem \

@@ -21,6 +21,7 @@ const csra_format *const csra_formats[] = {
 	&csra_format_thales_luna,
 	&csra_format_marvell_liquidsecurity,
 	&csra_format_crypto4a_qasm,
+	&csra_format_securosys_primus,
 	&csra_format_external,
 	&csra_format_callback,
 	NULL,

@@ -168,7 +168,7 @@ static const char CABF_CSBR[] =
     "            \"sensitive\": true, \"local\": true},"
     "  \"platform\": {\"fipsboot\": true, \"fipslevel\": {\"min\": 2}}},"
     " \"key_algorithms\": [\"rsa:3072\", \"ec:P-256\", \"ec:P-384\", \"ec:P-521\"],"
-    " \"freshness_exempt\": [\"yubico-piv\", \"yubihsm2\", \"thales-luna\", \"marvell-liquidsecurity\", \"crypto4a-qasm\"]}";
+    " \"freshness_exempt\": [\"yubico-piv\", \"yubihsm2\", \"thales-luna\", \"marvell-liquidsecurity\", \"crypto4a-qasm\", \"securosys-primus\"]}";
 
 static const struct {
 	const char *spelled;	/* in policies */

@@ -296,6 +296,7 @@ extern const csra_format csra_format_pkix_evidence, csra_format_tpm2_certify,
 extern const csra_format csra_format_yubico_piv;
 extern const csra_format csra_format_yubihsm2;
 extern const csra_format csra_format_crypto4a_qasm;
+extern const csra_format csra_format_securosys_primus;
 
 /* The registry, in the order formats are tried; NULL-terminated. */
 extern const csra_format *const csra_formats[];
