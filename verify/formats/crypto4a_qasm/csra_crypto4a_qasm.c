@@ -169,8 +169,9 @@ struct cctx {
 	int ok, oom;
 };
 
-#define FAIL(x, name, code, path, ...) do { (x)->ok = 0; \
-	if (!csra_result_add((x)->r, name, CSRA_STATUS_FAIL, code, path, __VA_ARGS__)) (x)->oom = 1; } while (0)
+/* Every use passes a literal template and at least one argument. */
+#define FAIL(x, name, code, path, fmt, ...) do { (x)->ok = 0; \
+	if (!csra_result_add((x)->r, name, CSRA_STATUS_FAIL, code, path, fmt, __VA_ARGS__)) (x)->oom = 1; } while (0)
 
 /* The TLV elements of the message, as received: the claims, each signer's
  * certificate and the certificates. The strict decode has checked them.
