@@ -110,21 +110,25 @@ def main():
                     if len(args) < 6:
                         problems.append('%s: csra_result_add with %d arguments' % (where, len(args)))
                         continue
-                    calls += 1
-                    fmt = args[5]
-                    lit, choice = LITERALS.match(fmt), CHOICE.match(fmt)
-                    if '"' not in fmt:
-                        lit = choice = None  # a variable: not a template we can vouch for
-                    if lit:
-                        texts = [literal_text(lit.group(1))]
-                    elif choice:
-                        texts = [literal_text(choice.group(1)), literal_text(choice.group(2))]
-                    else:
-                        problems.append('%s: the message template is not a string literal: %s' % (where, fmt))
+                    # Inside a macro whose parameter is the template: its
+                    # uses in this file give the templates.
+                    start = src.rfind('\n', 0, m.start()) + 1
+                    while start > 0 and src[start - 2] == '\\':
+                        start = src.rfind('\n', 0, start - 1) + 1
+                    mac = re.match(r'#define\s+(\w+)\(([^)]*)\)', src[start:])
+                    params = [a.strip() for a in mac.group(2).split(',')] if mac else []
+                    if mac and args[5].strip() in params:
+                        k = params.index(args[5].strip())
+                        for u in re.finditer(r'\b%s\s*\(' % mac.group(1), src):
+                            if u.start() == start + mac.start(1):
+                                continue
+                            uargs = split_args(call_text(src, u.end()))
+                            uwhere = '%s:%d' % (os.path.relpath(path, top), src.count('\n', 0, u.start()) + 1)
+                            check_template(uargs[k] if len(uargs) > k else '', uwhere, problems)
+                            calls += 1
                         continue
-                    for t in texts:
-                        for b in bad_conversions(t):
-                            problems.append('%s: conversion %r is not one csra_result_add takes' % (where, b))
+                    calls += 1
+                    check_template(args[5], where, problems)
     for p in problems:
         print(p)
     if calls < 100:
@@ -132,6 +136,22 @@ def main():
         print(problems[-1])
     print('%d csra_result_add calls, %d problem(s)' % (calls, len(problems)))
     return 1 if problems else 0
+
+
+def check_template(fmt, where, problems):
+    lit, choice = LITERALS.match(fmt), CHOICE.match(fmt)
+    if '"' not in fmt:
+        lit = choice = None  # a variable: not a template we can vouch for
+    if lit:
+        texts = [literal_text(lit.group(1))]
+    elif choice:
+        texts = [literal_text(choice.group(1)), literal_text(choice.group(2))]
+    else:
+        problems.append('%s: the message template is not a string literal: %s' % (where, fmt))
+        return
+    for t in texts:
+        for b in bad_conversions(t):
+            problems.append('%s: conversion %r is not one csra_result_add takes' % (where, b))
 
 
 if __name__ == '__main__':
