@@ -59,11 +59,14 @@ check tampered 1 "CSRA_ERR_SIG_INVALID" "$bin" verify-evidence "$tmp/tampered.de
 head -c 8000 "$der" >"$tmp/cut.der"
 check cut 1 "crypto4a-qasm.decode" "$bin" verify-evidence "$tmp/cut.der" --format crypto4a-qasm --signatures any-trusted
 
-# Bound to its key-spki claim's key (no CSR was published). verify has
-# no --signatures: under its default (all) the HSS/LMS block refuses it.
+# Bound to its key-spki claim's key (no CSR was published): under verify's
+# default signature policy (all) the HSS/LMS block refuses it; under
+# any-trusted it verifies and binds (cabf-csbr still wants FIPS claims).
 dd if="$der" bs=1 skip=213 count=91 of="$tmp/key.der" 2>/dev/null
 openssl pkey -pubin -inform DER -in "$tmp/key.der" -out "$tmp/key.pem" 2>/dev/null
 check key-all 1 "CSRA_ERR_SIG_POLICY" "$bin" verify --key "$tmp/key.pem" --evidence "$der"
+check key-any-trusted 1 "statement 0: VERIFIED, bound to the request key" "$bin" verify --key "$tmp/key.pem" --evidence "$der" --signatures any-trusted
+check key-bad-signatures 3 "--signatures is all or any-trusted" "$bin" verify --key "$tmp/key.pem" --evidence "$der" --signatures some
 
 # dump: the format and the statement.
 check dump 0 "crypto4a-qasm" "$bin" dump "$der"

@@ -684,6 +684,10 @@ static const char usage_verify[] =
     "                         spaces, run without a shell; docs/external.md)\n"
     "  --verifier-timeout MS  time limit for external verifiers (default 10000)\n"
     "  --at TIME              verification time: YYYY-MM-DDTHH:MM:SSZ or @SECONDS\n"
+    "  --signatures POLICY    all (default): every signature block of a statement\n"
+    "                         must verify; any-trusted: one trusted block suffices\n"
+    "                         and one OpenSSL cannot verify only warns (Crypto4A's\n"
+    "                         HSS/LMS block)\n"
     "  --timestamp-window S[:SKEW]  require PKIX Evidence's timestamp within S\n"
     "                         seconds before the verification time (SKEW seconds\n"
     "                         slack; each at most 1000000000)\n"
@@ -767,7 +771,8 @@ int cmd_verify(int argc, char **argv)
 		    strcmp(a, "--evidence-type") == 0 || strcmp(a, "--timestamp-window") == 0 ||
 		    strcmp(a, "--ak-eku") == 0 || strcmp(a, "--tpm-ak-eku") == 0 || strcmp(a, "--limit") == 0 ||
 		    strcmp(a, "--evidence") == 0 || strcmp(a, "--format") == 0 || strcmp(a, "--key") == 0 ||
-		    strcmp(a, "--trust-format") == 0 || strcmp(a, "--no-bundle") == 0;
+		    strcmp(a, "--trust-format") == 0 || strcmp(a, "--no-bundle") == 0 ||
+		    strcmp(a, "--signatures") == 0;
 		if (takes && val == NULL) {
 			cli_usage_error("verify: %s needs a value", a);
 			goto out;
@@ -825,6 +830,14 @@ int cmd_verify(int argc, char **argv)
 			time_t t;
 			if (!cli_parse_time(val, &t) || csra_verifier_set_time(v, t) != CSRA_OK) {
 				cli_usage_error("verify: --at wants YYYY-MM-DDTHH:MM:SSZ or @SECONDS");
+				goto out;
+			}
+			i++;
+		} else if (strcmp(a, "--signatures") == 0) {
+			int any = strcmp(val, "any-trusted") == 0;
+			if ((!any && strcmp(val, "all") != 0) ||
+			    csra_verifier_set_sig_policy(v, any ? CSRA_SIG_ANY_TRUSTED : CSRA_SIG_ALL) != CSRA_OK) {
+				cli_usage_error("verify: --signatures is all or any-trusted");
 				goto out;
 			}
 			i++;
