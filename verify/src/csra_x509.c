@@ -722,6 +722,28 @@ csra_err csra_sig_verify_cached(const csra_verifier *v, const char *tag, const u
 	return e;
 }
 
+/* 1 if |cert|'s key is of an algorithm libcrypto has no object for (an
+ * HSS/LMS key under OpenSSL 3.0): d2i_X509 leaves such a key out
+ * whatever the memory, so the certificate without it is the one any
+ * parse gives, not what an allocation failure left. OBJ_obj2nid looks
+ * the OID up without allocating. Every algorithm OpenSSL's own
+ * providers decode has an object, and providers that add algorithms
+ * register theirs. */
+static int key_type_unknown(X509 *cert)
+{
+	X509_PUBKEY *pk = X509_get_X509_PUBKEY(cert);
+	ASN1_OBJECT *alg = NULL;
+	csra_clear_openssl_errors();
+	int unknown = pk != NULL && X509_PUBKEY_get0_param(&alg, NULL, NULL, NULL, pk) == 1 && alg != NULL &&
+	    OBJ_obj2nid(alg) == NID_undef;
+	/* NID_undef with an error (the table's lock not to be had) says
+	 * nothing. */
+	if (ERR_peek_error() != 0)
+		unknown = 0;
+	csra_clear_openssl_errors();
+	return unknown;
+}
+
 X509 *csra_x509_parse_cached(const csra_verifier *v, const uint8_t *der, size_t len)
 {
 	uint8_t dg[32];
@@ -734,7 +756,7 @@ X509 *csra_x509_parse_cached(const csra_verifier *v, const uint8_t *der, size_t 
 		return NULL;
 	}
 	/* Shared only whole: its key decoded and its extensions settled. */
-	if (have_dg && csra_x509_settle(cert) == 1 && X509_get0_pubkey(cert) != NULL &&
+	if (have_dg && csra_x509_settle(cert) == 1 && (X509_get0_pubkey(cert) != NULL || key_type_unknown(cert)) &&
 	    (X509_get_extension_flags(cert) & EXFLAG_NO_FINGERPRINT) == 0)
 		csra_cache_put_cert(v->cache, dg, cert, -1);
 	csra_clear_openssl_errors();

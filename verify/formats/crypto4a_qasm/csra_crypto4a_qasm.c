@@ -568,10 +568,12 @@ static void check_claims(struct cctx *x)
 		const C4aClaimValue_t *cv = c->value;
 		int k = known_claim(&c->claimType);
 		snprintf(path, sizeof(path), "claims.claims[%d]", i);
-		csra_oid_to_str(c->claimType.buf, (size_t)c->claimType.size, oid, sizeof(oid));
+		/* The dotted OID names an unknown claim and a failure only: a
+		 * known claim that passes is recorded under its own name. */
 		if (k < 0) {
 			/* Kept, named by its OID: the policy can require it,
 			 * nothing here reads it. */
+			csra_oid_to_str(c->claimType.buf, (size_t)c->claimType.size, oid, sizeof(oid));
 			add_value(x, c->subject != NULL ? "key" : "platform", oid, cv);
 			continue;
 		}
@@ -591,6 +593,7 @@ static void check_claims(struct cctx *x)
 		if (why != NULL) {
 			bad = 1;
 			x->ok = 0;
+			csra_oid_to_str(c->claimType.buf, (size_t)c->claimType.size, oid, sizeof(oid));
 			if (!csra_result_add(x->r, KIND ".claim", CSRA_STATUS_FAIL, CSRA_ERR_FMT_MALFORMED, path,
 			    "%s (%s): %s%s", kn->vendor, oid, why == VT_NAME[kn->vt] ? "its value must be " : "", why))
 				x->oom = 1;
