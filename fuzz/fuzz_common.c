@@ -6,6 +6,7 @@
 #include "fuzz_alloc.h"
 #include "csrattest/verify.h"
 #include "fuzz_common.h"
+#include "csra_verify_int.h"
 
 #include "AttestationBundle.h"
 #include "AttestationStatement.h"
@@ -317,4 +318,34 @@ int fuzz_has_fail(const csra_result *r)
 			return 1;
 	}
 	return 0;
+}
+
+void fuzz_printable(const char *s, const char *what)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+			fuzz_fail("check text is not printable ASCII", what);
+}
+
+const struct csra_check *fuzz_find_check(const csra_result *r, const char *name, int st, int *count)
+{
+	const struct csra_check *found = NULL;
+	*count = 0;
+	for (size_t i = 0; i < r->nchecks; i++)
+		if (strcmp(r->checks[i].name, name) == 0 && (st == 0 || (int)r->checks[i].status == st)) {
+			found = &r->checks[i];
+			(*count)++;
+		}
+	return found;
+}
+
+void fuzz_vendor_checks(const csra_result *r)
+{
+	for (size_t i = 0; i < r->nchecks; i++) {
+		fuzz_printable(csra_check_message(r, i), r->checks[i].name);
+		fuzz_printable(r->checks[i].path, r->checks[i].name);
+		if (strncmp(r->checks[i].name, "quirk.", 6) == 0 &&
+		    (r->checks[i].status != CSRA_STATUS_WARN || r->checks[i].code != CSRA_ERR_FMT_QUIRK))
+			fuzz_fail("a quirk recorded other than as a CSRA_ERR_FMT_QUIRK warning", r->checks[i].name);
+	}
 }

@@ -58,6 +58,19 @@ void *fuzz_realloc(void *p, size_t n);
 struct csra_result;
 int fuzz_has_fail(const struct csra_result *r);
 
+/* fuzz_printable aborts unless |s| is printable ASCII (|what| names it). */
+void fuzz_printable(const char *s, const char *what);
+
+/* fuzz_find_check returns the last check of |r| named |name| whose status
+ * is |st| (0: any) and sets |*count| to how many there are. */
+struct csra_check;
+const struct csra_check *fuzz_find_check(const struct csra_result *r, const char *name, int st, int *count);
+
+/* fuzz_vendor_checks holds what every vendor format's result must: each
+ * check's message and path printable ASCII, and every "quirk.*" check a
+ * CSRA_ERR_FMT_QUIRK warning. */
+void fuzz_vendor_checks(const struct csra_result *r);
+
 /* fuzz_fail prints |msg| and |detail| and aborts. */
 _Noreturn void fuzz_fail(const char *msg, const char *detail);
 

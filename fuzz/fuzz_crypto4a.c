@@ -58,25 +58,6 @@ static struct {
 	int have, verified, bound;
 } ref;
 
-static void printable(const char *s, const char *what)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
-			fuzz_fail("check text is not printable ASCII", what);
-}
-
-static const struct csra_check *find(const csra_result *r, const char *name, csra_status st, int *count)
-{
-	const struct csra_check *found = NULL;
-	*count = 0;
-	for (size_t i = 0; i < r->nchecks; i++)
-		if (strcmp(r->checks[i].name, name) == 0 && (st == 0 || r->checks[i].status == st)) {
-			found = &r->checks[i];
-			(*count)++;
-		}
-	return found;
-}
-
 int fuzz_one(const uint8_t *data, size_t size)
 {
 	const csra_format *f = &csra_format_crypto4a_qasm;
@@ -118,25 +99,23 @@ int fuzz_one(const uint8_t *data, size_t size)
 	}
 	if (r->nomem)
 		fuzz_fail("CSRA_OK with the result out of memory", NULL);
-	for (size_t i = 0; i < r->nchecks; i++) {
-		printable(csra_check_message(r, i), r->checks[i].name);
-		printable(r->checks[i].path, r->checks[i].name);
-	}
+	fuzz_vendor_checks(r);
 	int n;
-	const struct csra_check *binding = find(r, "statement.binding", 0, &n);
+	const struct csra_check *binding = fuzz_find_check(r, "statement.binding", 0, &n);
 	if (n != 1)
 		fuzz_fail("statement.binding not recorded exactly once", NULL);
 	if (!out->reports_freshness || out->freshness != CSRA_FRESHNESS_NONE)
 		fuzz_fail("a message vouching for freshness", NULL);
 	if (out->verified) {
-		const struct csra_check *c = find(r, "signature.policy", CSRA_STATUS_PASS, &n);
+		const struct csra_check *c = fuzz_find_check(r, "signature.policy", CSRA_STATUS_PASS, &n);
 		if (c == NULL || n != 1)
 			fuzz_fail("verified without signature.policy passing", NULL);
-		if (find(r, "signature.value", CSRA_STATUS_PASS, &n) == NULL)
+		if (fuzz_find_check(r, "signature.value", CSRA_STATUS_PASS, &n) == NULL)
 			fuzz_fail("verified without a signature verifying", NULL);
-		if (find(r, "ak.chain", CSRA_STATUS_PASS, &n) == NULL)
+		if (fuzz_find_check(r, "ak.chain", CSRA_STATUS_PASS, &n) == NULL)
 			fuzz_fail("verified without a chain", NULL);
-		if (all && (find(r, "signature.algorithm", 0, &n) != NULL || find(r, "ak.chain", CSRA_STATUS_WARN, &n)))
+		if (all && (fuzz_find_check(r, "signature.algorithm", 0, &n) != NULL ||
+		    fuzz_find_check(r, "ak.chain", CSRA_STATUS_WARN, &n)))
 			fuzz_fail("verified under all with a block that did not verify", NULL);
 		for (size_t i = 0; i < r->nchecks; i++)
 			if (r->checks[i].status == CSRA_STATUS_FAIL &&

@@ -42,25 +42,6 @@ static struct {
 	int have, verified, bound;
 } ref;
 
-static void printable(const char *s, const char *what)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
-			fuzz_fail("check text is not printable ASCII", what);
-}
-
-static const struct csra_check *find(const csra_result *r, const char *name, int *count)
-{
-	const struct csra_check *found = NULL;
-	*count = 0;
-	for (size_t i = 0; i < r->nchecks; i++)
-		if (strcmp(r->checks[i].name, name) == 0) {
-			found = &r->checks[i];
-			(*count)++;
-		}
-	return found;
-}
-
 int fuzz_one(const uint8_t *data, size_t size)
 {
 	const csra_format *f = &csra_format_marvell_liquidsecurity;
@@ -111,24 +92,18 @@ int fuzz_one(const uint8_t *data, size_t size)
 	}
 	if (r->nomem)
 		fuzz_fail("CSRA_OK with the result out of memory", NULL);
-	for (size_t i = 0; i < r->nchecks; i++) {
-		printable(csra_check_message(r, i), r->checks[i].name);
-		printable(r->checks[i].path, r->checks[i].name);
-		if (strncmp(r->checks[i].name, "quirk.", 6) == 0 &&
-		    (r->checks[i].status != CSRA_STATUS_WARN || r->checks[i].code != CSRA_ERR_FMT_QUIRK))
-			fuzz_fail("a quirk recorded other than as a CSRA_ERR_FMT_QUIRK warning", r->checks[i].name);
-	}
+	fuzz_vendor_checks(r);
 	int k;
-	const struct csra_check *binding = find(r, "statement.binding", &k);
+	const struct csra_check *binding = fuzz_find_check(r, "statement.binding", 0, &k);
 	if (k != 1)
 		fuzz_fail("statement.binding not recorded exactly once", NULL);
 	if (!out->reports_freshness || out->freshness != CSRA_FRESHNESS_NONE)
 		fuzz_fail("an attestation vouching for freshness", NULL);
 	if (out->verified) {
-		const struct csra_check *sig = find(r, "ak.signature", &k), *chain;
+		const struct csra_check *sig = fuzz_find_check(r, "ak.signature", 0, &k), *chain;
 		if (sig == NULL || sig->status != CSRA_STATUS_PASS)
 			fuzz_fail("verified without ak.signature passing", NULL);
-		chain = find(r, "ak.chain", &k);
+		chain = fuzz_find_check(r, "ak.chain", 0, &k);
 		if (chain == NULL || chain->status != CSRA_STATUS_PASS)
 			fuzz_fail("verified without ak.chain passing", NULL);
 		if (!detected && fuzz_alloc_injected() == injected)

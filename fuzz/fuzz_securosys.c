@@ -126,29 +126,10 @@ static struct {
 	int have, verified, bound;
 } ref;
 
-static void printable(const char *s, const char *what)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
-			fuzz_fail("check text is not printable ASCII", what);
-}
-
-static const struct csra_check *find(const csra_result *r, const char *name, int *count)
-{
-	const struct csra_check *found = NULL;
-	*count = 0;
-	for (size_t i = 0; i < r->nchecks; i++)
-		if (strcmp(r->checks[i].name, name) == 0) {
-			found = &r->checks[i];
-			(*count)++;
-		}
-	return found;
-}
-
 static void must_pass(const csra_result *r, const char *name)
 {
 	int n;
-	const struct csra_check *c = find(r, name, &n);
+	const struct csra_check *c = fuzz_find_check(r, name, 0, &n);
 	if (c == NULL || n != 1 || c->status != CSRA_STATUS_PASS)
 		fuzz_fail("verified without this check passing once", name);
 }
@@ -229,12 +210,9 @@ int fuzz_one(const uint8_t *data, size_t size)
 	}
 	if (r->nomem)
 		fuzz_fail("CSRA_OK with the result out of memory", NULL);
-	for (size_t i = 0; i < r->nchecks; i++) {
-		printable(csra_check_message(r, i), r->checks[i].name);
-		printable(r->checks[i].path, r->checks[i].name);
-	}
+	fuzz_vendor_checks(r);
 	int n;
-	const struct csra_check *binding = find(r, "statement.binding", &n);
+	const struct csra_check *binding = fuzz_find_check(r, "statement.binding", 0, &n);
 	if (n != 1)
 		fuzz_fail("statement.binding not recorded exactly once", NULL);
 	if (!out->reports_freshness || out->freshness != CSRA_FRESHNESS_NONE)
