@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
-# Sourced by the CLI tests after they set $tmp, $pass and $fail: every
-# record `verify` or `verify-evidence --json` prints in a check is kept,
-# and check_records validates them all against docs/record.schema.json.
+# Sourced by the CLI tests after they set $tmp, $pass and $fail: check
+# runs a command and counts it; every record `verify` or
+# `verify-evidence --json` prints in a check is kept, and check_records
+# validates them all against docs/record.schema.json.
 records_schema=$(cd "$(dirname "$0")/.." && pwd)/docs/record.schema.json
 records_checker=$(cd "$(dirname "$0")/.." && pwd)/scripts/check-record.py
 nrecords=0
@@ -32,5 +33,20 @@ check_records() {
 		fail=$((fail + 1))
 		echo "FAIL records against docs/record.schema.json:"
 		sed 's/^/  | /' "$tmp/records.out" | head -20
+	fi
+}
+
+check() {	# name expected-exit grep-pattern command...
+	name=$1 want=$2 pat=$3
+	shift 3
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	got=$?
+	keep_record "$@"
+	if [ "$got" -eq "$want" ] && { [ -z "$pat" ] || grep -q -- "$pat" "$tmp/out" "$tmp/err"; }; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL $name: exit $got (want $want), pattern '$pat'"
+		sed 's/^/  | /' "$tmp/out" "$tmp/err" | head -20
 	fi
 }

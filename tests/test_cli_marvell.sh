@@ -16,20 +16,6 @@ trap 'rm -rf "$tmp"' EXIT
 
 . "$(dirname "$0")/records.sh"
 
-check() {	# name expected-exit grep-pattern command...
-	name=$1 want=$2 pat=$3
-	shift 3
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	keep_record "$@"
-	if [ "$got" -eq "$want" ] && { [ -z "$pat" ] || grep -q -- "$pat" "$tmp/out" "$tmp/err"; }; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "FAIL $name: exit $got (want $want), pattern '$pat'"
-		sed 's/^/  | /' "$tmp/out" "$tmp/err" | head -20
-	fi
-}
 
 if [ -e "$g/ec.dat" ]; then
 	b64url() { base64 -w 0 "$1" | tr '+/' '-_' | tr -d '='; }
