@@ -72,41 +72,6 @@ static csra_verifier *verifier(time_t at, csra_sig_policy sp)
 	return v;
 }
 
-static void dump(const csra_result *r, int depth)
-{
-	for (size_t i = 0; i < csra_result_check_count(r); i++) {
-		const char *name, *msg, *path;
-		csra_status st;
-		csra_err c;
-		csra_result_check(r, i, &name, &st, &c, &msg, &path);
-		fprintf(stderr, "  %*s%s %s %s [%s]: %s\n", depth * 2, "", csra_status_name(st), name,
-		    csra_err_name(c), path, msg);
-	}
-	for (size_t i = 0; i < csra_result_statement_count(r); i++)
-		dump(csra_result_statement(r, i), depth + 1);
-}
-
-/* Does |r| hold check |name| with |st|, |code| and |path| (NULL: any;
- * ending in '*': a prefix)? */
-static int has(const csra_result *r, const char *name, csra_status st, csra_err code, const char *path)
-{
-	for (size_t i = 0; i < csra_result_check_count(r); i++) {
-		const char *n, *p;
-		csra_status s;
-		csra_err c;
-		csra_result_check(r, i, &n, &s, &c, NULL, &p);
-		size_t pl = path ? strlen(path) : 0;
-		int pm = path == NULL || (pl > 0 && path[pl - 1] == '*' ? strncmp(p, path, pl - 1) == 0
-		    : strcmp(p, path) == 0);
-		if (strcmp(n, name) == 0 && s == st && c == code && pm)
-			return 1;
-	}
-	fprintf(stderr, "  no check %s %s %s [%s] in:\n", name, csra_status_name(st), csra_err_name(code),
-	    path ? path : "*");
-	dump(r, 1);
-	return 0;
-}
-
 /* One attestation file, alone (|spki| NULL) or bound to |spki|, as
  * |fmt| (NULL: detected). Its statement result in |*st|. */
 static csra_result *attest(const csra_verifier *v, const uint8_t *spki, size_t spki_len,
@@ -177,16 +142,16 @@ static int test_sample_any_trusted(void)
 	CHECK(r != NULL);
 	CHECK(csra_result_verdict(r) == CSRA_VERDICT_VERIFIED);
 	CHECK(csra_result_statement_verified(r, 0));
-	CHECK(has(st, "attestation.format", CSRA_STATUS_PASS, CSRA_OK, NULL));
-	CHECK(has(st, KIND ".decode", CSRA_STATUS_PASS, CSRA_OK, ""));
-	CHECK(has(st, "signature.value", CSRA_STATUS_PASS, CSRA_OK, "signatures[0]"));
-	CHECK(has(st, "ak.eku", CSRA_STATUS_PASS, CSRA_OK, "signatures[0].sid.certificate"));
-	CHECK(has(st, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, "signatures[0].sid.certificate"));
-	CHECK(has(st, "signature.algorithm", CSRA_STATUS_WARN, CSRA_ERR_SIG_ALG_UNAVAILABLE, "signatures[1]"));
-	CHECK(has(st, "ak.chain", CSRA_STATUS_SKIP, CSRA_OK, "signatures[1].sid.certificate"));
-	CHECK(has(st, "signature.policy", CSRA_STATUS_PASS, CSRA_OK, "signatures"));
-	CHECK(has(st, KIND ".claims", CSRA_STATUS_PASS, CSRA_OK, "claims.claims"));
-	CHECK(has(st, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, NULL));
+	CHECK(tu_has_check(st, "attestation.format", CSRA_STATUS_PASS, CSRA_OK, NULL));
+	CHECK(tu_has_check(st, KIND ".decode", CSRA_STATUS_PASS, CSRA_OK, ""));
+	CHECK(tu_has_check(st, "signature.value", CSRA_STATUS_PASS, CSRA_OK, "signatures[0]"));
+	CHECK(tu_has_check(st, "ak.eku", CSRA_STATUS_PASS, CSRA_OK, "signatures[0].sid.certificate"));
+	CHECK(tu_has_check(st, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, "signatures[0].sid.certificate"));
+	CHECK(tu_has_check(st, "signature.algorithm", CSRA_STATUS_WARN, CSRA_ERR_SIG_ALG_UNAVAILABLE, "signatures[1]"));
+	CHECK(tu_has_check(st, "ak.chain", CSRA_STATUS_SKIP, CSRA_OK, "signatures[1].sid.certificate"));
+	CHECK(tu_has_check(st, "signature.policy", CSRA_STATUS_PASS, CSRA_OK, "signatures"));
+	CHECK(tu_has_check(st, KIND ".claims", CSRA_STATUS_PASS, CSRA_OK, "claims.claims"));
+	CHECK(tu_has_check(st, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, NULL));
 	CHECK(text_is(st, "platform", "vendor", "Crypto4A"));
 	CHECK(text_is(st, "platform", "hwmodel", "QASM"));
 	CHECK(text_is(st, "platform", "hwserial", "QSM000129"));
@@ -219,7 +184,7 @@ static int test_sample_any_trusted(void)
 	CHECK(rd(PEM_FILE, &pem, &plen));
 	r = attest(v, NULL, 0, pem, plen, NULL, &st);
 	CHECK(r != NULL && csra_result_verdict(r) == CSRA_VERDICT_VERIFIED);
-	CHECK(has(st, "signature.value", CSRA_STATUS_PASS, CSRA_OK, "signatures[0]"));
+	CHECK(tu_has_check(st, "signature.value", CSRA_STATUS_PASS, CSRA_OK, "signatures[0]"));
 	csra_result_free(&r);
 	free(pem);
 	csra_verifier_free(&v);
@@ -241,10 +206,10 @@ static int test_sample_all(void)
 		CHECK(r != NULL);
 		CHECK(csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
 		CHECK(!csra_result_statement_verified(r, 0));
-		CHECK(has(st, "signature.value", CSRA_STATUS_PASS, CSRA_OK, "signatures[0]"));
-		CHECK(has(st, "signature.algorithm", CSRA_STATUS_FAIL, CSRA_ERR_SIG_ALG_UNAVAILABLE, "signatures[1]"));
-		CHECK(has(st, "signature.policy", CSRA_STATUS_FAIL, CSRA_ERR_SIG_POLICY, "signatures"));
-		CHECK(has(st, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, ""));
+		CHECK(tu_has_check(st, "signature.value", CSRA_STATUS_PASS, CSRA_OK, "signatures[0]"));
+		CHECK(tu_has_check(st, "signature.algorithm", CSRA_STATUS_FAIL, CSRA_ERR_SIG_ALG_UNAVAILABLE, "signatures[1]"));
+		CHECK(tu_has_check(st, "signature.policy", CSRA_STATUS_FAIL, CSRA_ERR_SIG_POLICY, "signatures"));
+		CHECK(tu_has_check(st, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, ""));
 		csra_result_free(&r);
 		csra_verifier_free(&v);
 	}
@@ -265,9 +230,9 @@ static int test_binding(void)
 	csra_result *r = attest(v, der + OFF_SPKI, LEN_SPKI, der, len, NULL, &st);
 	CHECK(r != NULL);
 	CHECK(csra_result_statement_verified(r, 0) && csra_result_statement_bound(r, 0));
-	CHECK(has(st, "statement.binding", CSRA_STATUS_PASS, CSRA_OK, NULL));
+	CHECK(tu_has_check(st, "statement.binding", CSRA_STATUS_PASS, CSRA_OK, NULL));
 	CHECK(csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
-	CHECK(has(r, "policy.claim", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_CLAIM_ABSENT, NULL));
+	CHECK(tu_has_check(r, "policy.claim", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_CLAIM_ABSENT, NULL));
 	CHECK(csra_result_find(r, "policy.claim", CSRA_ERR_POLICY_CLAIM_VALUE) < 0);
 	csra_result_free(&r);
 
@@ -287,7 +252,7 @@ static int test_binding(void)
 	r = attest(v, ospki, (size_t)on, der, len, NULL, &st);
 	CHECK(r != NULL && csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
 	CHECK(csra_result_statement_verified(r, 0) && !csra_result_statement_bound(r, 0));
-	CHECK(has(st, "statement.binding", CSRA_STATUS_FAIL, CSRA_ERR_STMT_NOT_BOUND, NULL));
+	CHECK(tu_has_check(st, "statement.binding", CSRA_STATUS_FAIL, CSRA_ERR_STMT_NOT_BOUND, NULL));
 	csra_result_free(&r);
 	OPENSSL_free(ospki);
 	EVP_PKEY_free(other);
@@ -303,8 +268,8 @@ static int test_tampered_claim(void)
 	const csra_result *st;
 	csra_result *r = flipped(OFF_SERIAL_TEXT, 0x01, &st, T_2026);
 	CHECK(r != NULL && csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
-	CHECK(has(st, "signature.value", CSRA_STATUS_FAIL, CSRA_ERR_SIG_INVALID, "signatures[0]"));
-	CHECK(has(st, "signature.policy", CSRA_STATUS_FAIL, CSRA_ERR_SIG_POLICY, "signatures"));
+	CHECK(tu_has_check(st, "signature.value", CSRA_STATUS_FAIL, CSRA_ERR_SIG_INVALID, "signatures[0]"));
+	CHECK(tu_has_check(st, "signature.policy", CSRA_STATUS_FAIL, CSRA_ERR_SIG_POLICY, "signatures"));
 	csra_result_free(&r);
 	return 1;
 }
@@ -314,9 +279,9 @@ static int test_tampered_signature(void)
 	const csra_result *st;
 	csra_result *r = flipped(OFF_ECDSA_SIG, 0x01, &st, T_2026);
 	CHECK(r != NULL && csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
-	CHECK(has(st, "signature.value", CSRA_STATUS_FAIL, CSRA_ERR_SIG_INVALID, "signatures[0]"));
+	CHECK(tu_has_check(st, "signature.value", CSRA_STATUS_FAIL, CSRA_ERR_SIG_INVALID, "signatures[0]"));
 	/* The chain still holds: only the signature is wrong. */
-	CHECK(has(st, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, "signatures[0].sid.certificate"));
+	CHECK(tu_has_check(st, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, "signatures[0].sid.certificate"));
 	csra_result_free(&r);
 	return 1;
 }
@@ -334,9 +299,9 @@ static int test_tampered_chain(void)
 	csra_verifier *v = verifier(T_2026, CSRA_SIG_ANY_TRUSTED);
 	csra_result *r = attest(v, NULL, 0, der, len, NULL, &st);
 	CHECK(r != NULL && csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
-	CHECK(has(st, "signature.value", CSRA_STATUS_PASS, CSRA_OK, "signatures[0]"));
-	CHECK(has(st, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_SIG_INVALID, "certs[*"));
-	CHECK(has(st, "signature.policy", CSRA_STATUS_FAIL, CSRA_ERR_SIG_POLICY, "signatures"));
+	CHECK(tu_has_check(st, "signature.value", CSRA_STATUS_PASS, CSRA_OK, "signatures[0]"));
+	CHECK(tu_has_check(st, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_SIG_INVALID, "certs[*"));
+	CHECK(tu_has_check(st, "signature.policy", CSRA_STATUS_FAIL, CSRA_ERR_SIG_POLICY, "signatures"));
 	csra_result_free(&r);
 	csra_verifier_free(&v);
 	free(der);
@@ -362,8 +327,8 @@ static int test_untrusted(void)
 		csra_result *r = attest(v, NULL, 0, der, len, NULL, &st);
 		CHECK(r != NULL && csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
 		/* The message's own C4A_RCA (certs[3]) is no anchor. */
-		CHECK(has(st, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_AK_UNTRUSTED, "certs[3]"));
-		CHECK(has(st, "signature.policy", CSRA_STATUS_FAIL, CSRA_ERR_SIG_POLICY, "signatures"));
+		CHECK(tu_has_check(st, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_AK_UNTRUSTED, "certs[3]"));
+		CHECK(tu_has_check(st, "signature.policy", CSRA_STATUS_FAIL, CSRA_ERR_SIG_POLICY, "signatures"));
 		csra_result_free(&r);
 		/* The root given as the caller's anchor: trusted again. */
 		snprintf(path, sizeof(path), "%s/vectors/vendors/crypto4a/C4A_RCA.pem", CSRA_SHARED_DIR);
@@ -385,11 +350,11 @@ static int test_expired(void)
 	const csra_result *st;
 	csra_result *r = flipped(0, 0, &st, T_2043);
 	CHECK(r != NULL && csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
-	CHECK(has(st, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_AK_EXPIRED, NULL));
+	CHECK(tu_has_check(st, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_AK_EXPIRED, NULL));
 	csra_result_free(&r);
 	r = flipped(0, 0, &st, T_2020);
 	CHECK(r != NULL && csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
-	CHECK(has(st, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_AK_NOT_YET_VALID, NULL));
+	CHECK(tu_has_check(st, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_AK_NOT_YET_VALID, NULL));
 	csra_result_free(&r);
 	return 1;
 }
@@ -417,8 +382,8 @@ static int expect_malformed(const uint8_t *m, size_t len, const char *path)
 		/* Named: a file need not be detected to be tried. */
 		csra_result *r = attest(v, NULL, 0, m, len, KIND, &st);
 		CHECK(r != NULL && csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
-		CHECK(has(st, KIND ".decode", CSRA_STATUS_FAIL, CSRA_ERR_FMT_MALFORMED, path));
-		CHECK(has(st, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, ""));
+		CHECK(tu_has_check(st, KIND ".decode", CSRA_STATUS_FAIL, CSRA_ERR_FMT_MALFORMED, path));
+		CHECK(tu_has_check(st, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, ""));
 		csra_result_free(&r);
 		csra_verifier_free(&v);
 	}
@@ -480,7 +445,7 @@ static int test_claim_other_object(void)
 	const csra_result *st;
 	csra_result *r = flipped(OFF_CLASS_UUID, 0x01, &st, T_2026);
 	CHECK(r != NULL && csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
-	CHECK(has(st, KIND ".claim", CSRA_STATUS_FAIL, CSRA_ERR_FMT_MALFORMED, "claims.claims[7]"));
+	CHECK(tu_has_check(st, KIND ".claim", CSRA_STATUS_FAIL, CSRA_ERR_FMT_MALFORMED, "claims.claims[7]"));
 	csra_result_free(&r);
 	return 1;
 }
@@ -493,7 +458,7 @@ static int test_unknown_claim(void)
 	const csra_result *st;
 	csra_result *r = flipped(157, 0x04 ^ 0x63, &st, T_2026);
 	CHECK(r != NULL && csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
-	CHECK(has(st, "signature.value", CSRA_STATUS_FAIL, CSRA_ERR_SIG_INVALID, "signatures[0]"));
+	CHECK(tu_has_check(st, "signature.value", CSRA_STATUS_FAIL, CSRA_ERR_SIG_INVALID, "signatures[0]"));
 	CHECK(bool_is(st, "platform", "1.3.6.1.4.1.39901.6.1.99", 1));
 	CHECK(claim(st, "platform", "certified-production") == NULL);
 	csra_result_free(&r);
@@ -538,7 +503,7 @@ static int test_input_and_parts(void)
 	csra_verifier *v = verifier(T_2026, CSRA_SIG_ANY_TRUSTED);
 	csra_result *r = attest(v, NULL, 0, (const uint8_t *)pem, sizeof(pem) - 1, KIND, &st);
 	CHECK(r != NULL && csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
-	CHECK(has(st, KIND ".input", CSRA_STATUS_FAIL, CSRA_ERR_INPUT_WRONG_LABEL, ""));
+	CHECK(tu_has_check(st, KIND ".input", CSRA_STATUS_FAIL, CSRA_ERR_INPUT_WRONG_LABEL, ""));
 	csra_result_free(&r);
 
 	uint8_t *der;
@@ -561,9 +526,9 @@ static int test_input_and_parts(void)
 	CHECK(cr != NULL);
 	CHECK(csra_format_crypto4a_qasm.verify(v, NULL, NULL, &in, cr, &out) == CSRA_OK);
 	CHECK(!out.verified);
-	CHECK(has(cr, KIND ".parts", CSRA_STATUS_FAIL, CSRA_ERR_FMT_PART_UNUSED, "parts[1]"));
+	CHECK(tu_has_check(cr, KIND ".parts", CSRA_STATUS_FAIL, CSRA_ERR_FMT_PART_UNUSED, "parts[1]"));
 	/* Everything else still checked and reported. */
-	CHECK(has(cr, "signature.value", CSRA_STATUS_PASS, CSRA_OK, "signatures[0]"));
+	CHECK(tu_has_check(cr, "signature.value", CSRA_STATUS_PASS, CSRA_OK, "signatures[0]"));
 	csra_result_free(&cr);
 	csra_stmt_out_clear(&out);
 
@@ -584,7 +549,7 @@ static int test_input_and_parts(void)
 			CHECK(csra_result_verdict(r) == (two ? CSRA_VERDICT_REJECTED : CSRA_VERDICT_VERIFIED));
 			st = csra_result_statement(r, 0);
 			CHECK(st != NULL);
-			CHECK(!two || has(st, "attestation.parts", CSRA_STATUS_FAIL, CSRA_ERR_FMT_PART_UNUSED, NULL));
+			CHECK(!two || tu_has_check(st, "attestation.parts", CSRA_STATUS_FAIL, CSRA_ERR_FMT_PART_UNUSED, NULL));
 			csra_result_free(&r);
 			csra_attestation_free(&a);
 		}
@@ -616,8 +581,8 @@ static int test_again(void)
 	for (int i = 0; i < 3; i++) {
 		csra_result *r = attest(v, NULL, 0, der, len, NULL, &st);
 		CHECK(r != NULL && csra_result_verdict(r) == CSRA_VERDICT_VERIFIED);
-		CHECK(has(st, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, "signatures[0].sid.certificate"));
-		CHECK(has(st, "signature.algorithm", CSRA_STATUS_WARN, CSRA_ERR_SIG_ALG_UNAVAILABLE, "signatures[1]"));
+		CHECK(tu_has_check(st, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, "signatures[0].sid.certificate"));
+		CHECK(tu_has_check(st, "signature.algorithm", CSRA_STATUS_WARN, CSRA_ERR_SIG_ALG_UNAVAILABLE, "signatures[1]"));
 		csra_result_free(&r);
 	}
 	/* A remembered pass is of those bytes only: the same verifier
@@ -627,7 +592,7 @@ static int test_again(void)
 		der[offs[k]] ^= 0x01;
 		csra_result *r = attest(v, NULL, 0, der, len, NULL, &st);
 		CHECK(r != NULL && csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
-		CHECK(has(st, "signature.value", CSRA_STATUS_FAIL, CSRA_ERR_SIG_INVALID, "signatures[0]"));
+		CHECK(tu_has_check(st, "signature.value", CSRA_STATUS_FAIL, CSRA_ERR_SIG_INVALID, "signatures[0]"));
 		csra_result_free(&r);
 		der[offs[k]] ^= 0x01;
 	}

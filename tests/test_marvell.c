@@ -37,49 +37,6 @@
 #define T_2025 ((time_t)1748736000)	/* 2025-06-01: the 2015 root still valid */
 #define T_2031 ((time_t)1924992000)	/* 2031-01-01: Google's certificates expired */
 
-static uint8_t *slurp(const char *rel, size_t *len)
-{
-	char path[1024];
-	snprintf(path, sizeof(path), "%s/%s", CSRA_SHARED_DIR, rel);
-	FILE *f = fopen(path, "rb");
-	if (f == NULL) {
-		fprintf(stderr, "cannot open %s\n", path);
-		return NULL;
-	}
-	uint8_t *buf = malloc(1 << 20);
-	size_t n = buf != NULL ? fread(buf, 1, 1 << 20, f) : 0;
-	fclose(f);
-	*len = n;
-	return buf;
-}
-
-static void dump(const csra_result *r)
-{
-	for (size_t i = 0; i < csra_result_check_count(r); i++) {
-		const char *name, *msg, *path;
-		csra_status st;
-		csra_err c;
-		csra_result_check(r, i, &name, &st, &c, &msg, &path);
-		fprintf(stderr, "    %s %s %s [%s]: %s\n", csra_status_name(st), name, csra_err_name(c), path, msg);
-	}
-}
-
-static int has(const csra_result *r, const char *name, csra_status st, csra_err code, const char *path)
-{
-	for (size_t i = 0; i < csra_result_check_count(r); i++) {
-		const char *n, *p;
-		csra_status s;
-		csra_err c;
-		csra_result_check(r, i, &n, &s, &c, NULL, &p);
-		if (strcmp(n, name) == 0 && s == st && c == code && (path == NULL || strcmp(p, path) == 0))
-			return 1;
-	}
-	fprintf(stderr, "  no check %s %s %s [%s] in:\n", name, csra_status_name(st), csra_err_name(code),
-	    path ? path : "*");
-	dump(r);
-	return 0;
-}
-
 /* No failed check at all. */
 static int clean(const csra_result *r)
 {
@@ -87,7 +44,7 @@ static int clean(const csra_result *r)
 		csra_status s;
 		csra_result_check(r, i, NULL, &s, NULL, NULL, NULL);
 		if (s == CSRA_STATUS_FAIL) {
-			dump(r);
+			tu_dump_result(r, 0);
 			return 0;
 		}
 	}
@@ -302,9 +259,9 @@ static int load(struct sample *s, const char *name)
 	memset(s, 0, sizeof(*s));
 	char p[256];
 	snprintf(p, sizeof(p), DIR "%s.dat", name);
-	s->dat = slurp(p, &s->dat_len);
+	s->dat = tu_shared_file(p, &s->dat_len);
 	snprintf(p, sizeof(p), DIR "%s.certs", name);
-	s->certs = slurp(p, &s->certs_len);
+	s->certs = tu_shared_file(p, &s->certs_len);
 	s->raw = s->dat != NULL ? gunzip(s->dat, s->dat_len, &s->raw_len) : NULL;
 	return s->dat != NULL && s->certs != NULL && s->raw != NULL;
 }
@@ -342,11 +299,11 @@ static int t_samples(void)
 		ok = load(&s, sample_names[i]) &&
 		    run2(&x, v, T_NOW, NULL, 0, s.dat, s.dat_len, s.certs, s.certs_len);
 		ok = ok && clean(x.r) && x.out.verified &&
-		    has(x.r, "ak.signature", CSRA_STATUS_PASS, CSRA_OK, "attestation") &&
-		    has(x.r, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, "certs[1]") &&
-		    has(x.r, "ak.chain.owner", CSRA_STATUS_PASS, CSRA_OK, NULL) &&
-		    has(x.r, "quirk.v1-card-certificate", CSRA_STATUS_WARN, CSRA_ERR_FMT_QUIRK, "certs[1]") &&
-		    has(x.r, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, "") &&
+		    tu_has_check(x.r, "ak.signature", CSRA_STATUS_PASS, CSRA_OK, "attestation") &&
+		    tu_has_check(x.r, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, "certs[1]") &&
+		    tu_has_check(x.r, "ak.chain.owner", CSRA_STATUS_PASS, CSRA_OK, NULL) &&
+		    tu_has_check(x.r, "quirk.v1-card-certificate", CSRA_STATUS_WARN, CSRA_ERR_FMT_QUIRK, "certs[1]") &&
+		    tu_has_check(x.r, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, "") &&
 		    claim_bool(&x.out, "extractable", 0) && claim_bool(&x.out, "never-extractable", 1) &&
 		    claim_bool(&x.out, "local", 1) && claim_bool(&x.out, "sensitive", 1) &&
 		    x.out.reports_freshness == 1 && x.out.freshness == CSRA_FRESHNESS_NONE;
@@ -385,15 +342,15 @@ static int t_binding(void)
 	struct run x;
 	ok = ok && k != NULL && rk != NULL &&
 	    run2(&x, v, T_NOW, k, kl, ec.dat, ec.dat_len, ec.certs, ec.certs_len) && x.out.bound &&
-	    has(x.r, "statement.binding", CSRA_STATUS_PASS, CSRA_OK, NULL);
+	    tu_has_check(x.r, "statement.binding", CSRA_STATUS_PASS, CSRA_OK, NULL);
 	run_free(&x);
 	ok = ok && run2(&x, v, T_NOW, rk, rl, ec.dat, ec.dat_len, ec.certs, ec.certs_len) && !x.out.bound &&
-	    x.out.verified && has(x.r, "statement.binding", CSRA_STATUS_FAIL, CSRA_ERR_STMT_NOT_BOUND, NULL);
+	    x.out.verified && tu_has_check(x.r, "statement.binding", CSRA_STATUS_FAIL, CSRA_ERR_STMT_NOT_BOUND, NULL);
 	run_free(&x);
 	ok = ok && run2(&x, v, T_NOW, rk, rl, rsa.dat, rsa.dat_len, rsa.certs, rsa.certs_len) && x.out.bound;
 	run_free(&x);
 	ok = ok && run2(&x, v, T_NOW, k, kl, aes.dat, aes.dat_len, aes.certs, aes.certs_len) && !x.out.bound &&
-	    x.out.verified && has(x.r, "statement.binding", CSRA_STATUS_FAIL, CSRA_ERR_FMT_NO_KEY, "");
+	    x.out.verified && tu_has_check(x.r, "statement.binding", CSRA_STATUS_FAIL, CSRA_ERR_FMT_NO_KEY, "");
 	run_free(&x);
 	free(k), free(rk);
 	unload(&ec), unload(&rsa), unload(&aes);
@@ -419,8 +376,8 @@ static int t_tampered_data(void)
 		size_t gl;
 		uint8_t *gz = gzip_bytes(s.raw, s.raw_len, &gl);
 		ok = run2(&x, v, T_NOW, NULL, 0, gz, gl, s.certs, s.certs_len) && !x.out.verified &&
-		    has(x.r, "ak.signature", CSRA_STATUS_FAIL, CSRA_ERR_SIG_INVALID, "attestation") &&
-		    has(x.r, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, "");
+		    tu_has_check(x.r, "ak.signature", CSRA_STATUS_FAIL, CSRA_ERR_SIG_INVALID, "attestation") &&
+		    tu_has_check(x.r, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, "");
 		run_free(&x);
 		free(gz);
 		s.raw[at[i]] ^= 0x01;
@@ -456,7 +413,7 @@ static int t_tampered_links(void)
 		uint8_t *pem = certs_pem(&c, 0, cases[i].flip, &pl);
 		struct run x;
 		ok = run2(&x, v, T_NOW, NULL, 0, s.dat, s.dat_len, pem, pl) && !x.out.verified &&
-		    has(x.r, cases[i].check, CSRA_STATUS_FAIL, CSRA_ERR_SIG_INVALID, cases[i].path);
+		    tu_has_check(x.r, cases[i].check, CSRA_STATUS_FAIL, CSRA_ERR_SIG_INVALID, cases[i].path);
 		run_free(&x);
 		free(pem);
 	}
@@ -487,7 +444,7 @@ static int t_untrusted(void)
 		struct run x;
 		ok = v != NULL && csra_verifier_drop_format_bundle(v, cases[i].drop) == CSRA_OK &&
 		    run2(&x, v, T_NOW, NULL, 0, s.dat, s.dat_len, s.certs, s.certs_len) && !x.out.verified &&
-		    has(x.r, cases[i].check, CSRA_STATUS_FAIL, CSRA_ERR_AK_UNTRUSTED, NULL);
+		    tu_has_check(x.r, cases[i].check, CSRA_STATUS_FAIL, CSRA_ERR_AK_UNTRUSTED, NULL);
 		run_free(&x);
 		csra_verifier_free(&v);
 	}
@@ -499,7 +456,7 @@ static int t_untrusted(void)
 	ok = ok && v != NULL && csra_verifier_drop_format_bundle(v, "marvell-liquidsecurity") == CSRA_OK &&
 	    csra_verifier_add_format_trust_file(v, "marvell-liquidsecurity", path) == CSRA_OK &&
 	    run2(&x, v, T_NOW, NULL, 0, s.dat, s.dat_len, s.certs, s.certs_len) && !x.out.verified &&
-	    has(x.r, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_AK_UNTRUSTED, "certs[1]");
+	    tu_has_check(x.r, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_AK_UNTRUSTED, "certs[1]");
 	run_free(&x);
 	csra_verifier_free(&v);
 	unload(&s);
@@ -520,7 +477,7 @@ static int t_expiry(void)
 	ok = ok && v != NULL && csra_verifier_drop_format_bundle(v, "marvell-liquidsecurity") == CSRA_OK &&
 	    csra_verifier_add_format_trust_file(v, "marvell-liquidsecurity", path) == CSRA_OK &&
 	    run2(&x, v, T_NOW, NULL, 0, s.dat, s.dat_len, s.certs, s.certs_len) && !x.out.verified &&
-	    has(x.r, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_AK_EXPIRED, "certs[1]");
+	    tu_has_check(x.r, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_AK_EXPIRED, "certs[1]");
 	run_free(&x);
 	ok = ok && run2(&x, v, T_2025, NULL, 0, s.dat, s.dat_len, s.certs, s.certs_len) && x.out.verified &&
 	    clean(x.r);
@@ -538,8 +495,8 @@ static int t_expiry(void)
 	}
 	run_free(&x);
 	ok = ok && run2(&x, v, T_2031, NULL, 0, s.dat, s.dat_len, s.certs, s.certs_len) && !x.out.verified &&
-	    has(x.r, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_AK_EXPIRED, "certs[2]") &&
-	    has(x.r, "ak.chain.owner", CSRA_STATUS_FAIL, CSRA_ERR_AK_EXPIRED, "certs[5]");
+	    tu_has_check(x.r, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_AK_EXPIRED, "certs[2]") &&
+	    tu_has_check(x.r, "ak.chain.owner", CSRA_STATUS_FAIL, CSRA_ERR_AK_EXPIRED, "certs[5]");
 	run_free(&x);
 	csra_verifier_free(&v);
 	unload(&s);
@@ -557,35 +514,35 @@ static int t_parts(void)
 	certs_read(&c, s.certs, s.certs_len);
 	struct run x;
 	ok = ok && run2(&x, v, T_NOW, NULL, 0, s.dat, s.dat_len, NULL, 0) && !x.out.verified &&
-	    has(x.r, "marvell-liquidsecurity.parts", CSRA_STATUS_FAIL, CSRA_ERR_FMT_PART_MISSING, "");
+	    tu_has_check(x.r, "marvell-liquidsecurity.parts", CSRA_STATUS_FAIL, CSRA_ERR_FMT_PART_MISSING, "");
 	run_free(&x);
 	const uint8_t *three[3] = { s.dat, s.certs, s.raw };
 	size_t three_len[3] = { s.dat_len, s.certs_len, s.raw_len };
 	ok = ok && run(&x, v, T_NOW, NULL, 0, three, three_len, 3) && !x.out.verified &&
-	    has(x.r, "marvell-liquidsecurity.parts", CSRA_STATUS_FAIL, CSRA_ERR_FMT_PART_UNUSED, "parts[2]");
+	    tu_has_check(x.r, "marvell-liquidsecurity.parts", CSRA_STATUS_FAIL, CSRA_ERR_FMT_PART_UNUSED, "parts[2]");
 	run_free(&x);
 	/* The attestation given twice: the second is a part too many. */
 	const uint8_t *twice[3] = { s.dat, s.certs, s.dat };
 	size_t twice_len[3] = { s.dat_len, s.certs_len, s.dat_len };
 	ok = ok && run(&x, v, T_NOW, NULL, 0, twice, twice_len, 3) && !x.out.verified &&
-	    has(x.r, "marvell-liquidsecurity.parts", CSRA_STATUS_FAIL, CSRA_ERR_FMT_PART_UNUSED, "parts[2]");
+	    tu_has_check(x.r, "marvell-liquidsecurity.parts", CSRA_STATUS_FAIL, CSRA_ERR_FMT_PART_UNUSED, "parts[2]");
 	run_free(&x);
 	size_t pl;
 	uint8_t *pem = certs_pem(&c, 1u << 4 | 1u << 5, -1, &pl);
 	ok = ok && run2(&x, v, T_NOW, NULL, 0, s.dat, s.dat_len, pem, pl) && !x.out.verified &&
-	    has(x.r, "ak.chain.owner", CSRA_STATUS_FAIL, CSRA_ERR_FMT_PART_MISSING, "certs");
+	    tu_has_check(x.r, "ak.chain.owner", CSRA_STATUS_FAIL, CSRA_ERR_FMT_PART_MISSING, "certs");
 	run_free(&x);
 	free(pem);
 	/* A certificate of another hierarchy among them is refused. */
 	size_t yl;
-	uint8_t *yk = slurp("vectors/vendors/yubihsm2/niklasgillstrom-hsm/chain.pem", &yl);
+	uint8_t *yk = tu_shared_file("vectors/vendors/yubihsm2/niklasgillstrom-hsm/chain.pem", &yl);
 	uint8_t *more = yk != NULL ? malloc(s.certs_len + yl) : NULL;
 	ok = ok && more != NULL;
 	if (ok) {
 		memcpy(more, s.certs, s.certs_len);
 		memcpy(more + s.certs_len, yk, yl);
 		ok = run2(&x, v, T_NOW, NULL, 0, s.dat, s.dat_len, more, s.certs_len + yl) && !x.out.verified &&
-		    has(x.r, "marvell-liquidsecurity.certs", CSRA_STATUS_FAIL, CSRA_ERR_FMT_MALFORMED, "certs[6]");
+		    tu_has_check(x.r, "marvell-liquidsecurity.certs", CSRA_STATUS_FAIL, CSRA_ERR_FMT_MALFORMED, "certs[6]");
 		run_free(&x);
 	}
 	free(yk), free(more);
@@ -614,34 +571,34 @@ static int t_gzip(void)
 	uint8_t *bomb = gzip_bytes(zeros, zl, &gl);
 	struct run x;
 	ok = ok && gl < 4096 && run2(&x, v, T_NOW, NULL, 0, bomb, gl, s.certs, s.certs_len) && !x.out.verified &&
-	    has(x.r, "limit.inflated", CSRA_STATUS_FAIL, CSRA_ERR_LIMIT_INFLATED, "attestation");
+	    tu_has_check(x.r, "limit.inflated", CSRA_STATUS_FAIL, CSRA_ERR_LIMIT_INFLATED, "attestation");
 	run_free(&x);
 	free(bomb), free(zeros);
 	/* Truncated. */
 	ok = ok && run2(&x, v, T_NOW, NULL, 0, s.dat, s.dat_len - 10, s.certs, s.certs_len) && !x.out.verified &&
-	    has(x.r, "marvell-liquidsecurity.decode", CSRA_STATUS_FAIL, CSRA_ERR_FMT_MALFORMED, "attestation");
+	    tu_has_check(x.r, "marvell-liquidsecurity.decode", CSRA_STATUS_FAIL, CSRA_ERR_FMT_MALFORMED, "attestation");
 	run_free(&x);
 	/* A second member, and one byte, after the first. */
 	uint8_t *two = malloc(2 * s.dat_len);
 	memcpy(two, s.dat, s.dat_len);
 	memcpy(two + s.dat_len, s.dat, s.dat_len);
 	ok = ok && run2(&x, v, T_NOW, NULL, 0, two, 2 * s.dat_len, s.certs, s.certs_len) && !x.out.verified &&
-	    has(x.r, "marvell-liquidsecurity.decode", CSRA_STATUS_FAIL, CSRA_ERR_FMT_MALFORMED, "attestation");
+	    tu_has_check(x.r, "marvell-liquidsecurity.decode", CSRA_STATUS_FAIL, CSRA_ERR_FMT_MALFORMED, "attestation");
 	run_free(&x);
 	ok = ok && run2(&x, v, T_NOW, NULL, 0, two, s.dat_len + 1, s.certs, s.certs_len) && !x.out.verified &&
-	    has(x.r, "marvell-liquidsecurity.decode", CSRA_STATUS_FAIL, CSRA_ERR_FMT_MALFORMED, "attestation");
+	    tu_has_check(x.r, "marvell-liquidsecurity.decode", CSRA_STATUS_FAIL, CSRA_ERR_FMT_MALFORMED, "attestation");
 	run_free(&x);
 	/* The CRC-32 (the trailer's first four bytes). */
 	memcpy(two, s.dat, s.dat_len);
 	two[s.dat_len - 8] ^= 0x01;
 	ok = ok && run2(&x, v, T_NOW, NULL, 0, two, s.dat_len, s.certs, s.certs_len) && !x.out.verified &&
-	    has(x.r, "marvell-liquidsecurity.decode", CSRA_STATUS_FAIL, CSRA_ERR_FMT_MALFORMED, "attestation");
+	    tu_has_check(x.r, "marvell-liquidsecurity.decode", CSRA_STATUS_FAIL, CSRA_ERR_FMT_MALFORMED, "attestation");
 	run_free(&x);
 	/* An uncompressed binary over the cap. */
 	uint8_t *big = calloc(1, 300 * 1024);
 	memcpy(big, s.raw, 16);
 	ok = ok && run2(&x, v, T_NOW, NULL, 0, big, 300 * 1024, s.certs, s.certs_len) && !x.out.verified &&
-	    has(x.r, "limit.inflated", CSRA_STATUS_FAIL, CSRA_ERR_LIMIT_INFLATED, "attestation");
+	    tu_has_check(x.r, "limit.inflated", CSRA_STATUS_FAIL, CSRA_ERR_LIMIT_INFLATED, "attestation");
 	run_free(&x);
 	free(big);
 	free(two);
@@ -684,7 +641,7 @@ static int t_structure(void)
 		put32(d + cases[i].at, cases[i].val);
 		struct run x;
 		ok = run2(&x, v, T_NOW, NULL, 0, d, s.raw_len, s.certs, s.certs_len) && !x.out.verified &&
-		    has(x.r, cases[i].check, CSRA_STATUS_FAIL, cases[i].code, cases[i].path);
+		    tu_has_check(x.r, cases[i].check, CSRA_STATUS_FAIL, cases[i].code, cases[i].path);
 		if (!ok)
 			fprintf(stderr, "  case %zu\n", i);
 		run_free(&x);
@@ -699,7 +656,7 @@ static int t_structure(void)
 		s.raw[off + 8] ^= 0x01;
 		struct run x;
 		ok = run2(&x, v, T_NOW, NULL, 0, s.raw, s.raw_len, s.certs, s.certs_len) && !x.out.verified &&
-		    has(x.r, "marvell-liquidsecurity.attribute", CSRA_STATUS_FAIL, CSRA_ERR_FMT_EXTENSION, path);
+		    tu_has_check(x.r, "marvell-liquidsecurity.attribute", CSRA_STATUS_FAIL, CSRA_ERR_FMT_EXTENSION, path);
 		run_free(&x);
 	} else {
 		ok = 0;
@@ -747,9 +704,9 @@ static int t_azure(void)
 	uint8_t *k = openssl_spki(s.raw, s.raw_len, 0, &kl);
 	ok = ok && csra_format_detects(&csra_format_marvell_liquidsecurity, (uint8_t *)json, strlen(json)) &&
 	    run2(&x, v, T_NOW, k, kl, (uint8_t *)json, strlen(json), NULL, 0) && x.out.verified && x.out.bound &&
-	    has(x.r, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, NULL) &&
-	    has(x.r, "ak.chain.owner", CSRA_STATUS_SKIP, CSRA_OK, "certs") &&
-	    has(x.r, "ak.signature", CSRA_STATUS_PASS, CSRA_OK, "privateKeyAttestation");
+	    tu_has_check(x.r, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, NULL) &&
+	    tu_has_check(x.r, "ak.chain.owner", CSRA_STATUS_SKIP, CSRA_OK, "certs") &&
+	    tu_has_check(x.r, "ak.signature", CSRA_STATUS_PASS, CSRA_OK, "privateKeyAttestation");
 	run_free(&x);
 	/* Each: what comes before the attestation, between it and the
 	 * certificates, and after them. */
@@ -768,7 +725,7 @@ static int t_azure(void)
 	for (size_t i = 0; ok && i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(json, cap, "%s%s%s%s%s", bad[i][0], att, bad[i][1], crt, bad[i][2]);
 		ok = run2(&x, v, T_NOW, NULL, 0, (uint8_t *)json, strlen(json), NULL, 0) && !x.out.verified &&
-		    has(x.r, "marvell-liquidsecurity.json", CSRA_STATUS_FAIL, codes[i], NULL);
+		    tu_has_check(x.r, "marvell-liquidsecurity.json", CSRA_STATUS_FAIL, codes[i], NULL);
 		if (!ok)
 			fprintf(stderr, "  case %zu\n", i);
 		run_free(&x);
@@ -777,7 +734,7 @@ static int t_azure(void)
 	snprintf(json, cap, "{\"version\": \"MRVL-1\", \"privateKeyAttestation\": \"%s\", "
 	    "\"certificatePemFile\": \"%s\"}", att, crt);
 	ok = ok && run2(&x, v, T_NOW, NULL, 0, (uint8_t *)json, strlen(json), s.certs, s.certs_len) &&
-	    !x.out.verified && has(x.r, "marvell-liquidsecurity.parts", CSRA_STATUS_FAIL, CSRA_ERR_FMT_PART_UNUSED,
+	    !x.out.verified && tu_has_check(x.r, "marvell-liquidsecurity.parts", CSRA_STATUS_FAIL, CSRA_ERR_FMT_PART_UNUSED,
 	    "parts[1]");
 	run_free(&x);
 	free(k), free(att), free(crt), free(json);
@@ -900,18 +857,18 @@ static int t_public(void)
 		csra_result *r = NULL;
 		ok = ok && csra_verify_attestations_with(v, NULL, 0, NULL, 0, atts, 1, &r) == CSRA_OK &&
 		    csra_result_statement_count(r) == 1 &&
-		    has(csra_result_statement(r, 0), "ak.chain.owner", CSRA_STATUS_PASS, CSRA_OK, NULL);
+		    tu_has_check(csra_result_statement(r, 0), "ak.chain.owner", CSRA_STATUS_PASS, CSRA_OK, NULL);
 		size_t al = 0;
 		const uint8_t *ak = ok ? csra_result_attested_key(csra_result_statement(r, 0), 0, &al) : NULL;
 		ok = ok && ak != NULL && csra_same(ak, al, k, kl);
 		csra_result_free(&r);
 		/* Bound: the rebuilt key passes, another key does not. */
 		ok = ok && csra_verify_attestations_with(v, k, kl, NULL, 0, atts, 1, &r) == CSRA_OK &&
-		    has(csra_result_statement(r, 0), "statement.binding", CSRA_STATUS_PASS, CSRA_OK, NULL);
+		    tu_has_check(csra_result_statement(r, 0), "statement.binding", CSRA_STATUS_PASS, CSRA_OK, NULL);
 		csra_result_free(&r);
 		ok = ok && csra_verify_attestations_with(v, rk, rl, NULL, 0, atts, 1, &r) == CSRA_OK &&
 		    csra_result_verdict(r) != CSRA_VERDICT_VERIFIED &&
-		    has(csra_result_statement(r, 0), "statement.binding", CSRA_STATUS_FAIL, CSRA_ERR_STMT_NOT_BOUND, NULL);
+		    tu_has_check(csra_result_statement(r, 0), "statement.binding", CSRA_STATUS_FAIL, CSRA_ERR_STMT_NOT_BOUND, NULL);
 		csra_result_free(&r);
 		csra_attestation_free(&a);
 	}
@@ -920,7 +877,7 @@ static int t_public(void)
 	ok = ok && a != NULL && csra_attestation_add_part(a, s.dat, s.dat_len) == CSRA_OK;
 	const csra_attestation *const one[1] = { a };
 	ok = ok && csra_verify_attestations_with(v, NULL, 0, NULL, 0, one, 1, &r) == CSRA_OK &&
-	    has(csra_result_statement(r, 0), "marvell-liquidsecurity.parts", CSRA_STATUS_FAIL,
+	    tu_has_check(csra_result_statement(r, 0), "marvell-liquidsecurity.parts", CSRA_STATUS_FAIL,
 	    CSRA_ERR_FMT_PART_MISSING, "");
 	csra_result_free(&r);
 	csra_attestation_free(&a);

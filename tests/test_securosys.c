@@ -41,45 +41,8 @@ struct buf {
 static struct buf slurp(const char *rel)
 {
 	struct buf b = { NULL, 0 };
-	char path[1024];
-	snprintf(path, sizeof(path), "%s/%s", CSRA_SHARED_DIR, rel);
-	FILE *f = fopen(path, "rb");
-	if (f == NULL) {
-		fprintf(stderr, "cannot open %s\n", path);
-		return b;
-	}
-	b.p = malloc(1 << 16);
-	b.len = b.p != NULL ? fread(b.p, 1, 1 << 16, f) : 0;
-	fclose(f);
+	b.p = tu_shared_file(rel, &b.len);
 	return b;
-}
-
-static void dump(const csra_result *r)
-{
-	for (size_t i = 0; i < csra_result_check_count(r); i++) {
-		const char *name, *msg, *path;
-		csra_status st;
-		csra_err c;
-		csra_result_check(r, i, &name, &st, &c, &msg, &path);
-		fprintf(stderr, "    %s %s %s [%s]: %s\n", csra_status_name(st), name, csra_err_name(c), path, msg);
-	}
-}
-
-/* Does |r| hold check |name| with |st|, |code| and |path| (NULL: any)? */
-static int has(const csra_result *r, const char *name, csra_status st, csra_err code, const char *path)
-{
-	for (size_t i = 0; i < csra_result_check_count(r); i++) {
-		const char *n, *p;
-		csra_status s;
-		csra_err c;
-		csra_result_check(r, i, &n, &s, &c, NULL, &p);
-		if (strcmp(n, name) == 0 && s == st && c == code && (path == NULL || strcmp(p, path) == 0))
-			return 1;
-	}
-	fprintf(stderr, "  no check %s %s %s [%s] in:\n", name, csra_status_name(st), csra_err_name(code),
-	    path ? path : "*");
-	dump(r);
-	return 0;
 }
 
 /* Does |r| hold check |name| failing with |code| and a message with |frag|? */
@@ -94,7 +57,7 @@ static int fails_with(const csra_result *r, const char *name, csra_err code, con
 			return 1;
 	}
 	fprintf(stderr, "  no failed check %s %s \"%s\" in:\n", name, csra_err_name(code), frag);
-	dump(r);
+	tu_dump_result(r, 0);
 	return 0;
 }
 
@@ -131,7 +94,7 @@ static int run(struct run *x, csra_verifier *v, time_t at, const uint8_t *spki, 
 	x->o = x->r->stmt;
 	if (x->o == NULL) {
 		fprintf(stderr, "  no statement outcome:\n");
-		dump(x->r);
+		tu_dump_result(x->r, 0);
 		return 0;
 	}
 	return 1;
@@ -238,14 +201,14 @@ static int test_sample(void)
 		struct run x;
 		CHECK(run(&x, v, T_2026, s.spki, s.spki_len, orders[k], 3));
 		CHECK(x.o->verified == 1 && x.o->bound == 1);
-		CHECK(has(x.r, "securosys-primus.parts", CSRA_STATUS_PASS, CSRA_OK, ""));
-		CHECK(has(x.r, "ak.signature", CSRA_STATUS_PASS, CSRA_OK, k == 0 ? "parts[1]" : "parts[2]"));
-		CHECK(has(x.r, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, "certs[0]"));
-		CHECK(has(x.r, "ak.profile", CSRA_STATUS_PASS, CSRA_OK, "certs[0]"));
-		CHECK(has(x.r, "securosys-primus.decode", CSRA_STATUS_PASS, CSRA_OK, "/private_key"));
-		CHECK(has(x.r, "securosys-primus.key", CSRA_STATUS_PASS, CSRA_OK, "/private_key/public_key"));
-		CHECK(has(x.r, "securosys-primus.serial", CSRA_STATUS_PASS, CSRA_OK, ""));
-		CHECK(has(x.r, "statement.binding", CSRA_STATUS_PASS, CSRA_OK, NULL));
+		CHECK(tu_has_check(x.r, "securosys-primus.parts", CSRA_STATUS_PASS, CSRA_OK, ""));
+		CHECK(tu_has_check(x.r, "ak.signature", CSRA_STATUS_PASS, CSRA_OK, k == 0 ? "parts[1]" : "parts[2]"));
+		CHECK(tu_has_check(x.r, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, "certs[0]"));
+		CHECK(tu_has_check(x.r, "ak.profile", CSRA_STATUS_PASS, CSRA_OK, "certs[0]"));
+		CHECK(tu_has_check(x.r, "securosys-primus.decode", CSRA_STATUS_PASS, CSRA_OK, "/private_key"));
+		CHECK(tu_has_check(x.r, "securosys-primus.key", CSRA_STATUS_PASS, CSRA_OK, "/private_key/public_key"));
+		CHECK(tu_has_check(x.r, "securosys-primus.serial", CSRA_STATUS_PASS, CSRA_OK, ""));
+		CHECK(tu_has_check(x.r, "statement.binding", CSRA_STATUS_PASS, CSRA_OK, NULL));
 		CHECK(key_bool(x.o, "local", 1) && key_bool(x.o, "extractable", 0) &&
 		    key_bool(x.o, "never-extractable", 1) && key_bool(x.o, "sensitive", 1) &&
 		    key_bool(x.o, "always-sensitive", 1));
@@ -281,7 +244,7 @@ static int test_sample_base64_signature(void)
 	struct run x;
 	CHECK(run(&x, v, T_2026, s.spki, s.spki_len, parts, 3));
 	CHECK(x.o->verified == 1 && x.o->bound == 1);
-	CHECK(has(x.r, "ak.signature", CSRA_STATUS_PASS, CSRA_OK, "parts[1]"));
+	CHECK(tu_has_check(x.r, "ak.signature", CSRA_STATUS_PASS, CSRA_OK, "parts[1]"));
 	run_free(&x);
 	/* Base64 that is not canonical (a stray padding bit) is refused. */
 	size_t at = b64.len - 2;
@@ -291,7 +254,7 @@ static int test_sample_base64_signature(void)
 	parts[1] = b64;
 	CHECK(run(&x, v, T_2026, s.spki, s.spki_len, parts, 3));
 	CHECK(x.o->verified == 0);
-	CHECK(has(x.r, "ak.signature", CSRA_STATUS_FAIL, CSRA_ERR_SIG_INVALID, "parts[1]"));
+	CHECK(tu_has_check(x.r, "ak.signature", CSRA_STATUS_FAIL, CSRA_ERR_SIG_INVALID, "parts[1]"));
 	run_free(&x);
 	free(b64.p);
 	csra_verifier_free(&v);
@@ -314,7 +277,7 @@ static int test_tampered(void)
 	for (int i = 0; i < 2; i++) {
 		struct run g;
 		CHECK(run(&g, v, T_2026, s.spki, s.spki_len, genuine, 3));
-		CHECK(g.o->verified == 1 && has(g.r, "ak.signature", CSRA_STATUS_PASS, CSRA_OK, "parts[1]"));
+		CHECK(g.o->verified == 1 && tu_has_check(g.r, "ak.signature", CSRA_STATUS_PASS, CSRA_OK, "parts[1]"));
 		run_free(&g);
 	}
 	struct buf xml = dup_buf(&s.xml);
@@ -327,10 +290,10 @@ static int test_tampered(void)
 	struct run x;
 	CHECK(run(&x, v, T_2026, s.spki, s.spki_len, parts, 3));
 	CHECK(x.o->verified == 0 && x.o->nclaims == 0 && x.o->nkeys == 0);
-	CHECK(has(x.r, "ak.signature", CSRA_STATUS_FAIL, CSRA_ERR_SIG_INVALID, "parts[1]"));
-	CHECK(has(x.r, "securosys-primus.decode", CSRA_STATUS_SKIP, CSRA_OK, ""));
-	CHECK(has(x.r, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, "certs[0]"));
-	CHECK(has(x.r, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, NULL));
+	CHECK(tu_has_check(x.r, "ak.signature", CSRA_STATUS_FAIL, CSRA_ERR_SIG_INVALID, "parts[1]"));
+	CHECK(tu_has_check(x.r, "securosys-primus.decode", CSRA_STATUS_SKIP, CSRA_OK, ""));
+	CHECK(tu_has_check(x.r, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, "certs[0]"));
+	CHECK(tu_has_check(x.r, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, NULL));
 	run_free(&x);
 	free(xml.p);
 
@@ -341,7 +304,7 @@ static int test_tampered(void)
 	parts[1] = sig;
 	CHECK(run(&x, v, T_2026, s.spki, s.spki_len, parts, 3));
 	CHECK(x.o->verified == 0);
-	CHECK(has(x.r, "ak.signature", CSRA_STATUS_FAIL, CSRA_ERR_SIG_INVALID, "parts[1]"));
+	CHECK(tu_has_check(x.r, "ak.signature", CSRA_STATUS_FAIL, CSRA_ERR_SIG_INVALID, "parts[1]"));
 	run_free(&x);
 	/* A signature one byte short: not the attestation key's length. */
 	parts[1].len--;
@@ -381,9 +344,9 @@ static int test_tampered(void)
 	parts[2] = chain;
 	CHECK(run(&x, v, T_2026, s.spki, s.spki_len, parts, 3));
 	CHECK(x.o->verified == 0);
-	CHECK(has(x.r, "ak.signature", CSRA_STATUS_PASS, CSRA_OK, "parts[1]"));
-	CHECK(has(x.r, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_SIG_INVALID, "certs[1]"));
-	CHECK(has(x.r, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, NULL));
+	CHECK(tu_has_check(x.r, "ak.signature", CSRA_STATUS_PASS, CSRA_OK, "parts[1]"));
+	CHECK(tu_has_check(x.r, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_SIG_INVALID, "certs[1]"));
+	CHECK(tu_has_check(x.r, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, NULL));
 	run_free(&x);
 	free(chain.p);
 	csra_verifier_free(&v);
@@ -406,26 +369,26 @@ static int test_binding_trust_expiry(void)
 	other[s.spki_len - 10] ^= 0x01;
 	CHECK(run(&x, v, T_2026, other, s.spki_len, parts, 3));
 	CHECK(x.o->verified == 1 && x.o->bound == 0);
-	CHECK(has(x.r, "statement.binding", CSRA_STATUS_FAIL, CSRA_ERR_STMT_NOT_BOUND, NULL));
+	CHECK(tu_has_check(x.r, "statement.binding", CSRA_STATUS_FAIL, CSRA_ERR_STMT_NOT_BOUND, NULL));
 	run_free(&x);
 	free(other);
 
 	/* Alone: verified, the binding skipped. */
 	CHECK(run(&x, v, T_2026, NULL, 0, parts, 3));
 	CHECK(x.o->verified == 1 && x.o->bound == 0);
-	CHECK(has(x.r, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, NULL));
+	CHECK(tu_has_check(x.r, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, NULL));
 	run_free(&x);
 
 	CHECK(run(&x, v, T_AFTER, s.spki, s.spki_len, parts, 3));
 	CHECK(x.o->verified == 0);
-	CHECK(has(x.r, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_AK_EXPIRED, NULL));
-	CHECK(has(x.r, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, NULL));
+	CHECK(tu_has_check(x.r, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_AK_EXPIRED, NULL));
+	CHECK(tu_has_check(x.r, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, NULL));
 	run_free(&x);
 
 	CHECK(csra_verifier_drop_format_bundle(v, "securosys-primus") == CSRA_OK);
 	CHECK(run(&x, v, T_2026, s.spki, s.spki_len, parts, 3));
 	CHECK(x.o->verified == 0);
-	CHECK(has(x.r, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_AK_UNTRUSTED, "certs[1]"));
+	CHECK(tu_has_check(x.r, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_AK_UNTRUSTED, "certs[1]"));
 	run_free(&x);
 	/* Another vendor's root does not stand in for Securosys's. */
 	char path[1024];
@@ -433,7 +396,7 @@ static int test_binding_trust_expiry(void)
 	CHECK(csra_verifier_add_format_trust_file(v, "securosys-primus", path) == CSRA_OK);
 	CHECK(run(&x, v, T_2026, s.spki, s.spki_len, parts, 3));
 	CHECK(x.o->verified == 0);
-	CHECK(has(x.r, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_AK_UNTRUSTED, NULL));
+	CHECK(tu_has_check(x.r, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_AK_UNTRUSTED, NULL));
 	run_free(&x);
 	csra_verifier_free(&v);
 	sample_free(&s);
@@ -452,7 +415,7 @@ static int test_parts(void)
 	CHECK(run(&x, v, T_2026, s.spki, s.spki_len, no_sig, 2));
 	CHECK(x.o->verified == 0);
 	CHECK(fails_with(x.r, "securosys-primus.parts", CSRA_ERR_FMT_PART_MISSING, "the signature is missing"));
-	CHECK(has(x.r, "securosys-primus.decode", CSRA_STATUS_SKIP, CSRA_OK, ""));
+	CHECK(tu_has_check(x.r, "securosys-primus.decode", CSRA_STATUS_SKIP, CSRA_OK, ""));
 	run_free(&x);
 	struct buf no_chain[2] = { s.sig, s.xml };
 	CHECK(run(&x, v, T_2026, s.spki, s.spki_len, no_chain, 2));
@@ -472,9 +435,9 @@ static int test_parts(void)
 	struct buf extra[4] = { s.xml, s.sig, s.chain, junk };
 	CHECK(run(&x, v, T_2026, s.spki, s.spki_len, extra, 4));
 	CHECK(x.o->verified == 0);
-	CHECK(has(x.r, "securosys-primus.parts", CSRA_STATUS_FAIL, CSRA_ERR_FMT_PART_UNUSED, "parts[3]"));
-	CHECK(has(x.r, "ak.signature", CSRA_STATUS_PASS, CSRA_OK, "parts[1]"));
-	CHECK(has(x.r, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, NULL));
+	CHECK(tu_has_check(x.r, "securosys-primus.parts", CSRA_STATUS_FAIL, CSRA_ERR_FMT_PART_UNUSED, "parts[3]"));
+	CHECK(tu_has_check(x.r, "ak.signature", CSRA_STATUS_PASS, CSRA_OK, "parts[1]"));
+	CHECK(tu_has_check(x.r, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, NULL));
 	run_free(&x);
 	extra[3] = s.chain;
 	CHECK(run(&x, v, T_2026, s.spki, s.spki_len, extra, 4));
@@ -489,9 +452,9 @@ static int test_parts(void)
 	struct buf with_bad[3] = { s.xml, s.sig, bad_chain };
 	CHECK(run(&x, v, T_2026, s.spki, s.spki_len, with_bad, 3));
 	CHECK(x.o->verified == 0);
-	CHECK(has(x.r, "securosys-primus.chain.decode", CSRA_STATUS_FAIL, CSRA_ERR_FMT_MALFORMED, ""));
-	CHECK(has(x.r, "securosys-primus.decode", CSRA_STATUS_SKIP, CSRA_OK, ""));
-	CHECK(has(x.r, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, NULL));
+	CHECK(tu_has_check(x.r, "securosys-primus.chain.decode", CSRA_STATUS_FAIL, CSRA_ERR_FMT_MALFORMED, ""));
+	CHECK(tu_has_check(x.r, "securosys-primus.decode", CSRA_STATUS_SKIP, CSRA_OK, ""));
+	CHECK(tu_has_check(x.r, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, NULL));
 	run_free(&x);
 	csra_verifier_free(&v);
 	sample_free(&s);
@@ -719,9 +682,9 @@ static int refused(const struct pki *k, const char *xml, size_t len, csra_err co
 {
 	struct run x;
 	CHECK(run_signed(&x, k, xml, len));
-	int ok = has(x.r, "ak.signature", CSRA_STATUS_PASS, CSRA_OK, "parts[1]") &&
+	int ok = tu_has_check(x.r, "ak.signature", CSRA_STATUS_PASS, CSRA_OK, "parts[1]") &&
 	    fails_with(x.r, check, code, frag) && x.o->verified == 0 && x.o->nkeys == 0 &&
-	    has(x.r, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, NULL);
+	    tu_has_check(x.r, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, NULL);
 	run_free(&x);
 	return ok;
 }
@@ -796,7 +759,7 @@ static int test_hostile(void)
 	    "<extractable> appears more than once"));
 	struct run x;
 	CHECK(run_signed(&x, &k, xml, strlen(xml)));
-	CHECK(has(x.r, "securosys-primus.decode", CSRA_STATUS_FAIL, CSRA_ERR_FMT_MALFORMED,
+	CHECK(tu_has_check(x.r, "securosys-primus.decode", CSRA_STATUS_FAIL, CSRA_ERR_FMT_MALFORMED,
 	    "/private_key/attributes/extractable"));
 	run_free(&x);
 	free(xml);
@@ -895,14 +858,14 @@ static int test_cabf_csbr(void)
 	csra_result *pr = csra_result_new();
 	CHECK(pr != NULL);
 	CHECK(csra_policy_eval(cabf, &in, pr) == 0);
-	CHECK(has(pr, "policy.freshness", CSRA_STATUS_PASS, CSRA_OK, ""));
-	CHECK(has(pr, "policy.key-algorithm", CSRA_STATUS_PASS, CSRA_OK, ""));
+	CHECK(tu_has_check(pr, "policy.freshness", CSRA_STATUS_PASS, CSRA_OK, ""));
+	CHECK(tu_has_check(pr, "policy.key-algorithm", CSRA_STATUS_PASS, CSRA_OK, ""));
 	const char *held[] = { "key.extractable", "key.never-extractable", "key.sensitive", "key.local" };
 	for (size_t i = 0; i < 4; i++)
-		CHECK(has(pr, "policy.claim", CSRA_STATUS_PASS, CSRA_OK, held[i]));
-	CHECK(has(pr, "policy.claim", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_CLAIM_ABSENT, "platform.fipsboot"));
-	CHECK(has(pr, "policy.claim", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_CLAIM_ABSENT, "platform.fipslevel"));
-	CHECK(has(pr, "policy.statement", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_UNMET, "statements[0]"));
+		CHECK(tu_has_check(pr, "policy.claim", CSRA_STATUS_PASS, CSRA_OK, held[i]));
+	CHECK(tu_has_check(pr, "policy.claim", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_CLAIM_ABSENT, "platform.fipsboot"));
+	CHECK(tu_has_check(pr, "policy.claim", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_CLAIM_ABSENT, "platform.fipslevel"));
+	CHECK(tu_has_check(pr, "policy.statement", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_UNMET, "statements[0]"));
 	csra_result_free(&pr);
 	EVP_PKEY_free(k);
 	run_free(&x);
@@ -942,16 +905,16 @@ static int test_request(void)
 	CHECK(csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
 	CHECK(csra_result_statement_count(r) == 1);
 	const csra_result *st = csra_result_statement(r, 0);
-	CHECK(has(st, "attestation.format", CSRA_STATUS_PASS, CSRA_OK, ""));
-	CHECK(has(st, "statement.binding", CSRA_STATUS_PASS, CSRA_OK, NULL));
-	CHECK(has(r, "policy.claim", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_CLAIM_ABSENT, "platform.fipsboot"));
-	CHECK(has(r, "policy.claim", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_CLAIM_ABSENT, "platform.fipslevel"));
-	CHECK(has(r, "policy.claim", CSRA_STATUS_PASS, CSRA_OK, "key.never-extractable"));
+	CHECK(tu_has_check(st, "attestation.format", CSRA_STATUS_PASS, CSRA_OK, ""));
+	CHECK(tu_has_check(st, "statement.binding", CSRA_STATUS_PASS, CSRA_OK, NULL));
+	CHECK(tu_has_check(r, "policy.claim", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_CLAIM_ABSENT, "platform.fipsboot"));
+	CHECK(tu_has_check(r, "policy.claim", CSRA_STATUS_FAIL, CSRA_ERR_POLICY_CLAIM_ABSENT, "platform.fipslevel"));
+	CHECK(tu_has_check(r, "policy.claim", CSRA_STATUS_PASS, CSRA_OK, "key.never-extractable"));
 	csra_result_free(&r);
 	CHECK(csra_verifier_set_policy(v, keys) == CSRA_OK);
 	CHECK(csra_verify_request_with(v, csr, csr_len, NULL, 0, atts, 1, &r) == CSRA_OK);
 	if (csra_result_verdict(r) != CSRA_VERDICT_VERIFIED)
-		dump(r);
+		tu_dump_result(r, 0);
 	CHECK(csra_result_verdict(r) == CSRA_VERDICT_VERIFIED);
 	csra_result_free(&r);
 	csra_attestation_free(&a);
@@ -980,7 +943,7 @@ static int test_request(void)
 	struct buf parts[3] = { bad, s.sig, s.chain };
 	struct run x;
 	CHECK(run(&x, v, T_2026, s.spki, s.spki_len, parts, 3) == 0 || x.r != NULL);
-	CHECK(x.r != NULL && has(x.r, "attestation.format", CSRA_STATUS_FAIL, CSRA_ERR_FMT_UNKNOWN, ""));
+	CHECK(x.r != NULL && tu_has_check(x.r, "attestation.format", CSRA_STATUS_FAIL, CSRA_ERR_FMT_UNKNOWN, ""));
 	run_free(&x);
 	free(bad.p);
 	csra_policy_free(&cabf);

@@ -49,37 +49,6 @@ static csra_verifier *verifier(time_t at, const char *root)
 	return v;
 }
 
-static void dump(const csra_result *r, int depth)
-{
-	for (size_t i = 0; i < csra_result_check_count(r); i++) {
-		const char *name, *msg, *path;
-		csra_status st;
-		csra_err c;
-		csra_result_check(r, i, &name, &st, &c, &msg, &path);
-		fprintf(stderr, "  %*s%s %s %s [%s]: %s\n", depth * 2, "", csra_status_name(st), name,
-		    csra_err_name(c), path, msg);
-	}
-	for (size_t i = 0; i < csra_result_statement_count(r); i++)
-		dump(csra_result_statement(r, i), depth + 1);
-}
-
-/* Does |r| hold check |name| with |st|, |code| and |path| (NULL: any)? */
-static int has(const csra_result *r, const char *name, csra_status st, csra_err code, const char *path)
-{
-	for (size_t i = 0; i < csra_result_check_count(r); i++) {
-		const char *n, *p;
-		csra_status s;
-		csra_err c;
-		csra_result_check(r, i, &n, &s, &c, NULL, &p);
-		if (strcmp(n, name) == 0 && s == st && c == code && (path == NULL || strcmp(p, path) == 0))
-			return 1;
-	}
-	fprintf(stderr, "  no check %s %s %s [%s] in:\n", name, csra_status_name(st),
-	    csra_err_name(code), path ? path : "*");
-	dump(r, 1);
-	return 0;
-}
-
 static int count(const csra_result *r, const char *name)
 {
 	int k = 0;
@@ -179,16 +148,16 @@ static int test_sample_request(void)
 	CHECK(csra_verify_request_ex(v, csr, clen, NULL, 0, files, lens, NULL, 1, &r) == CSRA_OK);
 	CHECK(csra_result_statement_count(r) == 1);
 	const csra_result *st = csra_result_statement(r, 0);
-	CHECK(has(st, "thales-luna.decode", CSRA_STATUS_PASS, CSRA_OK, "certs[0]"));
-	CHECK(has(st, "ak.signature", CSRA_STATUS_PASS, CSRA_OK, "certs[0]"));
-	CHECK(has(st, "quirk.ecdsa-negative-s", CSRA_STATUS_WARN, CSRA_ERR_FMT_QUIRK, "certs[0]"));
+	CHECK(tu_has_check(st, "thales-luna.decode", CSRA_STATUS_PASS, CSRA_OK, "certs[0]"));
+	CHECK(tu_has_check(st, "ak.signature", CSRA_STATUS_PASS, CSRA_OK, "certs[0]"));
+	CHECK(tu_has_check(st, "quirk.ecdsa-negative-s", CSRA_STATUS_WARN, CSRA_ERR_FMT_QUIRK, "certs[0]"));
 	CHECK(count(st, "quirk.ecdsa-negative-s") == 1);
-	CHECK(has(st, "quirk.critical-false-encoded", CSRA_STATUS_WARN, CSRA_ERR_FMT_QUIRK, "certs[0]"));
-	CHECK(has(st, "quirk.critical-false-encoded", CSRA_STATUS_WARN, CSRA_ERR_FMT_QUIRK, "certs[1]"));
-	CHECK(has(st, "thales-luna.der", CSRA_STATUS_PASS, CSRA_OK, "certs[2]"));
-	CHECK(has(st, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, "certs[0]"));
-	CHECK(has(st, "thales-luna.extension.serial", CSRA_STATUS_PASS, CSRA_OK, "certs[0]"));
-	CHECK(has(st, "statement.binding", CSRA_STATUS_PASS, CSRA_OK, NULL));
+	CHECK(tu_has_check(st, "quirk.critical-false-encoded", CSRA_STATUS_WARN, CSRA_ERR_FMT_QUIRK, "certs[0]"));
+	CHECK(tu_has_check(st, "quirk.critical-false-encoded", CSRA_STATUS_WARN, CSRA_ERR_FMT_QUIRK, "certs[1]"));
+	CHECK(tu_has_check(st, "thales-luna.der", CSRA_STATUS_PASS, CSRA_OK, "certs[2]"));
+	CHECK(tu_has_check(st, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, "certs[0]"));
+	CHECK(tu_has_check(st, "thales-luna.extension.serial", CSRA_STATUS_PASS, CSRA_OK, "certs[0]"));
+	CHECK(tu_has_check(st, "statement.binding", CSRA_STATUS_PASS, CSRA_OK, NULL));
 	CHECK(text_claim(st, "vendor", "Thales"));
 	CHECK(text_claim(st, "hwserial", "521174"));
 	CHECK(key_bool(st, "local", 1));
@@ -218,8 +187,8 @@ static int test_sample_alone(void)
 	const csra_result *st;
 	csra_result *r = attest(v, NULL, 0, pkc, plen, "thales-luna", &st);
 	CHECK(r != NULL);
-	CHECK(has(st, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, "certs[0]"));
-	CHECK(has(st, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, NULL));
+	CHECK(tu_has_check(st, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, "certs[0]"));
+	CHECK(tu_has_check(st, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, NULL));
 	const uint8_t *k = csra_result_attested_key(st, 0, &klen);
 	CHECK(k != NULL && klen == slen && memcmp(k, spki, slen) == 0);
 	CHECK(csra_result_attested_key(st, 1, &klen) == NULL);
@@ -243,12 +212,12 @@ static int test_chain_cached(void)
 	const csra_result *st;
 	csra_cache_stats(v, &h0, &m0);
 	csra_result *r = attest(v, NULL, 0, pkc, plen, "thales-luna", &st);
-	CHECK(r != NULL && has(st, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, "certs[0]"));
+	CHECK(r != NULL && tu_has_check(st, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, "certs[0]"));
 	csra_result_free(&r);
 	csra_cache_stats(v, &h1, &m1);
 	CHECK(h1 == h0 && m1 == m0 + 1);
 	r = attest(v, NULL, 0, pkc, plen, "thales-luna", &st);
-	CHECK(r != NULL && has(st, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, "certs[0]") &&
+	CHECK(r != NULL && tu_has_check(st, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, "certs[0]") &&
 	    count(st, "quirk.ecdsa-negative-s") == 1 && count(st, "quirk.critical-false-encoded") == 2);
 	csra_result_free(&r);
 	csra_cache_stats(v, &h2, &m2);
@@ -258,7 +227,7 @@ static int test_chain_cached(void)
 	snprintf(root, sizeof(root), "%s/%s", CSRA_SHARED_DIR, DIR "chrysalis-its-root-from-pkic-doc.pem");
 	CHECK(csra_verifier_add_format_trust_file(v, "thales-luna", root) == CSRA_OK);
 	r = attest(v, NULL, 0, pkc, plen, "thales-luna", &st);
-	CHECK(r != NULL && has(st, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, "certs[0]"));
+	CHECK(r != NULL && tu_has_check(st, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, "certs[0]"));
 	csra_result_free(&r);
 	csra_cache_stats(v, &h1, &m1);
 	CHECK(h1 == h2 && m1 == m2 + 1);
@@ -322,9 +291,9 @@ static int test_tampered_leaf(void)
 	const csra_result *st;
 	csra_result *r = attest(v, NULL, 0, t, len, "thales-luna", &st);
 	CHECK(r != NULL);
-	CHECK(has(st, "ak.signature", CSRA_STATUS_FAIL, CSRA_ERR_SIG_INVALID, "certs[0]"));
+	CHECK(tu_has_check(st, "ak.signature", CSRA_STATUS_FAIL, CSRA_ERR_SIG_INVALID, "certs[0]"));
 	CHECK(count(st, "quirk.ecdsa-negative-s") == 0);
-	CHECK(has(st, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, NULL));
+	CHECK(tu_has_check(st, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, NULL));
 	CHECK(csra_result_verdict(r) != CSRA_VERDICT_VERIFIED);
 	csra_result_free(&r);
 	csra_verifier_free(&v);
@@ -345,8 +314,8 @@ static int test_tampered_hoc(void)
 	const csra_result *st;
 	csra_result *r = attest(v, NULL, 0, t, len, "thales-luna", &st);
 	CHECK(r != NULL);
-	CHECK(has(st, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_SIG_INVALID, "certs[1]"));
-	CHECK(has(st, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, NULL));
+	CHECK(tu_has_check(st, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_SIG_INVALID, "certs[1]"));
+	CHECK(tu_has_check(st, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, NULL));
 	csra_result_free(&r);
 	csra_verifier_free(&v);
 	free(pkc);
@@ -367,8 +336,8 @@ static int test_other_key(void)
 	const csra_result *st;
 	csra_result *r = attest(v, spki, (size_t)n, pkc, len, "thales-luna", &st);
 	CHECK(r != NULL);
-	CHECK(has(st, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, "certs[0]"));
-	CHECK(has(st, "statement.binding", CSRA_STATUS_FAIL, CSRA_ERR_STMT_NOT_BOUND, NULL));
+	CHECK(tu_has_check(st, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, "certs[0]"));
+	CHECK(tu_has_check(st, "statement.binding", CSRA_STATUS_FAIL, CSRA_ERR_STMT_NOT_BOUND, NULL));
 	CHECK(csra_result_verdict(r) != CSRA_VERDICT_VERIFIED);
 	csra_result_free(&r);
 	csra_verifier_free(&v);
@@ -393,8 +362,8 @@ static int test_untrusted(void)
 		const csra_result *st;
 		csra_result *r = attest(v, NULL, 0, pkc, len, "thales-luna", &st);
 		CHECK(r != NULL);
-		CHECK(has(st, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_AK_UNTRUSTED, NULL));
-		CHECK(has(st, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, NULL));
+		CHECK(tu_has_check(st, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_AK_UNTRUSTED, NULL));
+		CHECK(tu_has_check(st, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, NULL));
 		csra_result_free(&r);
 		csra_verifier_free(&v);
 	}
@@ -412,7 +381,7 @@ static int test_expired(void)
 	const csra_result *st;
 	csra_result *r = attest(v, NULL, 0, pkc, len, "thales-luna", &st);
 	CHECK(r != NULL);
-	CHECK(has(st, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_AK_EXPIRED, NULL));
+	CHECK(tu_has_check(st, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_AK_EXPIRED, NULL));
 	csra_result_free(&r);
 	csra_verifier_free(&v);
 	free(pkc);
@@ -465,11 +434,11 @@ static int test_other_der_errors(void)
 		const csra_result *st;
 		csra_result *r = attest(v, NULL, 0, t[i], len, "thales-luna", &st);
 		CHECK(r != NULL);
-		CHECK(has(st, "thales-luna.der", CSRA_STATUS_FAIL, CSRA_ERR_FMT_MALFORMED, where[i]));
+		CHECK(tu_has_check(st, "thales-luna.der", CSRA_STATUS_FAIL, CSRA_ERR_FMT_MALFORMED, where[i]));
 		/* The other certificate's accepted quirk stays; this one's is not. */
 		CHECK(count_at(st, "quirk.critical-false-encoded", where[i]) == 0);
 		CHECK(count_at(st, "quirk.critical-false-encoded", i == 0 ? "certs[1]" : "certs[0]") == 1);
-		CHECK(has(st, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, NULL));
+		CHECK(tu_has_check(st, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, NULL));
 		CHECK(csra_result_verdict(r) != CSRA_VERDICT_VERIFIED);
 		csra_result_free(&r);
 		csra_verifier_free(&v);
@@ -489,7 +458,7 @@ static int test_no_leaf(void)
 	const csra_result *st;
 	csra_result *r = attest(v, NULL, 0, p, len, "thales-luna", &st);
 	CHECK(r != NULL);
-	CHECK(has(st, "thales-luna.decode", CSRA_STATUS_FAIL, CSRA_ERR_FMT_NO_KEY, ""));
+	CHECK(tu_has_check(st, "thales-luna.decode", CSRA_STATUS_FAIL, CSRA_ERR_FMT_NO_KEY, ""));
 	csra_result_free(&r);
 	csra_verifier_free(&v);
 	free(p);
@@ -732,10 +701,10 @@ static int test_rsa_hierarchy(void)
 	const csra_result *st;
 	csra_result *r = attest(v, spki, slen, pem, len, NULL, &st);
 	CHECK(r != NULL);
-	CHECK(has(st, "ak.signature", CSRA_STATUS_PASS, CSRA_OK, "certs[0]"));
-	CHECK(has(st, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, "certs[0]"));
-	CHECK(has(st, "thales-luna.extension.serial", CSRA_STATUS_PASS, CSRA_OK, "certs[0]"));
-	CHECK(has(st, "statement.binding", CSRA_STATUS_PASS, CSRA_OK, NULL));
+	CHECK(tu_has_check(st, "ak.signature", CSRA_STATUS_PASS, CSRA_OK, "certs[0]"));
+	CHECK(tu_has_check(st, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, "certs[0]"));
+	CHECK(tu_has_check(st, "thales-luna.extension.serial", CSRA_STATUS_PASS, CSRA_OK, "certs[0]"));
+	CHECK(tu_has_check(st, "statement.binding", CSRA_STATUS_PASS, CSRA_OK, NULL));
 	CHECK(count(st, "quirk.ecdsa-negative-s") == 0 && count(st, "quirk.critical-false-encoded") == 0);
 	CHECK(text_claim(st, "hwserial", "42"));
 	csra_result_free(&r);
@@ -772,14 +741,14 @@ static int test_negative_s_placement(void)
 		csra_result *r = attest(v, spki, slen, pem, len, "thales-luna", &st);
 		CHECK(r != NULL);
 		if (on_hoc) {
-			CHECK(has(st, "ak.signature", CSRA_STATUS_PASS, CSRA_OK, "certs[0]"));
-			CHECK(has(st, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_SIG_INVALID, "certs[1]"));
+			CHECK(tu_has_check(st, "ak.signature", CSRA_STATUS_PASS, CSRA_OK, "certs[0]"));
+			CHECK(tu_has_check(st, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_SIG_INVALID, "certs[1]"));
 			CHECK(count(st, "quirk.ecdsa-negative-s") == 0);
-			CHECK(has(st, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, NULL));
+			CHECK(tu_has_check(st, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, NULL));
 		} else {
-			CHECK(has(st, "quirk.ecdsa-negative-s", CSRA_STATUS_WARN, CSRA_ERR_FMT_QUIRK, "certs[0]"));
-			CHECK(has(st, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, "certs[0]"));
-			CHECK(has(st, "statement.binding", CSRA_STATUS_PASS, CSRA_OK, NULL));
+			CHECK(tu_has_check(st, "quirk.ecdsa-negative-s", CSRA_STATUS_WARN, CSRA_ERR_FMT_QUIRK, "certs[0]"));
+			CHECK(tu_has_check(st, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, "certs[0]"));
+			CHECK(tu_has_check(st, "statement.binding", CSRA_STATUS_PASS, CSRA_OK, NULL));
 			CHECK(text_claim(st, "hwserial", "7"));
 		}
 		csra_result_free(&r);
@@ -807,9 +776,9 @@ static int test_serial_mismatch(void)
 	const csra_result *st;
 	csra_result *r = attest(v, NULL, 0, pem, len, "thales-luna", &st);
 	CHECK(r != NULL);
-	CHECK(has(st, "thales-luna.extension.serial", CSRA_STATUS_FAIL, CSRA_ERR_FMT_EXTENSION, "certs[0]"));
+	CHECK(tu_has_check(st, "thales-luna.extension.serial", CSRA_STATUS_FAIL, CSRA_ERR_FMT_EXTENSION, "certs[0]"));
 	CHECK(!has_claim(st, "platform", "hwserial"));
-	CHECK(has(st, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, NULL));
+	CHECK(tu_has_check(st, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, NULL));
 	csra_result_free(&r);
 	csra_verifier_free(&v);
 	free(pem);
@@ -849,11 +818,11 @@ static int test_set_order_and_crls(void)
 		csra_result *r = attest(v, NULL, 0, p7, len, "thales-luna", &st);
 		CHECK(r != NULL);
 		if (o == 2) {
-			CHECK(has(st, "thales-luna.decode", CSRA_STATUS_FAIL, CSRA_ERR_FMT_MALFORMED, "crls"));
+			CHECK(tu_has_check(st, "thales-luna.decode", CSRA_STATUS_FAIL, CSRA_ERR_FMT_MALFORMED, "crls"));
 		} else {
-			CHECK(has(st, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, NULL));
+			CHECK(tu_has_check(st, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, NULL));
 			int q = count(st, "quirk.unsorted-set");
-			CHECK(q == 0 || has(st, "quirk.unsorted-set", CSRA_STATUS_WARN, CSRA_ERR_FMT_QUIRK,
+			CHECK(q == 0 || tu_has_check(st, "quirk.unsorted-set", CSRA_STATUS_WARN, CSRA_ERR_FMT_QUIRK,
 			    "certificates"));
 			quirks += q;
 		}

@@ -101,6 +101,39 @@ uint8_t *tu_shared_file(const char *rel, size_t *len)
 	return buf;
 }
 
+void tu_dump_result(const csra_result *r, int depth)
+{
+	for (size_t i = 0; i < csra_result_check_count(r); i++) {
+		const char *name, *msg, *path;
+		csra_status st;
+		csra_err c;
+		csra_result_check(r, i, &name, &st, &c, &msg, &path);
+		fprintf(stderr, "  %*s%s %s %s [%s]: %s\n", depth * 2, "", csra_status_name(st), name,
+		    csra_err_name(c), path, msg);
+	}
+	for (size_t i = 0; i < csra_result_statement_count(r); i++)
+		tu_dump_result(csra_result_statement(r, i), depth + 1);
+}
+
+int tu_has_check(const csra_result *r, const char *name, int status, int code, const char *path)
+{
+	size_t pl = path != NULL ? strlen(path) : 0;
+	for (size_t i = 0; i < csra_result_check_count(r); i++) {
+		const char *n, *p;
+		csra_status s;
+		csra_err c;
+		csra_result_check(r, i, &n, &s, &c, NULL, &p);
+		int pm = path == NULL || (pl > 0 && path[pl - 1] == '*' ? strncmp(p, path, pl - 1) == 0
+		    : strcmp(p, path) == 0);
+		if (strcmp(n, name) == 0 && (int)s == status && (int)c == code && pm)
+			return 1;
+	}
+	fprintf(stderr, "  no check %s %s %s [%s] in:\n", name, csra_status_name((csra_status)status),
+	    csra_err_name((csra_err)code), path ? path : "*");
+	tu_dump_result(r, 1);
+	return 0;
+}
+
 const void *tu_attestation_value(const csra_decoded *d)
 {
 	const CertificationRequest_t *req = csra_decoded_asn1(d);

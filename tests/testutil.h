@@ -36,6 +36,17 @@ int tu_shared_der(const char *rel, uint8_t **der, size_t *len);
  * a message. */
 uint8_t *tu_shared_file(const char *rel, size_t *len);
 
+struct csra_result;
+
+/* tu_dump_result prints every check of |r| and of its statements to
+ * stderr, indented by |depth|. */
+void tu_dump_result(const struct csra_result *r, int depth);
+
+/* tu_has_check says whether |r| holds check |name| with |status| and
+ * |code| at |path| (NULL: any; ending in '*': a prefix); if not, says so
+ * and prints |r|. */
+int tu_has_check(const struct csra_result *r, const char *name, int status, int code, const char *path);
+
 /* tu_attestation_value returns the value of the one id-aa-attestation
  * attribute (an ANY_t) of the decoded PKCS#10 request |d|, or NULL if it
  * has none or the attribute has other than one value. */
