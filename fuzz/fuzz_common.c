@@ -6,6 +6,7 @@
 #include "fuzz_alloc.h"
 #include "csrattest/verify.h"
 #include "fuzz_common.h"
+#include "csra_stmt.h"
 #include "csra_verify_int.h"
 
 #include "AttestationBundle.h"
@@ -347,5 +348,52 @@ void fuzz_vendor_checks(const csra_result *r)
 		if (strncmp(r->checks[i].name, "quirk.", 6) == 0 &&
 		    (r->checks[i].status != CSRA_STATUS_WARN || r->checks[i].code != CSRA_ERR_FMT_QUIRK))
 			fuzz_fail("a quirk recorded other than as a CSRA_ERR_FMT_QUIRK warning", r->checks[i].name);
+	}
+}
+
+const struct csra_check *fuzz_vendor_after(int rc, const csra_result *r, const csra_stmt_out *out, int detected,
+    unsigned long injected, const char *what)
+{
+	if (rc != CSRA_OK) {
+		if (rc != CSRA_ERR_NOMEM || fuzz_alloc_injected() == injected)
+			fuzz_fail("verify failed", csra_err_name((csra_err)rc));
+		return NULL;
+	}
+	if (r->nomem)
+		fuzz_fail("CSRA_OK with the result out of memory", what);
+	fuzz_vendor_checks(r);
+	int n;
+	const struct csra_check *binding = fuzz_find_check(r, "statement.binding", 0, &n);
+	if (n != 1)
+		fuzz_fail("statement.binding not recorded exactly once", what);
+	if (!out->reports_freshness || out->freshness != CSRA_FRESHNESS_NONE)
+		fuzz_fail("vouching for freshness", what);
+	if (out->verified) {
+		if (!detected && fuzz_alloc_injected() == injected)
+			fuzz_fail("verified, but not detected", what);
+		if (out->bound != (binding->status == CSRA_STATUS_PASS))
+			fuzz_fail("bound and the binding check disagree", what);
+	} else if (out->bound || binding->status != CSRA_STATUS_SKIP) {
+		fuzz_fail("bound, unverified", what);
+	}
+	return binding;
+}
+
+void fuzz_vendor_ref(const csra_stmt_out *out, int armed, unsigned long injected, int same, const char *what)
+{
+	static struct {
+		int have, verified, bound;
+	} ref;
+	if (!armed && fuzz_alloc_mode()) {
+		ref.have = 1;
+		ref.verified = out->verified;
+		ref.bound = out->bound;
+	} else if (armed && ref.have) {
+		if ((out->verified && !ref.verified) || (out->bound && !ref.bound))
+			fuzz_fail("accepted only because an allocation failed", what);
+		if (same && fuzz_alloc_injected() == injected &&
+		    (out->verified != ref.verified || out->bound != ref.bound))
+			fuzz_fail("the same input read differently", what);
+		memset(&ref, 0, sizeof(ref));
 	}
 }

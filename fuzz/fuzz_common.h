@@ -71,6 +71,25 @@ const struct csra_check *fuzz_find_check(const struct csra_result *r, const char
  * CSRA_ERR_FMT_QUIRK warning. */
 void fuzz_vendor_checks(const struct csra_result *r);
 
+/* fuzz_vendor_after holds what every vendor format's verify() must, given
+ * its return |rc|, its result |r| and outcome |out| (a csra_stmt_out),
+ * whether the format's detect() took the input, and fuzz_alloc_injected()
+ * before the call: CSRA_OK unless an injected allocation failed, then a
+ * whole result; fuzz_vendor_checks; "statement.binding" once, passing
+ * exactly when bound, skipped when not verified; no freshness vouched
+ * for; verified only what detect() takes. Returns the binding check, or
+ * NULL when verify() ran out of memory (nothing more to check). |what|
+ * names the input in messages. */
+struct csra_stmt_out;
+const struct csra_check *fuzz_vendor_after(int rc, const struct csra_result *r, const struct csra_stmt_out *out,
+    int detected, unsigned long injected, const char *what);
+
+/* fuzz_vendor_ref, in allocation-failure mode, keeps the outcome of the
+ * run without injection (|armed| 0) and holds the next run's to it: never
+ * verified or bound only because an allocation failed, and (|same|) the
+ * same outcome when none was injected. */
+void fuzz_vendor_ref(const struct csra_stmt_out *out, int armed, unsigned long injected, int same, const char *what);
+
 /* fuzz_fail prints |msg| and |detail| and aborts. */
 _Noreturn void fuzz_fail(const char *msg, const char *detail);
 

@@ -122,10 +122,6 @@ void fuzz_init(void)
 	EVP_PKEY_free(rk);
 }
 
-static struct {
-	int have, verified, bound;
-} ref;
-
 static void must_pass(const csra_result *r, const char *name)
 {
 	int n;
@@ -203,49 +199,21 @@ int fuzz_one(const uint8_t *data, size_t size)
 	in.nparts = np;
 	csra_err rc = f->verify(v, NULL, NULL, &in, r, out);
 	int armed = fuzz_alloc_armed();
-	if (rc != CSRA_OK) {
-		if (rc != CSRA_ERR_NOMEM || fuzz_alloc_injected() == injected)
-			fuzz_fail("verify failed", csra_err_name(rc));
+	const struct csra_check *binding = fuzz_vendor_after(rc, r, out, detected, injected, "a key attestation");
+	if (binding == NULL)
 		goto done;
-	}
-	if (r->nomem)
-		fuzz_fail("CSRA_OK with the result out of memory", NULL);
-	fuzz_vendor_checks(r);
-	int n;
-	const struct csra_check *binding = fuzz_find_check(r, "statement.binding", 0, &n);
-	if (n != 1)
-		fuzz_fail("statement.binding not recorded exactly once", NULL);
-	if (!out->reports_freshness || out->freshness != CSRA_FRESHNESS_NONE)
-		fuzz_fail("a key attestation vouching for freshness", NULL);
 	if (out->verified) {
 		must_pass(r, "ak.signature");
 		must_pass(r, "ak.chain");
 		must_pass(r, "securosys-primus.decode");
 		must_pass(r, "securosys-primus.parts");
-		if (!detected && fuzz_alloc_injected() == injected)
-			fuzz_fail("verified, but the XML part not detected", NULL);
 		if (out->nkeys != 1)
 			fuzz_fail("verified with other than one attested key", NULL);
-		if (out->bound != (binding->status == CSRA_STATUS_PASS))
-			fuzz_fail("bound and the binding check disagree", NULL);
-	} else if (out->bound || binding->status != CSRA_STATUS_SKIP) {
-		fuzz_fail("an unverified attestation bound", NULL);
 	}
 	/* CSRA_FUZZ_VERBOSE=1: the verdict, to check the seeds by. */
 	if (!armed && getenv("CSRA_FUZZ_VERBOSE") != NULL)
 		fprintf(stderr, "securosys: verified %d bound %d\n", out->verified, out->bound);
-	if (!armed && fuzz_alloc_mode()) {
-		ref.have = 1;
-		ref.verified = out->verified;
-		ref.bound = out->bound;
-	} else if (armed && ref.have) {
-		if ((out->verified && !ref.verified) || (out->bound && !ref.bound))
-			fuzz_fail("an attestation accepted only because an allocation failed", NULL);
-		if (fuzz_alloc_injected() == injected &&
-		    (out->verified != ref.verified || out->bound != ref.bound))
-			fuzz_fail("the same attestation read differently", NULL);
-		memset(&ref, 0, sizeof(ref));
-	}
+	fuzz_vendor_ref(out, armed, injected, 1, "a key attestation");
 done:
 	csra_stmt_out_clear(out);
 	free(out);
