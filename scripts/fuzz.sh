@@ -21,7 +21,9 @@ cd "$top"
 secs=${1:-30}
 [ $# -gt 0 ] && shift
 case $secs in *[!0-9]* | '') echo "usage: $0 [SECONDS] [HARNESS...]" >&2; exit 2 ;; esac
-all="decode evidence bundle csr crmf tpm cert der_roundtrip claims input verify_request policy external_reply attest_request claims_file p11_uri weak"
+# Every harness fuzz/CMakeLists.txt builds: one list, so a new one is run.
+all=$(sed -n '/^set(CSRA_FUZZ_HARNESSES/,/)/p' fuzz/CMakeLists.txt | sed 's/set(CSRA_FUZZ_HARNESSES//; s/)//' | tr -s ' \n' ' ')
+[ -n "$(echo "$all" | tr -d ' ')" ] || { echo "fuzz: no harness list in fuzz/CMakeLists.txt" >&2; exit 2; }
 harnesses=${*:-$all}
 bdir="$top/build-fuzz"
 jobs=$(nproc 2>/dev/null || echo 2)

@@ -596,7 +596,9 @@ unbound:
 done:
 	X509_free(x.leaf_x);
 	csra_stmt_certbag_done(in, &x.bag);
-	return CSRA_OK;
+	/* A check lost to memory (a recorder's allocation) is a result that
+	 * is not whole: out of memory, never CSRA_OK. */
+	return child->nomem ? CSRA_ERR_NOMEM : CSRA_OK;
 oom:
 	X509_free(x.leaf_x);
 	csra_stmt_certbag_done(in, &x.bag);
