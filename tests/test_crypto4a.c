@@ -94,20 +94,32 @@ static int sample(uint8_t **der, size_t *len)
 	return rd(DER_FILE, der, len) && *len == 8606;
 }
 
-/* The sample with byte |off| XORed with |mask|, verified alone under
- * any-trusted. */
-static csra_result *flipped(size_t off, uint8_t mask, const csra_result **st, time_t at)
+struct flip {
+	size_t off;
+	uint8_t mask;
+};
+
+/* The sample with each |flips[i].off| XORed with its mask, verified
+ * alone under any-trusted. */
+static csra_result *flipped_n(const struct flip *flips, size_t n, const csra_result **st, time_t at)
 {
 	uint8_t *der;
 	size_t len;
 	if (!sample(&der, &len))
 		return NULL;
-	der[off] ^= mask;
+	for (size_t i = 0; i < n; i++)
+		der[flips[i].off] ^= flips[i].mask;
 	csra_verifier *v = verifier(at, CSRA_SIG_ANY_TRUSTED);
 	csra_result *r = v ? attest(v, NULL, 0, der, len, NULL, st) : NULL;
 	csra_verifier_free(&v);
 	free(der);
 	return r;
+}
+
+static csra_result *flipped(size_t off, uint8_t mask, const csra_result **st, time_t at)
+{
+	const struct flip f = { off, mask };
+	return flipped_n(&f, 1, st, at);
 }
 
 static const csra_stmt_claim *claim(const csra_result *st, const char *element, const char *name)
@@ -450,6 +462,24 @@ static int test_claim_other_object(void)
 	return 1;
 }
 
+/* The key-spki claim without an object, its key claims with one: each
+ * is refused, none compared with an object that is not there (found by
+ * CI's fuzzing: a NULL dereference). claims[0] (6.1.0 qasm-uuid, octets
+ * 31..32 = 01 00) becomes 6.2.1 key-spki; the sample's key-spki,
+ * claims[6] (octet 188 = 01), becomes the unknown 6.2.99. */
+static int test_spki_without_object(void)
+{
+	static const struct flip f[] = { { 31, 0x01 ^ 0x02 }, { 32, 0x00 ^ 0x01 }, { 188, 0x01 ^ 0x63 } };
+	const csra_result *st;
+	csra_result *r = flipped_n(f, sizeof(f) / sizeof(f[0]), &st, T_2026);
+	CHECK(r != NULL && csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
+	CHECK(tu_has_check(st, KIND ".claim", CSRA_STATUS_FAIL, CSRA_ERR_FMT_MALFORMED, "claims.claims[0]"));
+	CHECK(tu_has_check(st, KIND ".claim", CSRA_STATUS_FAIL, CSRA_ERR_FMT_MALFORMED, "claims.claims[7]"));
+	CHECK(claim(st, "key", "1.3.6.1.4.1.39901.6.2.99") != NULL);
+	csra_result_free(&r);
+	return 1;
+}
+
 /* An unknown claim OID is kept, named by its OID (here 6.1.4
  * certified-production renumbered 6.1.99: the signature then fails,
  * the claims are still read and reported). */
@@ -614,6 +644,7 @@ int main(void)
 		TU(test_expired),
 		TU(test_structure),
 		TU(test_claim_other_object),
+		TU(test_spki_without_object),
 		TU(test_unknown_claim),
 		TU(test_detect),
 		TU(test_input_and_parts),

@@ -583,6 +583,8 @@ static void check_claims(struct cctx *x)
 			why = "a key claim without the object it is about";
 		else if (!kn->subject && c->subject != NULL)
 			why = "a platform claim naming an object";
+		else if (kn->subject && subject == NULL)
+			why = "a key claim while the key-spki claim names no object: the message must attest one key";
 		else if (kn->subject && !csra_same(c->subject->choice.uuid.buf, (size_t)c->subject->choice.uuid.size,
 		    subject->buf, (size_t)subject->size))
 			why = "a key claim about another object than the key-spki claim's: the message must attest one key";
