@@ -77,24 +77,39 @@ csra_err csra_verifier_drop_format_bundle(csra_verifier *v, const char *format)
 	return csra_verifier_format_trust_drop(v, format);
 }
 
-const csra_format *csra_format_detect(const uint8_t *p, size_t len, const struct csra_certbag *bag,
-    size_t *n, char *names, size_t names_cap)
+const csra_format *csra_format_detect_parts(const uint8_t *const *parts, const size_t *lens,
+    const struct csra_certbag *const *bags, size_t nparts, size_t *main, size_t *n, char *names, size_t names_cap)
 {
 	const csra_format *found = NULL;
 	*n = 0;
+	*main = 0;
 	if (names != NULL && names_cap > 0)
 		names[0] = '\0';
+	/* Every format that takes any part; one part may be claimed by one
+	 * format and another part by another: that is ambiguous too. */
 	for (const csra_format *const *f = csra_formats; *f != NULL; f++) {
-		if ((*f)->detect == NULL || !(*f)->detect(p, len, bag))
+		if ((*f)->detect == NULL)
+			continue;
+		size_t i = 0;
+		while (i < nparts && !(*f)->detect(parts[i], lens[i], bags != NULL ? bags[i] : NULL))
+			i++;
+		if (i == nparts)
 			continue;
 		if ((*n)++ == 0)
-			found = *f;
+			found = *f, *main = i;
 		if (names != NULL && names_cap > 0) {
 			size_t used = strlen(names);
 			snprintf(names + used, names_cap - used, "%s%s", used ? ", " : "", (*f)->kind);
 		}
 	}
 	return found;
+}
+
+const csra_format *csra_format_detect(const uint8_t *p, size_t len, const struct csra_certbag *bag,
+    size_t *n, char *names, size_t names_cap)
+{
+	size_t main;
+	return csra_format_detect_parts(&p, &len, &bag, 1, &main, n, names, names_cap);
 }
 
 int csra_format_detects(const csra_format *f, const uint8_t *p, size_t len)

@@ -474,24 +474,10 @@ static const csra_format *file_format(const struct att_in *a, const csra_certbag
 		    "%s, as the caller said", found->kind);
 		return found;
 	}
-	/* Every format that takes any part; one part may be claimed by one
-	 * format and another part by another: that is ambiguous too. */
-	const csra_format *found = NULL;
-	size_t n = 0;
-	char names[160] = "";
-	for (const csra_format *const *f = csra_formats; *f != NULL; f++) {
-		if ((*f)->detect == NULL)
-			continue;
-		size_t i = 0;
-		while (i < a->n && !(*f)->detect(a->parts[i], a->lens[i], bags[i]))
-			i++;
-		if (i == a->n)
-			continue;
-		if (n++ == 0)
-			found = *f, *main = i;
-		size_t used = strlen(names);
-		snprintf(names + used, sizeof(names) - used, "%s%s", used ? ", " : "", (*f)->kind);
-	}
+	size_t n;
+	char names[160];
+	const csra_format *found = csra_format_detect_parts(a->parts, a->lens, bags, a->n, main, &n, names,
+	    sizeof(names));
 	if (n == 1) {
 		if (a->n == 1)
 			csra_result_add(child, "attestation.format", CSRA_STATUS_PASS, CSRA_OK, "", "%s, detected",

@@ -338,9 +338,15 @@ int csra_format_open_bag(const csra_verifier *v, const char *kind, const csra_st
  * if its issuer is missing, -2 if several could be it (|*leaf| set). */
 int csra_certbag_leaf(const struct csra_certbag *b, int *leaf, int *issuer);
 
-/* csra_format_detect returns the one format whose detect() takes |p|/|len|
- * (PEM or DER as read; |bag| its certificates or NULL), and sets |*n| to
- * how many did; |names| (may be NULL) gets them, comma-separated. */
+/* csra_format_detect_parts returns the first format whose detect() takes
+ * any of the |nparts| parts (PEM or DER as read; |bags|[i] part i's
+ * certificates or NULL; |bags| may be NULL), with |*main| the first part
+ * it took; sets |*n| to how many formats took one; |names| (may be NULL)
+ * gets them, comma-separated. Only |*n| == 1 is an answer. */
+const csra_format *csra_format_detect_parts(const uint8_t *const *parts, const size_t *lens,
+    const struct csra_certbag *const *bags, size_t nparts, size_t *main, size_t *n, char *names, size_t names_cap);
+
+/* csra_format_detect is csra_format_detect_parts for one part |p|/|len|. */
 const csra_format *csra_format_detect(const uint8_t *p, size_t len, const struct csra_certbag *bag,
     size_t *n, char *names, size_t names_cap);
 
