@@ -6,6 +6,7 @@
 #include "fuzz_alloc.h"
 #include "csrattest/verify.h"
 #include "fuzz_common.h"
+#include "fuzz_pki.h"
 #include "csra_stmt.h"
 #include "csra_verify_int.h"
 
@@ -396,4 +397,44 @@ void fuzz_vendor_ref(const csra_stmt_out *out, int armed, unsigned long injected
 			fuzz_fail("the same input read differently", what);
 		memset(&ref, 0, sizeof(ref));
 	}
+}
+
+const struct csra_check *fuzz_vendor_run(struct fuzz_vendor *fv, const csra_format *f, const csra_verifier *v,
+    const uint8_t *const *parts, const size_t *lens, size_t nparts, const uint8_t *spki, size_t spki_len,
+    const char *what)
+{
+	memset(fv, 0, sizeof(*fv));
+	fv->injected = fuzz_alloc_injected();
+	const uint8_t *p0 = nparts > 0 ? parts[0] : NULL;
+	size_t l0 = nparts > 0 ? lens[0] : 0;
+	int detected = csra_format_detects(f, p0, l0);
+	if ((fv->r = csra_result_new()) == NULL) {
+		if (!fuzz_alloc_armed())
+			fuzz_fail("csra_result_new failed", NULL);
+		return NULL;
+	}
+	fv->out = fuzz_realloc(NULL, sizeof(*fv->out));
+	csra_stmt_out_init(fv->out, 0);
+	csra_stmt_in in;
+	memset(&in, 0, sizeof(in));
+	in.stmt = p0;
+	in.stmt_len = l0;
+	in.parts = parts;
+	in.part_lens = lens;
+	in.nparts = nparts;
+	in.request_spki = spki;
+	in.request_spki_len = spki_len;
+	in.at = FUZZ_T0;
+	in.v = v;
+	csra_err rc = f->verify(v, NULL, NULL, &in, fv->r, fv->out);
+	fv->armed = fuzz_alloc_armed();
+	return fuzz_vendor_after(rc, fv->r, fv->out, detected, fv->injected, what);
+}
+
+void fuzz_vendor_done(struct fuzz_vendor *fv)
+{
+	if (fv->out != NULL)
+		csra_stmt_out_clear(fv->out);
+	free(fv->out);
+	csra_result_free(&fv->r);
 }

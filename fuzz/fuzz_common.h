@@ -90,6 +90,29 @@ const struct csra_check *fuzz_vendor_after(int rc, const struct csra_result *r, 
  * same outcome when none was injected. */
 void fuzz_vendor_ref(const struct csra_stmt_out *out, int armed, unsigned long injected, int same, const char *what);
 
+/* One vendor format's verify() over a fuzzed input, as the request layer
+ * calls it (fuzz_vendor_run), and what is left to free (fuzz_vendor_done). */
+struct csra_format;
+struct csra_verifier;
+struct fuzz_vendor {
+	struct csra_result *r;
+	struct csra_stmt_out *out;
+	unsigned long injected;
+	int armed;
+};
+
+/* fuzz_vendor_run asks |f|'s detect() about parts[0], then runs its
+ * verify() under |v| on the |nparts| parts, bound to |spki|, at FUZZ_T0,
+ * and holds fuzz_vendor_after. Returns the binding check (|fv| then holds
+ * the result and outcome), or NULL when there is nothing more to check.
+ * Call fuzz_vendor_done either way. */
+const struct csra_check *fuzz_vendor_run(struct fuzz_vendor *fv, const struct csra_format *f,
+    const struct csra_verifier *v, const uint8_t *const *parts, const size_t *lens, size_t nparts,
+    const uint8_t *spki, size_t spki_len, const char *what);
+
+/* fuzz_vendor_done frees what fuzz_vendor_run made. */
+void fuzz_vendor_done(struct fuzz_vendor *fv);
+
 /* fuzz_fail prints |msg| and |detail| and aborts. */
 _Noreturn void fuzz_fail(const char *msg, const char *detail);
 

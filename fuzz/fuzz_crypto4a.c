@@ -57,42 +57,19 @@ void fuzz_init(void)
 int fuzz_one(const uint8_t *data, size_t size)
 {
 	const csra_format *f = &csra_format_crypto4a_qasm;
-	unsigned long injected = fuzz_alloc_injected();
 	/* A DER message starts with 0x30 (low bit 0): any-trusted; the
 	 * same bytes with 0x31 in front are tried under all. */
 	int all = size > 0 && (data[0] & 1);
 	const csra_verifier *v = all ? v_all : v_any;
 	if (all)
 		data++, size--;
-	int detected = csra_format_detects(f, size ? data : NULL, size);
-	csra_result *r = csra_result_new();
-	if (r == NULL) {
-		if (!fuzz_alloc_armed())
-			fuzz_fail("csra_result_new failed", NULL);
-		return 0;
-	}
-	csra_stmt_out *out = fuzz_realloc(NULL, sizeof(*out));
-	csra_stmt_out_init(out, 0);
-	csra_stmt_in in;
-	memset(&in, 0, sizeof(in));
-	const uint8_t *parts[1] = { size ? data : NULL };
-	size_t lens[1] = { size };
-	in.stmt = size ? data : NULL;
-	in.stmt_len = size;
-	in.parts = parts;
-	in.part_lens = lens;
-	in.nparts = 1;
-	in.request_spki = spki;
-	in.request_spki_len = spki_len;
-	in.at = FUZZ_T0;
-	in.v = v;
-	csra_err rc = f->verify(v, NULL, NULL, &in, r, out);
-	int armed = fuzz_alloc_armed();
-	const struct csra_check *binding = fuzz_vendor_after(rc, r, out, detected, injected, "a message");
-	if (binding == NULL)
+	const uint8_t *part = size ? data : NULL;
+	struct fuzz_vendor fv;
+	if (fuzz_vendor_run(&fv, f, v, &part, &size, 1, spki, spki_len, "a message") == NULL)
 		goto done;
+	const csra_result *r = fv.r;
 	int n;
-	if (out->verified) {
+	if (fv.out->verified) {
 		const struct csra_check *c = fuzz_find_check(r, "signature.policy", CSRA_STATUS_PASS, &n);
 		if (c == NULL || n != 1)
 			fuzz_fail("verified without signature.policy passing", NULL);
@@ -107,13 +84,11 @@ int fuzz_one(const uint8_t *data, size_t size)
 			if (r->checks[i].status == CSRA_STATUS_FAIL &&
 			    strcmp(r->checks[i].name, "statement.binding") != 0)
 				fuzz_fail("verified with a failed check", r->checks[i].name);
-		if (out->nkeys != 1)
+		if (fv.out->nkeys != 1)
 			fuzz_fail("verified with other than one attested key", NULL);
 	}
-	fuzz_vendor_ref(out, armed, injected, 1, "a message");
+	fuzz_vendor_ref(fv.out, fv.armed, fv.injected, 1, "a message");
 done:
-	csra_stmt_out_clear(out);
-	free(out);
-	csra_result_free(&r);
+	fuzz_vendor_done(&fv);
 	return 0;
 }

@@ -58,47 +58,23 @@ int fuzz_one(const uint8_t *data, size_t size)
 	parts[n] = data + at, lens[n++] = size - at;
 	if (lens[0] == 0)
 		return 0;
-	unsigned long injected = fuzz_alloc_injected();
-	int detected = csra_format_detects(f, parts[0], lens[0]);
-	csra_result *r = csra_result_new();
-	if (r == NULL) {
-		if (!fuzz_alloc_armed())
-			fuzz_fail("csra_result_new failed", NULL);
-		return 0;
-	}
-	csra_stmt_out *out = fuzz_realloc(NULL, sizeof(*out));
-	csra_stmt_out_init(out, 0);
-	csra_stmt_in in;
-	memset(&in, 0, sizeof(in));
-	in.stmt = parts[0];
-	in.stmt_len = lens[0];
-	in.parts = parts;
-	in.part_lens = lens;
-	in.nparts = n;
-	in.request_spki = spki;
-	in.request_spki_len = spki_len;
-	in.at = FUZZ_T0;
-	in.v = v;
-	csra_err rc = f->verify(v, NULL, NULL, &in, r, out);
-	int armed = fuzz_alloc_armed();
-	const struct csra_check *binding = fuzz_vendor_after(rc, r, out, detected, injected, "an attestation");
-	if (binding == NULL)
+	struct fuzz_vendor fv;
+	if (fuzz_vendor_run(&fv, f, v, parts, lens, n, spki, spki_len, "an attestation") == NULL)
 		goto done;
+	const csra_result *r = fv.r;
 	int k;
-	if (out->verified) {
+	if (fv.out->verified) {
 		const struct csra_check *sig = fuzz_find_check(r, "ak.signature", 0, &k), *chain;
 		if (sig == NULL || sig->status != CSRA_STATUS_PASS)
 			fuzz_fail("verified without ak.signature passing", NULL);
 		chain = fuzz_find_check(r, "ak.chain", 0, &k);
 		if (chain == NULL || chain->status != CSRA_STATUS_PASS)
 			fuzz_fail("verified without ak.chain passing", NULL);
-		if (out->nkeys > 1)
+		if (fv.out->nkeys > 1)
 			fuzz_fail("verified with more than one attested key", NULL);
 	}
-	fuzz_vendor_ref(out, armed, injected, 0, "an attestation");
+	fuzz_vendor_ref(fv.out, fv.armed, fv.injected, 0, "an attestation");
 done:
-	csra_stmt_out_clear(out);
-	free(out);
-	csra_result_free(&r);
+	fuzz_vendor_done(&fv);
 	return 0;
 }

@@ -135,7 +135,6 @@ int fuzz_one(const uint8_t *data, size_t size)
 	if (size == 0)
 		return 0;
 	const csra_format *f = &csra_format_securosys_primus;
-	unsigned long injected = fuzz_alloc_injected();
 	uint8_t flags = data[0];
 	const uint8_t *parts[MAX_PARTS + 2];
 	size_t lens[MAX_PARTS + 2], np = 0;
@@ -176,48 +175,24 @@ int fuzz_one(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < np; i++)
 		if (lens[i] == 0)
 			parts[i] = (const uint8_t *)"";
-	int detected = csra_format_detects(f, parts[0], lens[0]);
-	csra_result *r = csra_result_new();
-	if (r == NULL) {
-		free(sig);
-		if (!fuzz_alloc_armed())
-			fuzz_fail("csra_result_new failed", NULL);
-		return 0;
-	}
-	csra_stmt_out *out = fuzz_realloc(NULL, sizeof(*out));
-	csra_stmt_out_init(out, 0);
-	csra_stmt_in in;
-	memset(&in, 0, sizeof(in));
-	in.stmt = parts[0];
-	in.stmt_len = lens[0];
-	in.request_spki = spki;
-	in.request_spki_len = spki_len;
-	in.at = FUZZ_T0;
-	in.v = v;
-	in.parts = parts;
-	in.part_lens = lens;
-	in.nparts = np;
-	csra_err rc = f->verify(v, NULL, NULL, &in, r, out);
-	int armed = fuzz_alloc_armed();
-	const struct csra_check *binding = fuzz_vendor_after(rc, r, out, detected, injected, "a key attestation");
-	if (binding == NULL)
+	struct fuzz_vendor fv;
+	if (fuzz_vendor_run(&fv, f, v, parts, lens, np, spki, spki_len, "a key attestation") == NULL)
 		goto done;
-	if (out->verified) {
+	const csra_result *r = fv.r;
+	if (fv.out->verified) {
 		must_pass(r, "ak.signature");
 		must_pass(r, "ak.chain");
 		must_pass(r, "securosys-primus.decode");
 		must_pass(r, "securosys-primus.parts");
-		if (out->nkeys != 1)
+		if (fv.out->nkeys != 1)
 			fuzz_fail("verified with other than one attested key", NULL);
 	}
 	/* CSRA_FUZZ_VERBOSE=1: the verdict, to check the seeds by. */
-	if (!armed && getenv("CSRA_FUZZ_VERBOSE") != NULL)
-		fprintf(stderr, "securosys: verified %d bound %d\n", out->verified, out->bound);
-	fuzz_vendor_ref(out, armed, injected, 1, "a key attestation");
+	if (!fv.armed && getenv("CSRA_FUZZ_VERBOSE") != NULL)
+		fprintf(stderr, "securosys: verified %d bound %d\n", fv.out->verified, fv.out->bound);
+	fuzz_vendor_ref(fv.out, fv.armed, fv.injected, 1, "a key attestation");
 done:
-	csra_stmt_out_clear(out);
-	free(out);
+	fuzz_vendor_done(&fv);
 	free(sig);
-	csra_result_free(&r);
 	return 0;
 }

@@ -43,43 +43,24 @@ void fuzz_init(void)
 int fuzz_one(const uint8_t *data, size_t size)
 {
 	const csra_format *f = &csra_format_thales_luna;
-	unsigned long injected = fuzz_alloc_injected();
-	int detected = csra_format_detects(f, size ? data : NULL, size);
-	csra_result *r = csra_result_new();
-	if (r == NULL) {
-		if (!fuzz_alloc_armed())
-			fuzz_fail("csra_result_new failed", NULL);
-		return 0;
-	}
-	csra_stmt_out *out = fuzz_realloc(NULL, sizeof(*out));
-	csra_stmt_out_init(out, 0);
-	csra_stmt_in in;
-	memset(&in, 0, sizeof(in));
-	in.stmt = size ? data : NULL;
-	in.stmt_len = size;
-	in.request_spki = spki;
-	in.request_spki_len = spki_len;
-	in.at = FUZZ_T0;
-	csra_err rc = f->verify(v, NULL, NULL, &in, r, out);
-	int armed = fuzz_alloc_armed();
-	const struct csra_check *binding = fuzz_vendor_after(rc, r, out, detected, injected, "a PKC");
-	if (binding == NULL)
+	const uint8_t *part = size ? data : NULL;
+	struct fuzz_vendor fv;
+	if (fuzz_vendor_run(&fv, f, v, &part, &size, 1, spki, spki_len, "a PKC") == NULL)
 		goto done;
+	const csra_result *r = fv.r;
 	int n;
-	if (out->verified) {
+	if (fv.out->verified) {
 		const struct csra_check *sig = fuzz_find_check(r, "ak.signature", 0, &n), *chain;
 		if (sig == NULL || n != 1 || sig->status != CSRA_STATUS_PASS)
 			fuzz_fail("verified without ak.signature passing", NULL);
 		chain = fuzz_find_check(r, "ak.chain", 0, &n);
 		if (chain == NULL || n != 1 || chain->status != CSRA_STATUS_PASS)
 			fuzz_fail("verified without ak.chain passing", NULL);
-		if (out->nkeys != 1)
+		if (fv.out->nkeys != 1)
 			fuzz_fail("verified with other than one attested key", NULL);
 	}
-	fuzz_vendor_ref(out, armed, injected, 1, "a PKC");
+	fuzz_vendor_ref(fv.out, fv.armed, fv.injected, 1, "a PKC");
 done:
-	csra_stmt_out_clear(out);
-	free(out);
-	csra_result_free(&r);
+	fuzz_vendor_done(&fv);
 	return 0;
 }
