@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
+#include <execinfo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,8 @@ static _Thread_local struct {
 	unsigned long count, fail_at;
 } st;
 static _Thread_local unsigned long injected;
+/* The sanitizer runtime's; the harnesses are always built with one. */
+void __sanitizer_print_stack_trace(void) __attribute__((weak));
 static _Thread_local int in_json_parser;
 
 /* One allocation: returns 1 if it is to fail. */
@@ -48,6 +51,16 @@ static int inject(void)
 	if (!st.armed || n < st.fail_at || (n > st.fail_at && !st.sticky))
 		return 0;
 	injected++;
+	/* CSRA_FUZZ_ALLOC_VERBOSE: where the first injected failure lands,
+	 * to find the code that mishandled it. */
+	if (verbose && n == st.fail_at) {
+		if (__sanitizer_print_stack_trace != NULL) {
+			__sanitizer_print_stack_trace();
+		} else {
+			void *frames[32];
+			backtrace_symbols_fd(frames, backtrace(frames, 32), 2);
+		}
+	}
 	return 1;
 }
 

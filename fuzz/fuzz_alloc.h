@@ -51,7 +51,8 @@ void fuzz_alloc_arm_at(unsigned long at, int sticky);
  * makes, failing that one, then that one and all later ones, each armed
  * run after a normal one: what the replay runner does with
  * repro-allocfail-* files, so that they keep reproducing when allocation
- * counts change. At most |max| points, spread over the run. */
+ * counts change. At most |max| points: each of the first |max|/4, the
+ * rest spread over the run. */
 void fuzz_alloc_sweep(const uint8_t *data, size_t size, unsigned long max);
 
 /* fuzz_alloc_armed says whether the current run is the armed one. */

@@ -428,6 +428,18 @@ const struct csra_check *fuzz_vendor_run(struct fuzz_vendor *fv, const csra_form
 	in.v = v;
 	csra_err rc = f->verify(v, NULL, NULL, &in, fv->r, fv->out);
 	fv->armed = fuzz_alloc_armed();
+	/* CSRA_FUZZ_VERBOSE: each run's checks, to read a finding by. */
+	if (getenv("CSRA_FUZZ_VERBOSE") != NULL) {
+		fprintf(stderr, "%s run: rc %d verified %d bound %d\n", fv->armed ? "armed" : "plain", (int)rc,
+		    fv->out->verified, fv->out->bound);
+		for (size_t i = 0; i < fv->r->nchecks; i++) {
+			char msg[512];
+			const struct csra_check *c = &fv->r->checks[i];
+			csra_result_check_message(fv->r, i, msg, sizeof(msg));
+			fprintf(stderr, "  %s %d %s [%s] %s\n", c->name, (int)c->status, csra_err_name(c->code),
+			    c->path, msg);
+		}
+	}
 	return fuzz_vendor_after(rc, fv->r, fv->out, detected, fv->injected, what);
 }
 

@@ -41,8 +41,13 @@ void fuzz_alloc_sweep(const uint8_t *data, size_t size, unsigned long max)
 	fuzz_alloc_count_start();
 	fuzz_one(data, size);
 	unsigned long n = fuzz_alloc_count_stop();
-	unsigned long step = max && n > max ? (n + max - 1) / max : 1;
-	for (unsigned long at = 0; at < n; at += step) {
+	/* Every one of the first allocations (our code's, asn1c's and
+	 * OpenSSL's first steps, where a point moves by one between builds),
+	 * then the rest of |max| spread over the run. */
+	unsigned long every = max / 4 < n ? max / 4 : n;
+	unsigned long rest = max > every ? max - every : 1;
+	unsigned long step = n - every > rest ? (n - every + rest - 1) / rest : 1;
+	for (unsigned long at = 0; at < n; at += at < every ? 1 : step) {
 		for (int sticky = 0; sticky < 2; sticky++) {
 			/* Harnesses compare the armed run with the one before. */
 			fuzz_alloc_count_start();

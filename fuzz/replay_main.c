@@ -74,7 +74,12 @@ static int run_file(const char *path)
 	const char *sweep = getenv("CSRA_FUZZ_ALLOC_SWEEP");
 	if (strncmp(base, "repro-allocfail-", 16) == 0 || (sweep != NULL && strcmp(sweep, "1") == 0)) {
 		fprintf(stderr, "run %s (%zu bytes), failing each allocation in turn\n", path, len);
+		/* In alloc-fail mode, as the finding was made: harnesses
+		 * compare an armed run with the plain one before it only then. */
+		int mode = fuzz_alloc_mode();
+		fuzz_alloc_set_mode(1);
 		fuzz_alloc_sweep(exact, len, 5000);
+		fuzz_alloc_set_mode(mode);
 	} else {
 		fprintf(stderr, "run %s (%zu bytes)%s\n", path, len,
 		    fuzz_alloc_mode() ? ", allocations failing" : "");
