@@ -620,22 +620,22 @@ static int check_ak(struct vctx *x, X509 *cert, const uint8_t *leaf_dg, int ak_e
 	/* No purpose is checked (csra_store_ctx): OpenSSL then checks no EKU
 	 * along the path, so an AK whose only EKU is id-kp-attestationKey is
 	 * not refused for it; the EKU check above is ours. */
-	X509_STORE_CTX *ctx = ensure_pool(x, NULL) ? csra_store_ctx(x->v, x->store, cert, x->pool, x->at)
-	    : NULL;
-	if (ctx == NULL) {
+	struct csra_path vp;
+	int vr = ensure_pool(x, NULL) ? csra_verify_path(x->v, x->store, cert, x->pool, x->at, NULL, NULL, &vp) : -1;
+	if (vr < 0) {
 		r->nomem = 1;
 		return 0;
 	}
-	int vr = X509_verify_cert(ctx);
+	X509_STORE_CTX *ctx = vp.ctx;
 	if (vr == 1) {
 		s->chain = X509_STORE_CTX_get1_chain(ctx);
 		csra_result_add(r, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, path,
 		    "path of %d certificate(s) to a trust anchor", s->chain ? sk_X509_num(s->chain) : 0);
 		time_t lo, hi;
-		if (keyed && s->chain != NULL && csra_x509_chain_window(x->v, ctx, s->chain, x->pool, x->at, &lo, &hi))
+		if (keyed && s->chain != NULL && csra_x509_chain_window(x->v, ctx, s->chain, vp.pool, x->at, &lo, &hi))
 			csra_cache_put_chain(x->v->cache, key, x->store, s->chain, lo, hi);
 		if (ikeyed && s->chain != NULL)
-			csra_issuer_remember(x->v, x->store, ctx, s->chain, x->pool, x->at, ikey);
+			csra_issuer_remember(x->v, x->store, ctx, s->chain, vp.pool, x->at, ikey);
 	} else {
 		csra_err code = csra_x509_verify_err(X509_STORE_CTX_get_error(ctx));
 		char msg[512];
@@ -643,7 +643,7 @@ static int check_ak(struct vctx *x, X509 *cert, const uint8_t *leaf_dg, int ak_e
 		csra_result_add(r, "ak.chain", CSRA_STATUS_FAIL, code, path, "%s", msg);
 		ok = 0;
 	}
-	X509_STORE_CTX_free(ctx);
+	csra_path_clear(&vp);
 	csra_clear_openssl_errors();
 	return ok;
 }

@@ -455,22 +455,21 @@ static const char *sig_alg_name(TPM2_ALG_ID alg)
 static int chain_to(const struct tctx *x, X509_STORE *trust, X509 *cert, csra_err *code,
     char *msg, size_t msglen)
 {
-	X509_STORE_CTX *ctx = csra_store_ctx(x->in->v, trust, cert, x->in->certs, x->in->at);
-	if (ctx == NULL)
+	struct csra_path vp;
+	int vr = csra_verify_path(x->in->v, trust, cert, x->in->certs, x->in->at, NULL, NULL, &vp);
+	if (vr < 0)
 		return -1;
-	int vr = X509_verify_cert(ctx);
 	if (vr == 1) {
-		STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
+		STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(vp.ctx);
 		snprintf(msg, msglen, "path of %d certificate(s) to a TPM trust anchor",
 		    chain ? sk_X509_num(chain) : 0);
-		X509_STORE_CTX_free(ctx);
-		return 1;
+	} else {
+		*code = csra_x509_verify_err(X509_STORE_CTX_get_error(vp.ctx));
+		csra_x509_verify_msg(vp.ctx, msg, msglen);
 	}
-	*code = csra_x509_verify_err(X509_STORE_CTX_get_error(ctx));
-	csra_x509_verify_msg(ctx, msg, msglen);
-	X509_STORE_CTX_free(ctx);
+	csra_path_clear(&vp);
 	ERR_clear_error();
-	return 0;
+	return vr;
 }
 
 /* tpm.ak-* ----------------------------------------------------------- */

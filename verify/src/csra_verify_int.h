@@ -454,6 +454,35 @@ const char *csra_spki_named_curve(const uint8_t *spki, size_t len);
  * allocation failure. */
 int csra_x509_settle(X509 *x);
 
+/* csra_openssl_nomem empties this thread's OpenSSL error queue and says
+ * whether it held an allocation failure. */
+int csra_openssl_nomem(void);
+
+/* csra_verify_cert runs X509_verify_cert(|ctx|): 1 when the path holds,
+ * 0 when it does not (the error in |ctx|), -1 when memory ran out
+ * anywhere in it, whatever the verdict (fail closed: an allocation
+ * failure can change which path OpenSSL builds). */
+int csra_verify_cert(X509_STORE_CTX *ctx);
+
+/* csra_verify_path validates |leaf|'s path to |store| at |at| with the
+ * intermediates |untrusted| (csra_store_ctx; |cb|/|cb_arg|, may be NULL,
+ * the caller's verify callback and app data). OpenSSL builds one path and
+ * does not go back: when an intermediate on it fails and |untrusted|
+ * holds another certificate of its subject, the path without the failed
+ * one is tried, at most CSRA_PATH_ATTEMPTS paths in all. Returns 1 with
+ * p->ctx the passing attempt's context (its chain) and p->pool the
+ * intermediates it had; 0 with p->ctx OpenSSL's first path's (its
+ * error); -1 when memory ran out. Finish with csra_path_clear. */
+#define CSRA_PATH_ATTEMPTS 8
+struct csra_path {
+	X509_STORE_CTX *ctx;
+	STACK_OF(X509) *pool;
+	STACK_OF(X509) *own;	/* p->pool when it is not the caller's */
+};
+int csra_verify_path(const csra_verifier *v, X509_STORE *store, X509 *leaf, STACK_OF(X509) *untrusted,
+    time_t at, X509_STORE_CTX_verify_cb cb, void *cb_arg, struct csra_path *p);
+void csra_path_clear(struct csra_path *p);
+
 /* csra_cache_get_cert returns the certificate parsed from the DER whose
  * SHA-256 is |dg| (a new reference), or NULL; with |spki| not NULL, sets
  * |*spki| to a copy (free with free()) of the i2d_PUBKEY of its key if

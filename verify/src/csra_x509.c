@@ -71,16 +71,118 @@ void csra_x509_verify_msg(X509_STORE_CTX *ctx, char *buf, size_t cap)
 	csra_clear_openssl_errors();
 }
 
+int csra_openssl_nomem(void)
+{
+	int nomem = 0;
+	unsigned long e;
+	while ((e = ERR_get_error()) != 0)
+		nomem |= ERR_GET_REASON(e) == ERR_R_MALLOC_FAILURE;
+	return nomem;
+}
+
 int csra_x509_settle(X509 *cert)
 {
 	csra_clear_openssl_errors();
 	if ((X509_get_extension_flags(cert) & EXFLAG_INVALID) == 0)
 		return 1;
-	int nomem = 0;
-	unsigned long e;
-	while ((e = ERR_get_error()) != 0)
-		nomem |= ERR_GET_REASON(e) == ERR_R_MALLOC_FAILURE;
-	return nomem ? -1 : 0;
+	return csra_openssl_nomem() ? -1 : 0;
+}
+
+int csra_verify_cert(X509_STORE_CTX *ctx)
+{
+	csra_clear_openssl_errors();
+	int rc = X509_verify_cert(ctx);
+	/* An allocation that failed inside can change the path OpenSSL
+	 * builds without failing it: a time check that could not allocate
+	 * counts a candidate issuer as out of its validity, and the next
+	 * one is taken. Such an outcome is not the input's. */
+	if (csra_openssl_nomem() || X509_STORE_CTX_get_error(ctx) == X509_V_ERR_OUT_OF_MEM)
+		return -1;
+	return rc == 1 ? 1 : 0;
+}
+
+/* |pool| without |bad|, when |pool| holds |bad| and another certificate
+ * of its subject (a different issuer to try): 1 with |*next| (a shallow
+ * copy), 0 when there is none, -1 when memory ran out. */
+static int pool_without(STACK_OF(X509) *pool, X509 *bad, STACK_OF(X509) **next)
+{
+	*next = NULL;
+	int n = sk_X509_num(pool), held = 0, other = 0;
+	for (int i = 0; i < n; i++) {
+		X509 *c = sk_X509_value(pool, i);
+		if (X509_cmp(c, bad) == 0)
+			held = 1;
+		else if (X509_NAME_cmp(X509_get_subject_name(c), X509_get_subject_name(bad)) == 0)
+			other = 1;
+	}
+	if (!held || !other)
+		return 0;
+	if ((*next = sk_X509_new_reserve(NULL, n)) == NULL)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		X509 *c = sk_X509_value(pool, i);
+		if (X509_cmp(c, bad) != 0)
+			(void)sk_X509_push(*next, c);	/* reserved: cannot fail */
+	}
+	return 1;
+}
+
+int csra_verify_path(const csra_verifier *v, X509_STORE *store, X509 *leaf, STACK_OF(X509) *untrusted,
+    time_t at, X509_STORE_CTX_verify_cb cb, void *cb_arg, struct csra_path *p)
+{
+	memset(p, 0, sizeof(*p));
+	STACK_OF(X509) *pool = untrusted, *own = NULL;
+	X509_STORE_CTX *first = NULL;
+	int rc = -1;
+	for (int attempt = 0; attempt < CSRA_PATH_ATTEMPTS; attempt++) {
+		X509_STORE_CTX *ctx = csra_store_ctx(v, store, leaf, pool, at);
+		rc = -1;
+		if (ctx != NULL && (cb_arg == NULL || X509_STORE_CTX_set_app_data(ctx, cb_arg))) {
+			if (cb != NULL)
+				X509_STORE_CTX_set_verify_cb(ctx, cb);
+			rc = csra_verify_cert(ctx);
+		}
+		if (rc != 0) {
+			if (rc == 1) {
+				p->ctx = ctx, p->pool = pool, p->own = own;
+				ctx = NULL, own = NULL;
+			}
+			X509_STORE_CTX_free(ctx);
+			break;
+		}
+		/* OpenSSL builds one path and does not go back: when an
+		 * intermediate on it failed and the pool offers another of
+		 * its subject, the path through that one is tried too. Only
+		 * a path OpenSSL validated whole is ever taken. */
+		X509 *bad = X509_STORE_CTX_get_current_cert(ctx);
+		STACK_OF(X509) *next = NULL;
+		int more = bad != NULL && bad != leaf ? pool_without(pool, bad, &next) : 0;
+		if (first == NULL)
+			first = ctx;	/* OpenSSL's own path: its error is reported */
+		else
+			X509_STORE_CTX_free(ctx);
+		if (more <= 0) {
+			rc = more < 0 ? -1 : 0;
+			break;
+		}
+		sk_X509_free(own);
+		own = pool = next;
+	}
+	if (rc == 0) {
+		p->ctx = first, p->pool = untrusted;
+		first = NULL;
+	}
+	X509_STORE_CTX_free(first);
+	sk_X509_free(own);
+	csra_clear_openssl_errors();
+	return rc;
+}
+
+void csra_path_clear(struct csra_path *p)
+{
+	X509_STORE_CTX_free(p->ctx);
+	sk_X509_free(p->own);
+	memset(p, 0, sizeof(*p));
 }
 
 enum params_rule { P_ABSENT, P_NULL_OR_ABSENT, P_PSS };
@@ -508,10 +610,11 @@ int csra_issuer_path(const csra_verifier *v, X509 *leaf, const uint8_t key[32], 
 	int rc = -1;
 	if (ctx != NULL) {
 		X509_VERIFY_PARAM_set_flags(X509_STORE_CTX_get0_param(ctx), X509_V_FLAG_PARTIAL_CHAIN);
-		rc = 0;
 		/* Only a pass is taken: any failure is the full path's to
 		 * report, in its words. */
-		if (X509_verify_cert(ctx) == 1) {
+		rc = csra_verify_cert(ctx);
+		if (rc == 1) {
+			rc = 0;
 			STACK_OF(X509) *got = X509_STORE_CTX_get0_chain(ctx);
 			if (sk_X509_num(got) == 2 && sk_X509_value(got, 1) == sk_X509_value(upper, 0) &&
 			    sk_X509_insert(upper, leaf, 0) > 0) {
@@ -569,35 +672,24 @@ int csra_chain_check(const csra_verifier *v, X509_STORE *store, X509 *leaf, STAC
 	if (keyed && (*chain = csra_cache_get_chain(v->cache, key, at)) != NULL)
 		return 1;
 	/* The verifier's CRLs, parameters and library context apply. */
-	X509_STORE_CTX *ctx = csra_store_ctx(v, store, leaf, untrusted, at);
-	if (ctx == NULL) {
-		csra_clear_openssl_errors();
-		return -1;
-	}
-	if (cb != NULL)
-		X509_STORE_CTX_set_verify_cb(ctx, cb);
-	if (cb_arg != NULL && !X509_STORE_CTX_set_app_data(ctx, cb_arg)) {
-		X509_STORE_CTX_free(ctx);
-		csra_clear_openssl_errors();
-		return -1;
-	}
-	int rc = X509_verify_cert(ctx);
+	struct csra_path path;
+	int rc = csra_verify_path(v, store, leaf, untrusted, at, cb, cb_arg, &path);
+	X509_STORE_CTX *ctx = path.ctx;
 	if (rc == 1) {
 		*chain = X509_STORE_CTX_get1_chain(ctx);
 		time_t lo, hi;
 		if (*chain == NULL)
 			rc = -1;
-		else if (keyed && csra_x509_chain_window(v, ctx, *chain, untrusted, at, &lo, &hi))
+		else if (keyed && csra_x509_chain_window(v, ctx, *chain, path.pool, at, &lo, &hi))
 			csra_cache_put_chain(v->cache, key, store, *chain, lo, hi);
-	} else {
+	} else if (rc == 0) {
 		*err = X509_STORE_CTX_get_error(ctx);
 		*depth = X509_STORE_CTX_get_error_depth(ctx);
 		X509 *cur = X509_STORE_CTX_get_current_cert(ctx);
 		if (failed != NULL && cur != NULL && X509_up_ref(cur))
 			*failed = cur;
-		rc = *err == X509_V_ERR_OUT_OF_MEM ? -1 : 0;
 	}
-	X509_STORE_CTX_free(ctx);
+	csra_path_clear(&path);
 	csra_clear_openssl_errors();
 	return rc;
 }
