@@ -274,6 +274,22 @@ static int test_claim_table(void)
 	return 1;
 }
 
+/* Every OID table entry's dotted form is what csra_oid_to_str prints
+ * for its DER: statement records take the table's instead of printing. */
+static int test_oid_dotted(void)
+{
+	for (size_t i = 0; i < CSRA_OID__COUNT; i++) {
+		const csra_oid_entry *e = &csra_oid_table[i];
+		char text[160];
+		CHECK(csra_oid_to_str(e->der, e->der_len, text, sizeof(text)) == 1);
+		if (strcmp(text, e->dotted) != 0) {
+			fprintf(stderr, "%s: table %s, printed %s\n", e->name, e->dotted, text);
+			return 0;
+		}
+	}
+	return 1;
+}
+
 /* The draft's samples re-encode byte for byte through asn1c. */
 static int test_samples_roundtrip(void)
 {
@@ -298,7 +314,7 @@ int main(void)
 	static const tu_test tests[] = {
 		TU(test_cbb_lengths), TU(test_cbb_integers), TU(test_build_p256),
 		TU(test_build_p384_explicit), TU(test_build_rsa3072), TU(test_build_ed25519),
-		TU(test_build_raw_wrong_type), TU(test_claim_table), TU(test_samples_roundtrip),
+		TU(test_build_raw_wrong_type), TU(test_claim_table), TU(test_oid_dotted), TU(test_samples_roundtrip),
 	};
 	return tu_run(tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -557,6 +557,8 @@ static int test_unknown_statement_type_only(void)
 	CHECK(st != NULL && strstr(st, "\"verdict\": \"unknown\"") != NULL &&
 	    strstr(st, "\"verdict\": \"verified\"") == NULL);
 	CHECK(strstr(st, "binding not checked: no verifier for this statement type") != NULL);
+	/* A type the OID table lacks is printed from its DER. */
+	CHECK(strstr(st, "\"type\": \"1.3.6.1.4.1.311.85\"") != NULL);
 	free(json);
 	csra_result_free(&r);
 	free(der);
@@ -1248,6 +1250,8 @@ static int test_json_record(void)
 	CHECK(strstr(json, "\"input_sha256\"") && strstr(json, "\"verified_at\"") &&
 	    strstr(json, "\"policy\": \"cabf-csbr\"") && strstr(json, "\"statements\"") &&
 	    strstr(json, "\"bound_to_request_key\": true") && strstr(json, "\"verdict\": \"verified\""));
+	/* The statement's type, dotted (the OID table's own text). */
+	CHECK(strstr(json, "\"type\": \"1.3.6.1.5.5.999\"") && strstr(json, "\"type_name\": \"PKIX Evidence\""));
 	free(json);
 	csra_result_free(&r);
 	/* A fixed verification time is the evaluation time; the record also

@@ -1687,18 +1687,24 @@ int csra_policy_waives(const csra_policy *p, const char *check)
 	return 0;
 }
 
-/* One policy.formats warning for |name| at |path| if |registry| has no
- * format of that name. */
-static void check_known(const csra_format *const *registry, const char *path, const char *name,
-    csra_result *r)
+/* Whether |registry| has a format named |name|. */
+static int known_format(const csra_format *const *registry, const char *name)
 {
 	for (const csra_format *const *f = registry; *f != NULL; f++)
 		if ((*f)->kind != NULL && strcmp((*f)->kind, name) == 0)
-			return;
+			return 1;
+	return 0;
+}
+
+/* One policy.formats warning for |name| at |path|. */
+static void unknown_format(const char *path, const char *name, csra_result *r)
+{
 	csra_result_add(r, "policy.formats", CSRA_STATUS_WARN, CSRA_ERR_POLICY_FORMAT, path,
 	    "no format named \"%s\" is known to this verifier: the entry matches no statement", name);
 }
 
+/* Every request runs this: the path is formatted only for a name that
+ * warns (the built-in policy names six formats, all known). */
 void csra_policy_check_formats(const csra_policy *p, const csra_format *const *registry,
     csra_result *r)
 {
@@ -1706,26 +1712,35 @@ void csra_policy_check_formats(const csra_policy *p, const csra_format *const *r
 	if (p == NULL || registry == NULL || r == NULL)
 		return;
 	for (size_t i = 0; i < p->nformats; i++) {
+		if (known_format(registry, p->formats[i].s))
+			continue;
 		snprintf(path, sizeof(path), "formats[%zu]", i);
-		check_known(registry, path, p->formats[i].s, r);
+		unknown_format(path, p->formats[i].s, r);
 	}
 	for (size_t i = 0; i < p->nfclaims; i++) {
+		if (known_format(registry, p->fclaims[i].name.s))
+			continue;
 		snprintf(path, sizeof(path), "format_claims.%s", p->fclaims[i].name.s);
-		check_known(registry, path, p->fclaims[i].name.s, r);
+		unknown_format(path, p->fclaims[i].name.s, r);
 	}
 	for (size_t i = 0; i < p->nfw; i++) {
+		if (known_format(registry, p->fw[i].name.s))
+			continue;
 		snprintf(path, sizeof(path), "firmware_min.%s", p->fw[i].name.s);
-		check_known(registry, path, p->fw[i].name.s, r);
+		unknown_format(path, p->fw[i].name.s, r);
 	}
 	for (size_t i = 0; i < p->nexempt_kinds; i++) {
+		if (known_format(registry, p->exempt_kinds[i].s))
+			continue;
 		snprintf(path, sizeof(path), "freshness_exempt[%zu]", p->exempt_kinds[i].at);
-		check_known(registry, path, p->exempt_kinds[i].s, r);
+		unknown_format(path, p->exempt_kinds[i].s, r);
 	}
 	for (size_t i = 0; i < p->ntrust; i++) {
 		if (p->trust[i].format == NULL || (i > 0 && p->trust[i - 1].format != NULL &&
-		    strcmp(p->trust[i - 1].format, p->trust[i].format) == 0))
+		    strcmp(p->trust[i - 1].format, p->trust[i].format) == 0) ||
+		    known_format(registry, p->trust[i].format))
 			continue;
 		snprintf(path, sizeof(path), "trust.%s", p->trust[i].format);
-		check_known(registry, path, p->trust[i].format, r);
+		unknown_format(path, p->trust[i].format, r);
 	}
 }

@@ -686,10 +686,14 @@ static csra_err check_bundle(struct rctx *x, const uint8_t *nonce, size_t nonce_
 			result = CSRA_ERR_NOMEM;
 			break;
 		}
-		char oid[96];
-		csra_oid_to_str(type.c, type.clen, oid, sizeof(oid));
-		child->type_oid = strdup(oid);
+		/* A type the OID table knows has its dotted form there (the
+		 * same text: test_build's test_oid_dotted), which saves
+		 * printing it arc by arc for every statement. */
 		const csra_oid_entry *named = csra_oid_find(type.c, type.clen);
+		char oid[96];
+		if (named == NULL)
+			csra_oid_to_str(type.c, type.clen, oid, sizeof(oid));
+		child->type_oid = strdup(named != NULL ? named->dotted : oid);
 		child->type_name = strdup(csra_same(type.c, type.clen, v->evidence_type, v->evidence_type_len)
 		    ? "PKIX Evidence" : named ? named->name : "");
 		if (child->type_oid == NULL || child->type_name == NULL)
