@@ -360,14 +360,17 @@ int csra_x509_chain_window(const csra_verifier *v, X509_STORE_CTX *ctx, STACK_OF
  * then not cached) are the bytes the leaf and its intermediates came
  * from (the attestation file). A format finds which deviations a cached
  * path holds from its certificates, not from the callback, which a hit
- * does not run. The verifier's CRLs, X509_VERIFY_PARAM and library
- * context apply (csra_store_ctx). Returns 1 and |*chain| (free with
+ * does not run. With |pool_key| (may be NULL: not used) and no |cb|, a
+ * new leaf under an issuer validated before is validated against it
+ * (csra_issuer_path; |pool_key| is everything path building looks at but
+ * the leaf), and a full validation remembers its issuer. The verifier's
+ * CRLs, X509_VERIFY_PARAM and library context apply (csra_store_ctx). Returns 1 and |*chain| (free with
  * sk_X509_pop_free) when a path holds; 0 with |*err| (X509_V_ERR_*),
  * |*depth| and, if |failed| is not NULL, |*failed| the certificate
  * concerned (a new reference, or NULL); -1 when memory ran out. */
 int csra_chain_check(const csra_verifier *v, X509_STORE *store, X509 *leaf, STACK_OF(X509) *untrusted,
     time_t at, X509_STORE_CTX_verify_cb cb, void *cb_arg, const char *cb_id, const uint8_t *key_bytes,
-    size_t key_len, STACK_OF(X509) **chain, int *err, int *depth, X509 **failed);
+    size_t key_len, const uint8_t *pool_key, STACK_OF(X509) **chain, int *err, int *depth, X509 **failed);
 
 /* csra_x509_verify_msg writes what failed in |ctx| for the check's
  * message: OpenSSL's reason, the depth and the subject of the certificate
