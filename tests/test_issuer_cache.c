@@ -13,8 +13,11 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
+#include "csra_certbag.h"
+#include "csra_stmt.h"
 #include "csra_verify_int.h"
 #include "csrattest/build.h"
 #include "csrattest/verify.h"
@@ -562,12 +565,401 @@ static int test_threads(void)
 	return 1;
 }
 
+/* Vendor formats' paths (csra_format_chain) ----------------------------- */
+
+/* A vendor-like hierarchy under a test trust, not a vendor's: a root, the
+ * vendor's CA, one device's CA, and key certificates the device issues;
+ * each attestation's bag is the key's certificate, the device's and the
+ * vendor CA's, as the formats receive them. */
+#define VKIND "test-vendor"
+
+struct vpki {
+	EVP_PKEY *rk, *vk, *dk;
+	X509 *root, *vca, *dev;
+};
+
+static int vpki_new(struct vpki *p, long dev_to)
+{
+	memset(p, 0, sizeof(*p));
+	p->rk = tp_key("EC", "P-256");
+	p->vk = tp_key("EC", "P-256");
+	p->dk = tp_key("EC", "P-256");
+	CHECK(p->rk && p->vk && p->dk);
+	p->root = tp_cert("vendor root", p->rk, NULL, NULL, TP_CA, -3600, 365 * DAY);
+	p->vca = p->root ? tp_cert("vendor ca", p->vk, p->root, p->rk, TP_CA, -3600, 365 * DAY) : NULL;
+	p->dev = p->vca ? tp_cert("device 1", p->dk, p->vca, p->vk, TP_CA, -3600, dev_to) : NULL;
+	return p->dev != NULL;
+}
+
+static void vpki_free(struct vpki *p)
+{
+	X509_free(p->root);
+	X509_free(p->vca);
+	X509_free(p->dev);
+	EVP_PKEY_free(p->rk);
+	EVP_PKEY_free(p->vk);
+	EVP_PKEY_free(p->dk);
+}
+
+/* A key certificate of the device, in its bag. */
+struct vkey {
+	EVP_PKEY *key;
+	X509 *cert;
+	csra_certbag bag;
+};
+
+static int vkey_bag(struct vkey *k, const struct vpki *p)
+{
+	BIO *m = BIO_new(BIO_s_mem());
+	char *pem = NULL, why[128];
+	int ok = m != NULL && PEM_write_bio_X509(m, k->cert) == 1 && PEM_write_bio_X509(m, p->dev) == 1 &&
+	    PEM_write_bio_X509(m, p->vca) == 1;
+	long n = ok ? BIO_get_mem_data(m, &pem) : 0;
+	ok = ok && n > 0 && csra_certbag_read((const uint8_t *)pem, (size_t)n, 0, &k->bag, why, sizeof(why)) == CSRA_OK &&
+	    k->bag.n == 3;
+	BIO_free(m);
+	return ok;
+}
+
+static int vkey_new(struct vkey *k, const struct vpki *p, const char *cn, long from, long to)
+{
+	memset(k, 0, sizeof(*k));
+	k->key = tp_key("EC", "P-256");
+	k->cert = k->key ? tp_cert(cn, k->key, p->dev, p->dk, TP_DIGSIG, from, to) : NULL;
+	return k->cert != NULL && vkey_bag(k, p);
+}
+
+static void vkey_free(struct vkey *k)
+{
+	csra_certbag_clear(&k->bag);
+	EVP_PKEY_free(k->key);
+	X509_free(k->cert);
+}
+
+/* What csra_format_chain records for |k| on |v| under |kind| at |at|
+ * (with |cb|/|arg|: a format's callback), and the path it returns. */
+struct vrun {
+	int rc;
+	csra_result *r;
+	STACK_OF(X509) *chain;
+};
+
+static void vrun_free(struct vrun *o)
+{
+	csra_result_free(&o->r);
+	sk_X509_pop_free(o->chain, X509_free);
+}
+
+static int vrun(const csra_verifier *v, const char *kind, const struct vkey *k, time_t at,
+    X509_STORE_CTX_verify_cb cb, void *arg, struct vrun *o)
+{
+	csra_stmt_in in;
+	memset(&in, 0, sizeof(in));
+	memset(o, 0, sizeof(*o));
+	/* The attestation's bytes: the leaf's, as a file would give them. */
+	in.stmt = k->bag.entries[0].der;
+	in.stmt_len = k->bag.entries[0].len;
+	in.at = at;
+	in.v = v;
+	in.bag = &k->bag;
+	CHECK((o->r = csra_result_new()) != NULL);
+	o->rc = csra_format_chain(v, kind, &in, &k->bag, sk_X509_value(k->bag.certs, 0), 0, cb, arg,
+	    cb != NULL ? VKIND "/test-callback" : NULL, o->r, &o->chain);
+	csra_result_finish(o->r);
+	return o->rc >= 0;
+}
+
+/* A fresh verifier, cache off, trusting |root| for |kind| (with |crls|,
+ * may be NULL): what the partial path must equal. */
+static csra_verifier *vfresh(const char *kind, X509 *root, X509_CRL *const *crls, time_t at)
+{
+	csra_verifier *v = csra_verifier_new();
+	int ok = v != NULL && csra_verifier_format_trust_add(v, kind, root) == CSRA_OK &&
+	    csra_verifier_set_time(v, at) == CSRA_OK && csra_verifier_set_chain_cache(v, 0) == CSRA_OK;
+	for (int i = 0; ok && crls != NULL && crls[i] != NULL; i++)
+		ok = csra_verifier_add_crl(v, crls[i]) == CSRA_OK;
+	if (!ok)
+		csra_verifier_free(&v);
+	return v;
+}
+
+/* Runs |k| on |v| expecting |rc| (1: a path, with |code| CSRA_OK; 0: the
+ * ak.chain failure |code| naming the bag's certificate |path|) and exactly what a fresh verifier records
+ * and returns. */
+static int vrun_same(const csra_verifier *v, const char *kind, X509 *root, X509_CRL *const *crls, time_t at,
+    const struct vkey *k, int rc, csra_err code, const char *path)
+{
+	struct vrun a, b;
+	csra_verifier *f = vfresh(kind, root, crls, at);
+	CHECK(f != NULL);
+	CHECK(vrun(v, kind, k, at, NULL, NULL, &a));
+	CHECK(vrun(f, kind, k, at, NULL, NULL, &b));
+	csra_verifier_free(&f);
+	int ok = a.rc == rc && tu_has_check(a.r, "ak.chain", rc == 1 ? CSRA_STATUS_PASS : CSRA_STATUS_FAIL,
+	    code, path) && same_result(a.r, b.r) && sk_X509_num(a.chain) == sk_X509_num(b.chain);
+	for (int i = 0; ok && i < sk_X509_num(a.chain); i++)
+		ok = X509_cmp(sk_X509_value(a.chain, i), sk_X509_value(b.chain, i)) == 0;
+	if (!ok)
+		tu_dump_result(a.r, 0);
+	vrun_free(&a);
+	vrun_free(&b);
+	return ok;
+}
+
+static csra_verifier *vverifier(const char *kind, X509 *root, time_t at)
+{
+	csra_verifier *v = csra_verifier_new();
+	if (v != NULL && (csra_verifier_format_trust_add(v, kind, root) != CSRA_OK ||
+	    csra_verifier_set_time(v, at) != CSRA_OK))
+		csra_verifier_free(&v);
+	return v;
+}
+
+/* A second key of a device seen before: its certificate is new, its
+ * issuer (the device's CA) was validated with the first key's path, and
+ * stands as the partial-chain anchor; same checks and path as the full
+ * path. A second format trusting the same root has its own entries. */
+static int test_vendor_new_leaf_takes_issuer(void)
+{
+	struct vpki p;
+	struct vkey a, b, c;
+	time_t now = time(NULL);
+	CHECK(vpki_new(&p, 365 * DAY));
+	CHECK(vkey_new(&a, &p, "key a", -3600, 365 * DAY));
+	CHECK(vkey_new(&b, &p, "key b", -3600, 365 * DAY));
+	CHECK(vkey_new(&c, &p, "key c", -3600, 365 * DAY));
+	csra_verifier *v = vverifier(VKIND, p.root, now);
+	CHECK(v != NULL && csra_verifier_format_trust_add(v, VKIND "-2", p.root) == CSRA_OK);
+	CHECK(vrun_same(v, VKIND, p.root, NULL, now, &a, 1, CSRA_OK, "certs[0]"));
+	CHECK(ihits(v) == 0 && imisses(v) == 1);
+	CHECK(vrun_same(v, VKIND, p.root, NULL, now, &b, 1, CSRA_OK, "certs[0]"));
+	CHECK(ihits(v) == 1 && imisses(v) == 1);
+	/* b again: its own path, kept from the partial validation. */
+	unsigned long h0 = 0, h1 = 0;
+	csra_cache_stats(v, &h0, NULL);
+	struct vrun o;
+	CHECK(vrun(v, VKIND, &b, now, NULL, NULL, &o) && o.rc == 1 && sk_X509_num(o.chain) == 4);
+	vrun_free(&o);
+	csra_cache_stats(v, &h1, NULL);
+	CHECK(h1 == h0 + 1 && ihits(v) == 1);
+	/* The other format's trust set: validated in full first. */
+	CHECK(vrun_same(v, VKIND "-2", p.root, NULL, now, &c, 1, CSRA_OK, "certs[0]"));
+	CHECK(ihits(v) == 1 && imisses(v) == 2);
+	CHECK(vrun_same(v, VKIND, p.root, NULL, now, &c, 1, CSRA_OK, "certs[0]"));
+	CHECK(ihits(v) == 2);
+	csra_verifier_free(&v);
+	vkey_free(&a);
+	vkey_free(&b);
+	vkey_free(&c);
+	vpki_free(&p);
+	return 1;
+}
+
+/* A format's callback sees every certificate of the path, with its depth. */
+struct seen {
+	int calls, max_depth;
+};
+
+static int seeing_cb(int ok, X509_STORE_CTX *ctx)
+{
+	struct seen *s = X509_STORE_CTX_get_app_data(ctx);
+	s->calls++;
+	if (X509_STORE_CTX_get_error_depth(ctx) > s->max_depth)
+		s->max_depth = X509_STORE_CTX_get_error_depth(ctx);
+	return ok;
+}
+
+/* With a callback the full path is used, even where an issuer is kept:
+ * the callback sees the whole path (depth 3 above a key certificate),
+ * never the partial one. */
+static int test_vendor_callback_full_path(void)
+{
+	struct vpki p;
+	struct vkey a, b, c;
+	time_t now = time(NULL);
+	CHECK(vpki_new(&p, 365 * DAY));
+	CHECK(vkey_new(&a, &p, "key a", -3600, 365 * DAY));
+	CHECK(vkey_new(&b, &p, "key b", -3600, 365 * DAY));
+	CHECK(vkey_new(&c, &p, "key c", -3600, 365 * DAY));
+	csra_verifier *v = vverifier(VKIND, p.root, now);
+	CHECK(v != NULL);
+	struct vrun o;
+	struct seen s = { 0, -1 };
+	CHECK(vrun(v, VKIND, &a, now, seeing_cb, &s, &o) && o.rc == 1 && s.max_depth == 3);
+	vrun_free(&o);
+	/* A callback's path is not remembered as an issuer... */
+	CHECK(ihits(v) == 0 && imisses(v) == 0);
+	CHECK(vrun(v, VKIND, &b, now, NULL, NULL, &o) && o.rc == 1);
+	vrun_free(&o);
+	CHECK(ihits(v) == 0 && imisses(v) == 1);
+	/* ... nor is one kept without a callback used with one. */
+	s.calls = 0;
+	s.max_depth = -1;
+	CHECK(vrun(v, VKIND, &c, now, seeing_cb, &s, &o) && o.rc == 1 && sk_X509_num(o.chain) == 4);
+	vrun_free(&o);
+	CHECK(s.calls >= 4 && s.max_depth == 3);
+	CHECK(ihits(v) == 0 && imisses(v) == 1);
+	/* Without it, c takes the issuer b's path left. */
+	CHECK(vrun_same(v, VKIND, p.root, NULL, now, &c, 1, CSRA_OK, "certs[0]"));
+	CHECK(ihits(v) == 1);
+	csra_verifier_free(&v);
+	vkey_free(&a);
+	vkey_free(&b);
+	vkey_free(&c);
+	vpki_free(&p);
+	return 1;
+}
+
+/* The format's trust set changed after an issuer was kept: the entry is
+ * gone with the trust generation, and the next key is validated in full. */
+static int test_vendor_trust_changed(void)
+{
+	struct vpki p;
+	struct vkey a, b, c;
+	time_t now = time(NULL);
+	CHECK(vpki_new(&p, 365 * DAY));
+	CHECK(vkey_new(&a, &p, "key a", -3600, 365 * DAY));
+	CHECK(vkey_new(&b, &p, "key b", -3600, 365 * DAY));
+	CHECK(vkey_new(&c, &p, "key c", -3600, 365 * DAY));
+	EVP_PKEY *ok2 = tp_key("EC", "P-256");
+	X509 *other = ok2 ? tp_cert("other root", ok2, NULL, NULL, TP_CA, -3600, 365 * DAY) : NULL;
+	CHECK(other != NULL);
+	csra_verifier *v = vverifier(VKIND, p.root, now);
+	CHECK(v != NULL);
+	CHECK(vrun_same(v, VKIND, p.root, NULL, now, &a, 1, CSRA_OK, "certs[0]"));
+	CHECK(vrun_same(v, VKIND, p.root, NULL, now, &b, 1, CSRA_OK, "certs[0]"));
+	CHECK(ihits(v) == 1 && imisses(v) == 1);
+	CHECK(csra_verifier_format_trust_add(v, VKIND, other) == CSRA_OK);
+	CHECK(vrun_same(v, VKIND, p.root, NULL, now, &c, 1, CSRA_OK, "certs[0]"));
+	CHECK(ihits(v) == 1 && imisses(v) == 2);
+	/* A format whose anchors do not include the root: untrusted. */
+	CHECK(csra_verifier_format_trust_add(v, VKIND "-other", other) == CSRA_OK);
+	CHECK(vrun_same(v, VKIND "-other", other, NULL, now, &b, 0, CSRA_ERR_AK_UNTRUSTED, "certs[2]"));
+	CHECK(ihits(v) == 1);
+	csra_verifier_free(&v);
+	X509_free(other);
+	EVP_PKEY_free(ok2);
+	vkey_free(&a);
+	vkey_free(&b);
+	vkey_free(&c);
+	vpki_free(&p);
+	return 1;
+}
+
+/* CRLs added after an issuer was kept, the vendor CA's revoking the
+ * device's CA: every key is validated in full and refused as revoked. */
+static int test_vendor_crls(void)
+{
+	struct vpki p;
+	struct vkey a, b, c;
+	time_t now = time(NULL);
+	CHECK(vpki_new(&p, 365 * DAY));
+	CHECK(vkey_new(&a, &p, "key a", -3600, 365 * DAY));
+	CHECK(vkey_new(&b, &p, "key b", -3600, 365 * DAY));
+	CHECK(vkey_new(&c, &p, "key c", -3600, 365 * DAY));
+	X509_CRL *crls[4] = { tp_crl(p.root, p.rk, NULL, -3600, 30 * DAY), tp_crl(p.vca, p.vk, p.dev, -3600, 30 * DAY),
+		tp_crl(p.dev, p.dk, NULL, -3600, 30 * DAY), NULL };
+	CHECK(crls[0] && crls[1] && crls[2]);
+	csra_verifier *v = vverifier(VKIND, p.root, now);
+	CHECK(v != NULL);
+	CHECK(vrun_same(v, VKIND, p.root, NULL, now, &a, 1, CSRA_OK, "certs[0]"));
+	CHECK(vrun_same(v, VKIND, p.root, NULL, now, &b, 1, CSRA_OK, "certs[0]"));
+	CHECK(ihits(v) == 1);
+	for (int i = 0; i < 3; i++)
+		CHECK(csra_verifier_add_crl(v, crls[i]) == CSRA_OK);
+	CHECK(vrun_same(v, VKIND, p.root, crls, now, &c, 0, CSRA_ERR_AK_REVOKED, "certs[1]"));
+	CHECK(vrun_same(v, VKIND, p.root, crls, now, &b, 0, CSRA_ERR_AK_REVOKED, "certs[1]"));
+	CHECK(ihits(v) == 1);
+	csra_verifier_free(&v);
+
+	/* CRLs that revoke nothing: no issuer is kept. */
+	crls[1] = (X509_CRL_free(crls[1]), tp_crl(p.vca, p.vk, NULL, -3600, 30 * DAY));
+	CHECK(crls[1] != NULL && (v = vverifier(VKIND, p.root, now)) != NULL);
+	for (int i = 0; i < 3; i++)
+		CHECK(csra_verifier_add_crl(v, crls[i]) == CSRA_OK);
+	CHECK(vrun_same(v, VKIND, p.root, crls, now, &a, 1, CSRA_OK, "certs[0]"));
+	CHECK(vrun_same(v, VKIND, p.root, crls, now, &b, 1, CSRA_OK, "certs[0]"));
+	CHECK(ihits(v) == 0 && imisses(v) == 2);
+	csra_verifier_free(&v);
+	for (int i = 0; i < 3; i++)
+		X509_CRL_free(crls[i]);
+	vkey_free(&a);
+	vkey_free(&b);
+	vkey_free(&c);
+	vpki_free(&p);
+	return 1;
+}
+
+/* The root excludes DNS names under bad.example: the device's CA is
+ * never kept, and a key certificate naming host.bad.example is refused as
+ * on the full path. */
+static int test_vendor_name_constraints(void)
+{
+	struct vpki p;
+	struct vkey a, b, bad;
+	time_t now = time(NULL);
+	CHECK(vpki_new(&p, 365 * DAY));
+	CHECK(amend(&p.root, NID_name_constraints, "critical,excluded;DNS:bad.example", NULL, p.rk));
+	CHECK(vkey_new(&a, &p, "key a", -3600, 365 * DAY));
+	CHECK(vkey_new(&b, &p, "key b", -3600, 365 * DAY));
+	memset(&bad, 0, sizeof(bad));
+	bad.key = tp_key("EC", "P-256");
+	bad.cert = bad.key ? tp_cert("key bad", bad.key, p.dev, p.dk, TP_DIGSIG, -3600, 365 * DAY) : NULL;
+	CHECK(bad.cert != NULL);
+	CHECK(amend(&bad.cert, NID_subject_alt_name, "DNS:host.bad.example", p.dev, p.dk));
+	CHECK(vkey_bag(&bad, &p));
+	csra_verifier *v = vverifier(VKIND, p.root, now);
+	CHECK(v != NULL);
+	CHECK(vrun_same(v, VKIND, p.root, NULL, now, &a, 1, CSRA_OK, "certs[0]"));
+	CHECK(vrun_same(v, VKIND, p.root, NULL, now, &bad, 0, CSRA_ERR_AK_CHAIN, "certs[0]"));
+	CHECK(vrun_same(v, VKIND, p.root, NULL, now, &b, 1, CSRA_OK, "certs[0]"));
+	CHECK(ihits(v) == 0 && imisses(v) == 3);
+	csra_verifier_free(&v);
+	vkey_free(&a);
+	vkey_free(&b);
+	vkey_free(&bad);
+	vpki_free(&p);
+	return 1;
+}
+
+/* The device's CA expires 10 days from now: at day 20 the kept issuer is
+ * out of its window, and the new key is refused as expired by the full
+ * path; back in the window, the entry stands again. */
+static int test_vendor_issuer_expired(void)
+{
+	struct vpki p;
+	struct vkey a, b, c;
+	time_t now = time(NULL);
+	CHECK(vpki_new(&p, 10 * DAY));
+	CHECK(vkey_new(&a, &p, "key a", -3600, 365 * DAY));
+	CHECK(vkey_new(&b, &p, "key b", -3600, 365 * DAY));
+	CHECK(vkey_new(&c, &p, "key c", -3600, 365 * DAY));
+	csra_verifier *v = vverifier(VKIND, p.root, now);
+	CHECK(v != NULL);
+	CHECK(vrun_same(v, VKIND, p.root, NULL, now, &a, 1, CSRA_OK, "certs[0]"));
+	CHECK(vrun_same(v, VKIND, p.root, NULL, now, &b, 1, CSRA_OK, "certs[0]"));
+	CHECK(ihits(v) == 1);
+	unsigned long m0 = imisses(v);
+	CHECK(vrun_same(v, VKIND, p.root, NULL, now + 20 * DAY, &c, 0, CSRA_ERR_AK_EXPIRED, "certs[1]"));
+	CHECK(ihits(v) == 1 && imisses(v) == m0 + 1);
+	CHECK(vrun_same(v, VKIND, p.root, NULL, now + DAY, &c, 1, CSRA_OK, "certs[0]"));
+	CHECK(ihits(v) == 2);
+	csra_verifier_free(&v);
+	vkey_free(&a);
+	vkey_free(&b);
+	vkey_free(&c);
+	vpki_free(&p);
+	return 1;
+}
+
 int main(void)
 {
 	static const tu_test tests[] = {
 		TU(test_new_leaf_takes_issuer), TU(test_leaf_expired), TU(test_issuer_expired_since),
 		TU(test_name_constraints_above), TU(test_pathlen), TU(test_crl_after_caching),
 		TU(test_anchor_replaced), TU(test_same_name_other_key), TU(test_lru_bound), TU(test_threads),
+		TU(test_vendor_new_leaf_takes_issuer), TU(test_vendor_callback_full_path), TU(test_vendor_trust_changed),
+		TU(test_vendor_crls), TU(test_vendor_name_constraints), TU(test_vendor_issuer_expired),
 	};
 	return tu_run(tests, sizeof(tests) / sizeof(tests[0]));
 }

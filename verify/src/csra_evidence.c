@@ -55,7 +55,6 @@ struct vctx {
 	STACK_OF(X509) *extra;	/* the caller's intermediates */
 	struct span ev_certs;	/* Evidence.intermediateCertificates, the SEQUENCE OF */
 	int has_ev_certs;
-	uint8_t (*ev_dg)[32];	/* SHA-256 of each one's DER */
 	struct blockkey *blocks;	/* per signature block, for bind_ak_spki */
 	struct akset *ak;	/* the ak-spki claims (collect_ak_spki) */
 };
@@ -632,10 +631,10 @@ static int check_ak(struct vctx *x, X509 *cert, const uint8_t *leaf_dg, int ak_e
 		csra_result_add(r, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, path,
 		    "path of %d certificate(s) to a trust anchor", s->chain ? sk_X509_num(s->chain) : 0);
 		time_t lo, hi;
-		if (keyed && s->chain != NULL && csra_x509_chain_window(x->v, ctx, s->chain, vp.pool, x->at, &lo, &hi))
+		if (keyed && s->chain != NULL && csra_x509_chain_window(x->v, ctx, s->chain, x->pool, x->at, &lo, &hi))
 			csra_cache_put_chain(x->v->cache, key, x->store, s->chain, lo, hi);
 		if (ikeyed && s->chain != NULL)
-			csra_issuer_remember(x->v, x->store, ctx, s->chain, vp.pool, x->at, ikey);
+			csra_issuer_remember(x->v, x->store, ctx, s->chain, x->pool, x->at, ikey);
 	} else {
 		csra_err code = csra_x509_verify_err(X509_STORE_CTX_get_error(ctx));
 		char msg[512];
@@ -894,8 +893,9 @@ static int ensure_pool(struct vctx *x, size_t *nbad)
 		if (csra_x509_push_ref(x->pool, sk_X509_value(x->extra, i)) != CSRA_OK)
 			return 0;
 	for (int i = 0; x->has_ev_certs && span_next(&x->ev_certs, i ? &c : NULL, &c); i++) {
-		X509 *cert = x->ev_dg != NULL ? parse_known(x, &c, x->ev_dg[i], 1, NULL, NULL, NULL)
-		    : d2i_cert(v, &c);
+		uint8_t dg[32];
+		int have_dg;
+		X509 *cert = parse_cert(x, &c, dg, &have_dg, NULL, NULL, NULL);
 		if (cert == NULL) {
 			if (nbad == NULL)
 				continue;	/* all parsed before: memory ran out */
@@ -918,7 +918,7 @@ static int ensure_pool(struct vctx *x, size_t *nbad)
  * and every certificate offered as an intermediate (the verifier's, the
  * caller's, Evidence.intermediateCertificates in either tagging), in
  * order, into x->pool_key: path building depends on all of them and on
- * their order. Only digests are taken when every certificate of this pool
+ * their order. Only the key is hashed when every certificate of this pool
  * parsed before: the pool is then parsed only for a path not in the cache.
  * Otherwise it is built here, recording what OpenSSL cannot parse. */
 static int key_pool(struct vctx *x, STACK_OF(X509) *extra)
@@ -938,8 +938,6 @@ static int key_pool(struct vctx *x, STACK_OF(X509) *extra)
 		x->has_ev_certs = 0;
 		nev = 0;
 	}
-	if (nev > 0 && (x->ev_dg = malloc(nev * sizeof(*x->ev_dg))) == NULL)
-		return 0;
 
 	EVP_MD_CTX *kc = EVP_MD_CTX_new();
 	uintptr_t store = (uintptr_t)x->store;
@@ -965,15 +963,13 @@ static int key_pool(struct vctx *x, STACK_OF(X509) *extra)
 	/* Separates the caller's from the Evidence's in the hash. */
 	uint64_t counts[2] = { (uint64_t)(extra ? sk_X509_num(extra) : 0), (uint64_t)nev };
 	keyed = keyed && EVP_DigestUpdate(kc, counts, sizeof(counts)) == 1;
-	for (size_t i = 0; i < nev; i++) {
+	/* Their DER itself, each length-prefixed: a digest of each apart
+	 * would cost a digest context per certificate on every verification,
+	 * where only a pool not parsed before (ensure_pool) needs them. */
+	for (size_t i = 0; keyed && i < nev; i++) {
 		span_next(&x->ev_certs, i ? &c : NULL, &c);
-		if (!sha256(v, c.p, c.len, x->ev_dg[i])) {
-			free(x->ev_dg);		/* ensure_pool parses without the cache */
-			x->ev_dg = NULL;
-			keyed = 0;
-			break;
-		}
-		keyed = keyed && EVP_DigestUpdate(kc, x->ev_dg[i], 32) == 1;
+		uint64_t clen = (uint64_t)c.len;
+		keyed = EVP_DigestUpdate(kc, &clen, sizeof(clen)) == 1 && EVP_DigestUpdate(kc, c.p, c.len) == 1;
 	}
 	x->have_pool_key = keyed && EVP_DigestFinal_ex(kc, x->pool_key, NULL) == 1;
 	EVP_MD_CTX_free(kc);
@@ -1292,7 +1288,6 @@ static csra_err verify_decoded(struct vctx *x, size_t len, const uint8_t *nonce,
 	check_signatures(x);
 	check_freshness(x, nonce, nonce_len);
 	sk_X509_pop_free(x->pool, X509_free);
-	free(x->ev_dg);
 	for (size_t i = 0; x->blocks != NULL && i < x->r->nsigners; i++)
 		free(x->blocks[i].spki);
 	free(x->blocks);

@@ -360,14 +360,17 @@ int csra_x509_chain_window(const csra_verifier *v, X509_STORE_CTX *ctx, STACK_OF
  * then not cached) are the bytes the leaf and its intermediates came
  * from (the attestation file). A format finds which deviations a cached
  * path holds from its certificates, not from the callback, which a hit
- * does not run. The verifier's CRLs, X509_VERIFY_PARAM and library
- * context apply (csra_store_ctx). Returns 1 and |*chain| (free with
+ * does not run. With |pool_key| (may be NULL: not used) and no |cb|, a
+ * new leaf under an issuer validated before is validated against it
+ * (csra_issuer_path; |pool_key| is everything path building looks at but
+ * the leaf), and a full validation remembers its issuer. The verifier's
+ * CRLs, X509_VERIFY_PARAM and library context apply (csra_store_ctx). Returns 1 and |*chain| (free with
  * sk_X509_pop_free) when a path holds; 0 with |*err| (X509_V_ERR_*),
  * |*depth| and, if |failed| is not NULL, |*failed| the certificate
  * concerned (a new reference, or NULL); -1 when memory ran out. */
 int csra_chain_check(const csra_verifier *v, X509_STORE *store, X509 *leaf, STACK_OF(X509) *untrusted,
     time_t at, X509_STORE_CTX_verify_cb cb, void *cb_arg, const char *cb_id, const uint8_t *key_bytes,
-    size_t key_len, STACK_OF(X509) **chain, int *err, int *depth, X509 **failed);
+    size_t key_len, const uint8_t *pool_key, STACK_OF(X509) **chain, int *err, int *depth, X509 **failed);
 
 /* csra_x509_verify_msg writes what failed in |ctx| for the check's
  * message: OpenSSL's reason, the depth and the subject of the certificate
@@ -470,14 +473,14 @@ int csra_verify_cert(X509_STORE_CTX *ctx);
  * does not go back: when an intermediate on it fails and |untrusted|
  * holds another certificate of its subject, the path without the failed
  * one is tried, at most CSRA_PATH_ATTEMPTS paths in all. Returns 1 with
- * p->ctx the passing attempt's context (its chain) and p->pool the
- * intermediates it had; 0 with p->ctx OpenSSL's first path's (its
- * error); -1 when memory ran out. Finish with csra_path_clear. */
+ * p->ctx the passing attempt's context (its chain); 0 with p->ctx
+ * OpenSSL's first path's (its error); -1 when memory ran out. Finish
+ * with csra_path_clear. Cache windows are still |untrusted|'s: every
+ * certificate offered can change the path OpenSSL takes first. */
 #define CSRA_PATH_ATTEMPTS 8
 struct csra_path {
 	X509_STORE_CTX *ctx;
-	STACK_OF(X509) *pool;
-	STACK_OF(X509) *own;	/* p->pool when it is not the caller's */
+	STACK_OF(X509) *own;	/* the intermediates p->ctx had, if not the caller's */
 };
 int csra_verify_path(const csra_verifier *v, X509_STORE *store, X509 *leaf, STACK_OF(X509) *untrusted,
     time_t at, X509_STORE_CTX_verify_cb cb, void *cb_arg, struct csra_path *p);

@@ -144,7 +144,7 @@ int csra_verify_path(const csra_verifier *v, X509_STORE *store, X509 *leaf, STAC
 		}
 		if (rc != 0) {
 			if (rc == 1) {
-				p->ctx = ctx, p->pool = pool, p->own = own;
+				p->ctx = ctx, p->own = own;
 				ctx = NULL, own = NULL;
 			}
 			X509_STORE_CTX_free(ctx);
@@ -169,7 +169,7 @@ int csra_verify_path(const csra_verifier *v, X509_STORE *store, X509 *leaf, STAC
 		own = pool = next;
 	}
 	if (rc == 0) {
-		p->ctx = first, p->pool = untrusted;
+		p->ctx = first;
 		first = NULL;
 	}
 	X509_STORE_CTX_free(first);
@@ -642,7 +642,7 @@ int csra_issuer_path(const csra_verifier *v, X509 *leaf, const uint8_t key[32], 
 
 int csra_chain_check(const csra_verifier *v, X509_STORE *store, X509 *leaf, STACK_OF(X509) *untrusted,
     time_t at, X509_STORE_CTX_verify_cb cb, void *cb_arg, const char *cb_id, const uint8_t *key_bytes,
-    size_t key_len, STACK_OF(X509) **chain, int *err, int *depth, X509 **failed)
+    size_t key_len, const uint8_t *pool_key, STACK_OF(X509) **chain, int *err, int *depth, X509 **failed)
 {
 	*chain = NULL;
 	*err = X509_V_OK;
@@ -671,6 +671,25 @@ int csra_chain_check(const csra_verifier *v, X509_STORE *store, X509 *leaf, STAC
 	EVP_MD_CTX_free(kc);
 	if (keyed && (*chain = csra_cache_get_chain(v->cache, key, at)) != NULL)
 		return 1;
+	/* A new leaf under an issuer validated before, as PKIX Evidence's
+	 * (csra_issuer_path). Never with a callback: it judges each error by
+	 * the depth and the chain it sees, with the verification's own state
+	 * (yubico-piv's F9 deviations at depths 1 and 2 of a three-certificate
+	 * path, thales-luna's leaf signature checked apart), and a partial
+	 * chain would show it other depths and a shorter chain. */
+	uint8_t ikey[32];
+	int ikeyed = cb == NULL && pool_key != NULL && csra_issuer_key(v, pool_key, leaf, ikey);
+	if (ikeyed) {
+		time_t lo, hi;
+		int ir = csra_issuer_path(v, leaf, ikey, at, chain, &lo, &hi);
+		if (ir < 0)
+			return -1;
+		if (ir == 1) {
+			if (keyed)
+				csra_cache_put_chain(v->cache, key, store, *chain, lo, hi);
+			return 1;
+		}
+	}
 	/* The verifier's CRLs, parameters and library context apply. */
 	struct csra_path path;
 	int rc = csra_verify_path(v, store, leaf, untrusted, at, cb, cb_arg, &path);
@@ -680,8 +699,10 @@ int csra_chain_check(const csra_verifier *v, X509_STORE *store, X509 *leaf, STAC
 		time_t lo, hi;
 		if (*chain == NULL)
 			rc = -1;
-		else if (keyed && csra_x509_chain_window(v, ctx, *chain, path.pool, at, &lo, &hi))
+		else if (keyed && csra_x509_chain_window(v, ctx, *chain, untrusted, at, &lo, &hi))
 			csra_cache_put_chain(v->cache, key, store, *chain, lo, hi);
+		if (*chain != NULL && ikeyed)
+			csra_issuer_remember(v, store, ctx, *chain, untrusted, at, ikey);
 	} else if (rc == 0) {
 		*err = X509_STORE_CTX_get_error(ctx);
 		*depth = X509_STORE_CTX_get_error_depth(ctx);
@@ -692,6 +713,53 @@ int csra_chain_check(const csra_verifier *v, X509_STORE *store, X509 *leaf, STAC
 	csra_path_clear(&path);
 	csra_clear_openssl_errors();
 	return rc;
+}
+
+/* Each input length-prefixed, so that no two sets of inputs hash alike. */
+static int digest_part(EVP_MD_CTX *c, const void *p, size_t n)
+{
+	return EVP_DigestUpdate(c, &n, sizeof(n)) == 1 && (n == 0 || EVP_DigestUpdate(c, p, n) == 1);
+}
+
+/* A vendor format's pool key for validated issuers: everything path
+ * building for a leaf looks at but the leaf. The format (its anchors and
+ * published intermediates are its own), the store's identity, contents
+ * count, flags and depth, the trust generation, and every certificate
+ * offered, in order: the bag's by their DER, the caller's by digest, the
+ * bundle's published ones by identity (parsed once per process). The leaf
+ * itself is left out, so that the next key of a device hashes alike:
+ * OpenSSL never takes a certificate already in the chain as an issuer,
+ * so the leaf in the pool changes no path. A copy of it that is another
+ * object is hashed like any other certificate. */
+static int format_pool_key(const csra_verifier *v, const char *kind, X509_STORE *store,
+    const csra_certbag *bag, X509 *leaf, STACK_OF(X509) *extra, STACK_OF(X509) *published, uint8_t key[32])
+{
+	EVP_MD_CTX *kc = EVP_MD_CTX_new();
+	const void *sp = store;
+	const X509_VERIFY_PARAM *param = X509_STORE_get0_param(store);
+	uint64_t settings[4] = { (uint64_t)sk_X509_OBJECT_num(X509_STORE_get0_objects(store)),
+		(uint64_t)X509_VERIFY_PARAM_get_flags(param), (uint64_t)(int64_t)X509_VERIFY_PARAM_get_depth(param),
+		(uint64_t)v->trust_gen };
+	int ok = kc != NULL && EVP_DigestInit_ex(kc, v->sha256, NULL) == 1 &&
+	    digest_part(kc, "format-pool", 11) && digest_part(kc, kind, strlen(kind)) &&
+	    digest_part(kc, &sp, sizeof(sp)) && digest_part(kc, settings, sizeof(settings));
+	for (size_t i = 0; ok && i < bag->n; i++)
+		if (sk_X509_value(bag->certs, (int)i) != leaf)
+			ok = digest_part(kc, bag->entries[i].der, bag->entries[i].len);
+	ok = ok && digest_part(kc, "caller", 6);
+	for (int i = 0; ok && i < sk_X509_num(extra); i++) {
+		uint8_t dg[32];
+		ok = X509_digest(sk_X509_value(extra, i), v->sha256, dg, NULL) == 1 && digest_part(kc, dg, 32);
+	}
+	ok = ok && digest_part(kc, "published", 9);
+	for (int i = 0; ok && i < sk_X509_num(published); i++) {
+		const void *pp = sk_X509_value(published, i);
+		ok = digest_part(kc, &pp, sizeof(pp));
+	}
+	ok = ok && EVP_DigestFinal_ex(kc, key, NULL) == 1;
+	EVP_MD_CTX_free(kc);
+	csra_clear_openssl_errors();
+	return ok;
 }
 
 int csra_format_chain(const csra_verifier *v, const char *kind, const csra_stmt_in *in,
@@ -727,10 +795,12 @@ int csra_format_chain(const csra_verifier *v, const char *kind, const csra_stmt_
 		return -1;
 	int err, depth;
 	X509 *bad = NULL;
+	uint8_t pool_key[32];
+	int pooled = cb == NULL && format_pool_key(v, kind, store, bag, leaf, in->certs, published, pool_key);
 	/* Cached under the attestation's bytes, which give the leaf and the
 	 * bag, unless the caller's certificates join the pool. */
 	int rc = csra_chain_check(v, store, leaf, pool, in->at, cb, cb_arg, cb_id != NULL ? cb_id : kind,
-	    extra ? NULL : in->stmt, in->stmt_len, chain, &err, &depth, &bad);
+	    extra ? NULL : in->stmt, in->stmt_len, pooled ? pool_key : NULL, chain, &err, &depth, &bad);
 	sk_X509_free(pool);
 	if (rc == 1) {
 		csra_result_add(r, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, path,
@@ -775,12 +845,6 @@ int csra_x509_verify_cached(const csra_verifier *v, X509 *cert, const uint8_t *c
 		csra_cache_put_blob(v->cache, dg, &seen, 1);
 	}
 	return ok;
-}
-
-/* Each input length-prefixed, so that no two sets of inputs hash alike. */
-static int digest_part(EVP_MD_CTX *c, const void *p, size_t n)
-{
-	return EVP_DigestUpdate(c, &n, sizeof(n)) == 1 && (n == 0 || EVP_DigestUpdate(c, p, n) == 1);
 }
 
 csra_err csra_sig_verify_cached(const csra_verifier *v, const char *tag, const uint8_t *oid, size_t oid_len,
