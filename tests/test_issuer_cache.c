@@ -636,6 +636,22 @@ static void vkey_free(struct vkey *k)
 	X509_free(k->cert);
 }
 
+/* |p| (its device CA valid for |ttl|) and three key certificates of
+ * the device, "key a" to "key c", each valid for a year. */
+static int vset_new(struct vpki *p, long ttl, struct vkey *a, struct vkey *b, struct vkey *c)
+{
+	return vpki_new(p, ttl) && vkey_new(a, p, "key a", -3600, 365 * DAY) &&
+	    vkey_new(b, p, "key b", -3600, 365 * DAY) && vkey_new(c, p, "key c", -3600, 365 * DAY);
+}
+
+static void vset_free(struct vpki *p, struct vkey *a, struct vkey *b, struct vkey *c)
+{
+	vkey_free(a);
+	vkey_free(b);
+	vkey_free(c);
+	vpki_free(p);
+}
+
 /* What csra_format_chain records for |k| on |v| under |kind| at |at|
  * (with |cb|/|arg|: a format's callback), and the path it returns. */
 struct vrun {
@@ -724,10 +740,7 @@ static int test_vendor_new_leaf_takes_issuer(void)
 	struct vpki p;
 	struct vkey a, b, c;
 	time_t now = time(NULL);
-	CHECK(vpki_new(&p, 365 * DAY));
-	CHECK(vkey_new(&a, &p, "key a", -3600, 365 * DAY));
-	CHECK(vkey_new(&b, &p, "key b", -3600, 365 * DAY));
-	CHECK(vkey_new(&c, &p, "key c", -3600, 365 * DAY));
+	CHECK(vset_new(&p, 365 * DAY, &a, &b, &c));
 	csra_verifier *v = vverifier(VKIND, p.root, now);
 	CHECK(v != NULL && csra_verifier_format_trust_add(v, VKIND "-2", p.root) == CSRA_OK);
 	CHECK(vrun_same(v, VKIND, p.root, NULL, now, &a, 1, CSRA_OK, "certs[0]"));
@@ -748,10 +761,7 @@ static int test_vendor_new_leaf_takes_issuer(void)
 	CHECK(vrun_same(v, VKIND, p.root, NULL, now, &c, 1, CSRA_OK, "certs[0]"));
 	CHECK(ihits(v) == 2);
 	csra_verifier_free(&v);
-	vkey_free(&a);
-	vkey_free(&b);
-	vkey_free(&c);
-	vpki_free(&p);
+	vset_free(&p, &a, &b, &c);
 	return 1;
 }
 
@@ -777,10 +787,7 @@ static int test_vendor_callback_full_path(void)
 	struct vpki p;
 	struct vkey a, b, c;
 	time_t now = time(NULL);
-	CHECK(vpki_new(&p, 365 * DAY));
-	CHECK(vkey_new(&a, &p, "key a", -3600, 365 * DAY));
-	CHECK(vkey_new(&b, &p, "key b", -3600, 365 * DAY));
-	CHECK(vkey_new(&c, &p, "key c", -3600, 365 * DAY));
+	CHECK(vset_new(&p, 365 * DAY, &a, &b, &c));
 	csra_verifier *v = vverifier(VKIND, p.root, now);
 	CHECK(v != NULL);
 	struct vrun o;
@@ -803,10 +810,7 @@ static int test_vendor_callback_full_path(void)
 	CHECK(vrun_same(v, VKIND, p.root, NULL, now, &c, 1, CSRA_OK, "certs[0]"));
 	CHECK(ihits(v) == 1);
 	csra_verifier_free(&v);
-	vkey_free(&a);
-	vkey_free(&b);
-	vkey_free(&c);
-	vpki_free(&p);
+	vset_free(&p, &a, &b, &c);
 	return 1;
 }
 
@@ -817,10 +821,7 @@ static int test_vendor_trust_changed(void)
 	struct vpki p;
 	struct vkey a, b, c;
 	time_t now = time(NULL);
-	CHECK(vpki_new(&p, 365 * DAY));
-	CHECK(vkey_new(&a, &p, "key a", -3600, 365 * DAY));
-	CHECK(vkey_new(&b, &p, "key b", -3600, 365 * DAY));
-	CHECK(vkey_new(&c, &p, "key c", -3600, 365 * DAY));
+	CHECK(vset_new(&p, 365 * DAY, &a, &b, &c));
 	EVP_PKEY *ok2 = tp_key("EC", "P-256");
 	X509 *other = ok2 ? tp_cert("other root", ok2, NULL, NULL, TP_CA, -3600, 365 * DAY) : NULL;
 	CHECK(other != NULL);
@@ -839,10 +840,7 @@ static int test_vendor_trust_changed(void)
 	csra_verifier_free(&v);
 	X509_free(other);
 	EVP_PKEY_free(ok2);
-	vkey_free(&a);
-	vkey_free(&b);
-	vkey_free(&c);
-	vpki_free(&p);
+	vset_free(&p, &a, &b, &c);
 	return 1;
 }
 
@@ -853,10 +851,7 @@ static int test_vendor_crls(void)
 	struct vpki p;
 	struct vkey a, b, c;
 	time_t now = time(NULL);
-	CHECK(vpki_new(&p, 365 * DAY));
-	CHECK(vkey_new(&a, &p, "key a", -3600, 365 * DAY));
-	CHECK(vkey_new(&b, &p, "key b", -3600, 365 * DAY));
-	CHECK(vkey_new(&c, &p, "key c", -3600, 365 * DAY));
+	CHECK(vset_new(&p, 365 * DAY, &a, &b, &c));
 	X509_CRL *crls[4] = { tp_crl(p.root, p.rk, NULL, -3600, 30 * DAY), tp_crl(p.vca, p.vk, p.dev, -3600, 30 * DAY),
 		tp_crl(p.dev, p.dk, NULL, -3600, 30 * DAY), NULL };
 	CHECK(crls[0] && crls[1] && crls[2]);
@@ -883,10 +878,7 @@ static int test_vendor_crls(void)
 	csra_verifier_free(&v);
 	for (int i = 0; i < 3; i++)
 		X509_CRL_free(crls[i]);
-	vkey_free(&a);
-	vkey_free(&b);
-	vkey_free(&c);
-	vpki_free(&p);
+	vset_free(&p, &a, &b, &c);
 	return 1;
 }
 
@@ -930,10 +922,7 @@ static int test_vendor_issuer_expired(void)
 	struct vpki p;
 	struct vkey a, b, c;
 	time_t now = time(NULL);
-	CHECK(vpki_new(&p, 10 * DAY));
-	CHECK(vkey_new(&a, &p, "key a", -3600, 365 * DAY));
-	CHECK(vkey_new(&b, &p, "key b", -3600, 365 * DAY));
-	CHECK(vkey_new(&c, &p, "key c", -3600, 365 * DAY));
+	CHECK(vset_new(&p, 10 * DAY, &a, &b, &c));
 	csra_verifier *v = vverifier(VKIND, p.root, now);
 	CHECK(v != NULL);
 	CHECK(vrun_same(v, VKIND, p.root, NULL, now, &a, 1, CSRA_OK, "certs[0]"));
@@ -945,10 +934,7 @@ static int test_vendor_issuer_expired(void)
 	CHECK(vrun_same(v, VKIND, p.root, NULL, now + DAY, &c, 1, CSRA_OK, "certs[0]"));
 	CHECK(ihits(v) == 2);
 	csra_verifier_free(&v);
-	vkey_free(&a);
-	vkey_free(&b);
-	vkey_free(&c);
-	vpki_free(&p);
+	vset_free(&p, &a, &b, &c);
 	return 1;
 }
 
