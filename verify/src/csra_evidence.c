@@ -1026,25 +1026,9 @@ static void check_signatures(struct vctx *x)
 	 * key: an unlisted one may be a counter-signature or added in transit. */
 	for (int i = 0; i < n; i++)
 		trusted += r->signers[i].trusted && (x->ak == NULL || x->blocks[i].listed);
-	const char *what = x->ak ? "verified, trusted and listed in ak-spki" : "verified and trusted";
-	if (x->v->sig_policy == CSRA_SIG_ALL) {
-		int ok = trusted == n;
-		csra_result_add(r, "signature.policy", ok ? CSRA_STATUS_PASS : CSRA_STATUS_FAIL,
-		    ok ? CSRA_OK : CSRA_ERR_SIG_POLICY, "signatures",
-		    "policy all: %d of %d block(s) %s", trusted, n, what);
-		return;
-	}
-	int ok = trusted > 0;
-	if (ok) {
-		/* One trusted block satisfies the policy: the others' failures
-		 * are reported, but do not decide the verdict. */
-		for (size_t i = first; i < r->nchecks; i++)
-			if (r->checks[i].status == CSRA_STATUS_FAIL)
-				r->checks[i].status = CSRA_STATUS_WARN;
-	}
-	csra_result_add(r, "signature.policy", ok ? CSRA_STATUS_PASS : CSRA_STATUS_FAIL,
-	    ok ? CSRA_OK : CSRA_ERR_SIG_POLICY, "signatures",
-	    "policy any-trusted: %d of %d block(s) %s", trusted, n, what);
+	int met;
+	(void)csra_sig_policy_record(x->v, r, first, trusted, n,
+	    x->ak ? "verified, trusted and listed in ak-spki" : "verified and trusted", &met);
 }
 
 /* The ak-spki claims sorted by value, so that duplicates and each

@@ -427,6 +427,15 @@ csra_err csra_sig_verify(const csra_verifier *v, const uint8_t *oid, size_t oid_
     const uint8_t *sig, size_t sig_len, EVP_PKEY *key, const uint8_t *key_spki, size_t key_spki_len,
     const uint8_t *tbs, size_t tbs_len, char *why, size_t whylen);
 
+/* csra_sig_policy_record applies |v|'s signature policy to |n| signature
+ * blocks of which |trusted| verified and are trusted, the blocks' checks
+ * being |r|'s from |first| on, and records "signature.policy" (|what|
+ * says what counted). Under any-trusted, one trusted block turns the
+ * others' failures into warnings: they are reported but do not decide
+ * the verdict. Sets |*met|; returns 0 when recording ran out of memory. */
+int csra_sig_policy_record(const csra_verifier *v, csra_result *r, size_t first, int trusted, int n,
+    const char *what, int *met);
+
 /* csra_sig_verify_cached is csra_sig_verify remembering in |v|'s cache,
  * under |tag| (the caller's name for what it checks) and every input
  * (algorithm, parameters, signature, |key_spki|, |tbs|), that a

@@ -847,6 +847,20 @@ int csra_x509_verify_cached(const csra_verifier *v, X509 *cert, const uint8_t *c
 	return ok;
 }
 
+int csra_sig_policy_record(const csra_verifier *v, csra_result *r, size_t first, int trusted, int n,
+    const char *what, int *met)
+{
+	int all = v->sig_policy == CSRA_SIG_ALL;
+	*met = all ? trusted == n : trusted > 0;
+	if (*met && !all)
+		for (size_t i = first; i < r->nchecks; i++)
+			if (r->checks[i].status == CSRA_STATUS_FAIL)
+				r->checks[i].status = CSRA_STATUS_WARN;
+	return csra_result_add(r, "signature.policy", *met ? CSRA_STATUS_PASS : CSRA_STATUS_FAIL,
+	    *met ? CSRA_OK : CSRA_ERR_SIG_POLICY, "signatures", "policy %s: %d of %d block(s) %s",
+	    all ? "all" : "any-trusted", trusted, n, what);
+}
+
 csra_err csra_sig_verify_cached(const csra_verifier *v, const char *tag, const uint8_t *oid, size_t oid_len,
     const uint8_t *params, size_t params_len, const uint8_t *sig, size_t sig_len, EVP_PKEY *key,
     const uint8_t *key_spki, size_t key_spki_len, const uint8_t *tbs, size_t tbs_len, char *why, size_t whylen)

@@ -417,8 +417,7 @@ static int check_block(struct cctx *x, int i)
 }
 
 /* The signature policy over the blocks, as PKIX Evidence applies it
- * (csra_evidence.c check_signatures): all, or any-trusted, where one
- * trusted block turns the others' failures into warnings. */
+ * (csra_sig_policy_record). */
 static void check_signatures(struct cctx *x)
 {
 	csra_result *r = x->r;
@@ -434,29 +433,15 @@ static void check_signatures(struct cctx *x)
 	int trusted = 0, ok_before = x->ok;
 	for (int i = 0; i < n && !x->oom; i++)
 		trusted += check_block(x, i);
-	if (x->v->sig_policy == CSRA_SIG_ALL) {
-		int ok = trusted == n;
-		if (!ok)
-			x->ok = 0;
-		if (!csra_result_add(r, "signature.policy", ok ? CSRA_STATUS_PASS : CSRA_STATUS_FAIL,
-		    ok ? CSRA_OK : CSRA_ERR_SIG_POLICY, "signatures", "policy all: %d of %d block(s) verified and trusted",
-		    trusted, n))
-			x->oom = 1;
-		return;
-	}
-	int ok = trusted > 0;
-	if (ok) {
-		for (size_t i = first; i < r->nchecks; i++)
-			if (r->checks[i].status == CSRA_STATUS_FAIL)
-				r->checks[i].status = CSRA_STATUS_WARN;
-		x->ok = ok_before;
-	} else {
-		x->ok = 0;
-	}
-	if (!csra_result_add(r, "signature.policy", ok ? CSRA_STATUS_PASS : CSRA_STATUS_FAIL,
-	    ok ? CSRA_OK : CSRA_ERR_SIG_POLICY, "signatures",
-	    "policy any-trusted: %d of %d block(s) verified and trusted", trusted, n))
+	int met;
+	if (!csra_sig_policy_record(x->v, r, first, trusted, n, "verified and trusted", &met))
 		x->oom = 1;
+	/* Under any-trusted a block's failure is a warning once the policy
+	 * holds: the verdict is what it was before the blocks. */
+	if (!met)
+		x->ok = 0;
+	else if (x->v->sig_policy != CSRA_SIG_ALL)
+		x->ok = ok_before;
 }
 
 /* claims ----------------------------------------------------------------- */
