@@ -129,6 +129,15 @@ static csra_result *run(const csra_verifier *v, const struct dev *d, csra_verdic
 	return r;
 }
 
+/* A verifier trusting |root| at |at|, its caches on. */
+static csra_verifier *pverifier(X509 *root, time_t at)
+{
+	csra_verifier *v = csra_verifier_new();
+	if (v != NULL && (csra_verifier_add_trust(v, root) != CSRA_OK || csra_verifier_set_time(v, at) != CSRA_OK))
+		csra_verifier_free(&v);
+	return v;
+}
+
 /* What a fresh verifier, cache off, trusting |root| (with |crls|, may be
  * NULL) at |at| records for |d|: what the partial path must equal. */
 static csra_result *fresh(X509 *root, X509_CRL *const *crls, time_t at, const struct dev *d)
@@ -188,8 +197,8 @@ static int test_new_leaf_takes_issuer(void)
 	CHECK(dev_new(&a, "ak a", p.inter, p.int_key, -3600, 365 * DAY));
 	CHECK(dev_new(&b, "ak b", p.inter, p.int_key, -3600, 365 * DAY));
 	CHECK(dev_new(&c, "ak c", p.inter, p.int_key, -3600, 365 * DAY));
-	csra_verifier *v = csra_verifier_new();
-	CHECK(v && csra_verifier_add_trust(v, p.root) == CSRA_OK && csra_verifier_set_time(v, now) == CSRA_OK);
+	csra_verifier *v = pverifier(p.root, now);
+	CHECK(v != NULL);
 	CHECK(run_same(v, p.root, NULL, now, &a, CSRA_VERDICT_VERIFIED, CSRA_OK));
 	CHECK(ihits(v) == 0 && imisses(v) == 1);
 	/* New leaves: the issuer validated with a's path stands for it. */
@@ -230,8 +239,8 @@ static int test_leaf_expired(void)
 	CHECK(dev_new(&a, "ak a", p.inter, p.int_key, -3600, 365 * DAY));
 	CHECK(dev_new(&old, "ak old", p.inter, p.int_key, -10 * DAY, -DAY));
 	CHECK(dev_new(&early, "ak early", p.inter, p.int_key, DAY, 10 * DAY));
-	csra_verifier *v = csra_verifier_new();
-	CHECK(v && csra_verifier_add_trust(v, p.root) == CSRA_OK && csra_verifier_set_time(v, now) == CSRA_OK);
+	csra_verifier *v = pverifier(p.root, now);
+	CHECK(v != NULL);
 	CHECK(run_same(v, p.root, NULL, now, &a, CSRA_VERDICT_VERIFIED, CSRA_OK));
 	CHECK(run_same(v, p.root, NULL, now, &old, CSRA_VERDICT_REJECTED, CSRA_ERR_AK_EXPIRED));
 	CHECK(ihits(v) == 1);
@@ -261,8 +270,8 @@ static int test_issuer_expired_since(void)
 	CHECK(dev_new(&a, "ak a", inter, ik, -3600, 365 * DAY));
 	CHECK(dev_new(&b, "ak b", inter, ik, -3600, 365 * DAY));
 	CHECK(dev_new(&c, "ak c", inter, ik, -3600, 365 * DAY));
-	csra_verifier *v = csra_verifier_new();
-	CHECK(v && csra_verifier_add_trust(v, root) == CSRA_OK && csra_verifier_set_time(v, now) == CSRA_OK);
+	csra_verifier *v = pverifier(root, now);
+	CHECK(v != NULL);
 	CHECK(run_same(v, root, NULL, now, &a, CSRA_VERDICT_VERIFIED, CSRA_OK));
 	CHECK(run_same(v, root, NULL, now, &b, CSRA_VERDICT_VERIFIED, CSRA_OK));
 	CHECK(ihits(v) == 1);
@@ -303,8 +312,8 @@ static int test_name_constraints_above(void)
 	CHECK(bad.cert != NULL);
 	CHECK(amend(&bad.cert, NID_subject_alt_name, "DNS:host.bad.example", p.inter, p.int_key));
 	CHECK((bad.ev = make_ev(bad.key, bad.cert, p.inter, &bad.len)) != NULL);
-	csra_verifier *v = csra_verifier_new();
-	CHECK(v && csra_verifier_add_trust(v, p.root) == CSRA_OK && csra_verifier_set_time(v, now) == CSRA_OK);
+	csra_verifier *v = pverifier(p.root, now);
+	CHECK(v != NULL);
 	CHECK(run_same(v, p.root, NULL, now, &a, CSRA_VERDICT_VERIFIED, CSRA_OK));
 	CHECK(run_same(v, p.root, NULL, now, &bad, CSRA_VERDICT_REJECTED, CSRA_ERR_AK_CHAIN));
 	CHECK(ihits(v) == 0 && imisses(v) == 2);
@@ -327,8 +336,8 @@ static int test_pathlen(void)
 	CHECK(amend(&p.root, NID_basic_constraints, "critical,CA:TRUE,pathlen:0", NULL, p.root_key));
 	CHECK(dev_new(&a, "ak a", p.inter, p.int_key, -3600, 365 * DAY));
 	CHECK(dev_new(&b, "ak b", p.inter, p.int_key, -3600, 365 * DAY));
-	csra_verifier *v = csra_verifier_new();
-	CHECK(v && csra_verifier_add_trust(v, p.root) == CSRA_OK && csra_verifier_set_time(v, now) == CSRA_OK);
+	csra_verifier *v = pverifier(p.root, now);
+	CHECK(v != NULL);
 	CHECK(run_same(v, p.root, NULL, now, &a, CSRA_VERDICT_REJECTED, CSRA_ERR_AK_CHAIN));
 	CHECK(run_same(v, p.root, NULL, now, &b, CSRA_VERDICT_REJECTED, CSRA_ERR_AK_CHAIN));
 	CHECK(ihits(v) == 0 && imisses(v) == 2);
@@ -362,8 +371,8 @@ static int test_crl_after_caching(void)
 	X509_CRL *crls[3] = { tp_crl(p.root, p.root_key, p.inter, -3600, 30 * DAY),
 		tp_crl(p.inter, p.int_key, NULL, -3600, 30 * DAY), NULL };
 	CHECK(crls[0] && crls[1]);
-	csra_verifier *v = csra_verifier_new();
-	CHECK(v && csra_verifier_add_trust(v, p.root) == CSRA_OK && csra_verifier_set_time(v, now) == CSRA_OK);
+	csra_verifier *v = pverifier(p.root, now);
+	CHECK(v != NULL);
 	CHECK(run_same(v, p.root, NULL, now, &a, CSRA_VERDICT_VERIFIED, CSRA_OK));
 	CHECK(run_same(v, p.root, NULL, now, &b, CSRA_VERDICT_VERIFIED, CSRA_OK));
 	CHECK(ihits(v) == 1);
@@ -451,8 +460,8 @@ static int test_same_name_other_key(void)
 	CHECK((b.ev = make_ev(b.key, b.cert, p.inter, &b.len)) != NULL);
 	STACK_OF(X509) *both = sk_X509_new_null();
 	CHECK(both && sk_X509_push(both, p.inter) && sk_X509_push(both, inter2));
-	csra_verifier *v = csra_verifier_new();
-	CHECK(v && csra_verifier_add_trust(v, p.root) == CSRA_OK && csra_verifier_set_time(v, now) == CSRA_OK);
+	csra_verifier *v = pverifier(p.root, now);
+	CHECK(v != NULL);
 	csra_result *r = NULL;
 	/* The same pool for both: the caller's two and the Evidence's own. */
 	CHECK(csra_verify_evidence(v, a.ev, a.len, NONCE, sizeof(NONCE), both, &r) == CSRA_OK &&
