@@ -302,9 +302,21 @@ csra_err csra_stmt_add_key(csra_stmt_out *out, const uint8_t *spki, size_t len)
 	return CSRA_OK;
 }
 
+int csra_stmt_unverified(csra_stmt_out *out, csra_result *child)
+{
+	out->verified = 0;
+	out->bound = 0;
+	return csra_result_add(child, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, "",
+	    "binding not checked: the attestation did not verify");
+}
+
 int csra_stmt_bind(const csra_stmt_in *in, csra_stmt_out *out, csra_result *child)
 {
 	out->bound = 0;
+	if (!out->verified) {
+		csra_stmt_unverified(out, child);
+		return 0;
+	}
 	if (in->request_spki == NULL) {
 		csra_result_add(child, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, "",
 		    "no key to bind to: the attestation was verified on its own (%zu attested key(s))",

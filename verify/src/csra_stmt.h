@@ -162,12 +162,17 @@ csra_err csra_stmt_add_bytes(csra_stmt_out *out, const char *element, const char
  * cap: keys count as claims) or CSRA_ERR_NOMEM. */
 csra_err csra_stmt_add_key(csra_stmt_out *out, const uint8_t *spki, size_t len);
 
-/* csra_stmt_bind records "statement.binding" in |child| for a statement
- * that verified: pass when one of out's attested keys is byte-equal to
- * in->request_spki (out->bound set), fail with CSRA_ERR_STMT_NOT_BOUND
- * when none is, skip when there is no key to bind to (in->request_spki
- * NULL: an attestation verified on its own). Returns out->bound. */
+/* csra_stmt_bind records "statement.binding" in |child|: for a statement
+ * that verified (out->verified), pass when one of out's attested keys is
+ * byte-equal to in->request_spki (out->bound set), fail with
+ * CSRA_ERR_STMT_NOT_BOUND when none is, skip when there is no key to bind
+ * to (in->request_spki NULL: an attestation verified on its own); for one
+ * that did not, csra_stmt_unverified. Returns out->bound. */
 int csra_stmt_bind(const csra_stmt_in *in, csra_stmt_out *out, csra_result *child);
+
+/* csra_stmt_unverified marks |out| not verified and records the binding
+ * skipped in |child|. Returns 0 when recording ran out of memory. */
+int csra_stmt_unverified(csra_stmt_out *out, csra_result *child);
 
 /* csra_stmt_refused records check "statement.claims" in |r|: failed with
  * out->err if a claim was refused (and returns 1), else nothing (0).

@@ -782,9 +782,7 @@ static csra_err c4a_verify(const csra_verifier *v, const void *route, csra_decod
 		goto done;
 	}
 unbound:
-	out->verified = 0;
-	if (!csra_result_add(r, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, "",
-	    "binding not checked: the attestation did not verify"))
+	if (!csra_stmt_unverified(out, r))
 		x.oom = 1;
 	if (x.oom)
 		goto oom;

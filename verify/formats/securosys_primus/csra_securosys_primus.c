@@ -910,11 +910,7 @@ static csra_err sp_verify(const csra_verifier *v, const void *route, csra_decode
 	if (e == CSRA_OK) {
 		out->verified = pp.ok && sig_ok && chain_ok && profile && xml_ok &&
 		    !csra_stmt_refused(out, r, "the attestation");
-		if (out->verified)
-			csra_stmt_bind(in, out, r);
-		else
-			csra_result_add(r, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, "",
-			    "binding not checked: the attestation did not verify");
+		csra_stmt_bind(in, out, r);
 		if (out->err == CSRA_ERR_NOMEM)
 			e = CSRA_ERR_NOMEM;
 	}

@@ -587,10 +587,8 @@ static csra_err luna_verify(const csra_verifier *v, const void *route, csra_deco
 		goto done;
 	}
 unbound:
-	if (!csra_result_add(child, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, "",
-	    "binding not checked: the attestation did not verify"))
+	if (!csra_stmt_unverified(out, child))
 		x.oom = 1;
-	out->verified = 0;
 	if (x.oom)
 		goto oom;
 done:

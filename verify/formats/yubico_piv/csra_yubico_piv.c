@@ -355,8 +355,7 @@ static csra_err piv_verify(const csra_verifier *v, const void *route, csra_decod
 			    "slot certificate certs[%d], F9 certificate certs[%d]", li, fi);
 	}
 	if (!ok) {
-		csra_result_add(r, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, "",
-		    "binding not checked: the attestation did not verify");
+		csra_stmt_unverified(out, r);
 		csra_stmt_certbag_done(in, &b);
 		return r->nomem ? CSRA_ERR_NOMEM : CSRA_OK;
 	}
@@ -400,12 +399,7 @@ static csra_err piv_verify(const csra_verifier *v, const void *route, csra_decod
 			csra_stmt_add_bool(out, "key", "sensitive", 1);
 		}
 		out->verified = held && !csra_stmt_refused(out, r, "the attestation");
-		if (out->verified) {
-			csra_stmt_bind(in, out, r);
-		} else {
-			csra_result_add(r, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, "",
-			    "binding not checked: the attestation did not verify");
-		}
+		csra_stmt_bind(in, out, r);
 		if (out->err == CSRA_ERR_NOMEM)
 			e = CSRA_ERR_NOMEM;
 	}

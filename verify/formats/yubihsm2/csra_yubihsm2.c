@@ -339,8 +339,7 @@ static csra_err hsm_verify(const csra_verifier *v, const void *route, csra_decod
 			    "key certificate certs[%d], device certificate certs[%d]", li, di);
 	}
 	if (!ok) {
-		csra_result_add(r, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, "",
-		    "binding not checked: the attestation did not verify");
+		csra_stmt_unverified(out, r);
 		csra_stmt_certbag_done(in, &b);
 		return r->nomem ? CSRA_ERR_NOMEM : CSRA_OK;
 	}
@@ -372,11 +371,7 @@ static csra_err hsm_verify(const csra_verifier *v, const void *route, csra_decod
 		e = CSRA_ERR_NOMEM;
 	if (e == CSRA_OK) {
 		out->verified = exts && sig && chain && key && !csra_stmt_refused(out, r, "the attestation");
-		if (out->verified)
-			csra_stmt_bind(in, out, r);
-		else
-			csra_result_add(r, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, "",
-			    "binding not checked: the attestation did not verify");
+		csra_stmt_bind(in, out, r);
 		if (out->err == CSRA_ERR_NOMEM)
 			e = CSRA_ERR_NOMEM;
 	}
