@@ -72,23 +72,6 @@ static csra_verifier *verifier(time_t at, csra_sig_policy sp)
 	return v;
 }
 
-/* One attestation file, alone (|spki| NULL) or bound to |spki|, as
- * |fmt| (NULL: detected). Its statement result in |*st|. */
-static csra_result *attest(const csra_verifier *v, const uint8_t *spki, size_t spki_len,
-    const uint8_t *file, size_t len, const char *fmt, const csra_result **st)
-{
-	csra_result *r = NULL;
-	const uint8_t *files[1] = { file };
-	size_t lens[1] = { len };
-	const char *fmts[1] = { fmt };
-	if (csra_verify_attestations(v, spki, spki_len, NULL, 0, files, lens, fmts, 1, &r) != CSRA_OK)
-		return NULL;
-	*st = csra_result_statement_count(r) == 1 ? csra_result_statement(r, 0) : NULL;
-	if (*st == NULL)
-		csra_result_free(&r);
-	return r;
-}
-
 static int sample(uint8_t **der, size_t *len)
 {
 	return rd(DER_FILE, der, len) && *len == 8606;
@@ -110,7 +93,7 @@ static csra_result *flipped_n(const struct flip *flips, size_t n, const csra_res
 	for (size_t i = 0; i < n; i++)
 		der[flips[i].off] ^= flips[i].mask;
 	csra_verifier *v = verifier(at, CSRA_SIG_ANY_TRUSTED);
-	csra_result *r = v ? attest(v, NULL, 0, der, len, NULL, st) : NULL;
+	csra_result *r = v ? tu_attest(v, NULL, 0, der, len, NULL, st) : NULL;
 	csra_verifier_free(&v);
 	free(der);
 	return r;
@@ -150,7 +133,7 @@ static int test_sample_any_trusted(void)
 	const csra_result *st;
 	CHECK(sample(&der, &len));
 	csra_verifier *v = verifier(T_2026, CSRA_SIG_ANY_TRUSTED);
-	csra_result *r = attest(v, NULL, 0, der, len, NULL, &st);
+	csra_result *r = tu_attest(v, NULL, 0, der, len, NULL, &st);
 	CHECK(r != NULL);
 	CHECK(csra_result_verdict(r) == CSRA_VERDICT_VERIFIED);
 	CHECK(csra_result_statement_verified(r, 0));
@@ -194,7 +177,7 @@ static int test_sample_any_trusted(void)
 	uint8_t *pem;
 	size_t plen;
 	CHECK(rd(PEM_FILE, &pem, &plen));
-	r = attest(v, NULL, 0, pem, plen, NULL, &st);
+	r = tu_attest(v, NULL, 0, pem, plen, NULL, &st);
 	CHECK(r != NULL && csra_result_verdict(r) == CSRA_VERDICT_VERIFIED);
 	CHECK(tu_has_check(st, "signature.value", CSRA_STATUS_PASS, CSRA_OK, "signatures[0]"));
 	csra_result_free(&r);
@@ -214,7 +197,7 @@ static int test_sample_all(void)
 	CHECK(sample(&der, &len));
 	for (int dflt = 0; dflt < 2; dflt++) {
 		csra_verifier *v = verifier(T_2026, dflt ? 0 : CSRA_SIG_ALL);
-		csra_result *r = attest(v, NULL, 0, der, len, NULL, &st);
+		csra_result *r = tu_attest(v, NULL, 0, der, len, NULL, &st);
 		CHECK(r != NULL);
 		CHECK(csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
 		CHECK(!csra_result_statement_verified(r, 0));
@@ -239,7 +222,7 @@ static int test_binding(void)
 	const csra_result *st;
 	CHECK(sample(&der, &len));
 	csra_verifier *v = verifier(T_2026, CSRA_SIG_ANY_TRUSTED);
-	csra_result *r = attest(v, der + OFF_SPKI, LEN_SPKI, der, len, NULL, &st);
+	csra_result *r = tu_attest(v, der + OFF_SPKI, LEN_SPKI, der, len, NULL, &st);
 	CHECK(r != NULL);
 	CHECK(csra_result_statement_verified(r, 0) && csra_result_statement_bound(r, 0));
 	CHECK(tu_has_check(st, "statement.binding", CSRA_STATUS_PASS, CSRA_OK, NULL));
@@ -253,7 +236,7 @@ static int test_binding(void)
 	csra_policy *p = NULL;
 	CHECK(csra_policy_from_json(json, sizeof(json) - 1, &p, err, sizeof(err)) == CSRA_OK);
 	CHECK(csra_verifier_set_policy(v, p) == CSRA_OK);
-	r = attest(v, der + OFF_SPKI, LEN_SPKI, der, len, NULL, &st);
+	r = tu_attest(v, der + OFF_SPKI, LEN_SPKI, der, len, NULL, &st);
 	CHECK(r != NULL && csra_result_verdict(r) == CSRA_VERDICT_VERIFIED);
 	csra_result_free(&r);
 
@@ -261,7 +244,7 @@ static int test_binding(void)
 	unsigned char *ospki = NULL;
 	int on = other ? i2d_PUBKEY(other, &ospki) : -1;
 	CHECK(on > 0);
-	r = attest(v, ospki, (size_t)on, der, len, NULL, &st);
+	r = tu_attest(v, ospki, (size_t)on, der, len, NULL, &st);
 	CHECK(r != NULL && csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
 	CHECK(csra_result_statement_verified(r, 0) && !csra_result_statement_bound(r, 0));
 	CHECK(tu_has_check(st, "statement.binding", CSRA_STATUS_FAIL, CSRA_ERR_STMT_NOT_BOUND, NULL));
@@ -309,7 +292,7 @@ static int test_tampered_chain(void)
 	der[OFF_SCA_SIG_0] ^= 0x01;
 	der[OFF_SCA_SIG_2] ^= 0x01;
 	csra_verifier *v = verifier(T_2026, CSRA_SIG_ANY_TRUSTED);
-	csra_result *r = attest(v, NULL, 0, der, len, NULL, &st);
+	csra_result *r = tu_attest(v, NULL, 0, der, len, NULL, &st);
 	CHECK(r != NULL && csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
 	CHECK(tu_has_check(st, "signature.value", CSRA_STATUS_PASS, CSRA_OK, "signatures[0]"));
 	CHECK(tu_has_check(st, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_SIG_INVALID, "certs[*"));
@@ -336,7 +319,7 @@ static int test_untrusted(void)
 			    CSRA_SHARED_DIR);
 			CHECK(csra_verifier_add_format_trust_file(v, KIND, path) == CSRA_OK);
 		}
-		csra_result *r = attest(v, NULL, 0, der, len, NULL, &st);
+		csra_result *r = tu_attest(v, NULL, 0, der, len, NULL, &st);
 		CHECK(r != NULL && csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
 		/* The message's own C4A_RCA (certs[3]) is no anchor. */
 		CHECK(tu_has_check(st, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_AK_UNTRUSTED, "certs[3]"));
@@ -345,7 +328,7 @@ static int test_untrusted(void)
 		/* The root given as the caller's anchor: trusted again. */
 		snprintf(path, sizeof(path), "%s/vectors/vendors/crypto4a/C4A_RCA.pem", CSRA_SHARED_DIR);
 		CHECK(csra_verifier_add_format_trust_file(v, KIND, path) == CSRA_OK);
-		r = attest(v, NULL, 0, der, len, NULL, &st);
+		r = tu_attest(v, NULL, 0, der, len, NULL, &st);
 		CHECK(r != NULL && csra_result_verdict(r) == CSRA_VERDICT_VERIFIED);
 		csra_result_free(&r);
 		csra_verifier_free(&v);
@@ -392,7 +375,7 @@ static int expect_malformed(const uint8_t *m, size_t len, const char *path)
 	for (int all = 0; all < 2; all++) {
 		csra_verifier *v = verifier(T_2026, all ? CSRA_SIG_ALL : CSRA_SIG_ANY_TRUSTED);
 		/* Named: a file need not be detected to be tried. */
-		csra_result *r = attest(v, NULL, 0, m, len, KIND, &st);
+		csra_result *r = tu_attest(v, NULL, 0, m, len, KIND, &st);
 		CHECK(r != NULL && csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
 		CHECK(tu_has_check(st, KIND ".decode", CSRA_STATUS_FAIL, CSRA_ERR_FMT_MALFORMED, path));
 		CHECK(tu_has_check(st, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, ""));
@@ -531,7 +514,7 @@ static int test_input_and_parts(void)
 	static const char pem[] = "-----BEGIN EVIDENCE-----\nMAMCAQU=\n-----END EVIDENCE-----\n";
 	const csra_result *st;
 	csra_verifier *v = verifier(T_2026, CSRA_SIG_ANY_TRUSTED);
-	csra_result *r = attest(v, NULL, 0, (const uint8_t *)pem, sizeof(pem) - 1, KIND, &st);
+	csra_result *r = tu_attest(v, NULL, 0, (const uint8_t *)pem, sizeof(pem) - 1, KIND, &st);
 	CHECK(r != NULL && csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
 	CHECK(tu_has_check(st, KIND ".input", CSRA_STATUS_FAIL, CSRA_ERR_INPUT_WRONG_LABEL, ""));
 	csra_result_free(&r);
@@ -609,7 +592,7 @@ static int test_again(void)
 	CHECK(sample(&der, &len));
 	csra_verifier *v = verifier(T_2026, CSRA_SIG_ANY_TRUSTED);
 	for (int i = 0; i < 3; i++) {
-		csra_result *r = attest(v, NULL, 0, der, len, NULL, &st);
+		csra_result *r = tu_attest(v, NULL, 0, der, len, NULL, &st);
 		CHECK(r != NULL && csra_result_verdict(r) == CSRA_VERDICT_VERIFIED);
 		CHECK(tu_has_check(st, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, "signatures[0].sid.certificate"));
 		CHECK(tu_has_check(st, "signature.algorithm", CSRA_STATUS_WARN, CSRA_ERR_SIG_ALG_UNAVAILABLE, "signatures[1]"));
@@ -620,7 +603,7 @@ static int test_again(void)
 	static const size_t offs[2] = { OFF_SERIAL_TEXT, OFF_ECDSA_SIG };
 	for (int k = 0; k < 2; k++) {
 		der[offs[k]] ^= 0x01;
-		csra_result *r = attest(v, NULL, 0, der, len, NULL, &st);
+		csra_result *r = tu_attest(v, NULL, 0, der, len, NULL, &st);
 		CHECK(r != NULL && csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
 		CHECK(tu_has_check(st, "signature.value", CSRA_STATUS_FAIL, CSRA_ERR_SIG_INVALID, "signatures[0]"));
 		csra_result_free(&r);

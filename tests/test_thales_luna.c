@@ -71,23 +71,6 @@ static int count_at(const csra_result *r, const char *name, const char *path)
 	return k;
 }
 
-/* One attestation, alone (|spki| NULL) or bound to |spki|, as thales-luna
- * (or detected, |fmt| NULL). Returns its statement result in |*st|. */
-static csra_result *attest(const csra_verifier *v, const uint8_t *spki, size_t spki_len,
-    const uint8_t *file, size_t len, const char *fmt, const csra_result **st)
-{
-	csra_result *r = NULL;
-	const uint8_t *files[1] = { file };
-	size_t lens[1] = { len };
-	const char *fmts[1] = { fmt };
-	if (csra_verify_attestations(v, spki, spki_len, NULL, 0, files, lens, fmts, 1, &r) != CSRA_OK)
-		return NULL;
-	*st = csra_result_statement_count(r) == 1 ? csra_result_statement(r, 0) : NULL;
-	if (*st == NULL)
-		csra_result_free(&r);
-	return r;
-}
-
 /* The SPKI of the CSR |rel| (as received: the CSR's bytes). */
 static uint8_t *csr_spki(const char *rel, size_t *len)
 {
@@ -185,7 +168,7 @@ static int test_sample_alone(void)
 	CHECK(pkc != NULL && spki != NULL);
 	csra_verifier *v = verifier(T_2026, DIR "luna-ecc-root-certificate.pem");
 	const csra_result *st;
-	csra_result *r = attest(v, NULL, 0, pkc, plen, "thales-luna", &st);
+	csra_result *r = tu_attest(v, NULL, 0, pkc, plen, "thales-luna", &st);
 	CHECK(r != NULL);
 	CHECK(tu_has_check(st, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, "certs[0]"));
 	CHECK(tu_has_check(st, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, NULL));
@@ -211,12 +194,12 @@ static int test_chain_cached(void)
 	unsigned long h0, m0, h1, m1, h2, m2;
 	const csra_result *st;
 	csra_cache_stats(v, &h0, &m0);
-	csra_result *r = attest(v, NULL, 0, pkc, plen, "thales-luna", &st);
+	csra_result *r = tu_attest(v, NULL, 0, pkc, plen, "thales-luna", &st);
 	CHECK(r != NULL && tu_has_check(st, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, "certs[0]"));
 	csra_result_free(&r);
 	csra_cache_stats(v, &h1, &m1);
 	CHECK(h1 == h0 && m1 == m0 + 1);
-	r = attest(v, NULL, 0, pkc, plen, "thales-luna", &st);
+	r = tu_attest(v, NULL, 0, pkc, plen, "thales-luna", &st);
 	CHECK(r != NULL && tu_has_check(st, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, "certs[0]") &&
 	    count(st, "quirk.ecdsa-negative-s") == 1 && count(st, "quirk.critical-false-encoded") == 2);
 	csra_result_free(&r);
@@ -226,7 +209,7 @@ static int test_chain_cached(void)
 	char root[1024];
 	snprintf(root, sizeof(root), "%s/%s", CSRA_SHARED_DIR, DIR "chrysalis-its-root-from-pkic-doc.pem");
 	CHECK(csra_verifier_add_format_trust_file(v, "thales-luna", root) == CSRA_OK);
-	r = attest(v, NULL, 0, pkc, plen, "thales-luna", &st);
+	r = tu_attest(v, NULL, 0, pkc, plen, "thales-luna", &st);
 	CHECK(r != NULL && tu_has_check(st, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, "certs[0]"));
 	csra_result_free(&r);
 	csra_cache_stats(v, &h1, &m1);
@@ -289,7 +272,7 @@ static int test_tampered_leaf(void)
 	CHECK(t != NULL);
 	csra_verifier *v = verifier(T_2026, DIR "luna-ecc-root-certificate.pem");
 	const csra_result *st;
-	csra_result *r = attest(v, NULL, 0, t, len, "thales-luna", &st);
+	csra_result *r = tu_attest(v, NULL, 0, t, len, "thales-luna", &st);
 	CHECK(r != NULL);
 	CHECK(tu_has_check(st, "ak.signature", CSRA_STATUS_FAIL, CSRA_ERR_SIG_INVALID, "certs[0]"));
 	CHECK(count(st, "quirk.ecdsa-negative-s") == 0);
@@ -312,7 +295,7 @@ static int test_tampered_hoc(void)
 	CHECK(t != NULL);
 	csra_verifier *v = verifier(T_2026, DIR "luna-ecc-root-certificate.pem");
 	const csra_result *st;
-	csra_result *r = attest(v, NULL, 0, t, len, "thales-luna", &st);
+	csra_result *r = tu_attest(v, NULL, 0, t, len, "thales-luna", &st);
 	CHECK(r != NULL);
 	CHECK(tu_has_check(st, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_SIG_INVALID, "certs[1]"));
 	CHECK(tu_has_check(st, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, NULL));
@@ -334,7 +317,7 @@ static int test_other_key(void)
 	CHECK(pkc != NULL && n > 0);
 	csra_verifier *v = verifier(T_2026, DIR "luna-ecc-root-certificate.pem");
 	const csra_result *st;
-	csra_result *r = attest(v, spki, (size_t)n, pkc, len, "thales-luna", &st);
+	csra_result *r = tu_attest(v, spki, (size_t)n, pkc, len, "thales-luna", &st);
 	CHECK(r != NULL);
 	CHECK(tu_has_check(st, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, "certs[0]"));
 	CHECK(tu_has_check(st, "statement.binding", CSRA_STATUS_FAIL, CSRA_ERR_STMT_NOT_BOUND, NULL));
@@ -360,7 +343,7 @@ static int test_untrusted(void)
 		csra_verifier *v = verifier(T_2026, roots[i]);
 		CHECK(v != NULL);
 		const csra_result *st;
-		csra_result *r = attest(v, NULL, 0, pkc, len, "thales-luna", &st);
+		csra_result *r = tu_attest(v, NULL, 0, pkc, len, "thales-luna", &st);
 		CHECK(r != NULL);
 		CHECK(tu_has_check(st, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_AK_UNTRUSTED, NULL));
 		CHECK(tu_has_check(st, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, NULL));
@@ -379,7 +362,7 @@ static int test_expired(void)
 	CHECK(pkc != NULL);
 	csra_verifier *v = verifier(T_AFTER, DIR "luna-ecc-root-certificate.pem");
 	const csra_result *st;
-	csra_result *r = attest(v, NULL, 0, pkc, len, "thales-luna", &st);
+	csra_result *r = tu_attest(v, NULL, 0, pkc, len, "thales-luna", &st);
 	CHECK(r != NULL);
 	CHECK(tu_has_check(st, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_AK_EXPIRED, NULL));
 	csra_result_free(&r);
@@ -432,7 +415,7 @@ static int test_other_der_errors(void)
 		CHECK(t[i] != NULL);
 		csra_verifier *v = verifier(T_2026, DIR "luna-ecc-root-certificate.pem");
 		const csra_result *st;
-		csra_result *r = attest(v, NULL, 0, t[i], len, "thales-luna", &st);
+		csra_result *r = tu_attest(v, NULL, 0, t[i], len, "thales-luna", &st);
 		CHECK(r != NULL);
 		CHECK(tu_has_check(st, "thales-luna.der", CSRA_STATUS_FAIL, CSRA_ERR_FMT_MALFORMED, where[i]));
 		/* The other certificate's accepted quirk stays; this one's is not. */
@@ -456,7 +439,7 @@ static int test_no_leaf(void)
 	CHECK(p != NULL);
 	csra_verifier *v = verifier(T_2026, DIR "luna-ecc-root-certificate.pem");
 	const csra_result *st;
-	csra_result *r = attest(v, NULL, 0, p, len, "thales-luna", &st);
+	csra_result *r = tu_attest(v, NULL, 0, p, len, "thales-luna", &st);
 	CHECK(r != NULL);
 	CHECK(tu_has_check(st, "thales-luna.decode", CSRA_STATUS_FAIL, CSRA_ERR_FMT_NO_KEY, ""));
 	csra_result_free(&r);
@@ -699,7 +682,7 @@ static int test_rsa_hierarchy(void)
 	csra_verifier *v = verifier_with(root.cert);
 	CHECK(v != NULL);
 	const csra_result *st;
-	csra_result *r = attest(v, spki, slen, pem, len, NULL, &st);
+	csra_result *r = tu_attest(v, spki, slen, pem, len, NULL, &st);
 	CHECK(r != NULL);
 	CHECK(tu_has_check(st, "ak.signature", CSRA_STATUS_PASS, CSRA_OK, "certs[0]"));
 	CHECK(tu_has_check(st, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, "certs[0]"));
@@ -738,7 +721,7 @@ static int test_negative_s_placement(void)
 		CHECK(pem != NULL && spki != NULL);
 		csra_verifier *v = verifier_with(root.cert);
 		const csra_result *st;
-		csra_result *r = attest(v, spki, slen, pem, len, "thales-luna", &st);
+		csra_result *r = tu_attest(v, spki, slen, pem, len, "thales-luna", &st);
 		CHECK(r != NULL);
 		if (on_hoc) {
 			CHECK(tu_has_check(st, "ak.signature", CSRA_STATUS_PASS, CSRA_OK, "certs[0]"));
@@ -774,7 +757,7 @@ static int test_serial_mismatch(void)
 	CHECK(pem != NULL);
 	csra_verifier *v = verifier_with(root.cert);
 	const csra_result *st;
-	csra_result *r = attest(v, NULL, 0, pem, len, "thales-luna", &st);
+	csra_result *r = tu_attest(v, NULL, 0, pem, len, "thales-luna", &st);
 	CHECK(r != NULL);
 	CHECK(tu_has_check(st, "thales-luna.extension.serial", CSRA_STATUS_FAIL, CSRA_ERR_FMT_EXTENSION, "certs[0]"));
 	CHECK(!has_claim(st, "platform", "hwserial"));
@@ -815,7 +798,7 @@ static int test_set_order_and_crls(void)
 		CHECK(p7 != NULL);
 		csra_verifier *v = verifier_with(root.cert);
 		const csra_result *st;
-		csra_result *r = attest(v, NULL, 0, p7, len, "thales-luna", &st);
+		csra_result *r = tu_attest(v, NULL, 0, p7, len, "thales-luna", &st);
 		CHECK(r != NULL);
 		if (o == 2) {
 			CHECK(tu_has_check(st, "thales-luna.decode", CSRA_STATUS_FAIL, CSRA_ERR_FMT_MALFORMED, "crls"));

@@ -193,23 +193,6 @@ static uint8_t *spki_of(X509 *x, size_t *len)
 	return n > 0 ? p : NULL;
 }
 
-/* Verifies |file| alone (spki NULL) or bound to |spki| as format |fmt|
- * (NULL: detected); returns the result, its statement 0 in |*st|. */
-static csra_result *attest(const csra_verifier *v, const uint8_t *spki, size_t spki_len, const uint8_t *file,
-    size_t len, const char *fmt, const csra_result **st)
-{
-	csra_result *r = NULL;
-	const uint8_t *files[] = { file };
-	const size_t lens[] = { len };
-	const char *fmts[] = { fmt };
-	if (csra_verify_attestations(v, spki, spki_len, NULL, 0, files, lens, fmt ? fmts : NULL, 1, &r) != CSRA_OK)
-		return NULL;
-	*st = csra_result_statement(r, 0);
-	if (*st == NULL)
-		csra_result_free(&r);
-	return r;
-}
-
 /* Certificates made here ----------------------------------------------- */
 
 struct ext {
@@ -452,7 +435,7 @@ static int test_piv_other_key(void)
 	const csra_result *st;
 	/* The attested key is not the one asked about, and is weak: the
 	 * statement does not verify (key.weak.roca at its attested key). */
-	csra_result *r = attest(v, spki, slen, bag, len, "yubico-piv", &st);
+	csra_result *r = tu_attest(v, spki, slen, bag, len, "yubico-piv", &st);
 	CHECK(r != NULL);
 	CHECK(!csra_result_statement_verified(r, 0) && !csra_result_statement_bound(r, 0));
 	CHECK(has(st, "key.weak.roca", CSRA_STATUS_FAIL, CSRA_ERR_WEAK_ROCA));
@@ -461,7 +444,7 @@ static int test_piv_other_key(void)
 	/* Waived by the policy: a warning, and the statement verifies but
 	 * is not bound. */
 	CHECK(waive_roca(v));
-	r = attest(v, spki, slen, bag, len, "yubico-piv", &st);
+	r = tu_attest(v, spki, slen, bag, len, "yubico-piv", &st);
 	CHECK(r != NULL);
 	CHECK(csra_result_statement_verified(r, 0));
 	CHECK(!csra_result_statement_bound(r, 0));
@@ -469,7 +452,7 @@ static int test_piv_other_key(void)
 	CHECK(has(st, "statement.binding", CSRA_STATUS_FAIL, CSRA_ERR_STMT_NOT_BOUND));
 	csra_result_free(&r);
 	/* Alone and detected: verified, the slot key reported. */
-	r = attest(v, NULL, 0, bag, len, NULL, &st);
+	r = tu_attest(v, NULL, 0, bag, len, NULL, &st);
 	CHECK(r != NULL);
 	CHECK(strcmp(st->kind, "yubico-piv") == 0 && csra_result_statement_verified(r, 0));
 	size_t alen;
@@ -494,7 +477,7 @@ static int test_piv_untrusted(void)
 		csra_verifier *v = verifier("yubico-piv", roots[i]);
 		CHECK(v != NULL);
 		const csra_result *st;
-		csra_result *r = attest(v, NULL, 0, bag, len, "yubico-piv", &st);
+		csra_result *r = tu_attest(v, NULL, 0, bag, len, "yubico-piv", &st);
 		CHECK(r != NULL);
 		CHECK(!csra_result_statement_verified(r, 0));
 		CHECK(has(st, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_AK_UNTRUSTED));
@@ -517,7 +500,7 @@ static int test_piv_expired(void)
 	CHECK(v != NULL);
 	CHECK(csra_verifier_set_time(v, (time_t)2597011200LL) == CSRA_OK);	/* 2052-04-18 */
 	const csra_result *st;
-	csra_result *r = attest(v, NULL, 0, bag, len, "yubico-piv", &st);
+	csra_result *r = tu_attest(v, NULL, 0, bag, len, "yubico-piv", &st);
 	CHECK(r != NULL);
 	CHECK(!csra_result_statement_verified(r, 0));
 	CHECK(has(st, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_AK_EXPIRED));
@@ -573,7 +556,7 @@ static int test_piv_tampered(void)
 		uint8_t *pem = pem_chain(bag, len, flip_last, &plen);
 		CHECK(pem != NULL);
 		const csra_result *st;
-		csra_result *r = attest(v, NULL, 0, pem, plen, "yubico-piv", &st);
+		csra_result *r = tu_attest(v, NULL, 0, pem, plen, "yubico-piv", &st);
 		CHECK(r != NULL);
 		CHECK(!csra_result_statement_verified(r, 0));
 		CHECK(has(st, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_SIG_INVALID));
@@ -591,7 +574,7 @@ static int test_piv_tampered(void)
 	size_t plen;
 	uint8_t *pem = pem_chain(bag, len, flip_last, &plen);
 	const csra_result *st;
-	csra_result *r = attest(v, NULL, 0, pem, plen, "yubico-piv", &st);
+	csra_result *r = tu_attest(v, NULL, 0, pem, plen, "yubico-piv", &st);
 	CHECK(r != NULL && csra_result_statement_verified(r, 0));
 	csra_result_free(&r);
 	free(pem);
@@ -618,7 +601,7 @@ static csra_result *piv_made(const struct pki *p, size_t nfile, int helpers, int
 	uint8_t *pem = pem_of(p->certs, nfile, &len);
 	size_t slen;
 	uint8_t *spki = spki_of(p->certs[0], &slen);
-	csra_result *r = pem && spki ? attest(v, spki, slen, pem, len, "yubico-piv", st) : NULL;
+	csra_result *r = pem && spki ? tu_attest(v, spki, slen, pem, len, "yubico-piv", st) : NULL;
 	free(pem);
 	OPENSSL_free(spki);
 	csra_verifier_free(&v);
@@ -750,7 +733,7 @@ static int test_piv_malformed(void)
 	CHECK(v != NULL);
 	static const uint8_t junk[] = { 0x30, 0x03, 0x02, 0x01, 0x00 };
 	const csra_result *st;
-	csra_result *r = attest(v, NULL, 0, junk, sizeof(junk), "yubico-piv", &st);
+	csra_result *r = tu_attest(v, NULL, 0, junk, sizeof(junk), "yubico-piv", &st);
 	CHECK(r != NULL);
 	CHECK(has(st, "yubico-piv.decode", CSRA_STATUS_FAIL, CSRA_ERR_FMT_MALFORMED));
 	CHECK(has(st, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK));
@@ -761,7 +744,7 @@ static int test_piv_malformed(void)
 	CHECK(pki_make(&p, 3, names, bcs, SLOT_EXTS, 4));
 	size_t len;
 	uint8_t *pem = pem_of(p.certs, 1, &len);
-	r = attest(v, NULL, 0, pem, len, "yubico-piv", &st);
+	r = tu_attest(v, NULL, 0, pem, len, "yubico-piv", &st);
 	CHECK(r != NULL);
 	CHECK(has(st, "yubico-piv.leaf", CSRA_STATUS_FAIL, CSRA_ERR_FMT_MALFORMED));
 	csra_result_free(&r);
@@ -826,7 +809,7 @@ static int test_hsm_shared(void)
 	CHECK(other != NULL);
 	size_t slen;
 	uint8_t *spki = spki_of(other, &slen);
-	r = attest(v, spki, slen, chain, len, NULL, &st);
+	r = tu_attest(v, spki, slen, chain, len, NULL, &st);
 	CHECK(r != NULL);
 	CHECK(csra_result_statement_verified(r, 0) && !csra_result_statement_bound(r, 0));
 	CHECK(has(st, "statement.binding", CSRA_STATUS_FAIL, CSRA_ERR_STMT_NOT_BOUND));
@@ -837,7 +820,7 @@ static int test_hsm_shared(void)
 
 	/* Expired: after 2071-10-05. */
 	CHECK(csra_verifier_set_time(v, (time_t)3211315200LL) == CSRA_OK);	/* 2071-10-06 */
-	r = attest(v, NULL, 0, chain, len, "yubihsm2", &st);
+	r = tu_attest(v, NULL, 0, chain, len, "yubihsm2", &st);
 	CHECK(r != NULL && !csra_result_statement_verified(r, 0));
 	CHECK(has(st, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_AK_EXPIRED));
 	csra_result_free(&r);
@@ -848,7 +831,7 @@ static int test_hsm_shared(void)
 	for (size_t i = 0; i < 2; i++) {
 		v = verifier("yubihsm2", roots[i]);
 		CHECK(v != NULL);
-		r = attest(v, NULL, 0, chain, len, "yubihsm2", &st);
+		r = tu_attest(v, NULL, 0, chain, len, "yubihsm2", &st);
 		CHECK(r != NULL && !csra_result_statement_verified(r, 0));
 		CHECK(has(st, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_AK_UNTRUSTED));
 		CHECK(has(st, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK));
@@ -875,7 +858,7 @@ static int test_hsm_tampered(void)
 		uint8_t *pem = pem_chain(chain, len, flip_last, &plen);
 		CHECK(pem != NULL);
 		const csra_result *st;
-		csra_result *r = attest(v, NULL, 0, pem, plen, "yubihsm2", &st);
+		csra_result *r = tu_attest(v, NULL, 0, pem, plen, "yubihsm2", &st);
 		CHECK(r != NULL && !csra_result_statement_verified(r, 0));
 		CHECK(has(st, "ak.chain", CSRA_STATUS_FAIL, CSRA_ERR_SIG_INVALID));
 		CHECK(has(st, "ak.signature", which == 0 ? CSRA_STATUS_FAIL : CSRA_STATUS_PASS,
@@ -919,7 +902,7 @@ static csra_result *hsm_made(const uint8_t *origin, size_t olen, const uint8_t *
 	size_t len, slen;
 	uint8_t *pem = pem_of(p->certs, 2, &len);
 	uint8_t *spki = spki_of(p->certs[0], &slen);
-	csra_result *r = pem && spki ? attest(v, spki, slen, pem, len, "yubihsm2", st) : NULL;
+	csra_result *r = pem && spki ? tu_attest(v, spki, slen, pem, len, "yubihsm2", st) : NULL;
 	free(pem);
 	OPENSSL_free(spki);
 	csra_verifier_free(&v);
@@ -1015,7 +998,7 @@ static int test_cert_limit(void)
 		CHECK(v != NULL);
 		CHECK(csra_verifier_set_limit(v, CSRA_LIMIT_CERTS, 1) == CSRA_OK);
 		const csra_result *st;
-		csra_result *r = attest(v, NULL, 0, cases[i].file, cases[i].len, cases[i].kind, &st);
+		csra_result *r = tu_attest(v, NULL, 0, cases[i].file, cases[i].len, cases[i].kind, &st);
 		CHECK(r != NULL && !csra_result_statement_verified(r, 0));
 		CHECK(has(st, "limit.certs", CSRA_STATUS_FAIL, CSRA_ERR_LIMIT_CERTS));
 		CHECK(absent(st, "ak.chain"));

@@ -6,6 +6,8 @@
 #include <openssl/pem.h>
 
 #include "testutil.h"
+#include "csrattest/request.h"
+#include "csrattest/verify.h"
 
 #include "csra_codec_int.h"
 #include "csra_input.h"
@@ -113,6 +115,22 @@ void tu_dump_result(const csra_result *r, int depth)
 	}
 	for (size_t i = 0; i < csra_result_statement_count(r); i++)
 		tu_dump_result(csra_result_statement(r, i), depth + 1);
+}
+
+csra_result *tu_attest(const csra_verifier *v, const uint8_t *spki, size_t spki_len, const uint8_t *file,
+    size_t len, const char *fmt, const csra_result **st)
+{
+	csra_result *r = NULL;
+	const uint8_t *files[1] = { file };
+	size_t lens[1] = { len };
+	const char *fmts[1] = { fmt };
+	*st = NULL;
+	if (csra_verify_attestations(v, spki, spki_len, NULL, 0, files, lens, fmts, 1, &r) != CSRA_OK)
+		return NULL;
+	*st = csra_result_statement_count(r) == 1 ? csra_result_statement(r, 0) : NULL;
+	if (*st == NULL)
+		csra_result_free(&r);
+	return r;
 }
 
 int tu_has_check(const csra_result *r, const char *name, int status, int code, const char *path)

@@ -42,6 +42,14 @@ struct csra_result;
  * stderr, indented by |depth|. */
 void tu_dump_result(const struct csra_result *r, int depth);
 
+/* tu_attest verifies the one attestation file |file|/|len| with |v|,
+ * alone (|spki| NULL) or bound to |spki|, as format |fmt| (NULL:
+ * detected). Returns the result (free with csra_result_free) with its one
+ * statement's result in |*st|, or NULL. */
+struct csra_verifier;
+struct csra_result *tu_attest(const struct csra_verifier *v, const uint8_t *spki, size_t spki_len,
+    const uint8_t *file, size_t len, const char *fmt, const struct csra_result **st);
+
 /* tu_has_check says whether |r| holds check |name| with |status| and
  * |code| at |path| (NULL: any; ending in '*': a prefix); if not, says so
  * and prints |r|. */
