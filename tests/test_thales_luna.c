@@ -532,9 +532,9 @@ static void node_free(struct node *n)
 }
 
 /* Re-encode |n|'s ECDSA signature with s negative (its 0x00 pad dropped),
- * as Luna does. Returns 1, or 0 when s does not have its top bit set
- * (sign again). */
-static int drop_s_pad(struct node *n)
+ * as Luna does. Returns 1, or 0 when s does not have its top bit set, or
+ * (|ff|) its magnitude does not start FF 8x..FF (sign again). */
+static int drop_s_pad(struct node *n, int ff)
 {
 	csra_cbs in, cert, tbs, alg, bits, seq, r, s, sig;
 	uint8_t tag, unused;
@@ -547,7 +547,8 @@ static int drop_s_pad(struct node *n)
 	    !csra_cbs_get_der_element(&seq, &tag, &r, NULL) ||
 	    !csra_cbs_get_der_element(&seq, &tag, NULL, &s))
 		return 0;
-	if (csra_cbs_len(&s) < 2 || csra_cbs_data(&s)[0] != 0x00)
+	if (csra_cbs_len(&s) < 3 || csra_cbs_data(&s)[0] != 0x00 ||
+	    (ff && (csra_cbs_data(&s)[1] != 0xff || csra_cbs_data(&s)[2] < 0x80)))
 		return 0;
 	csra_cbb b;
 	uint8_t *out;
@@ -572,19 +573,26 @@ static int drop_s_pad(struct node *n)
 	return 1;
 }
 
-/* Sign |n| by |issuer| until the signature's s has its top bit set, then
- * drop its pad. */
-static int make_negative_s(struct node *n, const struct node *issuer, const char *alg,
-    const char *cn, int ca, int eku, const uint8_t *serial)
+/* Sign |n| by |issuer| until the signature's s has its top bit set (and,
+ * with |ff|, its magnitude starts FF 8x..FF, which read as two's
+ * complement would be a non-minimal negative), then drop its pad. */
+static int make_negative_s_tries(struct node *n, const struct node *issuer, const char *alg,
+    const char *cn, int ca, int eku, const uint8_t *serial, int ff, int tries)
 {
-	for (int tries = 0; tries < 64; tries++) {
+	while (tries-- > 0) {
 		if (!make(n, issuer, alg, cn, ca, eku, serial))
 			return 0;
-		if (drop_s_pad(n))
+		if (drop_s_pad(n, ff))
 			return 1;
 		node_free(n);
 	}
 	return 0;
+}
+
+static int make_negative_s(struct node *n, const struct node *issuer, const char *alg,
+    const char *cn, int ca, int eku, const uint8_t *serial)
+{
+	return make_negative_s_tries(n, issuer, alg, cn, ca, eku, serial, 0, 64);
 }
 
 /* A PEM bag of the nodes' DER, in order. */
@@ -743,6 +751,38 @@ static int test_negative_s_placement(void)
 	return 1;
 }
 
+/* A leaf whose s magnitude starts FF 8x: as Luna writes it (FF 8x.. with
+ * no pad) it would be a non-minimal negative two's-complement INTEGER,
+ * yet it is the unsigned value like any other, and is accepted as the
+ * quirk. One negative s in 256 is like this: test_negative_s_placement
+ * met it at random (CI, 2026-12-06) and refused it. */
+static int test_negative_s_ff(void)
+{
+	static const uint8_t serial[4] = { 0x07, 0x00, 0x00, 0x00 };
+	struct node root, hoc, leaf;
+	CHECK(make(&root, NULL, "EC:P-384", "Test ECC Root", 1, 14, NULL));
+	CHECK(make(&hoc, &root, "EC:P-384", "7", 1, 15, NULL));
+	/* One signing in 512 fits: failing 8192 in a row has odds of 1e-7. */
+	CHECK(make_negative_s_tries(&leaf, &hoc, "EC:P-256", "43000000ae00000207000000", 0, 13, serial, 1, 8192));
+	struct node *bag[] = { &leaf, &hoc, &root };
+	size_t len, slen;
+	uint8_t *pem = pem_bag(bag, 3, &len), *spki = spki_of(leaf.key, &slen);
+	CHECK(pem != NULL && spki != NULL);
+	csra_verifier *v = verifier_with(root.cert);
+	const csra_result *st;
+	csra_result *r = tu_attest(v, spki, slen, pem, len, "thales-luna", &st);
+	CHECK(r != NULL);
+	CHECK(tu_has_check(st, "quirk.ecdsa-negative-s", CSRA_STATUS_WARN, CSRA_ERR_FMT_QUIRK, "certs[0]"));
+	CHECK(tu_has_check(st, "ak.signature", CSRA_STATUS_PASS, CSRA_OK, "certs[0]"));
+	CHECK(tu_has_check(st, "statement.binding", CSRA_STATUS_PASS, CSRA_OK, NULL));
+	csra_result_free(&r);
+	csra_verifier_free(&v);
+	free(pem);
+	free(spki);
+	node_free(&root), node_free(&hoc), node_free(&leaf);
+	return 1;
+}
+
 /* A serial-number extension that disagrees with the issuer's name. */
 static int test_serial_mismatch(void)
 {
@@ -834,6 +874,7 @@ int main(void)
 		TU(test_no_leaf),
 		TU(test_rsa_hierarchy),
 		TU(test_negative_s_placement),
+		TU(test_negative_s_ff),
 		TU(test_serial_mismatch),
 		TU(test_set_order_and_crls),
 	};

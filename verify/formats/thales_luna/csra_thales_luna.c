@@ -288,18 +288,19 @@ static void check_der(struct lctx *x, size_t i)
 	fail(x, KIND ".der", CSRA_ERR_FMT_MALFORMED, path, msg);
 }
 
-/* An INTEGER's contents that are minimal when read as two's complement
- * but negative: what Luna writes for an unsigned value with its top bit
- * set. 1 negative, 0 a canonical positive, -1 anything else. */
+/* An INTEGER's contents: 1 when its top bit is set, what Luna writes
+ * for an unsigned value with its top bit set (the bytes are the value's
+ * magnitude, so FF 80.. is as valid as any: two's-complement minimality
+ * does not apply to them); 0 a canonical positive; -1 anything else. */
 static int int_sign(const csra_cbs *v)
 {
 	size_t n = csra_cbs_len(v);
 	const uint8_t *p = csra_cbs_data(v);
 	if (n == 0 || n > 66)
 		return -1;
-	if (n > 1 && ((p[0] == 0x00 && p[1] < 0x80) || (p[0] == 0xff && p[1] >= 0x80)))
-		return -1;
-	return p[0] >= 0x80;
+	if (p[0] >= 0x80)
+		return 1;
+	return n > 1 && p[0] == 0x00 && p[1] < 0x80 ? -1 : 0;
 }
 
 static void add_unsigned(csra_cbb *b, const csra_cbs *v)
