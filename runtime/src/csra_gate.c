@@ -8,6 +8,7 @@
  * the bytes, using the generated descriptors for the schema, and knows
  * where it is, so errors carry an offset and a path.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,6 +23,20 @@
 #include "asn_SET_OF.h"
 
 #include "ANY.h"
+#include "AttestationBundle.h"
+#include "BOOLEAN.h"
+#include "C4aAttestationMessage.h"
+#include "Certificate.h"
+#include "CertificationRequest.h"
+#include "Evidence.h"
+#include "EvidenceBundle.h"
+#include "EvidenceExplicitCerts.h"
+#include "GeneralizedTime.h"
+#include "INTEGER.h"
+#include "KeyPurposes.h"
+#include "TbsEvidence.h"
+#include "TcgAttestCertify.h"
+#include "UTF8String.h"
 #include "CertReqMessages.h"
 #include "Controls.h"
 #include "Extensions.h"
@@ -517,7 +532,9 @@ static int add_open(gate *g, asn_TYPE_descriptor_t *td, const uint8_t *p, const 
 
 /* Walk ----------------------------------------------------------------- */
 
-static int check_type(gate *g, asn_TYPE_descriptor_t *td, const asn_TYPE_member_t *elm,
+struct plan;
+struct mplan;
+static int check_type(gate *g, const struct plan *pl, const struct mplan *use,
     const ber_tlv_tag_t *tags, int ntags, const uint8_t *p, const uint8_t *end,
     const struct defby *defby, const uint8_t **next, void **sptr);
 
@@ -638,29 +655,6 @@ static int list_add(gate *g, void *listp, void *item, const uint8_t *at)
 	return 1;
 }
 
-static void set_present(void *st, const asn_CHOICE_specifics_t *specs, int value)
-{
-	void *pres = (char *)st + specs->pres_offset;
-	switch (specs->pres_size) {
-	case sizeof(int): *(int *)pres = value; break;
-	case sizeof(short): *(short *)pres = (short)value; break;
-	case sizeof(char): *(char *)pres = (char)value; break;
-	default: *(long long *)pres = value; break;
-	}
-}
-
-/* Where member |elm| of the struct |st| goes: a pointer member's slot, or
- * (through |inline_ptr|) the member inside |st|. NULL: not building. */
-static void **member_slot(void *st, const asn_TYPE_member_t *elm, void **inline_ptr)
-{
-	if (st == NULL)
-		return NULL;
-	if (elm->flags & ATF_POINTER)
-		return (void **)((char *)st + elm->memb_offset);
-	*inline_ptr = (char *)st + elm->memb_offset;
-	return inline_ptr;
-}
-
 /* Walk ----------------------------------------------------------------- */
 
 /* Any DER at all: TLV rules everywhere, contents rules for universal
@@ -708,19 +702,77 @@ static int check_any(gate *g, const uint8_t *p, const uint8_t *end, const uint8_
 	return 1;
 }
 
-/* Does a member whose outermost tag is |elm->tag| (or, untagged, a CHOICE
- * or ANY) start with |tag|? */
-static int member_matches(const asn_TYPE_member_t *elm, ber_tlv_tag_t tag)
+/* Plans ---------------------------------------------------------------- */
+/*
+ * What the walk needs from asn1c's descriptors never changes, so it is
+ * derived once: a plan per type (kind, universal tag, tag chain, layout,
+ * the first-tag lookup of a CHOICE, the empty-collection verdict) and per
+ * member (tag chain as used, how its first tag is matched, DEFAULT DER,
+ * slot). The plans cover the closure of the decode roots and of every
+ * type the open-type resolver returns, built once under pthread_once into
+ * static tables; a descriptor outside it is CSRA_ERR_INTERNAL.
+ */
+
+enum match { M_TAG, M_ANY, M_CHOICE, M_NEVER };
+
+struct plan;
+
+struct mplan {
+	const char *name;
+	const struct plan *type;
+	const uint8_t *dfl;	/* DEFAULT value's DER, as DER must not encode it */
+	size_t dfl_len;
+	ber_tlv_tag_t tag;	/* outermost tag (M_TAG) */
+	ber_tlv_tag_t tags[MAX_TAGS];	/* tag chain as used */
+	uint32_t offset;
+	uint8_t ntags, match, optional, pointer, open, refuse_empty;
+};
+
+/* One entry of an untagged CHOICE's first-tag lookup, in element order. */
+struct alt {
+	ber_tlv_tag_t tag;
+	uint16_t index;
+	uint8_t any;	/* an untagged ANY: takes every tag */
+};
+
+struct plan {
+	asn_TYPE_descriptor_t *td;
+	const struct mplan *m;	/* elements; a collection's item is m[0] */
+	const struct alt *alts;	/* CHOICE */
+	ber_tlv_tag_t tags[MAX_TAGS];	/* own tag chain (untagged use) */
+	uint32_t struct_size, pres_offset;
+	uint16_t nm, nalts;
+	uint8_t kind, univ, ntags, pres_size, signer_id, refuse_empty;
+};
+
+#define MAX_PLANS 512
+#define MAX_MPLANS 2048
+#define MAX_ALTS 512
+#define PLAN_HASH 1024	/* power of two, > 2 * MAX_PLANS */
+
+static struct plan plans[MAX_PLANS];
+static struct mplan mplans[MAX_MPLANS];
+static struct alt alts[MAX_ALTS];
+static const struct plan *plan_hash[PLAN_HASH];
+static unsigned nplans, nmplans, nalts;
+static int plans_failed;
+static pthread_once_t plans_once = PTHREAD_ONCE_INIT;
+
+static size_t hash_slot(const asn_TYPE_descriptor_t *td)
 {
-	if (elm->tag != (ber_tlv_tag_t)-1)
-		return elm->tag == tag;
-	if (elm->type == &asn_DEF_ANY)
-		return 1;
-	if (elm->type->ber_decoder == CHOICE_decode_ber)
-		for (int i = 0; i < elm->type->elements_count; i++)
-			if (member_matches(&elm->type->elements[i], tag))
-				return 1;
-	return 0;
+	uintptr_t h = (uintptr_t)td;
+	h ^= h >> 17;
+	h *= (uintptr_t)0x9e3779b97f4a7c15ull;
+	return (size_t)(h >> 7) & (PLAN_HASH - 1);
+}
+
+static const struct plan *plan_find(const asn_TYPE_descriptor_t *td)
+{
+	for (size_t i = hash_slot(td);; i = (i + 1) & (PLAN_HASH - 1)) {
+		const struct plan *p = plan_hash[i];
+		if (p == NULL || p->td == td)
+			return p;
+	}
 }
 
 /* The tag chain of |td| as used by |elm| (NULL: untagged use). */
@@ -737,13 +789,204 @@ static int tag_chain(const asn_TYPE_descriptor_t *td, const asn_TYPE_member_t *e
 	return n;
 }
 
-static int check_member(gate *g, const asn_TYPE_member_t *elm, const uint8_t *p,
+/* Does asn1c's constraint check of a collection (as member |elm|, or
+ * bare) refuse an empty one? Asked once, of a zeroed list. */
+static int refuses_empty(asn_TYPE_descriptor_t *td, const asn_TYPE_member_t *elm)
+{
+	if (csra_gate_requires_nonempty(td))
+		return 1;
+	asn_constr_check_f *check = elm && elm->memb_constraints ? elm->memb_constraints
+	    : td->check_constraints;
+	union { void *p; long long l; char buf[128]; } empty;
+	memset(&empty, 0, sizeof(empty));
+	return check != NULL && check(td, &empty, NULL, NULL) != 0;
+}
+
+static const struct plan *plan_make(asn_TYPE_descriptor_t *td);
+
+/* Appends to the lookup the first tags that select alternative |index|
+ * through member |elm| (recursing into an untagged CHOICE). */
+static int add_alts(const asn_TYPE_member_t *elm, uint16_t index, unsigned depth)
+{
+	if (depth > 8 || nalts >= MAX_ALTS)
+		return 0;
+	if (elm->tag != (ber_tlv_tag_t)-1) {
+		alts[nalts++] = (struct alt){ elm->tag, index, 0 };
+		return 1;
+	}
+	if (elm->type == &asn_DEF_ANY) {
+		alts[nalts++] = (struct alt){ 0, index, 1 };
+		return 1;
+	}
+	if (elm->type->ber_decoder == CHOICE_decode_ber)
+		for (int i = 0; i < elm->type->elements_count; i++)
+			if (!add_alts(&elm->type->elements[i], index, depth + 1))
+				return 0;
+	return 1;
+}
+
+static int mplan_fill(struct mplan *m, const struct plan *owner, const asn_TYPE_member_t *elm)
+{
+	asn_TYPE_descriptor_t *td = elm->type;
+	m->name = elm->name;
+	m->tag = elm->tag;
+	m->ntags = (uint8_t)tag_chain(td, elm, m->tags);
+	m->optional = elm->optional > 0;
+	m->pointer = (elm->flags & ATF_POINTER) != 0;
+	m->offset = (uint32_t)elm->memb_offset;
+	m->open = td == &asn_DEF_ANY && elm->tag_mode == 0;
+	if (elm->tag != (ber_tlv_tag_t)-1)
+		m->match = M_TAG;
+	else if (td == &asn_DEF_ANY)
+		m->match = M_ANY;
+	else if (td->ber_decoder == CHOICE_decode_ber)
+		m->match = M_CHOICE;
+	else
+		m->match = M_NEVER;
+	/* asn1c marks a DEFAULT member optional. */
+	for (size_t k = 0; m->optional && k < sizeof(defaults) / sizeof(defaults[0]); k++)
+		if (defaults[k].td == owner->td && strcmp(defaults[k].member, elm->name) == 0)
+			m->dfl = defaults[k].der, m->dfl_len = defaults[k].len;
+	if ((m->type = plan_make(td)) == NULL)
+		return 0;
+	m->refuse_empty = (uint8_t)((m->type->kind == K_SEQ_OF || m->type->kind == K_SET_OF) &&
+	    refuses_empty(td, elm));
+	return 1;
+}
+
+/* The plan of |td|, made (with those of its members) if new. */
+static const struct plan *plan_make(asn_TYPE_descriptor_t *td)
+{
+	const struct plan *found = plan_find(td);
+	if (found != NULL)
+		return found;
+	if (nplans >= MAX_PLANS)
+		return NULL;
+	struct plan *pl = &plans[nplans++];
+	size_t slot = hash_slot(td);
+	while (plan_hash[slot] != NULL)
+		slot = (slot + 1) & (PLAN_HASH - 1);
+	plan_hash[slot] = pl;	/* first, so a recursive type finds itself */
+	unsigned univ;
+	pl->td = td;
+	pl->kind = (uint8_t)kind_of(td, &univ);
+	pl->univ = (uint8_t)univ;
+	pl->ntags = (uint8_t)tag_chain(td, NULL, pl->tags);
+	pl->signer_id = td == &asn_DEF_SignerIdentifier;
+	switch (pl->kind) {
+	case K_SEQUENCE:
+		pl->struct_size = ((const asn_SEQUENCE_specifics_t *)td->specifics)->struct_size;
+		break;
+	case K_SEQ_OF:
+	case K_SET_OF:
+		pl->struct_size = ((const asn_SET_OF_specifics_t *)td->specifics)->struct_size;
+		pl->refuse_empty = (uint8_t)refuses_empty(td, NULL);
+		break;
+	case K_CHOICE: {
+		const asn_CHOICE_specifics_t *specs = td->specifics;
+		pl->struct_size = specs->struct_size;
+		pl->pres_offset = specs->pres_offset;
+		pl->pres_size = (uint8_t)specs->pres_size;
+		pl->alts = &alts[nalts];
+		for (int i = 0; i < td->elements_count; i++)
+			if (!add_alts(&td->elements[i], (uint16_t)i, 0))
+				return NULL;
+		pl->nalts = (uint16_t)(&alts[nalts] - pl->alts);
+		break;
+	}
+	default:
+		return pl;	/* no members walked */
+	}
+	int n = pl->kind == K_SEQUENCE || pl->kind == K_CHOICE ? td->elements_count : 1;
+	if (n < 0 || n > 0xffff || (unsigned)n > MAX_MPLANS - nmplans)
+		return NULL;
+	struct mplan *m = &mplans[nmplans];
+	nmplans += (unsigned)n;
+	pl->m = m;
+	pl->nm = (uint16_t)n;
+	for (int i = 0; i < n; i++)
+		if (!mplan_fill(&m[i], pl, &td->elements[i]))
+			return NULL;
+	return pl;
+}
+
+/* Everything csra_decode() starts a walk at or the resolver returns;
+ * tests/test_der.c checks every PDU and open type has a plan. */
+static asn_TYPE_descriptor_t *const plan_roots[] = {
+	&asn_DEF_Evidence, &asn_DEF_EvidenceExplicitCerts, &asn_DEF_AttestationBundle,
+	&asn_DEF_EvidenceBundle, &asn_DEF_CertificationRequest, &asn_DEF_CertReqMessages,
+	&asn_DEF_Certificate, &asn_DEF_TcgAttestCertify, &asn_DEF_KeyPurposes,
+	&asn_DEF_Extensions, &asn_DEF_TbsEvidence, &asn_DEF_C4aAttestationMessage,
+	/* claim values */
+	&asn_DEF_OCTET_STRING, &asn_DEF_UTF8String, &asn_DEF_INTEGER, &asn_DEF_BOOLEAN,
+	&asn_DEF_GeneralizedTime, &asn_DEF_ANY,
+};
+
+static void plans_build(void)
+{
+	for (size_t i = 0; i < sizeof(plan_roots) / sizeof(plan_roots[0]); i++)
+		if (plan_make(plan_roots[i]) == NULL)
+			plans_failed = 1;
+}
+
+static const struct plan *plan_of(const asn_TYPE_descriptor_t *td)
+{
+	pthread_once(&plans_once, plans_build);
+	return plans_failed ? NULL : plan_find(td);
+}
+
+int csra_gate_has_plan(const asn_TYPE_descriptor_t *td)
+{
+	return plan_of(td) != NULL;
+}
+
+/* The alternative of an untagged CHOICE that |tag| starts, or -1. */
+static int choice_alt(const struct plan *pl, ber_tlv_tag_t tag)
+{
+	for (unsigned i = 0; i < pl->nalts; i++)
+		if (pl->alts[i].tag == tag || pl->alts[i].any)
+			return pl->alts[i].index;
+	return -1;
+}
+
+/* Does member |m| start with |tag|? */
+static int member_matches(const struct mplan *m, ber_tlv_tag_t tag)
+{
+	switch (m->match) {
+	case M_TAG: return m->tag == tag;
+	case M_ANY: return 1;
+	case M_CHOICE: return choice_alt(m->type, tag) >= 0;
+	default: return 0;
+	}
+}
+
+/* Where member |m| of the struct |st| goes: a pointer member's slot, or
+ * (through |inline_ptr|) the member inside |st|. NULL: not building. */
+static void **member_slot(void *st, const struct mplan *m, void **inline_ptr)
+{
+	if (st == NULL)
+		return NULL;
+	if (m->pointer)
+		return (void **)((char *)st + m->offset);
+	*inline_ptr = (char *)st + m->offset;
+	return inline_ptr;
+}
+
+static void set_present(void *st, const struct plan *pl, int value)
+{
+	void *pres = (char *)st + pl->pres_offset;
+	switch (pl->pres_size) {
+	case sizeof(int): *(int *)pres = value; break;
+	case sizeof(short): *(short *)pres = (short)value; break;
+	case sizeof(char): *(char *)pres = (char)value; break;
+	default: *(long long *)pres = value; break;
+	}
+}
+
+static int check_member(gate *g, const struct mplan *m, const uint8_t *p,
     const uint8_t *end, const struct defby *defby, const uint8_t **next, void **sptr)
 {
-	ber_tlv_tag_t tags[MAX_TAGS];
-	asn_TYPE_descriptor_t *td = elm->type;
-	if (td == &asn_DEF_ANY && elm->tag_mode == 0 && defby != NULL &&
-	    defby->oid != NULL && g->opts->resolve != NULL) {
+	if (m->open && defby != NULL && defby->oid != NULL && g->opts->resolve != NULL) {
 		/* An open type: the OID before it names the value's type. The
 		 * header is parsed with the full DER rules (high tags included),
 		 * so no encoding slips past the type check as generic DER. */
@@ -754,41 +997,33 @@ static int check_member(gate *g, const asn_TYPE_member_t *elm, const uint8_t *p,
 		asn_TYPE_descriptor_t *ot = g->opts->resolve(g->opts->resolve_arg,
 		    defby->container, defby->oid, defby->oid_len, p, (size_t)(g->pre.end - p));
 		if (ot != NULL) {
+			const struct plan *op = plan_of(ot);
+			if (op == NULL)
+				return fail(g, CSRA_ERR_INTERNAL, p);
 			/* Built too, when asked: whoever opens the value later
 			 * finds it rather than walking its bytes again. */
-			int n = tag_chain(ot, NULL, tags);
 			void *nested = NULL;
 			int build = sptr != NULL && g->opens != NULL &&
 			    defby->container != g->opts->check_only_in;
-			return check_type(g, ot, NULL, tags, n, p, end, NULL, next, build ? &nested : NULL) &&
+			return check_type(g, op, NULL, op->tags, op->ntags, p, end, NULL, next,
+			    build ? &nested : NULL) &&
 			    (sptr == NULL || build_any(g, p, *next, sptr)) &&
 			    (!build || add_open(g, ot, p, *next, *sptr, nested));
 		}
 	}
-	int n = tag_chain(td, elm, tags);
-	return check_type(g, td, elm, tags, n, p, end, defby, next, sptr);
+	return check_type(g, m->type, m, m->tags, m->ntags, p, end, defby, next, sptr);
 }
 
-static int check_sequence(gate *g, asn_TYPE_descriptor_t *td, const struct tlv *t, void **sptr)
+static int check_sequence(gate *g, const struct plan *pl, const struct tlv *t, void **sptr)
 {
 	const uint8_t *c = t->content;
-	struct defby own = { td, NULL, 0 };
+	struct defby own = { pl->td, NULL, 0 };
 	int present = 0;
 	void *st = NULL;
-	if (sptr != NULL) {
-		const asn_SEQUENCE_specifics_t *specs = td->specifics;
-		if ((st = get_struct(g, sptr, (size_t)specs->struct_size, t->start)) == NULL)
-			return 0;
-	}
-	for (int i = 0; i < td->elements_count; i++) {
-		const asn_TYPE_member_t *elm = &td->elements[i];
-		int optional = elm->optional > 0;
-		const uint8_t *dfl = NULL;
-		size_t dfl_len = 0;
-		/* asn1c marks a DEFAULT member optional. */
-		for (size_t k = 0; optional && k < sizeof(defaults) / sizeof(defaults[0]); k++)
-			if (defaults[k].td == td && strcmp(defaults[k].member, elm->name) == 0)
-				dfl = defaults[k].der, dfl_len = defaults[k].len, optional = 1;
+	if (sptr != NULL && (st = get_struct(g, sptr, pl->struct_size, t->start)) == NULL)
+		return 0;
+	for (unsigned i = 0; i < pl->nm; i++) {
+		const struct mplan *m = &pl->m[i];
 		if (c < t->end) {
 			const uint8_t *at;
 			/* A bad header is reported by the member's own check. An
@@ -797,13 +1032,14 @@ static int check_sequence(gate *g, asn_TYPE_descriptor_t *td, const struct tlv *
 			int ok = pre_parse(g, c, t->end, &at) == CSRA_OK;
 			ber_tlv_tag_t htag = g->pre.tag;
 			const uint8_t *hcontent = g->pre.content, *hend = g->pre.end;
-			if (!ok || member_matches(elm, htag)) {
+			if (!ok || member_matches(m, htag)) {
 				const uint8_t *n;
 				void *inl;
-				push_name(g, elm->name);
-				if (!check_member(g, elm, c, t->end, &own, &n, member_slot(st, elm, &inl)))
+				push_name(g, m->name);
+				if (!check_member(g, m, c, t->end, &own, &n, member_slot(st, m, &inl)))
 					return 0;
-				if (dfl != NULL && (size_t)(n - c) == dfl_len && memcmp(c, dfl, dfl_len) == 0)
+				if (m->dfl != NULL && (size_t)(n - c) == m->dfl_len &&
+				    memcmp(c, m->dfl, m->dfl_len) == 0)
 					return fail(g, CSRA_ERR_DER_DEFAULT_ENCODED, c);
 				pop(g);
 				if (own.oid == NULL && ok && htag == (6u << 2)) {
@@ -815,8 +1051,8 @@ static int check_sequence(gate *g, asn_TYPE_descriptor_t *td, const struct tlv *
 				continue;
 			}
 		}
-		if (!optional) {
-			push_name(g, elm->name);
+		if (!m->optional) {
+			push_name(g, m->name);
 			return fail(g, c < t->end ? CSRA_ERR_DER_UNEXPECTED_TAG
 			    : CSRA_ERR_DER_MISSING_ELEMENT, c);
 		}
@@ -825,24 +1061,21 @@ static int check_sequence(gate *g, asn_TYPE_descriptor_t *td, const struct tlv *
 		/* Nothing in the schema takes this element. */
 		return fail(g, CSRA_ERR_DER_UNEXPECTED_TAG, c);
 	}
-	if (td == &asn_DEF_SignerIdentifier && present == 0)
+	if (pl->signer_id && present == 0)
 		return fail(g, CSRA_ERR_DER_SIGNER_ID_EMPTY, t->start);
 	return 1;
 }
 
-static int check_collection(gate *g, asn_TYPE_descriptor_t *td, const asn_TYPE_member_t *elm,
+static int check_collection(gate *g, const struct plan *pl, const struct mplan *use,
     const struct tlv *t, int is_set, const struct defby *defby, void **sptr)
 {
-	const asn_TYPE_member_t *item = &td->elements[0];
+	const struct mplan *item = &pl->m[0];
 	const uint8_t *c = t->content, *prev = NULL;
 	size_t prev_len = 0;
 	int i = 0;
 	void *st = NULL;
-	if (sptr != NULL) {
-		const asn_SET_OF_specifics_t *specs = td->specifics;
-		if ((st = get_struct(g, sptr, (size_t)specs->struct_size, t->start)) == NULL)
-			return 0;
-	}
+	if (sptr != NULL && (st = get_struct(g, sptr, pl->struct_size, t->start)) == NULL)
+		return 0;
 	for (; c < t->end; i++) {
 		const uint8_t *n;
 		void *it = NULL;
@@ -858,28 +1091,19 @@ static int check_collection(gate *g, asn_TYPE_descriptor_t *td, const asn_TYPE_m
 		prev_len = (size_t)(n - c);
 		c = n;
 	}
-	if (i == 0 && csra_gate_requires_nonempty(td))
+	/* SIZE (1..MAX), on the type (our list) or the member (asn1c's
+	 * constraint, asked when the plan was made). */
+	if (i == 0 && (use ? use->refuse_empty : pl->refuse_empty))
 		return fail(g, CSRA_ERR_DER_CONSTRAINT, t->start);
-	if (i == 0) {
-		/* SIZE (1..MAX) on a member: ask its generated constraint about an
-		 * empty list. */
-		asn_constr_check_f *check = elm && elm->memb_constraints ? elm->memb_constraints
-		    : td->check_constraints;
-		union { void *p; long long l; char buf[128]; } empty;
-		memset(&empty, 0, sizeof(empty));
-		if (check != NULL && check(td, &empty, NULL, NULL) != 0)
-			return fail(g, CSRA_ERR_DER_CONSTRAINT, t->start);
-	}
 	return 1;
 }
 
-static int check_type(gate *g, asn_TYPE_descriptor_t *td, const asn_TYPE_member_t *elm,
+static int check_type(gate *g, const struct plan *pl, const struct mplan *use,
     const ber_tlv_tag_t *tags, int ntags, const uint8_t *p, const uint8_t *end,
     const struct defby *defby, const uint8_t **next, void **sptr)
 {
 	struct tlv t;
-	unsigned univ;
-	enum kind k = kind_of(td, &univ);
+	unsigned k = pl->kind;
 	if (k == K_UNSUPPORTED)
 		return fail(g, CSRA_ERR_INTERNAL, p);
 	if (ntags == 0) {
@@ -890,25 +1114,21 @@ static int check_type(gate *g, asn_TYPE_descriptor_t *td, const asn_TYPE_member_
 		csra_err e = pre_parse(g, p, end, &at);
 		if (e != CSRA_OK)
 			return fail(g, e, at);
-		ber_tlv_tag_t tag = g->pre.tag;
-		for (int i = 0; i < td->elements_count; i++) {
-			const asn_TYPE_member_t *alt = &td->elements[i];
-			if (!member_matches(alt, tag))
-				continue;
-			void *st = NULL, *inl;
-			if (sptr != NULL) {
-				const asn_CHOICE_specifics_t *specs = td->specifics;
-				if ((st = get_struct(g, sptr, (size_t)specs->struct_size, p)) == NULL)
-					return 0;
-				set_present(st, specs, i + 1);
-			}
-			push_name(g, alt->name);
-			if (!check_member(g, alt, p, end, NULL, next, member_slot(st, alt, &inl)))
+		int i = choice_alt(pl, g->pre.tag);
+		if (i < 0)
+			return fail(g, CSRA_ERR_DER_UNEXPECTED_TAG, p);
+		const struct mplan *alt = &pl->m[i];
+		void *st = NULL, *inl;
+		if (sptr != NULL) {
+			if ((st = get_struct(g, sptr, pl->struct_size, p)) == NULL)
 				return 0;
-			pop(g);
-			return 1;
+			set_present(st, pl, i + 1);
 		}
-		return fail(g, CSRA_ERR_DER_UNEXPECTED_TAG, p);
+		push_name(g, alt->name);
+		if (!check_member(g, alt, p, end, NULL, next, member_slot(st, alt, &inl)))
+			return 0;
+		pop(g);
+		return 1;
 	}
 	/* Outer explicit tags: each holds exactly one TLV. */
 	if (!read_tlv(g, p, end, &t) || !enter(g, p))
@@ -919,27 +1139,27 @@ static int check_type(gate *g, asn_TYPE_descriptor_t *td, const asn_TYPE_member_
 		const uint8_t *inner;
 		if (!t.cons)
 			return fail(g, CSRA_ERR_DER_CONSTRUCTED_FORM, p);
-		if (!check_type(g, td, elm, tags + 1, ntags - 1, t.content, t.end, defby, &inner, sptr))
+		if (!check_type(g, pl, use, tags + 1, ntags - 1, t.content, t.end, defby, &inner, sptr))
 			return 0;
 		if (inner != t.end)
 			return fail(g, CSRA_ERR_DER_TRAILING_DATA, inner);
 	} else {
 		switch (k) {
 		case K_PRIM:
-			if (!check_prim(g, &t, univ) || (sptr != NULL && !build_prim(g, &t, univ, sptr)))
+			if (!check_prim(g, &t, pl->univ) || (sptr != NULL && !build_prim(g, &t, pl->univ, sptr)))
 				return 0;
 			break;
 		case K_SEQUENCE:
 			if (!t.cons)
 				return fail(g, CSRA_ERR_DER_CONSTRUCTED_FORM, p);
-			if (!check_sequence(g, td, &t, sptr))
+			if (!check_sequence(g, pl, &t, sptr))
 				return 0;
 			break;
 		case K_SEQ_OF:
 		case K_SET_OF:
 			if (!t.cons)
 				return fail(g, CSRA_ERR_DER_CONSTRUCTED_FORM, p);
-			if (!check_collection(g, td, elm, &t, k == K_SET_OF, defby, sptr))
+			if (!check_collection(g, pl, use, &t, k == K_SET_OF, defby, sptr))
 				return 0;
 			break;
 		default:
@@ -966,10 +1186,14 @@ static csra_err walk(asn_TYPE_descriptor_t *td, const uint8_t *der, size_t len,
 	diag->code = CSRA_OK;
 	diag->offset = 0;
 	diag->path[0] = '\0';
-	ber_tlv_tag_t tags[MAX_TAGS];
-	int n = tag_chain(td, NULL, tags);
+	const struct plan *pl = plan_of(td);
+	if (pl == NULL) {
+		/* A type outside the planned closure: a bug of ours, not bad input. */
+		fail(&g, CSRA_ERR_INTERNAL, NULL);
+		return diag->code;
+	}
 	const uint8_t *next;
-	if (!check_type(&g, td, NULL, tags, n, der, der + len, NULL, &next, out))
+	if (!check_type(&g, pl, NULL, pl->tags, pl->ntags, der, der + len, NULL, &next, out))
 		return diag->code;
 	if (next != der + len) {
 		fail(&g, CSRA_ERR_DER_TRAILING_DATA, next);
