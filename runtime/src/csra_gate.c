@@ -75,7 +75,7 @@ typedef struct gate {
 	const uint8_t *base;
 	const csra_gate_opts *opts;
 	csra_diag *diag;
-	unsigned depth;
+	unsigned depth, max_depth;
 	unsigned nseg;
 	struct seg segs[64];
 	const asn_TYPE_descriptor_t *root;
@@ -259,6 +259,21 @@ static csra_err pre_parse(gate *g, const uint8_t *p, const uint8_t *end, const u
 		g->pre_end = end;
 	}
 	return e;
+}
+
+/* The header at |p|: g->pre if a caller parsed it, else parsed into
+ * |local|. Returned by pointer, not copied: a wide copy read right after
+ * parse_tlv's narrow stores stalls store forwarding. Read what is needed
+ * before anything parses the next header into g->pre. */
+static const struct tlv *take_tlv(gate *g, const uint8_t *p, const uint8_t *end, struct tlv *local)
+{
+	const uint8_t *at;
+	if (g->pre_at == p && g->pre_end == end) {
+		g->pre_at = NULL;
+		return &g->pre;
+	}
+	csra_err e = parse_tlv(p, end, local, &at);
+	return e == CSRA_OK ? local : (fail(g, e, at), NULL);
 }
 
 static int read_tlv(gate *g, const uint8_t *p, const uint8_t *end, struct tlv *t)
@@ -540,7 +555,7 @@ static int check_type(gate *g, const struct plan *pl, const struct mplan *use,
 
 static int enter(gate *g, const uint8_t *at)
 {
-	if (++g->depth > g->opts->max_depth)
+	if (++g->depth > g->max_depth)
 		return fail(g, CSRA_ERR_DER_DEPTH, at);
 	return 1;
 }
@@ -555,12 +570,9 @@ static int enter(gate *g, const uint8_t *at)
 
 static void *alloc0(gate *g, size_t n, const uint8_t *at)
 {
-	void *p = csra_arena_alloc(g->arena, n);
-	if (p == NULL) {
+	void *p = csra_arena_alloc0(g->arena, n);
+	if (p == NULL)
 		fail(g, csra_arena_hit_cap(g->arena) ? CSRA_ERR_DER_RESOURCE_LIMIT : CSRA_ERR_NOMEM, at);
-		return NULL;
-	}
-	memset(p, 0, n);
 	return p;
 }
 
@@ -726,6 +738,7 @@ struct mplan {
 	ber_tlv_tag_t tags[MAX_TAGS];	/* tag chain as used */
 	uint32_t offset;
 	uint8_t ntags, match, optional, pointer, open, refuse_empty;
+	uint8_t leaf;	/* a primitive under one tag: check_leaf */
 };
 
 /* One entry of an untagged CHOICE's first-tag lookup, in element order. */
@@ -849,6 +862,7 @@ static int mplan_fill(struct mplan *m, const struct plan *owner, const asn_TYPE_
 			m->dfl = defaults[k].der, m->dfl_len = defaults[k].len;
 	if ((m->type = plan_make(td)) == NULL)
 		return 0;
+	m->leaf = m->type->kind == K_PRIM && m->ntags == 1;
 	m->refuse_empty = (uint8_t)((m->type->kind == K_SEQ_OF || m->type->kind == K_SET_OF) &&
 	    refuses_empty(td, elm));
 	return 1;
@@ -983,10 +997,13 @@ static void set_present(void *st, const struct plan *pl, int value)
 	}
 }
 
-static int check_member(gate *g, const struct mplan *m, const uint8_t *p,
+/* An untagged open-type member whose defining OID was seen. Returns 1 or 0
+ * as check_type does, or -1 when the resolver does not know the OID and
+ * the value is to be checked as the member's own type (ANY). */
+static __attribute__((noinline)) int check_open(gate *g, const uint8_t *p,
     const uint8_t *end, const struct defby *defby, const uint8_t **next, void **sptr)
 {
-	if (m->open && defby != NULL && defby->oid != NULL && g->opts->resolve != NULL) {
+	{
 		/* An open type: the OID before it names the value's type. The
 		 * header is parsed with the full DER rules (high tags included),
 		 * so no encoding slips past the type check as generic DER. */
@@ -1011,32 +1028,66 @@ static int check_member(gate *g, const struct mplan *m, const uint8_t *p,
 			    (!build || add_open(g, ot, p, *next, *sptr, nested));
 		}
 	}
+	return -1;
+}
+
+/* A primitive member with one tag, the commonest element, without
+ * check_type's generality; the same checks in the same order. */
+static inline int check_leaf(gate *g, const struct mplan *m, const uint8_t *p,
+    const uint8_t *end, const uint8_t **next, void **sptr)
+{
+	struct tlv local;
+	const struct tlv *tp = take_tlv(g, p, end, &local);
+	if (tp == NULL)
+		return 0;
+	if (g->depth >= g->max_depth)
+		return fail(g, CSRA_ERR_DER_DEPTH, p);
+	if (tp->tag != m->tags[0])
+		return fail(g, CSRA_ERR_DER_UNEXPECTED_TAG, p);
+	unsigned univ = m->type->univ;
+	if (!check_prim(g, tp, univ) || (sptr != NULL && !build_prim(g, tp, univ, sptr)))
+		return 0;
+	*next = tp->end;
+	return 1;
+}
+
+static inline int check_member(gate *g, const struct mplan *m, const uint8_t *p,
+    const uint8_t *end, const struct defby *defby, const uint8_t **next, void **sptr)
+{
+	if (m->leaf)
+		return check_leaf(g, m, p, end, next, sptr);
+	if (m->open && defby != NULL && defby->oid != NULL && g->opts->resolve != NULL) {
+		int r = check_open(g, p, end, defby, next, sptr);
+		if (r >= 0)
+			return r;
+	}
 	return check_type(g, m->type, m, m->tags, m->ntags, p, end, defby, next, sptr);
 }
 
-static int check_sequence(gate *g, const struct plan *pl, const struct tlv *t, void **sptr)
+static int check_sequence(gate *g, const struct plan *pl, const uint8_t *start,
+    const uint8_t *content, const uint8_t *tend, void **sptr)
 {
-	const uint8_t *c = t->content;
+	const uint8_t *c = content;
 	struct defby own = { pl->td, NULL, 0 };
 	int present = 0;
 	void *st = NULL;
-	if (sptr != NULL && (st = get_struct(g, sptr, pl->struct_size, t->start)) == NULL)
+	if (sptr != NULL && (st = get_struct(g, sptr, pl->struct_size, start)) == NULL)
 		return 0;
 	for (unsigned i = 0; i < pl->nm; i++) {
 		const struct mplan *m = &pl->m[i];
-		if (c < t->end) {
+		if (c < tend) {
 			const uint8_t *at;
 			/* A bad header is reported by the member's own check. An
 			 * optional member skipped leaves the header parsed for
 			 * the next. */
-			int ok = pre_parse(g, c, t->end, &at) == CSRA_OK;
+			int ok = pre_parse(g, c, tend, &at) == CSRA_OK;
 			ber_tlv_tag_t htag = g->pre.tag;
 			const uint8_t *hcontent = g->pre.content, *hend = g->pre.end;
 			if (!ok || member_matches(m, htag)) {
 				const uint8_t *n;
 				void *inl;
 				push_name(g, m->name);
-				if (!check_member(g, m, c, t->end, &own, &n, member_slot(st, m, &inl)))
+				if (!check_member(g, m, c, tend, &own, &n, member_slot(st, m, &inl)))
 					return 0;
 				if (m->dfl != NULL && (size_t)(n - c) == m->dfl_len &&
 				    memcmp(c, m->dfl, m->dfl_len) == 0)
@@ -1053,34 +1104,35 @@ static int check_sequence(gate *g, const struct plan *pl, const struct tlv *t, v
 		}
 		if (!m->optional) {
 			push_name(g, m->name);
-			return fail(g, c < t->end ? CSRA_ERR_DER_UNEXPECTED_TAG
+			return fail(g, c < tend ? CSRA_ERR_DER_UNEXPECTED_TAG
 			    : CSRA_ERR_DER_MISSING_ELEMENT, c);
 		}
 	}
-	if (c < t->end) {
+	if (c < tend) {
 		/* Nothing in the schema takes this element. */
 		return fail(g, CSRA_ERR_DER_UNEXPECTED_TAG, c);
 	}
 	if (pl->signer_id && present == 0)
-		return fail(g, CSRA_ERR_DER_SIGNER_ID_EMPTY, t->start);
+		return fail(g, CSRA_ERR_DER_SIGNER_ID_EMPTY, start);
 	return 1;
 }
 
 static int check_collection(gate *g, const struct plan *pl, const struct mplan *use,
-    const struct tlv *t, int is_set, const struct defby *defby, void **sptr)
+    const uint8_t *start, const uint8_t *content, const uint8_t *tend, int is_set,
+    const struct defby *defby, void **sptr)
 {
 	const struct mplan *item = &pl->m[0];
-	const uint8_t *c = t->content, *prev = NULL;
+	const uint8_t *c = content, *prev = NULL;
 	size_t prev_len = 0;
 	int i = 0;
 	void *st = NULL;
-	if (sptr != NULL && (st = get_struct(g, sptr, pl->struct_size, t->start)) == NULL)
+	if (sptr != NULL && (st = get_struct(g, sptr, pl->struct_size, start)) == NULL)
 		return 0;
-	for (; c < t->end; i++) {
+	for (; c < tend; i++) {
 		const uint8_t *n;
 		void *it = NULL;
 		push_index(g, i);
-		if (!check_member(g, item, c, t->end, defby, &n, st ? &it : NULL))
+		if (!check_member(g, item, c, tend, defby, &n, st ? &it : NULL))
 			return 0;
 		pop(g);
 		if (is_set && prev != NULL && der_set_cmp(prev, prev_len, c, (size_t)(n - c)) > 0)
@@ -1094,7 +1146,7 @@ static int check_collection(gate *g, const struct plan *pl, const struct mplan *
 	/* SIZE (1..MAX), on the type (our list) or the member (asn1c's
 	 * constraint, asked when the plan was made). */
 	if (i == 0 && (use ? use->refuse_empty : pl->refuse_empty))
-		return fail(g, CSRA_ERR_DER_CONSTRAINT, t->start);
+		return fail(g, CSRA_ERR_DER_CONSTRAINT, start);
 	return 1;
 }
 
@@ -1131,35 +1183,33 @@ static int check_type(gate *g, const struct plan *pl, const struct mplan *use,
 		return 1;
 	}
 	/* Outer explicit tags: each holds exactly one TLV. */
-	if (!read_tlv(g, p, end, &t) || !enter(g, p))
+	const struct tlv *tp = take_tlv(g, p, end, &t);
+	if (tp == NULL || !enter(g, p))
 		return 0;
-	if (t.tag != tags[0])
+	if (tp->tag != tags[0])
 		return fail(g, CSRA_ERR_DER_UNEXPECTED_TAG, p);
-	if (ntags > 1 || k == K_CHOICE || k == K_ANY) {
-		const uint8_t *inner;
-		if (!t.cons)
-			return fail(g, CSRA_ERR_DER_CONSTRUCTED_FORM, p);
-		if (!check_type(g, pl, use, tags + 1, ntags - 1, t.content, t.end, defby, &inner, sptr))
+	const uint8_t *tcontent = tp->content, *tend = tp->end;
+	if (k == K_PRIM && ntags == 1) {
+		/* Nothing parses another header before these are done with tp. */
+		if (!check_prim(g, tp, pl->univ) || (sptr != NULL && !build_prim(g, tp, pl->univ, sptr)))
 			return 0;
-		if (inner != t.end)
+	} else if (!tp->cons) {
+		return fail(g, CSRA_ERR_DER_CONSTRUCTED_FORM, p);
+	} else if (ntags > 1 || k == K_CHOICE || k == K_ANY) {
+		const uint8_t *inner;
+		if (!check_type(g, pl, use, tags + 1, ntags - 1, tcontent, tend, defby, &inner, sptr))
+			return 0;
+		if (inner != tend)
 			return fail(g, CSRA_ERR_DER_TRAILING_DATA, inner);
 	} else {
 		switch (k) {
-		case K_PRIM:
-			if (!check_prim(g, &t, pl->univ) || (sptr != NULL && !build_prim(g, &t, pl->univ, sptr)))
-				return 0;
-			break;
 		case K_SEQUENCE:
-			if (!t.cons)
-				return fail(g, CSRA_ERR_DER_CONSTRUCTED_FORM, p);
-			if (!check_sequence(g, pl, &t, sptr))
+			if (!check_sequence(g, pl, p, tcontent, tend, sptr))
 				return 0;
 			break;
 		case K_SEQ_OF:
 		case K_SET_OF:
-			if (!t.cons)
-				return fail(g, CSRA_ERR_DER_CONSTRUCTED_FORM, p);
-			if (!check_collection(g, pl, use, &t, k == K_SET_OF, defby, sptr))
+			if (!check_collection(g, pl, use, p, tcontent, tend, k == K_SET_OF, defby, sptr))
 				return 0;
 			break;
 		default:
@@ -1167,7 +1217,7 @@ static int check_type(gate *g, const struct plan *pl, const struct mplan *use,
 		}
 	}
 	g->depth--;
-	*next = t.end;
+	*next = tend;
 	return 1;
 }
 
@@ -1179,6 +1229,7 @@ static csra_err walk(asn_TYPE_descriptor_t *td, const uint8_t *der, size_t len,
 	memset(&g, 0, sizeof(g));
 	g.base = der;
 	g.opts = opts;
+	g.max_depth = opts->max_depth;
 	g.diag = diag;
 	g.root = td;
 	g.arena = arena;
