@@ -1047,31 +1047,30 @@ static void set_present(void *st, const struct plan *pl, int value)
 static __attribute__((noinline)) int check_open(gate *g, const uint8_t *p,
     const uint8_t *end, const struct defby *defby, const uint8_t **next, void **sptr)
 {
-	{
-		/* An open type: the OID before it names the value's type. The
-		 * header is parsed with the full DER rules (high tags included),
-		 * so no encoding slips past the type check as generic DER. */
-		const uint8_t *at;
-		csra_err e = pre_parse(g, p, end, &at);
-		if (e != CSRA_OK)
-			return fail(g, e, at);
-		asn_TYPE_descriptor_t *ot = g->opts->resolve(g->opts->resolve_arg,
-		    defby->container, defby->oid, defby->oid_len, p, (size_t)(g->pre.end - p));
-		if (ot != NULL) {
-			const struct plan *op = plan_of(ot);
-			if (op == NULL)
-				return fail(g, CSRA_ERR_INTERNAL, p);
-			/* Built too, when asked: whoever opens the value later
-			 * finds it rather than walking its bytes again. */
-			void *nested = NULL;
-			int build = sptr != NULL && g->opens != NULL &&
-			    defby->container != g->opts->check_only_in;
-			return check_type(g, op, NULL, op->tags, op->ntags, p, end, NULL, next,
-			    build ? &nested : NULL) &&
-			    (sptr == NULL || build_any(g, p, *next, sptr)) &&
-			    (!build || add_open(g, ot, p, *next, *sptr, nested));
-		}
+	/* An open type: the OID before it names the value's type. The
+	 * header is parsed with the full DER rules (high tags included),
+	 * so no encoding slips past the type check as generic DER. */
+	const uint8_t *at;
+	csra_err e = pre_parse(g, p, end, &at);
+	if (e != CSRA_OK)
+		return fail(g, e, at);
+	asn_TYPE_descriptor_t *ot = g->opts->resolve(g->opts->resolve_arg,
+	    defby->container, defby->oid, defby->oid_len, p, (size_t)(g->pre.end - p));
+	if (ot != NULL) {
+		const struct plan *op = plan_of(ot);
+		if (op == NULL)
+			return fail(g, CSRA_ERR_INTERNAL, p);
+		/* Built too, when asked: whoever opens the value later
+		 * finds it rather than walking its bytes again. */
+		void *nested = NULL;
+		int build = sptr != NULL && g->opens != NULL &&
+		    defby->container != g->opts->check_only_in;
+		return check_type(g, op, NULL, op->tags, op->ntags, p, end, NULL, next,
+		    build ? &nested : NULL) &&
+		    (sptr == NULL || build_any(g, p, *next, sptr)) &&
+		    (!build || add_open(g, ot, p, *next, *sptr, nested));
 	}
+
 	return -1;
 }
 
