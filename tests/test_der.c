@@ -9,10 +9,12 @@
 
 #include "csra_codec_int.h"
 #include "csra_gate.h"
+#include "csrattest/claims.h"
 #include "csrattest/codec.h"
 #include "testutil.h"
 
 #include "AttestationBundle.h"
+#include "AttestationStatement.h"
 #include "CertReqMessages.h"
 #include "Controls.h"
 #include "Extensions.h"
@@ -23,8 +25,10 @@
 #include "CertificationRequest.h"
 #include "Evidence.h"
 #include "EvidenceBundle.h"
+#include "EvidenceExplicitCerts.h"
 #include "EvidenceStatement.h"
 #include "Extension.h"
+#include "NativeInteger.h"
 #include "ReportedClaim.h"
 #include "ReportedElement.h"
 #include "TBSCertificate.h"
@@ -849,6 +853,96 @@ static int test_defaults_table_complete(void)
 	return 1;
 }
 
+/* OIDs of 1 to 24 octets, drawn from octets that make or break the
+ * sub-identifier rules (X.690 8.19.2), agree octet for octet with a plain
+ * reading of the rule: the gate checks long OIDs a word at a time. */
+static int test_oid_rule_all_positions(void)
+{
+	static const uint8_t pool[] = { 0x80, 0x81, 0xff, 0x01, 0x7f, 0x00, 0x55 };
+	uint32_t seed = 12345;
+	for (int iter = 0; iter < 20000; iter++) {
+		uint8_t der[32];
+		size_t len = 1 + (size_t)(iter % 24);
+		for (size_t i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			/* mostly valid octets, so that one bad one is the case */
+			uint32_t r = (seed >> 16) % 40;
+			der[4 + i] = r < (uint32_t)sizeof(pool) ? pool[r] : (uint8_t)(0x01 + r);
+		}
+		der[0] = 0x30;
+		der[1] = (uint8_t)(len + 2);
+		der[2] = 0x06;
+		der[3] = (uint8_t)len;
+		/* The rule, octet by octet: no sub-identifier starts with 0x80,
+		 * the last octet ends one. */
+		size_t want = SIZE_MAX;
+		int first = 1;
+		for (size_t i = 0; i < len && want == SIZE_MAX; i++) {
+			if (first && der[4 + i] == 0x80)
+				want = 4 + i;
+			first = !(der[4 + i] & 0x80);
+		}
+		if (want == SIZE_MAX && !first)
+			want = 4 + len - 1;
+		if (!expect(NULL, CSRA_PDU_KEY_PURPOSES, der, len + 4,
+		    want == SIZE_MAX ? CSRA_OK : CSRA_ERR_DER_BAD_OID, want,
+		    want == SIZE_MAX ? NULL : "KeyPurposes[0]")) {
+			fprintf(stderr, "  OID of %zu octets, iteration %d\n", len, iter);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* The gate walks plans made once from the descriptors: every PDU and
+ * every type the open-type resolver can return has one, and a descriptor
+ * outside them is an internal error, not a crash or an acceptance. */
+static int test_gate_plans_cover_decodes(void)
+{
+	for (int pdu = CSRA_PDU_EVIDENCE; pdu <= CSRA_PDU_CRYPTO4A_ATTESTATION; pdu++) {
+		asn_TYPE_descriptor_t *td = csra_pdu_td((csra_pdu)pdu);
+		CHECK(td != NULL && csra_gate_has_plan(td));
+	}
+	CHECK(csra_gate_has_plan(&asn_DEF_EvidenceExplicitCerts));
+	int claims = 0;
+	for (int c = 0; c < 256; c++) {
+		size_t len;
+		const uint8_t *oid = csra_claim_oid((csra_claim)c, &len);
+		if (oid == NULL)
+			continue;
+		asn_TYPE_descriptor_t *td = csra_claim_type(oid, len);
+		CHECK(td != NULL && csra_gate_has_plan(td));
+		claims++;
+	}
+	CHECK(claims == CSRA_CLAIM_KEY_PURPOSE);
+	static const struct {
+		const asn_TYPE_descriptor_t *container;
+		csra_oid_id oid;
+	} opens[] = {
+		{ &asn_DEF_AttestationStatement, CSRA_OID_ID_STMT_PKIX_EVIDENCE },
+		{ &asn_DEF_AttestationStatement, CSRA_OID_ID_TCGATTESTCERTIFY },
+		{ &asn_DEF_EvidenceStatement, CSRA_OID_ID_STMT_PKIX_EVIDENCE },
+		{ &asn_DEF_EvidenceStatement, CSRA_OID_ID_TCGATTESTCERTIFY },
+		{ &asn_DEF_CRIAttribute, CSRA_OID_ID_AA_ATTESTATION },
+		{ &asn_DEF_CRIAttribute, CSRA_OID_PKCS_9_AT_EXTENSIONREQUEST },
+	};
+	for (size_t i = 0; i < sizeof(opens) / sizeof(opens[0]); i++) {
+		const csra_oid_entry *e = &csra_oid_table[opens[i].oid];
+		asn_TYPE_descriptor_t *td = csra_codec_open_type(NULL, opens[i].container, e->der,
+		    e->der_len, TPM_OK, sizeof(TPM_OK));
+		CHECK(td != NULL && csra_gate_has_plan(td));
+	}
+	/* asn1c's NativeInteger: linked, in no schema csrattest decodes. */
+	static const uint8_t five[] = { 0x02, 0x01, 0x05 };
+	csra_gate_opts o = { 32, NULL, NULL, NULL };
+	csra_diag dg;
+	CHECK(!csra_gate_has_plan(&asn_DEF_NativeInteger));
+	CHECK(csra_gate_check(&asn_DEF_NativeInteger, five, sizeof(five), &o, &dg) == CSRA_ERR_INTERNAL);
+	CHECK(dg.code == CSRA_ERR_INTERNAL);
+	CHECK(csra_gate_check(&asn_DEF_INTEGER, five, sizeof(five), &o, &dg) == CSRA_OK);
+	return 1;
+}
+
 /* csra_base64_decode takes canonical padded base64 only. */
 static int test_base64_canonical(void)
 {
@@ -909,6 +1003,7 @@ int main(void)
 		TU(test_set_of_order), TU(test_default_encoded),
 		TU(test_csr_attestation_value_checked), TU(test_defaults_table_complete), TU(test_nonempty_table_complete),
 		TU(test_evidence_type_override), TU(test_base64_canonical),
+		TU(test_oid_rule_all_positions), TU(test_gate_plans_cover_decodes),
 	};
 	return tu_run(tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -20,6 +20,9 @@ void csra_arena_free(csra_arena **a);
  * would be exceeded or malloc fails. The memory is not zeroed. */
 void *csra_arena_alloc(csra_arena *a, size_t n);
 
+/* csra_arena_alloc0 is csra_arena_alloc with the memory zeroed. */
+void *csra_arena_alloc0(csra_arena *a, size_t n);
+
 /* csra_arena_hit_cap returns 1 if an allocation failed because of the cap. */
 int csra_arena_hit_cap(const csra_arena *a);
 

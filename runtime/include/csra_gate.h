@@ -70,6 +70,11 @@ csra_err csra_gate_decode(asn_TYPE_descriptor_t *td, const uint8_t *der, size_t 
  * collection whose constraint asn1c dropped and the gate enforces. */
 int csra_gate_requires_nonempty(const asn_TYPE_descriptor_t *td);
 
+/* csra_gate_has_plan returns 1 if the walk has a plan for |td|: the
+ * descriptors csra_decode() starts at and the resolver returns, with
+ * everything they contain. Any other descriptor is CSRA_ERR_INTERNAL. */
+int csra_gate_has_plan(const asn_TYPE_descriptor_t *td);
+
 /* csra_der_tlv_peek reads the TLV header at |p|..|end| without DER checks
  * beyond bounds: sets |*content|, |*content_len| and |*tag_byte| (first
  * identifier octet). Returns 1, or 0 if it does not parse. For the form

@@ -8,6 +8,7 @@
  * the bytes, using the generated descriptors for the schema, and knows
  * where it is, so errors carry an offset and a path.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,6 +23,20 @@
 #include "asn_SET_OF.h"
 
 #include "ANY.h"
+#include "AttestationBundle.h"
+#include "BOOLEAN.h"
+#include "C4aAttestationMessage.h"
+#include "Certificate.h"
+#include "CertificationRequest.h"
+#include "Evidence.h"
+#include "EvidenceBundle.h"
+#include "EvidenceExplicitCerts.h"
+#include "GeneralizedTime.h"
+#include "INTEGER.h"
+#include "KeyPurposes.h"
+#include "TbsEvidence.h"
+#include "TcgAttestCertify.h"
+#include "UTF8String.h"
 #include "CertReqMessages.h"
 #include "Controls.h"
 #include "Extensions.h"
@@ -60,7 +75,7 @@ typedef struct gate {
 	const uint8_t *base;
 	const csra_gate_opts *opts;
 	csra_diag *diag;
-	unsigned depth;
+	unsigned depth, max_depth;
 	unsigned nseg;
 	struct seg segs[64];
 	const asn_TYPE_descriptor_t *root;
@@ -169,7 +184,7 @@ int csra_der_tlv_peek(const uint8_t *p, const uint8_t *end, uint8_t *tag_byte,
 
 /* Parses one TLV header with DER's rules on tags and lengths. Returns
  * CSRA_OK, or an error code with |*at| set to where it lies. */
-static csra_err parse_tlv(const uint8_t *p, const uint8_t *end, struct tlv *t, const uint8_t **at)
+static inline __attribute__((always_inline)) csra_err parse_tlv(const uint8_t *p, const uint8_t *end, struct tlv *t, const uint8_t **at)
 {
 	const uint8_t *start = p;
 	*at = p;
@@ -246,6 +261,21 @@ static csra_err pre_parse(gate *g, const uint8_t *p, const uint8_t *end, const u
 	return e;
 }
 
+/* The header at |p|: g->pre if a caller parsed it, else parsed into
+ * |local|. Returned by pointer, not copied: a wide copy read right after
+ * parse_tlv's narrow stores stalls store forwarding. Read what is needed
+ * before anything parses the next header into g->pre. */
+static const struct tlv *take_tlv(gate *g, const uint8_t *p, const uint8_t *end, struct tlv *local)
+{
+	const uint8_t *at;
+	if (g->pre_at == p && g->pre_end == end) {
+		g->pre_at = NULL;
+		return &g->pre;
+	}
+	csra_err e = parse_tlv(p, end, local, &at);
+	return e == CSRA_OK ? local : (fail(g, e, at), NULL);
+}
+
 static int read_tlv(gate *g, const uint8_t *p, const uint8_t *end, struct tlv *t)
 {
 	const uint8_t *at;
@@ -297,11 +327,52 @@ static int check_integer(gate *g, const struct tlv *t)
 	return 1;
 }
 
+static uint64_t load_le64(const uint8_t *p)
+{
+	uint64_t w;
+	memcpy(&w, p, sizeof(w));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap64(w);
+#endif
+	return w;
+}
+
+/* Do the eight octets |w| (little-endian), the first preceded by an octet
+ * whose continuation bit is |carry| (at bit 7), hold an 0x80 that starts
+ * a sub-identifier? May say yes wrongly after a real one: callers then
+ * look octet by octet. */
+static int oid_word_padded(uint64_t w, uint64_t carry)
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	uint64_t x = w ^ highs;	/* octets equal to 0x80 become 0 */
+	uint64_t zero = (x - ones) & ~x & highs;
+	return (zero & ~((w << 8) | carry) & highs) != 0;
+}
+
+/* Is |c|/|n| (n >= 8) free of padded sub-identifiers and ended? 0 means
+ * "look closer", not "bad". */
+static int oid_clean(const uint8_t *c, size_t n)
+{
+	uint64_t carry = 0;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w = load_le64(c + i);
+		if (oid_word_padded(w, carry))
+			return 0;
+		carry = (w >> 56) & 0x80;
+	}
+	if (i < n && oid_word_padded(load_le64(c + n - 8), c[n - 9] & 0x80))
+		return 0;	/* n > 8 here: the last eight, overlapping */
+	return !(c[n - 1] & 0x80);
+}
+
 static int check_oid(gate *g, const struct tlv *t)
 {
 	const uint8_t *c = t->content;
 	if (c == t->end)
 		return fail(g, CSRA_ERR_DER_BAD_OID, t->start);
+	if (t->end - c >= 8 && oid_clean(c, (size_t)(t->end - c)))
+		return 1;
 	int first = 1;
 	for (; c < t->end; c++) {
 		if (first && *c == 0x80)	/* sub-identifier padded with 0x80 */
@@ -436,7 +507,7 @@ static int check_chars(gate *g, const struct tlv *t, unsigned univ)
 }
 
 /* Checks the contents of a primitive of universal type |univ|. */
-static int check_prim(gate *g, const struct tlv *t, unsigned univ)
+static inline __attribute__((always_inline)) int check_prim(gate *g, const struct tlv *t, unsigned univ)
 {
 	size_t n = (size_t)(t->end - t->content);
 	if (t->cons)
@@ -517,13 +588,15 @@ static int add_open(gate *g, asn_TYPE_descriptor_t *td, const uint8_t *p, const 
 
 /* Walk ----------------------------------------------------------------- */
 
-static int check_type(gate *g, asn_TYPE_descriptor_t *td, const asn_TYPE_member_t *elm,
+struct plan;
+struct mplan;
+static int check_type(gate *g, const struct plan *pl, const struct mplan *use,
     const ber_tlv_tag_t *tags, int ntags, const uint8_t *p, const uint8_t *end,
     const struct defby *defby, const uint8_t **next, void **sptr);
 
 static int enter(gate *g, const uint8_t *at)
 {
-	if (++g->depth > g->opts->max_depth)
+	if (++g->depth > g->max_depth)
 		return fail(g, CSRA_ERR_DER_DEPTH, at);
 	return 1;
 }
@@ -538,12 +611,9 @@ static int enter(gate *g, const uint8_t *at)
 
 static void *alloc0(gate *g, size_t n, const uint8_t *at)
 {
-	void *p = csra_arena_alloc(g->arena, n);
-	if (p == NULL) {
+	void *p = csra_arena_alloc0(g->arena, n);
+	if (p == NULL)
 		fail(g, csra_arena_hit_cap(g->arena) ? CSRA_ERR_DER_RESOURCE_LIMIT : CSRA_ERR_NOMEM, at);
-		return NULL;
-	}
-	memset(p, 0, n);
 	return p;
 }
 
@@ -580,7 +650,7 @@ static int set_bytes(gate *g, uint8_t **buf, int *size, const uint8_t *p, size_t
 }
 
 /* Stores a checked primitive of universal type |univ| as asn1c does. */
-static int build_prim(gate *g, const struct tlv *t, unsigned univ, void **sptr)
+static inline __attribute__((always_inline)) int build_prim(gate *g, const struct tlv *t, unsigned univ, void **sptr)
 {
 	size_t n = (size_t)(t->end - t->content);
 	switch (univ) {
@@ -638,29 +708,6 @@ static int list_add(gate *g, void *listp, void *item, const uint8_t *at)
 	return 1;
 }
 
-static void set_present(void *st, const asn_CHOICE_specifics_t *specs, int value)
-{
-	void *pres = (char *)st + specs->pres_offset;
-	switch (specs->pres_size) {
-	case sizeof(int): *(int *)pres = value; break;
-	case sizeof(short): *(short *)pres = (short)value; break;
-	case sizeof(char): *(char *)pres = (char)value; break;
-	default: *(long long *)pres = value; break;
-	}
-}
-
-/* Where member |elm| of the struct |st| goes: a pointer member's slot, or
- * (through |inline_ptr|) the member inside |st|. NULL: not building. */
-static void **member_slot(void *st, const asn_TYPE_member_t *elm, void **inline_ptr)
-{
-	if (st == NULL)
-		return NULL;
-	if (elm->flags & ATF_POINTER)
-		return (void **)((char *)st + elm->memb_offset);
-	*inline_ptr = (char *)st + elm->memb_offset;
-	return inline_ptr;
-}
-
 /* Walk ----------------------------------------------------------------- */
 
 /* Any DER at all: TLV rules everywhere, contents rules for universal
@@ -680,7 +727,7 @@ static int check_any(gate *g, const uint8_t *p, const uint8_t *end, const uint8_
 		ber_tlv_tag_t prev_tag = 0;
 		for (int i = 0; c < t.end; i++) {
 			const uint8_t *n, *at;
-			struct tlv ct;
+			struct tlv ct = { 0 };
 			push_index(g, i);
 			if (!check_any(g, c, t.end, &n))
 				return 0;
@@ -708,19 +755,81 @@ static int check_any(gate *g, const uint8_t *p, const uint8_t *end, const uint8_
 	return 1;
 }
 
-/* Does a member whose outermost tag is |elm->tag| (or, untagged, a CHOICE
- * or ANY) start with |tag|? */
-static int member_matches(const asn_TYPE_member_t *elm, ber_tlv_tag_t tag)
+/* Plans ---------------------------------------------------------------- */
+/*
+ * What the walk needs from asn1c's descriptors never changes, so it is
+ * derived once: a plan per type (kind, universal tag, tag chain, layout,
+ * the first-tag lookup of a CHOICE, the empty-collection verdict) and per
+ * member (tag chain as used, how its first tag is matched, DEFAULT DER,
+ * slot). The plans cover the closure of the decode roots and of every
+ * type the open-type resolver returns, built once under pthread_once into
+ * static tables; a descriptor outside it is CSRA_ERR_INTERNAL.
+ */
+
+enum match { M_TAG, M_ANY, M_CHOICE, M_NEVER };
+
+struct plan;
+
+struct mplan {
+	const char *name;
+	const struct plan *type;
+	const uint8_t *dfl;	/* DEFAULT value's DER, as DER must not encode it */
+	size_t dfl_len;
+	ber_tlv_tag_t tag;	/* outermost tag (M_TAG) */
+	ber_tlv_tag_t tags[MAX_TAGS];	/* tag chain as used */
+	uint32_t offset;
+	uint8_t ntags, match, optional, pointer, open, refuse_empty;
+	uint8_t leaf;	/* a primitive under one tag: check_leaf */
+};
+
+/* One entry of an untagged CHOICE's first-tag lookup, in element order. */
+struct alt {
+	ber_tlv_tag_t tag;
+	uint16_t index;
+	uint8_t any;	/* an untagged ANY: takes every tag */
+};
+
+struct plan {
+	asn_TYPE_descriptor_t *td;
+	const struct mplan *m;	/* elements; a collection's item is m[0] */
+	const struct alt *alts;	/* CHOICE */
+	ber_tlv_tag_t tags[MAX_TAGS];	/* own tag chain (untagged use) */
+	uint32_t struct_size, pres_offset;
+	uint16_t nm, nalts;
+	uint8_t kind, univ, ntags, pres_size, signer_id, refuse_empty;
+};
+
+/* Today's closure: 82 types, 158 members, 29 CHOICE entries; a schema
+ * outgrowing these makes every walk CSRA_ERR_INTERNAL, which every test
+ * sees (test_gate_plans_cover_decodes first). */
+#define MAX_PLANS 256
+#define MAX_MPLANS 1024
+#define MAX_ALTS 256
+#define PLAN_HASH 512	/* power of two, >= 2 * MAX_PLANS */
+
+static struct plan plans[MAX_PLANS];
+static struct mplan mplans[MAX_MPLANS];
+static struct alt alts[MAX_ALTS];
+static const struct plan *plan_hash[PLAN_HASH];
+static unsigned nplans, nmplans, nalts;
+static int plans_failed;
+static pthread_once_t plans_once = PTHREAD_ONCE_INIT;
+
+static size_t hash_slot(const asn_TYPE_descriptor_t *td)
 {
-	if (elm->tag != (ber_tlv_tag_t)-1)
-		return elm->tag == tag;
-	if (elm->type == &asn_DEF_ANY)
-		return 1;
-	if (elm->type->ber_decoder == CHOICE_decode_ber)
-		for (int i = 0; i < elm->type->elements_count; i++)
-			if (member_matches(&elm->type->elements[i], tag))
-				return 1;
-	return 0;
+	uintptr_t h = (uintptr_t)td;
+	h ^= h >> 17;
+	h *= (uintptr_t)0x9e3779b97f4a7c15ull;
+	return (size_t)(h >> 7) & (PLAN_HASH - 1);
+}
+
+static const struct plan *plan_find(const asn_TYPE_descriptor_t *td)
+{
+	for (size_t i = hash_slot(td);; i = (i + 1) & (PLAN_HASH - 1)) {
+		const struct plan *p = plan_hash[i];
+		if (p == NULL || p->td == td)
+			return p;
+	}
 }
 
 /* The tag chain of |td| as used by |elm| (NULL: untagged use). */
@@ -737,73 +846,294 @@ static int tag_chain(const asn_TYPE_descriptor_t *td, const asn_TYPE_member_t *e
 	return n;
 }
 
-static int check_member(gate *g, const asn_TYPE_member_t *elm, const uint8_t *p,
-    const uint8_t *end, const struct defby *defby, const uint8_t **next, void **sptr)
+/* Does asn1c's constraint check of a collection (as member |elm|, or
+ * bare) refuse an empty one? Asked once, of a zeroed list. */
+static int refuses_empty(asn_TYPE_descriptor_t *td, const asn_TYPE_member_t *elm)
 {
-	ber_tlv_tag_t tags[MAX_TAGS];
-	asn_TYPE_descriptor_t *td = elm->type;
-	if (td == &asn_DEF_ANY && elm->tag_mode == 0 && defby != NULL &&
-	    defby->oid != NULL && g->opts->resolve != NULL) {
-		/* An open type: the OID before it names the value's type. The
-		 * header is parsed with the full DER rules (high tags included),
-		 * so no encoding slips past the type check as generic DER. */
-		const uint8_t *at;
-		csra_err e = pre_parse(g, p, end, &at);
-		if (e != CSRA_OK)
-			return fail(g, e, at);
-		asn_TYPE_descriptor_t *ot = g->opts->resolve(g->opts->resolve_arg,
-		    defby->container, defby->oid, defby->oid_len, p, (size_t)(g->pre.end - p));
-		if (ot != NULL) {
-			/* Built too, when asked: whoever opens the value later
-			 * finds it rather than walking its bytes again. */
-			int n = tag_chain(ot, NULL, tags);
-			void *nested = NULL;
-			int build = sptr != NULL && g->opens != NULL &&
-			    defby->container != g->opts->check_only_in;
-			return check_type(g, ot, NULL, tags, n, p, end, NULL, next, build ? &nested : NULL) &&
-			    (sptr == NULL || build_any(g, p, *next, sptr)) &&
-			    (!build || add_open(g, ot, p, *next, *sptr, nested));
-		}
-	}
-	int n = tag_chain(td, elm, tags);
-	return check_type(g, td, elm, tags, n, p, end, defby, next, sptr);
+	if (csra_gate_requires_nonempty(td))
+		return 1;
+	asn_constr_check_f *check = elm && elm->memb_constraints ? elm->memb_constraints
+	    : td->check_constraints;
+	union { void *p; long long l; char buf[128]; } empty;
+	memset(&empty, 0, sizeof(empty));
+	return check != NULL && check(td, &empty, NULL, NULL) != 0;
 }
 
-static int check_sequence(gate *g, asn_TYPE_descriptor_t *td, const struct tlv *t, void **sptr)
+static const struct plan *plan_make(asn_TYPE_descriptor_t *td);
+
+/* Appends to the lookup the first tags that select alternative |index|
+ * through member |elm| (recursing into an untagged CHOICE). */
+static int add_alts(const asn_TYPE_member_t *elm, uint16_t index, unsigned depth)
 {
-	const uint8_t *c = t->content;
-	struct defby own = { td, NULL, 0 };
+	if (depth > 8 || nalts >= MAX_ALTS)
+		return 0;
+	if (elm->tag != (ber_tlv_tag_t)-1) {
+		alts[nalts++] = (struct alt){ elm->tag, index, 0 };
+		return 1;
+	}
+	if (elm->type == &asn_DEF_ANY) {
+		alts[nalts++] = (struct alt){ 0, index, 1 };
+		return 1;
+	}
+	if (elm->type->ber_decoder == CHOICE_decode_ber)
+		for (int i = 0; i < elm->type->elements_count; i++)
+			if (!add_alts(&elm->type->elements[i], index, depth + 1))
+				return 0;
+	return 1;
+}
+
+static int mplan_fill(struct mplan *m, const struct plan *owner, const asn_TYPE_member_t *elm)
+{
+	asn_TYPE_descriptor_t *td = elm->type;
+	m->name = elm->name;
+	m->tag = elm->tag;
+	m->ntags = (uint8_t)tag_chain(td, elm, m->tags);
+	m->optional = elm->optional > 0;
+	m->pointer = (elm->flags & ATF_POINTER) != 0;
+	m->offset = (uint32_t)elm->memb_offset;
+	m->open = td == &asn_DEF_ANY && elm->tag_mode == 0;
+	if (elm->tag != (ber_tlv_tag_t)-1)
+		m->match = M_TAG;
+	else if (td == &asn_DEF_ANY)
+		m->match = M_ANY;
+	else if (td->ber_decoder == CHOICE_decode_ber)
+		m->match = M_CHOICE;
+	else
+		m->match = M_NEVER;
+	/* asn1c marks a DEFAULT member optional. */
+	for (size_t k = 0; m->optional && k < sizeof(defaults) / sizeof(defaults[0]); k++)
+		if (defaults[k].td == owner->td && strcmp(defaults[k].member, elm->name) == 0)
+			m->dfl = defaults[k].der, m->dfl_len = defaults[k].len;
+	if ((m->type = plan_make(td)) == NULL)
+		return 0;
+	m->leaf = m->type->kind == K_PRIM && m->ntags == 1;
+	m->refuse_empty = (uint8_t)((m->type->kind == K_SEQ_OF || m->type->kind == K_SET_OF) &&
+	    refuses_empty(td, elm));
+	return 1;
+}
+
+/* The plan of |td|, made (with those of its members) if new. */
+static const struct plan *plan_make(asn_TYPE_descriptor_t *td)
+{
+	const struct plan *found = plan_find(td);
+	if (found != NULL)
+		return found;
+	if (nplans >= MAX_PLANS)
+		return NULL;
+	struct plan *pl = &plans[nplans++];
+	size_t slot = hash_slot(td);
+	while (plan_hash[slot] != NULL)
+		slot = (slot + 1) & (PLAN_HASH - 1);
+	plan_hash[slot] = pl;	/* first, so a recursive type finds itself */
+	unsigned univ;
+	pl->td = td;
+	pl->kind = (uint8_t)kind_of(td, &univ);
+	pl->univ = (uint8_t)univ;
+	pl->ntags = (uint8_t)tag_chain(td, NULL, pl->tags);
+	pl->signer_id = td == &asn_DEF_SignerIdentifier;
+	switch (pl->kind) {
+	case K_SEQUENCE:
+		pl->struct_size = ((const asn_SEQUENCE_specifics_t *)td->specifics)->struct_size;
+		break;
+	case K_SEQ_OF:
+	case K_SET_OF:
+		pl->struct_size = ((const asn_SET_OF_specifics_t *)td->specifics)->struct_size;
+		pl->refuse_empty = (uint8_t)refuses_empty(td, NULL);
+		break;
+	case K_CHOICE: {
+		const asn_CHOICE_specifics_t *specs = td->specifics;
+		pl->struct_size = specs->struct_size;
+		pl->pres_offset = specs->pres_offset;
+		pl->pres_size = (uint8_t)specs->pres_size;
+		pl->alts = &alts[nalts];
+		for (int i = 0; i < td->elements_count; i++)
+			if (!add_alts(&td->elements[i], (uint16_t)i, 0))
+				return NULL;
+		pl->nalts = (uint16_t)(&alts[nalts] - pl->alts);
+		break;
+	}
+	default:
+		return pl;	/* no members walked */
+	}
+	int n = pl->kind == K_SEQUENCE || pl->kind == K_CHOICE ? td->elements_count : 1;
+	if (n < 0 || n > 0xffff || (unsigned)n > MAX_MPLANS - nmplans)
+		return NULL;
+	struct mplan *m = &mplans[nmplans];
+	nmplans += (unsigned)n;
+	pl->m = m;
+	pl->nm = (uint16_t)n;
+	for (int i = 0; i < n; i++)
+		if (!mplan_fill(&m[i], pl, &td->elements[i]))
+			return NULL;
+	return pl;
+}
+
+/* Everything csra_decode() starts a walk at or the resolver returns;
+ * tests/test_der.c checks every PDU and open type has a plan. */
+static asn_TYPE_descriptor_t *const plan_roots[] = {
+	&asn_DEF_Evidence, &asn_DEF_EvidenceExplicitCerts, &asn_DEF_AttestationBundle,
+	&asn_DEF_EvidenceBundle, &asn_DEF_CertificationRequest, &asn_DEF_CertReqMessages,
+	&asn_DEF_Certificate, &asn_DEF_TcgAttestCertify, &asn_DEF_KeyPurposes,
+	&asn_DEF_Extensions, &asn_DEF_TbsEvidence, &asn_DEF_C4aAttestationMessage,
+	/* claim values */
+	&asn_DEF_OCTET_STRING, &asn_DEF_UTF8String, &asn_DEF_INTEGER, &asn_DEF_BOOLEAN,
+	&asn_DEF_GeneralizedTime, &asn_DEF_ANY,
+};
+
+static void plans_build(void)
+{
+	for (size_t i = 0; i < sizeof(plan_roots) / sizeof(plan_roots[0]); i++)
+		if (plan_make(plan_roots[i]) == NULL)
+			plans_failed = 1;
+}
+
+static const struct plan *plan_of(const asn_TYPE_descriptor_t *td)
+{
+	pthread_once(&plans_once, plans_build);
+	return plans_failed ? NULL : plan_find(td);
+}
+
+int csra_gate_has_plan(const asn_TYPE_descriptor_t *td)
+{
+	return plan_of(td) != NULL;
+}
+
+/* The alternative of an untagged CHOICE that |tag| starts, or -1. */
+static int choice_alt(const struct plan *pl, ber_tlv_tag_t tag)
+{
+	for (unsigned i = 0; i < pl->nalts; i++)
+		if (pl->alts[i].tag == tag || pl->alts[i].any)
+			return pl->alts[i].index;
+	return -1;
+}
+
+/* Does member |m| start with |tag|? */
+static int member_matches(const struct mplan *m, ber_tlv_tag_t tag)
+{
+	switch (m->match) {
+	case M_TAG: return m->tag == tag;
+	case M_ANY: return 1;
+	case M_CHOICE: return choice_alt(m->type, tag) >= 0;
+	default: return 0;
+	}
+}
+
+/* Where member |m| of the struct |st| goes: a pointer member's slot, or
+ * (through |inline_ptr|) the member inside |st|. NULL: not building. */
+static void **member_slot(void *st, const struct mplan *m, void **inline_ptr)
+{
+	if (st == NULL)
+		return NULL;
+	if (m->pointer)
+		return (void **)((char *)st + m->offset);
+	*inline_ptr = (char *)st + m->offset;
+	return inline_ptr;
+}
+
+static void set_present(void *st, const struct plan *pl, int value)
+{
+	void *pres = (char *)st + pl->pres_offset;
+	switch (pl->pres_size) {
+	case sizeof(int): *(int *)pres = value; break;
+	case sizeof(short): *(short *)pres = (short)value; break;
+	case sizeof(char): *(char *)pres = (char)value; break;
+	default: *(long long *)pres = value; break;
+	}
+}
+
+/* An untagged open-type member whose defining OID was seen. Returns 1 or 0
+ * as check_type does, or -1 when the resolver does not know the OID and
+ * the value is to be checked as the member's own type (ANY). */
+static __attribute__((noinline)) int check_open(gate *g, const uint8_t *p,
+    const uint8_t *end, const struct defby *defby, const uint8_t **next, void **sptr)
+{
+	/* An open type: the OID before it names the value's type. The
+	 * header is parsed with the full DER rules (high tags included),
+	 * so no encoding slips past the type check as generic DER. */
+	const uint8_t *at;
+	csra_err e = pre_parse(g, p, end, &at);
+	if (e != CSRA_OK)
+		return fail(g, e, at);
+	asn_TYPE_descriptor_t *ot = g->opts->resolve(g->opts->resolve_arg,
+	    defby->container, defby->oid, defby->oid_len, p, (size_t)(g->pre.end - p));
+	if (ot != NULL) {
+		const struct plan *op = plan_of(ot);
+		if (op == NULL)
+			return fail(g, CSRA_ERR_INTERNAL, p);
+		/* Built too, when asked: whoever opens the value later
+		 * finds it rather than walking its bytes again. */
+		void *nested = NULL;
+		int build = sptr != NULL && g->opens != NULL &&
+		    defby->container != g->opts->check_only_in;
+		return check_type(g, op, NULL, op->tags, op->ntags, p, end, NULL, next,
+		    build ? &nested : NULL) &&
+		    (sptr == NULL || build_any(g, p, *next, sptr)) &&
+		    (!build || add_open(g, ot, p, *next, *sptr, nested));
+	}
+
+	return -1;
+}
+
+/* A primitive member with one tag, the commonest element, without
+ * check_type's generality; the same checks in the same order. */
+static inline int check_leaf(gate *g, const struct mplan *m, const uint8_t *p,
+    const uint8_t *end, const uint8_t **next, void **sptr)
+{
+	struct tlv local;
+	const struct tlv *tp = take_tlv(g, p, end, &local);
+	if (tp == NULL)
+		return 0;
+	if (g->depth >= g->max_depth)
+		return fail(g, CSRA_ERR_DER_DEPTH, p);
+	if (tp->tag != m->tags[0])
+		return fail(g, CSRA_ERR_DER_UNEXPECTED_TAG, p);
+	unsigned univ = m->type->univ;
+	if (!check_prim(g, tp, univ) || (sptr != NULL && !build_prim(g, tp, univ, sptr)))
+		return 0;
+	*next = tp->end;
+	return 1;
+}
+
+static inline int check_member(gate *g, const struct mplan *m, const uint8_t *p,
+    const uint8_t *end, const struct defby *defby, const uint8_t **next, void **sptr)
+{
+	if (m->leaf)
+		return check_leaf(g, m, p, end, next, sptr);
+	if (m->open && defby != NULL && defby->oid != NULL && g->opts->resolve != NULL) {
+		int r = check_open(g, p, end, defby, next, sptr);
+		if (r >= 0)
+			return r;
+	}
+	return check_type(g, m->type, m, m->tags, m->ntags, p, end, defby, next, sptr);
+}
+
+static int check_sequence(gate *g, const struct plan *pl, const uint8_t *start,
+    const uint8_t *content, const uint8_t *tend, void **sptr)
+{
+	const uint8_t *c = content;
+	struct defby own = { pl->td, NULL, 0 };
 	int present = 0;
 	void *st = NULL;
-	if (sptr != NULL) {
-		const asn_SEQUENCE_specifics_t *specs = td->specifics;
-		if ((st = get_struct(g, sptr, (size_t)specs->struct_size, t->start)) == NULL)
-			return 0;
-	}
-	for (int i = 0; i < td->elements_count; i++) {
-		const asn_TYPE_member_t *elm = &td->elements[i];
-		int optional = elm->optional > 0;
-		const uint8_t *dfl = NULL;
-		size_t dfl_len = 0;
-		/* asn1c marks a DEFAULT member optional. */
-		for (size_t k = 0; optional && k < sizeof(defaults) / sizeof(defaults[0]); k++)
-			if (defaults[k].td == td && strcmp(defaults[k].member, elm->name) == 0)
-				dfl = defaults[k].der, dfl_len = defaults[k].len, optional = 1;
-		if (c < t->end) {
+	if (sptr != NULL && (st = get_struct(g, sptr, pl->struct_size, start)) == NULL)
+		return 0;
+	for (unsigned i = 0; i < pl->nm; i++) {
+		const struct mplan *m = &pl->m[i];
+		if (c < tend) {
 			const uint8_t *at;
 			/* A bad header is reported by the member's own check. An
 			 * optional member skipped leaves the header parsed for
 			 * the next. */
-			int ok = pre_parse(g, c, t->end, &at) == CSRA_OK;
+			int ok = pre_parse(g, c, tend, &at) == CSRA_OK;
 			ber_tlv_tag_t htag = g->pre.tag;
 			const uint8_t *hcontent = g->pre.content, *hend = g->pre.end;
-			if (!ok || member_matches(elm, htag)) {
+			if (!ok || member_matches(m, htag)) {
 				const uint8_t *n;
 				void *inl;
-				push_name(g, elm->name);
-				if (!check_member(g, elm, c, t->end, &own, &n, member_slot(st, elm, &inl)))
+				push_name(g, m->name);
+				if (!check_member(g, m, c, tend, &own, &n, member_slot(st, m, &inl)))
 					return 0;
-				if (dfl != NULL && (size_t)(n - c) == dfl_len && memcmp(c, dfl, dfl_len) == 0)
+				if (m->dfl != NULL && (size_t)(n - c) == m->dfl_len &&
+				    memcmp(c, m->dfl, m->dfl_len) == 0)
 					return fail(g, CSRA_ERR_DER_DEFAULT_ENCODED, c);
 				pop(g);
 				if (own.oid == NULL && ok && htag == (6u << 2)) {
@@ -815,39 +1145,37 @@ static int check_sequence(gate *g, asn_TYPE_descriptor_t *td, const struct tlv *
 				continue;
 			}
 		}
-		if (!optional) {
-			push_name(g, elm->name);
-			return fail(g, c < t->end ? CSRA_ERR_DER_UNEXPECTED_TAG
+		if (!m->optional) {
+			push_name(g, m->name);
+			return fail(g, c < tend ? CSRA_ERR_DER_UNEXPECTED_TAG
 			    : CSRA_ERR_DER_MISSING_ELEMENT, c);
 		}
 	}
-	if (c < t->end) {
+	if (c < tend) {
 		/* Nothing in the schema takes this element. */
 		return fail(g, CSRA_ERR_DER_UNEXPECTED_TAG, c);
 	}
-	if (td == &asn_DEF_SignerIdentifier && present == 0)
-		return fail(g, CSRA_ERR_DER_SIGNER_ID_EMPTY, t->start);
+	if (pl->signer_id && present == 0)
+		return fail(g, CSRA_ERR_DER_SIGNER_ID_EMPTY, start);
 	return 1;
 }
 
-static int check_collection(gate *g, asn_TYPE_descriptor_t *td, const asn_TYPE_member_t *elm,
-    const struct tlv *t, int is_set, const struct defby *defby, void **sptr)
+static int check_collection(gate *g, const struct plan *pl, const struct mplan *use,
+    const uint8_t *start, const uint8_t *content, const uint8_t *tend, int is_set,
+    const struct defby *defby, void **sptr)
 {
-	const asn_TYPE_member_t *item = &td->elements[0];
-	const uint8_t *c = t->content, *prev = NULL;
+	const struct mplan *item = &pl->m[0];
+	const uint8_t *c = content, *prev = NULL;
 	size_t prev_len = 0;
 	int i = 0;
 	void *st = NULL;
-	if (sptr != NULL) {
-		const asn_SET_OF_specifics_t *specs = td->specifics;
-		if ((st = get_struct(g, sptr, (size_t)specs->struct_size, t->start)) == NULL)
-			return 0;
-	}
-	for (; c < t->end; i++) {
+	if (sptr != NULL && (st = get_struct(g, sptr, pl->struct_size, start)) == NULL)
+		return 0;
+	for (; c < tend; i++) {
 		const uint8_t *n;
 		void *it = NULL;
 		push_index(g, i);
-		if (!check_member(g, item, c, t->end, defby, &n, st ? &it : NULL))
+		if (!check_member(g, item, c, tend, defby, &n, st ? &it : NULL))
 			return 0;
 		pop(g);
 		if (is_set && prev != NULL && der_set_cmp(prev, prev_len, c, (size_t)(n - c)) > 0)
@@ -858,28 +1186,19 @@ static int check_collection(gate *g, asn_TYPE_descriptor_t *td, const asn_TYPE_m
 		prev_len = (size_t)(n - c);
 		c = n;
 	}
-	if (i == 0 && csra_gate_requires_nonempty(td))
-		return fail(g, CSRA_ERR_DER_CONSTRAINT, t->start);
-	if (i == 0) {
-		/* SIZE (1..MAX) on a member: ask its generated constraint about an
-		 * empty list. */
-		asn_constr_check_f *check = elm && elm->memb_constraints ? elm->memb_constraints
-		    : td->check_constraints;
-		union { void *p; long long l; char buf[128]; } empty;
-		memset(&empty, 0, sizeof(empty));
-		if (check != NULL && check(td, &empty, NULL, NULL) != 0)
-			return fail(g, CSRA_ERR_DER_CONSTRAINT, t->start);
-	}
+	/* SIZE (1..MAX), on the type (our list) or the member (asn1c's
+	 * constraint, asked when the plan was made). */
+	if (i == 0 && (use ? use->refuse_empty : pl->refuse_empty))
+		return fail(g, CSRA_ERR_DER_CONSTRAINT, start);
 	return 1;
 }
 
-static int check_type(gate *g, asn_TYPE_descriptor_t *td, const asn_TYPE_member_t *elm,
+static int check_type(gate *g, const struct plan *pl, const struct mplan *use,
     const ber_tlv_tag_t *tags, int ntags, const uint8_t *p, const uint8_t *end,
     const struct defby *defby, const uint8_t **next, void **sptr)
 {
 	struct tlv t;
-	unsigned univ;
-	enum kind k = kind_of(td, &univ);
+	unsigned k = pl->kind;
 	if (k == K_UNSUPPORTED)
 		return fail(g, CSRA_ERR_INTERNAL, p);
 	if (ntags == 0) {
@@ -890,56 +1209,50 @@ static int check_type(gate *g, asn_TYPE_descriptor_t *td, const asn_TYPE_member_
 		csra_err e = pre_parse(g, p, end, &at);
 		if (e != CSRA_OK)
 			return fail(g, e, at);
-		ber_tlv_tag_t tag = g->pre.tag;
-		for (int i = 0; i < td->elements_count; i++) {
-			const asn_TYPE_member_t *alt = &td->elements[i];
-			if (!member_matches(alt, tag))
-				continue;
-			void *st = NULL, *inl;
-			if (sptr != NULL) {
-				const asn_CHOICE_specifics_t *specs = td->specifics;
-				if ((st = get_struct(g, sptr, (size_t)specs->struct_size, p)) == NULL)
-					return 0;
-				set_present(st, specs, i + 1);
-			}
-			push_name(g, alt->name);
-			if (!check_member(g, alt, p, end, NULL, next, member_slot(st, alt, &inl)))
+		int i = choice_alt(pl, g->pre.tag);
+		if (i < 0)
+			return fail(g, CSRA_ERR_DER_UNEXPECTED_TAG, p);
+		const struct mplan *alt = &pl->m[i];
+		void *st = NULL, *inl;
+		if (sptr != NULL) {
+			if ((st = get_struct(g, sptr, pl->struct_size, p)) == NULL)
 				return 0;
-			pop(g);
-			return 1;
+			set_present(st, pl, i + 1);
 		}
-		return fail(g, CSRA_ERR_DER_UNEXPECTED_TAG, p);
+		push_name(g, alt->name);
+		if (!check_member(g, alt, p, end, NULL, next, member_slot(st, alt, &inl)))
+			return 0;
+		pop(g);
+		return 1;
 	}
 	/* Outer explicit tags: each holds exactly one TLV. */
-	if (!read_tlv(g, p, end, &t) || !enter(g, p))
+	const struct tlv *tp = take_tlv(g, p, end, &t);
+	if (tp == NULL || !enter(g, p))
 		return 0;
-	if (t.tag != tags[0])
+	if (tp->tag != tags[0])
 		return fail(g, CSRA_ERR_DER_UNEXPECTED_TAG, p);
-	if (ntags > 1 || k == K_CHOICE || k == K_ANY) {
-		const uint8_t *inner;
-		if (!t.cons)
-			return fail(g, CSRA_ERR_DER_CONSTRUCTED_FORM, p);
-		if (!check_type(g, td, elm, tags + 1, ntags - 1, t.content, t.end, defby, &inner, sptr))
+	const uint8_t *tcontent = tp->content, *tend = tp->end;
+	if (k == K_PRIM && ntags == 1) {
+		/* Nothing parses another header before these are done with tp. */
+		if (!check_prim(g, tp, pl->univ) || (sptr != NULL && !build_prim(g, tp, pl->univ, sptr)))
 			return 0;
-		if (inner != t.end)
+	} else if (!tp->cons) {
+		return fail(g, CSRA_ERR_DER_CONSTRUCTED_FORM, p);
+	} else if (ntags > 1 || k == K_CHOICE || k == K_ANY) {
+		const uint8_t *inner;
+		if (!check_type(g, pl, use, tags + 1, ntags - 1, tcontent, tend, defby, &inner, sptr))
+			return 0;
+		if (inner != tend)
 			return fail(g, CSRA_ERR_DER_TRAILING_DATA, inner);
 	} else {
 		switch (k) {
-		case K_PRIM:
-			if (!check_prim(g, &t, univ) || (sptr != NULL && !build_prim(g, &t, univ, sptr)))
-				return 0;
-			break;
 		case K_SEQUENCE:
-			if (!t.cons)
-				return fail(g, CSRA_ERR_DER_CONSTRUCTED_FORM, p);
-			if (!check_sequence(g, td, &t, sptr))
+			if (!check_sequence(g, pl, p, tcontent, tend, sptr))
 				return 0;
 			break;
 		case K_SEQ_OF:
 		case K_SET_OF:
-			if (!t.cons)
-				return fail(g, CSRA_ERR_DER_CONSTRUCTED_FORM, p);
-			if (!check_collection(g, td, elm, &t, k == K_SET_OF, defby, sptr))
+			if (!check_collection(g, pl, use, p, tcontent, tend, k == K_SET_OF, defby, sptr))
 				return 0;
 			break;
 		default:
@@ -947,7 +1260,7 @@ static int check_type(gate *g, asn_TYPE_descriptor_t *td, const asn_TYPE_member_
 		}
 	}
 	g->depth--;
-	*next = t.end;
+	*next = tend;
 	return 1;
 }
 
@@ -959,6 +1272,7 @@ static csra_err walk(asn_TYPE_descriptor_t *td, const uint8_t *der, size_t len,
 	memset(&g, 0, sizeof(g));
 	g.base = der;
 	g.opts = opts;
+	g.max_depth = opts->max_depth;
 	g.diag = diag;
 	g.root = td;
 	g.arena = arena;
@@ -966,10 +1280,14 @@ static csra_err walk(asn_TYPE_descriptor_t *td, const uint8_t *der, size_t len,
 	diag->code = CSRA_OK;
 	diag->offset = 0;
 	diag->path[0] = '\0';
-	ber_tlv_tag_t tags[MAX_TAGS];
-	int n = tag_chain(td, NULL, tags);
+	const struct plan *pl = plan_of(td);
+	if (pl == NULL) {
+		/* A type outside the planned closure: a bug of ours, not bad input. */
+		fail(&g, CSRA_ERR_INTERNAL, NULL);
+		return diag->code;
+	}
 	const uint8_t *next;
-	if (!check_type(&g, td, NULL, tags, n, der, der + len, NULL, &next, out))
+	if (!check_type(&g, pl, NULL, pl->tags, pl->ntags, der, der + len, NULL, &next, out))
 		return diag->code;
 	if (next != der + len) {
 		fail(&g, CSRA_ERR_DER_TRAILING_DATA, next);
