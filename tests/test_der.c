@@ -855,7 +855,7 @@ static int test_defaults_table_complete(void)
 
 /* OIDs of 1 to 24 octets, drawn from octets that make or break the
  * sub-identifier rules (X.690 8.19.2), agree octet for octet with a plain
- * reading of the rule: the gate checks long OIDs a word at a time. */
+ * reading of the rule, code and offset. */
 static int test_oid_rule_all_positions(void)
 {
 	static const uint8_t pool[] = { 0x80, 0x81, 0xff, 0x01, 0x7f, 0x00, 0x55 };

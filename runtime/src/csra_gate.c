@@ -327,52 +327,11 @@ static int check_integer(gate *g, const struct tlv *t)
 	return 1;
 }
 
-static uint64_t load_le64(const uint8_t *p)
-{
-	uint64_t w;
-	memcpy(&w, p, sizeof(w));
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	w = __builtin_bswap64(w);
-#endif
-	return w;
-}
-
-/* Do the eight octets |w| (little-endian), the first preceded by an octet
- * whose continuation bit is |carry| (at bit 7), hold an 0x80 that starts
- * a sub-identifier? May say yes wrongly after a real one: callers then
- * look octet by octet. */
-static int oid_word_padded(uint64_t w, uint64_t carry)
-{
-	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-	uint64_t x = w ^ highs;	/* octets equal to 0x80 become 0 */
-	uint64_t zero = (x - ones) & ~x & highs;
-	return (zero & ~((w << 8) | carry) & highs) != 0;
-}
-
-/* Is |c|/|n| (n >= 8) free of padded sub-identifiers and ended? 0 means
- * "look closer", not "bad". */
-static int oid_clean(const uint8_t *c, size_t n)
-{
-	uint64_t carry = 0;
-	size_t i = 0;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w = load_le64(c + i);
-		if (oid_word_padded(w, carry))
-			return 0;
-		carry = (w >> 56) & 0x80;
-	}
-	if (i < n && oid_word_padded(load_le64(c + n - 8), c[n - 9] & 0x80))
-		return 0;	/* n > 8 here: the last eight, overlapping */
-	return !(c[n - 1] & 0x80);
-}
-
 static int check_oid(gate *g, const struct tlv *t)
 {
 	const uint8_t *c = t->content;
 	if (c == t->end)
 		return fail(g, CSRA_ERR_DER_BAD_OID, t->start);
-	if (t->end - c >= 8 && oid_clean(c, (size_t)(t->end - c)))
-		return 1;
 	int first = 1;
 	for (; c < t->end; c++) {
 		if (first && *c == 0x80)	/* sub-identifier padded with 0x80 */
