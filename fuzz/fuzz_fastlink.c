@@ -55,8 +55,11 @@ static uint8_t *sign_tbs(const uint8_t *tbs, size_t tl, size_t *len)
 	uint8_t sig[160];
 	size_t sl = sizeof(sig);
 	uint8_t *out = NULL;
+	/* OpenSSL 3.0's ECDSA signing reports success with a length of
+	 * (unsigned)-1 when i2d_ECDSA_SIG cannot allocate (ossl_ecdsa_sign):
+	 * the length is checked, not trusted. */
 	if (m == NULL || EVP_DigestSignInit(m, NULL, EVP_sha256(), NULL, fuzz_key(FUZZ_KEY_INTER)) != 1 ||
-	    EVP_DigestSign(m, sig, &sl, tbs, tl) != 1)
+	    EVP_DigestSign(m, sig, &sl, tbs, tl) != 1 || sl == 0 || sl > sizeof(sig))
 		goto out;
 	/* SEQUENCE { tbs, ALG, BIT STRING { 00, sig } }, lengths of at most
 	 * three octets (the input is at most 16 KiB). */
