@@ -5,10 +5,13 @@
  * intermediate, a partial-chain anchor as csra_issuer_path makes it), and
  * an ACCEPT where OpenSSL refuses aborts.
  *
- * Input: the first byte chooses. Even: the rest is a TBSCertificate,
- * which the harness signs with the issuer's key (ecdsa-with-SHA256, the
- * outer algorithm fixed), so that mutations reach every rule past the
- * signature. Odd: the rest is a whole certificate, as is.
+ * Input: the first byte chooses. Its low bit even: the rest is a
+ * TBSCertificate, which the harness signs with the issuer's key
+ * (ecdsa-with-SHA256, the outer algorithm fixed), so that mutations reach
+ * every rule past the signature; odd: the rest is a whole certificate,
+ * as is. The other bits choose the verification time: FUZZ_T0, or one
+ * second of the seeds' validity boundaries (the issuer is valid longer),
+ * so that a one-bit change moves a leaf across them.
  *
  * In alloc-fail mode an armed run's ACCEPT must also have been the normal
  * run's, with OpenSSL accepting there: a failed allocation may only make
@@ -28,7 +31,10 @@
 #include "fuzz_pki.h"
 #include "testpki.h"
 
-static fl_env env;
+/* FUZZ_T0, then both sides of the seed leaves' notBefore and notAfter. */
+static const time_t times[] = { FUZZ_T0, FUZZ_NOT_BEFORE - 1, FUZZ_NOT_BEFORE, FUZZ_NOT_AFTER - 1, FUZZ_NOT_AFTER };
+#define NTIMES (sizeof(times) / sizeof(times[0]))
+static fl_env env[NTIMES];
 static int ready;
 
 /* ecdsa-with-SHA256, no parameters. */
@@ -124,9 +130,14 @@ static void seedgen(const char *dir, X509 *inter)
 			write_seed(dir, name, 1, der, (size_t)n);
 			snprintf(name, sizeof(name), "%s.tbs", s[i].name);
 			write_seed(dir, name, 0, tbs, (size_t)tn);
-			int f = (int)fl_fast(&env, der, (size_t)n, &why);
+			/* The first leaf at each boundary time too. */
+			for (uint8_t t = 1; i == 0 && t < NTIMES; t++) {
+				snprintf(name, sizeof(name), "%s.tbs.time%u", s[i].name, (unsigned)t);
+				write_seed(dir, name, (uint8_t)(t << 1), tbs, (size_t)tn);
+			}
+			int f = (int)fl_fast(&env[0], der, (size_t)n, &why);
 			printf("%s: %s%s%s, OpenSSL %s\n", s[i].name, f ? "ACCEPT" : "DEFER", why ? ": " : "",
-			    why ? why : "", fl_oracle(&env, der, (size_t)n) == 1 ? "OK" : "refuses");
+			    why ? why : "", fl_oracle(&env[0], der, (size_t)n) == 1 ? "OK" : "refuses");
 		}
 		OPENSSL_free(der);
 		OPENSSL_free(tbs);
@@ -137,9 +148,16 @@ static void seedgen(const char *dir, X509 *inter)
 
 void fuzz_init(void)
 {
+	/* The intermediate with fuzz_cert's name and key, valid from 2020 to
+	 * 2050: wider than the leaves, so that their boundaries are met with
+	 * the issuer valid. */
 	X509 *root = fuzz_cert(FUZZ_KEY_ROOT, NULL);
-	X509 *inter = root ? fuzz_cert(FUZZ_KEY_INTER, root) : NULL;
-	ready = inter != NULL && fl_env_init(&env, inter, FUZZ_T0, 0);
+	time_t now = time(NULL);
+	X509 *inter = root ? tp_cert("csrattest fuzz intermediate", fuzz_key(FUZZ_KEY_INTER), root,
+	    fuzz_key(FUZZ_KEY_ROOT), TP_CA, (long)((time_t)1577836800 - now), (long)((time_t)2524608000 - now)) : NULL;
+	ready = inter != NULL;
+	for (size_t i = 0; ready && i < NTIMES; i++)
+		ready = fl_env_init(&env[i], inter, times[i], 0);
 	const char *dir = getenv("CSRA_FASTLINK_SEEDGEN");
 	if (ready && dir != NULL) {
 		seedgen(dir, inter);
@@ -169,11 +187,12 @@ int fuzz_one(const uint8_t *data, size_t size)
 	} else if ((der = sign_tbs(data + 1, len, &len)) == NULL) {
 		return 0;
 	}
+	const fl_env *e = &env[(data[0] >> 1) % NTIMES];
 	const char *why = NULL;
-	int f = (int)fl_fast(&env, der, len, &why);
+	int f = (int)fl_fast(e, der, len, &why);
 	int armed = fuzz_alloc_armed();
 	if (!armed) {
-		int o = fl_oracle(&env, der, len);
+		int o = fl_oracle(e, der, len);
 		last_fast = f, last_oracle = o;
 		if (f == CSRA_FASTLINK_ACCEPT && o != 1) {
 			fprintf(stderr, "fuzz_fastlink: ACCEPT where OpenSSL %s\n", o == 0 ? "refuses" : "ran out of memory");
@@ -184,7 +203,7 @@ int fuzz_one(const uint8_t *data, size_t size)
 		abort();
 	} else {
 		/* The oracle's error paths, under failing allocations too. */
-		(void)fl_oracle(&env, der, len);
+		(void)fl_oracle(e, der, len);
 	}
 	free(der);
 	return 0;
