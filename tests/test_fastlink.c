@@ -545,7 +545,7 @@ static int test_issuers(void)
 	CHECK(setup());
 	static const struct {
 		const char *what;
-		unsigned flags;	/* tp_cert's */
+		unsigned flags;	/* 1: nameConstraints, 2: a trust setting */
 		const char *bc, *ku;
 		long from, to;
 		int want, oracle;
@@ -560,6 +560,10 @@ static int test_issuers(void)
 		 * check_extensions takes for a partial chain's top. */
 		{ "issuer without basicConstraints", 0, NULL, "critical,keyCertSign", -DAY, DAY, DEFER, O_OK },
 		{ "issuer expired", 0, "critical,CA:TRUE", "critical,keyCertSign", -2 * DAY, -DAY, DEFER, O_REFUSE },
+		{ "issuer with name constraints", 1, "critical,CA:TRUE", "critical,keyCertSign", -DAY, DAY, DEFER,
+		    O_ANY },
+		{ "issuer with trust settings", 2, "critical,CA:TRUE", "critical,keyCertSign", -DAY, DAY, DEFER,
+		    O_ANY },
 	};
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
 		/* Validity relative to AT, not now. */
@@ -577,7 +581,10 @@ static int test_issuers(void)
 		    X509_set1_notAfter(y, X509_get0_notAfter(x)) == 1 && X509_set_pubkey(y, k_other) == 1 &&
 		    (c[i].bc == NULL || add_conf(y, root, NID_basic_constraints, c[i].bc)) &&
 		    (c[i].ku == NULL || add_conf(y, root, NID_key_usage, c[i].ku)) &&
-		    add_conf(y, root, NID_subject_key_identifier, "hash") && X509_sign(y, k_root, EVP_sha256()) > 0;
+		    add_conf(y, root, NID_subject_key_identifier, "hash") &&
+		    (c[i].flags != 1 || add_conf(y, root, NID_name_constraints, "critical,permitted;DNS:example.com")) &&
+		    X509_sign(y, k_root, EVP_sha256()) > 0 &&
+		    (c[i].flags != 2 || X509_add1_trust_object(y, OBJ_nid2obj(NID_client_auth)) == 1);
 		X509_free(x);
 		struct leaf l = { .std_exts = 1, .issuer = y, .signer = k_other };
 		ok = ok && leaf_case(c[i].what, &l, c[i].want, c[i].oracle);
@@ -686,6 +693,23 @@ static int test_settings(void)
 	    X509_VERIFY_PARAM_set1_host(X509_STORE_CTX_get0_param(e.pctx), "example.com", 0) == 1 &&
 	    run_case("host check", &e, der, len, DEFER, O_OK);
 	fl_env_free(&e);
+	/* Settings changed on the explicit check's side only (OpenSSL's
+	 * verdict stays OK): each must defer. */
+	for (int k = 0; ok && k < 4; k++) {
+		static const char *const what[] = { "depth 1", "auth level 1", "another time", "an email check" };
+		ok = fl_env_init(&e, iss, AT, 0);
+		X509_VERIFY_PARAM *pm = ok ? X509_STORE_CTX_get0_param(e.pctx) : NULL;
+		if (ok && k == 0)
+			X509_VERIFY_PARAM_set_depth(pm, 1);
+		else if (ok && k == 1)
+			X509_VERIFY_PARAM_set_auth_level(pm, 1);
+		else if (ok && k == 2)
+			X509_VERIFY_PARAM_set_time(pm, AT + 1);
+		else if (ok)
+			ok = X509_VERIFY_PARAM_set1_email(pm, "a@example.com", 0) == 1;
+		ok = ok && run_case(what[k], &e, der, len, DEFER, O_OK);
+		fl_env_free(&e);
+	}
 	/* The same leaf with nothing added, then with a verify callback on
 	 * the store (which judges as it likes: here it passes everything). */
 	ok = ok && fl_env_init(&e, iss, AT, 0) && run_case("plain store", &e, der, len, ACCEPT, O_OK);
