@@ -63,6 +63,8 @@ struct leaf {
 	int sig_nonder;			/* ECDSA-Sig-Value with a long-form length */
 	int sig_unused;			/* signature BIT STRING with 1 unused bit */
 	int alg_null_params;		/* ecdsa-with-SHA256 with NULL parameters, both */
+	const uint8_t *rsa_pub;		/* rsaEncryption key bits as these bytes (RSAPublicKey) */
+	size_t rsa_pub_len;
 };
 
 static int set_time(X509 *x, int nb, const char *s, int type)
@@ -232,6 +234,13 @@ static uint8_t *make_leaf(const struct leaf *l, size_t *len)
 	    X509_set_issuer_name(x, l->issuer_name ? l->issuer_name : X509_get_subject_name(issuer)) == 1 &&
 	    set_time(x, 1, l->nb ? l->nb : nb, l->nb_type) && set_time(x, 0, l->na ? l->na : na, l->na_type) &&
 	    X509_set_pubkey(x, l->key ? l->key : k_leaf[0]) == 1;
+	if (ok && l->rsa_pub != NULL) {
+		unsigned char *bits = OPENSSL_memdup(l->rsa_pub, l->rsa_pub_len);
+		ok = bits != NULL && X509_PUBKEY_set0_param(X509_get_X509_PUBKEY(x), OBJ_nid2obj(NID_rsaEncryption),
+		    V_ASN1_NULL, NULL, bits, (int)l->rsa_pub_len) == 1;
+		if (!ok)
+			OPENSSL_free(bits);
+	}
 	if (ok && l->std_exts)
 		ok = std_exts(x, issuer);
 	for (size_t i = 0; ok && i < l->n_extra; i++)
@@ -663,6 +672,48 @@ static int pass_all(int ok, X509_STORE_CTX *ctx)
 	return ok;
 }
 
+/* An RSAPublicKey with a byte after its exponent (found by fuzz_fastlink):
+ * OpenSSL cannot decode the key, so it refuses the leaf
+ * (X509_get_pubkey_parameters); csra_spki_pkey imported it, and the check
+ * accepted. */
+static int test_rsa_key_trailing_byte(void)
+{
+	CHECK(setup());
+	unsigned char *pub = NULL;
+	int n = i2d_PublicKey(k_leaf[3], &pub);
+	CHECK(n > 4 && pub[0] == 0x30 && pub[1] == 0x82);
+	uint8_t bad[600];
+	size_t bl = 0;
+	uint8_t body[600];
+	CHECK((size_t)n - 4 + 1 <= sizeof(body));
+	memcpy(body, pub + 4, (size_t)n - 4);
+	body[n - 4] = 0x01;
+	put(bad, &bl, 0x30, body, (size_t)n - 4 + 1);
+	OPENSSL_free(pub);
+	/* The SPKI alone: neither OpenSSL nor csra_spki_pkey makes a key. */
+	uint8_t bits[700], spki[800];
+	size_t xl = 0, sl = 0;
+	static const uint8_t alg[] = { 0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01,
+		0x05, 0x00 };
+	bits[0] = 0;
+	memcpy(bits + 1, bad, bl);
+	uint8_t inner[800];
+	memcpy(inner, alg, sizeof(alg));
+	xl = sizeof(alg);
+	put(inner, &xl, 0x03, bits, bl + 1);
+	put(spki, &sl, 0x30, inner, xl);
+	const unsigned char *p = spki;
+	EVP_PKEY *k = d2i_PUBKEY(NULL, &p, (long)sl);
+	EVP_PKEY *fast = csra_spki_pkey(NULL, spki, sl);
+	int none = k == NULL && fast == NULL;
+	EVP_PKEY_free(k);
+	EVP_PKEY_free(fast);
+	CHECK(none);
+	struct leaf l = { .std_exts = 1, .key = k_leaf[3], .rsa_pub = bad, .rsa_pub_len = bl };
+	CHECK(leaf_case("RSAPublicKey with a trailing byte", &l, DEFER, O_REFUSE));
+	return 1;
+}
+
 /* Settings the check does not model defer, whatever the leaf. */
 static int test_settings(void)
 {
@@ -758,6 +809,7 @@ int main(void)
 		TU(test_extensions),
 		TU(test_issuers),
 		TU(test_signatures),
+		TU(test_rsa_key_trailing_byte),
 		TU(test_settings),
 		TU(test_garbage),
 		TU(test_counts),
