@@ -30,6 +30,7 @@
 
 #include "bench_common.h"
 #include "csra_cbb.h"
+#include "csra_fastlink.h"
 #include "csra_oid_table.h"
 #include "csra_stmt.h"
 #include "csra_verify_int.h"
@@ -257,6 +258,13 @@ static struct {
 	size_t newak_i, newak_f;
 	EVP_PKEY *inter_pub;		/* pki.inter's key, parsed once (the floor's) */
 	csra_verifier *newak_v;
+	/* fastlink_new_ak (NOT the product path): the explicit link check's
+	 * settings, made once as csra_issuer_path makes its context. */
+	size_t newak_x;
+	csra_verifier *fl_v;
+	X509_STORE *fl_anchor;
+	X509_STORE_CTX *fl_ctx;
+	time_t fl_at;
 } g;
 static volatile long g_sink;
 #define NEWAK 1024
@@ -495,6 +503,24 @@ static int f_new_ak(void)
 	return ok;
 }
 
+/* NOT the product path (csra_fastlink.h is not wired in yet): what the
+ * verifier would do for a new leaf with the explicit link check: the
+ * strict parse of the leaf, the check against the validated issuer with
+ * its parsed key, the leaf key's import (in the check), and the Evidence
+ * signature. */
+static int w_fastlink_new_ak(void)
+{
+	const struct newak *n = &g.newak[g.newak_x++ % NEWAK];
+	csra_fastlink_cert c;
+	EVP_PKEY *key = NULL;
+	int ok = csra_fastlink_parse(n->parts.ak.p, n->parts.ak.len, 0, &c) &&
+	    csra_fastlink_check(g.fl_v, &c, g.pki.inter, g.inter_pub, g.fl_at,
+	    X509_STORE_CTX_get0_param(g.fl_ctx), g.fl_anchor, &key, NULL) == CSRA_FASTLINK_ACCEPT &&
+	    ecdsa_verify(key, &n->parts);
+	EVP_PKEY_free(key);
+	return ok;
+}
+
 static int w_curve(void)
 {
 	csra_result *r = NULL;
@@ -505,7 +531,7 @@ static int w_curve(void)
 enum {
 	W_STRICT, W_EV_WARM, W_EV_NOCACHE, W_EV_COLD, W_CSR_WARM, W_CSR_COLD,
 	W_WEAK_RSA_COLD, W_WEAK_RSA_WARM, W_WEAK_EC_COLD, W_WEAK_EC_WARM, W_LUNA_WARM, W_HSM_WARM, W_MRVL_WARM,
-	W_C4A_WARM, W_PRIMUS_WARM, W_MT1, W_MT2, W_NEW_AK, F_ECDSA, F_COLD, F_CSR_SIG, F_CSR_EV_SIG, F_NEW_AK, F_TLV_WALK,
+	W_C4A_WARM, W_PRIMUS_WARM, W_MT1, W_MT2, W_NEW_AK, W_FL_NEW_AK, F_ECDSA, F_COLD, F_CSR_SIG, F_CSR_EV_SIG, F_NEW_AK, F_TLV_WALK,
 	NWL
 };
 
@@ -547,6 +573,8 @@ static struct workload wl[NWL] = {
 	[W_MT1] = WL("ev_warm_1thr", "ev_warm, 1 thread", w_ev_warm, 1, F_ECDSA, -1),
 	[W_MT2] = WL("ev_warm_2thr", "ev_warm, 2 threads, per op", w_ev_warm, 2, F_ECDSA, -1),
 	[W_NEW_AK] = WL("new_ak", "verify a new AK under known issuers", w_new_ak, 0, F_NEW_AK, -1),
+	[W_FL_NEW_AK] = WL("fastlink_new_ak", "NOT product: parse+link+ECDSA", w_fastlink_new_ak, 0, F_NEW_AK,
+	    -1),
 	[F_ECDSA] = WL("floor_ecdsa", "EVP_DigestVerify, evidence2", f_ecdsa, 0, -1, -1),
 	[F_COLD] = WL("floor_cold", "d2i x2+store+verify_cert+ECDSA", f_cold, 0, -1, -1),
 	[F_CSR_SIG] = WL("floor_csr_sig", "X509_REQ_verify", f_csr_sig, 0, -1, -1),
@@ -749,6 +777,15 @@ static int setup_newak(void)
 		    !g.newak[i].parts.has_ak)
 			return 0;
 	}
+	/* fastlink_new_ak: pki.inter as the partial-chain anchor, as a
+	 * validated issuer is (csra_issuer_path). */
+	g.fl_at = time(NULL);
+	g.fl_v = csra_verifier_new();
+	g.fl_anchor = X509_STORE_new();
+	if (g.fl_v == NULL || g.fl_anchor == NULL || X509_STORE_add_cert(g.fl_anchor, g.pki.inter) != 1 ||
+	    (g.fl_ctx = csra_store_ctx(g.fl_v, g.fl_anchor, NULL, NULL, g.fl_at)) == NULL)
+		return 0;
+	X509_VERIFY_PARAM_set_flags(X509_STORE_CTX_get0_param(g.fl_ctx), X509_V_FLAG_PARTIAL_CHAIN);
 	return 1;
 }
 
@@ -1361,7 +1398,7 @@ int main(int argc, char **argv)
 	}
 	printf("x floor: strict_decode/floor_tlv_walk, ev_warm/floor_ecdsa, ev_nocache and ev_cold/floor_cold, "
 	    "csr_warm/(floor_csr_sig+floor_csr_ev_sig), weak_*/csr_warm, ev_warm_2thr/ev_warm_1thr, "
-	    "new_ak/floor_new_ak\n");
+	    "new_ak and fastlink_new_ak (not the product path) /floor_new_ak\n");
 	if (np > 0) {
 		printf("\nsize curve: warm verification (chain cache hit), median of %d\n", smoke ? 1 : 3);
 		printf("%-6s %9s %7s %12s %8s %10s %8s\n", "input", "DER B", "added", "median us", "ns/B",
@@ -1468,6 +1505,9 @@ int main(int argc, char **argv)
 	csra_verifier_free(&g.nocache);
 	csra_verifier_free(&g.csr_warm);
 	csra_verifier_free(&g.newak_v);
+	X509_STORE_CTX_free(g.fl_ctx);
+	X509_STORE_free(g.fl_anchor);
+	csra_verifier_free(&g.fl_v);
 	for (size_t i = 0; g.newak != NULL && i < NEWAK; i++)
 		free(g.newak[i].ev);
 	free(g.newak);

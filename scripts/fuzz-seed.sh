@@ -255,6 +255,15 @@ if [ "$corpus" = 1 ]; then
 		"$b/fuzz/fuzz_seedgen_request" "$top/fuzz"
 	fi
 
+	# fuzz_fastlink: leaves of the harness PKI under its intermediate,
+	# whole and as TBS (the harness signs those), written by the harness
+	# itself: the issuer's name and key come from the fixed keys.
+	if [ "$force" = 1 ] || [ ! -d "$top/fuzz/corpus/fastlink" ]; then
+		cmake --build "$b" --target csra_fuzz_fastlink >/dev/null
+		mkdir -p "$top/fuzz/corpus/fastlink"
+		CSRA_FASTLINK_SEEDGEN="$top/fuzz/corpus/fastlink" "$b/fuzz/fuzz_fastlink" >/dev/null
+	fi
+
 	# fuzz_marvell: LiquidSecurity-shaped attestations of our own: a root,
 	# a v1 card certificate, an RSA-2048 partition certificate (names as
 	# Marvell writes them), an owner root and the owner's card and

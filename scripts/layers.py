@@ -14,7 +14,7 @@ runtime/ from verify/'s headers; this catches the calls."""
 import os, subprocess, sys
 
 VERIFY_CORE = {"csra_verifier", "csra_result", "csra_x509", "csra_link", "csra_pkey", "csra_cache", "csra_weak",
-               "csra_stmt", "csra_policy", "csra_trust_bundle", "csra_certbag"}
+               "csra_stmt", "csra_policy", "csra_trust_bundle", "csra_certbag", "csra_fastlink"}
 VERIFY_REQUEST = {"csra_request"}
 REGISTRY = "csra_formats"
 MAY_USE = {

@@ -109,10 +109,13 @@ static BIGNUM *positive(const struct span *i)
 /* rsaEncryption: RSAPublicKey ::= SEQUENCE { modulus, publicExponent }. */
 static EVP_PKEY *rsa_key(const csra_verifier *v, const struct span *bits)
 {
-	struct span pk, n, e, extra;
+	struct span pk, n, e;
+	/* The two INTEGERs and nothing after them: span_child cannot tell a
+	 * third element from bytes that are none, and d2i_PUBKEY refuses
+	 * both (an import here must never succeed where it fails). */
 	if (bits->clen < 2 || bits->c[0] != 0 || !span_at(bits->c + 1, bits->c + bits->clen, &pk) ||
 	    pk.p + pk.len != bits->c + bits->clen || pk.p[0] != 0x30 || !span_child(&pk, 0, &n) ||
-	    !span_child(&pk, 1, &e) || span_child(&pk, 2, &extra))
+	    !span_child(&pk, 1, &e) || e.p + e.len != pk.c + pk.clen)
 		return NULL;
 	BIGNUM *bn = positive(&n), *be = positive(&e);
 	OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The differential set-up test_fastlink and fuzz_fastlink share: one
+ * issuer as a partial-chain anchor, OpenSSL's verdict on a leaf (the
+ * oracle, X509_verify_cert set up as csra_issuer_path sets it up) and the
+ * explicit link check's (csra_fastlink.h).
+ */
+#ifndef CSRA_FASTLINK_DIFF_H
+#define CSRA_FASTLINK_DIFF_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <openssl/x509.h>
+
+#include "csra_fastlink.h"
+
+struct csra_verifier;
+
+typedef struct fl_env {
+	struct csra_verifier *v;	/* default settings, as the product's */
+	X509 *issuer;			/* a reference of our own */
+	X509_STORE *anchor;		/* |issuer| alone */
+	X509_STORE_CTX *pctx;		/* the context's settings, for the explicit check */
+	time_t at;
+	unsigned long flags;		/* added to both: a setting the check must defer on */
+} fl_env;
+
+/* fl_env_init sets |e| up for |issuer| at |at|, with |flags| added to
+ * X509_V_FLAG_PARTIAL_CHAIN. Returns 1. */
+int fl_env_init(fl_env *e, X509 *issuer, time_t at, unsigned long flags);
+void fl_env_free(fl_env *e);
+
+/* fl_oracle: 1 if OpenSSL accepts the leaf |der|/|len| (d2i_X509, then
+ * X509_verify_cert on a context made by csra_store_ctx, partial chain,
+ * the chain being the leaf and |e|'s issuer), 0 if it refuses, -1 if
+ * memory ran out. */
+int fl_oracle(const fl_env *e, const uint8_t *der, size_t len);
+
+/* fl_fast: the explicit check's verdict on |der|/|len| (parsed strictly
+ * first), |*why| its reason to defer. */
+csra_fastlink_verdict fl_fast(const fl_env *e, const uint8_t *der, size_t len, const char **why);
+
+#endif
