@@ -196,6 +196,14 @@ csra_err csra_signer_sign(const csra_signer *s, const uint8_t *msg, size_t len, 
 			e = CSRA_ERR_INTERNAL;
 			goto out;
 		}
+		/* OpenSSL 3.0's ECDSA signing reports success with a length of
+		 * (unsigned)-1 when it could not allocate the DER signature
+		 * (ossl_ecdsa_sign keeps i2d_ECDSA_SIG's -1): never read past
+		 * the buffer for it. */
+		if (slen == 0 || slen > CSRA_SIG_MAX) {
+			e = CSRA_ERR_NOMEM;
+			goto out;
+		}
 	} else if ((e = sign_fn(s, md, msg, len, sbuf, &slen)) != CSRA_OK) {
 		goto out;
 	}
