@@ -114,31 +114,10 @@ void *csra_arena_alloc(csra_arena *a, size_t n)
 
 void *csra_arena_alloc0(csra_arena *a, size_t n)
 {
-	if (n > SIZE_MAX / 2)
-		return NULL;
-	size_t body = round_up(n ? n : 1), need = HDR + body;
-	if ((size_t)(a->end - a->cur) < need && !grow(a, need))
-		return NULL;
-	uint8_t *p = a->cur;
-	memcpy(p, &n, sizeof(n));
-	a->cur += need;
-	a->used += need;
-	a->last = p + HDR;
-	/* The strict decode zeroes one small struct per element: unrolled
-	 * 16-byte stores beat a call into memset at these sizes. */
-	uint64_t *q = (uint64_t *)(void *)(p + HDR);
-	switch (body / ALIGN) {
-	default: memset(q, 0, body); break;
-	case 8: q[14] = 0; q[15] = 0; /* fall through */
-	case 7: q[12] = 0; q[13] = 0; /* fall through */
-	case 6: q[10] = 0; q[11] = 0; /* fall through */
-	case 5: q[8] = 0; q[9] = 0; /* fall through */
-	case 4: q[6] = 0; q[7] = 0; /* fall through */
-	case 3: q[4] = 0; q[5] = 0; /* fall through */
-	case 2: q[2] = 0; q[3] = 0; /* fall through */
-	case 1: q[0] = 0; q[1] = 0; break;
-	}
-	return p + HDR;
+	void *p = csra_arena_alloc(a, n);
+	if (p != NULL)
+		memset(p, 0, n);
+	return p;
 }
 
 int csra_arena_hit_cap(const csra_arena *a)
