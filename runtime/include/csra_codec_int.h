@@ -19,6 +19,11 @@ const csra_oid_entry *csra_oid_find(const uint8_t *der, size_t len);
 /* csra_oid_is returns 1 if |der|/|len| is the OID |id|. */
 int csra_oid_is(const uint8_t *der, size_t len, csra_oid_id id);
 
+/* csra_oid_valid returns 1 if |der|/|len| are DER OBJECT IDENTIFIER
+ * contents: not empty, every sub-identifier minimal (no leading 0x80),
+ * the last one ended. */
+int csra_oid_valid(const uint8_t *der, size_t len);
+
 /* csra_hex_digit returns the value of hexadecimal digit |c| (either
  * case), or -1. csra_hex_decode writes the |n|/2 bytes of the hex text
  * |s|/|n| to |out| and returns 1, or 0 if |n| is odd or a character is not

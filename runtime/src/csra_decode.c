@@ -134,19 +134,9 @@ csra_err csra_codec_set_max_depth(csra_codec *c, unsigned depth)
 	return CSRA_OK;
 }
 
-static int valid_oid(const uint8_t *oid, size_t len)
-{
-	if (len == 0 || (oid[len - 1] & 0x80))
-		return 0;
-	for (size_t i = 0; i < len; i++)
-		if (oid[i] == 0x80 && (i == 0 || !(oid[i - 1] & 0x80)))
-			return 0;
-	return 1;
-}
-
 csra_err csra_codec_set_evidence_type(csra_codec *c, const uint8_t *oid, size_t len)
 {
-	if (c == NULL || oid == NULL || len > OID_MAX || !valid_oid(oid, len))
+	if (c == NULL || oid == NULL || len > OID_MAX || !csra_oid_valid(oid, len))
 		return CSRA_ERR_INVALID_ARGUMENT;
 	memcpy(c->evidence_type, oid, len);
 	c->evidence_type_len = len;

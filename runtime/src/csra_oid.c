@@ -22,6 +22,16 @@ int csra_oid_is(const uint8_t *der, size_t len, csra_oid_id id)
 	return e->der_len == len && memcmp(e->der, der, len) == 0;
 }
 
+int csra_oid_valid(const uint8_t *der, size_t len)
+{
+	if (len == 0 || (der[len - 1] & 0x80))
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (der[i] == 0x80 && (i == 0 || !(der[i - 1] & 0x80)))
+			return 0;
+	return 1;
+}
+
 int csra_oid_to_str(const uint8_t *der, size_t len, char *buf, size_t cap)
 {
 	size_t n = 0;

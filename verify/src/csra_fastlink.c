@@ -202,18 +202,6 @@ int csra_fastlink_time(uint8_t tag, const uint8_t *p, size_t len, int64_t *out)
 
 /* Extensions ------------------------------------------------------------- */
 
-/* A DER OBJECT IDENTIFIER's contents: not empty, every subidentifier
- * minimal, the last one ended (c2i_ASN1_OBJECT refuses the rest). */
-static int oid_ok(const uint8_t *p, size_t n)
-{
-	if (n == 0 || (p[n - 1] & 0x80))
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (p[i] == 0x80 && (i == 0 || !(p[i - 1] & 0x80)))
-			return 0;
-	return 1;
-}
-
 /* basicConstraints: only the empty SEQUENCE (cA FALSE, no pathLen): a
  * leaf saying CA, or carrying a path length, defers. */
 static int ext_bc(const uint8_t *p, size_t n)
@@ -240,7 +228,7 @@ static int ext_eku(const uint8_t *p, size_t n)
 	if (!elem(&in, 0x30, NULL, &seq) || csra_cbs_len(&in) != 0 || csra_cbs_len(&seq) == 0)
 		return 0;
 	while (csra_cbs_len(&seq) > 0)
-		if (!elem(&seq, 0x06, NULL, &oid) || !oid_ok(csra_cbs_data(&oid), csra_cbs_len(&oid)))
+		if (!elem(&seq, 0x06, NULL, &oid) || !csra_oid_valid(csra_cbs_data(&oid), csra_cbs_len(&oid)))
 			return 0;
 	return 1;
 }
