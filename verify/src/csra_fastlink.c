@@ -387,10 +387,17 @@ int csra_fastlink_read_facts(const csra_fastlink_cert *c, csra_fastlink_facts *f
 	for (size_t i = 0; i < c->n_exts; i++)
 		if (c->exts[i].critical && (type[i] == T_SKID || type[i] == T_AKID))
 			f->flags |= EXFLAG_CRITICAL;
-	/* X509_get_key_usage: ex_kusage only if the extensions were cached
-	 * without error and keyUsage is there, else UINT32_MAX (so that an
-	 * invalid certificate "allows" every usage). */
-	if ((f->flags & (EXFLAG_KUSAGE | EXFLAG_INVALID)) == EXFLAG_KUSAGE)
+	/* X509_get_key_usage: 0 if the extensions did not cache without
+	 * error (X509_check_purpose(x, -1, 0) != 1), else ex_kusage if
+	 * keyUsage is there, else UINT32_MAX. */
+	if (f->flags & EXFLAG_INVALID) {
+		f->key_usage = 0;
+		/* X509_get0_subject_key_id, X509_get0_authority_key_id: NULL
+		 * too, for the same reason. */
+		f->skid = f->akid_keyid = f->akid_ext = NULL;
+		f->skid_len = f->akid_keyid_len = f->akid_ext_len = 0;
+	}
+	else if (f->flags & EXFLAG_KUSAGE)
 		f->key_usage = ku;
 	return 1;
 }
@@ -399,8 +406,10 @@ int csra_fastlink_has_eku(const csra_fastlink_facts *f, const struct csra_eku_se
 {
 	/* csra_has_ak_eku: X509_get_ext_d2i, then OBJ_cmp (length and
 	 * content bytes) with each OID of the set. */
+	/* Twice: X509_get_ext_d2i gives NULL with crit -2, which
+	 * csra_has_ak_eku takes for "none" (it says -1 for crit >= 0 only). */
 	if (f->eku <= 0)
-		return f->eku;
+		return 0;
 	csra_cbs seq, oid;
 	csra_cbs_init(&seq, f->eku_oids, f->eku_len);
 	while (elem(&seq, 0x06, NULL, &oid))

@@ -109,12 +109,13 @@ csra_fastlink_verdict csra_fastlink_check(const struct csra_verifier *v, const c
 typedef struct csra_fastlink_facts {
 	uint32_t flags;			/* X509_get_extension_flags & CSRA_FASTLINK_FACT_FLAGS */
 	long pathlen;			/* X509_get_pathlen: -1 without one */
-	uint32_t key_usage;		/* X509_get_key_usage (UINT32_MAX: none, or invalid) */
+	uint32_t key_usage;		/* X509_get_key_usage (UINT32_MAX: none; 0: invalid) */
 	int eku;			/* 1: an EKU (eku/eku_len its KeyPurposeIds); 0: none;
 					 * -1: there but X509_get_ext_d2i gives none (twice) */
 	const uint8_t *eku_oids;	/* the EKU SEQUENCE's contents */
 	size_t eku_len;
-	const uint8_t *skid;		/* X509_get0_subject_key_id's contents, NULL: none */
+	const uint8_t *skid;		/* X509_get0_subject_key_id's contents, NULL: none
+					 * (or EXFLAG_INVALID, as for the AKID below) */
 	size_t skid_len;
 	const uint8_t *akid_keyid;	/* X509_get0_authority_key_id's contents, NULL: none */
 	size_t akid_keyid_len;
@@ -138,8 +139,8 @@ typedef struct csra_fastlink_facts {
 int csra_fastlink_read_facts(const csra_fastlink_cert *c, csra_fastlink_facts *f);
 
 /* csra_fastlink_has_eku answers csra_has_ak_eku's question of |f|: 1 if
- * its EKU has one of |s|'s OIDs, 0 if not or there is none, -1 if it is
- * there and OpenSSL could not decode it. */
+ * its EKU has one of |s|'s OIDs, 0 if not, if there is none, or if there
+ * are two (as csra_has_ak_eku says of X509_get_ext_d2i's crit -2). */
 int csra_fastlink_has_eku(const csra_fastlink_facts *f, const struct csra_eku_set *s);
 
 /* csra_fastlink_path says whether |leaf| may be accepted as issued by
