@@ -285,7 +285,8 @@ csra_fastlink_verdict fl_path_fast(const fl_penv *e, const uint8_t *leaf, size_t
 	if (!csra_fastlink_parse(leaf, ll, 0, &l) || !csra_fastlink_parse(inter, il, 0, &i))
 		return CSRA_FASTLINK_DEFER;
 	EVP_PKEY *key = NULL;
-	csra_fastlink_verdict r = csra_fastlink_path(e->v, &l, &i, e->anchor, X509_get0_pubkey(e->anchor), e->at,
+	csra_fastlink_verdict r = csra_fastlink_path(e->v, &l, &i, e->anchor,
+	    e->anchor_key != NULL ? e->anchor_key : X509_get0_pubkey(e->anchor), e->at,
 	    X509_STORE_CTX_get0_param(e->pctx), e->store, &key, why);
 	if (r == CSRA_FASTLINK_ACCEPT && key == NULL)
 		r = CSRA_FASTLINK_DEFER;

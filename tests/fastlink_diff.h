@@ -60,6 +60,7 @@ typedef struct fl_penv {
 	X509_STORE_CTX *pctx;		/* the context's settings, for the explicit check */
 	time_t at;
 	unsigned long flags;
+	EVP_PKEY *anchor_key;		/* given to the check; NULL: the anchor's own */
 } fl_penv;
 
 /* fl_penv_init sets |e| up for |anchor| (and |others|, may be NULL, in

@@ -966,6 +966,7 @@ struct popt {
 	STACK_OF(X509) *others;		/* more certificates in the store */
 	unsigned long flags;
 	int trust;			/* a trust setting on the anchor */
+	EVP_PKEY *check_key;		/* the anchor key the check is given (default its own) */
 };
 
 static X509 *proot;
@@ -997,10 +998,13 @@ static int path_case(const char *name, const struct popt *po, const struct leaf 
 		l.signer = i.key;
 	lder = ix ? make_leaf(&l, &ll) : NULL;
 	fl_penv e;
+	memset(&e, 0, sizeof(e));
 	int ok = lder != NULL && fl_penv_init(&e, anchor, po ? po->others : NULL, AT, po ? po->flags : 0) &&
 	    (!(po && po->trust) || X509_add1_trust_object(anchor, OBJ_nid2obj(NID_client_auth)) == 1);
 	if (!ok)
 		fprintf(stderr, "%s: could not make the path\n", name);
+	else if (po && po->check_key)
+		e.anchor_key = po->check_key;
 	const char *why = NULL;
 	int o = ok ? fl_path_oracle(&e, lder, ll, ider, il) : -1;
 	int f = ok ? (int)fl_path_fast(&e, lder, ll, ider, il, &why) : DEFER;
@@ -1249,6 +1253,11 @@ static int test_path_anchor(void)
 		X509_free(a);
 		CHECK(ok);
 	}
+	/* The check given another key than the anchor's, the intermediate
+	 * signed by that key. */
+	struct popt wk = { .check_key = k_other };
+	struct leaf by_other = { .ca_exts = 1, .signer = k_other };
+	CHECK(path_case("path: the check given another anchor key", &wk, &by_other, &l, DEFER, O_REFUSE));
 	struct popt tr = { .trust = 1 };
 	CHECK(path_case("path: anchor with a trust setting", &tr, &in, &l, DEFER, O_ANY));
 	/* Name constraints on the anchor. */

@@ -752,9 +752,13 @@ static const char *anchor_plain(X509 *anchor, EVP_PKEY *key, time_t at)
 	ASN1_OBJECT *ko = NULL;
 	X509_ALGOR *ka = NULL;
 	int ptype = V_ASN1_UNDEF;
-	if (key == NULL || X509_get0_pubkey(anchor) == NULL || pub == NULL ||
-	    X509_PUBKEY_get0_param(&ko, NULL, NULL, &ka, pub) != 1)
+	EVP_PKEY *own = X509_get0_pubkey(anchor);
+	if (key == NULL || own == NULL || pub == NULL || X509_PUBKEY_get0_param(&ko, NULL, NULL, &ka, pub) != 1)
 		return "anchor key";
+	/* The key the intermediate's signature is checked with is the
+	 * anchor's own (internal_verify takes X509_get0_pubkey). */
+	if (key != own && EVP_PKEY_eq(key, own) != 1)
+		return "not the anchor's key";
 	X509_ALGOR_get0(NULL, &ptype, NULL, ka);
 	if (OBJ_obj2nid(ko) == NID_X9_62_id_ecPublicKey && ptype != V_ASN1_OBJECT)
 		return "anchor key parameters";
