@@ -149,7 +149,10 @@ int csra_fastlink_has_eku(const csra_fastlink_facts *f, const struct csra_eku_se
  * public key) at |at| without OpenSSL: X509_verify_cert on an
  * X509_STORE_CTX made by csra_store_ctx(v, store, leaf, [inter], at) (no
  * partial chain, purpose any, no verify callback) would return 1 with the
- * chain leaf, inter, anchor. |param| is that context's X509_VERIFY_PARAM.
+ * chain leaf, inter, anchor. The untrusted certificates modelled are
+ * |inter| alone: a caller holding others (another of the same subject)
+ * must not take an ACCEPT for OpenSSL's verdict on that larger set.
+ * |param| is that context's X509_VERIFY_PARAM.
  * On ACCEPT, |*leaf_key| (if not NULL) is the leaf's key (the caller
  * frees it); on DEFER, |*why| (if not NULL) a short static reason. */
 csra_fastlink_verdict csra_fastlink_path(const struct csra_verifier *v, const csra_fastlink_cert *leaf,
