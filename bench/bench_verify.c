@@ -521,6 +521,31 @@ static int w_fastlink_new_ak(void)
 	return ok;
 }
 
+/* NOT the product path either: what a cold verification of evidence2
+ * would do with the explicit checks, beside floor_cold: a store with
+ * ca.crt (already parsed, as the floor's) and its context's settings, the
+ * strict parse of the AK certificate and the intermediate, the full path
+ * (two links, keys imported with csra_spki_pkey), and the Evidence
+ * signature. The Evidence's own decode is not in it (nor in the floor). */
+static int w_fastlink_cold(void)
+{
+	csra_fastlink_cert leaf, inter;
+	EVP_PKEY *key = NULL;
+	X509_STORE *st = X509_STORE_new();
+	X509_STORE_CTX *ctx = NULL;
+	int ok = st != NULL && X509_STORE_add_cert(st, g.ca) == 1 &&
+	    (ctx = csra_store_ctx(g.fl_v, st, NULL, NULL, g.fl_at)) != NULL &&
+	    csra_fastlink_parse(g.parts.ak.p, g.parts.ak.len, 0, &leaf) &&
+	    csra_fastlink_parse(g.parts.inter.p, g.parts.inter.len, 0, &inter) &&
+	    csra_fastlink_path(g.fl_v, &leaf, &inter, g.ca, X509_get0_pubkey(g.ca), g.fl_at,
+	    X509_STORE_CTX_get0_param(ctx), st, &key, NULL) == CSRA_FASTLINK_ACCEPT &&
+	    ecdsa_verify(key, &g.parts);
+	EVP_PKEY_free(key);
+	X509_STORE_CTX_free(ctx);
+	X509_STORE_free(st);
+	return ok;
+}
+
 static int w_curve(void)
 {
 	csra_result *r = NULL;
@@ -531,7 +556,7 @@ static int w_curve(void)
 enum {
 	W_STRICT, W_EV_WARM, W_EV_NOCACHE, W_EV_COLD, W_CSR_WARM, W_CSR_COLD,
 	W_WEAK_RSA_COLD, W_WEAK_RSA_WARM, W_WEAK_EC_COLD, W_WEAK_EC_WARM, W_LUNA_WARM, W_HSM_WARM, W_MRVL_WARM,
-	W_C4A_WARM, W_PRIMUS_WARM, W_MT1, W_MT2, W_NEW_AK, W_FL_NEW_AK, F_ECDSA, F_COLD, F_CSR_SIG, F_CSR_EV_SIG, F_NEW_AK, F_TLV_WALK,
+	W_C4A_WARM, W_PRIMUS_WARM, W_MT1, W_MT2, W_NEW_AK, W_FL_NEW_AK, W_FL_COLD, F_ECDSA, F_COLD, F_CSR_SIG, F_CSR_EV_SIG, F_NEW_AK, F_TLV_WALK,
 	NWL
 };
 
@@ -575,6 +600,7 @@ static struct workload wl[NWL] = {
 	[W_NEW_AK] = WL("new_ak", "verify a new AK under known issuers", w_new_ak, 0, F_NEW_AK, -1),
 	[W_FL_NEW_AK] = WL("fastlink_new_ak", "NOT product: parse+link+ECDSA", w_fastlink_new_ak, 0, F_NEW_AK,
 	    -1),
+	[W_FL_COLD] = WL("fastlink_cold", "NOT product: parse x2+path+ECDSA", w_fastlink_cold, 0, F_COLD, -1),
 	[F_ECDSA] = WL("floor_ecdsa", "EVP_DigestVerify, evidence2", f_ecdsa, 0, -1, -1),
 	[F_COLD] = WL("floor_cold", "d2i x2+store+verify_cert+ECDSA", f_cold, 0, -1, -1),
 	[F_CSR_SIG] = WL("floor_csr_sig", "X509_REQ_verify", f_csr_sig, 0, -1, -1),
@@ -1398,7 +1424,7 @@ int main(int argc, char **argv)
 	}
 	printf("x floor: strict_decode/floor_tlv_walk, ev_warm/floor_ecdsa, ev_nocache and ev_cold/floor_cold, "
 	    "csr_warm/(floor_csr_sig+floor_csr_ev_sig), weak_*/csr_warm, ev_warm_2thr/ev_warm_1thr, "
-	    "new_ak and fastlink_new_ak (not the product path) /floor_new_ak\n");
+	    "new_ak and fastlink_new_ak (not the product path) /floor_new_ak, fastlink_cold (not the product path) /floor_cold\n");
 	if (np > 0) {
 		printf("\nsize curve: warm verification (chain cache hit), median of %d\n", smoke ? 1 : 3);
 		printf("%-6s %9s %7s %12s %8s %10s %8s\n", "input", "DER B", "added", "median us", "ns/B",

@@ -29,6 +29,24 @@ enum { ACCEPT = CSRA_FASTLINK_ACCEPT, DEFER = CSRA_FASTLINK_DEFER };
 enum { O_REFUSE = 0, O_OK = 1, O_ANY = 2 };
 
 static unsigned n_cases, n_accept, n_defer, n_oracle_ok, n_oracle_refuse;
+static unsigned n_facts_known, n_facts_unknown, n_path_accept, n_path_defer;
+static struct csra_verifier *facts_v;
+
+/* The facts of |der| against OpenSSL's: equal, or unknown. */
+static int facts_case(const char *name, const uint8_t *der, size_t len)
+{
+	const char *what = NULL;
+	if (facts_v == NULL && (facts_v = csra_verifier_new()) == NULL)
+		return 0;
+	int r = fl_facts_diff(facts_v, der, len, &what);
+	if (r == 1)
+		n_facts_known++;
+	else if (r == 2)
+		n_facts_unknown++;
+	else
+		fprintf(stderr, "%s: facts %s\n", name, r < 0 ? "ran out of memory" : what);
+	return r > 0;
+}
 
 /* Keys, made once. */
 static EVP_PKEY *k_root, *k_iss, *k_iss_rsa, *k_other, *k_leaf[6];
@@ -55,6 +73,7 @@ struct leaf {
 	const char *cn;			/* default "fastlink leaf" */
 	const X509_NAME *subject;	/* replaces CN=|cn| */
 	int std_exts;			/* 1: the default extension set (below) */
+	int ca_exts;			/* 1: an intermediate's (ca_exts, below) */
 	struct ext extra[4];
 	size_t n_extra;
 	/* Mutations after signing (DER level). */
@@ -123,6 +142,19 @@ static int std_exts(X509 *x, X509 *issuer)
 	return add_raw(x, "2.5.29.19", 1, BC_FALSE, sizeof(BC_FALSE)) &&
 	    add_raw(x, "2.5.29.15", 1, KU_DIGSIG, sizeof(KU_DIGSIG)) &&
 	    add_raw(x, "2.5.29.37", 0, EKU_AK, sizeof(EKU_AK)) &&
+	    add_conf(x, issuer, NID_subject_key_identifier, "hash") &&
+	    add_conf(x, issuer, NID_authority_key_identifier, "keyid:always");
+}
+
+/* An intermediate's: basicConstraints CA:TRUE and keyUsage keyCertSign
+ * (both critical), SKID, AKID keyid. */
+static const uint8_t BC_CA[] = { 0x30, 0x03, 0x01, 0x01, 0xff };
+static const uint8_t KU_CERTSIGN[] = { 0x03, 0x02, 0x01, 0x06 };
+
+static int ca_exts(X509 *x, X509 *issuer)
+{
+	return add_raw(x, "2.5.29.19", 1, BC_CA, sizeof(BC_CA)) &&
+	    add_raw(x, "2.5.29.15", 1, KU_CERTSIGN, sizeof(KU_CERTSIGN)) &&
 	    add_conf(x, issuer, NID_subject_key_identifier, "hash") &&
 	    add_conf(x, issuer, NID_authority_key_identifier, "keyid:always");
 }
@@ -243,6 +275,8 @@ static uint8_t *make_leaf(const struct leaf *l, size_t *len)
 	}
 	if (ok && l->std_exts)
 		ok = std_exts(x, issuer);
+	if (ok && l->ca_exts)
+		ok = ca_exts(x, issuer);
 	for (size_t i = 0; ok && i < l->n_extra; i++)
 		ok = add_raw(x, l->extra[i].oid, l->extra[i].crit, l->extra[i].der, l->extra[i].len);
 	ok = ok && X509_sign(x, signer, md) > 0;
@@ -300,6 +334,8 @@ static uint8_t *make_leaf(const struct leaf *l, size_t *len)
 static int run_case(const char *name, const fl_env *e, const uint8_t *der, size_t len, int want, int want_oracle)
 {
 	const char *why = NULL;
+	if (!facts_case(name, der, len))
+		return 0;
 	int o = fl_oracle(e, der, len);
 	int f = (int)fl_fast(e, der, len, &why);
 	n_cases++;
@@ -791,12 +827,470 @@ static int test_garbage(void)
 	return 1;
 }
 
+/* Facts -------------------------------------------------------------------- */
+
+/* Leaves varying what csra_fastlink_read_facts reads, each compared with
+ * OpenSSL's reading (facts_case); the ones the module models must be
+ * known, so that a facts reader that says "unknown" to all fails. */
+static int test_facts(void)
+{
+	CHECK(setup());
+	static const uint8_t bc_path1[] = { 0x30, 0x06, 0x01, 0x01, 0xff, 0x02, 0x01, 0x01 };
+	static const uint8_t bc_nopath_ca_false[] = { 0x30, 0x03, 0x02, 0x01, 0x03 };
+	static const uint8_t bc_neg[] = { 0x30, 0x06, 0x01, 0x01, 0xff, 0x02, 0x01, 0xff };
+	static const uint8_t bc_big[] = { 0x30, 0x07, 0x01, 0x01, 0xff, 0x02, 0x02, 0x01, 0x00 };
+	static const uint8_t bc_false_explicit[] = { 0x30, 0x03, 0x01, 0x01, 0x00 };
+	static const uint8_t ku_empty[] = { 0x03, 0x01, 0x00 };
+	static const uint8_t ku_decipher[] = { 0x03, 0x03, 0x07, 0x80, 0x80 };
+	static const uint8_t ku_certsign_only[] = { 0x03, 0x02, 0x02, 0x04 };
+	static const uint8_t eku_two[] = { 0x30, 0x14, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x03,
+		0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x02 };
+	static const uint8_t eku_other[] = { 0x30, 0x0a, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x03 };
+	static const uint8_t akid_kid[] = { 0x30, 0x06, 0x80, 0x04, 0x0a, 0x0b, 0x0c, 0x0d };
+	static const uint8_t skid[] = { 0x04, 0x03, 0x01, 0x02, 0x03 };
+	static const uint8_t san[] = { 0x30, 0x0d, 0x82, 0x0b, 'e', 'x', 'a', 'm', 'p', 'l', 'e', '.', 'c', 'o', 'm' };
+	const struct {
+		const char *what;
+		struct ext x[2];
+		size_t n;
+		int std, known;
+	} c[] = {
+		{ "facts: plain AK leaf", { { 0 } }, 0, 1, 1 },
+		{ "facts: no extensions", { { 0 } }, 0, 0, 1 },
+		{ "facts: CA:TRUE pathLen 1", { { "2.5.29.19", 1, bc_path1, sizeof(bc_path1) } }, 1, 0, 1 },
+		{ "facts: pathLen without CA", { { "2.5.29.19", 0, bc_nopath_ca_false, sizeof(bc_nopath_ca_false) } }, 1,
+		    0, 1 },
+		{ "facts: negative pathLen", { { "2.5.29.19", 1, bc_neg, sizeof(bc_neg) } }, 1, 0, 1 },
+		{ "facts: pathLen 256", { { "2.5.29.19", 1, bc_big, sizeof(bc_big) } }, 1, 0, 1 },
+		{ "facts: cA FALSE encoded", { { "2.5.29.19", 1, bc_false_explicit, sizeof(bc_false_explicit) } }, 1,
+		    0, 0 },
+		{ "facts: keyUsage empty", { { "2.5.29.15", 1, ku_empty, sizeof(ku_empty) } }, 1, 0, 1 },
+		{ "facts: keyUsage decipherOnly", { { "2.5.29.15", 0, ku_decipher, sizeof(ku_decipher) } }, 1, 0, 1 },
+		{ "facts: keyUsage keyCertSign only", { { "2.5.29.15", 1, ku_certsign_only, sizeof(ku_certsign_only) } },
+		    1, 0, 1 },
+		{ "facts: keyUsage empty, EKU", { { "2.5.29.15", 1, ku_empty, sizeof(ku_empty) },
+		    { "2.5.29.37", 0, EKU_AK, sizeof(EKU_AK) } }, 2, 0, 1 },
+		{ "facts: two EKUs", { { "2.5.29.37", 0, eku_two, sizeof(eku_two) } }, 1, 0, 1 },
+		{ "facts: EKU without the AK's", { { "2.5.29.37", 0, eku_other, sizeof(eku_other) } }, 1, 0, 1 },
+		{ "facts: EKU twice", { { "2.5.29.37", 0, eku_two, sizeof(eku_two) },
+		    { "2.5.29.37", 0, EKU_AK, sizeof(EKU_AK) } }, 2, 0, 1 },
+		{ "facts: keyUsage twice", { { "2.5.29.15", 0, KU_DIGSIG, sizeof(KU_DIGSIG) },
+		    { "2.5.29.15", 0, KU_DIGSIG, sizeof(KU_DIGSIG) } }, 2, 0, 1 },
+		{ "facts: basicConstraints twice", { { "2.5.29.19", 0, BC_CA, sizeof(BC_CA) },
+		    { "2.5.29.19", 0, BC_CA, sizeof(BC_CA) } }, 2, 0, 1 },
+		{ "facts: SKID twice", { { "2.5.29.14", 0, skid, sizeof(skid) }, { "2.5.29.14", 0, skid, sizeof(skid) } },
+		    2, 0, 1 },
+		{ "facts: AKID twice", { { "2.5.29.35", 0, akid_kid, sizeof(akid_kid) },
+		    { "2.5.29.35", 0, akid_kid, sizeof(akid_kid) } }, 2, 0, 1 },
+		{ "facts: SKID critical", { { "2.5.29.14", 1, skid, sizeof(skid) } }, 1, 0, 1 },
+		{ "facts: AKID critical", { { "2.5.29.35", 1, akid_kid, sizeof(akid_kid) } }, 1, 0, 1 },
+		{ "facts: AKID keyid", { { "2.5.29.35", 0, akid_kid, sizeof(akid_kid) } }, 1, 0, 1 },
+		{ "facts: subjectAltName", { { "2.5.29.17", 0, san, sizeof(san) } }, 1, 0, 0 },
+	};
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct leaf l = { .std_exts = c[i].std, .n_extra = c[i].n };
+		for (size_t k = 0; k < c[i].n; k++)
+			l.extra[k] = c[i].x[k];
+		size_t len = 0;
+		uint8_t *der = make_leaf(&l, &len);
+		CHECK(der != NULL);
+		unsigned before = n_facts_known;
+		int ok = facts_case(c[i].what, der, len);
+		free(der);
+		CHECK(ok);
+		if ((n_facts_known > before) != c[i].known) {
+			fprintf(stderr, "%s: facts %s, want %s\n", c[i].what, c[i].known ? "unknown" : "known",
+			    c[i].known ? "known" : "unknown");
+			return 0;
+		}
+	}
+	/* Versions: a v1 leaf, and a v1 self-signed certificate (X509_check_ca
+	 * says 3 for it: EXFLAG_CA is not set). */
+	struct leaf v1 = { .version = 1 };
+	size_t len = 0;
+	uint8_t *der = make_leaf(&v1, &len);
+	CHECK(der != NULL && facts_case("facts: v1 leaf", der, len));
+	free(der);
+	X509 *ss = X509_new();
+	CHECK(ss != NULL && X509_set_version(ss, X509_VERSION_1) == 1 &&
+	    X509_set_subject_name(ss, X509_get_subject_name(iss)) == 1 &&
+	    X509_set_issuer_name(ss, X509_get_subject_name(iss)) == 1 &&
+	    X509_gmtime_adj(X509_getm_notBefore(ss), 0) != NULL && X509_gmtime_adj(X509_getm_notAfter(ss), DAY) != NULL &&
+	    X509_set_pubkey(ss, k_iss) == 1 && X509_sign(ss, k_iss, EVP_sha256()) > 0);
+	unsigned char *sder = NULL;
+	int sl = i2d_X509(ss, &sder);
+	uint32_t ssf = X509_get_extension_flags(ss);
+	X509_free(ss);
+	CHECK(sl > 0 && (ssf & (EXFLAG_V1 | EXFLAG_SS)) == (EXFLAG_V1 | EXFLAG_SS));
+	unsigned before = n_facts_known;
+	int ok = facts_case("facts: v1 self-signed", sder, (size_t)sl) && n_facts_known == before + 1;
+	OPENSSL_free(sder);
+	CHECK(ok);
+	return 1;
+}
+
+/* The full path ------------------------------------------------------------ */
+
+/* A self-signed root named CN=|cn| with |key|: basicConstraints |bc| and
+ * keyUsage |ku| (NULL: none), valid |nb|..|na| (time strings), SKID hash
+ * and AKID keyid (|akid_wrong|: another one); |v1|: version 1, none. */
+static X509 *mkroot(const char *cn, EVP_PKEY *key, const char *bc, const char *ku, const char *nb, const char *na,
+    int akid_wrong, int v1)
+{
+	X509 *x = X509_new();
+	X509_NAME *n = X509_NAME_new();
+	static long serial = 500;
+	int ok = x != NULL && n != NULL && X509_set_version(x, v1 ? X509_VERSION_1 : X509_VERSION_3) == 1 &&
+	    ASN1_INTEGER_set(X509_get_serialNumber(x), serial++) == 1 &&
+	    X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8, (const unsigned char *)cn, -1, -1, 0) == 1 &&
+	    X509_set_subject_name(x, n) == 1 && X509_set_issuer_name(x, n) == 1 && set_time(x, 1, nb, 0) &&
+	    set_time(x, 0, na, 0) && X509_set_pubkey(x, key) == 1;
+	if (ok && !v1)
+		ok = (bc == NULL || add_conf(x, x, NID_basic_constraints, bc)) &&
+		    (ku == NULL || add_conf(x, x, NID_key_usage, ku)) && add_conf(x, x, NID_subject_key_identifier, "hash") &&
+		    (akid_wrong ? add_raw(x, "2.5.29.35", 0, AKID_WRONG, sizeof(AKID_WRONG)) :
+		    add_conf(x, x, NID_authority_key_identifier, "keyid:always"));
+	ok = ok && X509_sign(x, key, EVP_sha256()) > 0;
+	X509_NAME_free(n);
+	if (!ok) {
+		X509_free(x);
+		return NULL;
+	}
+	return x;
+}
+
+/* Options of a path case beyond the intermediate and the leaf. */
+struct popt {
+	X509 *anchor;			/* default proot */
+	EVP_PKEY *anchor_key;		/* its key, default k_root */
+	STACK_OF(X509) *others;		/* more certificates in the store */
+	unsigned long flags;
+	int trust;			/* a trust setting on the anchor */
+	EVP_PKEY *check_key;		/* the anchor key the check is given (default its own) */
+};
+
+static X509 *proot;
+
+/* Runs one path case: the intermediate |in| under the anchor (signed by
+ * its key unless |in| says), the leaf |lf| under the intermediate
+ * (issuer and signer set here unless |lf| says). */
+static int path_case(const char *name, const struct popt *po, const struct leaf *in, const struct leaf *lf, int want,
+    int want_oracle)
+{
+	X509 *anchor = po && po->anchor ? po->anchor : proot;
+	EVP_PKEY *akey = po && po->anchor_key ? po->anchor_key : k_root;
+	struct leaf i = *in, l = *lf;
+	if (i.issuer == NULL)
+		i.issuer = anchor;
+	if (i.signer == NULL)
+		i.signer = akey;
+	if (i.key == NULL)
+		i.key = k_iss;
+	if (i.cn == NULL)
+		i.cn = "Fastlink Path Intermediate";
+	size_t il = 0, ll = 0;
+	uint8_t *ider = make_leaf(&i, &il), *lder = NULL;
+	const unsigned char *p = ider;
+	X509 *ix = ider ? d2i_X509(NULL, &p, (long)il) : NULL;
+	if (l.issuer == NULL)
+		l.issuer = ix;
+	if (l.signer == NULL)
+		l.signer = i.key;
+	lder = ix ? make_leaf(&l, &ll) : NULL;
+	fl_penv e;
+	memset(&e, 0, sizeof(e));
+	int ok = lder != NULL && fl_penv_init(&e, anchor, po ? po->others : NULL, AT, po ? po->flags : 0) &&
+	    (!(po && po->trust) || X509_add1_trust_object(anchor, OBJ_nid2obj(NID_client_auth)) == 1);
+	if (!ok)
+		fprintf(stderr, "%s: could not make the path\n", name);
+	else if (po && po->check_key)
+		e.anchor_key = po->check_key;
+	const char *why = NULL;
+	int o = ok ? fl_path_oracle(&e, lder, ll, ider, il) : -1;
+	int f = ok ? (int)fl_path_fast(&e, lder, ll, ider, il, &why) : DEFER;
+	if (ok && po && po->trust)
+		X509_trust_clear(anchor);
+	ok = ok && facts_case(name, ider, il) && facts_case(name, lder, ll);
+	f == ACCEPT ? n_path_accept++ : n_path_defer++;
+	if (ok && f == ACCEPT && o != 1) {
+		fprintf(stderr, "%s: path ACCEPT where OpenSSL refuses\n", name);
+		ok = 0;
+	} else if (ok && (f != want || (want_oracle != O_ANY && o != want_oracle))) {
+		fprintf(stderr, "%s: path check %s (want %s, %s), OpenSSL %s (want %s)\n", name,
+		    f == ACCEPT ? "ACCEPT" : "DEFER", want == ACCEPT ? "ACCEPT" : "DEFER", why ? why : "-",
+		    o == 1 ? "OK" : "refuses", want_oracle == O_OK ? "OK" : want_oracle == O_REFUSE ? "refuses" : "any");
+		ok = 0;
+	}
+	fl_penv_free(&e);
+	X509_free(ix);
+	free(ider);
+	free(lder);
+	return ok;
+}
+
+static int path_setup(void)
+{
+	if (proot != NULL)
+		return 1;
+	char nb[16], na[16];
+	utc(AT - 3650 * DAY, nb);
+	utc(AT + 3650 * DAY, na);
+	proot = mkroot("Fastlink Path Root", k_root, "critical,CA:TRUE", "critical,keyCertSign,cRLSign", nb, na, 0, 0);
+	return proot != NULL;
+}
+
+/* Plain good paths of every leaf key, EC and RSA intermediates: accepted
+ * (a check that defers everything fails here). */
+static int test_path_good(void)
+{
+	CHECK(setup() && path_setup());
+	struct leaf in = { .ca_exts = 1 };
+	for (size_t k = 0; k < 6; k++) {
+		struct leaf l = { .key = k_leaf[k], .std_exts = 1 };
+		CHECK(path_case("path: good", NULL, &in, &l, ACCEPT, O_OK));
+		struct leaf bare = { .key = k_leaf[k] };
+		CHECK(path_case("path: good, leaf without extensions", NULL, &in, &bare, ACCEPT, O_OK));
+	}
+	struct leaf rin = { .ca_exts = 1, .key = k_iss_rsa };
+	struct leaf l = { .std_exts = 1 };
+	CHECK(path_case("path: RSA intermediate", NULL, &rin, &l, ACCEPT, O_OK));
+	struct leaf l384 = { .std_exts = 1, .md = EVP_sha384() };
+	CHECK(path_case("path: RSA intermediate, SHA-384", NULL, &rin, &l384, ACCEPT, O_OK));
+	struct leaf in384 = { .ca_exts = 1, .md = EVP_sha384() };
+	CHECK(path_case("path: intermediate signed with SHA-384", NULL, &in384, &l, ACCEPT, O_OK));
+	return 1;
+}
+
+static const uint8_t BC_CA_PATH0[] = { 0x30, 0x06, 0x01, 0x01, 0xff, 0x02, 0x01, 0x00 };
+static const uint8_t KU_DIGSIG_ONLY[] = { 0x03, 0x02, 0x07, 0x80 };
+static const uint8_t NC_DNS[] = { 0x30, 0x11, 0xa0, 0x0f, 0x30, 0x0d, 0x82, 0x0b, 'e', 'x', 'a', 'm', 'p', 'l', 'e',
+	'.', 'c', 'o', 'm' };
+static const uint8_t UNKNOWN_EXT[] = { 0x05, 0x00 };
+
+/* The intermediate, one property at a time. */
+static int test_path_intermediate(void)
+{
+	CHECK(setup() && path_setup());
+	/* The AK leaf's extensions but the key identifiers (some of the
+	 * intermediates below have no SKID for an AKID keyid:always). */
+	struct leaf l = { .n_extra = 3, .extra = { { "2.5.29.19", 1, BC_FALSE, 2 }, { "2.5.29.15", 1, KU_DIGSIG, 4 },
+		{ "2.5.29.37", 0, EKU_AK, sizeof(EKU_AK) } } };
+	char t[4][16];
+	utc(AT, t[0]);
+	utc(AT + 1, t[1]);
+	utc(AT - 1, t[2]);
+	utc(AT - DAY, t[3]);
+	const struct {
+		const char *what;
+		struct ext x[3];
+		size_t n;
+		int ca;
+		int want, oracle;
+	} c[] = {
+		{ "path: intermediate CA:FALSE", { { "2.5.29.19", 1, BC_FALSE, 2 }, { "2.5.29.15", 1, KU_CERTSIGN, 4 } }, 2,
+		    0, DEFER, O_REFUSE },
+		{ "path: intermediate without basicConstraints", { { "2.5.29.15", 1, KU_CERTSIGN, 4 } }, 1, 0, DEFER,
+		    O_REFUSE },
+		{ "path: intermediate without keyCertSign", { { "2.5.29.19", 1, BC_CA, 5 },
+		    { "2.5.29.15", 1, KU_DIGSIG_ONLY, 4 } }, 2, 0, DEFER, O_REFUSE },
+		{ "path: intermediate without keyUsage", { { "2.5.29.19", 1, BC_CA, 5 } }, 1, 0, ACCEPT, O_OK },
+		{ "path: intermediate pathLen 0", { { "2.5.29.19", 1, BC_CA_PATH0, 8 },
+		    { "2.5.29.15", 1, KU_CERTSIGN, 4 } }, 2, 0, ACCEPT, O_OK },
+		{ "path: intermediate basicConstraints twice", { { "2.5.29.19", 1, BC_CA, 5 }, { "2.5.29.19", 1, BC_CA, 5 },
+		    { "2.5.29.15", 1, KU_CERTSIGN, 4 } }, 3, 0, DEFER, O_REFUSE },
+		{ "path: intermediate AKID mismatch", { { "2.5.29.35", 0, AKID_WRONG, sizeof(AKID_WRONG) },
+		    { "2.5.29.19", 1, BC_CA, 5 } }, 2, 0, DEFER, O_REFUSE },
+		{ "path: intermediate SKID critical", { { "2.5.29.14", 1, SKID_X, sizeof(SKID_X) },
+		    { "2.5.29.19", 1, BC_CA, 5 } }, 2, 0, DEFER, O_REFUSE },
+		{ "path: intermediate unknown critical extension", { { "1.3.6.1.4.1.32473.9", 1, UNKNOWN_EXT, 2 } }, 1, 1,
+		    DEFER, O_REFUSE },
+		{ "path: intermediate unknown extension", { { "1.3.6.1.4.1.32473.9", 0, UNKNOWN_EXT, 2 } }, 1, 1, DEFER,
+		    O_OK },
+		{ "path: intermediate name constraints", { { "2.5.29.30", 1, NC_DNS, sizeof(NC_DNS) } }, 1, 1, DEFER,
+		    O_ANY },
+	};
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct leaf in = { .ca_exts = c[i].ca, .n_extra = c[i].n };
+		for (size_t k = 0; k < c[i].n; k++)
+			in.extra[k] = c[i].x[k];
+		CHECK(path_case(c[i].what, NULL, &in, &l, c[i].want, c[i].oracle));
+	}
+	/* pathLen 0 with a CA leaf: OpenSSL accepts (the leaf does not
+	 * count), the leaf rule defers. */
+	struct leaf in0 = { .n_extra = 2, .extra = { { "2.5.29.19", 1, BC_CA_PATH0, 8 }, { "2.5.29.15", 1, KU_CERTSIGN, 4 } } };
+	struct leaf cal = { .n_extra = 1, .extra = { { "2.5.29.19", 1, BC_CA, 5 } } };
+	CHECK(path_case("path: pathLen 0, CA leaf", NULL, &in0, &cal, DEFER, O_OK));
+	struct leaf v1 = { .version = 1 };
+	CHECK(path_case("path: v1 intermediate", NULL, &v1, &l, DEFER, O_REFUSE));
+	struct leaf in = { .ca_exts = 1, .nb = t[0] };
+	CHECK(path_case("path: intermediate notBefore = at", NULL, &in, &l, ACCEPT, O_OK));
+	in.nb = t[1];
+	CHECK(path_case("path: intermediate notBefore = at + 1", NULL, &in, &l, DEFER, O_REFUSE));
+	in.nb = NULL;
+	in.na = t[0];
+	CHECK(path_case("path: intermediate notAfter = at", NULL, &in, &l, DEFER, O_REFUSE));
+	in.na = t[1];
+	CHECK(path_case("path: intermediate notAfter = at + 1", NULL, &in, &l, ACCEPT, O_OK));
+	in.na = t[2];
+	in.nb = t[3];
+	CHECK(path_case("path: intermediate expired", NULL, &in, &l, DEFER, O_REFUSE));
+	struct leaf bad = { .ca_exts = 1, .signer = k_other };
+	CHECK(path_case("path: intermediate signed by another key", NULL, &bad, &l, DEFER, O_REFUSE));
+	struct leaf flip = { .ca_exts = 1, .sig_flip = 1 };
+	CHECK(path_case("path: intermediate signature flipped", NULL, &flip, &l, DEFER, O_REFUSE));
+	/* Self-issued intermediate: the root's name, another key. */
+	struct leaf si = { .ca_exts = 1, .subject = X509_get_subject_name(proot) };
+	CHECK(path_case("path: intermediate self-issued", NULL, &si, &l, DEFER, O_ANY));
+	return 1;
+}
+
+/* The leaf under the intermediate, and the store and settings. */
+static int test_path_leaf_store(void)
+{
+	CHECK(setup() && path_setup());
+	struct leaf in = { .ca_exts = 1 };
+	struct leaf wrong = { .std_exts = 0, .n_extra = 1, .extra = { { "2.5.29.35", 0, AKID_WRONG, sizeof(AKID_WRONG) } } };
+	CHECK(path_case("path: leaf AKID mismatch", NULL, &in, &wrong, DEFER, O_REFUSE));
+	char t[2][16];
+	utc(AT, t[0]);
+	utc(AT + 1, t[1]);
+	struct leaf l = { .std_exts = 1, .nb = t[0] };
+	CHECK(path_case("path: leaf notBefore = at", NULL, &in, &l, ACCEPT, O_OK));
+	l.nb = t[1];
+	CHECK(path_case("path: leaf notBefore = at + 1", NULL, &in, &l, DEFER, O_REFUSE));
+	l.nb = NULL;
+	l.na = t[0];
+	CHECK(path_case("path: leaf notAfter = at", NULL, &in, &l, DEFER, O_REFUSE));
+	struct leaf bs = { .std_exts = 1, .signer = k_other };
+	CHECK(path_case("path: leaf signed by another key", NULL, &in, &bs, DEFER, O_REFUSE));
+	struct leaf plain = { .std_exts = 1 };
+	/* The leaf signed by the root directly, named under the intermediate. */
+	struct leaf by_root = { .std_exts = 1, .signer = k_root };
+	CHECK(path_case("path: leaf signed by the anchor's key", NULL, &in, &by_root, DEFER, O_REFUSE));
+	/* Settings. */
+	static const struct {
+		const char *what;
+		unsigned long flags;
+	} s[] = {
+		{ "path: PARTIAL_CHAIN", X509_V_FLAG_PARTIAL_CHAIN },
+		{ "path: CHECK_SS_SIGNATURE", X509_V_FLAG_CHECK_SS_SIGNATURE },
+		{ "path: X509_STRICT", X509_V_FLAG_X509_STRICT },
+		{ "path: IGNORE_CRITICAL", X509_V_FLAG_IGNORE_CRITICAL },
+	};
+	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++) {
+		struct popt po = { .flags = s[i].flags };
+		CHECK(path_case(s[i].what, &po, &in, &plain, DEFER, O_ANY));
+	}
+	/* The store: another root of the same name (another key), the
+	 * intermediate itself, a certificate of the intermediate's name. */
+	char nb[16], na[16];
+	utc(AT - DAY, nb);
+	utc(AT + DAY, na);
+	X509 *twin = mkroot("Fastlink Path Root", k_other, "critical,CA:TRUE", "critical,keyCertSign", nb, na, 0, 0);
+	X509 *namesake = mkroot("Fastlink Path Intermediate", k_other, "critical,CA:TRUE", "critical,keyCertSign", nb, na,
+	    0, 0);
+	STACK_OF(X509) *o1 = sk_X509_new_null(), *o2 = sk_X509_new_null();
+	CHECK(twin != NULL && namesake != NULL && o1 != NULL && o2 != NULL && sk_X509_push(o1, twin) > 0 &&
+	    sk_X509_push(o2, namesake) > 0);
+	struct popt p1 = { .others = o1 }, p2 = { .others = o2 };
+	int ok = path_case("path: two anchors of one name", &p1, &in, &plain, DEFER, O_ANY) &&
+	    path_case("path: the store has the intermediate's name", &p2, &in, &plain, DEFER, O_ANY);
+	sk_X509_free(o1);
+	sk_X509_free(o2);
+	X509_free(twin);
+	X509_free(namesake);
+	CHECK(ok);
+	return 1;
+}
+
+/* The trust anchor, one property at a time. */
+static int test_path_anchor(void)
+{
+	CHECK(setup() && path_setup());
+	struct leaf in = { .ca_exts = 1 };
+	struct leaf l = { .std_exts = 1 };
+	char t[6][16];
+	utc(AT - 3650 * DAY, t[0]);
+	utc(AT + 3650 * DAY, t[1]);
+	utc(AT, t[2]);
+	utc(AT + 1, t[3]);
+	utc(AT - 1, t[4]);
+	utc(AT - 2 * DAY, t[5]);
+	const struct {
+		const char *what;
+		const char *bc, *ku, *nb, *na;
+		int akid_wrong, v1, want, oracle;
+	} c[] = {
+		{ "path: anchor plain", "critical,CA:TRUE", "critical,keyCertSign", t[0], t[1], 0, 0, ACCEPT, O_OK },
+		{ "path: anchor without keyUsage", "critical,CA:TRUE", NULL, t[0], t[1], 0, 0, ACCEPT, O_OK },
+		{ "path: anchor pathLen 0", "critical,CA:TRUE,pathlen:0", "critical,keyCertSign", t[0], t[1], 0, 0, DEFER,
+		    O_REFUSE },
+		{ "path: anchor pathLen 1", "critical,CA:TRUE,pathlen:1", "critical,keyCertSign", t[0], t[1], 0, 0, ACCEPT,
+		    O_OK },
+		{ "path: anchor without keyCertSign", "critical,CA:TRUE", "critical,digitalSignature", t[0], t[1], 0, 0,
+		    DEFER, O_REFUSE },
+		{ "path: anchor CA:FALSE", "critical,CA:FALSE", "critical,keyCertSign", t[0], t[1], 0, 0, DEFER, O_REFUSE },
+		{ "path: anchor notBefore = at", "critical,CA:TRUE", "critical,keyCertSign", t[2], t[1], 0, 0, ACCEPT, O_OK },
+		{ "path: anchor notBefore = at + 1", "critical,CA:TRUE", "critical,keyCertSign", t[3], t[1], 0, 0, DEFER,
+		    O_REFUSE },
+		{ "path: anchor notAfter = at", "critical,CA:TRUE", "critical,keyCertSign", t[0], t[2], 0, 0, DEFER,
+		    O_REFUSE },
+		{ "path: anchor notAfter = at + 1", "critical,CA:TRUE", "critical,keyCertSign", t[0], t[3], 0, 0, ACCEPT,
+		    O_OK },
+		{ "path: anchor expired", "critical,CA:TRUE", "critical,keyCertSign", t[5], t[4], 0, 0, DEFER, O_REFUSE },
+		{ "path: anchor AKID not its SKID", "critical,CA:TRUE", "critical,keyCertSign", t[0], t[1], 1, 0, DEFER,
+		    O_REFUSE },
+		{ "path: v1 anchor", NULL, NULL, t[0], t[1], 0, 1, DEFER, O_ANY },
+	};
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		X509 *a = mkroot("Fastlink Odd Root", k_root, c[i].bc, c[i].ku, c[i].nb, c[i].na, c[i].akid_wrong, c[i].v1);
+		CHECK(a != NULL);
+		struct popt po = { .anchor = a };
+		/* Under a v1 anchor (no SKID) the intermediate has no AKID. */
+		struct leaf in1 = { .n_extra = 3, .extra = { { "2.5.29.19", 1, BC_CA, 5 }, { "2.5.29.15", 1, KU_CERTSIGN, 4 },
+			{ "2.5.29.14", 0, SKID_X, sizeof(SKID_X) } } };
+		int ok = path_case(c[i].what, &po, c[i].v1 ? &in1 : &in, &l, c[i].want, c[i].oracle);
+		X509_free(a);
+		CHECK(ok);
+	}
+	/* The check given another key than the anchor's, the intermediate
+	 * signed by that key. */
+	struct popt wk = { .check_key = k_other };
+	struct leaf by_other = { .ca_exts = 1, .signer = k_other };
+	CHECK(path_case("path: the check given another anchor key", &wk, &by_other, &l, DEFER, O_REFUSE));
+	struct popt tr = { .trust = 1 };
+	CHECK(path_case("path: anchor with a trust setting", &tr, &in, &l, DEFER, O_ANY));
+	/* Name constraints on the anchor. */
+	X509 *nc = mkroot("Fastlink NC Root", k_root, "critical,CA:TRUE", "critical,keyCertSign", t[0], t[1], 0, 0);
+	CHECK(nc != NULL);
+	X509_free(nc);
+	X509 *y = X509_new();
+	X509_NAME *n = X509_NAME_new();
+	CHECK(y != NULL && n != NULL && X509_set_version(y, X509_VERSION_3) == 1 &&
+	    X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8, (const unsigned char *)"Fastlink NC Root", -1, -1, 0) == 1 &&
+	    X509_set_subject_name(y, n) == 1 && X509_set_issuer_name(y, n) == 1 && set_time(y, 1, t[0], 0) &&
+	    set_time(y, 0, t[1], 0) && X509_set_pubkey(y, k_root) == 1 &&
+	    add_conf(y, y, NID_basic_constraints, "critical,CA:TRUE") &&
+	    add_conf(y, y, NID_subject_key_identifier, "hash") &&
+	    add_conf(y, y, NID_name_constraints, "critical,permitted;DNS:example.com") &&
+	    X509_sign(y, k_root, EVP_sha256()) > 0);
+	X509_NAME_free(n);
+	struct popt pn = { .anchor = y };
+	int ok = path_case("path: anchor with name constraints", &pn, &in, &l, DEFER, O_ANY);
+	X509_free(y);
+	CHECK(ok);
+	return 1;
+}
+
 static int test_counts(void)
 {
 	printf("fastlink: %u cases, %u accepted, %u deferred; OpenSSL accepted %u, refused %u\n", n_cases,
 	    n_accept, n_defer, n_oracle_ok, n_oracle_refuse);
 	/* Both verdicts occur: the cases test something. */
 	CHECK(n_accept >= 100 && n_defer >= 40 && n_oracle_refuse >= 30);
+	printf("fastlink facts: %u known, %u unknown; path: %u accepted, %u deferred\n", n_facts_known,
+	    n_facts_unknown, n_path_accept, n_path_defer);
+	CHECK(n_facts_known >= 150 && n_path_accept >= 20 && n_path_defer >= 30);
 	return 1;
 }
 
@@ -812,6 +1306,11 @@ int main(void)
 		TU(test_rsa_key_trailing_byte),
 		TU(test_settings),
 		TU(test_garbage),
+		TU(test_facts),
+		TU(test_path_good),
+		TU(test_path_intermediate),
+		TU(test_path_leaf_store),
+		TU(test_path_anchor),
 		TU(test_counts),
 	};
 	int rc = tu_run(tests, sizeof(tests) / sizeof(tests[0]));
@@ -824,5 +1323,7 @@ int main(void)
 	X509_free(root);
 	X509_free(iss);
 	X509_free(iss_rsa);
+	X509_free(proot);
+	csra_verifier_free(&facts_v);
 	return rc;
 }

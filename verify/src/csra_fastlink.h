@@ -1,11 +1,19 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * A small explicit verifier of ONE certificate link (issue 16): a new leaf
- * under an issuer OpenSSL already validated to a trust anchor, as
- * csra_issuer_path checks it with X509_verify_cert and the issuer as a
- * partial-chain anchor. It answers ACCEPT only inside a conservative
- * subset where that call would accept too, and DEFER otherwise: the
- * caller then runs OpenSSL. It never says a certificate is bad.
+ * A small explicit certificate verifier (issue 16), in three parts:
+ *  - csra_fastlink_read_facts: what the verifier reads of a certificate's
+ *    extensions (EXFLAG_CA, KeyUsage, EKU, key identifiers, ...), as
+ *    OpenSSL 3.0 would give them, from this module's own parse, or
+ *    "unknown";
+ *  - csra_fastlink_check: ONE link, a new leaf under an issuer OpenSSL
+ *    already validated to a trust anchor, as csra_issuer_path checks it
+ *    with X509_verify_cert and the issuer as a partial-chain anchor;
+ *  - csra_fastlink_path: a leaf under an intermediate this module parsed,
+ *    under a self-signed trust anchor in the caller's store, as
+ *    csra_verify_path checks it with the intermediate untrusted.
+ * The checks answer ACCEPT only inside a conservative subset where
+ * X509_verify_cert would accept too, and DEFER otherwise: the caller then
+ * runs OpenSSL. They never say a certificate is bad.
  *
  * Not on the product path yet: nothing in the verifier calls it. It is
  * proven against OpenSSL by tests/test_fastlink.c (generated chains) and
@@ -20,8 +28,10 @@
 #include <time.h>
 
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 struct csra_verifier;
+struct csra_eku_set;
 
 /* The most extensions a parsed leaf keeps; one with more is deferred. */
 #define CSRA_FASTLINK_MAX_EXTS 16
@@ -92,6 +102,62 @@ typedef enum csra_fastlink_verdict {
 csra_fastlink_verdict csra_fastlink_check(const struct csra_verifier *v, const csra_fastlink_cert *leaf,
     X509 *issuer, EVP_PKEY *issuer_key, time_t at, const X509_VERIFY_PARAM *param, X509_STORE *store,
     EVP_PKEY **leaf_key, const char **why);
+
+/* What ossl_x509v3_cache_extensions (OpenSSL 3.0) records of a
+ * certificate and the verifier reads (check_ak, csra_has_ak_eku,
+ * csra_issuer_key, the caches). Views of the DER, nothing copied. */
+typedef struct csra_fastlink_facts {
+	uint32_t flags;			/* X509_get_extension_flags & CSRA_FASTLINK_FACT_FLAGS */
+	long pathlen;			/* X509_get_pathlen: -1 without one */
+	uint32_t key_usage;		/* X509_get_key_usage (UINT32_MAX: none; 0: invalid) */
+	int eku;			/* 1: an EKU (eku/eku_len its KeyPurposeIds); 0: none;
+					 * -1: there but X509_get_ext_d2i gives none (twice) */
+	const uint8_t *eku_oids;	/* the EKU SEQUENCE's contents */
+	size_t eku_len;
+	const uint8_t *skid;		/* X509_get0_subject_key_id's contents, NULL: none
+					 * (or EXFLAG_INVALID, as for the AKID below) */
+	size_t skid_len;
+	const uint8_t *akid_keyid;	/* X509_get0_authority_key_id's contents, NULL: none */
+	size_t akid_keyid_len;
+	const uint8_t *akid_ext;	/* the AKID extension's extnValue contents, NULL: none */
+	size_t akid_ext_len;
+	const uint8_t *issuer;		/* issuer Name DER (X509_NAME_get0_der) */
+	size_t issuer_len;
+	const uint8_t *sig_alg;		/* TBSCertificate.signature DER (i2d_X509_ALGOR) */
+	size_t sig_alg_len;
+} csra_fastlink_facts;
+
+/* The flags csra_fastlink_facts models. */
+#define CSRA_FASTLINK_FACT_FLAGS (EXFLAG_V1 | EXFLAG_BCONS | EXFLAG_CA | EXFLAG_KUSAGE | EXFLAG_XKUSAGE | \
+	EXFLAG_INVALID | EXFLAG_CRITICAL)
+
+/* csra_fastlink_read_facts fills |f| from |c| as OpenSSL 3.0 would read the
+ * same DER. Returns 1, or 0 for "unknown": an extension outside the
+ * modelled ones (basicConstraints, keyUsage, extKeyUsage, subject and
+ * authority key identifiers) or one of them in a form not modelled;
+ * the caller then asks OpenSSL. */
+int csra_fastlink_read_facts(const csra_fastlink_cert *c, csra_fastlink_facts *f);
+
+/* csra_fastlink_has_eku answers csra_has_ak_eku's question of |f|: 1 if
+ * its EKU has one of |s|'s OIDs, 0 if not, if there is none, or if there
+ * are two (as csra_has_ak_eku says of X509_get_ext_d2i's crit -2). */
+int csra_fastlink_has_eku(const csra_fastlink_facts *f, const struct csra_eku_set *s);
+
+/* csra_fastlink_path says whether |leaf| may be accepted as issued by
+ * |inter| (both parsed by this module, from the Evidence) under the trust
+ * anchor |anchor| (an X509 in |store|, self-signed; |anchor_key| its
+ * public key) at |at| without OpenSSL: X509_verify_cert on an
+ * X509_STORE_CTX made by csra_store_ctx(v, store, leaf, [inter], at) (no
+ * partial chain, purpose any, no verify callback) would return 1 with the
+ * chain leaf, inter, anchor. The untrusted certificates modelled are
+ * |inter| alone: a caller holding others (another of the same subject)
+ * must not take an ACCEPT for OpenSSL's verdict on that larger set.
+ * |param| is that context's X509_VERIFY_PARAM.
+ * On ACCEPT, |*leaf_key| (if not NULL) is the leaf's key (the caller
+ * frees it); on DEFER, |*why| (if not NULL) a short static reason. */
+csra_fastlink_verdict csra_fastlink_path(const struct csra_verifier *v, const csra_fastlink_cert *leaf,
+    const csra_fastlink_cert *inter, X509 *anchor, EVP_PKEY *anchor_key, time_t at,
+    const X509_VERIFY_PARAM *param, X509_STORE *store, EVP_PKEY **leaf_key, const char **why);
 
 /* csra_fastlink_time reads a certificate time (|tag| 0x17 or 0x18, its
  * contents |p|/|len|) as OpenSSL's X509_cmp_time accepts it into seconds
