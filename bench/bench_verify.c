@@ -277,13 +277,19 @@ static int expect_verified(csra_err e, csra_result **r)
 	return ok;
 }
 
-static int w_strict(void)
+/* One strict decode of |p|/|len| as |pdu|, freed. */
+static int decode_ok(csra_pdu pdu, const uint8_t *p, size_t len)
 {
 	csra_decoded *d = NULL;
 	csra_diag dg;
-	csra_err e = csra_decode(NULL, CSRA_PDU_EVIDENCE, g.ev, g.ev_len, &d, &dg);
+	csra_err e = csra_decode(NULL, pdu, p, len, &d, &dg);
 	csra_decoded_free(&d);
 	return e == CSRA_OK;
+}
+
+static int w_strict(void)
+{
+	return decode_ok(CSRA_PDU_EVIDENCE, g.ev, g.ev_len);
 }
 
 /* The strict decode's floor: the same bytes walked (bench_common.c). */
@@ -333,11 +339,7 @@ static int w_csr_warm(void)
  * X509_REQ_verify is handed already made. */
 static int w_csr_decode(void)
 {
-	csra_decoded *d = NULL;
-	csra_diag dg;
-	csra_err e = csra_decode(NULL, CSRA_PDU_CERTIFICATION_REQUEST, g.csr, g.csr_len, &d, &dg);
-	csra_decoded_free(&d);
-	return e == CSRA_OK;
+	return decode_ok(CSRA_PDU_CERTIFICATION_REQUEST, g.csr, g.csr_len);
 }
 
 static int w_csr_key(void)
