@@ -323,6 +323,49 @@ static int test_missing_digital_signature(void)
 	    CSRA_ERR_AK_NO_DIGITAL_SIGNATURE);
 }
 
+/* The message of the first check |name| of |r| contains |text|. */
+static int message_has(const csra_result *r, const char *name, const char *text)
+{
+	for (size_t i = 0; i < csra_result_check_count(r); i++) {
+		const char *n;
+		char msg[512];
+		if (csra_result_check(r, i, &n, NULL, NULL, NULL, NULL) && strcmp(n, name) == 0 &&
+		    csra_result_check_message(r, i, msg, sizeof(msg)))
+			return strstr(msg, text) != NULL ? 1 : (fprintf(stderr, "  %s: %s\n", name, msg), 0);
+	}
+	fprintf(stderr, "  no check %s\n", name);
+	return 0;
+}
+
+/* An AK certificate with its extendedKeyUsage twice: OpenSSL marks its
+ * extensions invalid and then gives no key usage at all. The checks say
+ * that, not that keyUsage lacks digitalSignature (it has it) or that the
+ * EKU lacks the AK purpose (it has it, twice). */
+static int test_ak_repeated_extension(void)
+{
+	tp_pki p;
+	CHECK(tp_pki_new(&p, "EC", "P-256", AK, -60, YEAR));
+	int at = X509_get_ext_by_NID(p.ak, NID_ext_key_usage, -1);
+	X509_EXTENSION *eku = at >= 0 ? X509_EXTENSION_dup(X509_get_ext(p.ak, at)) : NULL;
+	int ok = eku != NULL && X509_add_ext(p.ak, eku, -1) == 1 && X509_sign(p.ak, p.int_key, EVP_sha256()) > 0;
+	X509_EXTENSION_free(eku);
+	size_t len;
+	uint8_t *der = ok ? make_ev(&p, &GOOD, &len) : NULL;
+	csra_verifier *v = verifier_for(&p);
+	csra_result *r = NULL;
+	ok = der != NULL && csra_verify_evidence(v, der, len, NONCE, sizeof(NONCE), NULL, &r) == CSRA_OK &&
+	    csra_result_verdict(r) == CSRA_VERDICT_REJECTED &&
+	    has_check(r, "ak.key-usage", CSRA_ERR_AK_NO_DIGITAL_SIGNATURE, CSRA_STATUS_FAIL) &&
+	    message_has(r, "ak.key-usage", "KeyUsage cannot be read: OpenSSL finds the certificate's extensions invalid") &&
+	    has_check(r, "ak.eku", CSRA_ERR_AK_NO_EKU, CSRA_STATUS_FAIL) &&
+	    message_has(r, "ak.eku", "ExtendedKeyUsage is repeated or does not decode: no an attestation-key EKU");
+	csra_result_free(&r);
+	free(der);
+	csra_verifier_free(&v);
+	tp_pki_free(&p);
+	return ok;
+}
+
 static int test_expired_ak(void)
 {
 	return run("EC", "P-256", AK, -2 * YEAR, -YEAR, &GOOD, NONCE, CSRA_VERDICT_REJECTED,
@@ -1634,7 +1677,7 @@ int main(void)
 	static const tu_test tests[] = {
 		TU(test_good_p256), TU(test_good_p384), TU(test_other_curves_refused), TU(test_good_rsa3072), TU(test_good_ed25519),
 		TU(test_good_rsa_pss), TU(test_good_extra_eku), TU(test_missing_eku),
-		TU(test_wrong_eku_only), TU(test_missing_digital_signature), TU(test_expired_ak), TU(test_not_yet_valid_ak), TU(test_clock_evidence), TU(test_ak_is_ca),
+		TU(test_wrong_eku_only), TU(test_missing_digital_signature), TU(test_ak_repeated_extension), TU(test_expired_ak), TU(test_not_yet_valid_ak), TU(test_clock_evidence), TU(test_ak_is_ca),
 		TU(test_configured_ak_eku),
 		TU(test_untrusted_root), TU(test_wrong_signer_key), TU(test_rsa_too_small),
 		TU(test_alg_key_mismatch), TU(test_alg_params_not_allowed), TU(test_pss_default_params), TU(test_alg_unknown),

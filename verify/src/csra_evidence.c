@@ -568,12 +568,13 @@ static int check_ak(struct vctx *x, X509 *cert, const uint8_t *leaf_dg, int ak_e
 	else
 		csra_result_add(r, "ak.basic-constraints", CSRA_STATUS_PASS, CSRA_OK, path,
 		    "the AK certificate is not a CA certificate");
-	if ((flags & EXFLAG_KUSAGE) && (X509_get_key_usage(cert) & KU_DIGITAL_SIGNATURE))
+	const char *no_digsig = csra_x509_no_digsig(cert);
+	if (no_digsig == NULL)
 		csra_result_add(r, "ak.key-usage", CSRA_STATUS_PASS, CSRA_OK, path,
 		    "KeyUsage has digitalSignature");
 	else
 		ok = csra_result_add(r, "ak.key-usage", CSRA_STATUS_FAIL, CSRA_ERR_AK_NO_DIGITAL_SIGNATURE,
-		    path, "KeyUsage %s", (flags & EXFLAG_KUSAGE) ? "lacks digitalSignature" : "is absent") && 0;
+		    path, "KeyUsage %s", no_digsig) && 0;
 	if (ak_eku < 0)
 		ak_eku = has_eku(x->v, cert);
 	if (ak_eku == 1)
@@ -584,7 +585,7 @@ static int check_ak(struct vctx *x, X509 *cert, const uint8_t *leaf_dg, int ak_e
 		csra_eku_set_str(csra_verifier_ak_ekus(x->v, 0), want, sizeof(want));
 		ok = csra_result_add(r, "ak.eku", CSRA_STATUS_FAIL, CSRA_ERR_AK_NO_EKU, path,
 		    "ExtendedKeyUsage %s an attestation-key EKU (accepted: %s)",
-		    ak_eku < 0 ? "does not decode: no" : "lacks", want) && 0;
+		    ak_eku < 0 ? CSRA_EKU_UNREADABLE : "lacks", want) && 0;
 	}
 
 	uint8_t key[32];

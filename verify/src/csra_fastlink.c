@@ -407,9 +407,9 @@ int csra_fastlink_has_eku(const csra_fastlink_facts *f, const struct csra_eku_se
 	/* csra_has_ak_eku: X509_get_ext_d2i, then OBJ_cmp (length and
 	 * content bytes) with each OID of the set. */
 	/* Twice: X509_get_ext_d2i gives NULL with crit -2, which
-	 * csra_has_ak_eku takes for "none" (it says -1 for crit >= 0 only). */
+	 * csra_has_ak_eku says is unreadable. */
 	if (f->eku <= 0)
-		return 0;
+		return f->eku;
 	csra_cbs seq, oid;
 	csra_cbs_init(&seq, f->eku_oids, f->eku_len);
 	while (elem(&seq, 0x06, NULL, &oid))

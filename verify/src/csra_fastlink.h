@@ -139,8 +139,8 @@ typedef struct csra_fastlink_facts {
 int csra_fastlink_read_facts(const csra_fastlink_cert *c, csra_fastlink_facts *f);
 
 /* csra_fastlink_has_eku answers csra_has_ak_eku's question of |f|: 1 if
- * its EKU has one of |s|'s OIDs, 0 if not, if there is none, or if there
- * are two (as csra_has_ak_eku says of X509_get_ext_d2i's crit -2). */
+ * its EKU has one of |s|'s OIDs, 0 if not or if there is none, -1 if
+ * there are two (as csra_has_ak_eku says of X509_get_ext_d2i's crit -2). */
 int csra_fastlink_has_eku(const csra_fastlink_facts *f, const struct csra_eku_set *s);
 
 /* csra_fastlink_path says whether |leaf| may be accepted as issued by

@@ -495,12 +495,13 @@ static int check_ak_cert(struct tctx *x, X509 *cert, int i)
 	else
 		csra_result_add(x->r, AK_CHECKS[0], CSRA_STATUS_PASS, CSRA_OK, path,
 		    "the AK certificate is not a CA certificate");
-	if ((flags & EXFLAG_KUSAGE) && (X509_get_key_usage(cert) & KU_DIGITAL_SIGNATURE))
+	const char *no_digsig = csra_x509_no_digsig(cert);
+	if (no_digsig == NULL)
 		csra_result_add(x->r, AK_CHECKS[1], CSRA_STATUS_PASS, CSRA_OK, path,
 		    "KeyUsage has digitalSignature");
 	else
 		ok = csra_result_add(x->r, AK_CHECKS[1], CSRA_STATUS_FAIL, CSRA_ERR_AK_NO_DIGITAL_SIGNATURE,
-		    path, "KeyUsage %s", (flags & EXFLAG_KUSAGE) ? "lacks digitalSignature" : "is absent") && 0;
+		    path, "KeyUsage %s", no_digsig) && 0;
 	int eku = csra_has_ak_eku(x->ekus, cert);
 	csra_eku_set_str(x->ekus, want, sizeof(want));
 	if (eku == 1)
@@ -509,7 +510,7 @@ static int check_ak_cert(struct tctx *x, X509 *cert, int i)
 	else
 		ok = csra_result_add(x->r, AK_CHECKS[2], CSRA_STATUS_FAIL, CSRA_ERR_AK_NO_EKU, path,
 		    "ExtendedKeyUsage %s a TPM attestation-key EKU (accepted: %s)",
-		    eku < 0 ? "does not decode: no" : "lacks", want) && 0;
+		    eku < 0 ? CSRA_EKU_UNREADABLE : "lacks", want) && 0;
 	EVP_PKEY *own = x->in->request_key == NULL && x->in->request_spki != NULL
 	    ? csra_spki_pkey(x->in->v, x->in->request_spki, x->in->request_spki_len) : NULL;
 	EVP_PKEY *req = x->in->request_key != NULL ? x->in->request_key : own;

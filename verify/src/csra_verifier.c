@@ -430,7 +430,8 @@ int csra_has_ak_eku(const struct csra_eku_set *s, X509 *x)
 {
 	int crit = -1;
 	EXTENDED_KEY_USAGE *eku = X509_get_ext_d2i(x, NID_ext_key_usage, &crit, NULL);
-	int found = eku == NULL && crit >= 0 ? -1 : 0;
+	/* crit -1: absent; -2: there twice; else there and not decoded. */
+	int found = eku == NULL && crit != -1 ? -1 : 0;
 	for (int i = 0; eku != NULL && i < sk_ASN1_OBJECT_num(eku) && found == 0; i++)
 		for (size_t k = 0; k < s->n; k++)
 			if (OBJ_cmp(sk_ASN1_OBJECT_value(eku, i), s->oids[k]) == 0)

@@ -326,8 +326,18 @@ void csra_eku_set_clear(struct csra_eku_set *s);
 
 /* csra_has_ak_eku answers whether |x|'s ExtendedKeyUsage has one of |s|'s
  * OIDs: 1 or 0, or -1 if the extension is there and OpenSSL could not
- * decode it. */
+ * read it (it does not decode, or it is there twice). */
 int csra_has_ak_eku(const struct csra_eku_set *s, X509 *x);
+
+/* CSRA_EKU_UNREADABLE is how a check's message says csra_has_ak_eku gave -1. */
+#define CSRA_EKU_UNREADABLE "is repeated or does not decode: no"
+
+/* csra_x509_no_digsig says why |x|'s KeyUsage does not allow
+ * digitalSignature, as a check's message continues "KeyUsage ...", or
+ * NULL if it does. With extensions OpenSSL finds invalid (one repeated or
+ * not decoding) X509_get_key_usage gives 0 whatever keyUsage holds: that
+ * is said, not "lacks". */
+const char *csra_x509_no_digsig(X509 *x);
 
 /* csra_eku_set_str writes |s|'s OIDs, dotted, comma-separated, into |buf|. */
 void csra_eku_set_str(const struct csra_eku_set *s, char *buf, size_t cap);

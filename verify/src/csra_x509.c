@@ -88,6 +88,17 @@ int csra_x509_settle(X509 *cert)
 	return csra_openssl_nomem() ? -1 : 0;
 }
 
+const char *csra_x509_no_digsig(X509 *x)
+{
+	uint32_t flags = X509_get_extension_flags(x);
+	if (flags & EXFLAG_INVALID)
+		return "cannot be read: OpenSSL finds the certificate's extensions invalid (one repeated or not "
+		    "decoding)";
+	if (!(flags & EXFLAG_KUSAGE))
+		return "is absent";
+	return X509_get_key_usage(x) & KU_DIGITAL_SIGNATURE ? NULL : "lacks digitalSignature";
+}
+
 int csra_verify_cert(X509_STORE_CTX *ctx)
 {
 	csra_clear_openssl_errors();

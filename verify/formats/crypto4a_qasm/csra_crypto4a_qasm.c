@@ -370,13 +370,13 @@ static int check_block(struct cctx *x, int i)
 	} else if (!csra_result_add(r, "ak.basic-constraints", CSRA_STATUS_PASS, CSRA_OK, cpath,
 	    "the AK certificate is not a CA certificate"))
 		x->oom = 1;
-	if ((flags & EXFLAG_KUSAGE) && (X509_get_key_usage(cert) & KU_DIGITAL_SIGNATURE)) {
+	const char *no_digsig = csra_x509_no_digsig(cert);
+	if (no_digsig == NULL) {
 		if (!csra_result_add(r, "ak.key-usage", CSRA_STATUS_PASS, CSRA_OK, cpath, "KeyUsage has digitalSignature"))
 			x->oom = 1;
 	} else {
 		ak = 0;
-		FAIL(x, "ak.key-usage", CSRA_ERR_AK_NO_DIGITAL_SIGNATURE, cpath, "KeyUsage %s",
-		    (flags & EXFLAG_KUSAGE) ? "lacks digitalSignature" : "is absent");
+		FAIL(x, "ak.key-usage", CSRA_ERR_AK_NO_DIGITAL_SIGNATURE, cpath, "KeyUsage %s", no_digsig);
 	}
 	if (has_ak_eku(cert)) {
 		if (!csra_result_add(r, "ak.eku", CSRA_STATUS_PASS, CSRA_OK, cpath,
