@@ -356,7 +356,7 @@ static int run_case(const char *name, const fl_env *e, const uint8_t *der, size_
 
 static int leaf_case(const char *name, const struct leaf *l, int want, int want_oracle)
 {
-	fl_env e;
+	fl_env e = { 0 };	/* fl_env_free'd even when the leaf was not made */
 	size_t len = 0;
 	uint8_t *der = make_leaf(l, &len);
 	X509 *issuer = l->issuer ? l->issuer : iss;
