@@ -23,6 +23,22 @@ void *csra_arena_alloc(csra_arena *a, size_t n);
 /* csra_arena_alloc0 is csra_arena_alloc with the memory zeroed. */
 void *csra_arena_alloc0(csra_arena *a, size_t n);
 
+/* A point to go back to: what csra_arena_save recorded. */
+typedef struct csra_arena_mark {
+	void *blocks;
+	void *cur, *end, *last;
+	size_t total, used;
+	int hit_cap;
+} csra_arena_mark;
+
+/* csra_arena_save records in |m| how far |a| is used. */
+void csra_arena_save(const csra_arena *a, csra_arena_mark *m);
+
+/* csra_arena_rewind returns |a| to mark |m|: blocks added since are
+ * freed and what was allocated since is handed out again. Nothing
+ * allocated since |m| may be used afterwards. */
+void csra_arena_rewind(csra_arena *a, const csra_arena_mark *m);
+
 /* csra_arena_hit_cap returns 1 if an allocation failed because of the cap. */
 int csra_arena_hit_cap(const csra_arena *a);
 

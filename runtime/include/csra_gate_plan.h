@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "asn_application.h"
 #include "constr_TYPE.h"
 
 #define MAX_TAGS 4

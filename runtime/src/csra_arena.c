@@ -120,6 +120,28 @@ void *csra_arena_alloc0(csra_arena *a, size_t n)
 	return p;
 }
 
+void csra_arena_save(const csra_arena *a, csra_arena_mark *m)
+{
+	*m = (csra_arena_mark){ a->blocks, a->cur, a->end, a->last, a->total, a->used, a->hit_cap };
+}
+
+void csra_arena_rewind(csra_arena *a, const csra_arena_mark *m)
+{
+	struct block *b = a->blocks;
+	while (b != m->blocks) {
+		struct block *next = b->next;
+		free(b);
+		b = next;
+	}
+	a->blocks = b;
+	a->cur = m->cur;
+	a->end = m->end;
+	a->last = m->last;
+	a->total = m->total;
+	a->used = m->used;
+	a->hit_cap = m->hit_cap;
+}
+
 int csra_arena_hit_cap(const csra_arena *a)
 {
 	return a->hit_cap;
