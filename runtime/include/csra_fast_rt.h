@@ -66,7 +66,10 @@ F_INLINE int f_prim(const struct tlv *t, unsigned univ)
 
 F_INLINE void *f_alloc0(fx *x, size_t n)
 {
-	return csra_arena_alloc0(x->arena, n);
+	void *p = csra_arena_alloc_fast(x->arena, n);
+	if (p != NULL)
+		memset(p, 0, n);
+	return p;
 }
 
 /* The struct at |*sptr|, allocated (zeroed) if the member is a pointer. */
@@ -82,7 +85,7 @@ F_INLINE int f_bytes(fx *x, uint8_t **buf, int *size, const uint8_t *p, size_t n
 {
 	if (n > INT_MAX)
 		return 0;
-	uint8_t *b = csra_arena_alloc(x->arena, n + 1);
+	uint8_t *b = csra_arena_alloc_fast(x->arena, n + 1);
 	if (b == NULL)
 		return 0;
 	if (n)
@@ -154,7 +157,7 @@ static int f_list_add(fx *x, void *listp, void *item)
 		if (list->size > INT_MAX / 4)
 			return 0;
 		int size = list->size ? list->size * 2 : 4;
-		void **a = csra_arena_alloc(x->arena, (size_t)size * sizeof(*a));
+		void **a = csra_arena_alloc_fast(x->arena, (size_t)size * sizeof(*a));
 		if (a == NULL)
 			return 0;
 		if (list->count)
