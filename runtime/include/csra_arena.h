@@ -32,7 +32,7 @@ void *csra_arena_alloc(csra_arena *a, size_t n);
 /* csra_arena_alloc_fast is csra_arena_alloc, inline where the block has
  * room: the generated fast path allocates a few hundred times per
  * decode, and the call was a tenth of its instructions. */
-static inline void *csra_arena_alloc_fast(csra_arena *a, size_t n)
+static inline __attribute__((always_inline)) void *csra_arena_alloc_fast(csra_arena *a, size_t n)
 {
 	struct csra_arena_bump *b = (struct csra_arena_bump *)(void *)a;
 	size_t need = 16 + ((n + 15) & ~(size_t)15);	/* header, then n rounded up, as csra_arena_alloc */

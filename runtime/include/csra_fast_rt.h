@@ -52,9 +52,39 @@ typedef int (*f_tlv_fn)(fx *x, const uint8_t *p, const uint8_t *e, unsigned d,
 /* The generated table of root types: defined by the generated file. */
 static f_tlv_fn f_root_fn(const asn_TYPE_descriptor_t *td);
 
+/* A header by DER's rules: der_parse_tlv's verdict. Low tag numbers with
+ * lengths up to 0xffff, nearly every header, are read here without its
+ * loops; anything else goes to it. */
 F_INLINE int f_hdr(const uint8_t *p, const uint8_t *e, struct tlv *t)
 {
 	const uint8_t *at;
+	if (e - p >= 4 && (p[0] & 0x1f) != 0x1f) {
+		uint8_t b = p[0], l = p[1];
+		size_t len;
+		const uint8_t *c;
+		if (l < 0x80) {
+			len = l;
+			c = p + 2;
+		} else if (l == 0x81 && p[2] >= 0x80) {
+			len = p[2];
+			c = p + 3;
+		} else if (l == 0x82 && p[2] != 0) {
+			len = (size_t)p[2] << 8 | p[3];
+			c = p + 4;
+		} else {
+			return der_parse_tlv(p, e, t, &at) == CSRA_OK;
+		}
+		if (len > (size_t)(e - c))
+			return 0;
+		t->cls = b >> 6;
+		t->cons = (b >> 5) & 1;
+		t->num = b & 0x1f;
+		t->tag = ((ber_tlv_tag_t)t->num << 2) | t->cls;
+		t->start = p;
+		t->content = c;
+		t->end = c + len;
+		return 1;
+	}
 	return der_parse_tlv(p, e, t, &at) == CSRA_OK;
 }
 
@@ -144,13 +174,13 @@ F_INLINE int f_leaf(fx *x, const uint8_t *p, const uint8_t *e, unsigned d, ber_t
 	return 1;
 }
 
-static int f_build_any(fx *x, const uint8_t *p, const uint8_t *next, void **sptr)
+F_INLINE int f_build_any(fx *x, const uint8_t *p, const uint8_t *next, void **sptr)
 {
 	ANY_t *st = f_struct(x, sptr, sizeof(*st));
 	return st != NULL && f_bytes(x, &st->buf, &st->size, p, (size_t)(next - p));
 }
 
-static int f_list_add(fx *x, void *listp, void *item)
+F_INLINE int f_list_add(fx *x, void *listp, void *item)
 {
 	asn_anonymous_set_ *list = listp;
 	if (list->count == list->size) {
