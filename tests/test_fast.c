@@ -13,6 +13,7 @@
 #include "fast_diff.h"
 #include "testutil.h"
 
+#include "csra_arena.h"
 #include "csra_codec_int.h"
 #include "csrattest/codec.h"
 
@@ -238,9 +239,35 @@ static int test_fast_rules(void)
 	return 1;
 }
 
+/* A rewind gives back what was allocated since the mark, blocks added
+ * and the cap's verdict included: the walk after a refused fast path
+ * must find the arena as the fast path found it. */
+static int test_fast_arena_rewind(void)
+{
+	csra_arena *a = csra_arena_new(64, 1024);
+	CHECK(a != NULL);
+	CHECK(csra_arena_alloc(a, 16) != NULL);
+	size_t used = csra_arena_used(a);
+	csra_arena_mark m;
+	csra_arena_save(a, &m);
+	void *first = csra_arena_alloc_fast(a, 24);
+	CHECK(first != NULL);
+	CHECK(csra_arena_alloc(a, 300) != NULL);	/* a second block */
+	CHECK(csra_arena_mallocs(a) >= 2);
+	CHECK(csra_arena_alloc(a, 2000) == NULL && csra_arena_hit_cap(a));
+	csra_arena_rewind(a, &m);
+	CHECK(csra_arena_used(a) == used && !csra_arena_hit_cap(a));
+	/* The same memory is handed out again, and the cap counts afresh. */
+	CHECK(csra_arena_alloc_fast(a, 24) == first);
+	CHECK(csra_arena_alloc(a, 300) != NULL);
+	csra_arena_free(&a);
+	return 1;
+}
+
 int main(void)
 {
 	static const tu_test tests[] = {
+		TU(test_fast_arena_rewind),
 		TU(test_fast_rules),
 		TU(test_fast_depth),
 		TU(test_fast_vectors_and_mutations),
