@@ -15,6 +15,7 @@
 
 #include "csra_arena.h"
 #include "csra_codec_int.h"
+#include "csra_der_rules.h"
 #include "csrattest/codec.h"
 
 #define NPDU 11
@@ -239,6 +240,56 @@ static int test_fast_rules(void)
 	return 1;
 }
 
+/* X.690 8.19.2 byte by byte: the verdict and where, for der_check_oid's
+ * word-at-a-time scan to match. */
+static csra_err oid_reference(const uint8_t *c, size_t n, size_t *at)
+{
+	int first = 1;
+	for (size_t i = 0; i < n; i++) {
+		if (first && c[i] == 0x80)
+			return (*at = i, CSRA_ERR_DER_BAD_OID);
+		first = !(c[i] & 0x80);
+	}
+	return first ? CSRA_OK : (*at = n - 1, CSRA_ERR_DER_BAD_OID);
+}
+
+static int oid_same(const uint8_t *c, size_t n)
+{
+	struct tlv t = { 0 };
+	t.start = t.content = c;
+	t.end = c + n;
+	const uint8_t *at = NULL;
+	size_t ref_at = 0;
+	csra_err e = der_check_oid(&t, &at), r = oid_reference(c, n, &ref_at);
+	return e == r && (e == CSRA_OK || at == c + ref_at);
+}
+
+static int test_fast_oid_scan(void)
+{
+	static const uint8_t alpha[] = { 0x00, 0x01, 0x7f, 0x80, 0x81, 0xff };
+	uint8_t b[32];
+	for (size_t n = 1; n <= 3; n++)
+		for (unsigned k = 0; k < 216; k++) {
+			for (size_t i = 0, v = k; i < n; i++, v /= 6)
+				b[i] = alpha[v % 6];
+			CHECK(oid_same(b, n));
+		}
+	uint32_t x = 12345;
+	unsigned long bad = 0;
+	for (int it = 0; it < 300000; it++) {
+		size_t n = 1 + it % 24;
+		for (size_t i = 0; i < n; i++) {
+			x = x * 1664525u + 1013904223u;
+			b[i] = (x >> 24) % 3 ? alpha[(x >> 8) % 6] : (uint8_t)(x >> 16);
+		}
+		CHECK(oid_same(b, n));
+		size_t at;
+		bad += oid_reference(b, n, &at) != CSRA_OK;
+	}
+	CHECK(bad > 1000 && bad < 299000);	/* both verdicts reached */
+	return 1;
+}
+
 /* A rewind gives back what was allocated since the mark, blocks added
  * and the cap's verdict included: the walk after a refused fast path
  * must find the arena as the fast path found it. */
@@ -267,6 +318,7 @@ static int test_fast_arena_rewind(void)
 int main(void)
 {
 	static const tu_test tests[] = {
+		TU(test_fast_oid_scan),
 		TU(test_fast_arena_rewind),
 		TU(test_fast_rules),
 		TU(test_fast_depth),
