@@ -290,6 +290,66 @@ static int test_fast_oid_scan(void)
 	return 1;
 }
 
+/* RFC 3629 byte by byte (no overlongs, surrogates or values past
+ * U+10FFFF): the verdict and where, for der_check_utf8's ASCII words. */
+static csra_err utf8_reference(const uint8_t *c, size_t len, size_t *at)
+{
+	for (size_t i = 0; i < len;) {
+		uint8_t b = c[i];
+		size_t n;
+		uint32_t cp, min;
+		if (b < 0x80) {
+			i++;
+			continue;
+		} else if ((b & 0xe0) == 0xc0) {
+			n = 1, cp = b & 0x1f, min = 0x80;
+		} else if ((b & 0xf0) == 0xe0) {
+			n = 2, cp = b & 0x0f, min = 0x800;
+		} else if ((b & 0xf8) == 0xf0) {
+			n = 3, cp = b & 0x07, min = 0x10000;
+		} else {
+			return (*at = i, CSRA_ERR_DER_BAD_STRING);
+		}
+		if (len - i <= n)
+			return (*at = i, CSRA_ERR_DER_BAD_STRING);
+		for (size_t k = 1; k <= n; k++) {
+			if ((c[i + k] & 0xc0) != 0x80)
+				return (*at = i, CSRA_ERR_DER_BAD_STRING);
+			cp = (cp << 6) | (c[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return (*at = i, CSRA_ERR_DER_BAD_STRING);
+		i += n + 1;
+	}
+	return CSRA_OK;
+}
+
+static int test_fast_utf8_scan(void)
+{
+	static const uint8_t alpha[] = { 'a', 0x7f, 0x80, 0xbf, 0xc2, 0xe0, 0xed, 0xf0, 0xf4, 0xff };
+	uint8_t b[48];
+	uint32_t x = 777;
+	unsigned long bad = 0;
+	for (int it = 0; it < 300000; it++) {
+		size_t n = 1 + it % 40;
+		for (size_t i = 0; i < n; i++) {
+			x = x * 1664525u + 1013904223u;
+			/* Mostly ASCII, so that whole words are skipped too. */
+			b[i] = (x >> 24) % 8 ? 'A' + (x >> 8) % 26 : alpha[(x >> 12) % 10];
+		}
+		struct tlv t = { 0 };
+		t.start = t.content = b;
+		t.end = b + n;
+		const uint8_t *at = NULL;
+		size_t ref_at = 0;
+		csra_err e = der_check_utf8(&t, &at), r = utf8_reference(b, n, &ref_at);
+		CHECK(e == r && (e == CSRA_OK || at == b + ref_at));
+		bad += r != CSRA_OK;
+	}
+	CHECK(bad > 1000 && bad < 299000);
+	return 1;
+}
+
 /* A rewind gives back what was allocated since the mark, blocks added
  * and the cap's verdict included: the walk after a refused fast path
  * must find the arena as the fast path found it. */
@@ -319,6 +379,7 @@ int main(void)
 {
 	static const tu_test tests[] = {
 		TU(test_fast_oid_scan),
+		TU(test_fast_utf8_scan),
 		TU(test_fast_arena_rewind),
 		TU(test_fast_rules),
 		TU(test_fast_depth),
