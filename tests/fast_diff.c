@@ -75,9 +75,15 @@ enum fast_diff fast_diff(csra_pdu pdu, const uint8_t *der, size_t len, unsigned 
 	csra_diag dg;
 	int fast = csra_fast_decode(td, der, len, &go, fa, &fo, &fv);
 	csra_err e = csra_gate_decode(td, der, len, &go, wa, &wo, &wv, &dg);
-	if (e == CSRA_ERR_NOMEM || e == CSRA_ERR_DER_RESOURCE_LIMIT) {
-		/* The walk ran out: the fast path may not accept, but a
-		 * refusal says nothing. */
+	if (e == CSRA_ERR_NOMEM) {
+		/* malloc failed under the walk (each side has its own
+		 * arena): no verdict either way. */
+		r = FD_ALLOC;
+		goto out;
+	}
+	if (e == CSRA_ERR_DER_RESOURCE_LIMIT) {
+		/* The walk reached the arena's cap. Both allocate alike, so
+		 * the fast path must not accept; its refusal says nothing. */
 		r = fast ? FD_FAST_ONLY : FD_ALLOC;
 		if (fast)
 			snprintf(why, why_len, "%s: fast path accepts, walk %s", td->name,
