@@ -355,7 +355,7 @@ static int test_fast_utf8_scan(void)
  * must find the arena as the fast path found it. */
 static int test_fast_arena_rewind(void)
 {
-	csra_arena *a = csra_arena_new(64, 1024);
+	csra_arena *a = csra_arena_new(128, 1024);	/* room for the first two */
 	CHECK(a != NULL);
 	CHECK(csra_arena_alloc(a, 16) != NULL);
 	size_t used = csra_arena_used(a);
