@@ -15,6 +15,7 @@
 #define ALIGN 16u
 /* Each allocation is preceded by its size, for realloc. */
 #define HDR ALIGN
+_Static_assert(HDR == 16, "csra_arena_alloc_fast in csra_arena.h assumes 16");
 
 struct block {
 	struct block *next;
@@ -24,10 +25,9 @@ struct block {
 };
 
 struct csra_arena {
+	struct csra_arena_bump b;	/* first: csra_arena_alloc_fast reads it */
 	struct block *blocks;	/* newest first */
-	uint8_t *cur, *end;
-	uint8_t *last;		/* most recent allocation, for in-place realloc */
-	size_t total, cap, used, mallocs;
+	size_t total, cap, mallocs;
 	int hit_cap;
 	struct block first;	/* header of the first block; data follows */
 };
@@ -50,8 +50,8 @@ csra_arena *csra_arena_new(size_t first, size_t cap)
 	memset(a, 0, sizeof(*a));
 	a->first.size = first;
 	a->blocks = &a->first;
-	a->cur = (uint8_t *)(a + 1);
-	a->end = a->cur + first;
+	a->b.cur = (uint8_t *)(a + 1);
+	a->b.end = a->b.cur + first;
 	a->total = first;
 	a->cap = cap < first ? first : cap;
 	a->mallocs = 1;
@@ -91,8 +91,8 @@ static int grow(csra_arena *a, size_t need)
 	b->size = size;
 	b->next = a->blocks;
 	a->blocks = b;
-	a->cur = (uint8_t *)(b + 1);
-	a->end = a->cur + size;
+	a->b.cur = (uint8_t *)(b + 1);
+	a->b.end = a->b.cur + size;
 	a->total += size;
 	return 1;
 }
@@ -102,13 +102,13 @@ void *csra_arena_alloc(csra_arena *a, size_t n)
 	if (n > SIZE_MAX / 2)
 		return NULL;
 	size_t need = HDR + round_up(n ? n : 1);
-	if ((size_t)(a->end - a->cur) < need && !grow(a, need))
+	if ((size_t)(a->b.end - a->b.cur) < need && !grow(a, need))
 		return NULL;
-	uint8_t *p = a->cur;
+	uint8_t *p = a->b.cur;
 	memcpy(p, &n, sizeof(n));
-	a->cur += need;
-	a->used += need;
-	a->last = p + HDR;
+	a->b.cur += need;
+	a->b.used += need;
+	a->b.last = p + HDR;
 	return p + HDR;
 }
 
@@ -120,6 +120,28 @@ void *csra_arena_alloc0(csra_arena *a, size_t n)
 	return p;
 }
 
+void csra_arena_save(const csra_arena *a, csra_arena_mark *m)
+{
+	*m = (csra_arena_mark){ a->blocks, a->b.cur, a->b.end, a->b.last, a->total, a->b.used, a->hit_cap };
+}
+
+void csra_arena_rewind(csra_arena *a, const csra_arena_mark *m)
+{
+	struct block *b = a->blocks;
+	while (b != m->blocks) {
+		struct block *next = b->next;
+		free(b);
+		b = next;
+	}
+	a->blocks = b;
+	a->b.cur = m->cur;
+	a->b.end = m->end;
+	a->b.last = m->last;
+	a->total = m->total;
+	a->b.used = m->used;
+	a->hit_cap = m->hit_cap;
+}
+
 int csra_arena_hit_cap(const csra_arena *a)
 {
 	return a->hit_cap;
@@ -127,7 +149,7 @@ int csra_arena_hit_cap(const csra_arena *a)
 
 size_t csra_arena_used(const csra_arena *a)
 {
-	return a->used;
+	return a->b.used;
 }
 
 size_t csra_arena_mallocs(const csra_arena *a)
@@ -185,11 +207,11 @@ void *csra_asn_realloc(void *ptr, size_t size)
 	size_t old;
 	memcpy(&old, (uint8_t *)ptr - HDR, sizeof(old));
 	/* Growing the newest allocation in place covers asn1c's array growth. */
-	if (ptr == a->last) {
+	if (ptr == a->b.last) {
 		size_t have = round_up(old ? old : 1), want = round_up(size ? size : 1);
-		if (want <= have || (size_t)(a->end - (uint8_t *)ptr) >= want) {
-			a->cur = (uint8_t *)ptr + want;
-			a->used = a->used - have + want;
+		if (want <= have || (size_t)(a->b.end - (uint8_t *)ptr) >= want) {
+			a->b.cur = (uint8_t *)ptr + want;
+			a->b.used = a->b.used - have + want;
 			memcpy((uint8_t *)ptr - HDR, &size, sizeof(size));
 			return ptr;
 		}

@@ -9,6 +9,7 @@
 
 #include "csra_arena.h"
 #include "csra_codec_int.h"
+#include "csra_fast.h"
 #include "csra_gate.h"
 
 #include "AttestationBundle.h"
@@ -278,8 +279,21 @@ static csra_err gate_and_decode(const csra_codec *codec, csra_arena *arena,
 	 * and opening one again walks a few bytes. Statements and attribute
 	 * values, which are worth it, are built with the whole. */
 	csra_gate_opts go = { codec->max_depth, resolve, (void *)codec, &asn_DEF_ReportedClaim };
-	if (!reference)
+	if (!reference) {
+		/* The generated fast path first; on any refusal its partial
+		 * results go and the walk decodes again, to say what and where. */
+		csra_arena_mark mark;
+		csra_gate_opens saved = opens ? *opens : (csra_gate_opens){ 0 };
+		csra_arena_save(arena, &mark);
+		if (csra_fast_decode(td, der, len, &go, arena, opens, out)) {
+			set_diag(dg, CSRA_OK, 0, "");
+			return CSRA_OK;
+		}
+		csra_arena_rewind(arena, &mark);
+		if (opens != NULL)
+			*opens = saved;
 		return csra_gate_decode(td, der, len, &go, arena, opens, out, dg);
+	}
 	csra_err e = csra_gate_check(td, der, len, &go, dg);
 	if (e != CSRA_OK)
 		return e;

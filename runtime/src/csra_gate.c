@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "csra_gate.h"
+#include "csra_gate_plan.h"
+#include "csra_der_rules.h"
 
 #include <limits.h>
 
@@ -50,8 +52,6 @@
 #include "constr_SEQUENCE.h"
 #include "constr_SET_OF.h"
 
-#define MAX_TAGS 4
-
 struct seg {
 	const char *name;	/* ".name", or NULL for "[index]" */
 	int index;
@@ -63,13 +63,6 @@ struct defby {
 	size_t oid_len;
 };
 
-struct tlv {
-	ber_tlv_tag_t tag;	/* asn1c form: number << 2 | class */
-	unsigned cls;
-	int cons;
-	unsigned num;
-	const uint8_t *start, *content, *end;	/* end: one past content */
-};
 
 typedef struct gate {
 	const uint8_t *base;
@@ -88,7 +81,6 @@ typedef struct gate {
 
 
 
-enum kind { K_PRIM, K_SEQUENCE, K_SEQ_OF, K_SET_OF, K_CHOICE, K_ANY, K_UNSUPPORTED };
 
 /* A DEFAULT member as DER would never encode it: its full TLV holding the
  * default value. asn1c generates no default hook for BOOLEAN, so the
@@ -182,67 +174,6 @@ int csra_der_tlv_peek(const uint8_t *p, const uint8_t *end, uint8_t *tag_byte,
 	return 1;
 }
 
-/* Parses one TLV header with DER's rules on tags and lengths. Returns
- * CSRA_OK, or an error code with |*at| set to where it lies. */
-static inline __attribute__((always_inline)) csra_err parse_tlv(const uint8_t *p, const uint8_t *end, struct tlv *t, const uint8_t **at)
-{
-	const uint8_t *start = p;
-	*at = p;
-	if (p >= end)
-		return CSRA_ERR_DER_TRUNCATED;
-	uint8_t b = *p++;
-	t->cls = b >> 6;
-	t->cons = (b >> 5) & 1;
-	t->num = b & 0x1f;
-	if (t->num == 0x1f) {
-		unsigned num = 0, n = 0;
-		for (;;) {
-			*at = p;
-			if (p >= end)
-				return CSRA_ERR_DER_TRUNCATED;
-			uint8_t c = *p++;
-			if (n == 0 && c == 0x80)
-				return CSRA_ERR_DER_BAD_TAG;
-			*at = start;
-			if (++n > 4)	/* tag numbers up to 2^28 */
-				return CSRA_ERR_DER_BAD_TAG;
-			num = (num << 7) | (c & 0x7f);
-			if (!(c & 0x80))
-				break;
-		}
-		if (num < 0x1f)
-			return CSRA_ERR_DER_HIGH_TAG_FORM;
-		t->num = num;
-	}
-	t->tag = ((ber_tlv_tag_t)t->num << 2) | t->cls;
-	*at = p;
-	if (p >= end)
-		return CSRA_ERR_DER_TRUNCATED;
-	size_t len = *p++;
-	if (len == 0x80)
-		return CSRA_ERR_DER_INDEFINITE_LENGTH;
-	if (len & 0x80) {
-		size_t n = len & 0x7f;
-		if (n > 4)	/* 4 GiB is beyond any input we take */
-			return CSRA_ERR_DER_LENGTH_TOO_LARGE;
-		if ((size_t)(end - p) < n)
-			return CSRA_ERR_DER_TRUNCATED;
-		if (*p == 0)
-			return CSRA_ERR_DER_NONMINIMAL_LENGTH;
-		len = 0;
-		while (n--)
-			len = (len << 8) | *p++;
-		if (len < 0x80)
-			return CSRA_ERR_DER_NONMINIMAL_LENGTH;
-	}
-	if (len > (size_t)(end - p))
-		return CSRA_ERR_DER_TRUNCATED;
-	t->start = start;
-	t->content = p;
-	t->end = p + len;
-	return CSRA_OK;
-}
-
 /* Parses the header at |p| into g->pre, where the read_tlv of whoever
  * takes that element next finds it, unless it is there already. Parsing
  * into place, not into a local copied over, matters: a copy read back
@@ -253,7 +184,7 @@ static csra_err pre_parse(gate *g, const uint8_t *p, const uint8_t *end, const u
 	if (g->pre_at == p && g->pre_end == end)
 		return CSRA_OK;
 	g->pre_at = NULL;
-	csra_err e = parse_tlv(p, end, &g->pre, at);
+	csra_err e = der_parse_tlv(p, end, &g->pre, at);
 	if (e == CSRA_OK) {
 		g->pre_at = p;
 		g->pre_end = end;
@@ -272,7 +203,7 @@ static const struct tlv *take_tlv(gate *g, const uint8_t *p, const uint8_t *end,
 		g->pre_at = NULL;
 		return &g->pre;
 	}
-	csra_err e = parse_tlv(p, end, local, &at);
+	csra_err e = der_parse_tlv(p, end, local, &at);
 	return e == CSRA_OK ? local : (fail(g, e, at), NULL);
 }
 
@@ -284,7 +215,7 @@ static int read_tlv(gate *g, const uint8_t *p, const uint8_t *end, struct tlv *t
 		g->pre_at = NULL;
 		return 1;
 	}
-	csra_err e = parse_tlv(p, end, t, &at);
+	csra_err e = der_parse_tlv(p, end, t, &at);
 	return e == CSRA_OK ? 1 : fail(g, e, at);
 }
 
@@ -316,210 +247,11 @@ static enum kind kind_of(const asn_TYPE_descriptor_t *td, unsigned *univ)
 
 /* Contents rules ------------------------------------------------------- */
 
-static int check_integer(gate *g, const struct tlv *t)
-{
-	size_t n = (size_t)(t->end - t->content);
-	const uint8_t *c = t->content;
-	if (n == 0)
-		return fail(g, CSRA_ERR_DER_BAD_INTEGER, t->start);
-	if (n > 1 && ((c[0] == 0x00 && !(c[1] & 0x80)) || (c[0] == 0xff && (c[1] & 0x80))))
-		return fail(g, CSRA_ERR_DER_BAD_INTEGER, c);
-	return 1;
-}
-
-static int check_oid(gate *g, const struct tlv *t)
-{
-	const uint8_t *c = t->content;
-	if (c == t->end)
-		return fail(g, CSRA_ERR_DER_BAD_OID, t->start);
-	int first = 1;
-	for (; c < t->end; c++) {
-		if (first && *c == 0x80)	/* sub-identifier padded with 0x80 */
-			return fail(g, CSRA_ERR_DER_BAD_OID, c);
-		first = !(*c & 0x80);
-	}
-	if (!first)	/* last sub-identifier has its continuation bit set */
-		return fail(g, CSRA_ERR_DER_BAD_OID, t->end - 1);
-	return 1;
-}
-
-static int check_bit_string(gate *g, const struct tlv *t)
-{
-	size_t n = (size_t)(t->end - t->content);
-	if (n == 0)
-		return fail(g, CSRA_ERR_DER_BAD_BIT_STRING, t->start);
-	uint8_t unused = t->content[0];
-	if (unused > 7 || (n == 1 && unused != 0))
-		return fail(g, CSRA_ERR_DER_BAD_BIT_STRING, t->content);
-	if (unused && (t->end[-1] & ((1u << unused) - 1)))
-		return fail(g, CSRA_ERR_DER_BAD_BIT_STRING, t->end - 1);
-	return 1;
-}
-
-static int digits(const uint8_t *p, int n, int *v)
-{
-	*v = 0;
-	for (int i = 0; i < n; i++) {
-		if (p[i] < '0' || p[i] > '9')
-			return 0;
-		*v = *v * 10 + (p[i] - '0');
-	}
-	return 1;
-}
-
-static int valid_date(int year, int mon, int day, int h, int m, int s)
-{
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	if (mon < 1 || mon > 12 || day < 1 || day > mdays[mon - 1])
-		return 0;
-	int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-	if (mon == 2 && day == 29 && !leap)
-		return 0;
-	/* No leap second: asn1c's encoder (and most of PKIX) would turn
-	 * :60 into the next minute, so it cannot round-trip. */
-	return h <= 23 && m <= 59 && s <= 59;
-}
-
-static int check_time(gate *g, const struct tlv *t, unsigned univ)
-{
-	const uint8_t *c = t->content;
-	size_t n = (size_t)(t->end - c);
-	int y, mo, d, h, mi, s;
-	if (univ == 23) {	/* UTCTime: YYMMDDHHMMSSZ */
-		if (n != 13 || c[12] != 'Z' || !digits(c, 2, &y) || !digits(c + 2, 2, &mo) ||
-		    !digits(c + 4, 2, &d) || !digits(c + 6, 2, &h) || !digits(c + 8, 2, &mi) ||
-		    !digits(c + 10, 2, &s) || !valid_date(y < 50 ? 2000 + y : 1900 + y, mo, d, h, mi, s))
-			return fail(g, CSRA_ERR_DER_BAD_TIME, t->start);
-		return 1;
-	}
-	/* GeneralizedTime: YYYYMMDDHHMMSS[.fff]Z, fraction without trailing 0 */
-	if (n < 15 || c[n - 1] != 'Z' || !digits(c, 4, &y) || !digits(c + 4, 2, &mo) ||
-	    !digits(c + 6, 2, &d) || !digits(c + 8, 2, &h) || !digits(c + 10, 2, &mi) ||
-	    !digits(c + 12, 2, &s) || !valid_date(y, mo, d, h, mi, s))
-		return fail(g, CSRA_ERR_DER_BAD_TIME, t->start);
-	if (n > 15) {
-		int v;
-		/* Up to microseconds: asn1c's encoder keeps six digits, so more
-		 * could not round-trip. */
-		if (c[14] != '.' || n < 17 || n > 22 || c[n - 2] == '0' || !digits(c + 15, 1, &v))
-			return fail(g, CSRA_ERR_DER_BAD_TIME, t->start);
-		for (size_t i = 15; i < n - 1; i++)
-			if (c[i] < '0' || c[i] > '9')
-				return fail(g, CSRA_ERR_DER_BAD_TIME, c + i);
-	}
-	return 1;
-}
-
-static int check_utf8(gate *g, const struct tlv *t)
-{
-	const uint8_t *c = t->content, *e = t->end;
-	while (c < e) {
-		uint8_t b = *c;
-		size_t n;
-		uint32_t cp, min;
-		if (b < 0x80) {
-			c++;
-			continue;
-		} else if ((b & 0xe0) == 0xc0) {
-			n = 1, cp = b & 0x1f, min = 0x80;
-		} else if ((b & 0xf0) == 0xe0) {
-			n = 2, cp = b & 0x0f, min = 0x800;
-		} else if ((b & 0xf8) == 0xf0) {
-			n = 3, cp = b & 0x07, min = 0x10000;
-		} else {
-			return fail(g, CSRA_ERR_DER_BAD_STRING, c);
-		}
-		if ((size_t)(e - c) <= n)
-			return fail(g, CSRA_ERR_DER_BAD_STRING, c);
-		for (size_t i = 1; i <= n; i++) {
-			if ((c[i] & 0xc0) != 0x80)
-				return fail(g, CSRA_ERR_DER_BAD_STRING, c);
-			cp = (cp << 6) | (c[i] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return fail(g, CSRA_ERR_DER_BAD_STRING, c);
-		c += n + 1;
-	}
-	return 1;
-}
-
-static int printable(uint8_t c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	    (c != 0 && strchr(" '()+,-./:=?", c) != NULL);
-}
-
-static int check_chars(gate *g, const struct tlv *t, unsigned univ)
-{
-	for (const uint8_t *c = t->content; c < t->end; c++) {
-		int ok;
-		switch (univ) {
-		case 18: ok = (*c >= '0' && *c <= '9') || *c == ' '; break;
-		case 19: ok = printable(*c); break;
-		case 22: ok = *c < 0x80; break;
-		default: ok = *c >= 0x20 && *c <= 0x7e; break;	/* VisibleString */
-		}
-		if (!ok)
-			return fail(g, CSRA_ERR_DER_BAD_STRING, c);
-	}
-	return 1;
-}
-
-/* Checks the contents of a primitive of universal type |univ|. */
 static inline __attribute__((always_inline)) int check_prim(gate *g, const struct tlv *t, unsigned univ)
 {
-	size_t n = (size_t)(t->end - t->content);
-	if (t->cons)
-		return fail(g, CSRA_ERR_DER_CONSTRUCTED_FORM, t->start);
-	switch (univ) {
-	case 1:
-		if (n != 1 || (t->content[0] != 0x00 && t->content[0] != 0xff))
-			return fail(g, CSRA_ERR_DER_BAD_BOOLEAN, t->start);
-		return 1;
-	case 2:
-	case 10:
-		return check_integer(g, t);
-	case 3:
-		return check_bit_string(g, t);
-	case 4:
-	case 20: case 21: case 25: case 27:	/* octets, or strings DER leaves open */
-		return 1;
-	case 5:
-		return n == 0 ? 1 : fail(g, CSRA_ERR_DER_BAD_NULL, t->start);
-	case 6:
-		return check_oid(g, t);
-	case 13:	/* RELATIVE-OID: same sub-identifier rules */
-		return n == 0 ? fail(g, CSRA_ERR_DER_BAD_OID, t->start) : check_oid(g, t);
-	case 12:
-		return check_utf8(g, t);
-	case 18: case 19: case 22: case 26:
-		return check_chars(g, t, univ);
-	case 23: case 24:
-		return check_time(g, t, univ);
-	case 28:
-		return n % 4 == 0 ? 1 : fail(g, CSRA_ERR_DER_BAD_STRING, t->start);
-	case 30:
-		return n % 2 == 0 ? 1 : fail(g, CSRA_ERR_DER_BAD_STRING, t->start);
-	default:	/* EOC, REAL, EXTERNAL, EMBEDDED PDV, ...: not in our inputs */
-		return fail(g, CSRA_ERR_DER_UNEXPECTED_TAG, t->start);
-	}
-}
-
-/* X.690 11.6: SET OF elements in ascending order of their encodings, the
- * shorter padded with zero octets at the end. */
-static int der_set_cmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
-{
-	size_t n = alen < blen ? alen : blen;
-	int r = memcmp(a, b, n);
-	if (r)
-		return r;
-	for (size_t i = n; i < alen; i++)
-		if (a[i])
-			return 1;
-	for (size_t i = n; i < blen; i++)
-		if (b[i])
-			return -1;
-	return 0;
+	const uint8_t *at;
+	csra_err e = der_check_prim(t, univ, &at);
+	return e == CSRA_OK ? 1 : fail(g, e, at);
 }
 
 /* Records the open-type value at |p|..|next| built as |td| into |value|,
@@ -673,7 +405,7 @@ static int list_add(gate *g, void *listp, void *item, const uint8_t *at)
  * types, SET order, depth. */
 static int check_any(gate *g, const uint8_t *p, const uint8_t *end, const uint8_t **next)
 {
-	struct tlv t;
+	struct tlv t = { 0 };	/* gcc cannot see read_tlv sets it when it returns 1 */
 	if (!read_tlv(g, p, end, &t) || !enter(g, p))
 		return 0;
 	int is_set = t.cls == ASN_TAG_CLASS_UNIVERSAL && t.num == 17;
@@ -691,7 +423,7 @@ static int check_any(gate *g, const uint8_t *p, const uint8_t *end, const uint8_
 			if (!check_any(g, c, t.end, &n))
 				return 0;
 			pop(g);
-			parse_tlv(c, t.end, &ct, &at);	/* already checked */
+			der_parse_tlv(c, t.end, &ct, &at);	/* already checked */
 			if (is_set && prev != NULL) {
 				/* Without a schema a SET may be a SET OF (ordered by
 				 * encoding) or a SET (ordered by tag): accept either. */
@@ -724,39 +456,6 @@ static int check_any(gate *g, const uint8_t *p, const uint8_t *end, const uint8_
  * type the open-type resolver returns, built once under pthread_once into
  * static tables; a descriptor outside it is CSRA_ERR_INTERNAL.
  */
-
-enum match { M_TAG, M_ANY, M_CHOICE, M_NEVER };
-
-struct plan;
-
-struct mplan {
-	const char *name;
-	const struct plan *type;
-	const uint8_t *dfl;	/* DEFAULT value's DER, as DER must not encode it */
-	size_t dfl_len;
-	ber_tlv_tag_t tag;	/* outermost tag (M_TAG) */
-	ber_tlv_tag_t tags[MAX_TAGS];	/* tag chain as used */
-	uint32_t offset;
-	uint8_t ntags, match, optional, pointer, open, refuse_empty;
-	uint8_t leaf;	/* a primitive under one tag: check_leaf */
-};
-
-/* One entry of an untagged CHOICE's first-tag lookup, in element order. */
-struct alt {
-	ber_tlv_tag_t tag;
-	uint16_t index;
-	uint8_t any;	/* an untagged ANY: takes every tag */
-};
-
-struct plan {
-	asn_TYPE_descriptor_t *td;
-	const struct mplan *m;	/* elements; a collection's item is m[0] */
-	const struct alt *alts;	/* CHOICE */
-	ber_tlv_tag_t tags[MAX_TAGS];	/* own tag chain (untagged use) */
-	uint32_t struct_size, pres_offset;
-	uint16_t nm, nalts;
-	uint8_t kind, univ, ntags, pres_size, signer_id, refuse_empty;
-};
 
 /* Today's closure: 82 types, 158 members, 29 CHOICE entries; a schema
  * outgrowing these makes every walk CSRA_ERR_INTERNAL, which every test
@@ -950,6 +649,19 @@ static const struct plan *plan_of(const asn_TYPE_descriptor_t *td)
 {
 	pthread_once(&plans_once, plans_build);
 	return plans_failed ? NULL : plan_find(td);
+}
+
+const struct plan *csra_gate_plans(size_t *n)
+{
+	pthread_once(&plans_once, plans_build);
+	*n = plans_failed ? 0 : nplans;
+	return plans_failed ? NULL : plans;
+}
+
+asn_TYPE_descriptor_t *const *csra_gate_plan_roots(size_t *n)
+{
+	*n = sizeof(plan_roots) / sizeof(plan_roots[0]);
+	return plan_roots;
 }
 
 int csra_gate_has_plan(const asn_TYPE_descriptor_t *td)
