@@ -23,6 +23,7 @@
 #include "OCTET_STRING.h"
 #include "asn_SET_OF.h"
 #include "csra_arena.h"
+#include "csra_asn_build.h"
 #include "csra_der_rules.h"
 #include "csra_fast.h"
 #include "csra_gate.h"
@@ -182,21 +183,8 @@ F_INLINE int f_build_any(fx *x, const uint8_t *p, const uint8_t *next, void **sp
 
 F_INLINE int f_list_add(fx *x, void *listp, void *item)
 {
-	asn_anonymous_set_ *list = listp;
-	if (list->count == list->size) {
-		if (list->size > INT_MAX / 4)
-			return 0;
-		int size = list->size ? list->size * 2 : 4;
-		void **a = csra_arena_alloc_fast(x->arena, (size_t)size * sizeof(*a));
-		if (a == NULL)
-			return 0;
-		if (list->count)
-			memcpy(a, list->array, (size_t)list->count * sizeof(*a));
-		list->array = a;
-		list->size = size;
-	}
-	list->array[list->count++] = item;
-	return 1;
+	int too_many = 0;
+	return csra_asn_list_push(x->arena, listp, item, &too_many);
 }
 
 /* Any DER at all, as the walk's check_any. */

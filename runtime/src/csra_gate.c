@@ -15,6 +15,7 @@
 #include "csra_gate.h"
 #include "csra_gate_plan.h"
 #include "csra_der_rules.h"
+#include "csra_asn_build.h"
 
 #include <limits.h>
 
@@ -381,22 +382,10 @@ static int build_any(gate *g, const uint8_t *p, const uint8_t *next, void **sptr
 
 static int list_add(gate *g, void *listp, void *item, const uint8_t *at)
 {
-	asn_anonymous_set_ *list = listp;
-	if (list->count == list->size) {
-		if (list->size > INT_MAX / 4)
-			return fail(g, CSRA_ERR_DER_RESOURCE_LIMIT, at);
-		int size = list->size ? list->size * 2 : 4;
-		void **a = csra_arena_alloc(g->arena, (size_t)size * sizeof(*a));
-		if (a == NULL)
-			return fail(g, csra_arena_hit_cap(g->arena) ? CSRA_ERR_DER_RESOURCE_LIMIT
-			    : CSRA_ERR_NOMEM, at);
-		if (list->count)
-			memcpy(a, list->array, (size_t)list->count * sizeof(*a));
-		list->array = a;
-		list->size = size;
-	}
-	list->array[list->count++] = item;
-	return 1;
+	int too_many = 0;
+	if (csra_asn_list_push(g->arena, listp, item, &too_many))
+		return 1;
+	return fail(g, too_many || csra_arena_hit_cap(g->arena) ? CSRA_ERR_DER_RESOURCE_LIMIT : CSRA_ERR_NOMEM, at);
 }
 
 /* Walk ----------------------------------------------------------------- */
