@@ -8,10 +8,12 @@
 #define CSRA_ASN_BUILD_H
 
 #include <limits.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "asn_SET_OF.h"
 #include "csra_arena.h"
+#include "csra_gate.h"
 
 /* csra_asn_list_push appends |item| to the asn1c list |listp| (a SET OF or
  * SEQUENCE OF), doubling its array from |arena| when full, as asn1c's
@@ -35,6 +37,29 @@ static inline __attribute__((always_inline)) int csra_asn_list_push(csra_arena *
 		list->size = size;
 	}
 	list->array[list->count++] = item;
+	return 1;
+}
+
+/* csra_gate_opens_push records |o| in |opens|, doubling its array from
+ * |arena| when full. Returns 1; or 0 with |*too_many| set when the array
+ * would pass SIZE_MAX / 2 bytes, or with it left 0 when the arena refuses
+ * (its cap, or malloc). */
+static inline int csra_gate_opens_push(csra_arena *arena, csra_gate_opens *opens, csra_gate_open o,
+    int *too_many)
+{
+	if (opens->n == opens->cap) {
+		if (opens->cap > SIZE_MAX / 2 / sizeof(*opens->v))
+			return (*too_many = 1, 0);
+		size_t cap = opens->cap ? opens->cap * 2 : 8;
+		csra_gate_open *v = csra_arena_alloc(arena, cap * sizeof(*v));
+		if (v == NULL)
+			return 0;
+		if (opens->n)
+			memcpy(v, opens->v, opens->n * sizeof(*v));
+		opens->v = v;
+		opens->cap = cap;
+	}
+	opens->v[opens->n++] = o;
 	return 1;
 }
 

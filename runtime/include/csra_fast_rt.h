@@ -228,21 +228,9 @@ static int f_any(fx *x, const uint8_t *p, const uint8_t *e, unsigned d, const ui
 static int f_add_open(fx *x, asn_TYPE_descriptor_t *td, const uint8_t *p, const uint8_t *next,
     const ANY_t *any, void *value)
 {
-	csra_gate_opens *o = x->opens;
-	if (o->n == o->cap) {
-		if (o->cap > SIZE_MAX / 2 / sizeof(*o->v))
-			return 0;
-		size_t cap = o->cap ? o->cap * 2 : 8;
-		csra_gate_open *v = csra_arena_alloc(x->arena, cap * sizeof(*v));
-		if (v == NULL)
-			return 0;
-		if (o->n)
-			memcpy(v, o->v, o->n * sizeof(*v));
-		o->v = v;
-		o->cap = cap;
-	}
-	o->v[o->n++] = (csra_gate_open){ p, (size_t)(next - p), any->buf, td, value };
-	return 1;
+	int too_many = 0;
+	return csra_gate_opens_push(x->arena, x->opens,
+	    (csra_gate_open){ p, (size_t)(next - p), any->buf, td, value }, &too_many);
 }
 
 /* An untagged open-type member whose defining OID was seen: the walk's

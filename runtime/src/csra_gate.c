@@ -260,22 +260,11 @@ static inline __attribute__((always_inline)) int check_prim(gate *g, const struc
 static int add_open(gate *g, asn_TYPE_descriptor_t *td, const uint8_t *p, const uint8_t *next,
     const ANY_t *any, void *value)
 {
-	csra_gate_opens *o = g->opens;
-	if (o->n == o->cap) {
-		if (o->cap > SIZE_MAX / 2 / sizeof(*o->v))
-			return fail(g, CSRA_ERR_DER_RESOURCE_LIMIT, p);
-		size_t cap = o->cap ? o->cap * 2 : 8;
-		csra_gate_open *v = csra_arena_alloc(g->arena, cap * sizeof(*v));
-		if (v == NULL)
-			return fail(g, csra_arena_hit_cap(g->arena) ? CSRA_ERR_DER_RESOURCE_LIMIT
-			    : CSRA_ERR_NOMEM, p);
-		if (o->n)
-			memcpy(v, o->v, o->n * sizeof(*v));
-		o->v = v;
-		o->cap = cap;
-	}
-	o->v[o->n++] = (csra_gate_open){ p, (size_t)(next - p), any->buf, td, value };
-	return 1;
+	int too_many = 0;
+	if (csra_gate_opens_push(g->arena, g->opens,
+	    (csra_gate_open){ p, (size_t)(next - p), any->buf, td, value }, &too_many))
+		return 1;
+	return fail(g, too_many || csra_arena_hit_cap(g->arena) ? CSRA_ERR_DER_RESOURCE_LIMIT : CSRA_ERR_NOMEM, p);
 }
 
 /* Walk ----------------------------------------------------------------- */
