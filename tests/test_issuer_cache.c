@@ -50,6 +50,13 @@ static uint8_t *make_ev(EVP_PKEY *key, X509 *cert, X509 *inter, size_t *len)
 	return der;
 }
 
+/* The PKIX Evidence tests run twice: with OpenSSL's route for new AKs
+ * (csra_issuer_path), whose cache lookups they count, and with the explicit
+ * link check (the default), where every result must still equal a fresh
+ * verifier's (run_same) and test_link_check counts. */
+static int fast_on;
+#define COUNTS(c) CHECK(fast_on || (c))
+
 static unsigned long ihits(const csra_verifier *v)
 {
 	unsigned long h = 0;
@@ -135,6 +142,8 @@ static csra_verifier *pverifier(X509 *root, time_t at)
 	csra_verifier *v = csra_verifier_new();
 	if (v != NULL && (csra_verifier_add_trust(v, root) != CSRA_OK || csra_verifier_set_time(v, at) != CSRA_OK))
 		csra_verifier_free(&v);
+	if (v != NULL)
+		csra_verifier_set_fastlink(v, fast_on);
 	return v;
 }
 
@@ -200,26 +209,26 @@ static int test_new_leaf_takes_issuer(void)
 	csra_verifier *v = pverifier(p.root, now);
 	CHECK(v != NULL);
 	CHECK(run_same(v, p.root, NULL, now, &a, CSRA_VERDICT_VERIFIED, CSRA_OK));
-	CHECK(ihits(v) == 0 && imisses(v) == 1);
+	COUNTS(ihits(v) == 0 && imisses(v) == 1);
 	/* New leaves: the issuer validated with a's path stands for it. */
 	CHECK(run_same(v, p.root, NULL, now, &b, CSRA_VERDICT_VERIFIED, CSRA_OK));
-	CHECK(ihits(v) == 1 && imisses(v) == 1);
+	COUNTS(ihits(v) == 1 && imisses(v) == 1);
 	CHECK(run_same(v, p.root, NULL, now, &c, CSRA_VERDICT_VERIFIED, CSRA_OK));
-	CHECK(ihits(v) == 2 && imisses(v) == 1);
+	COUNTS(ihits(v) == 2 && imisses(v) == 1);
 	/* b again: its own path, kept from the partial validation. */
 	unsigned long h0 = 0;
 	csra_cache_stats(v, &h0, NULL);
 	csra_result *r = run(v, &b, CSRA_VERDICT_VERIFIED, CSRA_OK);
 	unsigned long h1 = 0;
 	csra_cache_stats(v, &h1, NULL);
-	CHECK(r != NULL && h1 == h0 + 1 && ihits(v) == 2);
+	COUNTS(r != NULL && h1 == h0 + 1 && ihits(v) == 2);
 	CHECK(sk_X509_num(csra_result_signer_chain(r, 0)) == 3);
 	csra_result_free(&r);
 	/* Cache off: no issuer is kept or found. */
 	CHECK(csra_verifier_set_chain_cache(v, 0) == CSRA_OK);
 	unsigned long m0 = imisses(v);
 	CHECK(run_same(v, p.root, NULL, now, &c, CSRA_VERDICT_VERIFIED, CSRA_OK));
-	CHECK(ihits(v) == 2 && imisses(v) == m0 + 1);
+	COUNTS(ihits(v) == 2 && imisses(v) == m0 + 1);
 	csra_verifier_free(&v);
 	dev_free(&a);
 	dev_free(&b);
@@ -243,9 +252,9 @@ static int test_leaf_expired(void)
 	CHECK(v != NULL);
 	CHECK(run_same(v, p.root, NULL, now, &a, CSRA_VERDICT_VERIFIED, CSRA_OK));
 	CHECK(run_same(v, p.root, NULL, now, &old, CSRA_VERDICT_REJECTED, CSRA_ERR_AK_EXPIRED));
-	CHECK(ihits(v) == 1);
+	COUNTS(ihits(v) == 1);
 	CHECK(run_same(v, p.root, NULL, now, &early, CSRA_VERDICT_REJECTED, CSRA_ERR_AK_NOT_YET_VALID));
-	CHECK(ihits(v) == 2);
+	COUNTS(ihits(v) == 2);
 	/* Failures are not kept: the same again is refused again. */
 	CHECK(run_same(v, p.root, NULL, now, &old, CSRA_VERDICT_REJECTED, CSRA_ERR_AK_EXPIRED));
 	csra_verifier_free(&v);
@@ -274,15 +283,15 @@ static int test_issuer_expired_since(void)
 	CHECK(v != NULL);
 	CHECK(run_same(v, root, NULL, now, &a, CSRA_VERDICT_VERIFIED, CSRA_OK));
 	CHECK(run_same(v, root, NULL, now, &b, CSRA_VERDICT_VERIFIED, CSRA_OK));
-	CHECK(ihits(v) == 1);
+	COUNTS(ihits(v) == 1);
 	CHECK(csra_verifier_set_time(v, now + 20 * DAY) == CSRA_OK);
 	unsigned long m0 = imisses(v);
 	CHECK(run_same(v, root, NULL, now + 20 * DAY, &c, CSRA_VERDICT_REJECTED, CSRA_ERR_AK_EXPIRED));
-	CHECK(ihits(v) == 1 && imisses(v) == m0 + 1);
+	COUNTS(ihits(v) == 1 && imisses(v) == m0 + 1);
 	/* Back in the window the entry stands again. */
 	CHECK(csra_verifier_set_time(v, now + DAY) == CSRA_OK);
 	CHECK(run_same(v, root, NULL, now + DAY, &c, CSRA_VERDICT_VERIFIED, CSRA_OK));
-	CHECK(ihits(v) == 2);
+	COUNTS(ihits(v) == 2);
 	csra_verifier_free(&v);
 	dev_free(&a);
 	dev_free(&b);
@@ -316,7 +325,7 @@ static int test_name_constraints_above(void)
 	CHECK(v != NULL);
 	CHECK(run_same(v, p.root, NULL, now, &a, CSRA_VERDICT_VERIFIED, CSRA_OK));
 	CHECK(run_same(v, p.root, NULL, now, &bad, CSRA_VERDICT_REJECTED, CSRA_ERR_AK_CHAIN));
-	CHECK(ihits(v) == 0 && imisses(v) == 2);
+	COUNTS(ihits(v) == 0 && imisses(v) == 2);
 	csra_verifier_free(&v);
 	dev_free(&a);
 	dev_free(&bad);
@@ -340,15 +349,16 @@ static int test_pathlen(void)
 	CHECK(v != NULL);
 	CHECK(run_same(v, p.root, NULL, now, &a, CSRA_VERDICT_REJECTED, CSRA_ERR_AK_CHAIN));
 	CHECK(run_same(v, p.root, NULL, now, &b, CSRA_VERDICT_REJECTED, CSRA_ERR_AK_CHAIN));
-	CHECK(ihits(v) == 0 && imisses(v) == 2);
+	COUNTS(ihits(v) == 0 && imisses(v) == 2);
 	csra_verifier_free(&v);
 
 	CHECK(amend(&p.root, NID_basic_constraints, "critical,CA:TRUE,pathlen:1", NULL, p.root_key));
 	CHECK((v = csra_verifier_new()) != NULL && csra_verifier_add_trust(v, p.root) == CSRA_OK &&
 	    csra_verifier_set_time(v, now) == CSRA_OK);
+	csra_verifier_set_fastlink(v, fast_on);
 	CHECK(run_same(v, p.root, NULL, now, &a, CSRA_VERDICT_VERIFIED, CSRA_OK));
 	CHECK(run_same(v, p.root, NULL, now, &b, CSRA_VERDICT_VERIFIED, CSRA_OK));
-	CHECK(ihits(v) == 1);
+	COUNTS(ihits(v) == 1);
 	csra_verifier_free(&v);
 	dev_free(&a);
 	dev_free(&b);
@@ -375,11 +385,11 @@ static int test_crl_after_caching(void)
 	CHECK(v != NULL);
 	CHECK(run_same(v, p.root, NULL, now, &a, CSRA_VERDICT_VERIFIED, CSRA_OK));
 	CHECK(run_same(v, p.root, NULL, now, &b, CSRA_VERDICT_VERIFIED, CSRA_OK));
-	CHECK(ihits(v) == 1);
+	COUNTS(ihits(v) == 1);
 	CHECK(csra_verifier_add_crl(v, crls[0]) == CSRA_OK && csra_verifier_add_crl(v, crls[1]) == CSRA_OK);
 	CHECK(run_same(v, p.root, crls, now, &c, CSRA_VERDICT_REJECTED, CSRA_ERR_AK_REVOKED));
 	CHECK(run_same(v, p.root, crls, now, &b, CSRA_VERDICT_REJECTED, CSRA_ERR_AK_REVOKED));
-	CHECK(ihits(v) == 1);
+	COUNTS(ihits(v) == 1);
 	csra_verifier_free(&v);
 
 	/* CRLs that revoke nothing: still every leaf on the full path. */
@@ -388,9 +398,10 @@ static int test_crl_after_caching(void)
 	CHECK((v = csra_verifier_new()) != NULL && csra_verifier_add_trust(v, p.root) == CSRA_OK &&
 	    csra_verifier_set_time(v, now) == CSRA_OK && csra_verifier_add_crl(v, crls[0]) == CSRA_OK &&
 	    csra_verifier_add_crl(v, crls[1]) == CSRA_OK);
+	csra_verifier_set_fastlink(v, fast_on);
 	CHECK(run_same(v, p.root, crls, now, &a, CSRA_VERDICT_VERIFIED, CSRA_OK));
 	CHECK(run_same(v, p.root, crls, now, &b, CSRA_VERDICT_VERIFIED, CSRA_OK));
-	CHECK(ihits(v) == 0 && imisses(v) == 2);
+	COUNTS(ihits(v) == 0 && imisses(v) == 2);
 	csra_verifier_free(&v);
 	X509_CRL_free(crls[0]);
 	X509_CRL_free(crls[1]);
@@ -417,18 +428,19 @@ static int test_anchor_replaced(void)
 	CHECK(s1 && s2 && X509_STORE_add_cert(s1, p.root) == 1 && X509_STORE_add_cert(s2, q.root) == 1);
 	csra_verifier *v = csra_verifier_new();
 	CHECK(v && csra_verifier_set_trust_store(v, s1) == CSRA_OK && csra_verifier_set_time(v, now) == CSRA_OK);
+	csra_verifier_set_fastlink(v, fast_on);
 	CHECK(run_same(v, p.root, NULL, now, &a, CSRA_VERDICT_VERIFIED, CSRA_OK));
 	CHECK(run_same(v, p.root, NULL, now, &b, CSRA_VERDICT_VERIFIED, CSRA_OK));
-	CHECK(ihits(v) == 1);
+	COUNTS(ihits(v) == 1);
 	CHECK(csra_verifier_set_trust_store(v, s2) == CSRA_OK);
 	CHECK(run_same(v, q.root, NULL, now, &c, CSRA_VERDICT_REJECTED, CSRA_ERR_AK_UNTRUSTED));
 	CHECK(run_same(v, q.root, NULL, now, &b, CSRA_VERDICT_REJECTED, CSRA_ERR_AK_UNTRUSTED));
-	CHECK(ihits(v) == 1);
+	COUNTS(ihits(v) == 1);
 	/* Back to a store with p's root: validated in full again first. */
 	CHECK(csra_verifier_set_trust_store(v, s1) == CSRA_OK);
 	unsigned long m0 = imisses(v);
 	CHECK(run_same(v, p.root, NULL, now, &c, CSRA_VERDICT_VERIFIED, CSRA_OK));
-	CHECK(ihits(v) == 1 && imisses(v) == m0 + 1);
+	COUNTS(ihits(v) == 1 && imisses(v) == m0 + 1);
 	csra_verifier_free(&v);
 	X509_STORE_free(s1);
 	X509_STORE_free(s2);
@@ -470,7 +482,7 @@ static int test_same_name_other_key(void)
 	CHECK(csra_verify_evidence(v, b.ev, b.len, NONCE, sizeof(NONCE), both, &r) == CSRA_OK &&
 	    csra_result_verdict(r) == CSRA_VERDICT_VERIFIED);
 	CHECK(X509_cmp(sk_X509_value(csra_result_signer_chain(r, 0), 1), inter2) == 0);
-	CHECK(ihits(v) == 0 && imisses(v) == 2);
+	COUNTS(ihits(v) == 0 && imisses(v) == 2);
 	csra_result_free(&r);
 	csra_verifier_free(&v);
 	sk_X509_free(both);
@@ -498,17 +510,18 @@ static int test_lru_bound(void)
 	csra_verifier *v = csra_verifier_new();
 	CHECK(v && csra_verifier_add_trust(v, p.root) == CSRA_OK && csra_verifier_add_trust(v, q.root) == CSRA_OK &&
 	    csra_verifier_set_time(v, now) == CSRA_OK && csra_verifier_set_chain_cache(v, 1) == CSRA_OK);
+	csra_verifier_set_fastlink(v, fast_on);
 	csra_result *r;
 	CHECK((r = run(v, &a1, CSRA_VERDICT_VERIFIED, CSRA_OK)) != NULL);
 	csra_result_free(&r);
 	CHECK((r = run(v, &b1, CSRA_VERDICT_VERIFIED, CSRA_OK)) != NULL);
 	csra_result_free(&r);
-	CHECK(ihits(v) == 1 && imisses(v) == 1);
+	COUNTS(ihits(v) == 1 && imisses(v) == 1);
 	CHECK((r = run(v, &a2, CSRA_VERDICT_VERIFIED, CSRA_OK)) != NULL);
 	csra_result_free(&r);
 	CHECK((r = run(v, &c1, CSRA_VERDICT_VERIFIED, CSRA_OK)) != NULL);
 	csra_result_free(&r);
-	CHECK(ihits(v) == 1 && imisses(v) == 3);
+	COUNTS(ihits(v) == 1 && imisses(v) == 3);
 	csra_verifier_free(&v);
 	dev_free(&a1);
 	dev_free(&b1);
@@ -555,6 +568,7 @@ static int test_threads(void)
 	}
 	csra_verifier *v = csra_verifier_new();
 	CHECK(v && csra_verifier_add_trust(v, p.root) == CSRA_OK && csra_verifier_set_chain_cache(v, 4) == CSRA_OK);
+	csra_verifier_set_fastlink(v, fast_on);
 	mt.v = v;
 	pthread_t tid[NTHR];
 	for (long t = 0; t < NTHR; t++)
@@ -573,6 +587,74 @@ static int test_threads(void)
 	tp_pki_free(&p);
 	return 1;
 }
+
+/* A new AK under a validated issuer, the first time: the explicit link
+ * check takes it without OpenSSL parsing it (the signer record keeps its
+ * DER), records what a fresh verifier records, and gives the same chain
+ * when asked; seen again, OpenSSL's route validates it against the issuer
+ * and caches its path; the third time the path comes from the cache. */
+static int test_link_check(void)
+{
+	tp_pki p;
+	struct dev a, b;
+	time_t now = time(NULL);
+	CHECK(tp_pki_new(&p, "EC", "P-256", TP_DIGSIG | TP_EKU_AK, -3600, 365 * DAY));
+	CHECK(dev_new(&a, "ak a", p.inter, p.int_key, -3600, 365 * DAY));
+	CHECK(dev_new(&b, "ak b", p.inter, p.int_key, -3600, 365 * DAY));
+	csra_verifier *v = pverifier(p.root, now);
+	CHECK(v != NULL && !v->no_fastlink);
+	/* a: no issuer known yet; both routes look it up, then the full path. */
+	csra_result *r = run(v, &a, CSRA_VERDICT_VERIFIED, CSRA_OK);
+	CHECK(r != NULL && r->signers[0].leaf_der == NULL && ihits(v) == 0 && imisses(v) == 2);
+	csra_result_free(&r);
+	/* b: the link check, once; nothing parsed by OpenSSL until asked. */
+	r = run(v, &b, CSRA_VERDICT_VERIFIED, CSRA_OK);
+	CHECK(r != NULL && r->signers[0].leaf_der != NULL && r->signers[0].chain == NULL);
+	CHECK(ihits(v) == 1 && imisses(v) == 2);
+	csra_result *f = fresh(p.root, NULL, now, &b);
+	CHECK(same_result(r, f));
+	STACK_OF(X509) *c = csra_result_signer_chain(r, 0);
+	CHECK(sk_X509_num(c) == 3 && X509_cmp(sk_X509_value(c, 0), b.cert) == 0);
+	CHECK(csra_result_signer_chain(r, 0) == c);	/* parsed once */
+	csra_result_free(&r);
+	/* b again: OpenSSL's partial path against the issuer. */
+	unsigned long h0 = 0, h1 = 0;
+	csra_cache_stats(v, &h0, NULL);
+	r = run(v, &b, CSRA_VERDICT_VERIFIED, CSRA_OK);
+	CHECK(r != NULL && r->signers[0].leaf_der == NULL && ihits(v) == 2 && same_result(r, f));
+	csra_result_free(&r);
+	/* And a third time, its path from the chain cache. */
+	r = run(v, &b, CSRA_VERDICT_VERIFIED, CSRA_OK);
+	csra_cache_stats(v, &h1, NULL);
+	CHECK(r != NULL && r->signers[0].leaf_der == NULL && ihits(v) == 2 && h1 == h0 + 1 && same_result(r, f));
+	csra_result_free(&r);
+	csra_result_free(&f);
+	csra_verifier_free(&v);
+	dev_free(&a);
+	dev_free(&b);
+	tp_pki_free(&p);
+	return 1;
+}
+
+#define BOTH(t) \
+	static int t##_fast(void) \
+	{ \
+		fast_on = 1; \
+		int ok = t(); \
+		fast_on = 0; \
+		return ok; \
+	}
+BOTH(test_new_leaf_takes_issuer)
+BOTH(test_leaf_expired)
+BOTH(test_issuer_expired_since)
+BOTH(test_name_constraints_above)
+BOTH(test_pathlen)
+BOTH(test_crl_after_caching)
+BOTH(test_anchor_replaced)
+BOTH(test_same_name_other_key)
+BOTH(test_lru_bound)
+BOTH(test_threads)
+BOTH(test_link_check)
 
 /* Vendor formats' paths (csra_format_chain) ----------------------------- */
 
@@ -953,6 +1035,10 @@ int main(void)
 		TU(test_new_leaf_takes_issuer), TU(test_leaf_expired), TU(test_issuer_expired_since),
 		TU(test_name_constraints_above), TU(test_pathlen), TU(test_crl_after_caching),
 		TU(test_anchor_replaced), TU(test_same_name_other_key), TU(test_lru_bound), TU(test_threads),
+		TU(test_new_leaf_takes_issuer_fast), TU(test_leaf_expired_fast), TU(test_issuer_expired_since_fast),
+		TU(test_name_constraints_above_fast), TU(test_pathlen_fast), TU(test_crl_after_caching_fast),
+		TU(test_anchor_replaced_fast), TU(test_same_name_other_key_fast), TU(test_lru_bound_fast),
+		TU(test_threads_fast), TU(test_link_check_fast),
 		TU(test_vendor_new_leaf_takes_issuer), TU(test_vendor_callback_full_path), TU(test_vendor_trust_changed),
 		TU(test_vendor_crls), TU(test_vendor_name_constraints), TU(test_vendor_issuer_expired),
 	};

@@ -32,7 +32,7 @@
 
 #include "csra_verify_int.h"
 
-enum { K_CHAIN, K_CERT, K_POOL, K_WEAK, K_ISSUER, NKINDS };
+enum { K_CHAIN, K_CERT, K_POOL, K_WEAK, K_ISSUER, K_SEEN, NKINDS };
 
 struct node {
 	struct node *hnext;		/* bucket chain */
@@ -166,9 +166,10 @@ static int size_locked(struct csra_cache *c, size_t entries)
 	lru_init(&c->lru[K_POOL], entries);
 	lru_init(&c->lru[K_WEAK], entries);
 	lru_init(&c->lru[K_ISSUER], entries);
+	lru_init(&c->lru[K_SEEN], entries);
 	if (entries == 0)
 		return 1;
-	size_t want = entries > SIZE_MAX / 8 ? SIZE_MAX : 4 * entries + certs, nb = 16;
+	size_t want = entries > SIZE_MAX / 8 ? SIZE_MAX : 5 * entries + certs, nb = 16;
 	while (nb < want && nb < ((size_t)1 << 24))
 		nb <<= 1;
 	if ((c->buckets = calloc(nb, sizeof(*c->buckets))) == NULL) {
@@ -411,34 +412,55 @@ void csra_cache_put_issuer(struct csra_cache *c, const uint8_t key[32], X509_STO
 		free_node(n);
 }
 
-int csra_cache_has_pool(struct csra_cache *c, const uint8_t key[32])
+/* Marks: digests only, of kind |kind| (K_POOL, K_SEEN). */
+static int has_mark(struct csra_cache *c, int kind, const uint8_t key[32])
 {
 	pthread_mutex_lock(&c->mu);
-	struct node *n = find(c, K_POOL, key);
+	struct node *n = find(c, kind, key);
 	if (n != NULL) {
 		unlink_lru(n);
-		push_front(&c->lru[K_POOL], n);
+		push_front(&c->lru[kind], n);
 	}
 	pthread_mutex_unlock(&c->mu);
 	return n != NULL;
 }
 
-void csra_cache_put_pool(struct csra_cache *c, const uint8_t key[32])
+static void put_mark(struct csra_cache *c, int kind, const uint8_t key[32])
 {
-	if (c->lru[K_POOL].cap == 0)	/* set only while the verifier is configured */
+	if (c->lru[kind].cap == 0)	/* set only while the verifier is configured */
 		return;
 	struct node *n = calloc(1, sizeof(*n));
 	if (n == NULL)
 		return;
 	memcpy(n->key, key, 32);
-	n->kind = K_POOL;
+	n->kind = kind;
 	pthread_mutex_lock(&c->mu);
-	if (c->lru[K_POOL].cap > 0 && find(c, K_POOL, key) == NULL) {
+	if (c->lru[kind].cap > 0 && find(c, kind, key) == NULL) {
 		insert(c, n);
 		n = NULL;
 	}
 	pthread_mutex_unlock(&c->mu);
 	free(n);
+}
+
+int csra_cache_has_pool(struct csra_cache *c, const uint8_t key[32])
+{
+	return has_mark(c, K_POOL, key);
+}
+
+void csra_cache_put_pool(struct csra_cache *c, const uint8_t key[32])
+{
+	put_mark(c, K_POOL, key);
+}
+
+int csra_cache_has_seen(struct csra_cache *c, const uint8_t key[32])
+{
+	return has_mark(c, K_SEEN, key);
+}
+
+void csra_cache_put_seen(struct csra_cache *c, const uint8_t key[32])
+{
+	put_mark(c, K_SEEN, key);
 }
 
 int csra_cache_get_blob(struct csra_cache *c, const uint8_t key[32], void *out, size_t cap,

@@ -25,6 +25,7 @@
 #include "csra_input.h"
 #include "csra_span.h"
 #include "csra_stmt.h"
+#include "csra_fastlink.h"
 #include "csra_verify_int.h"
 
 #include "BOOLEAN.h"
@@ -550,17 +551,13 @@ static int block_key(const struct vctx *x, const uint8_t leaf_dg[32], uint8_t ke
 	return sha256(x->v, buf, sizeof(buf), key);
 }
 
-/* KeyUsage, EKU and the path to a trust anchor, by OpenSSL, or from the
- * chain cache when this leaf, store and pool validated before (|leaf_dg|,
- * the SHA-256 of the leaf's DER; NULL: no caching). Returns 1 if all hold;
- * records a check for each, the same whether the path came from the cache
- * or not. */
-static int check_ak(struct vctx *x, X509 *cert, const uint8_t *leaf_dg, int ak_eku,
-    const char *path, struct csra_signer_rec *s)
+/* The AK certificate's own properties, as OpenSSL reads them (|flags|
+ * X509_get_extension_flags, |no_digsig| csra_no_digsig, |ak_eku| has_eku):
+ * records a check for each; returns 1 if all hold. */
+static int ak_props(struct vctx *x, uint32_t flags, const char *no_digsig, int ak_eku, const char *path)
 {
 	csra_result *r = x->r;
 	int ok = 1;
-	uint32_t flags = X509_get_extension_flags(cert);
 	/* A CA key certifies; an AK's signs attestations only. */
 	if (flags & EXFLAG_CA)
 		ok = csra_result_add(r, "ak.basic-constraints", CSRA_STATUS_FAIL, CSRA_ERR_AK_IS_CA, path,
@@ -568,15 +565,12 @@ static int check_ak(struct vctx *x, X509 *cert, const uint8_t *leaf_dg, int ak_e
 	else
 		csra_result_add(r, "ak.basic-constraints", CSRA_STATUS_PASS, CSRA_OK, path,
 		    "the AK certificate is not a CA certificate");
-	const char *no_digsig = csra_x509_no_digsig(cert);
 	if (no_digsig == NULL)
 		csra_result_add(r, "ak.key-usage", CSRA_STATUS_PASS, CSRA_OK, path,
 		    "KeyUsage has digitalSignature");
 	else
 		ok = csra_result_add(r, "ak.key-usage", CSRA_STATUS_FAIL, CSRA_ERR_AK_NO_DIGITAL_SIGNATURE,
 		    path, "KeyUsage %s", no_digsig) && 0;
-	if (ak_eku < 0)
-		ak_eku = has_eku(x->v, cert);
 	if (ak_eku == 1)
 		csra_result_add(r, "ak.eku", CSRA_STATUS_PASS, CSRA_OK, path,
 		    "ExtendedKeyUsage has an attestation-key EKU");
@@ -587,9 +581,26 @@ static int check_ak(struct vctx *x, X509 *cert, const uint8_t *leaf_dg, int ak_e
 		    "ExtendedKeyUsage %s an attestation-key EKU (accepted: %s)",
 		    ak_eku < 0 ? CSRA_EKU_UNREADABLE : "lacks", want) && 0;
 	}
+	return ok;
+}
+
+/* KeyUsage, EKU and the path to a trust anchor, by OpenSSL, or from the
+ * chain cache when this leaf, store and pool validated before (|bkey|,
+ * the block's chain-cache key; NULL: no caching). Returns 1 if all hold;
+ * records a check for each, the same whether the path came from the cache
+ * or not. */
+static int check_ak(struct vctx *x, X509 *cert, const uint8_t *bkey, int ak_eku,
+    const char *path, struct csra_signer_rec *s)
+{
+	csra_result *r = x->r;
+	if (ak_eku < 0)
+		ak_eku = has_eku(x->v, cert);
+	int ok = ak_props(x, X509_get_extension_flags(cert), csra_x509_no_digsig(cert), ak_eku, path);
 
 	uint8_t key[32];
-	int keyed = block_key(x, leaf_dg, key);
+	int keyed = bkey != NULL;
+	if (keyed)
+		memcpy(key, bkey, sizeof(key));
 	STACK_OF(X509) *cached = keyed ? csra_cache_get_chain(x->v->cache, key, x->at) : NULL;
 	if (cached != NULL) {
 		s->chain = cached;
@@ -736,18 +747,113 @@ static void cert_spki(const struct span *c, struct span *out)
 		memset(out, 0, sizeof(*out));
 }
 
+/* Block |i|'s signer is |key| (given by |by|; the signer record takes
+ * it): records so, and verifies the signature over TbsEvidence. */
+static void block_sig(struct vctx *x, int i, EVP_PKEY *key, const char *by, const char *path,
+    struct csra_signer_rec *s)
+{
+	csra_result *r = x->r;
+	const SignatureBlock_t *sb = x->ev->signatures.list.array[i];
+	char why[96];
+	csra_result_add(r, "signature.signer", CSRA_STATUS_PASS, CSRA_OK, path, "signer given by %s", by);
+	s->key = key;
+
+	/* The key's SubjectPublicKeyInfo as received, when it came with it. */
+	csra_err e = verify_sig(x->v, sb, key, &x->blocks[i].in_spki, &x->tbs, why, sizeof(why));
+	if (e == CSRA_OK) {
+		s->verified = 1;
+		csra_result_add(r, "signature.value", CSRA_STATUS_PASS, CSRA_OK, path,
+		    "signature over TbsEvidence verifies");
+	} else {
+		char oid[96];
+		csra_oid_to_str(sb->signatureAlgorithm.algorithm.buf,
+		    (size_t)sb->signatureAlgorithm.algorithm.size, oid, sizeof(oid));
+		csra_result_add(r, e == CSRA_ERR_SIG_INVALID ? "signature.value" : "signature.algorithm",
+		    CSRA_STATUS_FAIL, e, path, "%s (%s)%s%s", csra_strerror(e), oid, why[0] ? ": " : "", why);
+	}
+}
+
+/* Whether the leaf under the block key |bkey| is new to the verifier's
+ * cache; marks it seen. */
+static int first_sight(const struct vctx *x, const uint8_t bkey[32])
+{
+	if (csra_cache_has_seen(x->v->cache, bkey))
+		return 0;
+	csra_cache_put_seen(x->v->cache, bkey);
+	return 1;
+}
+
+/* A new AK certificate |inner| (strictly decoded with the Evidence) under
+ * an issuer OpenSSL validated before (csra_issuer_remember), checked by
+ * the explicit link check instead of parsing it with OpenSSL and running
+ * X509_verify_cert with the issuer as a partial-chain anchor
+ * (csra_issuer_path): csra_fastlink_check accepts only where that would
+ * accept. The checks recorded are those of the usual way, in its order
+ * and words. Returns 1 if it took the block; 0 (nothing recorded) to take
+ * it the usual way. docs/verify.md "A new attestation key". */
+static int fast_block(struct vctx *x, int i, const struct span *inner, const char *path, const char *cpath,
+    struct csra_signer_rec *s)
+{
+	const csra_verifier *v = x->v;
+	csra_fastlink_cert c;
+	csra_fastlink_facts f;
+	uint8_t ikey[32];
+	X509_STORE *anchor = NULL;
+	STACK_OF(X509) *upper = NULL;
+	time_t lo, hi;
+	/* csra_issuer_key's conditions: OpenSSL would find the extensions
+	 * valid (proxies and self-issued leaves the link check defers). */
+	if (!csra_fastlink_parse(inner->p, inner->len, 1, &c) || !csra_fastlink_read_facts(&c, &f) ||
+	    (f.flags & EXFLAG_INVALID) || !csra_issuer_key_of(v, x->pool_key, f.issuer, f.issuer_len, f.akid_ext,
+	    f.akid_ext_len, f.sig_alg, f.sig_alg_len, ikey) ||
+	    !csra_cache_get_issuer(v->cache, ikey, x->at, &anchor, &upper, &lo, &hi))
+		return 0;
+	/* The context csra_issuer_path would verify in, for its settings. */
+	X509_STORE_CTX *ctx = csra_store_ctx(v, anchor, NULL, NULL, x->at);
+	X509 *issuer = sk_X509_value(upper, 0);
+	EVP_PKEY *key = NULL;
+	uint8_t *der = NULL;
+	if (ctx != NULL) {
+		X509_VERIFY_PARAM_set_flags(X509_STORE_CTX_get0_param(ctx), X509_V_FLAG_PARTIAL_CHAIN);
+		if (csra_fastlink_check(v, &c, issuer, X509_get0_pubkey(issuer), x->at,
+		    X509_STORE_CTX_get0_param(ctx), anchor, &key, NULL) != CSRA_FASTLINK_ACCEPT)
+			key = NULL;
+	}
+	X509_STORE_CTX_free(ctx);
+	X509_STORE_free(anchor);
+	const char *pq = csra_propq(v);
+	if (key == NULL || (der = malloc(inner->len)) == NULL || (pq != NULL && (s->propq = strdup(pq)) == NULL)) {
+		EVP_PKEY_free(key);
+		sk_X509_pop_free(upper, X509_free);
+		free(der);
+		csra_clear_openssl_errors();
+		return 0;
+	}
+	memcpy(der, inner->p, inner->len);
+	s->leaf_der = der;
+	s->leaf_len = inner->len;
+	s->upper = upper;
+	s->libctx = csra_libctx(v);
+	block_sig(x, i, key, "certificate", path, s);
+	s->trusted = ak_props(x, f.flags, csra_no_digsig(f.flags, f.key_usage),
+	    csra_fastlink_has_eku(&f, csra_verifier_ak_ekus(v, 0)), cpath) && s->verified;
+	csra_result_add(x->r, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, cpath,
+	    "path of %d certificate(s) to a trust anchor", 1 + sk_X509_num(upper));
+	return 1;
+}
+
 /* Block |i|, whose DER is |blk|. */
 static void check_block(struct vctx *x, int i, const struct span *blk, struct csra_signer_rec *s)
 {
 	csra_result *r = x->r;
 	const SignatureBlock_t *sb = x->ev->signatures.list.array[i];
-	char path[64], why[96];
+	char path[64];
 	struct span sid, wrap, inner;
 	snprintf(path, sizeof(path), "signatures[%d]", i);
 	X509 *cert = NULL;
 	EVP_PKEY *key = NULL;
-	int caller_key = 0, have_dg = 0, ak_eku = -1;
-	uint8_t leaf_dg[32], *spki = NULL;
+	int caller_key = 0, have_dg = 0, ak_eku = -1, have_bkey = 0;
+	uint8_t leaf_dg[32], bkey[32], *spki = NULL;
 	size_t spki_len = 0;
 	if (!span_child(blk, 0, &sid)) {
 		r->nomem = 1;	/* cannot happen on decoded input */
@@ -759,8 +865,20 @@ static void check_block(struct vctx *x, int i, const struct span *blk, struct cs
 	if (sb->sid.certificate != NULL) {
 		if (span_tagged(&sid, 0xa2, &wrap) && span_child(&wrap, 0, &inner))
 			cert_spki(&inner, &x->blocks[i].in_spki);
+		if (x->blocks[i].in_spki.len != 0) {
+			have_dg = sha256(x->v, inner.p, inner.len, leaf_dg);
+			have_bkey = have_dg && block_key(x, leaf_dg, bkey);
+			/* A certificate alone, seen for the first time. */
+			if (have_bkey && !x->v->no_fastlink && sb->sid.subjectPublicKeyInfo == NULL &&
+			    sb->sid.keyId == NULL && first_sight(x, bkey)) {
+				char cpath[96];
+				snprintf(cpath, sizeof(cpath), "%s.sid.certificate", path);
+				if (fast_block(x, i, &inner, path, cpath, s))
+					return;
+			}
+		}
 		if (x->blocks[i].in_spki.len == 0 ||
-		    (cert = parse_cert(x, &inner, leaf_dg, &have_dg, &spki, &spki_len, &ak_eku)) == NULL) {
+		    (cert = parse_known(x, &inner, leaf_dg, have_dg, &spki, &spki_len, &ak_eku)) == NULL) {
 			csra_result_add(r, "signature.signer", CSRA_STATUS_FAIL, CSRA_ERR_SIG_BAD_KEY,
 			    path, "OpenSSL cannot parse the signer's certificate");
 			return;
@@ -840,29 +958,15 @@ static void check_block(struct vctx *x, int i, const struct span *blk, struct cs
 		spki = NULL;
 	}
 	free(spki);
-	csra_result_add(r, "signature.signer", CSRA_STATUS_PASS, CSRA_OK, path,
-	    "signer given by %s", cert ? (sb->sid.certificate ? "certificate" : "keyId (certificate)")
-	    : caller_key ? "keyId (caller's key)" : "subjectPublicKeyInfo");
-	s->key = key;
-
-	/* The key's SubjectPublicKeyInfo as received, when it came with it. */
-	csra_err e = verify_sig(x->v, sb, key, &x->blocks[i].in_spki, &x->tbs, why, sizeof(why));
-	if (e == CSRA_OK) {
-		s->verified = 1;
-		csra_result_add(r, "signature.value", CSRA_STATUS_PASS, CSRA_OK, path,
-		    "signature over TbsEvidence verifies");
-	} else {
-		char oid[96];
-		csra_oid_to_str(sb->signatureAlgorithm.algorithm.buf,
-		    (size_t)sb->signatureAlgorithm.algorithm.size, oid, sizeof(oid));
-		csra_result_add(r, e == CSRA_ERR_SIG_INVALID ? "signature.value" : "signature.algorithm",
-		    CSRA_STATUS_FAIL, e, path, "%s (%s)%s%s", csra_strerror(e), oid, why[0] ? ": " : "", why);
-	}
+	block_sig(x, i, key, cert ? (sb->sid.certificate ? "certificate" : "keyId (certificate)")
+	    : caller_key ? "keyId (caller's key)" : "subjectPublicKeyInfo", path, s);
 	if (cert != NULL) {
 		char cpath[96];
 		snprintf(cpath, sizeof(cpath), "%s.sid.%s", path,
 		    sb->sid.certificate ? "certificate" : "keyId");
-		s->trusted = check_ak(x, cert, have_dg ? leaf_dg : NULL, ak_eku, cpath, s) && s->verified;
+		if (!have_bkey)
+			have_bkey = have_dg && block_key(x, leaf_dg, bkey);
+		s->trusted = check_ak(x, cert, have_bkey ? bkey : NULL, ak_eku, cpath, s) && s->verified;
 		X509_free(cert);
 	} else if (caller_key) {
 		s->trusted = s->verified;

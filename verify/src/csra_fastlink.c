@@ -87,8 +87,10 @@ int csra_fastlink_parse(const uint8_t *der, size_t len, int strict_done, csra_fa
 			return 0;
 		c->version = csra_cbs_data(&v)[0];
 	}
-	if (!elem(&tbs, 0x02, NULL, &v))
+	if (!elem(&tbs, 0x02, &w, &v))
 		return 0;
+	c->serial_tlv = csra_cbs_data(&w);
+	c->serial_tlv_len = csra_cbs_len(&w);
 	c->serial = csra_cbs_data(&v);
 	c->serial_len = csra_cbs_len(&v);
 	if (!elem(&tbs, 0x30, &w, NULL))

@@ -60,6 +60,8 @@ typedef struct csra_fastlink_cert {
 	long version;			/* 0: v1, 1: v2, 2: v3 (as encoded) */
 	const uint8_t *serial;		/* INTEGER contents */
 	size_t serial_len;
+	const uint8_t *serial_tlv;	/* the whole INTEGER */
+	size_t serial_tlv_len;
 	const uint8_t *issuer;		/* Name */
 	size_t issuer_len;
 	const uint8_t *subject;		/* Name */

@@ -12,6 +12,7 @@
 
 #include "csra_stmt.h"
 #include "csrattest/version.h"
+#include "csra_fastlink.h"
 #include "csra_verify_int.h"
 
 static void msgs_free(csra_result *r);
@@ -45,8 +46,13 @@ void csra_result_free(csra_result **rp)
 	free(r->claims);
 	free(r->elements);
 	for (size_t i = 0; i < r->nsigners; i++) {
-		sk_X509_pop_free(r->signers[i].chain, X509_free);
-		EVP_PKEY_free(r->signers[i].key);
+		struct csra_signer_rec *s = &r->signers[i];
+		sk_X509_pop_free(s->chain, X509_free);
+		EVP_PKEY_free(s->key);
+		free(s->leaf_der);
+		sk_X509_pop_free(s->upper, X509_free);
+		sk_X509_pop_free(atomic_load_explicit(&s->lazy, memory_order_acquire), X509_free);
+		free(s->propq);
 	}
 	free(r->signers);
 	for (size_t i = 0; i < r->nchildren; i++)
@@ -628,9 +634,58 @@ int csra_result_signer_trusted(const csra_result *r, size_t i)
 	return i < r->nsigners && r->signers[i].trusted;
 }
 
+STACK_OF(X509) *csra_signer_chain(struct csra_signer_rec *s)
+{
+	if (s->chain != NULL || s->leaf_der == NULL)
+		return s->chain;
+	STACK_OF(X509) *c = atomic_load_explicit(&s->lazy, memory_order_acquire);
+	if (c != NULL)
+		return c;
+	/* Parsed as the verifier would have: in its library context. */
+	const unsigned char *p = s->leaf_der;
+	X509 *leaf = X509_new_ex(s->libctx, s->propq);
+	if (leaf != NULL && d2i_X509(&leaf, &p, (long)s->leaf_len) == NULL)
+		leaf = NULL;	/* freed by d2i_X509 */
+	int n = sk_X509_num(s->upper);
+	int ok = leaf != NULL && (c = sk_X509_new_reserve(NULL, n + 1)) != NULL && sk_X509_push(c, leaf) > 0;
+	if (ok)
+		leaf = NULL;
+	for (int k = 0; ok && k < n; k++) {
+		X509 *u = sk_X509_value(s->upper, k);
+		ok = X509_up_ref(u);
+		if (ok && sk_X509_push(c, u) <= 0) {
+			X509_free(u);
+			ok = 0;
+		}
+	}
+	X509_free(leaf);
+	csra_clear_openssl_errors();
+	if (!ok) {
+		sk_X509_pop_free(c, X509_free);
+		return NULL;
+	}
+	/* One thread's chain is kept; a loser frees its own. */
+	STACK_OF(X509) *none = NULL;
+	if (!atomic_compare_exchange_strong_explicit(&s->lazy, &none, c, memory_order_acq_rel,
+	    memory_order_acquire)) {
+		sk_X509_pop_free(c, X509_free);
+		c = none;
+	}
+	return c;
+}
+
+int csra_signer_path_len(const struct csra_signer_rec *s)
+{
+	if (s->chain != NULL || s->leaf_der == NULL)
+		return s->chain != NULL ? sk_X509_num(s->chain) : 0;
+	return 1 + sk_X509_num(s->upper);
+}
+
 STACK_OF(X509) *csra_result_signer_chain(const csra_result *r, size_t i)
 {
-	return i < r->nsigners ? r->signers[i].chain : NULL;
+	/* The result is shared read-only; only the lazily parsed leaf's
+	 * chain is written, once, atomically. */
+	return i < r->nsigners ? csra_signer_chain((struct csra_signer_rec *)&r->signers[i]) : NULL;
 }
 
 /* JSON --------------------------------------------------------------- */
@@ -779,17 +834,13 @@ static json_t *result_json(const csra_result *r, int *ok);
 /* Returns the member |key| of |o|, adding |make| (consumed) if absent;
  * NULL when that fails. */
 /* What an auditor needs to find a certificate of a validated path again:
- * its SHA-256 fingerprint, serial, issuer, subject and validity. */
-static json_t *cert_json(const csra_result *r, X509 *x, int *ok)
+ * its SHA-256 fingerprint (|md|), serial, issuer, subject and validity. */
+static json_t *cert_fields_json(const uint8_t *md, unsigned mdlen, const ASN1_INTEGER *serial,
+    const X509_NAME *issuer, const X509_NAME *subject, const ASN1_TIME *nb, const ASN1_TIME *na, int *ok)
 {
 	json_t *o = json_object();
 	char name[256];
-	uint8_t md[EVP_MAX_MD_SIZE];
-	unsigned mdlen = 0;
-	if (X509_digest(x, result_md(r), md, &mdlen) != 1)
-		*ok = 0;
 	put(o, "sha256", hex(md, mdlen), ok);
-	const ASN1_INTEGER *serial = X509_get0_serialNumber(x);
 	json_t *sn = hex(ASN1_STRING_get0_data(serial), (size_t)ASN1_STRING_length(serial));
 	if (sn != NULL && ASN1_STRING_type(serial) == V_ASN1_NEG_INTEGER) {
 		size_t n = json_string_length(sn);
@@ -803,16 +854,71 @@ static json_t *cert_json(const csra_result *r, X509 *x, int *ok)
 		free(neg);
 	}
 	put(o, "serial", sn, ok);
-	X509_NAME_oneline(X509_get_issuer_name(x), name, sizeof(name));
+	X509_NAME_oneline(issuer, name, sizeof(name));
 	put(o, "issuer", jstr(name), ok);
-	X509_NAME_oneline(X509_get_subject_name(x), name, sizeof(name));
+	X509_NAME_oneline(subject, name, sizeof(name));
 	put(o, "subject", jstr(name), ok);
 	struct tm tm;
 	time_t t;
-	if (ASN1_TIME_to_tm(X509_get0_notBefore(x), &tm) == 1 && (t = timegm(&tm)) != (time_t)-1)
+	if (ASN1_TIME_to_tm(nb, &tm) == 1 && (t = timegm(&tm)) != (time_t)-1)
 		put(o, "not_before", utc(t), ok);
-	if (ASN1_TIME_to_tm(X509_get0_notAfter(x), &tm) == 1 && (t = timegm(&tm)) != (time_t)-1)
+	if (ASN1_TIME_to_tm(na, &tm) == 1 && (t = timegm(&tm)) != (time_t)-1)
 		put(o, "not_after", utc(t), ok);
+	return o;
+}
+
+static json_t *cert_json(const csra_result *r, X509 *x, int *ok)
+{
+	uint8_t md[EVP_MAX_MD_SIZE];
+	unsigned mdlen = 0;
+	if (X509_digest(x, result_md(r), md, &mdlen) != 1)
+		*ok = 0;
+	return cert_fields_json(md, mdlen, X509_get0_serialNumber(x), X509_get_issuer_name(x),
+	    X509_get_subject_name(x), X509_get0_notBefore(x), X509_get0_notAfter(x), ok);
+}
+
+/* A time's contents |p|/|len| (tag |tag|) as an ASN1_TIME. */
+static ASN1_TIME *der_time(uint8_t tag, const uint8_t *p, size_t len)
+{
+	ASN1_TIME *t = ASN1_STRING_type_new(tag == 0x17 ? V_ASN1_UTCTIME : V_ASN1_GENERALIZEDTIME);
+	if (t != NULL && ASN1_STRING_set(t, p, (int)len) != 1) {
+		ASN1_STRING_free(t);
+		t = NULL;
+	}
+	return t;
+}
+
+/* cert_json of a leaf kept as DER (csra_signer_rec.leaf_der), read from
+ * it without parsing its key (the record must not cost the parse the
+ * verification saved); its subject's one-line form into |name|. */
+static json_t *der_cert_json(const csra_result *r, const uint8_t *der, size_t len, char name[256], int *ok)
+{
+	csra_fastlink_cert c;
+	uint8_t md[32];
+	json_t *o = NULL;
+	X509_NAME *issuer = NULL, *subject = NULL;
+	ASN1_INTEGER *serial = NULL;
+	ASN1_TIME *nb = NULL, *na = NULL;
+	const unsigned char *p;
+	name[0] = '\0';
+	/* Strictly decoded before it was kept. */
+	if (!csra_fastlink_parse(der, len, 1, &c) || EVP_Digest(der, len, md, NULL, result_md(r), NULL) != 1 ||
+	    (p = c.issuer, issuer = d2i_X509_NAME(NULL, &p, (long)c.issuer_len)) == NULL ||
+	    (p = c.subject, subject = d2i_X509_NAME(NULL, &p, (long)c.subject_len)) == NULL ||
+	    (p = c.serial_tlv, serial = d2i_ASN1_INTEGER(NULL, &p, (long)c.serial_tlv_len)) == NULL ||
+	    (nb = der_time(c.nb_tag, c.not_before, c.nb_len)) == NULL ||
+	    (na = der_time(c.na_tag, c.not_after, c.na_len)) == NULL)
+		*ok = 0;
+	else {
+		X509_NAME_oneline(subject, name, 256);
+		o = cert_fields_json(md, sizeof(md), serial, issuer, subject, nb, na, ok);
+	}
+	X509_NAME_free(issuer);
+	X509_NAME_free(subject);
+	ASN1_INTEGER_free(serial);
+	ASN1_TIME_free(nb);
+	ASN1_TIME_free(na);
+	csra_clear_openssl_errors();
 	return o;
 }
 
@@ -929,11 +1035,19 @@ static json_t *result_json(const csra_result *r, int *ok)
 		put(o, "verified", json_boolean(s->verified), ok);
 		put(o, "trusted", json_boolean(s->trusted), ok);
 		json_t *certs = json_array();
-		for (int k = 0; s->chain && k < sk_X509_num(s->chain); k++) {
+		/* A leaf kept as DER is read from it; the rest are parsed. */
+		STACK_OF(X509) *path = s->chain != NULL ? s->chain : s->upper;
+		if (s->chain == NULL && s->leaf_der != NULL) {
 			char name[256];
-			X509_NAME_oneline(X509_get_subject_name(sk_X509_value(s->chain, k)), name, sizeof(name));
+			json_t *c = der_cert_json(r, s->leaf_der, s->leaf_len, name, ok);
 			push(chain, jstr(name), ok);
-			push(certs, cert_json(r, sk_X509_value(s->chain, k), ok), ok);
+			push(certs, c, ok);
+		}
+		for (int k = 0; path && k < sk_X509_num(path); k++) {
+			char name[256];
+			X509_NAME_oneline(X509_get_subject_name(sk_X509_value(path, k)), name, sizeof(name));
+			push(chain, jstr(name), ok);
+			push(certs, cert_json(r, sk_X509_value(path, k), ok), ok);
 		}
 		put(o, "chain", chain, ok);
 		put(o, "certificates", certs, ok);

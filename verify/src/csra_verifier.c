@@ -987,6 +987,11 @@ const char *csra_propq(const csra_verifier *v)
 	return v != NULL ? v->propq : NULL;
 }
 
+void csra_verifier_set_fastlink(csra_verifier *v, int on)
+{
+	v->no_fastlink = !on;
+}
+
 X509 *csra_d2i_x509(const csra_verifier *v, const uint8_t *der, size_t len)
 {
 	const unsigned char *p = der;

@@ -47,6 +47,7 @@ struct csra_verifier {
 	void *clock_arg;
 	csra_sig_policy sig_policy;
 	int strict;
+	int no_fastlink;		/* tests only: new AKs take OpenSSL's route */
 	long ts_max_age, ts_skew;
 	/* Attestation-key EKUs, [0] PKIX Evidence, [1] TPM: the caller's (or
 	 * the defaults until the caller adds one), and the policy's, which
@@ -149,7 +150,30 @@ struct csra_signer_rec {
 	int trusted;		/* ... and the key chains or was supplied by the caller */
 	EVP_PKEY *key;
 	STACK_OF(X509) *chain;
+	/* A leaf the explicit link check took without an OpenSSL parse
+	 * (csra_evidence.c): its DER and the path above it; |chain| is then
+	 * NULL and csra_signer_chain builds |lazy| on first demand. */
+	uint8_t *leaf_der;
+	size_t leaf_len;
+	STACK_OF(X509) *upper;
+	_Atomic(STACK_OF(X509) *) lazy;
+	OSSL_LIB_CTX *libctx;	/* the verifier's, to parse the leaf in */
+	char *propq;
 };
+
+/* csra_verifier_set_fastlink turns the explicit link check for new AK
+ * certificates (csra_evidence.c) on (the default) or off; for tests that
+ * exercise OpenSSL's route or count its cache lookups. */
+void csra_verifier_set_fastlink(csra_verifier *v, int on);
+
+/* csra_signer_chain is csra_result_signer_chain for |s|: its chain, leaf
+ * first, parsing a leaf kept as DER once (safe from several threads);
+ * NULL if none or if parsing it ran out of memory. */
+STACK_OF(X509) *csra_signer_chain(struct csra_signer_rec *s);
+
+/* csra_signer_path_len: the number of certificates in |s|'s chain,
+ * without parsing a leaf kept as DER. */
+int csra_signer_path_len(const struct csra_signer_rec *s);
 
 struct csra_result {
 	csra_verdict verdict;
@@ -338,6 +362,9 @@ int csra_has_ak_eku(const struct csra_eku_set *s, X509 *x);
  * not decoding) X509_get_key_usage gives 0 whatever keyUsage holds: that
  * is said, not "lacks". */
 const char *csra_x509_no_digsig(X509 *x);
+/* csra_no_digsig: the same from the extension flags and key usage
+ * X509_get_extension_flags and X509_get_key_usage would give. */
+const char *csra_no_digsig(uint32_t flags, uint32_t key_usage);
 
 /* csra_eku_set_str writes |s|'s OIDs, dotted, comma-separated, into |buf|. */
 void csra_eku_set_str(const struct csra_eku_set *s, char *buf, size_t cap);
@@ -568,6 +595,12 @@ void csra_cache_issuer_stats(const csra_verifier *v, unsigned long *hits, unsign
  * stored or OpenSSL refused the leaf (the full path then decides and
  * reports); -1 when memory ran out. */
 int csra_issuer_key(const csra_verifier *v, const uint8_t pool_key[32], X509 *leaf, uint8_t key[32]);
+/* csra_issuer_key_of: the same key from what the leaf gives: its issuer
+ * Name's DER, its authorityKeyIdentifier's extnValue contents (NULL:
+ * none) and its TBSCertificate.signature's DER. The caller has checked
+ * that the leaf is one this applies to. */
+int csra_issuer_key_of(const csra_verifier *v, const uint8_t pool_key[32], const uint8_t *name,
+    size_t name_len, const uint8_t *akid, size_t akid_len, const uint8_t *alg, size_t alg_len, uint8_t key[32]);
 void csra_issuer_remember(const csra_verifier *v, X509_STORE *store, X509_STORE_CTX *ctx,
     STACK_OF(X509) *chain, STACK_OF(X509) *pool, time_t at, const uint8_t key[32]);
 int csra_issuer_path(const csra_verifier *v, X509 *leaf, const uint8_t key[32], time_t at,
@@ -578,6 +611,13 @@ int csra_issuer_path(const csra_verifier *v, X509 *leaf, const uint8_t key[32], 
  * need only be parsed for a path the cache does not hold. */
 int csra_cache_has_pool(struct csra_cache *c, const uint8_t key[32]);
 void csra_cache_put_pool(struct csra_cache *c, const uint8_t key[32]);
+/* csra_cache_has_seen returns 1 if a leaf certificate under the key |key|
+ * was marked seen (csra_cache_put_seen): a new attestation key's
+ * certificate is checked by the explicit link check without a parse by
+ * OpenSSL the first time only (csra_evidence.c); seen again, OpenSSL
+ * parses it and its path is cached for the verifications after. */
+int csra_cache_has_seen(struct csra_cache *c, const uint8_t key[32]);
+void csra_cache_put_seen(struct csra_cache *c, const uint8_t key[32]);
 
 /* csra_cache_get_blob copies into |out| (at most |cap| bytes) the data
  * stored under |key| by csra_cache_put_blob, sets |*len| to its length

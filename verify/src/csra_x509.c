@@ -88,15 +88,19 @@ int csra_x509_settle(X509 *cert)
 	return csra_openssl_nomem() ? -1 : 0;
 }
 
-const char *csra_x509_no_digsig(X509 *x)
+const char *csra_no_digsig(uint32_t flags, uint32_t key_usage)
 {
-	uint32_t flags = X509_get_extension_flags(x);
 	if (flags & EXFLAG_INVALID)
 		return "cannot be read: OpenSSL finds the certificate's extensions invalid (one repeated or not "
 		    "decoding)";
 	if (!(flags & EXFLAG_KUSAGE))
 		return "is absent";
-	return X509_get_key_usage(x) & KU_DIGITAL_SIGNATURE ? NULL : "lacks digitalSignature";
+	return key_usage & KU_DIGITAL_SIGNATURE ? NULL : "lacks digitalSignature";
+}
+
+const char *csra_x509_no_digsig(X509 *x)
+{
+	return csra_no_digsig(X509_get_extension_flags(x), X509_get_key_usage(x));
 }
 
 int csra_verify_cert(X509_STORE_CTX *ctx)
@@ -509,14 +513,30 @@ static int leaf_plain(X509 *leaf)
 	return (f & (EXFLAG_SI | EXFLAG_PROXY | EXFLAG_INVALID)) == 0;
 }
 
-int csra_issuer_key(const csra_verifier *v, const uint8_t pool_key[32], X509 *leaf, uint8_t key[32])
+int csra_issuer_key_of(const csra_verifier *v, const uint8_t pool_key[32], const uint8_t *name,
+    size_t name_len, const uint8_t *akid, size_t akid_len, const uint8_t *alg, size_t alg_len, uint8_t key[32])
 {
-	if (!leaf_plain(leaf))
-		return 0;
 	/* What OpenSSL's issuer search reads of the leaf (x509_likely_issued:
 	 * the issuer name, the authorityKeyIdentifier, the signature
 	 * algorithm the issuer's key must match); the rest is the pool key:
 	 * anchors, offered intermediates, settings, trust generation. */
+	EVP_MD_CTX *kc = EVP_MD_CTX_new();
+	uint64_t lens[2] = { (uint64_t)name_len, akid != NULL ? (uint64_t)akid_len : UINT64_MAX };
+	int ok = kc != NULL && EVP_DigestInit_ex(kc, v->sha256, NULL) == 1 &&
+	    EVP_DigestUpdate(kc, "validated-issuer", 17) == 1 &&
+	    EVP_DigestUpdate(kc, pool_key, 32) == 1 && EVP_DigestUpdate(kc, lens, sizeof(lens)) == 1 &&
+	    EVP_DigestUpdate(kc, name, name_len) == 1 &&
+	    (akid == NULL || EVP_DigestUpdate(kc, akid, akid_len) == 1) &&
+	    EVP_DigestUpdate(kc, alg, alg_len) == 1 && EVP_DigestFinal_ex(kc, key, NULL) == 1;
+	EVP_MD_CTX_free(kc);
+	csra_clear_openssl_errors();
+	return ok;
+}
+
+int csra_issuer_key(const csra_verifier *v, const uint8_t pool_key[32], X509 *leaf, uint8_t key[32])
+{
+	if (!leaf_plain(leaf))
+		return 0;
 	const unsigned char *name = NULL;
 	size_t name_len = 0;
 	const ASN1_OCTET_STRING *akid = NULL;
@@ -525,18 +545,9 @@ int csra_issuer_key(const csra_verifier *v, const uint8_t pool_key[32], X509 *le
 		akid = X509_EXTENSION_get_data(X509_get_ext(leaf, idx));
 	unsigned char *alg = NULL;
 	int alg_len = i2d_X509_ALGOR(X509_get0_tbs_sigalg(leaf), &alg);
-	EVP_MD_CTX *kc = EVP_MD_CTX_new();
-	uint64_t lens[2] = { 0, akid != NULL ? (uint64_t)ASN1_STRING_length(akid) : UINT64_MAX };
-	int ok = alg_len > 0 && kc != NULL &&
-	    X509_NAME_get0_der(X509_get_issuer_name(leaf), &name, &name_len) == 1 &&
-	    (lens[0] = name_len, EVP_DigestInit_ex(kc, v->sha256, NULL) == 1) &&
-	    EVP_DigestUpdate(kc, "validated-issuer", 17) == 1 &&
-	    EVP_DigestUpdate(kc, pool_key, 32) == 1 && EVP_DigestUpdate(kc, lens, sizeof(lens)) == 1 &&
-	    EVP_DigestUpdate(kc, name, name_len) == 1 &&
-	    (akid == NULL || EVP_DigestUpdate(kc, ASN1_STRING_get0_data(akid),
-	    (size_t)ASN1_STRING_length(akid)) == 1) &&
-	    EVP_DigestUpdate(kc, alg, (size_t)alg_len) == 1 && EVP_DigestFinal_ex(kc, key, NULL) == 1;
-	EVP_MD_CTX_free(kc);
+	int ok = alg_len > 0 && X509_NAME_get0_der(X509_get_issuer_name(leaf), &name, &name_len) == 1 &&
+	    csra_issuer_key_of(v, pool_key, name, name_len, akid ? ASN1_STRING_get0_data(akid) : NULL,
+	    akid ? (size_t)ASN1_STRING_length(akid) : 0, alg, (size_t)alg_len, key);
 	OPENSSL_free(alg);
 	csra_clear_openssl_errors();
 	return ok;
