@@ -12,7 +12,8 @@
  * that the policy accepted; every message and path printable ASCII (they
  * reach operators' terminals); the JSON report is JSON. The chain caches
  * start empty for every input, and a second run with them warm must give
- * the same report. In alloc-fail mode the armed run may fail, with
+ * the same report, and so must a twin verifier that leaves every path to
+ * OpenSSL (no explicit link check). In alloc-fail mode the armed run may fail, with
  * CSRA_ERR_NOMEM, or reject, but never verify what the normal run did
  * not, and with no allocation failed it must give the same report.
  */
@@ -226,6 +227,28 @@ static int same_report(const char *a, const char *b)
 	}
 }
 
+/* Verifies |data| with the twin verifier that leaves every path to
+ * OpenSSL, and requires the same report: the explicit link check (its
+ * cold path with the verifier's intermediate not offered, bit 6) must
+ * record what OpenSSL's route records. */
+static void check_openssl(const uint8_t *data, size_t size, const char *fast)
+{
+	csra_err rc = CSRA_OK;
+	csra_result *r = NULL;
+	fvr_verify_openssl(data, size, &rc, &r);
+	if (rc != CSRA_OK)
+		fuzz_fail("csra_verify_request failed on OpenSSL's route", csra_err_name(rc));
+	char *oref = csra_result_json(r);
+	if (oref == NULL)
+		fuzz_fail("csra_result_json failed", NULL);
+	if (!same_report(oref, fast)) {
+		fprintf(stderr, "link check:\n%s\nOpenSSL:\n%s\n", fast, oref);
+		fuzz_fail("the explicit link check changed the result", NULL);
+	}
+	free(oref);
+	csra_result_free(&r);
+}
+
 /* Verifies |data| again with the chain cache as the first run left it and
  * requires the same report: a cached path must change nothing but time. */
 static void check_warm(const uint8_t *data, size_t size, const char *cold)
@@ -291,8 +314,10 @@ int fuzz_one(const uint8_t *data, size_t size)
 	}
 	/* Not after a failed allocation, whose result the warm run could not
 	 * repeat; and in alloc-fail mode the armed run is the second. */
-	if (!fuzz_alloc_mode() && !armed && fuzz_alloc_injected() == injected && json != NULL)
+	if (!fuzz_alloc_mode() && !armed && fuzz_alloc_injected() == injected && json != NULL) {
+		check_openssl(data, size, json);
 		check_warm(data, size, json);
+	}
 	size_t n = csra_result_statement_count(r);
 	if (fuzz_alloc_mode() && !armed) {
 		ref_clear();

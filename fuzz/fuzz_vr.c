@@ -7,11 +7,14 @@
 #include <openssl/pem.h>
 
 #include "csra_oid_table.h"
+#include "csra_verify_int.h"
 #include "csrattest/policy.h"
 #include "fuzz_pki.h"
 #include "fuzz_vr.h"
 
-static csra_verifier *verifiers[FVR_CONFIGS];
+/* By (no intermediate offered) << 1 | (OpenSSL's route only), then config. */
+#define FVR_SETS 4
+static csra_verifier *verifiers[FVR_SETS][FVR_CONFIGS];
 static csra_policy *policies[FVR_CONFIGS];
 
 size_t fvr_header_read(const uint8_t *data, size_t size, fvr_opts *o)
@@ -156,11 +159,14 @@ int fvr_setup(X509 *root)
 	    ev, path, tpm, path);
 	policies[3] = policy(json);
 	int ok = policies[1] && policies[2] && policies[3];
-	for (int i = 0; ok && i < FVR_CONFIGS; i++) {
-		csra_verifier *v = verifiers[i] = csra_verifier_new();
+	for (int k = 0; k < FVR_SETS * FVR_CONFIGS && ok; k++) {
+		int i = k % FVR_CONFIGS, set = k / FVR_CONFIGS;
+		csra_verifier *v = verifiers[set][i] = csra_verifier_new();
+		if (v != NULL)
+			csra_verifier_set_fastlink(v, !(set & 1));
 		ok = v != NULL && csra_verifier_add_trust(v, root) == CSRA_OK &&
 		    csra_verifier_add_tpm_trust(v, root) == CSRA_OK &&
-		    csra_verifier_add_untrusted(v, inter) == CSRA_OK &&
+		    ((set & 2) || csra_verifier_add_untrusted(v, inter) == CSRA_OK) &&
 		    csra_verifier_add_signer_cert(v, ak) == CSRA_OK &&
 		    csra_verifier_add_signer_key(v, signer, (const uint8_t *)FUZZ_SIGNER_KEYID,
 			strlen(FUZZ_SIGNER_KEYID)) == CSRA_OK &&
@@ -179,14 +185,14 @@ int fvr_setup(X509 *root)
 	return 1;
 }
 
-int fvr_verify(const uint8_t *data, size_t size, csra_err *rc, csra_result **out)
+static int verify_with(int openssl, const uint8_t *data, size_t size, csra_err *rc, csra_result **out)
 {
 	fvr_opts o;
 	size_t h = fvr_header_read(data, size, &o);
 	*out = NULL;
 	if (h == 0)
 		return 0;
-	csra_verifier *v = verifiers[o.flags % FVR_CONFIGS];
+	csra_verifier *v = verifiers[((o.flags & FVR_NO_INTER) ? 2 : 0) | openssl][o.flags % FVR_CONFIGS];
 	/* Setters only store: nothing here allocates or can fail. */
 	csra_verifier_set_time(v, when_time(o.when));
 	csra_verifier_set_strict(v, (o.flags & FVR_STRICT) != 0);
@@ -198,11 +204,23 @@ int fvr_verify(const uint8_t *data, size_t size, csra_err *rc, csra_result **out
 	return 1;
 }
 
+int fvr_verify(const uint8_t *data, size_t size, csra_err *rc, csra_result **out)
+{
+	return verify_with(0, data, size, rc, out);
+}
+
+int fvr_verify_openssl(const uint8_t *data, size_t size, csra_err *rc, csra_result **out)
+{
+	return verify_with(1, data, size, rc, out);
+}
+
 int fvr_reset_caches(void)
 {
 	int ok = 1;
-	for (int i = 0; i < FVR_CONFIGS; i++)
-		ok &= verifiers[i] != NULL && csra_verifier_set_chain_cache(verifiers[i], 64) == CSRA_OK;
+	for (int k = 0; k < FVR_SETS * FVR_CONFIGS; k++) {
+		csra_verifier *v = verifiers[k / FVR_CONFIGS][k % FVR_CONFIGS];
+		ok &= v != NULL && csra_verifier_set_chain_cache(v, 64) == CSRA_OK;
+	}
 	return ok;
 }
 

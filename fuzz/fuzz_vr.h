@@ -12,14 +12,16 @@
  *            bit 3     strict (unknown elements and claims fail)
  *            bit 4     signature policy any-trusted instead of all
  *            bit 5     timestamp window: 600 s old, 60 s ahead
- *            bits 6-7  ignored
+ *            bit 6     the verifier offers no intermediate of its own (the
+ *                      explicit link check's cold path can apply)
+ *            bit 7     ignored
  *   byte 1   verification time: a signed byte w; FUZZ_T0 + 300 w seconds
  *            for |w| <= 8, else FUZZ_T0 + 64 w days (before and after
  *            the certificates' validity)
  *   [bit 2]  nonce length n (byte % 65), then n bytes
  *
  * Every verifier trusts the fixed root (Evidence and TPM), offers the
- * intermediate, knows the AK certificate and the bare signer key by keyId
+ * intermediate (unless bit 6), knows the AK certificate and the bare signer key by keyId
  * (FUZZ_SIGNER_KEYID), and routes statements of type FUZZ_CB_OID to a
  * callback that reads them as OCTET STRING { flags, fipslevel, spki }:
  * flags bit 0 verified, bit 1 internal failure, bit 2 the spki is given,
@@ -43,6 +45,7 @@
 #define FVR_STRICT 0x08u
 #define FVR_ANY_TRUSTED 0x10u
 #define FVR_WINDOW 0x20u
+#define FVR_NO_INTER 0x40u
 #define FVR_NONCE_MAX 64
 #define FVR_HEADER_MAX (3 + FVR_NONCE_MAX)
 
@@ -83,6 +86,10 @@ int fvr_setup(X509 *root);
  * shorter than its header; else 1, with csra_verify_request's result in
  * |*rc| and |*out|. */
 int fvr_verify(const uint8_t *data, size_t size, csra_err *rc, csra_result **out);
+
+/* fvr_verify_openssl: the same with a twin verifier that leaves every
+ * path to OpenSSL (no explicit link check): its report must be the same. */
+int fvr_verify_openssl(const uint8_t *data, size_t size, csra_err *rc, csra_result **out);
 
 /* fvr_reset_caches empties every verifier's attestation-key chain cache,
  * so that an input's result does not depend on the inputs before it.

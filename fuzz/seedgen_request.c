@@ -538,6 +538,11 @@ static void verify_request_seeds(const pki *k)
 	vr_seed("valid-pkcs10-cabf", &o, r, rlen, CSRA_VERDICT_VERIFIED);
 	r = crmf(FUZZ_KEY_SUBJECT, b, blen, &rlen);
 	vr_seed("valid-crmf-cabf", &o, r, rlen, CSRA_VERDICT_VERIFIED);
+	/* The same with no intermediate offered by the verifier: the
+	 * Evidence's own takes the explicit link check's cold path. */
+	fvr_opts cold = opts(0, FVR_NO_INTER, nonce);
+	r = pkcs10(FUZZ_KEY_SUBJECT, b, blen, &rlen);
+	vr_seed("valid-pkcs10-cabf-cold", &cold, r, rlen, CSRA_VERDICT_VERIFIED);
 	/* The same request, for a nonce it does not carry. */
 	fvr_opts wrong = opts(0, 0, "another nonce");
 	r = pkcs10(FUZZ_KEY_SUBJECT, b, blen, &rlen);

@@ -148,13 +148,17 @@ static csra_verifier *pverifier(X509 *root, time_t at)
 }
 
 /* What a fresh verifier, cache off, trusting |root| (with |crls|, may be
- * NULL) at |at| records for |d|: what the partial path must equal. */
+ * NULL) at |at| records for |d| through OpenSSL alone: what the partial
+ * path and the explicit link check must equal. */
 static csra_result *fresh(X509 *root, X509_CRL *const *crls, time_t at, const struct dev *d)
 {
 	csra_verifier *v = csra_verifier_new();
 	csra_result *r = NULL;
 	int ok = v != NULL && csra_verifier_add_trust(v, root) == CSRA_OK &&
 	    csra_verifier_set_time(v, at) == CSRA_OK && csra_verifier_set_chain_cache(v, 0) == CSRA_OK;
+	/* OpenSSL's route: the reference the link check must equal. */
+	if (ok)
+		csra_verifier_set_fastlink(v, 0);
 	for (int i = 0; ok && crls != NULL && crls[i] != NULL; i++)
 		ok = csra_verifier_add_crl(v, crls[i]) == CSRA_OK;
 	if (ok && csra_verify_evidence(v, d->ev, d->len, NONCE, sizeof(NONCE), NULL, &r) != CSRA_OK)
@@ -588,50 +592,64 @@ static int test_threads(void)
 	return 1;
 }
 
-/* A new AK under a validated issuer, the first time: the explicit link
- * check takes it without OpenSSL parsing it (the signer record keeps its
- * DER), records what a fresh verifier records, and gives the same chain
- * when asked; seen again, OpenSSL's route validates it against the issuer
- * and caches its path; the third time the path comes from the cache. */
+/* The explicit link check's routes (csra_evidence.c), each result equal
+ * to what OpenSSL's route records (run_same), with OpenSSL parsing
+ * nothing the check took until a caller asks for the chain:
+ *  - a verifier's first Evidence with a pool it has not seen: the cold
+ *    path (leaf, intermediate, anchor), nothing parsed or remembered;
+ *  - the same pool again: OpenSSL's full path, which remembers the issuer;
+ *  - a new AK under it: one link against the issuer;
+ *  - that AK again: OpenSSL's partial path, its path cached;
+ *  - a third time: the chain cache. */
 static int test_link_check(void)
 {
 	tp_pki p;
-	struct dev a, b;
+	struct dev a, b, c;
 	time_t now = time(NULL);
 	CHECK(tp_pki_new(&p, "EC", "P-256", TP_DIGSIG | TP_EKU_AK, -3600, 365 * DAY));
 	CHECK(dev_new(&a, "ak a", p.inter, p.int_key, -3600, 365 * DAY));
 	CHECK(dev_new(&b, "ak b", p.inter, p.int_key, -3600, 365 * DAY));
+	CHECK(dev_new(&c, "ak c", p.inter, p.int_key, -3600, 365 * DAY));
 	csra_verifier *v = pverifier(p.root, now);
 	CHECK(v != NULL && !v->no_fastlink);
-	/* a: no issuer known yet; both routes look it up, then the full path. */
-	csra_result *r = run(v, &a, CSRA_VERDICT_VERIFIED, CSRA_OK);
-	CHECK(r != NULL && r->signers[0].leaf_der == NULL && ihits(v) == 0 && imisses(v) == 2);
+	/* a: the cold path. */
+	csra_result *r = run(v, &a, CSRA_VERDICT_VERIFIED, CSRA_OK), *f = fresh(p.root, NULL, now, &a);
+	CHECK(r != NULL && r->signers[0].nders == 2 && r->signers[0].chain == NULL);
+	CHECK(ihits(v) == 0 && imisses(v) == 0 && same_result(r, f));
+	STACK_OF(X509) *ch = csra_result_signer_chain(r, 0);
+	CHECK(sk_X509_num(ch) == 3 && X509_cmp(sk_X509_value(ch, 0), a.cert) == 0 &&
+	    X509_cmp(sk_X509_value(ch, 1), p.inter) == 0 && X509_cmp(sk_X509_value(ch, 2), p.root) == 0);
+	CHECK(csra_result_signer_chain(r, 0) == ch);	/* parsed once */
 	csra_result_free(&r);
-	/* b: the link check, once; nothing parsed by OpenSSL until asked. */
+	csra_result_free(&f);
+	/* b: OpenSSL's full path, the issuer remembered. */
 	r = run(v, &b, CSRA_VERDICT_VERIFIED, CSRA_OK);
-	CHECK(r != NULL && r->signers[0].leaf_der != NULL && r->signers[0].chain == NULL);
-	CHECK(ihits(v) == 1 && imisses(v) == 2);
-	csra_result *f = fresh(p.root, NULL, now, &b);
-	CHECK(same_result(r, f));
-	STACK_OF(X509) *c = csra_result_signer_chain(r, 0);
-	CHECK(sk_X509_num(c) == 3 && X509_cmp(sk_X509_value(c, 0), b.cert) == 0);
-	CHECK(csra_result_signer_chain(r, 0) == c);	/* parsed once */
+	CHECK(r != NULL && r->signers[0].nders == 0 && ihits(v) == 0 && imisses(v) == 2);
 	csra_result_free(&r);
-	/* b again: OpenSSL's partial path against the issuer. */
+	/* c: one link against the issuer. */
+	r = run(v, &c, CSRA_VERDICT_VERIFIED, CSRA_OK);
+	f = fresh(p.root, NULL, now, &c);
+	CHECK(r != NULL && r->signers[0].nders == 1 && r->signers[0].chain == NULL);
+	CHECK(ihits(v) == 1 && imisses(v) == 2 && same_result(r, f));
+	ch = csra_result_signer_chain(r, 0);
+	CHECK(sk_X509_num(ch) == 3 && X509_cmp(sk_X509_value(ch, 0), c.cert) == 0);
+	csra_result_free(&r);
+	/* c again: OpenSSL's partial path against the issuer. */
 	unsigned long h0 = 0, h1 = 0;
 	csra_cache_stats(v, &h0, NULL);
-	r = run(v, &b, CSRA_VERDICT_VERIFIED, CSRA_OK);
-	CHECK(r != NULL && r->signers[0].leaf_der == NULL && ihits(v) == 2 && same_result(r, f));
+	r = run(v, &c, CSRA_VERDICT_VERIFIED, CSRA_OK);
+	CHECK(r != NULL && r->signers[0].nders == 0 && ihits(v) == 2 && same_result(r, f));
 	csra_result_free(&r);
 	/* And a third time, its path from the chain cache. */
-	r = run(v, &b, CSRA_VERDICT_VERIFIED, CSRA_OK);
+	r = run(v, &c, CSRA_VERDICT_VERIFIED, CSRA_OK);
 	csra_cache_stats(v, &h1, NULL);
-	CHECK(r != NULL && r->signers[0].leaf_der == NULL && ihits(v) == 2 && h1 == h0 + 1 && same_result(r, f));
+	CHECK(r != NULL && r->signers[0].nders == 0 && ihits(v) == 2 && h1 == h0 + 1 && same_result(r, f));
 	csra_result_free(&r);
 	csra_result_free(&f);
 	csra_verifier_free(&v);
 	dev_free(&a);
 	dev_free(&b);
+	dev_free(&c);
 	tp_pki_free(&p);
 	return 1;
 }

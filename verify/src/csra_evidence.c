@@ -58,6 +58,13 @@ struct vctx {
 	int has_ev_certs;
 	struct blockkey *blocks;	/* per signature block, for bind_ak_spki */
 	struct akset *ak;	/* the ak-spki claims (collect_ak_spki) */
+	struct cold {		/* block 0's path, taken by cold_path */
+		EVP_PKEY *key;	/* the leaf's; NULL: not taken */
+		X509 *anchor;
+		csra_fastlink_cert leaf, inter;
+		csra_fastlink_facts facts;
+		struct span ders[2];	/* the leaf and the intermediate */
+	} cold;
 };
 
 /* Where a block's key came from: the certificate whose DER has digest |dg|,
@@ -783,14 +790,54 @@ static int first_sight(const struct vctx *x, const uint8_t bkey[32])
 	return 1;
 }
 
+/* The block's path as the explicit link check took it: |key| the leaf's
+ * (taken), |f| its facts, |ders| the DER of the |n| certificates at the
+ * bottom of the path (copied), |upper| the parsed ones above (taken).
+ * Records what OpenSSL's route records, in its order and words. Returns
+ * 0 (nothing recorded, nothing taken; the result says NOMEM) if memory
+ * ran out. */
+static int take_path(struct vctx *x, int i, EVP_PKEY *key, const csra_fastlink_facts *f,
+    const struct span *ders, int n, STACK_OF(X509) *upper, const char *path, const char *cpath,
+    struct csra_signer_rec *s)
+{
+	const csra_verifier *v = x->v;
+	const char *pq = csra_propq(v);
+	int ok = pq == NULL || (s->propq = strdup(pq)) != NULL;
+	for (int k = 0; ok && k < n; k++) {
+		ok = (s->ders[k] = malloc(ders[k].len)) != NULL;
+		if (ok) {
+			memcpy(s->ders[k], ders[k].p, ders[k].len);
+			s->der_lens[k] = ders[k].len;
+			s->nders = k + 1;
+		}
+	}
+	if (!ok) {
+		for (int k = 0; k < s->nders; k++)
+			free(s->ders[k]);
+		free(s->propq);
+		memset(s->ders, 0, sizeof(s->ders));
+		s->nders = 0;
+		s->propq = NULL;
+		x->r->nomem = 1;
+		return 0;
+	}
+	s->upper = upper;
+	s->libctx = csra_libctx(v);
+	block_sig(x, i, key, "certificate", path, s);
+	s->trusted = ak_props(x, f->flags, csra_no_digsig(f->flags, f->key_usage),
+	    csra_fastlink_has_eku(f, csra_verifier_ak_ekus(v, 0)), cpath) && s->verified;
+	csra_result_add(x->r, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, cpath,
+	    "path of %d certificate(s) to a trust anchor", n + sk_X509_num(upper));
+	return 1;
+}
+
 /* A new AK certificate |inner| (strictly decoded with the Evidence) under
  * an issuer OpenSSL validated before (csra_issuer_remember), checked by
  * the explicit link check instead of parsing it with OpenSSL and running
  * X509_verify_cert with the issuer as a partial-chain anchor
  * (csra_issuer_path): csra_fastlink_check accepts only where that would
- * accept. The checks recorded are those of the usual way, in its order
- * and words. Returns 1 if it took the block; 0 (nothing recorded) to take
- * it the usual way. docs/verify.md "A new attestation key". */
+ * accept. Returns 1 if it took the block; 0 (nothing recorded) to take
+ * it the usual way. docs/verify.md "New attestation keys". */
 static int fast_block(struct vctx *x, int i, const struct span *inner, const char *path, const char *cpath,
     struct csra_signer_rec *s)
 {
@@ -812,7 +859,6 @@ static int fast_block(struct vctx *x, int i, const struct span *inner, const cha
 	X509_STORE_CTX *ctx = csra_store_ctx(v, anchor, NULL, NULL, x->at);
 	X509 *issuer = sk_X509_value(upper, 0);
 	EVP_PKEY *key = NULL;
-	uint8_t *der = NULL;
 	if (ctx != NULL) {
 		X509_VERIFY_PARAM_set_flags(X509_STORE_CTX_get0_param(ctx), X509_V_FLAG_PARTIAL_CHAIN);
 		if (csra_fastlink_check(v, &c, issuer, X509_get0_pubkey(issuer), x->at,
@@ -821,24 +867,86 @@ static int fast_block(struct vctx *x, int i, const struct span *inner, const cha
 	}
 	X509_STORE_CTX_free(ctx);
 	X509_STORE_free(anchor);
-	const char *pq = csra_propq(v);
-	if (key == NULL || (der = malloc(inner->len)) == NULL || (pq != NULL && (s->propq = strdup(pq)) == NULL)) {
+	csra_clear_openssl_errors();
+	if (key == NULL || !take_path(x, i, key, &f, inner, 1, upper, path, cpath, s)) {
 		EVP_PKEY_free(key);
 		sk_X509_pop_free(upper, X509_free);
-		free(der);
-		csra_clear_openssl_errors();
 		return 0;
 	}
-	memcpy(der, inner->p, inner->len);
-	s->leaf_der = der;
-	s->leaf_len = inner->len;
-	s->upper = upper;
-	s->libctx = csra_libctx(v);
-	block_sig(x, i, key, "certificate", path, s);
-	s->trusted = ak_props(x, f.flags, csra_no_digsig(f.flags, f.key_usage),
-	    csra_fastlink_has_eku(&f, csra_verifier_ak_ekus(v, 0)), cpath) && s->verified;
-	csra_result_add(x->r, "ak.chain", CSRA_STATUS_PASS, CSRA_OK, cpath,
-	    "path of %d certificate(s) to a trust anchor", 1 + sk_X509_num(upper));
+	return 1;
+}
+
+/* The AK certificate of the Evidence's one signature block, if the block
+ * gives a certificate alone: |inner| its DER. */
+static int only_cert_block(const struct vctx *x, struct span *inner)
+{
+	struct span blk, sid, wrap;
+	if (x->ev->signatures.list.count != 1)
+		return 0;
+	const SignatureBlock_t *sb = x->ev->signatures.list.array[0];
+	return sb->sid.certificate != NULL && sb->sid.subjectPublicKeyInfo == NULL && sb->sid.keyId == NULL &&
+	    span_next(&x->sigs, NULL, &blk) && span_child(&blk, 0, &sid) && span_tagged(&sid, 0xa2, &wrap) &&
+	    span_child(&wrap, 0, inner);
+}
+
+/* The cold path (key_pool, before the pool is parsed): a verifier that
+ * has not seen this pool, one signature block with its AK certificate
+ * alone, the Evidence's one intermediate the only certificate offered,
+ * under a self-signed trust anchor of the store. csra_fastlink_path
+ * accepts only where X509_verify_cert on the parsed leaf and intermediate
+ * would (and both parse: its oracle counts a certificate OpenSSL cannot
+ * parse as a refusal), so the pool's parse and its warnings are not
+ * needed. On ACCEPT, sets x->cold (check_block takes block 0 from it). */
+static void cold_path(struct vctx *x, size_t nev)
+{
+	const csra_verifier *v = x->v;
+	struct span leaf_der, inter_der;
+	uint8_t leaf_dg[32], bkey[32];
+	if (v->no_fastlink || nev != 1 || sk_X509_num(v->untrusted) > 0 || sk_X509_num(x->extra) > 0 ||
+	    !only_cert_block(x, &leaf_der) || !span_next(&x->ev_certs, NULL, &inter_der) ||
+	    !sha256(v, leaf_der.p, leaf_der.len, leaf_dg) || !block_key(x, leaf_dg, bkey) ||
+	    !first_sight(x, x->pool_key) || !first_sight(x, bkey))
+		return;
+	struct cold *c = &x->cold;
+	X509_NAME *name = NULL;
+	X509_STORE_CTX *ctx = NULL;
+	STACK_OF(X509) *cands = NULL;
+	EVP_PKEY *key = NULL;
+	const unsigned char *p;
+	if (!csra_fastlink_parse(leaf_der.p, leaf_der.len, 1, &c->leaf) ||
+	    !csra_fastlink_parse(inter_der.p, inter_der.len, 1, &c->inter) ||
+	    !csra_fastlink_read_facts(&c->leaf, &c->facts) ||
+	    (p = c->inter.issuer, name = d2i_X509_NAME(NULL, &p, (long)c->inter.issuer_len)) == NULL ||
+	    (ctx = csra_store_ctx(v, x->store, NULL, NULL, x->at)) == NULL ||
+	    /* The anchor: the store's one certificate of that name. */
+	    (cands = X509_STORE_CTX_get1_certs(ctx, name)) == NULL || sk_X509_num(cands) != 1 ||
+	    csra_fastlink_path(v, &c->leaf, &c->inter, sk_X509_value(cands, 0),
+	    X509_get0_pubkey(sk_X509_value(cands, 0)), x->at, X509_STORE_CTX_get0_param(ctx), x->store, &key,
+	    NULL) != CSRA_FASTLINK_ACCEPT)
+		goto out;
+	c->key = key;
+	c->anchor = sk_X509_shift(cands);
+	c->ders[0] = leaf_der;
+	c->ders[1] = inter_der;
+out:
+	sk_X509_pop_free(cands, X509_free);
+	X509_STORE_CTX_free(ctx);
+	X509_NAME_free(name);
+	csra_clear_openssl_errors();
+}
+
+/* Block 0 from the cold path (cold_path): 1 if taken. */
+static int cold_block(struct vctx *x, const char *path, const char *cpath, struct csra_signer_rec *s)
+{
+	struct cold *c = &x->cold;
+	STACK_OF(X509) *upper = sk_X509_new_reserve(NULL, 1);
+	if (upper == NULL || sk_X509_push(upper, c->anchor) <= 0 ||
+	    !take_path(x, 0, c->key, &c->facts, c->ders, 2, upper, path, cpath, s)) {
+		sk_X509_free(upper);
+		return 0;
+	}
+	c->key = NULL;
+	c->anchor = NULL;	/* both taken */
 	return 1;
 }
 
@@ -865,6 +973,12 @@ static void check_block(struct vctx *x, int i, const struct span *blk, struct cs
 	if (sb->sid.certificate != NULL) {
 		if (span_tagged(&sid, 0xa2, &wrap) && span_child(&wrap, 0, &inner))
 			cert_spki(&inner, &x->blocks[i].in_spki);
+		if (i == 0 && x->cold.key != NULL && x->blocks[i].in_spki.len != 0) {
+			char cpath[96];
+			snprintf(cpath, sizeof(cpath), "%s.sid.certificate", path);
+			if (cold_block(x, path, cpath, s))
+				return;
+		}
 		if (x->blocks[i].in_spki.len != 0) {
 			have_dg = sha256(x->v, inner.p, inner.len, leaf_dg);
 			have_bkey = have_dg && block_key(x, leaf_dg, bkey);
@@ -1082,6 +1196,11 @@ static int key_pool(struct vctx *x, STACK_OF(X509) *extra)
 
 	if (x->have_pool_key && csra_cache_has_pool(v->cache, x->pool_key))
 		return 1;
+	if (x->have_pool_key) {
+		cold_path(x, nev);
+		if (x->cold.key != NULL)
+			return 1;	/* the pool is parsed only if needed after all */
+	}
 	size_t nbad = 0;
 	int ok = ensure_pool(x, &nbad);
 	if (ok && x->have_pool_key && nbad == 0)
@@ -1377,6 +1496,8 @@ static csra_err verify_decoded(struct vctx *x, size_t len, const uint8_t *nonce,
 	check_signatures(x);
 	check_freshness(x, nonce, nonce_len);
 	sk_X509_pop_free(x->pool, X509_free);
+	EVP_PKEY_free(x->cold.key);
+	X509_free(x->cold.anchor);
 	for (size_t i = 0; x->blocks != NULL && i < x->r->nsigners; i++)
 		free(x->blocks[i].spki);
 	free(x->blocks);

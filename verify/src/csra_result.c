@@ -49,7 +49,8 @@ void csra_result_free(csra_result **rp)
 		struct csra_signer_rec *s = &r->signers[i];
 		sk_X509_pop_free(s->chain, X509_free);
 		EVP_PKEY_free(s->key);
-		free(s->leaf_der);
+		for (int k = 0; k < s->nders; k++)
+			free(s->ders[k]);
 		sk_X509_pop_free(s->upper, X509_free);
 		sk_X509_pop_free(atomic_load_explicit(&s->lazy, memory_order_acquire), X509_free);
 		free(s->propq);
@@ -636,20 +637,23 @@ int csra_result_signer_trusted(const csra_result *r, size_t i)
 
 STACK_OF(X509) *csra_signer_chain(struct csra_signer_rec *s)
 {
-	if (s->chain != NULL || s->leaf_der == NULL)
+	if (s->chain != NULL || s->nders == 0)
 		return s->chain;
 	STACK_OF(X509) *c = atomic_load_explicit(&s->lazy, memory_order_acquire);
 	if (c != NULL)
 		return c;
-	/* Parsed as the verifier would have: in its library context. */
-	const unsigned char *p = s->leaf_der;
-	X509 *leaf = X509_new_ex(s->libctx, s->propq);
-	if (leaf != NULL && d2i_X509(&leaf, &p, (long)s->leaf_len) == NULL)
-		leaf = NULL;	/* freed by d2i_X509 */
 	int n = sk_X509_num(s->upper);
-	int ok = leaf != NULL && (c = sk_X509_new_reserve(NULL, n + 1)) != NULL && sk_X509_push(c, leaf) > 0;
-	if (ok)
-		leaf = NULL;
+	int ok = (c = sk_X509_new_reserve(NULL, s->nders + n)) != NULL;
+	for (int k = 0; ok && k < s->nders; k++) {
+		/* Parsed as the verifier would have: in its library context. */
+		const unsigned char *p = s->ders[k];
+		X509 *x = X509_new_ex(s->libctx, s->propq);
+		if (x != NULL && d2i_X509(&x, &p, (long)s->der_lens[k]) == NULL)
+			x = NULL;	/* freed by d2i_X509 */
+		ok = x != NULL && sk_X509_push(c, x) > 0;
+		if (!ok)
+			X509_free(x);
+	}
 	for (int k = 0; ok && k < n; k++) {
 		X509 *u = sk_X509_value(s->upper, k);
 		ok = X509_up_ref(u);
@@ -658,7 +662,6 @@ STACK_OF(X509) *csra_signer_chain(struct csra_signer_rec *s)
 			ok = 0;
 		}
 	}
-	X509_free(leaf);
 	csra_clear_openssl_errors();
 	if (!ok) {
 		sk_X509_pop_free(c, X509_free);
@@ -672,13 +675,6 @@ STACK_OF(X509) *csra_signer_chain(struct csra_signer_rec *s)
 		c = none;
 	}
 	return c;
-}
-
-int csra_signer_path_len(const struct csra_signer_rec *s)
-{
-	if (s->chain != NULL || s->leaf_der == NULL)
-		return s->chain != NULL ? sk_X509_num(s->chain) : 0;
-	return 1 + sk_X509_num(s->upper);
 }
 
 STACK_OF(X509) *csra_result_signer_chain(const csra_result *r, size_t i)
@@ -888,8 +884,8 @@ static ASN1_TIME *der_time(uint8_t tag, const uint8_t *p, size_t len)
 	return t;
 }
 
-/* cert_json of a leaf kept as DER (csra_signer_rec.leaf_der), read from
- * it without parsing its key (the record must not cost the parse the
+/* cert_json of a certificate kept as DER (csra_signer_rec.ders), read
+ * from it without parsing its key (the record must not cost the parse the
  * verification saved); its subject's one-line form into |name|. */
 static json_t *der_cert_json(const csra_result *r, const uint8_t *der, size_t len, char name[256], int *ok)
 {
@@ -1035,11 +1031,11 @@ static json_t *result_json(const csra_result *r, int *ok)
 		put(o, "verified", json_boolean(s->verified), ok);
 		put(o, "trusted", json_boolean(s->trusted), ok);
 		json_t *certs = json_array();
-		/* A leaf kept as DER is read from it; the rest are parsed. */
+		/* Certificates kept as DER are read from it; the rest are parsed. */
 		STACK_OF(X509) *path = s->chain != NULL ? s->chain : s->upper;
-		if (s->chain == NULL && s->leaf_der != NULL) {
+		for (int k = 0; s->chain == NULL && k < s->nders; k++) {
 			char name[256];
-			json_t *c = der_cert_json(r, s->leaf_der, s->leaf_len, name, ok);
+			json_t *c = der_cert_json(r, s->ders[k], s->der_lens[k], name, ok);
 			push(chain, jstr(name), ok);
 			push(certs, c, ok);
 		}

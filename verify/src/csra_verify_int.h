@@ -150,11 +150,14 @@ struct csra_signer_rec {
 	int trusted;		/* ... and the key chains or was supplied by the caller */
 	EVP_PKEY *key;
 	STACK_OF(X509) *chain;
-	/* A leaf the explicit link check took without an OpenSSL parse
-	 * (csra_evidence.c): its DER and the path above it; |chain| is then
-	 * NULL and csra_signer_chain builds |lazy| on first demand. */
-	uint8_t *leaf_der;
-	size_t leaf_len;
+	/* A path the explicit link check took without an OpenSSL parse
+	 * (csra_evidence.c): the DER of its first |nders| certificates (the
+	 * leaf, and an intermediate on a cold path) and the parsed ones
+	 * above them; |chain| is then NULL and csra_signer_chain builds
+	 * |lazy| on first demand. */
+	uint8_t *ders[2];
+	size_t der_lens[2];
+	int nders;
 	STACK_OF(X509) *upper;
 	_Atomic(STACK_OF(X509) *) lazy;
 	OSSL_LIB_CTX *libctx;	/* the verifier's, to parse the leaf in */
@@ -171,9 +174,6 @@ void csra_verifier_set_fastlink(csra_verifier *v, int on);
  * NULL if none or if parsing it ran out of memory. */
 STACK_OF(X509) *csra_signer_chain(struct csra_signer_rec *s);
 
-/* csra_signer_path_len: the number of certificates in |s|'s chain,
- * without parsing a leaf kept as DER. */
-int csra_signer_path_len(const struct csra_signer_rec *s);
 
 struct csra_result {
 	csra_verdict verdict;
