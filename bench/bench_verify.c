@@ -258,7 +258,7 @@ static struct {
 	size_t newak_i, newak_f;
 	EVP_PKEY *inter_pub;		/* pki.inter's key, parsed once (the floor's) */
 	csra_verifier *newak_v;
-	/* fastlink_new_ak (NOT the product path): the explicit link check's
+	/* fastlink_new_ak (the link check alone): the explicit link check's
 	 * settings, made once as csra_issuer_path makes its context. */
 	size_t newak_x;
 	csra_verifier *fl_v;
@@ -526,8 +526,8 @@ static int f_new_ak(void)
 	return ok;
 }
 
-/* NOT the product path (csra_fastlink.h is not wired in yet): what the
- * verifier would do for a new leaf with the explicit link check: the
+/* The link check alone, as new_ak's verifications take it (csra_evidence.c
+ * fast_block), without the rest of the verification: the
  * strict parse of the leaf, the check against the validated issuer with
  * its parsed key, the leaf key's import (in the check), and the Evidence
  * signature. */
@@ -544,8 +544,8 @@ static int w_fastlink_new_ak(void)
 	return ok;
 }
 
-/* NOT the product path either: what a cold verification of evidence2
- * would do with the explicit checks, beside floor_cold: a store with
+/* The cold path's check alone, as ev_cold takes it (csra_evidence.c
+ * cold_path), beside floor_cold: a store with
  * ca.crt (already parsed, as the floor's) and its context's settings, the
  * strict parse of the AK certificate and the intermediate, the full path
  * (two links, keys imported with csra_spki_pkey), and the Evidence
@@ -625,9 +625,9 @@ static struct workload wl[NWL] = {
 	[W_MT1] = WL("ev_warm_1thr", "ev_warm, 1 thread", w_ev_warm, 1, F_ECDSA, -1),
 	[W_MT2] = WL("ev_warm_2thr", "ev_warm, 2 threads, per op", w_ev_warm, 2, F_ECDSA, -1),
 	[W_NEW_AK] = WL("new_ak", "verify a new AK under known issuers", w_new_ak, 0, F_NEW_AK, -1),
-	[W_FL_NEW_AK] = WL("fastlink_new_ak", "NOT product: parse+link+ECDSA", w_fastlink_new_ak, 0, F_NEW_AK,
+	[W_FL_NEW_AK] = WL("fastlink_new_ak", "check alone: parse+link+ECDSA", w_fastlink_new_ak, 0, F_NEW_AK,
 	    -1),
-	[W_FL_COLD] = WL("fastlink_cold", "NOT product: parse x2+path+ECDSA", w_fastlink_cold, 0, F_COLD, -1),
+	[W_FL_COLD] = WL("fastlink_cold", "check alone: parse x2+path+ECDSA", w_fastlink_cold, 0, F_COLD, -1),
 	[F_ECDSA] = WL("floor_ecdsa", "EVP_DigestVerify, evidence2", f_ecdsa, 0, -1, -1),
 	[F_COLD] = WL("floor_cold", "d2i x2+store+verify_cert+ECDSA", f_cold, 0, -1, -1),
 	[F_CSR_SIG] = WL("floor_csr_sig", "X509_REQ_verify", f_csr_sig, 0, -1, -1),
@@ -1451,7 +1451,7 @@ int main(int argc, char **argv)
 	}
 	printf("x floor: strict_decode/floor_tlv_walk, ev_warm/floor_ecdsa, ev_nocache and ev_cold/floor_cold, "
 	    "csr_warm/(floor_csr_sig+floor_csr_ev_sig), weak_*/csr_warm, ev_warm_2thr/ev_warm_1thr, "
-	    "new_ak and fastlink_new_ak (not the product path) /floor_new_ak, fastlink_cold (not the product path) /floor_cold\n");
+	    "new_ak and fastlink_new_ak (the link check alone) /floor_new_ak, fastlink_cold (the check alone) /floor_cold\n");
 	if (np > 0) {
 		printf("\nsize curve: warm verification (chain cache hit), median of %d\n", smoke ? 1 : 3);
 		printf("%-6s %9s %7s %12s %8s %10s %8s\n", "input", "DER B", "added", "median us", "ns/B",

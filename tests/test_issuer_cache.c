@@ -654,6 +654,45 @@ static int test_link_check(void)
 	return 1;
 }
 
+/* Threads asking one shared result for a chain the link check kept as
+ * DER: each gets the one chain parsed (run under TSan by scripts/test.sh). */
+static const csra_result *lazy_r;
+
+static void *lazy_run(void *arg)
+{
+	(void)arg;
+	return csra_result_signer_chain(lazy_r, 0);
+}
+
+static int test_lazy_chain_threads(void)
+{
+	tp_pki p;
+	struct dev a;
+	time_t now = time(NULL);
+	CHECK(tp_pki_new(&p, "EC", "P-256", TP_DIGSIG | TP_EKU_AK, -3600, 365 * DAY));
+	CHECK(dev_new(&a, "ak a", p.inter, p.int_key, -3600, 365 * DAY));
+	csra_verifier *v = pverifier(p.root, now);
+	if (v != NULL)
+		csra_verifier_set_fastlink(v, 1);
+	csra_result *r = v ? run(v, &a, CSRA_VERDICT_VERIFIED, CSRA_OK) : NULL;
+	CHECK(r != NULL && r->signers[0].nders == 2);
+	lazy_r = r;
+	pthread_t tid[NTHR];
+	void *got[NTHR];
+	for (long t = 0; t < NTHR; t++)
+		CHECK(pthread_create(&tid[t], NULL, lazy_run, NULL) == 0);
+	for (int t = 0; t < NTHR; t++)
+		CHECK(pthread_join(tid[t], &got[t]) == 0);
+	for (int t = 0; t < NTHR; t++)
+		CHECK(got[t] != NULL && got[t] == got[0]);
+	CHECK(sk_X509_num(got[0]) == 3 && X509_cmp(sk_X509_value(got[0], 0), a.cert) == 0);
+	csra_result_free(&r);
+	csra_verifier_free(&v);
+	dev_free(&a);
+	tp_pki_free(&p);
+	return 1;
+}
+
 #define BOTH(t) \
 	static int t##_fast(void) \
 	{ \
@@ -1056,7 +1095,7 @@ int main(void)
 		TU(test_new_leaf_takes_issuer_fast), TU(test_leaf_expired_fast), TU(test_issuer_expired_since_fast),
 		TU(test_name_constraints_above_fast), TU(test_pathlen_fast), TU(test_crl_after_caching_fast),
 		TU(test_anchor_replaced_fast), TU(test_same_name_other_key_fast), TU(test_lru_bound_fast),
-		TU(test_threads_fast), TU(test_link_check_fast),
+		TU(test_threads_fast), TU(test_link_check_fast), TU(test_lazy_chain_threads),
 		TU(test_vendor_new_leaf_takes_issuer), TU(test_vendor_callback_full_path), TU(test_vendor_trust_changed),
 		TU(test_vendor_crls), TU(test_vendor_name_constraints), TU(test_vendor_issuer_expired),
 	};

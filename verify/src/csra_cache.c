@@ -22,6 +22,10 @@
  * paths: keyed by everything path building for the leaf looks at,
  * reusable only within the window in which nothing above the leaf changes
  * validity, dropped with the rest when trust, CRLs or parameters change.
+ *
+ * Marks (K_POOL, K_SEEN) are digests alone: a pool all of whose
+ * certificates parsed, and a leaf (or pool) the verifier has seen, so that
+ * the explicit link check takes only first sightings (csra_evidence.c).
  */
 #include <pthread.h>
 #include <stdlib.h>

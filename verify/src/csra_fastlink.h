@@ -15,10 +15,12 @@
  * X509_verify_cert would accept too, and DEFER otherwise: the caller then
  * runs OpenSSL. They never say a certificate is bad.
  *
- * Not on the product path yet: nothing in the verifier calls it. It is
+ * PKIX Evidence uses it for new AK certificates under a validated issuer
+ * and for cold paths (csra_evidence.c: fast_block, cold_path). It is
  * proven against OpenSSL by tests/test_fastlink.c (generated chains) and
- * fuzz/fuzz_fastlink.c (both verdicts compared); docs/verify.md "An
- * explicit link check, not yet used".
+ * fuzz/fuzz_fastlink.c (both verdicts compared), and the verifier's
+ * results with it by test_issuer_cache and fuzz_verify_request (against
+ * OpenSSL's route); docs/verify.md "The explicit link check".
  */
 #ifndef CSRA_FASTLINK_H
 #define CSRA_FASTLINK_H
