@@ -127,6 +127,18 @@ F_INLINE int f_bytes(fx *x, uint8_t **buf, int *size, const uint8_t *p, size_t n
 	return 1;
 }
 
+/* |p|/|n| in place: INTEGER, OID, BIT STRING and ANY contents point into
+ * the bytes decoded, which live as long as the structure (docs/codec.md,
+ * "What the structures point into"); no copy and no trailing NUL. */
+F_INLINE int f_ref(uint8_t **buf, int *size, const uint8_t *p, size_t n)
+{
+	if (n > INT_MAX)
+		return 0;
+	*buf = (uint8_t *)(uintptr_t)p;
+	*size = (int)n;
+	return 1;
+}
+
 /* Stores a checked primitive of universal type |univ| as asn1c does:
  * the walk's build_prim. */
 F_INLINE int f_build_prim(fx *x, const struct tlv *t, unsigned univ, void **sptr)
@@ -144,14 +156,14 @@ F_INLINE int f_build_prim(fx *x, const struct tlv *t, unsigned univ, void **sptr
 		return f_struct(x, sptr, sizeof(NULL_t)) != NULL;
 	case 2: case 6: case 10: case 13: {
 		ASN__PRIMITIVE_TYPE_t *st = f_struct(x, sptr, sizeof(*st));
-		return st != NULL && f_bytes(x, &st->buf, &st->size, t->content, n);
+		return st != NULL && f_ref(&st->buf, &st->size, t->content, n);
 	}
 	case 3: {
 		BIT_STRING_t *st = f_struct(x, sptr, sizeof(*st));
 		if (st == NULL)
 			return 0;
 		st->bits_unused = t->content[0];
-		return f_bytes(x, &st->buf, &st->size, t->content + 1, n - 1);
+		return f_ref(&st->buf, &st->size, t->content + 1, n - 1);
 	}
 	default: {
 		OCTET_STRING_t *st = f_struct(x, sptr, sizeof(*st));
@@ -178,7 +190,7 @@ F_INLINE int f_leaf(fx *x, const uint8_t *p, const uint8_t *e, unsigned d, ber_t
 F_INLINE int f_build_any(fx *x, const uint8_t *p, const uint8_t *next, void **sptr)
 {
 	ANY_t *st = f_struct(x, sptr, sizeof(*st));
-	return st != NULL && f_bytes(x, &st->buf, &st->size, p, (size_t)(next - p));
+	return st != NULL && f_ref(&st->buf, &st->size, p, (size_t)(next - p));
 }
 
 F_INLINE int f_list_add(fx *x, void *listp, void *item)
@@ -260,7 +272,7 @@ static __attribute__((noinline)) int f_open(fx *x, const uint8_t *p, const uint8
 F_INLINE int f_open_member(fx *x, const uint8_t *p, const uint8_t *e, unsigned d,
     const struct fdefby *db, void **sptr, const uint8_t **next)
 {
-	if (db != NULL && db->oid != NULL && x->opts->resolve != NULL) {
+	if (db != NULL && db->oid != NULL && csra_gate_asks(x->opts, db->container)) {
 		int r = f_open(x, p, e, d, db, sptr, next);
 		if (r >= 0)
 			return r;

@@ -31,7 +31,25 @@ typedef struct csra_gate_opts {
 	/* Open-type values in this container (may be NULL) are checked but
 	 * not built by csra_gate_decode, even with |opens|. */
 	const asn_TYPE_descriptor_t *check_only_in;
+	/* The containers in which |resolve| may name a type, NULL-terminated;
+	 * it is not asked for open types of any other (a Name's attribute
+	 * values are most of them). NULL: asked for all. */
+	const asn_TYPE_descriptor_t *const *resolves_in;
 } csra_gate_opts;
+
+/* csra_gate_asks returns 1 if |opts|'s resolver is to be asked for an
+ * open-type value of |container|: both tiers ask alike. */
+static inline int csra_gate_asks(const csra_gate_opts *opts, const asn_TYPE_descriptor_t *container)
+{
+	if (opts->resolve == NULL)
+		return 0;
+	if (opts->resolves_in == NULL)
+		return 1;
+	for (const asn_TYPE_descriptor_t *const *c = opts->resolves_in; *c != NULL; c++)
+		if (*c == container)
+			return 1;
+	return 0;
+}
 
 /* csra_gate_check checks that |der|/|len| is exactly one DER encoding of
  * |td|. Returns CSRA_OK, or the code of the first problem with |diag|
