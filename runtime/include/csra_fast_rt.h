@@ -36,6 +36,10 @@ typedef struct fx {
 	csra_arena *arena;
 	csra_gate_opens *opens;	/* NULL: open types checked, not built */
 	unsigned max_depth;
+	/* csra_gate_asks for the last container seen: open values come in
+	 * runs of one container (claims, a Name's attributes). */
+	const asn_TYPE_descriptor_t *ask_td;
+	int ask;
 } fx;
 
 /* As the walk's: the container of an open type and its defining OID. */
@@ -268,11 +272,20 @@ static __attribute__((noinline)) int f_open(fx *x, const uint8_t *p, const uint8
 	    (!build || f_add_open(x, ot, p, *next, *sptr, nested));
 }
 
+F_INLINE int f_asks(fx *x, const asn_TYPE_descriptor_t *container)
+{
+	if (container != x->ask_td) {
+		x->ask_td = container;
+		x->ask = csra_gate_asks(x->opts, container);
+	}
+	return x->ask;
+}
+
 /* An open-type member: resolved if it can be, else any DER. */
 F_INLINE int f_open_member(fx *x, const uint8_t *p, const uint8_t *e, unsigned d,
     const struct fdefby *db, void **sptr, const uint8_t **next)
 {
-	if (db != NULL && db->oid != NULL && csra_gate_asks(x->opts, db->container)) {
+	if (db != NULL && db->oid != NULL && f_asks(x, db->container)) {
 		int r = f_open(x, p, e, d, db, sptr, next);
 		if (r >= 0)
 			return r;
