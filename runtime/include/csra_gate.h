@@ -58,8 +58,9 @@ csra_err csra_gate_check(asn_TYPE_descriptor_t *td, const uint8_t *der,
     size_t len, const csra_gate_opts *opts, csra_diag *diag);
 
 /* An open-type value a decode built: its TLV |der|/|len| within the bytes
- * walked, the copy held by the ANY_t in the structure (|any|, as
- * ber_decode keeps it), the type the resolver named and the structure. */
+ * walked, the buffer of the ANY_t in the structure (|any|: the same bytes
+ * since ANY points into them; csra_decode_reference's ber_decode keeps a
+ * copy), the type the resolver named and the structure. */
 typedef struct csra_gate_open {
 	const uint8_t *der;
 	size_t len;
@@ -75,8 +76,10 @@ typedef struct csra_gate_opens {
 } csra_gate_opens;
 
 /* csra_gate_decode is csra_gate_check that also builds, from |arena|, the
- * asn1c structure ber_decode would build, and sets |*out| to it. Each
- * TLV is read once. With |opens| (zeroed before the first use) every
+ * asn1c structure ber_decode would build, and sets |*out| to it, except
+ * that INTEGER, ENUMERATED, OID, RELATIVE-OID, BIT STRING and ANY
+ * contents point into |der| (no copy, no trailing NUL): |der| must live
+ * as long as the structure. Each TLV is read once. With |opens| (zeroed before the first use) every
  * open-type value the resolver names, outside opts->check_only_in, is
  * built as well, from |arena|, and appended there; ANY_t members hold their TLV either way. On error
  * |*out| is NULL and |arena| may hold partial results (free the arena). */
