@@ -127,7 +127,7 @@ static int w_floor(void)
 
 static int w_gate_generic(void)
 {
-	csra_gate_opts o = { 32, NULL, NULL, NULL };
+	csra_gate_opts o = { 32, NULL, NULL, NULL, NULL };
 	csra_diag diag;
 	return csra_gate_check(g_td, g_der, g_len, &o, &diag) == CSRA_OK;
 }
@@ -140,7 +140,7 @@ static asn_TYPE_descriptor_t *bench_resolve(void *arg, const asn_TYPE_descriptor
 
 static int w_gate_resolver(void)
 {
-	csra_gate_opts o = { 32, bench_resolve, g_codec, NULL };
+	csra_gate_opts o = { 32, bench_resolve, g_codec, NULL, NULL };
 	csra_diag diag;
 	return csra_gate_check(g_td, g_der, g_len, &o, &diag) == CSRA_OK;
 }

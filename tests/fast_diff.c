@@ -68,7 +68,7 @@ enum fast_diff fast_diff(csra_pdu pdu, const uint8_t *der, size_t len, unsigned 
 	why[0] = '\0';
 	if (pdu == CSRA_PDU_EVIDENCE)
 		td = csra_evidence_td_for(der, len);
-	csra_gate_opts go = { max_depth, resolve, NULL, &asn_DEF_ReportedClaim };
+	csra_gate_opts go = { max_depth, resolve, NULL, &asn_DEF_ReportedClaim, csra_codec_open_containers };
 	size_t first = len + 8 * len + 2048;
 	size_t cap = 64 * len + (1u << 20);
 	csra_arena *fa = csra_arena_new(first, cap), *wa = csra_arena_new(first, cap);

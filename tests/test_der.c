@@ -3,6 +3,7 @@
  * Strict decoding: the shared vectors decode as their README says, and
  * every malformed input is rejected with its exact code, offset and path.
  */
+#define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "csrattest/claims.h"
 #include "csrattest/codec.h"
 #include "testutil.h"
+#include "asn_refs.h"
 
 #include "AttestationBundle.h"
 #include "AttestationStatement.h"
@@ -32,6 +34,7 @@
 #include "ReportedClaim.h"
 #include "ReportedElement.h"
 #include "TBSCertificate.h"
+#include "Certificate.h"
 
 
 /* A tiny DER builder: each call appends one TLV with a minimal length. */
@@ -934,7 +937,7 @@ static int test_gate_plans_cover_decodes(void)
 	}
 	/* asn1c's NativeInteger: linked, in no schema csrattest decodes. */
 	static const uint8_t five[] = { 0x02, 0x01, 0x05 };
-	csra_gate_opts o = { 32, NULL, NULL, NULL };
+	csra_gate_opts o = { 32, NULL, NULL, NULL, NULL };
 	csra_diag dg;
 	CHECK(!csra_gate_has_plan(&asn_DEF_NativeInteger));
 	CHECK(csra_gate_check(&asn_DEF_NativeInteger, five, sizeof(five), &o, &dg) == CSRA_ERR_INTERNAL);
@@ -986,6 +989,109 @@ static int test_evidence_type_override(void)
 	return 1;
 }
 
+static int der_put(const void *src, size_t size, void *key)
+{
+	struct { uint8_t *p; size_t n, cap; } *o = key;
+	if (o->n + size > o->cap)
+		return -1;
+	memcpy(o->p + o->n, src, size);
+	o->n += size;
+	return 0;
+}
+
+/* 1 if |value| of |td| encodes to exactly |want|/|len|. */
+static int encodes_to(asn_TYPE_descriptor_t *td, const void *value, const uint8_t *want, size_t len)
+{
+	uint8_t *out = malloc(len + 16);
+	struct { uint8_t *p; size_t n, cap; } o = { out, 0, len + 16 };
+	int ok = out != NULL && der_encode(td, (void *)(uintptr_t)value, der_put, &o).encoded >= 0 &&
+	    o.n == len && memcmp(out, want, len) == 0;
+	free(out);
+	return ok;
+}
+
+/* The memory contract (docs/codec.md): INTEGER, OID, BIT STRING and ANY
+ * contents point into csra_decoded_der's bytes, the other strings are
+ * copies with a trailing NUL; with or without the fast path. */
+static int test_decoded_points_into_der(void)
+{
+	static const struct {
+		const char *rel;
+		csra_pdu pdu;
+		asn_TYPE_descriptor_t *td;
+	} in[] = {
+		{ "vectors/pkix-evidence/evidence2.pem", CSRA_PDU_EVIDENCE, &asn_DEF_Evidence },
+		{ "vectors/pkix-evidence/ak.crt", CSRA_PDU_CERTIFICATE, &asn_DEF_Certificate },
+		{ "vectors/csr/tpm2-certify-legacy-utf8hint.pem", CSRA_PDU_CERTIFICATION_REQUEST,
+		    &asn_DEF_CertificationRequest },
+	};
+	size_t copies = 0;
+	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		uint8_t *der;
+		size_t len, dlen;
+		csra_decoded *d;
+		CHECK(tu_shared_der(in[i].rel, &der, &len));
+		CHECK(csra_decode(NULL, in[i].pdu, der, len, &d, NULL) == CSRA_OK);
+		const uint8_t *own = csra_decoded_der(d, &dlen);
+		CHECK(own != der && dlen == len);
+		struct asn_refs r = { 0 };
+		CHECK(asn_refs_count(in[i].td, csra_decoded_asn1(d), own, dlen, &r));
+		copies += r.copies;
+		if (r.inside < 20 || r.outside != 0 || r.bad_copies != 0) {
+			fprintf(stderr, "%s: %zu in place, %zu elsewhere, %zu copies, %zu bad\n", in[i].rel,
+			    r.inside, r.outside, r.copies, r.bad_copies);
+			CHECK(0);
+		}
+		/* The caller's buffer may go: the structure does not use it. */
+		memset(der, 0xa5, len);
+		free(der);
+		CHECK(tu_shared_der(in[i].rel, &der, &len));
+		CHECK(encodes_to(in[i].td, csra_decoded_asn1(d), der, len));
+		csra_decoded_free(&d);
+		free(der);
+	}
+	CHECK(copies > 0);
+	return 1;
+}
+
+/* What csra_decoded_open_fresh builds from a caller's buffer points into
+ * a copy in the decoded, not into that buffer, which may go first. */
+static int test_open_fresh_outlives_buffer(void)
+{
+	uint8_t *ev, *cert, *keep;
+	size_t ev_len, len;
+	csra_decoded *d;
+	void *v;
+	CHECK(tu_shared_der("vectors/pkix-evidence/evidence2.pem", &ev, &ev_len));
+	CHECK(tu_shared_der("vectors/pkix-evidence/ak.crt", &cert, &len));
+	CHECK((keep = malloc(len)) != NULL);
+	memcpy(keep, cert, len);
+	CHECK(csra_decode(NULL, CSRA_PDU_EVIDENCE, ev, ev_len, &d, NULL) == CSRA_OK);
+	CHECK(csra_decoded_open_fresh(d, &asn_DEF_Certificate, cert, len, &v, NULL) == CSRA_OK);
+	struct asn_refs r = { 0 };
+	CHECK(asn_refs_count(&asn_DEF_Certificate, v, cert, len, &r));
+	CHECK(r.inside == 0 && r.outside > 20);
+	memset(cert, 0xa5, len);
+	free(cert);
+	CHECK(encodes_to(&asn_DEF_Certificate, v, keep, len));
+	/* A value inside the decoded's own bytes is taken where it is. */
+	uint8_t *icert;
+	size_t ilen, dlen;
+	CHECK(tu_shared_der("vectors/pkix-evidence/int.crt", &icert, &ilen));
+	const uint8_t *own = csra_decoded_der(d, &dlen);
+	const uint8_t *at = memmem(own, dlen, icert, ilen);
+	CHECK(at != NULL);
+	CHECK(csra_decoded_open_fresh(d, &asn_DEF_Certificate, at, ilen, &v, NULL) == CSRA_OK);
+	struct asn_refs r2 = { 0 };
+	CHECK(asn_refs_count(&asn_DEF_Certificate, v, at, ilen, &r2));
+	CHECK(r2.inside > 20 && r2.outside == 0);
+	free(icert);
+	csra_decoded_free(&d);
+	free(keep);
+	free(ev);
+	return 1;
+}
+
 int main(void)
 {
 	static const tu_test tests[] = {
@@ -1004,6 +1110,7 @@ int main(void)
 		TU(test_csr_attestation_value_checked), TU(test_defaults_table_complete), TU(test_nonempty_table_complete),
 		TU(test_evidence_type_override), TU(test_base64_canonical),
 		TU(test_oid_rule_all_positions), TU(test_gate_plans_cover_decodes),
+		TU(test_decoded_points_into_der), TU(test_open_fresh_outlives_buffer),
 	};
 	return tu_run(tests, sizeof(tests) / sizeof(tests[0]));
 }

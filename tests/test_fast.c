@@ -10,12 +10,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "asn_refs.h"
 #include "fast_diff.h"
 #include "testutil.h"
 
 #include "csra_arena.h"
 #include "csra_codec_int.h"
 #include "csra_der_rules.h"
+#include "csra_fast.h"
+#include "csra_gate.h"
+#include "csra_gate_plan.h"
+#include "Evidence.h"
+#include "ReportedClaim.h"
 #include "csrattest/codec.h"
 
 #define NPDU 11
@@ -375,6 +381,145 @@ static int test_fast_arena_rewind(void)
 	return 1;
 }
 
+static unsigned long asked;
+static const asn_TYPE_descriptor_t *asked_in;
+
+static asn_TYPE_descriptor_t *counting_resolve(void *arg, const asn_TYPE_descriptor_t *container,
+    const uint8_t *oid, size_t oid_len, const uint8_t *val, size_t val_len)
+{
+	(void)arg;
+	asked++;
+	asked_in = container;
+	return csra_codec_open_type(NULL, container, oid, oid_len, val, val_len);
+}
+
+/* One tier's decode of |der| as |td| into |*r| (structure and the open
+ * values it built), and how often it asked the resolver. */
+static int tier(int fast, asn_TYPE_descriptor_t *td, const uint8_t *der, size_t len,
+    const asn_TYPE_descriptor_t *const *resolves_in, struct asn_refs *r, unsigned long *n_asked)
+{
+	csra_gate_opts go = { 32, counting_resolve, NULL, &asn_DEF_ReportedClaim, resolves_in };
+	csra_arena *a = csra_arena_new(len * 9 + 2048, 64 * len + (1u << 20));
+	csra_gate_opens opens = { 0 };
+	void *v = NULL;
+	csra_diag dg;
+	CHECK(a != NULL);
+	asked = 0;
+	CHECK(fast ? csra_fast_decode(td, der, len, &go, a, &opens, &v)
+		   : csra_gate_decode(td, der, len, &go, a, &opens, &v, &dg) == CSRA_OK);
+	*n_asked = asked;
+	CHECK(asn_refs_count(td, v, der, len, r));
+	for (size_t i = 0; i < opens.n; i++)
+		CHECK(asn_refs_count(opens.v[i].td, opens.v[i].value, der, len, r));
+	csra_arena_free(&a);
+	return 1;
+}
+
+/* Both tiers build structures whose INTEGER, OID, BIT STRING and ANY
+ * contents point into the bytes decoded, and copy the other strings with
+ * a trailing NUL (docs/codec.md), open values included. */
+static int test_fast_tiers_point_into_der(void)
+{
+	static const struct {
+		const char *rel;
+		csra_pdu pdu;
+	} in[] = {
+		{ "vectors/pkix-evidence/evidence2.pem", CSRA_PDU_EVIDENCE },
+		{ "vectors/pkix-evidence/ak.crt", CSRA_PDU_CERTIFICATE },
+		{ "vectors/csr/tpm2-certify-legacy-utf8hint.pem", CSRA_PDU_CERTIFICATION_REQUEST },
+		{ "vectors/csr/tpm2-certify-legacy-ia5hint-badsig.pem", CSRA_PDU_CERTIFICATION_REQUEST },
+	};
+	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		uint8_t *der;
+		size_t len;
+		unsigned long n;
+		CHECK(tu_shared_der(in[i].rel, &der, &len));
+		asn_TYPE_descriptor_t *td = csra_pdu_td(in[i].pdu);
+		if (in[i].pdu == CSRA_PDU_EVIDENCE)
+			td = csra_evidence_td_for(der, len);
+		struct asn_refs f = { 0 }, w = { 0 };
+		CHECK(tier(1, td, der, len, csra_codec_open_containers, &f, &n));
+		CHECK(tier(0, td, der, len, csra_codec_open_containers, &w, &n));
+		if (f.inside < 20 || f.outside || f.bad_copies || memcmp(&f, &w, sizeof(f)) != 0) {
+			fprintf(stderr, "%s: fast %zu/%zu/%zu/%zu, walk %zu/%zu/%zu/%zu\n", in[i].rel, f.inside,
+			    f.outside, f.copies, f.bad_copies, w.inside, w.outside, w.copies, w.bad_copies);
+			CHECK(0);
+		}
+		free(der);
+	}
+	return 1;
+}
+
+/* Neither tier asks the resolver about a container outside resolves_in:
+ * of evidence2's open values only the claims, none of its certificates'
+ * Name attributes. */
+static int test_fast_resolver_asked_for_claims_only(void)
+{
+	uint8_t *der;
+	size_t len;
+	CHECK(tu_shared_der("vectors/pkix-evidence/evidence2.pem", &der, &len));
+	csra_decoded *d;
+	CHECK(csra_decode(NULL, CSRA_PDU_EVIDENCE, der, len, &d, NULL) == CSRA_OK);
+	const Evidence_t *ev = csra_decoded_asn1(d);
+	unsigned long claims = 0, all_f, all_w, f, w;
+	for (int i = 0; i < ev->tbs.reportedElements.list.count; i++)
+		claims += (unsigned long)ev->tbs.reportedElements.list.array[i]->claims.list.count;
+	csra_decoded_free(&d);
+	CHECK(claims > 10);
+	struct asn_refs r = { 0 };
+	asn_TYPE_descriptor_t *td = csra_evidence_td_for(der, len);
+	CHECK(tier(1, td, der, len, csra_codec_open_containers, &r, &f));
+	CHECK(f == claims && asked_in == &asn_DEF_ReportedClaim);
+	CHECK(tier(0, td, der, len, csra_codec_open_containers, &r, &w));
+	CHECK(w == claims && asked_in == &asn_DEF_ReportedClaim);
+	/* Without the list both ask for the Names' values too. */
+	CHECK(tier(1, td, der, len, NULL, &r, &all_f));
+	CHECK(tier(0, td, der, len, NULL, &r, &all_w));
+	CHECK(all_f == all_w && all_f > claims);
+	free(der);
+	return 1;
+}
+
+/* csra_codec_open_containers holds every container csra_codec_open_type
+ * names a type in: for every other planned container of an open type it
+ * names none, for any OID we know. */
+static int test_fast_open_containers_complete(void)
+{
+	size_t n, listed = 0;
+	const struct plan *p = csra_gate_plans(&n);
+	CHECK(p != NULL);
+	for (size_t i = 0; i < n; i++) {
+		int open = 0, in_list = 0;
+		/* Its own members, or a collection's items (CRIAttribute's
+		 * values): the container is the SEQUENCE that holds the OID. */
+		for (unsigned k = 0; k < p[i].nm; k++) {
+			const struct plan *t = p[i].m[k].type;
+			open |= p[i].m[k].open ||
+			    ((t->kind == K_SEQ_OF || t->kind == K_SET_OF) && t->m[0].open);
+		}
+		for (const asn_TYPE_descriptor_t *const *c = csra_codec_open_containers; *c; c++)
+			in_list |= *c == p[i].td;
+		listed += (size_t)in_list;
+		CHECK(!in_list || open);
+		if (!open || in_list)
+			continue;
+		for (size_t k = 0; k < CSRA_OID__COUNT; k++) {
+			const csra_oid_entry *o = &csra_oid_table[k];
+			if (csra_codec_open_type(NULL, p[i].td, o->der, o->der_len, NULL, 0) != NULL) {
+				fprintf(stderr, "%s names a type for %s outside csra_codec_open_containers\n",
+				    p[i].td->name, o->name);
+				CHECK(0);
+			}
+		}
+	}
+	/* Each listed one is a planned container of an open type. */
+	size_t total = 0;
+	for (const asn_TYPE_descriptor_t *const *c = csra_codec_open_containers; *c; c++)
+		total++;
+	CHECK(listed == total);
+	return 1;
+}
+
 int main(void)
 {
 	static const tu_test tests[] = {
@@ -385,6 +530,9 @@ int main(void)
 		TU(test_fast_depth),
 		TU(test_fast_vectors_and_mutations),
 		TU(test_fast_corpus),
+		TU(test_fast_tiers_point_into_der),
+		TU(test_fast_resolver_asked_for_claims_only),
+		TU(test_fast_open_containers_complete),
 	};
 	return tu_run(tests, sizeof(tests) / sizeof(tests[0]));
 }

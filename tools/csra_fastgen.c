@@ -351,7 +351,7 @@ int main(int argc, char **argv)
 	    "    const csra_gate_opts *opts, csra_arena *arena, csra_gate_opens *opens, void **out)\n{\n"
 	    "\tpthread_once(&fast_once, fast_init);\n\tif (!fast_ok)\n\t\treturn 0;\n"
 	    "\tf_tlv_fn fn = f_root_fn(td);\n\tif (fn == NULL)\n\t\treturn 0;\n"
-	    "\tfx x = { opts, arena, opens, opts->max_depth };\n\tvoid *value = NULL;\n"
+	    "\tfx x = { opts, arena, opens, opts->max_depth, NULL, 0 };\n\tvoid *value = NULL;\n"
 	    "\tconst uint8_t *next;\n"
 	    "\tif (!fn(&x, der, der + len, 0, NULL, &value, &next) || next != der + len)\n\t\treturn 0;\n"
 	    "\t*out = value;\n\treturn 1;\n}\n");

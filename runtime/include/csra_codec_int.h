@@ -71,6 +71,11 @@ asn_TYPE_descriptor_t *csra_claim_type(const uint8_t *der, size_t len);
  * by the form of intermediateCertificates. */
 asn_TYPE_descriptor_t *csra_evidence_td_for(const uint8_t *der, size_t len);
 
+/* csra_codec_open_containers lists, NULL-terminated, every container
+ * csra_codec_open_type can name a type in (csra_gate_opts.resolves_in):
+ * for any other it returns NULL, and is not asked. */
+extern const asn_TYPE_descriptor_t *const csra_codec_open_containers[];
+
 /* csra_codec_open_type is the gate's resolver for |codec|'s open types. */
 asn_TYPE_descriptor_t *csra_codec_open_type(const csra_codec *codec,
     const asn_TYPE_descriptor_t *container, const uint8_t *oid, size_t oid_len,

@@ -36,6 +36,10 @@ typedef struct fx {
 	csra_arena *arena;
 	csra_gate_opens *opens;	/* NULL: open types checked, not built */
 	unsigned max_depth;
+	/* csra_gate_asks for the last container seen: open values come in
+	 * runs of one container (claims, a Name's attributes). */
+	const asn_TYPE_descriptor_t *ask_td;
+	int ask;
 } fx;
 
 /* As the walk's: the container of an open type and its defining OID. */
@@ -127,6 +131,18 @@ F_INLINE int f_bytes(fx *x, uint8_t **buf, int *size, const uint8_t *p, size_t n
 	return 1;
 }
 
+/* |p|/|n| in place: INTEGER, OID, BIT STRING and ANY contents point into
+ * the bytes decoded, which live as long as the structure (docs/codec.md,
+ * "What the structures point into"); no copy and no trailing NUL. */
+F_INLINE int f_ref(uint8_t **buf, int *size, const uint8_t *p, size_t n)
+{
+	if (n > INT_MAX)
+		return 0;
+	*buf = (uint8_t *)(uintptr_t)p;
+	*size = (int)n;
+	return 1;
+}
+
 /* Stores a checked primitive of universal type |univ| as asn1c does:
  * the walk's build_prim. */
 F_INLINE int f_build_prim(fx *x, const struct tlv *t, unsigned univ, void **sptr)
@@ -144,14 +160,14 @@ F_INLINE int f_build_prim(fx *x, const struct tlv *t, unsigned univ, void **sptr
 		return f_struct(x, sptr, sizeof(NULL_t)) != NULL;
 	case 2: case 6: case 10: case 13: {
 		ASN__PRIMITIVE_TYPE_t *st = f_struct(x, sptr, sizeof(*st));
-		return st != NULL && f_bytes(x, &st->buf, &st->size, t->content, n);
+		return st != NULL && f_ref(&st->buf, &st->size, t->content, n);
 	}
 	case 3: {
 		BIT_STRING_t *st = f_struct(x, sptr, sizeof(*st));
 		if (st == NULL)
 			return 0;
 		st->bits_unused = t->content[0];
-		return f_bytes(x, &st->buf, &st->size, t->content + 1, n - 1);
+		return f_ref(&st->buf, &st->size, t->content + 1, n - 1);
 	}
 	default: {
 		OCTET_STRING_t *st = f_struct(x, sptr, sizeof(*st));
@@ -178,7 +194,7 @@ F_INLINE int f_leaf(fx *x, const uint8_t *p, const uint8_t *e, unsigned d, ber_t
 F_INLINE int f_build_any(fx *x, const uint8_t *p, const uint8_t *next, void **sptr)
 {
 	ANY_t *st = f_struct(x, sptr, sizeof(*st));
-	return st != NULL && f_bytes(x, &st->buf, &st->size, p, (size_t)(next - p));
+	return st != NULL && f_ref(&st->buf, &st->size, p, (size_t)(next - p));
 }
 
 F_INLINE int f_list_add(fx *x, void *listp, void *item)
@@ -256,11 +272,20 @@ static __attribute__((noinline)) int f_open(fx *x, const uint8_t *p, const uint8
 	    (!build || f_add_open(x, ot, p, *next, *sptr, nested));
 }
 
+F_INLINE int f_asks(fx *x, const asn_TYPE_descriptor_t *container)
+{
+	if (container != x->ask_td) {
+		x->ask_td = container;
+		x->ask = csra_gate_asks(x->opts, container);
+	}
+	return x->ask;
+}
+
 /* An open-type member: resolved if it can be, else any DER. */
 F_INLINE int f_open_member(fx *x, const uint8_t *p, const uint8_t *e, unsigned d,
     const struct fdefby *db, void **sptr, const uint8_t **next)
 {
-	if (db != NULL && db->oid != NULL && x->opts->resolve != NULL) {
+	if (db != NULL && db->oid != NULL && f_asks(x, db->container)) {
 		int r = f_open(x, p, e, d, db, sptr, next);
 		if (r >= 0)
 			return r;

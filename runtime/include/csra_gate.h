@@ -31,7 +31,25 @@ typedef struct csra_gate_opts {
 	/* Open-type values in this container (may be NULL) are checked but
 	 * not built by csra_gate_decode, even with |opens|. */
 	const asn_TYPE_descriptor_t *check_only_in;
+	/* The containers in which |resolve| may name a type, NULL-terminated;
+	 * it is not asked for open types of any other (a Name's attribute
+	 * values are most of them). NULL: asked for all. */
+	const asn_TYPE_descriptor_t *const *resolves_in;
 } csra_gate_opts;
+
+/* csra_gate_asks returns 1 if |opts|'s resolver is to be asked for an
+ * open-type value of |container|: both tiers ask alike. */
+static inline int csra_gate_asks(const csra_gate_opts *opts, const asn_TYPE_descriptor_t *container)
+{
+	if (opts->resolve == NULL)
+		return 0;
+	if (opts->resolves_in == NULL)
+		return 1;
+	for (const asn_TYPE_descriptor_t *const *c = opts->resolves_in; *c != NULL; c++)
+		if (*c == container)
+			return 1;
+	return 0;
+}
 
 /* csra_gate_check checks that |der|/|len| is exactly one DER encoding of
  * |td|. Returns CSRA_OK, or the code of the first problem with |diag|
@@ -40,8 +58,9 @@ csra_err csra_gate_check(asn_TYPE_descriptor_t *td, const uint8_t *der,
     size_t len, const csra_gate_opts *opts, csra_diag *diag);
 
 /* An open-type value a decode built: its TLV |der|/|len| within the bytes
- * walked, the copy held by the ANY_t in the structure (|any|, as
- * ber_decode keeps it), the type the resolver named and the structure. */
+ * walked, the buffer of the ANY_t in the structure (|any|: the same bytes
+ * since ANY points into them; csra_decode_reference's ber_decode keeps a
+ * copy), the type the resolver named and the structure. */
 typedef struct csra_gate_open {
 	const uint8_t *der;
 	size_t len;
@@ -57,8 +76,10 @@ typedef struct csra_gate_opens {
 } csra_gate_opens;
 
 /* csra_gate_decode is csra_gate_check that also builds, from |arena|, the
- * asn1c structure ber_decode would build, and sets |*out| to it. Each
- * TLV is read once. With |opens| (zeroed before the first use) every
+ * asn1c structure ber_decode would build, and sets |*out| to it, except
+ * that INTEGER, ENUMERATED, OID, RELATIVE-OID, BIT STRING and ANY
+ * contents point into |der| (no copy, no trailing NUL): |der| must live
+ * as long as the structure. Each TLV is read once. With |opens| (zeroed before the first use) every
  * open-type value the resolver names, outside opts->check_only_in, is
  * built as well, from |arena|, and appended there; ANY_t members hold their TLV either way. On error
  * |*out| is NULL and |arena| may hold partial results (free the arena). */

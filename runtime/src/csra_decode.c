@@ -4,6 +4,7 @@
  * ber_decode into a per-decode arena, then asn1c's constraint check.
  */
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -217,6 +218,13 @@ static asn_TYPE_descriptor_t *bundle_td_for(const uint8_t *der, size_t len)
 	return &asn_DEF_AttestationBundle;
 }
 
+/* Keep in step with csra_codec_open_type: tests/test_fast.c checks that
+ * it names no type in any other container. */
+const asn_TYPE_descriptor_t *const csra_codec_open_containers[] = {
+	&asn_DEF_ReportedClaim, &asn_DEF_AttestationStatement, &asn_DEF_EvidenceStatement,
+	&asn_DEF_CRIAttribute, NULL,
+};
+
 asn_TYPE_descriptor_t *csra_codec_open_type(const csra_codec *codec,
     const asn_TYPE_descriptor_t *container, const uint8_t *oid, size_t oid_len,
     const uint8_t *val, size_t val_len)
@@ -278,7 +286,8 @@ static csra_err gate_and_decode(const csra_codec *codec, csra_arena *arena,
 	 * more memory than the claim (40 bytes for a 17-byte BOOLEAN claim),
 	 * and opening one again walks a few bytes. Statements and attribute
 	 * values, which are worth it, are built with the whole. */
-	csra_gate_opts go = { codec->max_depth, resolve, (void *)codec, &asn_DEF_ReportedClaim };
+	csra_gate_opts go = { codec->max_depth, resolve, (void *)codec, &asn_DEF_ReportedClaim,
+		csra_codec_open_containers };
 	if (!reference) {
 		/* The generated fast path first; on any refusal its partial
 		 * results go and the walk decodes again, to say what and where. */
@@ -409,9 +418,22 @@ csra_err csra_decoded_open_fresh(csra_decoded *d, asn_TYPE_descriptor_t *td,
 	if (d == NULL || td == NULL || val == NULL || out == NULL)
 		return CSRA_ERR_INVALID_ARGUMENT;
 	*out = NULL;
-	/* Nothing recorded: |val| need not lie in |d|'s memory, and a record
-	 * keyed by a pointer into a buffer since freed could match a new one
-	 * at the same address. */
+	/* The structure points into the bytes it was decoded from, so they
+	 * must live as long as |d|: |d|'s own copy does; anything else (a
+	 * caller's buffer) is copied into |d| first. */
+	uintptr_t v = (uintptr_t)val, b = (uintptr_t)d->der;
+	if (len > 0 && !(v >= b && len <= d->der_len && v - b <= d->der_len - len)) {
+		uint8_t *copy = csra_arena_alloc(d->arena, len);
+		if (copy == NULL) {
+			csra_err e = csra_arena_hit_cap(d->arena) ? CSRA_ERR_DER_RESOURCE_LIMIT : CSRA_ERR_NOMEM;
+			set_diag(diag, e, SIZE_MAX, td->name);
+			return e;
+		}
+		memcpy(copy, val, len);
+		val = copy;
+	}
+	/* Nothing recorded: a record keyed by a pointer into a buffer since
+	 * freed could match a new one at the same address. */
 	return gate_and_decode(&d->codec, d->arena, NULL, td, val, len, out, diag, 0);
 }
 

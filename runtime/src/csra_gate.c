@@ -330,6 +330,18 @@ static int set_bytes(gate *g, uint8_t **buf, int *size, const uint8_t *p, size_t
 	return 1;
 }
 
+/* |p|/|n| in place: INTEGER, OID, BIT STRING and ANY contents point into
+ * the bytes walked, which the caller keeps as long as the structure
+ * (docs/codec.md); no copy and, unlike ber_decode, no trailing NUL. */
+static int ref_bytes(gate *g, uint8_t **buf, int *size, const uint8_t *p, size_t n, const uint8_t *at)
+{
+	if (n > INT_MAX)
+		return fail(g, CSRA_ERR_DER_RESOURCE_LIMIT, at);
+	*buf = (uint8_t *)(uintptr_t)p;
+	*size = (int)n;
+	return 1;
+}
+
 /* Stores a checked primitive of universal type |univ| as asn1c does. */
 static inline __attribute__((always_inline)) int build_prim(gate *g, const struct tlv *t, unsigned univ, void **sptr)
 {
@@ -346,14 +358,14 @@ static inline __attribute__((always_inline)) int build_prim(gate *g, const struc
 		return get_struct(g, sptr, sizeof(NULL_t), t->start) != NULL;
 	case 2: case 6: case 10: case 13: {
 		ASN__PRIMITIVE_TYPE_t *st = get_struct(g, sptr, sizeof(*st), t->start);
-		return st != NULL && set_bytes(g, &st->buf, &st->size, t->content, n, t->start);
+		return st != NULL && ref_bytes(g, &st->buf, &st->size, t->content, n, t->start);
 	}
 	case 3: {
 		BIT_STRING_t *st = get_struct(g, sptr, sizeof(*st), t->start);
 		if (st == NULL)
 			return 0;
 		st->bits_unused = t->content[0];
-		return set_bytes(g, &st->buf, &st->size, t->content + 1, n - 1, t->start);
+		return ref_bytes(g, &st->buf, &st->size, t->content + 1, n - 1, t->start);
 	}
 	default: {
 		OCTET_STRING_t *st = get_struct(g, sptr, sizeof(*st), t->start);
@@ -362,11 +374,11 @@ static inline __attribute__((always_inline)) int build_prim(gate *g, const struc
 	}
 }
 
-/* An open type keeps its whole TLV, as asn1c's ANY does. */
+/* An open type keeps its whole TLV, as asn1c's ANY does: in place. */
 static int build_any(gate *g, const uint8_t *p, const uint8_t *next, void **sptr)
 {
 	ANY_t *st = get_struct(g, sptr, sizeof(*st), p);
-	return st != NULL && set_bytes(g, &st->buf, &st->size, p, (size_t)(next - p), p);
+	return st != NULL && ref_bytes(g, &st->buf, &st->size, p, (size_t)(next - p), p);
 }
 
 static int list_add(gate *g, void *listp, void *item, const uint8_t *at)
@@ -748,7 +760,7 @@ static inline int check_member(gate *g, const struct mplan *m, const uint8_t *p,
 {
 	if (m->leaf)
 		return check_leaf(g, m, p, end, next, sptr);
-	if (m->open && defby != NULL && defby->oid != NULL && g->opts->resolve != NULL) {
+	if (m->open && defby != NULL && defby->oid != NULL && csra_gate_asks(g->opts, defby->container)) {
 		int r = check_open(g, p, end, defby, next, sptr);
 		if (r >= 0)
 			return r;
