@@ -604,10 +604,8 @@ static int check_ak(struct vctx *x, X509 *cert, const uint8_t *bkey, int ak_eku,
 		ak_eku = has_eku(x->v, cert);
 	int ok = ak_props(x, X509_get_extension_flags(cert), csra_x509_no_digsig(cert), ak_eku, path);
 
-	uint8_t key[32];
-	int keyed = bkey != NULL;
-	if (keyed)
-		memcpy(key, bkey, sizeof(key));
+	const uint8_t *key = bkey;
+	int keyed = key != NULL;
 	STACK_OF(X509) *cached = keyed ? csra_cache_get_chain(x->v->cache, key, x->at) : NULL;
 	if (cached != NULL) {
 		s->chain = cached;
@@ -973,23 +971,17 @@ static void check_block(struct vctx *x, int i, const struct span *blk, struct cs
 	if (sb->sid.certificate != NULL) {
 		if (span_tagged(&sid, 0xa2, &wrap) && span_child(&wrap, 0, &inner))
 			cert_spki(&inner, &x->blocks[i].in_spki);
-		if (i == 0 && x->cold.key != NULL && x->blocks[i].in_spki.len != 0) {
+		if (x->blocks[i].in_spki.len != 0) {
 			char cpath[96];
 			snprintf(cpath, sizeof(cpath), "%s.sid.certificate", path);
-			if (cold_block(x, path, cpath, s))
+			if (i == 0 && x->cold.key != NULL && cold_block(x, path, cpath, s))
 				return;
-		}
-		if (x->blocks[i].in_spki.len != 0) {
 			have_dg = sha256(x->v, inner.p, inner.len, leaf_dg);
 			have_bkey = have_dg && block_key(x, leaf_dg, bkey);
 			/* A certificate alone, seen for the first time. */
 			if (have_bkey && !x->v->no_fastlink && sb->sid.subjectPublicKeyInfo == NULL &&
-			    sb->sid.keyId == NULL && first_sight(x, bkey)) {
-				char cpath[96];
-				snprintf(cpath, sizeof(cpath), "%s.sid.certificate", path);
-				if (fast_block(x, i, &inner, path, cpath, s))
-					return;
-			}
+			    sb->sid.keyId == NULL && first_sight(x, bkey) && fast_block(x, i, &inner, path, cpath, s))
+				return;
 		}
 		if (x->blocks[i].in_spki.len == 0 ||
 		    (cert = parse_known(x, &inner, leaf_dg, have_dg, &spki, &spki_len, &ak_eku)) == NULL) {

@@ -635,7 +635,9 @@ int csra_result_signer_trusted(const csra_result *r, size_t i)
 	return i < r->nsigners && r->signers[i].trusted;
 }
 
-STACK_OF(X509) *csra_signer_chain(struct csra_signer_rec *s)
+/* |s|'s chain, leaf first, parsing the certificates kept as DER once
+ * (safe from several threads); NULL if none or if memory ran out. */
+static STACK_OF(X509) *signer_chain(struct csra_signer_rec *s)
 {
 	if (s->chain != NULL || s->nders == 0)
 		return s->chain;
@@ -681,7 +683,7 @@ STACK_OF(X509) *csra_result_signer_chain(const csra_result *r, size_t i)
 {
 	/* The result is shared read-only; only the lazily parsed leaf's
 	 * chain is written, once, atomically. */
-	return i < r->nsigners ? csra_signer_chain((struct csra_signer_rec *)&r->signers[i]) : NULL;
+	return i < r->nsigners ? signer_chain((struct csra_signer_rec *)&r->signers[i]) : NULL;
 }
 
 /* JSON --------------------------------------------------------------- */

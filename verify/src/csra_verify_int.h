@@ -153,7 +153,7 @@ struct csra_signer_rec {
 	/* A path the explicit link check took without an OpenSSL parse
 	 * (csra_evidence.c): the DER of its first |nders| certificates (the
 	 * leaf, and an intermediate on a cold path) and the parsed ones
-	 * above them; |chain| is then NULL and csra_signer_chain builds
+	 * above them; |chain| is then NULL and csra_result_signer_chain builds
 	 * |lazy| on first demand. */
 	uint8_t *ders[2];
 	size_t der_lens[2];
@@ -168,11 +168,6 @@ struct csra_signer_rec {
  * certificates (csra_evidence.c) on (the default) or off; for tests that
  * exercise OpenSSL's route or count its cache lookups. */
 void csra_verifier_set_fastlink(csra_verifier *v, int on);
-
-/* csra_signer_chain is csra_result_signer_chain for |s|: its chain, leaf
- * first, parsing a leaf kept as DER once (safe from several threads);
- * NULL if none or if parsing it ran out of memory. */
-STACK_OF(X509) *csra_signer_chain(struct csra_signer_rec *s);
 
 
 struct csra_result {
