@@ -300,7 +300,9 @@ int csra_result_key_claim(const csra_result *r, size_t k, csra_claim c, csra_cla
  * csra_result_signer_trusted says whether block |i| verified and chained
  * to a trust anchor (or was made by a caller-supplied key), and
  * csra_result_signer_chain returns its validated chain, leaf first
- * (owned by |r|; NULL if none). */
+ * (owned by |r|; NULL if none). Certificates csrattest checked without
+ * OpenSSL are parsed on the first call (safe from several threads); NULL
+ * also if that runs out of memory. */
 size_t csra_result_signer_count(const csra_result *r);
 int csra_result_signer_trusted(const csra_result *r, size_t i);
 STACK_OF(X509) *csra_result_signer_chain(const csra_result *r, size_t i);
