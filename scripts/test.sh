@@ -66,8 +66,8 @@ cmake --build build-tsan -j"$jobs" --target csra_test_threads csra_test_cache cs
 # two cores; then again with allocations failing. Any finding fails CI and
 # leaves its reproducer in fuzz/repro/.
 stage "fuzz harnesses (clang, libFuzzer, ASan+UBSan)"
-CSRA_FUZZ_JOBS="$jobs" CSRA_FUZZ_ALLOC_FAIL=0 scripts/fuzz.sh "${CSRA_FUZZ_SECONDS:-8}"
-if [ "${CSRA_FUZZ_ALLOC_SECONDS:-3}" != 0 ]; then
-	CSRA_FUZZ_JOBS="$jobs" CSRA_FUZZ_ALLOC_FAIL=1 scripts/fuzz.sh "${CSRA_FUZZ_ALLOC_SECONDS:-3}"
+CSRA_FUZZ_JOBS="$jobs" CSRA_FUZZ_ALLOC_FAIL=0 scripts/fuzz.sh "${CSRA_FUZZ_SECONDS:-6}"
+if [ "${CSRA_FUZZ_ALLOC_SECONDS:-2}" != 0 ]; then
+	CSRA_FUZZ_JOBS="$jobs" CSRA_FUZZ_ALLOC_FAIL=1 scripts/fuzz.sh "${CSRA_FUZZ_ALLOC_SECONDS:-2}"
 fi
 stage "done"
