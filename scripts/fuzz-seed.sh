@@ -39,7 +39,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # The selector byte of fuzz_decode / fuzz_der_roundtrip: csra_pdu - 1.
-SEL_EVIDENCE=0 SEL_EBUNDLE=2 SEL_CSR=3 SEL_CERT=5 SEL_TPM=6
+SEL_EVIDENCE=0 SEL_EBUNDLE=2 SEL_CSR=3 SEL_CERT=5 SEL_TPM=6 SEL_C4A=10
 
 # put DIR NAME FILE [SELECTOR]: copy FILE to DIR/NAME, optionally with the
 # selector byte in front.
@@ -184,6 +184,10 @@ if [ "$corpus" = 1 ]; then
 	python3 "$top/scripts/c4a-seed.py" message "$g/c4a-claims.der" "$g/c4a.der" "$g/c4a.sig" \
 		"$g/ca.der" "$c4/message.der" "$c4/one-signer.der"
 	pem "ATTESTATION MESSAGE" "$c4/message.der" >"$c4/message.pem"
+	for m in message one-signer; do
+		put "$s/decode" "crypto4a-$m" "$c4/$m.der" $SEL_C4A
+		put "$s/der_roundtrip" "crypto4a-$m" "$c4/$m.der" $SEL_C4A
+	done
 	{ printf '1'; cat "$c4/message.der"; } >"$c4/all-message"
 
 	# fuzz_input: each armour, raw base64, raw DER and broken forms.
@@ -460,6 +464,10 @@ for f in "$shared"/vectors/vendors/crypto4a/attestation.*; do
 	{ printf '1'; cat "$f"; } >"$work/all"
 	put "$o/crypto4a" "shared-all-$(basename "$f")" "$work/all"
 done
+if [ -e "$shared/vectors/vendors/crypto4a/attestation.der" ]; then
+	put "$o/decode" shared-crypto4a "$shared/vectors/vendors/crypto4a/attestation.der" $SEL_C4A
+	put "$o/der_roundtrip" shared-crypto4a "$shared/vectors/vendors/crypto4a/attestation.der" $SEL_C4A
+fi
 # fuzz_securosys: the Primus sample's parts as they come (the harness's
 # flags byte 0: its own signature and chain; 1: the XML signed by the
 # harness, the sample's chain).
