@@ -108,13 +108,14 @@ static void put_str(const char *sub, const char *name, const char *s)
 
 enum signer_mode {
 	SIGN_CERT,		/* the AK certificate, intermediate in the Evidence */
+	SIGN_CERT_AGAIN,	/* as SIGN_CERT, by another certificate of the AK key */
 	SIGN_CERT_SPKI,		/* certificate and SPKI; intermediate left to the bundle */
 	SIGN_KEYID,		/* the AK certificate's keyId: the verifier knows it */
 	SIGN_SIGNER_KEY		/* the verifier's bare signer key, by keyId */
 };
 
 typedef struct pki {
-	X509 *root, *inter, *ak, *tpm_ak;
+	X509 *root, *inter, *ak, *ak_again, *tpm_ak;
 } pki;
 
 #define CHECK_OK(call) do { if ((call) != CSRA_OK) die("%s failed", #call); } while (0)
@@ -147,7 +148,9 @@ static uint8_t *evidence(const pki *k, fuzz_key_id subject, const uint8_t *nonce
 	CHECK_OK(csra_evb_add_purposes(b, key, CSRA_PURPOSE_SIGN));
 	switch (mode) {
 	case SIGN_CERT:
-		CHECK_OK(csra_evb_add_signer(b, fuzz_key(FUZZ_KEY_AK), k->ak, CSRA_SID_CERT, NULL, 0));
+	case SIGN_CERT_AGAIN:
+		CHECK_OK(csra_evb_add_signer(b, fuzz_key(FUZZ_KEY_AK), mode == SIGN_CERT ? k->ak : k->ak_again,
+		    CSRA_SID_CERT, NULL, 0));
 		CHECK_OK(csra_evb_add_intermediate(b, k->inter));
 		break;
 	case SIGN_CERT_SPKI:
@@ -547,6 +550,17 @@ static void verify_request_seeds(const pki *k)
 	fvr_opts wrong = opts(0, 0, "another nonce");
 	r = pkcs10(FUZZ_KEY_SUBJECT, b, blen, &rlen);
 	vr_seed("rejected-pkcs10-nonce", &wrong, r, rlen, CSRA_VERDICT_REJECTED);
+	free(b);
+
+	/* Two statements, by two certificates of the AK key: the second's
+	 * leaf is new to the verifier and its issuer was validated for the
+	 * first, so the explicit link check's one-link route decides it (and
+	 * OpenSSL, for the twin verifier). */
+	st[0] = st_evidence(k, FUZZ_KEY_SUBJECT, &o, SIGN_CERT);
+	st[1] = st_evidence(k, FUZZ_KEY_SUBJECT, &o, SIGN_CERT_AGAIN);
+	b = bundle(k, 0, st, 2, &blen);
+	r = pkcs10(FUZZ_KEY_SUBJECT, b, blen, &rlen);
+	vr_seed("valid-pkcs10-cabf-new-ak", &o, r, rlen, CSRA_VERDICT_VERIFIED);
 	free(b);
 
 	/* No nonce; the AK named by keyId only; strict, with a timestamp window. */
@@ -1098,8 +1112,9 @@ int main(int argc, char **argv)
 	k.root = root;
 	k.inter = fuzz_cert(FUZZ_KEY_INTER, root);
 	k.ak = k.inter ? fuzz_cert(FUZZ_KEY_AK, k.inter) : NULL;
+	k.ak_again = k.inter ? fuzz_cert(FUZZ_KEY_AK, k.inter) : NULL;
 	k.tpm_ak = k.inter ? fuzz_cert(FUZZ_KEY_TPM_AK, k.inter) : NULL;
-	if (k.ak == NULL || k.tpm_ak == NULL || !fvr_setup(root))
+	if (k.ak == NULL || k.ak_again == NULL || k.tpm_ak == NULL || !fvr_setup(root))
 		die("PKI");
 	verify_request_seeds(&k);
 	tpm_seeds();
@@ -1111,6 +1126,7 @@ int main(int argc, char **argv)
 	X509_free(k.root);
 	X509_free(k.inter);
 	X509_free(k.ak);
+	X509_free(k.ak_again);
 	X509_free(k.tpm_ak);
 	printf("seedgen_request: %d written, %d kept (--force replaces)\n", written, kept);
 	if (failures) {
