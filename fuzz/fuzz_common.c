@@ -270,12 +270,6 @@ void fuzz_check_decoded(csra_decoded *d, int flags)
 		walk(d, flags, td, value);
 }
 
-void fuzz_pdu_count_check(void)
-{
-	if (csra_pdu_td((csra_pdu)FUZZ_PDU_COUNT) == NULL || csra_pdu_td((csra_pdu)(FUZZ_PDU_COUNT + 1)) != NULL)
-		fuzz_fail("FUZZ_PDU_COUNT is not the number of csra_pdu values", NULL);
-}
-
 csra_err fuzz_decode_check(csra_pdu pdu, const uint8_t *der, size_t len, int flags)
 {
 	csra_decoded *d = (csra_decoded *)1;	/* must be overwritten */

@@ -902,10 +902,13 @@ static int test_oid_rule_all_positions(void)
  * outside them is an internal error, not a crash or an acceptance. */
 static int test_gate_plans_cover_decodes(void)
 {
-	for (int pdu = CSRA_PDU_EVIDENCE; pdu <= CSRA_PDU_CRYPTO4A_ATTESTATION; pdu++) {
+	for (int pdu = CSRA_PDU_EVIDENCE; pdu <= CSRA_PDU_COUNT; pdu++) {
 		asn_TYPE_descriptor_t *td = csra_pdu_td((csra_pdu)pdu);
 		CHECK(td != NULL && csra_gate_has_plan(td));
 	}
+	/* Every loop over the PDUs stops at CSRA_PDU_COUNT: a PDU after it
+	 * would be left out of them all. */
+	CHECK(csra_pdu_td((csra_pdu)(CSRA_PDU_COUNT + 1)) == NULL);
 	CHECK(csra_gate_has_plan(&asn_DEF_EvidenceExplicitCerts));
 	int claims = 0;
 	for (int c = 0; c < 256; c++) {

@@ -24,7 +24,7 @@
 #include "ReportedClaim.h"
 #include "csrattest/codec.h"
 
-#define NPDU 11
+#define NPDU CSRA_PDU_COUNT
 
 static unsigned long accepted, refused, compared;
 

@@ -12,6 +12,11 @@
  * IMPLICIT form), or NULL. */
 asn_TYPE_descriptor_t *csra_pdu_td(csra_pdu pdu);
 
+/* The csra_pdu values are 1..CSRA_PDU_COUNT: what tests and fuzzers that
+ * go through every PDU count to. test_der fails when codec.h gains one
+ * and this is not moved. */
+#define CSRA_PDU_COUNT CSRA_PDU_CRYPTO4A_ATTESTATION
+
 /* csra_oid_find returns the table entry whose DER contents are |der|/|len|,
  * or NULL. Matching is on the encoded bytes, never on decoded arcs. */
 const csra_oid_entry *csra_oid_find(const uint8_t *der, size_t len);
