@@ -10,10 +10,6 @@
 #include "csra_codec_int.h"
 #include "csrattest/codec.h"
 
-/* How many csra_pdu values there are: the selector byte of fuzz_decode and
- * fuzz_der_roundtrip picks one as byte % FUZZ_PDU_COUNT + 1. */
-#define FUZZ_PDU_COUNT CSRA_PDU_COUNT
-
 /* fuzz_main.c defines libFuzzer's entry points for every harness. */
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

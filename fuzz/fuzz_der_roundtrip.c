@@ -14,7 +14,7 @@ int fuzz_one(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;
-	csra_pdu pdu = (csra_pdu)(data[0] % FUZZ_PDU_COUNT + 1);
+	csra_pdu pdu = (csra_pdu)(data[0] % CSRA_PDU_COUNT + 1);
 	fuzz_decode_check(pdu, data + 1, size - 1, FUZZ_OPEN | FUZZ_ROUNDTRIP | FUZZ_REFERENCE);
 	return 0;
 }

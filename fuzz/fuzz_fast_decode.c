@@ -3,7 +3,7 @@
  * The generated fast path and the plan walk must agree: the fast path
  * accepts exactly what the walk accepts, and builds the same structures
  * (DER encoding and asn_fprint text of the whole and of every open-type
- * value). The first byte picks the PDU (low nibble, % FUZZ_PDU_COUNT + 1) and the
+ * value). The first byte picks the PDU (low nibble, % CSRA_PDU_COUNT + 1) and the
  * nesting limit (high nibble: 0 is the default 32, else twice it), so the
  * der_roundtrip seeds serve as they are.
  */
@@ -12,13 +12,13 @@
 
 #include "../tests/fast_diff.h"
 
-_Static_assert(FUZZ_PDU_COUNT <= 16, "the low nibble picks the PDU");
+_Static_assert(CSRA_PDU_COUNT <= 16, "the low nibble picks the PDU");
 
 int fuzz_one(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;
-	csra_pdu pdu = (csra_pdu)((data[0] & 15) % FUZZ_PDU_COUNT + 1);
+	csra_pdu pdu = (csra_pdu)((data[0] & 15) % CSRA_PDU_COUNT + 1);
 	unsigned depth = data[0] >> 4 ? (unsigned)(data[0] >> 4) * 2 : 32;
 	char why[256];
 	unsigned long injected = fuzz_alloc_injected();

@@ -345,7 +345,7 @@ static void put(const char *harness, const char *name, int prefix, der d)
 }
 
 /* Values of the csra_pdu enum (codec.h), as the selector byte of
- * fuzz_decode and fuzz_der_roundtrip reads them: byte % FUZZ_PDU_COUNT + 1 (fuzz_common.h). */
+ * fuzz_decode and fuzz_der_roundtrip reads them: byte % CSRA_PDU_COUNT + 1 (csra_codec_int.h). */
 enum { P_EVIDENCE = 1, P_ABUNDLE, P_EBUNDLE, P_CSR, P_CRMF, P_CERT, P_TPM, P_PURPOSES, P_EXTS };
 
 /* |d| as a seed of its own harness and, with the PDU selector byte, of

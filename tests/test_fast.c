@@ -24,8 +24,6 @@
 #include "ReportedClaim.h"
 #include "csrattest/codec.h"
 
-#define NPDU CSRA_PDU_COUNT
-
 static unsigned long accepted, refused, compared;
 
 /* 1 unless the two disagree; prints why. */
@@ -133,7 +131,7 @@ static int test_fast_corpus(void)
 				fclose(f);
 			}
 			int ok = 1;
-			for (int pdu = 1; pdu <= NPDU && ok && buf != NULL; pdu++)
+			for (int pdu = 1; pdu <= CSRA_PDU_COUNT && ok && buf != NULL; pdu++)
 				ok = agree((csra_pdu)pdu, buf, len, 32) &&
 				    (len == 0 || agree((csra_pdu)pdu, buf + 1, len - 1, 32));
 			free(buf);

@@ -169,7 +169,6 @@ struct csra_signer_rec {
  * exercise OpenSSL's route or count its cache lookups. */
 void csra_verifier_set_fastlink(csra_verifier *v, int on);
 
-
 struct csra_result {
 	csra_verdict verdict;
 	struct csra_check *checks;
