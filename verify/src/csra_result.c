@@ -892,7 +892,8 @@ static ASN1_TIME *der_time(uint8_t tag, const uint8_t *p, size_t len)
 static json_t *der_cert_json(const csra_result *r, const uint8_t *der, size_t len, char name[256], int *ok)
 {
 	csra_fastlink_cert c;
-	uint8_t md[32];
+	uint8_t md[EVP_MAX_MD_SIZE];
+	unsigned mdlen = 0;
 	json_t *o = NULL;
 	X509_NAME *issuer = NULL, *subject = NULL;
 	ASN1_INTEGER *serial = NULL;
@@ -900,7 +901,7 @@ static json_t *der_cert_json(const csra_result *r, const uint8_t *der, size_t le
 	const unsigned char *p;
 	name[0] = '\0';
 	/* Strictly decoded before it was kept. */
-	if (!csra_fastlink_parse(der, len, 1, &c) || EVP_Digest(der, len, md, NULL, result_md(r), NULL) != 1 ||
+	if (!csra_fastlink_parse(der, len, 1, &c) || EVP_Digest(der, len, md, &mdlen, result_md(r), NULL) != 1 ||
 	    (p = c.issuer, issuer = d2i_X509_NAME(NULL, &p, (long)c.issuer_len)) == NULL ||
 	    (p = c.subject, subject = d2i_X509_NAME(NULL, &p, (long)c.subject_len)) == NULL ||
 	    (p = c.serial_tlv, serial = d2i_ASN1_INTEGER(NULL, &p, (long)c.serial_tlv_len)) == NULL ||
@@ -909,7 +910,7 @@ static json_t *der_cert_json(const csra_result *r, const uint8_t *der, size_t le
 		*ok = 0;
 	else {
 		X509_NAME_oneline(subject, name, 256);
-		o = cert_fields_json(md, sizeof(md), serial, issuer, subject, nb, na, ok);
+		o = cert_fields_json(md, mdlen, serial, issuer, subject, nb, na, ok);
 	}
 	X509_NAME_free(issuer);
 	X509_NAME_free(subject);
