@@ -666,6 +666,89 @@ static int t_structure(void)
 	return ok;
 }
 
+/* Up to two big-endian edits of |n| (1 to 4) bytes each, and a length. */
+struct edit {
+	size_t at;
+	unsigned n;
+	uint32_t val;
+};
+
+struct layout_case {
+	const char *sample;
+	struct edit e[2];
+	size_t len;	/* 0: the whole sample */
+	const char *check, *path;
+	csra_err code;
+};
+
+/* The header, object and key-attribute refusals t_structure does not
+ * reach, each with its check, code and offset. Offsets are the shared
+ * samples' (ec: info header at 32, objects at 40 and 948, 35 attributes
+ * each, the point at 800 and 1708; rsa: objects at 40 and 1150, the
+ * modulus at 800 and 1910, CKA_MODULUS_BITS at 2174, the exponent at
+ * 1076 and 2186). */
+static int t_layout(void)
+{
+	static const struct layout_case cases[] = {
+		/* shorter than the smallest attestation */
+		{ "ec", { { 0, 0, 0 } }, 100, "marvell-liquidsecurity.decode", "attestation",
+		    CSRA_ERR_FMT_MALFORMED },
+		/* a buffer 8 bytes shorter leaves three handles' room */
+		{ "ec", { { 12, 4, 1816 } }, 0, "marvell-liquidsecurity.decode", "attestation",
+		    CSRA_ERR_FMT_MALFORMED },
+		/* info header version 2 */
+		{ "ec", { { 32, 2, 2 } }, 0, "marvell-liquidsecurity.decode", "attestation@32",
+		    CSRA_ERR_FMT_MALFORMED },
+		/* the second object's offset past the buffer */
+		{ "ec", { { 38, 2, 0xffff } }, 0, "marvell-liquidsecurity.decode", "attestation@32",
+		    CSRA_ERR_FMT_MALFORMED },
+		/* 513 attributes, over the cap */
+		{ "ec", { { 44, 4, 513 } }, 0, "marvell-liquidsecurity.attribute", "attestation@40",
+		    CSRA_ERR_FMT_EXTENSION },
+		/* attribute 2 (CKA_TOKEN) renamed CKA_CLASS, which attribute 0 is */
+		{ "ec", { { 70, 4, 0 } }, 0, "marvell-liquidsecurity.attribute", "attestation@70",
+		    CSRA_ERR_FMT_EXTENSION },
+		/* 34 attributes said: the 35th is left over */
+		{ "ec", { { 44, 4, 34 } }, 0, "marvell-liquidsecurity.attribute", "attestation@939",
+		    CSRA_ERR_FMT_EXTENSION },
+		/* a compressed point's prefix, in both objects alike */
+		{ "ec", { { 808, 1, 2 }, { 1716, 1, 2 } }, 0, "marvell-liquidsecurity.attribute",
+		    "attestation@1708", CSRA_ERR_FMT_EXTENSION },
+		/* CKA_MODULUS_BITS 2047 for a 2048-bit modulus */
+		{ "rsa", { { 2182, 4, 2047 } }, 0, "marvell-liquidsecurity.attribute", "attestation@1910",
+		    CSRA_ERR_FMT_EXTENSION },
+		/* an exponent with a leading zero, in both objects alike */
+		{ "rsa", { { 1084, 1, 0 }, { 2194, 1, 0 } }, 0, "marvell-liquidsecurity.attribute",
+		    "attestation@1910", CSRA_ERR_FMT_EXTENSION },
+	};
+	csra_verifier *v = csra_verifier_new();
+	int ok = v != NULL;
+	for (size_t i = 0; ok && i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct layout_case *c = &cases[i];
+		struct sample s;
+		ok = load(&s, c->sample);
+		uint8_t *d = ok ? malloc(s.raw_len) : NULL;
+		ok = d != NULL;
+		if (ok)
+			memcpy(d, s.raw, s.raw_len);
+		for (size_t j = 0; ok && j < 2 && c->e[j].n > 0; j++) {
+			ok = c->e[j].at + c->e[j].n <= s.raw_len;
+			for (unsigned k = 0; ok && k < c->e[j].n; k++)
+				d[c->e[j].at + k] = (uint8_t)(c->e[j].val >> (8 * (c->e[j].n - 1 - k)));
+		}
+		struct run x;
+		ok = ok && run2(&x, v, T_NOW, NULL, 0, d, c->len ? c->len : s.raw_len, s.certs, s.certs_len) &&
+		    !x.out.verified && tu_has_check(x.r, c->check, CSRA_STATUS_FAIL, c->code, c->path);
+		if (!ok)
+			fprintf(stderr, "  case %zu\n", i);
+		run_free(&x);
+		free(d);
+		unload(&s);
+	}
+	csra_verifier_free(&v);
+	return ok;
+}
+
 static char *b64url(const uint8_t *p, size_t n)
 {
 	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -899,6 +982,7 @@ int main(void)
 		{ "parts and certificates by content", t_parts },
 		{ "gzip caps and broken members", t_gzip },
 		{ "strict header, objects and attributes", t_structure },
+		{ "header, object and key attribute refusals, each with its offset", t_layout },
 		{ "Azure MRVL-1 JSON built from the sample", t_azure },
 		{ "link check deviations only when asked", t_link },
 		{ "a CA:FALSE card is refused", t_quirk_elsewhere },
