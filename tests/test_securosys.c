@@ -535,7 +535,8 @@ struct pki {
 	char spki_b64[1024];
 };
 
-static int pki_make(struct pki *k)
+/* With |ak_ca|, the attestation key's certificate is a CA's. */
+static int pki_make_ak(struct pki *k, int ak_ca)
 {
 	memset(k, 0, sizeof(*k));
 	k->root_key = rsa_key();
@@ -544,7 +545,7 @@ static int pki_make(struct pki *k)
 		return 0;
 	k->root = mkcert(k->root_key, "Test Primus Root", NULL, k->root_key, 1);
 	k->dev = mkcert(k->root_key, "PRIMUS HSM KEY (SN: 42)", k->root, k->root_key, 1);
-	k->ak = mkcert(k->ak_key, "attestation-key", k->dev, k->root_key, 0);
+	k->ak = mkcert(k->ak_key, "attestation-key", k->dev, k->root_key, ak_ca);
 	if (k->root == NULL || k->dev == NULL || k->ak == NULL)
 		return 0;
 	BIO *bio = BIO_new(BIO_s_mem());
@@ -574,6 +575,11 @@ static int pki_make(struct pki *k)
 	EVP_EncodeBlock((unsigned char *)k->spki_b64, der, n);
 	OPENSSL_free(der);
 	return 1;
+}
+
+static int pki_make(struct pki *k)
+{
+	return pki_make_ak(k, 0);
 }
 
 static void pki_free(struct pki *k)
@@ -836,6 +842,106 @@ static int test_hostile(void)
 	return 1;
 }
 
+/* Each field written otherwise than Primus writes it is refused with
+ * the message saying which: the document is |from| replaced by |to| in
+ * the well-formed one (|extra| adding optional fields). */
+static int test_fields(void)
+{
+	struct pki k;
+	CHECK(pki_make(&k));
+	static const struct {
+		const char *extra, *from, *to, *check, *frag;
+		csra_err code;
+	} cases[] = {
+		{ "", "creation=\"generated\">", "creation=\"generated\" b=\"1\">", "securosys-primus.decode",
+		    "takes one attribute, creation, and nothing else", CSRA_ERR_FMT_MALFORMED },
+		{ "", "<private_key creation=\"generated\">", "<private_key>", "securosys-primus.decode",
+		    "<private_key creation=...> is missing", CSRA_ERR_FMT_MALFORMED },
+		{ "", "\"generated\"", "\"Generated\"", "securosys-primus.decode",
+		    "creation must be a word of lower-case letters", CSRA_ERR_FMT_MALFORMED },
+		{ "\t<create_time>2026-01-01</create_time>\n", "", "", "securosys-primus.decode",
+		    "create_time must be YYYY-MM-DDTHH:MM:SSZ", CSRA_ERR_FMT_MALFORMED },
+		{ "\t<attest_time>2026-01-01T00:00:00</attest_time>\n", "", "", "securosys-primus.decode",
+		    "attest_time must be YYYY-MM-DDTHH:MM:SSZ", CSRA_ERR_FMT_MALFORMED },
+		{ "\t<key_use_count>-1</key_use_count>\n", "", "", "securosys-primus.decode",
+		    "key_use_count must be a decimal count", CSRA_ERR_FMT_MALFORMED },
+		{ "", "<algorithm>RSA<", "<algorithm>rsa<", "securosys-primus.decode",
+		    "algorithm must be a name such as RSA or EC", CSRA_ERR_FMT_MALFORMED },
+		{ "", ">1.2.840.113549.1.1.1<", ">1.2.840..113549.1.1.1<", "securosys-primus.decode",
+		    "algorithm_oid must be a dotted OID", CSRA_ERR_FMT_MALFORMED },
+		/* OBJ_txt2obj reads these as the key's OID: one spelling only. */
+		{ "", ">1.2.840.113549.1.1.1<", ">1.2.840.113549.1.1.01<", "securosys-primus.decode",
+		    "algorithm_oid must be a dotted OID", CSRA_ERR_FMT_MALFORMED },
+		{ "", ">1.2.840.113549.1.1.1<", ">1.2.840.113549.1.1.1.<", "securosys-primus.decode",
+		    "algorithm_oid must be a dotted OID", CSRA_ERR_FMT_MALFORMED },
+		{ "", ">1.2.840.113549.1.1.1<", ">.1.2.840.113549.1.1.1<", "securosys-primus.decode",
+		    "algorithm_oid must be a dotted OID", CSRA_ERR_FMT_MALFORMED },
+		{ "", ">1.2.840.113549.1.1.1<", ">1.2.840.10045.2.1<", "securosys-primus.decode",
+		    "<public_key>'s algorithm is not <algorithm_oid>", CSRA_ERR_FMT_MALFORMED },
+		{ "", ">2048<", ">2048 <", "securosys-primus.decode",
+		    "key_size must be a decimal number of bits", CSRA_ERR_FMT_MALFORMED },
+		{ "", "<attributes>", "<attributez>", "securosys-primus.decode",
+		    "<attributes> is missing", CSRA_ERR_FMT_MALFORMED },
+		{ "", "<label>k</label>", "<label xmlns=\"urn:x\">k</label>", "securosys-primus.decode",
+		    "<label> has a namespace", CSRA_ERR_FMT_MALFORMED },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *base = doc(&k, "", cases[i].extra, GOOD_ATTRS), *xml = base;
+		CHECK(base != NULL);
+		if (cases[i].from[0] != '\0') {
+			if (strcmp(cases[i].from, "<attributes>") == 0) {
+				/* Its closing tag too. */
+				char *c = strstr(base, "</attributes>");
+				CHECK(c != NULL);
+				memcpy(c, "</attributez>", 13);
+			}
+			char *at = strstr(base, cases[i].from);
+			CHECK(at != NULL);
+			size_t cap = strlen(base) + strlen(cases[i].to) + 1;
+			CHECK((xml = malloc(cap)) != NULL);
+			snprintf(xml, cap, "%.*s%s%s", (int)(at - base), base, cases[i].to, at + strlen(cases[i].from));
+			free(base);
+		}
+		if (!refused(&k, xml, strlen(xml), cases[i].code, cases[i].check, cases[i].frag)) {
+			fprintf(stderr, "  case %zu\n", i);
+			free(xml);
+			pki_free(&k);
+			return 0;
+		}
+		free(xml);
+	}
+	/* <public_key>: canonical base64 of bytes that are not an SPKI. */
+	char *xml = doc(&k, "", "", GOOD_ATTRS);
+	CHECK(xml != NULL);
+	char *pk = strstr(xml, "<public_key>"), *end = pk ? strstr(pk, "</public_key>") : NULL;
+	CHECK(end != NULL);
+	memcpy(pk + 12, "AAAA", 4);
+	memmove(pk + 16, end, strlen(end) + 1);
+	CHECK(refused(&k, xml, strlen(xml), CSRA_ERR_FMT_NO_KEY, "securosys-primus.key",
+	    "<public_key> is not a SubjectPublicKeyInfo OpenSSL reads"));
+	free(xml);
+	pki_free(&k);
+	return 1;
+}
+
+/* An attestation key whose certificate is a CA's is refused, whatever it
+ * signed. */
+static int test_ak_is_ca(void)
+{
+	struct pki k;
+	CHECK(pki_make_ak(&k, 1));
+	char *xml = doc(&k, "", "", GOOD_ATTRS);
+	CHECK(xml != NULL);
+	struct run x;
+	CHECK(run_signed(&x, &k, xml, strlen(xml)));
+	CHECK(fails_with(x.r, "ak.profile", CSRA_ERR_AK_IS_CA, "is a CA certificate"));
+	CHECK(x.o->verified == 0);
+	run_free(&x);
+	free(xml);
+	pki_free(&k);
+	return 1;
+}
+
 /* cabf-csbr: the sample's key claims all hold (generated, never
  * extractable, sensitive), and it counts without a nonce; it fails for
  * want of FIPS claims, which a Primus key attestation does not carry. */
@@ -965,6 +1071,8 @@ int main(void)
 		TU(test_detect),
 		TU(test_synthetic_good),
 		TU(test_hostile),
+		TU(test_fields),
+		TU(test_ak_is_ca),
 		TU(test_cabf_csbr),
 		TU(test_request),
 	};

@@ -26,7 +26,6 @@
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 #include <openssl/evp.h>
-#include <openssl/objects.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -409,22 +408,6 @@ static int timestamp(const char *s)
 	return 1;
 }
 
-/* A dotted OID OpenSSL can encode; |*der|: its contents (OPENSSL_free). */
-static int dotted_oid(const char *s, unsigned char **der, int *len)
-{
-	for (const char *c = s; *c; c++)
-		if ((*c < '0' || *c > '9') && *c != '.')
-			return 0;
-	ASN1_OBJECT *o = *s ? OBJ_txt2obj(s, 1) : NULL;
-	csra_clear_openssl_errors();
-	if (o == NULL)
-		return 0;
-	*len = (int)OBJ_length(o);
-	*der = *len > 0 ? OPENSSL_memdup(OBJ_get0_data(o), (size_t)*len) : NULL;
-	ASN1_OBJECT_free(o);
-	return *der != NULL;
-}
-
 /* The SPKI's algorithm OID, DER contents. */
 static int spki_alg(const uint8_t *spki, size_t len, const uint8_t **oid, size_t *oid_len)
 {
@@ -518,12 +501,15 @@ static int read_key(const csra_verifier *v, struct xread *x, const xmlNode *root
 			return push_path(x, &saved, e), XBAD(x, e, "algorithm must be a name such as RSA or EC"), 0;
 		text_claim(out, "key", "algorithm", t);
 	}
-	unsigned char *alg_oid = NULL;
-	int alg_oid_len = 0;
+	/* Room for any algorithm OID; a longer text is refused. */
+	uint8_t alg_oid[64];
+	size_t alg_oid_len = 0;
 	int64_t size = -1;
 	int ok = !x->bad;
 	if (ok && (t = FIELD("algorithm_oid")) != NULL) {
-		if (!dotted_oid(t, &alg_oid, &alg_oid_len)) {
+		/* One spelling (no empty arc, no leading zero), which the
+		 * text claim keeps; OBJ_txt2obj takes others. */
+		if (!csra_oid_from_str(t, alg_oid, sizeof(alg_oid), &alg_oid_len)) {
 			push_path(x, &saved, e), XBAD(x, e, "algorithm_oid must be a dotted OID");
 			return 0;
 		}
@@ -560,7 +546,7 @@ static int read_key(const csra_verifier *v, struct xread *x, const xmlNode *root
 				csra_result_add(x->r, KIND ".key", CSRA_STATUS_FAIL, CSRA_ERR_FMT_NO_KEY, x->path,
 				    "<public_key> is not a SubjectPublicKeyInfo OpenSSL reads");
 				ok = 0;
-			} else if (alg_oid != NULL && !csra_same(oid, oid_len, alg_oid, (size_t)alg_oid_len)) {
+			} else if (alg_oid_len > 0 && !csra_same(oid, oid_len, alg_oid, alg_oid_len)) {
 				XBAD(x, e, "<public_key>'s algorithm is not <algorithm_oid>");
 				ok = 0;
 			} else if (size >= 0 && EVP_PKEY_get_bits(k) != size) {
@@ -575,7 +561,6 @@ static int read_key(const csra_verifier *v, struct xread *x, const xmlNode *root
 		}
 		x->path[saved] = '\0';
 	}
-	OPENSSL_free(alg_oid);
 	if (!ok || x->bad)
 		return 0;
 
