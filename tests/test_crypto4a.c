@@ -478,6 +478,53 @@ static int test_unknown_claim(void)
 	return 1;
 }
 
+/* Claims and versions the vendor never writes so, each refused with the
+ * message saying why (the signature then fails too; the claims are read
+ * all the same). Octets: the message's version 6, the claims' 13; the
+ * last arc of claims[3] (6.1.3) 129, claims[10] (6.2.7) 438..439,
+ * claims[11] (6.2.8) 474, claims[12] (6.2.9) 509. */
+static int test_claim_rules(void)
+{
+	static const struct {
+		struct flip f[2];
+		const char *check, *path, *frag;
+	} cases[] = {
+		{ { { 6, 0x01 ^ 0x02 } }, KIND ".decode", "C4aAttestationMessage.version", "version is not 1" },
+		{ { { 13, 0x01 ^ 0x02 } }, KIND ".decode", "C4aAttestationMessage.claims.version",
+		    "version is not 1" },
+		/* 6.2.7 renamed 6.2.1: a second key-spki */
+		{ { { 439, 0x07 ^ 0x01 } }, KIND ".claim", "claims.claims[10]", "a second key-spki claim" },
+		/* 6.1.3 (firmware) renamed 6.1.1 (serial), which claims[1] is */
+		{ { { 129, 0x03 ^ 0x01 } }, KIND ".claim", "claims.claims[3]", "a repeated claim" },
+		/* 6.2.7 renamed 6.1.4, a platform claim, with its object */
+		{ { { 438, 0x02 ^ 0x01 }, { 439, 0x07 ^ 0x04 } }, KIND ".claim", "claims.claims[10]",
+		    "a platform claim naming an object" },
+		/* 6.2.8 and 6.2.9 renamed 6.2.10 and 6.2.11 */
+		{ { { 474, 0x08 ^ 0x0a }, { 509, 0x09 ^ 0x0b } }, KIND ".claim", "claims.claims",
+		    "both key-is-managed and key-is-not-managed" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const csra_result *st;
+		size_t nf = cases[i].f[1].mask != 0 ? 2 : 1;
+		csra_result *r = flipped_n(cases[i].f, nf, &st, T_2026);
+		int ok = r != NULL && csra_result_verdict(r) == CSRA_VERDICT_REJECTED &&
+		    tu_has_check(st, cases[i].check, CSRA_STATUS_FAIL, CSRA_ERR_FMT_MALFORMED, cases[i].path);
+		for (size_t k = 0; ok && k < csra_result_check_count(st); k++) {
+			const char *n, *m, *path;
+			csra_status s;
+			csra_err c;
+			csra_result_check(st, k, &n, &s, &c, &m, &path);
+			if (strcmp(n, cases[i].check) == 0 && strcmp(path, cases[i].path) == 0)
+				ok = strstr(m, cases[i].frag) != NULL;
+		}
+		if (!ok)
+			fprintf(stderr, "  case %zu\n", i);
+		csra_result_free(&r);
+		CHECK(ok);
+	}
+	return 1;
+}
+
 /* detect(): the sample in both forms; no other vendor's file, and this
  * one claimed by no other format. */
 static int test_detect(void)
@@ -629,6 +676,7 @@ int main(void)
 		TU(test_claim_other_object),
 		TU(test_spki_without_object),
 		TU(test_unknown_claim),
+		TU(test_claim_rules),
 		TU(test_detect),
 		TU(test_input_and_parts),
 		TU(test_again),
