@@ -47,6 +47,9 @@ typedef struct reqopt {
 	long cert_req_id;		/* CRMF certReqId */
 	const char *crmf_subject;	/* CRMF template subject CN; NULL: "code signer" */
 	int poposk_input;		/* CRMF POP over POPOSigningKeyInput, not the CertRequest */
+	int crmf_two_msgs;		/* CertReqMessages of two messages */
+	int crmf_no_key;		/* the template without publicKey */
+	int crmf_not_der;		/* extnValue: the bundle and a byte after it */
 } reqopt;
 
 /* A key claim: 0 the good value, 1 the wrong value, 2 absent. */
@@ -284,13 +287,25 @@ static uint8_t *crmf_for(const tp_pki *p, EVP_PKEY *subject, const reqopt *o, si
 	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
 	    (const unsigned char *)(o->crmf_subject ? o->crmf_subject : "code signer"), -1, -1, 0);
 	OSSL_CRMF_MSG_set_certReqId(m, (int)o->cert_req_id);
-	OSSL_CRMF_CERTTEMPLATE_fill(OSSL_CRMF_MSG_get0_tmpl(m), subject, name, NULL, NULL);
-	if (bundle)
+	OSSL_CRMF_CERTTEMPLATE_fill(OSSL_CRMF_MSG_get0_tmpl(m), o->crmf_no_key ? NULL : subject, name, NULL, NULL);
+	if (bundle && !o->no_attestation) {
+		if (o->crmf_not_der) {
+			uint8_t *more = realloc(bundle, blen + 1);
+			if (more != NULL) {
+				bundle = more;
+				bundle[blen++] = 0x00;
+			}
+		}
 		csra_crmf_add_bundle(m, bundle, blen);
+		if (o->two_attributes)
+			csra_crmf_add_bundle(m, bundle, blen);
+	}
 	/* a bad POP: signed by another key */
 	EVP_PKEY *signer = o->bad_signature ? tp_key("EC", "P-256") : subject;
 	OSSL_CRMF_MSG_create_popo(OSSL_CRMF_POPO_SIGNATURE, m, signer, md_for(signer), NULL, NULL);
 	OSSL_CRMF_MSGS *msgs = sk_OSSL_CRMF_MSG_new_null();
+	if (o->crmf_two_msgs)
+		sk_OSSL_CRMF_MSG_push(msgs, OSSL_CRMF_MSG_dup(m));
 	sk_OSSL_CRMF_MSG_push(msgs, m);
 	unsigned char *der = NULL;
 	int n = i2d_OSSL_CRMF_MSGS(msgs, &der);
@@ -583,6 +598,65 @@ static int test_crmf_substituted_key(void)
 {
 	reqopt o = { .substitute = 1 };
 	return run(&o, 1, CSRA_VERDICT_REJECTED, CSRA_ERR_STMT_NOT_BOUND);
+}
+
+/* |o|'s CRMF request is rejected, with check |name| failing with |code|
+ * at |path| in the request's own result. */
+static int crmf_refused(const reqopt *o, const char *name, csra_err code, const char *path)
+{
+	tp_pki p;
+	CHECK(tp_pki_new(&p, "EC", "P-256", TP_DIGSIG | TP_EKU_AK, -60, 86400L * 365));
+	EVP_PKEY *subject = tp_key("EC", "P-256");
+	size_t len = 0;
+	uint8_t *der = crmf_for(&p, subject, o, &len);
+	CHECK(der != NULL);
+	csra_verifier *v = csra_verifier_new();
+	csra_verifier_add_trust(v, p.root);
+	csra_result *r = NULL;
+	CHECK(csra_verify_request(v, der, len, NONCE, sizeof(NONCE), &r) == CSRA_OK);
+	int ok = csra_result_verdict(r) == CSRA_VERDICT_REJECTED &&
+	    tu_has_check(r, name, CSRA_STATUS_FAIL, code, path);
+	csra_result_free(&r);
+	csra_verifier_free(&v);
+	free(der);
+	EVP_PKEY_free(subject);
+	tp_pki_free(&p);
+	return ok;
+}
+
+/* CertReqMessages of two: csrattest verifies one request at a time. */
+static int test_crmf_two_messages(void)
+{
+	reqopt o = { .crmf_two_msgs = 1 };
+	return crmf_refused(&o, "request.crmf", CSRA_ERR_REQ_CRMF_COUNT, "");
+}
+
+static int test_crmf_no_public_key(void)
+{
+	reqopt o = { .crmf_no_key = 1 };
+	return crmf_refused(&o, "request.key", CSRA_ERR_REQ_NO_KEY, "[0].certReq.certTemplate");
+}
+
+static int test_crmf_two_extensions(void)
+{
+	reqopt o = { .two_attributes = 1 };
+	return crmf_refused(&o, "request.attestation", CSRA_ERR_REQ_MULTIPLE_ATTESTATION,
+	    "[0].certReq.certTemplate.extensions[1]");
+}
+
+static int test_crmf_no_attestation(void)
+{
+	reqopt o = { .no_attestation = 1 };
+	return crmf_refused(&o, "request.attestation", CSRA_ERR_REQ_NO_ATTESTATION,
+	    "[0].certReq.certTemplate.extensions");
+}
+
+/* The extension's value is the bundle and a byte more: not one DER
+ * value, so no bundle is read from it. */
+static int test_crmf_extension_not_der(void)
+{
+	reqopt o = { .crmf_not_der = 1 };
+	return crmf_refused(&o, "request.attestation", CSRA_ERR_REQ_BUNDLE, "[0].certReq.certTemplate.extensions[0]");
 }
 
 /* |o|'s CRMF request is rejected, its request.signature check failing
@@ -1613,7 +1687,9 @@ int main(void)
 		TU(test_intermediates_only_in_bundle), TU(test_explicit_certs_evidence), TU(test_legacy_bundle),
 		TU(test_unknown_statement_type_only), TU(test_crmf_good), TU(test_crmf_bad_pop),
 		TU(test_crmf_poposk_input_refused), TU(test_crmf_subject_swapped_refused),
-		TU(test_crmf_cert_req_id), TU(test_request_key_is_ak),
+		TU(test_crmf_cert_req_id), TU(test_crmf_two_messages), TU(test_crmf_no_public_key),
+		TU(test_crmf_two_extensions), TU(test_crmf_no_attestation), TU(test_crmf_extension_not_der),
+		TU(test_request_key_is_ak),
 		TU(test_tpm_ak_eku_configured),
 		TU(test_crmf_substituted_key), TU(test_malformed), TU(test_callback_verifier), TU(test_callback_claim_cap),
 		TU(test_callback_text_nul), TU(test_callback_big_integers), TU(test_callback_bytes),
