@@ -38,6 +38,8 @@ typedef struct evopt {
 	int64_t fipslevel;		/* 0: 3 */
 	int ak_spki;			/* 1: the signer's; 2: another key's; 3: both */
 	int unknown_claim, no_value;
+	int unknown_element;		/* an element of a type the draft does not define */
+	int fipslevel_big;		/* fipslevel an INTEGER of 9 octets */
 	time_t timestamp;		/* 0: none */
 	int no_signer;
 	unsigned sid;			/* 0: certificate */
@@ -83,7 +85,13 @@ static uint8_t *make_ev(const tp_pki *p, const evopt *o, size_t *len)
 	csra_evb_add_element(b, CSRA_ELEMENT_PLATFORM, &pl);
 	csra_evb_add_utf8(b, pl, CSRA_CLAIM_VENDOR, "csrattest", 9);
 	csra_evb_add_bool(b, pl, CSRA_CLAIM_FIPSBOOT, 1);
-	csra_evb_add_int(b, pl, CSRA_CLAIM_FIPSLEVEL, o->fipslevel ? o->fipslevel : 3);
+	if (o->fipslevel_big) {
+		const uint8_t *oid = csra_claim_oid(CSRA_CLAIM_FIPSLEVEL, &oid_len);
+		static const uint8_t v[] = { 0x02, 0x09, 0x01, 0, 0, 0, 0, 0, 0, 0, 0 };
+		csra_evb_add_raw(b, pl, oid, oid_len, v, sizeof(v));
+	} else {
+		csra_evb_add_int(b, pl, CSRA_CLAIM_FIPSLEVEL, o->fipslevel ? o->fipslevel : 3);
+	}
 	if (o->nonce_in_platform) {
 		const uint8_t *oid = csra_claim_oid(CSRA_CLAIM_NONCE, &oid_len);
 		static const uint8_t v[] = { 0x04, 0x01, 0x00 };
@@ -102,6 +110,14 @@ static uint8_t *make_ev(const tp_pki *p, const evopt *o, size_t *len)
 	if (o->no_value) {
 		const uint8_t *oid = csra_claim_oid(CSRA_CLAIM_HWSERIAL, &oid_len);
 		csra_evb_add_raw(b, pl, oid, oid_len, NULL, 0);
+	}
+	if (o->unknown_element) {
+		static const uint8_t type[] = { 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x0a };
+		static const uint8_t claim[] = { 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x0b };
+		static const uint8_t v[] = { 0x05, 0x00 };
+		size_t ux;
+		csra_evb_add_element_oid(b, type, sizeof(type), &ux);
+		csra_evb_add_raw(b, ux, claim, sizeof(claim), v, sizeof(v));
 	}
 	csra_evb_add_element(b, CSRA_ELEMENT_KEY, &k1);
 	if (!o->no_key_identifier)
@@ -832,6 +848,58 @@ static int test_unknown_claim_lenient_and_strict(void)
 	csra_verifier_set_strict(v, 1);
 	ok = ok && expect(v, der, len, NONCE, sizeof(NONCE), CSRA_VERDICT_REJECTED,
 	    CSRA_ERR_EV_UNKNOWN_CLAIM);
+	free(der);
+	csra_verifier_free(&v);
+	tp_pki_free(&p);
+	return ok;
+}
+
+/* An element of a type the draft does not define is passed over, its
+ * claims unread; under strict it refuses the Evidence. */
+static int test_unknown_element_lenient_and_strict(void)
+{
+	tp_pki p;
+	size_t len;
+	CHECK(tp_pki_new(&p, "EC", "P-256", AK, -60, YEAR));
+	evopt o = { .unknown_element = 1 };
+	uint8_t *der = make_ev(&p, &o, &len);
+	CHECK(der != NULL);
+	csra_verifier *v = verifier_for(&p);
+	csra_result *r = NULL;
+	CHECK(csra_verify_evidence(v, der, len, NONCE, sizeof(NONCE), NULL, &r) == CSRA_OK);
+	int ok = csra_result_verdict(r) == CSRA_VERDICT_VERIFIED &&
+	    tu_has_check(r, "evidence.unknown-element", CSRA_STATUS_SKIP, CSRA_OK, "tbs.reportedElements[2]") &&
+	    csra_result_find(r, "claim.unknown", CSRA_OK) < 0;
+	csra_result_free(&r);
+	csra_verifier_set_strict(v, 1);
+	CHECK(csra_verify_evidence(v, der, len, NONCE, sizeof(NONCE), NULL, &r) == CSRA_OK);
+	ok = ok && csra_result_verdict(r) == CSRA_VERDICT_REJECTED &&
+	    tu_has_check(r, "evidence.unknown-element", CSRA_STATUS_FAIL, CSRA_ERR_EV_UNKNOWN_ELEMENT,
+	    "tbs.reportedElements[2]");
+	csra_result_free(&r);
+	free(der);
+	csra_verifier_free(&v);
+	tp_pki_free(&p);
+	return ok;
+}
+
+/* A fipslevel too long for any integer type is out of range, not read
+ * modulo anything. */
+static int test_fipslevel_big(void)
+{
+	tp_pki p;
+	size_t len;
+	CHECK(tp_pki_new(&p, "EC", "P-256", AK, -60, YEAR));
+	evopt o = { .fipslevel_big = 1 };
+	uint8_t *der = make_ev(&p, &o, &len);
+	CHECK(der != NULL);
+	csra_verifier *v = verifier_for(&p);
+	csra_result *r = NULL;
+	CHECK(csra_verify_evidence(v, der, len, NONCE, sizeof(NONCE), NULL, &r) == CSRA_OK);
+	int ok = csra_result_verdict(r) == CSRA_VERDICT_REJECTED &&
+	    tu_has_check(r, "claim.fipslevel", CSRA_STATUS_FAIL, CSRA_ERR_EV_FIPSLEVEL_RANGE,
+	    "tbs.reportedElements[1].claims[2]");
+	csra_result_free(&r);
 	free(der);
 	csra_verifier_free(&v);
 	tp_pki_free(&p);
@@ -1687,6 +1755,7 @@ int main(void)
 		TU(test_claim_big_integers), TU(test_claim_cap),
 		TU(test_fipslevel_range), TU(test_key_without_identifier),
 		TU(test_key_identifier_shared), TU(test_unknown_claim_lenient_and_strict),
+		TU(test_unknown_element_lenient_and_strict), TU(test_fipslevel_big),
 		TU(test_ak_spki_binding), TU(test_ak_spki_second_ak_unverified),
 		TU(test_ak_spki_duplicate), TU(test_signer_not_listed), TU(test_nonce), TU(test_timestamp_window), TU(test_timestamp_window_bounds),
 		TU(test_keyid_signer_cert), TU(test_keyid_untrusted), TU(test_keyid_beside_cert),
