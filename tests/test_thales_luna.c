@@ -809,6 +809,41 @@ static int test_serial_mismatch(void)
 	return 1;
 }
 
+/* One PKC leaf only, and it certifies nothing: a second leaf in the bag
+ * makes the key ambiguous, a CA leaf is not a key's certificate. */
+static int test_leaf_rules(void)
+{
+	struct node root, hoc, leaf, leaf2, caleaf;
+	CHECK(make(&root, NULL, "EC:P-384", "Test ECC Root", 1, 14, NULL));
+	CHECK(make(&hoc, &root, "EC:P-384", "7", 1, 15, NULL));
+	CHECK(make(&leaf, &hoc, "EC:P-256", "leaf one", 0, 13, NULL));
+	CHECK(make(&leaf2, &hoc, "EC:P-256", "leaf two", 0, 13, NULL));
+	CHECK(make(&caleaf, &hoc, "EC:P-256", "leaf CA", 1, 13, NULL));
+	csra_verifier *v = verifier_with(root.cert);
+	CHECK(v != NULL);
+	struct node *two[] = { &leaf, &leaf2, &hoc, &root }, *ca[] = { &caleaf, &hoc, &root };
+	size_t len;
+	const csra_result *st;
+	uint8_t *pem = pem_bag(two, 4, &len);
+	CHECK(pem != NULL);
+	csra_result *r = tu_attest(v, NULL, 0, pem, len, "thales-luna", &st);
+	CHECK(r != NULL && csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
+	CHECK(tu_has_check(st, "thales-luna.decode", CSRA_STATUS_FAIL, CSRA_ERR_FMT_MALFORMED, "certs[1]"));
+	CHECK(tu_has_check(st, "statement.binding", CSRA_STATUS_SKIP, CSRA_OK, NULL));
+	csra_result_free(&r);
+	free(pem);
+	pem = pem_bag(ca, 3, &len);
+	CHECK(pem != NULL);
+	r = tu_attest(v, NULL, 0, pem, len, "thales-luna", &st);
+	CHECK(r != NULL && csra_result_verdict(r) == CSRA_VERDICT_REJECTED);
+	CHECK(tu_has_check(st, "thales-luna.leaf", CSRA_STATUS_FAIL, CSRA_ERR_AK_CHAIN, "certs[0]"));
+	csra_result_free(&r);
+	free(pem);
+	csra_verifier_free(&v);
+	node_free(&root), node_free(&hoc), node_free(&leaf), node_free(&leaf2), node_free(&caleaf);
+	return 1;
+}
+
 /* A SignedData with its certificates in chain order, not DER's (Luna's
  * RSA PKCs): accepted, recorded as quirk.unsorted-set; one in DER order
  * records no quirk; one carrying CRLs is refused. */
@@ -876,6 +911,7 @@ int main(void)
 		TU(test_negative_s_placement),
 		TU(test_negative_s_ff),
 		TU(test_serial_mismatch),
+		TU(test_leaf_rules),
 		TU(test_set_order_and_crls),
 	};
 	return tu_run(tests, sizeof(tests) / sizeof(tests[0]));
