@@ -118,30 +118,40 @@ static int der_less(const csra_cbs *a, const csra_cbs *b)
 static csra_err read_signed_data(struct bagctx *x, csra_cbs ci)
 {
 	csra_cbs oid, content, sd, version, algs, encap, eoid, certs, set, prev, w;
+	/* Each field's offset is taken before it is read: a field read and
+	 * then refused is named where it starts. */
+	size_t at = off(x, &ci);
 	if (!element(&ci, 0x06, NULL, &oid) ||
 	    csra_cbs_len(&oid) != sizeof(oid_signed_data) || memcmp(csra_cbs_data(&oid), oid_signed_data, sizeof(oid_signed_data)) != 0)
-		return bad(x, off(x, &ci), "ContentInfo.contentType is not %s", "id-signedData");
+		return bad(x, at, "ContentInfo.contentType is not %s", "id-signedData");
 	if (!element(&ci, 0xa0, NULL, &content) || csra_cbs_len(&ci) != 0)
 		return bad(x, off(x, &ci), "ContentInfo.content: %s", "not one [0] EXPLICIT SignedData");
 	if (!element(&content, 0x30, NULL, &sd) || csra_cbs_len(&content) != 0)
 		return bad(x, off(x, &content), "SignedData: %s", "not one SEQUENCE");
+	at = off(x, &sd);
 	if (!element(&sd, 0x02, NULL, &version) || csra_cbs_len(&version) != 1 ||
 	    csra_cbs_data(&version)[0] < 1 || csra_cbs_data(&version)[0] > 5)
-		return bad(x, off(x, &sd), "SignedData.version: %s", "not an INTEGER 1..5");
+		return bad(x, at, "SignedData.version: %s", "not an INTEGER 1..5");
+	at = off(x, &sd);
 	if (!element(&sd, 0x31, NULL, &algs))
-		return bad(x, off(x, &sd), "SignedData.digestAlgorithms: %s", "not a SET");
+		return bad(x, at, "SignedData.digestAlgorithms: %s", "not a SET");
+	at = off(x, &sd);
 	if (!element(&sd, 0x30, NULL, &encap) || !element(&encap, 0x06, NULL, &eoid) ||
 	    csra_cbs_len(&eoid) != sizeof(oid_data) || memcmp(csra_cbs_data(&eoid), oid_data, sizeof(oid_data)) != 0)
-		return bad(x, off(x, &sd), "SignedData.encapContentInfo: %s", "not id-data");
+		return bad(x, at, "SignedData.encapContentInfo: %s", "not id-data");
 	if (csra_cbs_len(&encap) != 0)
 		return bad(x, off(x, &encap), "SignedData.encapContentInfo: %s", "carries content: not certs-only");
+	at = off(x, &sd);
 	if (!element(&sd, 0xa0, NULL, &certs))
-		return bad(x, off(x, &sd), "SignedData.certificates: %s", "absent");
+		return bad(x, at, "SignedData.certificates: %s", "absent");
 	/* crls [1] are not read: revocation comes from the CA's own CRLs. */
 	if (element(&sd, 0xa1, NULL, &w))
 		x->b->quirks |= CSRA_CERTBAG_HAS_CRLS;
-	if (!element(&sd, 0x31, NULL, &set) || csra_cbs_len(&set) != 0 || csra_cbs_len(&sd) != 0)
-		return bad(x, off(x, &sd), "SignedData.signerInfos: %s", "not an empty SET: not certs-only");
+	at = off(x, &sd);
+	if (!element(&sd, 0x31, NULL, &set) || csra_cbs_len(&set) != 0)
+		return bad(x, at, "SignedData.signerInfos: %s", "not an empty SET: not certs-only");
+	if (csra_cbs_len(&sd) != 0)
+		return bad(x, off(x, &sd), "SignedData: %s", "data after signerInfos");
 	int first = 1;
 	while (csra_cbs_len(&certs) > 0) {
 		if (!element(&certs, 0x30, &w, NULL))
