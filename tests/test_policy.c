@@ -95,6 +95,8 @@ static int test_parse_errors(void)
 		    "require_statement_types[1]: listed twice" },
 		{ "{\"name\": \"a\", \"trust\": []}", "trust: must be an object" },
 		{ "{\"name\": \"a\", \"trust\": {\"x.y\": [\"a.pem\"]}}", "trust.x.y: not a dotted OID" },
+		{ "{\"name\": \"a\", \"trust\": {\"Yubico\": [\"a.pem\"]}}",
+		    "trust.Yubico: is neither a dotted OID nor a format name" },
 		{ "{\"name\": \"a\", \"trust\": {\"1.2.3\": \"a.pem\"}}",
 		    "trust.1.2.3: must be an array of paths" },
 		{ "{\"name\": \"a\", \"trust\": {\"1.2.3\": []}}", "trust.1.2.3: must list 1 to 64 paths" },
@@ -291,6 +293,8 @@ static int test_format_limits(void)
 	    "freshness_exempt: more than 64 entries"));
 	CHECK(parse_fails(list_policy(buf, sizeof(buf), "waive", "[", "\"w", "\"", "]", 65),
 	    "waive: more than 64 entries"));
+	CHECK(parse_fails(list_policy(buf, sizeof(buf), "trust", "{", "\"1.2.", "\": [\"a.pem\"]", "}", 65),
+	    "trust: more than 64 statement types"));
 	/* 65 claims in one element of one format. */
 	CHECK(parse_fails(list_policy(buf, sizeof(buf), "format_claims", "{\"yubico-piv\": {\"key\": {",
 	    "\"c", "\": true", "}}}", 65), "format_claims.yubico-piv.key: more than 64 claims"));
@@ -342,6 +346,16 @@ static int test_parse_limits(void)
 	longv[127] = '\0';
 	snprintf(js, sizeof(js), "{\"name\": \"a\", \"claims\": {\"platform\": {\"vendor\": \"%s\"}}}", longv);
 	CHECK(parse_fails(js, "claims.platform.vendor: strings are at most 126 bytes"));
+	/* A trust path longer than any a file system takes. */
+	size_t pl = 4096 + 64;
+	char *tj = malloc(pl + 64);
+	CHECK(tj != NULL);
+	int hn = snprintf(tj, pl + 64, "{\"name\": \"a\", \"trust\": {\"1.2.3\": [\"");
+	memset(tj + hn, 'p', 4096);
+	snprintf(tj + hn + 4096, 64, "\"]}}");
+	int long_refused = parse_fails(tj, "trust.1.2.3[0]: longer than 4095 bytes");
+	free(tj);
+	CHECK(long_refused);
 	return 1;
 }
 
