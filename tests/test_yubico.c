@@ -976,6 +976,31 @@ static int test_hsm_bad_extensions(void)
 	CHECK(claim_text(st, "key", "label", "k\xc3\xa9"));
 	csra_result_free(&r);
 	pki_free(&p);
+	/* Domains of one octet, an object id over 16 bits, and firmware
+	 * and serial each written twice. */
+	static const uint8_t domains1[] = { 0x03, 0x02, 0x00, 0x01 }, id70000[] = { 0x02, 0x03, 0x01, 0x11, 0x70 };
+	static const struct {
+		struct ext e;
+		const char *check;
+	} more[] = {
+		{ { "1.3.6.1.4.1.41482.4.4", domains1, sizeof(domains1) }, "yubihsm2.extension.domains" },
+		{ { "1.3.6.1.4.1.41482.4.6", id70000, sizeof(id70000) }, "yubihsm2.extension.id" },
+		{ { "1.3.6.1.4.1.41482.4.1", HSM_FW, sizeof(HSM_FW) }, "yubihsm2.extension.firmware" },
+		{ { "1.3.6.1.4.1.41482.4.2", HSM_SERIAL, sizeof(HSM_SERIAL) }, "yubihsm2.extension.serial" },
+	};
+	for (size_t i = 0; i < sizeof(more) / sizeof(more[0]); i++) {
+		hsm_extra = &more[i].e;
+		r = hsm_made(HSM_GEN, sizeof(HSM_GEN), HSM_CAPS, sizeof(HSM_CAPS), 0, "YubiHSM Attestation (12345)", &st,
+		    &p);
+		hsm_extra = NULL;
+		int ok = r != NULL && !csra_result_statement_verified(r, 0) &&
+		    tu_has_check(st, more[i].check, CSRA_STATUS_FAIL, CSRA_ERR_FMT_EXTENSION, "certs[0]");
+		if (!ok)
+			fprintf(stderr, "  case %zu\n", i);
+		csra_result_free(&r);
+		pki_free(&p);
+		CHECK(ok);
+	}
 	return 1;
 }
 
