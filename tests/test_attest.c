@@ -913,6 +913,9 @@ static int test_claims_file_errors(void)
 	    "$.keys[1].identifier: used by $.keys[0]"));
 	CHECK(load(a, "{\"keys\": [{\"identifier\": \"a\", \"expiry\": \"2027-02-30T00:00:00Z\"}]}",
 	    CSRA_ERR_CLAIMS_FILE, "$.keys[0].expiry: expected a UTC time"));
+	/* One spelling: sscanf would have read " 1" as the first. */
+	CHECK(load(a, "{\"keys\": [{\"identifier\": \"a\", \"expiry\": \"2027-02- 1T00:00:00Z\"}]}",
+	    CSRA_ERR_CLAIMS_FILE, "$.keys[0].expiry: expected a UTC time"));
 	CHECK(load(a, "{\"keys\": [{\"identifier\": \"a\", \"purpose\": [\"sing\"]}]}", CSRA_ERR_CLAIMS_FILE,
 	    "$.keys[0].purpose[0]: not a capability"));
 	CHECK(load(a, "{\"keys\": [{\"identifier\": \"a\", \"spki\": {\"base64\": \"M\"}}]}", CSRA_ERR_CLAIMS_FILE,

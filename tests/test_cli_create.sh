@@ -62,6 +62,8 @@ check evidence-key-not-uri 3 "pkcs11: URI" "$bin" evidence create --key ak.key -
 check evidence-pin-option 3 "never taken on the command line" "$bin" evidence create --pin 1234 --claims claims.json --ak ak.key --ak-cert ak.pem --out e.pem
 check evidence-bad-sid 3 "--sid wants" "$bin" evidence create --sid cert,cert --claims claims.json --ak ak.key --ak-cert ak.pem --out e.pem
 check evidence-bad-at 3 "--at wants" "$bin" evidence create --at 2026-02-31T00:00:00Z --claims claims.json --ak ak.key --ak-cert ak.pem --out e.pem
+check evidence-at-blank 3 "--at wants" "$bin" evidence create --at "2026-02- 1T00:00:00Z" --claims claims.json --ak ak.key --ak-cert ak.pem --out e.pem
+check evidence-at-sign 3 "--at wants" "$bin" evidence create --at "@+1780000000" --claims claims.json --ak ak.key --ak-cert ak.pem --out e.pem
 check evidence-unknown-option 3 "unknown option" "$bin" evidence create --bogus --claims claims.json --ak ak.key --ak-cert ak.pem --out e.pem
 check csr-bad-format 3 "pkcs10 or crmf" "$bin" csr create --key sub.key --subject CN=x --format pem --out x.csr
 check csr-subject-escape 3 "not supported" "$bin" csr create --key sub.key --subject 'CN=a\,b' --out x.csr

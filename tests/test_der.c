@@ -974,6 +974,40 @@ static int test_base64_canonical(void)
 	return 1;
 }
 
+/* csra_utc_parse takes "YYYY-MM-DDTHH:MM:SSZ" of a time that exists,
+ * spelled one way. */
+static int test_utc_parse(void)
+{
+	static const struct {
+		const char *in;
+		long long t;
+	} good[] = {
+		{ "1970-01-01T00:00:00Z", 0 }, { "2026-12-07T06:30:00Z", 1796625000LL },
+		{ "2024-02-29T23:59:59Z", 1709251199LL }, { "1969-12-31T23:59:59Z", -1 },
+	};
+	static const char *bad[] = {
+		"2026-02-29T00:00:00Z", "2026-04-31T00:00:00Z",	/* no such day */
+		"2026-13-01T00:00:00Z", "2026-00-10T00:00:00Z", "2026-01-00T00:00:00Z",
+		"2026-01-01T24:00:00Z", "2026-01-01T00:60:00Z", "2026-01-01T00:00:60Z", "0000-01-01T00:00:00Z",
+		/* sscanf's %d would read these as the first day of 2026 */
+		"2026-01- 1T00:00:00Z", "2026-01-+1T00:00:00Z", " 026-01-01T00:00:00Z",
+		"2026-01-01t00:00:00Z", "2026-01-01T00:00:00z", "2026-01-01 00:00:00Z",
+		"2026-01-01T00:00:00", "2026-01-01T00:00:00+00:00", "2026-01-01T00:00:00.5Z", "",
+	};
+	time_t t;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		if (!csra_utc_parse(good[i].in, strlen(good[i].in), &t) || (long long)t != good[i].t) {
+			fprintf(stderr, "  \"%s\" refused or not %lld\n", good[i].in, good[i].t);
+			return 0;
+		}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (csra_utc_parse(bad[i], strlen(bad[i]), &t)) {
+			fprintf(stderr, "  \"%s\" taken\n", bad[i]);
+			return 0;
+		}
+	return !csra_utc_parse(NULL, 20, &t) && !csra_utc_parse("2026-01-01T00:00:00Z", 19, &t);
+}
+
 static int test_evidence_type_override(void)
 {
 	csra_codec *c = csra_codec_new();
@@ -1111,7 +1145,7 @@ int main(void)
 		TU(test_depth_bomb), TU(test_too_large), TU(test_bit_string_unused_bits),
 		TU(test_set_of_order), TU(test_default_encoded),
 		TU(test_csr_attestation_value_checked), TU(test_defaults_table_complete), TU(test_nonempty_table_complete),
-		TU(test_evidence_type_override), TU(test_base64_canonical),
+		TU(test_evidence_type_override), TU(test_base64_canonical), TU(test_utc_parse),
 		TU(test_oid_rule_all_positions), TU(test_gate_plans_cover_decodes),
 		TU(test_decoded_points_into_der), TU(test_open_fresh_outlives_buffer),
 	};

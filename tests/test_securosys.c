@@ -863,6 +863,9 @@ static int test_fields(void)
 		    "create_time must be YYYY-MM-DDTHH:MM:SSZ", CSRA_ERR_FMT_MALFORMED },
 		{ "\t<attest_time>2026-01-01T00:00:00</attest_time>\n", "", "", "securosys-primus.decode",
 		    "attest_time must be YYYY-MM-DDTHH:MM:SSZ", CSRA_ERR_FMT_MALFORMED },
+		/* The shape of a time, not a time that exists. */
+		{ "\t<attest_time>2026-02-30T00:00:00Z</attest_time>\n", "", "", "securosys-primus.decode",
+		    "attest_time must be YYYY-MM-DDTHH:MM:SSZ", CSRA_ERR_FMT_MALFORMED },
 		{ "\t<key_use_count>-1</key_use_count>\n", "", "", "securosys-primus.decode",
 		    "key_use_count must be a decimal count", CSRA_ERR_FMT_MALFORMED },
 		{ "", "<algorithm>RSA<", "<algorithm>rsa<", "securosys-primus.decode",

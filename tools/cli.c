@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "csra_codec_int.h"
+#include "csra_codec_int.h"
 #include "csra_input.h"
 #include "csrattest/request.h"
 
@@ -209,6 +210,9 @@ int cli_parse_time(const char *s, time_t *t)
 {
 	char *end;
 	if (s[0] == '@') {
+		/* Digits only: strtoll would also take blanks and a sign. */
+		if (s[1] < '0' || s[1] > '9')
+			return 0;
 		errno = 0;
 		long long v = strtoll(s + 1, &end, 10);
 		if (errno || *end || end == s + 1 || v <= 0)
@@ -216,20 +220,8 @@ int cli_parse_time(const char *s, time_t *t)
 		*t = (time_t)v;
 		return 1;
 	}
-	struct tm tm, back;
-	char z, extra;
-	memset(&tm, 0, sizeof(tm));
-	if (strlen(s) != 20 || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c%c", &tm.tm_year, &tm.tm_mon,
-	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &z, &extra) != 7 || z != 'Z')
-		return 0;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	struct tm want = tm;
-	time_t v = timegm(&tm);
-	/* timegm normalises 31 February; a round trip refuses it. */
-	if (v <= 0 || gmtime_r(&v, &back) == NULL || back.tm_mday != want.tm_mday ||
-	    back.tm_mon != want.tm_mon || back.tm_hour != want.tm_hour ||
-	    back.tm_min != want.tm_min || back.tm_sec != want.tm_sec)
+	time_t v;
+	if (!csra_utc_parse(s, strlen(s), &v) || v <= 0)
 		return 0;
 	*t = v;
 	return 1;

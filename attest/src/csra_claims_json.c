@@ -89,28 +89,6 @@ static csra_err octets(struct load *l, json_t *j, const char *where, csra_claim_
 	return CSRA_OK;
 }
 
-/* "YYYY-MM-DDTHH:MM:SSZ" */
-static int utc_time(const char *s, time_t *out)
-{
-	struct tm tm;
-	char z = 0, t = 0;
-	int n = 0;
-	memset(&tm, 0, sizeof(tm));
-	if (strlen(s) != 20 || sscanf(s, "%4d-%2d-%2d%c%2d:%2d:%2d%c%n", &tm.tm_year, &tm.tm_mon,
-	    &tm.tm_mday, &t, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &z, &n) != 8 || n != 20 ||
-	    t != 'T' || z != 'Z' || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
-	    tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 59 || tm.tm_year < 1)
-		return 0;
-	int y = tm.tm_year, m = tm.tm_mon, d = tm.tm_mday;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	*out = timegm(&tm);
-	struct tm back;
-	/* timegm normalises 02-31 into March: refuse what it changed. */
-	return gmtime_r(out, &back) != NULL && back.tm_year + 1900 == y && back.tm_mon + 1 == m &&
-	    back.tm_mday == d;
-}
-
 static csra_err value(struct load *l, const csra_claim_info *info, json_t *j, const char *where,
     csra_claim_value *v)
 {
@@ -138,7 +116,7 @@ static csra_err value(struct load *l, const csra_claim_info *info, json_t *j, co
 	case CSRA_VALUE_OCTETS:
 		return octets(l, j, where, v);
 	case CSRA_VALUE_TIME:
-		if (!json_is_string(j) || !utc_time(json_string_value(j), &v->time))
+		if (!json_is_string(j) || !csra_utc_parse(json_string_value(j), json_string_length(j), &v->time))
 			return bad(l, "%s: expected a UTC time like \"2027-01-31T00:00:00Z\"", where);
 		return CSRA_OK;
 	case CSRA_VALUE_PURPOSES: {

@@ -3,6 +3,8 @@
 #ifndef CSRA_CODEC_INT_H
 #define CSRA_CODEC_INT_H
 
+#include <time.h>
+
 #include "asn_application.h"
 #include "constr_TYPE.h"
 #include "csra_oid_table.h"
@@ -54,6 +56,12 @@ static inline int csra_base64_value(int c)
 	return c >= 0 && c < 128 ? (int)csra_base64_table[c] - 1 : -1;
 }
 int csra_base64_decode(const char *s, size_t n, uint8_t *out, size_t *out_len);
+
+/* csra_utc_parse reads |s|/|n| as "YYYY-MM-DDTHH:MM:SSZ" (RFC 3339 in
+ * UTC, nothing optional): digits where digits go, a date that exists,
+ * 00:00:00 to 23:59:59, year 0001 or later. Sets |*out|; returns 1, or 0
+ * for any other text. */
+int csra_utc_parse(const char *s, size_t n, time_t *out);
 
 /* csra_oid_to_str writes the dotted form of the DER contents |der|/|len|
  * into |buf| (always NUL-terminated). Returns 1, or 0 if it did not fit or
