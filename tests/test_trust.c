@@ -305,6 +305,49 @@ static int test_crl_files(void)
 	return ok;
 }
 
+/* Trust anchors from a directory: every regular file's certificates;
+ * dot files, subdirectories and files with no certificate passed over;
+ * a directory with none is CSRA_ERR_IO. The same for the TPM store. */
+static int test_trust_directory(void)
+{
+	struct fx f;
+	char dir[] = "/tmp/csra-trust-XXXXXX", path[256];
+	CHECK(mkdtemp(dir) != NULL);
+	int ok = fx_new(&f);
+	BIO *b = BIO_new(BIO_s_mem());
+	char *pem;
+	ok = ok && b != NULL && PEM_write_bio_X509(b, f.p.root);
+	long n = ok ? BIO_get_mem_data(b, &pem) : 0;
+	snprintf(path, sizeof(path), "%s/root.pem", dir);
+	ok = ok && write_str(path, pem, (size_t)n);
+	snprintf(path, sizeof(path), "%s/note.txt", dir);
+	ok = ok && write_str(path, "not a certificate\n", 18);
+	snprintf(path, sizeof(path), "%s/sub", dir);
+	ok = ok && mkdir(path, 0700) == 0;
+	/* Without the anchors: untrusted. With the directory: verified. */
+	csra_verifier *v = csra_verifier_new();
+	ok = ok && v != NULL && csra_verifier_add_untrusted(v, f.p.inter) == CSRA_OK &&
+	    expect(v, f.ev, f.len, CSRA_VERDICT_REJECTED, "ak.chain", CSRA_ERR_AK_UNTRUSTED, NULL) &&
+	    csra_verifier_add_trust_file(v, dir) == CSRA_OK &&
+	    expect(v, f.ev, f.len, CSRA_VERDICT_VERIFIED, "ak.chain", CSRA_OK, NULL);
+	csra_verifier_free(&v);
+	/* The certificate as a dot file only: nothing read. */
+	char from[256];
+	snprintf(from, sizeof(from), "%s/root.pem", dir);
+	snprintf(path, sizeof(path), "%s/.root.pem", dir);
+	ok = ok && rename(from, path) == 0;
+	v = csra_verifier_new();
+	ok = ok && v != NULL && csra_verifier_add_trust_file(v, dir) == CSRA_ERR_IO &&
+	    csra_verifier_add_tpm_trust_file(v, dir) == CSRA_ERR_IO;
+	csra_verifier_free(&v);
+	BIO_free(b);
+	fx_free(&f);
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	if (system(path) != 0)
+		ok = 0;
+	return ok;
+}
+
 /* The caller's X509_STORE ------------------------------------------- */
 
 static X509_STORE *store_of(const tp_pki *p)
@@ -613,7 +656,7 @@ int main(void)
 		TU(test_verify_err_map),
 		TU(test_crl_cache),
 		TU(test_crl_cache_window),
-		TU(test_crl_files),
+		TU(test_crl_files), TU(test_trust_directory),
 		TU(test_store_crl),
 		TU(test_store_and_add_trust),
 		TU(test_store_changed),
