@@ -23,7 +23,7 @@ struct der {
 
 static void put(struct der *d, const uint8_t *p, size_t n)
 {
-	if (d->n + n <= sizeof(d->b)) {
+	if (n > 0 && d->n + n <= sizeof(d->b)) {
 		memcpy(d->b + d->n, p, n);
 		d->n += n;
 	}
