@@ -681,6 +681,18 @@ static int test_synthetic_good(void)
 	return 1;
 }
 
+/* |s| with its first |from| replaced by |to| (from |s|, which is
+ * freed), or NULL if |from| is not in it. */
+static char *replaced(char *s, const char *from, const char *to)
+{
+	char *at = s != NULL ? strstr(s, from) : NULL, *out = NULL;
+	size_t cap = at != NULL ? strlen(s) - strlen(from) + strlen(to) + 1 : 0;
+	if (at != NULL && (out = malloc(cap)) != NULL)
+		snprintf(out, cap, "%.*s%s%s", (int)(at - s), s, to, at + strlen(from));
+	free(s);
+	return out;
+}
+
 /* Each hostile document is refused at the parser with the message saying
  * why, the statement unverified and unbound. */
 static int refused(const struct pki *k, const char *xml, size_t len, csra_err code, const char *check,
@@ -826,15 +838,8 @@ static int test_hostile(void)
 	const char *why[] = { "the root element must be <private_key> without a namespace", "has attributes",
 		"text outside" };
 	for (size_t i = 0; i < 3; i++) {
-		char *base = doc(&k, "", "", GOOD_ATTRS);
-		CHECK(base != NULL);
-		char *at = strstr(base, shapes[i][0]);
-		CHECK(at != NULL);
-		size_t cap = strlen(base) + 64;
-		xml = malloc(cap);
+		xml = replaced(doc(&k, "", "", GOOD_ATTRS), shapes[i][0], shapes[i][1]);
 		CHECK(xml != NULL);
-		snprintf(xml, cap, "%.*s%s%s", (int)(at - base), base, shapes[i][1], at + strlen(shapes[i][0]));
-		free(base);
 		CHECK(refused(&k, xml, strlen(xml), CSRA_ERR_FMT_MALFORMED, "securosys-primus.decode", why[i]));
 		free(xml);
 	}
@@ -843,8 +848,9 @@ static int test_hostile(void)
 }
 
 /* Each field written otherwise than Primus writes it is refused with
- * the message saying which: the document is |from| replaced by |to| in
- * the well-formed one (|extra| adding optional fields). */
+ * the message saying which: the document is the well-formed one with
+ * |extra| added (optional fields), then |from| replaced by |to| and
+ * |from2| by |to2| where given. */
 static int test_fields(void)
 {
 	struct pki k;
@@ -852,59 +858,50 @@ static int test_fields(void)
 	static const struct {
 		const char *extra, *from, *to, *check, *frag;
 		csra_err code;
+		const char *from2, *to2;
 	} cases[] = {
 		{ "", "creation=\"generated\">", "creation=\"generated\" b=\"1\">", "securosys-primus.decode",
-		    "takes one attribute, creation, and nothing else", CSRA_ERR_FMT_MALFORMED },
+		    "takes one attribute, creation, and nothing else", CSRA_ERR_FMT_MALFORMED, NULL, NULL },
 		{ "", "<private_key creation=\"generated\">", "<private_key>", "securosys-primus.decode",
-		    "<private_key creation=...> is missing", CSRA_ERR_FMT_MALFORMED },
+		    "<private_key creation=...> is missing", CSRA_ERR_FMT_MALFORMED, NULL, NULL },
 		{ "", "\"generated\"", "\"Generated\"", "securosys-primus.decode",
-		    "creation must be a word of lower-case letters", CSRA_ERR_FMT_MALFORMED },
+		    "creation must be a word of lower-case letters", CSRA_ERR_FMT_MALFORMED, NULL, NULL },
 		{ "\t<create_time>2026-01-01</create_time>\n", "", "", "securosys-primus.decode",
-		    "create_time must be YYYY-MM-DDTHH:MM:SSZ", CSRA_ERR_FMT_MALFORMED },
+		    "create_time must be YYYY-MM-DDTHH:MM:SSZ", CSRA_ERR_FMT_MALFORMED, NULL, NULL },
 		{ "\t<attest_time>2026-01-01T00:00:00</attest_time>\n", "", "", "securosys-primus.decode",
-		    "attest_time must be YYYY-MM-DDTHH:MM:SSZ", CSRA_ERR_FMT_MALFORMED },
+		    "attest_time must be YYYY-MM-DDTHH:MM:SSZ", CSRA_ERR_FMT_MALFORMED, NULL, NULL },
 		/* The shape of a time, not a time that exists. */
 		{ "\t<attest_time>2026-02-30T00:00:00Z</attest_time>\n", "", "", "securosys-primus.decode",
-		    "attest_time must be YYYY-MM-DDTHH:MM:SSZ", CSRA_ERR_FMT_MALFORMED },
+		    "attest_time must be YYYY-MM-DDTHH:MM:SSZ", CSRA_ERR_FMT_MALFORMED, NULL, NULL },
 		{ "\t<key_use_count>-1</key_use_count>\n", "", "", "securosys-primus.decode",
-		    "key_use_count must be a decimal count", CSRA_ERR_FMT_MALFORMED },
+		    "key_use_count must be a decimal count", CSRA_ERR_FMT_MALFORMED, NULL, NULL },
 		{ "", "<algorithm>RSA<", "<algorithm>rsa<", "securosys-primus.decode",
-		    "algorithm must be a name such as RSA or EC", CSRA_ERR_FMT_MALFORMED },
+		    "algorithm must be a name such as RSA or EC", CSRA_ERR_FMT_MALFORMED, NULL, NULL },
 		{ "", ">1.2.840.113549.1.1.1<", ">1.2.840..113549.1.1.1<", "securosys-primus.decode",
-		    "algorithm_oid must be a dotted OID", CSRA_ERR_FMT_MALFORMED },
+		    "algorithm_oid must be a dotted OID", CSRA_ERR_FMT_MALFORMED, NULL, NULL },
 		/* OBJ_txt2obj reads these as the key's OID: one spelling only. */
 		{ "", ">1.2.840.113549.1.1.1<", ">1.2.840.113549.1.1.01<", "securosys-primus.decode",
-		    "algorithm_oid must be a dotted OID", CSRA_ERR_FMT_MALFORMED },
+		    "algorithm_oid must be a dotted OID", CSRA_ERR_FMT_MALFORMED, NULL, NULL },
 		{ "", ">1.2.840.113549.1.1.1<", ">1.2.840.113549.1.1.1.<", "securosys-primus.decode",
-		    "algorithm_oid must be a dotted OID", CSRA_ERR_FMT_MALFORMED },
+		    "algorithm_oid must be a dotted OID", CSRA_ERR_FMT_MALFORMED, NULL, NULL },
 		{ "", ">1.2.840.113549.1.1.1<", ">.1.2.840.113549.1.1.1<", "securosys-primus.decode",
-		    "algorithm_oid must be a dotted OID", CSRA_ERR_FMT_MALFORMED },
+		    "algorithm_oid must be a dotted OID", CSRA_ERR_FMT_MALFORMED, NULL, NULL },
 		{ "", ">1.2.840.113549.1.1.1<", ">1.2.840.10045.2.1<", "securosys-primus.decode",
-		    "<public_key>'s algorithm is not <algorithm_oid>", CSRA_ERR_FMT_MALFORMED },
+		    "<public_key>'s algorithm is not <algorithm_oid>", CSRA_ERR_FMT_MALFORMED, NULL, NULL },
 		{ "", ">2048<", ">2048 <", "securosys-primus.decode",
-		    "key_size must be a decimal number of bits", CSRA_ERR_FMT_MALFORMED },
+		    "key_size must be a decimal number of bits", CSRA_ERR_FMT_MALFORMED, NULL, NULL },
 		{ "", "<attributes>", "<attributez>", "securosys-primus.decode",
-		    "<attributes> is missing", CSRA_ERR_FMT_MALFORMED },
+		    "<attributes> is missing", CSRA_ERR_FMT_MALFORMED, "</attributes>", "</attributez>" },
 		{ "", "<label>k</label>", "<label xmlns=\"urn:x\">k</label>", "securosys-primus.decode",
-		    "<label> has a namespace", CSRA_ERR_FMT_MALFORMED },
+		    "<label> has a namespace", CSRA_ERR_FMT_MALFORMED, NULL, NULL },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char *base = doc(&k, "", cases[i].extra, GOOD_ATTRS), *xml = base;
-		CHECK(base != NULL);
-		if (cases[i].from[0] != '\0') {
-			if (strcmp(cases[i].from, "<attributes>") == 0) {
-				/* Its closing tag too. */
-				char *c = strstr(base, "</attributes>");
-				CHECK(c != NULL);
-				memcpy(c, "</attributez>", 13);
-			}
-			char *at = strstr(base, cases[i].from);
-			CHECK(at != NULL);
-			size_t cap = strlen(base) + strlen(cases[i].to) + 1;
-			CHECK((xml = malloc(cap)) != NULL);
-			snprintf(xml, cap, "%.*s%s%s", (int)(at - base), base, cases[i].to, at + strlen(cases[i].from));
-			free(base);
-		}
+		char *xml = doc(&k, "", cases[i].extra, GOOD_ATTRS);
+		if (cases[i].from[0] != '\0')
+			xml = replaced(xml, cases[i].from, cases[i].to);
+		if (cases[i].from2 != NULL)
+			xml = replaced(xml, cases[i].from2, cases[i].to2);
+		CHECK(xml != NULL);
 		if (!refused(&k, xml, strlen(xml), cases[i].code, cases[i].check, cases[i].frag)) {
 			fprintf(stderr, "  case %zu\n", i);
 			free(xml);

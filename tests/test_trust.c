@@ -307,7 +307,7 @@ static int test_crl_files(void)
 
 /* Trust anchors from a directory: every regular file's certificates;
  * dot files, subdirectories and files with no certificate passed over;
- * a directory with none is CSRA_ERR_IO. The same for the TPM store. */
+ * a directory with none is CSRA_ERR_IO, for the TPM store too. */
 static int test_trust_directory(void)
 {
 	struct fx f;

@@ -12,7 +12,6 @@
 
 #include "cli.h"
 #include "csra_codec_int.h"
-#include "csra_codec_int.h"
 #include "csra_input.h"
 #include "csrattest/request.h"
 
